@@ -185,3 +185,42 @@ export interface Env {
   reset(seed: number): ResetResult;
   step(action: ArrayLike<number>): StepResult;
 }
+
+/**
+ * One recorded episode of one environment: per-step columns of equal length `steps`
+ * (row t holds the state after step t+1; the P&L before the first step is 0).
+ * Produced by the episode recorder, consumed by analytics and plots.
+ */
+export interface EpisodeRecord {
+  /** Seed the episode was reset with. */
+  seed: number;
+  /** Agent that produced it, when known. */
+  agentId?: string;
+  /** Number of recorded steps. */
+  steps: number;
+  /** Step length (s), lot size (shares), tick size ($), as configured. */
+  dt: number;
+  lotSize: number;
+  tickSize: number;
+  /** Market time at the end of each step, seconds. */
+  time: Float64Array;
+  mid: Float64Array;
+  cash: Float64Array;
+  inventory: Float64Array;
+  pnl: Float64Array;
+  bidQuote: Float64Array;
+  askQuote: Float64Array;
+  bidPosted: Float64Array;
+  askPosted: Float64Array;
+  bidFilled: Float64Array;
+  askFilled: Float64Array;
+  bidFillPrice: Float64Array;
+  askFillPrice: Float64Array;
+  impact: Float64Array;
+  reward: Float64Array;
+  rewardPnl: Float64Array;
+  rewardInventory: Float64Array;
+  rewardVolatility: Float64Array;
+  rewardImpact: Float64Array;
+  regime: Int32Array;
+}
