@@ -1,0 +1,64 @@
+/**
+ * `deno task check`: the static checks every change must pass — `deno fmt --check`,
+ * `deno lint`, `deno check` of the library, scripts and tests, and `deno doc --lint mod.ts`.
+ *
+ * @module
+ */
+
+/** Outcome of one static check. */
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  output: string;
+}
+
+/** Runs `deno <args>` and captures its combined output. */
+async function deno(args: string[]): Promise<{ ok: boolean; output: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { ok: out.success, output: text };
+}
+
+/** Lists the TypeScript entry points under the given folders (sorted). */
+async function tsFiles(dirs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    for await (const e of Deno.readDir(dir)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else if (e.isFile && p.endsWith(".ts")) files.push(p);
+    }
+  }
+  for (const d of dirs) await walk(d);
+  return files.sort();
+}
+
+/** Runs every static check and returns their outcomes. */
+export async function runStaticChecks(): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const checks: [string, string[]][] = [
+    ["deno fmt --check", ["fmt", "--check"]],
+    ["deno lint", ["lint"]],
+    ["deno check", ["check", "mod.ts", ...await tsFiles(["scripts", "tests"])]],
+    ["deno doc --lint mod.ts", ["doc", "--lint", "mod.ts"]],
+  ];
+  for (const [name, args] of checks) {
+    const r = await deno(args);
+    results.push({ name, ...r });
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const results = await runStaticChecks();
+  for (const r of results) {
+    console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);
+    if (!r.ok) console.log(r.output.split("\n").slice(-40).join("\n"));
+  }
+  Deno.exit(results.every((r) => r.ok) ? 0 : 1);
+}

@@ -1,0 +1,38 @@
+/**
+ * `deno task setup`: installs what the test command needs beyond npm packages —
+ * Jupyter (nbconvert + nbclient) and the Deno kernel, and Chromium for the browser
+ * check. Idempotent and quick when everything is already there; says clearly what
+ * it could not install. npm packages are installed by Deno itself on first use.
+ *
+ * @module
+ */
+import { ensureChromium, ensureJupyter } from "./_jupyter.ts";
+
+/** What the set-up found or installed. */
+export interface SetupReport {
+  jupyter: boolean;
+  chromium: boolean;
+}
+
+/** Installs npm packages (via `deno install`), Jupyter with the Deno kernel, and Chromium. */
+export async function setup(): Promise<SetupReport> {
+  const install = await new Deno.Command(Deno.execPath(), {
+    args: ["install", "--quiet"],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!install.success) console.error("setup: `deno install` failed to fetch npm packages");
+  const jupyter = await ensureJupyter();
+  const chromium = await ensureChromium();
+  return { jupyter, chromium };
+}
+
+if (import.meta.main) {
+  const r = await setup();
+  console.log(
+    `setup: jupyter ${r.jupyter ? "ready" : "MISSING"}, chromium ${
+      r.chromium ? "ready" : "MISSING"
+    }`,
+  );
+  Deno.exit(r.jupyter && r.chromium ? 0 : 1);
+}

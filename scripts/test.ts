@@ -1,0 +1,99 @@
+/**
+ * `deno task test`: every test. Installs what it needs (npm packages, Jupyter, the
+ * Deno kernel, Chromium), runs the static checks, the unit/property/integration tests
+ * (`deno test`), executes every notebook headlessly and checks the HTML exports in a
+ * headless browser. Ends with one plain line `N passed, N failed`.
+ *
+ * Set `ALPE_SKIP_NOTEBOOKS=1` to skip the notebooks locally (CI never sets it).
+ *
+ * @module
+ */
+import { runStaticChecks } from "./check.ts";
+import { setup } from "./setup.ts";
+
+let passed = 0;
+let failed = 0;
+const failures: string[] = [];
+
+function count(name: string, ok: boolean): void {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(name);
+  }
+}
+
+/** Runs a command with inherited output, also capturing stdout to parse it. */
+async function run(args: string[], env: Record<string, string> = {}): Promise<
+  { ok: boolean; stdout: string }
+> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "inherit",
+    env,
+  }).spawn();
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    const text = decoder.decode(chunk, { stream: true });
+    chunks.push(text);
+    await Deno.stdout.write(chunk);
+  }
+  const status = await child.status;
+  return { ok: status.success, stdout: chunks.join("") };
+}
+
+const t0 = performance.now();
+const tools = await setup();
+
+console.log("\n== static checks");
+for (const r of await runStaticChecks()) {
+  console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);
+  if (!r.ok) console.log(r.output.split("\n").slice(-40).join("\n"));
+  count(r.name, r.ok);
+}
+
+console.log("\n== deno test");
+const unit = await run(["test", "-A", "--parallel", "tests/"], { NO_COLOR: "1" });
+// Deno prints e.g. "ok | 120 passed (4 steps) | 0 failed (12s)" or "FAILED | 3 passed | 1 failed".
+const m = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(unit.stdout);
+if (m) {
+  passed += Number(m[1]);
+  failed += Number(m[2]);
+  if (Number(m[2]) > 0) failures.push("deno test");
+}
+if (!m || (!unit.ok && Number(m[2]) === 0)) count("deno test (did not finish)", false);
+
+if (Deno.env.get("ALPE_SKIP_NOTEBOOKS") === "1") {
+  console.log("\n== notebooks skipped (ALPE_SKIP_NOTEBOOKS=1)");
+} else {
+  console.log("\n== notebooks");
+  if (!tools.jupyter) count("jupyter available", false);
+  else {
+    const nb = await run([
+      "run",
+      "-A",
+      "scripts/notebooks.ts",
+      ...(tools.chromium ? [] : ["--skip-browser"]),
+    ]);
+    // scripts/notebooks.ts prints one line per check: "ok   <name> …" or "FAIL <name> …".
+    let lines = 0;
+    for (const line of nb.stdout.split("\n")) {
+      const r = /^(ok|FAIL)\s+(\S+)/.exec(line);
+      if (r) {
+        lines++;
+        count(`notebook ${r[2]}`, r[1] === "ok");
+      }
+    }
+    if (lines === 0 || (!nb.ok && !failures.some((f) => f.startsWith("notebook")))) {
+      count("notebooks (runner failed)", false);
+    }
+  }
+  if (!tools.chromium) count("chromium available (browser check)", false);
+}
+
+console.log(`\ntests took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+if (failures.length) console.log(`failing: ${failures.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 ? 0 : 1);
