@@ -1,0 +1,82 @@
+/**
+ * Parameter validation shared by the agents: each agent declares a strict `zod`
+ * schema, and {@linkcode parseParams} turns the first issue into a
+ * {@linkcode ValidationError} naming `<agent id>.<parameter>`, its value and what is
+ * allowed. Unknown parameter names are rejected.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ValidationError } from "../errors.ts";
+
+/** A σ source: `"view"` (the env's estimate, `view.sigma`) or a fixed value in $/√s. */
+export const sigmaSourceSchema: z.ZodUnion<[z.ZodLiteral<"view">, z.ZodNumber]> = z.union([
+  z.literal("view"),
+  z.number().positive().max(1e6),
+], { error: '"view" or a positive number (dollars per √second) <= 1000000' });
+
+/** A quote size in lots (an integer ≥ 0; 0 disables quoting). */
+export const sizeSchema: z.ZodNumber = z.number().int().min(0).max(1_000_000);
+
+/**
+ * Validates `input` against `schema` (defaults filled), or throws a
+ * {@linkcode ValidationError} whose field is `<agentId>.<parameter>`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { parseParams } from "./params.ts";
+ * const schema = z.strictObject({ size: z.number().int().min(0).default(1) });
+ * parseParams(schema, "static-spread", {}).size; // 1
+ * ```
+ */
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  agentId: string,
+  input: unknown,
+): z.output<S> {
+  if (
+    input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))
+  ) {
+    throw new ValidationError(`${agentId}.params`, input, "an object of parameters");
+  }
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0];
+    const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape).join(", ") : "";
+    throw new ValidationError(
+      `${agentId}.${key}`,
+      (input as Record<string, unknown>)[key],
+      `a known parameter (one of: ${allowed})`,
+    );
+  }
+  const path = issue.path.map(String).join(".");
+  const field = path ? `${agentId}.${path}` : `${agentId}.params`;
+  throw new ValidationError(field, valueAt(input, issue.path), describe(issue));
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "too_big":
+      return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
+    case "too_small":
+      return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_type":
+      return `a value of type ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}
