@@ -34,7 +34,11 @@ const latencySpec = z.discriminatedUnion("kind", [
 ]);
 
 /** A latency distribution, in milliseconds. */
-export type LatencySpec = z.infer<typeof latencySpec>;
+export type LatencySpec =
+  | { kind: "constant"; ms: number }
+  | { kind: "exponential"; meanMs: number }
+  | { kind: "lognormal"; medianMs: number; sigma: number }
+  | { kind: "uniform"; minMs: number; maxMs: number };
 
 const regimeSchema = z.object({
   /** Regime names, e.g. calm, normal, stressed. */
@@ -122,8 +126,7 @@ const rewardSchema = z.object({
   impact: z.number().min(0).max(1e6).default(1),
 });
 
-/** The full environment configuration schema. */
-export const envConfigSchema = z.object({
+const envConfigSchema = z.object({
   /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
   tier: z.enum(["book", "model"]).default("book"),
   /** Episode duration in seconds. */
@@ -156,11 +159,174 @@ export const envConfigSchema = z.object({
   reward: rewardSchema.prefault({}),
 });
 
+/** Volatility regimes: a continuous-time Markov chain (see the schema's field docs). */
+export interface RegimeConfig {
+  /** Regime names, e.g. calm, normal, stressed. */
+  names: string[];
+  /** Multiplier of `volatility` in each regime. */
+  volMultipliers: number[];
+  /** Multiplier of the order-flow intensities in each regime. */
+  flowMultipliers: number[];
+  /** `rates[i][j]`: jump rate from regime i to j per second (diagonal ignored). */
+  rates: number[][];
+  /** Initial regime index, or "stationary" to draw it from the stationary distribution. */
+  initial: "stationary" | number;
+}
+
+/** Latencies of order entry, cancels and market data. */
+export interface LatencyConfig {
+  /** Decision → our new order reaches the book. */
+  order: LatencySpec;
+  /** Decision → our cancel reaches the book. */
+  cancel: LatencySpec;
+  /** Book event → we observe it. */
+  marketData: LatencySpec;
+}
+
+/** Market impact of the agent's own executions (one model per run). */
+export interface ImpactConfig {
+  /** Which model applies. */
+  model: "none" | "almgren-chriss" | "sqrt" | "transient";
+  /** Almgren–Chriss permanent γ: dollars of price shift per lot. */
+  permanent: number;
+  /** Almgren–Chriss temporary η: dollars per (lot per second). */
+  temporary: number;
+  /** Almgren–Chriss fixed cost ε: dollars per lot. */
+  fixed: number;
+  /** Square-root law prefactor Y. */
+  sqrtY: number;
+  /** Daily volume V in lots (square-root law). */
+  dailyVolume: number;
+  /** Transient impact per lot, dollars. */
+  transientPerLot: number;
+  /** Half-life of transient impact, seconds. */
+  halfLife: number;
+}
+
+/** Zero-intelligence background order flow of the book tier. */
+export interface FlowConfig {
+  /** Limit orders per second per side. */
+  limitRate: number;
+  /** Power-law exponent α of the limit intensity by distance. */
+  limitAlpha: number;
+  /** Furthest arrival distance, ticks. */
+  maxDistance: number;
+  /** Market orders per second per side. */
+  marketRate: number;
+  /** Cancellation rate θ per resting order per second. */
+  cancelRate: number;
+  /** Mean order size, lots. */
+  meanSize: number;
+  /** Informed market orders per second. */
+  informedRate: number;
+  /** Informed traders act beyond this gap (ticks) between fundamental and mid. */
+  informedThreshold: number;
+  /** Initial lots per level. */
+  initialDepth: number;
+  /** Initial levels per side. */
+  initialLevels: number;
+}
+
+/** Parameters of the fast model tier. */
+export interface ModelTierConfig {
+  /** Fill intensity at the mid, fills per second. */
+  A: number;
+  /** Decay of A·e^(−kδ) per dollar of depth. */
+  k: number;
+  /** Per-step fill rule. */
+  fillRule: "linear" | "exact";
+  /** Nominal market spread (ticks) reported in the observation. */
+  marketSpreadTicks: number;
+}
+
+/** Reward weights. */
+export interface RewardConfig {
+  /** Weight of the change in gross P&L. */
+  pnl: number;
+  /** Dollars per lot² per step. */
+  inventory: number;
+  /** Weight on σ̂·|q|·lotSize·√dt. */
+  volatility: number;
+  /** Weight of the impact cost. */
+  impact: number;
+}
+
 /** A fully resolved (defaults applied, validated) environment configuration. */
-export type EnvConfig = z.infer<typeof envConfigSchema>;
+export interface EnvConfig {
+  /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
+  tier: "book" | "model";
+  /** Episode duration, seconds (10–500). */
+  duration: number;
+  /** Initial mid price, dollars (50–200). */
+  initialPrice: number;
+  /** Daily volatility of relative returns (0.01–0.10), day = 23,400 s. */
+  volatility: number;
+  /** Tick size, dollars. */
+  tickSize: number;
+  /** Shares per lot. */
+  lotSize: number;
+  /** Agent step length, seconds. */
+  dt: number;
+  /** Inventory limit, lots. */
+  maxInventory: number;
+  /** Largest quote offset from the mid, ticks. */
+  maxOffsetTicks: number;
+  /** Largest quote size, lots. */
+  maxQuoteSize: number;
+  /** Volatility regimes. */
+  regimes: RegimeConfig;
+  /** Latencies. */
+  latency: LatencyConfig;
+  /** Market impact. */
+  impact: ImpactConfig;
+  /** Background order flow (book tier). */
+  flow: FlowConfig;
+  /** Model-tier parameters. */
+  model: ModelTierConfig;
+  /** Reward weights. */
+  reward: RewardConfig;
+}
 
 /** A partial configuration: any field may be omitted and takes its default. */
-export type EnvConfigInput = z.input<typeof envConfigSchema>;
+export interface EnvConfigInput {
+  /** See {@linkcode EnvConfig}. */
+  tier?: EnvConfig["tier"];
+  /** See {@linkcode EnvConfig}. */
+  duration?: number;
+  /** See {@linkcode EnvConfig}. */
+  initialPrice?: number;
+  /** See {@linkcode EnvConfig}. */
+  volatility?: number;
+  /** See {@linkcode EnvConfig}. */
+  tickSize?: number;
+  /** See {@linkcode EnvConfig}. */
+  lotSize?: number;
+  /** See {@linkcode EnvConfig}. */
+  dt?: number;
+  /** See {@linkcode EnvConfig}. */
+  maxInventory?: number;
+  /** See {@linkcode EnvConfig}. */
+  maxOffsetTicks?: number;
+  /** See {@linkcode EnvConfig}. */
+  maxQuoteSize?: number;
+  /** See {@linkcode EnvConfig}. */
+  regimes?: Partial<RegimeConfig>;
+  /** See {@linkcode EnvConfig}. */
+  latency?: Partial<LatencyConfig>;
+  /** See {@linkcode EnvConfig}. */
+  impact?: Partial<ImpactConfig>;
+  /** See {@linkcode EnvConfig}. */
+  flow?: Partial<FlowConfig>;
+  /** See {@linkcode EnvConfig}. */
+  model?: Partial<ModelTierConfig>;
+  /** See {@linkcode EnvConfig}. */
+  reward?: Partial<RewardConfig>;
+}
+
+// Compile-time proof that the schema and the interfaces agree in both directions.
+type SchemaOut = z.output<typeof envConfigSchema>;
+const _schemaMatches: [SchemaOut, EnvConfig] extends [EnvConfig, SchemaOut] ? true : never = true;
+void _schemaMatches;
 
 /**
  * Validates `input` and fills defaults. Throws a {@linkcode ValidationError} that
@@ -180,7 +346,7 @@ export function parseEnvConfig(input: EnvConfigInput = {}): EnvConfig {
     const field = issue.path.map(String).join(".") || "(config)";
     throw new ValidationError(field, valueAt(input, issue.path), describeIssue(issue));
   }
-  const cfg = r.data;
+  const cfg: EnvConfig = r.data;
   const n = cfg.regimes.names.length;
   const r2 = cfg.regimes;
   if (r2.volMultipliers.length !== n) {

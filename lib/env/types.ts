@@ -76,6 +76,7 @@ export interface AgentView {
   readonly mid: Float64Array;
   /** Observed best bid / ask, dollars (NaN when that side is empty). */
   readonly bestBid: Float64Array;
+  /** Observed best ask, dollars (NaN when empty). */
   readonly bestAsk: Float64Array;
   /** Our inventory, lots. */
   readonly inventory: Float64Array;
@@ -100,14 +101,19 @@ export interface StepColumns {
   readonly pnl: Float64Array;
   /** Our bid / ask quote price posted this step, dollars (NaN when none). */
   readonly bidQuote: Float64Array;
+  /** Our ask quote price posted this step, dollars (NaN when none). */
   readonly askQuote: Float64Array;
   /** Lots posted this step (new or re-sized orders), bid and ask. */
   readonly bidPosted: Float64Array;
+  /** Ask lots posted this step. */
   readonly askPosted: Float64Array;
   /** Lots filled this step, bid and ask, and their volume-weighted average prices (NaN if none). */
   readonly bidFilled: Float64Array;
+  /** Ask lots filled this step. */
   readonly askFilled: Float64Array;
+  /** Volume-weighted bid fill price this step, dollars (NaN if none). */
   readonly bidFillPrice: Float64Array;
+  /** Volume-weighted ask fill price this step, dollars (NaN if none). */
   readonly askFillPrice: Float64Array;
   /** Current volatility regime index. */
   readonly regime: Int32Array;
@@ -115,38 +121,59 @@ export interface StepColumns {
   readonly impact: Float64Array;
   /** Reward terms of this step (the reward is pnl − inventory − volatility − impact, weighted). */
   readonly rewardPnl: Float64Array;
+  /** Inventory penalty term (subtracted). */
   readonly rewardInventory: Float64Array;
+  /** Volatility penalty term (subtracted). */
   readonly rewardVolatility: Float64Array;
+  /** Impact cost term (subtracted). */
   readonly rewardImpact: Float64Array;
 }
 
 /** `info` of one environment at the API edge. */
 export interface StepInfo {
+  /** Market time, seconds. */
   time: number;
+  /** Steps since reset. */
   step: number;
+  /** Mid price, dollars. */
   mid: number;
+  /** Cash, dollars. */
   cash: number;
+  /** Inventory, lots. */
   inventory: number;
+  /** Mark-to-market P&L, dollars. */
   pnl: number;
+  /** Regime index. */
   regime: number;
+  /** Regime name. */
   regimeName: string;
+  /** Price impact our executions caused, dollars. */
   impact: number;
+  /** Lots filled this step per side. */
   fills: { bid: number; ask: number };
+  /** The reward terms of the last step. */
   rewardTerms: { pnl: number; inventory: number; volatility: number; impact: number };
 }
 
 /** The result of `reset`. */
 export interface ResetResult {
+  /** The observation (OBS_DIM values). */
   observation: Float64Array;
+  /** Details of the step. */
   info: StepInfo;
 }
 
 /** The result of `step`. */
 export interface StepResult {
+  /** The observation (OBS_DIM values). */
   observation: Float64Array;
+  /** Reward. */
   reward: number;
+  /** The episode reached its end. */
   terminated: boolean;
+  /** The episode was cut short (never, in ALPE). */
   truncated: boolean;
+  /** Details of the step. */
   info: StepInfo;
 }
 
@@ -157,7 +184,9 @@ export interface StepResult {
  * again; stepping a finished batch throws.
  */
 export interface VecEnv {
+  /** Number of environments. */
   readonly numEnvs: number;
+  /** The resolved configuration. */
   readonly config: EnvConfig;
   /** Steps taken since the last reset. */
   readonly stepIndex: number;
@@ -169,7 +198,9 @@ export interface VecEnv {
   readonly terminated: Uint8Array;
   /** 1 where the episode was cut short (not used by ALPE's envs: always 0). */
   readonly truncated: Uint8Array;
+  /** What agents may see besides the observation. */
   readonly view: AgentView;
+  /** Per-environment columns of the last step. */
   readonly columns: StepColumns;
   /** Resets every env, env i with `seeds[i]`; returns `observations`. */
   reset(seeds: ArrayLike<number>): Float64Array;
@@ -181,8 +212,11 @@ export interface VecEnv {
 
 /** A single Gymnasium-style environment. */
 export interface Env {
+  /** The resolved configuration. */
   readonly config: EnvConfig;
+  /** Starts an episode with `seed`. */
   reset(seed: number): ResetResult;
+  /** Takes one step. */
   step(action: ArrayLike<number>): StepResult;
 }
 
@@ -200,27 +234,48 @@ export interface EpisodeRecord {
   steps: number;
   /** Step length (s), lot size (shares), tick size ($), as configured. */
   dt: number;
+  /** Shares per lot. */
   lotSize: number;
+  /** Tick size, dollars. */
   tickSize: number;
   /** Market time at the end of each step, seconds. */
   time: Float64Array;
+  /** Mid after each step, dollars (per step). */
   mid: Float64Array;
+  /** Cash, dollars (per step). */
   cash: Float64Array;
+  /** Inventory, lots (per step). */
   inventory: Float64Array;
+  /** Mark-to-market P&L, dollars (per step). */
   pnl: Float64Array;
+  /** Bid quote, dollars (NaN when none). */
   bidQuote: Float64Array;
+  /** Our ask quote price posted this step, dollars (NaN when none). */
   askQuote: Float64Array;
+  /** Bid lots posted. */
   bidPosted: Float64Array;
+  /** Ask lots posted this step. */
   askPosted: Float64Array;
+  /** Bid lots filled. */
   bidFilled: Float64Array;
+  /** Ask lots filled this step. */
   askFilled: Float64Array;
+  /** Volume-weighted bid fill price this step, dollars (NaN if none). */
   bidFillPrice: Float64Array;
+  /** Volume-weighted ask fill price this step, dollars (NaN if none). */
   askFillPrice: Float64Array;
+  /** Price impact our executions caused, dollars (per step). */
   impact: Float64Array;
+  /** Reward of each step. */
   reward: Float64Array;
+  /** P&L reward term. */
   rewardPnl: Float64Array;
+  /** Inventory penalty term (subtracted). */
   rewardInventory: Float64Array;
+  /** Volatility penalty term (subtracted). */
   rewardVolatility: Float64Array;
+  /** Impact cost term (subtracted). */
   rewardImpact: Float64Array;
+  /** Regime index (per step). */
   regime: Int32Array;
 }
