@@ -1,0 +1,377 @@
+/**
+ * The "book" fidelity tier: N independent event-driven markets on a real L3 order book
+ * ({@linkcode BookMarket}), stepped in lockstep behind the {@linkcode VecEnv} interface.
+ *
+ * Per env, one agent step of `dt` seconds starting at market time T:
+ * 1. the (clipped) action is turned into target quotes around the *observed* mid m (ticks,
+ *    from the market-data-delayed snapshot): bid = ⌊m − bidOffset⌋, ask = ⌈m + askOffset⌉,
+ *    sizes as given; a side whose full fill would breach ±`maxInventory` is not quoted; when
+ *    both sides are quoted the ask is kept at least one tick above the bid (no self-trade);
+ * 2. an unchanged (price, size) keeps the resting order and its queue position; otherwise the
+ *    old order is cancelled and a new one sent: our messages reach the book after the
+ *    order-entry / cancel latencies, as events in the market's event queue, and our orders sit
+ *    in the book's FIFO queues (owner 1), filling only when the volume ahead of them has traded
+ *    or cancelled (or when they cross on arrival);
+ * 3. the market runs from T to T + dt: zero-intelligence flow (Cont–Stoikov–Talreja), informed
+ *    traders arbitraging the book against the latent fundamental (Brownian motion with the
+ *    regime's volatility, plus the agent's impact offset), our messages and the market-data
+ *    snapshot for the next observation (taken at T + dt − L, L the market-data latency);
+ * 4. at T + dt the agent's net executed lots of the step go through the {@linkcode ImpactModel}:
+ *    its cost is taken from cash (`rewardImpact`), its offset shifts the fundamental (so informed
+ *    and background flow move the book); then the regime chain advances by dt (its volatility
+ *    and flow multipliers apply to the next step).
+ *
+ * Accounting: cash = Σ fills (sells +, buys −, price·qty·lotSize) − Σ impact costs; `pnl = cash
+ * + inventory·lotSize·mid` with the true mid after the step. Observation (see `OBS`): the
+ * SPREAD, RETURN, VOLATILITY, IMBALANCE (5 levels), TRADE_FLOW (all aggressor volume) and queue
+ * slots come from the delayed snapshot, as do `view.mid/bestBid/bestAsk/sigma`; INVENTORY and
+ * TIME_LEFT are the agent's own state. Every episode starts after a burn-in (default 10 s, see
+ * {@linkcode BookMarketOptions}) of flow around the initial price.
+ *
+ * @module
+ */
+import { AlpeError, requireInt, ValidationError } from "../errors.ts";
+import { ASK, BID } from "../book/order_book.ts";
+import { validateSeed } from "../rng/rng.ts";
+import { clipActions } from "./action.ts";
+import { BookMarket, type BookMarketOptions, NS_PER_S } from "./book_market.ts";
+import { type EnvConfig, sigmaPerSqrtSecond, stepsPerEpisode } from "./config.ts";
+import { FlowEstimator, VolatilityEstimator } from "./estimators.ts";
+import { type RewardWeights, rewardWeights, writeReward } from "./reward.ts";
+import {
+  ACT,
+  ACT_DIM,
+  type AgentView,
+  OBS,
+  OBS_DIM,
+  type StepColumns,
+  type StepInfo,
+  type VecEnv,
+} from "./types.ts";
+
+/** Largest number of environments one {@linkcode BookVecEnv} accepts. */
+export const MAX_BOOK_ENVS = 4096;
+
+/** Options of {@linkcode BookVecEnv}. */
+export type BookEnvOptions = BookMarketOptions;
+
+type Columns = { -readonly [K in keyof StepColumns]: StepColumns[K] };
+type View = { -readonly [K in keyof AgentView]: AgentView[K] };
+
+function clip5(x: number): number {
+  return x < -5 ? -5 : x > 5 ? 5 : x;
+}
+
+/**
+ * N book-tier environments in lockstep (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import { BookVecEnv } from "./book_env.ts";
+ * import { parseEnvConfig } from "./config.ts";
+ * const env = new BookVecEnv(parseEnvConfig({ tier: "book", duration: 30 }), 2);
+ * env.reset([1, 2]);
+ * const actions = new Float64Array([1, 1, 2, 2, 2, 2, 1, 1]); // offsets (ticks), sizes (lots)
+ * while (!env.terminated[0]) env.step(actions);
+ * env.columns.pnl; // final mark-to-market P&L of each env, dollars
+ * ```
+ */
+export class BookVecEnv implements VecEnv {
+  /** Number of environments. */
+  readonly numEnvs: number;
+  /** The configuration every env runs. */
+  readonly config: EnvConfig;
+  /** Observations, row-major `numEnvs × OBS_DIM`. */
+  readonly observations: Float64Array;
+  /** Rewards of the last step. */
+  readonly rewards: Float64Array;
+  /** 1 where the episode ended at the last step. */
+  readonly terminated: Uint8Array;
+  /** Always 0 (episodes are never cut short). */
+  readonly truncated: Uint8Array;
+  /** What a strategy may see (delayed market data, own state). */
+  readonly view: AgentView;
+  /** Per-step columns. */
+  readonly columns: StepColumns;
+  /** Impact cost paid in the last step, dollars (already subtracted from cash). */
+  readonly impactCost: Float64Array;
+  /** Number of steps in an episode. */
+  readonly steps: number;
+
+  readonly #markets: BookMarket[] = [];
+  readonly #cols: Columns;
+  readonly #view: View;
+  readonly #act: Float64Array;
+  readonly #seeds: Float64Array;
+  readonly #prevSigned: Float64Array;
+  readonly #prevTotal: Float64Array;
+  readonly #vol: VolatilityEstimator;
+  readonly #flow: FlowEstimator;
+  readonly #w: RewardWeights;
+  readonly #sigma0: number;
+  #stepIndex = 0;
+  #ready = false;
+
+  /** Creates `numEnvs` book-tier environments running `config` (call `reset` before stepping). */
+  constructor(config: EnvConfig, numEnvs: number, options: BookEnvOptions = {}) {
+    requireInt("numEnvs", numEnvs, 1, MAX_BOOK_ENVS);
+    this.numEnvs = numEnvs;
+    this.config = config;
+    this.steps = stepsPerEpisode(config);
+    const n = numEnvs;
+    const f = () => new Float64Array(n);
+    this.observations = new Float64Array(n * OBS_DIM);
+    this.rewards = f();
+    this.terminated = new Uint8Array(n);
+    this.truncated = new Uint8Array(n);
+    this.impactCost = f();
+    this.#cols = {
+      mid: f(),
+      cash: f(),
+      inventory: f(),
+      pnl: f(),
+      bidQuote: f(),
+      askQuote: f(),
+      bidPosted: f(),
+      askPosted: f(),
+      bidFilled: f(),
+      askFilled: f(),
+      bidFillPrice: f(),
+      askFillPrice: f(),
+      regime: new Int32Array(n),
+      impact: f(),
+      rewardPnl: f(),
+      rewardInventory: f(),
+      rewardVolatility: f(),
+      rewardImpact: f(),
+    };
+    this.columns = this.#cols;
+    this.#vol = new VolatilityEstimator(n, config.dt);
+    this.#flow = new FlowEstimator(n, config.dt);
+    this.#view = {
+      mid: f(),
+      bestBid: f(),
+      bestAsk: f(),
+      inventory: this.#cols.inventory,
+      timeLeft: f(),
+      sigma: this.#vol.sigma,
+    };
+    this.view = this.#view;
+    this.#act = new Float64Array(n * ACT_DIM);
+    this.#seeds = f();
+    this.#prevSigned = f();
+    this.#prevTotal = f();
+    this.#w = rewardWeights(config);
+    this.#sigma0 = sigmaPerSqrtSecond(config);
+    for (let i = 0; i < n; i++) this.#markets.push(new BookMarket(config, options));
+  }
+
+  /** Steps taken since the last reset. */
+  get stepIndex(): number {
+    return this.#stepIndex;
+  }
+
+  /** The market of env `i` (its book, event queue and models), for inspection. */
+  market(i: number): BookMarket {
+    requireInt("i", i, 0, this.numEnvs - 1);
+    return this.#markets[i];
+  }
+
+  /** The seed env `i` was last reset with. */
+  seed(i: number): number {
+    return this.#seeds[i];
+  }
+
+  /** Resets every env, env i with `seeds[i]` (integers in [0, 2^32)); returns `observations`. */
+  reset(seeds: ArrayLike<number>): Float64Array {
+    const n = this.numEnvs;
+    if (seeds.length !== n) throw new ValidationError("seeds.length", seeds.length, `${n}`);
+    for (let i = 0; i < n; i++) validateSeed(seeds[i], `seeds[${i}]`);
+    const cfg = this.config;
+    const c = this.#cols;
+    const v = this.#view;
+    const tick = cfg.tickSize;
+    for (let i = 0; i < n; i++) {
+      const m = this.#markets[i];
+      m.reset(seeds[i]);
+      this.#seeds[i] = seeds[i];
+      const snap = m.snapshot;
+      this.#vol.reset(i, this.#sigma0);
+      this.#flow.reset(i);
+      this.#prevSigned[i] = snap.signedVolume;
+      this.#prevTotal[i] = snap.totalVolume;
+      c.mid[i] = m.trueMid() * tick;
+      c.cash[i] = 0;
+      c.inventory[i] = 0;
+      c.pnl[i] = 0;
+      c.bidQuote[i] = NaN;
+      c.askQuote[i] = NaN;
+      c.bidPosted[i] = 0;
+      c.askPosted[i] = 0;
+      c.bidFilled[i] = 0;
+      c.askFilled[i] = 0;
+      c.bidFillPrice[i] = NaN;
+      c.askFillPrice[i] = NaN;
+      c.regime[i] = m.regime.state;
+      c.impact[i] = 0;
+      c.rewardPnl[i] = 0;
+      c.rewardInventory[i] = 0;
+      c.rewardVolatility[i] = 0;
+      c.rewardImpact[i] = 0;
+      this.rewards[i] = 0;
+      this.impactCost[i] = 0;
+      this.terminated[i] = 0;
+      this.truncated[i] = 0;
+      v.mid[i] = snap.mid * tick;
+      v.bestBid[i] = snap.bid * tick;
+      v.bestAsk[i] = snap.ask * tick;
+      v.timeLeft[i] = cfg.duration;
+      const o = i * OBS_DIM;
+      const obs = this.observations;
+      obs[o + OBS.INVENTORY] = 0;
+      obs[o + OBS.TIME_LEFT] = 1;
+      obs[o + OBS.SPREAD] = clip5(snap.spread / 10);
+      obs[o + OBS.RETURN] = 0;
+      obs[o + OBS.VOLATILITY] = 1;
+      obs[o + OBS.IMBALANCE] = snap.imbalance;
+      obs[o + OBS.TRADE_FLOW] = 0;
+      obs[o + OBS.BID_QUEUE] = 1;
+      obs[o + OBS.ASK_QUEUE] = 1;
+    }
+    this.#stepIndex = 0;
+    this.#ready = true;
+    return this.observations;
+  }
+
+  /**
+   * Steps every env with raw `actions` (row-major `numEnvs × ACT_DIM`, see `ACT`).
+   * Throws a {@linkcode ValidationError} naming `action[i]` on a non-finite value (the
+   * envs are unchanged), and an {@linkcode AlpeError} before `reset` or after the last step.
+   */
+  step(actions: ArrayLike<number>): void {
+    if (!this.#ready) throw new AlpeError("BookVecEnv.step: call reset(seeds) first");
+    if (this.#stepIndex >= this.steps) {
+      throw new AlpeError(
+        `BookVecEnv.step: the episode ended after ${this.steps} steps; call reset(seeds)`,
+      );
+    }
+    const cfg = this.config;
+    const act = this.#act;
+    clipActions(actions, act, cfg);
+    const n = this.numEnvs;
+    const c = this.#cols;
+    const v = this.#view;
+    const obs = this.observations;
+    const dt = cfg.dt;
+    const tick = cfg.tickSize;
+    const lot = cfg.lotSize;
+    const maxInv = cfg.maxInventory;
+    const invScale = 1 / maxInv;
+    const retScale = 1 / (this.#sigma0 * Math.sqrt(dt));
+    const volScale = 1 / this.#sigma0;
+    const stepIndex = this.#stepIndex + 1;
+    const tEndNs = Math.round(stepIndex * dt * NS_PER_S);
+    const tEnd = stepIndex * dt;
+    const timeLeft = cfg.duration - tEnd > 0 ? cfg.duration - tEnd : 0;
+    const timeObs = timeLeft / cfg.duration;
+    const vol = this.#vol;
+    const flow = this.#flow;
+    const w = this.#w;
+    const rewards = this.rewards;
+    for (let i = 0; i < n; i++) {
+      const m = this.#markets[i];
+      const a = i * ACT_DIM;
+      const snap = m.snapshot;
+      const inv0 = m.inventory;
+      const pnl0 = c.pnl[i];
+      // 1. target quotes from the observed mid
+      const midT = snap.mid;
+      let qb = act[a + ACT.BID_SIZE];
+      let qa = act[a + ACT.ASK_SIZE];
+      if (inv0 + qb > maxInv) qb = 0;
+      if (inv0 - qa < -maxInv) qa = 0;
+      const pb = Math.floor(midT - act[a + ACT.BID_OFFSET]);
+      let pa = Math.ceil(midT + act[a + ACT.ASK_OFFSET]);
+      if (qb > 0 && qa > 0 && pa <= pb) pa = pb + 1;
+      if (pb < 1) qb = 0;
+      // 2. order management
+      m.clearStepFills();
+      c.bidPosted[i] = m.quote(BID, pb, qb);
+      c.askPosted[i] = m.quote(ASK, pa, qa);
+      c.bidQuote[i] = qb > 0 ? pb * tick : NaN;
+      c.askQuote[i] = qa > 0 ? pa * tick : NaN;
+      // 3–4. run the market
+      m.scheduleSnapshot(tEndNs);
+      m.advance(tEndNs);
+      m.endStep(dt);
+      // columns
+      const mid = m.trueMid() * tick;
+      const inv = m.inventory;
+      const cash = m.cash;
+      const pnl = cash + inv * lot * mid;
+      const cost = m.lastImpactCost;
+      c.mid[i] = mid;
+      c.cash[i] = cash;
+      c.inventory[i] = inv;
+      c.pnl[i] = pnl;
+      c.bidFilled[i] = m.bidFilled;
+      c.askFilled[i] = m.askFilled;
+      c.bidFillPrice[i] = m.bidFilled > 0 ? (m.bidNotional / m.bidFilled) * tick : NaN;
+      c.askFillPrice[i] = m.askFilled > 0 ? (m.askNotional / m.askFilled) * tick : NaN;
+      c.regime[i] = m.lastRegime;
+      c.impact[i] = m.lastImpactShift;
+      this.impactCost[i] = cost;
+      // observation from the delayed snapshot
+      const oMid = snap.mid * tick;
+      const dMid = oMid - v.mid[i];
+      const sig = vol.update(i, dMid);
+      const ds = snap.signedVolume - this.#prevSigned[i];
+      const dv = snap.totalVolume - this.#prevTotal[i];
+      this.#prevSigned[i] = snap.signedVolume;
+      this.#prevTotal[i] = snap.totalVolume;
+      const flowRatio = flow.update(i, 0.5 * (dv + ds), 0.5 * (dv - ds));
+      writeReward(w, c, rewards, i, pnl - pnl0 + cost, inv, sig, cost);
+      v.mid[i] = oMid;
+      v.bestBid[i] = snap.bid * tick;
+      v.bestAsk[i] = snap.ask * tick;
+      v.timeLeft[i] = timeLeft;
+      const o = i * OBS_DIM;
+      obs[o + OBS.INVENTORY] = clip5(inv * invScale);
+      obs[o + OBS.TIME_LEFT] = timeObs;
+      obs[o + OBS.SPREAD] = clip5(snap.spread / 10);
+      obs[o + OBS.RETURN] = clip5(dMid * retScale);
+      obs[o + OBS.VOLATILITY] = clip5(sig * volScale);
+      obs[o + OBS.IMBALANCE] = snap.imbalance;
+      obs[o + OBS.TRADE_FLOW] = flowRatio;
+      obs[o + OBS.BID_QUEUE] = snap.bidQueue;
+      obs[o + OBS.ASK_QUEUE] = snap.askQueue;
+    }
+    this.#stepIndex = stepIndex;
+    if (stepIndex >= this.steps) this.terminated.fill(1);
+  }
+
+  /** The info object of env `i` (allocates; for the API edge). */
+  info(i: number): StepInfo {
+    requireInt("i", i, 0, this.numEnvs - 1);
+    const c = this.#cols;
+    const r = c.regime[i];
+    return {
+      time: this.#stepIndex * this.config.dt,
+      step: this.#stepIndex,
+      mid: c.mid[i],
+      cash: c.cash[i],
+      inventory: c.inventory[i],
+      pnl: c.pnl[i],
+      regime: r,
+      regimeName: this.config.regimes.names[r],
+      impact: c.impact[i],
+      fills: { bid: c.bidFilled[i], ask: c.askFilled[i] },
+      rewardTerms: {
+        pnl: c.rewardPnl[i],
+        inventory: c.rewardInventory[i],
+        volatility: c.rewardVolatility[i],
+        impact: c.rewardImpact[i],
+      },
+    };
+  }
+}
