@@ -6,6 +6,9 @@
  * @module
  */
 import { ACT, ACT_DIM } from "../env/types.ts";
+import { clipOffset } from "../env/action.ts";
+
+export { clipOffset };
 
 /**
  * Offset in ticks of a bid at `bidPrice` below `mid`, clipped to [0, maxOffsetTicks].
@@ -38,12 +41,6 @@ export function askOffsetTicks(
   maxOffsetTicks: number,
 ): number {
   return clipOffset((askPrice - mid) / tickSize, maxOffsetTicks);
-}
-
-/** Clips an offset in ticks to [0, maxOffsetTicks]; NaN becomes 0. */
-export function clipOffset(offsetTicks: number, maxOffsetTicks: number): number {
-  if (!(offsetTicks > 0)) return 0;
-  return offsetTicks > maxOffsetTicks ? maxOffsetTicks : offsetTicks;
 }
 
 /** Writes the action row of environment `i` into `out` (row-major N × ACT_DIM). */

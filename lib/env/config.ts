@@ -83,7 +83,7 @@ const impactSchema = z.object({
 
 const flowSchema = z.object({
   /** Limit-order arrival rate per side, orders per second, summed over all distances. */
-  limitRate: z.number().min(0).max(100_000).default(60),
+  limitRate: z.number().min(0).max(100_000).default(70),
   /** Power-law exponent α of the limit-order intensity λ(i) ∝ 1/i^α by distance i (ticks). */
   limitAlpha: z.number().min(0).max(10).default(0.8),
   /** Furthest distance (ticks from the opposite best quote) at which limit orders arrive. */

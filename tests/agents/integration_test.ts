@@ -137,10 +137,11 @@ Deno.test({
   name: "calibrateFromEnv on the book tier gives finite, decaying intensities (smoke)",
   ignore: makeVecEnv === null,
   fn() {
-    const r = calibrateFromEnv((n) => makeVecEnv!({ tier: "book", duration: 60 }, n), [1, 2, 3, 4]);
+    const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+    const r = calibrateFromEnv((n) => makeVecEnv!({ tier: "book", duration: 120 }, n), seeds);
     for (const v of [r.A, r.k, r.sigma]) assert.ok(v > 0 && Number.isFinite(v), String(v));
     assert.ok(r.intensityFitted && r.sigmaFitted, JSON.stringify(r));
-    assert.equal(r.steps, 4 * 600);
+    assert.equal(r.steps, 8 * 1200);
     // Quotes at the touch fill more often per step than the deepest ones.
     const b = r.buckets;
     assert.ok(b[0].fills / b[0].trials > b[b.length - 1].fills / b[b.length - 1].trials);

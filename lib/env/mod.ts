@@ -1,0 +1,26 @@
+/**
+ * Gymnasium-style market-making environments in two fidelity tiers behind one API:
+ * the full event-driven order-book simulator ("book") and the vectorized
+ * Avellaneda–Stoikov model ("model"); configuration, rewards, recording.
+ *
+ * @example
+ * ```ts
+ * import { makeEnv } from "./mod.ts";
+ * const env = makeEnv({ tier: "model", duration: 10 });
+ * const { observation } = env.reset(1);
+ * const r = env.step([2, 2, 1, 1]); // bid/ask 2 ticks from the mid, 1 lot each
+ * console.log(observation.length, r.info.pnl);
+ * ```
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./types.ts";
+export * from "./action.ts";
+export * from "./reward.ts";
+export * from "./estimators.ts";
+export * from "./model_env.ts";
+export * from "./book_env.ts";
+export * from "./single_env.ts";
+export * from "./recorder.ts";
+export * from "./make.ts";

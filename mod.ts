@@ -1,0 +1,22 @@
+/**
+ * ALPE — Adaptive Liquidity Provision Engine: a limit-order-book market simulator,
+ * market-making agents (classic optimal control and PPO), risk analytics and
+ * plotting helpers, for market-making research in Deno and Jupyter.
+ *
+ * @example
+ * ```ts
+ * import { AGENT_IDS, createAgent, makeVecEnv } from "./mod.ts";
+ * const env = makeVecEnv({ tier: "book", duration: 30 }, 4);
+ * const agent = createAgent("avellaneda-stoikov");
+ * console.log(AGENT_IDS, env.numEnvs, agent.name);
+ * ```
+ *
+ * @module
+ */
+export * from "./lib/errors.ts";
+export * from "./lib/rng/mod.ts";
+export * from "./lib/book/mod.ts";
+export * from "./lib/market/mod.ts";
+export * from "./lib/env/mod.ts";
+export * from "./lib/agents/mod.ts";
+export * from "./lib/analytics/mod.ts";
