@@ -1,0 +1,81 @@
+/**
+ * Action validation and clipping, shared by both fidelity tiers (layout in
+ * {@linkcode ACT}).
+ *
+ * @module
+ */
+import { ValidationError } from "../errors.ts";
+import type { EnvConfig } from "./config.ts";
+import { ACT, ACT_DIM } from "./types.ts";
+
+/**
+ * Validates a row-major batch of raw actions (`numEnvs × ACT_DIM`, with `numEnvs =
+ * out.length / ACT_DIM`) and writes the clipped actions into `out`:
+ * - `ACT.BID_OFFSET`, `ACT.ASK_OFFSET`: clipped to [0, `maxOffsetTicks`] ticks;
+ * - `ACT.BID_SIZE`, `ACT.ASK_SIZE`: clipped to [0, `maxQuoteSize`] lots, then rounded to
+ *   the nearest integer (0 = no quote).
+ *
+ * All values are checked before anything is written: a non-finite value throws a
+ * {@linkcode ValidationError} naming `action[i]` (i the flat index in the batch) and
+ * leaves `out` unchanged; a batch of the wrong length names `actions.length`.
+ *
+ * @example
+ * ```ts
+ * import { clipActions } from "./action.ts";
+ * import { parseEnvConfig } from "./config.ts";
+ * const out = new Float64Array(4);
+ * clipActions([-3, 1e9, 2.6, 99], out, parseEnvConfig());
+ * out; // Float64Array [0, 20, 3, 5]
+ * ```
+ */
+export function clipActions(actions: ArrayLike<number>, out: Float64Array, cfg: EnvConfig): void {
+  const n = out.length;
+  validateActions(actions, n / ACT_DIM);
+  const maxOff = cfg.maxOffsetTicks;
+  const maxSize = cfg.maxQuoteSize;
+  for (let i = 0; i < n; i += ACT_DIM) {
+    out[i + ACT.BID_OFFSET] = clip(actions[i + ACT.BID_OFFSET], maxOff);
+    out[i + ACT.ASK_OFFSET] = clip(actions[i + ACT.ASK_OFFSET], maxOff);
+    out[i + ACT.BID_SIZE] = Math.round(clip(actions[i + ACT.BID_SIZE], maxSize));
+    out[i + ACT.ASK_SIZE] = Math.round(clip(actions[i + ACT.ASK_SIZE], maxSize));
+  }
+}
+
+/**
+ * Checks a raw batch without writing anything: throws a {@linkcode ValidationError}
+ * naming `actions.length` unless it holds `numEnvs × ACT_DIM` values, or naming
+ * `action[i]` at the first non-finite value. (For envs that clip inline with
+ * {@linkcode clipOffset} / {@linkcode clipSize}.)
+ */
+export function validateActions(actions: ArrayLike<number>, numEnvs: number): void {
+  const n = numEnvs * ACT_DIM;
+  if (actions.length !== n) {
+    throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
+  }
+  if (actions instanceof Float64Array) {
+    // Fast path (monomorphic loads): x − x is 0 exactly for finite x, NaN otherwise.
+    let bad = 0;
+    for (let i = 0; i < n; i++) bad += actions[i] - actions[i];
+    if (bad === 0) return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = actions[i];
+    if (typeof v !== "number" || v - v !== 0) {
+      throw new ValidationError(`action[${i}]`, v, "a finite number");
+    }
+  }
+}
+
+/** An offset (ticks) clipped to [0, maxOffsetTicks]; NaN becomes 0. */
+export function clipOffset(v: number, maxOffsetTicks: number): number {
+  return !(v > 0) ? 0 : v > maxOffsetTicks ? maxOffsetTicks : v;
+}
+
+/** A finite size clipped to [0, maxQuoteSize] lots and rounded to the nearest integer. */
+export function clipSize(v: number, maxQuoteSize: number): number {
+  return Math.round(v < 0 ? 0 : v > maxQuoteSize ? maxQuoteSize : v);
+}
+
+function clip(v: number, hi: number): number {
+  return v < 0 ? 0 : v > hi ? hi : v;
+}

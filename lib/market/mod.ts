@@ -1,0 +1,66 @@
+/**
+ * The small market models the simulators are composed from: volatility regimes (CTMC),
+ * latency distributions, market impact (Almgren–Chriss, square-root, transient) with the
+ * literature's closed forms, the arithmetic Brownian mid price, and (from the book tier)
+ * the event queue and the zero-intelligence and informed order flows.
+ *
+ * @example
+ * ```ts
+ * import { createImpactModel, createRegimeModel, sqrtImpact } from "./mod.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * import { Rng } from "../rng/rng.ts";
+ * const cfg = parseEnvConfig();
+ * const regimes = createRegimeModel(cfg.regimes);
+ * regimes.reset(new Rng("r"));
+ * const impact = createImpactModel(cfg.impact, { sigmaDaily: 2, lotSize: 100 });
+ * impact.trade(3, 0.1, 0);
+ * sqrtImpact(0.5, 2, 20_000, 2_000_000); // 0.1
+ * ```
+ *
+ * @module
+ */
+export type { Rng } from "../rng/rng.ts";
+export type {
+  EnvConfig,
+  FlowConfig,
+  ImpactConfig,
+  LatencyConfig,
+  LatencySpec,
+  ModelTierConfig,
+  RegimeConfig,
+  RewardConfig,
+} from "../env/config.ts";
+export type {
+  ExecutionSink,
+  L2Snapshot,
+  OrderBook,
+  OrderBookOptions,
+  Side,
+} from "../book/order_book.ts";
+export type { ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "./types.ts";
+export {
+  createRegimeModel,
+  type CtmcRegimeModel,
+  generatorMatrix,
+  stationaryDistribution,
+} from "./regimes.ts";
+export { createLatencyModel, NS_PER_MS } from "./latency.ts";
+export {
+  almgrenChrissCost,
+  almgrenChrissEtaTilde,
+  almgrenChrissKappa,
+  almgrenChrissLinearCost,
+  type AlmgrenChrissParams,
+  almgrenChrissTrajectory,
+  createImpactModel,
+  type ExecutionCost,
+  impactDecays,
+  type ImpactMarket,
+  impactMarketFromConfig,
+  sqrtImpact,
+} from "./impact.ts";
+export { createPriceProcess } from "./price_process.ts";
+// Written by the book-tier engineer; re-exported whole so that their additions show up.
+export * from "./event_queue.ts";
+export * from "./order_flow.ts";
+export * from "./informed.ts";

@@ -1,0 +1,232 @@
+/**
+ * Volatility regimes as a continuous-time Markov chain (CTMC). The chain holds each
+ * regime for an exponential time with rate equal to the row's total exit rate, then
+ * jumps to j ≠ i with probability `rates[i][j] / exitRate(i)`. A row with zero exit
+ * rate is absorbing.
+ *
+ * Simulation is exact: the holding time of the current regime is drawn once on
+ * entry and counted down by {@linkcode RegimeModel.advance}; by memorylessness this is
+ * the same law as competing exponential clocks re-drawn at every call, and it draws
+ * nothing on steps without a jump. One `advance(dt)` may jump several times.
+ *
+ * @module
+ */
+import type { RegimeConfig } from "../env/config.ts";
+import { ValidationError } from "../errors.ts";
+import type { Rng } from "../rng/rng.ts";
+import type { RegimeModel } from "./types.ts";
+
+/**
+ * Stationary distribution π of the CTMC with off-diagonal rates `rates` (πQ = 0,
+ * Σπ = 1), by Gaussian elimination with partial pivoting. When the chain is reducible
+ * (e.g. it has absorbing regimes) πQ = 0 has no unique solution; the long-run
+ * distribution started from the uniform distribution is returned instead (by powers
+ * of the uniformized transition matrix).
+ */
+export function stationaryDistribution(rates: readonly (readonly number[])[]): Float64Array {
+  const n = rates.length;
+  const q = generatorMatrix(rates);
+  // Solve Qᵀ πᵀ = 0 with the last equation replaced by Σπ = 1.
+  const a: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) row.push(i === n - 1 ? 1 : q[j][i]);
+    row.push(i === n - 1 ? 1 : 0);
+    a.push(row);
+  }
+  let scale = 1e-300;
+  for (const row of q) for (const v of row) scale = Math.max(scale, Math.abs(v));
+  let singular = false;
+  for (let c = 0; c < n && !singular; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    if (Math.abs(a[p][c]) < 1e-12 * Math.max(1, scale)) {
+      singular = true;
+      break;
+    }
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  const pi = new Float64Array(n);
+  if (!singular) {
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      pi[i] = a[i][n] / a[i][i];
+      if (!(pi[i] > -1e-9)) ok = false;
+    }
+    if (ok) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += pi[i] = Math.max(0, pi[i]);
+      for (let i = 0; i < n; i++) pi[i] /= s;
+      return pi;
+    }
+  }
+  return longRunFromUniform(q);
+}
+
+/** The generator matrix Q of off-diagonal `rates` (diagonal = −row sum). */
+export function generatorMatrix(rates: readonly (readonly number[])[]): number[][] {
+  const n = rates.length;
+  const q: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row: number[] = [];
+    let out = 0;
+    for (let j = 0; j < n; j++) {
+      const r = i === j ? 0 : rates[i][j];
+      row.push(r);
+      out += r;
+    }
+    row[i] = -out;
+    q.push(row);
+  }
+  return q;
+}
+
+function longRunFromUniform(q: number[][]): Float64Array {
+  const n = q.length;
+  let lam = 0;
+  for (let i = 0; i < n; i++) lam = Math.max(lam, -q[i][i]);
+  let pi = new Float64Array(n).fill(1 / n);
+  if (lam === 0) return pi;
+  lam *= 1.05; // keep a self-loop in every row (aperiodic)
+  let next = new Float64Array(n);
+  for (let it = 0; it < 1_000_000; it++) {
+    next.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) next[j] += pi[i] * ((i === j ? 1 : 0) + q[i][j] / lam);
+    }
+    let diff = 0;
+    for (let j = 0; j < n; j++) diff = Math.max(diff, Math.abs(next[j] - pi[j]));
+    [pi, next] = [next, pi];
+    if (diff < 1e-15) break;
+  }
+  return pi;
+}
+
+/**
+ * Creates a regime CTMC from the `regimes` section of the config. `volatilityScale`
+ * (default 1) multiplies every `volMultipliers` entry, so that e.g. passing the nominal
+ * σ in $/√s makes {@linkcode RegimeModel.volMultiplier} return the regime's σ directly.
+ *
+ * @example
+ * ```ts
+ * import { createRegimeModel } from "./regimes.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * import { Rng } from "../rng/rng.ts";
+ * const model = createRegimeModel(parseEnvConfig().regimes);
+ * const rng = new Rng("regimes");
+ * model.reset(rng); // initial regime drawn from the stationary distribution
+ * model.advance(0.1, rng); // exact CTMC step of 0.1 s
+ * model.volMultiplier(); // 0.5, 1 or 2.5 with the defaults
+ * ```
+ */
+export function createRegimeModel(cfg: RegimeConfig, volatilityScale = 1): CtmcRegimeModel {
+  return new CtmcRegimes(cfg, volatilityScale);
+}
+
+/**
+ * A {@linkcode RegimeModel} that also exposes the time left before its next jump, so a
+ * vectorized caller can skip `advance` calls until then: advancing by any total time
+ * shorter than {@linkcode CtmcRegimeModel.timeToJump} changes nothing.
+ */
+export interface CtmcRegimeModel extends RegimeModel {
+  /** Seconds until the next jump (Infinity in an absorbing regime). */
+  readonly timeToJump: number;
+}
+
+class CtmcRegimes implements CtmcRegimeModel {
+  readonly size: number;
+  #state = 0;
+  #left = Infinity;
+  readonly #initial: number | "stationary";
+  readonly #vol: Float64Array;
+  readonly #flow: Float64Array;
+  readonly #exit: Float64Array;
+  readonly #jump: Float64Array[];
+  readonly #pi: Float64Array;
+
+  constructor(cfg: RegimeConfig, volatilityScale: number) {
+    const n = cfg.names.length;
+    if (n < 1) throw new ValidationError("regimes.names", cfg.names, "at least one regime");
+    if (!(volatilityScale >= 0) || !Number.isFinite(volatilityScale)) {
+      throw new ValidationError("volatilityScale", volatilityScale, "a finite number >= 0");
+    }
+    if (cfg.volMultipliers.length !== n) {
+      throw new ValidationError("regimes.volMultipliers", cfg.volMultipliers, `${n} entries`);
+    }
+    if (cfg.flowMultipliers.length !== n) {
+      throw new ValidationError("regimes.flowMultipliers", cfg.flowMultipliers, `${n} entries`);
+    }
+    if (cfg.rates.length !== n) {
+      throw new ValidationError("regimes.rates", cfg.rates, `a ${n}×${n} matrix`);
+    }
+    this.size = n;
+    this.#initial = cfg.initial;
+    this.#vol = new Float64Array(n);
+    this.#flow = new Float64Array(n);
+    this.#exit = new Float64Array(n);
+    this.#jump = [];
+    for (let i = 0; i < n; i++) {
+      this.#vol[i] = cfg.volMultipliers[i] * volatilityScale;
+      this.#flow[i] = cfg.flowMultipliers[i];
+      const row = cfg.rates[i];
+      if (row.length !== n) throw new ValidationError(`regimes.rates.${i}`, row, `${n} entries`);
+      const w = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        const r = row[j];
+        if (!(r >= 0) || !Number.isFinite(r)) {
+          throw new ValidationError(`regimes.rates.${i}.${j}`, r, "a finite rate >= 0");
+        }
+        if (j !== i) {
+          w[j] = r;
+          this.#exit[i] += r;
+        }
+      }
+      this.#jump.push(w);
+    }
+    this.#pi = stationaryDistribution(cfg.rates);
+    this.#state = typeof cfg.initial === "number" ? cfg.initial : 0;
+  }
+
+  get state(): number {
+    return this.#state;
+  }
+
+  get timeToJump(): number {
+    return this.#left;
+  }
+
+  reset(rng: Rng): void {
+    const init = this.#initial;
+    this.#state = init === "stationary" ? rng.categorical(this.#pi, this.size, 1) : init;
+    this.#left = rng.exponential(this.#exit[this.#state]);
+  }
+
+  advance(dt: number, rng: Rng): number {
+    this.#left -= dt;
+    while (this.#left <= 0) {
+      const s = this.#state;
+      const next = rng.categorical(this.#jump[s], this.size, this.#exit[s]);
+      this.#state = next;
+      this.#left += rng.exponential(this.#exit[next]);
+    }
+    return this.#state;
+  }
+
+  volMultiplier(): number {
+    return this.#vol[this.#state];
+  }
+
+  flowMultiplier(): number {
+    return this.#flow[this.#state];
+  }
+
+  stationary(): Float64Array {
+    return this.#pi.slice();
+  }
+}
