@@ -20,6 +20,7 @@ export * from "./action.ts";
 export * from "./reward.ts";
 export * from "./estimators.ts";
 export * from "./model_env.ts";
+export * from "./book_market.ts";
 export * from "./book_env.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
