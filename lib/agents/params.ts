@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import { zodIssueToError } from "../validation.ts";
 
 /** A σ source: `"view"` (the env's estimate, `view.sigma`) or a fixed value in $/√s. */
 export const sigmaSourceSchema: z.ZodUnion<[z.ZodLiteral<"view">, z.ZodNumber]> = z.union([
@@ -52,31 +53,5 @@ export function parseParams<S extends z.ZodType>(
       `a known parameter (one of: ${allowed})`,
     );
   }
-  const path = issue.path.map(String).join(".");
-  const field = path ? `${agentId}.${path}` : `${agentId}.params`;
-  throw new ValidationError(field, valueAt(input, issue.path), describe(issue));
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "too_big":
-      return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
-    case "too_small":
-      return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
-    case "invalid_value":
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_type":
-      return `a value of type ${issue.expected}`;
-    default:
-      return issue.message;
-  }
+  throw zodIssueToError(r.error, input, agentId);
 }

@@ -30,6 +30,7 @@
  *
  * @module
  */
+import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { ASK, BID } from "../book/order_book.ts";
 import { validateSeed } from "../rng/rng.ts";
@@ -55,7 +56,6 @@ export const MAX_BOOK_ENVS = 4096;
 /** Options of {@linkcode BookVecEnv}. */
 export type BookEnvOptions = BookMarketOptions;
 
-type Columns = { -readonly [K in keyof StepColumns]: StepColumns[K] };
 type View = { -readonly [K in keyof AgentView]: AgentView[K] };
 
 function clip5(x: number): number {
@@ -99,7 +99,7 @@ export class BookVecEnv implements VecEnv {
   readonly steps: number;
 
   readonly #markets: BookMarket[] = [];
-  readonly #cols: Columns;
+  readonly #cols: MutableStepColumns;
   readonly #view: View;
   readonly #act: Float64Array;
   readonly #seeds: Float64Array;
@@ -125,26 +125,7 @@ export class BookVecEnv implements VecEnv {
     this.terminated = new Uint8Array(n);
     this.truncated = new Uint8Array(n);
     this.impactCost = f();
-    this.#cols = {
-      mid: f(),
-      cash: f(),
-      inventory: f(),
-      pnl: f(),
-      bidQuote: f(),
-      askQuote: f(),
-      bidPosted: f(),
-      askPosted: f(),
-      bidFilled: f(),
-      askFilled: f(),
-      bidFillPrice: f(),
-      askFillPrice: f(),
-      regime: new Int32Array(n),
-      impact: f(),
-      rewardPnl: f(),
-      rewardInventory: f(),
-      rewardVolatility: f(),
-      rewardImpact: f(),
-    };
+    this.#cols = createStepColumns(n);
     this.columns = this.#cols;
     this.#vol = new VolatilityEstimator(n, config.dt);
     this.#flow = new FlowEstimator(n, config.dt);
@@ -353,25 +334,6 @@ export class BookVecEnv implements VecEnv {
   /** The info object of env `i` (allocates; for the API edge). */
   info(i: number): StepInfo {
     requireInt("i", i, 0, this.numEnvs - 1);
-    const c = this.#cols;
-    const r = c.regime[i];
-    return {
-      time: this.#stepIndex * this.config.dt,
-      step: this.#stepIndex,
-      mid: c.mid[i],
-      cash: c.cash[i],
-      inventory: c.inventory[i],
-      pnl: c.pnl[i],
-      regime: r,
-      regimeName: this.config.regimes.names[r],
-      impact: c.impact[i],
-      fills: { bid: c.bidFilled[i], ask: c.askFilled[i] },
-      rewardTerms: {
-        pnl: c.rewardPnl[i],
-        inventory: c.rewardInventory[i],
-        volatility: c.rewardVolatility[i],
-        impact: c.rewardImpact[i],
-      },
-    };
+    return stepInfo(this.#cols, this.config, i, this.#stepIndex);
   }
 }

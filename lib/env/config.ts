@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import { zodIssueToError } from "../validation.ts";
 
 /** Seconds in one trading day (6.5 hours), the unit in which `volatility` is quoted. */
 export const SECONDS_PER_DAY = 23_400;
@@ -341,11 +342,7 @@ void _schemaMatches;
  */
 export function parseEnvConfig(input: EnvConfigInput = {}): EnvConfig {
   const r = envConfigSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = issue.path.map(String).join(".") || "(config)";
-    throw new ValidationError(field, valueAt(input, issue.path), describeIssue(issue));
-  }
+  if (!r.success) throw zodIssueToError(r.error, input);
   const cfg: EnvConfig = r.data;
   const n = cfg.regimes.names.length;
   const r2 = cfg.regimes;
@@ -383,28 +380,4 @@ export function stepsPerEpisode(cfg: EnvConfig): number {
 /** Mid-price volatility in dollars per √second implied by `cfg` (before regime multipliers). */
 export function sigmaPerSqrtSecond(cfg: EnvConfig): number {
   return cfg.volatility * cfg.initialPrice / Math.sqrt(SECONDS_PER_DAY);
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "too_big":
-      return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
-    case "too_small":
-      return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
-    case "invalid_value":
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_type":
-      return `a value of type ${issue.expected}`;
-    default:
-      return issue.message;
-  }
 }

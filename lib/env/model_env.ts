@@ -37,6 +37,7 @@
  *
  * @module
  */
+import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import type { ImpactModel } from "../market/types.ts";
 import { createImpactModel, impactDecays, impactMarketFromConfig } from "../market/impact.ts";
@@ -100,31 +101,6 @@ class UniformBlocks {
 export const MAX_MODEL_ENVS = 1 << 20;
 
 /** The columns a {@linkcode ModelVecEnv} writes (mutable typed arrays). */
-type Columns = { -readonly [K in keyof StepColumns]: StepColumns[K] };
-
-function makeColumns(n: number): Columns {
-  const f = () => new Float64Array(n);
-  return {
-    mid: f(),
-    cash: f(),
-    inventory: f(),
-    pnl: f(),
-    bidQuote: f(),
-    askQuote: f(),
-    bidPosted: f(),
-    askPosted: f(),
-    bidFilled: f(),
-    askFilled: f(),
-    bidFillPrice: f(),
-    askFillPrice: f(),
-    regime: new Int32Array(n),
-    impact: f(),
-    rewardPnl: f(),
-    rewardInventory: f(),
-    rewardVolatility: f(),
-    rewardImpact: f(),
-  };
-}
 
 /**
  * N Avellaneda–Stoikov model environments in lockstep (see the module doc).
@@ -162,7 +138,7 @@ export class ModelVecEnv implements VecEnv {
   /** Number of steps in an episode. */
   readonly steps: number;
 
-  readonly #cols: Columns;
+  readonly #cols: MutableStepColumns;
   readonly #view: {
     mid: Float64Array;
     bestBid: Float64Array;
@@ -218,7 +194,7 @@ export class ModelVecEnv implements VecEnv {
     this.terminated = new Uint8Array(n);
     this.truncated = new Uint8Array(n);
     this.impactCost = new Float64Array(n);
-    this.#cols = makeColumns(n);
+    this.#cols = createStepColumns(n);
     this.columns = this.#cols;
     this.#vol = new VolatilityEstimator(n, config.dt);
     this.#flow = new FlowEstimator(n, config.dt);
@@ -584,26 +560,7 @@ export class ModelVecEnv implements VecEnv {
   /** The info object of env `i` (allocates; for the API edge). */
   info(i: number): StepInfo {
     requireInt("i", i, 0, this.numEnvs - 1);
-    const c = this.#cols;
-    const r = c.regime[i];
-    return {
-      time: this.#stepIndex * this.config.dt,
-      step: this.#stepIndex,
-      mid: c.mid[i],
-      cash: c.cash[i],
-      inventory: c.inventory[i],
-      pnl: c.pnl[i],
-      regime: r,
-      regimeName: this.config.regimes.names[r],
-      impact: c.impact[i],
-      fills: { bid: c.bidFilled[i], ask: c.askFilled[i] },
-      rewardTerms: {
-        pnl: c.rewardPnl[i],
-        inventory: c.rewardInventory[i],
-        volatility: c.rewardVolatility[i],
-        impact: c.rewardImpact[i],
-      },
-    };
+    return stepInfo(this.#cols, this.config, i, this.#stepIndex);
   }
 
   /** The seed env `i` was last reset with. */

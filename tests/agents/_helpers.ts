@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createStepColumns } from "../../lib/env/columns.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../../lib/env/config.ts";
 import {
   ACT,
@@ -61,30 +62,6 @@ export function assertClose(actual: number, expected: number, tol: number, what 
   }
 }
 
-function columns(n: number): StepColumns {
-  const f = () => new Float64Array(n);
-  return {
-    mid: f(),
-    cash: f(),
-    inventory: f(),
-    pnl: f(),
-    bidQuote: f(),
-    askQuote: f(),
-    bidPosted: f(),
-    askPosted: f(),
-    bidFilled: f(),
-    askFilled: f(),
-    bidFillPrice: f(),
-    askFillPrice: f(),
-    regime: new Int32Array(n),
-    impact: f(),
-    rewardPnl: f(),
-    rewardInventory: f(),
-    rewardVolatility: f(),
-    rewardImpact: f(),
-  };
-}
-
 /** Options of {@linkcode ToyVecEnv}. */
 export interface ToyOptions {
   /** Intensity at the mid (fills/s) and decay (1/$) of λ(δ) = A·e^(−kδ). */
@@ -125,7 +102,7 @@ export class ToyVecEnv implements VecEnv {
     this.terminated = new Uint8Array(numEnvs);
     this.truncated = new Uint8Array(numEnvs);
     this.view = makeView(Array.from({ length: numEnvs }, () => ({})));
-    this.columns = columns(numEnvs);
+    this.columns = createStepColumns(numEnvs);
   }
 
   reset(seeds: ArrayLike<number>): Float64Array {
