@@ -1,0 +1,366 @@
+/**
+ * The agent comparison behind `deno task compare`: fair parameters for the model-based
+ * rivals on calibration seeds, a common-random-numbers backtest of every agent on the
+ * evaluation seeds, paired tests against Avellaneda–Stoikov, and one JSON-ready report.
+ *
+ * Seeds (all from the root seed `seed`, see `seeds.ts`): evaluation episode e uses
+ * `childSeed(seed, e)` for every agent; calibration and γ tuning of avellaneda-stoikov and
+ * glft use `calibrationEpisodes` seeds `childSeed(seed, 1e9 + j)`, disjoint from the
+ * evaluation seeds; each agent's own randomness uses per-chunk seeds derived from the root
+ * seed and its id.
+ *
+ * @module
+ */
+import { NotAvailableError, requireInt, ValidationError } from "../errors.ts";
+import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
+import { AGENT_IDS, isAgentId } from "../agents/registry.ts";
+import {
+  DEFAULT_RESAMPLES,
+  type PairedComparison,
+  pairedComparison,
+  periodsPerYear,
+} from "../analytics/mod.ts";
+import { DEFAULT_PPO_DIR, loadPpo } from "./agent_spec.ts";
+import { type FairModelParams, fairModelParams } from "./fair_params.ts";
+import { roundDeep, TABLE_METRICS } from "./format.ts";
+import { type BacktestResult, runBacktest } from "./runner.ts";
+import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./seeds.ts";
+import type { AgentSpec } from "./types.ts";
+
+/** The baseline of the paired tests. */
+export const BASELINE_AGENT = "avellaneda-stoikov";
+/** Default evaluation episodes. */
+export const DEFAULT_EPISODES = 50;
+/** Default calibration episodes (for A, k, σ and the γ grid search). */
+export const DEFAULT_CALIBRATION_EPISODES = 16;
+/** Metrics compared pairwise against the baseline. */
+export const PAIRED_METRICS: readonly string[] = ["totalPnl", "sharpe"];
+
+/** Options of {@linkcode runCompare}. */
+export interface CompareOptions {
+  /** Environment configuration (default: the full book tier at its defaults). */
+  config?: EnvConfigInput;
+  /** Evaluation episodes per agent (default 50). */
+  episodes?: number;
+  /** Root seed (default 0). */
+  seed?: number;
+  /** Agent ids (default: every id of `AGENT_IDS`). */
+  agents?: readonly string[];
+  /** Workers (default min(cores, jobs)); never changes the results. */
+  workers?: number;
+  /** Calibration episodes (default 16). */
+  calibrationEpisodes?: number;
+  /** Episodes per job (default 10); part of the plan. */
+  chunkSize?: number;
+  /** Keep per-step records (for the Arrow export). */
+  recordSteps?: boolean;
+  /** Directory of the trained PPO model (default data/models/ppo). */
+  ppoDir?: string;
+  /** Progress of the evaluation, in episodes. */
+  onProgress?: (done: number, total: number) => void;
+  /** Log lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+/** Summary of one metric in the report. */
+export interface ReportMetric {
+  /** Mean across episodes. */
+  mean: number | null;
+  /** 95 % bootstrap CI of the mean. */
+  ci95: [number | null, number | null];
+  /** Standard deviation across episodes. */
+  std: number | null;
+  /** Episodes with a finite value. */
+  n: number;
+}
+
+/** A paired test of one metric, agent − baseline. */
+export interface ReportPaired {
+  /** Pairs used. */
+  n: number;
+  /** Mean difference (agent − baseline). */
+  meanDiff: number | null;
+  /** 95 % bootstrap CI of the mean difference. */
+  ci95: [number | null, number | null];
+  /** Paired t-test p-value (two-sided). */
+  tTestP: number | null;
+  /** Wilcoxon signed-rank p-value (two-sided). */
+  wilcoxonP: number | null;
+  /** Sign-flip permutation p-value (two-sided). */
+  permutationP: number | null;
+}
+
+/** An agent that could not run. */
+export interface UnavailableAgent {
+  /** Always false. */
+  available: false;
+  /** Why. */
+  reason: string;
+}
+
+/** The comparison report (what `--json` prints and results.json holds). */
+export interface CompareReport {
+  /** Per agent: every metric's summary, or `{ available: false, reason }`. */
+  agents: Record<string, Record<string, ReportMetric> | UnavailableAgent>;
+  /** Paired tests of each agent against the baseline. */
+  comparisons: {
+    baseline: string;
+    method: string;
+    agents: Record<string, Record<string, ReportPaired>>;
+  };
+  /** Fair parameters of the model-based agents (null when neither runs). */
+  calibration: unknown;
+  /** What was run. */
+  config: Record<string, unknown>;
+  /** Which seeds were used for what. */
+  seeds: Record<string, unknown>;
+  /** Units and definitions. */
+  units: Record<string, unknown>;
+}
+
+/** Result of {@linkcode runCompare}. */
+export interface CompareRun {
+  /** The JSON-ready report (numbers rounded, NaN as null). */
+  report: CompareReport;
+  /** The raw backtest (null when no agent could run). */
+  backtest: BacktestResult | null;
+  /** Fair parameters (null when neither AS nor GLFT runs). */
+  fair: FairModelParams | null;
+  /** Unavailable agents and why. */
+  unavailable: Record<string, string>;
+  /** The agents that ran, in order. */
+  ran: string[];
+  /** Paired comparisons (raw). */
+  paired: Record<string, Record<string, PairedComparison>>;
+}
+
+/** Validates agent ids (throws a ValidationError naming `field` with the allowed ids). */
+export function validateAgentIds(ids: readonly string[], field = "agents"): string[] {
+  if (ids.length === 0) {
+    throw new ValidationError(
+      field,
+      ids.join(","),
+      `a comma-separated list of ${AGENT_IDS.join(", ")}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!isAgentId(id)) {
+      throw new ValidationError(field, id, `agent ids among ${AGENT_IDS.join(", ")}`);
+    }
+    if (seen.has(id)) throw new ValidationError(field, id, "distinct agent ids");
+    seen.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * Runs the comparison and builds the report. Deterministic: the same options give the same
+ * report (whatever `workers`).
+ *
+ * @example
+ * ```ts ignore
+ * import { runCompare } from "./compare.ts";
+ * const { report } = await runCompare({ config: { tier: "model", duration: 30 }, episodes: 8 });
+ * console.log(report.agents["glft"]);
+ * ```
+ */
+export async function runCompare(options: CompareOptions = {}): Promise<CompareRun> {
+  const config = parseEnvConfig(options.config ?? {});
+  const episodes = requireInt("episodes", options.episodes ?? DEFAULT_EPISODES, 1, 100_000);
+  const seed = options.seed ?? 0;
+  const ids = validateAgentIds(options.agents ?? AGENT_IDS);
+  const calEpisodes = requireInt(
+    "calibrationEpisodes",
+    options.calibrationEpisodes ?? DEFAULT_CALIBRATION_EPISODES,
+    1,
+    100_000,
+  );
+  const log = options.log ?? (() => {});
+  const ppoDir = options.ppoDir ?? DEFAULT_PPO_DIR;
+
+  const unavailable: Record<string, string> = {};
+  if (ids.includes("ppo")) {
+    try {
+      await loadPpo(ppoDir);
+    } catch (err) {
+      if (!(err instanceof NotAvailableError)) throw err;
+      unavailable.ppo = err.message;
+      log(err.message);
+    }
+  }
+  const evalSeeds = evaluationSeeds(seed, episodes);
+  const modelBased = ids.filter((id): id is "avellaneda-stoikov" | "glft" =>
+    id === "avellaneda-stoikov" || id === "glft"
+  );
+  let fair: FairModelParams | null = null;
+  let calSeeds: number[] = [];
+  if (modelBased.length > 0) {
+    calSeeds = calibrationSeeds(seed, calEpisodes, evalSeeds);
+    log(`calibrating A, k, σ and tuning γ on ${calSeeds.length} calibration episodes…`);
+    fair = await fairModelParams(config, calSeeds, {
+      agents: modelBased,
+      workers: options.workers,
+    });
+  }
+  const ran = ids.filter((id) => !(id in unavailable));
+  const specs: AgentSpec[] = ran.map((id) => {
+    if (id === "ppo") return { id, params: { dir: ppoDir } };
+    if ((id === "avellaneda-stoikov" || id === "glft") && fair) {
+      return { id, params: { ...fair[id].params } };
+    }
+    return { id };
+  });
+  let backtest: BacktestResult | null = null;
+  if (specs.length > 0) {
+    backtest = await runBacktest({
+      config,
+      agents: specs,
+      episodes,
+      seed,
+      workers: options.workers,
+      chunkSize: options.chunkSize,
+      recordSteps: options.recordSteps,
+      onProgress: options.onProgress,
+    });
+  }
+  const paired = pairedTests(backtest, seed);
+  const report = buildReport({
+    config,
+    episodes,
+    seed,
+    ids,
+    ran,
+    evalSeeds,
+    calSeeds,
+    fair,
+    backtest,
+    unavailable,
+    paired,
+    chunkSize: backtest?.chunkSize ?? options.chunkSize ?? null,
+  });
+  return { report, backtest, fair, unavailable, ran, paired };
+}
+
+function pairedTests(
+  bt: BacktestResult | null,
+  seed: number,
+): Record<string, Record<string, PairedComparison>> {
+  const out: Record<string, Record<string, PairedComparison>> = {};
+  const base = bt?.agents.find((a) => a.id === BASELINE_AGENT);
+  if (!bt || !base) return out;
+  for (const a of bt.agents) {
+    if (a.id === BASELINE_AGENT) continue;
+    out[a.id] = {};
+    for (const key of PAIRED_METRICS) {
+      const x = a.episodes.map((m) => (m as unknown as Record<string, number>)[key]);
+      const y = base.episodes.map((m) => (m as unknown as Record<string, number>)[key]);
+      out[a.id][key] = pairedComparison(x, y, {
+        seed: `${seed}:${a.id}:vs:${BASELINE_AGENT}:${key}`,
+      });
+    }
+  }
+  return out;
+}
+
+interface ReportInputs {
+  config: EnvConfig;
+  episodes: number;
+  seed: number;
+  ids: string[];
+  ran: string[];
+  evalSeeds: number[];
+  calSeeds: number[];
+  fair: FairModelParams | null;
+  backtest: BacktestResult | null;
+  unavailable: Record<string, string>;
+  paired: Record<string, Record<string, PairedComparison>>;
+  chunkSize: number | null;
+}
+
+function buildReport(r: ReportInputs): CompareReport {
+  const agents: CompareReport["agents"] = {};
+  for (const id of r.ids) {
+    if (id in r.unavailable) {
+      agents[id] = { available: false, reason: r.unavailable[id] };
+      continue;
+    }
+    const a = r.backtest!.agents.find((x) => x.id === id)!;
+    const metrics: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(a.aggregate)) {
+      metrics[k] = { mean: s.mean, ci95: s.ci95, std: s.std, n: s.n };
+    }
+    agents[id] = roundDeep(metrics) as Record<string, ReportMetric>;
+  }
+  const comparisons: CompareReport["comparisons"] = {
+    baseline: BASELINE_AGENT,
+    method: "paired by evaluation seed (common random numbers); differences are agent − " +
+      `${BASELINE_AGENT}; mean difference with a 95% percentile-bootstrap CI, two-sided ` +
+      "paired t-test, Wilcoxon signed-rank and sign-flip permutation p-values",
+    agents: {},
+  };
+  for (const [id, tests] of Object.entries(r.paired)) {
+    const row: Record<string, ReportPaired> = {};
+    for (const [k, c] of Object.entries(tests)) {
+      row[k] = roundDeep({
+        n: c.n,
+        meanDiff: c.meanDiff,
+        ci95: c.ci95,
+        tTestP: c.tTestP,
+        wilcoxonP: c.wilcoxonP,
+        permutationP: c.permutationP,
+      }) as ReportPaired;
+    }
+    comparisons.agents[id] = row;
+  }
+  const cfg = r.config;
+  const summary = r.backtest?.summary;
+  const capitalBase = summary?.capitalBase ?? cfg.maxInventory * cfg.lotSize * cfg.initialPrice;
+  const periodSeconds = typeof summary?.period === "number" ? summary.period : 1;
+  const units: Record<string, unknown> = {
+    period: `${periodSeconds} s of market time: per-period returns are the change of ` +
+      "mark-to-market P&L over each period divided by the capital base",
+    periodSeconds,
+    capitalBaseUsd: capitalBase,
+    capitalBase: "maxInventory × lotSize × initialPrice (USD)",
+    periodsPerYear: periodsPerYear(periodSeconds),
+    annualization: "252 trading days × 23,400 s / period; Sharpe and Sortino × √periodsPerYear",
+    episode: `${cfg.duration} s of market time in steps of ${cfg.dt} s`,
+    ci95: `95% percentile-bootstrap CI of the mean across episodes (${DEFAULT_RESAMPLES} ` +
+      "resamples); metrics undefined in an episode (NaN) are left out (see n)",
+    metrics: Object.fromEntries(TABLE_METRICS.map((m) => [m.key, m.unit])),
+  };
+  const config = {
+    tier: cfg.tier,
+    duration: cfg.duration,
+    dt: cfg.dt,
+    initialPrice: cfg.initialPrice,
+    volatility: cfg.volatility,
+    episodes: r.episodes,
+    agents: r.ids,
+    chunkSize: r.chunkSize,
+    calibrationEpisodes: r.calSeeds.length,
+    env: cfg,
+  };
+  const seeds = {
+    root: r.seed,
+    evaluation: r.evalSeeds,
+    evaluationRule: "episode e uses childSeed(root, e) for every agent (common random numbers)",
+    calibration: r.calSeeds,
+    calibrationRule: `childSeed(root, ${CALIBRATION_SEED_OFFSET} + j), skipping evaluation ` +
+      "seeds; used only to calibrate A, k, σ and to tune γ of avellaneda-stoikov and glft",
+    agents: r.backtest?.agentSeeds ?? {},
+    agentsRule: "each agent's own randomness: childSeed(agentRoot(root, id), chunk), one per " +
+      "chunk of chunkSize episodes",
+    bootstrapRule: "aggregate CIs seeded with `${root}:${agentId}`; paired tests with " +
+      "`${root}:${agentId}:vs:avellaneda-stoikov:${metric}`",
+  };
+  return roundDeep({
+    agents,
+    comparisons,
+    calibration: r.fair,
+    config,
+    seeds,
+    units,
+  }) as CompareReport;
+}

@@ -1,0 +1,95 @@
+/**
+ * Writes a comparison's result files into one directory.
+ *
+ * @module
+ */
+import { stringify } from "csv-stringify/sync";
+import type { CompareRun } from "./compare.ts";
+import { roundNumber } from "./format.ts";
+import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";
+import { compareReportHtml } from "./report.ts";
+
+/** Names of the files {@linkcode writeCompareOutputs} writes. */
+export const COMPARE_FILES = {
+  json: "results.json",
+  episodes: "episodes.csv",
+  summary: "summary.csv",
+  paired: "paired.csv",
+  html: "report.html",
+  arrow: "steps.arrow",
+} as const;
+
+/** The paired tests as CSV: agent, baseline, metric, n, meanDiff, CI, p-values. */
+export function pairedCsv(run: CompareRun): string {
+  const rows: (string | number)[][] = [[
+    "agent",
+    "baseline",
+    "metric",
+    "n",
+    "meanDiff",
+    "ci95_lo",
+    "ci95_hi",
+    "tTestP",
+    "wilcoxonP",
+    "permutationP",
+  ]];
+  const r = (x: number) => roundNumber(x) ?? "";
+  for (const [id, tests] of Object.entries(run.paired)) {
+    for (const [metric, c] of Object.entries(tests)) {
+      rows.push([
+        id,
+        run.report.comparisons.baseline,
+        metric,
+        c.n,
+        r(c.meanDiff),
+        r(c.ci95[0]),
+        r(c.ci95[1]),
+        r(c.tTestP),
+        r(c.wilcoxonP),
+        r(c.permutationP),
+      ]);
+    }
+  }
+  return stringify(rows);
+}
+
+/**
+ * Writes results.json (the report, exactly what `--json` prints), episodes.csv,
+ * summary.csv, paired.csv, report.html and, with `arrow`, steps.arrow (which needs a run
+ * with `recordSteps`). Returns the paths written.
+ */
+export async function writeCompareOutputs(
+  run: CompareRun,
+  dir: string,
+  options: { arrow?: boolean } = {},
+): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = (name: string) => `${dir.replace(/\/+$/, "")}/${name}`;
+  const written: string[] = [];
+  const write = async (name: string, text: string | Uint8Array) => {
+    const p = path(name);
+    if (typeof text === "string") await Deno.writeTextFile(p, text);
+    else await Deno.writeFile(p, text);
+    written.push(p);
+  };
+  await write(COMPARE_FILES.json, reportJson(run));
+  const bt = run.backtest;
+  if (bt) {
+    await write(COMPARE_FILES.episodes, episodesCsv(bt.agents, bt.seeds));
+    await write(COMPARE_FILES.summary, summaryCsv(bt.agents));
+  }
+  await write(COMPARE_FILES.paired, pairedCsv(run));
+  await write(COMPARE_FILES.html, compareReportHtml(run));
+  if (options.arrow && bt) {
+    await write(
+      COMPARE_FILES.arrow,
+      stepsArrow(bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] }))),
+    );
+  }
+  return written;
+}
+
+/** The report as one line of JSON plus a newline (byte-identical for the same run). */
+export function reportJson(run: CompareRun): string {
+  return JSON.stringify(run.report) + "\n";
+}

@@ -1,0 +1,109 @@
+/**
+ * Runs one {@linkcode BacktestJob}: one agent over a chunk of episodes as one batch
+ * VecEnv (one `act` call per step for the whole batch), recorded with the
+ * `EpisodeRecorder` and summarized per episode. The same function runs in a worker and
+ * in-process, so results do not depend on where a job ran.
+ *
+ * @module
+ */
+import { makeVecEnv } from "../env/make.ts";
+import { EpisodeRecorder } from "../env/recorder.ts";
+import { ACT_DIM } from "../env/types.ts";
+import { summarizeEpisode } from "../analytics/mod.ts";
+import { createAgentFromSpec } from "./agent_spec.ts";
+import type { BacktestJob, JobResult } from "./types.ts";
+
+/**
+ * Runs `job` and returns the per-episode metrics, the sampled equity curves and the
+ * inventory histogram (and the full records when `job.recordSteps`).
+ *
+ * @example
+ * ```ts
+ * import { runJob } from "./job.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * const r = await runJob({
+ *   index: 0, agentIndex: 0, chunk: 0, firstEpisode: 0,
+ *   config: parseEnvConfig({ tier: "model", duration: 10 }),
+ *   agent: { id: "static-spread" }, seeds: [1, 2], agentSeed: 7,
+ *   summary: { capitalBase: 500_000, period: 1, impactWeight: 1 },
+ *   curvePoints: 10, recordSteps: false,
+ * });
+ * r.metrics.length; // 2
+ * ```
+ */
+export async function runJob(job: BacktestJob): Promise<JobResult> {
+  const n = job.seeds.length;
+  const env = makeVecEnv(job.config, n);
+  const cfg = env.config;
+  const agent = await createAgentFromSpec(job.agent);
+  const recorder = new EpisodeRecorder(env);
+  const actions = new Float64Array(n * ACT_DIM);
+  const maxInv = cfg.maxInventory;
+  const inventoryCounts = new Float64Array(2 * maxInv + 1);
+
+  env.reset(job.seeds);
+  const initialMid = Float64Array.from(env.columns.mid);
+  agent.reset({ config: cfg, numEnvs: n, seed: job.agentSeed });
+  const inv = env.columns.inventory;
+  const terminated = env.terminated;
+  for (let done = false; !done;) {
+    agent.act(env.observations, env.view, actions);
+    env.step(actions);
+    recorder.record(env);
+    done = true;
+    for (let i = 0; i < n; i++) {
+      let q = Math.round(inv[i]);
+      q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
+      if (q === q) inventoryCounts[q + maxInv]++;
+      if (terminated[i] === 0) done = false;
+    }
+  }
+
+  const records = recorder.episodes(job.seeds, job.agent.id);
+  const metrics = records.map((rec, i) =>
+    summarizeEpisode(rec, {
+      capitalBase: job.summary.capitalBase,
+      period: job.summary.period,
+      impactWeight: job.summary.impactWeight,
+      initialMid: Number.isFinite(initialMid[i]) ? initialMid[i] : cfg.initialPrice,
+    })
+  );
+
+  const steps = recorder.steps;
+  const points = Math.min(job.curvePoints, steps);
+  const curves = new Float64Array(n * points);
+  const curveTime = new Float64Array(points);
+  for (let j = 0; j < points; j++) {
+    const t = Math.round(((j + 1) * steps) / points) - 1;
+    curveTime[j] = (t + 1) * cfg.dt;
+    for (let i = 0; i < n; i++) curves[i * points + j] = records[i].pnl[t];
+  }
+  const stepSharpe = Float64Array.from(records, (rec) => stepPnlSharpe(rec.pnl, steps));
+  const result: JobResult = {
+    index: job.index,
+    metrics,
+    curves,
+    curveTime,
+    inventoryCounts,
+    stepSharpe,
+  };
+  if (job.recordSteps) result.records = records;
+  return result;
+}
+
+/**
+ * mean(ΔP&L) / std(ΔP&L, ddof 1) of the per-step P&L changes (the first change from 0),
+ * Welford's update as in lib/agents' `meanEpisodeSharpe`; 0 when the variance vanishes.
+ */
+export function stepPnlSharpe(pnl: ArrayLike<number>, steps: number = pnl.length): number {
+  let prev = 0, mean = 0, m2 = 0;
+  for (let t = 0; t < steps; t++) {
+    const d = pnl[t] - prev;
+    prev = pnl[t];
+    const delta = d - mean;
+    mean += delta / (t + 1);
+    m2 += delta * (d - mean);
+  }
+  const variance = steps > 1 ? m2 / (steps - 1) : 0;
+  return variance > 1e-300 ? mean / Math.sqrt(variance) : 0;
+}

@@ -1,0 +1,163 @@
+/**
+ * Result files of a backtest: per-episode metrics and the aggregate table as CSV
+ * (`npm:csv-stringify`), per-step records as an Apache Arrow IPC file (`npm:apache-arrow`,
+ * readable with `pyarrow.ipc.open_file`, `polars.read_ipc` or `pandas.read_feather`).
+ *
+ * @module
+ */
+import { stringify } from "csv-stringify/sync";
+import {
+  Dictionary,
+  Int32,
+  makeVector,
+  Table,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+} from "apache-arrow";
+import { flattenMetrics } from "../analytics/mod.ts";
+import type { EpisodeRecord } from "../env/types.ts";
+import { roundNumber } from "./format.ts";
+import type { AgentBacktest } from "./runner.ts";
+
+/** CSV cell of a number: rounded like the JSON, empty when not finite. */
+function cell(x: number): string | number {
+  const r = roundNumber(x);
+  return r === null ? "" : r;
+}
+
+/**
+ * Per-episode metrics as CSV: one row per (agent, episode) with columns `agent`, `episode`,
+ * `seed`, then every metric (nested ones flattened: `markouts.1s`). Non-finite values are
+ * empty cells.
+ *
+ * @example
+ * ```ts ignore
+ * import { episodesCsv } from "./output.ts";
+ * await Deno.writeTextFile("episodes.csv", episodesCsv(result.agents, result.seeds));
+ * ```
+ */
+export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly number[]): string {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  const flat = agents.map((a) => a.episodes.map((m) => flattenMetrics(m)));
+  for (const rows of flat) {
+    for (const row of rows) {
+      for (const k of Object.keys(row)) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          keys.push(k);
+        }
+      }
+    }
+  }
+  const rows: (string | number)[][] = [["agent", "episode", "seed", ...keys]];
+  agents.forEach((a, ai) => {
+    flat[ai].forEach((row, e) => {
+      rows.push([a.id, e, seeds[e], ...keys.map((k) => (k in row ? cell(row[k]) : ""))]);
+    });
+  });
+  return stringify(rows);
+}
+
+/**
+ * The aggregate table as CSV: one row per (agent, metric) with the mean, the 95 % CI,
+ * the standard deviation and the number of episodes.
+ */
+export function summaryCsv(agents: readonly AgentBacktest[]): string {
+  const rows: (string | number)[][] = [[
+    "agent",
+    "metric",
+    "mean",
+    "ci95_lo",
+    "ci95_hi",
+    "std",
+    "n",
+  ]];
+  for (const a of agents) {
+    for (const [k, s] of Object.entries(a.aggregate)) {
+      rows.push([a.id, k, cell(s.mean), cell(s.ci95[0]), cell(s.ci95[1]), cell(s.std), s.n]);
+    }
+  }
+  return stringify(rows);
+}
+
+/** Float64 columns of an {@linkcode EpisodeRecord} exported to Arrow, in order. */
+export const ARROW_F64_COLUMNS = [
+  "time",
+  "mid",
+  "cash",
+  "inventory",
+  "pnl",
+  "bidQuote",
+  "askQuote",
+  "bidPosted",
+  "askPosted",
+  "bidFilled",
+  "askFilled",
+  "bidFillPrice",
+  "askFillPrice",
+  "impact",
+  "reward",
+  "rewardPnl",
+  "rewardInventory",
+  "rewardVolatility",
+  "rewardImpact",
+] as const;
+
+/** Episodes of one agent for {@linkcode stepsArrow}. */
+export interface AgentRecords {
+  /** Agent id. */
+  id: string;
+  /** Its episodes, in evaluation order. */
+  records: readonly EpisodeRecord[];
+}
+
+/**
+ * Per-step records of every agent and episode as one Arrow IPC file (long format): columns
+ * `agent` (dictionary-encoded string), `episode` (int32), `seed` (float64, an integer
+ * < 2^32), `step` (int32, 0-based), the Float64 columns of {@linkcode ARROW_F64_COLUMNS}
+ * (units as in `EpisodeRecord`) and `regime` (int32).
+ *
+ * @example
+ * ```ts ignore
+ * import { stepsArrow } from "./output.ts";
+ * await Deno.writeFile("steps.arrow", stepsArrow([{ id: "glft", records }]));
+ * // python: polars.read_ipc("steps.arrow")
+ * ```
+ */
+export function stepsArrow(agents: readonly AgentRecords[]): Uint8Array {
+  let rows = 0;
+  for (const a of agents) for (const r of a.records) rows += r.steps;
+  const agent = new Array<string>(rows);
+  const episode = new Int32Array(rows);
+  const seed = new Float64Array(rows);
+  const step = new Int32Array(rows);
+  const regime = new Int32Array(rows);
+  const f64: Record<string, Float64Array> = {};
+  for (const name of ARROW_F64_COLUMNS) f64[name] = new Float64Array(rows);
+  let o = 0;
+  for (const a of agents) {
+    a.records.forEach((r, e) => {
+      const n = r.steps;
+      for (let t = 0; t < n; t++) {
+        agent[o + t] = a.id;
+        step[o + t] = t;
+      }
+      episode.fill(e, o, o + n);
+      seed.fill(r.seed, o, o + n);
+      regime.set(r.regime.subarray(0, n), o);
+      for (const name of ARROW_F64_COLUMNS) f64[name].set(r[name].subarray(0, n), o);
+      o += n;
+    });
+  }
+  const columns: Record<string, ReturnType<typeof makeVector>> = {
+    agent: vectorFromArray(agent, new Dictionary(new Utf8(), new Int32())),
+    episode: makeVector(episode),
+    seed: makeVector(seed),
+    step: makeVector(step),
+  };
+  for (const name of ARROW_F64_COLUMNS) columns[name] = makeVector(f64[name]);
+  columns.regime = makeVector(regime);
+  return tableToIPC(new Table(columns), "file");
+}

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+
+const SCRIPT = new URL("../../scripts/compare.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function compare(args: string[]): Promise<Run> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const METRICS = [
+  "sharpe",
+  "sortino",
+  "calmar",
+  "totalPnl",
+  "maxDrawdown",
+  "avgAbsInventory",
+  "var95",
+  "cvar95",
+  "winRate",
+  "profitFactor",
+  "fillRatio",
+];
+
+const TINY = [
+  "--json",
+  "--episodes",
+  "2",
+  "--duration",
+  "10",
+  "--tier",
+  "model",
+  "--calibration-episodes",
+  "2",
+  "--seed",
+  "5",
+];
+
+Deno.test("compare --json: exactly one JSON object, documented keys, byte-identical reruns", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = await compare([...TINY, "--out", `${dir}/a`, "--workers", "1"]);
+    assert.equal(a.code, 0, a.stderr);
+    const report = JSON.parse(a.stdout); // throws unless stdout is one JSON value
+    assert.equal(a.stdout.trim().split("\n").length, 1);
+    assert.equal(typeof report, "object");
+    for (const key of ["agents", "config", "seeds", "units"]) assert.ok(key in report, key);
+    const ids = Object.keys(report.agents);
+    for (const id of ["random", "static-spread", "adaptive-spread", "avellaneda-stoikov", "glft"]) {
+      assert.ok(ids.includes(id), id);
+      for (const m of METRICS) {
+        const s = report.agents[id][m];
+        assert.ok(s, `${id}.${m}`);
+        assert.ok(s.mean === null || typeof s.mean === "number");
+        assert.ok(Array.isArray(s.ci95) && s.ci95.length === 2, `${id}.${m}.ci95`);
+      }
+    }
+    // ppo: real results when a trained model ships, else an honest "unavailable".
+    const ppo = report.agents.ppo;
+    if (ppo.available === false) assert.equal(typeof ppo.reason, "string");
+    else assert.ok(Array.isArray(ppo.sharpe.ci95));
+    assert.equal(report.seeds.evaluation.length, 2);
+    for (const s of report.seeds.calibration) assert.ok(!report.seeds.evaluation.includes(s));
+    assert.equal(report.config.tier, "model");
+    assert.equal(report.config.duration, 10);
+    assert.ok(report.comparisons.agents.glft.totalPnl);
+    // The result files were written; results.json holds the same report.
+    assert.equal(await Deno.readTextFile(`${dir}/a/results.json`), a.stdout);
+    const html = await Deno.readTextFile(`${dir}/a/report.html`);
+    assert.ok(html.includes("<html") && !/<script[^>]+src=/.test(html)); // offline
+    assert.ok((await Deno.readTextFile(`${dir}/a/episodes.csv`)).startsWith("agent,episode,seed"));
+
+    // Same seed: byte-identical stdout, whatever the worker count.
+    const b = await compare([...TINY, "--out", `${dir}/b`, "--workers", "2"]);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout, a.stdout);
+    // Another seed: different results.
+    const c = await compare([...TINY, "--out", `${dir}/c`, "--seed", "6", "--agents", "glft"]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(c.stdout).agents), ["glft"]);
+    assert.notEqual(
+      JSON.parse(c.stdout).agents.glft.totalPnl.mean,
+      report.agents.glft.totalPnl.mean,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compare --arrow writes a readable steps.arrow", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await compare([
+      ...TINY,
+      "--agents",
+      "static-spread,random",
+      "--arrow",
+      "--out",
+      dir,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const { tableFromIPC } = await import("apache-arrow");
+    const table = tableFromIPC(await Deno.readFile(`${dir}/steps.arrow`));
+    assert.equal(table.numRows, 2 * 2 * 100);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+for (
+  const [args, flag] of [
+    [["--episodes", "-1"], "--episodes"],
+    [["--episodes", "2.5"], "--episodes"],
+    [["--agents", "nope"], "--agents"],
+    [["--volatility", "5"], "--volatility"],
+    [["--duration", "5"], "--duration"],
+    [["--price", "abc"], "--price"],
+    [["--tier", "l2"], "--tier"],
+    [["--bogus"], "--bogus"],
+  ] as const
+) {
+  Deno.test(`compare ${args.join(" ")}: exit 2, names ${flag}, no stack trace`, async () => {
+    const r = await compare(["--json", ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.ok(r.stderr.includes(flag), r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.ok(!/^\s+at /m.test(r.stderr), r.stderr);
+  });
+}
+
+Deno.test("compare --episodes -1 states the allowed range", async () => {
+  const r = await compare(["--episodes", "-1"]);
+  assert.equal(r.code, 2);
+  assert.ok(r.stderr.includes("--episodes: expected an integer in [1, 100000]"), r.stderr);
+});
+
+Deno.test("compare --help documents the flags", async () => {
+  const r = await compare(["--help"]);
+  assert.equal(r.code, 0);
+  for (const f of ["--episodes", "--seed", "--agents", "--duration", "--price", "--volatility"]) {
+    assert.ok(r.stdout.includes(f), f);
+  }
+});
