@@ -24,7 +24,7 @@ export async function setup(): Promise<SetupReport> {
   if (!install.success) console.error("setup: `deno install` failed to fetch npm packages");
   const jupyter = await ensureJupyter();
   const chromium = await ensureChromium();
-  return { jupyter, chromium };
+  return { jupyter: jupyter !== undefined, chromium: chromium !== undefined };
 }
 
 if (import.meta.main) {

@@ -1,0 +1,88 @@
+/**
+ * The trained PPO policy as an {@linkcode Agent} (id "ppo"): deterministic (acts with
+ * the policy mean), applies the observation normalization saved with the model, and maps
+ * the normalized action to raw quotes with the bounds of the env it trades in.
+ *
+ * @module
+ */
+import { NotAvailableError } from "../errors.ts";
+import { type CheckpointState, hasCheckpoint, loadCheckpoint } from "../rl/checkpoint.ts";
+import { PpoPolicy } from "../rl/policy.ts";
+import { registerAgentFactory } from "./registry.ts";
+import { type AgentView, OBS_DIM } from "../env/types.ts";
+import type { Agent, AgentContext } from "./types.ts";
+
+/** Where the shipped model lives, relative to the repository root. */
+export const DEFAULT_PPO_MODEL_DIR = "data/models/ppo";
+
+/** The PPO agent around a loaded {@linkcode PpoPolicy}. */
+export class PpoAgent implements Agent {
+  /** "ppo". */
+  readonly id = "ppo";
+  /** Display name. */
+  readonly name = "PPO";
+  /** The policy. */
+  readonly policy: PpoPolicy;
+  #rows = 0;
+
+  /** Wraps `policy`. */
+  constructor(policy: PpoPolicy) {
+    this.policy = policy;
+  }
+
+  /** Takes the action bounds of `ctx.config`. */
+  reset(ctx: AgentContext): void {
+    this.policy.setEnvConfig(ctx.config, ctx.numEnvs);
+    this.#rows = ctx.numEnvs;
+  }
+
+  /** Raw actions from the policy mean for every env. */
+  act(observations: Float64Array, view: AgentView, out: Float64Array): void {
+    const rows = this.#rows || Math.floor(observations.length / OBS_DIM);
+    this.policy.act(observations, view, rows, out);
+  }
+}
+
+/**
+ * Loads the PPO agent from `dir` (default `data/models/ppo`). Throws a
+ * `NotAvailableError` when there is no model there and a `CheckpointError` when the
+ * model is corrupt or does not match this build.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadPpoAgent } from "./ppo_agent.ts";
+ * const agent = await loadPpoAgent();
+ * agent.reset({ config, numEnvs: 8, seed: 1 });
+ * agent.act(env.observations, env.view, actions);
+ * ```
+ */
+export async function loadPpoAgent(dir: string = DEFAULT_PPO_MODEL_DIR): Promise<PpoAgent> {
+  return new PpoAgent(new PpoPolicy(await loadModel(dir)));
+}
+
+async function loadModel(dir: string): Promise<CheckpointState> {
+  if (!(await hasCheckpoint(dir))) {
+    throw new NotAvailableError(
+      `ppo: no trained model at ${dir}; run \`deno task train --seed 1 --out ${dir}\` to train one`,
+    );
+  }
+  return await loadCheckpoint(dir);
+}
+
+/**
+ * Loads the model in `dir` once and registers "ppo" with the agent registry, so that
+ * `createAgent("ppo")` returns a fresh {@linkcode PpoAgent} (each with its own buffers).
+ * Same errors as {@linkcode loadPpoAgent}.
+ *
+ * @example
+ * ```ts ignore
+ * import { createAgent } from "./registry.ts";
+ * import { registerPpoAgent } from "./ppo_agent.ts";
+ * await registerPpoAgent();
+ * const agent = createAgent("ppo");
+ * ```
+ */
+export async function registerPpoAgent(dir: string = DEFAULT_PPO_MODEL_DIR): Promise<void> {
+  const state = await loadModel(dir);
+  registerAgentFactory("ppo", () => new PpoAgent(new PpoPolicy(state)));
+}

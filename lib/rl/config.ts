@@ -1,0 +1,319 @@
+/**
+ * Training configuration (validated with `npm:zod`): PPO hyperparameters, the base
+ * environment, the curriculum, the run length, seed and checkpoint cadence. Errors are
+ * {@linkcode ValidationError}s naming the offending field as a dotted path.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
+import { ValidationError } from "../errors.ts";
+import { MAX_SEED } from "../rng/rng.ts";
+
+const ppoSchema = z.strictObject({
+  /** Environments stepped in lockstep per rollout. */
+  numEnvs: z.number().int().min(1).max(1024).default(16),
+  /** Steps per environment per rollout (batch = numEnvs · nSteps). */
+  nSteps: z.number().int().min(2).max(16_384).default(256),
+  /** Passes over the batch per update. */
+  epochs: z.number().int().min(1).max(100).default(10),
+  /** Minibatch size (samples per gradient step); the batch is split into equal parts. */
+  minibatchSize: z.number().int().min(8).max(1_048_576).default(1024),
+  /** Discount factor γ. */
+  gamma: z.number().min(0).max(1).default(0.99),
+  /** GAE λ. */
+  gaeLambda: z.number().min(0).max(1).default(0.95),
+  /** Clip range ε of the probability ratio. */
+  clipRange: z.number().gt(0).max(1).default(0.2),
+  /** Clip range of the value update around the old value (0 disables value clipping). */
+  clipRangeValue: z.number().min(0).max(100).default(0.2),
+  /** Entropy bonus coefficient. */
+  entCoef: z.number().min(0).max(1).default(0.001),
+  /** Value loss coefficient. */
+  vfCoef: z.number().min(0).max(10).default(0.5),
+  /** Global gradient-norm clip. */
+  maxGradNorm: z.number().gt(0).max(1e6).default(0.5),
+  /** Adam learning rate at the start. */
+  learningRate: z.number().gt(0).max(1).default(1e-3),
+  /** Anneal the learning rate linearly to 0 over the run. */
+  annealLr: z.boolean().default(true),
+  /** Adam ε. */
+  adamEps: z.number().gt(0).max(1).default(1e-5),
+  /** Stop the epoch loop once an epoch's mean approximate KL exceeds this (null: never). */
+  targetKl: z.number().gt(0).max(10).nullable().default(0.03),
+  /** Append the analytic Avellaneda–Stoikov quote offsets to the policy input. */
+  asFeatures: z.boolean().default(false),
+  /** Hidden layer widths of both actor and critic. */
+  hiddenSizes: z.array(z.number().int().min(1).max(1024)).min(1).max(8).default([64, 64]),
+  /** Initial log standard deviation of the Gaussian policy (normalized action space). */
+  initLogStd: z.number().min(-5).max(2).default(-1),
+  /** Normalize observations by a running mean and variance. */
+  normalizeObs: z.boolean().default(true),
+  /** Clip normalized observations to ± this. */
+  obsClip: z.number().gt(0).max(1e6).default(10),
+  /** Scale rewards by the running std of discounted returns. */
+  normalizeReward: z.boolean().default(true),
+  /** Clip scaled rewards to ± this. */
+  rewardClip: z.number().gt(0).max(1e6).default(10),
+});
+
+const stageSchema = z.strictObject({
+  /** Stage name, e.g. "calm". */
+  name: z.string().min(1),
+  /** The stage applies while timesteps / totalTimesteps < until (the last stage: 1). */
+  until: z.number().gt(0).max(1),
+  /** Overrides deep-merged onto the base `env` (objects merge, arrays and values replace). */
+  env: z.record(z.string(), z.unknown()).default({}),
+});
+
+const ZERO_RATES = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+const NO_LATENCY = {
+  order: { kind: "constant", ms: 0 },
+  cancel: { kind: "constant", ms: 0 },
+  marketData: { kind: "constant", ms: 0 },
+};
+
+/**
+ * The default curriculum, calm to stressed:
+ * 1. `calm` (first 20 % of timesteps): calm regime only (no switching), no latency, no impact;
+ * 2. `normal` (to 50 %): normal regime only, half the default latency, half the default
+ *    Almgren–Chriss impact;
+ * 3. `full` (to the end): the base env (regime switching from the stationary law, default
+ *    latency and impact).
+ */
+export const DEFAULT_STAGES: StageConfig[] = [
+  {
+    name: "calm",
+    until: 0.2,
+    env: {
+      regimes: { initial: 0, rates: ZERO_RATES },
+      latency: NO_LATENCY,
+      impact: { model: "none" },
+    },
+  },
+  {
+    name: "normal",
+    until: 0.5,
+    env: {
+      regimes: { initial: 1, rates: ZERO_RATES },
+      latency: {
+        order: { kind: "constant", ms: 2.5 },
+        cancel: { kind: "constant", ms: 2.5 },
+        marketData: { kind: "constant", ms: 1 },
+      },
+      impact: { model: "almgren-chriss", permanent: 1e-5, temporary: 1e-5 },
+    },
+  },
+  { name: "full", until: 1, env: {} },
+];
+
+const trainSchema = z.strictObject({
+  /** Root seed of every random draw (weights, sampling, shuffles, env seeds). */
+  seed: z.number().int().min(0).max(MAX_SEED).default(0),
+  /** Environment steps to train for (summed over environments). */
+  totalTimesteps: z.number().int().min(1).max(1e10).default(1_000_000),
+  /** Base environment (an `EnvConfigInput`; tier "book" by default). */
+  env: z.record(z.string(), z.unknown()).default({}),
+  ppo: ppoSchema.prefault({}),
+  curriculum: z.strictObject({
+    /** Use the stages; when false the base env is used throughout. */
+    enabled: z.boolean().default(true),
+    /** Stages in order; `until` strictly increasing, the last one 1. */
+    stages: z.array(stageSchema).min(1).max(16).default(DEFAULT_STAGES),
+  }).prefault({}),
+  /** Write a checkpoint every this many updates (and at the end). */
+  checkpointEvery: z.number().int().min(1).max(1_000_000).default(10),
+});
+
+/** PPO hyperparameters (see the field docs of the schema in this module). */
+export interface PpoConfig {
+  /** Environments stepped in lockstep per rollout. */
+  numEnvs: number;
+  /** Steps per environment per rollout. */
+  nSteps: number;
+  /** Passes over the batch per update. */
+  epochs: number;
+  /** Samples per gradient step. */
+  minibatchSize: number;
+  /** Discount factor γ. */
+  gamma: number;
+  /** GAE λ. */
+  gaeLambda: number;
+  /** Ratio clip ε. */
+  clipRange: number;
+  /** Value clip range (0: none). */
+  clipRangeValue: number;
+  /** Entropy bonus coefficient. */
+  entCoef: number;
+  /** Value loss coefficient. */
+  vfCoef: number;
+  /** Global gradient-norm clip. */
+  maxGradNorm: number;
+  /** Initial Adam learning rate. */
+  learningRate: number;
+  /** Linear annealing of the learning rate to 0. */
+  annealLr: boolean;
+  /** Adam ε. */
+  adamEps: number;
+  /** Early-stop KL threshold per epoch (null: off). */
+  targetKl: number | null;
+  /** Append the AS quote offsets to the policy input. */
+  asFeatures: boolean;
+  /** Hidden widths. */
+  hiddenSizes: number[];
+  /** Initial log std. */
+  initLogStd: number;
+  /** Running observation normalization. */
+  normalizeObs: boolean;
+  /** Observation clip after normalization. */
+  obsClip: number;
+  /** Reward scaling by the running std of discounted returns. */
+  normalizeReward: boolean;
+  /** Reward clip after scaling. */
+  rewardClip: number;
+}
+
+/** One curriculum stage. */
+export interface StageConfig {
+  /** Stage name. */
+  name: string;
+  /** Upper end of the stage as a fraction of the total timesteps. */
+  until: number;
+  /** Env overrides deep-merged onto the base env. */
+  env: Record<string, unknown>;
+}
+
+/** A resolved training configuration. */
+export interface TrainConfig {
+  /** Root seed. */
+  seed: number;
+  /** Total environment steps. */
+  totalTimesteps: number;
+  /** Base environment input. */
+  env: Record<string, unknown>;
+  /** PPO hyperparameters. */
+  ppo: PpoConfig;
+  /** Curriculum over market regimes. */
+  curriculum: { enabled: boolean; stages: StageConfig[] };
+  /** Checkpoint cadence in updates. */
+  checkpointEvery: number;
+}
+
+/** A partial training configuration; omitted fields take their defaults. */
+export interface TrainConfigInput {
+  /** See {@linkcode TrainConfig}. */
+  seed?: number;
+  /** See {@linkcode TrainConfig}. */
+  totalTimesteps?: number;
+  /** See {@linkcode TrainConfig}. */
+  env?: EnvConfigInput | Record<string, unknown>;
+  /** See {@linkcode TrainConfig}. */
+  ppo?: Partial<PpoConfig>;
+  /** See {@linkcode TrainConfig}. */
+  curriculum?: { enabled?: boolean; stages?: StageConfig[] };
+  /** See {@linkcode TrainConfig}. */
+  checkpointEvery?: number;
+}
+
+/** Deep merge for config overrides: plain objects merge, everything else replaces. */
+export function mergeConfig(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(v) && isPlainObject(b) ? mergeConfig(b, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates `input`, fills defaults and checks the env of every curriculum stage.
+ * Throws a {@linkcode ValidationError} naming the first bad field, e.g.
+ * `ppo.clipRange` or `curriculum.stages.0.env.latency.order.ms`.
+ *
+ * @example
+ * ```ts
+ * import { parseTrainConfig } from "./config.ts";
+ * const cfg = parseTrainConfig({ totalTimesteps: 100_000, ppo: { numEnvs: 8 } });
+ * cfg.ppo.gamma; // 0.99
+ * ```
+ */
+export function parseTrainConfig(input: TrainConfigInput = {}): TrainConfig {
+  const r = trainSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue.path.map(String).join(".") || "(config)";
+    throw new ValidationError(field, valueAt(input, issue.path), describeIssue(issue));
+  }
+  const cfg = r.data as TrainConfig;
+  const batch = cfg.ppo.numEnvs * cfg.ppo.nSteps;
+  if (cfg.ppo.minibatchSize > batch || batch % cfg.ppo.minibatchSize !== 0) {
+    throw new ValidationError(
+      "ppo.minibatchSize",
+      cfg.ppo.minibatchSize,
+      `a divisor of numEnvs·nSteps (${batch})`,
+    );
+  }
+  prefixed("env", () => parseEnvConfig(cfg.env as EnvConfigInput));
+  const stages = cfg.curriculum.stages;
+  for (let i = 0; i < stages.length; i++) {
+    const prev = i === 0 ? 0 : stages[i - 1].until;
+    if (stages[i].until <= prev) {
+      throw new ValidationError(
+        `curriculum.stages.${i}.until`,
+        stages[i].until,
+        `a value > ${prev}`,
+      );
+    }
+    prefixed(
+      `curriculum.stages.${i}.env`,
+      () => parseEnvConfig(mergeConfig(cfg.env, stages[i].env) as EnvConfigInput),
+    );
+  }
+  const last = stages[stages.length - 1];
+  if (last.until !== 1) {
+    throw new ValidationError(`curriculum.stages.${stages.length - 1}.until`, last.until, "1");
+  }
+  return cfg;
+}
+
+function prefixed(prefix: string, f: () => unknown): void {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new ValidationError(`${prefix}.${err.field}`, err.value, err.expected);
+    }
+    throw err;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "too_big":
+      return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
+    case "too_small":
+      return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
+    case "invalid_type":
+      return `a value of type ${issue.expected}`;
+    case "unrecognized_keys":
+      return `no unknown keys (${issue.keys.join(", ")})`;
+    default:
+      return issue.message;
+  }
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}

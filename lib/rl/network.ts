@@ -1,0 +1,195 @@
+/**
+ * The PPO actor-critic: a Gaussian policy MLP (tanh hidden layers, linear mean head,
+ * state-independent log standard deviation) and a separate value MLP, held as tfjs
+ * variables, with orthogonal initialization (gain √2 on hidden layers, 0.01 on the
+ * policy head, 1 on the value head; zero biases).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../rng/rng.ts";
+import type { DenseWeights, MlpWeights } from "./mlp.ts";
+import { orthogonal } from "./orthogonal.ts";
+import { dense, fastTanh } from "./tf_ops.ts";
+import type { TfTensor1D, TfTensor2D, TfVariable } from "./tf_types.ts";
+
+/** Shape of the networks. */
+export interface NetworkSpec {
+  /** Observation width. */
+  readonly obsDim: number;
+  /** Action width. */
+  readonly actDim: number;
+  /** Hidden layer widths (shared by actor and critic), e.g. `[64, 64]`. */
+  readonly hiddenSizes: readonly number[];
+  /** Initial log standard deviation of the policy, in the normalized action space. */
+  readonly initLogStd: number;
+}
+
+/** A named parameter array with its shape, as stored in a checkpoint. */
+export interface NamedArray {
+  /** Canonical name, e.g. `actor/dense0/kernel`. */
+  readonly name: string;
+  /** Shape. */
+  readonly shape: readonly number[];
+  /** Values (float32). */
+  readonly data: Float32Array;
+}
+
+/** A copy of the network weights as plain arrays, for the TypeScript forward pass. */
+export interface PolicyWeights {
+  /** The policy-mean MLP. */
+  readonly actor: MlpWeights;
+  /** The value MLP (output width 1). */
+  readonly critic: MlpWeights;
+  /** Log standard deviation per action dimension. */
+  readonly logStd: Float32Array;
+}
+
+let instances = 0;
+
+/** Canonical parameter names and shapes of a network with `spec`, in a fixed order. */
+export function parameterShapes(spec: NetworkSpec): { name: string; shape: number[] }[] {
+  const out: { name: string; shape: number[] }[] = [];
+  for (const [net, outDim] of [["actor", spec.actDim], ["critic", 1]] as const) {
+    const sizes = [spec.obsDim, ...spec.hiddenSizes, outDim];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      out.push({ name: `${net}/dense${i}/kernel`, shape: [sizes[i], sizes[i + 1]] });
+      out.push({ name: `${net}/dense${i}/bias`, shape: [sizes[i + 1]] });
+    }
+  }
+  out.push({ name: "actor/logStd", shape: [spec.actDim] });
+  return out;
+}
+
+/** Orthogonally initialized parameters for `spec`, drawn from `rng`. */
+export function initialParameters(spec: NetworkSpec, rng: Rng): NamedArray[] {
+  const nHidden = spec.hiddenSizes.length;
+  return parameterShapes(spec).map(({ name, shape }) => {
+    if (name === "actor/logStd") {
+      return { name, shape, data: new Float32Array(shape[0]).fill(spec.initLogStd) };
+    }
+    if (name.endsWith("/bias")) return { name, shape, data: new Float32Array(shape[0]) };
+    const layer = Number(/dense(\d+)/.exec(name)![1]);
+    const head = layer === nHidden;
+    const gain = !head ? Math.SQRT2 : name.startsWith("actor") ? 0.01 : 1;
+    return { name, shape, data: orthogonal(shape[0], shape[1], gain, rng) };
+  });
+}
+
+/**
+ * The actor-critic as tfjs variables.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../rng/rng.ts";
+ * import { ActorCritic, initialParameters } from "./network.ts";
+ * const spec = { obsDim: 9, actDim: 4, hiddenSizes: [64, 64], initLogStd: -0.5 };
+ * const net = new ActorCritic(spec, initialParameters(spec, new Rng("1/init")));
+ * const w = net.snapshot(); // plain arrays for rollouts
+ * net.dispose();
+ * ```
+ */
+export class ActorCritic {
+  /** The network shape. */
+  readonly spec: NetworkSpec;
+  /** Trainable variables in canonical order (see {@linkcode parameterShapes}). */
+  readonly variables: TfVariable[];
+  /** Canonical names, parallel to `variables`. */
+  readonly names: string[];
+  readonly #actor: [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>][] = [];
+  readonly #critic: [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>][] = [];
+  readonly #logStd: tf.Variable<tf.Rank.R1>;
+
+  /** Creates the variables from `params` (names and shapes must match `spec`). */
+  constructor(spec: NetworkSpec, params: readonly NamedArray[]) {
+    this.spec = spec;
+    const shapes = parameterShapes(spec);
+    const byName = new Map(params.map((p) => [p.name, p]));
+    const prefix = `ppo${instances++}`;
+    this.variables = shapes.map(({ name, shape }) => {
+      const p = byName.get(name);
+      if (!p) throw new Error(`missing parameter ${name}`);
+      return tf.tidy(() =>
+        tf.variable(tf.tensor(p.data, shape, "float32"), true, `${prefix}/${name}`)
+      );
+    });
+    this.names = shapes.map((s) => s.name);
+    const nLayers = spec.hiddenSizes.length + 1;
+    for (let i = 0; i < nLayers; i++) {
+      this.#actor.push([
+        this.variables[2 * i] as tf.Variable<tf.Rank.R2>,
+        this.variables[2 * i + 1] as tf.Variable<tf.Rank.R1>,
+      ]);
+      this.#critic.push([
+        this.variables[2 * nLayers + 2 * i] as tf.Variable<tf.Rank.R2>,
+        this.variables[2 * nLayers + 2 * i + 1] as tf.Variable<tf.Rank.R1>,
+      ]);
+    }
+    this.#logStd = this.variables[4 * nLayers] as tf.Variable<tf.Rank.R1>;
+  }
+
+  /** The log standard deviation variable. */
+  get logStd(): TfVariable {
+    return this.#logStd;
+  }
+
+  /** Policy mean for a batch of (normalized) observations. */
+  actorMean(x: TfTensor2D): TfTensor2D {
+    return mlp(this.#actor, x);
+  }
+
+  /** State values for a batch of observations (1-D). */
+  value(x: TfTensor2D): TfTensor1D {
+    return tf.reshape(mlp(this.#critic, x), [-1]);
+  }
+
+  /** Copies the current weights into plain arrays. */
+  snapshot(): PolicyWeights {
+    const toMlp = (layers: [tf.Variable, tf.Variable][]): MlpWeights => ({
+      layers: layers.map(([w, b]): DenseWeights => ({
+        inSize: w.shape[0],
+        outSize: w.shape[1]!,
+        w: Float32Array.from(w.dataSync() as Float32Array),
+        b: Float32Array.from(b.dataSync() as Float32Array),
+      })),
+    });
+    return {
+      actor: toMlp(this.#actor),
+      critic: toMlp(this.#critic),
+      logStd: Float32Array.from(this.#logStd.dataSync()),
+    };
+  }
+
+  /** The parameters as named arrays (copies), in canonical order. */
+  parameters(): NamedArray[] {
+    return this.variables.map((v, i) => ({
+      name: this.names[i],
+      shape: v.shape,
+      data: Float32Array.from(v.dataSync() as Float32Array),
+    }));
+  }
+
+  /** Overwrites the variables with `params` (same names and shapes). */
+  assign(params: readonly NamedArray[]): void {
+    const byName = new Map(params.map((p) => [p.name, p]));
+    this.variables.forEach((v, i) => {
+      const p = byName.get(this.names[i])!;
+      tf.tidy(() => v.assign(tf.tensor(p.data, v.shape, "float32")));
+    });
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+function mlp(layers: [tf.Variable<tf.Rank.R2>, tf.Variable<tf.Rank.R1>][], x: tf.Tensor2D) {
+  let h = x;
+  for (let i = 0; i < layers.length; i++) {
+    const [w, b] = layers[i];
+    h = dense(h, w, b);
+    if (i + 1 < layers.length) h = fastTanh(h);
+  }
+  return h;
+}

@@ -1,0 +1,44 @@
+/**
+ * Visualization: Plotly figure builders, offline display in the Deno Jupyter
+ * kernel ({@linkcode show}, {@linkcode LiveChart}) and self-contained HTML reports
+ * ({@linkcode htmlPage}).
+ *
+ * @example
+ * ```ts
+ * import { htmlPage, metricBarsFigure, show } from "./mod.ts";
+ * const fig = metricBarsFigure([{ name: "AS", value: 1.2, lo: 0.9, hi: 1.5 }]);
+ * show(fig); // renders as a chart when it is a notebook cell's value
+ * const html = htmlPage([fig], "Report"); // one offline document
+ * html.includes("alpe-plot"); // true
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export {
+  type EmbedMode,
+  escapeHtml,
+  figureHtml,
+  type FigureHtmlOptions,
+  figureText,
+  figureToJson,
+  inJupyterKernel,
+  JUPYTER_DISPLAY,
+  PLOTLY_MIME,
+  type PlotlyBundle,
+  plotlyBundle,
+  plotlyEmbedded,
+  type PlotlyOutput,
+  publishDisplay,
+  resetPlotlyEmbedding,
+  resolveEmbedMode,
+  scriptJson,
+  show,
+  type ShowOptions,
+} from "./display.ts";
+export { plotlySource } from "./plotly_source.ts";
+export * from "./page.ts";
+export * from "./live.ts";
+export * from "./episode_figures.ts";
+export * from "./stats_figures.ts";
+export * from "./model_figures.ts";
