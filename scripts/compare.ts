@@ -39,6 +39,7 @@ const OPTIONS = {
   workers: { type: "string" },
   "calibration-episodes": { type: "string" },
   out: { type: "string" },
+  model: { type: "string" },
   arrow: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -66,6 +67,7 @@ Flags:
                             evaluation seeds (default ${DEFAULT_CALIBRATION_EPISODES})
   --out DIR                 output directory (default out/compare): results.json, episodes.csv,
                             summary.csv, paired.csv, report.html
+  --model DIR               trained PPO model directory (default data/models/ppo)
   --arrow                   also write per-step records to DIR/steps.arrow (Apache Arrow IPC)
   --json                    print exactly one JSON object (the report) on stdout
   -h, --help                this help
@@ -122,6 +124,9 @@ async function main(): Promise<void> {
   const out = values.out ?? "out/compare";
   if (out.trim() === "") throw new ValidationError("--out", out, "a directory path");
 
+  const model = values.model ?? "data/models/ppo";
+  if (model.trim() === "") throw new ValidationError("--model", model, "a directory path");
+
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
       agents,
       workers,
       calibrationEpisodes,
+      ppoDir: model,
       recordSteps: values.arrow ?? false,
       onProgress: (done, total) => bar.update(done, total),
       log,

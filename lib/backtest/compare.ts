@@ -26,6 +26,29 @@ import { roundDeep, TABLE_METRICS } from "./format.ts";
 import { type BacktestResult, runBacktest } from "./runner.ts";
 import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./seeds.ts";
 import type { AgentSpec } from "./types.ts";
+import { parseTrainConfig } from "../rl/config.ts";
+import { trainingSeeds } from "../rl/seeds.ts";
+
+/** How the PPO model's training seeds relate to this run's evaluation seeds. */
+export interface PpoHeldOut {
+  /** Env seeds the model saw in training (episodes and calibration). */
+  trainingSeeds: number;
+  /** Evaluation seeds of this run that the model saw in training (0: held out). */
+  evaluationSeedsSeenInTraining: number;
+}
+
+/**
+ * Reads the training record of the PPO model in `dir` (its `checkpoint.json`: config and
+ * episode-batch counter) and counts the evaluation seeds it trained on.
+ */
+export async function ppoHeldOut(dir: string, evalSeeds: readonly number[]): Promise<PpoHeldOut> {
+  const rec = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
+  const seen = new Set(trainingSeeds(parseTrainConfig(rec.config), Number(rec.episodeBatch) + 1));
+  return {
+    trainingSeeds: seen.size,
+    evaluationSeedsSeenInTraining: evalSeeds.filter((s) => seen.has(s)).length,
+  };
+}
 
 /** The baseline of the paired tests. */
 export const BASELINE_AGENT = "avellaneda-stoikov";
@@ -190,6 +213,16 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     }
   }
   const evalSeeds = evaluationSeeds(seed, episodes);
+  let heldOut: PpoHeldOut | null = null;
+  if (ids.includes("ppo") && !("ppo" in unavailable)) {
+    heldOut = await ppoHeldOut(ppoDir, evalSeeds);
+    if (heldOut.evaluationSeedsSeenInTraining > 0) {
+      log(
+        `warning: ${heldOut.evaluationSeedsSeenInTraining} of ${episodes} evaluation seeds ` +
+          `were used to train the PPO model in ${ppoDir}; choose another --seed`,
+      );
+    }
+  }
   const modelBased = ids.filter((id): id is "avellaneda-stoikov" | "glft" =>
     id === "avellaneda-stoikov" || id === "glft"
   );
@@ -233,6 +266,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     ran,
     evalSeeds,
     calSeeds,
+    heldOut,
     fair,
     backtest,
     unavailable,
@@ -271,6 +305,7 @@ interface ReportInputs {
   ran: string[];
   evalSeeds: number[];
   calSeeds: number[];
+  heldOut: PpoHeldOut | null;
   fair: FairModelParams | null;
   backtest: BacktestResult | null;
   unavailable: Record<string, string>;
@@ -349,6 +384,10 @@ function buildReport(r: ReportInputs): CompareReport {
     calibration: r.calSeeds,
     calibrationRule: `childSeed(root, ${CALIBRATION_SEED_OFFSET} + j), skipping evaluation ` +
       "seeds; used only to calibrate A, k, σ and to tune γ of avellaneda-stoikov and glft",
+    ppoHeldOut: r.heldOut,
+    ppoHeldOutRule: "the PPO model's training seeds (childSeed(trainSeed, 1 + k) for its " +
+      "episodes, childSeed(trainSeed, 2e9 + j) for its AS calibration), from its checkpoint, " +
+      "checked against the evaluation seeds",
     agents: r.backtest?.agentSeeds ?? {},
     agentsRule: "each agent's own randomness: childSeed(agentRoot(root, id), chunk), one per " +
       "chunk of chunkSize episodes",

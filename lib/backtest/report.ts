@@ -106,6 +106,17 @@ export function legendText(run: CompareRun): string {
       (seeds.calibration as number[]).length
     } disjoint calibration seeds for A, k, σ and γ of avellaneda-stoikov and glft.`,
   ];
+  const held = seeds.ppoHeldOut as
+    | { trainingSeeds: number; evaluationSeedsSeenInTraining: number }
+    | null
+    | undefined;
+  if (held) {
+    lines.push(
+      `PPO held-out check: ${held.evaluationSeedsSeenInTraining} of ${cfg.episodes} evaluation ` +
+        `seeds among the model's ${held.trainingSeeds} training seeds` +
+        (held.evaluationSeedsSeenInTraining === 0 ? " (all held out)." : " (NOT held out)."),
+    );
+  }
   if (Object.keys(run.paired).length > 0) {
     lines.push(
       `Paired tests vs ${BASELINE_AGENT}: Δ = agent − ${BASELINE_AGENT} per evaluation seed, ` +

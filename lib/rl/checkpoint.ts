@@ -23,7 +23,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ACT_DIM, OBS_DIM } from "../env/types.ts";
 import { CheckpointError, ValidationError } from "../errors.ts";
-import { parseTrainConfig, type TrainConfig } from "./config.ts";
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from "./config.ts";
 import { featureDim } from "./features.ts";
 import { type NamedArray, type NetworkSpec, parameterShapes } from "./network.ts";
 import type { RunningMeanStdState } from "./running_stats.ts";
@@ -311,7 +311,12 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointState> {
   }
   let config: TrainConfig;
   try {
-    config = parseTrainConfig(rec.config as TrainConfig);
+    // Checkpoints written before the residual policy existed act on the whole action box.
+    const raw = rec.config as Record<string, unknown> | undefined;
+    const input = raw && typeof raw === "object" && !("residual" in raw)
+      ? { ...raw, residual: { enabled: false } }
+      : raw;
+    config = parseTrainConfig(input as TrainConfigInput);
   } catch (err) {
     if (err instanceof ValidationError) {
       throw new CheckpointError(`${path}: bad config: ${err.message}`, { cause: err });

@@ -107,6 +107,34 @@ export const DEFAULT_STAGES: StageConfig[] = [
   { name: "full", until: 1, env: {} },
 ];
 
+const asParamsSchema = z.strictObject({
+  /** Risk aversion γ, 1/$ per lot. */
+  gamma: z.number().positive().max(1e6),
+  /** Fill intensity at the mid, fills/s. */
+  A: z.number().positive().max(1e6),
+  /** Intensity decay, 1/$. */
+  k: z.number().positive().max(1e6),
+  /** Mid volatility, $/√s. */
+  sigma: z.number().positive().max(1e6),
+});
+
+const residualSchema = z.strictObject({
+  /**
+   * Act as a correction to Avellaneda–Stoikov quotes: the policy's action 0 reproduces the
+   * AS quotes (see lib/rl/residual.ts); off, the action maps onto the whole action box.
+   */
+  enabled: z.boolean().default(true),
+  /** The largest correction of each quote offset, ticks (at action ±1). */
+  offsetTicks: z.number().gt(0).max(10_000).default(4),
+  /**
+   * Calibration episodes for the AS parameters, on training-only seeds, when `params` is
+   * null (A, k, σ fit from fills, γ tuned like `deno task compare` tunes its AS rival).
+   */
+  calibrationEpisodes: z.number().int().min(1).max(10_000).default(16),
+  /** The AS parameters (null: calibrated at the start of training, then stored here). */
+  params: asParamsSchema.nullable().default(null),
+});
+
 const trainSchema = z.strictObject({
   /** Root seed of every random draw (weights, sampling, shuffles, env seeds). */
   seed: z.number().int().min(0).max(MAX_SEED).default(0),
@@ -121,9 +149,35 @@ const trainSchema = z.strictObject({
     /** Stages in order; `until` strictly increasing, the last one 1. */
     stages: z.array(stageSchema).min(1).max(16).default(DEFAULT_STAGES),
   }).prefault({}),
+  /** Residual policy over Avellaneda–Stoikov quotes. */
+  residual: residualSchema.prefault({}),
   /** Write a checkpoint every this many updates (and at the end). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).default(10),
 });
+
+/** Avellaneda–Stoikov parameters under a residual policy (units as lib/agents). */
+export interface ResidualAsParams {
+  /** Risk aversion γ, 1/$ per lot. */
+  gamma: number;
+  /** Fill intensity at the mid, fills/s. */
+  A: number;
+  /** Intensity decay, 1/$. */
+  k: number;
+  /** Mid volatility, $/√s. */
+  sigma: number;
+}
+
+/** Residual-policy settings (see lib/rl/residual.ts). */
+export interface ResidualConfig {
+  /** Act as a correction to AS quotes. */
+  enabled: boolean;
+  /** Largest offset correction, ticks. */
+  offsetTicks: number;
+  /** Calibration episodes when `params` is null. */
+  calibrationEpisodes: number;
+  /** The AS parameters (null until calibrated). */
+  params: ResidualAsParams | null;
+}
 
 /** PPO hyperparameters (see the field docs of the schema in this module). */
 export interface PpoConfig {
@@ -195,6 +249,8 @@ export interface TrainConfig {
   ppo: PpoConfig;
   /** Curriculum over market regimes. */
   curriculum: { enabled: boolean; stages: StageConfig[] };
+  /** Residual policy over Avellaneda–Stoikov quotes. */
+  residual: ResidualConfig;
   /** Checkpoint cadence in updates. */
   checkpointEvery: number;
 }
@@ -211,6 +267,8 @@ export interface TrainConfigInput {
   ppo?: Partial<PpoConfig>;
   /** See {@linkcode TrainConfig}. */
   curriculum?: { enabled?: boolean; stages?: StageConfig[] };
+  /** See {@linkcode TrainConfig}. */
+  residual?: Partial<ResidualConfig>;
   /** See {@linkcode TrainConfig}. */
   checkpointEvery?: number;
 }

@@ -32,3 +32,5 @@ export * from "./tf_ops.ts";
 export * from "./trainer.ts";
 export * from "./features.ts";
 export * from "./tf_types.ts";
+export * from "./residual.ts";
+export * from "./seeds.ts";

@@ -14,6 +14,7 @@ import { stageEnvConfig } from "./curriculum.ts";
 import { FeatureBuilder } from "./features.ts";
 import { mlpForward, mlpMaxWidth, type MlpWeights } from "./mlp.ts";
 import type { NamedArray, NetworkSpec, PolicyWeights } from "./network.ts";
+import { ResidualActionMap } from "./residual.ts";
 import { normalizeRows, RunningMeanStd } from "./running_stats.ts";
 
 /** Builds plain-array weights from checkpoint parameters (canonical names). */
@@ -57,6 +58,7 @@ export class PpoPolicy {
   readonly obsRms: RunningMeanStd;
   #bounds: ActionBounds;
   #features: FeatureBuilder;
+  #residual: ResidualActionMap | undefined;
   #feat = new Float64Array(0);
   #norm = new Float64Array(0);
   #mean = new Float64Array(0);
@@ -74,12 +76,16 @@ export class PpoPolicy {
     const envCfg = stageEnvConfig(state.config, stages - 1);
     this.#bounds = actionBounds(envCfg);
     this.#features = new FeatureBuilder(state.config.ppo.asFeatures, envCfg, 1);
+    if (state.config.residual.enabled) {
+      this.#residual = new ResidualActionMap(state.config.residual, envCfg, 1);
+    }
   }
 
   /** Uses the action bounds of `cfg` (the env being traded, `numEnvs` at once). */
   setEnvConfig(cfg: EnvConfig, numEnvs = 1): void {
     this.#bounds = actionBounds(cfg);
     this.#features.reset(cfg, numEnvs);
+    this.#residual?.reset(cfg, numEnvs);
   }
 
   /**
@@ -102,7 +108,8 @@ export class PpoPolicy {
   act(observations: Float64Array, view: AgentView, rows: number, out: Float64Array): void {
     if (this.#mean.length < rows * ACT_DIM) this.#mean = new Float64Array(rows * ACT_DIM);
     this.mean(observations, view, rows, this.#mean);
-    toRawActions(this.#mean, rows, this.#bounds, out);
+    if (this.#residual) this.#residual.toRaw(this.#mean, view, rows, out);
+    else toRawActions(this.#mean, rows, this.#bounds, out);
   }
 }
 

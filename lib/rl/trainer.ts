@@ -18,7 +18,6 @@ import { makeVecEnv } from "../env/make.ts";
 import { ACT_DIM, type VecEnv } from "../env/types.ts";
 import { CheckpointError } from "../errors.ts";
 import { Rng } from "../rng/rng.ts";
-import { childSeed } from "../rng/streams.ts";
 import { type ActionBounds, actionBounds, toRawActions } from "./action_map.ts";
 import { initBackend } from "./backend.ts";
 import { RolloutBuffer } from "./buffer.ts";
@@ -30,6 +29,9 @@ import { PpoLearner, type UpdateStats } from "./learner.ts";
 import { mlpForward, mlpMaxWidth } from "./mlp.ts";
 import { ActorCritic, initialParameters, type PolicyWeights } from "./network.ts";
 import { normalizeRows, RewardScaler, RunningMeanStd } from "./running_stats.ts";
+import { ResidualActionMap } from "./residual.ts";
+import { fairModelParams } from "../backtest/fair_params.ts";
+import { episodeSeed, residualCalibrationSeeds } from "./seeds.ts";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -116,6 +118,7 @@ export class PpoTrainer {
   readonly #normObs: Float64Array;
   readonly #feat: Float64Array;
   #features: FeatureBuilder | undefined;
+  #residual: ResidualActionMap | undefined;
   readonly #mu: Float64Array;
   readonly #values: Float64Array;
   readonly #act: Float64Array;
@@ -166,6 +169,15 @@ export class PpoTrainer {
   /** Starts a new run from `input` (validated; see {@linkcode parseTrainConfig}). */
   static async create(input: TrainConfigInput, opts: TrainOptions = {}): Promise<PpoTrainer> {
     const cfg = parseTrainConfig(input);
+    if (cfg.residual.enabled && !cfg.residual.params) {
+      // Calibrate A, k, σ and tune γ of the base AS on training-only seeds, in the final
+      // stage's market (the one evaluations use), as `deno task compare` does for its rival.
+      const last = cfg.curriculum.enabled ? cfg.curriculum.stages.length - 1 : 0;
+      const fair = await fairModelParams(stageEnvConfig(cfg, last), residualCalibrationSeeds(cfg), {
+        agents: ["avellaneda-stoikov"],
+      });
+      cfg.residual.params = { ...fair["avellaneda-stoikov"].params };
+    }
     await initBackend();
     return new PpoTrainer(cfg, opts);
   }
@@ -302,11 +314,15 @@ export class PpoTrainer {
       }
       this.#bounds = actionBounds(this.#env.config);
       this.#features = new FeatureBuilder(this.config.ppo.asFeatures, this.#env.config, this.#n);
+      this.#residual = this.config.residual.enabled
+        ? new ResidualActionMap(this.config.residual, this.#env.config, this.#n)
+        : undefined;
     }
     this.#features!.reset(this.#env.config, this.#n);
+    this.#residual?.reset(this.#env.config, this.#n);
     const seeds = new Array<number>(this.#n);
     for (let i = 0; i < this.#n; i++) {
-      seeds[i] = childSeed(this.config.seed, 1 + this.episodeBatch * this.#n + i);
+      seeds[i] = episodeSeed(this.config, this.episodeBatch, i);
     }
     this.#env.reset(seeds);
     this.#epReturn.fill(0);
@@ -340,7 +356,8 @@ export class PpoTrainer {
         buf.values[base + i] = this.#values[i];
       }
       buf.actions.set(this.#act, base * ACT_DIM);
-      toRawActions(this.#act, n, this.#bounds!, this.#raw);
+      if (this.#residual) this.#residual.toRaw(this.#act, env.view, n, this.#raw);
+      else toRawActions(this.#act, n, this.#bounds!, this.#raw);
       env.step(this.#raw);
       if (ppo.normalizeReward) this.rewardScaler.scale(env.rewards, env.terminated, this.#scaled);
       else this.#scaled.set(env.rewards);

@@ -15,6 +15,7 @@ const CFG: TrainConfigInput = {
   seed: 5,
   totalTimesteps: 4 * 16 * 6,
   curriculum: { enabled: false },
+  residual: { enabled: false }, // the tiny task needs the whole action box
   env: { tier: "model" },
   checkpointEvery: 2,
   ppo: { numEnvs: 4, nSteps: 16, minibatchSize: 32, epochs: 2 },

@@ -37,6 +37,7 @@ Deno.test("asFeatures: trains on the model tier and the saved agent uses the sam
     totalTimesteps: 4 * 32 * 2,
     env: { tier: "model", duration: 20 },
     ppo: { asFeatures: true, numEnvs: 4, nSteps: 32, minibatchSize: 64, epochs: 2 },
+    residual: { enabled: false },
   }, { outDir: dir });
   await t.train();
   assert.equal(t.net.spec.obsDim, 11);

@@ -8,6 +8,7 @@ const TINY: TrainConfigInput = {
   seed: 3,
   totalTimesteps: 16 * 64 * 12,
   curriculum: { enabled: false },
+  residual: { enabled: false }, // the tiny task needs the whole action box
   env: { tier: "model" },
   ppo: { numEnvs: 16, nSteps: 64, minibatchSize: 256, learningRate: 1e-3 },
 };
