@@ -36,6 +36,26 @@ function notebook(name: string, cells: Cell[]): string {
   return JSON.stringify(nb, null, 1) + "\n";
 }
 
+// ---------------------------------------------------------------- shared glue
+
+/** A small episode runner used by notebooks 02, 03, 05 and 06 (the backtest module scales this up). */
+const RUNNER = `
+/** Runs \`agentId\` on one batch of episodes (one env per seed) and returns their records. */
+function runEpisodes(agentId: string, cfg: EnvConfig, seeds: number[], agentSeed = 1): EpisodeRecord[] {
+  const env = makeVecEnv(cfg, seeds.length);
+  const agent = createAgent(agentId);
+  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
+  const rec = new EpisodeRecorder(env);
+  const act = new Float64Array(env.numEnvs * 4);
+  env.reset(seeds);
+  while (!env.terminated[0]) {
+    agent.act(env.observations, env.view, act);
+    env.step(act);
+    rec.record(env);
+  }
+  return rec.episodes(seeds, agent.id);
+}`;
+
 // ---------------------------------------------------------------- 01 tutorial
 
 const tutorial: Cell[] = [
@@ -210,8 +230,8 @@ showTable({
 `),
   md(`
 One episode is anecdote, not evidence: the P&L of a market maker is noisy. Notebook **02** runs every strategy
-over many episodes with common random numbers and reports 95% confidence intervals; **03** digs into one
-strategy's risk; **04** trains a PPO agent; **05** combines strategies; **06** is about market impact.
+over many episodes with common random numbers and reports 95% confidence intervals; **03** takes one
+strategy apart (risk, markouts, P&L attribution, regimes); **04** trains a PPO agent; **05** combines strategies; **06** is about market impact.
 `),
 ];
 
@@ -221,8 +241,8 @@ const impact: Cell[] = [
   md(`
 # 06 · Market impact
 
-Trading moves prices. This notebook covers the three impact models ALPE implements and what they mean for a
-market maker:
+Trading moves prices. This notebook covers the impact models ALPE implements (Almgren–Chriss, square-root,
+transient) and what they mean for a market maker:
 
 1. **Almgren–Chriss (2001)** optimal liquidation: trajectories and the efficient frontier, with the paper's
    Table 1 example.
@@ -233,11 +253,12 @@ market maker:
   code(`
 import {
   almgrenChrissCost, almgrenChrissKappa, almgrenChrissLinearCost, almgrenChrissTrajectory,
-  createAgent, createImpactModel, executionFrontierFigure, linesFigure, makeVecEnv,
-  parseEnvConfig, show, showTable, sqrtImpact, trajectoriesFigure,
+  bootstrapMeanCI, createAgent, createImpactModel, defaultCapitalBase, EpisodeRecorder,
+  executionFrontierFigure, intervalLinesFigure, linesFigure, makeVecEnv, parseEnvConfig, show, showTable,
+  sqrtImpact, summarizeEpisode, trajectoriesFigure,
 } from "../mod.ts";
-import type { AlmgrenChrissParams, FrontierPoint } from "../mod.ts";
-`),
+import type { AlmgrenChrissParams, EnvConfig, EpisodeMetrics, EpisodeRecord, FrontierPoint } from "../mod.ts";
+` + RUNNER),
   md(`
 ## 1. Almgren–Chriss: trading off cost against risk
 
@@ -352,62 +373,66 @@ market "forgets" the trade quickly, which matters for anyone trading again soon 
 
 ## 4. Effect of impact on a market maker
 
-A market maker's own fills move the price against its next trades. We run Avellaneda–Stoikov on the fast model
-tier over 32 episodes with common random numbers, without impact and with Almgren–Chriss impact of increasing
-strength, and compare the average P&L.
+A market maker's own fills move the price against its next trades. We run two strategies that trade
+differently — Avellaneda–Stoikov, which skews its quotes to keep inventory small, and the static spread, which
+does not — on the fast model tier over 32 episodes with common random numbers, first without
+impact and then with Almgren–Chriss impact of increasing strength (permanent γ = temporary η, in dollars per lot;
+the simulator's default is 2·10⁻⁵), and record every episode.
 `),
   code(`
-async function meanPnl(permanent: number, model: "none" | "almgren-chriss"): Promise<number> {
-  const cfg = parseEnvConfig({ tier: "model", duration: 120, impact: { model, permanent, temporary: permanent } });
-  const env = makeVecEnv(cfg, 32);
-  const agent = createAgent("avellaneda-stoikov");
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: 1 });
-  env.reset(Array.from({ length: env.numEnvs }, (_, i) => 1000 + i));
-  const act = new Float64Array(env.numEnvs * 4);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-  }
-  let s = 0;
-  for (let i = 0; i < env.numEnvs; i++) s += env.columns.pnl[i];
-  return s / env.numEnvs;
-}
-const strengths = [0, 2e-5, 1e-4, 5e-4];
-const pnls: number[] = [];
-for (const k of strengths) pnls.push(await meanPnl(k, k === 0 ? "none" : "almgren-chriss"));
+const impactAgents = ["avellaneda-stoikov", "static-spread"];
+const strengths = [0, 2e-5, 1e-4, 2e-4, 3e-4, 4e-4, 5e-4];
+const impactSeeds = Array.from({ length: 32 }, (_, i) => 1000 + i);
+// runs[a][s]: the metrics of agent a's 32 episodes at strength s.
+const runs: EpisodeMetrics[][][] = impactAgents.map((id) =>
+  strengths.map((k) => {
+    const cfg = parseEnvConfig({
+      tier: "model", duration: 120, impact: { model: k === 0 ? "none" : "almgren-chriss", permanent: k, temporary: k },
+    });
+    const capitalBase = defaultCapitalBase(cfg);
+    return runEpisodes(id, cfg, impactSeeds).map((r) => summarizeEpisode(r, { capitalBase }));
+  })
+);
+const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 showTable({
-  columns: ["impact γ = η ($/lot)", "mean P&L over 32 episodes ($)"],
-  rows: strengths.map((k, i) => [k, pnls[i]]),
+  columns: ["agent", "impact γ = η ($/lot)", "mean P&L ($)", "mean impact cost ($)", "lots filled per episode"],
+  rows: impactAgents.flatMap((id, a) =>
+    strengths.map((k, s) => {
+      const m = runs[a][s];
+      return [id, k === 0 ? "0 (none)" : k.toExponential(0), meanOf(m.map((x) => x.totalPnl)), meanOf(m.map((x) => x.impactCost)), meanOf(m.map((x) => x.filledLots))];
+    })
+  ),
   digits: 2,
 })
 `),
   md(`
-**Takeaway:** as impact grows the market maker's P&L falls — every fill pays a temporary cost and shifts the
-mid against the inventory just acquired. Strategies that turn over inventory fast (small γ in AS) suffer most;
-notebook 02's comparison uses the default, mild impact.
+Because the episodes share their random numbers, the cleanest view is the **paired** change: for each episode,
+its P&L with impact minus its P&L without, averaged over the 32 episodes with a 95% bootstrap interval.
+`),
+  code(`
+show(intervalLinesFigure(impactAgents.map((id, a) => {
+  const none = runs[a][0].map((m) => m.totalPnl);
+  const ci = strengths.map((_, s) =>
+    bootstrapMeanCI(runs[a][s].map((m, e) => m.totalPnl - none[e]), { seed: 10 * a + s })
+  );
+  return { name: id, x: strengths.map((k) => k * 1e5), y: ci.map((c) => c.mean), lo: ci.map((c) => c.lo), hi: ci.map((c) => c.hi) };
+}), {
+  title: "Change in P&L per episode caused by impact (mean, 95% CI)",
+  xTitle: "impact strength γ = η (10⁻⁵ $ per lot)", yTitle: "P&L with impact − without ($ per episode)", zeroLine: true,
+}))
+`),
+  md(`
+**How to read it:** each line starts at zero (no impact, compared with itself) and shows how much P&L per
+episode impact takes away as it grows; the band is the uncertainty of that mean. Impact works through two
+channels: the temporary part is a cost paid on every fill (the "impact cost" column), and the permanent part
+shifts the mid against the inventory just acquired. Compare each line's drop with its impact-cost column to see
+how much of the damage is the cost paid at the fills. The temporary cost of a fill of n lots in one step of
+length dt is η·lotSize·n²/dt — quadratic in the clip size — so what matters is not only how many lots a
+strategy trades ("lots filled") but in how large pieces: the steeper line belongs to the strategy that trades
+more, or in bigger clips. Notebook 02's comparison runs at the default, mild impact, at the left end of this
+chart.
 `),
 ];
-
-
-// ---------------------------------------------------------------- shared glue
-
-/** A small episode runner used by notebooks 02, 03 and 05 (the backtest module scales this up). */
-const RUNNER = `
-/** Runs \`agentId\` on one batch of episodes (one env per seed) and returns their records. */
-function runEpisodes(agentId: string, cfg: EnvConfig, seeds: number[], agentSeed = 1): EpisodeRecord[] {
-  const env = makeVecEnv(cfg, seeds.length);
-  const agent = createAgent(agentId);
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
-  const rec = new EpisodeRecorder(env);
-  const act = new Float64Array(env.numEnvs * 4);
-  env.reset(seeds);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-    rec.record(env);
-  }
-  return rec.episodes(seeds, agent.id);
-}`;
 
 // ---------------------------------------------------------------- 02 comparison
 
@@ -415,8 +440,8 @@ const comparison: Cell[] = [
   md(`
 # 02 · Strategy comparison
 
-Which market-making strategy is best *here*? One episode cannot say — P&L is noisy — so we run every rule-based
-strategy over the **same** set of episodes (common random numbers: episode *k* has the same order flow and price
+Which market-making strategy is best *here*? One episode cannot say — P&L is noisy — so we run every strategy
+(the rule-based ones, and the trained PPO agent when its model is shipped) over the **same** set of episodes (common random numbers: episode *k* has the same order flow and price
 path for every agent) and report means with **95% bootstrap confidence intervals**, full distributions and
 **paired tests** of each strategy against Avellaneda–Stoikov.
 
@@ -426,8 +451,8 @@ and writes \`out/compare/report.html\`.
   code(`
 import {
   aggregate, BASELINE_AGENT_IDS, createAgent, defaultCapitalBase, distributionFigure, EpisodeRecorder,
-  equityCurvesFigure, cumulative, makeVecEnv, metricBarsFigure, pairedComparison, parseEnvConfig, show,
-  showTable, summarizeEpisode,
+  equityCurvesFigure, cumulative, makeVecEnv, metricBarsFigure, pairedComparison, parseEnvConfig,
+  registerPpoAgent, show, showTable, summarizeEpisode,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeMetrics, EpisodeRecord } from "../mod.ts";
 ` + RUNNER),
@@ -436,14 +461,27 @@ import type { EnvConfig, EpisodeMetrics, EpisodeRecord } from "../mod.ts";
 
 Book tier, 60-second episodes, 24 episodes per strategy. The agents: a **random** quoter (a sanity floor), a
 **static** spread, an **adaptive** spread that widens with volatility, **Avellaneda–Stoikov** and **GLFT**
-(Guéant–Lehalle–Fernandez-Tapia, the infinite-horizon refinement of AS with inventory limits).
+(Guéant–Lehalle–Fernandez-Tapia, the infinite-horizon refinement of AS with inventory limits), and **PPO**, the
+reinforcement-learning policy of notebook 04, loaded from \`data/models/ppo\` if a model is there (it acts
+deterministically with its policy mean).
+`),
+  code(`
+let ppoNote = "PPO: shipped model loaded";
+const ids: string[] = [...BASELINE_AGENT_IDS];
+try {
+  await registerPpoAgent("../data/models/ppo");
+  ids.push("ppo");
+} catch (e) {
+  ppoNote = \`PPO left out: \${e instanceof Error ? e.message : String(e)}\`;
+}
+ppoNote
 `),
   code(`
 const cfg = parseEnvConfig({ tier: "book", duration: 60 });
 const seeds = Array.from({ length: 24 }, (_, i) => 5000 + i);
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = new Map<string, EpisodeMetrics[]>();
-for (const id of BASELINE_AGENT_IDS) {
+for (const id of ids) {
   metrics.set(id, runEpisodes(id, cfg, seeds).map((r) => summarizeEpisode(r, { capitalBase })));
 }
 [...metrics.keys()]
@@ -452,17 +490,20 @@ for (const id of BASELINE_AGENT_IDS) {
 ## Summary table
 
 Mean over episodes with the 95% percentile-bootstrap interval in brackets. **P&L** is the mark-to-market profit
-per episode; **Sharpe** is annualized from 1-second returns; **fills** counts executions; **|inv|** is the average
-absolute inventory in lots (risk carried).
+per episode; **Sharpe** is annualized from 1-second returns (large in absolute value because a second is a tiny
+period and annualization multiplies by √(252 × 23 400)); **fills** counts executions; **|inv|** is the average
+absolute inventory in lots (risk carried); **max DD** is the deepest fall of the P&L from its running peak within
+an episode; **spread** is the edge captured per share at our fills, in ticks.
 `),
   code(`
 const fmt = (s: { mean: number; ci95: [number, number] }, d = 2) =>
   \`\${s.mean.toFixed(d)} [\${s.ci95[0].toFixed(d)}, \${s.ci95[1].toFixed(d)}]\`;
 const agg = new Map([...metrics].map(([id, rows]) => [id, aggregate(rows, 42)]));
 showTable({
-  columns: ["agent", "P&L ($)", "Sharpe", "fills", "|inv| (lots)", "max DD ($)"],
+  columns: ["agent", "P&L ($)", "Sharpe", "fills", "|inv| (lots)", "max DD ($)", "spread (ticks)"],
   rows: [...agg].map(([id, a]) => [
     id, fmt(a.totalPnl), fmt(a.sharpe), fmt(a.numFills, 1), fmt(a.avgAbsInventory), fmt(a.maxDrawdown),
+    fmt(a.spreadCapturedTicks),
   ]),
 })
 `),
@@ -487,11 +528,20 @@ show(distributionFigure(
 ))
 `),
   md(`
-Each violin is a smoothed histogram of the 24 episode P&Ls, with the box (quartiles) and the mean line inside.
-Below, the cumulative P&L over consecutive episodes: the slope is the average edge, the wiggles its risk.
+**How to read it:** each violin is a smoothed histogram of the 24 episode P&Ls, with the box (quartiles) and the
+mean line inside. A tall, thin violin is a strategy whose result varies a lot between episodes; long tails below
+zero are occasional blow-ups that the mean alone would hide.
+
+Below, the cumulative P&L over consecutive episodes.
 `),
   code(`
 show(equityCurvesFigure([...metrics].map(([id, rows]) => ({ name: id, values: cumulative(rows.map((m) => m.totalPnl)) }))))
+`),
+  md(`
+**How to read it:** each line adds up one strategy's episode P&Ls in seed order. The overall slope is the
+average edge per episode; the wiggles and sudden steps are its risk. Because every strategy saw the same
+episodes, a step that appears in several lines at the same episode is a market move that hit them all —
+the shared part of the risk, which combining strategies (notebook 05) cannot diversify away.
 `),
   md(`
 ## Paired tests against Avellaneda–Stoikov
@@ -511,6 +561,24 @@ showTable({
 })
 `),
   md(`
+The same differences as a figure: the mean paired difference of each strategy against Avellaneda–Stoikov with
+its 95% bootstrap interval.
+`),
+  code(`
+show(metricBarsFigure(
+  [...metrics].filter(([id]) => id !== "avellaneda-stoikov").map(([id, rows]) => {
+    const c = pairedComparison(rows.map((m) => m.totalPnl), base, { seed: 7 });
+    return { name: id, value: c.meanDiff, lo: c.ci95[0], hi: c.ci95[1] };
+  }),
+  { title: "P&L difference against Avellaneda–Stoikov, per episode (95% CI)", valueTitle: "Δ P&L ($ per episode)" },
+))
+`),
+  md(`
+**How to read it:** a bar above zero means the strategy earned more than Avellaneda–Stoikov *on the same
+episodes*; the whiskers are the 95% interval of that mean difference. Pairing removes the episode-to-episode
+noise both strategies share, so these intervals are often narrower than the intervals of the
+first bar chart. A whisker that crosses zero matches a large p-value in the table.
+
 **Reading the p-values:** small values (say < 0.05) mean the difference is unlikely to be noise *for this market
 configuration*. With 24 short episodes only large differences are detectable; raise the episode count (or use
 \`deno task compare\`) for finer conclusions, and remember that a different market (volatility, flow, latency)
@@ -518,38 +586,50 @@ can reorder the strategies.
 `),
 ];
 
-// ---------------------------------------------------------------- 03 deep dive
+// ---------------------------------------------------------------- 03 deep analysis
 
 const deepDive: Cell[] = [
   md(`
 # 03 · Deep analysis of one strategy: Avellaneda–Stoikov
 
-Here we take one strategy apart: its **tail risk** (VaR, CVaR), **drawdowns**, **trade-level** statistics and
-**markouts** (how the price moves after our fills), a **P&L attribution** into spread capture and inventory
-P&L, and its behaviour **by volatility regime**.
+Notebook 02 told us *how much* each strategy earns; this one asks *how* one of them earns it and what risks it
+runs. We take Avellaneda–Stoikov apart:
+
+1. **Risk breakdown** — tail risk of short-horizon P&L (VaR, CVaR) and drawdowns;
+2. **Trade-level statistics** and **markouts** — how the price moves after our fills;
+3. **P&L attribution** — spread capture against inventory P&L;
+4. **Behaviour by regime** — what happens in calm, normal and stressed volatility.
 `),
   code(`
 import {
-  conditionalValueAtRisk, createAgent, defaultCapitalBase, distributionFigure, episodeReturns,
-  EpisodeRecorder, makeVecEnv, metricBarsFigure, parseEnvConfig, pnlDrawdownFigure, show, showTable,
-  spreadCaptured, summarizeEpisode, valueAtRisk,
+  bootstrapMeanCI, conditionalValueAtRisk, createAgent, defaultCapitalBase, distributionFigure,
+  episodeReturns, EpisodeRecorder, makeVecEnv, markoutCurveFigure, markouts, metricBarsFigure,
+  parseEnvConfig, pnlDrawdownFigure, quantile, show, showTable, spreadCaptured, summarizeEpisode,
+  valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
 ` + RUNNER),
+  md(`
+The experiment: 16 two-minute episodes on the book tier (the full limit-order-book simulator), with default
+market settings. \`summarizeEpisode\` computes the per-episode metrics used throughout.
+`),
   code(`
 const cfg = parseEnvConfig({ tier: "book", duration: 120 });
 const seeds = Array.from({ length: 16 }, (_, i) => 9000 + i);
 const records = runEpisodes("avellaneda-stoikov", cfg, seeds);
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = records.map((r) => summarizeEpisode(r, { capitalBase }));
+const ci95 = (xs: number[], seed = 1) => bootstrapMeanCI(xs.filter(Number.isFinite), { seed });
 records.length
 `),
   md(`
-## Tail risk: VaR and CVaR
+## 1. Risk breakdown
+
+### Tail risk: VaR and CVaR
 
 We pool the 1-second returns (ΔP&L / capital base) of all episodes. The 5% **VaR** is the return quantile that
 is worse than 95% of seconds; **CVaR** (expected shortfall) is the average of the seconds beyond it — it answers
-"when things go badly, how badly?".
+"when things go badly, how badly?". Both are shown in dollars per second (negative = loss).
 `),
   code(`
 const pooled = records.flatMap((r) => Array.from(episodeReturns(r, { capitalBase }).returns));
@@ -566,33 +646,57 @@ show(distributionFigure([{ name: "ΔP&L per second", values: pnlPerSecond }], {
 }))
 `),
   md(`
-The histogram is sharply peaked with fat tails: most seconds nothing happens, a few carry the risk (inventory
-marked against a price jump). VaR/CVaR quantify exactly those tails.
+**How to read it:** each bar's height is proportional to the share of seconds whose P&L change fell in that bin
+(a probability density). Expect a tall spike at
+zero — in most seconds neither our inventory's value nor our cash changes much — and thin tails on both sides:
+the seconds in which a price move hit the inventory we held. VaR and CVaR above summarize the left tail; zoom
+into it (drag a box) to see the few seconds that carry the risk.
 
-## Drawdowns
+### Drawdowns
 
-The worst episode's P&L path and its drawdown from the running peak:
+A drawdown is the fall of the P&L from its running peak. Per episode, the **max drawdown** is the deepest one:
+`),
+  code(`
+const dd = metrics.map((m) => m.maxDrawdown);
+showTable({
+  columns: ["max drawdown per episode ($)", "value"],
+  rows: [
+    ["mean", ci95(dd).mean],
+    ["median", quantile(dd, 0.5)],
+    ["worst episode", Math.min(...dd)],
+    ["mean, as % of capital base", 100 * ci95(metrics.map((m) => m.maxDrawdownPct)).mean],
+  ],
+  digits: 3,
+})
+`),
+  md(`
+Below, the P&L path of the episode with the worst drawdown:
 `),
   code(`
 const worst = records[metrics.reduce((w, m, i) => (m.maxDrawdown < metrics[w].maxDrawdown ? i : w), 0)];
 show(pnlDrawdownFigure(worst, { title: \`P&L and drawdown of the worst episode (seed \${worst.seed})\` }))
 `),
   md(`
-## Trade-level statistics and markouts
+**How to read it:** the top panel is the mark-to-market P&L over the episode; the bottom panel shades the
+distance below the running peak. Long flat stretches with small steps are the spread being earned fill by fill;
+sudden drops are price moves against the inventory held at that moment. Deep, quick drawdowns point at
+inventory risk; slow bleeding points at adverse selection (we keep trading with better-informed flow).
+
+## 2. Trade-level statistics and markouts
 
 A **markout** at horizon h compares the mid h seconds after a fill with our fill price, signed so that positive
 is good for us. Negative markouts are **adverse selection**: we tend to buy just before the price falls (informed
-traders hit us). The spread captured is the edge at the moment of the fill.
+traders hit us). The spread captured is the edge at the moment of the fill, against the mid before it.
 `),
   code(`
-const avg = (xs: number[]) => xs.filter(Number.isFinite).reduce((s, x) => s + x, 0) / Math.max(1, xs.filter(Number.isFinite).length);
+const avg = (xs: number[]) => ci95(xs).mean;
 const horizons = Object.keys(metrics[0].markouts);
 showTable({
-  columns: ["statistic", "value"],
+  columns: ["statistic (mean over episodes)", "value"],
   rows: [
     ["fills per episode", avg(metrics.map((m) => m.numFills))],
     ["lots filled per episode", avg(metrics.map((m) => m.filledLots))],
-    ["fill ratio", avg(metrics.map((m) => m.fillRatio))],
+    ["fill ratio (filled / posted lots)", avg(metrics.map((m) => m.fillRatio))],
     ["spread captured (ticks per share)", avg(metrics.map((m) => m.spreadCapturedTicks))],
     ...horizons.map((h) => [\`markout \${h} (ticks per share)\`, avg(metrics.map((m) => m.markouts[h])) / cfg.tickSize] as [string, number]),
   ],
@@ -600,7 +704,34 @@ showTable({
 })
 `),
   md(`
-## P&L attribution: spread capture vs inventory
+The table gives three horizons; the curve below traces the markout over a finer grid of horizons, from the end
+of the fill's own step (h = 0) to 30 seconds. For each episode we take the volume-weighted markout of its fills
+(fills too close to the end for a horizon are left out of it), then average over episodes with a 95% bootstrap
+interval.
+`),
+  code(`
+const markoutHorizons = [0, 0.5, 1, 2, 5, 10, 20, 30];
+const perEpisode = records.map((r) => markouts(r, markoutHorizons));
+const markoutCi = markoutHorizons.map((h) => ci95(perEpisode.map((m) => m[\`\${h}s\`] / cfg.tickSize), 3));
+show(markoutCurveFigure([{
+  name: "Avellaneda–Stoikov",
+  x: markoutHorizons,
+  y: markoutCi.map((c) => c.mean),
+  lo: markoutCi.map((c) => c.lo),
+  hi: markoutCi.map((c) => c.hi),
+}], { title: "Markouts of Avellaneda–Stoikov's fills (mean over episodes, 95% CI)" }))
+`),
+  md(`
+**How to read it:** at h = 0 the markout is measured against the mid at the end of the fill's own step. Compare
+it with the spread captured in the table (measured against the mid *before* that step): the gap is how far the
+mid already moved against us within the step of the fill — the market order that hit us also moves the price.
+If the curve then stays level, our fills were uninformed noise and the edge is kept; if it **decays towards zero
+or below**, the price tends to keep moving against us after we trade — the edge is eaten by adverse selection, and the horizon where
+the curve flattens says how long the information in the flow takes to reach the price. The shaded band is the
+uncertainty across the 16 episodes; it widens at long horizons, where fewer fills qualify and price noise
+accumulates.
+
+## 3. P&L attribution: spread capture vs inventory
 
 Total P&L = **spread capture** (the edge earned at each fill, measured against the mid) + **inventory P&L** (the
 mark-to-market gains and losses of the position held between fills) − impact costs. A good market maker earns
@@ -610,51 +741,91 @@ the first and keeps the second small.
 // Total edge in dollars: Σ (edge per share × lots × lotSize) over fills (NaN without fills → 0).
 const spread = records.map((r) => spreadCaptured(r, r.mid[0]).total || 0);
 const inventoryPnl = metrics.map((m, i) => m.totalPnl - spread[i] + m.impactCost);
-const ci = (xs: number[]) => {
-  const mu = avg(xs), sd = Math.sqrt(xs.reduce((s, x) => s + (x - mu) ** 2, 0) / Math.max(1, xs.length - 1));
-  const h = 1.96 * sd / Math.sqrt(xs.length);
-  return { value: mu, lo: mu - h, hi: mu + h };
+const bar = (name: string, xs: number[], seed: number) => {
+  const c = ci95(xs, seed);
+  return { name, value: c.mean, lo: c.lo, hi: c.hi };
 };
 show(metricBarsFigure([
-  { name: "total P&L", ...ci(metrics.map((m) => m.totalPnl)) },
-  { name: "spread capture", ...ci(spread) },
-  { name: "inventory P&L", ...ci(inventoryPnl) },
-  { name: "− impact cost", ...ci(metrics.map((m) => -m.impactCost)) },
-], { title: "P&L attribution per episode (mean ± 1.96 s.e.)", valueTitle: "$ per episode" }))
+  bar("total P&L", metrics.map((m) => m.totalPnl), 4),
+  bar("spread capture", spread, 5),
+  bar("inventory P&L", inventoryPnl, 6),
+  bar("− impact cost", metrics.map((m) => -m.impactCost), 7),
+], { title: "P&L attribution per episode (mean, 95% bootstrap CI)", valueTitle: "$ per episode" }))
 `),
   md(`
-**How to read it:** the spread-capture bar is the gross edge; the inventory bar is what price moves did to
-the position. A strongly negative inventory P&L points at adverse selection or too little inventory aversion.
+**How to read it:** the first bar is the sum of the other three. The spread-capture bar is the gross edge and is
+positive by construction for a quoting strategy; the inventory bar is what price moves did to the position. An
+inventory bar that is negative and comparable in size to the spread bar means adverse selection or too little
+inventory aversion is giving back the edge; the impact bar is small under the default (mild) impact settings.
+Wide whiskers on the inventory bar are normal: it is the noisy, price-driven part of the P&L.
 
-## Behaviour by regime
+## 4. Behaviour by regime
 
-The simulator switches between calm, normal and stressed volatility regimes. We split every episode's per-step
-P&L changes and fills by the regime in force.
+The simulator's volatility follows a Markov chain over regimes (by default *calm*, *normal* and *stressed*);
+each regime scales the volatility and the order flow. We split every episode's per-step P&L
+changes, fills and inventory by the regime in force at that step.
 `),
   code(`
 const names = cfg.regimes.names;
-const byRegime = names.map(() => ({ steps: 0, pnl: 0, fills: 0, absInv: 0 }));
-for (const r of records) {
+type Acc = { steps: number; pnl: number; fills: number; absInv: number };
+const zero = (): Acc => ({ steps: 0, pnl: 0, fills: 0, absInv: 0 });
+// perEpisodeRegime[e][g]: the totals of episode e while in regime g.
+const perEpisodeRegime = records.map((r) => {
+  const acc = names.map(zero);
   for (let t = 0; t < r.steps; t++) {
-    const g = byRegime[r.regime[t]];
+    const g = acc[r.regime[t]];
     g.steps++;
     g.pnl += r.pnl[t] - (t > 0 ? r.pnl[t - 1] : 0);
     g.fills += (r.bidFilled[t] > 0 ? 1 : 0) + (r.askFilled[t] > 0 ? 1 : 0);
     g.absInv += Math.abs(r.inventory[t]);
   }
-}
+  return acc;
+});
+const pooledRegime = names.map((_, g) =>
+  perEpisodeRegime.reduce((s, e) => ({
+    steps: s.steps + e[g].steps, pnl: s.pnl + e[g].pnl, fills: s.fills + e[g].fills, absInv: s.absInv + e[g].absInv,
+  }), zero())
+);
+const totalSteps = pooledRegime.reduce((s, x) => s + x.steps, 0);
 showTable({
-  columns: ["regime", "share of time", "P&L per minute ($)", "fills per minute", "avg |inventory|"],
-  rows: names.map((name, i) => {
-    const g = byRegime[i], minutes = (g.steps * cfg.dt) / 60;
-    return [name, g.steps / byRegime.reduce((s, x) => s + x.steps, 0), g.pnl / (minutes || NaN), g.fills / (minutes || NaN), g.absInv / (g.steps || NaN)];
+  columns: ["regime", "share of time", "episodes visiting", "P&L per minute ($)", "fills per minute", "avg |inventory| (lots)"],
+  rows: names.map((name, g) => {
+    const p = pooledRegime[g], minutes = (p.steps * cfg.dt) / 60;
+    return [
+      name, p.steps / totalSteps, perEpisodeRegime.filter((e) => e[g].steps > 0).length,
+      p.pnl / (minutes || NaN), p.fills / (minutes || NaN), p.absInv / (p.steps || NaN),
+    ];
   }),
   digits: 3,
 })
 `),
   md(`
-Stressed regimes bring more fills (more flow) but also larger inventory swings; whether they are profitable
-depends on how quickly the strategy widens its quotes — compare with the adaptive and GLFT agents in notebook 02.
+The table pools all episodes. The figure asks *where the P&L was made*: for every episode, the P&L earned while
+each regime was in force (zero for a regime the episode never visited). These parts add up to the episode's total
+P&L, so the bars are a regime attribution of the mean P&L per episode, with 95% bootstrap intervals over episodes.
+`),
+  code(`
+show(metricBarsFigure([
+  ...names.map((name, g) => {
+    const c = ci95(perEpisodeRegime.map((e) => e[g].pnl), 10 + g);
+    return { name: \`in \${name}\`, value: c.mean, lo: c.lo, hi: c.hi };
+  }),
+  (() => {
+    const c = ci95(metrics.map((m) => m.totalPnl), 4);
+    return { name: "total", value: c.mean, lo: c.lo, hi: c.hi };
+  })(),
+], { title: "P&L per episode by regime (mean, 95% CI)", valueTitle: "$ per episode" }))
+`),
+  md(`
+**How to read it:** each bar is the mean P&L per episode earned while that regime was in force; the last bar is
+the total, which the regime bars add up to. A regime's bar reflects both how profitable it is
+*per minute* (table) and how much time the episodes spent in it (the "share of time" column) — a rare regime
+can matter a lot if it is very profitable or very costly. Regimes that were visited rarely or briefly rest on few
+observations and have wide whiskers: do not over-read them, and raise the number of episodes for a firmer answer.
+More volatile regimes usually bring more flow (more fills per minute) and bigger price moves against the
+inventory, so whether they pay depends on whether the extra spread earned outweighs the inventory losses. The
+adaptive-spread and GLFT agents of notebook 02 react to volatility differently and are natural points of
+comparison.
 `),
 ];
 
@@ -667,7 +838,8 @@ const training: Cell[] = [
 Reinforcement learning lets a policy discover quoting rules from the reward (P&L minus inventory and
 volatility penalties) instead of deriving them from a model. This notebook:
 
-1. trains a **small PPO agent** for a few seconds of CPU on the fast model tier, with its training curves;
+1. trains a **small PPO agent** on the fast model tier (seconds to a minute of CPU, depending on the machine),
+   with its training curves;
 2. loads the **shipped model** from \`data/models/ppo\` when it exists (trained longer with \`deno task train\`);
 3. compares **quote maps** — bid/ask offsets as a function of inventory — of PPO and the analytic strategies
    (Avellaneda–Stoikov, GLFT).
@@ -717,6 +889,11 @@ as the policy commits), *approxKl* how far each update moved the policy (PPO kee
 are noisy; the shipped model is trained much longer.
 
 ## 2. The shipped model
+
+\`deno task train\` trains a larger network for many more steps — by default with a curriculum that starts in a
+calm, frictionless market and ends in the full one — and saves it to \`data/models/ppo\` together with its training log
+(\`metrics.jsonl\`). \`loadPolicy\` reads it back; notebook 02 uses the same model as the "ppo" agent
+(\`registerPpoAgent\`).
 `),
   code(`
 const shippedDir = "../data/models/ppo";
@@ -737,6 +914,13 @@ shippedMetrics.length > 0
     x: "update", series: ["episodeReturn", "episodePnl", "entropy"], title: "Training curves of the shipped model",
   }))
   : "(no training log shipped)"
+`),
+  md(`
+**How to read it:** the same quantities as above, over the whole training run of the shipped model. The return
+and P&L curves move in plateaus because a point only changes when a batch of episodes finishes, and one episode
+can span several rollouts. If the model was trained with a curriculum, each stage also changes the market
+(volatility regimes, latency, impact), so the level of the return can jump between stages without the policy
+getting worse. A falling entropy shows the policy becoming more deterministic as training goes on.
 `),
   md(`
 ## 3. Quote maps: how each policy reacts to inventory
@@ -790,12 +974,16 @@ curves.map((c) => c.name)
 show(policyMapFigure(curves, { title: "Quote offsets by inventory (solid: bid, dashed: ask)" }))
 `),
   md(`
-**How to read it:** for Avellaneda–Stoikov both lines are straight and mirror each other: when long
-(inventory > 0) the bid moves away (buy less) and the ask moves in (sell more) — the reservation-price skew.
-GLFT skews the same way with its own slope and spread. A trained PPO policy should learn the same *direction*
-of skew; the small run is usually still close to its random initialization (flat lines), the shipped one much
-closer to the analytic shape. Where PPO departs from the analytic maps tells you what the richer observation
-(queue position, order-flow imbalance) taught it.
+**How to read it:** each colour is one policy; solid lines are its bid offset, dashed lines its ask offset, in
+ticks from the mid (larger = further away, less likely to fill). For Avellaneda–Stoikov the two lines are
+straight and mirror each other: when long (inventory > 0) the bid moves away (buy less) and the ask moves in
+(sell more) — the reservation-price skew. GLFT skews the same way with its own slope and spread. For the PPO
+policies, look first at the *direction*: a bid line that rises and an ask line that falls with inventory is the
+same inventory-averse skew, learnt from the reward alone. The small run has had little training, so its map can
+be flat, noisy or skewed the wrong way; compare it with the shipped model's. Where a trained policy departs from
+the analytic maps, remember that it also sees features this slice holds fixed (queue position, order-flow
+imbalance, time left), so the map is one cross-section of its behaviour, not all of it. Lines pinned flat at the
+top or bottom of the chart sit on the action bounds: the policy asks for more than the environment allows.
 `),
 ];
 
@@ -810,27 +998,33 @@ correlated, the combination can have a better risk/return trade-off than any sin
 
 1. run the rule-based strategies over common episodes;
 2. measure the **correlation** of their per-episode P&Ls;
-3. compute the risk of allocations and trace an **efficient-frontier-style** plot.
+3. build **allocations** (equal weight, minimum risk, best mean-to-risk ratio) and compare their **combined
+   risk** — standard deviation, VaR, CVaR and drawdown — with the single strategies;
+4. trace an **efficient-frontier-style** plot over a grid of allocations.
 `),
   code(`
 import {
-  BASELINE_AGENT_IDS, correlationHeatmapFigure, correlationMatrix, createAgent, EpisodeRecorder,
-  equityCurvesFigure, cumulative, makeVecEnv, parseEnvConfig, riskReturnFigure, show, showTable,
+  BASELINE_AGENT_IDS, conditionalValueAtRisk, correlationHeatmapFigure, correlationMatrix, createAgent,
+  cumulative, EpisodeRecorder, equityCurvesFigure, makeVecEnv, maxDrawdown, parseEnvConfig, riskReturnFigure,
+  show, showTable, valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
 ` + RUNNER),
+  md(`
+We use the fast *model* tier (48 two-minute episodes, the same seeds for every strategy); the P&L of an episode is
+its final mark-to-market value. The random quoter is left out — nobody would allocate to it.
+`),
   code(`
 const cfg = parseEnvConfig({ tier: "model", duration: 120 });
 const seeds = Array.from({ length: 48 }, (_, i) => 7000 + i);
 const ids = BASELINE_AGENT_IDS.filter((id) => id !== "random");
-const pnl = ids.map((id) => runEpisodes(id, cfg, seeds).map((r) => r.pnl[r.steps - 1]));
+const records = ids.map((id) => runEpisodes(id, cfg, seeds));
+const pnl = records.map((recs) => recs.map((r) => r.pnl[r.steps - 1]));
 const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
 const std = (x: number[]) => { const m = mean(x); return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1)); };
 showTable({ columns: ["strategy", "mean P&L ($)", "std ($)"], rows: ids.map((id, i) => [id, mean(pnl[i]), std(pnl[i])]), digits: 2 })
 `),
   md(`
-We use the fast *model* tier (48 two-minute episodes); the P&L of each episode is the final mark-to-market value.
-
 ## Correlation of P&Ls
 
 Strategies that trade in the same market on the same episodes are correlated — they are exposed to the same
@@ -840,14 +1034,18 @@ price moves. The diversification benefit comes from the part that is *not* share
 show(correlationHeatmapFigure(ids, correlationMatrix(pnl), { title: "Correlation of per-episode P&Ls" }))
 `),
   md(`
-Values near 1 (dark blue) mean the strategies win and lose together; combining them adds little. Lower values
-leave room for diversification.
+**How to read it:** each cell is the Pearson correlation of two strategies' 48 episode P&Ls (the diagonal is 1).
+Values near 1 (dark blue) mean the strategies win and lose together, so combining them adds little; lower
+values (paler cells) leave room for diversification; red cells would be strategies that tend to offset each other.
+Expect strategies built on the same idea (e.g. Avellaneda–Stoikov and GLFT, both inventory-skewed) to sit
+closer to 1 than strategies built on different ideas.
 
-## Combined risk and the frontier
+## Allocations and their combined risk
 
-A portfolio with weights w (summing to 1) earns the weighted P&L each episode. Its risk is
-√(wᵀΣw) with Σ the covariance matrix. We sample random long-only allocations and mark the individual strategies
-and the equal-weight mix.
+A portfolio with weights w (summing to 1) earns the weighted P&L each episode. Its risk is √(wᵀΣw) with Σ the
+covariance matrix of the strategies' P&Ls. We evaluate every long-only allocation on a grid of 4% steps (the
+single strategies and all their mixes included) and pick two of them: the one with the **lowest risk** and the
+one with the **best mean/std ratio**; with the **equal-weight** mix they are our candidate allocations.
 `),
   code(`
 const k = ids.length, n = seeds.length;
@@ -862,17 +1060,64 @@ const cov = pnl.map((a, i) =>
 const risk = (w: number[]) =>
   Math.sqrt(w.reduce((s, wi, i) => s + w.reduce((t, wj, j) => t + wi * wj * cov[i][j], 0), 0));
 const ret = (w: number[]) => w.reduce((s, wi, i) => s + wi * mu[i], 0);
-// Random long-only weights (normalized exponentials: uniform on the simplex), seeded LCG.
-let state = 12345;
-const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-const cloud = Array.from({ length: 1500 }, () => {
-  const w = ids.map(() => -Math.log(rand() + 1e-12));
-  const s = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / s);
-});
+// All long-only weights in steps of 1/25 (4%): the compositions of 25 into k parts.
+const steps = 25;
+const compositions = (left: number, parts: number): number[][] =>
+  parts === 1 ? [[left]] : Array.from({ length: left + 1 }, (_, a) => compositions(left - a, parts - 1).map((r) => [a, ...r])).flat();
+const cloud = compositions(steps, k).map((c) => c.map((x) => x / steps));
 const risks = cloud.map(risk), rets = cloud.map(ret);
+const argBest = (score: (i: number) => number) =>
+  cloud.reduce((b, _, i) => (score(i) > score(b) ? i : b), 0);
+const allocations = [
+  { name: "equal weight", w: ids.map(() => 1 / k) },
+  { name: "minimum risk", w: cloud[argBest((i) => -risks[i])] },
+  { name: "best mean/std", w: cloud[argBest((i) => rets[i] / risks[i])] },
+];
+showTable({
+  caption: "weights of the candidate allocations",
+  columns: ["allocation", ...ids],
+  rows: allocations.map((a) => [a.name, ...a.w.map((x) => \`\${(100 * x).toFixed(1)} %\`)]),
+})
 `),
   md(`
+For every single strategy and every allocation we measure the combined risk of its per-episode P&L: the standard
+deviation, the 5% **VaR** and **CVaR** — here quantiles of the episode P&L itself: 5% of episodes earn less than
+the VaR, and the CVaR is their average (positive values mean that even the bad episodes made money; with 48
+episodes both rest on the two or three worst, so read them as rough) — the worst episode, and the mean
+**intra-episode max drawdown** of the combined P&L path (the weighted sum of the strategies' step-by-step P&L,
+so drawdowns of one strategy can be cushioned by another within the same episode).
+`),
+  code(`
+const unit = (i: number) => ids.map((_, j) => (j === i ? 1 : 0));
+const candidates = [
+  ...ids.map((id, i) => ({ name: id, w: unit(i) })),
+  ...allocations,
+].map(({ name, w }) => {
+  // Combined P&L path of episode e: Σ_i w_i · pnl_i(t); its last value is the episode P&L.
+  const paths = seeds.map((_, e) => {
+    const steps = records[0][e].steps, path = new Float64Array(steps);
+    w.forEach((wi, i) => { if (wi) for (let t = 0; t < steps; t++) path[t] += wi * records[i][e].pnl[t]; });
+    return path;
+  });
+  return { name, values: paths.map((p) => p[p.length - 1]), drawdowns: paths.map((p) => maxDrawdown(p)) };
+});
+showTable({
+  columns: ["strategy / allocation", "mean ($)", "std ($)", "mean / std", "VaR 5% ($)", "CVaR 5% ($)", "worst episode ($)", "mean max DD in episode ($)"],
+  rows: candidates.map((c) => [
+    c.name, mean(c.values), std(c.values), mean(c.values) / std(c.values), valueAtRisk(c.values, 0.05),
+    conditionalValueAtRisk(c.values, 0.05), Math.min(...c.values), mean(c.drawdowns),
+  ]),
+  digits: 2,
+})
+`),
+  md(`
+Compare the rows of the allocations with those of their ingredients: a portfolio's mean is the weighted average
+of the means, but its standard deviation is *at most* the weighted average of the standard deviations — less
+when the correlations are below 1. The allocations are chosen on these same 48 episodes, so their advantage is
+measured *in sample* and flatters them.
+
+## The frontier
+
 The **efficient envelope**: split the risk axis into buckets, keep the best return found in each, and keep only
 the points where return still increases with risk.
 `),
@@ -887,42 +1132,44 @@ let runMax = -Infinity;
 const envelope = best
   .map((r, b) => ({ r, x: bestRisk[b] }))
   .filter((p) => Number.isFinite(p.r) && p.r > runMax && ((runMax = p.r), true));
-const equal = ids.map(() => 1 / k);
 const points = [
   ...ids.map((id, i) => ({ name: id, risk: Math.sqrt(cov[i][i]), ret: mu[i] })),
-  { name: "equal weight", risk: risk(equal), ret: ret(equal) },
+  ...allocations.map((a) => ({ name: a.name, risk: risk(a.w), ret: ret(a.w) })),
 ];
 show(riskReturnFigure(points, {
-  cloud: { risk: risks, ret: rets },
+  cloud: { risk: risks, ret: rets, name: "allocations (4% grid)" },
   frontier: { risk: envelope.map((p) => p.x), ret: envelope.map((p) => p.r), name: "efficient envelope" },
   title: "Risk and return of strategy allocations",
 }))
 `),
   md(`
-**How to read it:** grey dots are random allocations; the black line is their upper envelope — for each level of
-risk, the best mean P&L found. Coloured points are the single strategies and the equal-weight mix. Points
-*left* of a strategy at the same height are free risk reduction from diversification.
+**How to read it:** grey dots are the allocations of the grid; the black line is their upper envelope — for each
+level of risk, the best mean P&L found. Coloured points are the single strategies and the three candidate allocations.
+Points *left* of a strategy at the same height are free risk reduction from diversification; points on the
+envelope cannot be improved in both coordinates at once. Single strategies far below the envelope are
+dominated: some mix offers more P&L for the same risk. When one strategy has both the highest mean and nearly
+the lowest risk, the envelope is short and runs from the minimum-risk mix to that strategy — zoom into the
+top-left corner to see it.
 
-## Equity of the equal-weight portfolio
+## Equity of the allocations
 `),
   code(`
-const combined = Array.from({ length: n }, (_, t) => equal.reduce((s, w, i) => s + w * pnl[i][t], 0));
-show(equityCurvesFigure([
-  ...ids.map((id, i) => ({ name: id, values: cumulative(pnl[i]) })),
-  { name: "equal weight", values: cumulative(combined) },
-], { title: "Cumulative P&L over the 48 episodes" }))
+show(equityCurvesFigure(candidates.map((c) => ({ name: c.name, values: cumulative(c.values) })), {
+  title: "Cumulative P&L over the 48 episodes",
+}))
 `),
   md(`
-The equal-weight line is smoother than most individual lines — the visual counterpart of the lower risk in the
-scatter above. In production one would re-estimate the covariance out of sample; with 48 episodes the estimates
-are themselves noisy.
+**How to read it:** each line adds up one strategy's or allocation's episode P&Ls in seed order; the slope is the
+mean, the wiggles the risk. A lower-risk allocation shows up as a smoother line, the visual counterpart of its
+position in the scatter above. In production one would choose the weights on one set of episodes and evaluate
+them on another (out of sample); with 48 episodes the covariance estimates are themselves noisy.
 `),
 ];
 
 const notebooks: [string, Cell[]][] = [
   ["01_tutorial", tutorial],
   ["02_strategy_comparison", comparison],
-  ["03_strategy_deep_dive", deepDive],
+  ["03_deep_analysis", deepDive],
   ["04_training", training],
   ["05_portfolio", portfolio],
   ["06_market_impact", impact],

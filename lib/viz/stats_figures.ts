@@ -1,7 +1,7 @@
 /**
  * Figures across episodes and agents: P&L distributions, metric bars with 95%
- * confidence intervals, equity curves, correlation heatmaps and risk/return
- * (efficient-frontier-style) scatters.
+ * confidence intervals, equity curves, correlation heatmaps, risk/return
+ * (efficient-frontier-style) scatters, and lines with confidence bands (markout curves).
  *
  * @module
  */
@@ -303,4 +303,131 @@ export function riskReturnFigure(
       hovermode: "closest",
     },
   };
+}
+
+/** A line with an optional confidence band, e.g. a mean across episodes and its 95% CI. */
+export interface IntervalSeries {
+  /** Legend name. */
+  name: string;
+  /** x values. */
+  x: ArrayLike<number>;
+  /** Point estimates (NaN: a gap). */
+  y: ArrayLike<number>;
+  /** Lower ends of the band (drawn only together with `hi`). */
+  lo?: ArrayLike<number>;
+  /** Upper ends of the band. */
+  hi?: ArrayLike<number>;
+}
+
+/** Options of {@linkcode intervalLinesFigure} and {@linkcode markoutCurveFigure}. */
+export interface IntervalLinesOptions {
+  /** Figure title. */
+  title?: string;
+  /** Title of the x axis. */
+  xTitle?: string;
+  /** Title of the y axis. */
+  yTitle?: string;
+  /** Height in px. */
+  height?: number;
+  /** Logarithmic x axis. */
+  logX?: boolean;
+  /** Draw a dotted horizontal line at y = 0. */
+  zeroLine?: boolean;
+}
+
+/**
+ * Lines with markers, each with a shaded band from `lo` to `hi` in its colour (the
+ * band is two extra traces, left out of the legend).
+ *
+ * @example
+ * ```ts
+ * import { intervalLinesFigure } from "./stats_figures.ts";
+ * const fig = intervalLinesFigure([
+ *   { name: "AS", x: [0, 1, 2], y: [1, 2, 1.5], lo: [0.5, 1.5, 1], hi: [1.5, 2.5, 2] },
+ *   { name: "GLFT", x: [0, 1, 2], y: [1, 1, 1] },
+ * ], { zeroLine: true });
+ * fig.data.map((t) => t.name); // ["AS upper", "AS lower", "AS", "GLFT"]
+ * ```
+ */
+export function intervalLinesFigure(
+  series: readonly IntervalSeries[],
+  opts: IntervalLinesOptions = {},
+): Figure {
+  const data: Trace[] = [];
+  series.forEach((s, i) => {
+    const x = toData(s.x);
+    if (s.lo && s.hi) {
+      const band = { type: "scatter", mode: "lines", x, legendgroup: s.name, showlegend: false };
+      data.push({ ...band, name: `${s.name} upper`, y: toData(s.hi), line: { width: 0 } });
+      data.push({
+        ...band,
+        name: `${s.name} lower`,
+        y: toData(s.lo),
+        line: { width: 0 },
+        fill: "tonexty",
+        fillcolor: withAlpha(color(i), 0.18),
+      });
+    }
+    data.push({
+      type: "scatter",
+      mode: "lines+markers",
+      name: s.name,
+      legendgroup: s.name,
+      x,
+      y: toData(s.y),
+      line: { color: color(i), width: 2 },
+      marker: { color: color(i), size: 6 },
+    });
+  });
+  const shapes = opts.zeroLine
+    ? [{
+      type: "line" as const,
+      xref: "paper",
+      yref: "y",
+      x0: 0,
+      x1: 1,
+      y0: 0,
+      y1: 0,
+      line: { color: "#888888", width: 1, dash: "dot" },
+    }]
+    : undefined;
+  return {
+    data,
+    layout: {
+      ...baseLayout(opts.title ?? "", opts.height),
+      xaxis: axis(opts.xTitle ?? "x", opts.logX ? { type: "log" } : {}),
+      yaxis: axis(opts.yTitle ?? "y"),
+      ...(shapes ? { shapes } : {}),
+      hovermode: "x unified",
+    },
+  };
+}
+
+/**
+ * Markout curves: the mean markout of our fills (positive = the mid moved in our
+ * favour) against the horizon after the fill, one line per strategy with its
+ * confidence band, and a zero line. Data as for {@linkcode intervalLinesFigure}, with
+ * the horizons (seconds) as x.
+ *
+ * @example
+ * ```ts
+ * import { markoutCurveFigure } from "./stats_figures.ts";
+ * const fig = markoutCurveFigure([{
+ *   name: "AS", x: [0, 1, 5, 30], y: [0.8, 0.5, 0.1, -0.3],
+ *   lo: [0.7, 0.3, -0.2, -0.9], hi: [0.9, 0.7, 0.4, 0.3],
+ * }]);
+ * fig.layout.xaxis?.title?.text; // "horizon after the fill (s)"
+ * ```
+ */
+export function markoutCurveFigure(
+  curves: readonly IntervalSeries[],
+  opts: IntervalLinesOptions = {},
+): Figure {
+  return intervalLinesFigure(curves, {
+    title: "Markouts of our fills by horizon",
+    xTitle: "horizon after the fill (s)",
+    yTitle: "markout (ticks per share)",
+    zeroLine: true,
+    ...opts,
+  });
 }

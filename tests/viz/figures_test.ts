@@ -9,6 +9,8 @@ import {
   episodeFigure,
   equityCurvesFigure,
   executionFrontierFigure,
+  intervalLinesFigure,
+  markoutCurveFigure,
   metricBarsFigure,
   parseMetricsJsonl,
   pnlDrawdownFigure,
@@ -149,4 +151,26 @@ Deno.test("policy, equity, correlation, risk/return and impact figures", () => {
   assert.deepEqual(t.data[0].y, [10, 0]);
   const f = executionFrontierFigure([{ variance: 2e12, expectation: 3e6 }]);
   assert.deepEqual([f.data[0].x, f.data[0].y], [[2], [3]]);
+});
+
+Deno.test("intervalLinesFigure: a band (upper, lower filled to it) before each line", () => {
+  const fig = intervalLinesFigure([
+    { name: "a", x: [0, 1], y: [1, NaN], lo: [0.5, 1], hi: [1.5, 2] },
+    { name: "b", x: [0, 1], y: [2, 3] },
+  ]);
+  assert.deepEqual(fig.data.map((t) => t.name), ["a upper", "a lower", "a", "b"]);
+  assert.deepEqual(fig.data[0].y, [1.5, 2]);
+  assert.equal(fig.data[1].fill, "tonexty");
+  assert.equal(fig.data[1].showlegend, false);
+  assert.deepEqual(fig.data[2].y, [1, null]);
+  assert.equal(fig.data[3].fill, undefined);
+  assert.equal(fig.layout.shapes, undefined);
+});
+
+Deno.test("markoutCurveFigure: horizon axis, zero line, options override the defaults", () => {
+  const fig = markoutCurveFigure([{ name: "AS", x: [0, 5], y: [1, -1] }], { title: "t" });
+  assert.equal(fig.layout.title?.text, "t");
+  assert.equal(fig.layout.xaxis?.title?.text, "horizon after the fill (s)");
+  assert.equal(fig.layout.yaxis?.title?.text, "markout (ticks per share)");
+  assert.deepEqual(fig.layout.shapes?.map((s) => [s.y0, s.y1]), [[0, 0]]);
 });
