@@ -14,6 +14,13 @@
  * Finance 24(2)), which is the Δ = 1 formula with q_Δ = q / size (q in lots) and
  * γ_Δ = γ · size; with the default size 1 these are the paper's formulas verbatim.
  *
+ * Scale of γ: γ is the same CARA risk aversion as Avellaneda–Stoikov's, but the skew it
+ * buys is far smaller. AS skews by γσ²(T − t) per lot; GLFT's stationary C ≈ σ√(eγ/(2kA))
+ * (γ ≪ k) accounts for fills unwinding the inventory and grows only like √γ. In the book
+ * tier (A ≈ 2.5/s, k ≈ 116/$, σ ≈ 0.015 $/√s) γ = 1 gives C ≈ 0.1 tick per lot against AS's
+ * ≈ 3.4 ticks at mid-episode, so GLFT needs γ in the tens or hundreds for real inventory
+ * control: tune it on `GLFT_GAMMA_GRID` (lib/agents/tuning.ts), not on AS's grid.
+ *
  * @module
  */
 import { z } from "zod";
@@ -67,7 +74,10 @@ export function glftAskDepth(q: number, gamma: number, k: number, C: number, xi 
 
 /** Parameters of {@linkcode GlftAgent} (units: see the module doc). */
 export interface GlftParams {
-  /** Risk aversion γ, 1/$ per lot (default 0.1). */
+  /**
+   * Risk aversion γ, 1/$ per lot (default 0.1: mild; see the module doc for the scale, and
+   * `GLFT_GAMMA_GRID` for the range `deno task compare` tunes over).
+   */
   gamma: number;
   /** Intensity decay k, 1/$ (default: the config's `model.k`). */
   k?: number;

@@ -25,6 +25,39 @@ export const DEFAULT_GAMMA_GRID: readonly number[] = Object.freeze([
   3,
 ]);
 
+/**
+ * Default γ grid for GLFT tuning, 1/$ per lot (log-spaced, ×≈3 steps). GLFT needs its own,
+ * much higher range: the same γ means the same CARA risk aversion in both models, but the
+ * inventory skew it produces differs by orders of magnitude. Avellaneda–Stoikov's skew per
+ * lot is γσ²(T − t), the cost of holding a lot until the horizon without trading it away;
+ * GLFT's exact stationary skew is C = √[σ²γ/(2kA)·(1 + γ/k)^(1 + k/γ)] ≈ σ√(eγ/(2kA)) for
+ * γ ≪ k, which grows only like √γ because fills keep unwinding the inventory (C = γσ²·τ* with
+ * an effective horizon τ* = √(e/(2kAγσ²)), a few seconds here). With the book tier's
+ * calibration (A ≈ 2.5 fills/s, k ≈ 116/$, σ ≈ 0.015 $/√s; tick 0.01 $) C is 0.01 ticks per
+ * lot at γ = 0.01, 0.18 at γ = 3 (the top of {@linkcode DEFAULT_GAMMA_GRID}, where AS's skew at
+ * mid-episode is ≈ 10 ticks), 0.6 at γ = 30, 2.6 at γ = 300 and 19 at γ = 3000 (quotes pinned
+ * to the mid or to maxOffsetTicks from one lot on); with the model tier's defaults (A = 2/s,
+ * k = 30/$, σ ≈ 0.013 $/√s) 0.02 … 67 ticks. So the grid runs from ≈ symmetric quoting to
+ * maximal inventory control in both tiers. On AS's grid C stays below a fifth of a tick per
+ * lot in the book tier, which rounds quotes away from the mid to whole ticks: a quote moved by
+ * a tick only after ≈ 0.5/C lots (≈ 3 lots at γ = 3, ≈ 150 at γ = 0.001), so GLFT tuned
+ * on that grid had practically no inventory control.
+ */
+export const GLFT_GAMMA_GRID: readonly number[] = Object.freeze([
+  0.01,
+  0.03,
+  0.1,
+  0.3,
+  1,
+  3,
+  10,
+  30,
+  100,
+  300,
+  1000,
+  3000,
+]);
+
 /** One grid point and its score. */
 export interface GridScore {
   /** The parameter value. */

@@ -3,7 +3,9 @@
  * fill intensity A·e^(−kδ) and the mid volatility σ by experiment on **calibration seeds**
  * (disjoint from the evaluation seeds, see `calibrationSeeds`), then choose each agent's
  * risk aversion γ by grid search on the same calibration seeds, maximizing the mean
- * per-episode Sharpe ratio of step P&L (lib/agents' `meanEpisodeSharpe` convention).
+ * per-episode Sharpe ratio of step P&L (lib/agents' `meanEpisodeSharpe` convention). Each agent
+ * has its own grid: the same γ gives GLFT a far smaller inventory skew than AS (see
+ * `GLFT_GAMMA_GRID`), so GLFT searches a higher range.
  *
  * Units: A in fills/s, k in 1/$, σ in $/√s, γ in 1/$ per lot.
  *
@@ -15,6 +17,7 @@ import { makeVecEnv } from "../env/make.ts";
 import {
   calibrateFromEnv,
   DEFAULT_GAMMA_GRID,
+  GLFT_GAMMA_GRID,
   type GridScore,
   gridSearch,
   tuneAvellanedaStoikov,
@@ -53,8 +56,10 @@ export interface TunedAgentParams {
 export interface FairModelParams {
   /** Seeds used for calibration and tuning (never evaluation seeds). */
   seeds: number[];
-  /** γ grid searched, 1/$ per lot. */
+  /** γ grid searched for Avellaneda–Stoikov, 1/$ per lot. */
   gammaGrid: number[];
+  /** γ grid searched for GLFT, 1/$ per lot. */
+  glftGammaGrid: number[];
   /** Calibrated A, k, σ. */
   calibration: MarketCalibration;
   /** Avellaneda–Stoikov parameters. */
@@ -65,8 +70,10 @@ export interface FairModelParams {
 
 /** Options of {@linkcode fairModelParams}. */
 export interface FairModelParamsOptions {
-  /** γ grid (default `DEFAULT_GAMMA_GRID`). */
+  /** Avellaneda–Stoikov's γ grid (default `DEFAULT_GAMMA_GRID`). */
   gammaGrid?: readonly number[];
+  /** GLFT's γ grid (default `GLFT_GAMMA_GRID`). */
+  glftGammaGrid?: readonly number[];
   /** Which agents to tune (default both). */
   agents?: readonly TunableAgentId[];
   /**
@@ -81,8 +88,8 @@ export type TunableAgentId = "avellaneda-stoikov" | "glft";
 
 /**
  * Calibrates A, k, σ on `seeds` with `calibrateFromEnv`, then tunes γ of
- * Avellaneda–Stoikov (`tuneAvellanedaStoikov`) and GLFT (`gridSearch`, same grid and
- * objective) on the same seeds: the objective of γ is the mean over the seeds of the
+ * Avellaneda–Stoikov (`tuneAvellanedaStoikov` on `gammaGrid`) and GLFT (`gridSearch` on
+ * `glftGammaGrid`, same objective) on the same seeds: the objective of γ is the mean over the seeds of the
  * per-episode Sharpe of step P&L (as lib/agents' `meanEpisodeSharpe`). The grid points run
  * as backtest jobs (one per agent and γ, all seeds in one batch) on a worker pool.
  * Deterministic for the same config and seeds, whatever the worker count.
@@ -103,12 +110,12 @@ export async function fairModelParams(
   if (!Array.isArray(seeds) || seeds.length === 0) {
     throw new ValidationError("calibrationSeeds", seeds, "a non-empty array of seeds");
   }
-  const grid = [...(options.gammaGrid ?? DEFAULT_GAMMA_GRID)];
-  grid.forEach((g, i) => {
-    if (!(g > 0 && g < Infinity)) {
-      throw new ValidationError(`gammaGrid[${i}]`, g, "a positive finite γ");
-    }
-  });
+  const grid = positiveGrid("gammaGrid", options.gammaGrid ?? DEFAULT_GAMMA_GRID);
+  const glftGrid = positiveGrid("glftGammaGrid", options.glftGammaGrid ?? GLFT_GAMMA_GRID);
+  const grids: Record<TunableAgentId, number[]> = {
+    "avellaneda-stoikov": grid,
+    glft: glftGrid,
+  };
   const which = options.agents ?? ["avellaneda-stoikov", "glft"];
   const est = calibrateFromEnv((n) => makeVecEnv(config, n), [...seeds]);
   const calibration: MarketCalibration = {
@@ -127,7 +134,7 @@ export async function fairModelParams(
   };
   const jobs: BacktestJob[] = [];
   which.forEach((id, a) => {
-    for (const gamma of grid) {
+    for (const gamma of grids[id]) {
       jobs.push({
         index: jobs.length,
         agentIndex: a,
@@ -164,14 +171,27 @@ export async function fairModelParams(
   }
   let glft = untuned();
   if (which.includes("glft")) {
-    const t = await gridSearch(objective("glft"), grid, "gammaGrid");
+    const t = await gridSearch(objective("glft"), glftGrid, "glftGammaGrid");
     glft = { params: { gamma: t.best, ...base }, score: t.bestScore, scores: t.scores };
   }
   return {
     seeds: [...seeds],
     gammaGrid: grid,
+    glftGammaGrid: glftGrid,
     calibration,
     "avellaneda-stoikov": as,
     glft,
   };
+}
+
+function positiveGrid(field: string, grid: readonly number[]): number[] {
+  if (!Array.isArray(grid) || grid.length === 0) {
+    throw new ValidationError(field, grid, "a non-empty array of positive γ");
+  }
+  grid.forEach((g, i) => {
+    if (!(g > 0 && g < Infinity)) {
+      throw new ValidationError(`${field}[${i}]`, g, "a positive finite γ");
+    }
+  });
+  return [...grid];
 }

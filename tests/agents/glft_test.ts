@@ -5,6 +5,8 @@ import {
   glftBidDepth,
   glftInventoryCoefficient,
 } from "../../lib/agents/glft.ts";
+import { DEFAULT_GAMMA_GRID, GLFT_GAMMA_GRID } from "../../lib/agents/tuning.ts";
+import { sigmaPerSqrtSecond } from "../../lib/env/config.ts";
 import { actRows, assertClose, modelConfig } from "./_helpers.ts";
 
 // Hand computation for γ = 1 /$, k = 30 /$, A = 2 /s, σ = 0.05 $/√s:
@@ -76,4 +78,86 @@ Deno.test("GLFT: negative depth → offset 0; σ from the view; k, A from the co
   const [v] = actRows(viewAgent, [{ inventory: 2, sigma: 0.05 }]);
   assertClose(v[0], 5.17588, 1e-4, "bid offset from view σ");
   assertClose(v[1], 2.14084, 1e-4, "ask offset from view σ");
+});
+
+// Hand computation at γ = k = 100 /$ (γ/k = 1), A = 2.5 /s, σ = 0.015 $/√s, tick 0.01 $
+// (close to the book tier's calibration, k ≈ 116 /$, A ≈ 2.5 /s, σ ≈ 0.015 $/√s):
+//   (1/γ)ln(1 + γ/k) = ln 2 / 100 = 0.00693147 $ = 0.693147 ticks
+//   (1 + γ/k)^(1 + k/γ) = 2² = 4; σ²γ/(2kA) = 0.000225·100/500 = 4.5e-5; × 4 = 1.8e-4
+//   C = √1.8e-4 = 0.0134164 $ = 1.341641 ticks per lot
+//   δb(q) = 0.693147 + (q + ½)·1.341641 ticks, δa(q) = 0.693147 − (q − ½)·1.341641 = δb(−q):
+//   q:   −3        −2        −1       0        1        2        3
+//   δb: −2.66095  −1.31931  0.02233  1.36397  2.70561  4.04725  5.38889   (negative → 0)
+Deno.test("GLFT agent quotes at q = −3..3 at a hand-computed point (γ = k)", () => {
+  const agent = new GlftAgent({ gamma: 100, k: 100, A: 2.5, sigma: 0.015 });
+  agent.reset({ config: modelConfig(), numEnvs: 7, seed: 0 });
+  assertClose(glftInventoryCoefficient(100, 100, 2.5, 0.015), 0.0134164, 1e-7, "C");
+  const qs = [-3, -2, -1, 0, 1, 2, 3];
+  const rows = actRows(agent, qs.map((q) => ({ inventory: q })));
+  const bid = [0, 0, 0.02233, 1.36397, 2.70561, 4.04725, 5.38889];
+  qs.forEach((q, i) => {
+    assertClose(rows[i][0], bid[i], 1e-4, `bid offset at q = ${q}`);
+    assertClose(rows[i][1], bid[6 - i], 1e-4, `ask offset at q = ${q}`);
+    assert.deepEqual(rows[i].slice(2), [1, 1]);
+  });
+  // Long inventory makes the bid deeper and the ask more aggressive (and short the reverse),
+  // by exactly C per lot on each side (where neither quote is clipped at the mid).
+  for (let i = 3; i < 7; i++) {
+    assertClose(rows[i][0] - rows[i - 1][0], 1.341641, 1e-5, "bid step per lot");
+    assertClose(rows[6 - i][1] - rows[7 - i][1], 1.341641, 1e-5, "ask step per lot");
+  }
+  // q = 14: δb = 0.693147 + 14.5·1.341641 = 20.1469 ticks → maxOffsetTicks (20); δa = −17.42 → 0.
+  const [far] = actRows(agent, [{ inventory: 14 }]);
+  assert.equal(far[0], 20);
+  assert.equal(far[1], 0);
+});
+
+Deno.test("GLFT's C grows like √γ for γ ≪ k: C → σ·√(e·γ/(2kA))", () => {
+  // Why GLFT and AS need different γ ranges: AS's skew per lot is γσ²τ (linear in γ),
+  // GLFT's stationary C = γσ²·τ* with τ* = √(e/(2kAγσ²)).
+  for (const gamma of [1e-6, 1e-4]) {
+    const C = glftInventoryCoefficient(gamma, 30, 2, 0.013);
+    const limit = 0.013 * Math.sqrt(Math.E * gamma / (2 * 30 * 2));
+    assertClose(C / limit, 1, 1e-4, `C / limit at γ = ${gamma}`);
+  }
+  // Monotone in γ.
+  let prev = 0;
+  for (const g of GLFT_GAMMA_GRID) {
+    const C = glftInventoryCoefficient(g, 116, 2.5, 0.015);
+    assert.ok(C > prev, `C increases at γ = ${g}`);
+    prev = C;
+  }
+});
+
+// The bug this guards against: GLFT was tuned on Avellaneda–Stoikov's γ grid (0.001 … 3), on
+// which C stays below 0.2 ticks per lot in the book tier (0.35 in the model tier). With the
+// book's whole-tick quotes that left GLFT without inventory control (tuned γ = 0.001,
+// C = 0.003 ticks: avg |inventory| 6.9 lots against AS's 0.12 in `deno task compare`).
+Deno.test("GLFT's γ grid spans symmetric quoting to strong inventory control", () => {
+  const model = modelConfig();
+  const markets = [
+    {
+      name: "model tier defaults",
+      A: model.model.A,
+      k: model.model.k,
+      sigma: sigmaPerSqrtSecond(model),
+    },
+    { name: "book tier calibration", A: 2.54, k: 116, sigma: 0.0151 },
+  ];
+  const tick = model.tickSize;
+  for (const m of markets) {
+    const cTicks = (g: number) => glftInventoryCoefficient(g, m.k, m.A, m.sigma) / tick;
+    const cs = GLFT_GAMMA_GRID.map(cTicks);
+    assert.ok(cs[0] < 0.05, `${m.name}: the smallest γ quotes ≈ symmetrically (C = ${cs[0]})`);
+    assert.ok(
+      cs[cs.length - 1] >= model.maxOffsetTicks / 2,
+      `${m.name}: the largest γ skews by ≥ half the offset range per lot (C = ${cs.at(-1)})`,
+    );
+    // Fine enough that some grid point skews by about one tick per lot.
+    assert.ok(cs.some((c) => c >= 0.5 && c <= 2), `${m.name}: a γ with C ≈ 1 tick`);
+    for (let i = 1; i < cs.length; i++) assert.ok(cs[i] / cs[i - 1] < 4, `${m.name}: steps`);
+    // AS's grid would not do: at its largest γ, C is a fraction of a tick.
+    const asMax = cTicks(Math.max(...DEFAULT_GAMMA_GRID));
+    assert.ok(asMax < 0.5, `${m.name}: C at AS's largest γ = ${asMax}`);
+  }
 });
