@@ -13,6 +13,9 @@ import type { Agent } from "./types.ts";
  * With the default config (σ ≈ 0.013 $/√s, k = 30/$, 300 s episodes) γ = 0.001 makes the
  * inventory skew q·γ·σ²·T ≈ 0.005 ticks per lot (≈ symmetric quoting) and γ = 3 about
  * 15 ticks per lot (quotes pinned to the mid on one side from one lot of inventory on).
+ * The grid goes on to 30 so that the tuned γ is not the grid's edge: on the book tier's
+ * calibration the best γ on some seed sets was 3, the old top of the grid, and a rival
+ * tuned at the edge of its grid is not a fair rival.
  */
 export const DEFAULT_GAMMA_GRID: readonly number[] = Object.freeze([
   0.001,
@@ -23,6 +26,8 @@ export const DEFAULT_GAMMA_GRID: readonly number[] = Object.freeze([
   0.3,
   1,
   3,
+  10,
+  30,
 ]);
 
 /**
