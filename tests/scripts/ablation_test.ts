@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+
+const SCRIPT = new URL("../../scripts/ablation.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function ablation(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("ablation: the shipped PPO against its own AS base on held-out seeds", async () => {
+  const r = await ablation(["--episodes", "2", "--seed", "3"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ppo\s+-?\d/m);
+  assert.match(r.stdout, /^ppo-base \(AS\)\s+-?\d/m);
+  assert.match(r.stdout, /ppo − ppo-base sharpe: /);
+  assert.match(r.stdout, /0 of them among the model's \d+ training seeds/);
+});
+
+Deno.test("ablation: bad flags and a non-residual model fail with one line naming the field", async () => {
+  const bad = await ablation(["--episodes", "0"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: .*--episodes.*0/m);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/checkpoint.json`, JSON.stringify({ config: {} }));
+  const notResidual = await ablation(["--episodes", "1", "--model", dir]);
+  assert.equal(notResidual.code, 2);
+  assert.match(notResidual.stderr, /--model/);
+});
