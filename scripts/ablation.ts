@@ -3,8 +3,9 @@
  * `deno task compare` (same root seed, same episodes, common random numbers) it runs
  *
  * - `ppo`: the trained model (`--model`, default data/models/ppo);
- * - `ppo-base`: the Avellaneda–Stoikov market maker the residual policy corrects, with the
- *   parameters stored in the model's checkpoint (what the policy would do with action 0);
+ * - `ppo-base`: the analytic market maker the residual policy corrects (Avellaneda–Stoikov or
+ *   GLFT), with the parameters stored in the model's checkpoint (what the policy would do
+ *   with action 0);
  * - `ppo-scratch`: optionally (`--scratch DIR`) a model trained without the residual, e.g.
  *   `deno task train --seed 1 --config data/configs/ppo_scratch.json --out out/ppo_scratch`;
  *
@@ -46,7 +47,7 @@ async function evaluate(
   return res.agents[0];
 }
 
-async function baseParams(dir: string): Promise<Record<string, number>> {
+async function baseSpec(dir: string): Promise<AgentSpec> {
   let rec;
   try {
     rec = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
@@ -57,7 +58,8 @@ async function baseParams(dir: string): Promise<Record<string, number>> {
   if (!rec?.config?.residual?.enabled || !p) {
     throw new ValidationError("--model", dir, "a residual PPO model (residual.enabled, params)");
   }
-  return p;
+  const id = rec.config.residual.base === "glft" ? "glft" : "avellaneda-stoikov";
+  return { id, params: p };
 }
 
 async function main(): Promise<void> {
@@ -70,13 +72,10 @@ async function main(): Promise<void> {
   const episodes = intFlag("episodes", values.episodes, 50, 1, 100_000);
   const seed = intFlag("seed", values.seed, 0, 0, MAX_SEED);
   const model = values.model ?? "data/models/ppo";
-  const base = await baseParams(model);
+  const base = await baseSpec(model);
   const rows: [string, AgentBacktest][] = [];
   rows.push(["ppo", await evaluate({ id: "ppo", params: { dir: model } }, episodes, seed)]);
-  rows.push([
-    "ppo-base (AS)",
-    await evaluate({ id: "avellaneda-stoikov", params: base }, episodes, seed),
-  ]);
+  rows.push([`ppo-base (${base.id})`, await evaluate(base, episodes, seed)]);
   if (values.scratch !== undefined) {
     const a = await evaluate({ id: "ppo", params: { dir: values.scratch } }, episodes, seed);
     rows.push(["ppo-scratch", a]);

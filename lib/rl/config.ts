@@ -124,6 +124,12 @@ const residualSchema = z.strictObject({
    * AS quotes (see lib/rl/residual.ts); off, the action maps onto the whole action box.
    */
   enabled: z.boolean().default(true),
+  /**
+   * The analytic market maker whose quotes the policy corrects. GLFT by default: chosen
+   * over AS on validation seeds (root 12345 of `deno task ablation`), not on the seeds the
+   * README reports.
+   */
+  base: z.enum(["avellaneda-stoikov", "glft"]).default("glft"),
   /** The largest correction of each quote offset, ticks (at action ±1). */
   offsetTicks: z.number().gt(0).max(10_000).default(4),
   /**
@@ -155,7 +161,7 @@ const trainSchema = z.strictObject({
   checkpointEvery: z.number().int().min(1).max(1_000_000).default(10),
 });
 
-/** Avellaneda–Stoikov parameters under a residual policy (units as lib/agents). */
+/** Parameters of the residual policy's base market maker (units as lib/agents). */
 export interface ResidualAsParams {
   /** Risk aversion γ, 1/$ per lot. */
   gamma: number;
@@ -169,8 +175,10 @@ export interface ResidualAsParams {
 
 /** Residual-policy settings (see lib/rl/residual.ts). */
 export interface ResidualConfig {
-  /** Act as a correction to AS quotes. */
+  /** Act as a correction to analytic quotes. */
   enabled: boolean;
+  /** The analytic market maker corrected: Avellaneda–Stoikov or GLFT. */
+  base: "avellaneda-stoikov" | "glft";
   /** Largest offset correction, ticks. */
   offsetTicks: number;
   /** Calibration episodes when `params` is null. */

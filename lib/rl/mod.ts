@@ -5,9 +5,10 @@
  * observation/reward normalization, gradient clipping, learning-rate annealing, KL early
  * stopping, a curriculum over market regimes and atomic checkpoints in tfjs's format.
  *
- * By default the policy is **residual** (lib/rl/residual.ts): it corrects the quotes of an
- * Avellaneda–Stoikov market maker calibrated on training-only seeds, so action 0 is AS and
- * training has to earn every deviation from it (`residual.enabled: false` learns quotes
+ * By default the policy is **residual** (lib/rl/residual.ts): it corrects the quotes of a
+ * GLFT (or, with `residual.base`, an Avellaneda–Stoikov) market maker calibrated on
+ * training-only seeds, so action 0 is that market maker and training has to earn every
+ * deviation from it (`residual.enabled: false` learns quotes
  * from scratch over the whole action box).
  *
  * @example

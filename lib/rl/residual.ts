@@ -1,33 +1,37 @@
 /**
- * The residual policy: PPO acts as a bounded correction to the Avellaneda–Stoikov quotes
+ * The residual policy: PPO acts as a bounded correction to analytic (GLFT or AS) quotes
  * instead of choosing quotes from scratch. With the normalized action a ∈ [-1, 1]^4 and the
- * AS action (offsets o_b, o_a in ticks, size s lots per side, from
+ * base action (offsets o_b, o_a in ticks, size s lots per side, from the base agent, e.g.
  * {@linkcode AvellanedaStoikovAgent} with the stored, calibrated parameters):
  *
  *     bid offset = clip(o_b + a_0 · R, 0, maxOffsetTicks)
  *     ask offset = clip(o_a + a_1 · R, 0, maxOffsetTicks)
  *     bid size   = s · (1 + a_2),   ask size = s · (1 + a_3)   (the env rounds to lots)
  *
- * with R = `residual.offsetTicks`. So a = 0 is exactly the AS market maker, a policy can
+ * with R = `residual.offsetTicks`. So a = 0 is exactly the base market maker, a policy can
  * widen, tighten or skew each quote by up to R ticks, and can pull a side (size 0 for
  * a_j < −0.5 with s = 1) or double it. The policy network's output layer starts near zero
- * (orthogonal init with gain 0.01), so training starts from AS and has to earn every
+ * (orthogonal init with gain 0.01), so training starts from the base and has to earn every
  * deviation from it: the design suggested by the literature on residual RL (Silver et
  * al. 2018, "Residual Policy Learning"; Johannink et al. 2019).
  *
- * The AS parameters are calibrated on training-only seeds (see the trainer) and stored in
- * the training config, so a saved policy always quotes around the same AS it learned on.
+ * The base is GLFT by default (`residual.base: "glft"`, tuned on its own γ grid) or
+ * Avellaneda–Stoikov (`"avellaneda-stoikov"`); the formulas above apply to either. Its
+ * parameters are calibrated on training-only seeds (see the trainer) and stored in the
+ * training config, so a saved policy always quotes around the same base it learned on.
  *
  * @module
  */
 import { AvellanedaStoikovAgent } from "../agents/avellaneda_stoikov.ts";
+import { GlftAgent } from "../agents/glft.ts";
+import type { Agent } from "../agents/types.ts";
 import type { EnvConfig } from "../env/config.ts";
 import { ACT, ACT_DIM, type AgentView } from "../env/types.ts";
 import { CheckpointError } from "../errors.ts";
 import type { ResidualConfig } from "./config.ts";
 
 /**
- * Maps normalized actions onto raw quotes around the AS quotes (see the module doc).
+ * Maps normalized actions onto raw quotes around the base agent's quotes (see the module doc).
  *
  * @example
  * ```ts
@@ -35,7 +39,7 @@ import type { ResidualConfig } from "./config.ts";
  * import { ResidualActionMap } from "./residual.ts";
  * const cfg = parseEnvConfig({ tier: "model" });
  * const map = new ResidualActionMap({
- *   enabled: true, offsetTicks: 4, calibrationEpisodes: 16,
+ *   enabled: true, base: "avellaneda-stoikov", offsetTicks: 4, calibrationEpisodes: 16,
  *   params: { gamma: 0.1, A: 2, k: 30, sigma: 0.013 },
  * }, cfg, 1);
  * const view = {
@@ -43,13 +47,13 @@ import type { ResidualConfig } from "./config.ts";
  *   inventory: Float64Array.of(0), timeLeft: Float64Array.of(60), sigma: Float64Array.of(0.013),
  * };
  * const raw = new Float64Array(4);
- * map.toRaw(new Float64Array(4), view, 1, raw); // a = 0: exactly the AS quotes
+ * map.toRaw(new Float64Array(4), view, 1, raw); // a = 0: exactly the base (here AS) quotes
  * map.base.slice(0, 4); // the same values
  * ```
  */
 export class ResidualActionMap {
-  /** The AS agent that gives the base quotes. */
-  readonly agent: AvellanedaStoikovAgent;
+  /** The analytic agent that gives the base quotes (AS, or GLFT with `base: "glft"`). */
+  readonly agent: Agent;
   /** Largest offset correction, ticks. */
   readonly offsetTicks: number;
   #maxOffset: number;
@@ -59,17 +63,19 @@ export class ResidualActionMap {
   constructor(residual: ResidualConfig, envCfg: EnvConfig, numEnvs: number) {
     if (!residual.params) {
       throw new CheckpointError(
-        "residual.params: the residual policy needs calibrated Avellaneda–Stoikov parameters",
+        "residual.params: the residual policy needs the calibrated parameters of its base agent",
       );
     }
     const { gamma, A, k, sigma } = residual.params;
-    this.agent = new AvellanedaStoikovAgent({ gamma, A, k, sigma });
+    this.agent = residual.base === "glft"
+      ? new GlftAgent({ gamma, A, k, sigma })
+      : new AvellanedaStoikovAgent({ gamma, A, k, sigma });
     this.offsetTicks = residual.offsetTicks;
     this.#maxOffset = envCfg.maxOffsetTicks;
     this.reset(envCfg, numEnvs);
   }
 
-  /** The AS actions of the last {@linkcode toRaw} call (row-major, ACT_DIM each). */
+  /** The base agent's actions of the last {@linkcode toRaw} call (row-major, ACT_DIM each). */
   get base(): Float64Array {
     return this.#base;
   }
@@ -85,7 +91,7 @@ export class ResidualActionMap {
   toRaw(normalized: ArrayLike<number>, view: AgentView, rows: number, out: Float64Array): void {
     if (this.#base.length !== rows * ACT_DIM) this.#base = new Float64Array(rows * ACT_DIM);
     const base = this.#base;
-    this.agent.act(NO_OBS, view, base); // AS reads the view only
+    this.agent.act(NO_OBS, view, base); // the base agents read the view only
     const r = this.offsetTicks, maxOff = this.#maxOffset;
     for (let i = 0; i < rows; i++) {
       const o = i * ACT_DIM;

@@ -170,13 +170,14 @@ export class PpoTrainer {
   static async create(input: TrainConfigInput, opts: TrainOptions = {}): Promise<PpoTrainer> {
     const cfg = parseTrainConfig(input);
     if (cfg.residual.enabled && !cfg.residual.params) {
-      // Calibrate A, k, σ and tune γ of the base AS on training-only seeds, in the final
+      // Calibrate A, k, σ and tune γ of the base agent on training-only seeds, in the final
       // stage's market (the one evaluations use), as `deno task compare` does for its rival.
       const last = cfg.curriculum.enabled ? cfg.curriculum.stages.length - 1 : 0;
+      const base = cfg.residual.base;
       const fair = await fairModelParams(stageEnvConfig(cfg, last), residualCalibrationSeeds(cfg), {
-        agents: ["avellaneda-stoikov"],
+        agents: [base],
       });
-      cfg.residual.params = { ...fair["avellaneda-stoikov"].params };
+      cfg.residual.params = { ...fair[base].params };
     }
     await initBackend();
     return new PpoTrainer(cfg, opts);

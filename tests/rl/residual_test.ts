@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AvellanedaStoikovAgent } from "../../lib/agents/avellaneda_stoikov.ts";
+import { GlftAgent } from "../../lib/agents/glft.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { makeVecEnv } from "../../lib/env/make.ts";
 import { CheckpointError } from "../../lib/errors.ts";
@@ -10,7 +11,13 @@ import { ResidualActionMap } from "../../lib/rl/residual.ts";
 import { PpoTrainer } from "../../lib/rl/trainer.ts";
 
 const PARAMS = { gamma: 0.5, A: 2, k: 60, sigma: 0.013 };
-const RESIDUAL = { enabled: true, offsetTicks: 4, calibrationEpisodes: 2, params: PARAMS };
+const RESIDUAL = {
+  enabled: true,
+  base: "avellaneda-stoikov" as const,
+  offsetTicks: 4,
+  calibrationEpisodes: 2,
+  params: PARAMS,
+};
 
 function marketView(n: number) {
   const cfg = parseEnvConfig({ tier: "model", duration: 20 });
@@ -55,13 +62,33 @@ Deno.test("residual map: action 0 is exactly AS; ±1 moves offsets by ±R ticks;
   assert.deepEqual(clipped, hi);
 });
 
-Deno.test("residual map: refuses to run without calibrated AS parameters", () => {
+Deno.test("residual map over GLFT: action 0 is exactly GLFT's quotes", () => {
+  const n = 5;
+  const { cfg, env } = marketView(n);
+  const glftParams = { ...PARAMS, gamma: 30 };
+  const map = new ResidualActionMap(
+    { ...RESIDUAL, base: "glft", params: glftParams },
+    cfg,
+    n,
+  );
+  const glft = new GlftAgent(glftParams);
+  glft.reset({ config: cfg, numEnvs: n, seed: 0 });
+  const expected = new Float64Array(n * 4), raw = new Float64Array(n * 4);
+  glft.act(env.observations, env.view, expected);
+  map.toRaw(new Float64Array(n * 4), env.view, n, raw);
+  assert.deepEqual(raw, expected);
+  // GLFT skews with inventory: the env with q = −2 bids closer than the one with q = 2.
+  assert.ok(raw[0] < raw[4 * 4], `${raw}`);
+});
+
+Deno.test("residual map: refuses to run without calibrated base parameters; defaults", () => {
   const cfg = parseEnvConfig({ tier: "model" });
   assert.throws(
     () => new ResidualActionMap({ ...RESIDUAL, params: null }, cfg, 1),
     (e: unknown) => e instanceof CheckpointError && /residual\.params/.test(e.message),
   );
   assert.equal(parseTrainConfig().residual.enabled, true);
+  assert.equal(parseTrainConfig().residual.base, "glft");
   assert.equal(parseTrainConfig().residual.params, null);
 });
 
@@ -72,7 +99,7 @@ Deno.test("residual training calibrates AS on training seeds and a zero policy q
     totalTimesteps: 4 * 32 * 2,
     env: { tier: "model", duration: 20 },
     curriculum: { enabled: false },
-    residual: { calibrationEpisodes: 2 },
+    residual: { base: "avellaneda-stoikov", calibrationEpisodes: 2 },
     ppo: { numEnvs: 4, nSteps: 32, minibatchSize: 64, epochs: 2 },
   }, { outDir: dir });
   await t.train();
