@@ -9,6 +9,8 @@ import { initBackend } from "../../lib/rl/backend.ts";
 import { fileIOHandler, loadCheckpoint } from "../../lib/rl/checkpoint.ts";
 import type { TrainConfigInput } from "../../lib/rl/config.ts";
 import { PpoTrainer } from "../../lib/rl/trainer.ts";
+import { ppoHeldOut } from "../../lib/backtest/compare.ts";
+import { evaluationSeeds } from "../../lib/backtest/seeds.ts";
 import { tinyFactory } from "./_tiny_env.ts";
 
 const CFG: TrainConfigInput = {
@@ -150,19 +152,16 @@ Deno.test("PpoAgent: missing model → NotAvailableError; loaded agent acts with
   t.dispose();
 });
 
-const shipped = (() => {
-  try {
-    return Deno.statSync("data/models/ppo/checkpoint.json").isFile;
-  } catch {
-    return false;
-  }
-})();
-
-Deno.test({
-  name: "the shipped model (data/models/ppo) loads and quotes within bounds on the book tier",
-  ignore: !shipped,
-  async fn() {
-    const agent = await loadPpoAgent();
+for (const dir of ["data/models/ppo", "data/models/ppo_low_inventory"]) {
+  Deno.test(`the shipped model ${dir}: 1M timesteps, residual over GLFT, held out from compare's seeds, quotes within bounds`, async () => {
+    const state = await loadCheckpoint(dir);
+    assert.ok(state.timesteps >= 1_000_000, `${state.timesteps} timesteps`);
+    assert.equal(state.config.residual.enabled, true);
+    assert.equal(state.config.residual.base, "glft");
+    assert.equal(state.config.seed, 1);
+    const held = await ppoHeldOut(dir, evaluationSeeds(0, 50));
+    assert.equal(held.evaluationSeedsSeenInTraining, 0);
+    const agent = await loadPpoAgent(dir);
     const cfg = parseEnvConfig({ tier: "book", duration: 10 });
     const env = makeVecEnv(cfg, 2);
     env.reset([1, 2]);
@@ -175,5 +174,5 @@ Deno.test({
       }
       env.step(out);
     }
-  },
-});
+  });
+}
