@@ -30,7 +30,8 @@
  *
  * @module
  */
-import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
+import { createStepColumns, type MutableStepColumns, resetStepRow, stepInfo } from "./columns.ts";
+import { clipObservation, resetObservationRow } from "./observation.ts";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { ASK, BID } from "../book/order_book.ts";
 import { validateSeed } from "../rng/rng.ts";
@@ -57,10 +58,6 @@ export const MAX_BOOK_ENVS = 4096;
 export type BookEnvOptions = BookMarketOptions;
 
 type View = { -readonly [K in keyof AgentView]: AgentView[K] };
-
-function clip5(x: number): number {
-  return x < -5 ? -5 : x > 5 ? 5 : x;
-}
 
 /**
  * N book-tier environments in lockstep (see the module doc).
@@ -181,24 +178,7 @@ export class BookVecEnv implements VecEnv {
       this.#flow.reset(i);
       this.#prevSigned[i] = snap.signedVolume;
       this.#prevTotal[i] = snap.totalVolume;
-      c.mid[i] = m.trueMid() * tick;
-      c.cash[i] = 0;
-      c.inventory[i] = 0;
-      c.pnl[i] = 0;
-      c.bidQuote[i] = NaN;
-      c.askQuote[i] = NaN;
-      c.bidPosted[i] = 0;
-      c.askPosted[i] = 0;
-      c.bidFilled[i] = 0;
-      c.askFilled[i] = 0;
-      c.bidFillPrice[i] = NaN;
-      c.askFillPrice[i] = NaN;
-      c.regime[i] = m.regime.state;
-      c.impact[i] = 0;
-      c.rewardPnl[i] = 0;
-      c.rewardInventory[i] = 0;
-      c.rewardVolatility[i] = 0;
-      c.rewardImpact[i] = 0;
+      resetStepRow(c, i, m.trueMid() * tick, m.regime.state);
       this.rewards[i] = 0;
       this.impactCost[i] = 0;
       this.terminated[i] = 0;
@@ -207,17 +187,7 @@ export class BookVecEnv implements VecEnv {
       v.bestBid[i] = snap.bid * tick;
       v.bestAsk[i] = snap.ask * tick;
       v.timeLeft[i] = cfg.duration;
-      const o = i * OBS_DIM;
-      const obs = this.observations;
-      obs[o + OBS.INVENTORY] = 0;
-      obs[o + OBS.TIME_LEFT] = 1;
-      obs[o + OBS.SPREAD] = clip5(snap.spread / 10);
-      obs[o + OBS.RETURN] = 0;
-      obs[o + OBS.VOLATILITY] = 1;
-      obs[o + OBS.IMBALANCE] = snap.imbalance;
-      obs[o + OBS.TRADE_FLOW] = 0;
-      obs[o + OBS.BID_QUEUE] = 1;
-      obs[o + OBS.ASK_QUEUE] = 1;
+      resetObservationRow(this.observations, i, snap.spread, snap.imbalance);
     }
     this.#stepIndex = 0;
     this.#ready = true;
@@ -317,11 +287,11 @@ export class BookVecEnv implements VecEnv {
       v.bestAsk[i] = snap.ask * tick;
       v.timeLeft[i] = timeLeft;
       const o = i * OBS_DIM;
-      obs[o + OBS.INVENTORY] = clip5(inv * invScale);
+      obs[o + OBS.INVENTORY] = clipObservation(inv * invScale);
       obs[o + OBS.TIME_LEFT] = timeObs;
-      obs[o + OBS.SPREAD] = clip5(snap.spread / 10);
-      obs[o + OBS.RETURN] = clip5(dMid * retScale);
-      obs[o + OBS.VOLATILITY] = clip5(sig * volScale);
+      obs[o + OBS.SPREAD] = clipObservation(snap.spread / 10);
+      obs[o + OBS.RETURN] = clipObservation(dMid * retScale);
+      obs[o + OBS.VOLATILITY] = clipObservation(sig * volScale);
       obs[o + OBS.IMBALANCE] = snap.imbalance;
       obs[o + OBS.TRADE_FLOW] = flowRatio;
       obs[o + OBS.BID_QUEUE] = snap.bidQueue;

@@ -72,3 +72,43 @@ export function stepInfo(
     },
   };
 }
+
+/**
+ * Puts env `i` of `cols` in its start-of-episode state: flat, no cash, no quotes
+ * (quote and fill prices `NaN`), no fills, no reward terms, mid `mid` (dollars) and
+ * regime `regime`. Used by both tiers' `reset`, so they start identically.
+ *
+ * @example
+ * ```ts
+ * import { createStepColumns, resetStepRow } from "./columns.ts";
+ * const cols = createStepColumns(2);
+ * resetStepRow(cols, 1, 100, 0);
+ * cols.mid[1]; // 100
+ * cols.bidQuote[1]; // NaN
+ * ```
+ */
+export function resetStepRow(
+  cols: MutableStepColumns,
+  i: number,
+  mid: number,
+  regime: number,
+): void {
+  cols.mid[i] = mid;
+  cols.cash[i] = 0;
+  cols.inventory[i] = 0;
+  cols.pnl[i] = 0;
+  cols.bidQuote[i] = NaN;
+  cols.askQuote[i] = NaN;
+  cols.bidPosted[i] = 0;
+  cols.askPosted[i] = 0;
+  cols.bidFilled[i] = 0;
+  cols.askFilled[i] = 0;
+  cols.bidFillPrice[i] = NaN;
+  cols.askFillPrice[i] = NaN;
+  cols.regime[i] = regime;
+  cols.impact[i] = 0;
+  cols.rewardPnl[i] = 0;
+  cols.rewardInventory[i] = 0;
+  cols.rewardVolatility[i] = 0;
+  cols.rewardImpact[i] = 0;
+}

@@ -37,7 +37,8 @@
  *
  * @module
  */
-import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
+import { createStepColumns, type MutableStepColumns, resetStepRow, stepInfo } from "./columns.ts";
+import { clipObservation, resetObservationRow } from "./observation.ts";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import type { ImpactModel } from "../market/types.ts";
 import { createImpactModel, impactDecays, impactMarketFromConfig } from "../market/impact.ts";
@@ -274,24 +275,7 @@ export class ModelVecEnv implements VecEnv {
       this.#vol.reset(i, this.#sigma0);
       this.#flow.reset(i);
       this.#fund[i] = cfg.initialPrice;
-      c.mid[i] = cfg.initialPrice;
-      c.cash[i] = 0;
-      c.inventory[i] = 0;
-      c.pnl[i] = 0;
-      c.bidQuote[i] = NaN;
-      c.askQuote[i] = NaN;
-      c.bidPosted[i] = 0;
-      c.askPosted[i] = 0;
-      c.bidFilled[i] = 0;
-      c.askFilled[i] = 0;
-      c.bidFillPrice[i] = NaN;
-      c.askFillPrice[i] = NaN;
-      c.regime[i] = this.#regimes[i].state;
-      c.impact[i] = 0;
-      c.rewardPnl[i] = 0;
-      c.rewardInventory[i] = 0;
-      c.rewardVolatility[i] = 0;
-      c.rewardImpact[i] = 0;
+      resetStepRow(c, i, cfg.initialPrice, this.#regimes[i].state);
       this.rewards[i] = 0;
       this.impactCost[i] = 0;
       this.terminated[i] = 0;
@@ -301,17 +285,7 @@ export class ModelVecEnv implements VecEnv {
       v.timeLeft[i] = cfg.duration;
       this.#cOffB[i] = NaN;
       this.#cOffA[i] = NaN;
-      const o = i * OBS_DIM;
-      const obs = this.observations;
-      obs[o + OBS.INVENTORY] = 0;
-      obs[o + OBS.TIME_LEFT] = 1;
-      obs[o + OBS.SPREAD] = clip5(cfg.model.marketSpreadTicks / 10);
-      obs[o + OBS.RETURN] = 0;
-      obs[o + OBS.VOLATILITY] = 1;
-      obs[o + OBS.IMBALANCE] = 0;
-      obs[o + OBS.TRADE_FLOW] = 0;
-      obs[o + OBS.BID_QUEUE] = 1;
-      obs[o + OBS.ASK_QUEUE] = 1;
+      resetObservationRow(this.observations, i, cfg.model.marketSpreadTicks, 0);
     }
     this.#blockPos = UNIFORM_BLOCK;
     this.#stepIndex = 0;
@@ -545,10 +519,10 @@ export class ModelVecEnv implements VecEnv {
       vBestAsk[i] = mid + halfSpread;
       vTimeLeft[i] = timeLeft;
       const o = i * OBS_DIM;
-      obs[o + OBS.INVENTORY] = clip5(inv * invScale);
+      obs[o + OBS.INVENTORY] = clipObservation(inv * invScale);
       obs[o + OBS.TIME_LEFT] = timeObs;
-      obs[o + OBS.RETURN] = clip5(dMid * retScale);
-      obs[o + OBS.VOLATILITY] = clip5(sig * volScale);
+      obs[o + OBS.RETURN] = clipObservation(dMid * retScale);
+      obs[o + OBS.VOLATILITY] = clipObservation(sig * volScale);
       obs[o + OBS.TRADE_FLOW] = flowRatio;
       obs[o + OBS.BID_QUEUE] = 1 - pB;
       obs[o + OBS.ASK_QUEUE] = 1 - pA;
@@ -589,8 +563,4 @@ function poissonInv(u: number, mean: number, p0: number): number {
     cdf += p;
   }
   return k;
-}
-
-function clip5(x: number): number {
-  return x < -5 ? -5 : x > 5 ? 5 : x;
 }
