@@ -67,7 +67,8 @@ Flags:
                             evaluation seeds (default ${DEFAULT_CALIBRATION_EPISODES})
   --out DIR                 output directory (default out/compare): results.json, episodes.csv,
                             summary.csv, paired.csv, report.html
-  --model DIR               trained PPO model directory (default data/models/ppo)
+  --model DIR               trained PPO model directory (default data/models/ppo; a named
+                            directory must hold a model)
   --arrow                   also write per-step records to DIR/steps.arrow (Apache Arrow IPC)
   --json                    print exactly one JSON object (the report) on stdout
   -h, --help                this help
@@ -126,6 +127,18 @@ async function main(): Promise<void> {
 
   const model = values.model ?? "data/models/ppo";
   if (model.trim() === "") throw new ValidationError("--model", model, "a directory path");
+  // The default model may be missing (ppo is then reported unavailable); one asked for by
+  // name must exist, or the run would silently leave out the agent the user wanted.
+  if (
+    values.model !== undefined && agents.includes("ppo") &&
+    !(await isFile(`${model}/checkpoint.json`))
+  ) {
+    throw new ValidationError(
+      "--model",
+      model,
+      "a directory with a trained model (checkpoint.json)",
+    );
+  }
 
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
@@ -159,6 +172,14 @@ async function main(): Promise<void> {
   if (paired) console.log(`\nPaired tests vs avellaneda-stoikov (Δ = agent − AS):\n${paired}`);
   console.log(`\n${legendText(run)}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 if (import.meta.main) await runMain(main);

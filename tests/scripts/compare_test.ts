@@ -130,6 +130,7 @@ for (
     [["--price", "abc"], "--price"],
     [["--tier", "l2"], "--tier"],
     [["--bogus"], "--bogus"],
+    [["--model", "/nonexistent/model"], "--model"],
   ] as const
 ) {
   Deno.test(`compare ${args.join(" ")}: exit 2, names ${flag}, no stack trace`, async () => {
