@@ -101,8 +101,6 @@ class UniformBlocks {
 /** Largest number of environments one {@linkcode ModelVecEnv} accepts. */
 export const MAX_MODEL_ENVS = 1 << 20;
 
-/** The columns a {@linkcode ModelVecEnv} writes (mutable typed arrays). */
-
 /**
  * N Avellaneda–Stoikov model environments in lockstep (see the module doc).
  *
