@@ -78,25 +78,14 @@ export async function findPython(): Promise<string | undefined> {
 async function aptInstall(packages: string[]): Promise<boolean> {
   if (!isRoot() || !(await exists("/usr/bin/apt-get"))) return false;
   console.log(`installing ${packages.join(" ")} with apt-get…`);
-  const env = ["DEBIAN_FRONTEND=noninteractive"];
-  let r = await run("env", [
-    ...env,
-    "apt-get",
-    "install",
-    "-y",
-    "--no-install-recommends",
-    ...packages,
-  ]);
+  const apt = (args: string[]) =>
+    run("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", ...args]);
+  const install = ["install", "-y", "--no-install-recommends", ...packages];
+  let r = await apt(install);
   if (!r.ok) {
-    await run("env", [...env, "apt-get", "update"]);
-    r = await run("env", [
-      ...env,
-      "apt-get",
-      "install",
-      "-y",
-      "--no-install-recommends",
-      ...packages,
-    ]);
+    // A fresh image may have no package lists yet.
+    await apt(["update"]);
+    r = await apt(install);
   }
   if (!r.ok) console.error(`apt-get install ${packages.join(" ")} failed:\n${r.out.slice(-2000)}`);
   return r.ok;

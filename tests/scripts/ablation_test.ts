@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
+import { runScript, type ScriptRun } from "./_run.ts";
 
-const SCRIPT = new URL("../../scripts/ablation.ts", import.meta.url).pathname;
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function ablation(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function ablation(args: string[]): Promise<ScriptRun> {
+  return runScript("ablation", args);
 }
 
-Deno.test("ablation: the shipped PPO against its own AS base on held-out seeds", async () => {
+Deno.test("ablation: the shipped PPO against its own GLFT base on held-out seeds", async () => {
   const r = await ablation(["--episodes", "2", "--seed", "3"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ppo\s+-?\d/m);

@@ -1,24 +1,8 @@
 import assert from "node:assert/strict";
+import { runScript, type ScriptRun } from "./_run.ts";
 
-const SCRIPT = new URL("../../scripts/compare.ts", import.meta.url).pathname;
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function compare(args: string[]): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function compare(args: string[]): Promise<ScriptRun> {
+  return runScript("compare", args);
 }
 
 const METRICS = [
