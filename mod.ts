@@ -14,6 +14,7 @@
  * @module
  */
 export * from "./lib/errors.ts";
+export type { Infer, InferInput } from "./lib/validation.ts";
 export * from "./lib/rng/mod.ts";
 export * from "./lib/book/mod.ts";
 export * from "./lib/market/mod.ts";
@@ -23,4 +24,3 @@ export * from "./lib/analytics/mod.ts";
 export * from "./lib/backtest/mod.ts";
 export * from "./lib/rl/mod.ts";
 export * from "./lib/viz/mod.ts";
-export * from "./lib/agents/ppo_agent.ts";

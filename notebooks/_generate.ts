@@ -847,7 +847,7 @@ volatility penalties) instead of deriving them from a model. This notebook:
   code(`
 import {
   createAgent, hasCheckpoint, loadPolicy, OBS, OBS_DIM, parseEnvConfig, parseMetricsJsonl, policyMapFigure,
-  PpoTrainer, show, trainingCurvesFigure,
+  PpoTrainer, show, trainingCurvesFigure, tuneBaseAgent,
 } from "../mod.ts";
 import type { Agent, AgentView, EnvConfig, MetricsRow, PpoPolicy, TrainProgress } from "../mod.ts";
 `),
@@ -869,6 +869,7 @@ const trainer = await PpoTrainer.create({
 }, {
   outDir: "../out/notebooks/ppo_small",
   onUpdate: (p: TrainProgress) => rows.push({ ...p }),
+  tuneBase: tuneBaseAgent,
 });
 await trainer.train();
 trainer.dispose();

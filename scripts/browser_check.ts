@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { chromium } from "playwright-core";
+import { chromium } from "npm:playwright-core@1.65.1";
 
 /** Chromium flags for a quiet, offline, sandbox-free headless run. */
 export const CHROMIUM_ARGS: readonly string[] = [

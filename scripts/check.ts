@@ -1,6 +1,7 @@
 /**
  * `deno task check`: the static checks every change must pass — `deno fmt --check`,
- * `deno lint`, `deno check` of the library, scripts and tests, and `deno doc --lint mod.ts`.
+ * `deno lint`, `deno check` of the library, scripts and tests, `deno doc --lint mod.ts`, and
+ * the layering of `lib/` (imports point one way; see `scripts/layers.ts`).
  *
  * @module
  */
@@ -11,6 +12,8 @@ export interface CheckResult {
   ok: boolean;
   output: string;
 }
+
+import { layerViolations, libEdges } from "./layers.ts";
 
 /** Runs `deno <args>` and captures its combined output. */
 async function deno(args: string[]): Promise<{ ok: boolean; output: string }> {
@@ -38,6 +41,34 @@ async function tsFiles(dirs: string[]): Promise<string[]> {
   return files.sort();
 }
 
+/**
+ * Inline `npm:name@version` specifiers (the sources use them so that `mod.ts` works
+ * without this repository's deno.json) whose version differs from the pin in deno.json's
+ * import map: one version of each package everywhere.
+ */
+export async function npmPinMismatches(): Promise<string[]> {
+  const imports = JSON.parse(await Deno.readTextFile("deno.json")).imports as Record<
+    string,
+    string
+  >;
+  const pins = new Map<string, string>();
+  for (const spec of Object.values(imports)) {
+    const m = /^npm:((?:@[^/]+\/)?[^@/]+)@([^/]+)/.exec(spec);
+    if (m) pins.set(m[1], m[2]);
+  }
+  const bad: string[] = [];
+  for (const file of await tsFiles(["lib", "scripts", "tests"])) {
+    const text = await Deno.readTextFile(file);
+    for (const m of text.matchAll(/"npm:((?:@[\w.-]+\/)?[\w.-]+)@([\w.-]+)/g)) {
+      const pin = pins.get(m[1]);
+      if (pin !== m[2]) {
+        bad.push(`${file}: npm:${m[1]}@${m[2]} (deno.json pins ${pin ?? "nothing"})`);
+      }
+    }
+  }
+  return bad;
+}
+
 /** Runs every static check and returns their outcomes. */
 export async function runStaticChecks(): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -51,6 +82,18 @@ export async function runStaticChecks(): Promise<CheckResult[]> {
     const r = await deno(args);
     results.push({ name, ...r });
   }
+  const pins = await npmPinMismatches();
+  results.push({
+    name: "npm: specifiers match deno.json",
+    ok: pins.length === 0,
+    output: pins.join("\n"),
+  });
+  const bad = layerViolations(await libEdges());
+  results.push({
+    name: "lib/ layering (no import cycles)",
+    ok: bad.length === 0,
+    output: bad.join("\n"),
+  });
   return results;
 }
 

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import cliProgress from "cli-progress";
+import cliProgress from "npm:cli-progress@3.12.0";
+import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
 import { ValidationError } from "../lib/errors.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       input.env = { ...input.env, tier: values.tier };
     }
     outDir = values.out ?? "out/ppo";
-    trainer = await PpoTrainer.create(input, { outDir, onUpdate });
+    trainer = await PpoTrainer.create(input, { outDir, onUpdate, tuneBase: tuneBaseAgent });
   }
   const cfg = trainer.config;
   if (tty) {

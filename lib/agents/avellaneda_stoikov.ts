@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { sigmaPerSqrtSecond } from "../env/config.ts";
 import { ACT_DIM, type AgentView } from "../env/types.ts";
 import type { Agent, AgentContext } from "./types.ts";

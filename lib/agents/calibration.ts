@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { linearRegression } from "simple-statistics";
+import { linearRegression } from "npm:simple-statistics@7.12.1";
 import { ValidationError } from "../errors.ts";
 
 /** Fills observed for quotes resting in one depth bucket. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
 import { zodIssueToError } from "../validation.ts";
 
@@ -25,7 +25,7 @@ export const sizeSchema: z.ZodNumber = z.number().int().min(0).max(1_000_000);
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { parseParams } from "./params.ts";
  * const schema = z.strictObject({ size: z.number().int().min(0).default(1) });
  * parseParams(schema, "static-spread", {}).size; // 1

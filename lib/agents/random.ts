@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { AlpeError } from "../errors.ts";
 import { ACT_DIM, type AgentView } from "../env/types.ts";
 import { type Rng, RngStreams, STREAM } from "../rng/mod.ts";

@@ -4,7 +4,10 @@
  *
  * @module
  */
-import { mean as ssMean, sampleStandardDeviation as ssSampleStd } from "simple-statistics";
+import {
+  mean as ssMean,
+  sampleStandardDeviation as ssSampleStd,
+} from "npm:simple-statistics@7.12.1";
 import { ValidationError } from "../errors.ts";
 
 // simple-statistics only reads `length` and numeric indices, so typed arrays work at

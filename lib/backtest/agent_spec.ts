@@ -1,6 +1,6 @@
 /**
  * Creates agents from {@linkcode AgentSpec}s, in the main thread or in a worker. The
- * PPO agent is loaded on demand from `lib/agents/ppo_agent.ts` (so TensorFlow.js is only
+ * PPO agent is loaded on demand from `lib/rl/ppo_agent.ts` (so TensorFlow.js is only
  * loaded when PPO runs); when it or its trained model is missing, a `NotAvailableError`
  * says why.
  *
@@ -15,7 +15,7 @@ import type { AgentSpec } from "./types.ts";
 export const DEFAULT_PPO_DIR = "data/models/ppo";
 
 /** The module that exports `loadPpoAgent(dir)`. */
-const PPO_MODULE = new URL("../agents/ppo_agent.ts", import.meta.url).href;
+const PPO_MODULE = new URL("../rl/ppo_agent.ts", import.meta.url).href;
 
 const ppoCache = new Map<string, Promise<Agent>>();
 
@@ -42,16 +42,16 @@ export async function loadPpo(dir: string = DEFAULT_PPO_DIR): Promise<Agent> {
     const missing = /module not found/i.test(firstLine(err));
     throw new NotAvailableError(
       missing
-        ? `agent "ppo" is not available: the PPO agent (lib/agents/ppo_agent.ts) is not built ` +
+        ? `agent "ppo" is not available: the PPO agent (lib/rl/ppo_agent.ts) is not built ` +
           `yet, so there is no trained model to load from ${dir}`
-        : `agent "ppo" is not available: lib/agents/ppo_agent.ts could not be loaded (${
+        : `agent "ppo" is not available: lib/rl/ppo_agent.ts could not be loaded (${
           firstLine(err)
         })`,
     );
   }
   if (typeof mod.loadPpoAgent !== "function") {
     throw new NotAvailableError(
-      'agent "ppo" is not available: lib/agents/ppo_agent.ts does not export loadPpoAgent',
+      'agent "ppo" is not available: lib/rl/ppo_agent.ts does not export loadPpoAgent',
     );
   }
   try {

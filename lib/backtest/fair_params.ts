@@ -195,3 +195,23 @@ function positiveGrid(field: string, grid: readonly number[]): number[] {
   });
   return [...grid];
 }
+
+/**
+ * {@linkcode fairModelParams} for one agent, in the shape of the PPO trainer's `tuneBase`
+ * option (the residual policy's base agent): its calibrated and γ-tuned parameters.
+ *
+ * @example
+ * ```ts ignore
+ * import { PpoTrainer } from "../rl/trainer.ts";
+ * import { tuneBaseAgent } from "./fair_params.ts";
+ * const trainer = await PpoTrainer.create({ seed: 1 }, { tuneBase: tuneBaseAgent });
+ * ```
+ */
+export async function tuneBaseAgent(
+  config: EnvConfig,
+  seeds: readonly number[],
+  agent: TunableAgentId,
+): Promise<TunedAgentParams["params"]> {
+  const fair = await fairModelParams(config, seeds, { agents: [agent] });
+  return { ...fair[agent].params };
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
+import { stringify } from "npm:csv-stringify@6.9.0/sync";
 import type { CompareRun } from "./compare.ts";
 import { roundNumber } from "./format.ts";
 import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";

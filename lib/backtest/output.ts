@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
+import { stringify } from "npm:csv-stringify@6.9.0/sync";
 import {
   Dictionary,
   Int32,
@@ -14,7 +14,7 @@ import {
   tableToIPC,
   Utf8,
   vectorFromArray,
-} from "apache-arrow";
+} from "npm:apache-arrow@21.2.0";
 import { flattenMetrics } from "../analytics/mod.ts";
 import type { EpisodeRecord } from "../env/types.ts";
 import { roundNumber } from "./format.ts";

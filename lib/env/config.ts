@@ -12,100 +12,28 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
-import { zodIssueToError } from "../validation.ts";
+import { flowConfigSchema } from "../market/order_flow.ts";
+import { impactConfigSchema } from "../market/impact.ts";
+import { latencySpecSchema } from "../market/latency.ts";
+import { regimeConfigSchema } from "../market/regimes.ts";
+import { type Infer, type InferInput, parseWith } from "../validation.ts";
+
+export type { FlowConfig } from "../market/order_flow.ts";
+export type { ImpactConfig } from "../market/impact.ts";
+export type { LatencySpec } from "../market/latency.ts";
+export type { RegimeConfig } from "../market/regimes.ts";
 
 /** Seconds in one trading day (6.5 hours), the unit in which `volatility` is quoted. */
 export const SECONDS_PER_DAY = 23_400;
 
-const latencySpec = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("constant"), ms: z.number().min(0).max(10_000) }),
-  z.object({ kind: z.literal("exponential"), meanMs: z.number().min(0).max(10_000) }),
-  z.object({
-    kind: z.literal("lognormal"),
-    medianMs: z.number().min(0).max(10_000),
-    sigma: z.number().min(0).max(5),
-  }),
-  z.object({
-    kind: z.literal("uniform"),
-    minMs: z.number().min(0).max(10_000),
-    maxMs: z.number().min(0).max(10_000),
-  }),
-]);
-
-/** A latency distribution, in milliseconds. */
-export type LatencySpec =
-  | { kind: "constant"; ms: number }
-  | { kind: "exponential"; meanMs: number }
-  | { kind: "lognormal"; medianMs: number; sigma: number }
-  | { kind: "uniform"; minMs: number; maxMs: number };
-
-const regimeSchema = z.object({
-  /** Regime names, e.g. calm, normal, stressed. */
-  names: z.array(z.string().min(1)).min(1).max(8).default(["calm", "normal", "stressed"]),
-  /** Multiplier of `volatility` in each regime. */
-  volMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.5, 1, 2.5]),
-  /** Multiplier of the order-flow intensities in each regime. */
-  flowMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.8, 1, 1.6]),
-  /**
-   * Transition rates per second: `rates[i][j]` is the rate of jumping from i to j
-   * (the diagonal is ignored); the generator matrix of a continuous-time Markov chain.
-   */
-  rates: z.array(z.array(z.number().min(0).max(100))).default([
-    [0, 1 / 120, 1 / 600],
-    [1 / 90, 0, 1 / 180],
-    [1 / 60, 1 / 60, 0],
-  ]),
-  /** Initial regime: an index, or "stationary" to draw it from the stationary distribution. */
-  initial: z.union([z.literal("stationary"), z.number().int().min(0).max(7)]).default(
-    "stationary",
-  ),
-});
-
-const impactSchema = z.object({
-  /** Which impact model applies to the agent's own executions. */
-  model: z.enum(["none", "almgren-chriss", "sqrt", "transient"]).default("almgren-chriss"),
-  /** Almgren–Chriss permanent impact γ: dollars of price shift per lot traded. */
-  permanent: z.number().min(0).max(1).default(2e-5),
-  /** Almgren–Chriss temporary impact η: dollars per (lot per second) of trading rate. */
-  temporary: z.number().min(0).max(1).default(2e-5),
-  /** Almgren–Chriss fixed cost ε: dollars per lot (half-spread-like cost), usually 0 here. */
-  fixed: z.number().min(0).max(1).default(0),
-  /** Square-root law prefactor Y (of order one). */
-  sqrtY: z.number().min(0).max(10).default(0.5),
-  /** Daily volume V in lots, for the square-root law I = Y·σ·√(Q/V). */
-  dailyVolume: z.number().positive().max(1e12).default(2_000_000),
-  /** Transient impact: instantaneous price shift per lot, decaying exponentially. */
-  transientPerLot: z.number().min(0).max(1).default(4e-5),
-  /** Half-life of transient impact, seconds. */
-  halfLife: z.number().positive().max(86_400).default(5),
-});
-
-const flowSchema = z.object({
-  /** Limit-order arrival rate per side, orders per second, summed over all distances. */
-  limitRate: z.number().min(0).max(100_000).default(70),
-  /** Power-law exponent α of the limit-order intensity λ(i) ∝ 1/i^α by distance i (ticks). */
-  limitAlpha: z.number().min(0).max(10).default(0.8),
-  /** Furthest distance (ticks from the opposite best quote) at which limit orders arrive. */
-  maxDistance: z.number().int().min(1).max(1_000).default(50),
-  /** Market-order arrival rate per side, orders per second. */
-  marketRate: z.number().min(0).max(100_000).default(8),
-  /** Cancellation rate θ per resting order per second. */
-  cancelRate: z.number().min(0).max(1_000).default(0.25),
-  /** Mean order size in lots (sizes are 1 + Poisson(mean − 1)). */
-  meanSize: z.number().min(1).max(10_000).default(3),
-  /** Rate of informed market orders per second (trade toward the latent fundamental). */
-  informedRate: z.number().min(0).max(10_000).default(1),
-  /** Informed traders act when |fundamental − mid| exceeds this many ticks. */
-  informedThreshold: z.number().min(0).max(1_000).default(1),
-  /** Initial depth: lots per level at the start of an episode. */
-  initialDepth: z.number().int().min(0).max(100_000).default(20),
-  /** Levels per side populated at the start. */
-  initialLevels: z.number().int().min(1).max(1_000).default(30),
-});
-
-const modelTierSchema = z.object({
+/**
+ * Schema of the model tier's parameters (the Avellaneda–Stoikov fill model).
+ *
+ * @ignore
+ */
+export const modelTierConfigSchema = z.strictObject({
   /** Fill intensity at the mid, A, in fills per second. */
   A: z.number().positive().max(1e6).default(2),
   /** Decay k of the fill intensity A·e^(−kδ), per dollar of depth δ. */
@@ -116,7 +44,15 @@ const modelTierSchema = z.object({
   marketSpreadTicks: z.number().min(0).max(1_000).default(2),
 });
 
-const rewardSchema = z.object({
+/** Parameters of the fast model tier (see the schema's field docs). */
+export type ModelTierConfig = Infer<typeof modelTierConfigSchema>;
+
+/**
+ * Schema of the reward weights: reward = pnl·ΔP&L − inventory·q² − volatility·σ̂·|q| − impact·cost.
+ *
+ * @ignore
+ */
+export const rewardConfigSchema = z.strictObject({
   /** Weight of the change in gross mark-to-market P&L (dollars). */
   pnl: z.number().min(0).max(1e6).default(1),
   /** Inventory penalty: dollars per lot² per step. */
@@ -127,7 +63,33 @@ const rewardSchema = z.object({
   impact: z.number().min(0).max(1e6).default(1),
 });
 
-const envConfigSchema = z.object({
+/** Reward weights (see the schema's field docs). */
+export type RewardConfig = Infer<typeof rewardConfigSchema>;
+
+/**
+ * Schema of the latencies of order entry, cancels and market data.
+ *
+ * @ignore
+ */
+export const latencyConfigSchema = z.strictObject({
+  /** Decision → our new order reaches the book. */
+  order: latencySpecSchema.default({ kind: "constant", ms: 5 }),
+  /** Decision → our cancel reaches the book. */
+  cancel: latencySpecSchema.default({ kind: "constant", ms: 5 }),
+  /** Book event → we observe it. */
+  marketData: latencySpecSchema.default({ kind: "constant", ms: 2 }),
+});
+
+/** Latencies of order entry, cancels and market data (see the schema's field docs). */
+export type LatencyConfig = Infer<typeof latencyConfigSchema>;
+
+/**
+ * The environment schema: every field documented once, here and in the model files
+ * whose schemas it composes.
+ *
+ * @ignore
+ */
+export const envConfigSchema = z.strictObject({
   /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
   tier: z.enum(["book", "model"]).default("book"),
   /** Episode duration in seconds. */
@@ -148,186 +110,25 @@ const envConfigSchema = z.object({
   maxOffsetTicks: z.number().min(1).max(10_000).default(20),
   /** Largest quote size in lots (action bound). */
   maxQuoteSize: z.number().int().min(1).max(1_000_000).default(5),
-  regimes: regimeSchema.prefault({}),
-  latency: z.object({
-    order: latencySpec.default({ kind: "constant", ms: 5 }),
-    cancel: latencySpec.default({ kind: "constant", ms: 5 }),
-    marketData: latencySpec.default({ kind: "constant", ms: 2 }),
-  }).prefault({}),
-  impact: impactSchema.prefault({}),
-  flow: flowSchema.prefault({}),
-  model: modelTierSchema.prefault({}),
-  reward: rewardSchema.prefault({}),
+  /** Volatility regimes. */
+  regimes: regimeConfigSchema.prefault({}),
+  /** Latencies. */
+  latency: latencyConfigSchema.prefault({}),
+  /** Market impact of the agent's own executions. */
+  impact: impactConfigSchema.prefault({}),
+  /** Background order flow (book tier). */
+  flow: flowConfigSchema.prefault({}),
+  /** Model-tier parameters. */
+  model: modelTierConfigSchema.prefault({}),
+  /** Reward weights. */
+  reward: rewardConfigSchema.prefault({}),
 });
 
-/** Volatility regimes: a continuous-time Markov chain (see the schema's field docs). */
-export interface RegimeConfig {
-  /** Regime names, e.g. calm, normal, stressed. */
-  names: string[];
-  /** Multiplier of `volatility` in each regime. */
-  volMultipliers: number[];
-  /** Multiplier of the order-flow intensities in each regime. */
-  flowMultipliers: number[];
-  /** `rates[i][j]`: jump rate from regime i to j per second (diagonal ignored). */
-  rates: number[][];
-  /** Initial regime index, or "stationary" to draw it from the stationary distribution. */
-  initial: "stationary" | number;
-}
-
-/** Latencies of order entry, cancels and market data. */
-export interface LatencyConfig {
-  /** Decision → our new order reaches the book. */
-  order: LatencySpec;
-  /** Decision → our cancel reaches the book. */
-  cancel: LatencySpec;
-  /** Book event → we observe it. */
-  marketData: LatencySpec;
-}
-
-/** Market impact of the agent's own executions (one model per run). */
-export interface ImpactConfig {
-  /** Which model applies. */
-  model: "none" | "almgren-chriss" | "sqrt" | "transient";
-  /** Almgren–Chriss permanent γ: dollars of price shift per lot. */
-  permanent: number;
-  /** Almgren–Chriss temporary η: dollars per (lot per second). */
-  temporary: number;
-  /** Almgren–Chriss fixed cost ε: dollars per lot. */
-  fixed: number;
-  /** Square-root law prefactor Y. */
-  sqrtY: number;
-  /** Daily volume V in lots (square-root law). */
-  dailyVolume: number;
-  /** Transient impact per lot, dollars. */
-  transientPerLot: number;
-  /** Half-life of transient impact, seconds. */
-  halfLife: number;
-}
-
-/** Zero-intelligence background order flow of the book tier. */
-export interface FlowConfig {
-  /** Limit orders per second per side. */
-  limitRate: number;
-  /** Power-law exponent α of the limit intensity by distance. */
-  limitAlpha: number;
-  /** Furthest arrival distance, ticks. */
-  maxDistance: number;
-  /** Market orders per second per side. */
-  marketRate: number;
-  /** Cancellation rate θ per resting order per second. */
-  cancelRate: number;
-  /** Mean order size, lots. */
-  meanSize: number;
-  /** Informed market orders per second. */
-  informedRate: number;
-  /** Informed traders act beyond this gap (ticks) between fundamental and mid. */
-  informedThreshold: number;
-  /** Initial lots per level. */
-  initialDepth: number;
-  /** Initial levels per side. */
-  initialLevels: number;
-}
-
-/** Parameters of the fast model tier. */
-export interface ModelTierConfig {
-  /** Fill intensity at the mid, fills per second. */
-  A: number;
-  /** Decay of A·e^(−kδ) per dollar of depth. */
-  k: number;
-  /** Per-step fill rule. */
-  fillRule: "linear" | "exact";
-  /** Nominal market spread (ticks) reported in the observation. */
-  marketSpreadTicks: number;
-}
-
-/** Reward weights. */
-export interface RewardConfig {
-  /** Weight of the change in gross P&L. */
-  pnl: number;
-  /** Dollars per lot² per step. */
-  inventory: number;
-  /** Weight on σ̂·|q|·lotSize·√dt. */
-  volatility: number;
-  /** Weight of the impact cost. */
-  impact: number;
-}
-
 /** A fully resolved (defaults applied, validated) environment configuration. */
-export interface EnvConfig {
-  /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
-  tier: "book" | "model";
-  /** Episode duration, seconds (10–500). */
-  duration: number;
-  /** Initial mid price, dollars (50–200). */
-  initialPrice: number;
-  /** Daily volatility of relative returns (0.01–0.10), day = 23,400 s. */
-  volatility: number;
-  /** Tick size, dollars. */
-  tickSize: number;
-  /** Shares per lot. */
-  lotSize: number;
-  /** Agent step length, seconds. */
-  dt: number;
-  /** Inventory limit, lots. */
-  maxInventory: number;
-  /** Largest quote offset from the mid, ticks. */
-  maxOffsetTicks: number;
-  /** Largest quote size, lots. */
-  maxQuoteSize: number;
-  /** Volatility regimes. */
-  regimes: RegimeConfig;
-  /** Latencies. */
-  latency: LatencyConfig;
-  /** Market impact. */
-  impact: ImpactConfig;
-  /** Background order flow (book tier). */
-  flow: FlowConfig;
-  /** Model-tier parameters. */
-  model: ModelTierConfig;
-  /** Reward weights. */
-  reward: RewardConfig;
-}
+export type EnvConfig = Infer<typeof envConfigSchema>;
 
 /** A partial configuration: any field may be omitted and takes its default. */
-export interface EnvConfigInput {
-  /** See {@linkcode EnvConfig}. */
-  tier?: EnvConfig["tier"];
-  /** See {@linkcode EnvConfig}. */
-  duration?: number;
-  /** See {@linkcode EnvConfig}. */
-  initialPrice?: number;
-  /** See {@linkcode EnvConfig}. */
-  volatility?: number;
-  /** See {@linkcode EnvConfig}. */
-  tickSize?: number;
-  /** See {@linkcode EnvConfig}. */
-  lotSize?: number;
-  /** See {@linkcode EnvConfig}. */
-  dt?: number;
-  /** See {@linkcode EnvConfig}. */
-  maxInventory?: number;
-  /** See {@linkcode EnvConfig}. */
-  maxOffsetTicks?: number;
-  /** See {@linkcode EnvConfig}. */
-  maxQuoteSize?: number;
-  /** See {@linkcode EnvConfig}. */
-  regimes?: Partial<RegimeConfig>;
-  /** See {@linkcode EnvConfig}. */
-  latency?: Partial<LatencyConfig>;
-  /** See {@linkcode EnvConfig}. */
-  impact?: Partial<ImpactConfig>;
-  /** See {@linkcode EnvConfig}. */
-  flow?: Partial<FlowConfig>;
-  /** See {@linkcode EnvConfig}. */
-  model?: Partial<ModelTierConfig>;
-  /** See {@linkcode EnvConfig}. */
-  reward?: Partial<RewardConfig>;
-}
-
-// Compile-time proof that the schema and the interfaces agree in both directions.
-type SchemaOut = z.output<typeof envConfigSchema>;
-const _schemaMatches: [SchemaOut, EnvConfig] extends [EnvConfig, SchemaOut] ? true : never = true;
-void _schemaMatches;
+export type EnvConfigInput = InferInput<typeof envConfigSchema>;
 
 /**
  * Validates `input` and fills defaults. Throws a {@linkcode ValidationError} that
@@ -340,10 +141,8 @@ void _schemaMatches;
  * cfg.tickSize; // 0.01 (default)
  * ```
  */
-export function parseEnvConfig(input: EnvConfigInput = {}): EnvConfig {
-  const r = envConfigSchema.safeParse(input);
-  if (!r.success) throw zodIssueToError(r.error, input);
-  const cfg: EnvConfig = r.data;
+export function parseEnvConfig(input: EnvConfigInput | EnvConfig = {}): EnvConfig {
+  const cfg = parseWith(envConfigSchema, input);
   const n = cfg.regimes.names.length;
   const r2 = cfg.regimes;
   if (r2.volMultipliers.length !== n) {

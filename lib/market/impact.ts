@@ -24,9 +24,37 @@
  *
  * @module
  */
-import type { EnvConfig, ImpactConfig } from "../env/config.ts";
+import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
+import type { Infer } from "../validation.ts";
 import type { ImpactModel } from "./types.ts";
+
+/**
+ * Schema of the impact model of the agent's own executions (one model per run).
+ *
+ * @ignore
+ */
+export const impactConfigSchema = z.strictObject({
+  /** Which impact model applies to the agent's own executions. */
+  model: z.enum(["none", "almgren-chriss", "sqrt", "transient"]).default("almgren-chriss"),
+  /** Almgren–Chriss permanent impact γ: dollars of price shift per lot traded. */
+  permanent: z.number().min(0).max(1).default(2e-5),
+  /** Almgren–Chriss temporary impact η: dollars per (lot per second) of trading rate. */
+  temporary: z.number().min(0).max(1).default(2e-5),
+  /** Almgren–Chriss fixed cost ε: dollars per lot (half-spread-like cost), usually 0 here. */
+  fixed: z.number().min(0).max(1).default(0),
+  /** Square-root law prefactor Y (of order one). */
+  sqrtY: z.number().min(0).max(10).default(0.5),
+  /** Daily volume V in lots, for the square-root law I = Y·σ·√(Q/V). */
+  dailyVolume: z.number().positive().max(1e12).default(2_000_000),
+  /** Transient impact: instantaneous price shift per lot, decaying exponentially. */
+  transientPerLot: z.number().min(0).max(1).default(4e-5),
+  /** Half-life of transient impact, seconds. */
+  halfLife: z.number().positive().max(86_400).default(5),
+});
+
+/** Market impact of the agent's own executions (see the schema's field docs). */
+export type ImpactConfig = Infer<typeof impactConfigSchema>;
 
 /** Market facts the impact models need besides their own parameters. */
 export interface ImpactMarket {
@@ -36,8 +64,13 @@ export interface ImpactMarket {
   lotSize: number;
 }
 
-/** The {@linkcode ImpactMarket} implied by an environment config. */
-export function impactMarketFromConfig(cfg: EnvConfig): ImpactMarket {
+/**
+ * The {@linkcode ImpactMarket} implied by a market's daily volatility of returns,
+ * initial price (dollars) and lot size (shares), e.g. an `EnvConfig`.
+ */
+export function impactMarketFromConfig(
+  cfg: { volatility: number; initialPrice: number; lotSize: number },
+): ImpactMarket {
   return { sigmaDaily: cfg.volatility * cfg.initialPrice, lotSize: cfg.lotSize };
 }
 
@@ -199,10 +232,9 @@ export function almgrenChrissLinearCost(p: AlmgrenChrissParams): ExecutionCost {
  *
  * @example
  * ```ts
- * import { createImpactModel } from "./impact.ts";
- * import { parseEnvConfig } from "../env/config.ts";
- * const cfg = parseEnvConfig({ impact: { model: "almgren-chriss", permanent: 1e-4 } });
- * const impact = createImpactModel(cfg.impact, { sigmaDaily: 2, lotSize: 100 });
+ * import { createImpactModel, impactConfigSchema } from "./impact.ts";
+ * const cfg = impactConfigSchema.parse({ model: "almgren-chriss", permanent: 1e-4 });
+ * const impact = createImpactModel(cfg, { sigmaDaily: 2, lotSize: 100 });
  * const cost = impact.trade(5, 0.1, 0); // 100·5·(0 + 2e-5·5/0.1) = $0.05
  * impact.offset(1); // 5·1e-4 = $0.0005 of permanent shift
  * ```

@@ -4,10 +4,38 @@
  *
  * @module
  */
-import type { LatencySpec } from "../env/config.ts";
+import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
+import type { Infer } from "../validation.ts";
 import type { Rng } from "../rng/rng.ts";
 import type { LatencyModel } from "./types.ts";
+
+/**
+ * Schema of a latency distribution, in milliseconds (`kind` selects the family).
+ *
+ * @ignore
+ */
+export const latencySpecSchema = z.discriminatedUnion("kind", [
+  /** Always `ms`. */
+  z.strictObject({ kind: z.literal("constant"), ms: z.number().min(0).max(10_000) }),
+  /** Exponential with mean `meanMs`. */
+  z.strictObject({ kind: z.literal("exponential"), meanMs: z.number().min(0).max(10_000) }),
+  /** `medianMs · e^(sigma·Z)`, Z standard normal. */
+  z.strictObject({
+    kind: z.literal("lognormal"),
+    medianMs: z.number().min(0).max(10_000),
+    sigma: z.number().min(0).max(5),
+  }),
+  /** Uniform on [`minMs`, `maxMs`]. */
+  z.strictObject({
+    kind: z.literal("uniform"),
+    minMs: z.number().min(0).max(10_000),
+    maxMs: z.number().min(0).max(10_000),
+  }),
+]);
+
+/** A latency distribution, in milliseconds. */
+export type LatencySpec = Infer<typeof latencySpecSchema>;
 
 /** Nanoseconds per millisecond. */
 export const NS_PER_MS = 1_000_000;

@@ -6,13 +6,17 @@
  *
  * @example
  * ```ts
- * import { createImpactModel, createRegimeModel, sqrtImpact } from "./mod.ts";
- * import { parseEnvConfig } from "../env/config.ts";
+ * import {
+ *   createImpactModel,
+ *   createRegimeModel,
+ *   impactConfigSchema,
+ *   regimeConfigSchema,
+ *   sqrtImpact,
+ * } from "./mod.ts";
  * import { Rng } from "../rng/rng.ts";
- * const cfg = parseEnvConfig();
- * const regimes = createRegimeModel(cfg.regimes);
+ * const regimes = createRegimeModel(regimeConfigSchema.parse({}));
  * regimes.reset(new Rng("r"));
- * const impact = createImpactModel(cfg.impact, { sigmaDaily: 2, lotSize: 100 });
+ * const impact = createImpactModel(impactConfigSchema.parse({}), { sigmaDaily: 2, lotSize: 100 });
  * impact.trade(3, 0.1, 0);
  * sqrtImpact(0.5, 2, 20_000, 2_000_000); // 0.1
  * ```
@@ -20,16 +24,6 @@
  * @module
  */
 export type { Rng } from "../rng/rng.ts";
-export type {
-  EnvConfig,
-  FlowConfig,
-  ImpactConfig,
-  LatencyConfig,
-  LatencySpec,
-  ModelTierConfig,
-  RegimeConfig,
-  RewardConfig,
-} from "../env/config.ts";
 export type {
   ExecutionSink,
   L2Snapshot,
@@ -42,9 +36,11 @@ export {
   createRegimeModel,
   type CtmcRegimeModel,
   generatorMatrix,
+  type RegimeConfig,
+  regimeConfigSchema,
   stationaryDistribution,
 } from "./regimes.ts";
-export { createLatencyModel, NS_PER_MS } from "./latency.ts";
+export { createLatencyModel, type LatencySpec, latencySpecSchema, NS_PER_MS } from "./latency.ts";
 export {
   almgrenChrissCost,
   almgrenChrissEtaTilde,
@@ -54,6 +50,8 @@ export {
   almgrenChrissTrajectory,
   createImpactModel,
   type ExecutionCost,
+  type ImpactConfig,
+  impactConfigSchema,
   impactDecays,
   type ImpactMarket,
   impactMarketFromConfig,

@@ -23,8 +23,42 @@
  * @module
  */
 import { ASK, BID, type OrderBook } from "../book/order_book.ts";
+import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
 import type { Rng } from "../rng/rng.ts";
+import type { Infer } from "../validation.ts";
+
+/**
+ * Schema of the book tier's background order flow: zero-intelligence limit, market and
+ * cancel orders, and informed traders.
+ *
+ * @ignore
+ */
+export const flowConfigSchema = z.strictObject({
+  /** Limit-order arrival rate per side, orders per second, summed over all distances. */
+  limitRate: z.number().min(0).max(100_000).default(70),
+  /** Power-law exponent α of the limit-order intensity λ(i) ∝ 1/i^α by distance i (ticks). */
+  limitAlpha: z.number().min(0).max(10).default(0.8),
+  /** Furthest distance (ticks from the opposite best quote) at which limit orders arrive. */
+  maxDistance: z.number().int().min(1).max(1_000).default(50),
+  /** Market-order arrival rate per side, orders per second. */
+  marketRate: z.number().min(0).max(100_000).default(8),
+  /** Cancellation rate θ per resting order per second. */
+  cancelRate: z.number().min(0).max(1_000).default(0.25),
+  /** Mean order size in lots (sizes are 1 + Poisson(mean − 1)). */
+  meanSize: z.number().min(1).max(10_000).default(3),
+  /** Rate of informed market orders per second (trade toward the latent fundamental). */
+  informedRate: z.number().min(0).max(10_000).default(1),
+  /** Informed traders act when |fundamental − mid| exceeds this many ticks. */
+  informedThreshold: z.number().min(0).max(1_000).default(1),
+  /** Initial depth: lots per level at the start of an episode. */
+  initialDepth: z.number().int().min(0).max(100_000).default(20),
+  /** Levels per side populated at the start. */
+  initialLevels: z.number().int().min(1).max(1_000).default(30),
+});
+
+/** Background order flow of the book tier (see the schema's field docs). */
+export type FlowConfig = Infer<typeof flowConfigSchema>;
 
 /** Parameters of the zero-intelligence flow (the fields of `EnvConfig["flow"]` it uses). */
 export interface ZeroIntelligenceParams {

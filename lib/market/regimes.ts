@@ -11,10 +11,42 @@
  *
  * @module
  */
-import type { RegimeConfig } from "../env/config.ts";
+import { z } from "npm:zod@4.6.7";
+import type { Infer } from "../validation.ts";
 import { ValidationError } from "../errors.ts";
 import type { Rng } from "../rng/rng.ts";
 import type { RegimeModel } from "./types.ts";
+
+/**
+ * Schema of the volatility regimes: a continuous-time Markov chain over named regimes,
+ * each scaling the volatility and the order-flow intensities.
+ *
+ * @ignore
+ */
+export const regimeConfigSchema = z.strictObject({
+  /** Regime names, e.g. calm, normal, stressed. */
+  names: z.array(z.string().min(1)).min(1).max(8).default(["calm", "normal", "stressed"]),
+  /** Multiplier of `volatility` in each regime. */
+  volMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.5, 1, 2.5]),
+  /** Multiplier of the order-flow intensities in each regime. */
+  flowMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.8, 1, 1.6]),
+  /**
+   * Transition rates per second: `rates[i][j]` is the rate of jumping from i to j
+   * (the diagonal is ignored); the generator matrix of a continuous-time Markov chain.
+   */
+  rates: z.array(z.array(z.number().min(0).max(100))).default([
+    [0, 1 / 120, 1 / 600],
+    [1 / 90, 0, 1 / 180],
+    [1 / 60, 1 / 60, 0],
+  ]),
+  /** Initial regime: an index, or "stationary" to draw it from the stationary distribution. */
+  initial: z.union([z.literal("stationary"), z.number().int().min(0).max(7)]).default(
+    "stationary",
+  ),
+});
+
+/** Volatility regimes: a continuous-time Markov chain (see the schema's field docs). */
+export type RegimeConfig = Infer<typeof regimeConfigSchema>;
 
 /**
  * Stationary distribution π of the CTMC with off-diagonal rates `rates` (πQ = 0,
@@ -115,10 +147,9 @@ function longRunFromUniform(q: number[][]): Float64Array {
  *
  * @example
  * ```ts
- * import { createRegimeModel } from "./regimes.ts";
- * import { parseEnvConfig } from "../env/config.ts";
+ * import { createRegimeModel, regimeConfigSchema } from "./regimes.ts";
  * import { Rng } from "../rng/rng.ts";
- * const model = createRegimeModel(parseEnvConfig().regimes);
+ * const model = createRegimeModel(regimeConfigSchema.parse({}));
  * const rng = new Rng("regimes");
  * model.reset(rng); // initial regime drawn from the stationary distribution
  * model.advance(0.1, rng); // exact CTMC step of 0.1 s

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import { ACT_DIM, OBS_DIM } from "../env/types.ts";
 import { CheckpointError, ValidationError } from "../errors.ts";
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from "./config.ts";
@@ -133,7 +133,7 @@ function decode(specs: readonly tf.io.WeightsManifestEntry[], bytes: Uint8Array,
  *
  * @example
  * ```ts ignore
- * import * as tf from "@tensorflow/tfjs";
+ * import * as tf from "npm:@tensorflow/tfjs@4.22.0";
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
  * await model.save(fileIOHandler("out/m"));
  * const again = await tf.loadLayersModel(fileIOHandler("out/m"));

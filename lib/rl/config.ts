@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "npm:zod@4.6.7";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { ValidationError } from "../errors.ts";
 import { MAX_SEED } from "../rng/rng.ts";

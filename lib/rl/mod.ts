@@ -33,6 +33,7 @@ export * from "./mlp.ts";
 export * from "./network.ts";
 export * from "./orthogonal.ts";
 export * from "./policy.ts";
+export * from "./ppo_agent.ts";
 export * from "./running_stats.ts";
 export * from "./tf_ops.ts";
 export * from "./trainer.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import type { Rng } from "../rng/rng.ts";
 import type { DenseWeights, MlpWeights } from "./mlp.ts";
 import { orthogonal } from "./orthogonal.ts";

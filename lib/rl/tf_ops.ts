@@ -10,7 +10,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import type { TfTensor, TfTensor1D, TfTensor2D } from "./tf_types.ts";
 
 const denseOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -33,7 +33,7 @@ const denseOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
- * import * as tf from "@tensorflow/tfjs";
+ * import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import type { TfTensor, TfTensor1D, TfTensor2D } from "./tf_types.ts";
  * import { dense } from "./tf_ops.ts";
  * const y = dense(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4])); // 2 × 4, all 3

@@ -16,7 +16,7 @@
 import { type EnvConfig, stepsPerEpisode } from "../env/config.ts";
 import { makeVecEnv } from "../env/make.ts";
 import { ACT_DIM, type VecEnv } from "../env/types.ts";
-import { CheckpointError } from "../errors.ts";
+import { CheckpointError, ValidationError } from "../errors.ts";
 import { Rng } from "../rng/rng.ts";
 import { type ActionBounds, actionBounds, toRawActions } from "./action_map.ts";
 import { initBackend } from "./backend.ts";
@@ -30,7 +30,6 @@ import { mlpForward, mlpMaxWidth } from "./mlp.ts";
 import { ActorCritic, initialParameters, type PolicyWeights } from "./network.ts";
 import { normalizeRows, RewardScaler, RunningMeanStd } from "./running_stats.ts";
 import { ResidualActionMap } from "./residual.ts";
-import { fairModelParams } from "../backtest/fair_params.ts";
 import { episodeSeed, residualCalibrationSeeds } from "./seeds.ts";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -71,6 +70,17 @@ export interface TrainOptions {
   envFactory?: (cfg: EnvConfig, numEnvs: number) => VecEnv;
   /** Stop after this many updates in this call (the run can be continued). */
   maxUpdates?: number;
+  /**
+   * Fair parameters of the residual policy's base agent: calibrates A, k, σ and tunes γ of
+   * `agent` in `config` on `seeds` (training-only seeds). Needed only when the residual is
+   * enabled and its `params` are not given; `deno task train` passes the backtest's
+   * `fairModelParams` (lib/rl does not import the backtest layer).
+   */
+  tuneBase?: (
+    config: EnvConfig,
+    seeds: readonly number[],
+    agent: "avellaneda-stoikov" | "glft",
+  ) => Promise<{ gamma: number; A: number; k: number; sigma: number }>;
 }
 
 /**
@@ -173,11 +183,19 @@ export class PpoTrainer {
       // Calibrate A, k, σ and tune γ of the base agent on training-only seeds, in the final
       // stage's market (the one evaluations use), as `deno task compare` does for its rival.
       const last = cfg.curriculum.enabled ? cfg.curriculum.stages.length - 1 : 0;
-      const base = cfg.residual.base;
-      const fair = await fairModelParams(stageEnvConfig(cfg, last), residualCalibrationSeeds(cfg), {
-        agents: [base],
-      });
-      cfg.residual.params = { ...fair[base].params };
+      if (!opts.tuneBase) {
+        throw new ValidationError(
+          "residual.params",
+          undefined,
+          "the base agent's parameters, or a `tuneBase` option that tunes them",
+        );
+      }
+      const params = await opts.tuneBase(
+        stageEnvConfig(cfg, last),
+        residualCalibrationSeeds(cfg),
+        cfg.residual.base,
+      );
+      cfg.residual.params = { ...params };
     }
     await initBackend();
     return new PpoTrainer(cfg, opts);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import seedrandom from "seedrandom";
+import seedrandom from "npm:seedrandom@3.0.5";
 import { ValidationError } from "../errors.ts";
 
 /** A source of uniform doubles in [0, 1). */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { tuneBaseAgent } from "../../lib/backtest/fair_params.ts";
 import { PpoTrainer } from "../../lib/rl/trainer.ts";
 import { type BenchCase, median } from "./_types.ts";
 
@@ -13,7 +14,9 @@ import { type BenchCase, median } from "./_types.ts";
 export async function measurePpo(
   updates = 4,
 ): Promise<{ timestepsPerS: number; rolloutShare: number }> {
-  const t = await PpoTrainer.create({ seed: 11, curriculum: { enabled: false } });
+  const t = await PpoTrainer.create({ seed: 11, curriculum: { enabled: false } }, {
+    tuneBase: tuneBaseAgent,
+  });
   t.step(); // warm-up: env construction, wasm kernels, JIT
   const r0 = t.seconds.rollout, u0 = t.seconds.update, s0 = t.timesteps;
   const start = performance.now();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tableFromIPC } from "apache-arrow";
+import { tableFromIPC } from "npm:apache-arrow@21.2.0";
 import {
   type BacktestOptions,
   type BacktestResult,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import { ASK, BID, createL2Snapshot, OrderBook, type Side } from "../../lib/book/mod.ts";
 import { OrderBookError } from "../../lib/errors.ts";
 import { type Exec, RefBook } from "./_reference.ts";

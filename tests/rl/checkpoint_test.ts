@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { loadPpoAgent, registerPpoAgent } from "../../lib/agents/ppo_agent.ts";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import { loadPpoAgent, registerPpoAgent } from "../../lib/rl/ppo_agent.ts";
 import { createAgent } from "../../lib/agents/registry.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { makeVecEnv } from "../../lib/env/make.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadPpoAgent } from "../../lib/agents/ppo_agent.ts";
+import { loadPpoAgent } from "../../lib/rl/ppo_agent.ts";
 import { AvellanedaStoikovAgent } from "../../lib/agents/avellaneda_stoikov.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { makeVecEnv } from "../../lib/env/make.ts";

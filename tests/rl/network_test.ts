@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import { initBackend } from "../../lib/rl/backend.ts";
 import { mlpForward } from "../../lib/rl/mlp.ts";
 import { ActorCritic, initialParameters, parameterShapes } from "../../lib/rl/network.ts";

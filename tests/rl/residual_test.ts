@@ -9,6 +9,7 @@ import { parseTrainConfig } from "../../lib/rl/config.ts";
 import { PpoPolicy } from "../../lib/rl/policy.ts";
 import { ResidualActionMap } from "../../lib/rl/residual.ts";
 import { PpoTrainer } from "../../lib/rl/trainer.ts";
+import { tuneBaseAgent } from "../../lib/backtest/fair_params.ts";
 
 const PARAMS = { gamma: 0.5, A: 2, k: 60, sigma: 0.013 };
 const RESIDUAL = {
@@ -101,7 +102,7 @@ Deno.test("residual training calibrates AS on training seeds and a zero policy q
     curriculum: { enabled: false },
     residual: { base: "avellaneda-stoikov", calibrationEpisodes: 2 },
     ppo: { numEnvs: 4, nSteps: 32, minibatchSize: 64, epochs: 2 },
-  }, { outDir: dir });
+  }, { outDir: dir, tuneBase: tuneBaseAgent });
   await t.train();
   t.dispose();
   const state = await loadCheckpoint(dir);

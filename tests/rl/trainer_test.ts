@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import { PpoTrainer } from "../../lib/rl/trainer.ts";
 import type { TrainConfigInput } from "../../lib/rl/config.ts";
 import { tinyFactory } from "./_tiny_env.ts";

@@ -96,7 +96,7 @@ Deno.test("compare --arrow writes a readable steps.arrow", async () => {
       dir,
     ]);
     assert.equal(r.code, 0, r.stderr);
-    const { tableFromIPC } = await import("apache-arrow");
+    const { tableFromIPC } = await import("npm:apache-arrow@21.2.0");
     const table = tableFromIPC(await Deno.readFile(`${dir}/steps.arrow`));
     assert.equal(table.numRows, 2 * 2 * 100);
   } finally {

@@ -6,11 +6,11 @@
  * @module
  */
 import { NotAvailableError } from "../errors.ts";
-import { type CheckpointState, hasCheckpoint, loadCheckpoint } from "../rl/checkpoint.ts";
-import { PpoPolicy } from "../rl/policy.ts";
-import { registerAgentFactory } from "./registry.ts";
+import { type CheckpointState, hasCheckpoint, loadCheckpoint } from "./checkpoint.ts";
+import { PpoPolicy } from "./policy.ts";
+import { registerAgentFactory } from "../agents/registry.ts";
 import { type AgentView, OBS_DIM } from "../env/types.ts";
-import type { Agent, AgentContext } from "./types.ts";
+import type { Agent, AgentContext } from "../agents/types.ts";
 
 /** Where the shipped model lives, relative to the repository root. */
 export const DEFAULT_PPO_MODEL_DIR = "data/models/ppo";
@@ -76,7 +76,7 @@ async function loadModel(dir: string): Promise<CheckpointState> {
  *
  * @example
  * ```ts ignore
- * import { createAgent } from "./registry.ts";
+ * import { createAgent } from "../agents/registry.ts";
  * import { registerPpoAgent } from "./ppo_agent.ts";
  * await registerPpoAgent();
  * const agent = createAgent("ppo");
