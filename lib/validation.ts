@@ -14,11 +14,12 @@ import { ValidationError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "npm:zod@4.6.7";
  * import type { Infer } from "./validation.ts";
  * const schema = z.strictObject({ n: z.number().default(1) });
  * const v: Infer<typeof schema> = schema.parse({});
- * console.assert(v.n === 1);
+ * assert.ok(v.n === 1);
  * ```
  */
 export type Infer<S extends { _zod: { output: unknown } }> = S["_zod"]["output"];
@@ -72,6 +73,7 @@ export function zodIssueToError(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "npm:zod@4.6.7";
  * import { parseWith } from "./validation.ts";
  * const schema = z.strictObject({ volatility: z.number().default(0.02) });
@@ -81,7 +83,7 @@ export function zodIssueToError(
  * } catch (e) {
  *   message = (e as Error).message;
  * }
- * console.assert(message.includes('did you mean "volatility"'), message);
+ * assert.ok(message.includes('did you mean "volatility"'), message);
  * ```
  */
 export function parseWith<S extends z.ZodType>(

@@ -108,9 +108,10 @@ export async function libEdges(root = Deno.cwd()): Promise<LayerEdge[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { layerViolations } from "./layers.ts";
  * const bad = layerViolations([{ from: "market", to: "env", example: "a → b" }]);
- * console.assert(bad.length === 1 && bad[0].includes("market → env"));
+ * assert.ok(bad.length === 1 && bad[0].includes("market → env"));
  * ```
  */
 export function layerViolations(edges: readonly LayerEdge[]): string[] {

@@ -14,12 +14,14 @@
  */
 import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
+import { feeConfigSchema } from "../market/fees.ts";
 import { flowConfigSchema } from "../market/order_flow.ts";
 import { impactConfigSchema } from "../market/impact.ts";
 import { latencySpecSchema } from "../market/latency.ts";
 import { regimeConfigSchema } from "../market/regimes.ts";
 import { type Infer, type InferInput, parseWith } from "../validation.ts";
 
+export type { FeeConfig } from "../market/fees.ts";
 export type { FlowConfig } from "../market/order_flow.ts";
 export type { ImpactConfig } from "../market/impact.ts";
 export type { LatencySpec } from "../market/latency.ts";
@@ -92,18 +94,24 @@ export type LatencyConfig = Infer<typeof latencyConfigSchema>;
 export const envConfigSchema = z.strictObject({
   /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
   tier: z.enum(["book", "model"]).default("book"),
-  /** Episode duration in seconds. */
-  duration: z.number().min(10).max(500).default(300),
-  /** Initial mid price in dollars. */
-  initialPrice: z.number().min(50).max(200).default(100),
-  /** Daily volatility of relative returns (see module doc), 0.01–0.10. */
-  volatility: z.number().min(0.01).max(0.1).default(0.02),
+  /**
+   * Episode duration in seconds (the command-line tools keep the original dashboard's
+   * 10–500 s as their limits; the library accepts up to a week of market time).
+   */
+  duration: z.number().min(0.01).max(604_800).default(300),
+  /** Initial mid price in dollars (the command-line tools: $50–200). */
+  initialPrice: z.number().positive().max(1e9).default(100),
+  /**
+   * Daily volatility of relative returns (see module doc); the command-line tools:
+   * 0.01–0.10.
+   */
+  volatility: z.number().min(0).max(10).default(0.02),
   /** Tick size in dollars. */
-  tickSize: z.number().min(1e-4).max(1).default(0.01),
-  /** Shares per lot. */
-  lotSize: z.number().int().min(1).max(1_000_000).default(100),
+  tickSize: z.number().min(1e-8).max(1e4).default(0.01),
+  /** Shares (units of the asset) per lot; fractional for assets such as BTC (e.g. 1e-5). */
+  lotSize: z.number().positive().max(1e9).default(100),
   /** Agent step length in seconds. */
-  dt: z.number().min(0.001).max(10).default(0.1),
+  dt: z.number().min(1e-4).max(3600).default(0.1),
   /** Inventory limit in lots: quotes that could breach it are not posted. */
   maxInventory: z.number().int().min(1).max(1_000_000).default(50),
   /** Largest quote offset from the mid, in ticks (action bound). */
@@ -120,6 +128,8 @@ export const envConfigSchema = z.strictObject({
   flow: flowConfigSchema.prefault({}),
   /** Model-tier parameters. */
   model: modelTierConfigSchema.prefault({}),
+  /** Exchange fees on our fills (every tier; default none). */
+  fees: feeConfigSchema.prefault({}),
   /** Reward weights. */
   reward: rewardConfigSchema.prefault({}),
 });

@@ -58,6 +58,7 @@ export {
   sqrtImpact,
 } from "./impact.ts";
 export { createPriceProcess } from "./price_process.ts";
+export { type FeeConfig, feeConfigSchema, fillFee } from "./fees.ts";
 // Written by the book-tier engineer; re-exported whole so that their additions show up.
 export * from "./event_queue.ts";
 export * from "./order_flow.ts";

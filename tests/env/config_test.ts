@@ -32,11 +32,29 @@ Deno.test("volatility unit: daily relative vol over a 23,400 s day", () => {
   assert.equal(sigmaPerSqrtSecond(c) * Math.sqrt(SECONDS_PER_DAY), 0.04 * 150);
 });
 
+Deno.test("the library accepts real markets beyond the command line's ranges", () => {
+  const btc = parseEnvConfig({
+    initialPrice: 61_000,
+    lotSize: 1e-5,
+    volatility: 0.3,
+    duration: 3600,
+  });
+  assert.equal(btc.lotSize, 1e-5);
+  assert.equal(btc.initialPrice, 61_000);
+});
+
+Deno.test("an unknown key is rejected with the closest valid name", () => {
+  rejects({ volatilty: 0.05 } as never, "volatilty", 'did you mean "volatility"');
+  rejects({ impact: { permanant: 1e-4 } } as never, "impact.permanant", 'did you mean "permanent"');
+  rejects(null as never, "(config)", "object");
+});
+
 Deno.test("out-of-range fields are named with their value and allowed range", () => {
-  rejects({ duration: 5 }, "duration", "got 5");
-  rejects({ duration: 501 }, "duration", "<= 500");
-  rejects({ initialPrice: 20 }, "initialPrice", ">= 50");
-  rejects({ volatility: 0.5 }, "volatility", "got 0.5");
+  rejects({ duration: 0.001 }, "duration", "got 0.001");
+  rejects({ duration: 1e6 }, "duration", "<= 604800");
+  rejects({ initialPrice: -20 }, "initialPrice", "> 0");
+  rejects({ volatility: 50 }, "volatility", "got 50");
+  rejects({ lotSize: 0 }, "lotSize", "> 0");
   rejects({ volatility: Number.NaN }, "volatility", "NaN");
   rejects({ tier: "lob" }, "tier", '"book"');
   rejects({ impact: { halfLife: -1 } }, "impact.halfLife", "-1");

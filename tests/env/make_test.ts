@@ -24,7 +24,7 @@ Deno.test("makeVecEnv picks the tier from config.tier (book by default)", () => 
 
 Deno.test("makeVecEnv rejects bad configs and sizes with a named ValidationError", () => {
   assert.throws(
-    () => makeVecEnv({ duration: 1 }, 1),
+    () => makeVecEnv({ duration: 0 }, 1),
     (e: unknown) => e instanceof ValidationError && e.field === "duration",
   );
   assert.throws(
