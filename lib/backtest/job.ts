@@ -10,12 +10,15 @@ import { makeVecEnv } from "../env/make.ts";
 import { EpisodeRecorder } from "../env/recorder.ts";
 import { ACT_DIM } from "../env/types.ts";
 import { summarizeEpisode } from "../analytics/mod.ts";
+import type { Agent } from "../agents/types.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
 
 /**
  * Runs `job` and returns the per-episode metrics, the sampled equity curves and the
- * inventory histogram (and the full records when `job.recordSteps`).
+ * inventory histogram (and the full records when `job.recordSteps`). `agent`, when given,
+ * is used instead of creating one from `job.agent` (an agent from outside the registry,
+ * e.g. a sweep's module agent); `job.agent.id` still labels the records.
  *
  * @example
  * ```ts
@@ -31,11 +34,11 @@ import type { BacktestJob, JobResult } from "./types.ts";
  * r.metrics.length; // 2
  * ```
  */
-export async function runJob(job: BacktestJob): Promise<JobResult> {
+export async function runJob(job: BacktestJob, agent?: Agent): Promise<JobResult> {
   const n = job.seeds.length;
   const env = makeVecEnv(job.config, n);
   const cfg = env.config;
-  const agent = await createAgentFromSpec(job.agent);
+  agent ??= await createAgentFromSpec(job.agent);
   const recorder = new EpisodeRecorder(env);
   const actions = new Float64Array(n * ACT_DIM);
   const maxInv = cfg.maxInventory;

@@ -1,0 +1,117 @@
+/**
+ * Durable, atomic storage of finished jobs: one file per job, `<dir>/<key>.json`, written
+ * to a temporary name, flushed to disk and renamed into place, so a file is either absent
+ * or complete whatever the moment a process is killed. A sweep started again reads the
+ * directory and reuses every result whose key it plans (keys include the code version, so
+ * a result is never reused by other code).
+ *
+ * @module
+ */
+import { KEY_HEX_DIGITS } from "./hash.ts";
+
+const KEY_RE = new RegExp(`^[0-9a-f]{${KEY_HEX_DIGITS}}$`);
+
+/** Finished jobs on disk. */
+export class ResultStore {
+  /** The directory. */
+  readonly dir: string;
+  readonly #texts = new Map<string, string>();
+
+  /** A store in `dir` (created on first write). */
+  constructor(dir: string) {
+    this.dir = dir.replace(/\/+$/, "");
+  }
+
+  /**
+   * Reads every stored result; returns how many were read and the names of unreadable
+   * files (left in place, recomputed). Removes temporary files of interrupted writes.
+   */
+  async load(): Promise<{ loaded: number; unreadable: string[] }> {
+    const unreadable: string[] = [];
+    let entries: Deno.DirEntry[] = [];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(this.dir));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return { loaded: 0, unreadable };
+      throw err;
+    }
+    for (const e of entries) {
+      if (!e.isFile) continue;
+      const path = `${this.dir}/${e.name}`;
+      if (e.name.startsWith(".tmp-")) {
+        await Deno.remove(path).catch(() => {});
+        continue;
+      }
+      const key = e.name.replace(/\.json$/, "");
+      if (!e.name.endsWith(".json") || !KEY_RE.test(key)) continue;
+      try {
+        const rec = JSON.parse(await Deno.readTextFile(path)) as {
+          key?: unknown;
+          result?: unknown;
+        };
+        if (rec.key !== key || rec.result === undefined) throw new Error("bad record");
+        this.#texts.set(key, JSON.stringify(rec.result));
+      } catch {
+        unreadable.push(e.name);
+      }
+    }
+    return { loaded: this.#texts.size, unreadable };
+  }
+
+  /** True when `key` is stored. */
+  has(key: string): boolean {
+    return this.#texts.has(key);
+  }
+
+  /** The stored result of `key` as JSON text, or undefined. */
+  get(key: string): string | undefined {
+    return this.#texts.get(key);
+  }
+
+  /** Keys stored. */
+  keys(): string[] {
+    return [...this.#texts.keys()];
+  }
+
+  /** Stores `resultText` (the JSON text of an encoded result) under `key`, durably. */
+  async put(key: string, kind: string, resultText: string): Promise<void> {
+    if (!KEY_RE.test(key)) throw new TypeError(`bad job key ${JSON.stringify(key)}`);
+    await Deno.mkdir(this.dir, { recursive: true });
+    const text = `{"key":${JSON.stringify(key)},"kind":${
+      JSON.stringify(kind)
+    },"result":${resultText}}\n`;
+    await writeDurable(`${this.dir}/${key}.json`, new TextEncoder().encode(text));
+    this.#texts.set(key, resultText);
+  }
+}
+
+/**
+ * Writes `bytes` to `path` atomically and durably: a temporary file in the same directory,
+ * flushed to disk, renamed over `path`, then the directory flushed.
+ */
+export async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.slice(0, Math.max(0, path.lastIndexOf("/"))) || ".";
+  const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
+  const f = await Deno.open(tmp, { write: true, createNew: true });
+  try {
+    let off = 0;
+    while (off < bytes.length) off += await f.write(bytes.subarray(off));
+    await f.syncData();
+  } finally {
+    f.close();
+  }
+  try {
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+  try {
+    const d = await Deno.open(dir, { read: true });
+    try {
+      await d.syncData();
+    } finally {
+      d.close();
+    }
+  } catch { /* some file systems cannot sync a directory */ }
+}
