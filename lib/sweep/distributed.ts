@@ -14,8 +14,6 @@
  *
  * @module
  */
-import { Job, Queue, QueueEvents } from "npm:bullmq@6.7.0";
-import type { Redis } from "npm:ioredis@5.11.1";
 import { requireInt } from "../errors.ts";
 import { JobError, type JobErrorInfo } from "./errors.ts";
 import type { JobPayload } from "./execute.ts";
@@ -26,7 +24,7 @@ import {
   parseRedisUrl,
   queueName,
   redactUrl,
-  redisClient,
+  redisClass,
 } from "./redis.ts";
 import type { BackendResult, JobHooks, SweepBackend } from "./scheduler.ts";
 
@@ -77,10 +75,12 @@ export async function redisBackend(options: RedisBackendOptions): Promise<SweepB
   const name = queueName(options.code, prefix);
   const log = options.log ?? (() => {});
   await checkRedis(url);
+  const { Job, Queue, QueueEvents } = await import("npm:bullmq@6.7.0");
+  const Redis = await redisClass();
   const connection = { url, maxRetriesPerRequest: null };
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
-  const client: Redis = redisClient(url);
+  const client = new Redis(url, { maxRetriesPerRequest: null });
   for (const c of [queue, events, client] as { on(e: "error", f: (e: Error) => void): unknown }[]) {
     c.on("error", (e: Error) => log(`redis: ${e.message}`));
   }

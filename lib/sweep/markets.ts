@@ -11,6 +11,7 @@
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { ValidationError } from "../errors.ts";
 import { parseWith } from "../validation.ts";
+import { mergeConfig } from "../rl/config.ts";
 import { inlineMarketSchema } from "./spec.ts";
 
 /** A market ready to run. */
@@ -40,35 +41,6 @@ export interface MarketResolver {
     ref: string,
     ctx: MarketContext,
   ): ResolvedMarket | undefined | Promise<ResolvedMarket | undefined>;
-}
-
-/**
- * Deep-merges `over` onto `base`: objects merge key by key, arrays and values replace.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { mergeConfig } from "./markets.ts";
- * assert.deepEqual(mergeConfig({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] }), {
- *   a: { b: 1, c: 3 },
- *   d: [2],
- * });
- * ```
- */
-export function mergeConfig(
-  base: Record<string, unknown>,
-  over: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) ? mergeConfig(b, v) : v;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**

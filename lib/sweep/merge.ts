@@ -17,12 +17,10 @@ import {
 import { BASELINE_AGENT, PAIRED_METRICS } from "../backtest/compare.ts";
 import { roundDeep } from "../backtest/format.ts";
 import type { EquityCurves, InventoryHistogram } from "../backtest/types.ts";
-import { parseTrainConfig } from "../rl/config.ts";
-import { trainingSeeds } from "../rl/seeds.ts";
 import { base64ToBytes, decodeValue } from "./codec.ts";
 import type { JobErrorInfo } from "./errors.ts";
 import type { EvalResult, TrainResult, TuneResult } from "./execute.ts";
-import type { Cell, SweepPlan, TrainTask, Variant } from "./plan.ts";
+import { type Cell, heldOut, type SweepPlan, type Variant } from "./plan.ts";
 import type { PlanOutcome } from "./scheduler.ts";
 
 /** Format tag of `results.json`. */
@@ -198,25 +196,13 @@ function mergeCell(
   }
   out.inventory = { lots: counts.map((_, j) => j - maxInventory), counts };
   if (cell.tune) out.tuned = (decodeValue(outcome.results.get(cell.tune)) as TuneResult).params;
+  if (variant.heldOut) out.heldOut = variant.heldOut;
   if (variant.source === "trained" && cell.model) {
     const r = decodeValue(outcome.results.get(cell.model)) as TrainResult;
     const rec = JSON.parse(new TextDecoder().decode(base64ToBytes(r.files["checkpoint.json"])));
     out.heldOut = heldOut(rec, plan.seeds.evaluation);
   }
   return out;
-}
-
-/** Evaluation seeds among a checkpoint record's training seeds. */
-export function heldOut(
-  rec: { config: unknown; episodeBatch: unknown },
-  evaluation: readonly number[],
-): { evaluationSeedsSeenInTraining: number; trainingSeeds: number } {
-  const cfg = parseTrainConfig(rec.config as TrainTask["config"]);
-  const seen = new Set(trainingSeeds(cfg, Number(rec.episodeBatch) + 1));
-  return {
-    evaluationSeedsSeenInTraining: evaluation.filter((s) => seen.has(s)).length,
-    trainingSeeds: seen.size,
-  };
 }
 
 /**

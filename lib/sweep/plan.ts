@@ -30,11 +30,12 @@ import { defaultCapitalBase } from "../analytics/mod.ts";
 import { createAgentFromSpec, DEFAULT_PPO_DIR } from "../backtest/agent_spec.ts";
 import { agentChunkSeed, calibrationSeeds, evaluationSeeds } from "../backtest/seeds.ts";
 import type { JobSummaryOptions } from "../backtest/types.ts";
-import { parseTrainConfig, type TrainConfig } from "../rl/config.ts";
+import { mergeConfig, parseTrainConfig, type TrainConfig } from "../rl/config.ts";
+import { trainingSeeds } from "../rl/seeds.ts";
 import { contentKey } from "./hash.ts";
 import {
   type MarketResolver,
-  mergeConfig,
+  parseEnvConfigAt,
   type ResolvedMarket,
   resolveMarkets,
 } from "./markets.ts";
@@ -139,6 +140,8 @@ export interface Variant {
   trainSeed?: number;
   /** Module path (source "module"). */
   module?: string;
+  /** Source "model": evaluation seeds the model saw in training (from its checkpoint). */
+  heldOut?: { evaluationSeedsSeenInTraining: number; trainingSeeds: number };
 }
 
 /** One cell of the result: a variant in a market, and the jobs of its chunks. */
@@ -205,6 +208,7 @@ export interface PlanOptions {
 export async function planSweep(input: unknown, options: PlanOptions = {}): Promise<SweepPlan> {
   const spec = parseSweepSpec(input);
   const code = options.code ?? await codeVersion();
+  parseEnvConfigAt(spec.env, "env"); // a bad base env is named as such, not per market
   const markets = await resolveMarkets(spec.markets, spec.env, options.resolvers);
   const evaluation = evaluationSeeds(spec.seed, spec.episodes);
   const variants = await expandVariants(spec);
@@ -269,6 +273,10 @@ export async function planSweep(input: unknown, options: PlanOptions = {}): Prom
     const files: string[] = [];
     if (v.source === "model") {
       files.push(...await modelFiles(v.modelDir!, `agents[${v.entry}].model`));
+      try {
+        const rec = JSON.parse(await Deno.readTextFile(`${v.modelDir}/checkpoint.json`));
+        v.heldOut = heldOut(rec, evaluation);
+      } catch { /* an unreadable record is caught when the model loads */ }
     }
     if (v.module) files.push(v.module);
     variantFiles.set(v.label, files);
@@ -330,6 +338,19 @@ export async function planSweep(input: unknown, options: PlanOptions = {}): Prom
     seeds: { evaluation, calibration },
     jobs: ordered,
     cells,
+  };
+}
+
+/** Evaluation seeds among a checkpoint record's training seeds. */
+export function heldOut(
+  rec: { config: unknown; episodeBatch: unknown },
+  evaluation: readonly number[],
+): { evaluationSeedsSeenInTraining: number; trainingSeeds: number } {
+  const cfg = parseTrainConfig(rec.config as TrainConfig);
+  const seen = new Set(trainingSeeds(cfg, Number(rec.episodeBatch) + 1));
+  return {
+    evaluationSeedsSeenInTraining: evaluation.filter((s) => seen.has(s)).length,
+    trainingSeeds: seen.size,
   };
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Redis } from "npm:ioredis@5.11.1";
+import type { Redis } from "npm:ioredis@5.11.1";
 import { AlpeError, ValidationError } from "../errors.ts";
 
 /** Default name prefix of sweep queues. */
@@ -16,6 +16,14 @@ export const DEFAULT_QUEUE_PREFIX = "alpe-sweep";
 
 /** Seconds a worker's registry entry lives without a heartbeat. */
 export const WORKER_TTL_S = 30;
+
+/**
+ * The ioredis client class, loaded on first use (so that importing ALPE does not load the
+ * Redis client).
+ */
+export async function redisClass(): Promise<typeof Redis> {
+  return (await import("npm:ioredis@5.11.1")).Redis;
+}
 
 /** Redis could not be reached. */
 export class RedisUnavailableError extends AlpeError {
@@ -65,9 +73,18 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** A Redis client for `url` that retries forever (what BullMQ needs for blocking commands). */
-export function redisClient(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+/** The Redis commands {@linkcode listWorkers} uses (an ioredis client has them). */
+export interface RedisScanner {
+  /** SCAN cursor MATCH pattern COUNT n. */
+  scan(
+    cursor: string,
+    match: "MATCH",
+    pattern: string,
+    count: "COUNT",
+    n: number,
+  ): Promise<[cursor: string, elements: string[]]>;
+  /** MGET keys. */
+  mget(...keys: string[]): Promise<(string | null)[]>;
 }
 
 /**
@@ -75,7 +92,8 @@ export function redisClient(url: string): Redis {
  * saying why when it cannot.
  */
 export async function checkRedis(url: string, timeoutMs = 5_000): Promise<string> {
-  const client = new Redis(url, {
+  const RedisClient = await redisClass();
+  const client = new RedisClient(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
@@ -129,7 +147,7 @@ export function workerKey(prefix: string, host: string, pid: number): string {
 
 /** The workers registered under `prefix` (entries expire {@linkcode WORKER_TTL_S} after a worker's last heartbeat). */
 export async function listWorkers(
-  client: Redis,
+  client: RedisScanner,
   prefix = DEFAULT_QUEUE_PREFIX,
 ): Promise<WorkerInfo[]> {
   const out: WorkerInfo[] = [];

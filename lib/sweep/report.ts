@@ -98,11 +98,22 @@ export function sweepTablesText(r: SweepResult): string {
     parts.push(matrixText(r, "sharpe"));
     parts.push("");
   }
+  for (const line of heldOutWarnings(r)) parts.push(line);
   if (r.failures.length) {
     parts.push(`== ${r.failures.length} failed job(s)`);
     for (const f of r.failures) parts.push(`${f.title}: ${f.error.name}: ${f.error.message}`);
   }
   return parts.join("\n").trimEnd();
+}
+
+/** One warning per PPO cell whose evaluation seeds include some of its training seeds. */
+export function heldOutWarnings(r: SweepResult): string[] {
+  return r.cells
+    .filter((c) => (c.heldOut?.evaluationSeedsSeenInTraining ?? 0) > 0)
+    .map((c) =>
+      `warning: ${c.agent} in ${c.market}: ${c.heldOut!.evaluationSeedsSeenInTraining} of ` +
+      `${c.episodes.length} evaluation seeds were used in its training (choose another root seed)`
+    );
 }
 
 function num(x: number): string | number {
@@ -294,6 +305,11 @@ export function sweepReportHtml(r: SweepResult): string {
         { title: `${m.name}: total P&L per episode`, valueTitle: "P&L per episode ($)" },
       ),
     });
+  }
+  const warnings = heldOutWarnings(r);
+  if (warnings.length) {
+    blocks.push({ heading: "Held-out check" });
+    blocks.push({ html: pre(warnings.join("\n")) });
   }
   if (r.failures.length) {
     blocks.push({ heading: "Failed jobs" });

@@ -22,7 +22,7 @@
  */
 import { z } from "npm:zod@4.6.7";
 import { MAX_SEED } from "../rng/rng.ts";
-import { type Infer, type InferInput, parseWith } from "../validation.ts";
+import { type Infer, type InferInput, zodIssueToError } from "../validation.ts";
 
 const seedSchema = z.number().int().min(0).max(MAX_SEED);
 const configRecord = z.record(z.string(), z.unknown());
@@ -163,5 +163,11 @@ export type SweepSpecInput = InferInput<typeof sweepSpecSchema>;
  * ```
  */
 export function parseSweepSpec(input: unknown): SweepSpec {
-  return parseWith(sweepSpecSchema, input);
+  const r = sweepSpecSchema.safeParse(input);
+  if (r.success) return r.data;
+  // A misspelt required key ("agnets") is reported as such, not as a missing "agents".
+  const issues = r.error.issues;
+  const typo = issues.findIndex((i) => i.code === "unrecognized_keys");
+  if (typo > 0) issues.unshift(...issues.splice(typo, 1));
+  throw zodIssueToError(r.error, input, "", sweepSpecSchema);
 }

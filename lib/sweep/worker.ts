@@ -9,7 +9,6 @@
  * @module
  */
 import { hostname } from "node:os";
-import { UnrecoverableError, Worker } from "npm:bullmq@6.7.0";
 import { requireInt } from "../errors.ts";
 import { jobErrorInfo } from "./errors.ts";
 import type { JobPayload } from "./execute.ts";
@@ -18,7 +17,7 @@ import {
   DEFAULT_QUEUE_PREFIX,
   parseRedisUrl,
   queueName,
-  redisClient,
+  redisClass,
   WORKER_TTL_S,
   type WorkerInfo,
   workerKey,
@@ -73,6 +72,8 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
   const code = options.code ?? await codeVersion();
   const name = queueName(code, prefix);
   await checkRedis(url);
+  const { UnrecoverableError, Worker } = await import("npm:bullmq@6.7.0");
+  const Redis = await redisClass();
   const pool = new ThreadPool(concurrency, { cacheDir: options.cacheDir, code });
   const host = hostname();
   let finished = 0;
@@ -106,7 +107,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     },
   );
   worker.on("error", (e) => log(`redis: ${e.message}`));
-  const client = redisClient(url);
+  const client = new Redis(url, { maxRetriesPerRequest: null });
   client.on("error", (e: Error) => log(`redis: ${e.message}`));
   const started = new Date().toISOString();
   const key = workerKey(prefix, host, Deno.pid);
