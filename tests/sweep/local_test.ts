@@ -48,7 +48,7 @@ Deno.test("local sweep: the same bytes with 1 or 3 threads; a second run recompu
       out: `${tmp}/one`,
       backend: () => localBackend({ threads: 1 }),
     });
-    const three = await runSweep({
+    await runSweep({
       spec: SPEC,
       out: `${tmp}/three`,
       backend: () => localBackend({ threads: 3 }),
@@ -191,7 +191,7 @@ Deno.test("local sweep: PPO trained as jobs is evaluated, held out, and exact ac
     );
     assert.equal(a.result.training.length, 2);
     assert.ok(a.result.training.every((t) => t.log.length === 2)); // 512 / (4 × 64) updates
-    const b = await runSweep({
+    await runSweep({
       spec,
       out: `${tmp}/b`,
       backend: () => localBackend({ threads: 1 }),
