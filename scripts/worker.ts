@@ -63,12 +63,13 @@ async function main(): Promise<void> {
   let signals = 0;
   const stop = () => {
     signals++;
-    log(
-      signals === 1
-        ? "stopping: finishing running jobs (signal again to abandon them)"
-        : "abandoning running jobs",
-    );
-    worker.close(signals > 1).then(resolve, resolve);
+    if (signals > 1) {
+      // Their locks expire and other workers take them over.
+      log(`worker ${Deno.pid}: abandoning running jobs`);
+      Deno.exit(1);
+    }
+    log("stopping: finishing running jobs (signal again to abandon them)");
+    worker.close().then(resolve, resolve);
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);

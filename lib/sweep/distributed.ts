@@ -15,6 +15,7 @@
  * @module
  */
 import { requireInt } from "../errors.ts";
+import { redisClass } from "./_ioredis.ts";
 import { JobError, type JobErrorInfo } from "./errors.ts";
 import type { JobPayload } from "./execute.ts";
 import {
@@ -24,7 +25,6 @@ import {
   parseRedisUrl,
   queueName,
   redactUrl,
-  redisClass,
 } from "./redis.ts";
 import type { BackendResult, JobHooks, SweepBackend } from "./scheduler.ts";
 
@@ -81,52 +81,55 @@ export async function redisBackend(options: RedisBackendOptions): Promise<SweepB
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   const client = new Redis(url, { maxRetriesPerRequest: null });
+  let closed = false;
   for (const c of [queue, events, client] as { on(e: "error", f: (e: Error) => void): unknown }[]) {
-    c.on("error", (e: Error) => log(`redis: ${e.message}`));
+    c.on("error", (e: Error) => {
+      if (!closed) log(`redis: ${e.message}`);
+    });
   }
   await events.waitUntilReady();
   const waiters = new Map<string, Waiter>();
-  let closed = false;
 
   const settle = async (key: string): Promise<void> => {
     const w = waiters.get(key);
     if (!w) return;
+    // The state first: a job read before it finished would show no result yet.
+    const state = await queue.getJobState(key);
+    if (state !== "completed" && state !== "failed") return;
     const job = await Job.fromId(queue, key);
-    if (!job) return;
-    const state = await job.getState();
-    if (state === "completed") {
-      if (typeof job.returnvalue !== "string") {
-        waiters.delete(key);
-        w.reject(
-          new JobError({
-            name: "BadResult",
-            message: "job result is not a string",
-            deterministic: false,
-          }),
-        );
-        return;
-      }
-      waiters.delete(key);
-      w.resolve({ text: job.returnvalue, collected: w.collected });
-    } else if (state === "failed") {
-      waiters.delete(key);
+    if (!job || !waiters.has(key)) return;
+    waiters.delete(key);
+    if (state === "failed") {
       const unrecoverable = job.attemptsMade < (job.opts.attempts ?? 1);
       w.reject(new JobError(failedReasonInfo(job.failedReason, unrecoverable)));
+    } else if (typeof job.returnvalue === "string") {
+      w.resolve({ text: job.returnvalue, collected: w.collected });
+    } else {
+      w.reject(
+        new JobError({
+          name: "BadResult",
+          message: "job result is not a string",
+          deterministic: false,
+        }),
+      );
     }
   };
 
   events.on("active", ({ jobId }) => waiters.get(jobId)?.hooks.onActive());
-  events.on(
-    "completed",
-    ({ jobId }) => void settle(jobId).catch((e) => log(`redis: ${e.message}`)),
-  );
+  events.on("completed", ({ jobId, returnvalue }) => {
+    const w = waiters.get(jobId);
+    if (!w) return;
+    // The event carries the result: no round trip to fetch it.
+    if (typeof returnvalue === "string") {
+      waiters.delete(jobId);
+      w.resolve({ text: returnvalue, collected: w.collected });
+    } else void settle(jobId).catch((e) => log(`redis: ${e.message}`));
+  });
   events.on("failed", ({ jobId, failedReason }) => {
     const w = waiters.get(jobId);
     if (!w) return;
     void (async () => {
-      const job = await Job.fromId(queue, jobId);
-      const state = await job?.getState();
-      if (state === "failed") await settle(jobId);
+      if (await queue.getJobState(jobId) === "failed") await settle(jobId);
       else w.hooks.onRetry?.(failedReasonInfo(failedReason, false));
     })().catch((e) => log(`redis: ${e.message}`));
   });
@@ -221,17 +224,15 @@ export async function redisBackend(options: RedisBackendOptions): Promise<SweepB
       const w: Waiter = { payload, hooks, resolve, reject, collected: false };
       waiters.set(payload.key, w);
       void (async () => {
-        const job = await Job.fromId(queue, payload.key);
-        if (job) {
-          const state = await job.getState();
-          if (state === "completed") w.collected = true;
-          if (state === "failed") {
-            await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
-          }
-          await settle(payload.key);
-        } else {
-          enqueue(payload);
+        const state = await queue.getJobState(payload.key);
+        if (state === "unknown") return enqueue(payload);
+        if (state === "completed") w.collected = true;
+        if (state === "failed") {
+          // A sweep started again gives its failed jobs a new set of attempts.
+          const job = await Job.fromId(queue, payload.key);
+          await job?.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
         }
+        await settle(payload.key);
       })().catch((e) => {
         waiters.delete(payload.key);
         reject(

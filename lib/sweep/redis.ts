@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Redis } from "npm:ioredis@5.11.1";
+import { redisClass } from "./_ioredis.ts";
 import { AlpeError, ValidationError } from "../errors.ts";
 
 /** Default name prefix of sweep queues. */
@@ -16,14 +16,6 @@ export const DEFAULT_QUEUE_PREFIX = "alpe-sweep";
 
 /** Seconds a worker's registry entry lives without a heartbeat. */
 export const WORKER_TTL_S = 30;
-
-/**
- * The ioredis client class, loaded on first use (so that importing ALPE does not load the
- * Redis client).
- */
-export async function redisClass(): Promise<typeof Redis> {
-  return (await import("npm:ioredis@5.11.1")).Redis;
-}
 
 /** Redis could not be reached. */
 export class RedisUnavailableError extends AlpeError {

@@ -10,6 +10,7 @@
  */
 import { hostname } from "node:os";
 import { requireInt } from "../errors.ts";
+import { redisClass } from "./_ioredis.ts";
 import { jobErrorInfo } from "./errors.ts";
 import type { JobPayload } from "./execute.ts";
 import {
@@ -17,7 +18,6 @@ import {
   DEFAULT_QUEUE_PREFIX,
   parseRedisUrl,
   queueName,
-  redisClass,
   WORKER_TTL_S,
   type WorkerInfo,
   workerKey,

@@ -1,0 +1,248 @@
+/**
+ * Sweep benchmarks (`deno task bench --only sweep`), on a private `redis-server` started on
+ * 127.0.0.1 with two `deno task worker` processes (one thread each):
+ *
+ * - `sweep.jobs_per_s`: throughput of small jobs (one 1-s model-tier episode each, a few
+ *   ms of work) through Redis and both workers, coordinator included (it stores every
+ *   result durably);
+ * - `sweep.local_jobs_per_s`: the same jobs on two local threads, for comparison;
+ * - `sweep.overhead_pct`: the extra time per job of the distributed path (enqueue, pick-up,
+ *   thread dispatch, result transport, event, durable store) over running the same job
+ *   in-process, for jobs of about one second, in percent of the in-process time: median
+ *   of interleaved pairs (one job in-process, one through Redis, submitted one at a time).
+ *
+ * Without `redis-server` the Redis cases print why and report NaN.
+ *
+ * @module
+ */
+import { findRedisServer, type RedisServer, startRedisServer } from "../_redis.ts";
+import { redisBackend } from "../../lib/sweep/distributed.ts";
+import { executeJob, type JobPayload } from "../../lib/sweep/execute.ts";
+import { localBackend } from "../../lib/sweep/local.ts";
+import { type PlannedJob, planSweep, type SweepPlan } from "../../lib/sweep/plan.ts";
+import { executePlan, type SweepBackend } from "../../lib/sweep/scheduler.ts";
+import { ResultStore } from "../../lib/sweep/store.ts";
+import { type BenchCase, median } from "./_types.ts";
+
+const SMALL_JOBS = 300;
+const PAIRS = 9;
+const WARM = 3;
+
+interface Setup {
+  redis: RedisServer;
+  workers: Deno.ChildProcess[];
+  tmp: string;
+}
+
+let setup: Promise<Setup | undefined> | undefined;
+const children: Deno.ChildProcess[] = [];
+let redisPid: number | undefined;
+
+globalThis.addEventListener("unload", () => {
+  for (const c of children) {
+    try {
+      c.kill("SIGKILL");
+    } catch { /* gone */ }
+  }
+  if (redisPid !== undefined) {
+    try {
+      Deno.kill(redisPid, "SIGKILL");
+    } catch { /* gone */ }
+  }
+});
+
+async function waitForLine(child: Deno.ChildProcess, re: RegExp): Promise<void> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`worker exited before ${re}: ${buf}`);
+    buf += value;
+    if (re.test(buf)) break;
+  }
+  // Keep draining so the worker never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done) { /* discard */ }
+  })();
+}
+
+function start(): Promise<Setup | undefined> {
+  setup ??= (async () => {
+    const bin = await findRedisServer();
+    if (!bin) {
+      console.error(
+        "sweep: redis-server not found (deno task setup installs it); Redis cases skipped",
+      );
+      return undefined;
+    }
+    const redis = await startRedisServer(bin);
+    redisPid = redis.pid;
+    const workers: Deno.ChildProcess[] = [];
+    for (let i = 0; i < 2; i++) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "scripts/worker.ts", "--redis", redis.url, "--concurrency", "1"],
+        stdout: "piped",
+        stderr: "null",
+        stdin: "null",
+      }).spawn();
+      children.push(child);
+      workers.push(child);
+    }
+    for (const w of workers) await waitForLine(w, /serving/);
+    return { redis, workers, tmp: await Deno.makeTempDir({ prefix: "alpe-bench-sweep-" }) };
+  })();
+  return setup;
+}
+
+async function smallPlan(seed: number): Promise<SweepPlan> {
+  return await planSweep({
+    seed,
+    episodes: SMALL_JOBS,
+    chunkSize: 1,
+    curvePoints: 0,
+    env: { tier: "model", duration: 1 },
+    agents: [{ id: "static-spread" }],
+  });
+}
+
+async function throughput(backend: SweepBackend, plan: SweepPlan, dir: string): Promise<number> {
+  const t0 = performance.now();
+  const out = await executePlan(plan, new ResultStore(dir), backend);
+  const s = (performance.now() - t0) / 1000;
+  await backend.close();
+  if (out.failures.size) {
+    const [key, e] = [...out.failures][0];
+    throw new Error(`${out.failures.size} jobs failed, e.g. ${key}: ${e.name}: ${e.message}`);
+  }
+  return plan.jobs.length / s;
+}
+
+function payload(plan: SweepPlan, j: PlannedJob): JobPayload {
+  return { key: j.key, code: plan.code, task: j.task, data: j.data, deps: {}, title: j.title };
+}
+
+/**
+ * Model-tier jobs of about `seconds` each on this machine: the episode duration is scaled
+ * from a probe job timed after warm-up (V8 needs a few jobs to compile the step loop).
+ */
+async function secondJobs(
+  seconds: number,
+  count: number,
+): Promise<{ plan: SweepPlan; jobSeconds: number }> {
+  const base = 3_600;
+  const probe = await planSweep({
+    seed: 1,
+    episodes: 4,
+    chunkSize: 1,
+    curvePoints: 0,
+    env: { tier: "model", duration: base },
+    agents: [{ id: "glft" }],
+  });
+  const times: number[] = [];
+  for (const j of probe.jobs) {
+    const t0 = performance.now();
+    await executeJob(payload(probe, j));
+    times.push((performance.now() - t0) / 1000);
+  }
+  const t = Math.min(...times.slice(-2));
+  const duration = Math.min(604_800, Math.round((base * seconds) / t));
+  const plan = await planSweep({
+    seed: 77,
+    episodes: count,
+    chunkSize: 1,
+    curvePoints: 0,
+    env: { tier: "model", duration },
+    agents: [{ id: "glft" }],
+  });
+  return { plan, jobSeconds: (t * duration) / base };
+}
+
+/** The sweep benchmark cases. */
+export const cases: BenchCase[] = [
+  {
+    name: "sweep.jobs_per_s",
+    unit: "jobs/s",
+    target: "small jobs, 2 workers via Redis",
+    async run() {
+      const s = await start();
+      if (!s) return NaN;
+      const plan = await smallPlan(1);
+      const url = s.redis.url;
+      return await throughput(
+        await redisBackend({ url, code: plan.code }),
+        plan,
+        `${s.tmp}/small-redis`,
+      );
+    },
+  },
+  {
+    name: "sweep.local_jobs_per_s",
+    unit: "jobs/s",
+    target: "same jobs, 2 local threads",
+    async run() {
+      const plan = await smallPlan(2);
+      const dir = await Deno.makeTempDir({ prefix: "alpe-bench-sweep-local-" });
+      try {
+        return await throughput(localBackend({ threads: 2, code: plan.code }), plan, dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  },
+  {
+    name: "sweep.overhead_pct",
+    unit: "%",
+    target: "< 5 (1-s jobs)",
+    async run() {
+      const s = await start();
+      if (!s) return NaN;
+      try {
+        // One worker, so that the same (warm) thread runs every job sent through Redis.
+        s.workers[1].kill("SIGTERM");
+        await s.workers[1].status;
+        const { plan, jobSeconds } = await secondJobs(1, 2 * (PAIRS + WARM));
+        const backend = await redisBackend({ url: s.redis.url, code: plan.code });
+        const store = new ResultStore(`${s.tmp}/overhead`);
+        const noop = { onActive() {} };
+        const local: number[] = [], remote: number[] = [];
+        // Warm-up pairs, then interleaved pairs: one job in-process, one through Redis.
+        for (let i = 0; i < PAIRS + WARM; i++) {
+          const a = plan.jobs[2 * i], b = plan.jobs[2 * i + 1];
+          let t0 = performance.now();
+          JSON.stringify(await executeJob(payload(plan, a)));
+          const tl = (performance.now() - t0) / 1000;
+          t0 = performance.now();
+          const r = await backend.run(payload(plan, b), noop);
+          await store.put(b.key, "eval", r.text);
+          const tr = (performance.now() - t0) / 1000;
+          if (i >= WARM) {
+            local.push(tl);
+            remote.push(tr);
+          }
+        }
+        await backend.close();
+        const ml = median(local), mr = median(remote);
+        const diffs = local.map((l, i) => remote[i] - l);
+        const perJob = median(diffs);
+        console.error(
+          `sweep: ~${jobSeconds.toFixed(2)} s jobs: in-process median ${
+            (ml * 1000).toFixed(0)
+          } ms, ` +
+            `via Redis ${(mr * 1000).toFixed(0)} ms; overhead per job (median of paired ` +
+            `differences) ${(perJob * 1000).toFixed(1)} ms`,
+        );
+        return (100 * perJob) / ml;
+      } finally {
+        for (const w of s.workers) {
+          try {
+            w.kill("SIGTERM");
+          } catch { /* gone */ }
+          await w.status;
+        }
+        await s.redis.stop();
+        redisPid = undefined;
+        await Deno.remove(s.tmp, { recursive: true }).catch(() => {});
+      }
+    },
+  },
+];
