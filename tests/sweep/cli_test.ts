@@ -93,9 +93,9 @@ Deno.test("sweep CLI: killed mid-sweep and run again, it recomputes nothing fini
   const spec = {
     name: "restart",
     seed: 8,
-    episodes: 16,
+    episodes: 12,
     chunkSize: 2,
-    env: { tier: "model", duration: 600 },
+    env: { tier: "model", duration: 400 },
     markets: ["default", { name: "volatile", config: { volatility: 0.05 } }],
     agents: [{ id: "static-spread" }, { id: "glft" }],
   };
@@ -120,7 +120,7 @@ Deno.test("sweep CLI: killed mid-sweep and run again, it recomputes nothing fini
         before.set(e.name, Deno.statSync(`${jobs}/${e.name}`).mtime!.getTime());
       }
     }
-    const total = 2 * 2 * 8;
+    const total = 2 * 2 * 6;
     assert.ok(
       before.size >= 4 && before.size < total,
       `killed mid-sweep (${before.size} of ${total} done)`,
