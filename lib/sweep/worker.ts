@@ -85,7 +85,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
       log(`start ${payload.key} ${payload.title} (attempt ${job.attemptsMade + 1})`);
       try {
         const text = await pool.run(payload);
-        log(`done ${payload.key} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+        log(`done ${payload.key} in ${((performance.now() - t0) / 1000).toFixed(3)} s`);
         return text;
       } catch (err) {
         const info = jobErrorInfo(err);

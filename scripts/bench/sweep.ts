@@ -7,9 +7,12 @@
  *   result durably);
  * - `sweep.local_jobs_per_s`: the same jobs on two local threads, for comparison;
  * - `sweep.overhead_pct`: the extra time per job of the distributed path (enqueue, pick-up,
- *   thread dispatch, result transport, event, durable store) over running the same job
- *   in-process, for jobs of about one second, in percent of the in-process time: median
- *   of interleaved pairs (one job in-process, one through Redis, submitted one at a time).
+ *   thread hand-off, result transport, event, durable store) for jobs of about one second,
+ *   in percent of the same kind of job run in-process. Jobs are submitted one at a time,
+ *   interleaved with in-process runs; the overhead of a job is its round trip less the time
+ *   the worker's thread spent on it (so the machine's noise, which moves both, cancels),
+ *   and the median is reported. Printed beside it: the ratio of a job's time in a worker
+ *   thread to in-process (the same code; expected about 1).
  *
  * Without `redis-server` the Redis cases print why and report NaN.
  *
@@ -51,19 +54,35 @@ globalThis.addEventListener("unload", () => {
   }
 });
 
-async function waitForLine(child: Deno.ChildProcess, re: RegExp): Promise<void> {
+/** Seconds each job took inside a worker (its `done KEY in S s` lines). */
+const workerSeconds = new Map<string, number>();
+
+/** Reads a worker's output: resolves at its first line matching `re`, then keeps reading. */
+async function followWorker(child: Deno.ChildProcess, re: RegExp): Promise<void> {
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`worker exited before ${re}: ${buf}`);
-    buf += value;
-    if (re.test(buf)) break;
-  }
-  // Keep draining so the worker never blocks on a full pipe.
+  let ready = false;
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
   (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += value;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        const m = /^done ([0-9a-f]{32}) in ([\d.]+) s/.exec(line);
+        if (m) workerSeconds.set(m[1], Number(m[2]));
+        if (!ready && re.test(line)) {
+          ready = true;
+          resolve();
+        }
+      }
+    }
+    if (!ready) reject(new Error(`worker exited before ${re}`));
   })();
+  return await promise;
 }
 
 function start(): Promise<Setup | undefined> {
@@ -88,7 +107,7 @@ function start(): Promise<Setup | undefined> {
       children.push(child);
       workers.push(child);
     }
-    for (const w of workers) await waitForLine(w, /serving/);
+    for (const w of workers) await followWorker(w, /serving/);
     return { redis, workers, tmp: await Deno.makeTempDir({ prefix: "alpe-bench-sweep-" }) };
   })();
   return setup;
@@ -204,7 +223,7 @@ export const cases: BenchCase[] = [
         const backend = await redisBackend({ url: s.redis.url, code: plan.code });
         const store = new ResultStore(`${s.tmp}/overhead`);
         const noop = { onActive() {} };
-        const local: number[] = [], remote: number[] = [];
+        const local: number[] = [], remote: number[] = [], remoteKeys: string[] = [];
         // Warm-up pairs, then interleaved pairs: one job in-process, one through Redis.
         for (let i = 0; i < PAIRS + WARM; i++) {
           const a = plan.jobs[2 * i], b = plan.jobs[2 * i + 1];
@@ -218,18 +237,26 @@ export const cases: BenchCase[] = [
           if (i >= WARM) {
             local.push(tl);
             remote.push(tr);
+            remoteKeys.push(b.key);
           }
         }
         await backend.close();
         const ml = median(local), mr = median(remote);
-        const diffs = local.map((l, i) => remote[i] - l);
-        const perJob = median(diffs);
+        // The overhead of the distributed path: the round trip less the job's own time in
+        // the worker's thread (both sides of one job, so the machine's noise cancels).
+        const transport = remoteKeys.map((k, i) => remote[i] - (workerSeconds.get(k) ?? NaN));
+        const perJob = median(transport);
+        const computeRatio = median(
+          remoteKeys.map((k, i) => (workerSeconds.get(k) ?? NaN) / local[i]),
+        );
+        const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "?")).split(" ")[0];
         console.error(
-          `sweep: ~${jobSeconds.toFixed(2)} s jobs: in-process median ${
-            (ml * 1000).toFixed(0)
-          } ms, ` +
-            `via Redis ${(mr * 1000).toFixed(0)} ms; overhead per job (median of paired ` +
-            `differences) ${(perJob * 1000).toFixed(1)} ms`,
+          `sweep: load average ${load} on ${navigator.hardwareConcurrency} cores; ~${
+            jobSeconds.toFixed(2)
+          } s jobs: in-process median ${(ml * 1000).toFixed(0)} ms, round trip via Redis ` +
+            `${(mr * 1000).toFixed(0)} ms; overhead per job (round trip - time in the worker's ` +
+            `thread, median) ${(perJob * 1000).toFixed(1)} ms; the job in a worker thread / ` +
+            `in-process: ${computeRatio.toFixed(3)} (median of pairs)`,
         );
         return (100 * perJob) / ml;
       } finally {
