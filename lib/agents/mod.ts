@@ -37,3 +37,4 @@ export * from "./calibration.ts";
 export * from "./calibrate_env.ts";
 export * from "./tuning.ts";
 export * from "./registry.ts";
+export * from "./rollout.ts";

@@ -10,6 +10,7 @@ import { makeVecEnv } from "../env/make.ts";
 import { EpisodeRecorder } from "../env/recorder.ts";
 import { ACT_DIM } from "../env/types.ts";
 import { summarizeEpisode } from "../analytics/mod.ts";
+import { rollout } from "../agents/rollout.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
 
@@ -41,23 +42,21 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
   const maxInv = cfg.maxInventory;
   const inventoryCounts = new Float64Array(2 * maxInv + 1);
 
-  env.reset(job.seeds);
-  const initialMid = Float64Array.from(env.columns.mid);
-  agent.reset({ config: cfg, numEnvs: n, seed: job.agentSeed });
   const inv = env.columns.inventory;
-  const terminated = env.terminated;
-  for (let done = false; !done;) {
-    agent.act(env.observations, env.view, actions);
-    env.step(actions);
-    recorder.record(env);
-    done = true;
-    for (let i = 0; i < n; i++) {
-      let q = Math.round(inv[i]);
-      q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
-      if (q === q) inventoryCounts[q + maxInv]++;
-      if (terminated[i] === 0) done = false;
-    }
-  }
+  let initialMid = new Float64Array(n);
+  rollout(env, agent, job.seeds, {
+    agentSeed: job.agentSeed,
+    actions,
+    onReset: (e) => (initialMid = Float64Array.from(e.columns.mid)),
+    onStep: (e) => {
+      recorder.record(e);
+      for (let i = 0; i < n; i++) {
+        let q = Math.round(inv[i]);
+        q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
+        if (q === q) inventoryCounts[q + maxInv]++;
+      }
+    },
+  });
 
   const records = recorder.episodes(job.seeds, job.agent.id);
   const metrics = records.map((rec, i) =>

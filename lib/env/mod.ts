@@ -17,6 +17,7 @@
 export * from "./config.ts";
 export * from "./types.ts";
 export * from "./columns.ts";
+export * from "./vec_env_base.ts";
 export * from "./action.ts";
 export * from "./reward.ts";
 export * from "./estimators.ts";
