@@ -11,7 +11,7 @@
  * @module
  */
 import { type PairedComparison, pairedComparison } from "../analytics/mod.ts";
-import { type EnvConfigInput } from "../env/config.ts";
+import type { EnvConfigInput } from "../env/config.ts";
 import { type MarketSpec, resolveMarket } from "../env/markets.ts";
 import { ValidationError } from "../errors.ts";
 import { type CompareOptions, type CompareRun, runCompare } from "./compare.ts";
