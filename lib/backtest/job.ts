@@ -9,16 +9,20 @@
 import { makeVecEnv } from "../env/make.ts";
 import { EpisodeRecorder } from "../env/recorder.ts";
 import { ACT_DIM } from "../env/types.ts";
-import { summarizeEpisode } from "../analytics/mod.ts";
-import type { Agent } from "../agents/types.ts";
+import {
+  episodeReturns,
+  MOMENTS_STRIDE,
+  packMoments,
+  returnMoments,
+  summarizeEpisode,
+} from "../analytics/mod.ts";
+import { rollout } from "../agents/rollout.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
 
 /**
  * Runs `job` and returns the per-episode metrics, the sampled equity curves and the
- * inventory histogram (and the full records when `job.recordSteps`). `agent`, when given,
- * is used instead of creating one from `job.agent` (an agent from outside the registry,
- * e.g. a sweep's module agent); `job.agent.id` still labels the records.
+ * inventory histogram (and the full records when `job.recordSteps`).
  *
  * @example
  * ```ts
@@ -34,33 +38,31 @@ import type { BacktestJob, JobResult } from "./types.ts";
  * r.metrics.length; // 2
  * ```
  */
-export async function runJob(job: BacktestJob, agent?: Agent): Promise<JobResult> {
+export async function runJob(job: BacktestJob): Promise<JobResult> {
   const n = job.seeds.length;
   const env = makeVecEnv(job.config, n);
   const cfg = env.config;
-  agent ??= await createAgentFromSpec(job.agent);
+  const agent = await createAgentFromSpec(job.agent);
   const recorder = new EpisodeRecorder(env);
   const actions = new Float64Array(n * ACT_DIM);
   const maxInv = cfg.maxInventory;
   const inventoryCounts = new Float64Array(2 * maxInv + 1);
 
-  env.reset(job.seeds);
-  const initialMid = Float64Array.from(env.columns.mid);
-  agent.reset({ config: cfg, numEnvs: n, seed: job.agentSeed });
   const inv = env.columns.inventory;
-  const terminated = env.terminated;
-  for (let done = false; !done;) {
-    agent.act(env.observations, env.view, actions);
-    env.step(actions);
-    recorder.record(env);
-    done = true;
-    for (let i = 0; i < n; i++) {
-      let q = Math.round(inv[i]);
-      q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
-      if (q === q) inventoryCounts[q + maxInv]++;
-      if (terminated[i] === 0) done = false;
-    }
-  }
+  let initialMid = new Float64Array(n);
+  rollout(env, agent, job.seeds, {
+    agentSeed: job.agentSeed,
+    actions,
+    onReset: (e) => (initialMid = Float64Array.from(e.columns.mid)),
+    onStep: (e) => {
+      recorder.record(e);
+      for (let i = 0; i < n; i++) {
+        let q = Math.round(inv[i]);
+        q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
+        if (q === q) inventoryCounts[q + maxInv]++;
+      }
+    },
+  });
 
   const records = recorder.episodes(job.seeds, job.agent.id);
   const metrics = records.map((rec, i) =>
@@ -82,6 +84,14 @@ export async function runJob(job: BacktestJob, agent?: Agent): Promise<JobResult
     for (let i = 0; i < n; i++) curves[i * points + j] = records[i].pnl[t];
   }
   const stepSharpe = Float64Array.from(records, (rec) => stepPnlSharpe(rec.pnl, steps));
+  const moments = new Float64Array(n * MOMENTS_STRIDE);
+  records.forEach((rec, i) => {
+    const series = episodeReturns(rec, {
+      capitalBase: job.summary.capitalBase,
+      period: job.summary.period,
+    });
+    packMoments(returnMoments(series.returns), moments, i);
+  });
   const result: JobResult = {
     index: job.index,
     metrics,
@@ -89,6 +99,7 @@ export async function runJob(job: BacktestJob, agent?: Agent): Promise<JobResult
     curveTime,
     inventoryCounts,
     stepSharpe,
+    moments,
   };
   if (job.recordSteps) result.records = records;
   return result;

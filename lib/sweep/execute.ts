@@ -7,16 +7,18 @@
  *
  * @module
  */
-import { CheckpointError } from "../errors.ts";
-import type { Agent } from "../agents/types.ts";
-import type { EpisodeMetrics } from "../analytics/mod.ts";
-import type { GridScore } from "../agents/tuning.ts";
-import { fairModelParams, type MarketCalibration } from "../backtest/fair_params.ts";
+import { CheckpointError, ValidationError } from "../errors.ts";
+import { isAgentId } from "../agents/registry.ts";
+import {
+  type MarketCalibration,
+  tuneAgents,
+  type TunedAgentParams,
+} from "../backtest/fair_params.ts";
 import { runJob } from "../backtest/job.ts";
-import type { AgentSpec, BacktestJob } from "../backtest/types.ts";
+import type { AgentSpec, BacktestJob, JobResult } from "../backtest/types.ts";
 import type { EnvConfig } from "../env/config.ts";
 import { base64ToBytes, bytesToBase64, decodeValue, type Encoded, encodeValue } from "./codec.ts";
-import { loadModuleAgentFactory, type SweepTask, type TrainTask, type TunableId } from "./plan.ts";
+import { importAgentModule, moduleUrl, type SweepTask, type TrainTask } from "./plan.ts";
 import { checkDataDigests, codeVersion } from "./version.ts";
 
 /** Everything a worker needs to run a job: the job and its dependencies' results. */
@@ -35,30 +37,16 @@ export interface JobPayload {
   title: string;
 }
 
-/** Result of an evaluation job (one chunk of episodes). */
-export interface EvalResult {
-  /** Metrics of each episode, in seed order. */
-  metrics: EpisodeMetrics[];
-  /** Equity curves, `seeds × curvePoints` P&L samples, row-major. */
-  curves: Float64Array;
-  /** Time of each curve sample, seconds. */
-  curveTime: Float64Array;
-  /** Steps at each inventory (index q + maxInventory). */
-  inventoryCounts: Float64Array;
-  /** Per-episode Sharpe of step P&L (the tuning objective). */
-  stepSharpe: Float64Array;
-}
+/**
+ * Result of an evaluation job (one chunk of episodes): the backtest job's result (metrics,
+ * equity curves, inventory counts, step Sharpe, return moments) without its plan index.
+ */
+export type EvalResult = Omit<JobResult, "index" | "records">;
 
-/** Result of a tune job. */
-export interface TuneResult {
-  /** The tuned parameters. */
-  params: { gamma: number; A: number; k: number; sigma: number };
-  /** The objective at the chosen γ. */
-  score: number;
-  /** The objective at every grid point. */
-  scores: GridScore[];
-  /** The calibrated A, k, σ. */
-  calibration: MarketCalibration;
+/** Result of a tune job: the agent's tuned parameters and the market calibration. */
+export interface TuneResult extends TunedAgentParams {
+  /** The calibrated A, k, σ (null when the agent does not take them). */
+  calibration: MarketCalibration | null;
 }
 
 /** One line of a training log (the deterministic fields of `TrainProgress`). */
@@ -123,7 +111,7 @@ export async function executeJob(
   const task = payload.task;
   switch (task.kind) {
     case "tune":
-      return encodeValue(await runTune(task.config, task.seeds, task.agent));
+      return encodeValue(await runTune(task.config, task.seeds, task.agent, task.module));
     case "train":
       return encodeValue(await runTrain(task));
     case "eval":
@@ -131,10 +119,17 @@ export async function executeJob(
   }
 }
 
-async function runTune(config: EnvConfig, seeds: number[], agent: TunableId): Promise<TuneResult> {
-  const fair = await fairModelParams(config, seeds, { agents: [agent], workers: 0 });
-  const t = fair[agent];
-  return { params: t.params, score: t.score, scores: t.scores, calibration: fair.calibration };
+async function runTune(
+  config: EnvConfig,
+  seeds: number[],
+  agent: string,
+  module?: string,
+): Promise<TuneResult> {
+  if (module && !isAgentId(agent)) await importAgentModule(module);
+  const fair = await tuneAgents(config, seeds, [agent], { workers: 0 });
+  const t = fair.agents[agent];
+  if (!t) throw new ValidationError("tune", agent, "an agent with a tuning declaration");
+  return { ...t, calibration: fair.calibration };
 }
 
 async function runTrain(task: TrainTask): Promise<TrainResult> {
@@ -142,7 +137,14 @@ async function runTrain(task: TrainTask): Promise<TrainResult> {
   const { saveCheckpoint } = await import("../rl/checkpoint.ts");
   const log: TrainLogEntry[] = [];
   const trainer = await PpoTrainer.create(structuredClone(task.config), {
-    tuneBase: async (config, seeds, agent) => (await runTune(config, [...seeds], agent)).params,
+    // `tuneBaseAgent` of lib/backtest, on this thread (a sweep thread starts no workers).
+    tuneBase: async (config, seeds, agent) => {
+      const p = (await runTune(config, [...seeds], agent)).params;
+      if (!(p.gamma > 0) || !(p.A > 0) || !(p.k > 0) || !(p.sigma > 0)) {
+        throw new ValidationError("residual.base", agent, "an agent tuned over γ with A, k, σ");
+      }
+      return { gamma: p.gamma, A: p.A, k: p.k, sigma: p.sigma };
+    },
     onUpdate: (p) =>
       log.push({
         update: p.update,
@@ -187,10 +189,7 @@ async function runEval(payload: JobPayload, cacheDir: string): Promise<EvalResul
     params = { ...tuned.params, ...a.params };
   }
   let spec: AgentSpec = { id: a.id, params };
-  let agent: Agent | undefined;
-  if (a.module) {
-    agent = await (await loadModuleAgentFactory(a.module))(params);
-  } else if (a.id === "ppo") {
+  if (a.modelDir || a.model) {
     let dir = a.modelDir;
     if (a.model) {
       const trained = decodeValue(payload.deps[a.model]) as TrainResult | undefined;
@@ -199,8 +198,9 @@ async function runEval(payload: JobPayload, cacheDir: string): Promise<EvalResul
       }
       dir = await materializeModel(`${cacheDir}/models/${a.model}`, trained.files);
     }
-    spec = { id: "ppo", params: { dir } };
+    spec = { id: a.id, params: { dir } };
   }
+  if (a.module) spec.module = moduleUrl(a.module);
   const job: BacktestJob = {
     index: 0,
     agentIndex: 0,
@@ -214,14 +214,8 @@ async function runEval(payload: JobPayload, cacheDir: string): Promise<EvalResul
     curvePoints: task.curvePoints,
     recordSteps: false,
   };
-  const r = await runJob(job, agent);
-  return {
-    metrics: r.metrics,
-    curves: r.curves,
-    curveTime: r.curveTime,
-    inventoryCounts: r.inventoryCounts,
-    stepSharpe: r.stepSharpe,
-  };
+  const { index: _index, records: _records, ...result } = await runJob(job);
+  return result;
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * Markets of a sweep, resolved by small pluggable resolvers: each turns the name a spec
  * gives into a validated env config and the data files that market reads (digested, so
- * that every worker checks it has the same files). Built in: the spec's base env under
- * the name "default", named overrides ({@linkcode namedMarketResolver}) and inline
- * `{ "name", "config" }` markets. Presets, stress variants and `replay:FILE` windows plug
- * in as further resolvers without changing the sweep.
+ * that every worker checks it has the same files). The resolvers are tried in order; the
+ * last is ALPE's own market names (`resolveMarket` of lib/env: `default`, preset names and
+ * files, `MARKET+variant` stress variants, `replay:FILE`). Inline `{ "name", "base",
+ * "config" }` markets override a named one. The spec's `env` applies to every market.
  *
  * @module
  */
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
+import { resolveMarket } from "../env/markets.ts";
 import { ValidationError } from "../errors.ts";
 import { parseWith } from "../validation.ts";
 import { mergeConfig } from "../rl/config.ts";
@@ -18,16 +19,19 @@ import { inlineMarketSchema } from "./spec.ts";
 export interface ResolvedMarket {
   /** Name in the results (distinct within a sweep). */
   name: string;
-  /** The validated env config. */
+  /** The validated env config (before the spec's `env` overrides). */
   config: EnvConfig;
-  /** Files the market reads (a replay tape, a preset file), paths from the project root. */
+  /**
+   * Files the market reads while it runs (replay tapes), paths from the project root; a
+   * preset's numbers are in `config` itself.
+   */
   files: string[];
+  /** One line on what it is. */
+  description?: string;
 }
 
 /** What a resolver gets besides the name. */
 export interface MarketContext {
-  /** The spec's base env config (not yet validated). */
-  base: Record<string, unknown>;
   /** Field of the reference in the spec, e.g. `markets[2]` (for error messages). */
   field: string;
 }
@@ -60,17 +64,17 @@ export function parseEnvConfigAt(input: Record<string, unknown>, field: string):
 }
 
 /**
- * A resolver of named env-config overrides, each merged onto the spec's base env. The
- * built-in table holds `default` (the base env as it is).
+ * A resolver of named env configs (overrides of the library's defaults), e.g. a lab's own
+ * market definitions.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { namedMarketResolver } from "./markets.ts";
  * const r = namedMarketResolver({ volatile: { volatility: 0.05 } });
- * const m = await r.resolve("volatile", { base: { tier: "model" }, field: "markets[0]" });
+ * const m = await r.resolve("volatile", { field: "markets[0]" });
  * assert.equal(m?.config.volatility, 0.05);
- * assert.equal(m?.config.tier, "model");
+ * assert.equal(await r.resolve("calm", { field: "markets[0]" }), undefined);
  * ```
  */
 export function namedMarketResolver(
@@ -82,54 +86,90 @@ export function namedMarketResolver(
       if (!Object.hasOwn(table, ref)) return undefined;
       return {
         name: ref,
-        config: parseEnvConfigAt(mergeConfig(ctx.base, table[ref]), `${ctx.field} (${ref})`),
+        config: parseEnvConfigAt(table[ref], `${ctx.field} (${ref})`),
         files: [],
       };
     },
   };
 }
 
-/** The resolvers used when none are given: the base env as "default". */
+/**
+ * ALPE's market names (lib/env's `resolveMarket`): `default`, a preset name or `.json`
+ * file, `MARKET+variant`, `replay:FILE[,FILE…]` (whose tapes are the market's files). It
+ * knows every name or throws a `ValidationError` saying which names exist, so it comes last.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { alpeMarketResolver } from "./markets.ts";
+ * const m = await alpeMarketResolver().resolve("default+coarse-tick", { field: "markets[0]" });
+ * assert.equal(m?.config.tickSize, 0.05);
+ * ```
+ */
+export function alpeMarketResolver(): MarketResolver {
+  return {
+    accepts: "default, a preset name or .json file, MARKET+variant, replay:FILE",
+    async resolve(ref, ctx) {
+      const m = await resolveMarket(ref, ctx.field);
+      const files = ref.startsWith("replay:")
+        ? ref.slice("replay:".length).split(",").filter((f) => f !== "")
+        : [];
+      return { name: m.name, config: m.config, files, description: m.description };
+    },
+  };
+}
+
+/** The resolvers used when none are given: ALPE's market names. */
 export function defaultMarketResolvers(): MarketResolver[] {
-  return [namedMarketResolver({ default: {} })];
+  return [alpeMarketResolver()];
 }
 
 /**
  * Resolves every market of a spec, in order: a string through the first resolver that
- * knows it, an object as an inline `{ name, config }` market. Throws a
- * `ValidationError` naming `markets[i]` for an unknown name, a bad config or a repeated
- * name.
+ * knows it, an inline `{ name, base, config }` as its `base` market (default "default")
+ * with `config` merged onto it. The spec's `env` is merged onto every market's config (its
+ * inline `config` last). Throws a `ValidationError` naming `markets[i]` for an unknown
+ * name, a bad config or a repeated name.
  */
 export async function resolveMarkets(
   markets: readonly (string | Record<string, unknown>)[],
-  base: Record<string, unknown>,
+  env: Record<string, unknown>,
   resolvers: readonly MarketResolver[] = defaultMarketResolvers(),
 ): Promise<ResolvedMarket[]> {
+  const byName = async (ref: string, field: string): Promise<ResolvedMarket> => {
+    for (const r of resolvers) {
+      const m = await r.resolve(ref, { field });
+      if (m) return m;
+    }
+    throw new ValidationError(
+      field,
+      ref,
+      `a market name (${resolvers.map((r) => r.accepts).join("; ")}) or an inline ` +
+        '{ "name", "base", "config" } market',
+    );
+  };
   const out: ResolvedMarket[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < markets.length; i++) {
     const field = `markets[${i}]`;
     const ref = markets[i];
-    let m: ResolvedMarket | undefined;
+    let m: ResolvedMarket;
     if (typeof ref === "string") {
-      for (const r of resolvers) {
-        m = await r.resolve(ref, { base, field });
-        if (m) break;
-      }
-      if (!m) {
-        throw new ValidationError(
-          field,
-          ref,
-          `a market name (${resolvers.map((r) => r.accepts).join(", ")}) or an inline ` +
-            '{ "name", "config" } market',
-        );
-      }
+      const named = await byName(ref, field);
+      m = {
+        ...named,
+        config: parseEnvConfigAt(mergeConfig(named.config, env), `${field} (${ref}) with env`),
+      };
     } else {
       const inline = parseWith(inlineMarketSchema, ref, field);
+      const base = await byName(inline.base, `${field}.base`);
       m = {
+        ...base,
         name: inline.name,
-        config: parseEnvConfigAt(mergeConfig(base, inline.config), `${field}.config`),
-        files: [],
+        config: parseEnvConfigAt(
+          mergeConfig(mergeConfig(base.config, env), inline.config),
+          `${field}.config`,
+        ),
       };
     }
     if (seen.has(m.name)) throw new ValidationError(field, m.name, "a market name not used before");

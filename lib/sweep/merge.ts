@@ -8,15 +8,15 @@
  * @module
  */
 import {
-  aggregate,
   type EpisodeMetrics,
   type MetricSummary,
   type PairedComparison,
   pairedComparison,
 } from "../analytics/mod.ts";
+import { mergeAgent } from "../backtest/runner.ts";
 import { BASELINE_AGENT, PAIRED_METRICS } from "../backtest/compare.ts";
 import { roundDeep } from "../backtest/format.ts";
-import type { EquityCurves, InventoryHistogram } from "../backtest/types.ts";
+import type { EquityCurves, InventoryHistogram, JobResult } from "../backtest/types.ts";
 import { base64ToBytes, decodeValue } from "./codec.ts";
 import type { JobErrorInfo } from "./errors.ts";
 import type { EvalResult, TrainResult, TuneResult } from "./execute.ts";
@@ -44,7 +44,7 @@ export interface CellResult {
   curves: EquityCurves;
   /** Inventory histogram over every step. */
   inventory: InventoryHistogram;
-  /** Parameters the agent ran with when tuned in this market. */
+  /** The tuned parameters the agent started from in this market (before `params` overrides). */
   tuned?: TuneResult["params"];
   /**
    * PPO only: how many of the evaluation seeds the model saw in training (0: held out),
@@ -81,15 +81,8 @@ export interface SweepResult {
 export function mergeSweep(plan: SweepPlan, outcome: PlanOutcome): SweepResult {
   const jobs = new Map(plan.jobs.map((j) => [j.key, j]));
   const variants = new Map(plan.variants.map((v) => [v.label, v]));
-  const markets = new Map(plan.markets.map((m) => [m.name, m]));
   const cells: CellResult[] = plan.cells.map((cell) =>
-    mergeCell(
-      plan,
-      cell,
-      outcome,
-      variants.get(cell.variant)!,
-      markets.get(cell.market)!.config.maxInventory,
-    )
+    mergeCell(plan, cell, outcome, variants.get(cell.variant)!)
   );
   const baseline = plan.spec.baseline ??
     (plan.variants.some((v) => v.label === BASELINE_AGENT) ? BASELINE_AGENT : null);
@@ -160,7 +153,6 @@ function mergeCell(
   cell: Cell,
   outcome: PlanOutcome,
   variant: Variant,
-  maxInventory: number,
 ): CellResult {
   const out: CellResult = {
     market: cell.market,
@@ -178,23 +170,27 @@ function mergeCell(
     out.error = err ? `${err.name}: ${err.message}` : "not run";
     return out;
   }
-  const results = cell.jobs.map((k) => decodeValue(outcome.results.get(k)) as EvalResult);
-  out.episodes = results.flatMap((r) => r.metrics);
-  out.aggregate = aggregate(out.episodes, `${plan.spec.seed}:${cell.variant}`);
-  const time = results[0]?.curveTime ?? new Float64Array(0);
-  const points = time.length;
-  const pnl: Float64Array[] = [];
-  for (const r of results) {
-    for (let i = 0; i < r.metrics.length; i++) {
-      pnl.push(r.curves.slice(i * points, (i + 1) * points));
-    }
-  }
-  out.curves = { time, pnl };
-  const counts = new Array<number>(2 * maxInventory + 1).fill(0);
-  for (const r of results) {
-    for (let j = 0; j < counts.length; j++) counts[j] += r.inventoryCounts[j];
-  }
-  out.inventory = { lots: counts.map((_, j) => j - maxInventory), counts };
+  const results = cell.jobs.map((k, index) => ({
+    index,
+    ...(decodeValue(outcome.results.get(k)) as EvalResult),
+  })) as JobResult[];
+  const market = plan.markets.find((m) => m.name === cell.market)!;
+  const evalTask = plan.jobs.find((j) => j.key === cell.jobs[0])!.task;
+  const summary = evalTask.kind === "eval" ? evalTask.summary : undefined;
+  // The backtest runner's own merge: the same aggregates (pooled risk figures included) as
+  // `deno task compare`, bootstrap streams seeded with `${seed}:${label}`.
+  const merged = mergeAgent(
+    cell.variant,
+    results,
+    market.config,
+    plan.spec.seed,
+    undefined,
+    summary!,
+  );
+  out.episodes = merged.episodes;
+  out.aggregate = merged.aggregate;
+  out.curves = merged.curves;
+  out.inventory = merged.inventory;
   if (cell.tune) out.tuned = (decodeValue(outcome.results.get(cell.tune)) as TuneResult).params;
   if (variant.heldOut) out.heldOut = variant.heldOut;
   if (variant.source === "trained" && cell.model) {

@@ -24,8 +24,7 @@
  */
 import type { EnvConfig } from "../env/config.ts";
 import { ValidationError } from "../errors.ts";
-import { AGENT_IDS, isAgentId } from "../agents/registry.ts";
-import type { Agent } from "../agents/types.ts";
+import { type AgentDefinition, agentDefinition, agentIds, isAgentId } from "../agents/registry.ts";
 import { defaultCapitalBase } from "../analytics/mod.ts";
 import { createAgentFromSpec, DEFAULT_PPO_DIR } from "../backtest/agent_spec.ts";
 import { agentChunkSeed, calibrationSeeds, evaluationSeeds } from "../backtest/seeds.ts";
@@ -33,29 +32,23 @@ import type { JobSummaryOptions } from "../backtest/types.ts";
 import { mergeConfig, parseTrainConfig, type TrainConfig } from "../rl/config.ts";
 import { trainingSeeds } from "../rl/seeds.ts";
 import { contentKey } from "./hash.ts";
-import {
-  type MarketResolver,
-  parseEnvConfigAt,
-  type ResolvedMarket,
-  resolveMarkets,
-} from "./markets.ts";
+import { type MarketResolver, type ResolvedMarket, resolveMarkets } from "./markets.ts";
 import { parseSweepSpec, type SweepAgentSpec, type SweepSpec } from "./spec.ts";
 import { codeVersion, dataDigests, modelFiles } from "./version.ts";
 
 /** Version of the job-key layout (part of every key). */
 export const KEY_FORMAT = 1;
 
-/** The agents a tune job can tune. */
-export type TunableId = "avellaneda-stoikov" | "glft";
-
-/** Calibrate and tune one agent in one market. */
+/** Tune one agent in one market by compare's procedure (`tuneAgents`). */
 export interface TuneTask {
   /** "tune". */
   kind: "tune";
   /** The market's env config. */
   config: EnvConfig;
-  /** The agent tuned. */
-  agent: TunableId;
+  /** The agent tuned (a registered id with a tuning declaration). */
+  agent: string;
+  /** The module that registers it, path from the project root (agents from outside ALPE). */
+  module?: string;
   /** Calibration seeds. */
   seeds: number[];
 }
@@ -74,9 +67,9 @@ export interface EvalAgent {
   id: string;
   /** Parameters (for tuned agents: merged over the tune job's result). */
   params: Record<string, unknown>;
-  /** Module path exporting `createAgent(params)`, for module agents. */
+  /** The module that registers the agent, path from the project root (agents from outside ALPE). */
   module?: string;
-  /** PPO model directory, for PPO agents evaluated from a directory. */
+  /** Model directory, for learned agents evaluated from a directory. */
   modelDir?: string;
   /** Key of the tune job whose parameters this agent starts from. */
   tune?: string;
@@ -208,7 +201,6 @@ export interface PlanOptions {
 export async function planSweep(input: unknown, options: PlanOptions = {}): Promise<SweepPlan> {
   const spec = parseSweepSpec(input);
   const code = options.code ?? await codeVersion();
-  parseEnvConfigAt(spec.env, "env"); // a bad base env is named as such, not per market
   const markets = await resolveMarkets(spec.markets, spec.env, options.resolvers);
   const evaluation = evaluationSeeds(spec.seed, spec.episodes);
   const variants = await expandVariants(spec);
@@ -243,7 +235,7 @@ export async function planSweep(input: unknown, options: PlanOptions = {}): Prom
       const key = add(
         { kind: "train", config },
         [],
-        {},
+        await dataDigests(m ? m.files : [], "markets data"),
         `train ${v.label}${m ? ` on ${m.name}` : ""}`,
       );
       for (const mm of train.perMarket ? [m!] : markets) {
@@ -254,15 +246,17 @@ export async function planSweep(input: unknown, options: PlanOptions = {}): Prom
 
   // Tune jobs: per (market, agent id).
   const tuneKey = new Map<string, string>(); // `${id}\u0000${market}` → key
+  const tunedIds = [...new Set(variants.filter((v) => v.source === "tuned").map((v) => v.id))];
   for (const m of markets) {
-    for (const id of ["avellaneda-stoikov", "glft"] as const) {
-      if (!variants.some((v) => v.source === "tuned" && v.id === id)) continue;
-      const key = add(
-        { kind: "tune", config: m.config, agent: id, seeds: calibration },
-        [],
-        {},
-        `tune ${m.name}/${id}`,
+    for (const id of tunedIds) {
+      const module = variants.find((v) => v.id === id && v.module)?.module;
+      const task: TuneTask = { kind: "tune", config: m.config, agent: id, seeds: calibration };
+      if (module) task.module = module;
+      const data = await dataDigests(
+        [...m.files, ...(module ? [module] : [])],
+        "markets/agents data",
       );
+      const key = add(task, [], data, `tune ${m.name}/${id}`);
       tuneKey.set(`${id}\u0000${m.name}`, key);
     }
   }
@@ -393,25 +387,21 @@ export function gridCombinations(grid: Readonly<Record<string, readonly unknown[
   }));
 }
 
+/** The file URL of `path`, a module path from the working directory (the project root). */
+export function moduleUrl(path: string): string {
+  return new URL(path, `file://${Deno.cwd()}/`).href;
+}
+
 /**
- * Loads a module agent's factory: the module at `path` (from the working directory) must
- * export `createAgent(params): Agent`.
+ * Imports the module at `path` (from the working directory), whose import registers
+ * agents; throws a `ValidationError` naming `field` when it cannot be imported.
  */
-export async function loadModuleAgentFactory(
-  path: string,
-  field = "module",
-): Promise<(params: Record<string, unknown>) => Agent | Promise<Agent>> {
-  let mod: { createAgent?: unknown };
+export async function importAgentModule(path: string, field = "module"): Promise<void> {
   try {
-    const url = new URL(path, `file://${Deno.cwd()}/`).href;
-    mod = await import(url);
+    await import(moduleUrl(path));
   } catch (err) {
     throw new ValidationError(field, path, `an importable module (${firstLine(err)})`);
   }
-  if (typeof mod.createAgent !== "function") {
-    throw new ValidationError(field, path, "a module that exports createAgent(params)");
-  }
-  return mod.createAgent as (params: Record<string, unknown>) => Agent | Promise<Agent>;
 }
 
 function firstLine(err: unknown): string {
@@ -424,9 +414,9 @@ async function expandVariants(spec: SweepSpec): Promise<Variant[]> {
   for (let i = 0; i < spec.agents.length; i++) {
     const a = spec.agents[i];
     const field = `agents[${i}]`;
-    checkEntry(a, field);
+    if (a.module) await importAgentModule(a.module, `${field}.module`);
+    const def = checkEntry(a, field);
     const base = a.label ?? a.id;
-    const combos = gridCombinations(a.grid);
     const push = (v: Variant) => {
       const prev = labels.get(v.label);
       if (prev !== undefined) {
@@ -439,12 +429,12 @@ async function expandVariants(spec: SweepSpec): Promise<Variant[]> {
       labels.set(v.label, i);
       out.push(v);
     };
-    if (a.id === "ppo") {
+    if (def.kind === "learned") {
       if (a.train) {
         for (const seed of a.train.seeds) {
           push({
             label: `${base}[seed=${seed}]`,
-            id: "ppo",
+            id: a.id,
             entry: i,
             source: "trained",
             params: {},
@@ -452,22 +442,28 @@ async function expandVariants(spec: SweepSpec): Promise<Variant[]> {
           });
         }
       } else {
-        const dir = a.model ?? DEFAULT_PPO_DIR;
-        push({ label: base, id: "ppo", entry: i, source: "model", params: {}, modelDir: dir });
+        const dir = a.model ?? def.modelDir ?? DEFAULT_PPO_DIR;
+        const v: Variant = {
+          label: base,
+          id: a.id,
+          entry: i,
+          source: "model",
+          params: {},
+          modelDir: dir,
+        };
+        if (a.module) v.module = a.module;
+        push(v);
       }
       continue;
     }
-    const factory = a.module
-      ? await loadModuleAgentFactory(a.module, `${field}.module`)
-      : undefined;
-    for (const c of combos) {
+    for (const c of gridCombinations(a.grid)) {
       const params = { ...a.params, ...c.params };
-      await checkAgent(a, params, field, factory);
+      await checkAgent(a, params, field);
       const v: Variant = {
         label: `${base}${c.suffix}`,
         id: a.id,
         entry: i,
-        source: a.module ? "module" : a.tune ? "tuned" : "params",
+        source: a.tune ? "tuned" : a.module ? "module" : "params",
         params,
       };
       if (a.module) v.module = a.module;
@@ -477,63 +473,59 @@ async function expandVariants(spec: SweepSpec): Promise<Variant[]> {
   return out;
 }
 
-function checkEntry(a: SweepAgentSpec, field: string): void {
-  if (a.module) {
-    if (a.tune || a.model || a.train) {
-      throw new ValidationError(
-        `${field}.module`,
-        a.module,
-        "no tune, model or train with a module",
-      );
-    }
-    return;
-  }
-  if (!isAgentId(a.id)) {
+function checkEntry(a: SweepAgentSpec, field: string): AgentDefinition {
+  if (a.module && !isAgentId(a.id)) {
     throw new ValidationError(
-      `${field}.id`,
-      a.id,
-      `one of ${AGENT_IDS.join(", ")} (or give a "module")`,
+      `${field}.module`,
+      a.module,
+      `a module whose import registers agent "${a.id}" (registerAgent); it registers ` +
+        "none by that id",
     );
   }
-  if (a.id === "ppo") {
+  const def = agentDefinition(a.id, `${field}.id`);
+  if (def.kind === "learned") {
     if (a.model && a.train) {
       throw new ValidationError(`${field}.train`, a.train, "either model or train, not both");
+    }
+    if (a.train && a.id !== "ppo") {
+      throw new ValidationError(`${field}.train`, a.train, "training only for ppo");
     }
     if (Object.keys(a.params).length || Object.keys(a.grid).length) {
       throw new ValidationError(
         `${field}.params`,
         a.params,
-        "no params or grid for ppo (give model or train)",
+        `no params or grid for the learned agent ${a.id} (give model or train)`,
       );
     }
-    if (a.tune) throw new ValidationError(`${field}.tune`, true, "false for ppo");
-    return;
+    if (a.tune) throw new ValidationError(`${field}.tune`, true, `false for ${a.id} (learned)`);
+    return def;
   }
   if (a.model || a.train) {
     throw new ValidationError(
       `${field}.${a.model ? "model" : "train"}`,
       a.model ?? a.train,
-      "only for ppo",
+      "only for learned agents",
     );
   }
-  if (a.tune && a.id !== "avellaneda-stoikov" && a.id !== "glft") {
+  if (a.tune && !def.tuning) {
     throw new ValidationError(
       `${field}.tune`,
       true,
-      "false (only avellaneda-stoikov and glft are tuned)",
+      `false (${a.id} declares no tuning grid; tuned agents: ${
+        agentIds().filter((id) => agentDefinition(id).tuning).join(", ")
+      })`,
     );
   }
+  return def;
 }
 
 async function checkAgent(
   a: SweepAgentSpec,
   params: Record<string, unknown>,
   field: string,
-  factory?: (params: Record<string, unknown>) => Agent | Promise<Agent>,
 ): Promise<void> {
   try {
-    if (factory) await factory(params);
-    else await createAgentFromSpec({ id: a.id, params });
+    await createAgentFromSpec({ id: a.id, params });
   } catch (err) {
     if (err instanceof ValidationError) {
       const dot = err.field.indexOf(".");

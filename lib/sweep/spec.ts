@@ -58,8 +58,8 @@ export type TrainSpec = Infer<typeof trainSpecSchema>;
  */
 export const sweepAgentSchema = z.strictObject({
   /**
-   * Agent id: one of the registry's ids ("glft", "ppo", …), or any name for a `module`
-   * agent.
+   * A registered agent id (`agentIds()`: "glft", "touch", "ppo", …), or the id that
+   * `module` registers.
    */
   id: z.string().min(1).max(100),
   /** Name in the results (default: the id, with the grid values in brackets). */
@@ -72,18 +72,18 @@ export const sweepAgentSchema = z.strictObject({
    */
   grid: z.record(z.string(), z.array(z.unknown()).min(1).max(10_000)).default({}),
   /**
-   * Calibrate A, k and σ and tune γ on calibration seeds in every market, as
-   * `deno task compare` does (avellaneda-stoikov and glft only); `params` and `grid`
-   * override the tuned values.
+   * Tune the agent in every market by `deno task compare`'s procedure (its registry tuning
+   * grid on the calibration seeds, with calibrated A, k, σ where it takes them); `params`
+   * and `grid` override the tuned values.
    */
   tune: z.boolean().default(false),
-  /** PPO: the model directory to evaluate (default data/models/ppo; not with `train`). */
+  /** Learned agents: the model directory to evaluate (default: the agent's own; not with `train`). */
   model: z.string().min(1).optional(),
   /** PPO: train models as jobs of the sweep, then evaluate each. */
   train: trainSpecSchema.optional(),
   /**
-   * A TypeScript module, path from the project root, that exports
-   * `createAgent(params): Agent`; it is part of the data every worker checks.
+   * A TypeScript module, path from the project root, whose import registers the agent `id`
+   * (`registerAgent`); it is part of the data every worker checks.
    */
   module: z.string().min(1).optional(),
 });
@@ -92,14 +92,16 @@ export const sweepAgentSchema = z.strictObject({
 export type SweepAgentSpec = Infer<typeof sweepAgentSchema>;
 
 /**
- * Schema of a market given inline: a name and its overrides of the spec's base `env`.
+ * Schema of a market given inline: a named market with config overrides.
  *
  * @ignore
  */
 export const inlineMarketSchema = z.strictObject({
   /** Name of the market in the results. */
   name: z.string().min(1).max(100),
-  /** Env config overrides, deep-merged onto the spec's `env`. */
+  /** The market it starts from: any market name (default "default"). */
+  base: z.string().min(1).max(1_000).default("default"),
+  /** Env config overrides, deep-merged onto the base market (after the spec's `env`). */
   config: configRecord.default({}),
 });
 
@@ -123,11 +125,14 @@ export const sweepSpecSchema = z.strictObject({
   chunkSize: z.number().int().min(1).max(4_096).default(10),
   /** Calibration episodes of tuned agents (seeds disjoint from the evaluation seeds). */
   calibrationEpisodes: z.number().int().min(1).max(100_000).default(16),
-  /** Base env config (`lib/env/config.ts`); every market's config is merged onto it. */
+  /**
+   * Env config overrides (`lib/env/config.ts`) deep-merged onto every market, e.g.
+   * `{ "duration": 60 }`.
+   */
   env: configRecord.default({}),
   /**
-   * Markets: names that a market resolver knows ("default": the base `env`), or inline
-   * `{ "name", "config" }` objects.
+   * Markets: names that a market resolver knows (`default`, presets, `MARKET+variant`,
+   * `replay:FILE`), or inline `{ "name", "base", "config" }` markets.
    */
   markets: z.array(z.union([z.string().min(1).max(1_000), configRecord])).min(1).max(10_000)
     .default(["default"]),

@@ -142,20 +142,49 @@ export async function checkDataDigests(data: Readonly<Record<string, string>>): 
 }
 
 /**
- * The files of the PPO model in `dir` that loading it reads: `checkpoint.json`,
- * `model.json` and the weights and optimizer files it names. Throws a `ValidationError`
- * naming `field` when `dir` holds no readable checkpoint.
+ * The files of the model in `dir` that loading it reads: for ALPE's PPO checkpoints,
+ * `checkpoint.json`, `model.json` and the weights and optimizer files it names; for another
+ * layout, every file directly in `dir`. Throws a `ValidationError` naming `field` when
+ * `dir` is not a readable directory with a model.
  */
 export async function modelFiles(dir: string, field: string): Promise<string[]> {
   const d = dir.replace(/\/+$/, "");
+  let text: string | undefined;
+  try {
+    text = await Deno.readTextFile(`${d}/checkpoint.json`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) {
+      throw new ValidationError(
+        field,
+        dir,
+        `a readable model directory (${(err as Error).message})`,
+      );
+    }
+  }
+  if (text === undefined) {
+    const files: string[] = [];
+    try {
+      for await (const e of Deno.readDir(d)) if (e.isFile) files.push(`${d}/${e.name}`);
+    } catch (err) {
+      throw new ValidationError(
+        field,
+        dir,
+        `a directory with a trained model (${(err as Error).message})`,
+      );
+    }
+    if (files.length === 0) {
+      throw new ValidationError(field, dir, "a directory with a trained model");
+    }
+    return files.sort();
+  }
   let rec: { weights?: { path?: unknown }; optimizer?: { path?: unknown } };
   try {
-    rec = JSON.parse(await Deno.readTextFile(`${d}/checkpoint.json`));
+    rec = JSON.parse(text);
   } catch (err) {
     throw new ValidationError(
       field,
       dir,
-      `a directory with a trained model (checkpoint.json: ${(err as Error).message})`,
+      `a trained model (checkpoint.json: ${(err as Error).message})`,
     );
   }
   const files = [`${d}/checkpoint.json`];

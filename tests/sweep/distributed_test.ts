@@ -37,7 +37,12 @@ const SPEC = {
     { id: "avellaneda-stoikov", tune: true },
     { id: "glft", grid: { gamma: [0.2, 2] } },
     { id: "random" },
-    { id: "broken", module: "tests/sweep/fixtures/failing_agent.ts", params: { failAfter: 5 } },
+    {
+      id: "failing-agent",
+      label: "broken",
+      module: "tests/sweep/fixtures/failing_agent.ts",
+      params: { failAfter: 5 },
+    },
   ],
 };
 

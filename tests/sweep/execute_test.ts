@@ -19,7 +19,7 @@ Deno.test("executeJob: other code or other data is refused, and retried elsewher
       episodes: 2,
       chunkSize: 2,
       env: { tier: "model", duration: 5 },
-      agents: [{ id: "mine", module }],
+      agents: [{ id: "failing-agent", module }],
     };
     const plan = await planSweep(spec);
     const job = plan.jobs[0];

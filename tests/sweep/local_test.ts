@@ -25,7 +25,8 @@ const SPEC = {
     { id: "glft", tune: true },
     { id: "random" },
     {
-      id: "fixture",
+      id: "failing-agent",
+      label: "fixture",
       module: "tests/sweep/fixtures/failing_agent.ts",
       grid: { halfSpread: [1, 3] },
     },
@@ -112,7 +113,12 @@ Deno.test("local sweep: a failing job is reported after its attempts; its depend
       markets: ["default"],
       agents: [
         { id: "static-spread" },
-        { id: "broken", module: "tests/sweep/fixtures/failing_agent.ts", params: { failAfter: 3 } },
+        {
+          id: "failing-agent",
+          label: "broken",
+          module: "tests/sweep/fixtures/failing_agent.ts",
+          params: { failAfter: 3 },
+        },
       ],
     };
     const run = await runSweep({

@@ -116,7 +116,7 @@ Deno.test("plan: a one-market sweep of compare's agents reproduces deno task com
         calibrationEpisodes: 3,
         env: config,
         agents: [
-          { id: "static-spread" },
+          { id: "static-spread", tune: true },
           { id: "avellaneda-stoikov", tune: true },
           { id: "glft", tune: true },
           { id: "random" },
@@ -133,9 +133,9 @@ Deno.test("plan: a one-market sweep of compare's agents reproduces deno task com
       assert.deepEqual(cell.metrics, compare.report.agents[cell.agent], cell.agent);
     }
     assert.deepEqual(report.comparisons.markets.default, compare.report.comparisons.agents);
-    for (const id of ["avellaneda-stoikov", "glft"] as const) {
+    for (const id of ["static-spread", "avellaneda-stoikov", "glft"]) {
       const cell = run.result.cells.find((c) => c.agent === id)!;
-      assert.deepEqual(cell.tuned, compare.fair![id].params);
+      assert.deepEqual(cell.tuned, compare.fair!.agents[id].params);
     }
   } finally {
     await Deno.remove(out, { recursive: true });

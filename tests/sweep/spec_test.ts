@@ -4,10 +4,12 @@ import fc from "npm:fast-check@4.10.2";
 import { ValidationError } from "../../lib/errors.ts";
 import { parseSweepSpec } from "../../lib/sweep/spec.ts";
 import {
+  alpeMarketResolver,
   type MarketResolver,
   namedMarketResolver,
   resolveMarkets,
 } from "../../lib/sweep/markets.ts";
+import { parseEnvConfig } from "../../lib/env/config.ts";
 import { planSweep } from "../../lib/sweep/plan.ts";
 
 const CODE = "0".repeat(64);
@@ -78,7 +80,7 @@ Deno.test("spec: planning names bad agents, parameters and markets", async () =>
     /^agents\[0\]\.params\.gama/,
   );
   assert.match(
-    await fieldOfAsync(() => plan({ agents: [{ id: "static-spread", tune: true }] })),
+    await fieldOfAsync(() => plan({ agents: [{ id: "random", tune: true }] })),
     /^agents\[0\]\.tune/,
   );
   assert.match(
@@ -101,7 +103,11 @@ Deno.test("spec: planning names bad agents, parameters and markets", async () =>
   );
   assert.match(
     await fieldOfAsync(() => plan({ markets: ["nowhere"] })),
-    /^markets\[0\]: .*"default"/,
+    /^markets\[0\]: .*default, replay:FILE/,
+  );
+  assert.match(
+    await fieldOfAsync(() => plan({ markets: ["default+no-such-stress"] })),
+    /^markets\[0\]: .*variant/,
   );
   assert.match(
     await fieldOfAsync(() => plan({ markets: [{ name: "v", config: { volatilty: 0.1 } }] })),
@@ -115,7 +121,10 @@ Deno.test("spec: planning names bad agents, parameters and markets", async () =>
     await fieldOfAsync(() => plan({ markets: ["default", "default"] })),
     /^markets\[1\]: .*not used before/,
   );
-  assert.match(await fieldOfAsync(() => plan({ env: { tier: "fast" } })), /^env\.tier: .*"book"/);
+  assert.match(
+    await fieldOfAsync(() => plan({ env: { tier: "fast" } })),
+    /^markets\[0\] \(default\) with env\.tier: .*"book"/,
+  );
   assert.match(
     await fieldOfAsync(() =>
       plan({ agents: [{ id: "ppo", train: { seeds: [1], config: { ppo: { numEnvs: 0 } } } }] })
@@ -124,29 +133,49 @@ Deno.test("spec: planning names bad agents, parameters and markets", async () =>
   );
 });
 
-Deno.test("markets: pluggable resolvers, tried in order, inline configs over the base env", async () => {
+Deno.test("markets: pluggable resolvers tried in order, ALPE's names last, env over every market", async () => {
   const calls: string[] = [];
-  const replay: MarketResolver = {
-    accepts: "replay:FILE",
+  const tapes: MarketResolver = {
+    accepts: "tape:NAME",
     resolve(ref) {
       calls.push(ref);
-      if (!ref.startsWith("replay:")) return undefined;
-      return { name: ref, config: parseSweepSpec, files: [ref.slice(7)] } as never;
+      if (!ref.startsWith("tape:")) return undefined;
+      return { name: ref, config: parseEnvConfig({ tier: "model" }), files: ["deno.json"] };
     },
   };
+  const resolvers = [
+    namedMarketResolver({ calm: { volatility: 0.01 } }),
+    tapes,
+    alpeMarketResolver(),
+  ];
   const ms = await resolveMarkets(
-    ["calm", { name: "x", config: { volatility: 0.03 } }],
-    { tier: "model", duration: 30 },
-    [namedMarketResolver({ calm: { volatility: 0.01 } }), replay],
+    [
+      "calm",
+      { name: "x", base: "calm", config: { volatility: 0.03 } },
+      "default+coarse-tick",
+      "tape:a",
+    ],
+    { duration: 40 },
+    resolvers,
   );
-  assert.deepEqual(ms.map((m) => [m.name, m.config.volatility, m.config.tier, m.config.duration]), [
-    ["calm", 0.01, "model", 30],
-    ["x", 0.03, "model", 30],
-  ]);
-  assert.deepEqual(calls, []); // the first resolver knew "calm"
+  assert.deepEqual(
+    ms.map((m) => [m.name, m.config.volatility, m.config.tickSize, m.config.duration]),
+    [
+      ["calm", 0.01, 0.01, 40],
+      ["x", 0.03, 0.01, 40],
+      ["default+coarse-tick", 0.02, 0.05, 40],
+      ["tape:a", 0.02, 0.01, 40],
+    ],
+  );
+  assert.deepEqual(ms[3].files, ["deno.json"]);
+  assert.deepEqual(calls, ["default+coarse-tick", "tape:a"]); // "calm" was known first
   await assert.rejects(
-    resolveMarkets(["replay"], {}, [namedMarketResolver({ calm: {} }), replay]),
-    /markets\[0\]: expected a market name \("calm", replay:FILE\)/,
+    resolveMarkets(["tape"], {}, [namedMarketResolver({ calm: {} }), tapes]),
+    /markets\[0\]: expected a market name \("calm"; tape:NAME\)/,
+  );
+  await assert.rejects(
+    resolveMarkets([{ name: "y", base: "nowhere" }], {}, resolvers),
+    /markets\[0\]\.base: expected default, replay:FILE/,
   );
 });
 
