@@ -77,13 +77,14 @@ export interface SweepResult {
   failures: { key: string; title: string; error: JobErrorInfo }[];
 }
 
-/** Merges `outcome` into the sweep's result (see the module doc). */
-export function mergeSweep(plan: SweepPlan, outcome: PlanOutcome): SweepResult {
+/** Merges `outcome` into the sweep's result (see the module doc), reading results cell by cell. */
+export async function mergeSweep(plan: SweepPlan, outcome: PlanOutcome): Promise<SweepResult> {
   const jobs = new Map(plan.jobs.map((j) => [j.key, j]));
   const variants = new Map(plan.variants.map((v) => [v.label, v]));
-  const cells: CellResult[] = plan.cells.map((cell) =>
-    mergeCell(plan, cell, outcome, variants.get(cell.variant)!)
-  );
+  const cells: CellResult[] = [];
+  for (const cell of plan.cells) {
+    cells.push(await mergeCell(plan, cell, outcome, variants.get(cell.variant)!));
+  }
   const baseline = plan.spec.baseline ??
     (plan.variants.some((v) => v.label === BASELINE_AGENT) ? BASELINE_AGENT : null);
   const paired: SweepResult["paired"] = {};
@@ -110,7 +111,7 @@ export function mergeSweep(plan: SweepPlan, outcome: PlanOutcome): SweepResult {
   const training: SweepResult["training"] = [];
   for (const cell of plan.cells) {
     if (
-      cell.tune && outcome.results.has(cell.tune) &&
+      cell.tune && outcome.done.has(cell.tune) &&
       !tuning.some((t) => t.key === cell.tune && t.market === cell.market)
     ) {
       const task = jobs.get(cell.tune)!.task;
@@ -118,17 +119,17 @@ export function mergeSweep(plan: SweepPlan, outcome: PlanOutcome): SweepResult {
         market: cell.market,
         agent: task.kind === "tune" ? task.agent : "",
         key: cell.tune,
-        result: decodeValue(outcome.results.get(cell.tune)) as TuneResult,
+        result: decodeValue(await outcome.read(cell.tune)) as TuneResult,
       });
     }
   }
   for (const v of plan.variants.filter((v) => v.source === "trained")) {
     const seen = new Set<string>();
     for (const cell of plan.cells.filter((c) => c.variant === v.label && c.model)) {
-      if (seen.has(cell.model!) || !outcome.results.has(cell.model!)) continue;
+      if (seen.has(cell.model!) || !outcome.done.has(cell.model!)) continue;
       seen.add(cell.model!);
       const perMarket = plan.spec.agents[v.entry].train?.perMarket ?? false;
-      const r = decodeValue(outcome.results.get(cell.model!)) as TrainResult;
+      const r = decodeValue(await outcome.read(cell.model!)) as TrainResult;
       training.push({
         key: cell.model!,
         variant: v.label,
@@ -148,12 +149,12 @@ function planIndex(plan: SweepPlan, key: string): number {
   return plan.jobs.findIndex((j) => j.key === key);
 }
 
-function mergeCell(
+async function mergeCell(
   plan: SweepPlan,
   cell: Cell,
   outcome: PlanOutcome,
   variant: Variant,
-): CellResult {
+): Promise<CellResult> {
   const out: CellResult = {
     market: cell.market,
     agent: cell.variant,
@@ -163,17 +164,17 @@ function mergeCell(
     curves: { time: new Float64Array(0), pnl: [] },
     inventory: { lots: [], counts: [] },
   };
-  const missing = cell.jobs.find((k) => !outcome.results.has(k));
+  const missing = cell.jobs.find((k) => !outcome.done.has(k));
   if (missing !== undefined) {
     out.status = "failed";
     const err = outcome.failures.get(missing);
     out.error = err ? `${err.name}: ${err.message}` : "not run";
     return out;
   }
-  const results = cell.jobs.map((k, index) => ({
-    index,
-    ...(decodeValue(outcome.results.get(k)) as EvalResult),
-  })) as JobResult[];
+  const results: JobResult[] = [];
+  for (const [index, k] of cell.jobs.entries()) {
+    results.push({ index, ...(decodeValue(await outcome.read(k)) as EvalResult) });
+  }
   const market = plan.markets.find((m) => m.name === cell.market)!;
   const evalTask = plan.jobs.find((j) => j.key === cell.jobs[0])!.task;
   const summary = evalTask.kind === "eval" ? evalTask.summary : undefined;
@@ -191,10 +192,10 @@ function mergeCell(
   out.aggregate = merged.aggregate;
   out.curves = merged.curves;
   out.inventory = merged.inventory;
-  if (cell.tune) out.tuned = (decodeValue(outcome.results.get(cell.tune)) as TuneResult).params;
+  if (cell.tune) out.tuned = (decodeValue(await outcome.read(cell.tune)) as TuneResult).params;
   if (variant.heldOut) out.heldOut = variant.heldOut;
   if (variant.source === "trained" && cell.model) {
-    const r = decodeValue(outcome.results.get(cell.model)) as TrainResult;
+    const r = decodeValue(await outcome.read(cell.model)) as TrainResult;
     const rec = JSON.parse(new TextDecoder().decode(base64ToBytes(r.files["checkpoint.json"])));
     out.heldOut = heldOut(rec, plan.seeds.evaluation);
   }

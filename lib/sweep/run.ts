@@ -122,7 +122,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepRun> {
     } finally {
       await backend.close();
     }
-    const result = mergeSweep(plan, outcome);
+    const result = await mergeSweep(plan, outcome);
     const written = await writeSweepOutputs(out, result);
     const seconds = (performance.now() - t0) / 1000;
     const line = JSON.stringify({

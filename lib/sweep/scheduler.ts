@@ -73,8 +73,8 @@ export interface ExecutePlanOptions {
 
 /** What happened to every job of the plan. */
 export interface PlanOutcome {
-  /** Encoded results by key (every finished job). */
-  results: Map<string, Encoded>;
+  /** Keys of the finished jobs (stored, collected or computed). */
+  done: Set<string>;
   /** Errors of the jobs that failed for good, by key. */
   failures: Map<string, JobErrorInfo>;
   /** Keys read from the store. */
@@ -83,11 +83,14 @@ export interface PlanOutcome {
   collected: string[];
   /** Keys computed for this run. */
   computed: string[];
+  /** The encoded result of a finished job (read from the store: results are not kept in memory). */
+  read(key: string): Promise<Encoded>;
 }
 
 /**
- * Runs every job of `plan` not yet in `store` on `backend` and returns every result.
- * Results are stored as they arrive, so an interrupted run loses nothing finished.
+ * Runs every job of `plan` not yet in `store` on `backend`. Results are stored as they
+ * arrive (and read back from the store when needed, so memory does not grow with the
+ * sweep), so an interrupted run loses nothing finished.
  */
 export async function executePlan(
   plan: SweepPlan,
@@ -106,34 +109,30 @@ export async function executePlan(
     }
   }
   const out: PlanOutcome = {
-    results: new Map(),
+    done: new Set(),
     failures: new Map(),
     reused: [],
     collected: [],
     computed: [],
+    read: async (key) => JSON.parse(await store.get(key)) as Encoded,
   };
   const running = new Set<string>();
   const submitted = new Set<string>();
   let doneThisRun = 0;
 
   for (const j of plan.jobs) {
-    const text = store.get(j.key);
-    if (text === undefined) continue;
-    try {
-      out.results.set(j.key, JSON.parse(text) as Encoded);
-      out.reused.push(j.key);
-    } catch {
-      // recomputed below
-    }
+    if (!store.has(j.key)) continue;
+    out.done.add(j.key);
+    out.reused.push(j.key);
   }
 
   const progress = (): void => {
     const elapsed = (performance.now() - t0) / 1000;
-    const settled = out.results.size + out.failures.size;
+    const settled = out.done.size + out.failures.size;
     const left = plan.jobs.length - settled;
     options.onProgress?.({
       total: plan.jobs.length,
-      done: out.results.size,
+      done: out.done.size,
       reused: out.reused.length,
       running: running.size,
       failed: out.failures.size,
@@ -143,10 +142,10 @@ export async function executePlan(
   };
 
   const { promise: finished, resolve: finish } = Promise.withResolvers<void>();
-  const settledAll = () => out.results.size + out.failures.size === plan.jobs.length;
+  const settledAll = () => out.done.size + out.failures.size === plan.jobs.length;
 
   const fail = (job: PlannedJob, info: JobErrorInfo): void => {
-    if (out.failures.has(job.key) || out.results.has(job.key)) return;
+    if (out.failures.has(job.key) || out.done.has(job.key)) return;
     out.failures.set(job.key, info);
     log(`failed: ${job.title} (${job.key.slice(0, 12)}): ${info.name}: ${info.message}`);
     for (const d of dependents.get(job.key) ?? []) {
@@ -158,19 +157,18 @@ export async function executePlan(
     }
   };
 
-  const submit = (job: PlannedJob): void => {
-    if (submitted.has(job.key) || out.results.has(job.key) || out.failures.has(job.key)) return;
-    if (!job.deps.every((d) => out.results.has(d))) return;
-    submitted.add(job.key);
+  const run = async (job: PlannedJob): Promise<void> => {
+    const deps: Record<string, Encoded> = {};
+    for (const d of job.deps) deps[d] = await out.read(d);
     const payload: JobPayload = {
       key: job.key,
       code: plan.code,
       task: job.task,
       data: job.data,
-      deps: Object.fromEntries(job.deps.map((d) => [d, out.results.get(d)!])),
+      deps,
       title: job.title,
     };
-    backend.run(payload, {
+    const r = await backend.run(payload, {
       onActive: () => {
         running.add(job.key);
         progress();
@@ -180,27 +178,37 @@ export async function executePlan(
         log(`retrying ${job.title} (${job.key.slice(0, 12)}) after ${e.name}: ${e.message}`);
         progress();
       },
-    }).then(async (r) => {
-      let value: Encoded;
-      try {
-        value = JSON.parse(r.text) as Encoded;
-      } catch (err) {
-        throw new JobError({
-          name: "BadResult",
-          message: `unreadable result (${(err as Error).message})`,
-          deterministic: false,
-        });
-      }
-      await store.put(job.key, job.task.kind, JSON.stringify(value));
-      out.results.set(job.key, value);
-      (r.collected ? out.collected : out.computed).push(job.key);
-      doneThisRun++;
-      running.delete(job.key);
-      for (const d of dependents.get(job.key) ?? []) submit(d);
-    }).catch((err) => {
-      running.delete(job.key);
-      fail(job, jobErrorInfo(err));
-    }).finally(() => {
+    });
+    let value: Encoded;
+    try {
+      value = JSON.parse(r.text) as Encoded;
+    } catch (err) {
+      throw new JobError({
+        name: "BadResult",
+        message: `unreadable result (${(err as Error).message})`,
+        deterministic: false,
+      });
+    }
+    await store.put(job.key, job.task.kind, JSON.stringify(value));
+    out.done.add(job.key);
+    (r.collected ? out.collected : out.computed).push(job.key);
+    doneThisRun++;
+  };
+
+  const submit = (job: PlannedJob): void => {
+    if (submitted.has(job.key) || out.done.has(job.key) || out.failures.has(job.key)) return;
+    if (!job.deps.every((d) => out.done.has(d))) return;
+    submitted.add(job.key);
+    run(job).then(
+      () => {
+        running.delete(job.key);
+        for (const d of dependents.get(job.key) ?? []) submit(d);
+      },
+      (err) => {
+        running.delete(job.key);
+        fail(job, jobErrorInfo(err));
+      },
+    ).finally(() => {
       progress();
       if (settledAll()) finish();
     });

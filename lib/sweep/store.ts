@@ -11,11 +11,11 @@ import { KEY_HEX_DIGITS } from "./hash.ts";
 
 const KEY_RE = new RegExp(`^[0-9a-f]{${KEY_HEX_DIGITS}}$`);
 
-/** Finished jobs on disk. */
+/** Finished jobs on disk; only their keys are held in memory (results are read on demand). */
 export class ResultStore {
   /** The directory. */
   readonly dir: string;
-  readonly #texts = new Map<string, string>();
+  readonly #keys = new Set<string>();
 
   /** A store in `dir` (created on first write). */
   constructor(dir: string) {
@@ -23,8 +23,9 @@ export class ResultStore {
   }
 
   /**
-   * Reads every stored result; returns how many were read and the names of unreadable
-   * files (left in place, recomputed). Removes temporary files of interrupted writes.
+   * Finds every stored result (each file checked to hold its own key, whole); returns how
+   * many were found and the names of unreadable files (left in place, recomputed). Removes
+   * temporary files of interrupted writes.
    */
   async load(): Promise<{ loaded: number; unreadable: string[] }> {
     const unreadable: string[] = [];
@@ -45,44 +46,51 @@ export class ResultStore {
       const key = e.name.replace(/\.json$/, "");
       if (!e.name.endsWith(".json") || !KEY_RE.test(key)) continue;
       try {
-        const rec = JSON.parse(await Deno.readTextFile(path)) as {
-          key?: unknown;
-          result?: unknown;
-        };
-        if (rec.key !== key || rec.result === undefined) throw new Error("bad record");
-        this.#texts.set(key, JSON.stringify(rec.result));
+        resultOf(key, await Deno.readTextFile(path));
+        this.#keys.add(key);
       } catch {
         unreadable.push(e.name);
       }
     }
-    return { loaded: this.#texts.size, unreadable };
+    return { loaded: this.#keys.size, unreadable };
   }
 
   /** True when `key` is stored. */
   has(key: string): boolean {
-    return this.#texts.has(key);
-  }
-
-  /** The stored result of `key` as JSON text, or undefined. */
-  get(key: string): string | undefined {
-    return this.#texts.get(key);
+    return this.#keys.has(key);
   }
 
   /** Keys stored. */
   keys(): string[] {
-    return [...this.#texts.keys()];
+    return [...this.#keys];
+  }
+
+  /** The stored result of `key` as JSON text (read from disk); throws when it is not stored. */
+  async get(key: string): Promise<string> {
+    if (!this.#keys.has(key)) throw new Error(`job ${key} is not stored`);
+    return resultOf(key, await Deno.readTextFile(`${this.dir}/${key}.json`));
   }
 
   /** Stores `resultText` (the JSON text of an encoded result) under `key`, durably. */
   async put(key: string, kind: string, resultText: string): Promise<void> {
     if (!KEY_RE.test(key)) throw new TypeError(`bad job key ${JSON.stringify(key)}`);
+    if (!/^[a-z]+$/.test(kind)) throw new TypeError(`bad job kind ${JSON.stringify(kind)}`);
     await Deno.mkdir(this.dir, { recursive: true });
-    const text = `{"key":${JSON.stringify(key)},"kind":${
-      JSON.stringify(kind)
-    },"result":${resultText}}\n`;
+    const text = `${recordHead(key, kind)}${resultText}}\n`;
     await writeDurable(`${this.dir}/${key}.json`, new TextEncoder().encode(text));
-    this.#texts.set(key, resultText);
+    this.#keys.add(key);
   }
+}
+
+function recordHead(key: string, kind: string): string {
+  return `{"key":"${key}","kind":"${kind}","result":`;
+}
+
+/** The result text of a stored record, checked to be whole and to be `key`'s. */
+function resultOf(key: string, text: string): string {
+  const m = /^\{"key":"([0-9a-f]+)","kind":"([a-z]+)","result":/.exec(text);
+  if (!m || m[1] !== key || !text.endsWith("}\n")) throw new Error(`bad record for ${key}`);
+  return text.slice(m[0].length, -2);
 }
 
 /**

@@ -10,7 +10,8 @@ Deno.test("store: put, load, temporary files of interrupted writes removed, bad 
     const s = new ResultStore(`${dir}/jobs`);
     assert.deepEqual(await s.load(), { loaded: 0, unreadable: [] });
     await s.put(KEY, "eval", '{"a":[1,2]}');
-    assert.equal(s.get(KEY), '{"a":[1,2]}');
+    assert.equal(await s.get(KEY), '{"a":[1,2]}');
+    await assert.rejects(s.get("1".repeat(32)), /not stored/);
     await assert.rejects(s.put("../x", "eval", "1"), /bad job key/);
     // An interrupted write leaves only a temporary file; a corrupt file; a stranger's file.
     await Deno.writeTextFile(`${dir}/jobs/.tmp-123`, "{half");
@@ -19,12 +20,15 @@ Deno.test("store: put, load, temporary files of interrupted writes removed, bad 
     const again = new ResultStore(`${dir}/jobs`);
     const r = await again.load();
     assert.deepEqual(r, { loaded: 1, unreadable: [`${"f".repeat(32)}.json`] });
-    assert.equal(again.get(KEY), '{"a":[1,2]}');
+    assert.equal(await again.get(KEY), '{"a":[1,2]}');
     assert.ok(!again.has("f".repeat(32)));
     const names = [...Deno.readDirSync(`${dir}/jobs`)].map((e) => e.name).sort();
     assert.deepEqual(names, [`${KEY}.json`, `${"f".repeat(32)}.json`, "notes.txt"]);
     // A file named for one key holding another's record is not trusted.
-    await Deno.writeTextFile(`${dir}/jobs/${"e".repeat(32)}.json`, `{"key":"${KEY}","result":1}`);
+    await Deno.writeTextFile(
+      `${dir}/jobs/${"e".repeat(32)}.json`,
+      `{"key":"${KEY}","kind":"eval","result":1}\n`,
+    );
     const third = new ResultStore(`${dir}/jobs`);
     assert.equal((await third.load()).unreadable.length, 2);
   } finally {
