@@ -8,11 +8,13 @@
  * - `sweep.local_jobs_per_s`: the same jobs on two local threads, for comparison;
  * - `sweep.overhead_pct`: the extra time per job of the distributed path (enqueue, pick-up,
  *   thread hand-off, result transport, event, durable store) for jobs of about one second,
- *   in percent of the same kind of job run in-process. Jobs are submitted one at a time,
- *   interleaved with in-process runs; the overhead of a job is its round trip less the time
- *   the worker's thread spent on it (so the machine's noise, which moves both, cancels),
- *   and the median is reported. Printed beside it: the ratio of a job's time in a worker
- *   thread to in-process (the same code; expected about 1).
+ *   in percent of the same kind of job run in-process, as in a sweep: several jobs queued
+ *   at once on one worker, the wall time less the time the worker's thread spent on them
+ *   (measured by the worker on the same jobs, so the machine's noise cancels), per job;
+ * - `sweep.roundtrip_overhead_ms`: the same for one job at a time (its round trip less its
+ *   time in the thread, median of interleaved runs), where none of the coordinator's round
+ *   trips overlap work. Printed beside them: a job's time in a worker thread over
+ *   in-process (the same code; expected about 1).
  *
  * Without `redis-server` the Redis cases print why and report NaN.
  *
@@ -28,8 +30,12 @@ import { ResultStore } from "../../lib/sweep/store.ts";
 import { type BenchCase, median } from "./_types.ts";
 
 const SMALL_JOBS = 300;
-const PAIRS = 9;
+const PAIRS = 7;
 const WARM = 3;
+const QUEUED = 8;
+
+/** Measured by the overhead case, reported by the next one. */
+let roundTripMs = NaN;
 
 interface Setup {
   redis: RedisServer;
@@ -219,10 +225,14 @@ export const cases: BenchCase[] = [
         // One worker, so that the same (warm) thread runs every job sent through Redis.
         s.workers[1].kill("SIGTERM");
         await s.workers[1].status;
-        const { plan, jobSeconds } = await secondJobs(1, 2 * (PAIRS + WARM));
+        const { plan, jobSeconds } = await secondJobs(1, 2 * (PAIRS + WARM) + QUEUED);
         const backend = await redisBackend({ url: s.redis.url, code: plan.code });
         const store = new ResultStore(`${s.tmp}/overhead`);
         const noop = { onActive() {} };
+        const viaRedis = async (j: PlannedJob) => {
+          const r = await backend.run(payload(plan, j), noop);
+          await store.put(j.key, "eval", r.text);
+        };
         const local: number[] = [], remote: number[] = [], remoteKeys: string[] = [];
         // Warm-up pairs, then interleaved pairs: one job in-process, one through Redis.
         for (let i = 0; i < PAIRS + WARM; i++) {
@@ -231,8 +241,7 @@ export const cases: BenchCase[] = [
           JSON.stringify(await executeJob(payload(plan, a)));
           const tl = (performance.now() - t0) / 1000;
           t0 = performance.now();
-          const r = await backend.run(payload(plan, b), noop);
-          await store.put(b.key, "eval", r.text);
+          await viaRedis(b);
           const tr = (performance.now() - t0) / 1000;
           if (i >= WARM) {
             local.push(tl);
@@ -240,12 +249,21 @@ export const cases: BenchCase[] = [
             remoteKeys.push(b.key);
           }
         }
+        // A sweep enqueues many jobs at once: the worker takes the next job as it reports
+        // the last, and the coordinator's round trips overlap the work.
+        const queued = plan.jobs.slice(2 * (PAIRS + WARM));
+        const t0 = performance.now();
+        await Promise.all(queued.map(viaRedis));
+        const wall = (performance.now() - t0) / 1000;
         await backend.close();
-        const ml = median(local), mr = median(remote);
-        // The overhead of the distributed path: the round trip less the job's own time in
-        // the worker's thread (both sides of one job, so the machine's noise cancels).
-        const transport = remoteKeys.map((k, i) => remote[i] - (workerSeconds.get(k) ?? NaN));
-        const perJob = median(transport);
+        let inWorker = 0;
+        for (const j of queued) inWorker += workerSeconds.get(j.key) ?? NaN;
+        const pipelined = (wall - inWorker) / queued.length;
+
+        const ml = median(local);
+        // One job at a time: its round trip less its own time in the worker's thread (both
+        // measured on the same job, so the machine's noise cancels).
+        const single = median(remoteKeys.map((k, i) => remote[i] - (workerSeconds.get(k) ?? NaN)));
         const computeRatio = median(
           remoteKeys.map((k, i) => (workerSeconds.get(k) ?? NaN) / local[i]),
         );
@@ -253,12 +271,14 @@ export const cases: BenchCase[] = [
         console.error(
           `sweep: load average ${load} on ${navigator.hardwareConcurrency} cores; ~${
             jobSeconds.toFixed(2)
-          } s jobs: in-process median ${(ml * 1000).toFixed(0)} ms, round trip via Redis ` +
-            `${(mr * 1000).toFixed(0)} ms; overhead per job (round trip - time in the worker's ` +
-            `thread, median) ${(perJob * 1000).toFixed(1)} ms; the job in a worker thread / ` +
-            `in-process: ${computeRatio.toFixed(3)} (median of pairs)`,
+          } s jobs, in-process median ${(ml * 1000).toFixed(0)} ms; overhead per job through ` +
+            `Redis: ${(pipelined * 1000).toFixed(1)} ms with ${queued.length} jobs queued ` +
+            `(wall time less the time in the worker's thread), ${(single * 1000).toFixed(1)} ms ` +
+            `for one job at a time (round trip less its time in the thread, median); a job in ` +
+            `a worker thread / in-process: ${computeRatio.toFixed(3)} (median of pairs)`,
         );
-        return (100 * perJob) / ml;
+        roundTripMs = single * 1000;
+        return (100 * pipelined) / ml;
       } finally {
         for (const w of s.workers) {
           try {
@@ -271,5 +291,11 @@ export const cases: BenchCase[] = [
         await Deno.remove(s.tmp, { recursive: true }).catch(() => {});
       }
     },
+  },
+  {
+    name: "sweep.roundtrip_overhead_ms",
+    unit: "ms",
+    target: "one job at a time",
+    run: () => roundTripMs,
   },
 ];
