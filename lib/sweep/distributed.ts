@@ -180,8 +180,17 @@ export async function redisBackend(options: RedisBackendOptions): Promise<SweepB
   // Catches completions that events missed (e.g. while the connection was down) and
   // reports the workers the sweep is waiting for.
   let hinted = "";
+  let cursor = 0;
   const reconcile = async (): Promise<void> => {
-    for (const key of [...waiters.keys()].slice(0, 500)) await settle(key);
+    // Up to 500 waiting jobs per pass, round robin, 50 requests in flight.
+    const keys = [...waiters.keys()];
+    const batch = keys.length <= 500
+      ? keys
+      : Array.from({ length: 500 }, (_, i) => keys[(cursor + i) % keys.length]);
+    cursor = keys.length ? (cursor + batch.length) % keys.length : 0;
+    for (let i = 0; i < batch.length; i += 50) {
+      await Promise.all(batch.slice(i, i + 50).map(settle));
+    }
     if (waiters.size === 0) return;
     const workers = await listWorkers(client, prefix);
     const mine = workers.filter((w) => w.queue === name);
