@@ -32,3 +32,4 @@ export * from "./load.ts";
 export * from "./inspect.ts";
 export * from "./level_index.ts";
 export * from "./windows.ts";
+export * from "./series.ts";
