@@ -608,7 +608,8 @@ export class BinanceParser {
         else if (k === EVENT.LEVEL) book.set(c.side[row], c.price[row], c.qty[row]);
       }
     };
-    const px = (v: number) => `${v / priceUnit}`;
+    const px = (v: number) => `${Number((v * UNIT).toFixed(8))}`;
+    const qx = (v: number) => `${Number((v * UNIT).toFixed(8))}`;
     let t = 0;
     let checked = 0, matched = 0;
     // per quote: -1 unknown yet, 0 failed, 1 consistent so far
@@ -677,11 +678,10 @@ export class BinanceParser {
             miss(
               prices ? "quantity at batch end" : "price at batch end",
               line,
-              `quote ${px(tk[q + 1])}x${tk[q + 2] / qtyUnit} / ${px(tk[q + 3])}x${
-                tk[q + 4] / qtyUnit
-              }, book ${px(book.best(BID))}x${book.bestQty(BID) / qtyUnit} / ${
-                px(book.best(ASK))
-              }x${book.bestQty(ASK) / qtyUnit}`,
+              `quote ${px(tk[q + 1])}x${qx(tk[q + 2])} / ${px(tk[q + 3])}x${qx(tk[q + 4])}, ` +
+                `book ${px(book.best(BID))}x${qx(book.bestQty(BID))} / ${px(book.best(ASK))}x${
+                  qx(book.bestQty(ASK))
+                }`,
             );
           }
           continue;
