@@ -498,10 +498,7 @@ export class BinanceParser {
       notes.push(`${this.#missingTrades} trade ids missing from the trade stream (not recorded)`);
       src.skip("trade ids missing from the recording (not in the file)", 0);
     }
-    const check = this.#reconstruction(
-      priceUnitOf(this.#priceGcd, this.#opts.tickSize),
-      this.#qtyGcd || 1,
-    );
+    const check = this.#reconstruction();
     // order by exchange time (stable)
     const order = Array.from({ length: n }, (_, i) => i);
     let sorted = true;
@@ -570,7 +567,7 @@ export class BinanceParser {
    * Replays the applied updates (rows in arrival order) through a fresh book and compares
    * every best-quote message with it (see the module doc).
    */
-  #reconstruction(priceUnit: number, qtyUnit: number): ReconstructionCheck {
+  #reconstruction(): ReconstructionCheck {
     const dU = this.#dU, du = this.#du, rows = this.#dRows, tk = this.#tick;
     const c = this.#b.columns;
     const nD = du.length;
@@ -653,9 +650,7 @@ export class BinanceParser {
         if (!touched[side].has(p) && book.get(side, p) !== qty) {
           fail.set(q, [
             "quoted level untouched and different",
-            `quote ${px(p)}x${qty / qtyUnit}, book ${phase} the batch ${
-              book.get(side, p) / qtyUnit
-            }`,
+            `quote ${px(p)}x${qx(qty)}, book ${phase} the batch ${qx(book.get(side, p))}`,
           ]);
         }
       };
@@ -710,8 +705,4 @@ export class BinanceParser {
       examples,
     };
   }
-}
-
-function priceUnitOf(gcdUnits: number, tickSize: number | undefined): number {
-  return tickSize === undefined ? gcdUnits : Math.round(tickSize / UNIT);
 }
