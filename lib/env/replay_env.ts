@@ -41,7 +41,7 @@
  */
 import { requireInt } from "../errors.ts";
 import { changesLevel } from "../data/tape.ts";
-import { EVENT, type Tape, upperBound } from "../data/tape.ts";
+import { EVENT, FLAG, type Tape, upperBound } from "../data/tape.ts";
 import type { TapeWindow } from "../data/windows.ts";
 import { LevelIndex } from "../data/level_index.ts";
 import { createImpactModel, impactMarketFromConfig } from "../market/impact.ts";
@@ -204,6 +204,7 @@ export class ReplayVecEnv extends VecEnvBase {
   readonly #sAck: Float64Array;
   readonly #sDoneLocal: Float64Array;
   readonly #sJoin: Int32Array;
+  readonly #sLevel: Float64Array; // displayed quantity at the order's level, tape units
 
   /**
    * Creates `numEnvs` replay environments for `config` (tier "replay"; its tapes are loaded
@@ -284,6 +285,7 @@ export class ReplayVecEnv extends VecEnvBase {
     this.#sAck = f(S);
     this.#sDoneLocal = f(S);
     this.#sJoin = i32(S);
+    this.#sLevel = f(S);
     if (cfg.replay.impactOverlay) {
       const market = impactMarketFromConfig(cfg);
       this.#impact = Array.from({ length: n }, () => createImpactModel(cfg.impact, market));
@@ -523,8 +525,8 @@ export class ReplayVecEnv extends VecEnvBase {
       obs[o + OBS.VOLATILITY] = clipObservation(sig * volScale);
       obs[o + OBS.IMBALANCE] = tc.imbalance[sr];
       obs[o + OBS.TRADE_FLOW] = flowRatio;
-      obs[o + OBS.BID_QUEUE] = this.#queueSlot(i, BID, tEnd, e - 1, win.tape);
-      obs[o + OBS.ASK_QUEUE] = this.#queueSlot(i, ASK, tEnd, e - 1, win.tape);
+      obs[o + OBS.BID_QUEUE] = this.#queueSlot(i, BID, tEnd);
+      obs[o + OBS.ASK_QUEUE] = this.#queueSlot(i, ASK, tEnd);
     }
   }
 
@@ -658,6 +660,7 @@ export class ReplayVecEnv extends VecEnvBase {
     this.#sQty[j] = qty;
     this.#restUnits[2 * i + side] += qty;
     this.#sFront[j] = idx.qtyAt(side, px, row);
+    this.#sLevel[j] = this.#sFront[j];
     this.#sTraded[j] = 0;
     this.#sJoin[j] = row + 1;
     this.#sAck[j] = t + resp;
@@ -713,6 +716,7 @@ export class ReplayVecEnv extends VecEnvBase {
     const tc = tape.columns;
     const t = tc.ts[e];
     const level = changesLevel(k);
+    if (level) this.#sLevel[j] = tc.levelAfter[e];
     if (this.#sUnknown[j] && level) {
       // the level is visible now: everything shown is taken to be ahead of us
       this.#sFront[j] = k === EVENT.LEVEL ? tc.levelAfter[e] : tc.levelBefore[e];
@@ -861,28 +865,39 @@ export class ReplayVecEnv extends VecEnvBase {
   }
 
   /** Queue slot of the observation: lots ahead / (displayed + ours), 1 when none known. */
-  #queueSlot(i: number, side: number, t: number, row: number, ti: number): number {
+  #queueSlot(i: number, side: number, t: number): number {
     const j = this.#curSlot[2 * i + side];
     if (j < 0 || this.#sStatus[j] !== RESTING || this.#sAck[j] > t) return 1;
     if (this.#sUnknown[j]) return 1;
-    const level = this.#index[ti].qtyAt(side, this.#sPx[j], row);
+    const level = this.#sLevel[j];
     const ours = this.#sQty[j];
     const total = (level > this.#sFront[j] ? level : this.#sFront[j]) + ours;
     return total > 0 ? this.#sFront[j] / total : 0;
   }
 }
 
-/** The feed-latency model of `tape` under `cfg` (see `replay.feedLatency`). */
+const recorded = new WeakMap<Tape, LatencyModel | null>();
+
+/**
+ * The feed-latency model of `tape` under `cfg` (see `replay.feedLatency`): with "recorded",
+ * the tape's own local − exchange times (rows with an estimated exchange time left out),
+ * memoized per tape; `cfg.latency.marketData` for a tape with one clock.
+ */
 export function feedLatencyOf(cfg: EnvConfig, tape: Tape): LatencyModel {
   const spec = cfg.replay.feedLatency;
   if (spec !== "recorded") return createLatencyModel(spec);
   if (!tape.meta.hasLocalTime) return createLatencyModel(cfg.latency.marketData);
-  const c = tape.columns;
-  const lat: number[] = [];
-  for (let i = 0; i < tape.length; i++) {
-    if (c.flags[i] & 4) continue; // estimated exchange times
-    const l = c.localTs[i] - c.ts[i];
-    if (l >= 0 && Number.isFinite(l)) lat.push(l);
+  let model = recorded.get(tape);
+  if (model === undefined) {
+    const c = tape.columns;
+    const lat: number[] = [];
+    for (let i = 0; i < tape.length; i++) {
+      if (c.flags[i] & FLAG.ESTIMATED_TS) continue;
+      const l = c.localTs[i] - c.ts[i];
+      if (l >= 0 && Number.isFinite(l)) lat.push(l);
+    }
+    model = lat.length ? empiricalLatencyModel(lat) : null;
+    recorded.set(tape, model);
   }
-  return lat.length ? empiricalLatencyModel(lat) : createLatencyModel(cfg.latency.marketData);
+  return model ?? createLatencyModel(cfg.latency.marketData);
 }
