@@ -30,3 +30,4 @@ export * from "./make.ts";
 export * from "./replay_config.ts";
 export * from "./replay_setup.ts";
 export * from "./replay_env.ts";
+export * from "./markets.ts";
