@@ -27,6 +27,7 @@ import {
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { intFlag, numberFlag, parseFlags, runMain } from "./_cli.ts";
+import { REPLAY_FLAGS, REPLAY_HELP, replayConfigFromFlags } from "./_replay_flags.ts";
 
 const OPTIONS = {
   episodes: { type: "string" },
@@ -43,6 +44,7 @@ const OPTIONS = {
   arrow: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  ...REPLAY_FLAGS,
 } as const;
 
 const ALLOWED = Object.keys(OPTIONS).map((k) => `--${k}`).join(", ");
@@ -59,7 +61,9 @@ Flags:
   --duration SEC            episode length in seconds, 10-500 (default 300)
   --price USD               initial mid price, 50-200 (default 100)
   --volatility X            daily volatility of returns, 0.01-0.1 (default 0.02)
-  --tier book|model         simulator tier (default book: the L3 order-book simulator)
+  --tier book|model|replay  simulator tier (default book: the L3 order-book simulator); replay:
+                            recorded order books, later windows evaluate, earlier ones tune
+${REPLAY_HELP}
   --workers N               worker threads, 0-${MAX_WORKERS} (0: in-process; default min(cores, jobs));
                             never changes the results
   --calibration-episodes N  episodes for calibrating A, k, sigma and tuning gamma of
@@ -100,9 +104,13 @@ async function main(): Promise<void> {
     return;
   }
   const tier = values.tier ?? "book";
-  if (tier !== "book" && tier !== "model") {
-    throw new ValidationError("--tier", tier, 'one of "book", "model"');
+  if (tier !== "book" && tier !== "model" && tier !== "replay") {
+    throw new ValidationError("--tier", tier, 'one of "book", "model", "replay"');
   }
+  if (tier === "replay" && values.duration !== undefined) {
+    throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
+  }
+  const replayConfig = await replayConfigFromFlags(tier, values);
   const episodes = intFlag("episodes", values.episodes, DEFAULT_EPISODES, 1, 100_000);
   const seed = intFlag("seed", values.seed, 0, 0, MAX_SEED);
   const duration = numberFlag("duration", values.duration, 300, 10, 500);
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
   let run;
   try {
     run = await runCompare({
-      config: { tier, duration, initialPrice: price, volatility },
+      config: replayConfig ?? { tier, duration, initialPrice: price, volatility },
       episodes,
       seed,
       agents,
