@@ -87,9 +87,9 @@ Deno.test("runCompare on recorded data: common evaluation windows, rivals tuned 
   const w = seeds.replayWindows as { evaluation: string[]; calibration: string[]; total: number };
   assert.equal(w.total, 5);
   assert.deepEqual(w.evaluation, [
-    "spot_btcusdt_20240808@86160",
-    "spot_btcusdt_20240808@86220",
-    "spot_btcusdt_20240808@86280",
+    "spot_btcusdt_20240808@86176",
+    "spot_btcusdt_20240808@86236",
+    "spot_btcusdt_20240808@86296",
   ]);
   assert.equal(w.calibration.length, 2);
   assert.equal(run.backtest!.seeds.length, 3);
