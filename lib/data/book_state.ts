@@ -14,7 +14,7 @@ import { ASK, BID, EVENT, TAPE_COLUMNS, type TapeColumnName, type TapeColumns } 
 import type { SourceColumns } from "./builder.ts";
 
 /** Levels per side in the `imbalance` column. */
-export const IMBALANCE_LEVELS = 5;
+export const TAPE_IMBALANCE_LEVELS = 5;
 
 /**
  * Computes every derived column from the source columns (`length` rows, prices in ticks).
@@ -95,8 +95,8 @@ export function deriveBookColumns(
     bestAsk[i] = book.best(ASK);
     bidQty[i] = book.bestQty(BID);
     askQty[i] = book.bestQty(ASK);
-    const db = book.depthQty(BID, IMBALANCE_LEVELS);
-    const da = book.depthQty(ASK, IMBALANCE_LEVELS);
+    const db = book.depthQty(BID, TAPE_IMBALANCE_LEVELS);
+    const da = book.depthQty(ASK, TAPE_IMBALANCE_LEVELS);
     imbalance[i] = db + da > 0 ? (db - da) / (db + da) : 0;
     if (depthLevels > 0) {
       visibleBid[i] = book.depth(BID) >= depthLevels

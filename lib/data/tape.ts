@@ -27,10 +27,8 @@
  * @module
  */
 
-/** Bid side (buy orders). */
-export const BID = 0;
-/** Ask side (sell orders). */
-export const ASK = 1;
+// The book's side constants (bid 0, ask 1), one definition for the whole library.
+export { ASK, BID } from "../book/order_book.ts";
 
 /**
  * Event kinds (the `kind` column). L3 kinds 1–5 and 7 keep LOBSTER's numbering.
