@@ -33,3 +33,4 @@ export * from "./inspect.ts";
 export * from "./level_index.ts";
 export * from "./windows.ts";
 export * from "./series.ts";
+export * from "./views.ts";
