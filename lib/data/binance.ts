@@ -1,6 +1,8 @@
 /**
  * Loader of a Binance raw websocket recording: one message per line,
- * `<local receive time, integer ns since the epoch> <raw websocket JSON>`, with the combined
+ * `<local receive time, integer ns since the epoch> <raw websocket JSON>` (a recorder that
+ * wrote ms or µs is recognized by the magnitude), for one symbol (messages of another symbol are
+ * skipped and counted), with the combined
  * streams `<symbol>@depth@100ms` (or `@depth`), `<symbol>@trade` (or `@aggTrade`) and
  * `<symbol>@bookTicker`, and at least one REST depth snapshot line
  * `{"lastUpdateId": …, "bids": …, "asks": …}` to start the book from (the format of
@@ -176,7 +178,10 @@ export class BinanceParser {
         tsText,
       );
     }
-    const big = BigInt(tsText);
+    let big = BigInt(tsText);
+    // the format is ns; a recorder that wrote ms or µs is recognized by the magnitude
+    if (big < 100_000_000_000_000n) big *= 1_000_000n;
+    else if (big < 100_000_000_000_000_000n) big *= 1_000n;
     if (this.#origin < 0n) {
       this.#origin = (big / NS_PER_DAY) * NS_PER_DAY;
       this.#originMs = Number(this.#origin / 1_000_000n);
@@ -215,12 +220,18 @@ export class BinanceParser {
       throw new MalformedRowError(this.#file, lineNo, 2, "data", "a JSON object", String(data));
     }
     const e = data.e;
+    if (typeof data.s === "string") {
+      if (!this.#symbol) this.#symbol = data.s;
+      else if (data.s !== this.#symbol) {
+        this.#b.skip(`message for another symbol (${data.s})`);
+        return;
+      }
+    }
     if (e === "depthUpdate") this.#onDepth(data, lineNo, local);
     else if (e === "trade" || e === "aggTrade") this.#onTrade(data, lineNo, local);
     else if (stream.endsWith("@bookTicker") || ("b" in data && "B" in data && "a" in data)) {
       this.#onTicker(data, lineNo, local);
     } else this.#b.skip(`unknown message (${stream || String(e)})`);
-    if (typeof data.s === "string" && !this.#symbol) this.#symbol = data.s;
   }
 
   #exchNs(ms: unknown, lineNo: number, field: string): number {
@@ -449,9 +460,12 @@ export class BinanceParser {
     const aq = this.#qty(data.A, lineNo, "data.A");
     this.#tick.push(u, bp, bq, ap, aq);
     this.#tickLine.push(lineNo);
-    const f = FLAG.ESTIMATED_TS;
-    this.#b.push(NaN, local, EVENT.BEST_QUOTE, BID, f, bp, bq, u);
-    this.#b.push(NaN, local, EVENT.BEST_QUOTE, ASK, f, ap, aq, u);
+    // futures best quotes carry their times (T, E); spot ones do not: estimated at the end
+    const t = typeof data.T === "number" ? data.T : typeof data.E === "number" ? data.E : NaN;
+    const ts = t === t ? this.#exchNs(t, lineNo, "data.T") : NaN;
+    const f = ts === ts ? 0 : FLAG.ESTIMATED_TS;
+    this.#b.push(ts, local, EVENT.BEST_QUOTE, BID, f, bp, bq, u);
+    this.#b.push(ts, local, EVENT.BEST_QUOTE, ASK, f, ap, aq, u);
   }
 
   /** Ends the input: checks the sequence, orders rows by exchange time and builds the tape. */

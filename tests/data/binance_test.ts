@@ -190,6 +190,20 @@ Deno.test("Binance: a recorder clock behind the exchange is corrected and report
   assert.equal(c.localTs[t] - c.ts[t], -998_000_000);
 });
 
+Deno.test("Binance: local times in ms are recognized; another symbol's messages are skipped", () => {
+  const lines = feed().map((l) => {
+    const [ts, rest] = [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" "))];
+    return `${BigInt(ts) / 1_000_000n}${rest}`;
+  });
+  lines.push(trade(320, 99, "3000.00", "1", true).replace(/BTCUSDT/g, "ETHUSDT"));
+  const tape = parse(lines);
+  assert.equal(tape.report.skipped["message for another symbol (ETHUSDT)"], 1);
+  assert.equal(tape.report.events.TRADE, 2);
+  const c = tape.columns;
+  const t = [...c.kind].indexOf(EVENT.TRADE);
+  assert.equal(c.localTs[t] - c.ts[t], 2e6);
+});
+
 Deno.test("Binance: the shipped feed loads whole, in sequence, and replays over whole windows", () => {
   const tape = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz", { cacheDir: null });
   assert.equal(tape.meta.gaps.length, 0);

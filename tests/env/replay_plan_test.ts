@@ -98,6 +98,16 @@ Deno.test("runCompare on recorded data: common evaluation windows, rivals tuned 
   const env = (run.report.config as { env: { tickSize: number; lotSize: number } }).env;
   assert.deepEqual([env.tickSize, env.lotSize], [0.01, 0.001]);
   assert.equal(run.paired.touch.totalPnl.n, 3);
+  // same bits with Workers (each loads the tapes from the cache)
+  const again = await runCompare({
+    config: { tier: "replay", duration: 60, replay: { data: [BINANCE] } },
+    agents: ["avellaneda-stoikov", "touch"],
+    episodes: 10,
+    calibrationEpisodes: 4,
+    workers: 2,
+  });
+  assert.deepEqual(again.report.agents, run.report.agents);
+  assert.deepEqual(again.report.calibration, run.report.calibration);
 });
 
 Deno.test("compare --tier replay: runs on a shipped tape; bad replay flags are one-line errors", async () => {
