@@ -88,8 +88,12 @@ function fingerprint(book: OrderBook, ids: number[]): string {
   ]);
 }
 
+/** Operations run by {@linkcode runOps} in this process (for `deno task stress`). */
+export const bookPropertyStats = { ops: 0 };
+
 /** Runs `ops` on the book and the reference, checking every invariant after each op. */
 function runOps(ops: Op[], mid: number): void {
+  bookPropertyStats.ops += ops.length;
   const book = new OrderBook({ capacity: 4 });
   const ref = new RefBook();
   const execs: Exec[] = [];
@@ -263,20 +267,49 @@ function runOps(ops: Op[], mid: number): void {
   }
 }
 
-Deno.test("property: book matches a naive reference over random op sequences (tight prices)", () => {
-  fc.assert(
-    fc.property(fc.array(opArb(6), { minLength: 200, maxLength: 400 }), (ops) => runOps(ops, 100)),
-    { numRuns: 100, seed: 20240611 },
-  );
-});
+/** One property of the book: a fast-check property with its CI budget and seed. */
+export interface BookProperty {
+  /** Test name. */
+  name: string;
+  /** Runs per CI run; `deno task stress` multiplies it. */
+  numRuns: number;
+  /** fast-check seed. */
+  seed: number;
+  /** Checks the property with fast-check over `numRuns` runs from `seed`. */
+  check: (params: { numRuns: number; seed: number }) => void;
+}
 
-Deno.test("property: many levels far apart (binary-search path), prices near the int32 edges", () => {
-  fc.assert(
-    fc.property(
-      fc.array(opArb(60), { minLength: 200, maxLength: 400 }),
-      fc.constantFrom(61, 1_000_000, 2 ** 31 - 61),
-      (ops, mid) => runOps(ops, mid),
-    ),
-    { numRuns: 60, seed: 7 },
-  );
-});
+/** The book's property tests (also run by `deno task stress` at 100× the runs). */
+export const BOOK_PROPERTIES: BookProperty[] = [
+  {
+    name: "property: book matches a naive reference over random op sequences (tight prices)",
+    numRuns: 100,
+    seed: 20240611,
+    check: (params) =>
+      fc.assert(
+        fc.property(
+          fc.array(opArb(6), { minLength: 200, maxLength: 400 }),
+          (ops) => runOps(ops, 100),
+        ),
+        params,
+      ),
+  },
+  {
+    name: "property: many levels far apart (binary-search path), prices near the int32 edges",
+    numRuns: 60,
+    seed: 7,
+    check: (params) =>
+      fc.assert(
+        fc.property(
+          fc.array(opArb(60), { minLength: 200, maxLength: 400 }),
+          fc.constantFrom(61, 1_000_000, 2 ** 31 - 61),
+          (ops, mid) => runOps(ops, mid),
+        ),
+        params,
+      ),
+  },
+];
+
+for (const p of BOOK_PROPERTIES) {
+  Deno.test(p.name, () => p.check({ numRuns: p.numRuns, seed: p.seed }));
+}
