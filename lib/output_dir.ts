@@ -14,7 +14,9 @@
  *
  * A failure before step 2 deletes the temporary directory and leaves the target untouched. A
  * kill between the two renames of step 2 (a few microseconds) leaves the previous set
- * complete under `.NAME.old-…`; the next write to the same target puts it back first.
+ * complete under `.NAME.old-…`; the next write to the same target puts it back first, and
+ * deletes what killed writes left behind (incomplete `.NAME.tmp-…` directories of processes
+ * that have ended; on Linux, where `/proc` tells).
  *
  * What an existing target may be ({@linkcode checkOutputDir}): nothing, an empty directory,
  * or an output set of the same kind written by this module (it carries the manifest) — the
@@ -237,20 +239,48 @@ async function listFiles(root: string, prefix = ""): Promise<string[]> {
   return out.sort();
 }
 
-/** Puts back a previous set left aside by a write that was killed between its two renames. */
+/** True when process `pid` is known to have ended (Linux `/proc`; elsewhere: unknown). */
+function processEnded(pid: number): boolean {
+  if (pid === Deno.pid) return false;
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return false; // no /proc: cannot tell, keep the directory
+  }
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Repairs what a killed write left beside `dir`: a previous set moved aside with no set at
+ * `dir` (killed between the two renames) is put back; incomplete temporary sets and old
+ * sets of ended processes are deleted.
+ */
 async function recover(dir: string): Promise<void> {
   const parent = parentOf(dir);
   const base = baseOf(dir);
-  if (await lstatOrNull(dir)) return;
+  const tmps: string[] = [];
   const olds: string[] = [];
   try {
     for await (const e of Deno.readDir(parent)) {
-      if (e.isDirectory && e.name.startsWith(`.${base}.old-`)) olds.push(e.name);
+      const m = /^\.(.*)\.(tmp|old)-(\d+)-\d+$/.exec(e.name);
+      if (!e.isDirectory || !m || m[1] !== base || !processEnded(Number(m[3]))) continue;
+      (m[2] === "tmp" ? tmps : olds).push(e.name);
     }
   } catch {
-    return;
+    return; // no parent yet: nothing to repair
   }
-  if (olds.length === 1) await Deno.rename(`${parent}/${olds[0]}`, dir);
+  olds.sort();
+  if (!(await lstatOrNull(dir)) && olds.length > 0) {
+    await Deno.rename(`${parent}/${olds.pop()}`, dir);
+  }
+  for (const name of [...tmps, ...olds]) {
+    await Deno.remove(`${parent}/${name}`, { recursive: true }).catch(() => {});
+  }
 }
 
 /**

@@ -95,8 +95,20 @@ export type PathRole =
   | { role: "in-file" }
   | { role: "in-dir" };
 
+/** What values a flag takes, as data (for generated help, docs and fuzz tests). */
+export type FlagShape =
+  | { kind: "boolean" }
+  | { kind: "int" | "number"; min: number; max: number }
+  | { kind: "choice"; choices: readonly string[] }
+  | { kind: "list"; choices?: readonly string[] }
+  | { kind: "string" }
+  | { kind: "path" }
+  | { kind: "multiple" };
+
 /** One declared flag: how its value is read, checked, defaulted and documented. */
 export interface Flag<T> {
+  /** What values it takes. */
+  readonly shape: FlagShape;
   /** `boolean` flags take no value; `value` flags take exactly one per occurrence. */
   readonly type: "boolean" | "value";
   /** One-line help text (what the flag does). */
@@ -159,6 +171,7 @@ export function parseDecimalNumber(flag: string, raw: string, min: number, max: 
 }
 
 function single<T>(
+  shape: FlagShape,
   opts: FlagOptions<T>,
   meta: string,
   expected: string,
@@ -166,6 +179,7 @@ function single<T>(
   path?: PathRole,
 ): Flag<T> {
   return {
+    shape,
     type: "value",
     help: opts.help,
     meta: opts.meta ?? meta,
@@ -188,14 +202,26 @@ function int(o: RangeOptions<number> & { default: number }): Flag<number>;
 function int(o: RangeOptions<number>): Flag<number | undefined>;
 function int(o: RangeOptions<number>): Flag<number | undefined> {
   const expected = `an integer in [${o.min}, ${o.max}]`;
-  return single(o, "N", expected, (raw, flag) => parseDecimalInt(flag, raw, o.min, o.max));
+  return single(
+    { kind: "int", min: o.min, max: o.max },
+    o,
+    "N",
+    expected,
+    (raw, flag) => parseDecimalInt(flag, raw, o.min, o.max),
+  );
 }
 
 function number(o: RangeOptions<number> & { default: number }): Flag<number>;
 function number(o: RangeOptions<number>): Flag<number | undefined>;
 function number(o: RangeOptions<number>): Flag<number | undefined> {
   const expected = `a number in [${o.min}, ${o.max}]`;
-  return single(o, "X", expected, (raw, flag) => parseDecimalNumber(flag, raw, o.min, o.max));
+  return single(
+    { kind: "number", min: o.min, max: o.max },
+    o,
+    "X",
+    expected,
+    (raw, flag) => parseDecimalNumber(flag, raw, o.min, o.max),
+  );
 }
 
 /** Options of a free-text flag. */
@@ -211,7 +237,7 @@ function string(o: StringOptions): Flag<string | undefined>;
 function string(o: StringOptions): Flag<string | undefined> {
   const expected = o.expected ?? "a non-empty value";
   const accept = o.accept ?? ((v: string) => v.trim() !== "");
-  return single(o, "TEXT", expected, (raw, flag) => {
+  return single({ kind: "string" }, o, "TEXT", expected, (raw, flag) => {
     if (!accept(raw)) throw new FlagError(flag, raw, expected);
     return raw;
   });
@@ -230,7 +256,7 @@ function choice<const C extends readonly string[]>(
   o: FlagOptions<C[number]>,
 ): Flag<C[number] | undefined> {
   const expected = `one of ${choices.join(", ")}`;
-  return single(o, choices.join("|"), expected, (raw, flag) => {
+  return single({ kind: "choice", choices }, o, choices.join("|"), expected, (raw, flag) => {
     if (!choices.includes(raw)) {
       const near = closestName(raw, choices);
       throw new FlagError(flag, raw, near ? `${expected} (did you mean ${near}?)` : expected);
@@ -250,17 +276,17 @@ function list(o: ListOptions): Flag<string[] | undefined>;
 function list(o: ListOptions): Flag<string[] | undefined> {
   const what = o.choices ? `of ${o.choices.join(", ")}` : "of non-empty items";
   const expected = `a comma-separated list ${what}, each at most once`;
-  return single(o, "A,B", expected, (raw, flag) => {
+  return single({ kind: "list", choices: o.choices }, o, "A,B", expected, (raw, flag) => {
     const items = raw.split(",").map((s) => s.trim());
     const seen = new Set<string>();
     for (const item of items) {
       if (item === "" || (o.choices && !o.choices.includes(item)) || seen.has(item)) {
         const near = o.choices && item !== "" ? closestName(item, o.choices) : undefined;
-        const hint = seen.has(item)
-          ? ` ("${item}" repeated)`
-          : near
-          ? ` (did you mean ${near}?)`
-          : "";
+        const hint = item === ""
+          ? " (an item is empty)"
+          : seen.has(item)
+          ? ` (${JSON.stringify(item)} is repeated)`
+          : ` (${JSON.stringify(item)} is not one${near ? `; did you mean ${near}?` : ""})`;
         throw new FlagError(flag, raw, expected + hint);
       }
       seen.add(item);
@@ -276,7 +302,14 @@ function pathFlag(role: PathRole, meta: string, what: string) {
   function make(o: PathOptions & { default: string }): Flag<string>;
   function make(o: PathOptions): Flag<string | undefined>;
   function make(o: PathOptions): Flag<string | undefined> {
-    return single(o, meta, what, (raw, flag) => nonEmptyPath(raw, flag, what), role);
+    return single(
+      { kind: "path" },
+      o,
+      meta,
+      what,
+      (raw, flag) => nonEmptyPath(raw, flag, what),
+      role,
+    );
   }
   return make;
 }
@@ -315,6 +348,7 @@ function outFile(o: OutFileOptions): Flag<string | undefined> {
 
 function boolean(o: { help: string }): Flag<boolean> {
   return {
+    shape: { kind: "boolean" },
     type: "boolean",
     help: o.help,
     meta: "",
@@ -336,6 +370,7 @@ export interface MultipleOptions {
 function multiple(o: MultipleOptions): Flag<string[]> {
   const expected = "a non-empty value";
   return {
+    shape: { kind: "multiple" },
     type: "value",
     help: o.help,
     meta: o.meta ?? "TEXT",

@@ -1,7 +1,7 @@
 /**
  * `deno task stress`: the order book under a long, heavy load, beyond what CI can afford.
  *
- * 1. **Properties**: the book's property tests (`tests/book/order_book_property_test.ts`:
+ * 1. **Properties**: the book's property tests (`tests/book/_book_properties.ts`:
  *    the book against a naive reference book, every invariant checked after every operation)
  *    at `--scale` times their CI number of runs (default 100×, about 1.4 million random
  *    operations), from the CI seeds plus `--seed`.
@@ -19,7 +19,7 @@
  */
 import { BID, OrderBook, type Side } from "../lib/book/mod.ts";
 import { Rng } from "../lib/rng/rng.ts";
-import { BOOK_PROPERTIES, bookPropertyStats } from "../tests/book/order_book_property_test.ts";
+import { BOOK_PROPERTIES, bookPropertyStats } from "../tests/book/_book_properties.ts";
 import { defineCli, flags, runCli, type Values } from "./_cli.ts";
 
 /** The command line of `deno task stress` (exported for the CLI tests). */
