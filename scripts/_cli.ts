@@ -774,7 +774,8 @@ type LegacyValues<T extends LegacyOptions> = {
  * Older helper: parses `args` against `options` (raw strings, no conversion) with the same
  * rules as {@linkcode defineCli} (unknown flags with a suggestion, positionals, missing
  * values, duplicates, negative values). Prefer {@linkcode defineCli} in new scripts.
- * `allowed` is kept for compatibility (the message now suggests the closest flag).
+ * `allowed` is kept for compatibility (the message now suggests the closest flag). When
+ * `options` has no `help`, `-h`/`--help` prints the flags and exits 0.
  */
 export function parseFlags<T extends LegacyOptions>(
   args: string[],
@@ -793,7 +794,15 @@ export function parseFlags<T extends LegacyOptions>(
   }
   if (args.some((a) => HELP_NAMES.has(a))) {
     if ("help" in options) return { values: { help: true } as unknown as LegacyValues<T> };
-    throw new FlagError("--help", "--help", "a known flag", "--help: unknown flag");
+    // A script that declares no help of its own still answers --help: its flags, exit 0.
+    const task = Deno.mainModule.replace(/^.*\//, "").replace(/\.ts$/, "");
+    const list = Object.entries(options)
+      .map(([n, o]) =>
+        `  --${n}${o.type === "string" ? " VALUE" : ""}${o.multiple ? " (repeatable)" : ""}`
+      )
+      .join("\n");
+    console.log(`usage: deno task ${task} [flags]\n\nflags:\n${list}\n  -h, --help`);
+    Deno.exit(0);
   }
   const values: Record<string, unknown> = {};
   for (const [name, raws] of scan(set, args)) values[name] = set[name].convert(raws, `--${name}`);
