@@ -53,6 +53,11 @@ export interface OutputOptions {
   field?: string;
   /** Hint appended when a previous set is refused (default: "pass replace: true"). */
   replaceHint?: string;
+  /**
+   * File names of this kind of output: a directory holding only such names (and no manifest)
+   * counts as a previous set of this kind, written before sets carried manifests.
+   */
+  knownFiles?: readonly string[];
 }
 
 /** Bytes or text of one file of an output set. */
@@ -182,7 +187,9 @@ export async function checkOutputDir(dir: string, options: OutputOptions): Promi
     }
     if (entries.length > 0) {
       const m = await readManifest(dir);
-      if (!m || m.kind !== options.kind) {
+      const legacy = !m && options.knownFiles !== undefined &&
+        entries.every((e) => options.knownFiles!.includes(e));
+      if (!legacy && (!m || m.kind !== options.kind)) {
         throw new ValidationError(
           field,
           dir,

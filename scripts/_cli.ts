@@ -90,7 +90,7 @@ function isFsError(err: unknown): boolean {
 
 /** What an output or input path flag refers to (checked by {@linkcode Cli.preflight}). */
 export type PathRole =
-  | { role: "out-dir"; kind: string; replaceDefault?: boolean }
+  | { role: "out-dir"; kind: string; replaceDefault?: boolean; knownFiles?: readonly string[] }
   | { role: "out-file"; replaceDefault?: boolean }
   | { role: "in-file" }
   | { role: "in-dir" };
@@ -323,12 +323,19 @@ export interface OutDirOptions extends PathOptions {
    * the same kind only); an explicitly given one needs `--force` to be replaced.
    */
   replaceDefault?: boolean;
+  /** File names of this output: a directory holding only these counts as a previous set. */
+  knownFiles?: readonly string[];
 }
 
 function outDir(o: OutDirOptions & { default: string }): Flag<string>;
 function outDir(o: OutDirOptions): Flag<string | undefined>;
 function outDir(o: OutDirOptions): Flag<string | undefined> {
-  const role: PathRole = { role: "out-dir", kind: o.kind, replaceDefault: o.replaceDefault };
+  const role: PathRole = {
+    role: "out-dir",
+    kind: o.kind,
+    replaceDefault: o.replaceDefault,
+    knownFiles: o.knownFiles,
+  };
   return pathFlag(role, "DIR", "a directory path")(o);
 }
 
@@ -666,7 +673,8 @@ async function preflight<F extends FlagSet>(
     const replaceHint = "force" in spec.flags ? "pass --force" : "choose another path";
     if (f.path.role === "out-dir") {
       const replace = force || (!given.has(name) && f.path.replaceDefault === true);
-      await checkOutputDir(path, { kind: f.path.kind, replace, field, replaceHint });
+      const { kind, knownFiles } = f.path;
+      await checkOutputDir(path, { kind, knownFiles, replace, field, replaceHint });
     } else if (f.path.role === "out-file") {
       const replace = force || (!given.has(name) && f.path.replaceDefault === true);
       await checkOutputFile(path, { replace, field, replaceHint });

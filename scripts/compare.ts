@@ -17,6 +17,7 @@ import { AGENT_IDS } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import {
+  COMPARE_FILES,
   COMPARE_OUTPUT_KIND,
   createProgress,
   DEFAULT_CALIBRATION_EPISODES,
@@ -97,6 +98,7 @@ export const compareCli = defineCli({
     }),
     out: flags.outDir({
       kind: COMPARE_OUTPUT_KIND,
+      knownFiles: Object.values(COMPARE_FILES),
       default: "out/compare",
       replaceDefault: true,
       help: "output directory, written as one set; the default is replaced by each run, " +

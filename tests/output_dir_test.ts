@@ -100,6 +100,17 @@ Deno.test("output set: foreign files, files and unwritable places are refused be
       );
     }
     assert.equal(await Deno.readTextFile(`${root}/mine/notes.txt`), "precious");
+    // a directory of known output names without a manifest: a set written before manifests
+    const known = ["results.json", "report.html"];
+    await Deno.mkdir(`${root}/legacy`);
+    await Deno.writeTextFile(`${root}/legacy/results.json`, "{}");
+    await checkOutputDir(`${root}/legacy`, { kind: "t", knownFiles: known, replace: true });
+    await assert.rejects(checkOutputDir(`${root}/legacy`, { kind: "t", knownFiles: known }));
+    await Deno.writeTextFile(`${root}/legacy/notes.txt`, "mine");
+    await assert.rejects(
+      checkOutputDir(`${root}/legacy`, { kind: "t", knownFiles: known, replace: true }),
+      /holds other files/,
+    );
     await Deno.writeTextFile(`${root}/file`, "x");
     await assert.rejects(checkOutputDir(`${root}/file`, { kind: "t" }), /it is a file/);
     await assert.rejects(checkOutputDir(`${root}/file/below`, { kind: "t" }), /not one|a file/);

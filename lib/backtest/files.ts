@@ -108,6 +108,7 @@ export function writeCompareOutputs(
 ): Promise<string[]> {
   return writeOutputSet(dir, compareOutputFiles(run, options), {
     kind: COMPARE_OUTPUT_KIND,
+    knownFiles: Object.values(COMPARE_FILES),
     replace: options.replace,
     field: options.field,
     replaceHint: options.replaceHint,
