@@ -98,17 +98,13 @@ Deno.test("CLI: every task has a help text naming each of its flags", () => {
 /** Lines that fail before any work starts, spawned as real processes. */
 const SPAWNED: [string, string[], string][] = [
   ["compare", ["--seed", "-1"], "--seed"],
-  ["compare", ["--episodes", "0x10"], "--episodes"],
-  ["compare", ["--volatility", "Infinity"], "--volatility"],
   ["compare", ["--seed", "1", "--seed", "2"], "--seed"],
   ["compare", ["--episodes"], "--episodes"],
-  ["compare", ["--episodes", "--json"], "--episodes"],
   ["compare", ["--out", "/dev/null"], "--out"],
   ["compare", ["--out", "/proc/alpe-cannot-write/here"], "--out"],
   ["bench", ["--only", "nothing"], "--only"],
   ["stress", ["--events", "-5"], "--events"],
   ["notebooks", ["--timeout", "0x10"], "--timeout"],
-  ["notebooks", ["--only"], "--only"],
   ["check", ["--fix"], "--fix"],
   ["setup", ["now"], "now"],
   ["test", ["--bogus"], "--bogus"],
@@ -132,7 +128,7 @@ Deno.test("CLI end to end: bad lines exit 2 with one stderr line naming the flag
   // The fixed lines above, plus a sample of generated faulty lines (fixed seed).
   const sample = fc.sample(
     fc.constantFrom(...TASKS).chain((t) => faultyLine(t)),
-    { numRuns: 6, seed: 2024 },
+    { numRuns: 4, seed: 2024 },
   ).map((l) => [l.task, l.args, l.offending!] as [string, string[], string]);
   const all = [...SPAWNED, ...sample];
   for (let i = 0; i < all.length; i += 4) {
@@ -140,8 +136,8 @@ Deno.test("CLI end to end: bad lines exit 2 with one stderr line naming the flag
   }
 });
 
-Deno.test("CLI end to end: --help exits 0 for every task", async () => {
-  for (const task of [...TASKS, "test"]) {
+Deno.test("CLI end to end: --help exits 0 (the declared help; the others in-process)", async () => {
+  for (const task of ["compare", "test", "train"]) {
     const r = await runScript(task, ["--help"]);
     assert.equal(r.code, 0, `${task}: ${r.stderr}`);
     assert.ok(r.stdout.includes(`deno task ${task}`), r.stdout);
