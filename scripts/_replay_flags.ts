@@ -10,16 +10,32 @@ import { ValidationError } from "../lib/errors.ts";
 import { loadTapeWithInfo } from "../lib/data/mod.ts";
 import type { EnvConfigInput } from "../lib/env/config.ts";
 import { createProgress } from "../lib/backtest/progress.ts";
-import { numberFlag } from "./_cli.ts";
+import { flags, numberFlag } from "./_cli.ts";
 
-/** The replay flags, for `parseFlags`. */
+/** Default episode window on recorded data, seconds. */
+export const DEFAULT_WINDOW = 60;
+
+/** The replay flags, for `parseFlags` (scripts on the older helper). */
 export const REPLAY_FLAGS = {
   data: { type: "string", multiple: true },
   window: { type: "string" },
 } as const;
 
-/** Default episode window on recorded data, seconds. */
-export const DEFAULT_WINDOW = 60;
+/** The replay flags, for `defineCli`. */
+export const REPLAY_CLI_FLAGS = {
+  data: flags.multiple({
+    help: "with --tier replay: recorded tapes (LOBSTER message file, Binance raw feed, CSV " +
+      "tape; see docs/data.md), FILE[,FILE…], repeatable",
+    meta: "FILE",
+  }),
+  window: flags.number({
+    min: 1,
+    max: 86_400,
+    help: "with --tier replay: the episode window in seconds",
+    defaultText: String(DEFAULT_WINDOW),
+    meta: "SEC",
+  }),
+};
 
 /** Help lines of the replay flags. */
 export const REPLAY_HELP =
@@ -33,10 +49,10 @@ export const REPLAY_HELP =
  */
 export async function replayConfigFromFlags(
   tier: string,
-  values: { data?: string[]; window?: string },
+  values: { data?: string[]; window?: string | number },
 ): Promise<EnvConfigInput | null> {
   if (tier !== "replay") {
-    if (values.data !== undefined) {
+    if (values.data !== undefined && values.data.length > 0) {
       throw new ValidationError("--data", values.data.join(","), "only with --tier replay");
     }
     if (values.window !== undefined) {
@@ -53,7 +69,9 @@ export async function replayConfigFromFlags(
       "at least one tape file with --tier replay (e.g. data/real/binance/spot_btcusdt_20240808.gz)",
     );
   }
-  const window = numberFlag("window", values.window, DEFAULT_WINDOW, 1, 86_400);
+  const window = typeof values.window === "number"
+    ? values.window
+    : numberFlag("window", values.window, DEFAULT_WINDOW, 1, 86_400);
   for (const file of files) {
     const bar = createProgress(`loading ${file.split("/").pop()}`, { unit: "KiB" });
     try {
