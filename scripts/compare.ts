@@ -32,6 +32,7 @@ import {
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, flags, runCli, type Values } from "./_cli.ts";
+import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -79,10 +80,12 @@ export const compareCli = defineCli({
       default: 0.02,
       help: "daily volatility of returns",
     }),
-    tier: flags.choice(["book", "model"], {
+    tier: flags.choice(["book", "model", "replay"], {
       default: "book",
-      help: "simulator tier (book: the L3 order-book simulator)",
+      help: "simulator tier (book: the L3 order-book simulator; replay: recorded order books, " +
+        "the later windows of each tape evaluate, the earlier ones tune; see --data)",
     }),
+    ...REPLAY_CLI_FLAGS,
     workers: flags.int({
       min: 0,
       max: MAX_WORKERS,
@@ -116,6 +119,9 @@ export const compareCli = defineCli({
     json: flags.boolean({ help: "print exactly one JSON object (the report) on stdout" }),
   },
   preflight: async (values, given) => {
+    if (values.tier === "replay" && given.has("duration")) {
+      throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
+    }
     // The default model may be missing (ppo is then reported unavailable); one asked for by
     // name must exist, or the run would silently leave out the agent the user wanted.
     const agents = values.agents ?? AGENT_IDS;
@@ -138,13 +144,15 @@ export type CompareFlags = Values<typeof compareCli.spec.flags>;
 async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<void> {
   const out = values.out;
 
+  // recorded tapes: loaded (and cached) before any work; a bad file fails here
+  const replayConfig = await replayConfigFromFlags(values.tier, values);
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
   let run;
   try {
     run = await runCompare({
-      config: {
+      config: replayConfig ?? {
         tier: values.tier,
         duration: values.duration,
         initialPrice: values.price,
