@@ -1,7 +1,7 @@
 /**
  * `deno task sweep --spec FILE [--redis URL]`: runs a sweep — agents × parameter grids ×
  * markets × seeds × optional PPO trainings — and writes its merged result (results.json,
- * CSVs, report.html) into `--out`.
+ * CSVs, report.html) into `--out`/result.
  *
  * Without `--redis` the jobs run on this machine's threads; with `--redis URL` they are
  * enqueued on a BullMQ queue in that Redis and run by `deno task worker --redis URL` on
@@ -24,45 +24,44 @@ import { sweepReportJson } from "../lib/sweep/merge.ts";
 import { sweepTablesText } from "../lib/sweep/report.ts";
 import { runSweep } from "../lib/sweep/run.ts";
 import { MAX_THREADS } from "../lib/sweep/threads.ts";
-import { intFlag, parseFlags, runMain } from "./_cli.ts";
+import { defineCli, flags, runCli, type Values } from "./_cli.ts";
 
-const OPTIONS = {
-  spec: { type: "string" },
-  redis: { type: "string" },
-  out: { type: "string" },
-  workers: { type: "string" },
-  queue: { type: "string" },
-  force: { type: "boolean" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** The command line of `deno task sweep` (exported for the CLI tests). */
+export const sweepCli = defineCli({
+  name: "sweep",
+  summary: "Runs a sweep spec (JSON; see docs/sweeps.md) on this machine's threads, or with " +
+    "--redis on `deno task worker` processes anywhere, and writes the merged result into " +
+    "--out/result; finished jobs are kept in --out/jobs and reused when the same command " +
+    "runs again.",
+  flags: {
+    spec: flags.string({ help: "the sweep spec, a JSON file (required)", meta: "FILE" }),
+    redis: flags.string({
+      help: "distributed mode: enqueue the jobs on this Redis (redis://host:port[/db], " +
+        "rediss:// for TLS) and wait for `deno task worker --redis URL` to run them",
+      meta: "URL",
+    }),
+    out: flags.string({
+      help: "output directory (default out/sweeps/<spec name>)",
+      meta: "DIR",
+    }),
+    workers: flags.int({
+      min: 1,
+      max: MAX_THREADS,
+      help: "local mode: threads (never changes the results)",
+      defaultText: `the cores, ${cores()} here`,
+    }),
+    queue: flags.string({
+      help: `queue name prefix in Redis (default ${DEFAULT_QUEUE_PREFIX})`,
+      meta: "NAME",
+    }),
+    force: flags.boolean({ help: "replace the results of another sweep (or code) in --out" }),
+    json: flags.boolean({ help: "print exactly one JSON object (results.json) on stdout" }),
+  },
+  notes: "Exit codes: 0 every job finished; 1 some jobs failed (the result lists them); 2 bad " +
+    "input, an output directory holding other results, or Redis unreachable.",
+});
 
-const ALLOWED = Object.keys(OPTIONS).map((k) => `--${k}`).join(", ");
-
-const HELP = `deno task sweep --spec FILE [flags]
-
-Runs a sweep spec (JSON; see docs/sweeps.md) and writes the merged result into --out.
-
-Flags:
-  --spec FILE     the sweep spec (JSON)
-  --redis URL     distributed mode: enqueue the jobs on this Redis (redis://host:port[/db])
-                  and wait for \`deno task worker --redis URL\` processes to run them
-  --out DIR       output directory (default out/sweeps/<spec name>); finished jobs are kept
-                  in DIR/jobs and reused when the same command runs again
-  --workers N     local mode: threads, 1-${MAX_THREADS} (default: the cores, ${cores()} here);
-                  never changes the results
-  --queue NAME    queue name prefix in Redis (default ${DEFAULT_QUEUE_PREFIX})
-  --force         replace the results of another sweep (or code version) in --out
-  --json          print exactly one JSON object (results.json) on stdout
-  -h, --help      this help
-`;
-
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, OPTIONS, ALLOWED);
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+async function main(values: Values<typeof sweepCli.spec.flags>): Promise<void> {
   if (values.spec === undefined) {
     throw new ValidationError("--spec", undefined, "a sweep spec file (JSON)");
   }
@@ -70,11 +69,8 @@ async function main(): Promise<void> {
   try {
     spec = JSON.parse(await Deno.readTextFile(values.spec));
   } catch (err) {
-    throw new ValidationError(
-      "--spec",
-      values.spec,
-      `a readable JSON file (${(err as Error).message})`,
-    );
+    const why = (err as Error).message.split("\n")[0];
+    throw new ValidationError("--spec", values.spec, `a readable JSON file (${why})`);
   }
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
     throw new ValidationError("--spec", values.spec, "a file holding a JSON object");
@@ -87,10 +83,7 @@ async function main(): Promise<void> {
       "no value with --redis (workers are separate processes)",
     );
   }
-  const threads = intFlag("workers", values.workers, cores(), 1, MAX_THREADS);
-  if (values.out !== undefined && values.out.trim() === "") {
-    throw new ValidationError("--out", values.out, "a directory path");
-  }
+  const threads = values.workers ?? cores();
   const log = (line: string) => console.error(line);
   const bar = sweepProgress("sweep");
   let run;
@@ -98,7 +91,7 @@ async function main(): Promise<void> {
     run = await runSweep({
       spec,
       out: values.out,
-      force: values.force ?? false,
+      force: values.force,
       backend: (plan) =>
         redis
           ? redisBackend({
@@ -131,4 +124,4 @@ async function main(): Promise<void> {
   if (o.failures.size > 0) Deno.exit(1);
 }
 
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(sweepCli, main);

@@ -16,45 +16,53 @@ import { DEFAULT_QUEUE_PREFIX, parseRedisUrl, redactUrl } from "../lib/sweep/red
 import { MAX_THREADS } from "../lib/sweep/threads.ts";
 import { DEFAULT_LOCK_MS, startSweepWorker } from "../lib/sweep/worker.ts";
 import { codeVersion } from "../lib/sweep/version.ts";
-import { intFlag, parseFlags, runMain } from "./_cli.ts";
+import { defineCli, flags, runCli, type Values } from "./_cli.ts";
 
-const OPTIONS = {
-  redis: { type: "string" },
-  concurrency: { type: "string" },
-  queue: { type: "string" },
-  "lock-ms": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** The command line of `deno task worker` (exported for the CLI tests). */
+export const workerCli = defineCli({
+  name: "worker",
+  summary: "Runs the sweep jobs that `deno task sweep --redis URL` enqueues, until stopped " +
+    "(SIGINT/SIGTERM finish the running jobs; a second signal abandons them).",
+  flags: {
+    redis: flags.string({
+      help: "the Redis of the sweep (redis://host:port[/db], rediss:// for TLS; required)",
+      meta: "URL",
+    }),
+    concurrency: flags.int({
+      min: 1,
+      max: MAX_THREADS,
+      help: "jobs at once, one thread each",
+      defaultText: `the cores, ${cores()} here`,
+    }),
+    queue: flags.string({
+      help: `queue name prefix (default ${DEFAULT_QUEUE_PREFIX})`,
+      meta: "NAME",
+    }),
+    "lock-ms": flags.int({
+      min: 500,
+      max: 3_600_000,
+      default: DEFAULT_LOCK_MS,
+      help: "job lock duration, ms: a job whose worker died goes to another worker after " +
+        "about twice this",
+      meta: "MS",
+    }),
+  },
+});
 
-const ALLOWED = Object.keys(OPTIONS).map((k) => `--${k}`).join(", ");
-
-const HELP = `deno task worker --redis URL [flags]
-
-Runs sweep jobs enqueued by \`deno task sweep --redis URL\` until stopped (SIGINT/SIGTERM).
-
-Flags:
-  --redis URL        the Redis of the sweep (redis://host:port[/db], rediss:// for TLS)
-  --concurrency N    jobs at once, one thread each, 1-${MAX_THREADS} (default: the cores, ${cores()} here)
-  --queue NAME       queue name prefix (default ${DEFAULT_QUEUE_PREFIX})
-  --lock-ms MS       job lock duration, 500-3600000 (default ${DEFAULT_LOCK_MS}); a job whose
-                     worker died goes to another worker after about twice this
-  -h, --help         this help
-`;
-
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, OPTIONS, ALLOWED);
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+async function main(values: Values<typeof workerCli.spec.flags>): Promise<void> {
   if (values.redis === undefined) {
     throw new ValidationError("--redis", undefined, "a Redis URL redis://host:port");
   }
   const url = parseRedisUrl(values.redis);
-  const concurrency = intFlag("concurrency", values.concurrency, cores(), 1, MAX_THREADS);
-  const lockMs = intFlag("lock-ms", values["lock-ms"], DEFAULT_LOCK_MS, 500, 3_600_000);
+  const concurrency = values.concurrency ?? cores();
   const log = (line: string) => console.log(line);
-  const worker = await startSweepWorker({ url, concurrency, lockMs, prefix: values.queue, log });
+  const worker = await startSweepWorker({
+    url,
+    concurrency,
+    lockMs: values["lock-ms"],
+    prefix: values.queue,
+    log,
+  });
   log(
     `worker ${Deno.pid}: serving ${worker.queue} on ${redactUrl(url)} with ${concurrency} ` +
       `thread(s); code version ${(await codeVersion()).slice(0, 16)}`,
@@ -78,4 +86,4 @@ async function main(): Promise<void> {
   Deno.exit(0);
 }
 
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(workerCli, main);

@@ -80,7 +80,7 @@ export interface ExecuteJobOptions {
 }
 
 /** Default cache directory of materialized models, from the working directory. */
-export const DEFAULT_CACHE_DIR = "out/.sweep-cache";
+export const DEFAULT_MODEL_CACHE_DIR = "out/.sweep-cache";
 
 /** A job was planned with another code version than this checkout's. */
 export class CodeMismatchError extends CheckpointError {
@@ -115,7 +115,7 @@ export async function executeJob(
     case "train":
       return encodeValue(await runTrain(task));
     case "eval":
-      return encodeValue(await runEval(payload, options.cacheDir ?? DEFAULT_CACHE_DIR));
+      return encodeValue(await runEval(payload, options.cacheDir ?? DEFAULT_MODEL_CACHE_DIR));
   }
 }
 

@@ -7,8 +7,10 @@
  * Output directory:
  * - `spec.json`: the validated spec with its key and the code version (which sweep this is);
  * - `jobs/<key>.json`: one file per finished job, written atomically and durably;
- * - `results.json`, `episodes.csv`, `summary.csv`, `paired.csv`, `report.html`: the merged
- *   result, a pure function of the plan and the stored jobs (rerun to rewrite them);
+ * - `result/`: the merged result — `results.json`, `episodes.csv`, `summary.csv`,
+ *   `paired.csv`, `report.html` — a pure function of the plan and the stored jobs, written
+ *   as one output set (lib's `writeOutputSet`: a kill leaves the previous set or the new
+ *   one, never a mix);
  * - `runs.jsonl`: one line per run (mode, jobs reused, collected, computed, failed, seconds).
  *
  * @module
@@ -25,12 +27,14 @@ import {
   type SweepBackend,
   type SweepProgress,
 } from "./scheduler.ts";
-import { ResultStore, writeDurable } from "./store.ts";
+import { ResultStore } from "./store.ts";
+import { writeFileAtomic, writeOutputSet } from "../output_dir.ts";
 
 /** Names of the files a sweep writes into its output directory. */
 export const SWEEP_FILES = {
   spec: "spec.json",
   jobs: "jobs",
+  result: "result",
   json: "results.json",
   episodes: "episodes.csv",
   summary: "summary.csv",
@@ -187,24 +191,15 @@ export async function claimOutDir(out: string, plan: SweepPlan, force: boolean):
         );
       }
     }
+    // The previous merged result goes first, so that it never sits beside another spec.
     if (force) {
-      for (
-        const f of [
-          SWEEP_FILES.json,
-          SWEEP_FILES.episodes,
-          SWEEP_FILES.summary,
-          SWEEP_FILES.paired,
-          SWEEP_FILES.html,
-        ]
-      ) {
-        await Deno.remove(`${out}/${f}`).catch(() => {});
-      }
+      await Deno.remove(`${out}/${SWEEP_FILES.result}`, { recursive: true }).catch(() => {});
     }
   }
   await Deno.mkdir(out, { recursive: true });
   const text =
     JSON.stringify({ specKey: plan.specKey, code: plan.code, spec: plan.spec }, null, 1) + "\n";
-  await writeDurable(specPath, new TextEncoder().encode(text));
+  await writeFileAtomic(specPath, text, { replace: true });
 }
 
 /**
@@ -250,22 +245,15 @@ async function processAlive(pid: number): Promise<boolean> {
 }
 
 /**
- * Writes results.json, episodes.csv, summary.csv, paired.csv and report.html into `out`,
- * each atomically (a temporary file renamed into place). Returns the paths.
+ * Writes the merged result — results.json, episodes.csv, summary.csv, paired.csv and
+ * report.html — into `out`/result as one output set (atomic as a set). Returns the paths.
  */
 export async function writeSweepOutputs(out: string, result: SweepResult): Promise<string[]> {
-  const files: [string, string][] = [
-    [SWEEP_FILES.json, sweepReportJson(result)],
-    [SWEEP_FILES.episodes, sweepEpisodesCsv(result)],
-    [SWEEP_FILES.summary, sweepSummaryCsv(result)],
-    [SWEEP_FILES.paired, sweepPairedCsv(result)],
-    [SWEEP_FILES.html, sweepReportHtml(result)],
-  ];
-  const written: string[] = [];
-  const enc = new TextEncoder();
-  for (const [name, text] of files) {
-    await writeDurable(`${out}/${name}`, enc.encode(text));
-    written.push(`${out}/${name}`);
-  }
-  return written;
+  return await writeOutputSet(`${out}/${SWEEP_FILES.result}`, {
+    [SWEEP_FILES.json]: sweepReportJson(result),
+    [SWEEP_FILES.episodes]: sweepEpisodesCsv(result),
+    [SWEEP_FILES.summary]: sweepSummaryCsv(result),
+    [SWEEP_FILES.paired]: sweepPairedCsv(result),
+    [SWEEP_FILES.html]: sweepReportHtml(result),
+  }, { kind: "sweep", replace: true, field: "--out" });
 }

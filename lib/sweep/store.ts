@@ -1,12 +1,13 @@
 /**
  * Durable, atomic storage of finished jobs: one file per job, `<dir>/<key>.json`, written
- * to a temporary name, flushed to disk and renamed into place, so a file is either absent
- * or complete whatever the moment a process is killed. A sweep started again reads the
+ * to a temporary name, flushed to disk and renamed into place (lib's `writeFileAtomic`), so
+ * a file is either absent or complete whatever the moment a process is killed. A sweep started again reads the
  * directory and reuses every result whose key it plans (keys include the code version, so
  * a result is never reused by other code).
  *
  * @module
  */
+import { writeFileAtomic } from "../output_dir.ts";
 import { KEY_HEX_DIGITS } from "./hash.ts";
 
 const KEY_RE = new RegExp(`^[0-9a-f]{${KEY_HEX_DIGITS}}$`);
@@ -39,7 +40,7 @@ export class ResultStore {
     for (const e of entries) {
       if (!e.isFile) continue;
       const path = `${this.dir}/${e.name}`;
-      if (e.name.startsWith(".tmp-")) {
+      if (e.name.startsWith(".") && e.name.includes(".tmp-")) {
         await Deno.remove(path).catch(() => {});
         continue;
       }
@@ -77,7 +78,7 @@ export class ResultStore {
     if (!/^[a-z]+$/.test(kind)) throw new TypeError(`bad job kind ${JSON.stringify(kind)}`);
     await Deno.mkdir(this.dir, { recursive: true });
     const text = `${recordHead(key, kind)}${resultText}}\n`;
-    await writeDurable(`${this.dir}/${key}.json`, new TextEncoder().encode(text));
+    await writeFileAtomic(`${this.dir}/${key}.json`, text, { replace: true });
     this.#keys.add(key);
   }
 }
@@ -91,35 +92,4 @@ function resultOf(key: string, text: string): string {
   const m = /^\{"key":"([0-9a-f]+)","kind":"([a-z]+)","result":/.exec(text);
   if (!m || m[1] !== key || !text.endsWith("}\n")) throw new Error(`bad record for ${key}`);
   return text.slice(m[0].length, -2);
-}
-
-/**
- * Writes `bytes` to `path` atomically and durably: a temporary file in the same directory,
- * flushed to disk, renamed over `path`, then the directory flushed.
- */
-export async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = path.slice(0, Math.max(0, path.lastIndexOf("/"))) || ".";
-  const tmp = `${dir}/.tmp-${crypto.randomUUID()}`;
-  const f = await Deno.open(tmp, { write: true, createNew: true });
-  try {
-    let off = 0;
-    while (off < bytes.length) off += await f.write(bytes.subarray(off));
-    await f.syncData();
-  } finally {
-    f.close();
-  }
-  try {
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  try {
-    const d = await Deno.open(dir, { read: true });
-    try {
-      await d.syncData();
-    } finally {
-      d.close();
-    }
-  } catch { /* some file systems cannot sync a directory */ }
 }

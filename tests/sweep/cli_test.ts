@@ -28,7 +28,7 @@ Deno.test("sweep and worker CLIs: bad input is one line naming the flag or field
       JSON.stringify({ agents: [{ id: "static-spread" }] }),
     );
     const cases: [string, string[], RegExp][] = [
-      ["scripts/sweep.ts", ["--bogus"], /^error: --bogus: expected one of the supported flags/],
+      ["scripts/sweep.ts", ["--bogus"], /^error: --bogus: unknown flag/],
       ["scripts/sweep.ts", [], /^error: --spec: expected a sweep spec file/],
       [
         "scripts/sweep.ts",
@@ -154,8 +154,8 @@ Deno.test("sweep CLI: killed mid-sweep and run again, it recomputes nothing fini
     // The same bytes as an uninterrupted run.
     await runSweep({ spec, out: `${tmp}/ref`, backend: () => localBackend({ threads: 2 }) });
     assert.deepEqual(
-      await readFiles(`${tmp}/out`, EXACT_FILES),
-      await readFiles(`${tmp}/ref`, EXACT_FILES),
+      await readFiles(`${tmp}/out/result`, EXACT_FILES),
+      await readFiles(`${tmp}/ref/result`, EXACT_FILES),
     );
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

@@ -125,8 +125,8 @@ Deno.test({
 
       // Byte for byte the local result, failures included.
       assert.deepEqual(
-        await readFiles(`${tmp}/dist`, EXACT_FILES),
-        await readFiles(`${tmp}/local`, EXACT_FILES),
+        await readFiles(`${tmp}/dist/result`, EXACT_FILES),
+        await readFiles(`${tmp}/local/result`, EXACT_FILES),
       );
       assert.equal(dist.outcome.failures.size, local.outcome.failures.size);
       for (const [key, err] of dist.outcome.failures) {
@@ -147,8 +147,8 @@ Deno.test({
       assert.equal(again.outcome.computed.length, 0);
       assert.equal(again.outcome.reused.length, total - local.outcome.failures.size);
       assert.deepEqual(
-        await readFiles(`${tmp}/dist`, EXACT_FILES),
-        await readFiles(`${tmp}/local`, EXACT_FILES),
+        await readFiles(`${tmp}/dist/result`, EXACT_FILES),
+        await readFiles(`${tmp}/local/result`, EXACT_FILES),
       );
 
       // A fresh output directory: the results finished in Redis are collected, not recomputed.
@@ -162,8 +162,8 @@ Deno.test({
       assert.equal(collected.outcome.computed.length, 0);
       assert.equal([...w2.lines, ...w3.lines].filter((l) => l.startsWith("done ")).length, before);
       assert.deepEqual(
-        await readFiles(`${tmp}/dist2`, EXACT_FILES),
-        await readFiles(`${tmp}/local`, EXACT_FILES),
+        await readFiles(`${tmp}/dist2/result`, EXACT_FILES),
+        await readFiles(`${tmp}/local/result`, EXACT_FILES),
       );
 
       // Graceful stop on SIGTERM.

@@ -57,8 +57,8 @@ Deno.test("local sweep: the same bytes with 1 or 3 threads; a second run recompu
     assert.equal(one.outcome.failures.size, 0);
     assert.equal(one.outcome.computed.length, one.plan.jobs.length);
     assert.deepEqual(
-      await readFiles(`${tmp}/three`, EXACT_FILES),
-      await readFiles(`${tmp}/one`, EXACT_FILES),
+      await readFiles(`${tmp}/three/result`, EXACT_FILES),
+      await readFiles(`${tmp}/one/result`, EXACT_FILES),
     );
     // Module agents ran, with their grid.
     const labels = one.result.cells.map((c) => c.agent);
@@ -82,8 +82,8 @@ Deno.test("local sweep: the same bytes with 1 or 3 threads; a second run recompu
     assert.equal(again.outcome.reused.length, one.plan.jobs.length);
     assert.deepEqual(await stat(), before, "no stored job was rewritten");
     assert.deepEqual(
-      await readFiles(`${tmp}/one`, EXACT_FILES),
-      await readFiles(`${tmp}/three`, EXACT_FILES),
+      await readFiles(`${tmp}/one/result`, EXACT_FILES),
+      await readFiles(`${tmp}/three/result`, EXACT_FILES),
     );
     const runs = (await Deno.readTextFile(`${tmp}/one/${SWEEP_FILES.runs}`)).trim().split("\n").map(
       (l) => JSON.parse(l),
@@ -134,7 +134,7 @@ Deno.test("local sweep: a failing job is reported after its attempts; its depend
     assert.equal(run.outcome.failures.size, 3); // 6 episodes in chunks of 2
     // Non-deterministic errors are retried: attempts = 2.
     assert.equal(logs.filter((l) => l.startsWith("retrying eval default/broken")).length, 3);
-    const report = JSON.parse(await Deno.readTextFile(`${tmp}/fail/results.json`));
+    const report = JSON.parse(await Deno.readTextFile(`${tmp}/fail/result/results.json`));
     assert.equal(report.failures.length, 3);
     assert.equal(report.cells[1].status, "failed");
     // Failed jobs are not stored: a rerun tries them again (and fails the same way).
@@ -203,8 +203,8 @@ Deno.test("local sweep: PPO trained as jobs is evaluated, held out, and exact ac
       backend: () => localBackend({ threads: 1 }),
     });
     assert.deepEqual(
-      await readFiles(`${tmp}/b`, EXACT_FILES),
-      await readFiles(`${tmp}/a`, EXACT_FILES),
+      await readFiles(`${tmp}/b/result`, EXACT_FILES),
+      await readFiles(`${tmp}/a/result`, EXACT_FILES),
     );
     // The trained models themselves are the same bytes.
     for (const j of a.plan.jobs.filter((j) => j.task.kind === "train")) {
@@ -227,7 +227,7 @@ Deno.test("local sweep: an output directory holding other results is refused unl
       (e) =>
         e instanceof OutputConflictError && /holds the results of another sweep/.test(e.message),
     );
-    const held = await Deno.readTextFile(`${out}/results.json`);
+    const held = await Deno.readTextFile(`${out}/result/results.json`);
     assert.equal(JSON.parse(held).spec.seed, 11, "the refused run left the results alone");
     const forced = await runSweep({
       spec: other,
@@ -235,7 +235,7 @@ Deno.test("local sweep: an output directory holding other results is refused unl
       force: true,
       backend: () => localBackend({ threads: 1 }),
     });
-    assert.equal(JSON.parse(await Deno.readTextFile(`${out}/results.json`)).spec.seed, 12);
+    assert.equal(JSON.parse(await Deno.readTextFile(`${out}/result/results.json`)).spec.seed, 12);
     assert.equal(forced.outcome.computed.length, forced.plan.jobs.length);
     // A directory that is not a sweep's, and a file.
     await Deno.mkdir(`${tmp}/mine`);

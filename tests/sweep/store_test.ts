@@ -1,6 +1,6 @@
 /** The job store: atomic durable writes, what a restart reads back, and what it ignores. */
 import assert from "node:assert/strict";
-import { ResultStore, writeDurable } from "../../lib/sweep/store.ts";
+import { ResultStore } from "../../lib/sweep/store.ts";
 
 const KEY = "0123456789abcdef0123456789abcdef";
 
@@ -36,15 +36,14 @@ Deno.test("store: put, load, temporary files of interrupted writes removed, bad 
   }
 });
 
-Deno.test("writeDurable: replaces a file whole and leaves no temporary file", async () => {
+Deno.test("store: a rewritten job replaces its file whole and leaves no temporary file", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const big = new Uint8Array(3 << 20).fill(7);
-    await writeDurable(`${dir}/f`, big);
-    await writeDurable(`${dir}/f`, new TextEncoder().encode("small"));
-    assert.equal(await Deno.readTextFile(`${dir}/f`), "small");
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["f"]);
-    await assert.rejects(writeDurable(`${dir}/missing/f`, big));
+    const s = new ResultStore(dir);
+    await s.put(KEY, "eval", JSON.stringify("x".repeat(3 << 20)));
+    await s.put(KEY, "eval", "1");
+    assert.equal(await s.get(KEY), "1");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [`${KEY}.json`]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
