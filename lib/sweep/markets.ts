@@ -10,6 +10,7 @@
  */
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { resolveMarket } from "../env/markets.ts";
+import { lobsterFiles } from "../data/lobster.ts";
 import { ValidationError } from "../errors.ts";
 import { parseWith } from "../validation.ts";
 import { mergeConfig } from "../rl/config.ts";
@@ -111,12 +112,35 @@ export function alpeMarketResolver(): MarketResolver {
     accepts: "default, a preset name or .json file, MARKET+variant, replay:FILE",
     async resolve(ref, ctx) {
       const m = await resolveMarket(ref, ctx.field);
-      const files = ref.startsWith("replay:")
-        ? ref.slice("replay:".length).split(",").filter((f) => f !== "")
-        : [];
-      return { name: m.name, config: m.config, files, description: m.description };
+      return { name: m.name, config: m.config, files: [], description: m.description };
     },
   };
+}
+
+/**
+ * The recorded files a replay-tier config reads: its tapes, and for a LOBSTER tape both its
+ * message and orderbook files. Empty for the simulated tiers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replayFiles } from "./markets.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * assert.deepEqual(replayFiles(parseEnvConfig({ tier: "model" })), []);
+ * ```
+ */
+export function replayFiles(config: EnvConfig): string[] {
+  if (config.tier !== "replay") return [];
+  const out: string[] = [];
+  for (const f of config.replay.data) {
+    try {
+      const l = lobsterFiles(f);
+      out.push(l.message, l.orderbook);
+    } catch {
+      out.push(f);
+    }
+  }
+  return [...new Set(out)];
 }
 
 /** The resolvers used when none are given: ALPE's market names. */
@@ -172,6 +196,7 @@ export async function resolveMarkets(
         ),
       };
     }
+    m.files = [...new Set([...m.files, ...replayFiles(m.config)])];
     if (seen.has(m.name)) throw new ValidationError(field, m.name, "a market name not used before");
     seen.add(m.name);
     out.push(m);

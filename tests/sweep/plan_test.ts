@@ -141,3 +141,20 @@ Deno.test("plan: a one-market sweep of compare's agents reproduces deno task com
     await Deno.remove(out, { recursive: true });
   }
 });
+
+Deno.test("plan: a replay market's tapes are data that every job of it checks", async () => {
+  const tape = "data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
+  const plan = await planSweep({
+    episodes: 2,
+    env: { duration: 60 },
+    markets: [`replay:${tape}`, "default"],
+    agents: [{ id: "touch", tune: true }],
+  }, { code: CODE });
+  const replay = plan.markets[0];
+  assert.equal(replay.config.tier, "replay");
+  assert.deepEqual(replay.files, [tape, tape.replace("_message_", "_orderbook_")]);
+  for (const j of plan.jobs) {
+    const onReplay = j.title.includes("replay:");
+    assert.deepEqual(Object.keys(j.data).length, onReplay ? 2 : 0, j.title);
+  }
+});
