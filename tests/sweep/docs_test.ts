@@ -20,3 +20,17 @@ Deno.test("docs/sweeps.md: the example spec plans", async () => {
   // × 3 markets × 5 chunks.
   assert.equal(plan.jobs.length, 9 + 2 + 9 * 3 * 5);
 });
+
+Deno.test("docs/examples/sweep_rivals.json plans: 4 markets (a stress variant, a replay) × 6 agents", async () => {
+  const spec = JSON.parse(await Deno.readTextFile("docs/examples/sweep_rivals.json"));
+  const plan = await planSweep(spec, { code: "0".repeat(64) });
+  assert.deepEqual(plan.markets.map((m) => m.name), [
+    "default",
+    "default+high-latency",
+    "default+coarse-tick",
+    "amzn-replay",
+  ]);
+  assert.equal(plan.markets[3].config.tier, "replay");
+  // 5 tuned agents × 4 markets, then 6 agents × 4 markets × 2 chunks.
+  assert.equal(plan.jobs.length, 20 + 48);
+});
