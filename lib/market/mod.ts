@@ -31,7 +31,7 @@ export type {
   OrderBookOptions,
   Side,
 } from "../book/order_book.ts";
-export type { ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "./types.ts";
+export type { FeeModel, ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "./types.ts";
 export {
   createRegimeModel,
   type CtmcRegimeModel,
@@ -63,3 +63,14 @@ export { type FeeConfig, feeConfigSchema, fillFee } from "./fees.ts";
 export * from "./event_queue.ts";
 export * from "./order_flow.ts";
 export * from "./informed.ts";
+export * from "./hawkes.ts";
+export * from "./arrivals.ts";
+export * from "./trade_signs.ts";
+export * from "./order_sizes.ts";
+export * from "./placement.ts";
+export * from "./cancellation.ts";
+export * from "./reaction.ts";
+export * from "./fundamental.ts";
+export * from "./tape.ts";
+export * from "./markouts.ts";
+export * from "./stats.ts";
