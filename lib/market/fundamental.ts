@@ -10,14 +10,18 @@
  *   and by the public after an exponential delay of mean 1/`revealRate` (each pending jump
  *   is revealed at rate `revealRate`): the source of adverse selection over seconds.
  * - Trade impact: every market order (background, informed or ours) of sign ε and v lots
- *   moves P by θ·g(v)·(ε − ε̂) for good, where ε̂ is the sign model's forecast of that sign
+ *   moves P by θ·g(v)·(ε − ε̂) for good, where ε̂ is the liquidity providers' forecast of that sign
  *   (so a predictable order moves the price less and the price stays a martingale although
  *   signs have long memory: Lillo & Farmer 2004, Bouchaud et al. 2004; the "surprise" or
  *   history-dependent impact model of Bouchaud, Bonart, Donier & Gould 2018, ch. 13) and
  *   g(v) = (v/v̄)^δ, v̄ the mean market-order size. It also adds a transient
  *   pressure ψ·g(v)·ε that decays exponentially with half-life `transientHalfLife`
  *   (ψ = `transientRatio`·θ), a propagator with kernel G(τ) = θ·1[τ ≥ 0] + ψ·e^(−τ ln2 / h)
- *   for the surprise and raw sign respectively.
+ *   for the surprise and raw sign respectively. An uninformed order's impact is permanent
+ *   in the value too (V moves with P: the market's consensus is the value, as in propagator
+ *   models); an informed order's impact prices in part of its private news instead (V does
+ *   not move; the news it priced in moves P no further when it is revealed), so informed
+ *   trading makes the price more informative without counting the news twice.
  *
  * Consistency with the configured volatility σ (ticks²/s, before regime multipliers): the
  * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²] = σ²,
@@ -105,9 +109,10 @@ export interface FundamentalModel {
   value(t: number): number;
   /**
    * A market order of sign `sign` (±1) and `lots` at `t` (s), whose sign was forecast as
-   * `expected` ∈ [−1, 1]: applies its impact; returns the permanent shift of P (ticks).
+   * `expected` ∈ [−1, 1], sent by an informed trader or not: applies its impact; returns
+   * the permanent shift of P (ticks).
    */
-  onTrade(sign: number, lots: number, expected: number, t: number): number;
+  onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number;
 }
 
 /**
@@ -121,7 +126,7 @@ export interface FundamentalModel {
  *   sigmaTicks: 1, marketOrderRate: 6, surpriseVariance: 2 / 3, meanOrderSize: 4, sizeMoment: 1,
  * });
  * f.reset(10_000);
- * const shift = f.onTrade(1, 4, 0, 0); // an unpredicted buy of a mean size
+ * const shift = f.onTrade(1, 4, 0, 0, false); // an unpredicted uninformed buy of a mean size
  * assert.ok(Math.abs(shift - f.theta) < 1e-12);
  * assert.ok(Math.abs(f.reference(0) - (10_000 + 2 * f.theta)) < 1e-9); // + transient θ
  * const h = 2; // default half-life: half the transient is left after 2 s
@@ -150,6 +155,7 @@ export class LatentFundamental implements FundamentalModel {
   #pending = new Float64Array(64);
   #nPending = 0;
   #sumPending = 0;
+  #priced = 0; // private news already priced in by informed trades, ticks
 
   /** Creates the model; θ and the news jump sizes follow from the variance budget. */
   constructor(cfg: FundamentalConfig, facts: FundamentalFacts) {
@@ -185,9 +191,9 @@ export class LatentFundamental implements FundamentalModel {
     this.#decay = Math.LN2 / cfg.transientHalfLife;
   }
 
-  /** Private news not yet public, ticks (V − P + transient). */
+  /** Private news not yet in the public price, ticks (V − P + transient). */
   get pending(): number {
-    return this.#sumPending;
+    return this.#sumPending - this.#priced;
   }
 
   /** Number of private jumps not yet public. */
@@ -201,6 +207,7 @@ export class LatentFundamental implements FundamentalModel {
     this.#transT = 0;
     this.#nPending = 0;
     this.#sumPending = 0;
+    this.#priced = 0;
   }
 
   setVolMultiplier(multiplier: number): void {
@@ -232,7 +239,11 @@ export class LatentFundamental implements FundamentalModel {
     const k = Math.floor(rng.next() * this.#nPending);
     const j = this.#pending[k];
     this.#pending[k] = this.#pending[--this.#nPending];
-    this.#base += j;
+    // the part of this news that informed trades already priced in does not move P again
+    const a = this.#priced;
+    const used = a * j > 0 ? (Math.abs(a) < Math.abs(j) ? a : j) : 0;
+    this.#priced = a - used;
+    this.#base += j - used;
     this.#sumPending = this.#nPending === 0 ? 0 : this.#sumPending - j;
   }
 
@@ -241,13 +252,14 @@ export class LatentFundamental implements FundamentalModel {
   }
 
   value(_t: number): number {
-    return this.#base + this.#sumPending;
+    return this.#base + this.#sumPending - this.#priced;
   }
 
-  onTrade(sign: number, lots: number, expected: number, t: number): number {
+  onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {
     const g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
     const shift = this.theta * g * (sign - expected);
     this.#base += shift;
+    if (informed) this.#priced += shift;
     if (this.psi !== 0) {
       this.#trans = this.#transientAt(t) + this.psi * g * sign;
       this.#transT = t;

@@ -1,17 +1,21 @@
 /**
- * Informed traders: they know the value V of the fundamental model (public price plus the
- * private news not yet revealed) and take liquidity that is mispriced against it. A share
- * `share` of the market-order arrivals is informed (Kyle 1985 and Glosten & Milgrom 1985:
- * a market maker loses to them and must earn it back from the uninformed flow). An informed
- * arrival buys every ask priced at least `threshold` ticks below V (an immediate-or-cancel
- * buy limit at V − threshold), up to `maxLots`; or sells every bid at least `threshold`
- * above V; or does nothing when no quote is that far off. Its order is a market event like
- * any other: it moves the reference price through the impact model, and the liquidity
- * providers cannot tell it from an uninformed one.
+ * Informed traders: they know the value V of the fundamental model (the public reference
+ * price P plus the private news not yet revealed) and trade on that private information. A
+ * share `share` of the market-order arrivals is informed (Kyle 1985 and Glosten & Milgrom
+ * 1985: a market maker loses to them and must earn it back from the uninformed flow). When
+ * V > P, an informed arrival buys every ask priced at least `threshold` ticks below V (an
+ * immediate-or-cancel buy limit at V − threshold), up to `maxLots`; when V < P it sells every
+ * bid at least `threshold` above V; otherwise, or when no quote is that far off, it does
+ * nothing. Its order is a market event like any other: it moves the reference price through
+ * the impact model, and the liquidity providers cannot tell it from an uninformed one.
+ *
+ * Trading only in the direction of the private news keeps the informed signs independent
+ * of the public order flow, so the liquidity providers' forecast stays unbiased and the
+ * reference price a martingale; informed traders still take any stale quote on their side.
  *
  * Assumes: informed traders see V exactly and at once, and never post limit orders.
- * Ignores: their inventory and risk, competition between them, strategic splitting. Units:
- * ticks, lots.
+ * Ignores: their inventory and risk, competition between them, strategic splitting, pure
+ * latency arbitrage on public moves. Units: ticks, lots.
  *
  * @module
  */
@@ -44,11 +48,17 @@ export interface InformedModel {
   /** Share of market-order arrivals that are informed, in [0, 1]. */
   readonly share: number;
   /**
-   * One informed arrival at `timeNs` with value `valueTicks`: sends its order to `book`
-   * (reporting `aggressorId` to the book's sink) and returns the signed lots traded
-   * (+ bought, − sold, 0 when it abstains).
+   * One informed arrival at `timeNs` with value `valueTicks` and public reference price
+   * `referenceTicks`: sends its order to `book` (reporting `aggressorId` to the book's sink)
+   * and returns the signed lots traded (+ bought, − sold, 0 when it abstains).
    */
-  arrive(book: OrderBook, valueTicks: number, timeNs: number, aggressorId: number): number;
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    referenceTicks: number,
+    timeNs: number,
+    aggressorId: number,
+  ): number;
 }
 
 /**
@@ -64,9 +74,10 @@ export interface InformedModel {
  * book.addLimit(2, ASK, 101, 5, 0);
  * book.addLimit(3, ASK, 102, 5, 0);
  * const informed = new InformedTrader(informedConfigSchema.parse({ threshold: 0.5 }));
- * assert.equal(informed.arrive(book, 102.4, 1, -1), 5); // buys 101 (edge 1.4), not 102 (0.4)
+ * // private news: V = 102.4 above the public price 100
+ * assert.equal(informed.arrive(book, 102.4, 100, 1, -1), 5); // buys 101 (edge 1.4), not 102
  * assert.equal(book.bestAsk(), 102);
- * assert.equal(informed.arrive(book, 100, 2, -1), 0); // no quote is mispriced
+ * assert.equal(informed.arrive(book, 99.2, 100, 2, -1), 0); // V < P, but no bid above 99.7
  * ```
  */
 export class InformedTrader implements InformedModel {
@@ -94,12 +105,19 @@ export class InformedTrader implements InformedModel {
     this.signedVolume = 0;
   }
 
-  arrive(book: OrderBook, valueTicks: number, timeNs: number, aggressorId: number): number {
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    referenceTicks: number,
+    timeNs: number,
+    aggressorId: number,
+  ): number {
     this.arrivals++;
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const thr = this.#thr;
-    if (ask === ask && valueTicks - ask >= thr) {
+    const up = valueTicks > referenceTicks;
+    if (up && ask === ask && valueTicks - ask >= thr) {
       // every ask at or below V − threshold
       const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
       let qty = book.depthTo(ASK, limit);
@@ -110,7 +128,7 @@ export class InformedTrader implements InformedModel {
       this.signedVolume += filled;
       return filled;
     }
-    if (bid === bid && bid - valueTicks >= thr) {
+    if (!up && valueTicks < referenceTicks && bid === bid && bid - valueTicks >= thr) {
       const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
       let qty = book.depthTo(BID, limit);
       if (qty > this.#max) qty = this.#max;

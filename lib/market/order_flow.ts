@@ -442,7 +442,7 @@ export class BackgroundFlow {
    * for stale quotes. Returns the permanent shift of the reference price, ticks.
    */
   externalTrade(sign: number, lots: number, timeNs: number): number {
-    const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS);
+    const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS, false);
     this.#refNs = NaN;
     this.#arr.excite(ARRIVAL.MARKET, timeNs / NS);
     this.#checkStale(timeNs);
@@ -538,14 +538,14 @@ export class BackgroundFlow {
     if (this.#inf.share > 0 && this.#rInf.next() < this.#inf.share) {
       this.counts[FLOW_COUNT.INFORMED_ARRIVAL]++;
       this.aggressor = AGGRESSOR.INFORMED;
-      const lots = this.#inf.arrive(book, this.value(timeNs), timeNs, -1);
+      const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
         this.#learnShare(true);
         this.counts[FLOW_COUNT.INFORMED_TRADE]++;
         this.events++;
         this.#arr.excite(ARRIVAL.MARKET, t);
-        this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t);
+        this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
         this.#refNs = NaN;
       }
       return;
@@ -563,7 +563,7 @@ export class BackgroundFlow {
     this.aggressor = AGGRESSOR.NONE;
     if (filled > 0) {
       this.#learnShare(false);
-      this.#fund.onTrade(sign, filled, expected, t);
+      this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
     }
   }

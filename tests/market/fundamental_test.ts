@@ -47,7 +47,7 @@ Deno.test("fundamental: the variance budget holds for the public price and the i
     const u = rng.next() * total;
     if (u < 3) {
       const e = rng.next() < 0.5 ? 0.5 : -0.5;
-      f.onTrade(rng.next() < (1 + e) / 2 ? 1 : -1, 4, e, t);
+      f.onTrade(rng.next() < (1 + e) / 2 ? 1 : -1, 4, e, t, false);
     } else f.fire(u - 3, rng, t);
   }
   // 2,000 ten-second increments: the variance estimate's standard error is √(2/2000) ≈ 3 %
@@ -64,7 +64,7 @@ Deno.test("fundamental: a trade's transient impact decays with its half-life; re
     { ...FACTS, sigmaTicks: 1, marketOrderRate: 2, surpriseVariance: 1 },
   );
   f.reset(0);
-  const shift = f.onTrade(1, 16, 0.25, 0); // g = (16/4)^0.5 = 2; surprise 0.75
+  const shift = f.onTrade(1, 16, 0.25, 0, false); // g = (16/4)^0.5 = 2; surprise 0.75
   assert.ok(Math.abs(shift - f.theta * 2 * 0.75) < 1e-12);
   const psi = 2 * f.theta * 2; // ψ·g·ε
   for (const t of [0, 1, 3, 6, 30]) {
@@ -73,7 +73,7 @@ Deno.test("fundamental: a trade's transient impact decays with its half-life; re
   assert.ok(Math.abs(f.value(1) - shift) < 1e-12); // the value carries no transient pressure
   f.reset(0);
   f.setVolMultiplier(2); // a regime with twice the volatility doubles a trade's impact
-  assert.ok(Math.abs(f.onTrade(-1, 4, 0, 0) + 2 * f.theta) < 1e-12);
+  assert.ok(Math.abs(f.onTrade(-1, 4, 0, 0, false) + 2 * f.theta) < 1e-12);
 });
 
 Deno.test("fundamental: private news reaches the public after a mean delay of 1/revealRate", () => {
@@ -116,4 +116,41 @@ Deno.test("fundamental: private news reaches the public after a mean delay of 1/
       new LatentFundamental(fundamentalConfigSchema.parse({}), { ...FACTS, marketOrderRate: 0 }),
     /fundamental\.impactShare/,
   );
+});
+
+Deno.test("fundamental: informed trades price in their news; uninformed ones move the value", () => {
+  const cfg = fundamentalConfigSchema.parse({
+    impactShare: 0.3,
+    privateShare: 0.6,
+    privateRate: 0.2,
+    revealRate: 1,
+  });
+  const f = new LatentFundamental(cfg, FACTS);
+  const rng = new Rng("priced-in");
+  f.reset(0);
+  // one private jump bigger than a trade's impact (θ ≈ 0.48 ticks, jumps ≈ 2.25 ticks)
+  do {
+    f.reset(0);
+    f.fire(cfg.newsRate, rng, 0); // u in the private-news segment
+  } while (Math.abs(f.pending) < 1);
+  const p0 = f.reference(0);
+  const v0 = f.value(0);
+  const gap = v0 - p0;
+  assert.ok(gap !== 0);
+  const sign = gap > 0 ? 1 : -1;
+  // an informed trade in the news' direction moves P, not V
+  const shift = f.onTrade(sign, 4, 0, 0, true);
+  assert.ok(Math.abs(f.reference(0) - (p0 + shift)) < 1e-12);
+  assert.ok(Math.abs(f.value(0) - v0) < 1e-12);
+  assert.ok(Math.abs(f.pending - (gap - shift)) < 1e-12);
+  // an uninformed trade moves both
+  const s2 = f.onTrade(-sign, 4, 0, 0, false);
+  assert.ok(Math.abs(f.value(0) - (v0 + s2)) < 1e-12);
+  // once every private jump is public, P = V again: the priced-in part did not count twice
+  const before = f.value(0);
+  assert.equal(f.pendingCount, 1);
+  f.fire(f.eventRate() * (1 - 1e-9), rng, 0); // u at the end: the revelation segment
+  assert.equal(f.pendingCount, 0);
+  assert.ok(Math.abs(f.reference(0) - before) < 1e-9, `P ${f.reference(0)}, V ${before}`);
+  assert.ok(Math.abs(f.value(0) - before) < 1e-12);
 });
