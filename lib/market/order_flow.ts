@@ -119,8 +119,9 @@ export interface FlowMarket {
 
 /**
  * The flow's models: the defaults built from `cfg`, with any of `overrides` in their
- * place. The default fundamental model's variance budget uses the arrivals' mean market
- * rate, the signs' surprise variance and the sizes' mean, whichever models those are.
+ * place. The default fundamental model's variance budget uses the arrivals' mean rate of
+ * uninformed market orders, the signs' surprise variance and the sizes' mean, whichever
+ * models those are.
  *
  * @example
  * ```ts
@@ -157,7 +158,8 @@ export function createFlowModels(
     const rates = arrivals.meanRates(cfg.arrivals.limitRate);
     fundamental = new LatentFundamental(cfg.fundamental, {
       sigmaTicks: market.sigmaTicks,
-      marketOrderRate: rates[ARRIVAL.MARKET],
+      // uninformed market orders (informed ones trade only with an edge: a few per cent)
+      marketOrderRate: rates[ARRIVAL.MARKET] * (1 - informed.share),
       surpriseVariance: signs.surpriseVariance,
       meanOrderSize: sizes.marketMean,
       sizeMoment: 1,
