@@ -1,7 +1,20 @@
 import assert from "node:assert/strict";
 import { ASK, BID } from "../../lib/book/order_book.ts";
 import { BookVecEnv } from "../../lib/env/book_env.ts";
-import { AGENT_OWNER, BookMarket, NS_PER_S } from "../../lib/env/book_market.ts";
+import {
+  AGENT_OWNER,
+  BookMarket,
+  NS_PER_S,
+  registerBookModels,
+} from "../../lib/env/book_market.ts";
+import { runCompare } from "../../lib/backtest/compare.ts";
+import type { CancellationModel } from "../../lib/market/cancellation.ts";
+import {
+  type PassiveMarkouts,
+  passiveMarkouts,
+  summarizeMarkouts,
+} from "../../lib/market/markouts.ts";
+import type { TradeSignModel } from "../../lib/market/trade_signs.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../../lib/env/config.ts";
 import { ACT_DIM, OBS, OBS_DIM } from "../../lib/env/types.ts";
 import { AlpeError, ValidationError } from "../../lib/errors.ts";
@@ -456,4 +469,98 @@ Deno.test("book env: bad actions are rejected without changing the env; lifecycl
   assert.equal(info.time, 10);
   assert.equal(info.regimeName, c.regimes.names[info.regime]);
   assert.throws(() => env.info(2), /\bi\b/);
+});
+
+Deno.test("book env: the default market's mid moves at the configured volatility", () => {
+  // one regime, so that `volatility` is the whole story; 16 × 300 s of 10-s mid increments
+  const c = cfg({ regimes: ONE_REGIME, volatility: 0.02 });
+  const n = 16;
+  const env = new BookVecEnv(c, n);
+  env.reset(Array.from({ length: n }, (_, i) => 900 + i));
+  const act = actions(n, [0, 0, 0, 0]);
+  const last = Array.from(env.columns.mid);
+  let v = 0;
+  let count = 0;
+  while (!env.terminated[0]) {
+    env.step(act);
+    if (env.stepIndex % 100 !== 0) continue;
+    for (let i = 0; i < n; i++) {
+      v += (env.columns.mid[i] - last[i]) ** 2;
+      last[i] = env.columns.mid[i];
+      count++;
+    }
+  }
+  const daily = Math.sqrt((v / count / 10) * 23_400) / c.initialPrice; // relative, per day
+  // 480 increments: the variance's standard error is √(2/480) ≈ 6.5 %, the volatility's 3.2 %
+  assert.ok(Math.abs(daily / c.volatility - 1) < 0.15, `daily volatility ${daily}`);
+});
+
+Deno.test("book env: in the default market, passive fills against uninformed orders are no free lunch", () => {
+  // the issue's test: the 30-s markout of passive fills from uninformed market orders is not
+  // positive beyond its 95 % CI (clustered by episode); the CI must also be narrow enough to
+  // tell a market where those fills earn half a spread (the old default: +0.6 ticks at 30 s)
+  const c = cfg({});
+  const episodes: PassiveMarkouts[] = [];
+  const m = new BookMarket(c, { tape: true });
+  for (let e = 0; e < 48; e++) {
+    m.reset(7_000 + e);
+    for (let k = 1; k <= 3000; k++) passiveStep(m, k, 0.1);
+    episodes.push(
+      passiveMarkouts(m.tape!, { horizons: [0, 1, 30], maker: "background", end: 300 }),
+    );
+  }
+  const s = summarizeMarkouts(episodes);
+  const u = s.uninformed;
+  assert.ok(u.ciLow[2] <= 0, `30-s markout ${u.mean[2]} [${u.ciLow[2]}, ${u.ciHigh[2]}]`);
+  assert.ok(u.ciHigh[2] - u.ciLow[2] < 1.1, `CI too wide: [${u.ciLow[2]}, ${u.ciHigh[2]}]`);
+  assert.ok(u.fills[2] > 10_000);
+  // informed flow is where the liquidity providers lose
+  const inf = s.informed;
+  assert.ok(inf.ciHigh[2] < 0, `informed 30-s markout ${inf.mean[2]}`);
+  // right after the fill the maker holds about half a spread against the mid
+  assert.ok(u.mean[0] > 0.3 && u.mean[0] < 0.7, `0-s markout ${u.mean[0]}`);
+});
+
+Deno.test("book env: a market built from user-supplied models runs through runCompare", async () => {
+  // two models defined here, outside the library: signs that alternate in runs of 5, and a
+  // cancellation model with one flat hazard (the interfaces are the library's)
+  let built = 0;
+  let signs = 0;
+  class RunsOfFive implements TradeSignModel {
+    readonly surpriseVariance = 1;
+    #k = 0;
+    reset(): void {
+      this.#k = 0;
+    }
+    expected(): number {
+      return 0;
+    }
+    next(): number {
+      signs++;
+      return Math.floor(this.#k++ / 5) % 2 === 0 ? 1 : -1;
+    }
+  }
+  const flat: CancellationModel = {
+    maxHazard: 0.3,
+    maxTouchHazard: 0.3,
+    hazard: () => 0.3,
+  };
+  registerBookModels("test:runs-of-five", () => {
+    built++;
+    return { signs: new RunsOfFive(), cancellation: flat };
+  });
+  const run = await runCompare({
+    config: { tier: "book", duration: 20, flow: { models: "test:runs-of-five" } },
+    agents: ["static-spread", "random"],
+    episodes: 2,
+    workers: 0,
+  });
+  assert.deepEqual(run.ran, ["static-spread", "random"]);
+  assert.ok(built >= 2 && signs > 20, `built ${built}, signs ${signs}`);
+  assert.equal(run.backtest!.agents[0].episodes.length, 2);
+  // an unregistered name is a named error, before any work
+  await assert.rejects(
+    () => runCompare({ config: { flow: { models: "nope" } }, agents: ["random"], workers: 0 }),
+    (e: unknown) => e instanceof ValidationError && e.field === "flow.models",
+  );
 });
