@@ -540,8 +540,8 @@ export class BookMarket implements ExecutionSink {
   /**
    * Closes a step of `dt` seconds at the current time: applies the overlay impact of the
    * agent's aggressive lots this step (its offset moves the reference price), advances the
-   * regime (its multipliers apply from now on) and delivers the snapshot scheduled for this
-   * decision.
+   * regime (a new regime's multipliers apply from now on) and delivers the snapshot
+   * scheduled for this decision.
    */
   endStep(dt: number): void {
     const now = this.nowNs;
@@ -553,10 +553,12 @@ export class BookMarket implements ExecutionSink {
       this.lastImpactShift += this.impact.offset(t) - before;
       this.flow.checkStale(now);
     }
-    this.lastRegime = this.regime.state;
-    this.regime.advance(dt, this.#rRegime);
-    this.flow.setRegime(this.regime.flowMultiplier(), this.regime.volMultiplier());
-    this.flow.redraw(now); // memoryless: intensities may have changed
+    const before = this.regime.state;
+    this.lastRegime = before;
+    if (this.regime.advance(dt, this.#rRegime) !== before) {
+      this.flow.setRegime(this.regime.flowMultiplier(), this.regime.volMultiplier());
+      this.flow.redraw(now); // memoryless: the intensities changed
+    }
     this.#trackMid();
     if (this.#ringOn) this.#pushRing();
     if (this.#snapDirect) this.#takeSnapshot(this.snapshot);

@@ -57,7 +57,7 @@ export const arrivalConfigSchema = z.strictObject({
   /** Baseline rate of market orders, both sides together, per second. */
   marketRate: z.number().min(0).max(100_000).default(1.8),
   /** Baseline rate of limit orders, both sides together, per second. */
-  limitRate: z.number().min(0).max(100_000).default(100),
+  limitRate: z.number().min(0).max(100_000).default(85),
   /** Branching matrix α (3×3, kinds market, limit, cancel; row = triggered kind). */
   alpha: z.array(z.array(z.number().min(0).max(100))).default([
     [0.3, 0, 0],
@@ -140,10 +140,11 @@ export class PoissonArrivals implements ArrivalProcess {
  * import { ARRIVAL, arrivalConfigSchema, HawkesArrivals } from "./arrivals.ts";
  * const h = new HawkesArrivals(arrivalConfigSchema.parse({}));
  * h.reset(0);
- * const before = h.bound(0, 1); // baselines only: 5 + 100
- * h.excite(ARRIVAL.MARKET, 0);
- * assert.ok(Math.abs(h.bound(0, 1) - before - 4 * (0.3 + 2 + 2)) < 1e-9);
- * assert.ok(h.bound(1, 1) < h.bound(0, 1)); // the excitation decays
+ * const before = h.bound(0, 1); // the baselines only
+ * h.excite(ARRIVAL.MARKET, 0); // a market order excites all three kinds: α·β = 4·(0.3 + 2 + 2)
+ * const after = h.bound(0, 1);
+ * assert.ok(Math.abs(after - before - 4 * (0.3 + 2 + 2)) < 1e-9);
+ * assert.ok(h.bound(1, 1) < after); // one second later the excitation has decayed
  * ```
  */
 export class HawkesArrivals implements ArrivalProcess {

@@ -52,6 +52,11 @@ export interface CancellationModel {
   /** An upper bound of the hazard of an order at the best bid or ask (≥ `maxHazard`). */
   readonly maxTouchHazard: number;
   /**
+   * A lower bound of every order's hazard (0 when none is known): a thinning candidate
+   * below it is kept without looking up the order's queue.
+   */
+  readonly minHazard: number;
+  /**
    * Hazard (per second, at flow multiplier 1) of an order with a share `ahead` ∈ [0, 1) of
    * its level's lots before it, in a level of `levelQty` lots, at the touch or not,
    * `distance` ticks from the reference price on its own side (negative when it is through
@@ -77,6 +82,7 @@ export interface CancellationModel {
 export class QueueCancellation implements CancellationModel {
   readonly maxHazard: number;
   readonly maxTouchHazard: number;
+  readonly minHazard: number;
   readonly #rate: number;
   readonly #pos: number;
   readonly #dep: number;
@@ -90,6 +96,7 @@ export class QueueCancellation implements CancellationModel {
     this.#invSize = 1 / meanOrderSize;
     this.maxHazard = cfg.rate * (1 + cfg.queuePosition);
     this.maxTouchHazard = this.maxHazard * (1 + cfg.depletion);
+    this.minHazard = cfg.rate;
   }
 
   hazard(ahead: number, levelQty: number, atTouch: boolean, _distance: number): number {

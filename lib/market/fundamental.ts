@@ -92,6 +92,11 @@ export interface FundamentalFacts {
  * default must implement this to replace it.
  */
 export interface FundamentalModel {
+  /**
+   * Whether the reference price moves between the model's own events and trades (e.g. a
+   * decaying transient impact); the market then checks for stale quotes after every event.
+   */
+  readonly continuous: boolean;
   /** Starts at reference = value = `priceTicks`, nothing pending. */
   reset(priceTicks: number): void;
   /**
@@ -140,6 +145,8 @@ export class LatentFundamental implements FundamentalModel {
   readonly psi: number;
   /** Standard deviation of a public news jump, ticks. */
   readonly newsJump: number;
+  /** True when the transient impact is on (the reference price decays between events). */
+  readonly continuous: boolean;
   /** Standard deviation of a private news jump, ticks. */
   readonly privateJump: number;
   readonly #newsRate: number;
@@ -180,6 +187,7 @@ export class LatentFundamental implements FundamentalModel {
     }
     this.theta = cfg.impactShare > 0 ? Math.sqrt(cfg.impactShare * s2 / tradeVar) : 0;
     this.psi = cfg.transientRatio * this.theta;
+    this.continuous = this.psi !== 0;
     const newsVar = Math.max(0, 1 - cfg.impactShare - cfg.privateShare) * s2;
     this.newsJump = Math.sqrt(newsVar / cfg.newsRate);
     this.privateJump = Math.sqrt(cfg.privateShare * s2 / cfg.privateRate);

@@ -498,26 +498,30 @@ export class BackgroundFlow {
     const rng = this.#rFlow!;
     const t = timeNs / NS;
     let u = rng.next() * this.#total;
-    let changed = true;
+    // Only a move of the reference price can leave quotes stale: new orders are placed on
+    // the right side of it, and removing orders never exposes a worse one. So the check runs
+    // after trades and fundamental events (and after every event when the reference drifts
+    // between events).
+    let moved = this.#fund.continuous;
     if (u < this.#segA) {
       const kind = this.#arr.select(t, u, this.#mult);
-      if (kind === ARRIVAL.MARKET) this.#market(timeNs, t);
-      else if (kind === ARRIVAL.LIMIT) this.#limit(timeNs, t, rng);
+      if (kind === ARRIVAL.MARKET) {
+        this.#market(timeNs, t);
+        moved = true;
+      } else if (kind === ARRIVAL.LIMIT) this.#limit(timeNs, t, rng);
       else if (kind === ARRIVAL.CANCEL) this.#triggeredCancel(timeNs, t, rng);
-      else {
-        this.counts[FLOW_COUNT.THINNED]++;
-        changed = false;
-      }
+      else this.counts[FLOW_COUNT.THINNED]++;
     } else if ((u -= this.#segA) < this.#segC) {
-      changed = this.#hazardCancel(timeNs, t, rng);
+      this.#hazardCancel(timeNs, t, rng);
     } else if ((u -= this.#segC) < this.#segT) {
-      changed = this.#touchCancel(timeNs, t, rng);
+      this.#touchCancel(timeNs, t, rng);
     } else {
       this.#fund.fire(u - this.#segT, this.#rPrice, t);
       this.#refNs = NaN;
       this.counts[FLOW_COUNT.FUNDAMENTAL]++;
+      moved = true;
     }
-    if (changed) this.#checkStale(timeNs);
+    if (moved) this.#checkStale(timeNs);
     this.#draw(timeNs);
   }
 
@@ -607,7 +611,7 @@ export class BackgroundFlow {
   /** First thinning stream: every resting order, bound `maxHazard`. */
   #acceptBase(id: number, timeNs: number, rng: Rng): boolean {
     const u = rng.next() * this.#cancel.maxHazard;
-    return u < this.#hazard(id, timeNs);
+    return u < this.#cancel.minHazard || u < this.#hazard(id, timeNs);
   }
 
   #hazardCancel(timeNs: number, t: number, rng: Rng): boolean {
@@ -671,7 +675,8 @@ export class BackgroundFlow {
       const side = this.#sd[id];
       const atTouch = this.#px[id] === (side === BID ? bb : ba);
       const bound = atTouch ? lo + extra : lo;
-      if (rng.next() * bound < this.#hazard(id, timeNs)) {
+      const u = rng.next() * bound;
+      if (u < cancel.minHazard || u < this.#hazard(id, timeNs)) {
         this.#cancelAt(this.#pos[id], id, t, FLOW_COUNT.CANCEL_TRIGGERED);
         return;
       }

@@ -35,7 +35,7 @@ export const placementConfigSchema = z.strictObject({
   /** "reference": relative to the reference price; "opposite-best": CST's zero intelligence. */
   anchor: z.enum(["reference", "opposite-best"]).default("reference"),
   /** Power-law exponent α of the distance distribution, P(i) ∝ (i + 1)^(−α). */
-  alpha: z.number().min(0).max(10).default(0.8),
+  alpha: z.number().min(0).max(10).default(1),
   /** Number of distances (ticks) at which limit orders arrive. */
   maxDistance: z.number().int().min(1).max(1_000).default(40),
   /** Smallest edge over the reference price a new order asks for, ticks ("reference" only). */

@@ -95,7 +95,7 @@ class IidSigns implements TradeSignModel {
  *   if (s === prev) same++;
  *   prev = s;
  * }
- * assert.ok(same / 20_000 > 0.6); // C(1) ≈ 0.28: signs persist
+ * assert.ok(same / 20_000 > 0.55); // C(1) ≈ 0.21: P(same sign) = (1 + C(1))/2 ≈ 0.6
  * ```
  */
 export class MetaorderSigns implements TradeSignModel {

@@ -41,6 +41,7 @@ function make(
 
 /** A fundamental model whose reference price the test sets by hand (a user-supplied model). */
 class Manual implements FundamentalModel {
+  readonly continuous = false;
   price = 0;
   reset(p: number): void {
     this.price = p;
