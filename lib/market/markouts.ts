@@ -18,7 +18,7 @@ import { ValidationError } from "../errors.ts";
 import { FLOW_TYPE, MAKER, type MarketTape } from "./tape.ts";
 
 /** Default markout horizons, seconds. */
-export const DEFAULT_MARKOUT_HORIZONS: readonly number[] = [0, 0.1, 1, 5, 10, 30, 60];
+export const PASSIVE_MARKOUT_HORIZONS: readonly number[] = [0, 0.1, 1, 5, 10, 30, 60];
 
 /** The flow types markouts are split by, in {@linkcode PassiveMarkouts} order. */
 export const MARKOUT_TYPES = ["uninformed", "informed", "agent"] as const;
@@ -28,7 +28,7 @@ export type MarkoutType = typeof MARKOUT_TYPES[number];
 
 /** Options of {@linkcode passiveMarkouts}. */
 export interface MarkoutOptions {
-  /** Horizons, seconds (default {@linkcode DEFAULT_MARKOUT_HORIZONS}). */
+  /** Horizons, seconds (default {@linkcode PASSIVE_MARKOUT_HORIZONS}). */
   horizons?: readonly number[];
   /** Whose passive fills: "background", "agent" or "all" (default "all"). */
   maker?: "background" | "agent" | "all";
@@ -74,7 +74,7 @@ export interface PassiveMarkouts {
  * ```
  */
 export function passiveMarkouts(tape: MarketTape, options: MarkoutOptions = {}): PassiveMarkouts {
-  const horizons = [...(options.horizons ?? DEFAULT_MARKOUT_HORIZONS)];
+  const horizons = [...(options.horizons ?? PASSIVE_MARKOUT_HORIZONS)];
   horizons.forEach((h, i) => {
     if (!(h >= 0) || !Number.isFinite(h)) {
       throw new ValidationError(`horizons[${i}]`, h, "a finite number of seconds >= 0");

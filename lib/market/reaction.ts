@@ -15,7 +15,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { type Side } from "../book/order_book.ts";
+import type { Side } from "../book/order_book.ts";
 import type { Rng } from "../rng/rng.ts";
 import type { Infer } from "../validation.ts";
 import { createLatencyModel, latencySpecSchema } from "./latency.ts";
