@@ -9,10 +9,11 @@
  * `"hawkes"` (default): the same baselines, plus exponential-kernel excitation between the
  * kinds (see `hawkes.ts`): `alpha[i][j]` is the number of kind-i events one kind-j event
  * triggers on average, `beta[i][j]` the decay rate of that effect (1/s); kinds in the order
- * market, limit, cancel. The defaults put the empirical effects in (Large 2007; Bacry,
+ * market, limit, cancel. The defaults put the market-order effects in (Large 2007; Bacry,
  * Mastromatteo & Muzy 2015): market orders cluster (α_MM), each one brings in new limit
- * orders (α_LM, replenishment) and a wave of cancellations (α_CM); limit orders and
- * cancellations excite their own kind. The cancellation kind has no baseline of its own:
+ * orders (α_LM, replenishment) and a wave of cancellations (α_CM). Limit orders and
+ * cancellations may excite any kind too (the other entries), at a cost in speed: the
+ * simulator skips the kernel's decay for kinds that excite nothing. The cancellation kind has no baseline of its own:
  * the per-order hazards are its baseline, and a triggered cancellation hits an order
  * chosen in proportion to those hazards. Every realised cancellation (hazard or triggered)
  * excites the others. Stationarity (spectral radius of α below 1) is checked.
@@ -57,12 +58,12 @@ export const arrivalConfigSchema = z.strictObject({
   /** Baseline rate of market orders, both sides together, per second. */
   marketRate: z.number().min(0).max(100_000).default(1.8),
   /** Baseline rate of limit orders, both sides together, per second. */
-  limitRate: z.number().min(0).max(100_000).default(85),
+  limitRate: z.number().min(0).max(100_000).default(105),
   /** Branching matrix α (3×3, kinds market, limit, cancel; row = triggered kind). */
   alpha: z.array(z.array(z.number().min(0).max(100))).default([
     [0.3, 0, 0],
-    [2, 0.2, 0],
-    [2, 0, 0.2],
+    [2, 0, 0],
+    [2, 0, 0],
   ]),
   /** Decay rates β of the kernels (3×3), per second. */
   beta: z.array(z.array(z.number().positive().max(1e6))).default([
@@ -140,11 +141,14 @@ export class PoissonArrivals implements ArrivalProcess {
  * import { ARRIVAL, arrivalConfigSchema, HawkesArrivals } from "./arrivals.ts";
  * const h = new HawkesArrivals(arrivalConfigSchema.parse({}));
  * h.reset(0);
- * const before = h.bound(0, 1); // the baselines only
+ * const before = h.bound(0, 1); // the baselines only: 1.8 market + 105 limit orders per second
  * h.excite(ARRIVAL.MARKET, 0); // a market order excites all three kinds: α·β = 4·(0.3 + 2 + 2)
  * const after = h.bound(0, 1);
  * assert.ok(Math.abs(after - before - 4 * (0.3 + 2 + 2)) < 1e-9);
- * assert.ok(h.bound(1, 1) < after); // one second later the excitation has decayed
+ * // one second later, a candidate in the market orders' excitation part (just above their
+ * // 1.8/s baseline) is thinned out: that part has decayed from 1.2/s to 1.2·e^(−4)/s
+ * assert.equal(h.select(1, 1.8 + 0.6, 1), -1);
+ * assert.ok(h.bound(1, 1) < after);
  * ```
  */
 export class HawkesArrivals implements ArrivalProcess {
@@ -156,6 +160,7 @@ export class HawkesArrivals implements ArrivalProcess {
   readonly #beta: number;
   readonly #jump: Float64Array; // α_ij·β, row-major
   readonly #e: Float64Array = new Float64Array(ARRIVAL_KINDS);
+  readonly #quiet: Uint8Array = new Uint8Array(ARRIVAL_KINDS); // 1: column j of α is zero
   #t = 0;
 
   /** Creates the process; throws a {@linkcode ValidationError} unless it is stationary. */
@@ -173,6 +178,9 @@ export class HawkesArrivals implements ArrivalProcess {
       for (let j = 0; j < ARRIVAL_KINDS; j++) {
         this.#jump[i * ARRIVAL_KINDS + j] = cfg.alpha[i][j] * cfg.beta[i][j];
       }
+    }
+    for (let j = 0; j < ARRIVAL_KINDS; j++) {
+      this.#quiet[j] = cfg.alpha.every((row) => row[j] === 0) ? 1 : 0;
     }
   }
 
@@ -201,8 +209,12 @@ export class HawkesArrivals implements ArrivalProcess {
     for (let i = 0; i < ARRIVAL_KINDS; i++) this.#e[i] = ex.excitation(i);
   }
 
-  bound(t: number, mult: number): number {
-    this.#decay(t);
+  /**
+   * The baselines plus the excitation as last decayed (at or before `t`): the excitation
+   * only decays between events, so this bounds the intensity from `t` on, without a
+   * `Math.exp` per candidate.
+   */
+  bound(_t: number, mult: number): number {
     const e = this.#e;
     const mu = this.#mu;
     this.#at[0] = e[0];
@@ -211,19 +223,24 @@ export class HawkesArrivals implements ArrivalProcess {
     return (mu[0] + mu[1] + mu[2]) * mult + e[0] + e[1] + e[2];
   }
 
+  /** A candidate in a baseline part is kept at once; only one in an excitation part decays it. */
   select(t: number, u: number, mult: number): number {
-    this.#decay(t);
-    const e = this.#e;
     for (let i = 0; i < ARRIVAL_KINDS; i++) {
       const base = this.#mu[i] * mult;
-      const seg = base + this.#at[i];
-      if (u < seg) return u < base + e[i] ? i : -1;
-      u -= seg;
+      if (u < base) return i;
+      u -= base;
+      const ex = this.#at[i];
+      if (u < ex) {
+        this.#decay(t);
+        return u < this.#e[i] ? i : -1;
+      }
+      u -= ex;
     }
     return -1;
   }
 
   excite(kind: number, t: number): void {
+    if (this.#quiet[kind] === 1) return; // this kind excites nothing
     if (this.#beta === this.#beta) {
       this.#decay(t);
       const e = this.#e;

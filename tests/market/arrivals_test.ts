@@ -51,16 +51,17 @@ Deno.test("arrivals: thinning reproduces the Hawkes and Poisson mean rates", () 
 });
 
 Deno.test("arrivals: mixed decays take the general path; non-stationary kernels are refused", () => {
-  const mixed = new HawkesArrivals(arrivalConfigSchema.parse({
-    beta: [[4, 2, 4], [4, 4, 4], [4, 4, 9]],
-  }));
+  const cfg = arrivalConfigSchema.parse({ beta: [[2, 4, 4], [4, 4, 4], [8, 4, 4]] });
+  const mixed = new HawkesArrivals(cfg);
   mixed.reset(0);
   const before = mixed.bound(0, 1);
   mixed.excite(ARRIVAL.MARKET, 0);
-  // α·β of the market column: 0.3·4 + 2·4 + 2·4
-  assert.ok(Math.abs(mixed.bound(0, 1) - before - (1.2 + 8 + 8)) < 1e-9);
-  // after 1 s each part decays at its own rate
-  const want = before + 1.2 * Math.exp(-4) + 8 * Math.exp(-4) + 8 * Math.exp(-4);
+  // α·β of the market column: 0.3·2 + 2·4 + 2·8
+  assert.ok(Math.abs(mixed.bound(0, 1) - before - (0.6 + 8 + 16)) < 1e-9);
+  // a candidate in the market orders' excitation part decays the state to t = 1: each part at
+  // its own rate
+  mixed.select(1, cfg.marketRate + 1e-9, 1);
+  const want = before + 0.6 * Math.exp(-2) + 8 * Math.exp(-4) + 16 * Math.exp(-8);
   assert.ok(Math.abs(mixed.bound(1, 1) - want) < 1e-9);
   assert.throws(
     () =>
@@ -69,4 +70,13 @@ Deno.test("arrivals: mixed decays take the general path; non-stationary kernels 
       ),
     (e: unknown) => e instanceof ValidationError && e.field === "flow.arrivals.alpha",
   );
+});
+
+Deno.test("arrivals: kinds whose column of α is zero excite nothing", () => {
+  const h = new HawkesArrivals(arrivalConfigSchema.parse({}));
+  h.reset(0);
+  const b = h.bound(0, 1);
+  h.excite(ARRIVAL.LIMIT, 0);
+  h.excite(ARRIVAL.CANCEL, 0);
+  assert.equal(h.bound(0, 1), b);
 });
