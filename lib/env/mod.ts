@@ -27,3 +27,4 @@ export * from "./book_env.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./make.ts";
+export * from "./markets.ts";
