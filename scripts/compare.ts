@@ -31,7 +31,8 @@ import {
   writeCompareOutputs,
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
-import { defineCli, flags, runCli, type Values } from "./_cli.ts";
+import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -83,6 +84,11 @@ export const compareCli = defineCli({
       default: "book",
       help: "simulator tier (book: the L3 order-book simulator)",
     }),
+    config: flags.inFile({
+      help: "market configuration, a JSON object as lib/env/config.ts (flow models, " +
+        "latencies, tick, fees, regimes, …; see docs/models.md); --tier, --duration, --price " +
+        "and --volatility, when given, override it",
+    }),
     workers: flags.int({
       min: 0,
       max: MAX_WORKERS,
@@ -116,6 +122,7 @@ export const compareCli = defineCli({
     json: flags.boolean({ help: "print exactly one JSON object (the report) on stdout" }),
   },
   preflight: async (values, given) => {
+    if (values.config !== undefined) await marketConfig(values, given); // named errors, early
     // The default model may be missing (ppo is then reported unavailable); one asked for by
     // name must exist, or the run would silently leave out the agent the user wanted.
     const agents = values.agents ?? AGENT_IDS;
@@ -144,12 +151,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   let run;
   try {
     run = await runCompare({
-      config: {
-        tier: values.tier,
-        duration: values.duration,
-        initialPrice: values.price,
-        volatility: values.volatility,
-      },
+      config: await marketConfig(values, given),
       episodes: values.episodes,
       seed: values.seed,
       agents: values.agents ?? [...AGENT_IDS],
@@ -180,6 +182,49 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   if (paired) console.log(`\nPaired tests vs avellaneda-stoikov (Δ = agent − AS):\n${paired}`);
   console.log(`\n${legendText(run)}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
+}
+
+/**
+ * The environment configuration: the `--config` file (validated, errors naming `--config`
+ * and the field) with the tier, duration, price and volatility flags given on the command
+ * line on top; without a file, those flags (at their defaults when not given).
+ */
+async function marketConfig(
+  values: CompareFlags,
+  given: ReadonlySet<string>,
+): Promise<EnvConfigInput> {
+  const fromFlags: Record<string, unknown> = {
+    tier: values.tier,
+    duration: values.duration,
+    initialPrice: values.price,
+    volatility: values.volatility,
+  };
+  if (values.config === undefined) return fromFlags as EnvConfigInput;
+  const file = await readJsonObject("--config", values.config);
+  const input: Record<string, unknown> = { ...file };
+  const flagNames = {
+    tier: "tier",
+    duration: "duration",
+    initialPrice: "price",
+    volatility: "volatility",
+  };
+  for (const [key, flag] of Object.entries(flagNames)) {
+    if (given.has(flag) || !(key in file)) input[key] = fromFlags[key];
+  }
+  try {
+    parseEnvConfig(input as EnvConfigInput);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new FlagError(
+        "--config",
+        values.config,
+        `a valid market configuration`,
+        `--config: ${values.config}: ${err.message}`,
+      );
+    }
+    throw err;
+  }
+  return input as EnvConfigInput;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -15,6 +15,8 @@ import {
   summarizeMarkouts,
 } from "../../lib/market/markouts.ts";
 import type { TradeSignModel } from "../../lib/market/trade_signs.ts";
+import { marketStats } from "../../lib/market/stats.ts";
+import { resolveMarket } from "../../lib/env/markets.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../../lib/env/config.ts";
 import { ACT_DIM, OBS, OBS_DIM } from "../../lib/env/types.ts";
 import { AlpeError, ValidationError } from "../../lib/errors.ts";
@@ -563,5 +565,30 @@ Deno.test("book env: a market built from user-supplied models runs through runCo
   await assert.rejects(
     () => runCompare({ config: { flow: { models: "nope" } }, agents: ["random"], workers: 0 }),
     (e: unknown) => e instanceof ValidationError && e.field === "flow.models",
+  );
+});
+
+Deno.test("stress variants of the book tier: deeper queues, more informed flow", async () => {
+  const stats = async (name: string) => {
+    const spec = await resolveMarket(name);
+    const c = parseEnvConfig({ ...spec.config, duration: 120, regimes: ONE_REGIME });
+    const m = new BookMarket(c, { tape: true });
+    let depth = 0, informed = 0;
+    for (let e = 0; e < 4; e++) {
+      m.reset(300 + e);
+      for (let k = 1; k <= 1200; k++) passiveStep(m, k, 0.1);
+      const s = marketStats(m.tape!, { start: 0, end: 120 });
+      depth += s.touchDepth / 4;
+      informed += s.informedVolumeShare / 4;
+    }
+    return { depth, informed };
+  };
+  const base = await stats("default");
+  const deep = await stats("default+deep-queues");
+  const toxic = await stats("default+adverse-selection");
+  assert.ok(deep.depth > 1.5 * base.depth, `touch depth ${deep.depth} vs ${base.depth}`);
+  assert.ok(
+    toxic.informed > 2 * base.informed,
+    `informed share ${toxic.informed} vs ${base.informed}`,
   );
 });
