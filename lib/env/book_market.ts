@@ -658,6 +658,7 @@ export class BookMarket implements ExecutionSink {
       if (this.#status[n] === ST_RESTING) {
         const side = this.book.orderSide(id);
         this.restingQty[side] -= this.book.cancel(id);
+        this.flow.redraw(t); // the touch changed: so do the flow's cancellation bounds
       }
       this.#status[n] = ST_DONE;
       return;
@@ -683,11 +684,11 @@ export class BookMarket implements ExecutionSink {
     }
     const took = this.#orderAgg;
     if (took !== 0) {
-      // our crossing order is a market event: it moves the reference price
+      // our crossing order is a market event: it moves the reference price (and redraws)
       const shift = this.flow.externalTrade(took > 0 ? 1 : -1, took > 0 ? took : -took, t);
       this.lastImpactShift += shift * this.#tick;
       this.#orderAgg = 0;
-    }
+    } else this.flow.redraw(t); // the touch changed: so do the flow's cancellation bounds
   }
 
   #trackMid(): void {

@@ -14,10 +14,11 @@
  *
  * The market draws cancellations exactly by thinning, in two streams: candidates at rate
  * {@linkcode CancellationModel.maxHazard} per resting order, and, for the orders at the best
- * bid and ask, extra candidates at rate `maxTouchHazard − maxHazard`; a candidate order
- * with hazard h is kept with probability min(h, maxHazard)/maxHazard in the first stream
- * and (h − maxHazard)⁺/(maxTouchHazard − maxHazard) in the second, so it is cancelled at
- * rate h.
+ * bid and ask, extra candidates at rate `touchBound(Q) − maxHazard` (Q the lots at that
+ * touch); a candidate order with hazard h is kept with probability min(h, maxHazard)/maxHazard
+ * in the first stream and (h − maxHazard)⁺/(touchBound(Q) − maxHazard) in the second, so it is
+ * cancelled at rate h. The touch bound uses e^(−y) ≤ 1/(1 + y + y²/2), so that a deep touch
+ * (where the depletion term is negligible) costs almost no candidates.
  *
  * Assumes: orders cancel independently given the book. Ignores: cancellations timed on the
  * order's age, partial cancellations (size reductions), owners who manage several orders.
@@ -47,10 +48,13 @@ export type CancellationConfig = Infer<typeof cancellationConfigSchema>;
 
 /** The cancellation hazard of a resting background order. */
 export interface CancellationModel {
-  /** An upper bound of the hazard of any order, per second. */
+  /** An upper bound of the hazard of an order away from the best bid and ask, per second. */
   readonly maxHazard: number;
-  /** An upper bound of the hazard of an order at the best bid or ask (≥ `maxHazard`). */
-  readonly maxTouchHazard: number;
+  /**
+   * An upper bound (≥ `maxHazard`) of the hazard of an order at a best bid or ask of
+   * `levelQty` lots, whatever its queue position.
+   */
+  touchBound(levelQty: number): number;
   /**
    * A lower bound of every order's hazard (0 when none is known): a thinning candidate
    * below it is kept without looking up the order's queue.
@@ -60,7 +64,7 @@ export interface CancellationModel {
    * Hazard (per second, at flow multiplier 1) of an order with a share `ahead` ∈ [0, 1) of
    * its level's lots before it, in a level of `levelQty` lots, at the touch or not,
    * `distance` ticks from the reference price on its own side (negative when it is through
-   * it); at most `maxHazard` away from the touch and `maxTouchHazard` at it.
+   * it); at most `maxHazard` away from the touch and `touchBound(levelQty)` at it.
    */
   hazard(ahead: number, levelQty: number, atTouch: boolean, distance: number): number;
 }
@@ -81,7 +85,6 @@ export interface CancellationModel {
  */
 export class QueueCancellation implements CancellationModel {
   readonly maxHazard: number;
-  readonly maxTouchHazard: number;
   readonly minHazard: number;
   readonly #rate: number;
   readonly #pos: number;
@@ -95,8 +98,12 @@ export class QueueCancellation implements CancellationModel {
     this.#dep = cfg.depletion;
     this.#invSize = 1 / meanOrderSize;
     this.maxHazard = cfg.rate * (1 + cfg.queuePosition);
-    this.maxTouchHazard = this.maxHazard * (1 + cfg.depletion);
     this.minHazard = cfg.rate;
+  }
+
+  touchBound(levelQty: number): number {
+    const y = levelQty > 0 ? levelQty * this.#invSize : 0;
+    return this.maxHazard * (1 + this.#dep / (1 + y + 0.5 * y * y)); // e^(−y) ≤ 1/(1+y+y²/2)
   }
 
   hazard(ahead: number, levelQty: number, atTouch: boolean, _distance: number): number {

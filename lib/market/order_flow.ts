@@ -279,6 +279,8 @@ export class BackgroundFlow {
   #segA = 0;
   #segC = 0;
   #segT = 0;
+  #xb = 0; // touch-stream excess bound per order at the best bid (per second)
+  #xa = 0; // … at the best ask
   #total = 0;
 
   // live background orders: dense ids + position by id (−1 when not live); stale flags by id
@@ -421,7 +423,10 @@ export class BackgroundFlow {
     this.#refNs = NaN;
   }
 
-  /** Draws a new candidate from `timeNs` (exact: the candidate process is memoryless). */
+  /**
+   * Draws a new candidate from `timeNs` (exact: the candidate process is memoryless). Call
+   * it after anything else changed the book (the cancellation bounds depend on the touch).
+   */
   redraw(timeNs: number): void {
     this.#draw(timeNs);
   }
@@ -433,6 +438,7 @@ export class BackgroundFlow {
       q.pop();
       this.#stale(q.time, q.a);
       this.#checkStale(q.time);
+      this.#draw(q.time); // the book changed: the cancellation bounds with it
       return;
     }
     this.#fire(this.#candNs);
@@ -477,14 +483,19 @@ export class BackgroundFlow {
     if (rng === null) return;
     const t = timeNs / NS;
     const book = this.#book;
-    const a = this.#arr.bound(t, this.#mult);
+    const mult = this.#mult;
+    const a = this.#arr.bound(t, mult);
     const cancel = this.#cancel;
-    const c = cancel.maxHazard * this.#mult * this.#n;
-    let touch = 0;
-    const extra = cancel.maxTouchHazard - cancel.maxHazard;
-    if (extra > 0) {
-      touch = extra * this.#mult * (book.bestOrders(BID) + book.bestOrders(ASK));
-    }
+    const lo = cancel.maxHazard;
+    const c = lo * mult * this.#n;
+    // the touch stream: each side's excess bound over maxHazard, at its current depth
+    const nb = book.bestOrders(BID);
+    const na = book.bestOrders(ASK);
+    const xb = nb > 0 ? cancel.touchBound(book.bestQty(BID)) - lo : 0;
+    const xa = na > 0 ? cancel.touchBound(book.bestQty(ASK)) - lo : 0;
+    this.#xb = xb > 0 ? xb : 0;
+    this.#xa = xa > 0 ? xa : 0;
+    const touch = mult * (this.#xb * nb + this.#xa * na);
     const f = this.#fund.eventRate();
     const total = a + c + touch + f;
     this.#segA = a;
@@ -631,11 +642,16 @@ export class BackgroundFlow {
     const book = this.#book;
     const nb = book.bestOrders(BID);
     const na = book.bestOrders(ASK);
-    if (nb + na === 0) return false;
-    const id = this.#touchOrder(Math.floor(rng.next() * (nb + na)), nb);
-    const cancel = this.#cancel;
-    const lo = cancel.maxHazard;
-    const u = lo + rng.next() * (cancel.maxTouchHazard - lo);
+    const wb = this.#xb * nb;
+    const w = wb + this.#xa * na;
+    if (!(w > 0)) return false;
+    const v = rng.next() * w;
+    const bid = v < wb;
+    const id = bid
+      ? book.bestOrderId(BID, Math.floor(v / this.#xb))
+      : book.bestOrderId(ASK, Math.floor((v - wb) / this.#xa));
+    const lo = this.#cancel.maxHazard;
+    const u = lo + rng.next() * (bid ? this.#xb : this.#xa);
     if (!this.isLive(id) || u >= this.#hazard(id, timeNs)) {
       this.counts[FLOW_COUNT.THINNED]++;
       return false;
@@ -654,39 +670,34 @@ export class BackgroundFlow {
 
   #triggeredCancel(timeNs: number, t: number, rng: Rng): void {
     // a victim in proportion to the hazards, by rejection from the two thinning streams'
-    // proposal (every order at maxHazard, touch orders at maxTouchHazard in all)
+    // proposal (every order at maxHazard, the touch orders at their side's excess besides)
     const book = this.#book;
-    const cancel = this.#cancel;
-    const lo = cancel.maxHazard;
-    const extra = cancel.maxTouchHazard - lo;
+    const lo = this.#cancel.maxHazard;
     for (let tries = 0; tries < 256 && this.#n > 0; tries++) {
       const bb = book.bestBid();
       const ba = book.bestAsk();
-      const nb = extra > 0 ? book.bestOrders(BID) : 0;
-      const na = extra > 0 ? book.bestOrders(ASK) : 0;
+      const nb = book.bestOrders(BID);
+      const na = book.bestOrders(ASK);
+      const xb = nb > 0 ? Math.max(0, this.#cancel.touchBound(book.bestQty(BID)) - lo) : 0;
+      const xa = na > 0 ? Math.max(0, this.#cancel.touchBound(book.bestQty(ASK)) - lo) : 0;
       const wA = lo * this.#n;
+      const wb = xb * nb;
+      const v = rng.next() * (wA + wb + xa * na);
       let id: number;
-      if (rng.next() * (wA + extra * (nb + na)) < wA) {
-        id = this.#live[Math.floor(rng.next() * this.#n)];
-      } else {
-        id = this.#touchOrder(Math.floor(rng.next() * (nb + na)), nb);
-        if (!this.isLive(id)) continue;
-      }
+      if (v < wA) id = this.#live[Math.floor(rng.next() * this.#n)];
+      else if (v < wA + wb) id = book.bestOrderId(BID, Math.floor((v - wA) / xb));
+      else id = book.bestOrderId(ASK, Math.floor((v - wA - wb) / xa));
+      if (!this.isLive(id)) continue;
       const side = this.#sd[id];
       const atTouch = this.#px[id] === (side === BID ? bb : ba);
-      const bound = atTouch ? lo + extra : lo;
+      const bound = lo + (atTouch ? (side === BID ? xb : xa) : 0);
       const u = rng.next() * bound;
-      if (u < cancel.minHazard || u < this.#hazard(id, timeNs)) {
+      if (u < this.#cancel.minHazard || u < this.#hazard(id, timeNs)) {
         this.#cancelAt(this.#pos[id], id, t, FLOW_COUNT.CANCEL_TRIGGERED);
         return;
       }
     }
     this.#arr.excite(ARRIVAL.CANCEL, t);
-  }
-
-  /** The k-th order (0-based) of the best bid level followed by the best ask level. */
-  #touchOrder(k: number, nb: number): number {
-    return k < nb ? this.#book.bestOrderId(BID, k) : this.#book.bestOrderId(ASK, k - nb);
   }
 
   /** A reaction event for order `id` at `timeNs`. */

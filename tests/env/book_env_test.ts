@@ -544,8 +544,8 @@ Deno.test("book env: a market built from user-supplied models runs through runCo
   }
   const flat: CancellationModel = {
     maxHazard: 0.3,
-    maxTouchHazard: 0.3,
     minHazard: 0.3,
+    touchBound: () => 0.3,
     hazard: () => 0.3,
   };
   registerBookModels("test:runs-of-five", () => {
