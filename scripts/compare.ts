@@ -33,6 +33,7 @@ import {
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
+import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -80,15 +81,17 @@ export const compareCli = defineCli({
       default: 0.02,
       help: "daily volatility of returns",
     }),
-    tier: flags.choice(["book", "model"], {
+    tier: flags.choice(["book", "model", "replay"], {
       default: "book",
-      help: "simulator tier (book: the L3 order-book simulator)",
+      help: "simulator tier (book: the L3 order-book simulator; replay: recorded order books, " +
+        "the later windows of each tape evaluate, the earlier ones tune; see --data)",
     }),
     config: flags.inFile({
       help: "market configuration, a JSON object as lib/env/config.ts (flow models, " +
         "latencies, tick, fees, regimes, …; see docs/models.md); --tier, --duration, --price " +
-        "and --volatility, when given, override it",
+        "and --volatility, when given, override it (not with --tier replay)",
     }),
+    ...REPLAY_CLI_FLAGS,
     workers: flags.int({
       min: 0,
       max: MAX_WORKERS,
@@ -122,7 +125,15 @@ export const compareCli = defineCli({
     json: flags.boolean({ help: "print exactly one JSON object (the report) on stdout" }),
   },
   preflight: async (values, given) => {
-    if (values.config !== undefined) await marketConfig(values, given); // named errors, early
+    if (values.tier === "replay" && given.has("duration")) {
+      throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
+    }
+    if (values.config !== undefined) {
+      if (values.tier === "replay") {
+        throw new ValidationError("--config", values.config, "a simulator tier (book or model)");
+      }
+      await marketConfig(values, given); // named errors, before any work
+    }
     // The default model may be missing (ppo is then reported unavailable); one asked for by
     // name must exist, or the run would silently leave out the agent the user wanted.
     const agents = values.agents ?? AGENT_IDS;
@@ -145,13 +156,15 @@ export type CompareFlags = Values<typeof compareCli.spec.flags>;
 async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<void> {
   const out = values.out;
 
+  // recorded tapes: loaded (and cached) before any work; a bad file fails here
+  const replayConfig = await replayConfigFromFlags(values.tier, values);
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
   let run;
   try {
     run = await runCompare({
-      config: await marketConfig(values, given),
+      config: replayConfig ?? await marketConfig(values, given),
       episodes: values.episodes,
       seed: values.seed,
       agents: values.agents ?? [...AGENT_IDS],

@@ -28,4 +28,7 @@ export * from "./book_report.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./make.ts";
+export * from "./replay_config.ts";
+export * from "./replay_setup.ts";
+export * from "./replay_env.ts";
 export * from "./markets.ts";

@@ -74,3 +74,10 @@ export * from "./fundamental.ts";
 export * from "./tape.ts";
 export * from "./markouts.ts";
 export * from "./stats.ts";
+// Replay tier: queue-position models for L2 data and the empirical latency distribution.
+export * from "./queue.ts";
+export { riskAverseQueueModel } from "./queue_risk_averse.ts";
+export { probabilityQueueModel } from "./queue_prob.ts";
+export { powerQueueModel } from "./queue_power.ts";
+export { logQueueModel } from "./queue_log.ts";
+export { empiricalLatencyModel } from "./latency_empirical.ts";
