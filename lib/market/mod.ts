@@ -1,8 +1,12 @@
 /**
  * The small market models the simulators are composed from: volatility regimes (CTMC),
  * latency distributions, market impact (Almgren–Chriss, square-root, transient) with the
- * literature's closed forms, the arithmetic Brownian mid price, and (from the book tier)
- * the event queue and the zero-intelligence and informed order flows.
+ * literature's closed forms, the arithmetic Brownian mid price, fees; for the book tier the
+ * event queue and the background flow's models (Hawkes arrivals with their likelihood,
+ * metaorder trade signs, order sizes, placement, cancellations, reaction to price moves, the
+ * latent fundamental with trade impact, informed traders), the market tape, markouts of
+ * passive fills by flow type and market statistics (see `docs/models.md`); for the replay
+ * tier the queue-position models.
  *
  * @example
  * ```ts
