@@ -140,7 +140,9 @@ while (!env.terminated[0]) {
 const agentMarks: PassiveMarkouts[] = [];
 let pnl = 0;
 for (let i = 0; i < n; i++) {
-  agentMarks.push(passiveMarkouts(env.market(i).tape!, { maker: "agent", horizons: [0, 1, 5, 30] }));
+  agentMarks.push(
+    passiveMarkouts(env.market(i).tape!, { maker: "agent", horizons: [0, 1, 5, 30] }),
+  );
   pnl += env.columns.pnl[i] / n;
 }
 const agent = summarizeMarkouts(agentMarks);
@@ -181,7 +183,12 @@ const exact = metaorderSignAutocorrelation(tradeSignConfigSchema.parse({}), lags
 const acf = linesFigure([
   { name: "sample (400,000 signs)", x: lags, y: sample },
   { name: "exact C(ℓ)", x: lags, y: exact, dash: "dash" },
-], { title: "Autocorrelation of uninformed trade signs", xTitle: "lag ℓ (trades)", yTitle: "C(ℓ)", logX: true });
+], {
+  title: "Autocorrelation of uninformed trade signs",
+  xTitle: "lag ℓ (trades)",
+  yTitle: "C(ℓ)",
+  logX: true,
+});
 acf.layout.yaxis = { ...acf.layout.yaxis, type: "log" };
 show(acf);
 
