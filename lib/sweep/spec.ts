@@ -164,7 +164,7 @@ export type SweepSpecInput = InferInput<typeof sweepSpecSchema>;
  * import { parseSweepSpec } from "./spec.ts";
  * const spec = parseSweepSpec({ agents: [{ id: "glft", tune: true }] });
  * assert.equal(spec.episodes, 50);
- * assert.throws(() => parseSweepSpec({ agents: [{ id: "glft", gird: {} }] }), /did you mean "grid"/);
+ * assert.throws(() => parseSweepSpec({ agents: [{ id: "glft", tnue: true }] }), /did you mean "tune"/);
  * ```
  */
 export function parseSweepSpec(input: unknown): SweepSpec {
