@@ -22,6 +22,8 @@ export * from "./action.ts";
 export * from "./reward.ts";
 export * from "./estimators.ts";
 export * from "./model_env.ts";
+export * from "./model_reference.ts";
+export * from "./memory.ts";
 export * from "./book_market.ts";
 export * from "./book_env.ts";
 export * from "./single_env.ts";
