@@ -28,4 +28,5 @@ export * from "./book_market.ts";
 export * from "./book_env.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
+export * from "./parallel.ts";
 export * from "./make.ts";
