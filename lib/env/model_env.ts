@@ -41,8 +41,9 @@
  *
  * Layout: the exposed arrays are those of the VecEnv contract (allocated through an
  * {@linkcode EnvMemory}, e.g. shared memory); every internal per-env state (fundamental,
- * regime clock, estimators, impact state, fill-probability cache, both generators) sits in
- * one 128-byte record per env, so a step streams through one internal array.
+ * regime clock, estimators, impact level, fill-probability cache, the step stream) sits in
+ * one 96-byte record per env, so a step streams through one internal array; the regime
+ * stream and the decaying impact's clock, touched only on jumps and trades, sit apart.
  *
  * Observation slots (see {@linkcode OBS}): SPREAD is the nominal `model.marketSpreadTicks`/10;
  * IMBALANCE is 0; BID_QUEUE / ASK_QUEUE are 1 − the fill probability of this step's
@@ -51,10 +52,9 @@
  * @module
  */
 import { resetStepRow } from "./columns.ts";
-import { clipObservation, resetObservationRow } from "./observation.ts";
+import { resetObservationRow } from "./observation.ts";
 import { createImpactModel, impactMarketFromConfig } from "../market/impact.ts";
 import { createRegimeModel } from "../market/regimes.ts";
-import { normalFromUniform } from "../market/price_process.ts";
 import { fillProbability } from "../market/fill_probability.ts";
 import { seedXoshiro, U32_TO_UNIT, xoshiroNext } from "../rng/xoshiro.ts";
 import { validateActions } from "./action.ts";
@@ -84,24 +84,51 @@ export interface ModelEnvOptions {
   memory?: EnvMemory;
 }
 
-// Internal record of one env: REC Float64 slots (128 bytes), the last four holding the two
-// generators' 4×32-bit states (read through an Int32Array view of the same buffer).
-const REC = 16;
+// Internal record of one env: REC Float64 slots (96 bytes), the last two holding the step
+// stream's 4×32-bit state (read through an Int32Array view of the same buffer). The regime
+// stream and the decaying impact's clock, rarely touched, live in arrays of their own.
+const REC = 12;
 const R_FUND = 0;
 const R_REG_LEFT = 1;
 const R_VOL_VAR = 2;
 const R_FLOW_S = 3;
 const R_FLOW_T = 4;
 const R_IMP_LEVEL = 5;
-const R_IMP_LAST_T = 6;
-const R_OFF_B = 7;
-const R_P_B = 8;
-const R_OFF_A = 9;
-const R_P_A = 10;
-/** Int32 index of the step stream within a record (record i starts at Int32 index 32·i). */
-const W_STEP = 24;
-/** Int32 index of the regime stream within a record. */
-const W_REGIME = 28;
+const R_OFF_B = 6;
+const R_P_B = 7;
+const R_OFF_A = 8;
+const R_P_A = 9;
+/** Int32 index of the step stream within a record (record i starts at Int32 index 24·i). */
+const W_STEP = 20;
+/** Int32 words per record. */
+const REC32 = 2 * REC;
+
+// The step's constants, read from one Float64Array so that V8 keeps them as doubles (a
+// number read from a config object is a tagged value, and a tagged operand of a ternary made
+// V8 box its result on every iteration).
+const K_DT = 0;
+const K_TICK = 1;
+const K_LOT = 2;
+const K_MAX_INV = 3;
+const K_MAX_OFF = 4;
+const K_MIN_OFF = 5;
+const K_MAX_SIZE = 6;
+const K_K = 7;
+const K_SIGMA0 = 8;
+const K_HALF_SPREAD = 9;
+const K_DURATION = 10;
+const K_MAKER = 11;
+const K_VOL_A = 12;
+const K_FLOW_A = 13;
+const K_W_PNL = 14;
+const K_W_INV = 15;
+const K_W_VOL = 16;
+const K_W_IMP = 17;
+const K_IMP_A = 18;
+const K_IMP_B = 19;
+const K_IMP_C = 20;
+const K_IMP_RATE = 21;
+const K_COUNT = 22;
 
 // Impact model codes.
 const IMP_NONE = 0;
@@ -109,12 +136,16 @@ const IMP_AC = 1;
 const IMP_SQRT = 2;
 const IMP_TRANSIENT = 3;
 
-// Acklam's inverse-normal central branch (the same constants and expression as
-// `normalFromUniform`, inlined in the kernel; the tails call that function).
+// Acklam's inverse normal: the constants and expressions of `normalFromUniform`, inlined in
+// the kernel (a call there would make V8 box the result and reload every array's map).
 const A1 = -3.969683028665376e1, A2 = 2.209460984245205e2, A3 = -2.759285104469687e2;
 const A4 = 1.38357751867269e2, A5 = -3.066479806614716e1, A6 = 2.506628277459239;
 const B1 = -5.447609879822406e1, B2 = 1.615858368580409e2, B3 = -1.556989798598866e2;
 const B4 = 6.680131188771972e1, B5 = -1.328068155288572e1;
+const C1 = -7.784894002430293e-3, C2 = -3.223964580411365e-1, C3 = -2.400758277161838;
+const C4 = -2.549732539343734, C5 = 4.374664141464968, C6 = 2.938163982698783;
+const D1 = 7.784695709041462e-3, D2 = 3.224671290700398e-1, D3 = 2.445134137142996;
+const D4 = 3.754408661907416;
 const P_LOW = 0.02425;
 const P_HIGH = 1 - P_LOW;
 const U_SHIFT = 1.1641532182693481e-10;
@@ -136,8 +167,39 @@ const U_SHIFT = 1.1641532182693481e-10;
  * ```
  */
 export class ModelVecEnv extends VecEnvBase {
+  // The arrays of the hot loop, each in a field of its own (V8 then knows their maps).
+  readonly #c_mid: Float64Array;
+  readonly #c_cash: Float64Array;
+  readonly #c_inventory: Float64Array;
+  readonly #c_pnl: Float64Array;
+  readonly #c_bidQuote: Float64Array;
+  readonly #c_askQuote: Float64Array;
+  readonly #c_bidPosted: Float64Array;
+  readonly #c_askPosted: Float64Array;
+  readonly #c_bidFilled: Float64Array;
+  readonly #c_askFilled: Float64Array;
+  readonly #c_bidFillPrice: Float64Array;
+  readonly #c_askFillPrice: Float64Array;
+  readonly #c_impact: Float64Array;
+  readonly #c_rewardPnl: Float64Array;
+  readonly #c_rewardInventory: Float64Array;
+  readonly #c_rewardVolatility: Float64Array;
+  readonly #c_rewardImpact: Float64Array;
+  readonly #c_regime: Int32Array;
+  readonly #v_mid: Float64Array;
+  readonly #v_bestBid: Float64Array;
+  readonly #v_bestAsk: Float64Array;
+  readonly #v_timeLeft: Float64Array;
+  readonly #v_sigma: Float64Array;
+  readonly #obs: Float64Array;
+  readonly #rewards: Float64Array;
+  readonly #impactCost: Float64Array;
   readonly #rec: Float64Array;
   readonly #rec32: Int32Array;
+  /** Regime stream of each env (4 words each). */
+  readonly #regRng: Int32Array;
+  /** Time of the last trade of each env (decaying impact). */
+  readonly #impLast: Float64Array;
   readonly #scratch: Float64Array;
   // Per-regime tables.
   readonly #sigStep: Float64Array;
@@ -150,22 +212,10 @@ export class ModelVecEnv extends VecEnvBase {
   readonly #nr: number;
   readonly #initialRegime: number;
   readonly #regimesMove: boolean;
-  // Impact.
   readonly #impKind: number;
-  readonly #impA: number;
-  readonly #impB: number;
-  readonly #impC: number;
-  readonly #impRate: number;
-  // Constants of the step.
   readonly #sigma0: number;
-  readonly #makerRate: number;
-  readonly #volAlpha: number;
-  readonly #flowAlpha: number;
-  readonly #wPnl: number;
-  readonly #wInv: number;
-  readonly #wVol: number;
-  readonly #wImp: number;
-  readonly #minOff: number;
+  /** The step's numeric constants (indices K_*). */
+  readonly #num: Float64Array = new Float64Array(K_COUNT);
   readonly #linear: boolean;
   readonly #binomial: boolean;
   readonly #fillAtEnd: boolean;
@@ -178,19 +228,58 @@ export class ModelVecEnv extends VecEnvBase {
     super(config, numEnvs, MAX_MODEL_ENVS, "ModelVecEnv", options.memory);
     const n = numEnvs;
     const m = config.model;
+    this.#c_mid = this.cols.mid;
+    this.#c_cash = this.cols.cash;
+    this.#c_inventory = this.cols.inventory;
+    this.#c_pnl = this.cols.pnl;
+    this.#c_bidQuote = this.cols.bidQuote;
+    this.#c_askQuote = this.cols.askQuote;
+    this.#c_bidPosted = this.cols.bidPosted;
+    this.#c_askPosted = this.cols.askPosted;
+    this.#c_bidFilled = this.cols.bidFilled;
+    this.#c_askFilled = this.cols.askFilled;
+    this.#c_bidFillPrice = this.cols.bidFillPrice;
+    this.#c_askFillPrice = this.cols.askFillPrice;
+    this.#c_impact = this.cols.impact;
+    this.#c_rewardPnl = this.cols.rewardPnl;
+    this.#c_rewardInventory = this.cols.rewardInventory;
+    this.#c_rewardVolatility = this.cols.rewardVolatility;
+    this.#c_rewardImpact = this.cols.rewardImpact;
+    this.#c_regime = this.cols.regime;
+    this.#v_mid = this.agentView.mid;
+    this.#v_bestBid = this.agentView.bestBid;
+    this.#v_bestAsk = this.agentView.bestAsk;
+    this.#v_timeLeft = this.agentView.timeLeft;
+    this.#v_sigma = this.agentView.sigma;
+    this.#obs = this.observations;
+    this.#rewards = this.rewards;
+    this.#impactCost = this.impactCost;
     this.#rec = new Float64Array(n * REC);
     this.#rec32 = new Int32Array(this.#rec.buffer);
+    this.#regRng = new Int32Array(4 * n);
+    this.#impLast = new Float64Array(n);
     this.#scratch = new Float64Array(n * ACT_DIM);
     this.#sigma0 = sigmaPerSqrtSecond(config);
-    this.#makerRate = config.fees.makerRate;
-    this.#volAlpha = ewmaAlpha(config.dt, VOL_HALF_LIFE_S);
-    this.#flowAlpha = ewmaAlpha(config.dt, FLOW_HALF_LIFE_S);
+    const K = this.#num;
+    K[K_DT] = config.dt;
+    K[K_TICK] = config.tickSize;
+    K[K_LOT] = config.lotSize;
+    K[K_MAX_INV] = config.maxInventory;
+    K[K_MAX_OFF] = config.maxOffsetTicks;
+    K[K_MIN_OFF] = m.allowCrossing ? -config.maxOffsetTicks : 0;
+    K[K_MAX_SIZE] = config.maxQuoteSize;
+    K[K_K] = m.k;
+    K[K_SIGMA0] = this.#sigma0;
+    K[K_HALF_SPREAD] = 0.5 * m.marketSpreadTicks * config.tickSize;
+    K[K_DURATION] = config.duration;
+    K[K_MAKER] = config.fees.makerRate;
+    K[K_VOL_A] = ewmaAlpha(config.dt, VOL_HALF_LIFE_S);
+    K[K_FLOW_A] = ewmaAlpha(config.dt, FLOW_HALF_LIFE_S);
     const w = rewardWeights(config);
-    this.#wPnl = w.pnl;
-    this.#wInv = w.inventory;
-    this.#wVol = w.volatility;
-    this.#wImp = w.impact;
-    this.#minOff = m.allowCrossing ? -config.maxOffsetTicks : 0;
+    K[K_W_PNL] = w.pnl;
+    K[K_W_INV] = w.inventory;
+    K[K_W_VOL] = w.volatility;
+    K[K_W_IMP] = w.impact;
     this.#linear = m.fillRule === "linear";
     this.#binomial = m.priceModel === "binomial";
     this.#fillAtEnd = m.fillReference === "end";
@@ -230,29 +319,25 @@ export class ModelVecEnv extends VecEnvBase {
     const imp = config.impact;
     const market = impactMarketFromConfig(config);
     createImpactModel(imp, market);
-    this.#impA = 0;
-    this.#impB = 0;
-    this.#impC = 0;
-    this.#impRate = 0;
     switch (imp.model) {
       case "none":
         this.#impKind = IMP_NONE;
         break;
       case "almgren-chriss":
         this.#impKind = IMP_AC;
-        this.#impA = imp.permanent;
-        this.#impB = imp.temporary;
-        this.#impC = imp.fixed;
+        K[K_IMP_A] = imp.permanent;
+        K[K_IMP_B] = imp.temporary;
+        K[K_IMP_C] = imp.fixed;
         break;
       case "sqrt":
         this.#impKind = IMP_SQRT;
-        this.#impA = imp.sqrtY * market.sigmaDaily / Math.sqrt(imp.dailyVolume);
-        this.#impRate = Math.LN2 / imp.halfLife;
+        K[K_IMP_A] = imp.sqrtY * market.sigmaDaily / Math.sqrt(imp.dailyVolume);
+        K[K_IMP_RATE] = Math.LN2 / imp.halfLife;
         break;
       default:
         this.#impKind = IMP_TRANSIENT;
-        this.#impA = imp.transientPerLot;
-        this.#impRate = Math.LN2 / imp.halfLife;
+        K[K_IMP_A] = imp.transientPerLot;
+        K[K_IMP_RATE] = Math.LN2 / imp.halfLife;
     }
   }
 
@@ -265,14 +350,15 @@ export class ModelVecEnv extends VecEnvBase {
     const rec = this.#rec, rec32 = this.#rec32;
     const halfSpread = 0.5 * cfg.model.marketSpreadTicks * cfg.tickSize;
     for (let i = 0; i < n; i++) {
-      const b = i * REC, b32 = 32 * i;
+      const b = i * REC;
       rec.fill(0, b, b + REC);
-      seedXoshiro(rec32, b32 + W_STEP, seeds[i], MODEL_STREAMS.step);
-      seedXoshiro(rec32, b32 + W_REGIME, seeds[i], MODEL_STREAMS.regime);
+      this.#impLast[i] = 0;
+      seedXoshiro(rec32, REC32 * i + W_STEP, seeds[i], MODEL_STREAMS.step);
+      seedXoshiro(this.#regRng, 4 * i, seeds[i], MODEL_STREAMS.regime);
       // Initial regime and holding time: CtmcRegimeModel.reset's draws.
       let r = this.#initialRegime;
-      if (r < 0) r = this.#categorical(this.#pi, 0, 1, b32 + W_REGIME);
-      rec[b + R_REG_LEFT] = this.#exponential(this.#exit[r], b32 + W_REGIME);
+      if (r < 0) r = this.#categorical(this.#pi, 0, 1, 4 * i);
+      rec[b + R_REG_LEFT] = this.#exponential(this.#exit[r], 4 * i);
       rec[b + R_FUND] = cfg.initialPrice;
       rec[b + R_VOL_VAR] = this.#sigma0 * this.#sigma0;
       rec[b + R_OFF_B] = NaN;
@@ -297,141 +383,176 @@ export class ModelVecEnv extends VecEnvBase {
       act = this.#scratch;
       act.set(actions);
     }
-    const cfg = this.config;
-    const c = this.cols;
-    const cMid = c.mid, cCash = c.cash, cInventory = c.inventory, cPnl = c.pnl;
-    const cBidQuote = c.bidQuote, cAskQuote = c.askQuote;
-    const cBidPosted = c.bidPosted, cAskPosted = c.askPosted;
-    const cBidFilled = c.bidFilled, cAskFilled = c.askFilled;
-    const cBidFillPrice = c.bidFillPrice, cAskFillPrice = c.askFillPrice;
-    const cRegime = c.regime, cImpact = c.impact;
-    const cRewardPnl = c.rewardPnl, cRewardInventory = c.rewardInventory;
-    const cRewardVolatility = c.rewardVolatility, cRewardImpact = c.rewardImpact;
-    const v = this.agentView;
-    const vMid = v.mid, vBestBid = v.bestBid, vBestAsk = v.bestAsk;
-    const vTimeLeft = v.timeLeft, vSigma = v.sigma;
-    const obs = this.observations;
-    const rewards = this.rewards;
-    const impactCost = this.impactCost;
-    const rec = this.#rec, rec32 = this.#rec32;
-    const dt = cfg.dt;
+    const cMid = this.#c_mid, cCash = this.#c_cash;
+    const cInventory = this.#c_inventory, cPnl = this.#c_pnl;
+    const cBidQuote = this.#c_bidQuote, cAskQuote = this.#c_askQuote;
+    const cBidPosted = this.#c_bidPosted, cAskPosted = this.#c_askPosted;
+    const cBidFilled = this.#c_bidFilled, cAskFilled = this.#c_askFilled;
+    const cBidFillPrice = this.#c_bidFillPrice, cAskFillPrice = this.#c_askFillPrice;
+    const cRegime = this.#c_regime, cImpact = this.#c_impact;
+    const cRewardPnl = this.#c_rewardPnl, cRewardInventory = this.#c_rewardInventory;
+    const cRewardVolatility = this.#c_rewardVolatility, cRewardImpact = this.#c_rewardImpact;
+    const vMid = this.#v_mid, vBestBid = this.#v_bestBid, vBestAsk = this.#v_bestAsk;
+    const vTimeLeft = this.#v_timeLeft, vSigma = this.#v_sigma;
+    const obs = this.#obs;
+    const rewards = this.#rewards;
+    const impactCost = this.#impactCost;
+    const rec = this.#rec, rec32 = this.#rec32, impLast = this.#impLast;
+    const K = this.#num;
+    const dt = K[K_DT];
     const invDt = 1 / dt;
-    const tick = cfg.tickSize;
-    const lot = cfg.lotSize;
-    const maxInv = cfg.maxInventory;
+    const tick = K[K_TICK];
+    const lot = K[K_LOT];
+    const maxInv = K[K_MAX_INV];
     const invScale = 1 / maxInv;
-    const maxOff = cfg.maxOffsetTicks, minOff = this.#minOff;
-    const maxSize = cfg.maxQuoteSize;
-    const k = cfg.model.k;
+    const maxOff = K[K_MAX_OFF], minOff = K[K_MIN_OFF];
+    const maxSize = K[K_MAX_SIZE];
+    const k = K[K_K];
     const linear = this.#linear, binomial = this.#binomial, fillAtEnd = this.#fillAtEnd;
-    const sigma0 = this.#sigma0;
+    const sigma0 = K[K_SIGMA0];
     const retScale = sigma0 > 0 ? 1 / (sigma0 * Math.sqrt(dt)) : 0;
     const volScale = sigma0 > 0 ? 1 / sigma0 : 0;
-    const halfSpread = 0.5 * cfg.model.marketSpreadTicks * tick;
+    const halfSpread = K[K_HALF_SPREAD];
+    const duration = K[K_DURATION];
     const tEnd = stepIndex * dt;
-    const timeLeft = cfg.duration - tEnd > 0 ? cfg.duration - tEnd : 0;
-    const timeObs = timeLeft / cfg.duration;
+    const timeLeft = duration - tEnd > 0 ? duration - tEnd : 0;
+    const timeObs = timeLeft / duration;
     const regimesMove = this.#regimesMove;
     const sigStep = this.#sigStep, lamA = this.#lamA;
     const flowMean = this.#flowMean, flowP0 = this.#flowP0;
-    const makerRate = this.#makerRate;
-    const volA = this.#volAlpha, flowA = this.#flowAlpha;
-    const wPnl = this.#wPnl, wInv = this.#wInv, wVol = this.#wVol, wImp = this.#wImp;
+    const makerRate = K[K_MAKER];
+    const volA = K[K_VOL_A], flowA = K[K_FLOW_A];
+    const wPnl = K[K_W_PNL], wInv = K[K_W_INV], wVol = K[K_W_VOL], wImp = K[K_W_IMP];
     const impKind = this.#impKind;
     const impDecays = impKind >= IMP_SQRT;
-    const impA = this.#impA, impB = this.#impB, impC = this.#impC, impRate = this.#impRate;
+    const impA = K[K_IMP_A], impB = K[K_IMP_B], impC = K[K_IMP_C], impRate = K[K_IMP_RATE];
+    // Module constants as locals: V8 reloads and re-checks a module binding (or an imported
+    // object's property) at each use in a loop, a local is a plain value.
+    const RS = REC, WS = W_STEP, U2F = U32_TO_UNIT, AD = ACT_DIM, OD = OBS_DIM;
+    const FUND = R_FUND, REG_LEFT = R_REG_LEFT, VOL_VAR = R_VOL_VAR;
+    const FLOW_S = R_FLOW_S, FLOW_T = R_FLOW_T, IMP_LEVEL = R_IMP_LEVEL, RS32 = REC32;
+    const OFF_B = R_OFF_B, P_B = R_P_B, OFF_A = R_OFF_A, P_A = R_P_A;
+    const A_BO = ACT.BID_OFFSET, A_AO = ACT.ASK_OFFSET, A_BS = ACT.BID_SIZE, A_AS = ACT.ASK_SIZE;
+    const O_INV = OBS.INVENTORY, O_TIME = OBS.TIME_LEFT, O_RET = OBS.RETURN;
+    const O_VOL = OBS.VOLATILITY, O_FLOW = OBS.TRADE_FLOW;
+    const O_BQ = OBS.BID_QUEUE, O_AQ = OBS.ASK_QUEUE;
+    const pLow = P_LOW, pHigh = P_HIGH, uShift = U_SHIFT;
+    const impNone = IMP_NONE, impAc = IMP_AC, impTransient = IMP_TRANSIENT;
+    vTimeLeft.fill(timeLeft);
+    // 1. Regimes over the step (CtmcRegimeModel.advance(dt)), in a loop of their own so
+    // that the main loop calls no function: the regime reached goes into `columns.regime`.
+    if (regimesMove) {
+      for (let i = 0, b = REG_LEFT; i < n; i++, b += RS) {
+        const left = rec[b] - dt;
+        rec[b] = left;
+        if (left <= 0) cRegime[i] = this.#regimeJump(i, cRegime[i]);
+      }
+    }
     for (let i = 0; i < n; i++) {
-      const b = i * REC;
-      const a = i * ACT_DIM;
+      const b = i * RS;
+      const a = i * AD;
       const mid0 = cMid[i];
       let inv = cInventory[i];
       let cash = cCash[i];
       const pnl0 = cPnl[i];
-      // 1. Regime over the step (CtmcRegimeModel.advance(dt)).
-      let r = cRegime[i];
-      if (regimesMove) {
-        const left = rec[b + R_REG_LEFT] - dt;
-        rec[b + R_REG_LEFT] = left;
-        if (left <= 0) r = this.#regimeJump(i, r);
-      }
+      const r = cRegime[i];
       // The step's four uniforms, from the env's step stream (xoshiro128**, inlined).
-      const o = 32 * i + W_STEP;
+      const o = RS32 * i + WS;
       let s0 = rec32[o], s1 = rec32[o + 1], s2 = rec32[o + 2], s3 = rec32[o + 3];
       let x = Math.imul(s1, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
       let t = s1 << 9;
       s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
-      const uBid = (x >>> 0) * U32_TO_UNIT;
+      const uBid = (x >>> 0) * U2F;
       x = Math.imul(s1, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
       t = s1 << 9;
       s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
-      const uAsk = (x >>> 0) * U32_TO_UNIT;
+      const uAsk = (x >>> 0) * U2F;
       x = Math.imul(s1, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
       t = s1 << 9;
       s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
-      const uPrice = (x >>> 0) * U32_TO_UNIT;
+      const uPrice = (x >>> 0) * U2F;
       x = Math.imul(s1, 5);
       x = Math.imul((x << 7) | (x >>> 25), 9);
       t = s1 << 9;
       s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t, s3 = (s3 << 11) | (s3 >>> 21);
-      let uFlow = (x >>> 0) * U32_TO_UNIT;
+      let uFlow = (x >>> 0) * U2F;
       rec32[o] = s0, rec32[o + 1] = s1, rec32[o + 2] = s2, rec32[o + 3] = s3;
       // 2. Quotes.
-      let qb = act[a + ACT.BID_SIZE];
+      let qb = act[a + A_BS];
       qb = Math.round(qb < 0 ? 0 : qb > maxSize ? maxSize : qb);
-      let qa = act[a + ACT.ASK_SIZE];
+      let qa = act[a + A_AS];
       qa = Math.round(qa < 0 ? 0 : qa > maxSize ? maxSize : qa);
       const bidOn = qb > 0 && inv + qb <= maxInv;
       const askOn = qa > 0 && inv - qa >= -maxInv;
-      let offB = act[a + ACT.BID_OFFSET];
+      let offB = act[a + A_BO];
       offB = offB > maxOff ? maxOff : offB < minOff ? minOff : offB;
-      let offA = act[a + ACT.ASK_OFFSET];
+      let offA = act[a + A_AO];
       offA = offA > maxOff ? maxOff : offA < minOff ? minOff : offA;
       const deltaB = offB * tick, deltaA = offA * tick;
       const bid = mid0 - deltaB, ask = mid0 + deltaA;
       // 3. Fundamental.
-      let z: number;
-      if (binomial) z = uPrice < 0.5 ? -1 : 1;
+      const sigmaStep = sigStep[r];
+      let move: number;
+      if (binomial) move = uPrice < 0.5 ? -sigmaStep : sigmaStep;
       else {
-        const p = uPrice + U_SHIFT;
-        if (p >= P_LOW && p <= P_HIGH) {
+        const p = uPrice + uShift;
+        let z: number;
+        if (p >= pLow && p <= pHigh) {
           const q = p - 0.5;
           const rr = q * q;
           z = (((((A1 * rr + A2) * rr + A3) * rr + A4) * rr + A5) * rr + A6) * q /
             (((((B1 * rr + B2) * rr + B3) * rr + B4) * rr + B5) * rr + 1);
-        } else z = normalFromUniform(uPrice);
+        } else if (p < pLow) {
+          const q = Math.sqrt(-2 * Math.log(p));
+          z = (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) /
+            ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+        } else {
+          const q = Math.sqrt(-2 * Math.log(1 - p));
+          z = -(((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) /
+            ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+        }
+        move = sigmaStep * z;
       }
-      const s = rec[b + R_FUND] + sigStep[r] * z;
-      rec[b + R_FUND] = s;
+      const s = rec[b + FUND] + move;
+      rec[b + FUND] = s;
       // Impact offset before this step's trades (at the step's end time).
-      let level = rec[b + R_IMP_LEVEL];
+      let level = rec[b + IMP_LEVEL];
       let pre = level;
       if (impDecays && level !== 0) {
-        const gap = tEnd - rec[b + R_IMP_LAST_T];
+        const gap = tEnd - impLast[i];
         if (gap > 0) pre = level * Math.exp(-impRate * gap);
       }
       // 4. Fills.
       let pB = 0, pA = 0, bf = 0, af = 0;
       if (fillAtEnd) {
         const mEnd = s + pre;
-        if (bidOn) pB = fillProbability(lamA[r] * Math.exp(-k * (mEnd - bid)), dt, linear);
-        if (askOn) pA = fillProbability(lamA[r] * Math.exp(-k * (ask - mEnd)), dt, linear);
-      } else {
         if (bidOn) {
-          if (offB !== rec[b + R_OFF_B]) {
-            rec[b + R_OFF_B] = offB;
-            rec[b + R_P_B] = fillProbability(lamA[r] * Math.exp(-k * deltaB), dt, linear);
-          }
-          pB = rec[b + R_P_B];
+          const x = lamA[r] * Math.exp(-k * (mEnd - bid)) * dt;
+          pB = linear ? (x < 1 ? x : 1) : -Math.expm1(-x);
         }
         if (askOn) {
-          if (offA !== rec[b + R_OFF_A]) {
-            rec[b + R_OFF_A] = offA;
-            rec[b + R_P_A] = fillProbability(lamA[r] * Math.exp(-k * deltaA), dt, linear);
+          const x = lamA[r] * Math.exp(-k * (ask - mEnd)) * dt;
+          pA = linear ? (x < 1 ? x : 1) : -Math.expm1(-x);
+        }
+      } else {
+        if (bidOn) {
+          if (offB !== rec[b + OFF_B]) {
+            rec[b + OFF_B] = offB;
+            const x = lamA[r] * Math.exp(-k * deltaB) * dt;
+            rec[b + P_B] = linear ? (x < 1 ? x : 1) : -Math.expm1(-x);
           }
-          pA = rec[b + R_P_A];
+          pB = rec[b + P_B];
+        }
+        if (askOn) {
+          if (offA !== rec[b + OFF_A]) {
+            rec[b + OFF_A] = offA;
+            const x = lamA[r] * Math.exp(-k * deltaA) * dt;
+            rec[b + P_A] = linear ? (x < 1 ? x : 1) : -Math.expm1(-x);
+          }
+          pA = rec[b + P_A];
         }
       }
       if (bidOn) {
@@ -470,15 +591,15 @@ export class ModelVecEnv extends VecEnvBase {
       // 5. Impact of the net execution (lib/market/impact.ts's models).
       const net = bf - af;
       let cost = 0, offset = pre;
-      if (net !== 0 && impKind !== IMP_NONE) {
+      if (net !== 0 && impKind !== impNone) {
         const q = net < 0 ? -net : net;
-        if (impKind === IMP_AC) {
+        if (impKind === impAc) {
           level += impA * net;
           cost = lot * q * (impC + impB * q / dt);
           offset = level;
         } else {
           let shift: number;
-          if (impKind === IMP_TRANSIENT) {
+          if (impKind === impTransient) {
             shift = impA * net;
             cost = 0.5 * lot * q * (shift < 0 ? -shift : shift);
           } else {
@@ -487,10 +608,10 @@ export class ModelVecEnv extends VecEnvBase {
             cost = lot * q * im;
           }
           level = pre + shift;
-          if (tEnd > rec[b + R_IMP_LAST_T]) rec[b + R_IMP_LAST_T] = tEnd;
+          if (tEnd > impLast[i]) impLast[i] = tEnd;
           offset = level;
         }
-        rec[b + R_IMP_LEVEL] = level;
+        rec[b + IMP_LEVEL] = level;
         cash -= cost;
       }
       const mid = s + offset;
@@ -521,16 +642,16 @@ export class ModelVecEnv extends VecEnvBase {
       }
       // Estimators (lib/env/estimators.ts's EWMA formulas), reward, view, observation.
       const dMid = mid - mid0;
-      const vv = rec[b + R_VOL_VAR];
+      const vv = rec[b + VOL_VAR];
       const var1 = vv + volA * (dMid * dMid * invDt - vv);
-      rec[b + R_VOL_VAR] = var1;
+      rec[b + VOL_VAR] = var1;
       const sig = Math.sqrt(var1);
       vSigma[i] = sig;
-      const fs0 = rec[b + R_FLOW_S], ft0 = rec[b + R_FLOW_T];
+      const fs0 = rec[b + FLOW_S], ft0 = rec[b + FLOW_T];
       const fs = fs0 + flowA * (buys - sells - fs0);
       const ft = ft0 + flowA * (buys + sells - ft0);
-      rec[b + R_FLOW_S] = fs;
-      rec[b + R_FLOW_T] = ft;
+      rec[b + FLOW_S] = fs;
+      rec[b + FLOW_T] = ft;
       const flowRatio = ft > 0 ? fs / ft : 0;
       // Reward terms (lib/env/reward.ts's writeReward, inlined).
       const rP = wPnl * (pnl - pnl0 + cost);
@@ -545,15 +666,18 @@ export class ModelVecEnv extends VecEnvBase {
       vMid[i] = mid;
       vBestBid[i] = mid - halfSpread;
       vBestAsk[i] = mid + halfSpread;
-      vTimeLeft[i] = timeLeft;
-      const ob = i * OBS_DIM;
-      obs[ob + OBS.INVENTORY] = clipObservation(inv * invScale);
-      obs[ob + OBS.TIME_LEFT] = timeObs;
-      obs[ob + OBS.RETURN] = clipObservation(dMid * retScale);
-      obs[ob + OBS.VOLATILITY] = clipObservation(sig * volScale);
-      obs[ob + OBS.TRADE_FLOW] = flowRatio;
-      obs[ob + OBS.BID_QUEUE] = 1 - pB;
-      obs[ob + OBS.ASK_QUEUE] = 1 - pA;
+      const ob = i * OD;
+      // Observations clipped to ±5 (clipObservation's bounds, written out).
+      const oi = inv * invScale;
+      obs[ob + O_INV] = oi < -5 ? -5 : oi > 5 ? 5 : oi;
+      obs[ob + O_TIME] = timeObs;
+      const or = dMid * retScale;
+      obs[ob + O_RET] = or < -5 ? -5 : or > 5 ? 5 : or;
+      const ov = sig * volScale;
+      obs[ob + O_VOL] = ov < -5 ? -5 : ov > 5 ? 5 : ov;
+      obs[ob + O_FLOW] = flowRatio;
+      obs[ob + O_BQ] = 1 - pB;
+      obs[ob + O_AQ] = 1 - pA;
     }
   }
 
@@ -562,7 +686,7 @@ export class ModelVecEnv extends VecEnvBase {
    * CtmcRegimeModel.advance's draws and arithmetic. Invalidates env i's fill cache.
    */
   #regimeJump(i: number, r: number): number {
-    const b = i * REC, w = 32 * i + W_REGIME;
+    const b = i * REC, w = 4 * i;
     let left = this.#rec[b + R_REG_LEFT];
     while (left <= 0) {
       r = this.#categorical(this.#jumpRates, r * this.#nr, this.#exit[r], w);
@@ -575,10 +699,13 @@ export class ModelVecEnv extends VecEnvBase {
     return r;
   }
 
-  /** `Rng.categorical` over `weights[from .. from + nr)` with total `total`, from stream `w`. */
+  /**
+   * `Rng.categorical` over `weights[from .. from + nr)` with total `total`, from the regime
+   * stream at `#regRng[w ..]`.
+   */
   #categorical(weights: Float64Array, from: number, total: number, w: number): number {
     const nr = this.#nr;
-    let u = xoshiroNext(this.#rec32, w) * U32_TO_UNIT * total;
+    let u = xoshiroNext(this.#regRng, w) * U32_TO_UNIT * total;
     for (let j = 0; j < nr - 1; j++) {
       u -= weights[from + j];
       if (u < 0) return j;
@@ -586,9 +713,9 @@ export class ModelVecEnv extends VecEnvBase {
     return nr - 1;
   }
 
-  /** `Rng.exponential(rate)` from stream `w` (no draw, Infinity, when rate ≤ 0). */
+  /** `Rng.exponential(rate)` from the regime stream at `w` (no draw, Infinity, when rate ≤ 0). */
   #exponential(rate: number, w: number): number {
     if (rate <= 0) return Infinity;
-    return -Math.log(1 - xoshiroNext(this.#rec32, w) * U32_TO_UNIT) / rate;
+    return -Math.log(1 - xoshiroNext(this.#regRng, w) * U32_TO_UNIT) / rate;
   }
 }

@@ -6,19 +6,22 @@
  * side, against a fill probability computed once, as the env's cache does for a standing
  * quote), and the cash / inventory / mid updates on Float64Arrays. The draws come from the
  * same generator as the env's (xoshiro128**, one stream per env, state in an Int32Array and in
- * registers during the env's step) and the normal from the same transform (Acklam's Φ⁻¹, its
- * central branch inline), so that the ratio measures what the env adds over this work — not a
+ * registers during the env's step) and the normal from the same transform (Acklam's Φ⁻¹,
+ * inline), so that the ratio measures what the env adds over this work — not a
  * choice of generator. `scripts/bench/env_model.ts` also reports the generator's raw speed.
  *
  * @module
  */
-import { normalFromUniform } from "../../lib/market/price_process.ts";
 import { seedXoshiro, U32_TO_UNIT } from "../../lib/rng/xoshiro.ts";
 
 const A1 = -3.969683028665376e1, A2 = 2.209460984245205e2, A3 = -2.759285104469687e2;
 const A4 = 1.38357751867269e2, A5 = -3.066479806614716e1, A6 = 2.506628277459239;
 const B1 = -5.447609879822406e1, B2 = 1.615858368580409e2, B3 = -1.556989798598866e2;
 const B4 = 6.680131188771972e1, B5 = -1.328068155288572e1;
+const C1 = -7.784894002430293e-3, C2 = -3.223964580411365e-1, C3 = -2.400758277161838;
+const C4 = -2.549732539343734, C5 = 4.374664141464968, C6 = 2.938163982698783;
+const D1 = 7.784695709041462e-3, D2 = 3.224671290700398e-1, D3 = 2.445134137142996;
+const D4 = 3.754408661907416;
 const P_LOW = 0.02425;
 const P_HIGH = 1 - P_LOW;
 const U_SHIFT = 1.1641532182693481e-10;
@@ -92,7 +95,15 @@ export class LimitLoop {
           const r = qq * qq;
           z = (((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6) * qq /
             (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1);
-        } else z = normalFromUniform(uPrice);
+        } else if (pp < P_LOW) {
+          const qq = Math.sqrt(-2 * Math.log(pp));
+          z = (((((C1 * qq + C2) * qq + C3) * qq + C4) * qq + C5) * qq + C6) /
+            ((((D1 * qq + D2) * qq + D3) * qq + D4) * qq + 1);
+        } else {
+          const qq = Math.sqrt(-2 * Math.log(1 - pp));
+          z = -(((((C1 * qq + C2) * qq + C3) * qq + C4) * qq + C5) * qq + C6) /
+            ((((D1 * qq + D2) * qq + D3) * qq + D4) * qq + 1);
+        }
         mid[i] = m + sigmaStep * z;
       }
     }
