@@ -174,19 +174,37 @@ export function runShardCommand(
   for (let i = 0; i < copies.length; i++) copies[i][0].set(copies[i][1]);
 }
 
-/** Spins then sleeps until `ctrl[index]` differs from `value`; returns the new value. */
+/** This thread's current spin budget, microseconds (adapted by {@linkcode waitChange}). */
+let spinBudget = -1;
+/** The smallest spin budget, microseconds: enough to notice that spinning pays again. */
+const MIN_SPIN_US = 4;
+
+/**
+ * Spins, then sleeps, until `ctrl[index]` differs from `value`; returns the new value. The
+ * spin budget adapts per thread between {@linkcode MIN_SPIN_US} and the configured spin
+ * time: it doubles after a wait that spinning satisfied and halves after one that had to
+ * sleep, so a thread stops burning a core its partner needs when the machine is
+ * oversubscribed (two spinning threads that cannot run at once each wait a full spin).
+ */
 export function waitChange(ctrl: Int32Array, index: number, value: number): number {
   let v = Atomics.load(ctrl, index);
   if (v !== value) return v;
-  const spinMs = Atomics.load(ctrl, SPIN) / 1000;
+  const maxSpin = Atomics.load(ctrl, SPIN);
+  if (spinBudget < 0 || spinBudget > maxSpin) spinBudget = maxSpin;
+  const spinMs = spinBudget / 1000;
   const t0 = performance.now();
+  let slept = false;
   for (let i = 1; v === value; i++) {
     if ((i & 63) === 0 && performance.now() - t0 > spinMs) {
       Atomics.wait(ctrl, index, value);
+      slept = true;
       i = 0;
     }
     v = Atomics.load(ctrl, index);
   }
+  spinBudget = slept
+    ? Math.max(Math.min(MIN_SPIN_US, maxSpin), spinBudget / 2)
+    : Math.min(maxSpin, spinBudget * 2 + 1);
   return v;
 }
 
