@@ -33,6 +33,7 @@ export * from "./static_spread.ts";
 export * from "./adaptive_spread.ts";
 export * from "./avellaneda_stoikov.ts";
 export * from "./glft.ts";
+export * from "./touch.ts";
 export * from "./calibration.ts";
 export * from "./calibrate_env.ts";
 export * from "./tuning.ts";

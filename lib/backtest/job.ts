@@ -9,7 +9,13 @@
 import { makeVecEnv } from "../env/make.ts";
 import { EpisodeRecorder } from "../env/recorder.ts";
 import { ACT_DIM } from "../env/types.ts";
-import { summarizeEpisode } from "../analytics/mod.ts";
+import {
+  episodeReturns,
+  MOMENTS_STRIDE,
+  packMoments,
+  returnMoments,
+  summarizeEpisode,
+} from "../analytics/mod.ts";
 import { rollout } from "../agents/rollout.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
@@ -78,6 +84,14 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     for (let i = 0; i < n; i++) curves[i * points + j] = records[i].pnl[t];
   }
   const stepSharpe = Float64Array.from(records, (rec) => stepPnlSharpe(rec.pnl, steps));
+  const moments = new Float64Array(n * MOMENTS_STRIDE);
+  records.forEach((rec, i) => {
+    const series = episodeReturns(rec, {
+      capitalBase: job.summary.capitalBase,
+      period: job.summary.period,
+    });
+    packMoments(returnMoments(series.returns), moments, i);
+  });
   const result: JobResult = {
     index: job.index,
     metrics,
@@ -85,6 +99,7 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     curveTime,
     inventoryCounts,
     stepSharpe,
+    moments,
   };
   if (job.recordSteps) result.records = records;
   return result;

@@ -15,7 +15,7 @@ import {
   Utf8,
   vectorFromArray,
 } from "npm:apache-arrow@21.2.0";
-import { flattenMetrics } from "../analytics/mod.ts";
+import { flattenMetrics, metricUnit } from "../analytics/mod.ts";
 import {
   type EpisodeRecord,
   F64_STEP_COLUMNS,
@@ -34,8 +34,8 @@ function cell(x: number): string | number {
 
 /**
  * Per-episode metrics as CSV: one row per (agent, episode) with columns `agent`, `episode`,
- * `seed`, then every metric (nested ones flattened: `markouts.1s`). Non-finite values are
- * empty cells.
+ * `seed`, then every metric (nested ones flattened: `markouts.1s`) with its unit in the header
+ * (`totalPnl [USD]`, see `METRIC_UNITS`). Non-finite values are empty cells.
  *
  * @example
  * ```ts ignore
@@ -57,7 +57,8 @@ export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly nu
       }
     }
   }
-  const rows: (string | number)[][] = [["agent", "episode", "seed", ...keys]];
+  const header = keys.map((k) => (metricUnit(k) ? `${k} [${metricUnit(k)}]` : k));
+  const rows: (string | number)[][] = [["agent", "episode", "seed", ...header]];
   agents.forEach((a, ai) => {
     flat[ai].forEach((row, e) => {
       rows.push([a.id, e, seeds[e], ...keys.map((k) => (k in row ? cell(row[k]) : ""))]);
@@ -67,13 +68,14 @@ export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly nu
 }
 
 /**
- * The aggregate table as CSV: one row per (agent, metric) with the mean, the 95 % CI,
- * the standard deviation and the number of episodes.
+ * The aggregate table as CSV: one row per (agent, metric) with the metric's unit, the mean,
+ * the 95 % CI, the standard deviation and the number of episodes.
  */
 export function summaryCsv(agents: readonly AgentBacktest[]): string {
   const rows: (string | number)[][] = [[
     "agent",
     "metric",
+    "unit",
     "mean",
     "ci95_lo",
     "ci95_hi",
@@ -82,7 +84,16 @@ export function summaryCsv(agents: readonly AgentBacktest[]): string {
   ]];
   for (const a of agents) {
     for (const [k, s] of Object.entries(a.aggregate)) {
-      rows.push([a.id, k, cell(s.mean), cell(s.ci95[0]), cell(s.ci95[1]), cell(s.std), s.n]);
+      rows.push([
+        a.id,
+        k,
+        metricUnit(k),
+        cell(s.mean),
+        cell(s.ci95[0]),
+        cell(s.ci95[1]),
+        cell(s.std),
+        s.n,
+      ]);
     }
   }
   return stringify(rows);

@@ -1,8 +1,8 @@
 /**
  * Environment factories: pick the fidelity tier from `config.tier` ("book": the L3
  * order-book simulator {@linkcode BookVecEnv}; "model": the vectorized Avellaneda–Stoikov
- * model {@linkcode ModelVecEnv}), in this thread or split across Deno Workers
- * ({@linkcode makeParallelVecEnv}).
+ * model {@linkcode ModelVecEnv}; "replay": recorded order books, {@linkcode ReplayVecEnv}), in
+ * this thread or split across Deno Workers ({@linkcode makeParallelVecEnv}).
  *
  * @module
  */
@@ -11,15 +11,20 @@ import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts
 import type { EnvMemory } from "./memory.ts";
 import { ModelVecEnv } from "./model_env.ts";
 import { type ParallelEnvOptions, ParallelVecEnv } from "./parallel.ts";
+import { ReplayVecEnv } from "./replay_env.ts";
+import { resolveReplay } from "./replay_setup.ts";
 import { SingleEnv } from "./single_env.ts";
 import type { Env, VecEnv } from "./types.ts";
 
 /**
  * Resolves `config` (a partial input, validated and defaulted, or an already resolved
  * {@linkcode EnvConfig}, which is validated again so a hand-edited object cannot slip through).
+ * A replay-tier config also loads its tapes and takes the tick, lot, price and volatility they
+ * decide (see `resolveReplay`).
  */
 export function resolveConfig(config: EnvConfigInput | EnvConfig = {}): EnvConfig {
-  return parseEnvConfig(config as EnvConfigInput);
+  const cfg = parseEnvConfig(config as EnvConfigInput);
+  return cfg.tier === "replay" ? resolveReplay(cfg).config : cfg;
 }
 
 /**
@@ -40,6 +45,7 @@ export function makeVecEnv(
   options: MakeVecEnvOptions = {},
 ): VecEnv {
   const cfg = resolveConfig(config);
+  if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs);
   return cfg.tier === "book"
     ? new BookVecEnv(cfg, numEnvs)
     : new ModelVecEnv(cfg, numEnvs, { memory: options.memory });

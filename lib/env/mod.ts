@@ -30,3 +30,7 @@ export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./parallel.ts";
 export * from "./make.ts";
+export * from "./replay_config.ts";
+export * from "./replay_setup.ts";
+export * from "./replay_env.ts";
+export * from "./markets.ts";
