@@ -438,7 +438,8 @@ export class ModelVecEnv extends VecEnvBase {
     const O_BQ = OBS.BID_QUEUE, O_AQ = OBS.ASK_QUEUE;
     const pLow = P_LOW, pHigh = P_HIGH, uShift = U_SHIFT;
     const impNone = IMP_NONE, impAc = IMP_AC, impTransient = IMP_TRANSIENT;
-    vTimeLeft.fill(timeLeft);
+    // A loop, not TypedArray.fill: that builtin is a C++ call costing more than N = 1's step.
+    for (let i = 0; i < n; i++) vTimeLeft[i] = timeLeft;
     // 1. Regimes over the step (CtmcRegimeModel.advance(dt)), in a loop of their own so
     // that the main loop calls no function: the regime reached goes into `columns.regime`.
     if (regimesMove) {
