@@ -2,7 +2,7 @@
  * Environment factories: pick the fidelity tier from `config.tier` ("book": the L3
  * order-book simulator {@linkcode BookVecEnv}; "model": the vectorized Avellaneda–Stoikov
  * model {@linkcode ModelVecEnv}; "replay": recorded order books, {@linkcode ReplayVecEnv}), in
- * this thread or split across Deno Workers ({@linkcode makeParallelVecEnv}).
+ * this thread or split across worker threads ({@linkcode makeParallelVecEnv}).
  *
  * @module
  */
@@ -62,7 +62,7 @@ export interface MakeVecEnvOptions {
 
 /**
  * `numEnvs` environments of the tier named by `config.tier`, stepped by `options.workers`
- * threads (default 2: this one and a Deno Worker) over shared memory: a
+ * threads (default 2: this one and a worker thread) over shared memory: a
  * {@linkcode ParallelVecEnv}, bit-identical to {@linkcode makeVecEnv}'s for the same seeds
  * and actions whatever the number of workers. Call `close()` when done.
  *

@@ -1,7 +1,8 @@
 /**
  * A {@linkcode VecEnv} whose envs are stepped by several threads: {@linkcode ParallelVecEnv}
  * splits its N envs into contiguous shards, one per thread — the calling thread steps the
- * first, a Deno Worker each of the others — and every array of the VecEnv contract
+ * first, a worker thread (`node:worker_threads`, unref'd, so a program that forgets `close()`
+ * still exits) each of the others — and every array of the VecEnv contract
  * (observations, rewards, flags, view, step columns, actions, seeds) lives in a
  * SharedArrayBuffer that the shards read and write in place.
  *
@@ -24,6 +25,7 @@
  *
  * @module
  */
+import { Worker as ThreadWorker } from "node:worker_threads";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { validateSeed } from "../rng/rng.ts";
 import { validateActions } from "./action.ts";
@@ -263,7 +265,7 @@ export class ParallelVecEnv implements VecEnv {
   readonly #localActions: Float64Array;
   readonly #localSeeds: Float64Array;
   readonly #localCopies: [TypedArray, TypedArray][];
-  readonly #threads: Worker[];
+  readonly #threads: ThreadWorker[];
   readonly #ctrl: Int32Array;
   readonly #error: SharedArrayBuffer;
   #stepIndex = 0;
@@ -276,7 +278,7 @@ export class ParallelVecEnv implements VecEnv {
     buffers: SharedBuffers,
     local: VecEnv,
     localCount: number,
-    threads: Worker[],
+    threads: ThreadWorker[],
     control: SharedArrayBuffer,
     error: SharedArrayBuffer,
   ) {
@@ -345,24 +347,10 @@ export class ParallelVecEnv implements VecEnv {
     const starts: number[] = [];
     for (let s = 0; s <= w; s++) starts.push(Math.round((s * numEnvs) / w));
     const local = build(config, starts[1], { memory: sharedShardMemory(buffers, 0, starts[1]) });
-    const threads: Worker[] = [];
+    const threads: ThreadWorker[] = [];
     const ready: Promise<void>[] = [];
-    const url = new URL("./parallel_worker.ts", import.meta.url).href;
+    const url = new URL("./parallel_worker.ts", import.meta.url);
     for (let s = 1; s < w; s++) {
-      const worker = new Worker(url, { type: "module" });
-      threads.push(worker);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.onmessage = (e: MessageEvent<{ ok: boolean; error?: string }>) => {
-            if (e.data.ok) resolve();
-            else reject(new AlpeError(`parallel worker ${s}: ${e.data.error}`));
-          };
-          worker.onerror = (e: ErrorEvent) => {
-            e.preventDefault();
-            reject(new AlpeError(`parallel worker ${s}: ${e.message}`));
-          };
-        }),
-      );
       const init: ShardInit = {
         config,
         start: starts[s],
@@ -373,17 +361,32 @@ export class ParallelVecEnv implements VecEnv {
         control,
         error,
       };
-      worker.postMessage(init);
+      const worker = new ThreadWorker(url, { workerData: init });
+      threads.push(worker);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once("message", (m: { ok: boolean; error?: string }) => {
+            if (m.ok) resolve();
+            else reject(new AlpeError(`parallel worker ${s}: ${m.error}`));
+          });
+          worker.once("error", (e: Error) => {
+            reject(new AlpeError(`parallel worker ${s}: ${e.message}`));
+          });
+        }),
+      );
     }
     try {
       await Promise.all(ready);
     } catch (e) {
-      for (const t of threads) t.terminate();
+      for (const t of threads) void t.terminate();
       throw e;
     }
     for (const t of threads) {
-      t.onmessage = null;
-      t.onerror = null;
+      t.removeAllListeners();
+      // A failure after start-up is reported through the shared error buffer.
+      t.on("error", () => {});
+      // Workers never keep the process alive: a program that forgets close() still exits.
+      t.unref();
     }
     return new ParallelVecEnv(config, numEnvs, buffers, local, starts[1], threads, control, error);
   }
@@ -440,7 +443,7 @@ export class ParallelVecEnv implements VecEnv {
       Atomics.store(ctrl, CMD, PARALLEL_CMD.close);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
-      for (const t of this.#threads) t.terminate();
+      for (const t of this.#threads) void t.terminate();
     }
   }
 

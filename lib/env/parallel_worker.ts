@@ -1,11 +1,12 @@
 /**
- * The Deno Worker behind each non-local shard of a `ParallelVecEnv`: it receives a
- * `ShardInit` message, builds its shard with `makeVecEnv(config, count, { memory })`
+ * The worker thread behind each non-local shard of a `ParallelVecEnv`: it receives a
+ * `ShardInit` as its `workerData`, builds its shard with `makeVecEnv(config, count, { memory })`
  * over the shared buffers, answers `{ ok: true }` (or `{ ok: false, error }`), then serves
  * commands from the control words until told to close. Not meant to be imported.
  *
  * @module
  */
+import { parentPort, workerData } from "node:worker_threads";
 import { makeVecEnv } from "./make.ts";
 import {
   PARALLEL_CMD,
@@ -18,15 +19,6 @@ import {
   waitChange,
 } from "./parallel.ts";
 import { ACT_DIM, type VecEnv } from "./types.ts";
-
-/** The part of a worker's global scope this module uses. */
-interface WorkerScope {
-  onmessage: ((e: MessageEvent<ShardInit>) => void) | null;
-  postMessage(message: unknown): void;
-  close(): void;
-}
-
-const scope = globalThis as unknown as WorkerScope;
 
 /** Serves commands for the shard described by `init` until the close command. */
 function serve(init: ShardInit, env: VecEnv): void {
@@ -47,22 +39,22 @@ function serve(init: ShardInit, env: VecEnv): void {
     signalDone(ctrl, init.workers);
     if (cmd === PARALLEL_CMD.close) break;
   }
-  scope.close();
 }
 
-scope.onmessage = (e: MessageEvent<ShardInit>) => {
-  const init = e.data;
-  scope.onmessage = null;
+function main(): void {
+  const init = workerData as ShardInit;
   let env: VecEnv;
   try {
     env = makeVecEnv(init.config, init.count, {
       memory: sharedShardMemory(init.buffers, init.start, init.count),
     });
   } catch (err) {
-    scope.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
+    parentPort?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
     return;
   }
-  scope.postMessage({ ok: true });
-  // Leave this message handler before blocking in the command loop.
+  parentPort?.postMessage({ ok: true });
+  // Leave the module's evaluation before blocking in the command loop.
   setTimeout(() => serve(init, env), 0);
-};
+}
+
+main();

@@ -1,6 +1,6 @@
 /**
  * Both cores (`deno task bench --only env.parallel`): env-steps per second of a
- * {@linkcode ParallelVecEnv} with two threads (this one and a Deno Worker) against the same
+ * {@linkcode ParallelVecEnv} with two threads (this one and a worker thread) against the same
  * tier in one thread, measured interleaved in one process:
  * - `env.model.steps_per_s_2cores` and `env.model.speedup_2cores` — the model tier, 16,384
  *   envs (and `.n1024` lines for 1,024 envs), default market, static actions;
