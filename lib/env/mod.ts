@@ -26,6 +26,7 @@ export * from "./model_reference.ts";
 export * from "./memory.ts";
 export * from "./book_market.ts";
 export * from "./book_env.ts";
+export * from "./book_report.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./parallel.ts";

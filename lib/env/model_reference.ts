@@ -17,7 +17,7 @@
  */
 import { clipObservation, resetObservationRow } from "./observation.ts";
 import { resetStepRow } from "./columns.ts";
-import { poissonArrivals } from "../market/arrivals.ts";
+import { poissonMarketOrders } from "../market/model_arrivals.ts";
 import { fillFee } from "../market/fees.ts";
 import { exponentialFillModel } from "../market/fill_probability.ts";
 import { createImpactModel, impactMarketFromConfig } from "../market/impact.ts";
@@ -55,7 +55,7 @@ export function defaultModelDynamics(config: EnvConfig): ModelDynamics {
   return {
     midprice: createMidpriceModel(m.priceModel),
     fills: exponentialFillModel({ A: m.A, k: m.k, rule: m.fillRule }),
-    arrivals: poissonArrivals(m.A),
+    arrivals: poissonMarketOrders(m.A),
     impact: createImpactModel(config.impact, impactMarketFromConfig(config)),
     regimes: createRegimeModel(config.regimes, sigmaPerSqrtSecond(config)),
   };

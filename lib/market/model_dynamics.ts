@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { ArrivalModel } from "./arrivals.ts";
+import type { MarketOrderArrivalModel } from "./model_arrivals.ts";
 import type { FillProbabilityModel } from "./fill_probability.ts";
 import type { MidpriceModel } from "./midprice.ts";
 import type { ImpactModel, RegimeModel } from "./types.ts";
@@ -24,7 +24,7 @@ export interface ModelDynamics {
   /** The chance that one of our quotes fills within a step. */
   readonly fills: FillProbabilityModel;
   /** Background market orders per step (the trade-flow observation). */
-  readonly arrivals: ArrivalModel;
+  readonly arrivals: MarketOrderArrivalModel;
   /** Price impact and cost of our net execution. */
   readonly impact: ImpactModel;
   /**

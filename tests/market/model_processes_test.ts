@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { poissonArrivals, poissonInverse } from "../../lib/market/arrivals.ts";
+import { poissonInverse, poissonMarketOrders } from "../../lib/market/model_arrivals.ts";
 import { exponentialFillModel, fillProbability } from "../../lib/market/fill_probability.ts";
 import { createMidpriceModel } from "../../lib/market/midprice.ts";
 import { Xoshiro128 } from "../../lib/rng/xoshiro.ts";
@@ -51,7 +51,7 @@ Deno.test("exponential fills: A·f·e^(−kδ), linear and exact rules, crossing
 });
 
 Deno.test("Poisson arrivals: means, variances and independence of buys and sells", () => {
-  const m = poissonArrivals(3);
+  const m = poissonMarketOrders(3);
   const draw = new Xoshiro128(3, "t").source();
   const out = { buys: 0, sells: 0 };
   const n = 200_000, dt = 0.5, f = 1.4, mean = 3 * f * dt;

@@ -13,6 +13,7 @@ import type { Cli, Flag, FlagSet } from "../../scripts/_cli.ts";
 import { benchCli } from "../../scripts/bench.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
+import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
@@ -22,6 +23,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   bench: benchCli as unknown as Cli<FlagSet>,
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
+  market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
