@@ -5,7 +5,9 @@
  *   a side);
  * - `env.model.limit_ratio.nN`: that figure over the {@linkcode LimitLoop}'s (the
  *   irreducible work of an env-step, hand-written), measured in the same process;
- * - `env.model.limit_steps_per_s.nN`: the limit loop's own rate.
+ * - `env.model.limit_steps_per_s.nN`: the limit loop's own rate;
+ * - `env.model.steps_per_cpu_s.nN` and `env.model.limit_ratio_cpu.nN`: the same on the
+ *   process's CPU time instead of wall time (less sensitive to other load on the machine).
  *
  * Method: for each N, one warm-up of each, then {@linkcode PAIRS} interleaved pairs (limit
  * loop, env) of about {@linkcode STEPS_PER_RUN} env-steps each; the rates are medians over
@@ -14,6 +16,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { ModelVecEnv } from "../../lib/env/model_env.ts";
 import { ACT_DIM } from "../../lib/env/types.ts";
@@ -37,6 +40,16 @@ export interface ModelSpeed {
   limit: number;
   /** Median over pairs of env / limit. */
   ratio: number;
+  /** Median env-steps per CPU second of the env. */
+  envCpu: number;
+  /** Median over pairs of env / limit, on CPU time. */
+  ratioCpu: number;
+}
+
+/** Seconds of CPU (user + system) since `c0` (a `process.cpuUsage()` reading). */
+function cpuSince(c0: { user: number; system: number }): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
 }
 
 /** Measures the env and the limit loop at `numEnvs` (see the module doc). */
@@ -54,31 +67,47 @@ export function measureModelSpeed(
   const limit = new LimitLoop(numEnvs);
   const steps = Math.max(1, Math.ceil(stepsPerRun / numEnvs));
   let sink = 0;
-  const timeEnv = (): number => {
+  /** [wall rate, CPU rate] of one timed run of the env. */
+  const timeEnv = (): [number, number] => {
     if (env.stepIndex + steps > env.steps || env.stepIndex === 0) env.reset(seeds);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) env.step(act);
     const sec = (performance.now() - t0) / 1000;
+    const cpu = cpuSince(c0);
     sink += env.rewards[0];
-    return (steps * numEnvs) / sec;
+    return [(steps * numEnvs) / sec, (steps * numEnvs) / cpu];
   };
-  const timeLimit = (): number => {
+  const timeLimit = (): [number, number] => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     sink += limit.run(steps);
-    return (steps * numEnvs) / ((performance.now() - t0) / 1000);
+    const sec = (performance.now() - t0) / 1000;
+    const cpu = cpuSince(c0);
+    return [(steps * numEnvs) / sec, (steps * numEnvs) / cpu];
   };
   timeLimit();
   timeEnv();
   const envRates: number[] = [], limitRates: number[] = [], ratios: number[] = [];
+  const envCpu: number[] = [], ratiosCpu: number[] = [];
   for (let p = 0; p < pairs; p++) {
     const l = timeLimit();
     const e = timeEnv();
-    limitRates.push(l);
-    envRates.push(e);
-    ratios.push(e / l);
+    limitRates.push(l[0]);
+    envRates.push(e[0]);
+    ratios.push(e[0] / l[0]);
+    envCpu.push(e[1]);
+    ratiosCpu.push(e[1] / l[1]);
   }
   if (sink === 0.123456789) console.log(sink); // keep the work observable
-  return { numEnvs, env: median(envRates), limit: median(limitRates), ratio: median(ratios) };
+  return {
+    numEnvs,
+    env: median(envRates),
+    limit: median(limitRates),
+    ratio: median(ratios),
+    envCpu: median(envCpu),
+    ratioCpu: median(ratiosCpu),
+  };
 }
 
 const cache = new Map<number, ModelSpeed>();
@@ -108,5 +137,16 @@ export const cases: BenchCase[] = SIZES.flatMap((n): BenchCase[] => [
     name: `env.model.limit_steps_per_s.n${n}`,
     unit: "env-steps/s",
     run: () => speed(n).limit,
+  },
+  {
+    name: `env.model.steps_per_cpu_s.n${n}`,
+    unit: "env-steps/cpu-s",
+    run: () => speed(n).envCpu,
+  },
+  {
+    name: `env.model.limit_ratio_cpu.n${n}`,
+    unit: "ratio",
+    target: ">= 0.6",
+    run: () => speed(n).ratioCpu,
   },
 ]);
