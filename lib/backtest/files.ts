@@ -8,6 +8,7 @@ import type { CompareRun } from "./compare.ts";
 import { roundNumber } from "./format.ts";
 import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";
 import { compareReportHtml } from "./report.ts";
+import { plotlySource } from "../viz/plotly_source.ts";
 
 /** Names of the files {@linkcode writeCompareOutputs} writes. */
 export const COMPARE_FILES = {
@@ -16,6 +17,7 @@ export const COMPARE_FILES = {
   summary: "summary.csv",
   paired: "paired.csv",
   html: "report.html",
+  plotly: "plotly.js",
   arrow: "steps.arrow",
 } as const;
 
@@ -79,7 +81,13 @@ export async function writeCompareOutputs(
     await write(COMPARE_FILES.summary, summaryCsv(bt.agents));
   }
   await write(COMPARE_FILES.paired, pairedCsv(run));
-  await write(COMPARE_FILES.html, compareReportHtml(run));
+  // One copy of plotly.js per output folder, shared by the report (not inlined: 11 MB).
+  await writeIfChanged(path(COMPARE_FILES.plotly), plotlySource());
+  written.push(path(COMPARE_FILES.plotly));
+  await write(
+    COMPARE_FILES.html,
+    compareReportHtml(run, { plotly: { src: COMPARE_FILES.plotly } }),
+  );
   if (options.arrow && bt) {
     await write(
       COMPARE_FILES.arrow,
@@ -87,6 +95,16 @@ export async function writeCompareOutputs(
     );
   }
   return written;
+}
+
+/** Writes `text` to `path` unless the file already holds exactly that text. */
+async function writeIfChanged(path: string, text: string): Promise<void> {
+  try {
+    if ((await Deno.readTextFile(path)) === text) return;
+  } catch {
+    // missing or unreadable: write it
+  }
+  await Deno.writeTextFile(path, text);
 }
 
 /** The report as one line of JSON plus a newline (byte-identical for the same run). */

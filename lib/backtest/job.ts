@@ -88,6 +88,7 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     stepSharpe,
   };
   if (job.recordSteps) result.records = records;
+  if (job.chunk === 0 && records.length > 0) result.sample = records[0];
   return result;
 }
 
