@@ -45,3 +45,4 @@ export * from "./model_figures.ts";
 export * from "./colors.ts";
 export * from "./report_page.ts";
 export * from "./compare_figures.ts";
+export * from "./live_figures.ts";
