@@ -42,6 +42,7 @@
 
   function fmt(v) {
     if (v === null || v === undefined || !Number.isFinite(v)) return "n/a";
+    if (Number.isInteger(v)) return String(v);
     const a = Math.abs(v);
     if (a >= 1000) return v.toFixed(0);
     if (a >= 100) return v.toFixed(1);
