@@ -60,8 +60,8 @@ const JOB_LIMITS = {
 } as const;
 
 function intParam(field: string, v: unknown, fallback: number, [min, max]: readonly number[]) {
-  if (v === undefined || v === null || v === "") return fallback;
-  const n = Number(v);
+  if (v === undefined || v === null) return fallback;
+  const n = typeof v === "string" && v.trim() === "" ? NaN : Number(v);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ValidationError(field, v, `an integer in [${min}, ${max}]`);
   }

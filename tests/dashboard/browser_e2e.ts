@@ -228,6 +228,18 @@ Deno.test({
         await setField(page, "duration", "20");
         await mode(page, "compare");
         await page.uncheck('#compare-agents input[value="adaptive-spread"]');
+        // A bad value of the mode's own field: the server's message, the field marked.
+        await page.fill("#compare-episodes", "0");
+        await page.click("#compare-run");
+        await page.waitForFunction(() =>
+          ((globalThis as unknown as Doc).document.querySelector("#compare-error")?.textContent ??
+            "").startsWith("episodes:")
+        );
+        assert.equal(
+          await page.textContent("#compare-error"),
+          'episodes: expected an integer in [1, 1000], got "0"',
+        );
+        assert.equal(await page.getAttribute("#compare-episodes", "aria-invalid"), "true");
         await page.fill("#compare-episodes", "6");
         await page.click("#compare-run");
         await page.waitForSelector("#compare-progress:not([hidden])");

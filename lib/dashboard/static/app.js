@@ -450,6 +450,9 @@
     jobKindOf[id] = kind;
     hooks.jobs[id] = "queued";
     $(`#${ui}-error`).textContent = "";
+    for (const i of $$(`#mode-${kind === "train" ? "training" : kind} [aria-invalid]`)) {
+      i.removeAttribute("aria-invalid");
+    }
     const prog = $(`#${ui}-progress`);
     prog.hidden = false;
     prog.querySelector("progress").removeAttribute("value");
@@ -546,6 +549,8 @@
         if (prog) prog.hidden = true;
         const sidebarField = msg.field && $(`#err-${msg.field}`);
         if (sidebarField) sidebarField.textContent = msg.message;
+        const own = msg.field && $(`#${j.ui}-${msg.field}`);
+        if (own) own.setAttribute("aria-invalid", "true");
         $(`#${j.ui}-error`).textContent = msg.message;
         delete activeJobs[j.kind];
         return;
