@@ -2,7 +2,12 @@
  * Trains the PPO market maker.
  *
  *     deno task train [--timesteps N] [--seed S] [--out DIR] [--resume DIR] [--envs N]
- *                     [--tier book|model] [--config FILE.json]
+ *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
+ *                     [--config FILE.json]
+ *
+ * With `--tier replay --data FILE…` the envs replay recorded tapes, on the earlier windows of
+ * each tape only (the later ones are held out for `deno task compare --tier replay`); the
+ * window list is part of the env config, so the checkpoint records it and compare checks it.
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
  * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
@@ -18,8 +23,10 @@ import { ValidationError } from "../lib/errors.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
+import { REPLAY_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
+import { replayTrainingConfig } from "../lib/backtest/replay_plan.ts";
 
-const FLAGS = "--timesteps, --seed, --out, --resume, --envs, --tier, --config";
+const FLAGS = "--timesteps, --seed, --out, --resume, --envs, --tier, --data, --window, --config";
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
     resume: { type: "string" },
     envs: { type: "string" },
     tier: { type: "string" },
+    ...REPLAY_FLAGS,
     config: { type: "string" },
   }, FLAGS);
   const tty = Deno.stdout.isTerminal();
@@ -56,7 +64,7 @@ async function main(): Promise<void> {
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
-    for (const f of ["seed", "envs", "tier", "config"] as const) {
+    for (const f of ["seed", "envs", "tier", "config", "data", "window"] as const) {
       if (values[f] !== undefined) {
         throw new ValidationError(
           `--${f}`,
@@ -86,10 +94,15 @@ async function main(): Promise<void> {
       input.ppo = { ...input.ppo, numEnvs: intFlag("envs", values.envs, 16, 1, 1024) };
     }
     if (values.tier !== undefined) {
-      if (values.tier !== "book" && values.tier !== "model") {
-        throw new ValidationError("--tier", values.tier, `"book" or "model"`);
+      if (values.tier !== "book" && values.tier !== "model" && values.tier !== "replay") {
+        throw new ValidationError("--tier", values.tier, `"book", "model" or "replay"`);
       }
-      input.env = { ...input.env, tier: values.tier };
+      const replay = await replayConfigFromFlags(values.tier, values);
+      input.env = replay
+        ? replayTrainingConfig({ ...input.env, ...replay })
+        : { ...input.env, tier: values.tier };
+    } else if (values.data !== undefined || values.window !== undefined) {
+      throw new ValidationError(values.data ? "--data" : "--window", "", "only with --tier replay");
     }
     outDir = values.out ?? "out/ppo";
     trainer = await PpoTrainer.create(input, { outDir, onUpdate, tuneBase: tuneBaseAgent });

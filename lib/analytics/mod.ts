@@ -35,5 +35,6 @@ export * from "./bootstrap.ts";
 export * from "./aggregate.ts";
 export * from "./episode_stats.ts";
 export * from "./paired.ts";
+export * from "./pooled.ts";
 export * from "./attribution.ts";
 export * from "./portfolio.ts";

@@ -1,5 +1,5 @@
 /**
- * Writes a comparison's result files into one directory.
+ * A comparison's result files, written into one directory as a set, atomically.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import type { CompareRun } from "./compare.ts";
 import { roundNumber } from "./format.ts";
 import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";
 import { compareReportHtml } from "./report.ts";
+import { writeOutputSet } from "../output_dir.ts";
 import { plotlySource } from "../viz/plotly_source.ts";
 
 /** Names of the files {@linkcode writeCompareOutputs} writes. */
@@ -55,56 +56,68 @@ export function pairedCsv(run: CompareRun): string {
   return stringify(rows);
 }
 
-/**
- * Writes results.json (the report, exactly what `--json` prints), episodes.csv,
- * summary.csv, paired.csv, report.html and, with `arrow`, steps.arrow (which needs a run
- * with `recordSteps`). Returns the paths written.
- */
-export async function writeCompareOutputs(
-  run: CompareRun,
-  dir: string,
-  options: { arrow?: boolean } = {},
-): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
-  const path = (name: string) => `${dir.replace(/\/+$/, "")}/${name}`;
-  const written: string[] = [];
-  const write = async (name: string, text: string | Uint8Array) => {
-    const p = path(name);
-    if (typeof text === "string") await Deno.writeTextFile(p, text);
-    else await Deno.writeFile(p, text);
-    written.push(p);
-  };
-  await write(COMPARE_FILES.json, reportJson(run));
-  const bt = run.backtest;
-  if (bt) {
-    await write(COMPARE_FILES.episodes, episodesCsv(bt.agents, bt.seeds));
-    await write(COMPARE_FILES.summary, summaryCsv(bt.agents));
-  }
-  await write(COMPARE_FILES.paired, pairedCsv(run));
-  // One copy of plotly.js per output folder, shared by the report (not inlined: 11 MB).
-  await writeIfChanged(path(COMPARE_FILES.plotly), plotlySource());
-  written.push(path(COMPARE_FILES.plotly));
-  await write(
-    COMPARE_FILES.html,
-    compareReportHtml(run, { plotly: { src: COMPARE_FILES.plotly } }),
-  );
-  if (options.arrow && bt) {
-    await write(
-      COMPARE_FILES.arrow,
-      stepsArrow(bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] }))),
-    );
-  }
-  return written;
+/** Options of {@linkcode writeCompareOutputs}. */
+export interface CompareOutputOptions {
+  /** Also write steps.arrow (needs a run with `recordSteps`). */
+  arrow?: boolean;
+  /** Replace a previous comparison's output set in `dir` (default false: refuse). */
+  replace?: boolean;
+  /** Field named by errors about `dir` (default `"dir"`; the script passes `"--out"`). */
+  field?: string;
+  /** How to ask for a replacement, in the refusal (default "pass replace: true"). */
+  replaceHint?: string;
 }
 
-/** Writes `text` to `path` unless the file already holds exactly that text. */
-async function writeIfChanged(path: string, text: string): Promise<void> {
-  try {
-    if ((await Deno.readTextFile(path)) === text) return;
-  } catch {
-    // missing or unreadable: write it
+/** The kind of output set {@linkcode writeCompareOutputs} writes (see lib/output_dir.ts). */
+export const COMPARE_OUTPUT_KIND = "compare";
+
+/**
+ * The result files of a comparison, by name: results.json (the report, exactly what
+ * `--json` prints), episodes.csv, summary.csv, paired.csv, report.html with the plotly.js it
+ * loads (one copy per folder) and, with `arrow`,
+ * steps.arrow. Every file is a function of the run only: the same run gives the same bytes.
+ */
+export function compareOutputFiles(
+  run: CompareRun,
+  options: { arrow?: boolean } = {},
+): Record<string, string | Uint8Array> {
+  const files: Record<string, string | Uint8Array> = {};
+  files[COMPARE_FILES.json] = reportJson(run);
+  const bt = run.backtest;
+  if (bt) {
+    files[COMPARE_FILES.episodes] = episodesCsv(bt.agents, bt.seeds);
+    files[COMPARE_FILES.summary] = summaryCsv(bt.agents);
   }
-  await Deno.writeTextFile(path, text);
+  files[COMPARE_FILES.paired] = pairedCsv(run);
+  // One copy of plotly.js per output folder, loaded by the report (not inlined: 11 MB).
+  files[COMPARE_FILES.plotly] = plotlySource();
+  files[COMPARE_FILES.html] = compareReportHtml(run, { plotly: { src: COMPARE_FILES.plotly } });
+  if (options.arrow && bt) {
+    files[COMPARE_FILES.arrow] = stepsArrow(
+      bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] })),
+    );
+  }
+  return files;
+}
+
+/**
+ * Writes the files of {@linkcode compareOutputFiles} into `dir` as one set, atomically
+ * (`writeOutputSet` of lib/output_dir.ts: a kill leaves the previous set or the new one,
+ * never a mix). A previous comparison in `dir` is replaced only with `replace`; a directory
+ * holding anything else is refused. Returns the paths written.
+ */
+export function writeCompareOutputs(
+  run: CompareRun,
+  dir: string,
+  options: CompareOutputOptions = {},
+): Promise<string[]> {
+  return writeOutputSet(dir, compareOutputFiles(run, options), {
+    kind: COMPARE_OUTPUT_KIND,
+    knownFiles: Object.values(COMPARE_FILES),
+    replace: options.replace,
+    field: options.field,
+    replaceHint: options.replaceHint,
+  });
 }
 
 /** The report as one line of JSON plus a newline (byte-identical for the same run). */

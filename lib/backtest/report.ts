@@ -51,19 +51,22 @@ function tableRows(run: CompareRun, from: number, to: number): string[][] {
   });
 }
 
-/** The metric tables (headline metrics, then the rest) as plain text. */
+/** Columns per table after the headline one (keeps each table within ~160 characters). */
+const COLUMNS_PER_TABLE = 6;
+
+/** The metric tables (headline metrics, then the rest in tables of a few columns) as plain text. */
 export function metricTablesText(run: CompareRun): string {
   const header = (
     from: number,
     to: number,
   ) => ["agent", ...TABLE_METRICS.slice(from, to).map((m) => m.label)];
+  const tables = [textTable(header(0, HEADLINE), tableRows(run, 0, HEADLINE))];
+  for (let from = HEADLINE; from < TABLE_METRICS.length; from += COLUMNS_PER_TABLE) {
+    const to = Math.min(from + COLUMNS_PER_TABLE, TABLE_METRICS.length);
+    tables.push("", textTable(header(from, to), tableRows(run, from, to)));
+  }
   return [
-    textTable(header(0, HEADLINE), tableRows(run, 0, HEADLINE)),
-    "",
-    textTable(
-      header(HEADLINE, TABLE_METRICS.length),
-      tableRows(run, HEADLINE, TABLE_METRICS.length),
-    ),
+    ...tables,
     ...Object.entries(run.unavailable).map(([id, reason]) =>
       `\n${reason.includes(id) ? reason : `${id}: ${reason}`}`
     ),
@@ -114,13 +117,41 @@ export function legendText(run: CompareRun): string {
     `Period = ${u.periodSeconds} s of market time; returns = ΔP&L per period / capital base ` +
     `$${formatNumber(u.capitalBaseUsd as number)} (${u.capitalBase}); Sharpe, Sortino, Calmar ` +
     `annualized with ${formatNumber(u.periodsPerYear as number)} periods/year.`,
-    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots; VaR95/CVaR95 in basis points " +
-    "of the capital base per period (negative = loss); win rate and fill ratio in %.",
+    "Sharpe (pooled), Sortino (pooled) and Ann. vol: all episodes' period returns pooled into " +
+    "one series (the Sharpe has the sign of the mean P&L), CIs from a cluster bootstrap over " +
+    "episodes; Ep. Sharpe: mean/std of episode P&L (per-episode view, not annualized); " +
+    "Sharpe (ep. mean) and the other ratios: means of per-episode values.",
+    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots and shares; P&L/MAP in USD per " +
+    "lot of mean absolute position; VaR95/CVaR95 in basis points of the capital base per period " +
+    "(negative = loss); win rate, fill ratio and Ann. vol in %.",
     `Seeds: root ${seeds.root}; evaluation childSeed(root, e), e < ${cfg.episodes}, the same ` +
     `for every agent; ${
       (seeds.calibration as number[]).length
-    } disjoint calibration seeds for A, k, σ and γ of avellaneda-stoikov and glft.`,
+    } disjoint calibration seeds to calibrate A, k, σ and tune every agent with a tuning grid ` +
+    `(${Object.keys(run.fair?.agents ?? {}).join(", ") || "none"}).`,
   ];
+  const windows = seeds.replayWindows as
+    | { total: number; evaluation: string[]; calibration: string[]; learnedHeldOut: unknown }
+    | undefined;
+  if (windows) {
+    // recorded data: the seeds select windows (see lib/backtest/replay_plan.ts)
+    lines[lines.length - 1] = `Windows: ${windows.evaluation.length} of the tapes' ` +
+      `${windows.total} windows evaluate (the later part of each tape, the same for every ` +
+      `agent); ${windows.calibration.length} earlier, disjoint windows tune every agent with a ` +
+      `tuning grid (${Object.keys(run.fair?.agents ?? {}).join(", ") || "none"}).`;
+    const lh = windows.learnedHeldOut as
+      | { trainedOn: string; trainingWindows: number; evaluationWindowsSeenInTraining: number }
+      | null;
+    if (lh) {
+      lines.push(
+        lh.trainedOn === "replay"
+          ? `Learned-agent held-out check: ${lh.evaluationWindowsSeenInTraining} of ` +
+            `${windows.evaluation.length} evaluation windows overlap its ` +
+            `${lh.trainingWindows} training windows.`
+          : "Learned agent: trained on simulated markets only (no recorded window seen).",
+      );
+    }
+  }
   const held = heldOut(run);
   if (held) {
     lines.push(
@@ -230,22 +261,20 @@ function numCell(v: number, digits = 4): TableCell {
 
 function calibrationBlocks(run: CompareRun): ReportBlock[] {
   const fair = run.fair;
-  if (!fair) {
-    return [{
-      text: "Neither avellaneda-stoikov nor glft ran, so nothing was calibrated.",
-      note: true,
-    }];
+  const tuned = Object.keys(fair?.agents ?? {}).filter((id) => run.ran.includes(id));
+  if (!fair || tuned.length === 0) {
+    return [{ text: "No agent with a tuning grid ran, so nothing was tuned.", note: true }];
   }
+  const blocks: ReportBlock[] = [{
+    text: `Chosen on ${fair.seeds.length} calibration seeds, disjoint from the evaluation ` +
+      "seeds, by one procedure for every non-learned agent: the fill intensity A·e^(−kδ) of " +
+      "a quote δ dollars from the mid and the mid's volatility σ are fitted by experiment (for " +
+      "the agents that take them), then each agent's declared grid is searched for the point " +
+      "with the highest mean per-episode Sharpe of step P&L (not annualized).",
+  }];
   const cal = fair.calibration;
-  const tuned = (["avellaneda-stoikov", "glft"] as const).filter((id) => run.ran.includes(id));
-  const blocks: ReportBlock[] = [
-    {
-      text: `Fitted by experiment on ${fair.seeds.length} calibration seeds, disjoint from the ` +
-        "evaluation seeds: the fill intensity A·e^(−kδ) of a quote δ dollars from the mid and " +
-        "the mid's volatility σ; then each model agent's risk aversion γ by grid search on the " +
-        "same seeds (objective: mean per-episode Sharpe of the step P&L, not annualized).",
-    },
-    {
+  if (cal) {
+    blocks.push({
       table: {
         caption: "Calibrated market parameters",
         columns: ["parameter", "value", "unit", "source"],
@@ -261,41 +290,60 @@ function calibrationBlocks(run: CompareRun): ReportBlock[] {
           ["fills observed", numCell(cal.fills, 6), "fills", ""],
         ],
       },
-    },
-    {
-      table: {
-        caption: "Tuned agent parameters",
-        columns: ["agent", "γ (1/$ per lot)", "A", "k", "σ", "objective at γ", "γ grid"],
-        rows: tuned.map((id) => {
-          const t = fair[id];
-          const g = id === "glft" ? fair.glftGammaGrid : fair.gammaGrid;
-          return [
-            agentCell(id),
-            numCell(t.params.gamma),
-            numCell(t.params.A),
-            numCell(t.params.k),
-            numCell(t.params.sigma),
-            numCell(t.score),
-            `${g[0]} … ${g[g.length - 1]} (${g.length} points)`,
-          ];
-        }),
-      },
-    },
-  ];
-  if (tuned.length > 0) {
-    blocks.push({
-      figure: gammaScoresFigure(
-        tuned.map((id) => ({
-          name: id,
-          gamma: fair[id].scores.map((s) => s.value),
-          score: fair[id].scores.map((s) => s.score),
-          chosen: fair[id].params.gamma,
-        })),
-        { yTitle: "mean per-episode Sharpe of step P&L" },
-      ),
-      caption: "A chosen γ at the edge of its grid would mean the grid is too narrow.",
     });
   }
+  const fmtParams = (p: Record<string, number>) =>
+    Object.entries(p).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(", ");
+  blocks.push({
+    table: {
+      caption: "Tuned agent parameters",
+      columns: ["agent", "parameters used", "objective at the chosen point", "grid searched"],
+      rows: tuned.map((id) => {
+        const t = fair.agents[id];
+        const grid = Object.entries(t.grid).map(([k, vs]) =>
+          `${k}: ${vs[0]} … ${vs[vs.length - 1]} (${vs.length})`
+        ).join("; ");
+        return [agentCell(id), fmtParams(t.params), numCell(t.score), grid];
+      }),
+    },
+  });
+  // The objective along each agent's first grid parameter (best over the others).
+  const series = tuned.map((id) => {
+    const t = fair.agents[id];
+    const name = Object.keys(t.grid)[0];
+    const values = t.grid[name] ?? [];
+    const best = values.map((v) =>
+      Math.max(
+        ...t.scores.filter((s) => s.point[name] === v && Number.isFinite(s.score)).map((s) =>
+          s.score
+        ),
+      )
+    );
+    return {
+      name: id,
+      param: name,
+      gamma: values,
+      score: best.map((b) => (Number.isFinite(b) ? b : NaN)),
+      chosen: t.params[name],
+    };
+  }).filter((s) => s.gamma.length > 1);
+  for (const param of [...new Set(series.map((s) => s.param))]) {
+    const mine = series.filter((s) => s.param === param);
+    const positive = mine.every((s) => s.gamma.every((g) => g > 0));
+    const wide = mine.some((s) => s.gamma[s.gamma.length - 1] / s.gamma[0] > 20);
+    blocks.push({
+      figure: gammaScoresFigure(mine, {
+        title: `Tuning on the calibration seeds: objective against ${param}`,
+        xTitle: param,
+        logX: positive && wide,
+        yTitle: "mean per-episode Sharpe of step P&L",
+      }),
+    });
+  }
+  blocks.push({
+    text: "A chosen value at the edge of its grid would mean the grid is too narrow.",
+    note: true,
+  });
   return blocks;
 }
 

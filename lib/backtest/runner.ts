@@ -20,6 +20,8 @@ import {
   type EpisodeMetrics,
   type MetricSummary,
   type PeriodSpec,
+  periodsPerYear,
+  pooledSummary,
 } from "../analytics/mod.ts";
 import { validateSeed } from "../rng/mod.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
@@ -49,6 +51,11 @@ export interface BacktestOptions {
   episodes: number;
   /** Root seed: episode e uses `childSeed(seed, e)` for every agent. */
   seed: number;
+  /**
+   * Explicit evaluation seeds (`episodes` of them) instead of `childSeed(seed, e)`, e.g. the
+   * seeds of chosen replay windows (see `replayPlan`).
+   */
+  seeds?: readonly number[];
   /**
    * Deno Workers to use (default `min(navigator.hardwareConcurrency, jobs)`); 0 runs the
    * jobs in this thread. Never changes the results.
@@ -182,7 +189,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     period: options.period ?? 1,
     impactWeight: config.reward.impact,
   };
-  const seeds = evaluationSeeds(seed, episodes);
+  if (options.seeds && options.seeds.length !== episodes) {
+    throw new ValidationError("seeds", options.seeds.length, `${episodes} seeds (one per episode)`);
+  }
+  options.seeds?.forEach((s, i) => validateSeed(s, `seeds[${i}]`));
+  const seeds = options.seeds ? [...options.seeds] : evaluationSeeds(seed, episodes);
   const jobs = planJobs(
     config,
     agents,
@@ -208,9 +219,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const out = agents.map((spec, a) => {
     const mine = results.filter((_, i) => jobs[i].agentIndex === a);
     agentSeeds[spec.id] = jobs.filter((j) => j.agentIndex === a).map((j) => j.agentSeed);
-    return mergeAgent(spec.id, mine, config, seed, options.resamples);
+    return mergeAgent(spec.id, mine, config, seed, options.resamples, summary);
   });
   return { config, seed, seeds, chunkSize, agentSeeds, summary, agents: out };
+}
+
+function periodSeconds(period: JobSummaryOptions["period"], dt: number): number {
+  return period === "step" ? dt : period;
 }
 
 function mergeAgent(
@@ -219,6 +234,7 @@ function mergeAgent(
   config: EnvConfig,
   seed: number,
   resamples: number | undefined,
+  summary: JobSummaryOptions,
 ): AgentBacktest {
   const episodes = results.flatMap((r) => r.metrics);
   const pnl: Float64Array[] = [];
@@ -236,6 +252,22 @@ function mergeAgent(
   }
   const lots = counts.map((_, j) => j - maxInv);
   const agg = aggregate(episodes, `${seed}:${id}`, resamples ? { resamples } : {});
+  const moments = new Float64Array(results.reduce((s, r) => s + r.moments.length, 0));
+  let o = 0;
+  for (const r of results) {
+    moments.set(r.moments, o);
+    o += r.moments.length;
+  }
+  Object.assign(
+    agg,
+    pooledSummary(
+      moments,
+      episodes.map((m) => m.totalPnl),
+      periodsPerYear(periodSeconds(summary.period, config.dt)),
+      `${seed}:${id}`,
+      resamples,
+    ),
+  );
   const res: AgentBacktest = {
     id,
     episodes,

@@ -13,6 +13,10 @@
  *   array; far levels cost a binary search and a `copyWithin`. Any price in
  *   [1, 2^31 − 1] works, with no window to recenter.
  *
+ * Sizes are integer lots up to {@linkcode MAX_ORDER_QTY} (2^25) and the book holds at most
+ * {@linkcode MAX_LIVE_ORDERS} (2^28) orders, so every level total, queue position and depth
+ * stays an exact integer (at most 2^53) although the columns are float64.
+ *
  * @module
  */
 import { formatValue, OrderBookError } from "../errors.ts";
@@ -26,6 +30,24 @@ export type Side = 0 | 1;
 
 /** Highest price, id and owner the book accepts (2^31 − 1). */
 export const MAX_INT32 = 0x7fffffff;
+
+/**
+ * Most orders a book holds at once (2^28, the largest `capacity`): a limit order that would
+ * rest in a full book is rejected. At 2^28 orders the pools take about 16 GiB.
+ */
+export const MAX_LIVE_ORDERS = 2 ** 28;
+
+/**
+ * Largest order size in lots (2^25 = 33,554,432), for limit and market orders, modifications
+ * and reductions. Quantities are float64 (typed-array columns); the bound keeps every sum
+ * the book forms an exact integer: a level's total, a queue position, a depth or the book's
+ * resting total is a sum of at most {@linkcode MAX_LIVE_ORDERS} live sizes, so it is at most
+ * 2^28 · 2^25 = 2^53, and every integer up to 2^53 is exact in float64. (The cumulative
+ * counters `addedQty`, `tradedQty`, `cancelledQty` are exact while they stay below 2^53
+ * lots: 2^28 orders of the largest size.) A market needing larger orders uses a larger
+ * lot.
+ */
+export const MAX_ORDER_QTY = 2 ** 25;
 
 /**
  * Receives every execution. Called synchronously during matching with primitives only
@@ -112,7 +134,7 @@ function badPrice(p: number): boolean {
   return !Number.isInteger(p) || p < 1 || p > MAX_INT32;
 }
 function badQty(q: number): boolean {
-  return !Number.isSafeInteger(q) || q < 1;
+  return !Number.isInteger(q) || q < 1 || q > MAX_ORDER_QTY;
 }
 function checkSide(side: number): void {
   if (side !== 0 && side !== 1) throw new OrderBookError("side", side, "0 (BID) or 1 (ASK)");
@@ -123,7 +145,9 @@ function checkTime(t: number): void {
   }
 }
 function checkQty(field: string, q: number): void {
-  if (badQty(q)) throw new OrderBookError(field, q, "a positive integer number of lots");
+  if (badQty(q)) {
+    throw new OrderBookError(field, q, `an integer number of lots in [1, ${MAX_ORDER_QTY}]`);
+  }
 }
 function checkPrice(p: number): void {
   if (badPrice(p)) throw new OrderBookError("priceTicks", p, "an integer in [1, 2147483647]");
@@ -207,8 +231,8 @@ export class OrderBook {
   /** Creates an empty book; `options.capacity` is the initial number of live orders. */
   constructor(options: OrderBookOptions = {}) {
     const cap = options.capacity ?? 1024;
-    if (!Number.isInteger(cap) || cap < 1 || cap > 1 << 28) {
-      throw new OrderBookError("capacity", cap, "an integer in [1, 268435456]");
+    if (!Number.isInteger(cap) || cap < 1 || cap > MAX_LIVE_ORDERS) {
+      throw new OrderBookError("capacity", cap, `an integer in [1, ${MAX_LIVE_ORDERS}]`);
     }
     this.#allocOrders(cap);
     this.#allocLevels(64);
@@ -511,7 +535,9 @@ export class OrderBook {
     if (s !== NONE) {
       this.#oFree = this.#oNext[s];
     } else {
-      if (this.#oUsed === this.#cap) this.#allocOrders(this.#cap * 2);
+      if (this.#oUsed === this.#cap) {
+        this.#allocOrders(Math.min(this.#cap * 2, MAX_LIVE_ORDERS));
+      }
       s = this.#oUsed++;
     }
     const lv = this.#levelFor(side, price);
@@ -578,6 +604,13 @@ export class OrderBook {
     }
     if (this.#hFind(id) >= 0) {
       throw new OrderBookError("id", id, "an id not already live in the book");
+    }
+    if (this.#count >= MAX_LIVE_ORDERS) {
+      throw new OrderBookError(
+        "orderCount",
+        this.#count,
+        `fewer than ${MAX_LIVE_ORDERS} live orders (the book is full)`,
+      );
     }
     let rem = qty;
     const threshold = side === BID ? -priceTicks : priceTicks;

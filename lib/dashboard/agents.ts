@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AGENT_IDS } from "../agents/registry.ts";
+import { agentDefinition, agentIds } from "../agents/registry.ts";
 import { DEFAULT_PPO_DIR } from "../backtest/agent_spec.ts";
 import type { AgentSpec } from "../backtest/types.ts";
 
@@ -34,14 +34,6 @@ export const MODEL_DIRS: readonly { dir: string; origin: "shipped" | "dashboard"
   { dir: "data/models", origin: "shipped" },
   { dir: "out/dashboard/models", origin: "dashboard" },
 ];
-
-const LABELS: Record<string, string> = {
-  "random": "Random",
-  "static-spread": "Static spread",
-  "adaptive-spread": "Adaptive spread",
-  "avellaneda-stoikov": "Avellaneda–Stoikov",
-  "glft": "GLFT",
-};
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -73,17 +65,18 @@ export async function findModels(
 }
 
 /**
- * The sidebar's agents: the registry's rule-based agents, then one entry per trained model
+ * The sidebar's agents: the registry's non-learned agents, then one entry per trained model
  * (`ppo` for the default model `data/models/ppo`, `ppo:<dir>` for the others).
  */
 export async function listAgents(root: string): Promise<AgentEntry[]> {
-  const out: AgentEntry[] = AGENT_IDS.filter((id) => id !== "ppo").map((id) => ({
-    id,
-    label: LABELS[id] ?? id,
-    kind: "rule",
-    spec: { id },
-    available: true,
-  }));
+  const out: AgentEntry[] = agentIds().filter((id) => agentDefinition(id).kind !== "learned")
+    .map((id) => ({
+      id,
+      label: agentDefinition(id).name,
+      kind: "rule",
+      spec: { id },
+      available: true,
+    }));
   const models = await findModels(root);
   for (const m of models) {
     const isDefault = m.dir === DEFAULT_PPO_DIR;

@@ -102,8 +102,8 @@ export const SIDEBAR_FIELDS: readonly FieldSpec[] = Object.freeze([
   },
 ]);
 
-/** How AS and GLFT get their parameters. */
-export type ParamsMode = "defaults" | "calibrated";
+/** How the non-learned agents get their parameters: the registry's defaults or tuned. */
+export type ParamsMode = "defaults" | "tuned";
 
 /** Raw sidebar input, as the form sends it (strings for the numeric fields). */
 export interface SidebarInput {
@@ -111,7 +111,7 @@ export interface SidebarInput {
   agent?: string;
   /** Market entry id. */
   market?: string;
-  /** "defaults" or "calibrated". */
+  /** "defaults" or "tuned". */
   params?: string;
   /** Numeric fields, as typed. */
   [field: string]: string | undefined;
@@ -133,7 +133,7 @@ export interface SidebarValues {
   seed: number;
   /** Order-entry and cancel latency, ms. */
   latency: number;
-  /** How AS and GLFT get their parameters. */
+  /** How the non-learned agents get their parameters. */
   params: ParamsMode;
   /** The resolved market configuration. */
   config: EnvConfig;
@@ -254,8 +254,8 @@ export function validateSidebar(
     errors.market = market.reason ?? `${market.id} is not available`;
   }
   const params = input.params ?? "defaults";
-  if (params !== "defaults" && params !== "calibrated") {
-    errors.params = new ValidationError("params", params, '"defaults" or "calibrated"').message;
+  if (params !== "defaults" && params !== "tuned") {
+    errors.params = new ValidationError("params", params, '"defaults" or "tuned"').message;
   }
   if (Object.keys(errors).length > 0 || !agent || !market) return { ok: false, errors };
   const v = nums as Record<NumericFieldId, number>;

@@ -12,20 +12,25 @@ import { AlpeError, ValidationError } from "../errors.ts";
 import { runBacktest } from "../backtest/runner.ts";
 import { runCompare } from "../backtest/compare.ts";
 import { compareReportBlocks, compareReportIntro } from "../backtest/report.ts";
-import { fairModelParams } from "../backtest/fair_params.ts";
+import { tuneAgents } from "../backtest/fair_params.ts";
 import type { AgentSpec } from "../backtest/types.ts";
 import { defaultCapitalBase } from "../analytics/mod.ts";
 import { PpoTrainer, type TrainProgress } from "../rl/trainer.ts";
 import type { MetricsRow } from "../viz/model_figures.ts";
 import type { ReportBlock } from "../viz/report_page.ts";
-import { dashboardFairParams, fairKey, isModelAgent, resolveSpec } from "./agent_params.ts";
+import {
+  dashboardTune,
+  isTunable,
+  resolveSpec,
+  type TunedCache,
+  tunedKey,
+} from "./agent_params.ts";
 import { deepAnalysisBlocks } from "./analysis.ts";
 import { portfolioBlocks, type PortfolioData } from "./portfolio_view.ts";
 import type { JobWorkerIn, JobWorkerOut } from "./protocol.ts";
 import { realDataApi } from "./real_data.ts";
 import { dashboardTrainConfig, trainingBlocks } from "./training.ts";
 import { toWire } from "./wire.ts";
-import type { FairModelParams } from "../backtest/fair_params.ts";
 
 interface WorkerScope {
   postMessage(m: JobWorkerOut): void;
@@ -44,13 +49,15 @@ function blocks(b: readonly ReportBlock[], final: boolean, extra?: unknown): voi
 const progress = (label: string) => (done: number, total: number) =>
   post({ type: "progress", done, total, label });
 
-async function fairFor(j: JobWorkerIn, ids: readonly string[]): Promise<FairModelParams | null> {
-  if (j.params !== "calibrated" || !ids.some(isModelAgent)) return null;
-  if (j.fair) return j.fair;
-  post({ type: "progress", done: 0, total: 1, label: "calibrating A, k, σ and tuning γ…" });
-  const fair = await dashboardFairParams(j.config, j.seed, j.job.episodes ?? 1);
-  post({ type: "fair", key: fairKey(j.config, j.seed), fair });
-  return fair;
+/** Tuned parameters of `ids` (from the cache, else tuned here and reported for caching). */
+async function tunedFor(j: JobWorkerIn, ids: readonly string[]): Promise<TunedCache> {
+  if (j.params !== "tuned") return {};
+  const missing = ids.filter((id) => isTunable(id) && !j.tuned[tunedKey(j.config, j.seed, id)]);
+  if (missing.length === 0) return j.tuned;
+  post({ type: "progress", done: 0, total: 1, label: "tuning on 16 calibration seeds…" });
+  const found = await dashboardTune(j.config, j.seed, missing, j.job.episodes ?? 1);
+  post({ type: "tuned", tuned: found });
+  return { ...j.tuned, ...found };
 }
 
 async function compare(j: JobWorkerIn): Promise<void> {
@@ -69,8 +76,8 @@ async function compare(j: JobWorkerIn): Promise<void> {
 }
 
 async function analysis(j: JobWorkerIn): Promise<void> {
-  const fair = await fairFor(j, [j.agent.id]);
-  const r = resolveSpec(j.agent, fair);
+  const tuned = await tunedFor(j, [j.agent.id]);
+  const r = resolveSpec(j.agent, tuned[tunedKey(j.config, j.seed, j.agent.id)] ?? null);
   const res = await runBacktest({
     config: j.config,
     agents: [r.spec],
@@ -97,9 +104,11 @@ async function analysis(j: JobWorkerIn): Promise<void> {
 
 async function portfolio(j: JobWorkerIn): Promise<void> {
   const ids = j.job.agents ?? [];
-  const fair = await fairFor(j, ids);
+  const tuned = await tunedFor(j, ids);
   const specs: AgentSpec[] = ids.map((id) =>
-    id === "ppo" ? { id, params: { dir: j.job.ppo } } : resolveSpec({ id }, fair).spec
+    id === "ppo"
+      ? { id, params: { dir: j.job.ppo } }
+      : resolveSpec({ id }, tuned[tunedKey(j.config, j.seed, id)] ?? null).spec
   );
   const res = await runBacktest({
     config: j.config,
@@ -141,8 +150,8 @@ async function train(j: JobWorkerIn): Promise<void> {
         total: input.totalTimesteps!,
         label: `calibrating the residual policy's base (${agent})…`,
       });
-      const fair = await fairModelParams(cfg, seeds, { agents: [agent], workers: 0 });
-      return { ...fair[agent].params };
+      const fair = await tuneAgents(cfg, seeds, [agent], { workers: 0 });
+      return fair.agents[agent].params as { gamma: number; A: number; k: number; sigma: number };
     },
   });
   try {

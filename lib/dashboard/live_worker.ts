@@ -14,14 +14,7 @@ import { AlpeError, ValidationError } from "../errors.ts";
 import { figureToJson } from "../viz/display.ts";
 import { depthLadderFigure, liveEpisodeFigure } from "../viz/live_figures.ts";
 import { agentColor } from "../viz/colors.ts";
-import type { FairModelParams } from "../backtest/fair_params.ts";
-import {
-  buildAgent,
-  dashboardFairParams,
-  fairKey,
-  isModelAgent,
-  resolveSpec,
-} from "./agent_params.ts";
+import { buildAgent, dashboardTune, isTunable, resolveSpec, tunedKey } from "./agent_params.ts";
 import { LiveSim } from "./live.ts";
 import type { LiveInfo, LiveState, LiveWorkerIn, LiveWorkerOut } from "./protocol.ts";
 
@@ -135,13 +128,15 @@ async function start(m: Extract<LiveWorkerIn, { type: "start" }>): Promise<void>
   timer = undefined;
   sim = null;
   setState("loading", "loading the agent…");
-  let fair: FairModelParams | null = m.fair;
-  if (m.calibrate && isModelAgent(m.agent.id) && !fair) {
-    setState("loading", "calibrating A, k, σ and tuning γ on 16 calibration seeds…");
-    fair = await dashboardFairParams(m.config, m.seed);
-    post({ type: "fair", key: fairKey(m.config, m.seed), fair });
+  const key = tunedKey(m.config, m.seed, m.agent.id);
+  let tuned = m.tuned[key] ?? null;
+  if (m.tune && isTunable(m.agent.id) && !tuned) {
+    setState("loading", "tuning the agent on 16 calibration seeds, as compare does…");
+    const found = await dashboardTune(m.config, m.seed, [m.agent.id]);
+    post({ type: "tuned", tuned: found });
+    tuned = found[key] ?? null;
   }
-  const resolved = resolveSpec(m.agent, m.calibrate ? fair : null);
+  const resolved = resolveSpec(m.agent, m.tune ? tuned : null);
   const agent = await buildAgent(resolved);
   sim = new LiveSim(m.config, agent, m.seed);
   speed = m.speed;

@@ -8,7 +8,7 @@
  */
 import type { AgentSpec } from "../backtest/types.ts";
 import type { EnvConfig } from "../env/config.ts";
-import type { FairModelParams } from "../backtest/fair_params.ts";
+import type { TunedCache } from "./agent_params.ts";
 import type { LiveFrame, LiveMetric } from "./live.ts";
 import type { SidebarInput } from "./fields.ts";
 
@@ -108,7 +108,7 @@ export interface LiveInfo {
   tickSize: number;
   /** Regime names. */
   regimes: string[];
-  /** Parameters the agent runs with (AS/GLFT: γ, A, k, σ), for the caption. */
+  /** Tuned parameters the agent runs with (null: defaults or a model), for the caption. */
   params: Record<string, number> | null;
   /** Where they come from. */
   paramsNote: string;
@@ -129,8 +129,8 @@ export type LiveWorkerIn =
     marketLabel: string;
     seed: number;
     speed: number;
-    calibrate: boolean;
-    fair: FairModelParams | null;
+    tune: boolean;
+    tuned: TunedCache;
     autorun: boolean;
   }
   | { type: "pause" }
@@ -146,7 +146,7 @@ export type LiveWorkerOut =
   | { type: "frame"; seq: number; frame: LiveFrame; metrics?: LiveMetric[]; ladder?: unknown }
   | { type: "state"; state: LiveState; message?: string }
   | { type: "error"; message: string; field?: string }
-  | { type: "fair"; key: string; fair: FairModelParams };
+  | { type: "tuned"; tuned: TunedCache };
 
 /** Server → job worker: one job. */
 export interface JobWorkerIn {
@@ -162,10 +162,10 @@ export interface JobWorkerIn {
   agent: AgentSpec;
   /** Agent entry id (display). */
   agentId: string;
-  /** AS/GLFT parameters: "defaults" or "calibrated". */
-  params: "defaults" | "calibrated";
-  /** Cached fair parameters for this config and seed, if any. */
-  fair: FairModelParams | null;
+  /** Non-learned agents' parameters: "defaults" or "tuned" (as compare). */
+  params: "defaults" | "tuned";
+  /** Cached tuned parameters for this config and seed (by `tunedKey`). */
+  tuned: TunedCache;
   /** Job parameters. */
   job: JobParams;
   /** Repository root (models, output folders). */
@@ -178,6 +178,6 @@ export interface JobWorkerIn {
 export type JobWorkerOut =
   | { type: "progress"; done: number; total: number; label: string }
   | { type: "blocks"; blocks: WireBlock[]; final: boolean; extra?: unknown }
-  | { type: "fair"; key: string; fair: FairModelParams }
+  | { type: "tuned"; tuned: TunedCache }
   | { type: "error"; message: string; field?: string }
   | { type: "done" };

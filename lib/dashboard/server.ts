@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { FairModelParams } from "../backtest/fair_params.ts";
+import type { TunedAgentParams } from "../backtest/fair_params.ts";
 import { plotlySource } from "../viz/plotly_source.ts";
 import { REPORT_CSS, SORT_SCRIPT } from "../viz/report_page.ts";
 import { AGENT_COLORS } from "../viz/colors.ts";
@@ -105,7 +105,7 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   const idleMs = opts.idleTimeoutMs ?? 180_000;
   const jobs = new JobScheduler(opts.maxJobs ?? 2);
   const sessions = new Map<number, Session>();
-  const fair = new Map<string, FairModelParams>();
+  const tuned = new Map<string, TunedAgentParams>();
   let nextId = 1;
   let liveWorkers = 0;
   let markets: MarketEntry[] | undefined;
@@ -122,7 +122,7 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
     liveChanged: () => {
       liveWorkers = [...sessions.values()].filter((s) => s.hasLive).length;
     },
-    fair,
+    tuned,
     modelsChanged: () => {
       listAgents(root).then((agents) => {
         for (const s of sessions.values()) s.send({ type: "models", agents });

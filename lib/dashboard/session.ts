@@ -7,11 +7,10 @@
  * @module
  */
 import { AlpeError, ValidationError } from "../errors.ts";
-import { AGENT_IDS } from "../agents/registry.ts";
+import { agentIds } from "../agents/registry.ts";
 import { validateAgentIds } from "../backtest/compare.ts";
-import type { FairModelParams } from "../backtest/fair_params.ts";
 import type { AgentEntry } from "./agents.ts";
-import { fairKey } from "./agent_params.ts";
+import { type TunedCache, tunedKey } from "./agent_params.ts";
 import { type SidebarInput, type SidebarValues, validateSidebar } from "./fields.ts";
 import type { JobHandle, JobScheduler } from "./jobs.ts";
 import type { MarketEntry } from "./markets.ts";
@@ -43,8 +42,8 @@ export interface SessionContext {
   liveSlotFree(session: Session): boolean;
   /** Live workers changed (for the status count). */
   liveChanged(): void;
-  /** Cached fair parameters. */
-  fair: Map<string, FairModelParams>;
+  /** Cached tuned parameters, by `tunedKey`. */
+  tuned: Map<string, TunedCache[string]>;
   /** The agent list changed (a training run finished): tell every session. */
   modelsChanged(): void;
   /** Log a line. */
@@ -241,7 +240,8 @@ export class Session {
       this.#live = w;
       this.#ctx.liveChanged();
     }
-    const key = fairKey(v.config, v.seed);
+    const key = tunedKey(v.config, v.seed, v.agent.spec.id);
+    const cached = this.#ctx.tuned.get(key);
     this.#live.postMessage(
       {
         type: "start",
@@ -251,8 +251,8 @@ export class Session {
         marketLabel: v.market.label,
         seed: v.seed,
         speed,
-        calibrate: v.params === "calibrated",
-        fair: this.#ctx.fair.get(key) ?? null,
+        tune: v.params === "tuned",
+        tuned: cached ? { [key]: cached } : {},
         autorun: m.type === "live.start",
       } satisfies LiveWorkerIn,
     );
@@ -276,10 +276,24 @@ export class Session {
         return this.send({ type: "live.state", state: m.state, message: m.message });
       case "error":
         return this.send({ type: "live.error", message: m.message, field: m.field });
-      case "fair":
-        this.#ctx.fair.set(m.key, m.fair);
+      case "tuned":
+        this.#remember(m.tuned);
         return;
     }
+  }
+
+  #remember(tuned: TunedCache): void {
+    for (const [k, v] of Object.entries(tuned)) this.#ctx.tuned.set(k, v);
+  }
+
+  #cachedFor(v: SidebarValues, ids: readonly string[]): TunedCache {
+    const out: TunedCache = {};
+    for (const id of ids) {
+      const key = tunedKey(v.config, v.seed, id);
+      const t = this.#ctx.tuned.get(key);
+      if (t) out[key] = t;
+    }
+    return out;
   }
 
   // ---- jobs
@@ -318,7 +332,7 @@ export class Session {
     };
     let outDir: string | undefined;
     if (kind === "compare" || kind === "portfolio") {
-      const list = Array.isArray(p.agents) ? p.agents.map(String) : [...AGENT_IDS];
+      const list = Array.isArray(p.agents) ? p.agents.map(String) : agentIds();
       job.agents = validateAgentIds(list, "agents");
       if (kind === "portfolio" && job.agents.length < 2) {
         throw new ValidationError("agents", list.join(","), "at least two agents");
@@ -352,7 +366,7 @@ export class Session {
       agent: v.agent.spec,
       agentId: v.agent.id,
       params: v.params,
-      fair: this.#ctx.fair.get(fairKey(v.config, v.seed)) ?? null,
+      tuned: this.#cachedFor(v, [v.agent.spec.id, ...(job.agents ?? [])]),
       job,
       root: this.#ctx.root,
       outDir,
@@ -380,8 +394,8 @@ export class Session {
               blocks: w.blocks,
               final: w.final,
             });
-          case "fair":
-            this.#ctx.fair.set(w.key, w.fair);
+          case "tuned":
+            this.#remember(w.tuned);
             return;
           case "error":
             return this.send({

@@ -17,6 +17,7 @@
 export * from "./config.ts";
 export * from "./types.ts";
 export * from "./columns.ts";
+export * from "./vec_env_base.ts";
 export * from "./action.ts";
 export * from "./reward.ts";
 export * from "./estimators.ts";
@@ -26,3 +27,7 @@ export * from "./book_env.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./make.ts";
+export * from "./replay_config.ts";
+export * from "./replay_setup.ts";
+export * from "./replay_env.ts";
+export * from "./markets.ts";

@@ -63,3 +63,10 @@ export { type FeeConfig, feeConfigSchema, fillFee } from "./fees.ts";
 export * from "./event_queue.ts";
 export * from "./order_flow.ts";
 export * from "./informed.ts";
+// Replay tier: queue-position models for L2 data and the empirical latency distribution.
+export * from "./queue.ts";
+export { riskAverseQueueModel } from "./queue_risk_averse.ts";
+export { probabilityQueueModel } from "./queue_prob.ts";
+export { powerQueueModel } from "./queue_power.ts";
+export { logQueueModel } from "./queue_log.ts";
+export { empiricalLatencyModel } from "./latency_empirical.ts";

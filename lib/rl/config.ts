@@ -8,6 +8,7 @@
 import { z } from "npm:zod@4.6.7";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { ValidationError } from "../errors.ts";
+import { zodIssueToError } from "../validation.ts";
 import { MAX_SEED } from "../rng/rng.ts";
 
 const ppoSchema = z.strictObject({
@@ -312,11 +313,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export function parseTrainConfig(input: TrainConfigInput = {}): TrainConfig {
   const r = trainSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = issue.path.map(String).join(".") || "(config)";
-    throw new ValidationError(field, valueAt(input, issue.path), describeIssue(issue));
-  }
+  // Unknown keys name the closest known one; a config that is not an object is named too.
+  if (!r.success) throw zodIssueToError(r.error, input, "", trainSchema);
   const cfg = r.data as TrainConfig;
   const batch = cfg.ppo.numEnvs * cfg.ppo.nSteps;
   if (cfg.ppo.minibatchSize > batch || batch % cfg.ppo.minibatchSize !== 0) {
@@ -358,28 +356,4 @@ function prefixed(prefix: string, f: () => unknown): void {
     }
     throw err;
   }
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "too_big":
-      return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
-    case "too_small":
-      return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
-    case "invalid_type":
-      return `a value of type ${issue.expected}`;
-    case "unrecognized_keys":
-      return `no unknown keys (${issue.keys.join(", ")})`;
-    default:
-      return issue.message;
-  }
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }

@@ -533,10 +533,13 @@ export interface GammaScores {
   chosen: number;
 }
 
-/** The γ grid searches: objective against γ (log axis), the chosen γ circled. */
+/**
+ * Grid searches: the objective against a tuned parameter (γ by default, log axis), one line
+ * per agent, the chosen value circled.
+ */
 export function gammaScoresFigure(
   series: readonly GammaScores[],
-  opts: { title?: string; yTitle?: string } = {},
+  opts: { title?: string; yTitle?: string; xTitle?: string; logX?: boolean } = {},
 ): Figure {
   const data: Trace[] = [];
   for (const s of series) {
@@ -555,7 +558,7 @@ export function gammaScoresFigure(
       data.push({
         type: "scatter",
         mode: "markers",
-        name: `${s.name}: chosen γ = ${s.chosen}`,
+        name: `${s.name}: chosen ${opts.xTitle ?? "γ"} = ${s.chosen}`,
         x: [s.chosen],
         y: [Number.isFinite(s.score[i]) ? s.score[i] : null],
         marker: { color: "rgba(0,0,0,0)", size: 16, line: { color: c, width: 2.5 } },
@@ -566,7 +569,7 @@ export function gammaScoresFigure(
     data,
     layout: {
       ...baseLayout(opts.title ?? "Tuning of γ on the calibration seeds", 360),
-      xaxis: axis("γ (1/$ per lot)", { type: "log" }),
+      xaxis: axis(opts.xTitle ?? "γ (1/$ per lot)", (opts.logX ?? true) ? { type: "log" } : {}),
       yaxis: axis(opts.yTitle ?? "objective"),
     },
   };

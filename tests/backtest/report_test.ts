@@ -50,7 +50,7 @@ Deno.test("report html: sortable tables, no <pre>, plotly shared or inlined, det
   assert.equal(compareReportHtml(await tiny(), { plotly: { src: "plotly.js" } }), shared);
   // The calibrated parameters are in the page, not only in results.json.
   const fair = run.fair!;
-  assert.ok(shared.includes(Number(fair.calibration.A.toPrecision(4)).toString()));
+  assert.ok(shared.includes(Number(fair.calibration!.A.toPrecision(4)).toString()));
 });
 
 Deno.test("writeCompareOutputs: one plotly.js per folder, not rewritten when unchanged", async () => {
