@@ -173,19 +173,21 @@ async function train(j: JobWorkerIn): Promise<void> {
 }
 
 async function realdata(j: JobWorkerIn): Promise<void> {
-  const api = realDataApi();
+  const api = realDataApi(j.root);
   if (j.job.action === "replay") {
     blocks(
       await api.replayBacktest({
         tape: j.job.tape ?? "",
         agents: j.job.agents ?? [],
         windows: j.job.episodes ?? 20,
-        seconds: j.config.duration,
+        config: j.config,
         seed: j.seed,
+        ppoDir: j.job.ppo,
       }, progress("windows")),
       true,
     );
   } else {
+    post({ type: "progress", done: 0, total: 0, label: "loading the tape…" });
     blocks(
       await api.tapeView({ tape: j.job.tape ?? "", start: 0, seconds: j.config.duration }),
       true,

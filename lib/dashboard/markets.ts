@@ -1,13 +1,14 @@
 /**
- * The market list of the sidebar, filled from the library: the simulator's tiers today,
- * calibrated presets and replays of recorded tapes as they land. Each source is a
- * {@linkcode MarketSource}; adding one (a preset directory, a tape list) is one function,
- * and a market that cannot run yet is listed with the reason (the select shows it
+ * The market list of the sidebar, filled from the library: the simulator's tiers, the
+ * calibrated presets (`data/presets/`), the library's stress variants, and replays of the
+ * recorded tapes (`data/real/`). Each source is a {@linkcode MarketSource}; adding one is one
+ * function, and a market that cannot run is listed with the reason (the select shows it
  * disabled), never silently left out.
  *
  * @module
  */
-import type { EnvConfigInput } from "../env/config.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
+import { loadPreset, PRESET_DIR, presetNames, STRESS_VARIANTS } from "../env/markets.ts";
 import type { NumericFieldId } from "./fields.ts";
 import { realDataApi } from "./real_data.ts";
 
@@ -18,7 +19,7 @@ export interface MarketEntry {
   /** Label. */
   label: string;
   /** Group of the select. */
-  kind: "simulator" | "preset" | "replay";
+  kind: "simulator" | "preset" | "stress" | "replay";
   /** One-line description (tooltip). */
   description: string;
   /** Base env config. */
@@ -31,8 +32,8 @@ export interface MarketEntry {
   reason?: string;
 }
 
-/** Lists markets of one kind. */
-export type MarketSource = () => MarketEntry[] | Promise<MarketEntry[]>;
+/** Lists markets of one kind, for the repository at `root`. */
+export type MarketSource = (root: string) => MarketEntry[] | Promise<MarketEntry[]>;
 
 const ALL_FIELDS: readonly NumericFieldId[] = [
   "duration",
@@ -70,17 +71,61 @@ export const BUILTIN_MARKETS: readonly MarketEntry[] = Object.freeze([
 export const simulatorMarkets: MarketSource = () => [...BUILTIN_MARKETS];
 
 /**
- * Calibrated presets. None ships yet; the calibration issue adds them here (a preset is a
- * validated env config with provenance).
+ * The stress variants of the library (`STRESS_VARIANTS` of lib/env/markets.ts) applied to the
+ * default order-book market; the sidebar's latency does not apply to them (a variant may be
+ * about latency).
  */
-export const presetMarkets: MarketSource = () => [];
+export const stressMarkets: MarketSource = () =>
+  Object.entries(STRESS_VARIANTS).map(([name, v]) => ({
+    id: `book+${name}`,
+    label: `Order-book simulator + ${name}`,
+    kind: "stress" as const,
+    description: v.description,
+    config: v.apply(parseEnvConfig({ tier: "book" })),
+    fields: ["duration", "price", "volatility", "seed"] as NumericFieldId[],
+    available: true,
+  }));
 
 /**
- * Replays of recorded tapes, from {@linkcode realDataApi}. While it is the placeholder, one
- * disabled entry says why.
+ * Calibrated presets: the preset files under `root/data/presets/` (lib/env/markets.ts); a
+ * preset that fails validation is listed, disabled, with the error.
  */
-export const replayMarkets: MarketSource = async () => {
-  const api = realDataApi();
+export const presetMarkets: MarketSource = async (root) => {
+  const out: MarketEntry[] = [];
+  const dir = `${root}/${PRESET_DIR}`;
+  for (const name of await presetNames(dir)) {
+    try {
+      const p = await loadPreset(`${dir}/${name}.json`);
+      out.push({
+        id: name,
+        label: `Preset: ${name}`,
+        kind: "preset",
+        description: p.description || `calibrated preset ${name}`,
+        config: p.config as EnvConfigInput,
+        fields: ["duration", "seed"],
+        available: true,
+      });
+    } catch (err) {
+      out.push({
+        id: name,
+        label: `Preset: ${name}`,
+        kind: "preset",
+        description: "",
+        fields: [],
+        available: false,
+        reason: `market: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+  return out;
+};
+
+/**
+ * Replays of the recorded tapes that {@linkcode realDataApi} finds (the seed picks the
+ * window); without any, one disabled entry says why.
+ */
+export const replayMarkets: MarketSource = async (root) => {
+  const api = realDataApi(root);
   if (!api.available) {
     return [{
       id: "replay",
@@ -96,7 +141,8 @@ export const replayMarkets: MarketSource = async () => {
     id: `replay:${t.id}`,
     label: `Replay: ${t.label}`,
     kind: "replay" as const,
-    description: t.source,
+    description: `${t.source}: the recorded market replays as it happened, our orders are ` +
+      "simulated against it; the seed picks the window",
     config: t.config,
     fields: ["duration", "seed"] as NumericFieldId[],
     available: true,
@@ -107,14 +153,16 @@ export const replayMarkets: MarketSource = async () => {
 export const MARKET_SOURCES: readonly MarketSource[] = [
   simulatorMarkets,
   presetMarkets,
+  stressMarkets,
   replayMarkets,
 ];
 
-/** Every market of `sources`, in order. */
+/** Every market of `sources` for the repository at `root`, in order. */
 export async function listMarkets(
+  root: string = Deno.cwd(),
   sources: readonly MarketSource[] = MARKET_SOURCES,
 ): Promise<MarketEntry[]> {
   const out: MarketEntry[] = [];
-  for (const s of sources) out.push(...await s());
+  for (const s of sources) out.push(...await s(root));
   return out;
 }

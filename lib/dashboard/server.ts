@@ -116,7 +116,7 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   const ctx: SessionContext = {
     root,
     agents: () => listAgents(root),
-    markets: async () => (markets ??= await listMarkets()),
+    markets: async () => (markets ??= await listMarkets(root)),
     jobs,
     liveSlotFree: () => liveWorkers < maxLive,
     liveChanged: () => {
@@ -173,7 +173,7 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
 
   async function meta(): Promise<unknown> {
     const agents: AgentEntry[] = await ctx.agents();
-    const api = realDataApi();
+    const api = realDataApi(root);
     return {
       agents,
       agentIds: agents.filter((a) => a.kind === "rule").map((a) => a.id).concat(["ppo"]),

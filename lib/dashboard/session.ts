@@ -353,8 +353,12 @@ export class Session {
     } else if (kind === "realdata") {
       job.action = p.action === "replay" ? "replay" : "view";
       job.tape = typeof p.tape === "string" ? p.tape : "";
-      job.agents = Array.isArray(p.agents) ? p.agents.map(String) : [];
-      job.episodes = intParam("episodes", p.episodes, 20, JOB_LIMITS.compareEpisodes);
+      if (job.action === "replay") {
+        const list = Array.isArray(p.agents) ? p.agents.map(String) : agentIds();
+        job.agents = validateAgentIds(list, "agents");
+        if (job.agents.includes("ppo")) job.ppo = ppoDir(p.ppo);
+        job.episodes = intParam("episodes", p.episodes, 4, JOB_LIMITS.compareEpisodes);
+      }
     }
     const previous = this.#jobs.get(kind);
     if (previous) this.#ctx.jobs.cancel(previous);

@@ -46,3 +46,4 @@ export * from "./colors.ts";
 export * from "./report_page.ts";
 export * from "./compare_figures.ts";
 export * from "./live_figures.ts";
+export * from "./tape_figures.ts";

@@ -341,16 +341,46 @@ Deno.test({
         assert.equal(await page.inputValue("#f-agent"), "ppo:out/dashboard/models/run-1");
       });
 
-      await t.step("real data: the placeholder says so, plainly", async () => {
-        await mode(page, "realdata");
-        assert.ok(((await page.textContent("#realdata-banner")) ?? "").includes("Placeholder"));
-        await page.click("#realdata-view");
-        await page.waitForFunction(() =>
-          ((globalThis as unknown as Doc).document.querySelector("#realdata-error")?.textContent ??
-            "").includes("replay tier")
-        );
-        await page.screenshot({ path: `${SHOTS}/realdata.png` });
-      });
+      await t.step(
+        "real data: a tape's quotes and trades, a replay backtest, live replay",
+        async () => {
+          await mode(page, "realdata");
+          assert.ok(((await page.textContent("#realdata-banner")) ?? "").includes("Recorded data"));
+          await page.selectOption("#realdata-tape", "data/real/binance/spot_btcusdt_20240808.gz");
+          await page.click("#realdata-view");
+          await waitJob(page, "realdata", 120_000);
+          let text = (await page.textContent("#realdata-results")) ?? "";
+          assert.ok(text.includes("What the tape holds"), text.slice(0, 200));
+          assert.ok(await page.$("#realdata-results .js-plotly-plot"));
+          await page.screenshot({ path: `${SHOTS}/realdata.png` });
+          await page.fill("#realdata-episodes", "2");
+          await page.click("#realdata-replay");
+          await waitJob(page, "realdata", 240_000);
+          text = (await page.textContent("#realdata-results")) ?? "";
+          assert.ok(text.includes("Headline metrics") && text.includes("touch"));
+          await page.screenshot({ path: `${SHOTS}/realdata_replay.png` });
+          // Live on a tape: the replay market in the sidebar, an episode to its end.
+          await page.selectOption(
+            "#f-market",
+            "replay:data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv",
+          );
+          await page.selectOption("#f-agent", "touch");
+          await mode(page, "live");
+          await page.selectOption("#live-speed", "0");
+          await page.click("#live-reset");
+          await page.waitForFunction(() =>
+            (globalThis as unknown as { __alpe: Hooks }).__alpe.liveState === "paused"
+          );
+          await page.click("#live-start");
+          await page.waitForFunction(
+            () => (globalThis as unknown as { __alpe: Hooks }).__alpe.liveState === "done",
+            undefined,
+            { timeout: 120_000 },
+          );
+          assert.equal((await hooks(page)).lastStep, 200); // 20 s in steps of 0.1 s
+          await page.screenshot({ path: `${SHOTS}/live_replay.png` });
+        },
+      );
 
       await t.step("closing tabs leaves no work on the server", async () => {
         const pages = [page, await open(), await open()];

@@ -11,7 +11,7 @@ import { BUILTIN_MARKETS, listMarkets, type MarketEntry } from "../../lib/dashbo
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const agents = await listAgents(ROOT);
-const markets = await listMarkets();
+const markets = await listMarkets(ROOT);
 const ok: SidebarInput = {
   agent: "glft",
   market: "book",
@@ -52,12 +52,22 @@ Deno.test("validateSidebar: every bad field gets the library's message, all at o
   assert.match(r.errors.latency!, /^latency: expected a number in \[0, 10000\]/);
 });
 
-Deno.test("validateSidebar: unknown agent or market, and the replay placeholder, are named", () => {
-  const r = validateSidebar({ ...ok, agent: "nope", market: "replay" }, agents, markets);
+Deno.test("validateSidebar: unknown agent or market are named; a tape's replay validates", () => {
+  const r = validateSidebar({ ...ok, agent: "nope", market: "nowhere" }, agents, markets);
   assert.ok(!r.ok);
   if (r.ok) return;
   assert.match(r.errors.agent!, /^agent: expected one of random, /);
-  assert.match(r.errors.market!, /replay tier/);
+  assert.match(r.errors.market!, /^market: expected one of book, model, /);
+  const replay = validateSidebar(
+    { ...ok, market: "replay:data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv" },
+    agents,
+    markets,
+  );
+  assert.ok(replay.ok);
+  if (replay.ok) {
+    assert.equal(replay.values.config.tier, "replay");
+    assert.equal(replay.values.config.duration, 60);
+  }
 });
 
 Deno.test("validateSidebar: a library error deep in the market config maps to its field", () => {
@@ -87,7 +97,7 @@ Deno.test("validateSidebar (fuzz): any input gives a result or field errors, nev
     fc.property(
       fc.record(Object.fromEntries(ids.map((id) => [id, fc.string({ maxLength: 12 })]))),
       fc.constantFrom("glft", "ppo", "", "x"),
-      fc.constantFrom("book", "model", "replay", ""),
+      fc.constantFrom("book", "model", "book+high-latency", "replay", ""),
       (nums, agent, market) => {
         const r = validateSidebar({ ...nums, agent, market }, agents, markets);
         if (r.ok) {

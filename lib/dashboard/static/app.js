@@ -99,6 +99,7 @@
     const groups = {
       simulator: "Simulator",
       preset: "Calibrated presets",
+      stress: "Stress variants",
       replay: "Recorded data",
     };
     for (const [kind, label] of Object.entries(groups)) {
@@ -245,7 +246,9 @@
     );
     $("#ladder-note").textContent = info.tier === "book"
       ? "Depth ladder of the simulated book now (bids left, asks right; ◆ our quotes)."
-      : "The model tier has no order book: fills arrive with intensity A·e^(−kδ). Choose the order-book market for a ladder.";
+      : info.tier === "model"
+      ? "The model tier has no order book: fills arrive with intensity A·e^(−kδ). Choose the order-book market for a ladder."
+      : "A replay of a recorded tape: the price chart shows the recorded mid with our quotes and fills; the depth ladder is drawn for the simulator's book tier.";
     const params = info.params
       ? " · " + Object.entries(info.params).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")
       : "";
@@ -654,6 +657,10 @@
       send({ type: "validate", fields: sidebarFields() });
       setMode("live");
     });
+    buildAgentBoxes(
+      $("#realdata-agents"),
+      meta.agentIds.filter((id) => !["avellaneda-stoikov", "glft", "touch"].includes(id)),
+    );
     $("#realdata-view").addEventListener(
       "click",
       () => startJob("realdata", { action: "view", tape: $("#realdata-tape").value }),
@@ -662,9 +669,11 @@
       startJob("realdata", {
         action: "replay",
         tape: $("#realdata-tape").value,
-        episodes: $("#realdata-windows").value,
-        agents: checkedAgents($("#compare-agents")),
+        episodes: $("#realdata-episodes").value,
+        agents: checkedAgents($("#realdata-agents")),
+        ppo: $("#realdata-ppo").value,
       }));
+    $("#realdata-cancel").addEventListener("click", () => cancelJob("realdata"));
   }
 
   function buildRealData() {
@@ -672,22 +681,14 @@
     const banner = $("#realdata-banner");
     banner.replaceChildren();
     if (!rd.available) {
-      banner.append(
-        el("b", {}, "Placeholder — not connected yet. "),
-        document.createTextNode(
-          `This mode shows a recorded tape's book and trades and backtests agents on it. ${rd.reason}.`,
-        ),
-      );
-    } else {banner.append(
-        document.createTextNode(
-          "Recorded order books, replayed with our orders simulated against them.",
-        ),
-      );}
-    const sel = $("#realdata-tape");
-    if (rd.tapes.length === 0) {
-      sel.append(el("option", { value: "" }, "no tapes (replay tier not merged)"));
+      banner.append(el("b", {}, "Not available: "), document.createTextNode(`${rd.reason}.`));
+    } else {
+      banner.classList.add("ok");
+      banner.append(el("b", {}, "Recorded data. "), document.createTextNode(`${rd.reason}.`));
     }
-    for (const t of rd.tapes) sel.append(el("option", { value: t.id }, t.label));
+    const sel = $("#realdata-tape");
+    if (rd.tapes.length === 0) sel.append(el("option", { value: "" }, "no tapes found"));
+    for (const t of rd.tapes) sel.append(el("option", { value: t.id, title: t.source }, t.label));
   }
 
   // ------------------------------------------------------------------ connection
