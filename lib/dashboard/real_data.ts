@@ -188,7 +188,9 @@ export function replayRealData(root: string): RealDataApi {
               ],
               [
                 "depth at the touch (median)",
-                `bid ${s.depthAtTouch.bidMedian}, ask ${s.depthAtTouch.askMedian}`,
+                `bid ${Number(s.depthAtTouch.bidMedian.toPrecision(4))}, ask ${
+                  Number(s.depthAtTouch.askMedian.toPrecision(4))
+                }`,
               ],
               [
                 "trades",

@@ -42,6 +42,7 @@ async function tempRoot(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "alpe-dashboard-" });
   await Deno.mkdir(`${dir}/data`);
   await Deno.symlink(`${ROOT}/data/models`, `${dir}/data/models`);
+  await Deno.symlink(`${ROOT}/data/real`, `${dir}/data/real`);
   return dir;
 }
 
@@ -104,19 +105,19 @@ Deno.test({
       await page.fill(`#f-${id}`, value);
     };
     const waitJob = async (page: Page, kind: string, ms: number) => {
+      // The last job of this kind started (earlier ones may have ended with an error).
       await page.waitForFunction(
         (k) => {
           const j = (globalThis as unknown as { __alpe: Hooks }).__alpe.jobs;
-          return Object.entries(j).some(([id, s]) =>
-            id.startsWith(`${k}-`) && (s === "done" || s === "error")
-          );
+          const last = Object.keys(j).filter((id) => id.startsWith(`${k}-`)).pop();
+          return last !== undefined && (j[last] === "done" || j[last] === "error");
         },
         kind,
         { timeout: ms },
       );
       const j = (await hooks(page)).jobs;
       const state = Object.entries(j).filter(([id]) => id.startsWith(`${kind}-`)).pop()?.[1];
-      const err = await page.textContent(`#${kind === "train" ? "train" : kind}-error`);
+      const err = await page.textContent(`#${kind}-error`);
       assert.equal(state, "done", `${kind} job: ${err}`);
     };
 

@@ -306,10 +306,11 @@
   // Paused, done or idle: the interactive Plotly figures; running: the fast canvases.
   function showInteractive(on) {
     live.interactive = on;
+    const ladder = !!live.info && live.info.tier === "book"; // only the book tier has one
     $("#live-episode-canvas").hidden = on;
-    $("#live-ladder-canvas").hidden = on;
+    $("#live-ladder-canvas").hidden = on || !ladder;
     $("#live-episode").hidden = !on;
-    $("#live-ladder").hidden = !on;
+    $("#live-ladder").hidden = !on || !ladder;
     if (!on) {
       Plotly.purge("live-episode");
       Plotly.purge("live-ladder");
@@ -324,7 +325,7 @@
       return { ...t, x, y };
     });
     Plotly.react("live-episode", data, ep.layout, ep.config);
-    if (live.ladderFig) {
+    if (live.ladderFig && live.info.tier === "book") {
       Plotly.react(
         "live-ladder",
         live.ladderFig.data,
