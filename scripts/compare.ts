@@ -31,7 +31,8 @@ import {
   writeCompareOutputs,
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
-import { defineCli, flags, runCli, type Values } from "./_cli.ts";
+import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
@@ -85,6 +86,11 @@ export const compareCli = defineCli({
       help: "simulator tier (book: the L3 order-book simulator; replay: recorded order books, " +
         "the later windows of each tape evaluate, the earlier ones tune; see --data)",
     }),
+    config: flags.inFile({
+      help: "market configuration, a JSON object as lib/env/config.ts (flow models, " +
+        "latencies, tick, fees, regimes, …; see docs/models.md); --tier, --duration, --price " +
+        "and --volatility, when given, override it (not with --tier replay)",
+    }),
     ...REPLAY_CLI_FLAGS,
     workers: flags.int({
       min: 0,
@@ -122,6 +128,12 @@ export const compareCli = defineCli({
     if (values.tier === "replay" && given.has("duration")) {
       throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
     }
+    if (values.config !== undefined) {
+      if (values.tier === "replay") {
+        throw new ValidationError("--config", values.config, "a simulator tier (book or model)");
+      }
+      await marketConfig(values, given); // named errors, before any work
+    }
     // The default model may be missing (ppo is then reported unavailable); one asked for by
     // name must exist, or the run would silently leave out the agent the user wanted.
     const agents = values.agents ?? AGENT_IDS;
@@ -152,12 +164,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   let run;
   try {
     run = await runCompare({
-      config: replayConfig ?? {
-        tier: values.tier,
-        duration: values.duration,
-        initialPrice: values.price,
-        volatility: values.volatility,
-      },
+      config: replayConfig ?? await marketConfig(values, given),
       episodes: values.episodes,
       seed: values.seed,
       agents: values.agents ?? [...AGENT_IDS],
@@ -188,6 +195,49 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   if (paired) console.log(`\nPaired tests vs avellaneda-stoikov (Δ = agent − AS):\n${paired}`);
   console.log(`\n${legendText(run)}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
+}
+
+/**
+ * The environment configuration: the `--config` file (validated, errors naming `--config`
+ * and the field) with the tier, duration, price and volatility flags given on the command
+ * line on top; without a file, those flags (at their defaults when not given).
+ */
+async function marketConfig(
+  values: CompareFlags,
+  given: ReadonlySet<string>,
+): Promise<EnvConfigInput> {
+  const fromFlags: Record<string, unknown> = {
+    tier: values.tier,
+    duration: values.duration,
+    initialPrice: values.price,
+    volatility: values.volatility,
+  };
+  if (values.config === undefined) return fromFlags as EnvConfigInput;
+  const file = await readJsonObject("--config", values.config);
+  const input: Record<string, unknown> = { ...file };
+  const flagNames = {
+    tier: "tier",
+    duration: "duration",
+    initialPrice: "price",
+    volatility: "volatility",
+  };
+  for (const [key, flag] of Object.entries(flagNames)) {
+    if (given.has(flag) || !(key in file)) input[key] = fromFlags[key];
+  }
+  try {
+    parseEnvConfig(input as EnvConfigInput);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new FlagError(
+        "--config",
+        values.config,
+        `a valid market configuration`,
+        `--config: ${values.config}: ${err.message}`,
+      );
+    }
+    throw err;
+  }
+  return input as EnvConfigInput;
 }
 
 async function isFile(path: string): Promise<boolean> {

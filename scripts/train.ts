@@ -9,6 +9,9 @@
  * each tape only (the later ones are held out for `deno task compare --tier replay`); the
  * window list is part of the env config, so the checkpoint records it and compare checks it.
  *
+ * `--config` holds a training config (`{"env": …, "ppo": …}`) or just a market (an env
+ * config, as `deno task compare --config` takes it).
+ *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
  * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
  * end) into `<out>`. `--resume DIR` continues the run checkpointed in DIR (optionally to a
@@ -21,6 +24,7 @@ import cliProgress from "npm:cli-progress@3.12.0";
 import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
 import { ValidationError } from "../lib/errors.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
+import { envConfigSchema } from "../lib/env/config.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
 import { REPLAY_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
           `a readable JSON file (${(err as Error).message})`,
         );
       }
+      input = asTrainConfig(input);
     }
     if (timesteps !== undefined) input.totalTimesteps = timesteps;
     if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);
@@ -141,6 +146,24 @@ async function main(): Promise<void> {
       `checkpoint in ${outDir}`,
   );
   trainer.dispose();
+}
+
+/**
+ * A `--config` file may hold a training config (`{ "env": {…}, "ppo": {…}, … }`) or just a
+ * market, i.e. an env config (`{ "flow": {…}, "tickSize": …, … }`, as `compare --config`
+ * takes): the two have no top-level key in common, so a file with env keys only is the
+ * market to train in.
+ */
+function asTrainConfig(input: unknown): TrainConfigInput {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new ValidationError("--config", input, "a JSON object (a training or market config)");
+  }
+  const keys = Object.keys(input);
+  const envKeys = Object.keys(envConfigSchema.shape);
+  if (keys.length > 0 && keys.every((k) => envKeys.includes(k))) {
+    return { env: input as TrainConfigInput["env"] };
+  }
+  return input as TrainConfigInput;
 }
 
 if (import.meta.main) await runMain(main);

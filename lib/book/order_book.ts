@@ -745,7 +745,10 @@ export class OrderBook {
    * the sum ahead is either counted directly or is level qty − own qty − qty behind.
    */
   queueAhead(id: number): number {
-    const s = this.#liveSlot(id);
+    return this.#aheadOf(this.#liveSlot(id));
+  }
+
+  #aheadOf(s: number): number {
     const prev = this.#oPrev;
     const next = this.#oNext;
     const qty = this.#oQty;
@@ -761,6 +764,29 @@ export class OrderBook {
       p = prev[p];
       nx = next[nx];
     }
+  }
+
+  /**
+   * Share of its level's lots that are ahead of live order `id`, in [0, 1): the
+   * {@linkcode OrderBook.queueAhead} lots over the level's lots, with one id lookup and no
+   * level search (the queue position the book tier's cancellation model and observation use).
+   */
+  queueShare(id: number): number {
+    const s = this.#liveSlot(id);
+    const level = this.#lQty[this.#oLevel[s]];
+    return level > 0 ? this.#aheadOf(s) / level : 0;
+  }
+
+  /**
+   * Queue position of live order `id` with one id lookup: writes the lots ahead of it into
+   * `out[0]` and the lots at its level (its own included) into `out[1]`; returns `out[0]`.
+   */
+  queuePosition(id: number, out: Float64Array): number {
+    const s = this.#liveSlot(id);
+    const ahead = this.#aheadOf(s);
+    out[0] = ahead;
+    out[1] = this.#lQty[this.#oLevel[s]];
+    return ahead;
   }
 
   /** Number of orders ahead of live order `id` in its level's FIFO. */
@@ -826,12 +852,53 @@ export class OrderBook {
     return lv < 0 ? 0 : this.#lQty[lv];
   }
 
+  /**
+   * Id of the `k`-th order (0 = front of the queue) at the best level of `side`, or −1 when
+   * there is no such order. O(k).
+   */
+  bestOrderId(side: Side, k: number): number {
+    checkSide(side);
+    const n = side === BID ? this.#nb : this.#na;
+    if (n === 0 || !(k >= 0)) return -1;
+    const lv = side === BID ? this.#bLvl[n - 1] : this.#aLvl[n - 1];
+    const next = this.#oNext;
+    let s = this.#lHead[lv];
+    for (let i = 0; i < k && s !== NONE; i++) s = next[s];
+    return s === NONE ? -1 : this.#oId[s];
+  }
+
+  /** Number of orders at the best level of `side` (0 when that side is empty). O(1). */
+  bestOrders(side: Side): number {
+    checkSide(side);
+    const n = side === BID ? this.#nb : this.#na;
+    if (n === 0) return 0;
+    return this.#lCount[side === BID ? this.#bLvl[n - 1] : this.#aLvl[n - 1]];
+  }
+
   /** Number of orders resting at `priceTicks` on `side` (0 when there is no such level). */
   levelOrders(side: Side, priceTicks: number): number {
     checkSide(side);
     checkQueryPrice(priceTicks);
     const lv = badPrice(priceTicks) ? -1 : this.#levelAt(side, priceTicks);
     return lv < 0 ? 0 : this.#lCount[lv];
+  }
+
+  /**
+   * Writes the ids of the orders resting at `priceTicks` on `side` into `out`, front of the
+   * queue first (at most `out.length` of them), and returns the number of orders at that
+   * level (0 when there is none). O(orders written).
+   */
+  levelOrderIds(side: Side, priceTicks: number, out: Int32Array): number {
+    checkSide(side);
+    checkQueryPrice(priceTicks);
+    const lv = badPrice(priceTicks) ? -1 : this.#levelAt(side, priceTicks);
+    if (lv < 0) return 0;
+    const next = this.#oNext;
+    let k = 0;
+    for (let s = this.#lHead[lv]; s !== NONE && k < out.length; s = next[s]) {
+      out[k++] = this.#oId[s];
+    }
+    return this.#lCount[lv];
   }
 
   /**

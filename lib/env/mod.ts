@@ -24,6 +24,7 @@ export * from "./estimators.ts";
 export * from "./model_env.ts";
 export * from "./book_market.ts";
 export * from "./book_env.ts";
+export * from "./book_report.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./make.ts";

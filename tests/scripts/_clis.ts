@@ -14,6 +14,7 @@ import { benchCli } from "../../scripts/bench.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
 import { dashboardCli } from "../../scripts/dashboard.ts";
+import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
@@ -24,6 +25,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
   dashboard: dashboardCli as unknown as Cli<FlagSet>,
+  market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
