@@ -26,8 +26,6 @@ export const dashboardCli = defineCli({
     host: flags.string({
       default: "127.0.0.1",
       meta: "ADDR",
-      expected: "an interface address, e.g. 127.0.0.1 or 0.0.0.0",
-      accept: (v) => v.trim() !== "" && !/[\s/]/.test(v),
       help: "interface to listen on (127.0.0.1: this machine only)",
     }),
     "max-live": flags.int({
