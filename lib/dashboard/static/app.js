@@ -168,8 +168,11 @@
   function setMode(mode) {
     for (const b of $$("nav.modes button")) b.classList.toggle("active", b.dataset.mode === mode);
     for (const s of $$("section.mode")) s.hidden = s.id !== `mode-${mode}`;
-    // Plotly sizes hidden plots at 0 width: resize what became visible.
-    for (const p of $$(`#mode-${mode} .js-plotly-plot`)) Plotly.Plots.resize(p);
+    // Plotly sizes hidden plots at 0 width: resize what became visible (and only that:
+    // a plot that is still hidden, e.g. the ladder of a market without a book, is skipped).
+    for (const p of $$(`#mode-${mode} .js-plotly-plot`)) {
+      if (p.offsetParent !== null) Promise.resolve(Plotly.Plots.resize(p)).catch(() => {});
+    }
   }
 
   // ------------------------------------------------------------------ live mode
