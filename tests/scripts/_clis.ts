@@ -18,6 +18,8 @@ import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
+import { sweepCli } from "../../scripts/sweep.ts";
+import { workerCli } from "../../scripts/worker.ts";
 
 /** The declared command lines, by task (script file) name. */
 export const CLIS: Record<string, Cli<FlagSet>> = {
@@ -29,6 +31,8 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
+  sweep: sweepCli as unknown as Cli<FlagSet>,
+  worker: workerCli as unknown as Cli<FlagSet>,
 };
 
 /** One generated command line and what parsing it must give. */
