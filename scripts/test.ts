@@ -75,6 +75,15 @@ if (m) {
 }
 if (!m || (!unit.ok && Number(m[2]) === 0)) count("deno test (did not finish)", false);
 
+console.log("\n== dashboard in headless Chromium");
+if (!tools.chromium) count("chromium available (dashboard browser test)", false);
+else {
+  // Its own step, after the parallel tests: it measures the live charts' update rate.
+  const e2e = await run(["test", "-A", "tests/dashboard/browser_e2e.ts"], { NO_COLOR: "1" });
+  const r = /(\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/.exec(e2e.stdout);
+  count("dashboard browser test", e2e.ok && r !== null && Number(r[3]) === 0);
+}
+
 if (Deno.env.get("ALPE_SKIP_NOTEBOOKS") === "1") {
   console.log("\n== notebooks skipped (ALPE_SKIP_NOTEBOOKS=1)");
 } else {

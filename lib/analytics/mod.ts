@@ -36,3 +36,5 @@ export * from "./aggregate.ts";
 export * from "./episode_stats.ts";
 export * from "./paired.ts";
 export * from "./pooled.ts";
+export * from "./attribution.ts";
+export * from "./portfolio.ts";

@@ -9,6 +9,7 @@ import { roundNumber } from "./format.ts";
 import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";
 import { compareReportHtml } from "./report.ts";
 import { writeOutputSet } from "../output_dir.ts";
+import { plotlySource } from "../viz/plotly_source.ts";
 
 /** Names of the files {@linkcode writeCompareOutputs} writes. */
 export const COMPARE_FILES = {
@@ -17,6 +18,7 @@ export const COMPARE_FILES = {
   summary: "summary.csv",
   paired: "paired.csv",
   html: "report.html",
+  plotly: "plotly.js",
   arrow: "steps.arrow",
 } as const;
 
@@ -71,7 +73,8 @@ export const COMPARE_OUTPUT_KIND = "compare";
 
 /**
  * The result files of a comparison, by name: results.json (the report, exactly what
- * `--json` prints), episodes.csv, summary.csv, paired.csv, report.html and, with `arrow`,
+ * `--json` prints), episodes.csv, summary.csv, paired.csv, report.html with the plotly.js it
+ * loads (one copy per folder) and, with `arrow`,
  * steps.arrow. Every file is a function of the run only: the same run gives the same bytes.
  */
 export function compareOutputFiles(
@@ -86,7 +89,9 @@ export function compareOutputFiles(
     files[COMPARE_FILES.summary] = summaryCsv(bt.agents);
   }
   files[COMPARE_FILES.paired] = pairedCsv(run);
-  files[COMPARE_FILES.html] = compareReportHtml(run);
+  // One copy of plotly.js per output folder, loaded by the report (not inlined: 11 MB).
+  files[COMPARE_FILES.plotly] = plotlySource();
+  files[COMPARE_FILES.html] = compareReportHtml(run, { plotly: { src: COMPARE_FILES.plotly } });
   if (options.arrow && bt) {
     files[COMPARE_FILES.arrow] = stepsArrow(
       bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] })),

@@ -102,6 +102,7 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     moments,
   };
   if (job.recordSteps) result.records = records;
+  if (job.chunk === 0 && records.length > 0) result.sample = records[0];
   return result;
 }
 

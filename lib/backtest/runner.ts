@@ -91,6 +91,8 @@ export interface AgentBacktest {
   inventory: InventoryHistogram;
   /** Full per-step records (only with `recordSteps`). */
   records?: EpisodeRecord[];
+  /** The per-step record of the first evaluation episode (a sample for reports). */
+  sample?: EpisodeRecord;
 }
 
 /** Result of {@linkcode runBacktest}. */
@@ -279,5 +281,6 @@ export function mergeAgent(
     inventory: { lots, counts },
   };
   if (results.some((r) => r.records)) res.records = results.flatMap((r) => r.records ?? []);
+  if (results[0]?.sample) res.sample = results[0].sample;
   return res;
 }

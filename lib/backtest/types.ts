@@ -88,6 +88,8 @@ export interface JobResult {
   moments: Float64Array;
   /** The per-step records, when `recordSteps` was set. */
   records?: EpisodeRecord[];
+  /** The per-step record of the plan's first episode (chunk 0 only), for reports. */
+  sample?: EpisodeRecord;
 }
 
 /** Equity curves of one agent. */

@@ -42,3 +42,8 @@ export * from "./live.ts";
 export * from "./episode_figures.ts";
 export * from "./stats_figures.ts";
 export * from "./model_figures.ts";
+export * from "./colors.ts";
+export * from "./report_page.ts";
+export * from "./compare_figures.ts";
+export * from "./live_figures.ts";
+export * from "./tape_figures.ts";

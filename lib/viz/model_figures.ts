@@ -6,6 +6,7 @@
  * @module
  */
 import { axis, baseLayout, color, toData } from "./_util.ts";
+import { seriesColor } from "./colors.ts";
 import type { Datum, Figure, Trace } from "./types.ts";
 
 /** One row of a training log (`metrics.jsonl`): numeric fields by name. */
@@ -134,7 +135,7 @@ export function policyMapFigure(
       legendgroup: c.name,
       x: toData(c.inventory),
       y: toData(c.bid),
-      line: { color: color(i), width: 2 },
+      line: { color: seriesColor(c.name, color(i)), width: 2 },
     });
     data.push({
       type: "scatter",
@@ -143,7 +144,7 @@ export function policyMapFigure(
       legendgroup: c.name,
       x: toData(c.inventory),
       y: toData(c.ask),
-      line: { color: color(i), width: 2, dash: "dash" },
+      line: { color: seriesColor(c.name, color(i)), width: 2, dash: "dash" },
     });
   });
   return {

@@ -6,6 +6,7 @@
  * @module
  */
 import { axis, baseLayout, color, strideIndices, toData, withAlpha } from "./_util.ts";
+import { seriesColor } from "./colors.ts";
 import type { Datum, Figure, Trace } from "./types.ts";
 
 /** A named sample (e.g. one agent's per-episode P&Ls). */
@@ -59,7 +60,7 @@ export function distributionFigure(
         opacity: 0.55,
         nbinsx: opts.bins ?? 40,
         histnorm: "probability density",
-        marker: { color: color(i) },
+        marker: { color: seriesColor(s.name, color(i)) },
       };
     }
     return {
@@ -67,8 +68,8 @@ export function distributionFigure(
       name: s.name,
       x: values.map(() => s.name),
       y: values,
-      marker: { color: color(i) },
-      line: { color: color(i) },
+      marker: { color: seriesColor(s.name, color(i)) },
+      line: { color: seriesColor(s.name, color(i)) },
       ...(kind === "violin"
         ? { box: { visible: true }, meanline: { visible: true }, points: false as const }
         : { boxmean: true }),
@@ -109,7 +110,7 @@ export function metricBarsFigure(
       name: opts.valueTitle ?? "value",
       x: estimates.map((e) => e.name),
       y: estimates.map((e) => (Number.isFinite(e.value) ? e.value : null)),
-      marker: { color: estimates.map((_, i) => color(i)) },
+      marker: { color: estimates.map((e, i) => seriesColor(e.name, color(i))) },
       error_y: {
         type: "data",
         symmetric: false,
@@ -154,7 +155,7 @@ export function equityCurvesFigure(
       name: c.name,
       x,
       y: idx.map((j) => (Number.isFinite(c.values[j]) ? c.values[j] : null)),
-      line: { color: color(i), width: 1.5 },
+      line: { color: seriesColor(c.name, color(i)), width: 1.5 },
     };
   });
   return {
@@ -291,7 +292,7 @@ export function riskReturnFigure(
       y: [Number.isFinite(p.ret) ? p.ret : null],
       text: [p.name],
       textposition: "top center",
-      marker: { color: color(i), size: 11 },
+      marker: { color: seriesColor(p.name, color(i)), size: 11 },
     })
   );
   return {
@@ -365,7 +366,7 @@ export function intervalLinesFigure(
         y: toData(s.lo),
         line: { width: 0 },
         fill: "tonexty",
-        fillcolor: withAlpha(color(i), 0.18),
+        fillcolor: withAlpha(seriesColor(s.name, color(i)), 0.18),
       });
     }
     data.push({
@@ -375,8 +376,8 @@ export function intervalLinesFigure(
       legendgroup: s.name,
       x,
       y: toData(s.y),
-      line: { color: color(i), width: 2 },
-      marker: { color: color(i), size: 6 },
+      line: { color: seriesColor(s.name, color(i)), width: 2 },
+      marker: { color: seriesColor(s.name, color(i)), size: 6 },
     });
   });
   const shapes = opts.zeroLine

@@ -13,6 +13,7 @@ import type { Cli, Flag, FlagSet } from "../../scripts/_cli.ts";
 import { benchCli } from "../../scripts/bench.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
+import { dashboardCli } from "../../scripts/dashboard.ts";
 import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { setupCli } from "../../scripts/setup.ts";
@@ -25,6 +26,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   bench: benchCli as unknown as Cli<FlagSet>,
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
+  dashboard: dashboardCli as unknown as Cli<FlagSet>,
   market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,

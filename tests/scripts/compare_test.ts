@@ -64,7 +64,11 @@ Deno.test("compare --json: exactly one JSON object, documented keys, byte-identi
     // The result files were written; results.json holds the same report.
     assert.equal(await Deno.readTextFile(`${dir}/a/results.json`), a.stdout);
     const html = await Deno.readTextFile(`${dir}/a/report.html`);
-    assert.ok(html.includes("<html") && !/<script[^>]+src=/.test(html)); // offline
+    // Offline: the only script loaded from a file is the folder's one shared copy of plotly.js.
+    const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(html.includes("<html"));
+    assert.deepEqual(srcs, ["plotly.js"]);
+    assert.ok((await Deno.readTextFile(`${dir}/a/plotly.js`)).includes("Plotly"));
     assert.ok((await Deno.readTextFile(`${dir}/a/episodes.csv`)).startsWith("agent,episode,seed"));
 
     // Same seed: byte-identical stdout, whatever the worker count.
