@@ -1,14 +1,16 @@
 /**
  * Trains the PPO market maker.
  *
- *     deno task train [--timesteps N] [--seed S] [--out DIR] [--resume DIR] [--envs N]
- *                     [--tier book|model] [--config FILE.json]
+ *     deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
+ *                     [--tier book|model] [--config FILE.json] [--workers N]
+ *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--workers N]
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
  * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
- * end) into `<out>`. `--resume DIR` continues the run checkpointed in DIR (optionally to a
+ * end) into `<out>`, durably. A fresh run into a directory that holds a run is refused unless
+ * `--force`; `--resume DIR` continues the run checkpointed in DIR exactly (optionally to a
  * larger `--timesteps`). The shipped model is reproduced by
- * `deno task train --seed 1 --out data/models/ppo`.
+ * `deno task train --seed 1 --out data/models/ppo --force`.
  *
  * @module
  */
@@ -19,10 +21,57 @@ import type { TrainConfigInput } from "../lib/rl/config.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
 
-const FLAGS = "--timesteps, --seed, --out, --resume, --envs, --tier, --config";
+const FLAGS =
+  "--timesteps, --seed, --out, --force, --resume, --envs, --tier, --config, --workers, --help";
+
+const HELP = `Trains the PPO market maker (lib/rl) and checkpoints it.
+
+usage: deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
+                       [--tier book|model] [--config FILE.json] [--workers N]
+       deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
+
+  --timesteps N    environment steps in total (default 1000000; with --resume: extend the
+                   run to N)
+  --seed S         root seed of every random draw (default 0)
+  --out DIR        output directory (default out/ppo; with --resume: the resumed DIR)
+  --force          a fresh run may replace the training run already in --out
+  --resume DIR     continue the run checkpointed in DIR exactly where it stopped
+  --envs N         environments per rollout (default 16)
+  --tier T         environment tier: book (default) or model
+  --config FILE    a JSON training config (see lib/rl/config.ts); flags override it
+  --workers N      threads for the gradients (default: the cores, at most 4); the results
+                   do not depend on it
+  --help           this text
+
+The shipped model: deno task train --seed 1 --out data/models/ppo --force
+Outputs: DIR/checkpoint.json, model.json, weights-U.bin, optimizer-U.bin, episode-U.bin
+(the checkpoint of update U) and metrics.jsonl (one line per update). See docs/training.md.`;
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
+}
+
+/** Rethrows a library error about `outDir` as one about the flag that set it. */
+function asFlag<T>(flag: string, p: Promise<T>): Promise<T> {
+  return p.catch((err) => {
+    if (err instanceof ValidationError && err.field === "outDir") {
+      throw new ValidationError(flag, err.value, err.expected);
+    }
+    throw err;
+  });
+}
+
+async function readConfig(path: string): Promise<TrainConfigInput> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await Deno.readTextFile(path));
+  } catch (err) {
+    throw new ValidationError("--config", path, `a readable JSON file (${(err as Error).message})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError("--config", value, `a JSON object in ${path}`);
+  }
+  return value as TrainConfigInput;
 }
 
 async function main(): Promise<void> {
@@ -30,15 +79,34 @@ async function main(): Promise<void> {
     timesteps: { type: "string" },
     seed: { type: "string" },
     out: { type: "string" },
+    force: { type: "boolean" },
     resume: { type: "string" },
     envs: { type: "string" },
     tier: { type: "string" },
     config: { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean" },
   }, FLAGS);
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  for (const f of ["out", "resume", "config"] as const) {
+    const v = values[f];
+    if (v !== undefined && v.trim() === "") {
+      throw new ValidationError(`--${f}`, v, f === "config" ? "a file path" : "a directory path");
+    }
+  }
+  const timesteps = values.timesteps === undefined
+    ? undefined
+    : intFlag("timesteps", values.timesteps, 0, 1, 1e10);
+  const threads = values.workers === undefined
+    ? undefined
+    : intFlag("workers", values.workers, 1, 1, 64);
   const tty = Deno.stdout.isTerminal();
   let bar: cliProgress.SingleBar | undefined;
   const onUpdate = (p: TrainProgress) => {
-    const payload = {
+    bar?.update(Math.min(p.timesteps, bar.getTotal()), {
       fps: p.fps.toFixed(0),
       ret: fmt(p.episodeReturn, 2),
       ent: fmt(p.entropy, 2),
@@ -46,13 +114,8 @@ async function main(): Promise<void> {
       clip: fmt(p.clipFraction, 2),
       ev: fmt(p.explainedVariance, 2),
       stage: p.stage,
-    };
-    if (!bar) return;
-    bar.update(Math.min(p.timesteps, bar.getTotal()), payload);
+    });
   };
-  const timesteps = values.timesteps === undefined
-    ? undefined
-    : intFlag("timesteps", values.timesteps, 0, 1, 1e10);
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
@@ -66,20 +129,19 @@ async function main(): Promise<void> {
       }
     }
     outDir = values.out ?? values.resume;
-    trainer = await PpoTrainer.resume(values.resume, { outDir, onUpdate }, timesteps);
+    trainer = await asFlag(
+      "--out",
+      PpoTrainer.resume(values.resume, {
+        outDir,
+        force: values.force ?? false,
+        onUpdate,
+        threads,
+      }, timesteps),
+    );
   } else {
-    let input: TrainConfigInput = {};
-    if (values.config !== undefined) {
-      try {
-        input = JSON.parse(await Deno.readTextFile(values.config));
-      } catch (err) {
-        throw new ValidationError(
-          "--config",
-          values.config,
-          `a readable JSON file (${(err as Error).message})`,
-        );
-      }
-    }
+    const input: TrainConfigInput = values.config === undefined
+      ? {}
+      : await readConfig(values.config);
     if (timesteps !== undefined) input.totalTimesteps = timesteps;
     if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);
     if (values.envs !== undefined) {
@@ -92,7 +154,16 @@ async function main(): Promise<void> {
       input.env = { ...input.env, tier: values.tier };
     }
     outDir = values.out ?? "out/ppo";
-    trainer = await PpoTrainer.create(input, { outDir, onUpdate, tuneBase: tuneBaseAgent });
+    trainer = await asFlag(
+      "--out",
+      PpoTrainer.create(input, {
+        outDir,
+        force: values.force ?? false,
+        onUpdate,
+        threads,
+        tuneBase: tuneBaseAgent,
+      }),
+    );
   }
   const cfg = trainer.config;
   if (tty) {
@@ -113,21 +184,25 @@ async function main(): Promise<void> {
   }
   const t0 = performance.now();
   const start = trainer.timesteps;
-  const last = await trainer.train();
-  bar?.stop();
-  const secs = (performance.now() - t0) / 1000;
-  const total = trainer.seconds.rollout + trainer.seconds.update;
-  console.log(
-    `trained ${trainer.timesteps - start} timesteps in ${secs.toFixed(1)} s ` +
-      `(${((trainer.timesteps - start) / secs).toFixed(0)} timesteps/s; rollout ` +
-      `${(100 * trainer.seconds.rollout / total).toFixed(0)} %, update ` +
-      `${(100 * trainer.seconds.update / total).toFixed(0)} %); update ${trainer.update}, ` +
-      `episode return ${fmt(last?.episodeReturn ?? NaN, 2)}, P&L ${
-        fmt(last?.episodePnl ?? NaN, 2)
-      }; ` +
-      `checkpoint in ${outDir}`,
-  );
-  trainer.dispose();
+  try {
+    const last = await trainer.train();
+    bar?.stop();
+    const secs = (performance.now() - t0) / 1000;
+    const total = trainer.seconds.rollout + trainer.seconds.update;
+    const done = trainer.timesteps - start;
+    console.log(
+      `trained ${done} timesteps in ${secs.toFixed(1)} s (${(done / secs).toFixed(0)} ` +
+        `timesteps/s on ${trainer.learner.threads} gradient thread(s); rollout ` +
+        `${(100 * trainer.seconds.rollout / total).toFixed(0)} %, update ` +
+        `${(100 * trainer.seconds.update / total).toFixed(0)} %); update ${trainer.update} of ` +
+        `${trainer.totalUpdates}, episode return ${fmt(last?.episodeReturn ?? NaN, 2)}, P&L ${
+          fmt(last?.episodePnl ?? NaN, 2)
+        }; checkpoint in ${outDir}`,
+    );
+  } finally {
+    bar?.stop();
+    trainer.dispose();
+  }
 }
 
 if (import.meta.main) await runMain(main);
