@@ -12,7 +12,7 @@
  * and prints each one's mean and 95% CI of Sharpe, total P&L, max drawdown, average
  * |inventory| and fill ratio, and a paired test of PPO against its base.
  *
- * Usage: `deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR]`
+ * Usage: `deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR] [--help]`
  *
  * @module
  */
@@ -23,7 +23,20 @@ import type { AgentBacktest, AgentSpec } from "../lib/backtest/mod.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
 
-const FLAGS = "--episodes, --seed, --model, --scratch";
+const FLAGS = "--episodes, --seed, --model, --scratch, --help";
+
+const HELP = `Where the PPO agent's results come from: the trained model against the analytic
+market maker it corrects (its residual base, with the parameters stored in the model), and
+optionally a model trained without the residual, on deno task compare's evaluation seeds.
+
+usage: deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR]
+
+  --episodes N   evaluation episodes (default 50)
+  --seed S       root seed of the evaluation seeds (default 0, as deno task compare)
+  --model DIR    the residual PPO model (default data/models/ppo)
+  --scratch DIR  also evaluate a model trained with residual.enabled: false, e.g.
+                 deno task train --seed 1 --config data/configs/ppo_scratch.json --out DIR
+  --help         this text`;
 const METRICS = [
   ["sharpe", "Sharpe"],
   ["totalPnl", "Total P&L ($)"],
@@ -68,7 +81,12 @@ async function main(): Promise<void> {
     seed: { type: "string" },
     model: { type: "string" },
     scratch: { type: "string" },
+    help: { type: "boolean" },
   }, FLAGS);
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
   const episodes = intFlag("episodes", values.episodes, 50, 1, 100_000);
   const seed = intFlag("seed", values.seed, 0, 0, MAX_SEED);
   const model = values.model ?? "data/models/ppo";

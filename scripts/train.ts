@@ -18,7 +18,7 @@ import cliProgress from "npm:cli-progress@3.12.0";
 import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
 import { ValidationError } from "../lib/errors.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
-import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
+import { PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
 
 const FLAGS =
@@ -55,7 +55,8 @@ function fmt(x: number, digits = 3): string {
 function asFlag<T>(flag: string, p: Promise<T>): Promise<T> {
   return p.catch((err) => {
     if (err instanceof ValidationError && err.field === "outDir") {
-      throw new ValidationError(flag, err.value, err.expected);
+      const advice = `pass --resume ${err.value} to continue it, or --force to replace it`;
+      throw new ValidationError(flag, err.value, err.expected.replace(RESUME_OR_FORCE, advice));
     }
     throw err;
   });

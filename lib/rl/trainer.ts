@@ -127,6 +127,9 @@ export async function runFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** The advice of the error for a directory that holds a run (the CLI words it with flags). */
+export const RESUME_OR_FORCE = "resume it, or force a fresh run to replace it";
+
 /** Checks that `dir` can receive a fresh run (see {@linkcode TrainOptions.force}). */
 async function prepareOutDir(dir: string, force: boolean): Promise<void> {
   if (typeof dir !== "string" || dir.trim() === "") {
@@ -137,9 +140,8 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
     let what = `training files (${files.slice(0, 3).join(", ")})`;
     if (await hasCheckpoint(dir)) {
       try {
-        what = `a model (update ${
-          JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`)).update
-        })`;
+        const u = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`))?.update;
+        what = Number.isInteger(u) ? `the model of update ${u}` : "a checkpoint";
       } catch {
         what = "a checkpoint";
       }
@@ -147,8 +149,7 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
     throw new ValidationError(
       "outDir",
       dir,
-      `a directory without a training run (it holds ${what}: resume it, or force a fresh ` +
-        `run to replace it)`,
+      `a directory without a training run; it holds ${what}: ${RESUME_OR_FORCE}`,
     );
   }
   try {

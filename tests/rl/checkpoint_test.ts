@@ -90,7 +90,7 @@ Deno.test("checkpoint: a fresh run never replaces a run in its directory unless 
     (e: unknown) => {
       assert.ok(e instanceof ValidationError, String(e));
       assert.equal(e.field, "outDir");
-      assert.match(e.message, /holds a model \(update 2\)/);
+      assert.match(e.message, /holds the model of update 2: resume it, or force/);
       return true;
     },
   );

@@ -129,24 +129,28 @@ export class NnEngine {
     const run = TASKS[this.plan.kind];
     const ctrl = this.#ctrl;
     if (this.#workers.length > 0) {
-      Atomics.store(ctrl, CTRL.NEXT, 0);
+      // Everything a chunk reads is written before its index is handed out (NEXT = 0).
       Atomics.store(ctrl, CTRL.DONE, 0);
       Atomics.store(ctrl, CTRL.ERROR, 0);
       Atomics.store(ctrl, CTRL.CHUNKS, chunks);
       Atomics.store(ctrl, CTRL.CMD, CMD.GRAD);
+      Atomics.store(ctrl, CTRL.NEXT, 0);
       Atomics.add(ctrl, CTRL.GEN, 1);
       Atomics.notify(ctrl, CTRL.GEN);
       for (;;) {
         const c = Atomics.add(ctrl, CTRL.NEXT, 1);
         if (c >= chunks) break;
         run(this.ctx, c, 0);
+        Atomics.add(ctrl, CTRL.DONE, 1);
       }
-      const n = this.#workers.length;
+      // Wait for the chunks other threads took (not for the threads: a late one finds none).
       for (;;) {
         const done = Atomics.load(ctrl, CTRL.DONE);
-        if (done >= n) break;
+        if (done >= chunks) break;
         Atomics.wait(ctrl, CTRL.DONE, done, 100);
       }
+      // Close the job: a thread waking now takes no chunk of it.
+      Atomics.store(ctrl, CTRL.NEXT, chunks);
       if (Atomics.load(ctrl, CTRL.ERROR)) throw new Error("a gradient worker failed (see stderr)");
     } else {
       for (let c = 0; c < chunks; c++) run(this.ctx, c, 0);

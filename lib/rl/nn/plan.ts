@@ -49,7 +49,7 @@ export const CTRL = {
   CHUNKS: 2,
   /** Next chunk to take. */
   NEXT: 3,
-  /** Worker threads done with the job. */
+  /** Chunks completed (by any thread). */
   DONE: 4,
   /** Set to 1 by a thread that failed. */
   ERROR: 5,

@@ -21,6 +21,9 @@ export interface WorkerInit {
   thread: number;
 }
 
+/** Polls of the control word before a worker sleeps (a few tens of microseconds). */
+const SPIN = 4000;
+
 self.onmessage = (e: MessageEvent<WorkerInit>) => {
   const { module, memory, plan, thread } = e.data;
   const inst = new WebAssembly.Instance(module, { env: { memory } });
@@ -30,22 +33,25 @@ self.onmessage = (e: MessageEvent<WorkerInit>) => {
   self.postMessage("ready");
   let gen = Atomics.load(ctrl, CTRL.GEN);
   for (;;) {
+    // Spin briefly before sleeping: the next minibatch usually starts within microseconds.
+    for (let i = 0; i < SPIN && Atomics.load(ctrl, CTRL.GEN) === gen; i++);
     Atomics.wait(ctrl, CTRL.GEN, gen);
     gen = Atomics.load(ctrl, CTRL.GEN);
     if (Atomics.load(ctrl, CTRL.CMD) === CMD.EXIT) break;
-    try {
-      const chunks = Atomics.load(ctrl, CTRL.CHUNKS);
-      for (;;) {
-        const c = Atomics.add(ctrl, CTRL.NEXT, 1);
-        if (c >= chunks) break;
+    // Take chunks until none is left; a late wake-up may find the next job already started,
+    // which is fine: its data is in place before its chunks are handed out.
+    for (;;) {
+      const c = Atomics.add(ctrl, CTRL.NEXT, 1);
+      if (c >= Atomics.load(ctrl, CTRL.CHUNKS)) break;
+      try {
         run(ctx, c, thread);
+      } catch (err) {
+        Atomics.store(ctrl, CTRL.ERROR, 1);
+        console.error(`nn worker ${thread}: ${(err as Error).stack ?? err}`);
       }
-    } catch (err) {
-      Atomics.store(ctrl, CTRL.ERROR, 1);
-      console.error(`nn worker ${thread}: ${(err as Error).stack ?? err}`);
+      Atomics.add(ctrl, CTRL.DONE, 1);
+      Atomics.notify(ctrl, CTRL.DONE);
     }
-    Atomics.add(ctrl, CTRL.DONE, 1);
-    Atomics.notify(ctrl, CTRL.DONE);
   }
   self.close();
 };
