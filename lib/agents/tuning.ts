@@ -6,6 +6,7 @@
  */
 import { AlpeError, ValidationError } from "../errors.ts";
 import { ACT_DIM, type VecEnv } from "../env/types.ts";
+import { rollout } from "./rollout.ts";
 import type { Agent } from "./types.ts";
 
 /**
@@ -175,6 +176,7 @@ export function meanEpisodeSharpe(
   }
   const n = env.numEnvs;
   const actions = new Float64Array(n * ACT_DIM);
+  const pnl = env.columns.pnl;
   const prev = new Float64Array(n);
   const mean = new Float64Array(n);
   const m2 = new Float64Array(n);
@@ -183,27 +185,24 @@ export function meanEpisodeSharpe(
   for (let start = 0; start < seeds.length; start += n) {
     const real = Math.min(n, seeds.length - start);
     for (let i = 0; i < n; i++) batchSeeds[i] = seeds[start + (i < real ? i : i % real)];
-    env.reset(batchSeeds);
-    agent.reset({ config: env.config, numEnvs: n, seed });
     prev.fill(0);
     mean.fill(0);
     m2.fill(0);
     let steps = 0;
-    for (let done = false; !done;) {
-      agent.act(env.observations, env.view, actions);
-      env.step(actions);
-      steps++;
-      done = true;
-      for (let i = 0; i < n; i++) {
-        const p = env.columns.pnl[i];
-        const d = p - prev[i];
-        prev[i] = p;
-        const delta = d - mean[i]; // Welford's update
-        mean[i] += delta / steps;
-        m2[i] += delta * (d - mean[i]);
-        if (env.terminated[i] === 0 && env.truncated[i] === 0) done = false;
-      }
-    }
+    rollout(env, agent, batchSeeds, {
+      agentSeed: seed,
+      actions,
+      onStep: () => {
+        steps++;
+        for (let i = 0; i < n; i++) {
+          const d = pnl[i] - prev[i];
+          prev[i] = pnl[i];
+          const delta = d - mean[i]; // Welford's update
+          mean[i] += delta / steps;
+          m2[i] += delta * (d - mean[i]);
+        }
+      },
+    });
     for (let i = 0; i < real; i++) {
       const variance = steps > 1 ? m2[i] / (steps - 1) : 0;
       total += variance > 1e-300 ? mean[i] / Math.sqrt(variance) : 0;

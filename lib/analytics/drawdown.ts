@@ -10,6 +10,7 @@
  * min over t of (curve[t] − max(start, curve[0..t])). The running peak starts at
  * `start` (default 0: the P&L before the first step), so an episode whose P&L only
  * falls from the start has drawdown equal to its lowest P&L. 0 for an empty curve.
+ * Non-finite points are skipped (empyrical drops NaN).
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ export function maxDrawdown(curve: ArrayLike<number>, start = 0): number {
   let peak = start, mdd = 0;
   for (let i = 0; i < curve.length; i++) {
     const v = curve[i];
+    if (!Number.isFinite(v)) continue;
     if (v > peak) peak = v;
     const dd = v - peak;
     if (dd < mdd) mdd = dd;
@@ -36,6 +38,7 @@ export function maxDrawdown(curve: ArrayLike<number>, start = 0): number {
 export function maxDrawdownOfReturns(returns: ArrayLike<number>): number {
   let w = 1, peak = 1, mdd = 0;
   for (let i = 0; i < returns.length; i++) {
+    if (!Number.isFinite(returns[i])) continue; // NaN returns are dropped, as in empyrical
     w *= 1 + returns[i];
     if (w > peak) peak = w;
     const dd = w / peak - 1;

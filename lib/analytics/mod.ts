@@ -35,3 +35,4 @@ export * from "./bootstrap.ts";
 export * from "./aggregate.ts";
 export * from "./episode_stats.ts";
 export * from "./paired.ts";
+export * from "./pooled.ts";

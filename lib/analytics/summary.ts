@@ -24,7 +24,13 @@ import {
   turnover,
 } from "./execution.ts";
 import { profitFactor, winRate } from "./pnl_stats.ts";
-import { annualizedReturn, calmarRatio, sharpeRatio, sortinoRatio } from "./ratios.ts";
+import {
+  annualizedReturn,
+  annualVolatility,
+  calmarRatio,
+  sharpeRatio,
+  sortinoRatio,
+} from "./ratios.ts";
 import { episodeReturns, type PeriodSpec } from "./returns.ts";
 import { conditionalValueAtRisk, valueAtRisk } from "./tail.ts";
 
@@ -57,8 +63,10 @@ export interface SummaryOptions {
 export interface EpisodeMetrics {
   /** Final mark-to-market P&L net of impact costs, dollars. */
   totalPnl: number;
-  /** Annualized arithmetic return: mean period return × periodsPerYear. */
+  /** Annual return (empyrical's compounded `annual_return`) of the period returns. */
   annualReturn: number;
+  /** Annualized volatility of the period returns: std × √periodsPerYear. */
+  annualVolatility: number;
   /** Annualized Sharpe of the period returns (NaN if zero variance). */
   sharpe: number;
   /** Annualized Sortino of the period returns (NaN if no downside). */
@@ -79,8 +87,15 @@ export interface EpisodeMetrics {
   profitFactor: number;
   /** Filled lots / posted lots. */
   fillRatio: number;
-  /** Mean |inventory| over steps, lots. */
+  /** Mean |inventory| over steps, lots: the mean absolute position (MAP). */
   avgAbsInventory: number;
+  /** Mean |inventory| over steps in shares (units of the asset): avgAbsInventory × lotSize. */
+  avgAbsInventoryShares: number;
+  /**
+   * P&L-to-MAP (Spooner et al. 2018): totalPnl / avgAbsInventory, dollars per lot of mean
+   * absolute position (NaN when flat throughout).
+   */
+  pnlToMap: number;
   /** Traded notional / capitalBase over the episode. */
   turnover: number;
   /** Volume-weighted spread captured vs the start-of-step mid, dollars per share. */
@@ -97,6 +112,47 @@ export interface EpisodeMetrics {
   finalInventory: number;
   /** Impact cost paid over the episode, dollars: Σ rewardImpact / impactWeight. */
   impactCost: number;
+}
+
+/**
+ * The unit of every metric key of {@linkcode EpisodeMetrics} (markouts: `markouts.<h>s`) and
+ * of the pooled / cross-episode figures of `pooledSummary`, as written into CSV headers.
+ * "fraction" is a fraction of the capital base (multiply by 10,000 for basis points).
+ */
+export const METRIC_UNITS: Readonly<Record<string, string>> = Object.freeze({
+  totalPnl: "USD",
+  annualReturn: "fraction/yr",
+  annualVolatility: "fraction/yr^0.5",
+  sharpe: "annualized ratio",
+  sortino: "annualized ratio",
+  calmar: "ratio",
+  var95: "fraction/period",
+  cvar95: "fraction/period",
+  maxDrawdown: "USD",
+  maxDrawdownPct: "fraction",
+  winRate: "fraction",
+  profitFactor: "ratio",
+  fillRatio: "fraction",
+  avgAbsInventory: "lots",
+  avgAbsInventoryShares: "shares",
+  pnlToMap: "USD/lot",
+  turnover: "fraction",
+  spreadCaptured: "USD/share",
+  spreadCapturedTicks: "ticks",
+  markouts: "USD/share",
+  numFills: "count",
+  filledLots: "lots",
+  finalInventory: "lots",
+  impactCost: "USD",
+  sharpePooled: "annualized ratio",
+  sortinoPooled: "annualized ratio",
+  annualVolatilityPooled: "fraction/yr^0.5",
+  episodeSharpe: "ratio (per episode)",
+});
+
+/** The unit of metric `key` (`markouts.5s` → the unit of `markouts`); "" when unknown. */
+export function metricUnit(key: string): string {
+  return METRIC_UNITS[key] ?? METRIC_UNITS[key.split(".")[0]] ?? "";
 }
 
 /**
@@ -120,11 +176,14 @@ export function summarizeEpisode(rec: EpisodeRecord, opts: SummaryOptions): Epis
   const annual = annualizedReturn(r, ppy);
   const sc = spreadCaptured(rec, opts.initialMid ?? rec.mid[0]);
   const impactWeight = opts.impactWeight ?? 1;
+  const totalPnl = steps > 0 ? rec.pnl[steps - 1] : 0;
+  const map = avgAbsInventory(rec.inventory, steps);
   let impactSum = 0;
   for (let t = 0; t < steps; t++) impactSum += rec.rewardImpact[t];
   return {
-    totalPnl: steps > 0 ? rec.pnl[steps - 1] : 0,
+    totalPnl,
     annualReturn: annual,
+    annualVolatility: annualVolatility(r, ppy),
     sharpe: sharpeRatio(r, ppy, opts.riskFree ?? 0),
     sortino: sortinoRatio(r, ppy, opts.requiredReturn ?? 0),
     calmar: calmarRatio(annual, mddPct),
@@ -135,7 +194,9 @@ export function summarizeEpisode(rec: EpisodeRecord, opts: SummaryOptions): Epis
     winRate: winRate(series.pnlChanges),
     profitFactor: profitFactor(series.pnlChanges),
     fillRatio: fillRatio(rec),
-    avgAbsInventory: avgAbsInventory(rec.inventory, steps),
+    avgAbsInventory: map,
+    avgAbsInventoryShares: map * rec.lotSize,
+    pnlToMap: map > 0 ? totalPnl / map : NaN,
     turnover: turnover(rec, capitalBase),
     spreadCaptured: sc.perShare,
     spreadCapturedTicks: sc.ticks,

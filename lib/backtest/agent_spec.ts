@@ -7,7 +7,7 @@
  * @module
  */
 import { AlpeError, NotAvailableError } from "../errors.ts";
-import { createAgent } from "../agents/registry.ts";
+import { agentDefinition, createAgentAsync, isAgentId } from "../agents/registry.ts";
 import type { Agent } from "../agents/types.ts";
 import type { AgentSpec } from "./types.ts";
 
@@ -17,7 +17,9 @@ export const DEFAULT_PPO_DIR = "data/models/ppo";
 /** The module that exports `loadPpoAgent(dir)`. */
 const PPO_MODULE = new URL("../rl/ppo_agent.ts", import.meta.url).href;
 
-const ppoCache = new Map<string, Promise<Agent>>();
+const learnedCache = new Map<string, Promise<Agent>>();
+
+const BUILT_IN_MODULE = agentDefinition("random").module;
 
 type PpoModule = { loadPpoAgent?: (dir: string) => Agent | Promise<Agent> };
 
@@ -65,31 +67,61 @@ export async function loadPpo(dir: string = DEFAULT_PPO_DIR): Promise<Agent> {
 }
 
 /**
- * The agent described by `spec`: `createAgent(id, params)` for the rule-based agents,
- * {@linkcode loadPpo} for "ppo".
+ * The agent described by `spec`: learned agents are loaded from their model directory
+ * (`params.dir`, else the definition's `modelDir`; ALPE's "ppo" through
+ * {@linkcode loadPpo}, once per thread and directory), every other agent is created through
+ * the registry. When the id is not registered in this thread (a worker) and the spec names
+ * the `module` that registers it, that module is imported first.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAgentFromSpec } from "./agent_spec.ts";
  * const agent = await createAgentFromSpec({ id: "static-spread" });
- * agent.id; // "static-spread"
+ * assert.equal(agent.id, "static-spread");
  * ```
  */
 export async function createAgentFromSpec(spec: AgentSpec): Promise<Agent> {
-  if (spec.id === "ppo") {
+  if (!isAgentId(spec.id) && spec.module) await import(spec.module);
+  const def = agentDefinition(spec.id);
+  if (def.kind === "learned") {
     const raw = spec.params?.dir;
-    const dir = typeof raw === "string" ? raw : DEFAULT_PPO_DIR;
-    // One loaded model per thread and directory: jobs run one after another in a thread
-    // and every job calls `reset`, so reusing the agent is safe and skips reloading.
-    let agent = ppoCache.get(dir);
+    const dir = typeof raw === "string" ? raw : def.modelDir ?? DEFAULT_PPO_DIR;
+    // One loaded model per thread, agent and directory: jobs run one after another in a
+    // thread and every job calls `reset`, so reusing the agent is safe and skips reloading.
+    const key = `${def.id}\u0000${dir}`;
+    let agent = learnedCache.get(key);
     if (!agent) {
-      agent = loadPpo(dir);
-      ppoCache.set(dir, agent);
-      agent.catch(() => ppoCache.delete(dir));
+      agent = def.id === "ppo" ? loadPpo(dir) : createAgentAsync(def.id, { dir });
+      learnedCache.set(key, agent);
+      agent.catch(() => learnedCache.delete(key));
     }
     return await agent;
   }
-  return createAgent(spec.id, spec.params ?? {});
+  return await createAgentAsync(spec.id, spec.params ?? {});
+}
+
+/**
+ * The spec of agent `id` with `params`, carrying the module that registers it when that is
+ * not ALPE's own registry (so that worker threads can create it).
+ */
+export function agentSpec(id: string, params?: Record<string, unknown>): AgentSpec {
+  const def = agentDefinition(id);
+  const spec: AgentSpec = params ? { id, params } : { id };
+  if (def.module && def.module !== BUILT_IN_MODULE) spec.module = def.module;
+  return spec;
+}
+
+/**
+ * True when every spec can be created in a worker thread: built-in agents, learned agents,
+ * and agents whose definition names the module that registers them. An agent defined in a
+ * notebook cell (no module) runs in the main thread only.
+ */
+export function specsRunInWorkers(specs: readonly AgentSpec[]): boolean {
+  return specs.every((s) => {
+    const def = agentDefinition(s.id);
+    return def.kind === "learned" || def.module !== undefined;
+  });
 }
 
 function firstLine(err: unknown): string {

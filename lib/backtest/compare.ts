@@ -13,15 +13,15 @@
  */
 import { NotAvailableError, requireInt, ValidationError } from "../errors.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
-import { AGENT_IDS, isAgentId } from "../agents/registry.ts";
+import { agentDefinition, agentIds, isAgentId } from "../agents/registry.ts";
 import {
   DEFAULT_RESAMPLES,
   type PairedComparison,
   pairedComparison,
   periodsPerYear,
 } from "../analytics/mod.ts";
-import { DEFAULT_PPO_DIR, loadPpo } from "./agent_spec.ts";
-import { type FairModelParams, fairModelParams } from "./fair_params.ts";
+import { agentSpec, createAgentFromSpec, DEFAULT_PPO_DIR } from "./agent_spec.ts";
+import { type FairParams, tuneAgents } from "./fair_params.ts";
 import { roundDeep, TABLE_METRICS } from "./format.ts";
 import { type BacktestResult, runBacktest } from "./runner.ts";
 import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./seeds.ts";
@@ -67,7 +67,7 @@ export interface CompareOptions {
   episodes?: number;
   /** Root seed (default 0). */
   seed?: number;
-  /** Agent ids (default: every id of `AGENT_IDS`). */
+  /** Agent ids (default: every registered agent, `agentIds()`). */
   agents?: readonly string[];
   /** Workers (default min(cores, jobs)); never changes the results. */
   workers?: number;
@@ -77,7 +77,7 @@ export interface CompareOptions {
   chunkSize?: number;
   /** Keep per-step records (for the Arrow export). */
   recordSteps?: boolean;
-  /** Directory of the trained PPO model (default data/models/ppo). */
+  /** Directory of the trained model of the learned agents (default: each one's `modelDir`). */
   ppoDir?: string;
   /** Progress of the evaluation, in episodes. */
   onProgress?: (done: number, total: number) => void;
@@ -147,8 +147,8 @@ export interface CompareRun {
   report: CompareReport;
   /** The raw backtest (null when no agent could run). */
   backtest: BacktestResult | null;
-  /** Fair parameters (null when neither AS nor GLFT runs). */
-  fair: FairModelParams | null;
+  /** Tuned parameters of the agents that declare a tuning grid (null when none runs). */
+  fair: FairParams | null;
   /** Unavailable agents and why. */
   unavailable: Record<string, string>;
   /** The agents that ran, in order. */
@@ -163,13 +163,13 @@ export function validateAgentIds(ids: readonly string[], field = "agents"): stri
     throw new ValidationError(
       field,
       ids.join(","),
-      `a comma-separated list of ${AGENT_IDS.join(", ")}`,
+      `a comma-separated list of ${agentIds().join(", ")}`,
     );
   }
   const seen = new Set<string>();
   for (const id of ids) {
     if (!isAgentId(id)) {
-      throw new ValidationError(field, id, `agent ids among ${AGENT_IDS.join(", ")}`);
+      throw new ValidationError(field, id, `agent ids among ${agentIds().join(", ")}`);
     }
     if (seen.has(id)) throw new ValidationError(field, id, "distinct agent ids");
     seen.add(id);
@@ -192,7 +192,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   const config = parseEnvConfig(options.config ?? {});
   const episodes = requireInt("episodes", options.episodes ?? DEFAULT_EPISODES, 1, 100_000);
   const seed = options.seed ?? 0;
-  const ids = validateAgentIds(options.agents ?? AGENT_IDS);
+  const ids = validateAgentIds(options.agents ?? agentIds());
   const calEpisodes = requireInt(
     "calibrationEpisodes",
     options.calibrationEpisodes ?? DEFAULT_CALIBRATION_EPISODES,
@@ -200,49 +200,45 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     100_000,
   );
   const log = options.log ?? (() => {});
-  const ppoDir = options.ppoDir ?? DEFAULT_PPO_DIR;
 
   const unavailable: Record<string, string> = {};
-  if (ids.includes("ppo")) {
+  const learned = ids.filter((id) => agentDefinition(id).kind === "learned");
+  const modelDir = (id: string) =>
+    options.ppoDir ?? agentDefinition(id).modelDir ?? DEFAULT_PPO_DIR;
+  for (const id of learned) {
     try {
-      await loadPpo(ppoDir);
+      await createAgentFromSpec({ id, params: { dir: modelDir(id) } });
     } catch (err) {
       if (!(err instanceof NotAvailableError)) throw err;
-      unavailable.ppo = err.message;
+      unavailable[id] = err.message;
       log(err.message);
     }
   }
   const evalSeeds = evaluationSeeds(seed, episodes);
   let heldOut: PpoHeldOut | null = null;
-  if (ids.includes("ppo") && !("ppo" in unavailable)) {
-    heldOut = await ppoHeldOut(ppoDir, evalSeeds);
+  for (const id of learned) {
+    if (id in unavailable || !(await isFile(`${modelDir(id)}/checkpoint.json`))) continue;
+    heldOut = await ppoHeldOut(modelDir(id), evalSeeds);
     if (heldOut.evaluationSeedsSeenInTraining > 0) {
       log(
         `warning: ${heldOut.evaluationSeedsSeenInTraining} of ${episodes} evaluation seeds ` +
-          `were used to train the PPO model in ${ppoDir}; choose another --seed`,
+          `were used to train the ${id} model in ${modelDir(id)}; choose another --seed`,
       );
     }
   }
-  const modelBased = ids.filter((id): id is "avellaneda-stoikov" | "glft" =>
-    id === "avellaneda-stoikov" || id === "glft"
-  );
-  let fair: FairModelParams | null = null;
-  let calSeeds: number[] = [];
-  if (modelBased.length > 0) {
-    calSeeds = calibrationSeeds(seed, calEpisodes, evalSeeds);
-    log(`calibrating A, k, σ and tuning γ on ${calSeeds.length} calibration episodes…`);
-    fair = await fairModelParams(config, calSeeds, {
-      agents: modelBased,
-      workers: options.workers,
-    });
-  }
   const ran = ids.filter((id) => !(id in unavailable));
+  const tunable = ran.filter((id) => agentDefinition(id).tuning !== undefined);
+  let fair: FairParams | null = null;
+  let calSeeds: number[] = [];
+  if (tunable.length > 0) {
+    calSeeds = calibrationSeeds(seed, calEpisodes, evalSeeds);
+    log(`tuning ${tunable.join(", ")} on ${calSeeds.length} calibration episodes…`);
+    fair = await tuneAgents(config, calSeeds, tunable, { workers: options.workers });
+  }
   const specs: AgentSpec[] = ran.map((id) => {
-    if (id === "ppo") return { id, params: { dir: ppoDir } };
-    if ((id === "avellaneda-stoikov" || id === "glft") && fair) {
-      return { id, params: { ...fair[id].params } };
-    }
-    return { id };
+    if (agentDefinition(id).kind === "learned") return agentSpec(id, { dir: modelDir(id) });
+    const tuned = fair?.agents[id];
+    return agentSpec(id, tuned ? { ...tuned.params } : undefined);
   });
   let backtest: BacktestResult | null = null;
   if (specs.length > 0) {
@@ -306,7 +302,7 @@ interface ReportInputs {
   evalSeeds: number[];
   calSeeds: number[];
   heldOut: PpoHeldOut | null;
-  fair: FairModelParams | null;
+  fair: FairParams | null;
   backtest: BacktestResult | null;
   unavailable: Record<string, string>;
   paired: Record<string, Record<string, PairedComparison>>;
@@ -383,7 +379,7 @@ function buildReport(r: ReportInputs): CompareReport {
     evaluationRule: "episode e uses childSeed(root, e) for every agent (common random numbers)",
     calibration: r.calSeeds,
     calibrationRule: `childSeed(root, ${CALIBRATION_SEED_OFFSET} + j), skipping evaluation ` +
-      "seeds; used only to calibrate A, k, σ and to tune γ of avellaneda-stoikov and glft",
+      "seeds; used only to calibrate A, k, σ and to tune every agent that declares a tuning grid",
     ppoHeldOut: r.heldOut,
     ppoHeldOutRule: "the PPO model's training seeds (childSeed(trainSeed, 1 + k) for its " +
       "episodes, childSeed(trainSeed, 2e9 + j) for its AS calibration), from its checkpoint, " +
@@ -402,4 +398,12 @@ function buildReport(r: ReportInputs): CompareReport {
     seeds,
     units,
   }) as CompareReport;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
 }

@@ -1,28 +1,26 @@
 /**
- * Fair parameters for the model-based rivals (Avellaneda–Stoikov and GLFT): calibrate the
- * fill intensity A·e^(−kδ) and the mid volatility σ by experiment on **calibration seeds**
- * (disjoint from the evaluation seeds, see `calibrationSeeds`), then choose each agent's
- * risk aversion γ by grid search on the same calibration seeds, maximizing the mean
- * per-episode Sharpe ratio of step P&L (lib/agents' `meanEpisodeSharpe` convention). Each agent
- * has its own grid: the same γ gives GLFT a far smaller inventory skew than AS (see
- * `GLFT_GAMMA_GRID`), so GLFT searches a higher range.
+ * One tuning procedure for every non-learned agent, so that comparisons are fair: on the
+ * **calibration seeds** (disjoint from the evaluation seeds, see `calibrationSeeds`),
  *
- * Units: A in fills/s, k in 1/$, σ in $/√s, γ in 1/$ per lot.
+ * 1. if any agent declares `tuning.calibrated`, calibrate the fill intensity A·e^(−kδ) and the
+ *    mid volatility σ by experiment (`calibrateFromEnv`), and pass A, k, σ to those agents;
+ * 2. for each agent with a `tuning` declaration, evaluate every point of its declared grid
+ *    (the cartesian product of its parameters' candidate values) on all calibration seeds and
+ *    keep the point with the highest objective: the mean over seeds of the per-episode
+ *    Sharpe ratio of step P&L (lib/agents' `meanEpisodeSharpe` convention; the first point
+ *    wins ties).
+ *
+ * The grids are the agents' own declarations in the registry (`AgentDefinition.tuning`);
+ * nothing here depends on which agent is which. Units: A in fills/s, k in 1/$, σ in $/√s.
  *
  * @module
  */
 import { ValidationError } from "../errors.ts";
 import type { EnvConfig } from "../env/config.ts";
 import { makeVecEnv } from "../env/make.ts";
-import {
-  calibrateFromEnv,
-  DEFAULT_GAMMA_GRID,
-  GLFT_GAMMA_GRID,
-  type GridScore,
-  gridSearch,
-  tuneAvellanedaStoikov,
-} from "../agents/mod.ts";
+import { agentDefinition, calibrateFromEnv } from "../agents/mod.ts";
 import { defaultCapitalBase } from "../analytics/mod.ts";
+import { agentSpec } from "./agent_spec.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
 import type { BacktestJob } from "./types.ts";
 
@@ -42,40 +40,40 @@ export interface MarketCalibration {
   fills: number;
 }
 
-/** Tuned parameters of one model-based agent. */
-export interface TunedAgentParams {
-  /** Parameters to pass to `createAgent` (γ, A, k, σ). */
-  params: { gamma: number; A: number; k: number; sigma: number };
-  /** The objective (mean per-episode Sharpe of step P&L, not annualized) at the chosen γ. */
+/** One grid point and its objective. */
+export interface TuningScore {
+  /** The agent's tuned parameters at this point. */
+  point: Record<string, number>;
+  /** Mean per-episode Sharpe of step P&L on the calibration seeds (NaN if not finite). */
   score: number;
-  /** The objective at every grid point. */
-  scores: GridScore[];
 }
 
-/** Result of {@linkcode fairModelParams}. */
-export interface FairModelParams {
+/** Tuned parameters of one agent. */
+export interface TunedAgentParams {
+  /** Parameters to pass to `createAgent` (the best grid point, plus A, k, σ when calibrated). */
+  params: Record<string, number>;
+  /** The objective at the chosen point (not annualized). */
+  score: number;
+  /** The objective at every grid point, in grid order. */
+  scores: TuningScore[];
+  /** The grid searched. */
+  grid: Record<string, number[]>;
+}
+
+/** Result of {@linkcode tuneAgents}. */
+export interface FairParams {
   /** Seeds used for calibration and tuning (never evaluation seeds). */
   seeds: number[];
-  /** γ grid searched for Avellaneda–Stoikov, 1/$ per lot. */
-  gammaGrid: number[];
-  /** γ grid searched for GLFT, 1/$ per lot. */
-  glftGammaGrid: number[];
-  /** Calibrated A, k, σ. */
-  calibration: MarketCalibration;
-  /** Avellaneda–Stoikov parameters. */
-  "avellaneda-stoikov": TunedAgentParams;
-  /** GLFT parameters. */
-  glft: TunedAgentParams;
+  /** Calibrated A, k, σ (null when no agent takes them). */
+  calibration: MarketCalibration | null;
+  /** Per tuned agent id, its parameters. */
+  agents: Record<string, TunedAgentParams>;
 }
 
-/** Options of {@linkcode fairModelParams}. */
-export interface FairModelParamsOptions {
-  /** Avellaneda–Stoikov's γ grid (default `DEFAULT_GAMMA_GRID`). */
-  gammaGrid?: readonly number[];
-  /** GLFT's γ grid (default `GLFT_GAMMA_GRID`). */
-  glftGammaGrid?: readonly number[];
-  /** Which agents to tune (default both). */
-  agents?: readonly TunableAgentId[];
+/** Options of {@linkcode tuneAgents}. */
+export interface TuneAgentsOptions {
+  /** Replaces an agent's declared grid: agent id → parameter → candidate values. */
+  grids?: Record<string, Record<string, readonly number[]>>;
   /**
    * Workers for the grid evaluations (default min(cores, grid points); 0: in-process).
    * Never changes the result.
@@ -83,65 +81,85 @@ export interface FairModelParamsOptions {
   workers?: number;
 }
 
-/** The agents {@linkcode fairModelParams} tunes. */
-export type TunableAgentId = "avellaneda-stoikov" | "glft";
+/** The cartesian product of `grid`, in declaration order (the last parameter varies fastest). */
+export function gridPoints(
+  grid: Readonly<Record<string, readonly number[]>>,
+): Record<string, number>[] {
+  let points: Record<string, number>[] = [{}];
+  for (const [name, values] of Object.entries(grid)) {
+    const next: Record<string, number>[] = [];
+    for (const p of points) for (const v of values) next.push({ ...p, [name]: v });
+    points = next;
+  }
+  return points;
+}
 
 /**
- * Calibrates A, k, σ on `seeds` with `calibrateFromEnv`, then tunes γ of
- * Avellaneda–Stoikov (`tuneAvellanedaStoikov` on `gammaGrid`) and GLFT (`gridSearch` on
- * `glftGammaGrid`, same objective) on the same seeds: the objective of γ is the mean over the seeds of the
- * per-episode Sharpe of step P&L (as lib/agents' `meanEpisodeSharpe`). The grid points run
- * as backtest jobs (one per agent and γ, all seeds in one batch) on a worker pool.
- * Deterministic for the same config and seeds, whatever the worker count.
+ * Tunes the agents `ids` on `seeds` by the procedure of the module doc. Agents without a
+ * tuning declaration are skipped (absent from the result). Deterministic for the same config
+ * and seeds, whatever the worker count.
  *
  * @example
  * ```ts ignore
- * import { fairModelParams } from "./fair_params.ts";
+ * import { tuneAgents } from "./fair_params.ts";
  * import { parseEnvConfig } from "../env/config.ts";
- * const fair = await fairModelParams(parseEnvConfig({ tier: "model", duration: 30 }), [11, 12]);
- * fair["avellaneda-stoikov"].params; // { gamma, A, k, sigma }
+ * const fair = await tuneAgents(parseEnvConfig({ tier: "model", duration: 30 }), [11, 12], [
+ *   "avellaneda-stoikov", "touch",
+ * ]);
+ * fair.agents["avellaneda-stoikov"].params; // { gamma, A, k, sigma }
  * ```
  */
-export async function fairModelParams(
+export async function tuneAgents(
   config: EnvConfig,
   seeds: readonly number[],
-  options: FairModelParamsOptions = {},
-): Promise<FairModelParams> {
+  ids: readonly string[],
+  options: TuneAgentsOptions = {},
+): Promise<FairParams> {
   if (!Array.isArray(seeds) || seeds.length === 0) {
     throw new ValidationError("calibrationSeeds", seeds, "a non-empty array of seeds");
   }
-  const grid = positiveGrid("gammaGrid", options.gammaGrid ?? DEFAULT_GAMMA_GRID);
-  const glftGrid = positiveGrid("glftGammaGrid", options.glftGammaGrid ?? GLFT_GAMMA_GRID);
-  const grids: Record<TunableAgentId, number[]> = {
-    "avellaneda-stoikov": grid,
-    glft: glftGrid,
-  };
-  const which = options.agents ?? ["avellaneda-stoikov", "glft"];
-  const est = calibrateFromEnv((n) => makeVecEnv(config, n), [...seeds]);
-  const calibration: MarketCalibration = {
-    A: est.A,
-    k: est.k,
-    sigma: est.sigma,
-    intensityFitted: est.intensityFitted,
-    sigmaFitted: est.sigmaFitted,
-    fills: est.fills,
-  };
-  const base = { A: est.A, k: est.k, sigma: est.sigma };
+  const tuned: { id: string; calibrated: boolean; grid: Record<string, number[]> }[] = [];
+  for (const id of ids) {
+    const t = agentDefinition(id).tuning;
+    if (!t) continue;
+    const grid: Record<string, number[]> = {};
+    const override = options.grids?.[id];
+    for (const [name, values] of Object.entries(override ?? t.grid)) {
+      grid[name] = checkGrid(`grids.${id}.${name}`, values);
+    }
+    tuned.push({ id, calibrated: t.calibrated, grid });
+  }
+  let calibration: MarketCalibration | null = null;
+  let base: Record<string, number> = {};
+  if (tuned.some((t) => t.calibrated)) {
+    const est = calibrateFromEnv((n) => makeVecEnv(config, n), [...seeds]);
+    calibration = {
+      A: est.A,
+      k: est.k,
+      sigma: est.sigma,
+      intensityFitted: est.intensityFitted,
+      sigmaFitted: est.sigmaFitted,
+      fills: est.fills,
+    };
+    base = { A: est.A, k: est.k, sigma: est.sigma };
+  }
   const summary = {
     capitalBase: defaultCapitalBase(config),
     period: "step" as const,
     impactWeight: config.reward.impact,
   };
   const jobs: BacktestJob[] = [];
-  which.forEach((id, a) => {
-    for (const gamma of grids[id]) {
+  const plan: { agent: number; point: Record<string, number> }[] = [];
+  tuned.forEach((t, a) => {
+    for (const point of gridPoints(t.grid)) {
+      plan.push({ agent: a, point });
       jobs.push({
         index: jobs.length,
         agentIndex: a,
         chunk: 0,
         firstEpisode: 0,
         config,
-        agent: { id, params: { gamma, ...base } },
+        agent: agentSpec(t.id, { ...point, ...(t.calibrated ? base : {}) }),
         seeds: [...seeds],
         agentSeed: 0,
         summary,
@@ -151,54 +169,52 @@ export async function fairModelParams(
     }
   });
   const results = await runJobs(jobs, options.workers ?? defaultWorkers(jobs.length));
-  const score = new Map<string, number>();
-  results.forEach((r, i) => {
-    const j = jobs[i];
-    let sum = 0;
-    for (const v of r.stepSharpe) sum += v;
-    score.set(`${j.agent.id}:${j.agent.params!.gamma}`, sum / r.stepSharpe.length);
+  const agents: Record<string, TunedAgentParams> = {};
+  tuned.forEach((t, a) => {
+    const scores: TuningScore[] = [];
+    let best = -1, bestScore = -Infinity;
+    results.forEach((r, j) => {
+      if (plan[j].agent !== a) return;
+      let sum = 0;
+      for (const v of r.stepSharpe) sum += v;
+      const raw = sum / r.stepSharpe.length;
+      const score = Number.isFinite(raw) ? raw : NaN;
+      if (score > bestScore) {
+        bestScore = score;
+        best = scores.length;
+      }
+      scores.push({ point: plan[j].point, score });
+    });
+    if (best < 0) {
+      throw new ValidationError(
+        `grids.${t.id}`,
+        t.grid,
+        "a grid with at least one point of finite objective",
+      );
+    }
+    agents[t.id] = {
+      params: { ...scores[best].point, ...(t.calibrated ? base : {}) },
+      score: bestScore,
+      scores,
+      grid: t.grid,
+    };
   });
-  const objective = (id: TunableAgentId) => (gamma: number) => score.get(`${id}:${gamma}`)!;
-  const untuned = (): TunedAgentParams => ({
-    params: { gamma: NaN, ...base },
-    score: NaN,
-    scores: [],
-  });
-  let as = untuned();
-  if (which.includes("avellaneda-stoikov")) {
-    const t = await tuneAvellanedaStoikov(objective("avellaneda-stoikov"), grid);
-    as = { params: { gamma: t.gamma, ...base }, score: t.score, scores: t.scores };
-  }
-  let glft = untuned();
-  if (which.includes("glft")) {
-    const t = await gridSearch(objective("glft"), glftGrid, "glftGammaGrid");
-    glft = { params: { gamma: t.best, ...base }, score: t.bestScore, scores: t.scores };
-  }
-  return {
-    seeds: [...seeds],
-    gammaGrid: grid,
-    glftGammaGrid: glftGrid,
-    calibration,
-    "avellaneda-stoikov": as,
-    glft,
-  };
+  return { seeds: [...seeds], calibration, agents };
 }
 
-function positiveGrid(field: string, grid: readonly number[]): number[] {
+function checkGrid(field: string, grid: readonly number[]): number[] {
   if (!Array.isArray(grid) || grid.length === 0) {
-    throw new ValidationError(field, grid, "a non-empty array of positive γ");
+    throw new ValidationError(field, grid, "a non-empty array of numbers");
   }
   grid.forEach((g, i) => {
-    if (!(g > 0 && g < Infinity)) {
-      throw new ValidationError(`${field}[${i}]`, g, "a positive finite γ");
-    }
+    if (!Number.isFinite(g)) throw new ValidationError(`${field}[${i}]`, g, "a finite number");
   });
   return [...grid];
 }
 
 /**
- * {@linkcode fairModelParams} for one agent, in the shape of the PPO trainer's `tuneBase`
- * option (the residual policy's base agent): its calibrated and γ-tuned parameters.
+ * {@linkcode tuneAgents} for one agent, in the shape of the PPO trainer's `tuneBase` option
+ * (the residual policy's base agent): its calibrated and tuned parameters.
  *
  * @example
  * ```ts ignore
@@ -210,8 +226,12 @@ function positiveGrid(field: string, grid: readonly number[]): number[] {
 export async function tuneBaseAgent(
   config: EnvConfig,
   seeds: readonly number[],
-  agent: TunableAgentId,
-): Promise<TunedAgentParams["params"]> {
-  const fair = await fairModelParams(config, seeds, { agents: [agent] });
-  return { ...fair[agent].params };
+  agent: string,
+): Promise<{ gamma: number; A: number; k: number; sigma: number }> {
+  const fair = await tuneAgents(config, seeds, [agent]);
+  const p = fair.agents[agent]?.params;
+  if (!p || !(p.gamma > 0) || !(p.A > 0) || !(p.k > 0) || !(p.sigma > 0)) {
+    throw new ValidationError("residual.base", agent, "an agent tuned over γ with A, k, σ");
+  }
+  return { gamma: p.gamma, A: p.A, k: p.k, sigma: p.sigma };
 }

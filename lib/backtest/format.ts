@@ -59,16 +59,18 @@ export interface TableMetric {
 /** The table's metrics, in column order: the headline four, then the rest. */
 export const TABLE_METRICS: readonly TableMetric[] = Object.freeze([
   {
-    key: "sharpe",
-    label: "Sharpe",
+    key: "sharpePooled",
+    label: "Sharpe (pooled)",
     scale: 1,
-    unit: "annualized Sharpe ratio of the per-period returns (mean/std × √periodsPerYear)",
+    unit: "annualized Sharpe ratio of the per-period returns of all episodes pooled into one " +
+      "series (mean/std × √periodsPerYear); its sign is the sign of the mean P&L; CI from a " +
+      "cluster bootstrap over episodes",
   },
   {
     key: "totalPnl",
     label: "Total P&L ($)",
     scale: 1,
-    unit: "USD: final mark-to-market P&L of the episode, net of impact costs",
+    unit: "USD: final mark-to-market P&L of the episode, net of fees and impact costs",
   },
   {
     key: "maxDrawdown",
@@ -80,19 +82,52 @@ export const TABLE_METRICS: readonly TableMetric[] = Object.freeze([
     key: "avgAbsInventory",
     label: "Avg |Inv| (lots)",
     scale: 1,
-    unit: "lots: mean absolute inventory over the steps",
+    unit: "lots: mean absolute inventory over the steps (the mean absolute position, MAP)",
   },
   {
-    key: "sortino",
-    label: "Sortino",
+    key: "avgAbsInventoryShares",
+    label: "Avg |Inv| (sh.)",
     scale: 1,
-    unit: "annualized Sortino ratio of the per-period returns (target 0)",
+    unit: "shares (units of the asset): mean absolute inventory × lotSize",
+  },
+  {
+    key: "pnlToMap",
+    label: "P&L/MAP ($/lot)",
+    scale: 1,
+    unit: "USD per lot: total P&L / mean absolute position (Spooner et al. 2018)",
+  },
+  {
+    key: "episodeSharpe",
+    label: "Ep. Sharpe",
+    scale: 1,
+    unit: "per-episode view: mean / std of episode P&L across episodes, not annualized",
+  },
+  {
+    key: "sharpe",
+    label: "Sharpe (ep. mean)",
+    scale: 1,
+    unit: "mean across episodes of each episode's annualized Sharpe ratio of its per-period " +
+      "returns (the paired tests use this per-episode value)",
+  },
+  {
+    key: "sortinoPooled",
+    label: "Sortino (pooled)",
+    scale: 1,
+    unit: "annualized Sortino ratio of the pooled per-period returns (target 0)",
   },
   {
     key: "calmar",
     label: "Calmar",
     scale: 1,
-    unit: "annualized return / |max drawdown as a fraction of the capital base|",
+    unit: "annual return (empyrical's compounded annual_return) / |max drawdown as a fraction " +
+      "of the capital base|, mean across episodes",
+  },
+  {
+    key: "annualVolatilityPooled",
+    label: "Ann. vol (%)",
+    scale: 100,
+    unit: "fraction of the capital base (table: percent): annualized volatility of the pooled " +
+      "per-period returns",
   },
   {
     key: "var95",

@@ -9,7 +9,14 @@
 import { makeVecEnv } from "../env/make.ts";
 import { EpisodeRecorder } from "../env/recorder.ts";
 import { ACT_DIM } from "../env/types.ts";
-import { summarizeEpisode } from "../analytics/mod.ts";
+import {
+  episodeReturns,
+  MOMENTS_STRIDE,
+  packMoments,
+  returnMoments,
+  summarizeEpisode,
+} from "../analytics/mod.ts";
+import { rollout } from "../agents/rollout.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
 
@@ -41,23 +48,21 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
   const maxInv = cfg.maxInventory;
   const inventoryCounts = new Float64Array(2 * maxInv + 1);
 
-  env.reset(job.seeds);
-  const initialMid = Float64Array.from(env.columns.mid);
-  agent.reset({ config: cfg, numEnvs: n, seed: job.agentSeed });
   const inv = env.columns.inventory;
-  const terminated = env.terminated;
-  for (let done = false; !done;) {
-    agent.act(env.observations, env.view, actions);
-    env.step(actions);
-    recorder.record(env);
-    done = true;
-    for (let i = 0; i < n; i++) {
-      let q = Math.round(inv[i]);
-      q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
-      if (q === q) inventoryCounts[q + maxInv]++;
-      if (terminated[i] === 0) done = false;
-    }
-  }
+  let initialMid = new Float64Array(n);
+  rollout(env, agent, job.seeds, {
+    agentSeed: job.agentSeed,
+    actions,
+    onReset: (e) => (initialMid = Float64Array.from(e.columns.mid)),
+    onStep: (e) => {
+      recorder.record(e);
+      for (let i = 0; i < n; i++) {
+        let q = Math.round(inv[i]);
+        q = q < -maxInv ? -maxInv : q > maxInv ? maxInv : q;
+        if (q === q) inventoryCounts[q + maxInv]++;
+      }
+    },
+  });
 
   const records = recorder.episodes(job.seeds, job.agent.id);
   const metrics = records.map((rec, i) =>
@@ -79,6 +84,14 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     for (let i = 0; i < n; i++) curves[i * points + j] = records[i].pnl[t];
   }
   const stepSharpe = Float64Array.from(records, (rec) => stepPnlSharpe(rec.pnl, steps));
+  const moments = new Float64Array(n * MOMENTS_STRIDE);
+  records.forEach((rec, i) => {
+    const series = episodeReturns(rec, {
+      capitalBase: job.summary.capitalBase,
+      period: job.summary.period,
+    });
+    packMoments(returnMoments(series.returns), moments, i);
+  });
   const result: JobResult = {
     index: job.index,
     metrics,
@@ -86,6 +99,7 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     curveTime,
     inventoryCounts,
     stepSharpe,
+    moments,
   };
   if (job.recordSteps) result.records = records;
   return result;

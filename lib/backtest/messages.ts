@@ -78,6 +78,7 @@ export function transferables(result: JobResult): ArrayBuffer[] {
     result.curveTime.buffer as ArrayBuffer,
     result.inventoryCounts.buffer as ArrayBuffer,
     result.stepSharpe.buffer as ArrayBuffer,
+    result.moments.buffer as ArrayBuffer,
   ];
   for (const rec of result.records ?? []) {
     for (const v of Object.values(rec)) {

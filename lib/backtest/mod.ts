@@ -50,5 +50,6 @@ export * from "./format.ts";
 export * from "./output.ts";
 export * from "./progress.ts";
 export * from "./compare.ts";
+export * from "./markets_compare.ts";
 export * from "./report.ts";
 export * from "./files.ts";

@@ -15,8 +15,14 @@ import {
   Utf8,
   vectorFromArray,
 } from "npm:apache-arrow@21.2.0";
-import { flattenMetrics } from "../analytics/mod.ts";
-import type { EpisodeRecord } from "../env/types.ts";
+import { flattenMetrics, metricUnit } from "../analytics/mod.ts";
+import {
+  type EpisodeRecord,
+  F64_STEP_COLUMNS,
+  I32_STEP_COLUMNS,
+  STEP_COLUMNS,
+  type StepColumnName,
+} from "../env/columns.ts";
 import { roundNumber } from "./format.ts";
 import type { AgentBacktest } from "./runner.ts";
 
@@ -28,8 +34,8 @@ function cell(x: number): string | number {
 
 /**
  * Per-episode metrics as CSV: one row per (agent, episode) with columns `agent`, `episode`,
- * `seed`, then every metric (nested ones flattened: `markouts.1s`). Non-finite values are
- * empty cells.
+ * `seed`, then every metric (nested ones flattened: `markouts.1s`) with its unit in the header
+ * (`totalPnl [USD]`, see `METRIC_UNITS`). Non-finite values are empty cells.
  *
  * @example
  * ```ts ignore
@@ -51,7 +57,8 @@ export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly nu
       }
     }
   }
-  const rows: (string | number)[][] = [["agent", "episode", "seed", ...keys]];
+  const header = keys.map((k) => (metricUnit(k) ? `${k} [${metricUnit(k)}]` : k));
+  const rows: (string | number)[][] = [["agent", "episode", "seed", ...header]];
   agents.forEach((a, ai) => {
     flat[ai].forEach((row, e) => {
       rows.push([a.id, e, seeds[e], ...keys.map((k) => (k in row ? cell(row[k]) : ""))]);
@@ -61,13 +68,14 @@ export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly nu
 }
 
 /**
- * The aggregate table as CSV: one row per (agent, metric) with the mean, the 95 % CI,
- * the standard deviation and the number of episodes.
+ * The aggregate table as CSV: one row per (agent, metric) with the metric's unit, the mean,
+ * the 95 % CI, the standard deviation and the number of episodes.
  */
 export function summaryCsv(agents: readonly AgentBacktest[]): string {
   const rows: (string | number)[][] = [[
     "agent",
     "metric",
+    "unit",
     "mean",
     "ci95_lo",
     "ci95_hi",
@@ -76,34 +84,40 @@ export function summaryCsv(agents: readonly AgentBacktest[]): string {
   ]];
   for (const a of agents) {
     for (const [k, s] of Object.entries(a.aggregate)) {
-      rows.push([a.id, k, cell(s.mean), cell(s.ci95[0]), cell(s.ci95[1]), cell(s.std), s.n]);
+      rows.push([
+        a.id,
+        k,
+        metricUnit(k),
+        cell(s.mean),
+        cell(s.ci95[0]),
+        cell(s.ci95[1]),
+        cell(s.std),
+        s.n,
+      ]);
     }
   }
   return stringify(rows);
 }
 
 /** Float64 columns of an {@linkcode EpisodeRecord} exported to Arrow, in order. */
-export const ARROW_F64_COLUMNS = [
+export const ARROW_F64_COLUMNS: readonly (StepColumnName | "time" | "reward")[] = [
   "time",
-  "mid",
-  "cash",
-  "inventory",
-  "pnl",
-  "bidQuote",
-  "askQuote",
-  "bidPosted",
-  "askPosted",
-  "bidFilled",
-  "askFilled",
-  "bidFillPrice",
-  "askFillPrice",
-  "impact",
+  ...F64_STEP_COLUMNS,
   "reward",
-  "rewardPnl",
-  "rewardInventory",
-  "rewardVolatility",
-  "rewardImpact",
-] as const;
+];
+
+/** The unit of every exported per-step column (written into the Arrow schema's metadata). */
+export const ARROW_UNITS: Readonly<Record<string, string>> = {
+  agent: "id",
+  episode: "index",
+  seed: "seed",
+  step: "index (0-based)",
+  time: "s",
+  reward: "USD",
+  ...Object.fromEntries(
+    (Object.keys(STEP_COLUMNS) as StepColumnName[]).map((k) => [k, STEP_COLUMNS[k].unit]),
+  ),
+};
 
 /** Episodes of one agent for {@linkcode stepsArrow}. */
 export interface AgentRecords {
@@ -117,7 +131,8 @@ export interface AgentRecords {
  * Per-step records of every agent and episode as one Arrow IPC file (long format): columns
  * `agent` (dictionary-encoded string), `episode` (int32), `seed` (float64, an integer
  * < 2^32), `step` (int32, 0-based), the Float64 columns of {@linkcode ARROW_F64_COLUMNS}
- * (units as in `EpisodeRecord`) and `regime` (int32).
+ * and the Int32 step columns (`regime`); the schema's `units` metadata (JSON) gives every
+ * column's unit ({@linkcode ARROW_UNITS}).
  *
  * @example
  * ```ts ignore
@@ -133,7 +148,8 @@ export function stepsArrow(agents: readonly AgentRecords[]): Uint8Array {
   const episode = new Int32Array(rows);
   const seed = new Float64Array(rows);
   const step = new Int32Array(rows);
-  const regime = new Int32Array(rows);
+  const i32: Record<string, Int32Array> = {};
+  for (const name of I32_STEP_COLUMNS) i32[name] = new Int32Array(rows);
   const f64: Record<string, Float64Array> = {};
   for (const name of ARROW_F64_COLUMNS) f64[name] = new Float64Array(rows);
   let o = 0;
@@ -146,7 +162,7 @@ export function stepsArrow(agents: readonly AgentRecords[]): Uint8Array {
       }
       episode.fill(e, o, o + n);
       seed.fill(r.seed, o, o + n);
-      regime.set(r.regime.subarray(0, n), o);
+      for (const name of I32_STEP_COLUMNS) i32[name].set(r[name].subarray(0, n), o);
       for (const name of ARROW_F64_COLUMNS) f64[name].set(r[name].subarray(0, n), o);
       o += n;
     });
@@ -158,6 +174,8 @@ export function stepsArrow(agents: readonly AgentRecords[]): Uint8Array {
     step: makeVector(step),
   };
   for (const name of ARROW_F64_COLUMNS) columns[name] = makeVector(f64[name]);
-  columns.regime = makeVector(regime);
-  return tableToIPC(new Table(columns), "file");
+  for (const name of I32_STEP_COLUMNS) columns[name] = makeVector(i32[name]);
+  const table = new Table(columns);
+  table.schema.metadata.set("units", JSON.stringify(ARROW_UNITS));
+  return tableToIPC(table, "file");
 }

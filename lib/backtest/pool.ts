@@ -5,6 +5,7 @@
  * @module
  */
 import { requireInt } from "../errors.ts";
+import { specsRunInWorkers } from "./agent_spec.ts";
 import { runJob } from "./job.ts";
 import { deserializeError, type JobReply, type JobRequest } from "./messages.ts";
 import type { BacktestJob, JobResult } from "./types.ts";
@@ -21,7 +22,8 @@ export function defaultWorkers(jobs: number): number {
 }
 
 /**
- * Runs `jobs` on `workers` Deno Workers (`0`: sequentially in this thread) and returns the
+ * Runs `jobs` on `workers` Deno Workers (`0`, or an agent that exists in this thread only:
+ * sequentially in this thread) and returns the
  * results sorted by job index. `onResult` is called as each job finishes (in completion
  * order). The first failing job rejects the whole run (workers are terminated) with its
  * error, rethrown with its type (`ValidationError`, `NotAvailableError`…).
@@ -39,7 +41,9 @@ export async function runJobs(
 ): Promise<JobResult[]> {
   requireInt("workers", workers, 0, MAX_WORKERS);
   const results: JobResult[] = new Array(jobs.length);
-  if (workers === 0) {
+  // An agent registered without a module (e.g. in a notebook cell) exists in this thread
+  // only: run everything here (the results do not depend on where jobs run).
+  if (workers === 0 || !specsRunInWorkers(jobs.map((j) => j.agent))) {
     for (let i = 0; i < jobs.length; i++) {
       results[i] = await runJob(jobs[i]);
       onResult?.(results[i]);

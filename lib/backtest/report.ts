@@ -36,19 +36,22 @@ function tableRows(run: CompareRun, from: number, to: number): string[][] {
   });
 }
 
-/** The metric tables (headline metrics, then the rest) as plain text. */
+/** Columns per table after the headline one (keeps each table within ~160 characters). */
+const COLUMNS_PER_TABLE = 6;
+
+/** The metric tables (headline metrics, then the rest in tables of a few columns) as plain text. */
 export function metricTablesText(run: CompareRun): string {
   const header = (
     from: number,
     to: number,
   ) => ["agent", ...TABLE_METRICS.slice(from, to).map((m) => m.label)];
+  const tables = [textTable(header(0, HEADLINE), tableRows(run, 0, HEADLINE))];
+  for (let from = HEADLINE; from < TABLE_METRICS.length; from += COLUMNS_PER_TABLE) {
+    const to = Math.min(from + COLUMNS_PER_TABLE, TABLE_METRICS.length);
+    tables.push("", textTable(header(from, to), tableRows(run, from, to)));
+  }
   return [
-    textTable(header(0, HEADLINE), tableRows(run, 0, HEADLINE)),
-    "",
-    textTable(
-      header(HEADLINE, TABLE_METRICS.length),
-      tableRows(run, HEADLINE, TABLE_METRICS.length),
-    ),
+    ...tables,
     ...Object.entries(run.unavailable).map(([id, reason]) =>
       `\n${reason.includes(id) ? reason : `${id}: ${reason}`}`
     ),
@@ -99,12 +102,18 @@ export function legendText(run: CompareRun): string {
     `Period = ${u.periodSeconds} s of market time; returns = ΔP&L per period / capital base ` +
     `$${formatNumber(u.capitalBaseUsd as number)} (${u.capitalBase}); Sharpe, Sortino, Calmar ` +
     `annualized with ${formatNumber(u.periodsPerYear as number)} periods/year.`,
-    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots; VaR95/CVaR95 in basis points " +
-    "of the capital base per period (negative = loss); win rate and fill ratio in %.",
+    "Sharpe (pooled), Sortino (pooled) and Ann. vol: all episodes' period returns pooled into " +
+    "one series (the Sharpe has the sign of the mean P&L), CIs from a cluster bootstrap over " +
+    "episodes; Ep. Sharpe: mean/std of episode P&L (per-episode view, not annualized); " +
+    "Sharpe (ep. mean) and the other ratios: means of per-episode values.",
+    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots and shares; P&L/MAP in USD per " +
+    "lot of mean absolute position; VaR95/CVaR95 in basis points of the capital base per period " +
+    "(negative = loss); win rate, fill ratio and Ann. vol in %.",
     `Seeds: root ${seeds.root}; evaluation childSeed(root, e), e < ${cfg.episodes}, the same ` +
     `for every agent; ${
       (seeds.calibration as number[]).length
-    } disjoint calibration seeds for A, k, σ and γ of avellaneda-stoikov and glft.`,
+    } disjoint calibration seeds to calibrate A, k, σ and tune every agent with a tuning grid ` +
+    `(${Object.keys(run.fair?.agents ?? {}).join(", ") || "none"}).`,
   ];
   const held = seeds.ppoHeldOut as
     | { trainingSeeds: number; evaluationSeedsSeenInTraining: number }

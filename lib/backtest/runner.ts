@@ -20,6 +20,8 @@ import {
   type EpisodeMetrics,
   type MetricSummary,
   type PeriodSpec,
+  periodsPerYear,
+  pooledSummary,
 } from "../analytics/mod.ts";
 import { validateSeed } from "../rng/mod.ts";
 import { createAgentFromSpec } from "./agent_spec.ts";
@@ -206,9 +208,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const out = agents.map((spec, a) => {
     const mine = results.filter((_, i) => jobs[i].agentIndex === a);
     agentSeeds[spec.id] = jobs.filter((j) => j.agentIndex === a).map((j) => j.agentSeed);
-    return mergeAgent(spec.id, mine, config, seed, options.resamples);
+    return mergeAgent(spec.id, mine, config, seed, options.resamples, summary);
   });
   return { config, seed, seeds, chunkSize, agentSeeds, summary, agents: out };
+}
+
+function periodSeconds(period: JobSummaryOptions["period"], dt: number): number {
+  return period === "step" ? dt : period;
 }
 
 function mergeAgent(
@@ -217,6 +223,7 @@ function mergeAgent(
   config: EnvConfig,
   seed: number,
   resamples: number | undefined,
+  summary: JobSummaryOptions,
 ): AgentBacktest {
   const episodes = results.flatMap((r) => r.metrics);
   const pnl: Float64Array[] = [];
@@ -234,6 +241,22 @@ function mergeAgent(
   }
   const lots = counts.map((_, j) => j - maxInv);
   const agg = aggregate(episodes, `${seed}:${id}`, resamples ? { resamples } : {});
+  const moments = new Float64Array(results.reduce((s, r) => s + r.moments.length, 0));
+  let o = 0;
+  for (const r of results) {
+    moments.set(r.moments, o);
+    o += r.moments.length;
+  }
+  Object.assign(
+    agg,
+    pooledSummary(
+      moments,
+      episodes.map((m) => m.totalPnl),
+      periodsPerYear(periodSeconds(summary.period, config.dt)),
+      `${seed}:${id}`,
+      resamples,
+    ),
+  );
   const res: AgentBacktest = {
     id,
     episodes,

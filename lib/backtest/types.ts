@@ -11,13 +11,18 @@ import type { EpisodeMetrics, PeriodSpec } from "../analytics/mod.ts";
 
 /** Which agent to run, with its parameters. */
 export interface AgentSpec {
-  /** Agent id, one of `AGENT_IDS` (e.g. "avellaneda-stoikov"). */
+  /** A registered agent id (e.g. "avellaneda-stoikov"; see `agentIds()`). */
   id: string;
   /**
    * Parameters handed to `createAgent(id, params)`; for "ppo", `{ dir }`, the model
    * directory (default `data/models/ppo`).
    */
   params?: Record<string, unknown>;
+  /**
+   * URL of the module that registers the agent, for agents defined outside ALPE (worker
+   * threads import it before creating the agent).
+   */
+  module?: string;
 }
 
 /** How each episode is summarized (passed to `summarizeEpisode`). */
@@ -76,6 +81,11 @@ export interface JobResult {
    * the P&L never changes): the tuning objective of lib/agents' `meanEpisodeSharpe`.
    */
   stepSharpe: Float64Array;
+  /**
+   * Sufficient statistics of each episode's per-period returns, `MOMENTS_STRIDE` values per
+   * episode (see lib/analytics' `packMoments`), for the pooled risk figures.
+   */
+  moments: Float64Array;
   /** The per-step records, when `recordSteps` was set. */
   records?: EpisodeRecord[];
 }

@@ -30,34 +30,23 @@
  *
  * @module
  */
-import { createStepColumns, type MutableStepColumns, resetStepRow, stepInfo } from "./columns.ts";
 import { clipObservation, resetObservationRow } from "./observation.ts";
-import { AlpeError, requireInt, ValidationError } from "../errors.ts";
+import { requireInt } from "../errors.ts";
 import { ASK, BID } from "../book/order_book.ts";
-import { validateSeed } from "../rng/rng.ts";
 import { clipActions } from "./action.ts";
 import { BookMarket, type BookMarketOptions, NS_PER_S } from "./book_market.ts";
-import { type EnvConfig, sigmaPerSqrtSecond, stepsPerEpisode } from "./config.ts";
+import { resetStepRow } from "./columns.ts";
+import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
 import { FlowEstimator, VolatilityEstimator } from "./estimators.ts";
 import { type RewardWeights, rewardWeights, writeReward } from "./reward.ts";
-import {
-  ACT,
-  ACT_DIM,
-  type AgentView,
-  OBS,
-  OBS_DIM,
-  type StepColumns,
-  type StepInfo,
-  type VecEnv,
-} from "./types.ts";
+import { ACT, ACT_DIM, OBS, OBS_DIM } from "./types.ts";
+import { VecEnvBase } from "./vec_env_base.ts";
 
 /** Largest number of environments one {@linkcode BookVecEnv} accepts. */
 export const MAX_BOOK_ENVS = 4096;
 
 /** Options of {@linkcode BookVecEnv}. */
 export type BookEnvOptions = BookMarketOptions;
-
-type View = { -readonly [K in keyof AgentView]: AgentView[K] };
 
 /**
  * N book-tier environments in lockstep (see the module doc).
@@ -73,80 +62,29 @@ type View = { -readonly [K in keyof AgentView]: AgentView[K] };
  * env.columns.pnl; // final mark-to-market P&L of each env, dollars
  * ```
  */
-export class BookVecEnv implements VecEnv {
-  /** Number of environments. */
-  readonly numEnvs: number;
-  /** The configuration every env runs. */
-  readonly config: EnvConfig;
-  /** Observations, row-major `numEnvs × OBS_DIM`. */
-  readonly observations: Float64Array;
-  /** Rewards of the last step. */
-  readonly rewards: Float64Array;
-  /** 1 where the episode ended at the last step. */
-  readonly terminated: Uint8Array;
-  /** Always 0 (episodes are never cut short). */
-  readonly truncated: Uint8Array;
-  /** What a strategy may see (delayed market data, own state). */
-  readonly view: AgentView;
-  /** Per-step columns. */
-  readonly columns: StepColumns;
-  /** Impact cost paid in the last step, dollars (already subtracted from cash). */
-  readonly impactCost: Float64Array;
-  /** Number of steps in an episode. */
-  readonly steps: number;
-
+export class BookVecEnv extends VecEnvBase {
   readonly #markets: BookMarket[] = [];
-  readonly #cols: MutableStepColumns;
-  readonly #view: View;
   readonly #act: Float64Array;
-  readonly #seeds: Float64Array;
   readonly #prevSigned: Float64Array;
   readonly #prevTotal: Float64Array;
   readonly #vol: VolatilityEstimator;
   readonly #flow: FlowEstimator;
   readonly #w: RewardWeights;
   readonly #sigma0: number;
-  #stepIndex = 0;
-  #ready = false;
 
   /** Creates `numEnvs` book-tier environments running `config` (call `reset` before stepping). */
   constructor(config: EnvConfig, numEnvs: number, options: BookEnvOptions = {}) {
-    requireInt("numEnvs", numEnvs, 1, MAX_BOOK_ENVS);
-    this.numEnvs = numEnvs;
-    this.config = config;
-    this.steps = stepsPerEpisode(config);
+    super(config, numEnvs, MAX_BOOK_ENVS, "BookVecEnv");
     const n = numEnvs;
-    const f = () => new Float64Array(n);
-    this.observations = new Float64Array(n * OBS_DIM);
-    this.rewards = f();
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.impactCost = f();
-    this.#cols = createStepColumns(n);
-    this.columns = this.#cols;
     this.#vol = new VolatilityEstimator(n, config.dt);
     this.#flow = new FlowEstimator(n, config.dt);
-    this.#view = {
-      mid: f(),
-      bestBid: f(),
-      bestAsk: f(),
-      inventory: this.#cols.inventory,
-      timeLeft: f(),
-      sigma: this.#vol.sigma,
-    };
-    this.view = this.#view;
+    this.agentView.sigma = this.#vol.sigma;
     this.#act = new Float64Array(n * ACT_DIM);
-    this.#seeds = f();
-    this.#prevSigned = f();
-    this.#prevTotal = f();
+    this.#prevSigned = new Float64Array(n);
+    this.#prevTotal = new Float64Array(n);
     this.#w = rewardWeights(config);
     this.#sigma0 = sigmaPerSqrtSecond(config);
     for (let i = 0; i < n; i++) this.#markets.push(new BookMarket(config, options));
-  }
-
-  /** Steps taken since the last reset. */
-  get stepIndex(): number {
-    return this.#stepIndex;
   }
 
   /** The market of env `i` (its book, event queue and models), for inspection. */
@@ -155,63 +93,36 @@ export class BookVecEnv implements VecEnv {
     return this.#markets[i];
   }
 
-  /** The seed env `i` was last reset with. */
-  seed(i: number): number {
-    return this.#seeds[i];
-  }
-
-  /** Resets every env, env i with `seeds[i]` (integers in [0, 2^32)); returns `observations`. */
-  reset(seeds: ArrayLike<number>): Float64Array {
+  /** Starts every market's episode (burn-in included) and the first observation. */
+  protected resetEnvs(seeds: ArrayLike<number>): void {
     const n = this.numEnvs;
-    if (seeds.length !== n) throw new ValidationError("seeds.length", seeds.length, `${n}`);
-    for (let i = 0; i < n; i++) validateSeed(seeds[i], `seeds[${i}]`);
-    const cfg = this.config;
-    const c = this.#cols;
-    const v = this.#view;
-    const tick = cfg.tickSize;
+    const c = this.cols;
+    const v = this.agentView;
+    const tick = this.config.tickSize;
     for (let i = 0; i < n; i++) {
       const m = this.#markets[i];
       m.reset(seeds[i]);
-      this.#seeds[i] = seeds[i];
       const snap = m.snapshot;
       this.#vol.reset(i, this.#sigma0);
       this.#flow.reset(i);
       this.#prevSigned[i] = snap.signedVolume;
       this.#prevTotal[i] = snap.totalVolume;
       resetStepRow(c, i, m.trueMid() * tick, m.regime.state);
-      this.rewards[i] = 0;
-      this.impactCost[i] = 0;
-      this.terminated[i] = 0;
-      this.truncated[i] = 0;
       v.mid[i] = snap.mid * tick;
       v.bestBid[i] = snap.bid * tick;
       v.bestAsk[i] = snap.ask * tick;
-      v.timeLeft[i] = cfg.duration;
       resetObservationRow(this.observations, i, snap.spread, snap.imbalance);
     }
-    this.#stepIndex = 0;
-    this.#ready = true;
-    return this.observations;
   }
 
-  /**
-   * Steps every env with raw `actions` (row-major `numEnvs × ACT_DIM`, see `ACT`).
-   * Throws a {@linkcode ValidationError} naming `action[i]` on a non-finite value (the
-   * envs are unchanged), and an {@linkcode AlpeError} before `reset` or after the last step.
-   */
-  step(actions: ArrayLike<number>): void {
-    if (!this.#ready) throw new AlpeError("BookVecEnv.step: call reset(seeds) first");
-    if (this.#stepIndex >= this.steps) {
-      throw new AlpeError(
-        `BookVecEnv.step: the episode ended after ${this.steps} steps; call reset(seeds)`,
-      );
-    }
+  /** One step of every market (see the module doc). */
+  protected stepEnvs(actions: ArrayLike<number>, stepIndex: number): void {
     const cfg = this.config;
     const act = this.#act;
     clipActions(actions, act, cfg);
     const n = this.numEnvs;
-    const c = this.#cols;
-    const v = this.#view;
+    const c = this.cols;
+    const v = this.agentView;
     const obs = this.observations;
     const dt = cfg.dt;
     const tick = cfg.tickSize;
@@ -220,7 +131,6 @@ export class BookVecEnv implements VecEnv {
     const invScale = 1 / maxInv;
     const retScale = 1 / (this.#sigma0 * Math.sqrt(dt));
     const volScale = 1 / this.#sigma0;
-    const stepIndex = this.#stepIndex + 1;
     const tEndNs = Math.round(stepIndex * dt * NS_PER_S);
     const tEnd = stepIndex * dt;
     const timeLeft = cfg.duration - tEnd > 0 ? cfg.duration - tEnd : 0;
@@ -297,13 +207,5 @@ export class BookVecEnv implements VecEnv {
       obs[o + OBS.BID_QUEUE] = snap.bidQueue;
       obs[o + OBS.ASK_QUEUE] = snap.askQueue;
     }
-    this.#stepIndex = stepIndex;
-    if (stepIndex >= this.steps) this.terminated.fill(1);
-  }
-
-  /** The info object of env `i` (allocates; for the API edge). */
-  info(i: number): StepInfo {
-    requireInt("i", i, 0, this.numEnvs - 1);
-    return stepInfo(this.#cols, this.config, i, this.#stepIndex);
   }
 }

@@ -17,6 +17,7 @@
 export * from "./config.ts";
 export * from "./types.ts";
 export * from "./columns.ts";
+export * from "./vec_env_base.ts";
 export * from "./action.ts";
 export * from "./reward.ts";
 export * from "./estimators.ts";
@@ -26,3 +27,4 @@ export * from "./book_env.ts";
 export * from "./single_env.ts";
 export * from "./recorder.ts";
 export * from "./make.ts";
+export * from "./markets.ts";

@@ -37,30 +37,20 @@
  *
  * @module
  */
-import { createStepColumns, type MutableStepColumns, resetStepRow, stepInfo } from "./columns.ts";
+import { resetStepRow } from "./columns.ts";
 import { clipObservation, resetObservationRow } from "./observation.ts";
-import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import type { ImpactModel } from "../market/types.ts";
 import { createImpactModel, impactDecays, impactMarketFromConfig } from "../market/impact.ts";
 import { createRegimeModel, type CtmcRegimeModel } from "../market/regimes.ts";
 import { normalFromUniform } from "../market/price_process.ts";
 import type { Rng } from "../rng/rng.ts";
-import { validateSeed } from "../rng/rng.ts";
 import { RngStreams, STREAM } from "../rng/streams.ts";
 import { clipOffset, clipSize, validateActions } from "./action.ts";
-import { type EnvConfig, sigmaPerSqrtSecond, stepsPerEpisode } from "./config.ts";
+import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
 import { FlowEstimator, VolatilityEstimator } from "./estimators.ts";
 import { type RewardWeights, rewardWeights } from "./reward.ts";
-import {
-  ACT,
-  ACT_DIM,
-  type AgentView,
-  OBS,
-  OBS_DIM,
-  type StepColumns,
-  type StepInfo,
-  type VecEnv,
-} from "./types.ts";
+import { ACT, ACT_DIM, OBS, OBS_DIM } from "./types.ts";
+import { VecEnvBase } from "./vec_env_base.ts";
 
 /** Uniforms pre-drawn per env and stream at a time. */
 const UNIFORM_BLOCK = 8;
@@ -115,39 +105,8 @@ export const MAX_MODEL_ENVS = 1 << 20;
  * env.columns.pnl; // final mark-to-market P&L of each env, dollars
  * ```
  */
-export class ModelVecEnv implements VecEnv {
-  /** Number of environments. */
-  readonly numEnvs: number;
-  /** The configuration every env runs. */
-  readonly config: EnvConfig;
-  /** Observations, row-major `numEnvs × OBS_DIM`. */
-  readonly observations: Float64Array;
-  /** Rewards of the last step. */
-  readonly rewards: Float64Array;
-  /** 1 where the episode ended at the last step. */
-  readonly terminated: Uint8Array;
-  /** Always 0 (episodes are never cut short). */
-  readonly truncated: Uint8Array;
-  /** What a strategy may see. */
-  readonly view: AgentView;
-  /** Per-step columns. */
-  readonly columns: StepColumns;
-  /** Impact cost paid this step, dollars (already subtracted from cash). */
-  readonly impactCost: Float64Array;
-  /** Number of steps in an episode. */
-  readonly steps: number;
-
-  readonly #cols: MutableStepColumns;
-  readonly #view: {
-    mid: Float64Array;
-    bestBid: Float64Array;
-    bestAsk: Float64Array;
-    inventory: Float64Array;
-    timeLeft: Float64Array;
-    sigma: Float64Array;
-  };
+export class ModelVecEnv extends VecEnvBase {
   readonly #fund: Float64Array;
-  readonly #seeds: Float64Array;
   readonly #regimes: CtmcRegimeModel[] = [];
   // Regime countdown mirrors: time since the last sync and the time to jump then.
   readonly #regSince: Float64Array;
@@ -178,36 +137,16 @@ export class ModelVecEnv implements VecEnv {
   readonly #cRegA: Int32Array;
   readonly #cPA: Float64Array;
   readonly #sigma0: number;
-  #stepIndex = 0;
-  #ready = false;
 
   /** Creates `numEnvs` environments running `config` (call {@linkcode reset} before stepping). */
   constructor(config: EnvConfig, numEnvs: number) {
-    requireInt("numEnvs", numEnvs, 1, MAX_MODEL_ENVS);
-    this.numEnvs = numEnvs;
-    this.config = config;
-    this.steps = stepsPerEpisode(config);
+    super(config, numEnvs, MAX_MODEL_ENVS, "ModelVecEnv");
     const n = numEnvs;
-    this.observations = new Float64Array(n * OBS_DIM);
-    this.rewards = new Float64Array(n);
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.impactCost = new Float64Array(n);
-    this.#cols = createStepColumns(n);
-    this.columns = this.#cols;
     this.#vol = new VolatilityEstimator(n, config.dt);
     this.#flow = new FlowEstimator(n, config.dt);
-    this.#view = {
-      mid: this.#cols.mid,
-      bestBid: new Float64Array(n),
-      bestAsk: new Float64Array(n),
-      inventory: this.#cols.inventory,
-      timeLeft: new Float64Array(n),
-      sigma: this.#vol.sigma,
-    };
-    this.view = this.#view;
+    this.agentView.mid = this.cols.mid;
+    this.agentView.sigma = this.#vol.sigma;
     this.#fund = new Float64Array(n);
-    this.#seeds = new Float64Array(n);
     this.#w = rewardWeights(config);
     this.#sigma0 = sigmaPerSqrtSecond(config);
     const market = impactMarketFromConfig(config);
@@ -243,24 +182,16 @@ export class ModelVecEnv implements VecEnv {
     this.#cPA = new Float64Array(n);
   }
 
-  /** Steps taken since the last reset. */
-  get stepIndex(): number {
-    return this.#stepIndex;
-  }
-
-  /** Resets every env, env i with `seeds[i]` (integers in [0, 2^32)); returns `observations`. */
-  reset(seeds: ArrayLike<number>): Float64Array {
+  /** Starts every env's episode: fresh streams, regime, impact, fundamental at `initialPrice`. */
+  protected resetEnvs(seeds: ArrayLike<number>): void {
     const n = this.numEnvs;
-    if (seeds.length !== n) throw new ValidationError("seeds.length", seeds.length, `${n}`);
-    for (let i = 0; i < n; i++) validateSeed(seeds[i], `seeds[${i}]`);
     const cfg = this.config;
-    const c = this.#cols;
-    const v = this.#view;
+    const c = this.cols;
+    const v = this.agentView;
     const halfSpread = 0.5 * cfg.model.marketSpreadTicks * cfg.tickSize;
     this.#rngRegime = [];
     for (let i = 0; i < n; i++) {
       const s = new RngStreams(seeds[i]);
-      this.#seeds[i] = seeds[i];
       this.#rngRegime.push(s.get(STREAM.regime));
       this.#bufFills.attach(i, s.get(STREAM.fills));
       this.#bufPrice.attach(i, s.get(STREAM.price));
@@ -274,35 +205,17 @@ export class ModelVecEnv implements VecEnv {
       this.#flow.reset(i);
       this.#fund[i] = cfg.initialPrice;
       resetStepRow(c, i, cfg.initialPrice, this.#regimes[i].state);
-      this.rewards[i] = 0;
-      this.impactCost[i] = 0;
-      this.terminated[i] = 0;
-      this.truncated[i] = 0;
       v.bestBid[i] = cfg.initialPrice - halfSpread;
       v.bestAsk[i] = cfg.initialPrice + halfSpread;
-      v.timeLeft[i] = cfg.duration;
       this.#cOffB[i] = NaN;
       this.#cOffA[i] = NaN;
       resetObservationRow(this.observations, i, cfg.model.marketSpreadTicks, 0);
     }
     this.#blockPos = UNIFORM_BLOCK;
-    this.#stepIndex = 0;
-    this.#ready = true;
-    return this.observations;
   }
 
-  /**
-   * Steps every env with raw `actions` (row-major `numEnvs × ACT_DIM`, see `ACT`).
-   * Throws a {@linkcode ValidationError} naming `action[i]` on a non-finite value (the
-   * env is unchanged), and an {@linkcode AlpeError} before `reset` or after the last step.
-   */
-  step(actions: ArrayLike<number>): void {
-    if (!this.#ready) throw new AlpeError("ModelVecEnv.step: call reset(seeds) first");
-    if (this.#stepIndex >= this.steps) {
-      throw new AlpeError(
-        `ModelVecEnv.step: the episode ended after ${this.steps} steps; call reset(seeds)`,
-      );
-    }
+  /** One step of every env (see the module doc), in one loop over typed-array columns. */
+  protected stepEnvs(actions: ArrayLike<number>, stepIndex: number): void {
     const cfg = this.config;
     validateActions(actions, this.numEnvs);
     // Monomorphic Float64Array loads in the loop: copy other array-likes once.
@@ -315,7 +228,7 @@ export class ModelVecEnv implements VecEnv {
     const maxOff = cfg.maxOffsetTicks;
     const maxSize = cfg.maxQuoteSize;
     const n = this.numEnvs;
-    const c = this.#cols;
+    const c = this.cols;
     const cMid = c.mid;
     const cCash = c.cash;
     const cInventory = c.inventory;
@@ -330,7 +243,7 @@ export class ModelVecEnv implements VecEnv {
     const cAskFillPrice = c.askFillPrice;
     const cRegime = c.regime;
     const cImpact = c.impact;
-    const v = this.#view;
+    const v = this.agentView;
     const vBestBid = v.bestBid, vBestAsk = v.bestAsk, vTimeLeft = v.timeLeft;
     const obs = this.observations;
     const dt = cfg.dt;
@@ -343,7 +256,6 @@ export class ModelVecEnv implements VecEnv {
     const retScale = this.#sigma0 > 0 ? 1 / (this.#sigma0 * Math.sqrt(dt)) : 0;
     const volScale = this.#sigma0 > 0 ? 1 / this.#sigma0 : 0;
     const halfSpread = 0.5 * cfg.model.marketSpreadTicks * tick;
-    const stepIndex = this.#stepIndex + 1;
     const tEnd = stepIndex * dt;
     const timeLeft = cfg.duration - tEnd > 0 ? cfg.duration - tEnd : 0;
     const timeObs = timeLeft / cfg.duration;
@@ -525,19 +437,6 @@ export class ModelVecEnv implements VecEnv {
       obs[o + OBS.BID_QUEUE] = 1 - pB;
       obs[o + OBS.ASK_QUEUE] = 1 - pA;
     }
-    this.#stepIndex = stepIndex;
-    if (stepIndex >= this.steps) this.terminated.fill(1);
-  }
-
-  /** The info object of env `i` (allocates; for the API edge). */
-  info(i: number): StepInfo {
-    requireInt("i", i, 0, this.numEnvs - 1);
-    return stepInfo(this.#cols, this.config, i, this.#stepIndex);
-  }
-
-  /** The seed env `i` was last reset with. */
-  seed(i: number): number {
-    return this.#seeds[i];
   }
 }
 

@@ -7,30 +7,13 @@
  */
 import { AlpeError, ValidationError } from "../errors.ts";
 import { stepsPerEpisode } from "./config.ts";
-import type { EpisodeRecord, StepColumns, VecEnv } from "./types.ts";
-
-/** The Float64 columns copied from {@linkcode StepColumns}. */
-const F64_COLUMNS = [
-  "mid",
-  "cash",
-  "inventory",
-  "pnl",
-  "bidQuote",
-  "askQuote",
-  "bidPosted",
-  "askPosted",
-  "bidFilled",
-  "askFilled",
-  "bidFillPrice",
-  "askFillPrice",
-  "impact",
-  "rewardPnl",
-  "rewardInventory",
-  "rewardVolatility",
-  "rewardImpact",
-] as const satisfies readonly (keyof StepColumns)[];
-
-type F64Column = typeof F64_COLUMNS[number];
+import {
+  type EpisodeRecord,
+  F64_STEP_COLUMNS,
+  I32_STEP_COLUMNS,
+  type StepColumnName,
+} from "./columns.ts";
+import type { VecEnv } from "./types.ts";
 
 /**
  * Records a batch of episodes. Call {@linkcode EpisodeRecorder.record} after every
@@ -39,6 +22,7 @@ type F64Column = typeof F64_COLUMNS[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EpisodeRecorder } from "./recorder.ts";
  * import { ModelVecEnv } from "./model_env.ts";
  * import { parseEnvConfig } from "./config.ts";
@@ -51,7 +35,7 @@ type F64Column = typeof F64_COLUMNS[number];
  *   rec.record(env);
  * }
  * const [ep7] = rec.episodes([7, 8], "static");
- * ep7.pnl.length; // 300 steps
+ * assert.equal(ep7.pnl.length, 300); // 30 s at dt = 0.1 s
  * ```
  */
 export class EpisodeRecorder {
@@ -62,10 +46,10 @@ export class EpisodeRecorder {
   #dt: number;
   #lotSize: number;
   #tickSize: number;
-  #f64: Record<F64Column, Float64Array>;
+  #f64: Map<StepColumnName, Float64Array> = new Map();
+  #i32: Map<StepColumnName, Int32Array> = new Map();
   #time: Float64Array;
   #reward: Float64Array;
-  #regime: Int32Array;
 
   /** A recorder for `vec`'s envs, preallocated for one episode of its config. */
   constructor(vec: VecEnv, capacitySteps: number = stepsPerEpisode(vec.config)) {
@@ -78,12 +62,10 @@ export class EpisodeRecorder {
     this.#lotSize = vec.config.lotSize;
     this.#tickSize = vec.config.tickSize;
     const size = this.numEnvs * capacitySteps;
-    const f64 = {} as Record<F64Column, Float64Array>;
-    for (const name of F64_COLUMNS) f64[name] = new Float64Array(size);
-    this.#f64 = f64;
+    for (const name of F64_STEP_COLUMNS) this.#f64.set(name, new Float64Array(size));
+    for (const name of I32_STEP_COLUMNS) this.#i32.set(name, new Int32Array(size));
     this.#time = new Float64Array(size);
     this.#reward = new Float64Array(size);
-    this.#regime = new Int32Array(size);
   }
 
   /** Steps recorded in the current batch. */
@@ -101,18 +83,19 @@ export class EpisodeRecorder {
     this.#rows = t + 1;
     const cap = this.#cap;
     const cols = vec.columns;
-    for (const name of F64_COLUMNS) {
+    for (const [name, dst] of this.#f64) {
       const src = cols[name];
-      const dst = this.#f64[name];
+      for (let i = 0, j = t; i < n; i++, j += cap) dst[j] = src[i];
+    }
+    for (const [name, dst] of this.#i32) {
+      const src = cols[name];
       for (let i = 0, j = t; i < n; i++, j += cap) dst[j] = src[i];
     }
     const time = vec.stepIndex * vec.config.dt;
     const reward = vec.rewards;
-    const regime = cols.regime;
     for (let i = 0, j = t; i < n; i++, j += cap) {
       this.#time[j] = time;
       this.#reward[j] = reward[i];
-      this.#regime[j] = regime[i];
     }
   }
 
@@ -128,34 +111,18 @@ export class EpisodeRecorder {
     const cap = this.#cap;
     for (let i = 0; i < this.numEnvs; i++) {
       const lo = i * cap, hi = lo + steps;
-      const f = (name: F64Column) => this.#f64[name].slice(lo, hi);
-      const rec: EpisodeRecord = {
+      const rec = {
         seed: seeds[i],
         steps,
         dt: this.#dt,
         lotSize: this.#lotSize,
         tickSize: this.#tickSize,
         time: this.#time.slice(lo, hi),
-        mid: f("mid"),
-        cash: f("cash"),
-        inventory: f("inventory"),
-        pnl: f("pnl"),
-        bidQuote: f("bidQuote"),
-        askQuote: f("askQuote"),
-        bidPosted: f("bidPosted"),
-        askPosted: f("askPosted"),
-        bidFilled: f("bidFilled"),
-        askFilled: f("askFilled"),
-        bidFillPrice: f("bidFillPrice"),
-        askFillPrice: f("askFillPrice"),
-        impact: f("impact"),
         reward: this.#reward.slice(lo, hi),
-        rewardPnl: f("rewardPnl"),
-        rewardInventory: f("rewardInventory"),
-        rewardVolatility: f("rewardVolatility"),
-        rewardImpact: f("rewardImpact"),
-        regime: this.#regime.slice(lo, hi),
-      };
+      } as EpisodeRecord;
+      const cols = rec as unknown as Record<StepColumnName, Float64Array | Int32Array>;
+      for (const [name, src] of this.#f64) cols[name] = src.slice(lo, hi);
+      for (const [name, src] of this.#i32) cols[name] = src.slice(lo, hi);
       if (agentId !== undefined) rec.agentId = agentId;
       out.push(rec);
     }
@@ -170,12 +137,10 @@ export class EpisodeRecorder {
       for (let i = 0; i < n; i++) dst.set(src.subarray(i * old, i * old + rows), i * cap);
       return dst;
     };
-    for (const name of F64_COLUMNS) {
-      this.#f64[name] = move(this.#f64[name], new Float64Array(n * cap));
-    }
+    for (const [name, a] of this.#f64) this.#f64.set(name, move(a, new Float64Array(n * cap)));
+    for (const [name, a] of this.#i32) this.#i32.set(name, move(a, new Int32Array(n * cap)));
     this.#time = move(this.#time, new Float64Array(n * cap));
     this.#reward = move(this.#reward, new Float64Array(n * cap));
-    this.#regime = move(this.#regime, new Int32Array(n * cap));
     this.#cap = cap;
   }
 }

@@ -6,6 +6,9 @@
  * @module
  */
 import type { EnvConfig } from "./config.ts";
+import type { StepColumns, StepInfo } from "./columns.ts";
+
+export type { EpisodeRecord, StepColumns, StepInfo } from "./columns.ts";
 
 /** Observation dimension. */
 export const OBS_DIM = 9;
@@ -86,75 +89,6 @@ export interface AgentView {
   readonly sigma: Float64Array;
 }
 
-/**
- * Per-environment columns written by each step (length `numEnvs`). The recorder and
- * analytics read these; `info(i)` wraps them as an object at the API edge.
- */
-export interface StepColumns {
-  /** True mid after the step, dollars. */
-  readonly mid: Float64Array;
-  /** Cash, dollars (starts at 0). */
-  readonly cash: Float64Array;
-  /** Inventory, lots. */
-  readonly inventory: Float64Array;
-  /** Mark-to-market P&L net of impact costs: cash + inventory·lotSize·mid. */
-  readonly pnl: Float64Array;
-  /** Our bid / ask quote price posted this step, dollars (NaN when none). */
-  readonly bidQuote: Float64Array;
-  /** Our ask quote price posted this step, dollars (NaN when none). */
-  readonly askQuote: Float64Array;
-  /** Lots posted this step (new or re-sized orders), bid and ask. */
-  readonly bidPosted: Float64Array;
-  /** Ask lots posted this step. */
-  readonly askPosted: Float64Array;
-  /** Lots filled this step, bid and ask, and their volume-weighted average prices (NaN if none). */
-  readonly bidFilled: Float64Array;
-  /** Ask lots filled this step. */
-  readonly askFilled: Float64Array;
-  /** Volume-weighted bid fill price this step, dollars (NaN if none). */
-  readonly bidFillPrice: Float64Array;
-  /** Volume-weighted ask fill price this step, dollars (NaN if none). */
-  readonly askFillPrice: Float64Array;
-  /** Current volatility regime index. */
-  readonly regime: Int32Array;
-  /** Price impact our executions caused this step, dollars of mid shift. */
-  readonly impact: Float64Array;
-  /** Reward terms of this step (the reward is pnl − inventory − volatility − impact, weighted). */
-  readonly rewardPnl: Float64Array;
-  /** Inventory penalty term (subtracted). */
-  readonly rewardInventory: Float64Array;
-  /** Volatility penalty term (subtracted). */
-  readonly rewardVolatility: Float64Array;
-  /** Impact cost term (subtracted). */
-  readonly rewardImpact: Float64Array;
-}
-
-/** `info` of one environment at the API edge. */
-export interface StepInfo {
-  /** Market time, seconds. */
-  time: number;
-  /** Steps since reset. */
-  step: number;
-  /** Mid price, dollars. */
-  mid: number;
-  /** Cash, dollars. */
-  cash: number;
-  /** Inventory, lots. */
-  inventory: number;
-  /** Mark-to-market P&L, dollars. */
-  pnl: number;
-  /** Regime index. */
-  regime: number;
-  /** Regime name. */
-  regimeName: string;
-  /** Price impact our executions caused, dollars. */
-  impact: number;
-  /** Lots filled this step per side. */
-  fills: { bid: number; ask: number };
-  /** The reward terms of the last step. */
-  rewardTerms: { pnl: number; inventory: number; volatility: number; impact: number };
-}
-
 /** The result of `reset`. */
 export interface ResetResult {
   /** The observation (OBS_DIM values). */
@@ -218,64 +152,4 @@ export interface Env {
   reset(seed: number): ResetResult;
   /** Takes one step. */
   step(action: ArrayLike<number>): StepResult;
-}
-
-/**
- * One recorded episode of one environment: per-step columns of equal length `steps`
- * (row t holds the state after step t+1; the P&L before the first step is 0).
- * Produced by the episode recorder, consumed by analytics and plots.
- */
-export interface EpisodeRecord {
-  /** Seed the episode was reset with. */
-  seed: number;
-  /** Agent that produced it, when known. */
-  agentId?: string;
-  /** Number of recorded steps. */
-  steps: number;
-  /** Step length (s), lot size (shares), tick size ($), as configured. */
-  dt: number;
-  /** Shares per lot. */
-  lotSize: number;
-  /** Tick size, dollars. */
-  tickSize: number;
-  /** Market time at the end of each step, seconds. */
-  time: Float64Array;
-  /** Mid after each step, dollars (per step). */
-  mid: Float64Array;
-  /** Cash, dollars (per step). */
-  cash: Float64Array;
-  /** Inventory, lots (per step). */
-  inventory: Float64Array;
-  /** Mark-to-market P&L, dollars (per step). */
-  pnl: Float64Array;
-  /** Bid quote, dollars (NaN when none). */
-  bidQuote: Float64Array;
-  /** Our ask quote price posted this step, dollars (NaN when none). */
-  askQuote: Float64Array;
-  /** Bid lots posted. */
-  bidPosted: Float64Array;
-  /** Ask lots posted this step. */
-  askPosted: Float64Array;
-  /** Bid lots filled. */
-  bidFilled: Float64Array;
-  /** Ask lots filled this step. */
-  askFilled: Float64Array;
-  /** Volume-weighted bid fill price this step, dollars (NaN if none). */
-  bidFillPrice: Float64Array;
-  /** Volume-weighted ask fill price this step, dollars (NaN if none). */
-  askFillPrice: Float64Array;
-  /** Price impact our executions caused, dollars (per step). */
-  impact: Float64Array;
-  /** Reward of each step. */
-  reward: Float64Array;
-  /** P&L reward term. */
-  rewardPnl: Float64Array;
-  /** Inventory penalty term (subtracted). */
-  rewardInventory: Float64Array;
-  /** Volatility penalty term (subtracted). */
-  rewardVolatility: Float64Array;
-  /** Impact cost term (subtracted). */
-  rewardImpact: Float64Array;
-  /** Regime index (per step). */
-  regime: Int32Array;
 }

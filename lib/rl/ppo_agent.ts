@@ -8,7 +8,7 @@
 import { NotAvailableError } from "../errors.ts";
 import { type CheckpointState, hasCheckpoint, loadCheckpoint } from "./checkpoint.ts";
 import { PpoPolicy } from "./policy.ts";
-import { registerAgentFactory } from "../agents/registry.ts";
+import { agentDefinition, registerAgent, registerAgentFactory } from "../agents/registry.ts";
 import { type AgentView, OBS_DIM } from "../env/types.ts";
 import type { Agent, AgentContext } from "../agents/types.ts";
 
@@ -86,3 +86,11 @@ export async function registerPpoAgent(dir: string = DEFAULT_PPO_MODEL_DIR): Pro
   const state = await loadModel(dir);
   registerAgentFactory("ppo", () => new PpoAgent(new PpoPolicy(state)));
 }
+
+// Importing this module makes "ppo" loadable through the registry: `createAgentAsync("ppo",
+// { dir })` loads the model in `dir` (default data/models/ppo).
+registerAgent({
+  ...agentDefinition("ppo"),
+  create: (p) => loadPpoAgent(typeof p.dir === "string" ? p.dir : DEFAULT_PPO_MODEL_DIR),
+  module: import.meta.url,
+}, { replace: true });

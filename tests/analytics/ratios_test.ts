@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   annualizedReturn,
+  annualVolatility,
   calmarRatio,
   downsideRisk,
   sharpeRatio,
@@ -54,12 +55,26 @@ Deno.test("downsideRisk and sortinoRatio: empyrical definitions and test values"
   assert.ok(sortinoRatio(NEGATIVE, 252) < 0);
 });
 
-Deno.test("annualizedReturn and calmarRatio: arithmetic annualization / |max drawdown|", () => {
-  // mean([0.001, −0.002, 0.004]) = 0.001 → × 252 = 0.252
-  close(annualizedReturn([0.001, -0.002, 0.004], 252), 0.252);
+Deno.test("annualizedReturn (empyrical's compounded annual return) and calmarRatio", () => {
+  // growth 1.001 · 0.998 · 1.004 over 3 of 252 periods a year → ^(252/3) − 1
+  close(annualizedReturn([0.001, -0.002, 0.004], 252), (1.001 * 0.998 * 1.004) ** 84 - 1);
+  // NaN returns are dropped: the same as without them
+  close(annualizedReturn([0.001, NaN, -0.002, 0.004], 252), (1.001 * 0.998 * 1.004) ** 84 - 1);
+  // wealth wiped out: undefined
+  assert.ok(Number.isNaN(annualizedReturn([-1, 0.1], 252)));
+  close(annualVolatility([0.02, 0, 0.01, NaN], 252), 0.01 * Math.sqrt(252));
   // 0.252 / |−0.1| = 2.52
   close(calmarRatio(0.252, -0.1), 2.52);
   assert.ok(Number.isNaN(calmarRatio(0.252, 0))); // no drawdown → NaN (as empyrical)
+});
+
+Deno.test("ratios and drawdowns drop NaN returns as empyrical does", () => {
+  const r = [0.01, -0.02, 0.03, 0.005];
+  const withNaN = [0.01, NaN, -0.02, 0.03, NaN, 0.005];
+  assert.equal(sharpeRatio(withNaN, 252), sharpeRatio(r, 252));
+  assert.equal(sortinoRatio(withNaN, 252), sortinoRatio(r, 252));
+  assert.equal(maxDrawdown([1, NaN, -2, 3]), maxDrawdown([1, -2, 3]));
+  assert.equal(maxDrawdownOfReturns(withNaN), maxDrawdownOfReturns(r));
 });
 
 Deno.test("maxDrawdown: known curves", () => {

@@ -124,9 +124,9 @@ Deno.test("episodesCsv and summaryCsv parse back to the metrics", async () => {
   const lines = episodesCsv(res.agents, res.seeds).trim().split("\n").map((l) => l.split(","));
   const header = lines[0];
   assert.deepEqual(header.slice(0, 3), ["agent", "episode", "seed"]);
-  assert.ok(header.includes("markouts.1s"));
+  assert.ok(header.includes("markouts.1s [USD/share]"));
   assert.equal(lines.length, 1 + 2 * 5);
-  const col = header.indexOf("totalPnl");
+  const col = header.indexOf("totalPnl [USD]");
   const row = lines[1 + 5 + 3]; // glft, episode 3
   assert.equal(row[0], "glft");
   assert.equal(Number(row[1]), 3);
@@ -134,12 +134,15 @@ Deno.test("episodesCsv and summaryCsv parse back to the metrics", async () => {
   assert.equal(Number(row[col]), roundNumber(res.agents[1].episodes[3].totalPnl));
 
   const sum = summaryCsv(res.agents).trim().split("\n").map((l) => l.split(","));
-  assert.deepEqual(sum[0], ["agent", "metric", "mean", "ci95_lo", "ci95_hi", "std", "n"]);
+  assert.deepEqual(sum[0], ["agent", "metric", "unit", "mean", "ci95_lo", "ci95_hi", "std", "n"]);
   const sharpe = sum.find((r) => r[0] === "static-spread" && r[1] === "sharpe")!;
   const s = res.agents[0].aggregate.sharpe;
-  assert.equal(Number(sharpe[2]), roundNumber(s.mean));
-  assert.equal(Number(sharpe[3]), roundNumber(s.ci95[0]));
-  assert.equal(Number(sharpe[6]), s.n);
+  assert.equal(sharpe[2], "annualized ratio");
+  assert.equal(Number(sharpe[3]), roundNumber(s.mean));
+  assert.equal(Number(sharpe[4]), roundNumber(s.ci95[0]));
+  assert.equal(Number(sharpe[7]), s.n);
+  // The pooled headline figures are in the aggregate too.
+  assert.ok(sum.some((r) => r[0] === "glft" && r[1] === "sharpePooled"));
 });
 
 Deno.test("stepsArrow: an Arrow IPC file that reads back to the records", async () => {

@@ -1,0 +1,240 @@
+/**
+ * Markets by name: one string names a market for every tool (`--markets`, `--preset`, the
+ * dashboard, sweeps), resolved to an environment configuration with its provenance.
+ *
+ * - `default`: the library's default configuration.
+ * - a preset name, e.g. `btcusdt`: the preset file `data/presets/<name>.json`;
+ * - a preset file path (`…/x.json`): `{ "name", "description", "config", "provenance" }`, or
+ *   a bare env config object;
+ * - `replay:FILE[,FILE…]`: the replay tier on recorded tapes (episodes are windows);
+ * - `<market>+<variant>[+<variant>…]`: a stress variant of a market (see
+ *   {@linkcode STRESS_VARIANTS}), e.g. `btcusdt+high-latency`.
+ *
+ * @module
+ */
+import { z } from "npm:zod@4.6.7";
+import { ValidationError } from "../errors.ts";
+import type { LatencySpec } from "../market/latency.ts";
+import { type Infer, parseWith } from "../validation.ts";
+import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
+
+/** Where preset names are looked up, relative to the working directory. */
+export const PRESET_DIR = "data/presets";
+
+/**
+ * Schema of a preset file: a validated market configuration with its provenance.
+ *
+ * @ignore
+ */
+export const presetSchema = z.strictObject({
+  /** Short name (lowercase, digits, dashes), e.g. "btcusdt". */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  /** One paragraph on what market this is. */
+  description: z.string().default(""),
+  /** The environment configuration (validated by `parseEnvConfig`). */
+  config: z.record(z.string(), z.unknown()),
+  /**
+   * Where the numbers come from: source files, dates, fit method and quality, standard
+   * errors — free-form, written by `deno task calibrate`.
+   */
+  provenance: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** A preset file's content (see the schema's field docs). */
+export type Preset = Infer<typeof presetSchema>;
+
+/** A resolved market. */
+export interface MarketSpec {
+  /** The name as given (shown in tables). */
+  name: string;
+  /** Its validated environment configuration, before any tool-level overrides. */
+  config: EnvConfig;
+  /** Where it came from: "built-in", a preset file path, or "replay". */
+  source: string;
+  /** One line on what it is. */
+  description: string;
+  /** The preset's provenance, when it came from one. */
+  provenance?: Record<string, unknown>;
+}
+
+/** A stress variant: a documented change of one aspect of a market. */
+export interface StressVariant {
+  /** What it changes and why it stresses a market maker. */
+  description: string;
+  /** The changed configuration. */
+  apply(config: EnvConfig): EnvConfigInput;
+}
+
+function scaleLatency(spec: LatencySpec, f: number): LatencySpec {
+  switch (spec.kind) {
+    case "constant":
+      return { kind: "constant", ms: Math.min(10_000, spec.ms * f) };
+    case "exponential":
+      return { kind: "exponential", meanMs: Math.min(10_000, spec.meanMs * f) };
+    case "lognormal":
+      return { ...spec, medianMs: Math.min(10_000, spec.medianMs * f) };
+    case "uniform":
+      return { kind: "uniform", minMs: spec.minMs * f, maxMs: Math.min(10_000, spec.maxMs * f) };
+  }
+}
+
+/**
+ * The stress variants every market has. Markets whose models do not have the aspect a
+ * variant changes keep it unchanged (e.g. a replayed tape's order flow is what was recorded).
+ */
+export const STRESS_VARIANTS: Readonly<Record<string, StressVariant>> = {
+  "high-latency": {
+    description: "order entry, cancel and market-data latencies ×10 (at most 10 s): quotes " +
+      "go stale before they are replaced",
+    apply: (c) => ({
+      ...c,
+      latency: {
+        order: scaleLatency(c.latency.order, 10),
+        cancel: scaleLatency(c.latency.cancel, 10),
+        marketData: scaleLatency(c.latency.marketData, 10),
+      },
+    }),
+  },
+  "coarse-tick": {
+    description: "tick size ×5: a larger-tick market (fewer price levels, longer queues)",
+    apply: (c) => ({ ...c, tickSize: c.tickSize * 5 }),
+  },
+};
+
+/**
+ * Registers a stress variant (e.g. one that needs a model's own config keys). Throws a
+ * `ValidationError` when the name is malformed or taken.
+ */
+export function registerStressVariant(name: string, variant: StressVariant): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || name in STRESS_VARIANTS) {
+    throw new ValidationError("variant", name, "a new name of lowercase letters and dashes");
+  }
+  (STRESS_VARIANTS as Record<string, StressVariant>)[name] = variant;
+}
+
+async function readJson(path: string, field: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    const why = err instanceof Deno.errors.NotFound ? "no such file" : String(err);
+    throw new ValidationError(field, path, `a readable JSON file (${why})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(field, path, `valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Reads and validates a preset file (its `config` through `parseEnvConfig`). */
+export async function loadPreset(path: string): Promise<Preset & { env: EnvConfig }> {
+  const raw = await readJson(path, "preset");
+  const preset = parseWith(presetSchema, raw, `preset ${path}`);
+  let env: EnvConfig;
+  try {
+    env = parseEnvConfig(preset.config as EnvConfigInput);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new ValidationError(`${path}: config.${err.field}`, err.value, err.expected);
+    }
+    throw err;
+  }
+  return { ...preset, env };
+}
+
+/** The preset names found in `dir` (default {@linkcode PRESET_DIR}), sorted. */
+export async function presetNames(dir: string = PRESET_DIR): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.endsWith(".json")) out.push(e.name.slice(0, -5));
+    }
+  } catch {
+    return [];
+  }
+  return out.sort();
+}
+
+/**
+ * Resolves a market name (see the module doc) to its configuration. Throws a
+ * `ValidationError` naming `field` for an unknown name, a missing or invalid preset, or an
+ * unknown variant.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveMarket } from "./markets.ts";
+ * const m = await resolveMarket("default+high-latency");
+ * assert.equal(m.config.latency.order.kind, "constant");
+ * assert.equal(m.source, "built-in");
+ * await assert.rejects(() => resolveMarket("default+no-such-variant"), /variant/);
+ * ```
+ */
+export async function resolveMarket(name: string, field = "market"): Promise<MarketSpec> {
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new ValidationError(field, name, "a market name");
+  }
+  const [head, ...variants] = name.startsWith("replay:") ? [name] : name.split("+");
+  let spec: MarketSpec;
+  if (head === "default") {
+    spec = {
+      name,
+      config: parseEnvConfig({}),
+      source: "built-in",
+      description: "ALPE's default simulated market (book tier)",
+    };
+  } else if (head.startsWith("replay:")) {
+    const files = head.slice("replay:".length).split(",").filter((f) => f !== "");
+    if (files.length === 0) throw new ValidationError(field, name, "replay:FILE[,FILE…]");
+    spec = {
+      name,
+      config: parseEnvConfig(
+        { tier: "replay", replay: { data: files } } as unknown as EnvConfigInput,
+      ),
+      source: "replay",
+      description: `recorded order books replayed from ${files.join(", ")}`,
+    };
+  } else {
+    const path = head.endsWith(".json") ? head : `${PRESET_DIR}/${head}.json`;
+    if (!head.endsWith(".json") && !/^[a-z0-9][a-z0-9-]*$/.test(head)) {
+      throw new ValidationError(field, name, "default, a preset name, a .json file or replay:FILE");
+    }
+    try {
+      await Deno.stat(path);
+    } catch {
+      const known = await presetNames();
+      throw new ValidationError(
+        field,
+        name,
+        `default, replay:FILE, a .json preset file or a preset name${
+          known.length ? ` (${known.join(", ")})` : ""
+        }`,
+      );
+    }
+    const p = await loadPreset(path);
+    spec = {
+      name,
+      config: p.env,
+      source: path,
+      description: p.description,
+      provenance: p.provenance,
+    };
+  }
+  for (const v of variants) {
+    const variant = STRESS_VARIANTS[v];
+    if (!variant) {
+      throw new ValidationError(
+        field,
+        name,
+        `a known variant after "+" (${Object.keys(STRESS_VARIANTS).join(", ")})`,
+      );
+    }
+    spec = {
+      ...spec,
+      config: parseEnvConfig(variant.apply(spec.config)),
+      description: `${spec.description}; ${variant.description}`,
+    };
+  }
+  return spec;
+}
