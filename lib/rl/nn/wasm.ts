@@ -494,8 +494,8 @@ export interface ExportedFunc {
 export interface MemorySpec {
   /** Initial pages. */
   initial: number;
-  /** Maximum pages. */
-  maximum: number;
+  /** Maximum pages (none: unbounded; required when shared). */
+  maximum?: number;
   /** Shared (for workers; requires `maximum`). */
   shared: boolean;
 }
@@ -525,7 +525,7 @@ function name(out: number[], s: string): void {
  */
 export function buildModule(
   funcs: readonly ExportedFunc[],
-  memory: MemorySpec = { initial: 1, maximum: 65536, shared: false },
+  memory: MemorySpec = { initial: 1, shared: false },
 ): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
@@ -541,9 +541,12 @@ export function buildModule(
   const imports: number[] = [1];
   name(imports, "env");
   name(imports, "memory");
-  imports.push(0x02, memory.shared ? 0x03 : 0x01);
+  if (memory.shared && memory.maximum === undefined) {
+    throw new RangeError("a shared memory needs a maximum size");
+  }
+  imports.push(0x02, memory.maximum === undefined ? 0x00 : memory.shared ? 0x03 : 0x01);
   uleb(imports, memory.initial);
-  uleb(imports, memory.maximum);
+  if (memory.maximum !== undefined) uleb(imports, memory.maximum);
   section(out, 2, imports);
   const fns: number[] = [];
   uleb(fns, funcs.length);
