@@ -148,16 +148,26 @@ export class PpoLearner {
     const m = cfg.minibatchSize;
     const threads = opts.threads ?? defaultThreads(chunkCount(m));
     const hidden = spec.hiddenSizes;
-    const plan = makePlan(
-      "ppo",
-      [[spec.obsDim, ...hidden, spec.actDim], [spec.obsDim, ...hidden, 1]],
-      spec.actDim,
-      { obs: spec.obsDim, act: spec.actDim, logp: 2, /* f64 */ adv: 1, ret: 1, val: 1 },
-      m,
-      Math.max(1, Math.min(threads, chunkCount(m))),
-      Math.max(1, opts.inferRows ?? 1),
-    );
-    const engine = await NnEngine.create(plan);
+    const planFor = (t: number) =>
+      makePlan(
+        "ppo",
+        [[spec.obsDim, ...hidden, spec.actDim], [spec.obsDim, ...hidden, 1]],
+        spec.actDim,
+        { obs: spec.obsDim, act: spec.actDim, logp: 2, /* f64 */ adv: 1, ret: 1, val: 1 },
+        m,
+        Math.max(1, Math.min(t, chunkCount(m))),
+        Math.max(1, opts.inferRows ?? 1),
+      );
+    let engine: NnEngine;
+    try {
+      engine = await NnEngine.create(planFor(threads));
+    } catch (err) {
+      if (threads <= 1) throw err;
+      // Workers could not start (e.g. no permission to load their module): one thread gives
+      // the same results, only slower.
+      console.warn(`ppo: gradient workers unavailable (${(err as Error).message}); using 1 thread`);
+      engine = await NnEngine.create(planFor(1));
+    }
     const learner = new PpoLearner(spec, cfg, engine);
     learner.setParameters(params);
     return learner;

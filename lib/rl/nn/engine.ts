@@ -74,23 +74,23 @@ export class NnEngine {
     const km = new KernelModule(plan.nets.map((s) => new MlpLayout(s)), spec, blocking);
     const k = km.instantiate(memory);
     const workers: Worker[] = [];
-    const ready: Promise<void>[] = [];
-    for (let t = 1; t < plan.scratch.length; t++) {
-      const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-      ready.push(
-        new Promise((resolve, reject) => {
-          w.onmessage = () => resolve();
-          w.onerror = (e) => {
-            e.preventDefault();
-            reject(new Error(`nn worker ${t} failed to start: ${e.message}`));
-          };
-        }),
-      );
-      const init: WorkerInit = { module: km.module, memory, plan, thread: t };
-      w.postMessage(init);
-      workers.push(w);
-    }
     try {
+      const ready: Promise<void>[] = [];
+      for (let t = 1; t < plan.scratch.length; t++) {
+        const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+        workers.push(w);
+        ready.push(
+          new Promise((resolve, reject) => {
+            w.onmessage = () => resolve();
+            w.onerror = (e) => {
+              e.preventDefault();
+              reject(new Error(`nn worker ${t} failed to start: ${e.message}`));
+            };
+          }),
+        );
+        const init: WorkerInit = { module: km.module, memory, plan, thread: t };
+        w.postMessage(init);
+      }
       await Promise.all(ready);
     } catch (err) {
       for (const w of workers) w.terminate();
