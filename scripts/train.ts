@@ -51,12 +51,15 @@ function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
 }
 
-/** Rethrows a library error about `outDir` as one about the flag that set it. */
-function asFlag<T>(flag: string, p: Promise<T>): Promise<T> {
+/** Rethrows a library error about `outDir` or `totalTimesteps` as one about its flag. */
+function asFlag<T>(p: Promise<T>): Promise<T> {
   return p.catch((err) => {
     if (err instanceof ValidationError && err.field === "outDir") {
       const advice = `pass --resume ${err.value} to continue it, or --force to replace it`;
-      throw new ValidationError(flag, err.value, err.expected.replace(RESUME_OR_FORCE, advice));
+      throw new ValidationError("--out", err.value, err.expected.replace(RESUME_OR_FORCE, advice));
+    }
+    if (err instanceof ValidationError && err.field === "totalTimesteps") {
+      throw new ValidationError("--timesteps", err.value, err.expected);
     }
     throw err;
   });
@@ -131,7 +134,6 @@ async function main(): Promise<void> {
     }
     outDir = values.out ?? values.resume;
     trainer = await asFlag(
-      "--out",
       PpoTrainer.resume(values.resume, {
         outDir,
         force: values.force ?? false,
@@ -156,7 +158,6 @@ async function main(): Promise<void> {
     }
     outDir = values.out ?? "out/ppo";
     trainer = await asFlag(
-      "--out",
       PpoTrainer.create(input, {
         outDir,
         force: values.force ?? false,

@@ -47,6 +47,11 @@ Deno.test("train: bad output directories and configs are one-line errors naming 
     [["--workers", "0"], /^error: --workers: expected an integer in \[1, 64\]/],
     [["--tier", "lob"], /^error: --tier: expected "book" or "model"/],
     [["--resume", dir, "--seed", "3"], /^error: --seed: expected no value with --resume/],
+    [
+      ["--resume", "data/models/ppo", "--timesteps", "5", "--out", `${dir}/copy`],
+      /^error: --timesteps: expected at least the 1003520 timesteps already done, got 5$/,
+    ],
+    [["--resume", dir], /^error: .*checkpoint\.json: version: expected 2, got undefined/],
   ];
   for (const [args, re] of cases) {
     const r = await run("train.ts", args);
