@@ -1,6 +1,6 @@
 /**
- * ALPE — Adaptive Liquidity Provision Engine: a limit-order-book market simulator,
- * market-making agents (classic optimal control and PPO), risk analytics and
+ * ALPE — Adaptive Liquidity Provision Engine: a limit-order-book market simulator, the
+ * replay of recorded order books (LOBSTER, Binance, CSV), market-making agents (classic optimal control and PPO), risk analytics and
  * plotting helpers, for market-making research in Deno and Jupyter.
  *
  * @example
@@ -17,6 +17,7 @@ export * from "./lib/errors.ts";
 export type { Infer, InferInput } from "./lib/validation.ts";
 export * from "./lib/rng/mod.ts";
 export * from "./lib/book/mod.ts";
+export * from "./lib/data/mod.ts";
 export * from "./lib/market/mod.ts";
 export * from "./lib/env/mod.ts";
 export * from "./lib/agents/mod.ts";

@@ -28,7 +28,8 @@ export type Infer<S extends { _zod: { output: unknown } }> = S["_zod"]["output"]
 export type InferInput<S extends { _zod: { input: unknown } }> = S["_zod"]["input"];
 
 /**
- * The {@linkcode ValidationError} for the first issue of a failed `safeParse`.
+ * The {@linkcode ValidationError} for the first issue of a failed `safeParse` (an unknown
+ * key first, when there is one: it names the closest known key).
  *
  * @example
  * ```ts
@@ -44,7 +45,8 @@ export function zodIssueToError(
   prefix = "",
   schema?: z.ZodType,
 ): ValidationError {
-  const issue = error.issues[0];
+  // A typo in a key often also leaves a required field missing: name the unknown key first.
+  const issue = error.issues.find((i) => i.code === "unrecognized_keys") ?? error.issues[0];
   const join = (path: string) => prefix && path ? `${prefix}.${path}` : prefix || path;
   const base = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
@@ -178,7 +180,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_type":
-      return `a value of type ${issue.expected}`;
+      return issue.expected === "object"
+        ? "an object"
+        : issue.expected === "array"
+        ? "an array"
+        : `a value of type ${issue.expected}`;
     default:
       return issue.message;
   }

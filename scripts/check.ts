@@ -13,7 +13,16 @@ export interface CheckResult {
   output: string;
 }
 
+import { defineCli, parseOrExit } from "./_cli.ts";
 import { layerViolations, libEdges } from "./layers.ts";
+
+/** The command line of `deno task check` (no flags besides --help). */
+export const checkCli = defineCli({
+  name: "check",
+  summary: "Runs the static checks: deno fmt --check, deno lint, deno check, deno doc --lint " +
+    "mod.ts, npm: pins against deno.json, and the layering of lib/.",
+  flags: {},
+});
 
 /** Runs `deno <args>` and captures its combined output. */
 async function deno(args: string[]): Promise<{ ok: boolean; output: string }> {
@@ -98,6 +107,7 @@ export async function runStaticChecks(): Promise<CheckResult[]> {
 }
 
 if (import.meta.main) {
+  await parseOrExit(checkCli);
   const results = await runStaticChecks();
   for (const r of results) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);

@@ -6,7 +6,10 @@
  * steps.arrow) in `--out`.
  *
  * With `--json`, stdout holds exactly one JSON object (the report); progress and logs go to
- * stderr. A bad flag prints one line naming it and its allowed values, and exits with 2.
+ * stderr. A bad flag prints one line naming it and its allowed values, and exits with 2,
+ * before any work starts (`--out` included: a file, an unwritable place, or a directory
+ * holding a previous comparison without `--force`). The files are written as one set
+ * (lib/output_dir.ts): a kill leaves the previous set or the new one, never a mix.
  *
  * @module
  */
@@ -14,153 +17,173 @@ import { AGENT_IDS } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import {
+  COMPARE_FILES,
+  COMPARE_OUTPUT_KIND,
   createProgress,
   DEFAULT_CALIBRATION_EPISODES,
   DEFAULT_EPISODES,
+  DEFAULT_PPO_DIR,
   legendText,
   metricTablesText,
   pairedTableText,
   reportJson,
   runCompare,
-  validateAgentIds,
   writeCompareOutputs,
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
-import { intFlag, numberFlag, parseFlags, runMain } from "./_cli.ts";
+import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
+import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
-const OPTIONS = {
-  episodes: { type: "string" },
-  seed: { type: "string" },
-  agents: { type: "string" },
-  duration: { type: "string" },
-  price: { type: "string" },
-  volatility: { type: "string" },
-  tier: { type: "string" },
-  workers: { type: "string" },
-  "calibration-episodes": { type: "string" },
-  out: { type: "string" },
-  model: { type: "string" },
-  arrow: { type: "boolean" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-const ALLOWED = Object.keys(OPTIONS).map((k) => `--${k}`).join(", ");
-
-const HELP = `deno task compare [flags]
-
-Runs every agent on the same evaluation episodes (common random numbers) and reports
-means with 95% bootstrap CIs, paired tests vs avellaneda-stoikov, and result files.
-
-Flags:
-  --episodes N              evaluation episodes per agent, 1-100000 (default ${DEFAULT_EPISODES})
-  --seed S                  root seed, 0-${MAX_SEED} (default 0); episode e uses childSeed(S, e)
-  --agents a,b              comma-separated subset of ${AGENT_IDS.join(", ")} (default: all)
-  --duration SEC            episode length in seconds, 10-500 (default 300)
-  --price USD               initial mid price, 50-200 (default 100)
-  --volatility X            daily volatility of returns, 0.01-0.1 (default 0.02)
-  --tier book|model         simulator tier (default book: the L3 order-book simulator)
-  --workers N               worker threads, 0-${MAX_WORKERS} (0: in-process; default min(cores, jobs));
-                            never changes the results
-  --calibration-episodes N  episodes for calibrating A, k, sigma and tuning gamma of
-                            avellaneda-stoikov and glft, on seeds disjoint from the
-                            evaluation seeds (default ${DEFAULT_CALIBRATION_EPISODES})
-  --out DIR                 output directory (default out/compare): results.json, episodes.csv,
-                            summary.csv, paired.csv, report.html
-  --model DIR               trained PPO model directory (default data/models/ppo; a named
-                            directory must hold a model)
-  --arrow                   also write per-step records to DIR/steps.arrow (Apache Arrow IPC)
-  --json                    print exactly one JSON object (the report) on stdout
-  -h, --help                this help
-`;
-
-/**
- * Joins `--flag -1` into `--flag=-1` for string flags, so a negative number reaches the
- * range check (and its message) instead of being taken for a flag.
- */
-function joinNegativeValues(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i].startsWith("--") ? args[i].slice(2) : "";
-    const spec = (OPTIONS as Record<string, { type: string }>)[name];
-    if (spec?.type === "string" && /^-[\d.]/.test(args[i + 1] ?? "")) {
-      out.push(`${args[i]}=${args[i + 1]}`);
-      i++;
-    } else {
-      out.push(args[i]);
+/** The command line of `deno task compare` (exported for the CLI tests). */
+export const compareCli = defineCli({
+  name: "compare",
+  summary: "Runs every agent on the same evaluation episodes (common random numbers) and " +
+    "reports means with 95% bootstrap CIs, paired tests vs avellaneda-stoikov, and result " +
+    "files (results.json, episodes.csv, summary.csv, paired.csv, report.html, optionally " +
+    "steps.arrow), written as one set.",
+  flags: {
+    episodes: flags.int({
+      min: 1,
+      max: 100_000,
+      default: DEFAULT_EPISODES,
+      help: "evaluation episodes per agent",
+    }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      default: 0,
+      help: "root seed; episode e uses childSeed(S, e)",
+      meta: "S",
+    }),
+    agents: flags.list({
+      choices: AGENT_IDS,
+      help: "agents to compare",
+      defaultText: "all",
+    }),
+    duration: flags.number({
+      min: 10,
+      max: 500,
+      default: 300,
+      help: "episode length in seconds",
+      meta: "SEC",
+    }),
+    price: flags.number({
+      min: 50,
+      max: 200,
+      default: 100,
+      help: "initial mid price",
+      meta: "USD",
+    }),
+    volatility: flags.number({
+      min: 0.01,
+      max: 0.1,
+      default: 0.02,
+      help: "daily volatility of returns",
+    }),
+    tier: flags.choice(["book", "model", "replay"], {
+      default: "book",
+      help: "simulator tier (book: the L3 order-book simulator; replay: recorded order books, " +
+        "the later windows of each tape evaluate, the earlier ones tune; see --data)",
+    }),
+    config: flags.inFile({
+      help: "market configuration, a JSON object as lib/env/config.ts (flow models, " +
+        "latencies, tick, fees, regimes, …; see docs/models.md); --tier, --duration, --price " +
+        "and --volatility, when given, override it (not with --tier replay)",
+    }),
+    ...REPLAY_CLI_FLAGS,
+    workers: flags.int({
+      min: 0,
+      max: MAX_WORKERS,
+      help: "worker threads (0: in-process); never changes the results",
+      defaultText: "min(cores, jobs)",
+    }),
+    "calibration-episodes": flags.int({
+      min: 1,
+      max: 100_000,
+      default: DEFAULT_CALIBRATION_EPISODES,
+      help: "episodes for calibrating A, k, sigma and tuning gamma of avellaneda-stoikov and " +
+        "glft, on seeds disjoint from the evaluation seeds",
+    }),
+    out: flags.outDir({
+      kind: COMPARE_OUTPUT_KIND,
+      knownFiles: Object.values(COMPARE_FILES),
+      default: "out/compare",
+      replaceDefault: true,
+      help: "output directory, written as one set; the default is replaced by each run, " +
+        "another directory holding a previous comparison only with --force",
+    }),
+    force: flags.boolean({ help: "replace the previous comparison in --out" }),
+    model: flags.string({
+      default: DEFAULT_PPO_DIR,
+      meta: "DIR",
+      expected: "a directory path",
+      help: "trained PPO model directory (one named here must hold a model; the default may " +
+        "be absent: ppo is then reported unavailable)",
+    }),
+    arrow: flags.boolean({ help: "also write per-step records to DIR/steps.arrow (Arrow IPC)" }),
+    json: flags.boolean({ help: "print exactly one JSON object (the report) on stdout" }),
+  },
+  preflight: async (values, given) => {
+    if (values.tier === "replay" && given.has("duration")) {
+      throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
     }
-  }
-  return out;
-}
+    if (values.config !== undefined) {
+      if (values.tier === "replay") {
+        throw new ValidationError("--config", values.config, "a simulator tier (book or model)");
+      }
+      await marketConfig(values, given); // named errors, before any work
+    }
+    // The default model may be missing (ppo is then reported unavailable); one asked for by
+    // name must exist, or the run would silently leave out the agent the user wanted.
+    const agents = values.agents ?? AGENT_IDS;
+    if (
+      given.has("model") && agents.includes("ppo") &&
+      !(await isFile(`${values.model}/checkpoint.json`))
+    ) {
+      throw new ValidationError(
+        "--model",
+        values.model,
+        "a directory with a trained model (checkpoint.json)",
+      );
+    }
+  },
+});
 
-async function main(): Promise<void> {
-  const { values } = parseFlags(joinNegativeValues(Deno.args), OPTIONS, ALLOWED);
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
-  const tier = values.tier ?? "book";
-  if (tier !== "book" && tier !== "model") {
-    throw new ValidationError("--tier", tier, 'one of "book", "model"');
-  }
-  const episodes = intFlag("episodes", values.episodes, DEFAULT_EPISODES, 1, 100_000);
-  const seed = intFlag("seed", values.seed, 0, 0, MAX_SEED);
-  const duration = numberFlag("duration", values.duration, 300, 10, 500);
-  const price = numberFlag("price", values.price, 100, 50, 200);
-  const volatility = numberFlag("volatility", values.volatility, 0.02, 0.01, 0.1);
-  const workers = values.workers === undefined
-    ? undefined
-    : intFlag("workers", values.workers, 0, 0, MAX_WORKERS);
-  const calibrationEpisodes = intFlag(
-    "calibration-episodes",
-    values["calibration-episodes"],
-    DEFAULT_CALIBRATION_EPISODES,
-    1,
-    100_000,
-  );
-  const agents = values.agents === undefined ? [...AGENT_IDS] : validateAgentIds(
-    values.agents.split(",").map((s) => s.trim()).filter((s) => s !== ""),
-    "--agents",
-  );
-  const out = values.out ?? "out/compare";
-  if (out.trim() === "") throw new ValidationError("--out", out, "a directory path");
+/** Parsed flags of `deno task compare`. */
+export type CompareFlags = Values<typeof compareCli.spec.flags>;
 
-  const model = values.model ?? "data/models/ppo";
-  if (model.trim() === "") throw new ValidationError("--model", model, "a directory path");
-  // The default model may be missing (ppo is then reported unavailable); one asked for by
-  // name must exist, or the run would silently leave out the agent the user wanted.
-  if (
-    values.model !== undefined && agents.includes("ppo") &&
-    !(await isFile(`${model}/checkpoint.json`))
-  ) {
-    throw new ValidationError(
-      "--model",
-      model,
-      "a directory with a trained model (checkpoint.json)",
-    );
-  }
+async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<void> {
+  const out = values.out;
 
+  // recorded tapes: loaded (and cached) before any work; a bad file fails here
+  const replayConfig = await replayConfigFromFlags(values.tier, values);
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
   let run;
   try {
     run = await runCompare({
-      config: { tier, duration, initialPrice: price, volatility },
-      episodes,
-      seed,
-      agents,
-      workers,
-      calibrationEpisodes,
-      ppoDir: model,
-      recordSteps: values.arrow ?? false,
+      config: replayConfig ?? await marketConfig(values, given),
+      episodes: values.episodes,
+      seed: values.seed,
+      agents: values.agents ?? [...AGENT_IDS],
+      workers: values.workers,
+      calibrationEpisodes: values["calibration-episodes"],
+      ppoDir: values.model,
+      recordSteps: values.arrow,
       onProgress: (done, total) => bar.update(done, total),
       log,
     });
   } finally {
     bar.stop();
   }
-  const written = await writeCompareOutputs(run, out, { arrow: values.arrow ?? false });
+  const written = await writeCompareOutputs(run, out, {
+    arrow: values.arrow,
+    replace: values.force || !given.has("out"),
+    field: "--out",
+    replaceHint: "pass --force",
+  });
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   if (values.json) {
     await Deno.stdout.write(new TextEncoder().encode(reportJson(run)));
@@ -174,6 +197,49 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
 }
 
+/**
+ * The environment configuration: the `--config` file (validated, errors naming `--config`
+ * and the field) with the tier, duration, price and volatility flags given on the command
+ * line on top; without a file, those flags (at their defaults when not given).
+ */
+async function marketConfig(
+  values: CompareFlags,
+  given: ReadonlySet<string>,
+): Promise<EnvConfigInput> {
+  const fromFlags: Record<string, unknown> = {
+    tier: values.tier,
+    duration: values.duration,
+    initialPrice: values.price,
+    volatility: values.volatility,
+  };
+  if (values.config === undefined) return fromFlags as EnvConfigInput;
+  const file = await readJsonObject("--config", values.config);
+  const input: Record<string, unknown> = { ...file };
+  const flagNames = {
+    tier: "tier",
+    duration: "duration",
+    initialPrice: "price",
+    volatility: "volatility",
+  };
+  for (const [key, flag] of Object.entries(flagNames)) {
+    if (given.has(flag) || !(key in file)) input[key] = fromFlags[key];
+  }
+  try {
+    parseEnvConfig(input as EnvConfigInput);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new FlagError(
+        "--config",
+        values.config,
+        `a valid market configuration`,
+        `--config: ${values.config}: ${err.message}`,
+      );
+    }
+    throw err;
+  }
+  return input as EnvConfigInput;
+}
+
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
@@ -182,4 +248,4 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(compareCli, main);

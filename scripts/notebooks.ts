@@ -4,13 +4,14 @@
  * exports to out/notebooks/, then opens each export in headless Chromium to check
  * that every figure rendered (see scripts/browser_check.ts).
  *
- * Usage: `deno run -A scripts/notebooks.ts [--only NAME]... [--skip-browser] [--timeout S] [--dir D]`
+ * Usage: `deno task notebooks [--only NAME]... [--skip-browser] [--timeout S] [--dir D]`
  * (`--dir` runs the notebooks of another directory, default notebooks/).
  *
  * @module
  */
 import { ensureChromium, ensureJupyter, EXECUTOR_PY } from "./_jupyter.ts";
 import { checkHtmlFiles, formatResult } from "./browser_check.ts";
+import { defineCli, flags, parseOrExit } from "./_cli.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -54,30 +55,36 @@ export function scanOutputs(nb: { cells: { outputs?: NbOutput[] }[] }): {
   return { errors, figures };
 }
 
-function parseArgs(
-  args: string[],
-): { only: string[]; skipBrowser: boolean; timeout: number; dir: string } {
-  const only: string[] = [];
-  let skipBrowser = false, timeout = 900, dir = "notebooks";
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--only") only.push(args[++i] ?? "");
-    else if (a.startsWith("--only=")) only.push(a.slice(7));
-    else if (a === "--skip-browser") skipBrowser = true;
-    else if (a === "--timeout") timeout = Number(args[++i]);
-    else if (a === "--dir") dir = args[++i] ?? dir;
-    else {
-      console.error(
-        `unknown argument ${a}\nusage: deno task notebooks [--only NAME] [--skip-browser] [--timeout S]`,
-      );
-      Deno.exit(2);
-    }
-  }
-  return { only, skipBrowser, timeout, dir };
-}
+/** The command line of `deno task notebooks` (exported for the CLI tests). */
+export const notebooksCli = defineCli({
+  name: "notebooks",
+  summary: "Executes every notebook headlessly on the Deno kernel, fails on any error output, " +
+    "exports HTML to out/notebooks/ and checks each export in headless Chromium.",
+  flags: {
+    only: flags.multiple({
+      help: "run only the notebooks whose name starts with or contains NAME",
+      meta: "NAME",
+    }),
+    "skip-browser": flags.boolean({ help: "skip the headless Chromium check" }),
+    timeout: flags.int({
+      min: 1,
+      max: 86_400,
+      default: 900,
+      help: "per-cell timeout in seconds",
+      meta: "S",
+    }),
+    dir: flags.string({
+      default: "notebooks",
+      meta: "DIR",
+      expected: "a directory path",
+      help: "directory of the notebooks, relative to the repository root",
+    }),
+  },
+});
 
 async function main(): Promise<number> {
-  const { only, skipBrowser, timeout, dir } = parseArgs(Deno.args);
+  const flagValues = await parseOrExit(notebooksCli);
+  const { only, timeout, dir } = flagValues, skipBrowser = flagValues["skip-browser"];
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   Deno.chdir(root);
   const names = [...Deno.readDirSync(dir)]

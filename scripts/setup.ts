@@ -7,6 +7,15 @@
  * @module
  */
 import { ensureChromium, ensureJupyter } from "./_jupyter.ts";
+import { defineCli, parseOrExit } from "./_cli.ts";
+
+/** The command line of `deno task setup` (no flags besides --help). */
+export const setupCli = defineCli({
+  name: "setup",
+  summary: "Installs what the tests need beyond npm packages: Jupyter (nbconvert, nbclient) " +
+    "with the Deno kernel, and Chromium for the browser check. Idempotent.",
+  flags: {},
+});
 
 /** What the set-up found or installed. */
 export interface SetupReport {
@@ -28,6 +37,7 @@ export async function setup(): Promise<SetupReport> {
 }
 
 if (import.meta.main) {
+  await parseOrExit(setupCli);
   const r = await setup();
   console.log(
     `setup: jupyter ${r.jupyter ? "ready" : "MISSING"}, chromium ${

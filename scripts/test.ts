@@ -10,6 +10,16 @@
  */
 import { runStaticChecks } from "./check.ts";
 import { setup } from "./setup.ts";
+import { defineCli, parseOrExit } from "./_cli.ts";
+
+/** The command line of `deno task test` (no flags besides --help). */
+const testCli = defineCli({
+  name: "test",
+  summary: "Runs every test: set-up, static checks, deno test, the notebooks and the browser " +
+    "check; ends with one line `N passed, N failed`. ALPE_SKIP_NOTEBOOKS=1 skips the notebooks.",
+  flags: {},
+});
+await parseOrExit(testCli);
 
 let passed = 0;
 let failed = 0;

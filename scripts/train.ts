@@ -2,8 +2,9 @@
  * Trains the PPO market maker.
  *
  *     deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
- *                     [--tier book|model] [--config FILE.json] [--workers N]
- *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--workers N]
+ *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
+ *                     [--config FILE.json] [--workers N]
+ *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
  * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
@@ -12,40 +13,98 @@
  * larger `--timesteps`). The shipped model is reproduced by
  * `deno task train --seed 1 --out data/models/ppo --force`.
  *
+ * With `--tier replay --data FILE…` the envs replay recorded tapes, on the earlier windows of
+ * each tape only (the later ones are held out for `deno task compare --tier replay`); the
+ * window list is part of the env config, so the checkpoint records it and compare checks it.
+ * `--config` holds a training config (`{"env": …, "ppo": …}`) or just a market (an env
+ * config, as `deno task compare --config` takes it).
+ *
  * @module
  */
 import cliProgress from "npm:cli-progress@3.12.0";
 import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
+import { replayTrainingConfig } from "../lib/backtest/replay_plan.ts";
+import { envConfigSchema } from "../lib/env/config.ts";
 import { ValidationError } from "../lib/errors.ts";
+import { MAX_SEED } from "../lib/rng/rng.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
-import { PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
-import { intFlag, parseFlags, runMain } from "./_cli.ts";
+import { checkOutDir, PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
+import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
+import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
-const FLAGS =
-  "--timesteps, --seed, --out, --force, --resume, --envs, --tier, --config, --workers, --help";
+const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window"] as const;
 
-const HELP = `Trains the PPO market maker (lib/rl) and checkpoints it.
-
-usage: deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
-                       [--tier book|model] [--config FILE.json] [--workers N]
-       deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
-
-  --timesteps N    environment steps in total (default 1000000; with --resume: extend the
-                   run to N)
-  --seed S         root seed of every random draw (default 0)
-  --out DIR        output directory (default out/ppo; with --resume: the resumed DIR)
-  --force          a fresh run may replace the training run already in --out
-  --resume DIR     continue the run checkpointed in DIR exactly where it stopped
-  --envs N         environments per rollout (default 16)
-  --tier T         environment tier: book (default) or model
-  --config FILE    a JSON training config (see lib/rl/config.ts); flags override it
-  --workers N      threads for the gradients (default: the cores, at most 4); the results
-                   do not depend on it
-  --help           this text
-
-The shipped model: deno task train --seed 1 --out data/models/ppo --force
-Outputs: DIR/checkpoint.json, model.json, weights-U.bin, optimizer-U.bin, episode-U.bin
-(the checkpoint of update U) and metrics.jsonl (one line per update). See docs/training.md.`;
+/** The command line of `deno task train`. */
+export const trainCli = defineCli({
+  name: "train",
+  summary: "Trains the PPO market maker (lib/rl) and checkpoints it durably; a killed run " +
+    "continues exactly with --resume. Outputs: DIR/checkpoint.json, model.json, " +
+    "weights-U.bin, optimizer-U.bin, episode-U.bin (the checkpoint of update U) and " +
+    "metrics.jsonl (one line per update); see docs/training.md.",
+  flags: {
+    timesteps: flags.int({
+      min: 1,
+      max: 1e10,
+      help: "environment steps in total (with --resume: extend the run to N)",
+      defaultText: "1000000",
+    }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      help: "root seed of every random draw",
+      defaultText: "0",
+    }),
+    out: flags.string({
+      help: "output directory (with --resume: the resumed DIR)",
+      meta: "DIR",
+      expected: "a directory path",
+      defaultText: "out/ppo",
+    }),
+    force: flags.boolean({ help: "a fresh run may replace the training run already in --out" }),
+    resume: flags.string({
+      help: "continue the run checkpointed in DIR exactly where it stopped",
+      meta: "DIR",
+      expected: "a directory path",
+    }),
+    envs: flags.int({ min: 1, max: 1024, help: "environments per rollout", defaultText: "16" }),
+    tier: flags.choice(["book", "model", "replay"] as const, {
+      help: "environment tier",
+      defaultText: "book",
+    }),
+    ...REPLAY_CLI_FLAGS,
+    config: flags.inFile({
+      help: "a JSON training config (lib/rl/config.ts) or a market (env config); flags " +
+        "override it",
+    }),
+    workers: flags.int({
+      min: 1,
+      max: 64,
+      help: "threads for the gradients; the results do not depend on it",
+      defaultText: "the cores, at most 4",
+    }),
+  },
+  notes: "The shipped model: deno task train --seed 1 --out data/models/ppo --force",
+  check(values, given) {
+    if (given.has("resume")) {
+      for (const f of RUN_ONLY) {
+        if (given.has(f)) {
+          throw new FlagError(
+            `--${f}`,
+            (values as Record<string, unknown>)[f],
+            "no value with --resume (the saved config applies)",
+          );
+        }
+      }
+    }
+  },
+  async preflight(values, given) {
+    // The output directory, before any work (tapes, calibration).
+    const out = values.out ?? values.resume ?? "out/ppo";
+    if (!given.has("resume") || (values.out !== undefined && values.out !== values.resume)) {
+      await asFlag(checkOutDir(out, values.force));
+    }
+  },
+});
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
@@ -65,48 +124,17 @@ function asFlag<T>(p: Promise<T>): Promise<T> {
   });
 }
 
-async function readConfig(path: string): Promise<TrainConfigInput> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new ValidationError("--config", path, `a readable JSON file (${(err as Error).message})`);
+/** A `--config` file: a training config, or an env config only (a market). */
+function asTrainConfig(input: Record<string, unknown>): TrainConfigInput {
+  const keys = Object.keys(input);
+  const envKeys = Object.keys(envConfigSchema.shape);
+  if (keys.length > 0 && keys.every((k) => envKeys.includes(k))) {
+    return { env: input as TrainConfigInput["env"] };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ValidationError("--config", value, `a JSON object in ${path}`);
-  }
-  return value as TrainConfigInput;
+  return input as TrainConfigInput;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, {
-    timesteps: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    force: { type: "boolean" },
-    resume: { type: "string" },
-    envs: { type: "string" },
-    tier: { type: "string" },
-    config: { type: "string" },
-    workers: { type: "string" },
-    help: { type: "boolean" },
-  }, FLAGS);
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
-  for (const f of ["out", "resume", "config"] as const) {
-    const v = values[f];
-    if (v !== undefined && v.trim() === "") {
-      throw new ValidationError(`--${f}`, v, f === "config" ? "a file path" : "a directory path");
-    }
-  }
-  const timesteps = values.timesteps === undefined
-    ? undefined
-    : intFlag("timesteps", values.timesteps, 0, 1, 1e10);
-  const threads = values.workers === undefined
-    ? undefined
-    : intFlag("workers", values.workers, 1, 1, 64);
+async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
   const tty = Deno.stdout.isTerminal();
   let bar: cliProgress.SingleBar | undefined;
   const onUpdate = (p: TrainProgress) => {
@@ -120,47 +148,34 @@ async function main(): Promise<void> {
       stage: p.stage,
     });
   };
+  const threads = values.workers;
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
-    for (const f of ["seed", "envs", "tier", "config"] as const) {
-      if (values[f] !== undefined) {
-        throw new ValidationError(
-          `--${f}`,
-          values[f],
-          "no value with --resume (the saved config applies)",
-        );
-      }
-    }
     outDir = values.out ?? values.resume;
     trainer = await asFlag(
       PpoTrainer.resume(values.resume, {
         outDir,
-        force: values.force ?? false,
+        force: values.force,
         onUpdate,
         threads,
-      }, timesteps),
+      }, values.timesteps),
     );
   } else {
     const input: TrainConfigInput = values.config === undefined
       ? {}
-      : await readConfig(values.config);
-    if (timesteps !== undefined) input.totalTimesteps = timesteps;
-    if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);
-    if (values.envs !== undefined) {
-      input.ppo = { ...input.ppo, numEnvs: intFlag("envs", values.envs, 16, 1, 1024) };
-    }
-    if (values.tier !== undefined) {
-      if (values.tier !== "book" && values.tier !== "model") {
-        throw new ValidationError("--tier", values.tier, `"book" or "model"`);
-      }
-      input.env = { ...input.env, tier: values.tier };
-    }
+      : asTrainConfig(await readJsonObject("--config", values.config));
+    if (values.timesteps !== undefined) input.totalTimesteps = values.timesteps;
+    if (values.seed !== undefined) input.seed = values.seed;
+    if (values.envs !== undefined) input.ppo = { ...input.ppo, numEnvs: values.envs };
+    const replay = await replayConfigFromFlags(values.tier ?? "book", values);
+    if (replay) input.env = replayTrainingConfig({ ...input.env, ...replay });
+    else if (values.tier !== undefined) input.env = { ...input.env, tier: values.tier };
     outDir = values.out ?? "out/ppo";
     trainer = await asFlag(
       PpoTrainer.create(input, {
         outDir,
-        force: values.force ?? false,
+        force: values.force,
         onUpdate,
         threads,
         tuneBase: tuneBaseAgent,
@@ -207,4 +222,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(trainCli, main);

@@ -2,13 +2,14 @@
  * Parameter validation shared by the agents: each agent declares a strict `zod`
  * schema, and {@linkcode parseParams} turns the first issue into a
  * {@linkcode ValidationError} naming `<agent id>.<parameter>`, its value and what is
- * allowed. Unknown parameter names are rejected.
+ * allowed. Unknown parameter names are rejected, naming the closest known one; parameters
+ * that are not an object (`null`, a number, a string, an array) are a named error too.
  *
  * @module
  */
 import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
-import { zodIssueToError } from "../validation.ts";
+import { closestName, zodIssueToError } from "../validation.ts";
 
 /** A σ source: `"view"` (the env's estimate, `view.sigma`) or a fixed value in $/√s. */
 export const sigmaSourceSchema: z.ZodUnion<[z.ZodLiteral<"view">, z.ZodNumber]> = z.union([
@@ -43,15 +44,18 @@ export function parseParams<S extends z.ZodType>(
   }
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0];
-    const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape).join(", ") : "";
+  const unknown = r.error.issues.find((i) => i.code === "unrecognized_keys");
+  if (unknown?.code === "unrecognized_keys" && unknown.path.length === 0) {
+    const key = unknown.keys[0];
+    const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    const near = closestName(key, known);
     throw new ValidationError(
       `${agentId}.${key}`,
       (input as Record<string, unknown>)[key],
-      `a known parameter (one of: ${allowed})`,
+      near
+        ? `a known parameter (did you mean "${near}"? known: ${known.join(", ")})`
+        : `a known parameter (${known.length ? `one of: ${known.join(", ")}` : "none"})`,
     );
   }
-  throw zodIssueToError(r.error, input, agentId);
+  throw zodIssueToError(r.error, input, agentId, schema);
 }

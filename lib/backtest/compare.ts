@@ -28,6 +28,8 @@ import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./se
 import type { AgentSpec } from "./types.ts";
 import { parseTrainConfig } from "../rl/config.ts";
 import { trainingSeeds } from "../rl/seeds.ts";
+import { resolveConfig } from "../env/make.ts";
+import { type ReplayHeldOut, replayHeldOut, type ReplayPlan, replayPlan } from "./replay_plan.ts";
 
 /** How the PPO model's training seeds relate to this run's evaluation seeds. */
 export interface PpoHeldOut {
@@ -189,8 +191,8 @@ export function validateAgentIds(ids: readonly string[], field = "agents"): stri
  * ```
  */
 export async function runCompare(options: CompareOptions = {}): Promise<CompareRun> {
-  const config = parseEnvConfig(options.config ?? {});
-  const episodes = requireInt("episodes", options.episodes ?? DEFAULT_EPISODES, 1, 100_000);
+  let config = parseEnvConfig(options.config ?? {});
+  let episodes = requireInt("episodes", options.episodes ?? DEFAULT_EPISODES, 1, 100_000);
   const seed = options.seed ?? 0;
   const ids = validateAgentIds(options.agents ?? agentIds());
   const calEpisodes = requireInt(
@@ -200,6 +202,17 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     100_000,
   );
   const log = options.log ?? (() => {});
+  // recorded data: the tapes decide tick, lot, price; disjoint evaluation / calibration windows
+  let replay: ReplayPlan | null = null;
+  if (config.tier === "replay") {
+    config = resolveConfig(config);
+    replay = replayPlan(config, seed, episodes, calEpisodes);
+    episodes = replay.evaluation.seeds.length;
+    log(
+      `replay: ${replay.total} windows of ${config.duration} s; ${episodes} evaluate, ` +
+        `${replay.calibration.seeds.length} calibrate (earlier windows of each tape)`,
+    );
+  }
 
   const unavailable: Record<string, string> = {};
   const learned = ids.filter((id) => agentDefinition(id).kind === "learned");
@@ -214,10 +227,25 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       log(err.message);
     }
   }
-  const evalSeeds = evaluationSeeds(seed, episodes);
+  const evalSeeds = replay ? replay.evaluation.seeds : evaluationSeeds(seed, episodes);
   let heldOut: PpoHeldOut | null = null;
+  let replayHeld: ReplayHeldOut | null = null;
   for (const id of learned) {
     if (id in unavailable || !(await isFile(`${modelDir(id)}/checkpoint.json`))) continue;
+    if (replay) {
+      replayHeld = await replayHeldOut(modelDir(id), replay.evaluation.spans);
+      log(
+        `${id}: trained on ${replayHeld.trainedOn}` +
+          (replayHeld.trainedOn === "replay"
+            ? `; ${replayHeld.evaluationWindowsSeenInTraining} of ${episodes} evaluation windows ` +
+              `overlap its ${replayHeld.trainingWindows} training windows`
+            : ""),
+      );
+      if (replayHeld.evaluationWindowsSeenInTraining > 0) {
+        log(`warning: the ${id} model in ${modelDir(id)} trained on evaluation windows`);
+      }
+      continue;
+    }
     heldOut = await ppoHeldOut(modelDir(id), evalSeeds);
     if (heldOut.evaluationSeedsSeenInTraining > 0) {
       log(
@@ -231,7 +259,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   let fair: FairParams | null = null;
   let calSeeds: number[] = [];
   if (tunable.length > 0) {
-    calSeeds = calibrationSeeds(seed, calEpisodes, evalSeeds);
+    calSeeds = replay ? replay.calibration.seeds : calibrationSeeds(seed, calEpisodes, evalSeeds);
     log(`tuning ${tunable.join(", ")} on ${calSeeds.length} calibration episodes…`);
     fair = await tuneAgents(config, calSeeds, tunable, { workers: options.workers });
   }
@@ -247,6 +275,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       agents: specs,
       episodes,
       seed,
+      seeds: replay ? evalSeeds : undefined,
       workers: options.workers,
       chunkSize: options.chunkSize,
       recordSteps: options.recordSteps,
@@ -268,6 +297,8 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     unavailable,
     paired,
     chunkSize: backtest?.chunkSize ?? options.chunkSize ?? null,
+    replay,
+    replayHeld,
   });
   return { report, backtest, fair, unavailable, ran, paired };
 }
@@ -307,6 +338,8 @@ interface ReportInputs {
   unavailable: Record<string, string>;
   paired: Record<string, Record<string, PairedComparison>>;
   chunkSize: number | null;
+  replay: ReplayPlan | null;
+  replayHeld: ReplayHeldOut | null;
 }
 
 function buildReport(r: ReportInputs): CompareReport {
@@ -376,7 +409,9 @@ function buildReport(r: ReportInputs): CompareReport {
   const seeds = {
     root: r.seed,
     evaluation: r.evalSeeds,
-    evaluationRule: "episode e uses childSeed(root, e) for every agent (common random numbers)",
+    evaluationRule: r.replay
+      ? "episode e replays evaluation window e (seeds.replayWindows) for every agent"
+      : "episode e uses childSeed(root, e) for every agent (common random numbers)",
     calibration: r.calSeeds,
     calibrationRule: `childSeed(root, ${CALIBRATION_SEED_OFFSET} + j), skipping evaluation ` +
       "seeds; used only to calibrate A, k, σ and to tune every agent that declares a tuning grid",
@@ -389,6 +424,17 @@ function buildReport(r: ReportInputs): CompareReport {
       "chunk of chunkSize episodes",
     bootstrapRule: "aggregate CIs seeded with `${root}:${agentId}`; paired tests with " +
       "`${root}:${agentId}:vs:avellaneda-stoikov:${metric}`",
+    ...(r.replay
+      ? {
+        replayWindows: {
+          total: r.replay.total,
+          evaluation: r.replay.evaluation.ids,
+          calibration: r.replay.calibration.ids,
+          rule: r.replay.rule,
+          learnedHeldOut: r.replayHeld,
+        },
+      }
+      : {}),
   };
   return roundDeep({
     agents,

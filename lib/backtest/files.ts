@@ -1,5 +1,5 @@
 /**
- * Writes a comparison's result files into one directory.
+ * A comparison's result files, written into one directory as a set, atomically.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import type { CompareRun } from "./compare.ts";
 import { roundNumber } from "./format.ts";
 import { episodesCsv, stepsArrow, summaryCsv } from "./output.ts";
 import { compareReportHtml } from "./report.ts";
+import { writeOutputSet } from "../output_dir.ts";
 
 /** Names of the files {@linkcode writeCompareOutputs} writes. */
 export const COMPARE_FILES = {
@@ -53,40 +54,65 @@ export function pairedCsv(run: CompareRun): string {
   return stringify(rows);
 }
 
+/** Options of {@linkcode writeCompareOutputs}. */
+export interface CompareOutputOptions {
+  /** Also write steps.arrow (needs a run with `recordSteps`). */
+  arrow?: boolean;
+  /** Replace a previous comparison's output set in `dir` (default false: refuse). */
+  replace?: boolean;
+  /** Field named by errors about `dir` (default `"dir"`; the script passes `"--out"`). */
+  field?: string;
+  /** How to ask for a replacement, in the refusal (default "pass replace: true"). */
+  replaceHint?: string;
+}
+
+/** The kind of output set {@linkcode writeCompareOutputs} writes (see lib/output_dir.ts). */
+export const COMPARE_OUTPUT_KIND = "compare";
+
 /**
- * Writes results.json (the report, exactly what `--json` prints), episodes.csv,
- * summary.csv, paired.csv, report.html and, with `arrow`, steps.arrow (which needs a run
- * with `recordSteps`). Returns the paths written.
+ * The result files of a comparison, by name: results.json (the report, exactly what
+ * `--json` prints), episodes.csv, summary.csv, paired.csv, report.html and, with `arrow`,
+ * steps.arrow. Every file is a function of the run only: the same run gives the same bytes.
  */
-export async function writeCompareOutputs(
+export function compareOutputFiles(
   run: CompareRun,
-  dir: string,
   options: { arrow?: boolean } = {},
-): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
-  const path = (name: string) => `${dir.replace(/\/+$/, "")}/${name}`;
-  const written: string[] = [];
-  const write = async (name: string, text: string | Uint8Array) => {
-    const p = path(name);
-    if (typeof text === "string") await Deno.writeTextFile(p, text);
-    else await Deno.writeFile(p, text);
-    written.push(p);
-  };
-  await write(COMPARE_FILES.json, reportJson(run));
+): Record<string, string | Uint8Array> {
+  const files: Record<string, string | Uint8Array> = {};
+  files[COMPARE_FILES.json] = reportJson(run);
   const bt = run.backtest;
   if (bt) {
-    await write(COMPARE_FILES.episodes, episodesCsv(bt.agents, bt.seeds));
-    await write(COMPARE_FILES.summary, summaryCsv(bt.agents));
+    files[COMPARE_FILES.episodes] = episodesCsv(bt.agents, bt.seeds);
+    files[COMPARE_FILES.summary] = summaryCsv(bt.agents);
   }
-  await write(COMPARE_FILES.paired, pairedCsv(run));
-  await write(COMPARE_FILES.html, compareReportHtml(run));
+  files[COMPARE_FILES.paired] = pairedCsv(run);
+  files[COMPARE_FILES.html] = compareReportHtml(run);
   if (options.arrow && bt) {
-    await write(
-      COMPARE_FILES.arrow,
-      stepsArrow(bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] }))),
+    files[COMPARE_FILES.arrow] = stepsArrow(
+      bt.agents.map((a) => ({ id: a.id, records: a.records ?? [] })),
     );
   }
-  return written;
+  return files;
+}
+
+/**
+ * Writes the files of {@linkcode compareOutputFiles} into `dir` as one set, atomically
+ * (`writeOutputSet` of lib/output_dir.ts: a kill leaves the previous set or the new one,
+ * never a mix). A previous comparison in `dir` is replaced only with `replace`; a directory
+ * holding anything else is refused. Returns the paths written.
+ */
+export function writeCompareOutputs(
+  run: CompareRun,
+  dir: string,
+  options: CompareOutputOptions = {},
+): Promise<string[]> {
+  return writeOutputSet(dir, compareOutputFiles(run, options), {
+    kind: COMPARE_OUTPUT_KIND,
+    knownFiles: Object.values(COMPARE_FILES),
+    replace: options.replace,
+    field: options.field,
+    replaceHint: options.replaceHint,
+  });
 }
 
 /** The report as one line of JSON plus a newline (byte-identical for the same run). */

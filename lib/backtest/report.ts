@@ -115,6 +115,28 @@ export function legendText(run: CompareRun): string {
     } disjoint calibration seeds to calibrate A, k, σ and tune every agent with a tuning grid ` +
     `(${Object.keys(run.fair?.agents ?? {}).join(", ") || "none"}).`,
   ];
+  const windows = seeds.replayWindows as
+    | { total: number; evaluation: string[]; calibration: string[]; learnedHeldOut: unknown }
+    | undefined;
+  if (windows) {
+    // recorded data: the seeds select windows (see lib/backtest/replay_plan.ts)
+    lines[lines.length - 1] = `Windows: ${windows.evaluation.length} of the tapes' ` +
+      `${windows.total} windows evaluate (the later part of each tape, the same for every ` +
+      `agent); ${windows.calibration.length} earlier, disjoint windows tune every agent with a ` +
+      `tuning grid (${Object.keys(run.fair?.agents ?? {}).join(", ") || "none"}).`;
+    const lh = windows.learnedHeldOut as
+      | { trainedOn: string; trainingWindows: number; evaluationWindowsSeenInTraining: number }
+      | null;
+    if (lh) {
+      lines.push(
+        lh.trainedOn === "replay"
+          ? `Learned-agent held-out check: ${lh.evaluationWindowsSeenInTraining} of ` +
+            `${windows.evaluation.length} evaluation windows overlap its ` +
+            `${lh.trainingWindows} training windows.`
+          : "Learned agent: trained on simulated markets only (no recorded window seen).",
+      );
+    }
+  }
   const held = seeds.ppoHeldOut as
     | { trainingSeeds: number; evaluationSeedsSeenInTraining: number }
     | null

@@ -52,6 +52,11 @@ export interface BacktestOptions {
   /** Root seed: episode e uses `childSeed(seed, e)` for every agent. */
   seed: number;
   /**
+   * Explicit evaluation seeds (`episodes` of them) instead of `childSeed(seed, e)`, e.g. the
+   * seeds of chosen replay windows (see `replayPlan`).
+   */
+  seeds?: readonly number[];
+  /**
    * Deno Workers to use (default `min(navigator.hardwareConcurrency, jobs)`); 0 runs the
    * jobs in this thread. Never changes the results.
    */
@@ -182,7 +187,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     period: options.period ?? 1,
     impactWeight: config.reward.impact,
   };
-  const seeds = evaluationSeeds(seed, episodes);
+  if (options.seeds && options.seeds.length !== episodes) {
+    throw new ValidationError("seeds", options.seeds.length, `${episodes} seeds (one per episode)`);
+  }
+  options.seeds?.forEach((s, i) => validateSeed(s, `seeds[${i}]`));
+  const seeds = options.seeds ? [...options.seeds] : evaluationSeeds(seed, episodes);
   const jobs = planJobs(
     config,
     agents,

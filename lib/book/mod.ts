@@ -22,6 +22,8 @@ export {
   type ExecutionSink,
   type L2Snapshot,
   MAX_INT32,
+  MAX_LIVE_ORDERS,
+  MAX_ORDER_QTY,
   OrderBook,
   type OrderBookOptions,
   type Side,

@@ -13,6 +13,10 @@
  *   array; far levels cost a binary search and a `copyWithin`. Any price in
  *   [1, 2^31 − 1] works, with no window to recenter.
  *
+ * Sizes are integer lots up to {@linkcode MAX_ORDER_QTY} (2^25) and the book holds at most
+ * {@linkcode MAX_LIVE_ORDERS} (2^28) orders, so every level total, queue position and depth
+ * stays an exact integer (at most 2^53) although the columns are float64.
+ *
  * @module
  */
 import { formatValue, OrderBookError } from "../errors.ts";
@@ -26,6 +30,24 @@ export type Side = 0 | 1;
 
 /** Highest price, id and owner the book accepts (2^31 − 1). */
 export const MAX_INT32 = 0x7fffffff;
+
+/**
+ * Most orders a book holds at once (2^28, the largest `capacity`): a limit order that would
+ * rest in a full book is rejected. At 2^28 orders the pools take about 16 GiB.
+ */
+export const MAX_LIVE_ORDERS = 2 ** 28;
+
+/**
+ * Largest order size in lots (2^25 = 33,554,432), for limit and market orders, modifications
+ * and reductions. Quantities are float64 (typed-array columns); the bound keeps every sum
+ * the book forms an exact integer: a level's total, a queue position, a depth or the book's
+ * resting total is a sum of at most {@linkcode MAX_LIVE_ORDERS} live sizes, so it is at most
+ * 2^28 · 2^25 = 2^53, and every integer up to 2^53 is exact in float64. (The cumulative
+ * counters `addedQty`, `tradedQty`, `cancelledQty` are exact while they stay below 2^53
+ * lots: 2^28 orders of the largest size.) A market needing larger orders uses a larger
+ * lot.
+ */
+export const MAX_ORDER_QTY = 2 ** 25;
 
 /**
  * Receives every execution. Called synchronously during matching with primitives only
@@ -112,7 +134,7 @@ function badPrice(p: number): boolean {
   return !Number.isInteger(p) || p < 1 || p > MAX_INT32;
 }
 function badQty(q: number): boolean {
-  return !Number.isSafeInteger(q) || q < 1;
+  return !Number.isInteger(q) || q < 1 || q > MAX_ORDER_QTY;
 }
 function checkSide(side: number): void {
   if (side !== 0 && side !== 1) throw new OrderBookError("side", side, "0 (BID) or 1 (ASK)");
@@ -123,7 +145,9 @@ function checkTime(t: number): void {
   }
 }
 function checkQty(field: string, q: number): void {
-  if (badQty(q)) throw new OrderBookError(field, q, "a positive integer number of lots");
+  if (badQty(q)) {
+    throw new OrderBookError(field, q, `an integer number of lots in [1, ${MAX_ORDER_QTY}]`);
+  }
 }
 function checkPrice(p: number): void {
   if (badPrice(p)) throw new OrderBookError("priceTicks", p, "an integer in [1, 2147483647]");
@@ -207,8 +231,8 @@ export class OrderBook {
   /** Creates an empty book; `options.capacity` is the initial number of live orders. */
   constructor(options: OrderBookOptions = {}) {
     const cap = options.capacity ?? 1024;
-    if (!Number.isInteger(cap) || cap < 1 || cap > 1 << 28) {
-      throw new OrderBookError("capacity", cap, "an integer in [1, 268435456]");
+    if (!Number.isInteger(cap) || cap < 1 || cap > MAX_LIVE_ORDERS) {
+      throw new OrderBookError("capacity", cap, `an integer in [1, ${MAX_LIVE_ORDERS}]`);
     }
     this.#allocOrders(cap);
     this.#allocLevels(64);
@@ -511,7 +535,9 @@ export class OrderBook {
     if (s !== NONE) {
       this.#oFree = this.#oNext[s];
     } else {
-      if (this.#oUsed === this.#cap) this.#allocOrders(this.#cap * 2);
+      if (this.#oUsed === this.#cap) {
+        this.#allocOrders(Math.min(this.#cap * 2, MAX_LIVE_ORDERS));
+      }
       s = this.#oUsed++;
     }
     const lv = this.#levelFor(side, price);
@@ -578,6 +604,13 @@ export class OrderBook {
     }
     if (this.#hFind(id) >= 0) {
       throw new OrderBookError("id", id, "an id not already live in the book");
+    }
+    if (this.#count >= MAX_LIVE_ORDERS) {
+      throw new OrderBookError(
+        "orderCount",
+        this.#count,
+        `fewer than ${MAX_LIVE_ORDERS} live orders (the book is full)`,
+      );
     }
     let rem = qty;
     const threshold = side === BID ? -priceTicks : priceTicks;
@@ -712,7 +745,10 @@ export class OrderBook {
    * the sum ahead is either counted directly or is level qty − own qty − qty behind.
    */
   queueAhead(id: number): number {
-    const s = this.#liveSlot(id);
+    return this.#aheadOf(this.#liveSlot(id));
+  }
+
+  #aheadOf(s: number): number {
     const prev = this.#oPrev;
     const next = this.#oNext;
     const qty = this.#oQty;
@@ -728,6 +764,29 @@ export class OrderBook {
       p = prev[p];
       nx = next[nx];
     }
+  }
+
+  /**
+   * Share of its level's lots that are ahead of live order `id`, in [0, 1): the
+   * {@linkcode OrderBook.queueAhead} lots over the level's lots, with one id lookup and no
+   * level search (the queue position the book tier's cancellation model and observation use).
+   */
+  queueShare(id: number): number {
+    const s = this.#liveSlot(id);
+    const level = this.#lQty[this.#oLevel[s]];
+    return level > 0 ? this.#aheadOf(s) / level : 0;
+  }
+
+  /**
+   * Queue position of live order `id` with one id lookup: writes the lots ahead of it into
+   * `out[0]` and the lots at its level (its own included) into `out[1]`; returns `out[0]`.
+   */
+  queuePosition(id: number, out: Float64Array): number {
+    const s = this.#liveSlot(id);
+    const ahead = this.#aheadOf(s);
+    out[0] = ahead;
+    out[1] = this.#lQty[this.#oLevel[s]];
+    return ahead;
   }
 
   /** Number of orders ahead of live order `id` in its level's FIFO. */
@@ -793,12 +852,53 @@ export class OrderBook {
     return lv < 0 ? 0 : this.#lQty[lv];
   }
 
+  /**
+   * Id of the `k`-th order (0 = front of the queue) at the best level of `side`, or −1 when
+   * there is no such order. O(k).
+   */
+  bestOrderId(side: Side, k: number): number {
+    checkSide(side);
+    const n = side === BID ? this.#nb : this.#na;
+    if (n === 0 || !(k >= 0)) return -1;
+    const lv = side === BID ? this.#bLvl[n - 1] : this.#aLvl[n - 1];
+    const next = this.#oNext;
+    let s = this.#lHead[lv];
+    for (let i = 0; i < k && s !== NONE; i++) s = next[s];
+    return s === NONE ? -1 : this.#oId[s];
+  }
+
+  /** Number of orders at the best level of `side` (0 when that side is empty). O(1). */
+  bestOrders(side: Side): number {
+    checkSide(side);
+    const n = side === BID ? this.#nb : this.#na;
+    if (n === 0) return 0;
+    return this.#lCount[side === BID ? this.#bLvl[n - 1] : this.#aLvl[n - 1]];
+  }
+
   /** Number of orders resting at `priceTicks` on `side` (0 when there is no such level). */
   levelOrders(side: Side, priceTicks: number): number {
     checkSide(side);
     checkQueryPrice(priceTicks);
     const lv = badPrice(priceTicks) ? -1 : this.#levelAt(side, priceTicks);
     return lv < 0 ? 0 : this.#lCount[lv];
+  }
+
+  /**
+   * Writes the ids of the orders resting at `priceTicks` on `side` into `out`, front of the
+   * queue first (at most `out.length` of them), and returns the number of orders at that
+   * level (0 when there is none). O(orders written).
+   */
+  levelOrderIds(side: Side, priceTicks: number, out: Int32Array): number {
+    checkSide(side);
+    checkQueryPrice(priceTicks);
+    const lv = badPrice(priceTicks) ? -1 : this.#levelAt(side, priceTicks);
+    if (lv < 0) return 0;
+    const next = this.#oNext;
+    let k = 0;
+    for (let s = this.#lHead[lv]; s !== NONE && k < out.length; s = next[s]) {
+      out[k++] = this.#oId[s];
+    }
+    return this.#lCount[lv];
   }
 
   /**

@@ -12,17 +12,21 @@
  *    order-entry / cancel latencies, as events in the market's event queue, and our orders sit
  *    in the book's FIFO queues (owner 1), filling only when the volume ahead of them has traded
  *    or cancelled (or when they cross on arrival);
- * 3. the market runs from T to T + dt: zero-intelligence flow (Cont–Stoikov–Talreja), informed
- *    traders arbitraging the book against the latent fundamental (Brownian motion with the
- *    regime's volatility, plus the agent's impact offset), our messages and the market-data
- *    snapshot for the next observation (taken at T + dt − L, L the market-data latency);
- * 4. at T + dt the agent's net executed lots of the step go through the {@linkcode ImpactModel}:
- *    its cost is taken from cash (`rewardImpact`), its offset shifts the fundamental (so informed
- *    and background flow move the book); then the regime chain advances by dt (its volatility
- *    and flow multipliers apply to the next step).
+ * 3. the market runs from T to T + dt: the background flow composed from the market's models
+ *    (Hawkes arrivals, long-memory trade signs, sizes relative to the touch, limit orders placed
+ *    around a reference price that moves with news and trade impact, cancellations by queue
+ *    position, stale quotes re-priced after their owners' latency, informed traders: see
+ *    `docs/models.md`), our messages and the market-data snapshot for the next observation
+ *    (taken at T + dt − L, L the market-data latency);
+ * 4. at T + dt the agent's aggressive lots of the step (orders that crossed on arrival) go through
+ *    the {@linkcode ImpactModel} overlay: its offset moves the reference price (our crossing
+ *    orders also moved it at once, as market events); no impact cost is charged (the book priced
+ *    the crossing, and passive fills need none); then the regime chain advances by dt (a new
+ *    regime's multipliers apply from then on).
  *
- * Accounting: cash = Σ fills (sells +, buys −, price·qty·lotSize) − Σ impact costs; `pnl = cash
- * + inventory·lotSize·mid` with the true mid after the step. Observation (see `OBS`): the
+ * Accounting: cash = Σ fills (sells +, buys −, price·qty·lotSize) − fees (maker / taker);
+ * `pnl = cash + inventory·lotSize·mid` with the true mid after the step; the `impact` column is
+ * the reference-price shift our aggressive orders caused, `impactCost` is 0. Observation (see `OBS`): the
  * SPREAD, RETURN, VOLATILITY, IMBALANCE (5 levels), TRADE_FLOW (all aggressor volume) and queue
  * slots come from the delayed snapshot, as do `view.mid/bestBid/bestAsk/sigma`; INVENTORY and
  * TIME_LEFT are the agent's own state. Every episode starts after a burn-in (default 10 s, see

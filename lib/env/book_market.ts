@@ -1,29 +1,48 @@
 /**
- * One simulated market of the book tier: an L3 {@linkcode OrderBook} driven by
- * zero-intelligence and informed flow (Gillespie), a latent fundamental price with
- * regime-dependent volatility and the agent's market impact, and the agent's own orders,
- * which reach the book through order-entry / cancel latencies (as events in an
- * {@linkcode EventQueue}) and sit in its real FIFO queues. The agent sees the book through
- * the market-data latency: {@linkcode BookMarket.snapshot} holds the delayed view.
+ * One simulated market of the book tier: an L3 {@linkcode OrderBook} driven by a
+ * {@linkcode BackgroundFlow} composed from small models (arrivals, trade signs, sizes,
+ * placement, cancellations, reaction to price moves, the latent fundamental with trade
+ * impact, informed traders), the volatility regimes, and the agent's own orders, which reach
+ * the book through order-entry / cancel latencies (as events in an {@linkcode EventQueue})
+ * and sit in its real FIFO queues. The agent sees the book through the market-data latency:
+ * {@linkcode BookMarket.snapshot} holds the delayed view.
+ *
+ * Every model is an object ({@linkcode BookModels}); the defaults are built from the config
+ * ({@linkcode createBookModels}) and any of them can be replaced, by passing a factory in
+ * {@linkcode BookMarketOptions.models} or by naming one registered with
+ * {@linkcode registerBookModels} in `flow.models` (which also works through the JSON configs
+ * of the command-line tools and `runCompare`, in-process).
+ *
+ * Accounting: cash = Σ fills (sells +, buys −) − fees (maker rate on our resting orders'
+ * fills, taker rate on our crossing orders'). No impact cost is charged: the book prices our
+ * aggressive orders (they walk its levels) and our passive fills need no charge. Our
+ * aggressive orders move the reference price like any market order (the fundamental model's
+ * trade impact), plus the optional `impact` overlay model; that shift is reported
+ * ({@linkcode BookMarket.lastImpactShift}).
  *
  * {@linkcode BookVecEnv} steps N of these; this class is exported for tests and tools that
- * need one market's internals (the book, the clock).
+ * need one market's internals (the book, the clock, the flow, the tape).
  *
- * Time: integer nanoseconds on the event queue (the flow's Gillespie clock is continuous);
- * the episode starts at 0, after an optional burn-in run at negative times.
+ * Time: nanoseconds (float) on the clock; the episode starts at 0, after a burn-in at
+ * negative times.
  *
  * @module
  */
 import { ASK, BID, type ExecutionSink, OrderBook, type Side } from "../book/order_book.ts";
 import { ValidationError } from "../errors.ts";
 import { EventQueue } from "../market/event_queue.ts";
+import { fillFee } from "../market/fees.ts";
 import { createImpactModel, impactMarketFromConfig } from "../market/impact.ts";
-import { InformedFlow } from "../market/informed.ts";
 import { createLatencyModel } from "../market/latency.ts";
-import { ZeroIntelligenceFlow } from "../market/order_flow.ts";
-import { createPriceProcess } from "../market/price_process.ts";
+import {
+  AGGRESSOR,
+  BackgroundFlow,
+  createFlowModels,
+  type FlowModels,
+} from "../market/order_flow.ts";
 import { createRegimeModel } from "../market/regimes.ts";
-import type { ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "../market/types.ts";
+import { FLOW_TYPE, MAKER, MarketTape } from "../market/tape.ts";
+import type { FeeModel, ImpactModel, LatencyModel, RegimeModel } from "../market/types.ts";
 import type { Rng } from "../rng/rng.ts";
 import { RngStreams, STREAM } from "../rng/streams.ts";
 import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
@@ -46,14 +65,104 @@ const ST_DONE = 0;
 const ST_FLIGHT = 1;
 const ST_RESTING = 2;
 
+/**
+ * Every model a book-tier market is composed from: the background flow's
+ * ({@linkcode FlowModels}) and the market's own.
+ */
+export interface BookModels extends FlowModels {
+  /** Volatility / flow regimes. */
+  regimes: RegimeModel;
+  /** Impact overlay of our aggressive executions (added to the reference price). */
+  impact: ImpactModel;
+  /** Decision → our new order reaches the book. */
+  orderLatency: LatencyModel;
+  /** Decision → our cancel reaches the book. */
+  cancelLatency: LatencyModel;
+  /** Book event → we observe it. */
+  marketDataLatency: LatencyModel;
+  /** Fees on our fills. */
+  fees: FeeModel;
+}
+
+/** Builds (part of) a market's models from the config; called once per market. */
+export type BookModelsFactory = (cfg: EnvConfig) => Partial<BookModels>;
+
+const REGISTRY = new Map<string, BookModelsFactory>();
+
+/**
+ * Registers `factory` under `name` in this process, so that a config can select it with
+ * `flow: { models: name }` (its models replace the defaults; the others stay). A JSON
+ * config can name it, but Worker threads do not share the registration: use it in-process
+ * (e.g. `runCompare({ workers: 0 })`) or register it in every worker.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BookMarket, registerBookModels } from "./book_market.ts";
+ * import { parseEnvConfig } from "./config.ts";
+ * registerBookModels("always-buy", () => ({
+ *   signs: { surpriseVariance: 1, reset() {}, expected: () => 0, next: () => 1 },
+ * }));
+ * const m = new BookMarket(parseEnvConfig({ flow: { models: "always-buy" } }));
+ * m.reset(1);
+ * const mid0 = m.trueMid();
+ * m.advance(20e9);
+ * assert.ok(m.trueMid() > mid0); // only buyers: the price rises
+ * ```
+ */
+export function registerBookModels(name: string, factory: BookModelsFactory): void {
+  if (typeof name !== "string" || name.length === 0 || name.length > 200) {
+    throw new ValidationError("name", name, "a name of 1–200 characters");
+  }
+  if (typeof factory !== "function") {
+    throw new ValidationError("factory", factory, "a function (cfg) => models");
+  }
+  REGISTRY.set(name, factory);
+}
+
+/** Names registered with {@linkcode registerBookModels} in this process. */
+export function registeredBookModels(): string[] {
+  return [...REGISTRY.keys()];
+}
+
+/**
+ * The market's models: the defaults built from `cfg`, with `overrides` in their place
+ * (for the fundamental's variance budget, the defaults read the arrivals, signs and sizes
+ * actually used).
+ */
+export function createBookModels(cfg: EnvConfig, overrides: Partial<BookModels> = {}): BookModels {
+  const flow = createFlowModels(
+    cfg.flow,
+    { sigmaTicks: sigmaPerSqrtSecond(cfg) / cfg.tickSize },
+    overrides,
+  );
+  const fees = cfg.fees;
+  return {
+    ...flow,
+    regimes: overrides.regimes ?? createRegimeModel(cfg.regimes),
+    impact: overrides.impact ?? createImpactModel(cfg.impact, impactMarketFromConfig(cfg)),
+    orderLatency: overrides.orderLatency ?? createLatencyModel(cfg.latency.order),
+    cancelLatency: overrides.cancelLatency ?? createLatencyModel(cfg.latency.cancel),
+    marketDataLatency: overrides.marketDataLatency ?? createLatencyModel(cfg.latency.marketData),
+    fees: overrides.fees ?? { fee: (notional, maker) => fillFee(fees, notional, maker) },
+  };
+}
+
 /** Options of the book tier. */
 export interface BookMarketOptions {
   /**
    * Seconds of flow simulated before the episode starts (at negative times, with the
-   * fundamental held at `initialPrice` and no agent), so that the episode starts from a
+   * price held: news and trade impact off, no agent), so that the episode starts from a
    * book near its stationary shape rather than the stylised initial ladder. Default 10.
    */
   burnInSeconds?: number;
+  /**
+   * Models replacing the defaults, built once per market (each market needs its own
+   * stateful instances). Takes precedence over `flow.models` in the config.
+   */
+  models?: BookModelsFactory;
+  /** Record every execution and quote change of the episode into a {@linkcode MarketTape}. */
+  tape?: boolean;
 }
 
 /** The delayed market-data view of one market (prices in ticks). */
@@ -113,6 +222,7 @@ function copySnapshot(from: MarketSnapshot, to: MarketSnapshot): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BookMarket } from "./book_market.ts";
  * import { parseEnvConfig } from "./config.ts";
  * const m = new BookMarket(parseEnvConfig({ tier: "book" }));
@@ -121,7 +231,7 @@ function copySnapshot(from: MarketSnapshot, to: MarketSnapshot): void {
  * m.scheduleSnapshot(100_000_000);
  * m.advance(100_000_000); // 100 ms of market time
  * m.endStep(0.1);
- * m.inventory; // lots bought minus lots sold
+ * assert.ok(m.inventory >= 0 && m.inventory <= 2); // lots bought minus lots sold
  * ```
  */
 export class BookMarket implements ExecutionSink {
@@ -129,18 +239,18 @@ export class BookMarket implements ExecutionSink {
   readonly book: OrderBook = new OrderBook({ capacity: 2048 });
   /** Pending agent messages and market-data snapshots. */
   readonly queue: EventQueue = new EventQueue(64);
-  /** Background zero-intelligence flow. */
-  readonly flow: ZeroIntelligenceFlow;
-  /** Informed traders. */
-  readonly informed: InformedFlow;
+  /** The models this market is composed from. */
+  readonly models: BookModels;
+  /** The background order flow. */
+  readonly flow: BackgroundFlow;
   /** Volatility / flow regime. */
   readonly regime: RegimeModel;
-  /** Impact of the agent's executions. */
+  /** Impact overlay of the agent's aggressive executions. */
   readonly impact: ImpactModel;
-  /** The latent fundamental price (dollars, before the impact offset). */
-  readonly fundamental: PriceProcess;
   /** The market-data view the agent has now (delayed by the market-data latency). */
   readonly snapshot: MarketSnapshot = emptySnapshot();
+  /** The episode's executions and quote changes (when `options.tape`), else null. */
+  readonly tape: MarketTape | null;
 
   /** Market time, ns (the events before it are processed). */
   nowNs = 0;
@@ -148,12 +258,12 @@ export class BookMarket implements ExecutionSink {
   inventory = 0;
   /** Agent cash from fills, in ticks × lots (sells +, buys −), exact. */
   cashTicksLots = 0;
-  /** Cumulative impact cost paid by the agent, dollars. */
-  impactCost = 0;
-  /** Impact offset change caused by the last step's trade, dollars. */
+  /** Cumulative fees paid by the agent, dollars (negative: rebates received). */
+  fees = 0;
+  /** Shift of the reference price caused by our aggressive orders in the last step, dollars. */
   lastImpactShift = 0;
-  /** Impact cost of the last step, dollars. */
-  lastImpactCost = 0;
+  /** Impact cost charged in the last step, dollars: always 0 (the book prices our trades). */
+  readonly lastImpactCost = 0;
   /** Regime in force during the last step. */
   lastRegime = 0;
   /** Lots the agent bought since the last {@linkcode BookMarket.clearStepFills}. */
@@ -164,38 +274,29 @@ export class BookMarket implements ExecutionSink {
   bidNotional = 0;
   /** Σ price·qty (ticks × lots) of those sells. */
   askNotional = 0;
+  /** Of those, lots bought / sold by our orders that crossed on arrival (taker). */
+  readonly aggressiveFilled: Float64Array = new Float64Array(2);
   /** Cumulative signed aggressor volume (buys +), lots. */
   signedVolume = 0;
   /** Cumulative total aggressor volume, lots. */
   totalVolume = 0;
-  /**
-   * Book events since the episode start: background limit / market / cancel orders,
-   * informed orders that traded, and the agent's order and cancel messages.
-   */
-  events = 0;
   /** Last true mid with both sides present, ticks. */
   lastMid: number = NaN;
 
   readonly #cfg: EnvConfig;
   readonly #tick: number;
-  readonly #sigma0: number;
-  readonly #infRate: number;
+  readonly #dollarsPerTickLot: number;
   readonly #burnInNs: number;
   readonly #orderLat: LatencyModel;
   readonly #cancelLat: LatencyModel;
   readonly #mdLat: LatencyModel;
+  readonly #fees: FeeModel;
   readonly #ringOn: boolean;
   #streams: RngStreams | null = null;
-  #rFlow!: Rng;
-  #rPrice!: Rng;
   #rRegime!: Rng;
   #rLat!: Rng;
-
-  #mult = 1;
-  #sigma = 0;
-  #rate = 0;
-  #nextFlowNs = Infinity;
-  #fundNs = 0;
+  #agentEvents = 0;
+  #orderAgg = 0; // signed lots our arriving order took (while it matches)
 
   // agent orders by order number n (id = AGENT_ID_BASE + n)
   #status = new Uint8Array(4096);
@@ -219,77 +320,101 @@ export class BookMarket implements ExecutionSink {
   #ringHead = 0;
   #lastSpread = NaN;
 
-  /** Builds the market's models from `cfg` (validated by `parseEnvConfig`). */
+  /**
+   * Builds the market's models from `cfg` (validated by `parseEnvConfig`), replacing any
+   * given by `options.models` or by the factory registered under `cfg.flow.models`.
+   */
   constructor(cfg: EnvConfig, options: BookMarketOptions = {}) {
     this.#cfg = cfg;
     this.#tick = cfg.tickSize;
-    this.#sigma0 = sigmaPerSqrtSecond(cfg);
-    this.#infRate = cfg.flow.informedRate;
+    this.#dollarsPerTickLot = cfg.tickSize * cfg.lotSize;
     const burn = options.burnInSeconds ?? 10;
     if (!(burn >= 0 && burn <= 3600)) {
       throw new ValidationError("burnInSeconds", burn, "a number of seconds in [0, 3600]");
     }
     this.#burnInNs = Math.round(burn * NS_PER_S);
-    this.flow = new ZeroIntelligenceFlow(cfg.flow);
-    this.informed = new InformedFlow(cfg.flow.informedThreshold);
-    this.regime = createRegimeModel(cfg.regimes);
-    this.impact = createImpactModel(cfg.impact, impactMarketFromConfig(cfg));
-    this.fundamental = createPriceProcess();
-    this.#orderLat = createLatencyModel(cfg.latency.order);
-    this.#cancelLat = createLatencyModel(cfg.latency.cancel);
-    this.#mdLat = createLatencyModel(cfg.latency.marketData);
+    let factory = options.models;
+    if (factory === undefined && cfg.flow.models !== undefined) {
+      factory = REGISTRY.get(cfg.flow.models);
+      if (factory === undefined) {
+        const known = registeredBookModels();
+        throw new ValidationError(
+          "flow.models",
+          cfg.flow.models,
+          `a name registered with registerBookModels in this process (${
+            known.length ? `registered: ${known.join(", ")}` : "none is"
+          }; Worker threads do not share registrations: run in-process, e.g. workers: 0)`,
+        );
+      }
+    }
+    const overrides = factory === undefined ? {} : factory(cfg);
+    if (overrides === null || typeof overrides !== "object") {
+      throw new ValidationError("models", overrides, "an object of models (or {})");
+    }
+    const models = createBookModels(cfg, overrides);
+    this.models = models;
+    this.regime = models.regimes;
+    this.impact = models.impact;
+    this.#orderLat = models.orderLatency;
+    this.#cancelLat = models.cancelLatency;
+    this.#mdLat = models.marketDataLatency;
+    this.#fees = models.fees;
+    this.flow = new BackgroundFlow(this.book, models, cfg.flow);
+    this.flow.setOverlay(this.impact, cfg.tickSize);
     const md = cfg.latency.marketData;
-    this.#ringOn = !(md.kind === "constant" && md.ms * 1e6 <= cfg.dt * NS_PER_S);
+    this.#ringOn = overrides.marketDataLatency !== undefined ||
+      !(md.kind === "constant" && md.ms * 1e6 <= cfg.dt * NS_PER_S);
     if (this.#ringOn) { for (let i = 0; i < RING; i++) this.#ring.push(emptySnapshot()); }
+    this.tape = options.tape ? new MarketTape() : null;
     this.book.sink = this;
+  }
+
+  /** Book events since the episode start: background orders, cancels and trades, and ours. */
+  get events(): number {
+    return this.flow.events + this.#agentEvents;
   }
 
   /** Flow-intensity multiplier of the current regime. */
   get flowMultiplier(): number {
-    return this.#mult;
+    return this.regime.flowMultiplier();
   }
 
-  /** Fundamental volatility of the current regime, dollars per √second. */
-  get sigma(): number {
-    return this.#sigma;
+  /** Public reference price now (the fundamental model's P plus the overlay), dollars. */
+  referencePrice(timeNs: number = this.nowNs): number {
+    return this.flow.reference(timeNs) * this.#tick;
   }
 
-  /** The fundamental including the agent's impact offset at time `timeNs`, dollars. */
-  effectiveFundamental(timeNs: number = this.nowNs): number {
-    return this.fundamental.price + this.impact.offset(timeNs / NS_PER_S);
+  /** Value known to informed traders now, dollars. */
+  informedValue(timeNs: number = this.nowNs): number {
+    return this.flow.value(timeNs) * this.#tick;
   }
 
-  /** Agent cash in dollars: fills minus impact costs. */
+  /** Agent cash in dollars: fills minus fees. */
   get cash(): number {
-    return this.cashTicksLots * this.#tick * this.#cfg.lotSize - this.impactCost;
+    return this.cashTicksLots * this.#dollarsPerTickLot - this.fees;
   }
 
   /** Starts a new episode from `seed`: fresh book, models and streams, time 0. */
   reset(seed: number): void {
     const s = new RngStreams(seed);
     this.#streams = s;
-    this.#rFlow = s.get(STREAM.flow);
-    this.#rPrice = s.get(STREAM.price);
     this.#rRegime = s.get(STREAM.regime);
     this.#rLat = s.get(STREAM.latency);
     const cfg = this.#cfg;
     this.book.clear();
     this.queue.clear();
     this.impact.reset();
-    this.informed.reset();
     this.regime.reset(this.#rRegime);
-    this.#applyRegime();
-    this.fundamental.reset(cfg.initialPrice);
     this.inventory = 0;
     this.cashTicksLots = 0;
-    this.impactCost = 0;
+    this.fees = 0;
     this.lastImpactShift = 0;
-    this.lastImpactCost = 0;
     this.lastRegime = this.regime.state;
     this.clearStepFills();
     this.signedVolume = 0;
     this.totalVolume = 0;
     this.#nOrders = 0;
+    this.#agentEvents = 0;
     this.curId.fill(-1);
     this.curPx.fill(0);
     this.curQty.fill(0);
@@ -299,27 +424,31 @@ export class BookMarket implements ExecutionSink {
     this.#snapDirect = false;
     this.#snapFromRing = false;
     const mid0 = cfg.initialPrice / this.#tick;
-    this.flow.seed(this.book, mid0, cfg.flow.initialLevels, cfg.flow.initialDepth, -this.#burnInNs);
+    // burn-in: flow around a held price (no news, no impact), at negative times
+    this.nowNs = -this.#burnInNs;
+    this.flow.setRegime(this.regime.flowMultiplier(), 0);
+    this.flow.reset(mid0, this.nowNs, {
+      flow: s.get(STREAM.flow),
+      price: s.get(STREAM.price),
+      signs: s.get("signs"),
+      informed: s.get(STREAM.informed),
+    });
     this.lastMid = mid0;
     this.#lastSpread = Math.floor(mid0) + 1 - (Math.ceil(mid0) - 1);
     this.snapshot.mid = NaN;
     this.snapshot.spread = NaN;
-    // burn-in: flow and informed traders around a fixed fundamental
-    this.nowNs = -this.#burnInNs;
-    this.#fundNs = this.nowNs;
-    const sigma = this.#sigma;
-    this.#sigma = 0;
-    this.#drawNextFlow(this.nowNs);
     this.advance(0);
-    this.#sigma = sigma;
-    this.#fundNs = 0;
-    this.#drawNextFlow(0);
-    this.events = 0;
+    this.flow.setRegime(this.regime.flowMultiplier(), this.regime.volMultiplier());
+    this.flow.redraw(0);
+    this.flow.events = 0;
+    this.flow.counts.fill(0);
     this.signedVolume = 0;
     this.totalVolume = 0;
-    this.flow.counts.fill(0);
-    this.informed.reset();
     this.#trackMid();
+    if (this.tape !== null) {
+      this.tape.clear();
+      this.#recordQuote(0);
+    }
     this.#takeSnapshot(this.snapshot);
     if (this.#ringOn) this.#pushRing();
   }
@@ -388,59 +517,63 @@ export class BookMarket implements ExecutionSink {
   /** Processes every event before `untilNs` and sets the clock to `untilNs`. */
   advance(untilNs: number): void {
     const q = this.queue;
+    const flow = this.flow;
+    const tape = this.tape;
     for (;;) {
-      const tf = this.#nextFlowNs;
+      const tf = flow.nextNs;
       const tq = q.peekTime();
       if (tf <= tq) {
         if (tf >= untilNs) break;
         this.nowNs = tf;
-        this.#fireFlow(tf);
+        flow.fireNext();
       } else {
         if (tq >= untilNs) break;
         q.pop();
         this.nowNs = tq;
         this.#onMessage(tq);
       }
+      if (tape !== null) this.#recordQuote(this.nowNs);
     }
     this.nowNs = untilNs;
   }
 
   /**
-   * Closes a step of `dt` seconds at the current time: advances the fundamental, charges
-   * the impact of the agent's net execution this step, advances the regime (its new
-   * intensities apply from now on) and delivers the snapshot scheduled for this decision.
+   * Closes a step of `dt` seconds at the current time: applies the overlay impact of the
+   * agent's aggressive lots this step (its offset moves the reference price), advances the
+   * regime (a new regime's multipliers apply from now on) and delivers the snapshot
+   * scheduled for this decision.
    */
   endStep(dt: number): void {
     const now = this.nowNs;
-    this.#advanceFundamental(now);
     const t = now / NS_PER_S;
-    const signed = this.bidFilled - this.askFilled;
+    const signed = this.aggressiveFilled[BID] - this.aggressiveFilled[ASK];
     if (signed !== 0) {
       const before = this.impact.offset(t);
-      const cost = this.impact.trade(signed, dt, t);
-      this.lastImpactShift = this.impact.offset(t) - before;
-      this.lastImpactCost = cost;
-      this.impactCost += cost;
-    } else {
-      this.lastImpactShift = 0;
-      this.lastImpactCost = 0;
+      this.impact.trade(signed, dt, t); // its modelled cost is not charged (see module doc)
+      this.lastImpactShift += this.impact.offset(t) - before;
+      this.flow.checkStale(now);
     }
-    this.lastRegime = this.regime.state;
-    this.regime.advance(dt, this.#rRegime);
-    this.#applyRegime();
-    this.#drawNextFlow(now); // memoryless: intensities may have changed
+    const before = this.regime.state;
+    this.lastRegime = before;
+    if (this.regime.advance(dt, this.#rRegime) !== before) {
+      this.flow.setRegime(this.regime.flowMultiplier(), this.regime.volMultiplier());
+      this.flow.redraw(now); // memoryless: the intensities changed
+    }
     this.#trackMid();
     if (this.#ringOn) this.#pushRing();
     if (this.#snapDirect) this.#takeSnapshot(this.snapshot);
     else if (this.#snapFromRing) this.#fromRing(this.#snapTargetNs);
   }
 
-  /** Zeroes the per-step fill counters. */
+  /** Zeroes the per-step fill counters and the impact shift. */
   clearStepFills(): void {
     this.bidFilled = 0;
     this.askFilled = 0;
     this.bidNotional = 0;
     this.askNotional = 0;
+    this.aggressiveFilled[0] = 0;
+    this.aggressiveFilled[1] = 0;
+    this.lastImpactShift = 0;
   }
 
   /** True mid (ticks), or the last one with both sides present. */
@@ -457,24 +590,46 @@ export class BookMarket implements ExecutionSink {
     aggressorSide: Side,
     priceTicks: number,
     qty: number,
-    _timeNs: number,
+    timeNs: number,
     restingRemaining: number,
   ): void {
     if (aggressorSide === BID) this.signedVolume += qty;
     else this.signedVolume -= qty;
     this.totalVolume += qty;
+    const agentAggressor = aggressorId >= AGENT_ID_BASE;
     if (restingOwner === AGENT_OWNER) {
       const side = aggressorSide ^ 1;
-      this.#fill(side, priceTicks, qty);
+      this.#fill(side, priceTicks, qty, true);
       this.restingQty[side] -= qty;
       if (restingRemaining === 0) this.#status[restingId - AGENT_ID_BASE] = ST_DONE;
     } else if (restingRemaining === 0) {
       this.flow.onFilled(restingId);
     }
-    if (aggressorId >= AGENT_ID_BASE) this.#fill(aggressorSide, priceTicks, qty);
+    if (agentAggressor) {
+      this.#fill(aggressorSide, priceTicks, qty, false);
+      this.aggressiveFilled[aggressorSide] += qty;
+      this.#orderAgg += aggressorSide === BID ? qty : -qty;
+    }
+    const tape = this.tape;
+    if (tape !== null) {
+      const who = agentAggressor
+        ? FLOW_TYPE.AGENT
+        : this.flow.aggressor === AGGRESSOR.INFORMED
+        ? FLOW_TYPE.INFORMED
+        : FLOW_TYPE.UNINFORMED;
+      tape.trade(
+        timeNs / NS_PER_S,
+        priceTicks,
+        qty,
+        aggressorSide,
+        who,
+        restingOwner === AGENT_OWNER ? MAKER.AGENT : MAKER.BACKGROUND,
+        timeNs,
+      );
+    }
   }
 
-  #fill(side: number, price: number, qty: number): void {
+  #fill(side: number, price: number, qty: number, maker: boolean): void {
     if (side === BID) {
       this.inventory += qty;
       this.cashTicksLots -= price * qty;
@@ -486,46 +641,7 @@ export class BookMarket implements ExecutionSink {
       this.askFilled += qty;
       this.askNotional += price * qty;
     }
-  }
-
-  #applyRegime(): void {
-    this.#mult = this.regime.flowMultiplier();
-    this.#sigma = this.#sigma0 * this.regime.volMultiplier();
-  }
-
-  #advanceFundamental(t: number): void {
-    const dt = (t - this.#fundNs) / NS_PER_S;
-    if (dt > 0) {
-      if (this.#sigma > 0) this.fundamental.advance(dt, this.#sigma, this.#rPrice);
-      this.#fundNs = t;
-    }
-  }
-
-  #drawNextFlow(t: number): void {
-    const rate = this.flow.rate(this.#mult) + this.#infRate * this.#mult;
-    this.#rate = rate;
-    this.#nextFlowNs = rate > 0 ? t + this.#rFlow.exponential(rate) * NS_PER_S : Infinity;
-  }
-
-  #fireFlow(t: number): void {
-    const inf = this.#infRate * this.#mult;
-    const u = this.#rFlow.next() * this.#rate;
-    if (u < inf) {
-      this.#advanceFundamental(t);
-      const traded = this.informed.arrive(this.book, this.effectiveFundamental(t) / this.#tick, t);
-      if (traded !== 0) this.events++;
-    } else {
-      this.flow.fire(
-        this.book,
-        t,
-        this.#mult,
-        u - inf,
-        this.#rFlow,
-        this.fundamental.price / this.#tick,
-      );
-      this.events++;
-    }
-    this.#drawNextFlow(t);
+    this.fees += this.#fees.fee(price * qty * this.#dollarsPerTickLot, maker);
   }
 
   #onMessage(t: number): void {
@@ -535,37 +651,44 @@ export class BookMarket implements ExecutionSink {
       this.#takeSnapshot(this.snapshot);
       return;
     }
-    this.events++;
+    this.#agentEvents++;
     const n = q.a;
     const id = AGENT_ID_BASE + n;
     if (type === EV_CANCEL) {
       if (this.#status[n] === ST_RESTING) {
         const side = this.book.orderSide(id);
         this.restingQty[side] -= this.book.cancel(id);
+        this.flow.redraw(t); // the touch changed: so do the flow's cancellation bounds
       }
       this.#status[n] = ST_DONE;
-    } else {
-      const side = (q.type >> 8) as Side;
-      const price = q.b;
-      const max = this.#cfg.maxInventory;
-      const room = side === BID
-        ? max - this.inventory - this.restingQty[BID]
-        : max + this.inventory - this.restingQty[ASK];
-      const qty = q.x < room ? q.x : room;
-      if (qty <= 0 || this.#status[n] !== ST_FLIGHT) {
-        this.#status[n] = ST_DONE;
-      } else {
-        const rest = this.book.addLimit(id, side, price, qty, t, AGENT_OWNER);
-        if (rest > 0) {
-          this.#status[n] = ST_RESTING;
-          this.restingQty[side] += rest;
-        } else {
-          this.#status[n] = ST_DONE;
-        }
-      }
+      return;
     }
-    // the cancel intensity depends on the resting background orders: redraw (memoryless)
-    this.#drawNextFlow(t);
+    const side = (q.type >> 8) as Side;
+    const price = q.b;
+    const max = this.#cfg.maxInventory;
+    const room = side === BID
+      ? max - this.inventory - this.restingQty[BID]
+      : max + this.inventory - this.restingQty[ASK];
+    const qty = q.x < room ? q.x : room;
+    if (qty <= 0 || this.#status[n] !== ST_FLIGHT) {
+      this.#status[n] = ST_DONE;
+      return;
+    }
+    this.#orderAgg = 0;
+    const rest = this.book.addLimit(id, side, price, qty, t, AGENT_OWNER);
+    if (rest > 0) {
+      this.#status[n] = ST_RESTING;
+      this.restingQty[side] += rest;
+    } else {
+      this.#status[n] = ST_DONE;
+    }
+    const took = this.#orderAgg;
+    if (took !== 0) {
+      // our crossing order is a market event: it moves the reference price (and redraws)
+      const shift = this.flow.externalTrade(took > 0 ? 1 : -1, took > 0 ? took : -took, t);
+      this.lastImpactShift += shift * this.#tick;
+      this.#orderAgg = 0;
+    } else this.flow.redraw(t); // the touch changed: so do the flow's cancellation bounds
   }
 
   #trackMid(): void {
@@ -575,6 +698,18 @@ export class BookMarket implements ExecutionSink {
       this.lastMid = (a + b) / 2;
       this.#lastSpread = a - b;
     }
+  }
+
+  #recordQuote(timeNs: number): void {
+    const book = this.book;
+    this.tape!.quote(
+      timeNs / NS_PER_S,
+      book.bestBid(),
+      book.bestAsk(),
+      book.bestQty(BID),
+      book.bestQty(ASK),
+      this.flow.reference(timeNs),
+    );
   }
 
   #takeSnapshot(s: MarketSnapshot): void {

@@ -19,6 +19,7 @@ import { flowConfigSchema } from "../market/order_flow.ts";
 import { impactConfigSchema } from "../market/impact.ts";
 import { latencySpecSchema } from "../market/latency.ts";
 import { regimeConfigSchema } from "../market/regimes.ts";
+import { replayConfigSchema, validateReplayConfig } from "./replay_config.ts";
 import { type Infer, type InferInput, parseWith } from "../validation.ts";
 
 export type { FeeConfig } from "../market/fees.ts";
@@ -26,6 +27,7 @@ export type { FlowConfig } from "../market/order_flow.ts";
 export type { ImpactConfig } from "../market/impact.ts";
 export type { LatencySpec } from "../market/latency.ts";
 export type { RegimeConfig } from "../market/regimes.ts";
+export type { ReplayConfig } from "./replay_config.ts";
 
 /** Seconds in one trading day (6.5 hours), the unit in which `volatility` is quoted. */
 export const SECONDS_PER_DAY = 23_400;
@@ -92,8 +94,11 @@ export type LatencyConfig = Infer<typeof latencyConfigSchema>;
  * @ignore
  */
 export const envConfigSchema = z.strictObject({
-  /** "book": full L3 order-book simulator; "model": vectorized AS-style model. */
-  tier: z.enum(["book", "model"]).default("book"),
+  /**
+   * "book": full L3 order-book simulator; "model": vectorized AS-style model; "replay":
+   * recorded order books replayed, our orders simulated against them (see `replay`).
+   */
+  tier: z.enum(["book", "model", "replay"]).default("book"),
   /**
    * Episode duration in seconds (the command-line tools keep the original dashboard's
    * 10–500 s as their limits; the library accepts up to a week of market time).
@@ -132,6 +137,8 @@ export const envConfigSchema = z.strictObject({
   fees: feeConfigSchema.prefault({}),
   /** Reward weights. */
   reward: rewardConfigSchema.prefault({}),
+  /** Replay-tier parameters: tapes, windows, queue and latency models (lib/env/replay_config.ts). */
+  replay: replayConfigSchema.prefault({}),
 });
 
 /** A fully resolved (defaults applied, validated) environment configuration. */
@@ -175,6 +182,7 @@ export function parseEnvConfig(input: EnvConfigInput | EnvConfig = {}): EnvConfi
   if (typeof r2.initial === "number" && r2.initial >= n) {
     throw new ValidationError("regimes.initial", r2.initial, `"stationary" or 0..${n - 1}`);
   }
+  if (cfg.tier === "replay") validateReplayConfig(cfg.replay);
   if (cfg.dt >= cfg.duration) {
     throw new ValidationError("dt", cfg.dt, `less than duration (${cfg.duration} s)`);
   }

@@ -1,22 +1,27 @@
 /**
  * Environment factories: pick the fidelity tier from `config.tier` ("book": the L3
  * order-book simulator {@linkcode BookVecEnv}; "model": the vectorized Avellaneda–Stoikov
- * model {@linkcode ModelVecEnv}).
+ * model {@linkcode ModelVecEnv}; "replay": recorded order books, {@linkcode ReplayVecEnv}).
  *
  * @module
  */
 import { BookVecEnv } from "./book_env.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
 import { ModelVecEnv } from "./model_env.ts";
+import { ReplayVecEnv } from "./replay_env.ts";
+import { resolveReplay } from "./replay_setup.ts";
 import { SingleEnv } from "./single_env.ts";
 import type { Env, VecEnv } from "./types.ts";
 
 /**
  * Resolves `config` (a partial input, validated and defaulted, or an already resolved
  * {@linkcode EnvConfig}, which is validated again so a hand-edited object cannot slip through).
+ * A replay-tier config also loads its tapes and takes the tick, lot, price and volatility they
+ * decide (see `resolveReplay`).
  */
 export function resolveConfig(config: EnvConfigInput | EnvConfig = {}): EnvConfig {
-  return parseEnvConfig(config as EnvConfigInput);
+  const cfg = parseEnvConfig(config as EnvConfigInput);
+  return cfg.tier === "replay" ? resolveReplay(cfg).config : cfg;
 }
 
 /**
@@ -33,6 +38,7 @@ export function resolveConfig(config: EnvConfigInput | EnvConfig = {}): EnvConfi
  */
 export function makeVecEnv(config: EnvConfigInput | EnvConfig, numEnvs: number): VecEnv {
   const cfg = resolveConfig(config);
+  if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs);
   return cfg.tier === "book" ? new BookVecEnv(cfg, numEnvs) : new ModelVecEnv(cfg, numEnvs);
 }
 

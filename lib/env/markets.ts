@@ -99,6 +99,35 @@ export const STRESS_VARIANTS: Readonly<Record<string, StressVariant>> = {
     description: "tick size ×5: a larger-tick market (fewer price levels, longer queues)",
     apply: (c) => ({ ...c, tickSize: c.tickSize * 5 }),
   },
+  "adverse-selection": {
+    description: "informed share of market orders ×3 (at most 1) and private news ×2 (book " +
+      "tier): more of the flow knows where the price goes",
+    apply: (c) => {
+      const f = c.flow.fundamental;
+      const priv = Math.min(2 * f.privateShare, 1 - f.impactShare);
+      return {
+        ...c,
+        flow: {
+          ...c.flow,
+          informed: { ...c.flow.informed, share: Math.min(1, 3 * c.flow.informed.share) },
+          fundamental: { ...f, privateShare: priv },
+        },
+      };
+    },
+  },
+  "deep-queues": {
+    description: "limit orders concentrated at the touch (placement exponent + 1) and " +
+      "cancellation hazards ×0.5 (book tier): queues at the touch about twice as deep, so " +
+      "fills at the back of the queue come later",
+    apply: (c) => ({
+      ...c,
+      flow: {
+        ...c.flow,
+        placement: { ...c.flow.placement, alpha: Math.min(10, c.flow.placement.alpha + 1) },
+        cancellation: { ...c.flow.cancellation, rate: 0.5 * c.flow.cancellation.rate },
+      },
+    }),
+  },
 };
 
 /**

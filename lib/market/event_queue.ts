@@ -1,5 +1,5 @@
 /**
- * A priority queue of simulator events ordered by time (integer nanoseconds), ties broken
+ * A priority queue of simulator events ordered by time (nanoseconds), ties broken
  * by insertion order, stored as a binary min-heap on parallel typed arrays. Pushing and
  * popping allocate nothing (the arrays grow by doubling when full, amortized O(1)).
  *
@@ -78,12 +78,13 @@ export class EventQueue {
   }
 
   /**
-   * Queues an event at `timeNs` (an integer ≥ 0) with type code `type` (int32) and payload
-   * `a`, `b` (int32) and `x` (double).
+   * Queues an event at `timeNs` (any finite number of nanoseconds: the book tier's agent
+   * messages use integers, its background reactions continuous times, negative during the
+   * burn-in) with type code `type` (int32) and payload `a`, `b` (int32) and `x` (double).
    */
   push(timeNs: number, type: number, a = 0, b = 0, x = 0): void {
-    if (!Number.isInteger(timeNs) || timeNs < 0) {
-      throw new ValidationError("timeNs", timeNs, "an integer number of nanoseconds >= 0");
+    if (typeof timeNs !== "number" || !Number.isFinite(timeNs)) {
+      throw new ValidationError("timeNs", timeNs, "a finite number of nanoseconds");
     }
     if (this.#n === this.#time.length) this.#grow();
     const seq = this.#nextSeq++;

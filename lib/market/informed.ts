@@ -1,52 +1,101 @@
 /**
- * Informed flow: traders who know a latent fundamental price and arbitrage the book
- * against it. An informed trader arrives (at a Poisson rate the caller owns); when the
- * fundamental differs from the book's mid by more than `thresholdTicks`, the trader sends a
- * market order for exactly the liquidity that is mispriced, i.e. every ask priced strictly
- * below the fundamental (a buy) or every bid priced strictly above it (a sell). This anchors
- * the mid to the fundamental (the background flow re-fills the book around the new quotes)
- * and is the source of adverse selection for a market maker whose quotes go stale.
+ * Informed traders: they know the value V of the fundamental model (the public reference
+ * price P plus the private news not yet revealed) and trade on that private information. A
+ * share `share` of the market-order arrivals is informed (Kyle 1985 and Glosten & Milgrom
+ * 1985: a market maker loses to them and must earn it back from the uninformed flow). When
+ * V > P, an informed arrival buys every ask priced at least `threshold` ticks below V (an
+ * immediate-or-cancel buy limit at V − threshold), up to `maxLots`; when V < P it sells every
+ * bid at least `threshold` above V; otherwise, or when no quote is that far off, it does
+ * nothing. Its order is a market event like any other: it moves the reference price through
+ * the impact model, and the liquidity providers cannot tell it from an uninformed one.
+ *
+ * Trading only in the direction of the private news keeps the informed signs independent
+ * of the public order flow, so the liquidity providers' forecast stays unbiased and the
+ * reference price a martingale; informed traders still take any stale quote on their side.
+ *
+ * Assumes: informed traders see V exactly and at once, and never post limit orders.
+ * Ignores: their inventory and risk, competition between them, strategic splitting, pure
+ * latency arbitrage on public moves. Units: ticks, lots.
  *
  * @module
  */
+import { z } from "npm:zod@4.6.7";
 import { ASK, BID, type OrderBook } from "../book/order_book.ts";
-import { ValidationError } from "../errors.ts";
+import type { Infer } from "../validation.ts";
 
 /** Largest number of price levels one informed order may sweep. */
 export const MAX_SWEEP_TICKS = 1_000;
 
 /**
- * Informed arbitrageur over one order book.
+ * Schema of the informed traders.
+ *
+ * @ignore
+ */
+export const informedConfigSchema = z.strictObject({
+  /** Share of market-order arrivals that are informed (each trades only with an edge). */
+  share: z.number().min(0).max(1).default(0.1),
+  /** Smallest edge, ticks between V and a quote, for an informed trader to take it. */
+  threshold: z.number().min(0).max(1_000).default(0.5),
+  /** Largest informed order, lots. */
+  maxLots: z.number().min(1).max(1e7).default(20),
+});
+
+/** The informed traders (see the schema's field docs). */
+export type InformedConfig = Infer<typeof informedConfigSchema>;
+
+/** An informed trader's decision and order. */
+export interface InformedModel {
+  /** Share of market-order arrivals that are informed, in [0, 1]. */
+  readonly share: number;
+  /**
+   * One informed arrival at `timeNs` with value `valueTicks` and public reference price
+   * `referenceTicks`: sends its order to `book` (reporting `aggressorId` to the book's sink)
+   * and returns the signed lots traded (+ bought, − sold, 0 when it abstains).
+   */
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    referenceTicks: number,
+    timeNs: number,
+    aggressorId: number,
+  ): number;
+}
+
+/**
+ * The default informed trader (see the module doc).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ASK, BID, OrderBook } from "../book/order_book.ts";
- * import { InformedFlow } from "./informed.ts";
+ * import { InformedTrader, informedConfigSchema } from "./informed.ts";
  * const book = new OrderBook();
  * book.addLimit(1, BID, 99, 5, 0);
  * book.addLimit(2, ASK, 101, 5, 0);
  * book.addLimit(3, ASK, 102, 5, 0);
- * const informed = new InformedFlow(1);
- * informed.arrive(book, 102.5, 1); // +10: buys the asks at 101 and 102
- * book.bestAsk(); // NaN
+ * const informed = new InformedTrader(informedConfigSchema.parse({ threshold: 0.5 }));
+ * // private news: V = 102.4 above the public price 100
+ * assert.equal(informed.arrive(book, 102.4, 100, 1, -1), 5); // buys 101 (edge 1.4), not 102
+ * assert.equal(book.bestAsk(), 102);
+ * assert.equal(informed.arrive(book, 99.2, 100, 2, -1), 0); // V < P, but no bid above 99.7
  * ```
  */
-export class InformedFlow {
-  /** Trigger: |fundamental − mid| must exceed this many ticks. */
-  readonly thresholdTicks: number;
+export class InformedTrader implements InformedModel {
+  readonly share: number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Arrivals that traded since the last reset. */
   trades = 0;
   /** Signed lots traded since the last reset (+ bought). */
   signedVolume = 0;
+  readonly #thr: number;
+  readonly #max: number;
 
-  /** Creates the flow with trigger `thresholdTicks` (≥ 0). */
-  constructor(thresholdTicks: number) {
-    if (typeof thresholdTicks !== "number" || !(thresholdTicks >= 0 && thresholdTicks <= 1000)) {
-      throw new ValidationError("flow.informedThreshold", thresholdTicks, "a number in [0, 1000]");
-    }
-    this.thresholdTicks = thresholdTicks;
+  /** Creates the trader from its config. */
+  constructor(cfg: InformedConfig) {
+    this.share = cfg.share;
+    this.#thr = cfg.threshold;
+    this.#max = cfg.maxLots;
   }
 
   /** Zeroes the counters. */
@@ -56,38 +105,33 @@ export class InformedFlow {
     this.signedVolume = 0;
   }
 
-  /**
-   * One informed arrival at `timeNs` with the fundamental at `fundamentalTicks`: trades the
-   * mispriced liquidity if the gap exceeds the threshold. Returns the signed lots traded
-   * (+ bought, − sold, 0 when idle). `aggressorId` is reported to the book's sink.
-   */
-  arrive(book: OrderBook, fundamentalTicks: number, timeNs: number, aggressorId = -1): number {
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    referenceTicks: number,
+    timeNs: number,
+    aggressorId: number,
+  ): number {
     this.arrivals++;
     const bid = book.bestBid();
     const ask = book.bestAsk();
-    let mid: number;
-    if (bid === bid && ask === ask) mid = (bid + ask) / 2;
-    else if (ask === ask) mid = ask;
-    else if (bid === bid) mid = bid;
-    else return 0;
-    const gap = fundamentalTicks - mid;
-    if (gap > this.thresholdTicks && ask === ask) {
-      // buy every ask priced strictly below the fundamental
-      const limit = Math.ceil(fundamentalTicks) - 1;
-      let qty = 0;
-      const stop = Math.min(limit, ask + MAX_SWEEP_TICKS - 1);
-      for (let p = ask; p <= stop; p++) qty += book.levelQty(ASK, p);
+    const thr = this.#thr;
+    const up = valueTicks > referenceTicks;
+    if (up && ask === ask && valueTicks - ask >= thr) {
+      // every ask at or below V − threshold
+      const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
+      let qty = book.depthTo(ASK, limit);
+      if (qty > this.#max) qty = this.#max;
       if (qty <= 0) return 0;
       const filled = book.market(BID, qty, timeNs, aggressorId);
       this.trades++;
       this.signedVolume += filled;
       return filled;
     }
-    if (-gap > this.thresholdTicks && bid === bid) {
-      const limit = Math.floor(fundamentalTicks) + 1;
-      let qty = 0;
-      const stop = Math.max(limit, bid - MAX_SWEEP_TICKS + 1, 1);
-      for (let p = bid; p >= stop; p--) qty += book.levelQty(BID, p);
+    if (!up && valueTicks < referenceTicks && bid === bid && bid - valueTicks >= thr) {
+      const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
+      let qty = book.depthTo(BID, limit);
+      if (qty > this.#max) qty = this.#max;
       if (qty <= 0) return 0;
       const filled = book.market(ASK, qty, timeNs, aggressorId);
       this.trades++;
@@ -96,4 +140,9 @@ export class InformedFlow {
     }
     return 0;
   }
+}
+
+/** Creates the informed trader of `cfg`. */
+export function createInformedModel(cfg: InformedConfig): InformedTrader {
+  return new InformedTrader(cfg);
 }

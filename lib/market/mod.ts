@@ -1,8 +1,12 @@
 /**
  * The small market models the simulators are composed from: volatility regimes (CTMC),
  * latency distributions, market impact (Almgren–Chriss, square-root, transient) with the
- * literature's closed forms, the arithmetic Brownian mid price, and (from the book tier)
- * the event queue and the zero-intelligence and informed order flows.
+ * literature's closed forms, the arithmetic Brownian mid price, fees; for the book tier the
+ * event queue and the background flow's models (Hawkes arrivals with their likelihood,
+ * metaorder trade signs, order sizes, placement, cancellations, reaction to price moves, the
+ * latent fundamental with trade impact, informed traders), the market tape, markouts of
+ * passive fills by flow type and market statistics (see `docs/models.md`); for the replay
+ * tier the queue-position models.
  *
  * @example
  * ```ts
@@ -31,7 +35,7 @@ export type {
   OrderBookOptions,
   Side,
 } from "../book/order_book.ts";
-export type { ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "./types.ts";
+export type { FeeModel, ImpactModel, LatencyModel, PriceProcess, RegimeModel } from "./types.ts";
 export {
   createRegimeModel,
   type CtmcRegimeModel,
@@ -63,3 +67,21 @@ export { type FeeConfig, feeConfigSchema, fillFee } from "./fees.ts";
 export * from "./event_queue.ts";
 export * from "./order_flow.ts";
 export * from "./informed.ts";
+export * from "./hawkes.ts";
+export * from "./arrivals.ts";
+export * from "./trade_signs.ts";
+export * from "./order_sizes.ts";
+export * from "./placement.ts";
+export * from "./cancellation.ts";
+export * from "./reaction.ts";
+export * from "./fundamental.ts";
+export * from "./tape.ts";
+export * from "./markouts.ts";
+export * from "./stats.ts";
+// Replay tier: queue-position models for L2 data and the empirical latency distribution.
+export * from "./queue.ts";
+export { riskAverseQueueModel } from "./queue_risk_averse.ts";
+export { probabilityQueueModel } from "./queue_prob.ts";
+export { powerQueueModel } from "./queue_power.ts";
+export { logQueueModel } from "./queue_log.ts";
+export { empiricalLatencyModel } from "./latency_empirical.ts";

@@ -1,325 +1,786 @@
 /**
- * Zero-intelligence order flow in the style of Cont, Stoikov & Talreja (2010), "A
- * stochastic model for order book dynamics" (see /work/shared/REFERENCES.md), driven by
- * the Gillespie algorithm on a live {@linkcode OrderBook}:
+ * The background order flow of the book tier, composed from small models, each with one
+ * job and passed in as an object ({@linkcode FlowModels}, like mbt_gym's `ModelDynamics`):
  *
- * - limit orders arrive on each side at total rate `limitRate`, at a distance of `i` ticks
- *   (1 ≤ i ≤ `maxDistance`) from the opposite best quote with probability ∝ 1/i^α, so they
- *   never cross (a buy at distance 1 from the ask improves the bid when the spread is wider
- *   than one tick);
- * - market orders arrive on each side at rate `marketRate`;
- * - each resting background order is cancelled at rate θ = `cancelRate`, so the total
- *   cancellation intensity is θ × (number of resting background orders) and the victim is
- *   drawn uniformly among them (O(1) via a dense id array with swap-remove);
- * - every intensity is multiplied by the current regime's flow multiplier;
- * - sizes are 1 + Poisson(`meanSize` − 1) lots.
+ * | model          | job                                                    | default (file)                   |
+ * | -------------- | ------------------------------------------------------ | -------------------------------- |
+ * | `arrivals`     | when market / limit / cancel events happen             | Hawkes (`arrivals.ts`)           |
+ * | `signs`        | the sign of an uninformed market order                 | metaorders (`trade_signs.ts`)    |
+ * | `sizes`        | market-order sizes (relative to the touch), limit sizes | Pareto, capped (`order_sizes.ts`) |
+ * | `placement`    | the price of a limit order                             | around the price (`placement.ts`) |
+ * | `cancellation` | each resting order's cancellation hazard               | by queue position (`cancellation.ts`) |
+ * | `reaction`     | what happens to orders the price moved through         | re-post / cancel (`reaction.ts`) |
+ * | `fundamental`  | the reference price and the informed value, impact     | latent (`fundamental.ts`)        |
+ * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
  *
- * The caller owns the clock: it draws the waiting time from {@linkcode ZeroIntelligenceFlow.rate}
- * (plus any other competing intensities), then calls {@linkcode ZeroIntelligenceFlow.fire}
- * with a uniform point in [0, rate) that selects the event type (the Gillespie direct
- * method). Background orders belong to owner 0 and get ids 0, 1, 2, …; when one of them is
- * fully executed the caller must report it with {@linkcode ZeroIntelligenceFlow.onFilled}.
+ * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
+ * candidates arrive at the sum of the arrival process's bound, the cancellation bound
+ * (largest hazard × resting orders × flow multiplier) and the fundamental's own event rate;
+ * each candidate is kept or dropped in proportion to the true intensities at its time.
+ * Stale orders are handled by reaction events in an {@linkcode EventQueue}. The caller (the
+ * book tier's market) owns the clock and interleaves its own messages: it reads
+ * {@linkcode BackgroundFlow.nextNs} and calls {@linkcode BackgroundFlow.fireNext}.
+ *
+ * Background orders belong to owner 0 and get ids 0, 1, 2, … per episode; the book's sink
+ * must report fully executed ones with {@linkcode BackgroundFlow.onFilled}.
  *
  * @module
  */
-import { ASK, BID, type OrderBook } from "../book/order_book.ts";
 import { z } from "npm:zod@4.6.7";
+import { ASK, BID, type OrderBook, type Side } from "../book/order_book.ts";
 import { ValidationError } from "../errors.ts";
 import type { Rng } from "../rng/rng.ts";
 import type { Infer } from "../validation.ts";
+import {
+  ARRIVAL,
+  arrivalConfigSchema,
+  type ArrivalProcess,
+  createArrivalProcess,
+} from "./arrivals.ts";
+import {
+  cancellationConfigSchema,
+  type CancellationModel,
+  createCancellationModel,
+} from "./cancellation.ts";
+import { EventQueue } from "./event_queue.ts";
+import {
+  fundamentalConfigSchema,
+  type FundamentalModel,
+  LatentFundamental,
+} from "./fundamental.ts";
+import { createInformedModel, informedConfigSchema, type InformedModel } from "./informed.ts";
+import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from "./order_sizes.ts";
+import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
+import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
+import { createTradeSignModel, tradeSignConfigSchema, type TradeSignModel } from "./trade_signs.ts";
+import type { ImpactModel } from "./types.ts";
 
 /**
- * Schema of the book tier's background order flow: zero-intelligence limit, market and
- * cancel orders, and informed traders.
+ * Schema of the book tier's background order flow: one section per model.
  *
  * @ignore
  */
 export const flowConfigSchema = z.strictObject({
-  /** Limit-order arrival rate per side, orders per second, summed over all distances. */
-  limitRate: z.number().min(0).max(100_000).default(70),
-  /** Power-law exponent α of the limit-order intensity λ(i) ∝ 1/i^α by distance i (ticks). */
-  limitAlpha: z.number().min(0).max(10).default(0.8),
-  /** Furthest distance (ticks from the opposite best quote) at which limit orders arrive. */
-  maxDistance: z.number().int().min(1).max(1_000).default(50),
-  /** Market-order arrival rate per side, orders per second. */
-  marketRate: z.number().min(0).max(100_000).default(8),
-  /** Cancellation rate θ per resting order per second. */
-  cancelRate: z.number().min(0).max(1_000).default(0.25),
-  /** Mean order size in lots (sizes are 1 + Poisson(mean − 1)). */
-  meanSize: z.number().min(1).max(10_000).default(3),
-  /** Rate of informed market orders per second (trade toward the latent fundamental). */
-  informedRate: z.number().min(0).max(10_000).default(1),
-  /** Informed traders act when |fundamental − mid| exceeds this many ticks. */
-  informedThreshold: z.number().min(0).max(1_000).default(1),
-  /** Initial depth: lots per level at the start of an episode. */
-  initialDepth: z.number().int().min(0).max(100_000).default(20),
-  /** Levels per side populated at the start. */
+  /** When market, limit and cancel events happen. */
+  arrivals: arrivalConfigSchema.prefault({}),
+  /** Signs of uninformed market orders. */
+  signs: tradeSignConfigSchema.prefault({}),
+  /** Sizes of market and limit orders. */
+  sizes: orderSizeConfigSchema.prefault({}),
+  /** Prices of limit orders. */
+  placement: placementConfigSchema.prefault({}),
+  /** Cancellation hazards of resting orders. */
+  cancellation: cancellationConfigSchema.prefault({}),
+  /** Reaction of resting orders to price moves. */
+  reaction: reactionConfigSchema.prefault({}),
+  /** Reference price, informed value and the impact of trades. */
+  fundamental: fundamentalConfigSchema.prefault({}),
+  /** Informed traders. */
+  informed: informedConfigSchema.prefault({}),
+  /** Lots per level of the initial book (before the burn-in). */
+  initialDepth: z.number().int().min(0).max(100_000).default(10),
+  /** Levels per side of the initial book. */
   initialLevels: z.number().int().min(1).max(1_000).default(30),
+  /**
+   * Name of a set of user models registered in this process with `registerBookModels`
+   * (replacing some or all of the defaults); none by default.
+   */
+  models: z.string().min(1).max(200).optional(),
 });
 
-/** Background order flow of the book tier (see the schema's field docs). */
+/** The background order flow of the book tier (see the schema's field docs). */
 export type FlowConfig = Infer<typeof flowConfigSchema>;
 
-/** Parameters of the zero-intelligence flow (the fields of `EnvConfig["flow"]` it uses). */
-export interface ZeroIntelligenceParams {
-  /** Limit-order arrival rate per side, orders per second. */
-  limitRate: number;
-  /** Power-law exponent α of the limit-order intensity by distance. */
-  limitAlpha: number;
-  /** Furthest distance (ticks from the opposite best quote) of a limit order. */
-  maxDistance: number;
-  /** Market-order arrival rate per side, orders per second. */
-  marketRate: number;
-  /** Cancellation rate per resting order per second. */
-  cancelRate: number;
-  /** Mean order size in lots (≥ 1). */
-  meanSize: number;
+/** The models the background flow is composed from (see the module doc). */
+export interface FlowModels {
+  /** When market / limit / cancel events happen. */
+  arrivals: ArrivalProcess;
+  /** Signs of uninformed market orders, and their forecast. */
+  signs: TradeSignModel;
+  /** Sizes of market and limit orders. */
+  sizes: OrderSizeModel;
+  /** Prices of limit orders. */
+  placement: PlacementModel;
+  /** Cancellation hazards. */
+  cancellation: CancellationModel;
+  /** Reaction to price moves. */
+  reaction: ReactionModel;
+  /** Reference price, value and impact. */
+  fundamental: FundamentalModel;
+  /** Informed traders. */
+  informed: InformedModel;
 }
 
-/** Event type codes of the flow (indices of {@linkcode ZeroIntelligenceFlow.counts}). */
-export const FLOW_EVENT = {
-  LIMIT_BID: 0,
-  LIMIT_ASK: 1,
-  MARKET_BUY: 2,
-  MARKET_SELL: 3,
-  CANCEL: 4,
-} as const;
-
-/** Number of flow event types. */
-export const FLOW_EVENT_TYPES = 5;
-
-/** Owner id of background (zero-intelligence) orders. */
-export const BACKGROUND_OWNER = 0;
+/** Market facts the default models are built from. */
+export interface FlowMarket {
+  /** Volatility of the price, ticks per √second (before regime multipliers). */
+  sigmaTicks: number;
+}
 
 /**
- * Background flow generator over one order book.
+ * The flow's models: the defaults built from `cfg`, with any of `overrides` in their
+ * place. The default fundamental model's variance budget uses the arrivals' mean rate of
+ * uninformed market orders, the signs' surprise variance and the sizes' mean, whichever
+ * models those are.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createFlowModels, flowConfigSchema } from "./order_flow.ts";
+ * import type { TradeSignModel } from "./trade_signs.ts";
+ * const alwaysBuy: TradeSignModel = {
+ *   surpriseVariance: 1,
+ *   reset() {},
+ *   expected: () => 0,
+ *   next: () => 1,
+ * };
+ * const models = createFlowModels(flowConfigSchema.parse({}), { sigmaTicks: 1 }, {
+ *   signs: alwaysBuy,
+ * });
+ * assert.equal(models.signs, alwaysBuy);
+ * ```
+ */
+export function createFlowModels(
+  cfg: FlowConfig,
+  market: FlowMarket,
+  overrides: Partial<FlowModels> = {},
+): FlowModels {
+  const arrivals = overrides.arrivals ?? createArrivalProcess(cfg.arrivals);
+  const signs = overrides.signs ?? createTradeSignModel(cfg.signs);
+  const sizes = overrides.sizes ?? createOrderSizeModel(cfg.sizes);
+  const placement = overrides.placement ?? createPlacementModel(cfg.placement);
+  const cancellation = overrides.cancellation ??
+    createCancellationModel(cfg.cancellation, sizes.marketMean);
+  const reaction = overrides.reaction ?? createReactionModel(cfg.reaction);
+  const informed = overrides.informed ?? createInformedModel(cfg.informed);
+  let fundamental = overrides.fundamental;
+  if (fundamental === undefined) {
+    const rates = arrivals.meanRates(cfg.arrivals.limitRate);
+    fundamental = new LatentFundamental(cfg.fundamental, {
+      sigmaTicks: market.sigmaTicks,
+      // uninformed market orders (informed ones trade only with an edge: a few per cent)
+      marketOrderRate: rates[ARRIVAL.MARKET] * (1 - informed.share),
+      surpriseVariance: signs.surpriseVariance,
+      meanOrderSize: sizes.marketMean,
+      sizeMoment: 1,
+    });
+  }
+  return { arrivals, signs, sizes, placement, cancellation, reaction, fundamental, informed };
+}
+
+/** Who sent the market order being executed ({@linkcode BackgroundFlow.aggressor}). */
+export const AGGRESSOR = {
+  /** Not a background market order (the agent, or nothing). */
+  NONE: 0,
+  /** An uninformed background market order. */
+  UNINFORMED: 1,
+  /** An informed trader. */
+  INFORMED: 2,
+} as const;
+
+/** Indices of {@linkcode BackgroundFlow.counts}. */
+export const FLOW_COUNT = {
+  /** Limit orders added. */
+  LIMIT: 0,
+  /** Uninformed market orders sent. */
+  MARKET: 1,
+  /** Informed arrivals. */
+  INFORMED_ARRIVAL: 2,
+  /** Informed arrivals that traded. */
+  INFORMED_TRADE: 3,
+  /** Cancellations at the orders' own hazards. */
+  CANCEL: 4,
+  /** Cancellations triggered by the arrival process's excitation. */
+  CANCEL_TRIGGERED: 5,
+  /** Stale orders cancelled by their owners. */
+  STALE_CANCEL: 6,
+  /** Stale orders re-posted at a new price. */
+  STALE_REPRICE: 7,
+  /** Fundamental events (news, private news, revelations). */
+  FUNDAMENTAL: 8,
+  /** Candidates thinned out. */
+  THINNED: 9,
+} as const;
+
+/** Number of {@linkcode FLOW_COUNT} entries. */
+export const FLOW_COUNTS = 10;
+
+/** The random streams the flow draws from (one per concern, so models stay independent). */
+export interface FlowStreams {
+  /** Event times, kinds, victims, placement and sizes. */
+  flow: Rng;
+  /** Fundamental news. */
+  price: Rng;
+  /** Signs of uninformed market orders. */
+  signs: Rng;
+  /** Reaction delays and the informed share. */
+  informed: Rng;
+}
+
+/** Owner id of background orders. */
+export const BACKGROUND_OWNER = 0;
+
+const EV_STALE = 1;
+const NS = 1e9;
+
+/**
+ * The background flow over one order book (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { OrderBook } from "../book/order_book.ts";
  * import { Rng } from "../rng/rng.ts";
- * import { ZeroIntelligenceFlow } from "./order_flow.ts";
+ * import { BackgroundFlow, createFlowModels, flowConfigSchema } from "./order_flow.ts";
+ * const cfg = flowConfigSchema.parse({});
  * const book = new OrderBook();
- * const flow = new ZeroIntelligenceFlow({
- *   limitRate: 60, limitAlpha: 0.8, maxDistance: 50, marketRate: 8, cancelRate: 0.25, meanSize: 3,
- * });
+ * const flow = new BackgroundFlow(book, createFlowModels(cfg, { sigmaTicks: 1.3 }), cfg);
  * book.sink = { onExecution: (id, owner, _a, _s, _p, _q, _t, left) => {
  *   if (owner === 0 && left === 0) flow.onFilled(id);
  * } };
- * flow.seed(book, 10_000, 30, 20, 0);
- * const rng = new Rng("demo");
- * let t = 0;
- * for (let k = 0; k < 1000; k++) {
- *   const rate = flow.rate(1);
- *   t += rng.exponential(rate);
- *   flow.fire(book, Math.round(t * 1e9), 1, rng.next() * rate, rng, 10_000);
- * }
- * book.spread(); // a few ticks
+ * const r = (s: string) => new Rng(s);
+ * flow.reset(10_000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+ * while (flow.nextNs < 10e9) flow.fireNext(); // ten seconds
+ * assert.ok(book.spread() >= 1 && flow.events > 1_000);
  * ```
  */
-export class ZeroIntelligenceFlow {
-  /** Number of events fired since the last reset, by {@linkcode FLOW_EVENT} type. */
-  readonly counts: Float64Array = new Float64Array(FLOW_EVENT_TYPES);
-  /** The parameters. */
-  readonly params: Readonly<ZeroIntelligenceParams>;
+export class BackgroundFlow {
+  /** The models. */
+  readonly models: FlowModels;
+  /** Event counts since the last reset, by {@linkcode FLOW_COUNT}. */
+  readonly counts: Float64Array = new Float64Array(FLOW_COUNTS);
+  /** Book events (orders, cancels and trades sent to the book) since the last reset. */
+  events = 0;
+  /** The kind ({@linkcode AGGRESSOR}) of the market order now executing. */
+  aggressor = 0;
 
-  #limitRate: number;
-  #marketRate: number;
-  #cancelRate: number;
-  #sizeMean: number;
-  #sizeExp: number;
-  #maxDistance: number;
-  #aliasProb: Float64Array;
-  #aliasIdx: Int32Array;
-  // live background orders: dense ids + position by id (−1 when not live)
+  readonly #book: OrderBook;
+  readonly #arr: ArrivalProcess;
+  readonly #signs: TradeSignModel;
+  readonly #sizes: OrderSizeModel;
+  readonly #place: PlacementModel;
+  readonly #cancel: CancellationModel;
+  readonly #react: ReactionModel;
+  readonly #fund: FundamentalModel;
+  readonly #inf: InformedModel;
+  readonly #initialDepth: number;
+  readonly #initialLevels: number;
+  readonly #queue = new EventQueue(64);
+  #overlay: ImpactModel | null = null;
+  #overlayScale = 0;
+
+  #rFlow: Rng | null = null;
+  #rPrice!: Rng;
+  #rSigns!: Rng;
+  #rInf!: Rng;
+  #mult = 1;
+  #informedShare = 0; // running share of informed orders among market orders (LPs' estimate)
+  #candNs = Infinity;
+  #segA = 0;
+  #segC = 0;
+  #segT = 0;
+  #xb = 0; // touch-stream excess bound per order at the best bid (per second)
+  #xa = 0; // … at the best ask
+  #total = 0;
+
+  // live background orders: dense ids + position by id (−1 when not live); stale flags by id
   #live = new Int32Array(1024);
   #pos = new Int32Array(4096).fill(-1);
+  #flag = new Uint8Array(4096);
+  #px = new Int32Array(4096);
+  #sd = new Uint8Array(4096);
+  #refNs = NaN;
+  #ref = 0;
   #n = 0;
   #nextId = 0;
+  #ids = new Int32Array(256);
+  readonly #qpos = new Float64Array(2);
+  #scanB = Infinity;
+  #scanA = -Infinity;
 
-  /** Creates the flow; throws a {@linkcode ValidationError} naming a bad parameter. */
-  constructor(params: ZeroIntelligenceParams) {
-    const p = params;
-    checkRange("flow.limitRate", p.limitRate, 0, 1e5);
-    checkRange("flow.limitAlpha", p.limitAlpha, 0, 10);
-    checkRange("flow.marketRate", p.marketRate, 0, 1e5);
-    checkRange("flow.cancelRate", p.cancelRate, 0, 1e3);
-    checkRange("flow.meanSize", p.meanSize, 1, 1e4);
-    if (!Number.isInteger(p.maxDistance) || p.maxDistance < 1 || p.maxDistance > 1000) {
-      throw new ValidationError("flow.maxDistance", p.maxDistance, "an integer in [1, 1000]");
+  /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
+  constructor(
+    book: OrderBook,
+    models: FlowModels,
+    cfg: Pick<FlowConfig, "initialDepth" | "initialLevels">,
+  ) {
+    this.#book = book;
+    this.models = models;
+    this.#arr = models.arrivals;
+    this.#signs = models.signs;
+    this.#sizes = models.sizes;
+    this.#place = models.placement;
+    this.#cancel = models.cancellation;
+    this.#react = models.reaction;
+    this.#fund = models.fundamental;
+    this.#inf = models.informed;
+    if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
+      throw new ValidationError(
+        "cancellation.maxHazard",
+        models.cancellation.maxHazard,
+        "a finite hazard >= 0 per second",
+      );
     }
-    this.params = { ...p };
-    this.#limitRate = p.limitRate;
-    this.#marketRate = p.marketRate;
-    this.#cancelRate = p.cancelRate;
-    this.#sizeMean = p.meanSize - 1;
-    this.#sizeExp = Math.exp(-(p.meanSize - 1));
-    this.#maxDistance = p.maxDistance;
-    const w = new Float64Array(p.maxDistance);
-    for (let i = 0; i < w.length; i++) w[i] = Math.pow(i + 1, -p.limitAlpha);
-    const alias = buildAlias(w);
-    this.#aliasProb = alias.prob;
-    this.#aliasIdx = alias.alias;
+    this.#initialDepth = cfg.initialDepth;
+    this.#initialLevels = cfg.initialLevels;
   }
 
-  /** Number of resting background orders the flow tracks. */
+  /**
+   * Adds an impact overlay (the agent's own impact model, offsets in dollars) to the
+   * reference price and the value; `tickSize` converts its dollars to ticks.
+   */
+  setOverlay(overlay: ImpactModel | null, tickSize: number): void {
+    this.#overlay = overlay;
+    this.#overlayScale = 1 / tickSize;
+  }
+
+  /** Number of resting background orders. */
   get liveCount(): number {
     return this.#n;
   }
 
-  /** Next background order id (ids are 0, 1, 2, … within an episode). */
+  /** Next background order id. */
   get nextId(): number {
     return this.#nextId;
   }
 
-  /** Probability that a limit order lands at distance `i` ticks (1-based) from the opposite best. */
-  distanceProbability(i: number): number {
-    const d = this.#maxDistance;
-    if (!Number.isInteger(i) || i < 1 || i > d) return 0;
-    const a = this.params.limitAlpha;
-    let z = 0;
-    for (let k = 1; k <= d; k++) z += Math.pow(k, -a);
-    return Math.pow(i, -a) / z;
+  /** Time (ns) of the next background event (candidate or reaction); Infinity when none. */
+  get nextNs(): number {
+    const q = this.#queue.peekTime();
+    return q < this.#candNs ? q : this.#candNs;
   }
 
-  /** Forgets every live order and zeroes the counters and the id sequence. */
-  reset(): void {
-    for (let j = 0; j < this.#n; j++) this.#pos[this.#live[j]] = -1;
-    this.#n = 0;
-    this.#nextId = 0;
-    this.counts.fill(0);
+  /** Public reference price at `timeNs`, ticks (fundamental plus the overlay). */
+  reference(timeNs: number): number {
+    if (timeNs === this.#refNs) return this.#ref;
+    const t = timeNs / NS;
+    const o = this.#overlay;
+    const r = this.#fund.reference(t) + (o === null ? 0 : o.offset(t) * this.#overlayScale);
+    this.#refNs = timeNs;
+    this.#ref = r;
+    return r;
+  }
+
+  /** Value known to informed traders at `timeNs`, ticks (fundamental plus the overlay). */
+  value(timeNs: number): number {
+    const t = timeNs / NS;
+    const o = this.#overlay;
+    return this.#fund.value(t) + (o === null ? 0 : o.offset(t) * this.#overlayScale);
   }
 
   /**
-   * Resets the flow and places `levels` levels per side of `depth` lots each (as orders of
-   * about `meanSize` lots) around `midTicks`: bids at ⌈mid⌉−1, ⌈mid⌉−2, …, asks at
-   * ⌊mid⌋+1, ⌊mid⌋+2, … (so the initial spread is 1 tick for a half-tick mid, 2 ticks for
-   * a whole-tick mid). The book must be empty.
+   * Starts an episode at `timeNs`: forgets every order (the book must be empty), resets the
+   * models around `midTicks`, seeds the initial book ( `initialLevels` levels per side of
+   * `initialDepth` lots, bids from ⌈mid⌉ − 1 down, asks from ⌊mid⌋ + 1 up) and draws the
+   * first candidate.
    */
-  seed(book: OrderBook, midTicks: number, levels: number, depth: number, timeNs: number): void {
-    this.reset();
+  reset(midTicks: number, timeNs: number, streams: FlowStreams): void {
+    for (let j = 0; j < this.#n; j++) {
+      this.#pos[this.#live[j]] = -1;
+      this.#flag[this.#live[j]] = 0;
+    }
+    this.#flag.fill(0);
+    this.#n = 0;
+    this.#nextId = 0;
+    this.counts.fill(0);
+    this.events = 0;
+    this.aggressor = 0;
+    this.#queue.clear();
+    this.#rFlow = streams.flow;
+    this.#rPrice = streams.price;
+    this.#rSigns = streams.signs;
+    this.#rInf = streams.informed;
+    this.#scanB = Infinity;
+    this.#scanA = -Infinity;
+    this.#informedShare = 0;
+    const t = timeNs / NS;
+    this.#arr.reset(t);
+    this.#fund.reset(midTicks);
+    this.#refNs = NaN;
+    this.#signs.reset(streams.signs);
     const bid0 = Math.ceil(midTicks) - 1;
     const ask0 = Math.floor(midTicks) + 1;
-    const chunk = Math.max(1, Math.round(this.params.meanSize));
-    for (let l = 0; l < levels; l++) {
+    const chunk = Math.max(1, Math.round(this.#sizes.marketMean));
+    for (let l = 0; l < this.#initialLevels; l++) {
       for (let side = 0; side < 2; side++) {
         const price = side === BID ? bid0 - l : ask0 + l;
         if (price < 1) continue;
-        let left = depth;
+        let left = this.#initialDepth;
         while (left > 0) {
           const q = left < chunk ? left : chunk;
-          this.#add(book, side as 0 | 1, price, q, timeNs);
+          this.#add(side as Side, price, q, timeNs);
           left -= q;
         }
       }
     }
+    this.#draw(timeNs);
   }
 
-  /** Total intensity (events per second) of the flow under flow multiplier `mult`. */
-  rate(mult: number): number {
-    return mult * (2 * (this.#limitRate + this.#marketRate) + this.#cancelRate * this.#n);
+  /** Sets the regime's flow and volatility multipliers (call {@linkcode BackgroundFlow.redraw} after). */
+  setRegime(flowMultiplier: number, volMultiplier: number): void {
+    this.#mult = flowMultiplier;
+    this.#fund.setVolMultiplier(volMultiplier);
+    this.#refNs = NaN;
   }
 
   /**
-   * Fires one event. `u` in [0, {@linkcode ZeroIntelligenceFlow.rate}(mult)) selects its type
-   * (limit bid, limit ask, market buy, market sell, cancel, in that order of the rate
-   * partition); `rng` draws its distance, size and cancel victim. `refTicks` anchors limit
-   * orders only when both sides of the book are empty. Returns the {@linkcode FLOW_EVENT}
-   * type fired.
+   * Draws a new candidate from `timeNs` (exact: the candidate process is memoryless). Call
+   * it after anything else changed the book (the cancellation bounds depend on the touch).
    */
-  fire(
-    book: OrderBook,
-    timeNs: number,
-    mult: number,
-    u: number,
-    rng: Rng,
-    refTicks: number,
-  ): number {
-    const lim = mult * this.#limitRate;
-    const mkt = mult * this.#marketRate;
-    let type: number;
-    if (u < lim) type = FLOW_EVENT.LIMIT_BID;
-    else if (u < 2 * lim) type = FLOW_EVENT.LIMIT_ASK;
-    else if (u < 2 * lim + mkt) type = FLOW_EVENT.MARKET_BUY;
-    else if (u < 2 * lim + 2 * mkt) type = FLOW_EVENT.MARKET_SELL;
-    else type = this.#n > 0 ? FLOW_EVENT.CANCEL : FLOW_EVENT.MARKET_SELL;
-    this.counts[type]++;
-    switch (type) {
-      case FLOW_EVENT.LIMIT_BID: {
-        const d = this.#distance(rng);
-        let opp = book.bestAsk();
-        if (opp !== opp) {
-          const b = book.bestBid();
-          opp = b === b ? b + 1 : Math.floor(refTicks) + 1;
-        }
-        const price = opp - d;
-        if (price >= 1) this.#add(book, BID, price, this.#size(rng), timeNs);
-        break;
-      }
-      case FLOW_EVENT.LIMIT_ASK: {
-        const d = this.#distance(rng);
-        let opp = book.bestBid();
-        if (opp !== opp) {
-          const a = book.bestAsk();
-          opp = a === a ? a - 1 : Math.floor(refTicks);
-        }
-        this.#add(book, ASK, opp + d, this.#size(rng), timeNs);
-        break;
-      }
-      case FLOW_EVENT.MARKET_BUY:
-        book.market(BID, this.#size(rng), timeNs);
-        break;
-      case FLOW_EVENT.MARKET_SELL:
-        book.market(ASK, this.#size(rng), timeNs);
-        break;
-      default: {
-        const j = rng.int(this.#n);
-        const id = this.#live[j];
-        book.cancel(id);
-        this.#removeAt(j, id);
-      }
-    }
-    return type;
+  redraw(timeNs: number): void {
+    this.#draw(timeNs);
   }
 
-  /** Tells the flow that background order `id` was fully executed (is no longer resting). */
+  /** Processes the earliest background event (candidate or reaction). */
+  fireNext(): void {
+    const q = this.#queue;
+    if (q.peekTime() < this.#candNs) {
+      q.pop();
+      this.#stale(q.time, q.a);
+      this.#checkStale(q.time);
+      this.#draw(q.time); // the book changed: the cancellation bounds with it
+      return;
+    }
+    this.#fire(this.#candNs);
+  }
+
+  /**
+   * The agent's aggressive order of `sign` (±1) and `lots` executed at `timeNs`: moves the
+   * price like any market order (the forecast is the sign model's current one) and checks
+   * for stale quotes. Returns the permanent shift of the reference price, ticks.
+   */
+  externalTrade(sign: number, lots: number, timeNs: number): number {
+    const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS, false);
+    this.#refNs = NaN;
+    this.#arr.excite(ARRIVAL.MARKET, timeNs / NS);
+    this.#checkStale(timeNs);
+    this.#draw(timeNs);
+    return shift;
+  }
+
+  /** Re-checks for stale quotes after an outside change at `timeNs` (e.g. the overlay moved). */
+  checkStale(timeNs: number): void {
+    this.#refNs = NaN;
+    this.#checkStale(timeNs);
+  }
+
+  /** Tells the flow that background order `id` was fully executed (it no longer rests). */
   onFilled(id: number): void {
     if (id >= this.#pos.length) return;
     const j = this.#pos[id];
     if (j >= 0) this.#removeAt(j, id);
   }
 
-  /** True when background order `id` is tracked as resting. */
+  /** True when background order `id` rests in the book. */
   isLive(id: number): boolean {
     return id >= 0 && id < this.#pos.length && this.#pos[id] >= 0;
   }
 
-  #distance(rng: Rng): number {
-    const x = rng.next() * this.#maxDistance;
-    const k = x | 0;
-    return (x - k < this.#aliasProb[k] ? k : this.#aliasIdx[k]) + 1;
+  // ------------------------------------------------------------------ internals
+
+  #draw(timeNs: number): void {
+    const rng = this.#rFlow;
+    if (rng === null) return;
+    const t = timeNs / NS;
+    const book = this.#book;
+    const mult = this.#mult;
+    const a = this.#arr.bound(t, mult);
+    const cancel = this.#cancel;
+    const lo = cancel.maxHazard;
+    const c = lo * mult * this.#n;
+    // the touch stream: each side's excess bound over maxHazard, at its current depth
+    const nb = book.bestOrders(BID);
+    const na = book.bestOrders(ASK);
+    const xb = nb > 0 ? cancel.touchBound(book.bestQty(BID)) - lo : 0;
+    const xa = na > 0 ? cancel.touchBound(book.bestQty(ASK)) - lo : 0;
+    this.#xb = xb > 0 ? xb : 0;
+    this.#xa = xa > 0 ? xa : 0;
+    const touch = mult * (this.#xb * nb + this.#xa * na);
+    const f = this.#fund.eventRate();
+    const total = a + c + touch + f;
+    this.#segA = a;
+    this.#segC = c;
+    this.#segT = touch;
+    this.#total = total;
+    this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
 
-  /** 1 + Poisson(meanSize − 1) by inversion (PTRS via Rng for large means). */
-  #size(rng: Rng): number {
-    const m = this.#sizeMean;
-    if (m <= 0) return 1;
-    if (m >= 10) return 1 + rng.poisson(m);
-    let k = 0;
-    let p = this.#sizeExp;
-    let cdf = p;
-    const u = rng.next();
-    while (u > cdf && k < 1000) {
-      k++;
-      p *= m / k;
-      cdf += p;
+  #fire(timeNs: number): void {
+    const rng = this.#rFlow!;
+    const t = timeNs / NS;
+    let u = rng.next() * this.#total;
+    // Only a move of the reference price can leave quotes stale: new orders are placed on
+    // the right side of it, and removing orders never exposes a worse one. So the check runs
+    // after trades and fundamental events (and after every event when the reference drifts
+    // between events).
+    let moved = this.#fund.continuous;
+    if (u < this.#segA) {
+      const kind = this.#arr.select(t, u, this.#mult);
+      if (kind === ARRIVAL.MARKET) {
+        this.#market(timeNs, t);
+        moved = true;
+      } else if (kind === ARRIVAL.LIMIT) this.#limit(timeNs, t, rng);
+      else if (kind === ARRIVAL.CANCEL) this.#triggeredCancel(timeNs, t, rng);
+      else this.counts[FLOW_COUNT.THINNED]++;
+    } else if ((u -= this.#segA) < this.#segC) {
+      this.#hazardCancel(timeNs, t, rng);
+    } else if ((u -= this.#segC) < this.#segT) {
+      this.#touchCancel(timeNs, t, rng);
+    } else {
+      this.#fund.fire(u - this.#segT, this.#rPrice, t);
+      this.#refNs = NaN;
+      this.counts[FLOW_COUNT.FUNDAMENTAL]++;
+      moved = true;
     }
-    return 1 + k;
+    if (moved) this.#checkStale(timeNs);
+    this.#draw(timeNs);
   }
 
-  #add(book: OrderBook, side: 0 | 1, price: number, qty: number, timeNs: number): void {
+  /**
+   * The liquidity providers' forecast of the next market order's sign: the sign model's
+   * forecast for an uninformed order, weighted by the running share of uninformed orders
+   * (an informed order's sign does not follow the uninformed flow).
+   */
+  forecast(): number {
+    return (1 - this.#informedShare) * this.#signs.expected();
+  }
+
+  #learnShare(informed: boolean): void {
+    this.#informedShare += ((informed ? 1 : 0) - this.#informedShare) * 1e-3;
+  }
+
+  #market(timeNs: number, t: number): void {
+    const book = this.#book;
+    const expected = this.forecast();
+    if (this.#inf.share > 0 && this.#rInf.next() < this.#inf.share) {
+      this.counts[FLOW_COUNT.INFORMED_ARRIVAL]++;
+      this.aggressor = AGGRESSOR.INFORMED;
+      const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
+      this.aggressor = AGGRESSOR.NONE;
+      if (lots !== 0) {
+        this.#learnShare(true);
+        this.counts[FLOW_COUNT.INFORMED_TRADE]++;
+        this.events++;
+        this.#arr.excite(ARRIVAL.MARKET, t);
+        this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
+        this.#refNs = NaN;
+      }
+      return;
+    }
+    const sign = this.#signs.next(this.#rSigns);
+    const side: Side = sign > 0 ? BID : ASK;
+    const depth = book.bestQty(side === BID ? ASK : BID);
+    const size = this.#sizes.marketSize(depth, this.#rFlow!);
+    this.counts[FLOW_COUNT.MARKET]++;
+    this.events++;
+    this.#arr.excite(ARRIVAL.MARKET, t);
+    if (depth <= 0) return; // nothing to trade against: no trade, no impact
+    this.aggressor = AGGRESSOR.UNINFORMED;
+    const filled = book.market(side, size, timeNs);
+    this.aggressor = AGGRESSOR.NONE;
+    if (filled > 0) {
+      this.#learnShare(false);
+      this.#fund.onTrade(sign, filled, expected, t, false);
+      this.#refNs = NaN;
+    }
+  }
+
+  #limit(timeNs: number, t: number, rng: Rng): void {
+    const book = this.#book;
+    const side = this.#place.side(rng);
+    const price = this.#place.price(
+      side,
+      this.reference(timeNs),
+      book.bestBid(),
+      book.bestAsk(),
+      rng,
+    );
+    this.#arr.excite(ARRIVAL.LIMIT, t);
+    if (!(price >= 1)) return;
+    this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
+    this.counts[FLOW_COUNT.LIMIT]++;
+    this.events++;
+  }
+
+  /**
+   * Hazard of live background order `id` at `timeNs` (per second, multiplier 1), and
+   * whether it is at the touch (in `#atTouch`).
+   */
+  #hazard(id: number, timeNs: number): number {
+    const book = this.#book;
+    const side = this.#sd[id] as Side;
+    const price = this.#px[id];
+    const ref = this.reference(timeNs);
+    const atTouch = price === (side === BID ? book.bestBid() : book.bestAsk());
+    const distance = side === BID ? ref - price : price - ref;
+    const pos = this.#qpos;
+    book.queuePosition(id, pos);
+    const q = pos[1];
+    return this.#cancel.hazard(q > 0 ? pos[0] / q : 0, q, atTouch, distance);
+  }
+
+  /** First thinning stream: every resting order, bound `maxHazard`. */
+  #acceptBase(id: number, timeNs: number, rng: Rng): boolean {
+    const u = rng.next() * this.#cancel.maxHazard;
+    return u < this.#cancel.minHazard || u < this.#hazard(id, timeNs);
+  }
+
+  #hazardCancel(timeNs: number, t: number, rng: Rng): boolean {
+    if (this.#n === 0) return false;
+    const j = Math.floor(rng.next() * this.#n);
+    const id = this.#live[j];
+    if (!this.#acceptBase(id, timeNs, rng)) {
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    this.#cancelAt(j, id, t, FLOW_COUNT.CANCEL);
+    return true;
+  }
+
+  /** Second thinning stream: orders at the best bid and ask, the excess over `maxHazard`. */
+  #touchCancel(timeNs: number, t: number, rng: Rng): boolean {
+    const book = this.#book;
+    const nb = book.bestOrders(BID);
+    const na = book.bestOrders(ASK);
+    const wb = this.#xb * nb;
+    const w = wb + this.#xa * na;
+    if (!(w > 0)) return false;
+    const v = rng.next() * w;
+    const bid = v < wb;
+    const id = bid
+      ? book.bestOrderId(BID, Math.floor(v / this.#xb))
+      : book.bestOrderId(ASK, Math.floor((v - wb) / this.#xa));
+    const lo = this.#cancel.maxHazard;
+    const u = lo + rng.next() * (bid ? this.#xb : this.#xa);
+    if (!this.isLive(id) || u >= this.#hazard(id, timeNs)) {
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    this.#cancelAt(this.#pos[id], id, t, FLOW_COUNT.CANCEL);
+    return true;
+  }
+
+  #cancelAt(j: number, id: number, t: number, count: number): void {
+    this.#book.cancel(id);
+    this.#removeAt(j, id);
+    this.counts[count]++;
+    this.events++;
+    this.#arr.excite(ARRIVAL.CANCEL, t);
+  }
+
+  #triggeredCancel(timeNs: number, t: number, rng: Rng): void {
+    // a victim in proportion to the hazards, by rejection from the two thinning streams'
+    // proposal (every order at maxHazard, the touch orders at their side's excess besides)
+    const book = this.#book;
+    const lo = this.#cancel.maxHazard;
+    for (let tries = 0; tries < 256 && this.#n > 0; tries++) {
+      const bb = book.bestBid();
+      const ba = book.bestAsk();
+      const nb = book.bestOrders(BID);
+      const na = book.bestOrders(ASK);
+      const xb = nb > 0 ? Math.max(0, this.#cancel.touchBound(book.bestQty(BID)) - lo) : 0;
+      const xa = na > 0 ? Math.max(0, this.#cancel.touchBound(book.bestQty(ASK)) - lo) : 0;
+      const wA = lo * this.#n;
+      const wb = xb * nb;
+      const v = rng.next() * (wA + wb + xa * na);
+      let id: number;
+      if (v < wA) id = this.#live[Math.floor(rng.next() * this.#n)];
+      else if (v < wA + wb) id = book.bestOrderId(BID, Math.floor((v - wA) / xb));
+      else id = book.bestOrderId(ASK, Math.floor((v - wA - wb) / xa));
+      if (!this.isLive(id)) continue;
+      const side = this.#sd[id];
+      const atTouch = this.#px[id] === (side === BID ? bb : ba);
+      const bound = lo + (atTouch ? (side === BID ? xb : xa) : 0);
+      const u = rng.next() * bound;
+      if (u < this.#cancel.minHazard || u < this.#hazard(id, timeNs)) {
+        this.#cancelAt(this.#pos[id], id, t, FLOW_COUNT.CANCEL_TRIGGERED);
+        return;
+      }
+    }
+    this.#arr.excite(ARRIVAL.CANCEL, t);
+  }
+
+  /** A reaction event for order `id` at `timeNs`. */
+  #stale(timeNs: number, id: number): void {
+    if (id < this.#flag.length) this.#flag[id] = 0;
+    if (!this.isLive(id)) return;
+    const book = this.#book;
+    const side = this.#sd[id] as Side;
+    const price = this.#px[id];
+    const ref = this.reference(timeNs);
+    const from = this.#react.staleFrom(side, ref);
+    if (side === BID ? price < from : price > from) {
+      // no longer stale: let the next check rescan this side
+      if (side === BID) this.#scanB = Infinity;
+      else this.#scanA = -Infinity;
+      return;
+    }
+    const qty = book.orderQty(id);
+    book.cancel(id);
+    this.#removeAt(this.#pos[id], id);
+    this.events++;
+    const rng = this.#rFlow!;
+    if (rng.next() < this.#react.repriceProbability) {
+      const p = this.#place.price(side, ref, book.bestBid(), book.bestAsk(), rng);
+      if (p >= 1) {
+        this.#add(side, p, qty, timeNs);
+        this.events++;
+      }
+      this.counts[FLOW_COUNT.STALE_REPRICE]++;
+    } else {
+      this.counts[FLOW_COUNT.STALE_CANCEL]++;
+    }
+  }
+
+  /** Schedules a reaction for every unflagged background order on stale levels. */
+  #checkStale(timeNs: number): void {
+    const book = this.#book;
+    const ref = this.reference(timeNs);
+    const bb = book.bestBid();
+    if (bb === bb) {
+      const from = this.#react.staleFrom(BID, ref);
+      if (bb >= from) {
+        if (from < this.#scanB) {
+          const top = bb < this.#scanB - 1 ? bb : this.#scanB - 1;
+          for (let p = top; p >= from; p--) this.#scheduleLevel(BID, p, timeNs);
+          this.#scanB = from;
+        }
+      } else this.#scanB = Infinity;
+    }
+    const ba = book.bestAsk();
+    if (ba === ba) {
+      const from = this.#react.staleFrom(ASK, ref);
+      if (ba <= from) {
+        if (from > this.#scanA) {
+          const low = ba > this.#scanA + 1 ? ba : this.#scanA + 1;
+          for (let p = low; p <= from; p++) this.#scheduleLevel(ASK, p, timeNs);
+          this.#scanA = from;
+        }
+      } else this.#scanA = -Infinity;
+    }
+  }
+
+  #scheduleLevel(side: Side, price: number, timeNs: number): void {
+    if (price < 1) return;
+    const book = this.#book;
+    let n = book.levelOrderIds(side, price, this.#ids);
+    if (n > this.#ids.length) {
+      this.#ids = new Int32Array(Math.max(n, this.#ids.length * 2));
+      n = book.levelOrderIds(side, price, this.#ids);
+    }
+    const ids = this.#ids;
+    const rng = this.#rInf;
+    for (let k = 0; k < n; k++) {
+      const id = ids[k];
+      if (!this.isLive(id) || this.#flag[id] === 1) continue;
+      this.#flag[id] = 1;
+      this.#queue.push(timeNs + this.#react.delayNs(rng), EV_STALE, id);
+    }
+  }
+
+  #add(side: Side, price: number, qty: number, timeNs: number): void {
     const id = this.#nextId++;
-    if (book.addLimit(id, side, price, qty, timeNs, BACKGROUND_OWNER) === 0) return;
+    if (this.#book.addLimit(id, side, price, qty, timeNs, BACKGROUND_OWNER) === 0) return;
     if (this.#n === this.#live.length) {
       const a = new Int32Array(this.#live.length * 2);
       a.set(this.#live);
@@ -329,7 +790,18 @@ export class ZeroIntelligenceFlow {
       const a = new Int32Array(this.#pos.length * 2).fill(-1);
       a.set(this.#pos);
       this.#pos = a;
+      const f = new Uint8Array(this.#pos.length);
+      f.set(this.#flag);
+      this.#flag = f;
+      const px = new Int32Array(this.#pos.length);
+      px.set(this.#px);
+      this.#px = px;
+      const sd = new Uint8Array(this.#pos.length);
+      sd.set(this.#sd);
+      this.#sd = sd;
     }
+    this.#px[id] = price;
+    this.#sd[id] = side;
     this.#live[this.#n] = id;
     this.#pos[id] = this.#n++;
   }
@@ -341,42 +813,4 @@ export class ZeroIntelligenceFlow {
     this.#pos[moved] = j;
     this.#pos[id] = -1;
   }
-}
-
-function checkRange(field: string, v: number, lo: number, hi: number): void {
-  if (typeof v !== "number" || !(v >= lo && v <= hi)) {
-    throw new ValidationError(field, v, `a number in [${lo}, ${hi}]`);
-  }
-}
-
-/**
- * Walker/Vose alias table for sampling index i with probability ∝ `w[i]` from one uniform:
- * x = u·n, k = ⌊x⌋, return k if x − k < prob[k] else alias[k].
- */
-export function buildAlias(w: ArrayLike<number>): { prob: Float64Array; alias: Int32Array } {
-  const n = w.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += w[i];
-  if (!(total > 0)) throw new ValidationError("weights", total, "a positive total weight");
-  const prob = new Float64Array(n);
-  const alias = new Int32Array(n);
-  const scaled = new Float64Array(n);
-  const small: number[] = [];
-  const large: number[] = [];
-  for (let i = 0; i < n; i++) {
-    scaled[i] = (w[i] * n) / total;
-    (scaled[i] < 1 ? small : large).push(i);
-    alias[i] = i;
-  }
-  while (small.length > 0 && large.length > 0) {
-    const s = small.pop()!;
-    const l = large.pop()!;
-    prob[s] = scaled[s];
-    alias[s] = l;
-    scaled[l] = scaled[l] + scaled[s] - 1;
-    (scaled[l] < 1 ? small : large).push(l);
-  }
-  for (const i of large) prob[i] = 1;
-  for (const i of small) prob[i] = 1;
-  return { prob, alias };
 }

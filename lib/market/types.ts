@@ -57,3 +57,12 @@ export interface PriceProcess {
   /** Advances by `dt` seconds with volatility `sigma` ($/√s); returns the new price. */
   advance(dt: number, sigma: number, rng: Rng): number;
 }
+
+/**
+ * Exchange fees on our fills: `fee` returns dollars (positive: we pay; negative: a rebate)
+ * for a fill of `notional` dollars as maker (our resting order was hit) or taker.
+ */
+export interface FeeModel {
+  /** The fee in dollars on a fill of `notional` dollars (its absolute value is used). */
+  fee(notional: number, maker: boolean): number;
+}

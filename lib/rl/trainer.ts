@@ -130,8 +130,13 @@ export async function runFiles(dir: string): Promise<string[]> {
 /** The advice of the error for a directory that holds a run (the CLI words it with flags). */
 export const RESUME_OR_FORCE = "resume it, or force a fresh run to replace it";
 
-/** Checks that `dir` can receive a fresh run (see {@linkcode TrainOptions.force}). */
-async function prepareOutDir(dir: string, force: boolean): Promise<void> {
+/**
+ * Checks, without changing anything, that `dir` can receive a fresh run: a directory path
+ * (existing or not) under a writable directory, holding no training run unless `force`.
+ * Returns the run files that a forced run will replace. Throws a `ValidationError` naming
+ * `outDir`.
+ */
+export async function checkOutDir(dir: string, force = false): Promise<string[]> {
   if (typeof dir !== "string" || dir.trim() === "") {
     throw new ValidationError("outDir", dir, "a directory path");
   }
@@ -152,14 +157,46 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
       `a directory without a training run; it holds ${what}: ${RESUME_OR_FORCE}`,
     );
   }
+  // Writable: probe the directory, or the nearest existing directory above it.
+  let probeDir = dir.replace(/\/+$/, "") || "/";
+  for (;;) {
+    try {
+      if ((await Deno.stat(probeDir)).isDirectory) break;
+      throw new ValidationError("outDir", dir, `a directory (${probeDir} is a file)`);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) {
+        if (err instanceof ValidationError) throw err;
+        throw new ValidationError(
+          "outDir",
+          dir,
+          `a reachable directory (${(err as Error).message})`,
+        );
+      }
+      const up = probeDir.includes("/") ? probeDir.slice(0, probeDir.lastIndexOf("/")) : ".";
+      probeDir = up === "" ? "/" : up;
+    }
+  }
+  const probe = `${probeDir}/.alpe-write-test-${Deno.pid}`;
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    const probe = `${dir}/.alpe-write-test`;
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
   } catch (err) {
-    if (err instanceof ValidationError) throw err;
     throw new ValidationError("outDir", dir, `a writable directory (${(err as Error).message})`);
+  }
+  return files;
+}
+
+/** {@linkcode checkOutDir}, then creates `dir` and removes the run a forced run replaces. */
+async function prepareOutDir(dir: string, force: boolean): Promise<void> {
+  const files = await checkOutDir(dir, force);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new ValidationError(
+      "outDir",
+      dir,
+      `a directory that can be created (${(err as Error).message})`,
+    );
   }
   for (const f of files) await Deno.remove(`${dir}/${f}`);
 }

@@ -83,7 +83,8 @@ function isFigure(x: PageBlock | Figure): x is Figure {
 
 /**
  * A complete, offline HTML document: `title`, then each block in order (figures,
- * tables, headings, paragraphs or raw html). plotly.js is inlined once in `<head>`.
+ * tables, headings, paragraphs or raw html). plotly.js is inlined once in `<head>`. The
+ * same blocks give the same bytes (figure element ids are numbered in page order).
  *
  * @example
  * ```ts
@@ -102,12 +103,16 @@ export function htmlPage(
   opts: HtmlPageOptions = {},
 ): string {
   const parts: string[] = [];
+  // Element ids numbered in page order, so that the same blocks give the same bytes.
+  let figures = 0;
+  const figure = (fig: Figure) =>
+    figureHtml(fig, { includeLibrary: false, id: `alpe-figure-${++figures}` });
   for (const block of blocks) {
     if (isFigure(block)) {
-      parts.push(`<figure>${figureHtml(block, { includeLibrary: false })}</figure>`);
+      parts.push(`<figure>${figure(block)}</figure>`);
     } else if ("figure" in block) {
       const cap = block.caption ? `<figcaption>${escapeHtml(block.caption)}</figcaption>` : "";
-      parts.push(`<figure>${figureHtml(block.figure, { includeLibrary: false })}${cap}</figure>`);
+      parts.push(`<figure>${figure(block.figure)}${cap}</figure>`);
     } else if ("table" in block) {
       parts.push(htmlTable(block.table));
     } else if ("heading" in block) {

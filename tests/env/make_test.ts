@@ -28,8 +28,8 @@ Deno.test("makeVecEnv rejects bad configs and sizes with a named ValidationError
     (e: unknown) => e instanceof ValidationError && e.field === "duration",
   );
   assert.throws(
-    () => makeVecEnv({ flow: { maxDistance: 0 } }, 1),
-    (e: unknown) => e instanceof ValidationError && e.field === "flow.maxDistance",
+    () => makeVecEnv({ flow: { placement: { maxDistance: 0 } } }, 1),
+    (e: unknown) => e instanceof ValidationError && e.field === "flow.placement.maxDistance",
   );
   assert.throws(() => makeVecEnv({}, 0), /numEnvs/);
   assert.throws(() => makeVecEnv({ tier: "model" }, 1.5), /numEnvs/);

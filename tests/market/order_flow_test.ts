@@ -1,15 +1,25 @@
 import assert from "node:assert/strict";
 import { ASK, BID, OrderBook } from "../../lib/book/order_book.ts";
-import { buildAlias, FLOW_EVENT, ZeroIntelligenceFlow } from "../../lib/market/order_flow.ts";
-import { InformedFlow } from "../../lib/market/informed.ts";
-import { parseEnvConfig, sigmaPerSqrtSecond } from "../../lib/env/config.ts";
+import type { FundamentalModel } from "../../lib/market/fundamental.ts";
+import {
+  BackgroundFlow,
+  createFlowModels,
+  FLOW_COUNT,
+  type FlowConfig,
+  flowConfigSchema,
+  type FlowModels,
+  type FlowStreams,
+} from "../../lib/market/order_flow.ts";
 import { Rng } from "../../lib/rng/rng.ts";
-import { ValidationError } from "../../lib/errors.ts";
 
-const CFG = parseEnvConfig({});
-const P = CFG.flow;
+const streams = (seed: string): FlowStreams => ({
+  flow: new Rng(`${seed}:flow`),
+  price: new Rng(`${seed}:price`),
+  signs: new Rng(`${seed}:signs`),
+  informed: new Rng(`${seed}:informed`),
+});
 
-function wire(book: OrderBook, flow: ZeroIntelligenceFlow): void {
+function wire(book: OrderBook, flow: BackgroundFlow): void {
   book.sink = {
     onExecution(id, owner, _a, _s, _p, _q, _t, left) {
       if (owner === 0 && left === 0) flow.onFilled(id);
@@ -17,190 +27,189 @@ function wire(book: OrderBook, flow: ZeroIntelligenceFlow): void {
   };
 }
 
-/** |x − mean| ≤ k·sd. */
-function within(x: number, mean: number, sd: number, k = 5): void {
-  assert.ok(Math.abs(x - mean) <= k * sd, `${x} not within ${k}·${sd} of ${mean}`);
+function make(
+  input: Record<string, unknown>,
+  sigmaTicks = 1.3,
+  overrides: Partial<FlowModels> = {},
+) {
+  const cfg: FlowConfig = flowConfigSchema.parse(input);
+  const book = new OrderBook();
+  const flow = new BackgroundFlow(book, createFlowModels(cfg, { sigmaTicks }, overrides), cfg);
+  wire(book, flow);
+  return { cfg, book, flow };
 }
 
-Deno.test("flow: event counts match the Poisson rates; cancels ∝ resting orders", () => {
-  for (const mult of [1, 2]) {
-    const book = new OrderBook();
-    const flow = new ZeroIntelligenceFlow(P);
-    wire(book, flow);
-    flow.seed(book, 10_000, P.initialLevels, P.initialDepth, 0);
-    const rng = new Rng(`counts-${mult}`);
-    const T = 400;
-    let t = 0;
-    let liveTime = 0; // ∫ N(t) dt
-    for (;;) {
-      const rate = flow.rate(mult);
-      const w = rng.exponential(rate);
-      if (t + w > T) {
-        liveTime += flow.liveCount * (T - t);
+/** A fundamental model whose reference price the test sets by hand (a user-supplied model). */
+class Manual implements FundamentalModel {
+  readonly continuous = false;
+  price = 0;
+  reset(p: number): void {
+    this.price = p;
+  }
+  setVolMultiplier(): void {}
+  eventRate(): number {
+    return 0;
+  }
+  fire(): void {}
+  reference(): number {
+    return this.price;
+  }
+  value(): number {
+    return this.price;
+  }
+  onTrade(): number {
+    return 0;
+  }
+}
+
+Deno.test("background flow: the book holds exactly the flow's live orders; same seed, same path", () => {
+  const run = (seed: string) => {
+    const { book, flow } = make({});
+    flow.reset(10_000.5, 0, streams(seed));
+    const mids: number[] = [];
+    for (let s = 1; s <= 60; s++) {
+      while (flow.nextNs < s * 1e9) {
+        flow.fireNext();
+        assert.equal(flow.liveCount, book.orderCount);
+      }
+      mids.push(book.mid());
+    }
+    assert.ok(flow.events > 60 * 200, `${flow.events} events in 60 s`);
+    assert.ok(flow.counts[FLOW_COUNT.STALE_CANCEL] + flow.counts[FLOW_COUNT.STALE_REPRICE] > 0);
+    assert.ok(flow.counts[FLOW_COUNT.INFORMED_TRADE] > 0);
+    return mids;
+  };
+  assert.deepEqual(run("a"), run("a"));
+  assert.notDeepEqual(run("a"), run("b"));
+});
+
+Deno.test("background flow: cancellations hit each order at its hazard (queue position, thin touch)", () => {
+  // no arrivals, no news: only the cancellation streams act on a fixed initial book of two
+  // levels per side, five orders of 2 lots each per level
+  const input = {
+    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    fundamental: { impactShare: 0, privateShare: 0 },
+    sizes: { marketMean: 2 },
+    cancellation: { rate: 0.2, queuePosition: 2, depletion: 4 },
+    initialLevels: 2,
+    initialDepth: 10,
+  };
+  const probe = make(input, 0);
+  probe.flow.reset(100.5, 0, streams("probe"));
+  // the hazards of the 20 orders, from the model, on the untouched book
+  const model = probe.flow.models.cancellation;
+  const ids: number[] = [];
+  const hazards: number[] = [];
+  for (let id = 0; id < probe.flow.nextId; id++) {
+    const side = probe.book.orderSide(id);
+    const price = probe.book.orderPrice(id);
+    const level = probe.book.levelQty(side, price);
+    const atTouch = price === (side === BID ? probe.book.bestBid() : probe.book.bestAsk());
+    const dist = side === BID ? 100.5 - price : price - 100.5;
+    ids.push(id);
+    hazards.push(model.hazard(probe.book.queueAhead(id) / level, level, atTouch, dist));
+  }
+  assert.equal(ids.length, 20);
+  const total = hazards.reduce((s, h) => s + h, 0);
+  const trials = 20_000;
+  const first = new Float64Array(20);
+  const { book, flow } = make(input, 0);
+  for (let k = 0; k < trials; k++) {
+    book.clear();
+    flow.reset(100.5, 0, streams(`c${k}`));
+    while (flow.counts[FLOW_COUNT.CANCEL] === 0) flow.fireNext();
+    for (let id = 0; id < 20; id++) {
+      if (!book.has(id)) {
+        first[id]++;
         break;
       }
-      liveTime += flow.liveCount * w;
-      t += w;
-      flow.fire(book, Math.round(t * 1e9), mult, rng.next() * rate, rng, 10_000);
-      assert.equal(flow.liveCount, book.orderCount);
-    }
-    const c = flow.counts;
-    for (
-      const [type, r] of [
-        [FLOW_EVENT.LIMIT_BID, P.limitRate],
-        [FLOW_EVENT.LIMIT_ASK, P.limitRate],
-        [FLOW_EVENT.MARKET_BUY, P.marketRate],
-        [FLOW_EVENT.MARKET_SELL, P.marketRate],
-      ] as const
-    ) {
-      const lam = r * mult * T;
-      within(c[type], lam, Math.sqrt(lam));
-    }
-    // the cancel count's compensator is θ·mult·∫N dt (a Poisson-like martingale)
-    const lamC = P.cancelRate * mult * liveTime;
-    within(c[FLOW_EVENT.CANCEL], lamC, Math.sqrt(lamC));
-    // total book event rate of the default flow: at least 200 per second
-    const total = c.reduce((a, b) => a + b, 0);
-    assert.ok(total / T >= 200 * mult, `event rate ${total / T}/s`);
-  }
-});
-
-Deno.test("flow: limit orders land 1..maxDistance ticks from the opposite best, ∝ 1/i^α", () => {
-  const book = new OrderBook();
-  const flow = new ZeroIntelligenceFlow(P);
-  wire(book, flow);
-  flow.seed(book, 10_000.5, P.initialLevels, P.initialDepth, 0);
-  const rng = new Rng("dist");
-  const hist = new Float64Array(P.maxDistance + 1);
-  let n = 0;
-  let sizeSum = 0;
-  let t = 0;
-  for (let k = 0; k < 100_000; k++) {
-    const rate = flow.rate(1);
-    t += rng.exponential(rate);
-    const ask = book.bestAsk();
-    const bid = book.bestBid();
-    const id = flow.nextId;
-    const added = book.addedQty;
-    const type = flow.fire(book, Math.round(t * 1e9), 1, rng.next() * rate, rng, 10_000);
-    if (type === FLOW_EVENT.LIMIT_BID || type === FLOW_EVENT.LIMIT_ASK) {
-      assert.ok(book.has(id));
-      const d = type === FLOW_EVENT.LIMIT_BID
-        ? ask - book.orderPrice(id)
-        : book.orderPrice(id) - bid;
-      assert.ok(d >= 1 && d <= P.maxDistance, `distance ${d}`);
-      hist[d]++;
-      n++;
-      sizeSum += book.addedQty - added;
     }
   }
-  for (const i of [1, 2, 5, 10, 50]) {
-    const p = flow.distanceProbability(i);
-    within(hist[i], n * p, Math.sqrt(n * p * (1 - p)));
+  // the first victim is order i with probability h_i / Σh
+  for (let i = 0; i < 20; i++) {
+    const p = hazards[i] / total;
+    const sd = Math.sqrt(p * (1 - p) / trials);
+    assert.ok(
+      Math.abs(first[i] / trials - p) < 4.5 * sd,
+      `order ${i}: first ${first[i] / trials}, hazard share ${p}`,
+    );
   }
-  // sizes 1 + Poisson(meanSize − 1): mean meanSize, variance meanSize − 1
-  within(sizeSum / n, P.meanSize, Math.sqrt((P.meanSize - 1) / n));
+  // the back of a queue goes first more often than its front; a thin touch more than deep
+  assert.ok(hazards[4] > hazards[0]);
 });
 
-Deno.test("buildAlias samples proportionally to the weights", () => {
-  const w = [5, 1, 0, 3, 1];
-  const { prob, alias } = buildAlias(w);
-  const rng = new Rng("alias");
-  const h = new Float64Array(w.length);
-  const N = 200_000;
-  for (let k = 0; k < N; k++) {
-    const x = rng.next() * w.length;
-    const j = x | 0;
-    h[x - j < prob[j] ? j : alias[j]]++;
+Deno.test("background flow: the first cancellation waits Exp(Σ hazards)", () => {
+  const input = {
+    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    fundamental: { impactShare: 0, privateShare: 0 },
+    sizes: { marketMean: 2 },
+    cancellation: { rate: 0.5, queuePosition: 1, depletion: 1 },
+    initialLevels: 3,
+    initialDepth: 6,
+  };
+  const { book, flow } = make(input, 0);
+  flow.reset(50.5, 0, streams("wait"));
+  const model = flow.models.cancellation;
+  let total = 0;
+  for (let id = 0; id < flow.nextId; id++) {
+    const side = book.orderSide(id);
+    const price = book.orderPrice(id);
+    const level = book.levelQty(side, price);
+    const atTouch = price === (side === BID ? book.bestBid() : book.bestAsk());
+    total += model.hazard(book.queueAhead(id) / level, level, atTouch, 1);
   }
-  for (let i = 0; i < w.length; i++) {
-    const p = w[i] / 10;
-    within(h[i], N * p, Math.sqrt(N * p * (1 - p)) + 1e-9);
-  }
-  assert.throws(() => buildAlias([0, 0]), ValidationError);
-});
-
-Deno.test("flow rejects bad parameters with a named ValidationError", () => {
-  assert.throws(() => new ZeroIntelligenceFlow({ ...P, maxDistance: 0 }), /flow\.maxDistance/);
-  assert.throws(() => new ZeroIntelligenceFlow({ ...P, limitRate: -1 }), /flow\.limitRate/);
-  assert.throws(() => new ZeroIntelligenceFlow({ ...P, meanSize: NaN }), /flow\.meanSize/);
-  assert.throws(() => new InformedFlow(-1), /flow\.informedThreshold/);
-});
-
-Deno.test("informed flow trades exactly the liquidity priced through the fundamental", () => {
-  const book = new OrderBook();
-  book.addLimit(1, BID, 98, 4, 0);
-  book.addLimit(2, BID, 99, 5, 0);
-  book.addLimit(3, ASK, 101, 5, 0);
-  book.addLimit(4, ASK, 102, 6, 0);
-  book.addLimit(5, ASK, 103, 7, 0);
-  const inf = new InformedFlow(1);
-  assert.equal(inf.arrive(book, 100.9, 1), 0); // gap 0.9 ≤ threshold
-  assert.equal(inf.arrive(book, 102.5, 2), 11); // asks at 101 and 102 (< 102.5)
-  assert.equal(book.bestAsk(), 103);
-  assert.equal(inf.arrive(book, 97.5, 3), -9); // mid 101 → bids at 99 and 98 (> 97.5)
-  assert.ok(Number.isNaN(book.bestBid()));
-  assert.equal(inf.arrivals, 3);
-  assert.equal(inf.trades, 2);
-  assert.equal(inf.signedVolume, 2);
-});
-
-/** Simulates flow + informed traders around a Brownian fundamental; returns mids and fundamentals (ticks). */
-function simulate(informed: boolean, seed: string, T: number, every: number) {
-  const book = new OrderBook();
-  const flow = new ZeroIntelligenceFlow(P);
-  wire(book, flow);
-  const inf = new InformedFlow(P.informedThreshold);
-  const rng = new Rng(seed);
-  const frng = new Rng(seed + "/fundamental");
-  const sig = sigmaPerSqrtSecond(CFG) / CFG.tickSize; // ticks per √s
-  let F = 10_000;
-  flow.seed(book, F, P.initialLevels, P.initialDepth, 0);
-  const infRate = informed ? P.informedRate : 0;
-  const mids: number[] = [];
-  const funds: number[] = [];
-  let t = 0;
-  for (let k = 1; k <= T / every; k++) {
-    const tEnd = k * every;
-    for (;;) {
-      const rate = flow.rate(1) + infRate;
-      const w = rng.exponential(rate);
-      if (t + w >= tEnd) break; // memoryless: the next interval redraws
-      F += sig * Math.sqrt(w) * frng.normal();
-      t += w;
-      const u = rng.next() * rate;
-      const ns = Math.round(t * 1e9);
-      if (u < infRate) inf.arrive(book, F, ns);
-      else flow.fire(book, ns, 1, u - infRate, rng, F);
+  const trials = 5_000;
+  let sum = 0;
+  const m = make(input, 0);
+  for (let k = 0; k < trials; k++) {
+    m.book.clear();
+    m.flow.reset(50.5, 0, streams(`w${k}`));
+    let t = 0;
+    while (m.flow.counts[FLOW_COUNT.CANCEL] === 0) {
+      t = m.flow.nextNs;
+      m.flow.fireNext();
     }
-    F += sig * Math.sqrt(tEnd - t) * frng.normal();
-    t = tEnd;
-    mids.push(book.mid());
-    funds.push(F);
+    sum += t / 1e9;
   }
-  return { mids, funds, sig };
-}
+  const mean = sum / trials;
+  // exponential: sd of the mean = (1/Σh)/√n
+  assert.ok(Math.abs(mean - 1 / total) < 4 / total / Math.sqrt(trials), `${mean} vs ${1 / total}`);
+});
 
-Deno.test("informed flow anchors the mid to the fundamental", () => {
-  const h = 30;
-  const { mids, funds, sig } = simulate(true, "anchor", 3000, 1);
-  let v = 0;
-  let c = 0;
-  for (let i = h; i < mids.length; i += h) {
-    v += (mids[i] - mids[i - h]) ** 2;
-    c++;
-  }
-  // realized variance of the mid over 30 s vs the fundamental's σ²h: with c ≈ 100
-  // increments the ratio's standard error is √(2/c) ≈ 0.14, plus the O(gap²/h) term
-  const ratio = v / c / (sig * sig * h);
-  assert.ok(ratio > 0.6 && ratio < 1.8, `mid variance ratio ${ratio}`);
-  const gaps = mids.map((m, i) => m - funds[i]);
-  const rms = Math.sqrt(gaps.reduce((a, g) => a + g * g, 0) / gaps.length);
-  assert.ok(rms < 4, `rms gap ${rms} ticks`);
-  assert.ok(Math.abs(gaps[gaps.length - 1]) < 12);
-  // without informed traders the book ignores the fundamental and drifts away from it
-  const free = simulate(false, "anchor", 3000, 1);
-  const g2 = free.mids.map((m, i) => m - free.funds[i]);
-  const rms2 = Math.sqrt(g2.reduce((a, g) => a + g * g, 0) / g2.length);
-  assert.ok(rms2 > 3 * rms, `free rms gap ${rms2} vs anchored ${rms}`);
+Deno.test("background flow: stale quotes are re-posted or cancelled after the reaction latency", () => {
+  const manual = new Manual();
+  const { book, flow } = make(
+    {
+      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+      cancellation: { rate: 0 },
+      reaction: { latency: { kind: "constant", ms: 20 }, reprice: 0.5 },
+      informed: { share: 0 },
+      initialLevels: 10,
+      initialDepth: 8,
+    },
+    1,
+    { fundamental: manual },
+  );
+  flow.reset(1000.5, 0, streams("stale"));
+  const before = book.orderCount;
+  let stale = 0;
+  for (let p = 1001; p <= 1003; p++) stale += book.levelOrders(ASK, p);
+  assert.ok(stale >= 3);
+  assert.equal(book.bestAsk(), 1001);
+  // the price jumps up 3.2 ticks: asks at 1001..1003 are now at or below it
+  manual.price = 1003.7;
+  flow.checkStale(1e9);
+  while (flow.nextNs < 1e9 + 20e6) flow.fireNext();
+  assert.equal(book.bestAsk(), 1001); // nobody reacted yet
+  while (flow.nextNs <= 1e9 + 20e6) flow.fireNext();
+  // every stale ask is gone; about half were re-posted above the new price
+  assert.ok(book.bestAsk() >= 1004, `best ask ${book.bestAsk()}`);
+  const reposted = flow.counts[FLOW_COUNT.STALE_REPRICE];
+  const cancelled = flow.counts[FLOW_COUNT.STALE_CANCEL];
+  assert.equal(reposted + cancelled, stale);
+  assert.ok(reposted > 0 && cancelled > 0);
+  assert.ok(book.orderCount === before - cancelled);
+  // bids are untouched (none is above the price)
+  assert.equal(book.bestBid(), 1000);
+  assert.equal(book.levelQty(ASK, 1001), 0);
 });

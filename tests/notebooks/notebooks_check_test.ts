@@ -59,8 +59,16 @@ export function notebookModule(nb: Nb): string {
   }\n}\n`;
 }
 
-Deno.test("there are six notebooks", () => {
-  assert.deepEqual(names.map((n) => n.slice(0, 3)), ["01_", "02_", "03_", "04_", "05_", "06_"]);
+Deno.test("there are seven notebooks", () => {
+  assert.deepEqual(names.map((n) => n.slice(0, 3)), [
+    "01_",
+    "02_",
+    "03_",
+    "04_",
+    "05_",
+    "06_",
+    "07_",
+  ]);
 });
 
 for (const name of names) {

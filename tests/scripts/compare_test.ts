@@ -71,8 +71,30 @@ Deno.test("compare --json: exactly one JSON object, documented keys, byte-identi
     const b = await compare([...TINY, "--out", `${dir}/b`, "--workers", "2"]);
     assert.equal(b.code, 0, b.stderr);
     assert.equal(b.stdout, a.stdout);
+    // ... and every output file byte-identical (report.html included), manifest too.
+    const names = [...Deno.readDirSync(`${dir}/a`)].map((e) => e.name).sort();
+    assert.ok(names.includes("report.html") && names.includes(".alpe-output.json"), `${names}`);
+    assert.deepEqual([...Deno.readDirSync(`${dir}/b`)].map((e) => e.name).sort(), names);
+    for (const n of names) {
+      assert.deepEqual(
+        await Deno.readFile(`${dir}/b/${n}`),
+        await Deno.readFile(`${dir}/a/${n}`),
+        n,
+      );
+    }
+    // A previous result is not replaced unless asked: refused before any work, kept intact.
+    const again = await compare([...TINY, "--out", `${dir}/a`]);
+    assert.equal(again.code, 2, again.stderr);
+    assert.ok(again.stderr.startsWith("error: --out:") && again.stderr.includes("--force"));
+    assert.equal(again.stderr.trim().split("\n").length, 1, again.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/a/results.json`), a.stdout);
+    const forced = await compare([...TINY, "--out", `${dir}/a`, "--force", "--agents", "glft"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/a/results.json`), forced.stdout);
+    await assert.rejects(Deno.stat(`${dir}/a/steps.arrow`), Deno.errors.NotFound);
     // Another seed: different results.
-    const c = await compare([...TINY, "--out", `${dir}/c`, "--seed", "6", "--agents", "glft"]);
+    // (a flag given twice is an error: replace TINY's seed, its last value)
+    const c = await compare([...TINY.slice(0, -1), "6", "--out", `${dir}/c`, "--agents", "glft"]);
     assert.equal(c.code, 0, c.stderr);
     assert.deepEqual(Object.keys(JSON.parse(c.stdout).agents), ["glft"]);
     assert.notEqual(
@@ -115,6 +137,8 @@ for (
     [["--tier", "l2"], "--tier"],
     [["--bogus"], "--bogus"],
     [["--model", "/nonexistent/model"], "--model"],
+    [["--out", "/dev/null"], "--out"],
+    [["--seed", "0x10"], "--seed"],
   ] as const
 ) {
   Deno.test(`compare ${args.join(" ")}: exit 2, names ${flag}, no stack trace`, async () => {

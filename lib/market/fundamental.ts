@@ -1,0 +1,284 @@
+/**
+ * The latent price of the book tier: what liquidity providers quote around (the public
+ * reference price P) and what informed traders know (the value V), in ticks.
+ *
+ *     P(t) = P₀ + Σ public news + Σ revealed private news + Σ_trades θ·g(v)·(ε − ε̂) + transient(t)
+ *     V(t) = P(t) − transient(t) + Σ private news not yet revealed
+ *
+ * - Public news: jumps N(0, s_n²) at rate `newsRate`, seen by everyone at once.
+ * - Private news: jumps N(0, s_p²) at rate `privateRate`, seen by informed traders at once
+ *   and by the public after an exponential delay of mean 1/`revealRate` (each pending jump
+ *   is revealed at rate `revealRate`): the source of adverse selection over seconds.
+ * - Trade impact: every market order (background, informed or ours) of sign ε and v lots
+ *   moves P by θ·g(v)·(ε − ε̂) for good, where ε̂ is the liquidity providers' forecast of that sign
+ *   (so a predictable order moves the price less and the price stays a martingale although
+ *   signs have long memory: Lillo & Farmer 2004, Bouchaud et al. 2004; the "surprise" or
+ *   history-dependent impact model of Bouchaud, Bonart, Donier & Gould 2018, ch. 13) and
+ *   g(v) = (v/v̄)^δ, v̄ the mean market-order size. It also adds a transient
+ *   pressure ψ·g(v)·ε that decays exponentially with half-life `transientHalfLife`
+ *   (ψ = `transientRatio`·θ), a propagator with kernel G(τ) = θ·1[τ ≥ 0] + ψ·e^(−τ ln2 / h)
+ *   for the surprise and raw sign respectively. An uninformed order's impact is permanent
+ *   in the value too (V moves with P: the market's consensus is the value, as in propagator
+ *   models); an informed order's impact prices in part of its private news instead (V does
+ *   not move; the news it priced in moves P no further when it is revealed), so informed
+ *   trading makes the price more informative without counting the news twice.
+ *
+ * Consistency with the configured volatility σ (ticks²/s, before regime multipliers): the
+ * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²] = σ²,
+ * split by `impactShare` (trades) and `privateShare` (private news), the rest public news;
+ * Λ_M is the mean rate of market orders. So `volatility` keeps its meaning whatever the
+ * flow, and θ follows from it (read {@linkcode LatentFundamental.theta}).
+ *
+ * Regimes multiply the news jumps and the impact of each trade by the volatility
+ * multiplier (so the price's volatility scales by it); the trade impact's variance also
+ * grows with the flow multiplier (more trades).
+ *
+ * Assumes: news and trade impact independent; private news revealed whole after an
+ * exponential delay; permanent impact linear in the surprise. Ignores: learning from
+ * informed trades (the public learns private news at the same rate whatever is traded),
+ * intraday seasonality, jumps in the trade impact, mean reversion of the value. Units:
+ * ticks, seconds, lots.
+ *
+ * @module
+ */
+import { z } from "npm:zod@4.6.7";
+import { ValidationError } from "../errors.ts";
+import type { Rng } from "../rng/rng.ts";
+import type { Infer } from "../validation.ts";
+
+/**
+ * Schema of the latent fundamental (reference price and informed value).
+ *
+ * @ignore
+ */
+export const fundamentalConfigSchema = z.strictObject({
+  /** Share of the price variance caused by trade impact, in [0, 1). */
+  impactShare: z.number().min(0).max(0.99).default(0.85),
+  /** Share of the price variance from private news (known first to informed traders). */
+  privateShare: z.number().min(0).max(1).default(0.1),
+  /** Public news jumps per second. */
+  newsRate: z.number().positive().max(1e4).default(1),
+  /** Private news jumps per second. */
+  privateRate: z.number().positive().max(1e4).default(0.2),
+  /** Rate (per second) at which each pending private jump becomes public (mean delay 1/rate). */
+  revealRate: z.number().positive().max(1e4).default(0.2),
+  /** Exponent δ of the impact's size dependence g(v) = (v / mean size)^δ (0: sign only). */
+  sizeExponent: z.number().min(0).max(1).default(0),
+  /** Transient pressure per trade as a multiple ψ/θ of the permanent impact θ. */
+  transientRatio: z.number().min(0).max(100).default(0),
+  /** Half-life of the transient pressure, seconds. */
+  transientHalfLife: z.number().positive().max(86_400).default(2),
+});
+
+/** The latent fundamental (see the schema's field docs). */
+export type FundamentalConfig = Infer<typeof fundamentalConfigSchema>;
+
+/** What the fundamental needs to know about the rest of the market. */
+export interface FundamentalFacts {
+  /** Volatility of the price, ticks per √second (before regime multipliers). */
+  sigmaTicks: number;
+  /** Mean rate of market orders of every origin, per second (at flow multiplier 1). */
+  marketOrderRate: number;
+  /** E[(ε − ε̂)²] of the sign model (1 − 1/N for N metaorders, 1 for iid signs). */
+  surpriseVariance: number;
+  /** Mean market-order size v̄, lots (the unit of g). */
+  meanOrderSize: number;
+  /** E[g(v)²] = E[(v/v̄)^(2δ)] (1 when δ = 0). */
+  sizeMoment: number;
+}
+
+/**
+ * The latent price process (see the module doc). Anything that is not the library's
+ * default must implement this to replace it.
+ */
+export interface FundamentalModel {
+  /**
+   * Whether the reference price moves between the model's own events and trades (e.g. a
+   * decaying transient impact); the market then checks for stale quotes after every event.
+   */
+  readonly continuous: boolean;
+  /** Starts at reference = value = `priceTicks`, nothing pending. */
+  reset(priceTicks: number): void;
+  /**
+   * Sets the regime's volatility multiplier: it scales news jumps and the impact of trades
+   * (so the price's volatility scales by it).
+   */
+  setVolMultiplier(multiplier: number): void;
+  /** Rate (per second) of the model's own events (news, private news, revelations). */
+  eventRate(): number;
+  /** Fires one own event at `t` (s); `u` in [0, eventRate()) selects it. */
+  fire(u: number, rng: Rng, t: number): void;
+  /** Public reference price at `t` (s), ticks. */
+  reference(t: number): number;
+  /** Value known to informed traders at `t` (s), ticks. */
+  value(t: number): number;
+  /**
+   * A market order of sign `sign` (±1) and `lots` at `t` (s), whose sign was forecast as
+   * `expected` ∈ [−1, 1], sent by an informed trader or not: applies its impact; returns
+   * the permanent shift of P (ticks).
+   */
+  onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number;
+}
+
+/**
+ * The default latent fundamental (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fundamentalConfigSchema, LatentFundamental } from "./fundamental.ts";
+ * const f = new LatentFundamental(fundamentalConfigSchema.parse({ transientRatio: 1 }), {
+ *   sigmaTicks: 1, marketOrderRate: 6, surpriseVariance: 2 / 3, meanOrderSize: 4, sizeMoment: 1,
+ * });
+ * f.reset(10_000);
+ * const shift = f.onTrade(1, 4, 0, 0, false); // an unpredicted uninformed buy of a mean size
+ * assert.ok(Math.abs(shift - f.theta) < 1e-12);
+ * assert.ok(Math.abs(f.reference(0) - (10_000 + 2 * f.theta)) < 1e-9); // + transient θ
+ * const h = 2; // default half-life: half the transient is left after 2 s
+ * assert.ok(Math.abs(f.reference(h) - (10_000 + 1.5 * f.theta)) < 1e-9);
+ * ```
+ */
+export class LatentFundamental implements FundamentalModel {
+  /** Permanent impact θ of a unit surprise of a mean-size order, ticks. */
+  readonly theta: number;
+  /** Transient impact ψ per unit sign of a mean-size order, ticks. */
+  readonly psi: number;
+  /** Standard deviation of a public news jump, ticks. */
+  readonly newsJump: number;
+  /** True when the transient impact is on (the reference price decays between events). */
+  readonly continuous: boolean;
+  /** Standard deviation of a private news jump, ticks. */
+  readonly privateJump: number;
+  readonly #newsRate: number;
+  readonly #privRate: number;
+  readonly #reveal: number;
+  readonly #delta: number;
+  readonly #vbar: number;
+  readonly #decay: number; // ln2 / half-life
+  #vol = 1;
+  #base = 0;
+  #trans = 0;
+  #transT = 0;
+  #pending = new Float64Array(64);
+  #nPending = 0;
+  #sumPending = 0;
+  #priced = 0; // private news already priced in by informed trades, ticks
+
+  /** Creates the model; θ and the news jump sizes follow from the variance budget. */
+  constructor(cfg: FundamentalConfig, facts: FundamentalFacts) {
+    const s2 = facts.sigmaTicks * facts.sigmaTicks;
+    if (!(s2 >= 0) || !Number.isFinite(s2)) {
+      throw new ValidationError("sigmaTicks", facts.sigmaTicks, "a finite volatility >= 0");
+    }
+    if (cfg.impactShare + cfg.privateShare > 1) {
+      throw new ValidationError(
+        "fundamental.privateShare",
+        cfg.privateShare,
+        `at most 1 − impactShare = ${1 - cfg.impactShare}`,
+      );
+    }
+    const tradeVar = facts.marketOrderRate * facts.surpriseVariance * facts.sizeMoment;
+    if (cfg.impactShare > 0 && !(tradeVar > 0)) {
+      throw new ValidationError(
+        "fundamental.impactShare",
+        cfg.impactShare,
+        "0 when there are no market orders or their signs are fully predictable",
+      );
+    }
+    this.theta = cfg.impactShare > 0 ? Math.sqrt(cfg.impactShare * s2 / tradeVar) : 0;
+    this.psi = cfg.transientRatio * this.theta;
+    this.continuous = this.psi !== 0;
+    const newsVar = Math.max(0, 1 - cfg.impactShare - cfg.privateShare) * s2;
+    this.newsJump = Math.sqrt(newsVar / cfg.newsRate);
+    this.privateJump = Math.sqrt(cfg.privateShare * s2 / cfg.privateRate);
+    this.#newsRate = newsVar > 0 ? cfg.newsRate : 0;
+    this.#privRate = cfg.privateShare > 0 ? cfg.privateRate : 0;
+    this.#reveal = cfg.revealRate;
+    this.#delta = cfg.sizeExponent;
+    this.#vbar = facts.meanOrderSize;
+    this.#decay = Math.LN2 / cfg.transientHalfLife;
+  }
+
+  /** Private news not yet in the public price, ticks (V − P + transient). */
+  get pending(): number {
+    return this.#sumPending - this.#priced;
+  }
+
+  /** Number of private jumps not yet public. */
+  get pendingCount(): number {
+    return this.#nPending;
+  }
+
+  reset(priceTicks: number): void {
+    this.#base = priceTicks;
+    this.#trans = 0;
+    this.#transT = 0;
+    this.#nPending = 0;
+    this.#sumPending = 0;
+    this.#priced = 0;
+  }
+
+  setVolMultiplier(multiplier: number): void {
+    this.#vol = multiplier;
+  }
+
+  eventRate(): number {
+    return this.#newsRate + this.#privRate + this.#reveal * this.#nPending;
+  }
+
+  fire(u: number, rng: Rng, _t: number): void {
+    if (u < this.#newsRate) {
+      this.#base += this.newsJump * this.#vol * rng.normal();
+      return;
+    }
+    u -= this.#newsRate;
+    if (u < this.#privRate || this.#nPending === 0) {
+      const j = this.privateJump * this.#vol * rng.normal();
+      if (this.#nPending === this.#pending.length) {
+        const a = new Float64Array(this.#pending.length * 2);
+        a.set(this.#pending);
+        this.#pending = a;
+      }
+      this.#pending[this.#nPending++] = j;
+      this.#sumPending += j;
+      return;
+    }
+    // reveal one pending jump, uniformly (each has the same revelation hazard)
+    const k = Math.floor(rng.next() * this.#nPending);
+    const j = this.#pending[k];
+    this.#pending[k] = this.#pending[--this.#nPending];
+    // the part of this news that informed trades already priced in does not move P again
+    const a = this.#priced;
+    const used = a * j > 0 ? (Math.abs(a) < Math.abs(j) ? a : j) : 0;
+    this.#priced = a - used;
+    this.#base += j - used;
+    this.#sumPending = this.#nPending === 0 ? 0 : this.#sumPending - j;
+  }
+
+  reference(t: number): number {
+    return this.#base + this.#transientAt(t);
+  }
+
+  value(_t: number): number {
+    return this.#base + this.#sumPending - this.#priced;
+  }
+
+  onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {
+    const g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
+    const shift = this.theta * g * (sign - expected);
+    this.#base += shift;
+    if (informed) this.#priced += shift;
+    if (this.psi !== 0) {
+      this.#trans = this.#transientAt(t) + this.psi * g * sign;
+      this.#transT = t;
+    }
+    return shift;
+  }
+
+  #transientAt(t: number): number {
+    const x = this.#trans;
+    if (x === 0) return 0;
+    const gap = t - this.#transT;
+    return gap > 0 ? x * Math.exp(-this.#decay * gap) : x;
+  }
+}

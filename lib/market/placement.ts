@@ -1,0 +1,185 @@
+/**
+ * Where background limit orders go.
+ *
+ * `"reference"` (default): liquidity follows the price. A buy order is placed i ticks below
+ * the highest price that is at least `minEdge` ticks under the reference price P (the
+ * public efficient price of the fundamental model): bid = ⌈P − minEdge⌉ − 1 − i, and a
+ * sell symmetrically, ask = ⌊P + minEdge⌋ + 1 + i, with P(i) ∝ (i + 1)^(−α) for i = 0 …
+ * `maxDistance` − 1 (a power law in the distance, as in Bouchaud, Mézard & Potters 2002
+ * and Cont, Stoikov & Talreja 2010). An order never crosses: a bid is placed at most one
+ * tick under the best ask (and an ask one tick above the best bid), so when the book lags
+ * the price the new order joins just inside it.
+ *
+ * `"opposite-best"`: the zero-intelligence rule of Cont, Stoikov & Talreja (2010) as used by
+ * ALPE before: i + 1 ticks from the opposite best quote (bid = best ask − 1 − i), whatever
+ * the price; the book then drifts only through its own order flow.
+ *
+ * Both sides are equally likely. Assumes: distances independent of sizes, of the queue
+ * lengths and of recent flow. Ignores: orders placed in response to imbalance, hidden and
+ * iceberg orders. Units: ticks.
+ *
+ * @module
+ */
+import { z } from "npm:zod@4.6.7";
+import { ASK, BID, type Side } from "../book/order_book.ts";
+import { ValidationError } from "../errors.ts";
+import type { Rng } from "../rng/rng.ts";
+import type { Infer } from "../validation.ts";
+
+/**
+ * Schema of the limit-order placement model.
+ *
+ * @ignore
+ */
+export const placementConfigSchema = z.strictObject({
+  /** "reference": relative to the reference price; "opposite-best": CST's zero intelligence. */
+  anchor: z.enum(["reference", "opposite-best"]).default("reference"),
+  /** Power-law exponent α of the distance distribution, P(i) ∝ (i + 1)^(−α). */
+  alpha: z.number().min(0).max(10).default(1),
+  /** Number of distances (ticks) at which limit orders arrive. */
+  maxDistance: z.number().int().min(1).max(1_000).default(40),
+  /** Smallest edge over the reference price a new order asks for, ticks ("reference" only). */
+  minEdge: z.number().min(0).max(1_000).default(0),
+});
+
+/** The limit-order placement model (see the schema's field docs). */
+export type PlacementConfig = Infer<typeof placementConfigSchema>;
+
+/** Chooses the side and the price of background limit orders. */
+export interface PlacementModel {
+  /** Side of the next limit order. */
+  side(rng: Rng): Side;
+  /**
+   * Price (integer ticks, may be < 1: the caller drops such an order) of a limit order on
+   * `side`, given the reference price (ticks, fractional) and the best quotes (ticks, NaN
+   * when a side is empty).
+   */
+  price(side: Side, reference: number, bestBid: number, bestAsk: number, rng: Rng): number;
+  /** Distances beyond which the placement never puts an order (ticks from the anchor). */
+  readonly maxDistance: number;
+}
+
+/**
+ * The default placement model (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BID } from "../book/order_book.ts";
+ * import { placementConfigSchema, PowerLawPlacement } from "./placement.ts";
+ * import { Rng } from "../rng/rng.ts";
+ * const place = new PowerLawPlacement(placementConfigSchema.parse({ maxDistance: 1 }));
+ * // reference 100.3: the best possible bid is 100 and the ask 101
+ * assert.equal(place.price(BID, 100.3, 99, 102, new Rng(1)), 100);
+ * // a stale ask at 100 below the reference: the bid goes just under it, never through
+ * assert.equal(place.price(BID, 100.3, 98, 100, new Rng(1)), 99);
+ * ```
+ */
+export class PowerLawPlacement implements PlacementModel {
+  readonly maxDistance: number;
+  readonly #anchorRef: boolean;
+  readonly #edge: number;
+  readonly #prob: Float64Array;
+  readonly #alias: Int32Array;
+
+  /** Creates the model from its config. */
+  constructor(cfg: PlacementConfig) {
+    this.maxDistance = cfg.maxDistance;
+    this.#anchorRef = cfg.anchor === "reference";
+    this.#edge = cfg.minEdge;
+    const w = new Float64Array(cfg.maxDistance);
+    for (let i = 0; i < w.length; i++) w[i] = Math.pow(i + 1, -cfg.alpha);
+    const t = buildAlias(w);
+    this.#prob = t.prob;
+    this.#alias = t.alias;
+  }
+
+  side(rng: Rng): Side {
+    return rng.next() < 0.5 ? BID : ASK;
+  }
+
+  /** A distance i in [0, maxDistance) with P(i) ∝ (i + 1)^(−α) (alias method, one uniform). */
+  distance(rng: Rng): number {
+    const x = rng.next() * this.maxDistance;
+    const k = x | 0;
+    return x - k < this.#prob[k] ? k : this.#alias[k];
+  }
+
+  price(side: Side, reference: number, bestBid: number, bestAsk: number, rng: Rng): number {
+    const i = this.distance(rng);
+    if (side === BID) {
+      let p: number;
+      if (this.#anchorRef) p = Math.ceil(reference - this.#edge) - 1 - i;
+      else if (bestAsk === bestAsk) p = bestAsk - 1 - i;
+      else if (bestBid === bestBid) p = bestBid - i;
+      else p = Math.ceil(reference) - 1 - i;
+      if (bestAsk === bestAsk && p >= bestAsk) p = bestAsk - 1;
+      return p;
+    }
+    let p: number;
+    if (this.#anchorRef) p = Math.floor(reference + this.#edge) + 1 + i;
+    else if (bestBid === bestBid) p = bestBid + 1 + i;
+    else if (bestAsk === bestAsk) p = bestAsk + i;
+    else p = Math.floor(reference) + 1 + i;
+    if (bestBid === bestBid && p <= bestBid) p = bestBid + 1;
+    return p;
+  }
+
+  /** Probability that a limit order lands at distance `i` (0-based) from its anchor. */
+  distanceProbability(i: number): number {
+    const d = this.maxDistance;
+    if (!Number.isInteger(i) || i < 0 || i >= d) return 0;
+    let hits = 0;
+    for (let k = 0; k < d; k++) {
+      if (k === i) hits += this.#prob[k];
+      else if (this.#alias[k] === i) hits += 1 - this.#prob[k];
+    }
+    return hits / d;
+  }
+}
+
+/** Creates the placement model of `cfg`. */
+export function createPlacementModel(cfg: PlacementConfig): PlacementModel {
+  return new PowerLawPlacement(cfg);
+}
+
+/**
+ * Walker/Vose alias table for sampling index i with probability ∝ `w[i]` from one uniform:
+ * x = u·n, k = ⌊x⌋, return k if x − k < prob[k] else alias[k].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildAlias } from "./placement.ts";
+ * const { prob, alias } = buildAlias([1, 3]);
+ * assert.equal(prob.length, 2);
+ * assert.ok(alias[0] === 1 && Math.abs(prob[0] - 0.5) < 1e-12);
+ * ```
+ */
+export function buildAlias(w: ArrayLike<number>): { prob: Float64Array; alias: Int32Array } {
+  const n = w.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += w[i];
+  if (!(total > 0)) throw new ValidationError("weights", total, "a positive total weight");
+  const prob = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (w[i] * n) / total;
+    (scaled[i] < 1 ? small : large).push(i);
+    alias[i] = i;
+  }
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    prob[s] = scaled[s];
+    alias[s] = l;
+    scaled[l] = scaled[l] + scaled[s] - 1;
+    (scaled[l] < 1 ? small : large).push(l);
+  }
+  for (const i of large) prob[i] = 1;
+  for (const i of small) prob[i] = 1;
+  return { prob, alias };
+}

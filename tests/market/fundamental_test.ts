@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { fundamentalConfigSchema, LatentFundamental } from "../../lib/market/fundamental.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+const FACTS = {
+  sigmaTicks: 1.3,
+  marketOrderRate: 3,
+  surpriseVariance: 0.75,
+  meanOrderSize: 4,
+  sizeMoment: 1,
+};
+
+Deno.test("fundamental: the variance budget holds for the public price and the informed value", () => {
+  const cfg = fundamentalConfigSchema.parse({});
+  const f = new LatentFundamental(cfg, FACTS);
+  // θ² · rate · E[(ε − ε̂)²] = impactShare · σ²; news jumps carry the public remainder
+  assert.ok(Math.abs(f.theta ** 2 * 3 * 0.75 - cfg.impactShare * 1.69) < 1e-12);
+  assert.ok(
+    Math.abs(f.newsJump ** 2 * cfg.newsRate - (1 - cfg.impactShare - cfg.privateShare) * 1.69) <
+      1e-12,
+  );
+  // simulate: the model's own events, and trades at rate 3 whose signs have forecast ±0.5 and
+  // the matching conditional mean (surprise variance 1 − 0.25 = 0.75)
+  const rng = new Rng("fundamental");
+  f.reset(10_000);
+  let t = 0;
+  const T = 20_000;
+  const h = 10;
+  let next = h;
+  let lastP = f.reference(0);
+  let lastV = f.value(0);
+  let rvP = 0, rvV = 0, n = 0;
+  for (;;) {
+    const total = f.eventRate() + 3;
+    t += rng.exponential(total);
+    while (next <= t && next <= T) {
+      const p = f.reference(next);
+      const v = f.value(next);
+      rvP += (p - lastP) ** 2;
+      rvV += (v - lastV) ** 2;
+      lastP = p;
+      lastV = v;
+      n++;
+      next += h;
+    }
+    if (t > T) break;
+    const u = rng.next() * total;
+    if (u < 3) {
+      const e = rng.next() < 0.5 ? 0.5 : -0.5;
+      f.onTrade(rng.next() < (1 + e) / 2 ? 1 : -1, 4, e, t, false);
+    } else f.fire(u - 3, rng, t);
+  }
+  // 2,000 ten-second increments: the variance estimate's standard error is √(2/2000) ≈ 3 %
+  for (const [name, rv] of [["public price", rvP], ["value", rvV]] as const) {
+    const rate = rv / (n * h);
+    assert.ok(Math.abs(rate / 1.69 - 1) < 0.13, `${name} variance ${rate}/s, want 1.69`);
+  }
+  assert.ok(f.pendingCount < 10 * cfg.privateRate / cfg.revealRate + 10);
+});
+
+Deno.test("fundamental: a trade's transient impact decays with its half-life; regimes scale it", () => {
+  const f = new LatentFundamental(
+    fundamentalConfigSchema.parse({ transientRatio: 2, transientHalfLife: 3, sizeExponent: 0.5 }),
+    { ...FACTS, sigmaTicks: 1, marketOrderRate: 2, surpriseVariance: 1 },
+  );
+  f.reset(0);
+  const shift = f.onTrade(1, 16, 0.25, 0, false); // g = (16/4)^0.5 = 2; surprise 0.75
+  assert.ok(Math.abs(shift - f.theta * 2 * 0.75) < 1e-12);
+  const psi = 2 * f.theta * 2; // ψ·g·ε
+  for (const t of [0, 1, 3, 6, 30]) {
+    assert.ok(Math.abs(f.reference(t) - (shift + psi * Math.pow(0.5, t / 3))) < 1e-12, `t ${t}`);
+  }
+  assert.ok(Math.abs(f.value(1) - shift) < 1e-12); // the value carries no transient pressure
+  f.reset(0);
+  f.setVolMultiplier(2); // a regime with twice the volatility doubles a trade's impact
+  assert.ok(Math.abs(f.onTrade(-1, 4, 0, 0, false) + 2 * f.theta) < 1e-12);
+});
+
+Deno.test("fundamental: private news reaches the public after a mean delay of 1/revealRate", () => {
+  const cfg = fundamentalConfigSchema.parse({
+    impactShare: 0,
+    privateShare: 1,
+    privateRate: 0.5,
+    revealRate: 0.25,
+  });
+  const f = new LatentFundamental(cfg, FACTS);
+  const rng = new Rng("reveal");
+  f.reset(0);
+  // the number pending is an M/M/∞ queue: mean privateRate / revealRate = 2
+  let t = 0, area = 0;
+  const T = 40_000;
+  for (;;) {
+    const rate = f.eventRate();
+    const w = rng.exponential(rate);
+    if (t + w > T) {
+      area += f.pendingCount * (T - t);
+      break;
+    }
+    area += f.pendingCount * w;
+    t += w;
+    f.fire(rng.next() * rate, rng, t);
+  }
+  const mean = area / T;
+  // Var of the time average ≈ 2·mean/(revealRate·T) for an M/M/∞ occupancy
+  assert.ok(Math.abs(mean - 2) < 4 * Math.sqrt(2 * 2 / (0.25 * T)), `mean pending ${mean}`);
+  assert.throws(
+    () =>
+      new LatentFundamental(
+        fundamentalConfigSchema.parse({ impactShare: 0.9, privateShare: 0.2 }),
+        FACTS,
+      ),
+    /fundamental\.privateShare/,
+  );
+  assert.throws(
+    () =>
+      new LatentFundamental(fundamentalConfigSchema.parse({}), { ...FACTS, marketOrderRate: 0 }),
+    /fundamental\.impactShare/,
+  );
+});
+
+Deno.test("fundamental: informed trades price in their news; uninformed ones move the value", () => {
+  const cfg = fundamentalConfigSchema.parse({
+    impactShare: 0.3,
+    privateShare: 0.6,
+    privateRate: 0.2,
+    revealRate: 1,
+  });
+  const f = new LatentFundamental(cfg, FACTS);
+  const rng = new Rng("priced-in");
+  f.reset(0);
+  // one private jump bigger than a trade's impact (θ ≈ 0.48 ticks, jumps ≈ 2.25 ticks)
+  do {
+    f.reset(0);
+    f.fire(cfg.newsRate, rng, 0); // u in the private-news segment
+  } while (Math.abs(f.pending) < 1);
+  const p0 = f.reference(0);
+  const v0 = f.value(0);
+  const gap = v0 - p0;
+  assert.ok(gap !== 0);
+  const sign = gap > 0 ? 1 : -1;
+  // an informed trade in the news' direction moves P, not V
+  const shift = f.onTrade(sign, 4, 0, 0, true);
+  assert.ok(Math.abs(f.reference(0) - (p0 + shift)) < 1e-12);
+  assert.ok(Math.abs(f.value(0) - v0) < 1e-12);
+  assert.ok(Math.abs(f.pending - (gap - shift)) < 1e-12);
+  // an uninformed trade moves both
+  const s2 = f.onTrade(-sign, 4, 0, 0, false);
+  assert.ok(Math.abs(f.value(0) - (v0 + s2)) < 1e-12);
+  // once every private jump is public, P = V again: the priced-in part did not count twice
+  const before = f.value(0);
+  assert.equal(f.pendingCount, 1);
+  f.fire(f.eventRate() * (1 - 1e-9), rng, 0); // u at the end: the revelation segment
+  assert.equal(f.pendingCount, 0);
+  assert.ok(Math.abs(f.reference(0) - before) < 1e-9, `P ${f.reference(0)}, V ${before}`);
+  assert.ok(Math.abs(f.value(0) - before) < 1e-12);
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { orderSizeConfigSchema, TouchRelativeSizes } from "../../lib/market/order_sizes.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+Deno.test("order sizes: Lomax desired sizes with the configured tail and median", () => {
+  const cfg = orderSizeConfigSchema.parse({ marketMean: 4, marketTail: 1.5, marketMax: 1e7 });
+  const sizes = new TouchRelativeSizes(cfg);
+  const rng = new Rng("sizes");
+  const n = 400_000;
+  let over10 = 0, over100 = 0;
+  const sample = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = sizes.desiredSize(rng);
+    sample[i] = v;
+    if (v > 10) over10++;
+    if (v > 100) over100++;
+  }
+  // V = 1 + ⌊X⌋, X Lomax(λ, ζ): P(V > x) = P(X ≥ x) = (1 + x/λ)^−ζ for integer x
+  const lam = (cfg.marketMean - 0.5) * (cfg.marketTail - 1);
+  for (const [x, count] of [[10, over10], [100, over100]] as const) {
+    const p = Math.pow(1 + x / lam, -cfg.marketTail);
+    const sd = Math.sqrt(p * (1 - p) / n);
+    assert.ok(Math.abs(count / n - p) < 4 * sd, `P(V > ${x}) = ${count / n}, expected ${p}`);
+  }
+  // the median has a closed form too (the sample mean of a tail-1.5 law converges slowly)
+  const sorted = Float64Array.from(sample).sort();
+  const med = 1 + Math.floor(lam * (Math.pow(2, 1 / cfg.marketTail) - 1));
+  assert.equal(sorted[n >> 1], med);
+});
+
+Deno.test("order sizes: capped at the touch depth except for the sweeps", () => {
+  const sweep = new TouchRelativeSizes(orderSizeConfigSchema.parse({ sweepProbability: 0.25 }));
+  const rng = new Rng("sweep");
+  const n = 400_000;
+  let above = 0, capped = 0;
+  for (let i = 0; i < n; i++) {
+    const v = sweep.marketSize(3, rng);
+    if (v > 3) above++;
+    if (v === 3) capped++;
+  }
+  // P(V > 3) = (1 + 3/λ)^−ζ with λ = (4 − 0.5)·0.5; a quarter of those sweep
+  const p3 = Math.pow(1 + 3 / ((4 - 0.5) * 0.5), -1.5);
+  const want = 0.25 * p3 * n;
+  assert.ok(Math.abs(above - want) < 4 * Math.sqrt(want), `${above} sweeps, want ${want}`);
+  assert.ok(capped > 0.7 * p3 * n);
+  assert.ok(sweep.marketSize(0, rng) >= 1); // an empty touch: no cap
+  for (let i = 0; i < 1000; i++) assert.ok(sweep.limitSize(rng) >= 1);
+});
