@@ -38,8 +38,14 @@ Deno.test("train: bad output directories and configs are one-line errors naming 
     ],
     [["--out", file], /^error: --out: expected a directory \(it is a file\)/],
     [["--resume", ""], /^error: --resume: expected a directory path/],
-    [["--config", `${dir}/null.json`], /^error: --config: expected a JSON object of settings \(the file holds null\)/],
-    [["--config", `${dir}/missing.json`], /^error: --config: expected an existing file \(not found\)/],
+    [
+      ["--config", `${dir}/null.json`],
+      /^error: --config: expected a JSON object of settings \(the file holds null\)/,
+    ],
+    [
+      ["--config", `${dir}/missing.json`],
+      /^error: --config: expected an existing file \(not found\)/,
+    ],
     [
       ["--timesteps", "0x10"],
       /^error: --timesteps: expected an integer in \[1, 10000000000\], got "0x10"$/,
