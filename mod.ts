@@ -25,3 +25,4 @@ export * from "./lib/analytics/mod.ts";
 export * from "./lib/backtest/mod.ts";
 export * from "./lib/rl/mod.ts";
 export * from "./lib/viz/mod.ts";
+export * from "./lib/sweep/mod.ts";
