@@ -45,7 +45,6 @@ export * from "./tf_types.ts";
 export * from "./residual.ts";
 export * from "./seeds.ts";
 export * from "./params.ts";
-export * from "./durable.ts";
 export * from "./tfjs_io.ts";
 export * from "./tfjs_learner.ts";
 export * from "./nn/mod.ts";
