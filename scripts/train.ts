@@ -3,7 +3,7 @@
  *
  *     deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
  *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
- *                     [--config FILE.json] [--workers N]
+ *                     [--config FILE.json] [--workers N] [--env-workers N]
  *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
@@ -82,6 +82,13 @@ export const trainCli = defineCli({
       help: "threads for the gradients; the results do not depend on it",
       defaultText: "the cores, at most 4",
     }),
+    "env-workers": flags.int({
+      min: 1,
+      max: 64,
+      help: "threads stepping the envs (a ParallelVecEnv over shared memory when above 1); " +
+        "the results do not depend on it",
+      defaultText: "1",
+    }),
   },
   notes: "The shipped model: deno task train --seed 1 --out data/models/ppo --force",
   check(values, given) {
@@ -149,6 +156,7 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
     });
   };
   const threads = values.workers;
+  const envWorkers = values["env-workers"];
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
@@ -159,6 +167,7 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
         force: values.force,
         onUpdate,
         threads,
+        envWorkers,
       }, values.timesteps),
     );
   } else {
@@ -178,6 +187,7 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
         force: values.force,
         onUpdate,
         threads,
+        envWorkers,
         tuneBase: tuneBaseAgent,
       }),
     );

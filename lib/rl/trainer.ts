@@ -23,7 +23,7 @@
  * @module
  */
 import { type EnvConfig, stepsPerEpisode } from "../env/config.ts";
-import { makeVecEnv } from "../env/make.ts";
+import { makeParallelVecEnv, makeVecEnv } from "../env/make.ts";
 import { ACT_DIM, type VecEnv } from "../env/types.ts";
 import { CheckpointError, ValidationError } from "../errors.ts";
 import { Rng } from "../rng/rng.ts";
@@ -91,8 +91,18 @@ export interface TrainOptions {
   onUpdate?: (p: TrainProgress) => void;
   /** Called after every checkpoint with its update. */
   onCheckpoint?: (update: number) => void;
-  /** Builds the envs (default: `makeVecEnv`); tests pass small envs. */
-  envFactory?: (cfg: EnvConfig, numEnvs: number) => VecEnv;
+  /**
+   * Builds the envs of a curriculum stage (default: `makeVecEnv`, or `makeParallelVecEnv`
+   * with `envWorkers` > 1); may be async. Every stage's envs are built when the trainer is
+   * created and closed (`close()`, when they have one) by `dispose`. Any VecEnv whose results
+   * depend only on its seeds and actions works, exact resume included.
+   */
+  envFactory?: (cfg: EnvConfig, numEnvs: number) => VecEnv | Promise<VecEnv>;
+  /**
+   * Threads stepping the envs (default 1: this one); more use a `ParallelVecEnv` over shared
+   * memory. The results do not depend on it.
+   */
+  envWorkers?: number;
   /** Stop after this many updates in this call (the run can be continued). */
   maxUpdates?: number;
   /** Threads for the gradients (default: the cores, at most the chunks of a minibatch). */
@@ -239,6 +249,7 @@ export class PpoTrainer {
   readonly #n: number;
   readonly #dim: number;
   #env: VecEnv | undefined;
+  readonly #envs = new Map<number, VecEnv>();
   #bounds: ActionBounds | undefined;
   #features: FeatureBuilder | undefined;
   #residual: ResidualActionMap | undefined;
@@ -305,7 +316,9 @@ export class PpoTrainer {
       initialParameters(spec, new Rng(`${cfg.seed}/ppo/init`)),
       { threads: opts.threads, inferRows: cfg.ppo.numEnvs },
     );
-    return new PpoTrainer(cfg, opts, learner);
+    const t = new PpoTrainer(cfg, opts, learner);
+    await t.#prepareEnvs();
+    return t;
   }
 
   /**
@@ -340,6 +353,7 @@ export class PpoTrainer {
     });
     learner.loadOptimizerState(state.optimizer);
     const t = new PpoTrainer(cfg, { ...opts, outDir }, learner);
+    await t.#prepareEnvs();
     t.#restore(state);
     // The log back to the checkpoint (a run killed after it wrote more lines): truncating
     // keeps the checkpoint's prefix intact at every moment.
@@ -494,6 +508,8 @@ export class PpoTrainer {
     this.#metrics?.close();
     this.#metrics = undefined;
     this.learner.dispose();
+    for (const env of this.#envs.values()) (env as { close?: () => void }).close?.();
+    this.#envs.clear();
   }
 
   #restore(s: CheckpointState): void {
@@ -525,14 +541,31 @@ export class PpoTrainer {
     }
   }
 
+  /** Builds the envs of every curriculum stage (the factory may be async). */
+  async #prepareEnvs(): Promise<void> {
+    const workers = this.#opts.envWorkers ?? 1;
+    const factory = this.#opts.envFactory ??
+      (workers > 1
+        ? (cfg: EnvConfig, n: number) => makeParallelVecEnv(cfg, n, { workers })
+        : makeVecEnv);
+    const stages = this.config.curriculum.enabled ? this.config.curriculum.stages.length : 1;
+    try {
+      for (let s = 0; s < stages; s++) {
+        const env = await factory(stageEnvConfig(this.config, s), this.#n);
+        this.#envs.set(s, env);
+        if (env.numEnvs !== this.#n) {
+          throw new CheckpointError(`env factory built ${env.numEnvs} envs, expected ${this.#n}`);
+        }
+      }
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
   #buildEnv(stage: number): void {
     this.stageIndex = stage;
-    const envCfg = stageEnvConfig(this.config, stage);
-    const factory = this.#opts.envFactory ?? makeVecEnv;
-    this.#env = factory(envCfg, this.#n);
-    if (this.#env.numEnvs !== this.#n) {
-      throw new CheckpointError(`env factory built ${this.#env.numEnvs} envs, expected ${this.#n}`);
-    }
+    this.#env = this.#envs.get(stage)!;
     this.#bounds = actionBounds(this.#env.config);
     this.#features = new FeatureBuilder(this.config.ppo.asFeatures, this.#env.config, this.#n);
     this.#residual = this.config.residual.enabled

@@ -1,7 +1,8 @@
 /**
  * `deno task train` killed with SIGKILL at random moments and resumed until it finishes
  * writes the same bytes as the same run uninterrupted (on both env tiers, with curriculum
- * stage changes, checkpoints inside episodes, and 1 vs 2 gradient threads).
+ * stage changes, checkpoints inside episodes, 1 vs 2 gradient threads, and envs stepped in this
+ * thread or by a ParallelVecEnv over two).
  */
 import assert from "node:assert/strict";
 import { Rng } from "../../lib/rng/rng.ts";
@@ -77,7 +78,14 @@ for (const tier of ["model", "book"] as const) {
         resumedFrom.push(JSON.parse(await Deno.readTextFile(`${parts}/checkpoint.json`)).update);
       }
       const args = hasCheckpoint
-        ? ["--resume", parts, "--workers", String(1 + (attempts % 2))]
+        ? [
+          "--resume",
+          parts,
+          "--workers",
+          String(1 + (attempts % 2)),
+          "--env-workers",
+          String(2 - (attempts % 2)),
+        ]
         : ["--config", cfgPath, "--out", parts, "--force", "--workers", "2"];
       const start = hasCheckpoint ? resumedFrom.at(-1)! : 0;
       const p = train(args);
