@@ -12,7 +12,7 @@
  * and prints each one's mean and 95% CI of Sharpe, total P&L, max drawdown, average
  * |inventory| and fill ratio, and a paired test of PPO against its base.
  *
- * Usage: `deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR]`
+ * Usage: `deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR] [-h]`
  *
  * @module
  */
@@ -21,9 +21,31 @@ import { pairedComparison } from "../lib/analytics/mod.ts";
 import { evaluationSeeds, ppoHeldOut, runBacktest } from "../lib/backtest/mod.ts";
 import type { AgentBacktest, AgentSpec } from "../lib/backtest/mod.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
-import { intFlag, parseFlags, runMain } from "./_cli.ts";
+import { defineCli, flags, runCli, type Values } from "./_cli.ts";
 
-const FLAGS = "--episodes, --seed, --model, --scratch";
+/** The command line of `deno task ablation`. */
+export const ablationCli = defineCli({
+  name: "ablation",
+  summary: "Where the PPO agent's results come from: the trained model against the analytic " +
+    "market maker it corrects (its residual base, with the parameters stored in the model), " +
+    "and optionally a model trained without the residual, on deno task compare's evaluation " +
+    "seeds (common random numbers), with a paired test of PPO against its base.",
+  flags: {
+    episodes: flags.int({ min: 1, max: 100_000, default: 50, help: "evaluation episodes" }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      default: 0,
+      help: "root seed of the evaluation seeds (as deno task compare)",
+    }),
+    model: flags.inDir({ default: "data/models/ppo", help: "the residual PPO model" }),
+    scratch: flags.inDir({
+      help: "also evaluate a model trained with residual.enabled: false, e.g. deno task " +
+        "train --seed 1 --config data/configs/ppo_scratch.json --out DIR",
+    }),
+  },
+});
+
 const METRICS = [
   ["sharpe", "Sharpe"],
   ["totalPnl", "Total P&L ($)"],
@@ -62,16 +84,8 @@ async function baseSpec(dir: string): Promise<AgentSpec> {
   return { id, params: p };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, {
-    episodes: { type: "string" },
-    seed: { type: "string" },
-    model: { type: "string" },
-    scratch: { type: "string" },
-  }, FLAGS);
-  const episodes = intFlag("episodes", values.episodes, 50, 1, 100_000);
-  const seed = intFlag("seed", values.seed, 0, 0, MAX_SEED);
-  const model = values.model ?? "data/models/ppo";
+async function main(values: Values<typeof ablationCli.spec.flags>): Promise<void> {
+  const { episodes, seed, model } = values;
   const base = await baseSpec(model);
   const rows: [string, AgentBacktest][] = [];
   rows.push(["ppo", await evaluate({ id: "ppo", params: { dir: model } }, episodes, seed)]);
@@ -113,4 +127,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(ablationCli, main);

@@ -1,56 +1,151 @@
 /**
  * Trains the PPO market maker.
  *
- *     deno task train [--timesteps N] [--seed S] [--out DIR] [--resume DIR] [--envs N]
+ *     deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
  *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
- *                     [--config FILE.json]
+ *                     [--config FILE.json] [--workers N] [--env-workers N]
+ *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
+ *
+ * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
+ * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
+ * end) into `<out>`, durably. A fresh run into a directory that holds a run is refused unless
+ * `--force`; `--resume DIR` continues the run checkpointed in DIR exactly (optionally to a
+ * larger `--timesteps`). The shipped model is reproduced by
+ * `deno task train --seed 1 --out data/models/ppo --force`.
  *
  * With `--tier replay --data FILE…` the envs replay recorded tapes, on the earlier windows of
  * each tape only (the later ones are held out for `deno task compare --tier replay`); the
  * window list is part of the env config, so the checkpoint records it and compare checks it.
- *
  * `--config` holds a training config (`{"env": …, "ppo": …}`) or just a market (an env
  * config, as `deno task compare --config` takes it).
- *
- * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
- * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
- * end) into `<out>`. `--resume DIR` continues the run checkpointed in DIR (optionally to a
- * larger `--timesteps`). The shipped model is reproduced by
- * `deno task train --seed 1 --out data/models/ppo`.
  *
  * @module
  */
 import cliProgress from "npm:cli-progress@3.12.0";
 import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
-import { ValidationError } from "../lib/errors.ts";
-import type { TrainConfigInput } from "../lib/rl/config.ts";
-import { envConfigSchema } from "../lib/env/config.ts";
-import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
-import { intFlag, parseFlags, runMain } from "./_cli.ts";
-import { REPLAY_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 import { replayTrainingConfig } from "../lib/backtest/replay_plan.ts";
+import { envConfigSchema } from "../lib/env/config.ts";
+import { ValidationError } from "../lib/errors.ts";
+import { MAX_SEED } from "../lib/rng/rng.ts";
+import type { TrainConfigInput } from "../lib/rl/config.ts";
+import { checkOutDir, PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
+import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
+import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
-const FLAGS = "--timesteps, --seed, --out, --resume, --envs, --tier, --data, --window, --config";
+const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window"] as const;
+
+/** The command line of `deno task train`. */
+export const trainCli = defineCli({
+  name: "train",
+  summary: "Trains the PPO market maker (lib/rl) and checkpoints it durably; a killed run " +
+    "continues exactly with --resume. Outputs: DIR/checkpoint.json, model.json, " +
+    "weights-U.bin, optimizer-U.bin, episode-U.bin (the checkpoint of update U) and " +
+    "metrics.jsonl (one line per update); see docs/training.md.",
+  flags: {
+    timesteps: flags.int({
+      min: 1,
+      max: 1e10,
+      help: "environment steps in total (with --resume: extend the run to N)",
+      defaultText: "1000000",
+    }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      help: "root seed of every random draw",
+      defaultText: "0",
+    }),
+    out: flags.string({
+      help: "output directory (with --resume: the resumed DIR)",
+      meta: "DIR",
+      expected: "a directory path",
+      defaultText: "out/ppo",
+    }),
+    force: flags.boolean({ help: "a fresh run may replace the training run already in --out" }),
+    resume: flags.string({
+      help: "continue the run checkpointed in DIR exactly where it stopped",
+      meta: "DIR",
+      expected: "a directory path",
+    }),
+    envs: flags.int({ min: 1, max: 1024, help: "environments per rollout", defaultText: "16" }),
+    tier: flags.choice(["book", "model", "replay"] as const, {
+      help: "environment tier",
+      defaultText: "book",
+    }),
+    ...REPLAY_CLI_FLAGS,
+    config: flags.inFile({
+      help: "a JSON training config (lib/rl/config.ts) or a market (env config); flags " +
+        "override it",
+    }),
+    workers: flags.int({
+      min: 1,
+      max: 64,
+      help: "threads for the gradients; the results do not depend on it",
+      defaultText: "the cores, at most 4",
+    }),
+    "env-workers": flags.int({
+      min: 1,
+      max: 64,
+      help: "threads stepping the envs (a ParallelVecEnv over shared memory when above 1); " +
+        "the results do not depend on it",
+      defaultText: "1",
+    }),
+  },
+  notes: "The shipped model: deno task train --seed 1 --out data/models/ppo --force",
+  check(values, given) {
+    if (given.has("resume")) {
+      for (const f of RUN_ONLY) {
+        if (given.has(f)) {
+          throw new FlagError(
+            `--${f}`,
+            (values as Record<string, unknown>)[f],
+            "no value with --resume (the saved config applies)",
+          );
+        }
+      }
+    }
+  },
+  async preflight(values, given) {
+    // The output directory, before any work (tapes, calibration).
+    const out = values.out ?? values.resume ?? "out/ppo";
+    if (!given.has("resume") || (values.out !== undefined && values.out !== values.resume)) {
+      await asFlag(checkOutDir(out, values.force));
+    }
+  },
+});
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
 }
 
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, {
-    timesteps: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    resume: { type: "string" },
-    envs: { type: "string" },
-    tier: { type: "string" },
-    ...REPLAY_FLAGS,
-    config: { type: "string" },
-  }, FLAGS);
+/** Rethrows a library error about `outDir` or `totalTimesteps` as one about its flag. */
+function asFlag<T>(p: Promise<T>): Promise<T> {
+  return p.catch((err) => {
+    if (err instanceof ValidationError && err.field === "outDir") {
+      const advice = `pass --resume ${err.value} to continue it, or --force to replace it`;
+      throw new ValidationError("--out", err.value, err.expected.replace(RESUME_OR_FORCE, advice));
+    }
+    if (err instanceof ValidationError && err.field === "totalTimesteps") {
+      throw new ValidationError("--timesteps", err.value, err.expected);
+    }
+    throw err;
+  });
+}
+
+/** A `--config` file: a training config, or an env config only (a market). */
+function asTrainConfig(input: Record<string, unknown>): TrainConfigInput {
+  const keys = Object.keys(input);
+  const envKeys = Object.keys(envConfigSchema.shape);
+  if (keys.length > 0 && keys.every((k) => envKeys.includes(k))) {
+    return { env: input as TrainConfigInput["env"] };
+  }
+  return input as TrainConfigInput;
+}
+
+async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
   const tty = Deno.stdout.isTerminal();
   let bar: cliProgress.SingleBar | undefined;
   const onUpdate = (p: TrainProgress) => {
-    const payload = {
+    bar?.update(Math.min(p.timesteps, bar.getTotal()), {
       fps: p.fps.toFixed(0),
       ret: fmt(p.episodeReturn, 2),
       ent: fmt(p.entropy, 2),
@@ -58,59 +153,44 @@ async function main(): Promise<void> {
       clip: fmt(p.clipFraction, 2),
       ev: fmt(p.explainedVariance, 2),
       stage: p.stage,
-    };
-    if (!bar) return;
-    bar.update(Math.min(p.timesteps, bar.getTotal()), payload);
+    });
   };
-  const timesteps = values.timesteps === undefined
-    ? undefined
-    : intFlag("timesteps", values.timesteps, 0, 1, 1e10);
+  const threads = values.workers;
+  const envWorkers = values["env-workers"];
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
-    for (const f of ["seed", "envs", "tier", "config", "data", "window"] as const) {
-      if (values[f] !== undefined) {
-        throw new ValidationError(
-          `--${f}`,
-          values[f],
-          "no value with --resume (the saved config applies)",
-        );
-      }
-    }
     outDir = values.out ?? values.resume;
-    trainer = await PpoTrainer.resume(values.resume, { outDir, onUpdate }, timesteps);
+    trainer = await asFlag(
+      PpoTrainer.resume(values.resume, {
+        outDir,
+        force: values.force,
+        onUpdate,
+        threads,
+        envWorkers,
+      }, values.timesteps),
+    );
   } else {
-    let input: TrainConfigInput = {};
-    if (values.config !== undefined) {
-      try {
-        input = JSON.parse(await Deno.readTextFile(values.config));
-      } catch (err) {
-        throw new ValidationError(
-          "--config",
-          values.config,
-          `a readable JSON file (${(err as Error).message})`,
-        );
-      }
-      input = asTrainConfig(input);
-    }
-    if (timesteps !== undefined) input.totalTimesteps = timesteps;
-    if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);
-    if (values.envs !== undefined) {
-      input.ppo = { ...input.ppo, numEnvs: intFlag("envs", values.envs, 16, 1, 1024) };
-    }
-    if (values.tier !== undefined) {
-      if (values.tier !== "book" && values.tier !== "model" && values.tier !== "replay") {
-        throw new ValidationError("--tier", values.tier, `"book", "model" or "replay"`);
-      }
-      const replay = await replayConfigFromFlags(values.tier, values);
-      input.env = replay
-        ? replayTrainingConfig({ ...input.env, ...replay })
-        : { ...input.env, tier: values.tier };
-    } else if (values.data !== undefined || values.window !== undefined) {
-      throw new ValidationError(values.data ? "--data" : "--window", "", "only with --tier replay");
-    }
+    const input: TrainConfigInput = values.config === undefined
+      ? {}
+      : asTrainConfig(await readJsonObject("--config", values.config));
+    if (values.timesteps !== undefined) input.totalTimesteps = values.timesteps;
+    if (values.seed !== undefined) input.seed = values.seed;
+    if (values.envs !== undefined) input.ppo = { ...input.ppo, numEnvs: values.envs };
+    const replay = await replayConfigFromFlags(values.tier ?? "book", values);
+    if (replay) input.env = replayTrainingConfig({ ...input.env, ...replay });
+    else if (values.tier !== undefined) input.env = { ...input.env, tier: values.tier };
     outDir = values.out ?? "out/ppo";
-    trainer = await PpoTrainer.create(input, { outDir, onUpdate, tuneBase: tuneBaseAgent });
+    trainer = await asFlag(
+      PpoTrainer.create(input, {
+        outDir,
+        force: values.force,
+        onUpdate,
+        threads,
+        envWorkers,
+        tuneBase: tuneBaseAgent,
+      }),
+    );
   }
   const cfg = trainer.config;
   if (tty) {
@@ -131,39 +211,25 @@ async function main(): Promise<void> {
   }
   const t0 = performance.now();
   const start = trainer.timesteps;
-  const last = await trainer.train();
-  bar?.stop();
-  const secs = (performance.now() - t0) / 1000;
-  const total = trainer.seconds.rollout + trainer.seconds.update;
-  console.log(
-    `trained ${trainer.timesteps - start} timesteps in ${secs.toFixed(1)} s ` +
-      `(${((trainer.timesteps - start) / secs).toFixed(0)} timesteps/s; rollout ` +
-      `${(100 * trainer.seconds.rollout / total).toFixed(0)} %, update ` +
-      `${(100 * trainer.seconds.update / total).toFixed(0)} %); update ${trainer.update}, ` +
-      `episode return ${fmt(last?.episodeReturn ?? NaN, 2)}, P&L ${
-        fmt(last?.episodePnl ?? NaN, 2)
-      }; ` +
-      `checkpoint in ${outDir}`,
-  );
-  trainer.dispose();
+  try {
+    const last = await trainer.train();
+    bar?.stop();
+    const secs = (performance.now() - t0) / 1000;
+    const total = trainer.seconds.rollout + trainer.seconds.update;
+    const done = trainer.timesteps - start;
+    console.log(
+      `trained ${done} timesteps in ${secs.toFixed(1)} s (${(done / secs).toFixed(0)} ` +
+        `timesteps/s on ${trainer.learner.threads} gradient thread(s); rollout ` +
+        `${(100 * trainer.seconds.rollout / total).toFixed(0)} %, update ` +
+        `${(100 * trainer.seconds.update / total).toFixed(0)} %); update ${trainer.update} of ` +
+        `${trainer.totalUpdates}, episode return ${fmt(last?.episodeReturn ?? NaN, 2)}, P&L ${
+          fmt(last?.episodePnl ?? NaN, 2)
+        }; checkpoint in ${outDir}`,
+    );
+  } finally {
+    bar?.stop();
+    trainer.dispose();
+  }
 }
 
-/**
- * A `--config` file may hold a training config (`{ "env": {…}, "ppo": {…}, … }`) or just a
- * market, i.e. an env config (`{ "flow": {…}, "tickSize": …, … }`, as `compare --config`
- * takes): the two have no top-level key in common, so a file with env keys only is the
- * market to train in.
- */
-function asTrainConfig(input: unknown): TrainConfigInput {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    throw new ValidationError("--config", input, "a JSON object (a training or market config)");
-  }
-  const keys = Object.keys(input);
-  const envKeys = Object.keys(envConfigSchema.shape);
-  if (keys.length > 0 && keys.every((k) => envKeys.includes(k))) {
-    return { env: input as TrainConfigInput["env"] };
-  }
-  return input as TrainConfigInput;
-}
-
-if (import.meta.main) await runMain(main);
+if (import.meta.main) await runCli(trainCli, main);

@@ -30,8 +30,8 @@ export class RolloutBuffer {
   readonly obs: Float32Array;
   /** Sampled (unclipped, normalized) actions. */
   readonly actions: Float32Array;
-  /** Log-probabilities of the actions under the rollout policy. */
-  readonly logProbs: Float32Array;
+  /** Log-probabilities of the actions under the rollout policy (f64, as the update computes them). */
+  readonly logProbs: Float64Array;
   /** Value estimates of the observations. */
   readonly values: Float32Array;
   /** (Scaled) rewards. */
@@ -52,7 +52,7 @@ export class RolloutBuffer {
     const n = nSteps * numEnvs;
     this.obs = new Float32Array(n * obsDim);
     this.actions = new Float32Array(n * actDim);
-    this.logProbs = new Float32Array(n);
+    this.logProbs = new Float64Array(n);
     this.values = new Float32Array(n);
     this.rewards = new Float32Array(n);
     this.dones = new Uint8Array(n);

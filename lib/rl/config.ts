@@ -8,10 +8,15 @@
 import { z } from "npm:zod@4.6.7";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { ValidationError } from "../errors.ts";
-import { zodIssueToError } from "../validation.ts";
 import { MAX_SEED } from "../rng/rng.ts";
+import { type Infer, type InferInput, parseWith } from "../validation.ts";
 
-const ppoSchema = z.strictObject({
+/**
+ * PPO hyperparameters.
+ *
+ * @ignore
+ */
+export const ppoConfigSchema = z.strictObject({
   /** Environments stepped in lockstep per rollout. */
   numEnvs: z.number().int().min(1).max(1024).default(16),
   /** Steps per environment per rollout (batch = numEnvs · nSteps). */
@@ -58,7 +63,12 @@ const ppoSchema = z.strictObject({
   rewardClip: z.number().gt(0).max(1e6).default(10),
 });
 
-const stageSchema = z.strictObject({
+/**
+ * One curriculum stage.
+ *
+ * @ignore
+ */
+export const stageConfigSchema = z.strictObject({
   /** Stage name, e.g. "calm". */
   name: z.string().min(1),
   /** The stage applies while timesteps / totalTimesteps < until (the last stage: 1). */
@@ -108,7 +118,12 @@ export const DEFAULT_STAGES: StageConfig[] = [
   { name: "full", until: 1, env: {} },
 ];
 
-const asParamsSchema = z.strictObject({
+/**
+ * Parameters of the residual policy's base market maker (units as lib/agents).
+ *
+ * @ignore
+ */
+export const residualParamsSchema = z.strictObject({
   /** Risk aversion γ, 1/$ per lot. */
   gamma: z.number().positive().max(1e6),
   /** Fill intensity at the mid, fills/s. */
@@ -119,7 +134,12 @@ const asParamsSchema = z.strictObject({
   sigma: z.number().positive().max(1e6),
 });
 
-const residualSchema = z.strictObject({
+/**
+ * Residual-policy settings (see lib/rl/residual.ts).
+ *
+ * @ignore
+ */
+export const residualConfigSchema = z.strictObject({
   /**
    * Act as a correction to Avellaneda–Stoikov quotes: the policy's action 0 reproduces the
    * AS quotes (see lib/rl/residual.ts); off, the action maps onto the whole action box.
@@ -139,148 +159,48 @@ const residualSchema = z.strictObject({
    */
   calibrationEpisodes: z.number().int().min(1).max(10_000).default(16),
   /** The AS parameters (null: calibrated at the start of training, then stored here). */
-  params: asParamsSchema.nullable().default(null),
+  params: residualParamsSchema.nullable().default(null),
 });
 
-const trainSchema = z.strictObject({
+/**
+ * A training run: seed, length, env, PPO, curriculum, residual policy, checkpoints.
+ *
+ * @ignore
+ */
+export const trainConfigSchema = z.strictObject({
   /** Root seed of every random draw (weights, sampling, shuffles, env seeds). */
   seed: z.number().int().min(0).max(MAX_SEED).default(0),
   /** Environment steps to train for (summed over environments). */
   totalTimesteps: z.number().int().min(1).max(1e10).default(1_000_000),
   /** Base environment (an `EnvConfigInput`; tier "book" by default). */
   env: z.record(z.string(), z.unknown()).default({}),
-  ppo: ppoSchema.prefault({}),
+  /** PPO hyperparameters. */
+  ppo: ppoConfigSchema.prefault({}),
+  /** Curriculum over market regimes. */
   curriculum: z.strictObject({
     /** Use the stages; when false the base env is used throughout. */
     enabled: z.boolean().default(true),
     /** Stages in order; `until` strictly increasing, the last one 1. */
-    stages: z.array(stageSchema).min(1).max(16).default(DEFAULT_STAGES),
+    stages: z.array(stageConfigSchema).min(1).max(16).default(DEFAULT_STAGES),
   }).prefault({}),
   /** Residual policy over Avellaneda–Stoikov quotes. */
-  residual: residualSchema.prefault({}),
+  residual: residualConfigSchema.prefault({}),
   /** Write a checkpoint every this many updates (and at the end). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).default(10),
 });
 
-/** Parameters of the residual policy's base market maker (units as lib/agents). */
-export interface ResidualAsParams {
-  /** Risk aversion γ, 1/$ per lot. */
-  gamma: number;
-  /** Fill intensity at the mid, fills/s. */
-  A: number;
-  /** Intensity decay, 1/$. */
-  k: number;
-  /** Mid volatility, $/√s. */
-  sigma: number;
-}
-
-/** Residual-policy settings (see lib/rl/residual.ts). */
-export interface ResidualConfig {
-  /** Act as a correction to analytic quotes. */
-  enabled: boolean;
-  /** The analytic market maker corrected: Avellaneda–Stoikov or GLFT. */
-  base: "avellaneda-stoikov" | "glft";
-  /** Largest offset correction, ticks. */
-  offsetTicks: number;
-  /** Calibration episodes when `params` is null. */
-  calibrationEpisodes: number;
-  /** The AS parameters (null until calibrated). */
-  params: ResidualAsParams | null;
-}
-
-/** PPO hyperparameters (see the field docs of the schema in this module). */
-export interface PpoConfig {
-  /** Environments stepped in lockstep per rollout. */
-  numEnvs: number;
-  /** Steps per environment per rollout. */
-  nSteps: number;
-  /** Passes over the batch per update. */
-  epochs: number;
-  /** Samples per gradient step. */
-  minibatchSize: number;
-  /** Discount factor γ. */
-  gamma: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Ratio clip ε. */
-  clipRange: number;
-  /** Value clip range (0: none). */
-  clipRangeValue: number;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Value loss coefficient. */
-  vfCoef: number;
-  /** Global gradient-norm clip. */
-  maxGradNorm: number;
-  /** Initial Adam learning rate. */
-  learningRate: number;
-  /** Linear annealing of the learning rate to 0. */
-  annealLr: boolean;
-  /** Adam ε. */
-  adamEps: number;
-  /** Early-stop KL threshold per epoch (null: off). */
-  targetKl: number | null;
-  /** Append the AS quote offsets to the policy input. */
-  asFeatures: boolean;
-  /** Hidden widths. */
-  hiddenSizes: number[];
-  /** Initial log std. */
-  initLogStd: number;
-  /** Running observation normalization. */
-  normalizeObs: boolean;
-  /** Observation clip after normalization. */
-  obsClip: number;
-  /** Reward scaling by the running std of discounted returns. */
-  normalizeReward: boolean;
-  /** Reward clip after scaling. */
-  rewardClip: number;
-}
-
+/** Parameters of the residual policy's base market maker. */
+export type ResidualAsParams = Infer<typeof residualParamsSchema>;
+/** Residual-policy settings. */
+export type ResidualConfig = Infer<typeof residualConfigSchema>;
+/** PPO hyperparameters (see the field docs of `ppoConfigSchema`). */
+export type PpoConfig = Infer<typeof ppoConfigSchema>;
 /** One curriculum stage. */
-export interface StageConfig {
-  /** Stage name. */
-  name: string;
-  /** Upper end of the stage as a fraction of the total timesteps. */
-  until: number;
-  /** Env overrides deep-merged onto the base env. */
-  env: Record<string, unknown>;
-}
-
+export type StageConfig = Infer<typeof stageConfigSchema>;
 /** A resolved training configuration. */
-export interface TrainConfig {
-  /** Root seed. */
-  seed: number;
-  /** Total environment steps. */
-  totalTimesteps: number;
-  /** Base environment input. */
-  env: Record<string, unknown>;
-  /** PPO hyperparameters. */
-  ppo: PpoConfig;
-  /** Curriculum over market regimes. */
-  curriculum: { enabled: boolean; stages: StageConfig[] };
-  /** Residual policy over Avellaneda–Stoikov quotes. */
-  residual: ResidualConfig;
-  /** Checkpoint cadence in updates. */
-  checkpointEvery: number;
-}
-
+export type TrainConfig = Infer<typeof trainConfigSchema>;
 /** A partial training configuration; omitted fields take their defaults. */
-export interface TrainConfigInput {
-  /** See {@linkcode TrainConfig}. */
-  seed?: number;
-  /** See {@linkcode TrainConfig}. */
-  totalTimesteps?: number;
-  /** See {@linkcode TrainConfig}. */
-  env?: EnvConfigInput | Record<string, unknown>;
-  /** See {@linkcode TrainConfig}. */
-  ppo?: Partial<PpoConfig>;
-  /** See {@linkcode TrainConfig}. */
-  curriculum?: { enabled?: boolean; stages?: StageConfig[] };
-  /** See {@linkcode TrainConfig}. */
-  residual?: Partial<ResidualConfig>;
-  /** See {@linkcode TrainConfig}. */
-  checkpointEvery?: number;
-}
+export type TrainConfigInput = InferInput<typeof trainConfigSchema>;
 
 /** Deep merge for config overrides: plain objects merge, everything else replaces. */
 export function mergeConfig(
@@ -312,10 +232,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * ```
  */
 export function parseTrainConfig(input: TrainConfigInput = {}): TrainConfig {
-  const r = trainSchema.safeParse(input);
-  // Unknown keys name the closest known one; a config that is not an object is named too.
-  if (!r.success) throw zodIssueToError(r.error, input, "", trainSchema);
-  const cfg = r.data as TrainConfig;
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ValidationError("(config)", input, "a JSON object");
+  }
+  const cfg = parseWith(trainConfigSchema, input);
   const batch = cfg.ppo.numEnvs * cfg.ppo.nSteps;
   if (cfg.ppo.minibatchSize > batch || batch % cfg.ppo.minibatchSize !== 0) {
     throw new ValidationError(

@@ -1,9 +1,12 @@
 /**
- * Proximal Policy Optimization (Schulman et al. 2017) for ALPE's market-making envs,
- * with TensorFlow.js (wasm backend) for the updates and a plain TypeScript forward pass
- * for rollouts: Gaussian actor-critic MLPs, GAE, clipped surrogate and value losses,
- * observation/reward normalization, gradient clipping, learning-rate annealing, KL early
- * stopping, a curriculum over market regimes and atomic checkpoints in tfjs's format.
+ * Proximal Policy Optimization (Schulman et al. 2017) for ALPE's market-making envs: Gaussian
+ * actor-critic MLPs trained on WebAssembly SIMD kernels generated for the network's shape
+ * (`nn`, gradients on several threads with a fixed reduction order), GAE, clipped surrogate and
+ * value losses, observation/reward normalization, gradient clipping, learning-rate annealing,
+ * KL early stopping, a curriculum over market regimes, durable checkpoints (weights in tfjs's
+ * format) with exact resume, and a plain TypeScript policy for inference. TensorFlow.js
+ * remains as the reference implementation the kernels are tested against
+ * ({@linkcode TfjsPpoLearner}) and for tfjs interop ({@linkcode fileIOHandler}).
  *
  * By default the policy is **residual** (lib/rl/residual.ts): it corrects the quotes of a
  * GLFT (or, with `residual.base`, an Avellaneda–Stoikov) market maker calibrated on
@@ -41,3 +44,7 @@ export * from "./features.ts";
 export * from "./tf_types.ts";
 export * from "./residual.ts";
 export * from "./seeds.ts";
+export * from "./params.ts";
+export * from "./tfjs_io.ts";
+export * from "./tfjs_learner.ts";
+export * from "./nn/mod.ts";

@@ -13,7 +13,7 @@ import type { TrainConfig } from "./config.ts";
 import { stageEnvConfig } from "./curriculum.ts";
 import { FeatureBuilder } from "./features.ts";
 import { mlpForward, mlpMaxWidth, type MlpWeights } from "./mlp.ts";
-import type { NamedArray, NetworkSpec, PolicyWeights } from "./network.ts";
+import type { NamedArray, NetworkSpec, PolicyWeights } from "./params.ts";
 import { ResidualActionMap } from "./residual.ts";
 import { normalizeRows, RunningMeanStd } from "./running_stats.ts";
 

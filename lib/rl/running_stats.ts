@@ -129,6 +129,19 @@ export class RewardScaler {
     this.#clip = clip;
   }
 
+  /** The discounted return of each env (a copy, for checkpoints). */
+  returns(): number[] {
+    return [...this.#returns];
+  }
+
+  /** Restores the discounted returns saved by {@linkcode RewardScaler.returns}. */
+  loadReturns(r: readonly number[]): void {
+    if (r.length !== this.#returns.length) {
+      throw new RangeError(`expected ${this.#returns.length} returns, got ${r.length}`);
+    }
+    this.#returns.set(r);
+  }
+
   /**
    * Updates the return statistics with this step's `rewards` and writes the scaled
    * rewards to `out`; `done[i] = 1` ends env i's return after this step.

@@ -40,6 +40,7 @@ export class TargetVecEnv implements VecEnv {
     this.#rngs = Array.from({ length: this.numEnvs }, (_, i) => new Rng(seeds[i]));
     this.stepIndex = 0;
     this.terminated.fill(0);
+    this.columns.pnl.fill(0);
     this.#draw();
     return this.observations;
   }
@@ -75,4 +76,18 @@ export const TINY_CONFIG: EnvConfig = parseEnvConfig({ tier: "model" });
 /** Factory for `TrainOptions.envFactory`. */
 export function tinyFactory(cfg: EnvConfig, n: number): VecEnv {
   return new TargetVecEnv(cfg, n);
+}
+
+/** A factory whose envs report NaN rewards from their `fromStep`-th step on (counted across resets). */
+export function nanRewardFactory(fromStep: number): (cfg: EnvConfig, n: number) => VecEnv {
+  let steps = 0;
+  return (cfg, n) => {
+    const env = new TargetVecEnv(cfg, n);
+    const step = env.step.bind(env);
+    env.step = (a) => {
+      step(a);
+      if (++steps >= fromStep) env.rewards.fill(NaN);
+    };
+    return env;
+  };
 }

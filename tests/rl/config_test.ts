@@ -28,6 +28,18 @@ Deno.test("train config: defaults and errors naming the field", () => {
   assert.equal(field(() => parseTrainConfig({ seed: -1 })), "seed");
   // Typos are errors, not silently ignored.
   assert.equal(field(() => parseTrainConfig({ ppo: { gama: 0.9 } as never })), "ppo.gama");
+  assert.match(
+    (() => {
+      try {
+        parseTrainConfig({ ppo: { gama: 0.9 } as never });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    })(),
+    /did you mean "gamma"/,
+  );
+  assert.equal(field(() => parseTrainConfig(null as never)), "(config)");
   const bad = structuredClone(DEFAULT_STAGES);
   bad[1].env = { latency: { order: { kind: "constant", ms: -3 } } };
   assert.equal(

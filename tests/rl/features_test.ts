@@ -40,7 +40,7 @@ Deno.test("asFeatures: trains on the model tier and the saved agent uses the sam
     residual: { enabled: false },
   }, { outDir: dir });
   await t.train();
-  assert.equal(t.net.spec.obsDim, 11);
+  assert.equal(t.learner.spec.obsDim, 11);
   const agent = await loadPpoAgent(dir);
   const cfg = parseEnvConfig({ tier: "model", duration: 20 });
   const env = makeVecEnv(cfg, 4);

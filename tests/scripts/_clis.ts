@@ -10,6 +10,7 @@
  */
 import fc from "npm:fast-check@4.10.2";
 import type { Cli, Flag, FlagSet } from "../../scripts/_cli.ts";
+import { ablationCli } from "../../scripts/ablation.ts";
 import { benchCli } from "../../scripts/bench.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
@@ -18,11 +19,13 @@ import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
+import { trainCli } from "../../scripts/train.ts";
 import { sweepCli } from "../../scripts/sweep.ts";
 import { workerCli } from "../../scripts/worker.ts";
 
 /** The declared command lines, by task (script file) name. */
 export const CLIS: Record<string, Cli<FlagSet>> = {
+  ablation: ablationCli as unknown as Cli<FlagSet>,
   bench: benchCli as unknown as Cli<FlagSet>,
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
@@ -31,6 +34,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
+  train: trainCli as unknown as Cli<FlagSet>,
   sweep: sweepCli as unknown as Cli<FlagSet>,
   worker: workerCli as unknown as Cli<FlagSet>,
 };

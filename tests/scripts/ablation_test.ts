@@ -9,7 +9,8 @@ Deno.test("ablation: the shipped PPO against its own GLFT base on held-out seeds
   const r = await ablation(["--episodes", "2", "--seed", "3"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ppo\s+-?\d/m);
-  assert.match(r.stdout, /^ppo-base \(glft\)\s+-?\d/m);
+  // The base may not trade in 2 episodes (Sharpe undefined, printed "-").
+  assert.match(r.stdout, /^ppo-base \(glft\)\s+(-?\d|- )/m);
   assert.match(r.stdout, /ppo − ppo-base sharpe: /);
   assert.match(r.stdout, /0 of them among the model's \d+ training seeds/);
 });
