@@ -3,14 +3,16 @@
  *
  *     deno task train [--timesteps N] [--seed S] [--out DIR] [--resume DIR] [--envs N]
  *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
- *                     [--config FILE.json]
+ *                     [--config FILE.json] [--preset NAME|FILE]
  *
  * With `--tier replay --data FILE…` the envs replay recorded tapes, on the earlier windows of
  * each tape only (the later ones are held out for `deno task compare --tier replay`); the
  * window list is part of the env config, so the checkpoint records it and compare checks it.
  *
  * `--config` holds a training config (`{"env": …, "ppo": …}`) or just a market (an env
- * config, as `deno task compare --config` takes it).
+ * config, as `deno task compare --config` takes it). `--preset NAME|FILE` trains in a calibrated
+ * market (`data/presets/NAME.json` or a preset file, resolved by `resolveMarket`); with
+ * `--config` too, the preset is the market and the file's `env` keys override it.
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
  * to `<out>/metrics.jsonl` and checkpoints every `checkpointEvery` updates (and at the
@@ -25,12 +27,14 @@ import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
 import { ValidationError } from "../lib/errors.ts";
 import type { TrainConfigInput } from "../lib/rl/config.ts";
 import { envConfigSchema } from "../lib/env/config.ts";
+import { resolveMarket } from "../lib/env/markets.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
 import { intFlag, parseFlags, runMain } from "./_cli.ts";
 import { REPLAY_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 import { replayTrainingConfig } from "../lib/backtest/replay_plan.ts";
 
-const FLAGS = "--timesteps, --seed, --out, --resume, --envs, --tier, --data, --window, --config";
+const FLAGS =
+  "--timesteps, --seed, --out, --resume, --envs, --tier, --data, --window, --config, --preset";
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     tier: { type: "string" },
     ...REPLAY_FLAGS,
     config: { type: "string" },
+    preset: { type: "string" },
   }, FLAGS);
   const tty = Deno.stdout.isTerminal();
   let bar: cliProgress.SingleBar | undefined;
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
   let trainer: PpoTrainer;
   let outDir: string;
   if (values.resume !== undefined) {
-    for (const f of ["seed", "envs", "tier", "config", "data", "window"] as const) {
+    for (const f of ["seed", "envs", "tier", "config", "data", "window", "preset"] as const) {
       if (values[f] !== undefined) {
         throw new ValidationError(
           `--${f}`,
@@ -92,6 +97,14 @@ async function main(): Promise<void> {
         );
       }
       input = asTrainConfig(input);
+    }
+    if (values.preset !== undefined) {
+      // a calibrated market: the preset's config, under the file's own env keys
+      const market = await resolveMarket(values.preset, "--preset");
+      input = {
+        ...input,
+        env: { ...market.config, ...(input.env ?? {}) } as TrainConfigInput["env"],
+      };
     }
     if (timesteps !== undefined) input.totalTimesteps = timesteps;
     if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);

@@ -494,6 +494,7 @@ export function calibrateTapes(
       },
       reaction: {
         latency: { kind: "exponential", meanMs: sig(est["flow.reaction.latency"].value) },
+        reprice: sig(est["flow.reaction.reprice"].value),
         ...(follows
           ? {
             follow: sig(
@@ -978,12 +979,30 @@ function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 0.5 * (re - sim))),
     });
   } else if (follows) {
+    // how completely liquidity follows the price: the share of stale quotes re-posted rather
+    // than cancelled, then (once all are) how fast
+    const latency = est["flow.reaction.latency"];
     knobs.push({
-      estimate: est["flow.reaction.latency"],
+      estimate: est["flow.reaction.reprice"],
       moment: "meanSpread",
-      what: "mean spread (how fast stale quotes are requoted)",
-      update: (v, sim, re) =>
-        pow(v, Math.max(1e-3, re - 1) / Math.max(1e-3, sim - 1), 0.8, 0.01, 10_000),
+      what:
+        "mean spread (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
+      update: (v, sim, re) => {
+        const next = Math.min(1, Math.max(0, v + 0.5 * (sim - re)));
+        if (v >= 0.999 && sim > re) {
+          latency.value = pow(
+            latency.value,
+            Math.max(1e-3, re - 1) / Math.max(1e-3, sim - 1),
+            0.8,
+            0.1,
+            10_000,
+          );
+          latency.status = "moment-matched";
+          latency.method =
+            "moment-matched by simulation to the mean spread, once every stale quote is re-posted";
+        }
+        return next;
+      },
     });
   }
   return knobs;
