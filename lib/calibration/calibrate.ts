@@ -70,6 +70,8 @@ export interface CalibrateOptions {
   refineSeconds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
+  /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
+  hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
   sources?: { path: string; sha256: string; bytes: number }[];
   /** Progress messages. */
@@ -303,7 +305,7 @@ export function calibrateTapes(
 
   log("fitting the arrival process (Hawkes, maximum likelihood)");
   const exactTimes = quoteInterval === 0 && ev.orderLevel;
-  const hk = fitArrivals(records, ev, exactTimes);
+  const hk = fitArrivals(records, ev, exactTimes, options.hawkesMaxIterations);
   const arrivals = arrivalsConfig(
     hk,
     placement.touchShare,
@@ -694,7 +696,12 @@ interface ArrivalFit {
 }
 
 /** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
-function fitArrivals(records: MarketRecord[], ev: TapeEvents, exact: boolean): ArrivalFit {
+function fitArrivals(
+  records: MarketRecord[],
+  ev: TapeEvents,
+  exact: boolean,
+  maxIterations?: number,
+): ArrivalFit {
   // concatenate the records' segments, removing the time between them
   const times: number[] = [], kinds: number[] = [];
   let offset = 0, horizon = 0;
@@ -722,7 +729,7 @@ function fitArrivals(records: MarketRecord[], ev: TapeEvents, exact: boolean): A
   );
   const t = Float64Array.from(order, (i) => Math.min(offset, times[i]));
   const k = Int32Array.from(order, (i) => kinds[i]);
-  const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30 });
+  const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30, maxIterations });
   return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"] };
 }
 

@@ -42,7 +42,7 @@ export interface HawkesFitOptions {
   decays?: "column" | "shared";
   /** Fewest events of each kind to fit (default 30). */
   minEvents?: number;
-  /** L-BFGS iteration limit (default 400). */
+  /** L-BFGS iteration limit (default 1,000). */
   maxIterations?: number;
   /** Starting decay rates tried, per second (default 0.1, 1, 10, 100). */
   startDecays?: readonly number[];
@@ -248,15 +248,12 @@ export function fitHawkes(
     const v = objective(z, scratch);
     return { z, v: Number.isFinite(v) ? v : Infinity };
   }).sort((a, b) => a.v - b.v).map((c) => c.z);
-  let best = minimizeLbfgs(objective, candidates[0], {
-    maxIterations: options.maxIterations ?? 400,
-    gradTol: 1e-7,
-  });
+  // a log-likelihood change below 1e-9 of its size over 5 iterations is convergence (the
+  // parameters going to the boundary 0 crawl in log space without changing the fit)
+  const opts = { maxIterations: options.maxIterations ?? 1_000, gradTol: 1e-7, fTol: 1e-9 };
+  let best = minimizeLbfgs(objective, candidates[0], opts);
   if (candidates.length > 1) {
-    const second = minimizeLbfgs(objective, candidates[1], {
-      maxIterations: options.maxIterations ?? 400,
-      gradTol: 1e-7,
-    });
+    const second = minimizeLbfgs(objective, candidates[1], opts);
     if (second.value < best.value - 1e-9 * Math.abs(best.value)) best = second;
   }
   const theta = best.x.map(Math.exp);
