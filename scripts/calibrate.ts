@@ -32,9 +32,7 @@ export const calibrateCli = defineCli({
     }),
     out: flags.outFile({ help: "the preset file to write (JSON)" }),
     name: flags.string({
-      accept: (v) => /^[a-z0-9][a-z0-9-]*$/.test(v),
-      expected: "lowercase letters, digits and dashes",
-      help: "preset name (default: from the instrument)",
+      help: "preset name, lowercase letters, digits and dashes (default: from the instrument)",
       meta: "NAME",
     }),
     lot: flags.number({
@@ -94,6 +92,9 @@ export const calibrateCli = defineCli({
   preflight: (v) => {
     if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
     if (v.out === undefined) throw new FlagError("--out", "", "the preset file to write");
+    if (v.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(v.name)) {
+      throw new FlagError("--name", v.name, "lowercase letters, digits and dashes");
+    }
     return Promise.resolve();
   },
 });
