@@ -339,7 +339,8 @@ export function calibrateTapes(
   est["flow.signs.minLength"] = signs.minLength;
   const phi = signPredictor(records);
   const rate = orders / seconds;
-  const interval = sig(Math.min(60, Math.max(10, 20 / rate)), 3);
+  // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
+  const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 20)), 3);
   const impact = fitImpact(records, phi, interval);
   const resp = fitResponse(records, phi, vol.varianceTicks.value);
   const impactShare = Math.min(0.95, Math.max(0, resp.impactShare.value));
