@@ -160,9 +160,17 @@ showTable({
 });
 
 // %%
-for (const name of ["spread", "signAutocorrelation", "priceResponse", "markout"]) {
-  show(factFigure(realism.result.facts.find((f) => f.name === name)!));
-}
+const fact = (name: string) => realism.result.facts.find((f) => f.name === name)!;
+show(factFigure(fact("spread")));
+
+// %%
+show(factFigure(fact("signAutocorrelation")));
+
+// %%
+show(factFigure(fact("priceResponse")));
+
+// %%
+show(factFigure(fact("markout")));
 
 // %% [markdown]
 // **Where the simulator holds and where it does not.** The calibrated BTC market reproduces the depth at the

@@ -340,7 +340,7 @@ export function calibrateTapes(
   const phi = signPredictor(records);
   const rate = orders / seconds;
   // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
-  const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 20)), 3);
+  const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 25)), 3);
   const impact = fitImpact(records, phi, interval);
   const resp = fitResponse(records, phi, vol.varianceTicks.value);
   const impactShare = Math.min(0.95, Math.max(0, resp.impactShare.value));
@@ -563,11 +563,13 @@ export function calibrateTapes(
   validate(finalConfig);
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const iso = (t: Tape, s: number) =>
+    new Date(Number(BigInt(t.meta.originNs) / 1_000_000n) + Math.round(s * 1000)).toISOString();
   const description = options.description ??
     `${first.instrument} (${first.format}), calibrated to ${
         seconds.toFixed(0)
       } s of recorded book ` +
-      `starting ${first.originIso}; tick ${tick}, lot ${lotSize}.`;
+      `from ${iso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${lotSize}.`;
   const provenance = {
     method:
       `deno task calibrate (ALPE calibration v${CALIBRATION_VERSION}); see docs/calibration.md`,
@@ -577,6 +579,8 @@ export function calibrateTapes(
     data: tapes.map((t, i) => ({
       name: t.meta.name,
       origin: t.meta.originIso,
+      start: iso(t, records[i].segments[0][0]),
+      end: iso(t, records[i].segments[records[i].segments.length - 1][1]),
       window: records[i].segments.map(([a, b]) => [sig(a, 10), sig(b, 10)]),
       seconds: sig(recordSeconds(records[i]), 6),
       marketOrders: records[i].moTime.length,
