@@ -26,3 +26,4 @@ export * from "./lib/backtest/mod.ts";
 export * from "./lib/calibration/mod.ts";
 export * from "./lib/rl/mod.ts";
 export * from "./lib/viz/mod.ts";
+export * from "./lib/sweep/mod.ts";

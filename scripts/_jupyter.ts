@@ -75,7 +75,8 @@ export async function findPython(): Promise<string | undefined> {
   return undefined;
 }
 
-async function aptInstall(packages: string[]): Promise<boolean> {
+/** Installs Debian `packages` with apt-get when running as root on Debian; true on success. */
+export async function aptInstall(packages: string[]): Promise<boolean> {
   if (!isRoot() || !(await exists("/usr/bin/apt-get"))) return false;
   console.log(`installing ${packages.join(" ")} with apt-get…`);
   const apt = (args: string[]) =>

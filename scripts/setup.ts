@@ -1,19 +1,22 @@
 /**
  * `deno task setup`: installs what the test command needs beyond npm packages —
- * Jupyter (nbconvert + nbclient) and the Deno kernel, and Chromium for the browser
- * check. Idempotent and quick when everything is already there; says clearly what
- * it could not install. npm packages are installed by Deno itself on first use.
+ * Jupyter (nbconvert + nbclient) and the Deno kernel, Chromium for the browser
+ * check and Redis for the distributed sweep tests. Idempotent and quick when
+ * everything is already there; says clearly what it could not install. npm
+ * packages are installed by Deno itself on first use.
  *
  * @module
  */
 import { ensureChromium, ensureJupyter } from "./_jupyter.ts";
+import { ensureRedis } from "./_redis.ts";
 import { defineCli, parseOrExit } from "./_cli.ts";
 
 /** The command line of `deno task setup` (no flags besides --help). */
 export const setupCli = defineCli({
   name: "setup",
   summary: "Installs what the tests need beyond npm packages: Jupyter (nbconvert, nbclient) " +
-    "with the Deno kernel, and Chromium for the browser check. Idempotent.",
+    "with the Deno kernel, Chromium for the browser check and Redis for the distributed " +
+    "sweep tests. Idempotent.",
   flags: {},
 });
 
@@ -21,6 +24,8 @@ export const setupCli = defineCli({
 export interface SetupReport {
   jupyter: boolean;
   chromium: boolean;
+  /** Debian's redis-server, for the distributed sweep tests (skipped without it). */
+  redis: boolean;
 }
 
 /** Installs npm packages (via `deno install`), Jupyter with the Deno kernel, and Chromium. */
@@ -33,7 +38,12 @@ export async function setup(): Promise<SetupReport> {
   if (!install.success) console.error("setup: `deno install` failed to fetch npm packages");
   const jupyter = await ensureJupyter();
   const chromium = await ensureChromium();
-  return { jupyter: jupyter !== undefined, chromium: chromium !== undefined };
+  const redis = await ensureRedis();
+  return {
+    jupyter: jupyter !== undefined,
+    chromium: chromium !== undefined,
+    redis: redis !== undefined,
+  };
 }
 
 if (import.meta.main) {
@@ -42,7 +52,7 @@ if (import.meta.main) {
   console.log(
     `setup: jupyter ${r.jupyter ? "ready" : "MISSING"}, chromium ${
       r.chromium ? "ready" : "MISSING"
-    }`,
+    }, redis ${r.redis ? "ready" : "MISSING (distributed sweep tests skipped)"}`,
   );
   Deno.exit(r.jupyter && r.chromium ? 0 : 1);
 }

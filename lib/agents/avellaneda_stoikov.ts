@@ -20,6 +20,7 @@ import { ACT_DIM, type AgentView } from "../env/types.ts";
 import type { Agent, AgentContext } from "./types.ts";
 import { parseParams, sigmaSourceSchema, sizeSchema } from "./params.ts";
 import { clipOffset, writeAction, writeNoQuote } from "./quotes.ts";
+import { clipOffsetSigned } from "../env/action.ts";
 
 /**
  * Reservation (indifference) price r = s − q·γ·σ²·τ (Avellaneda & Stoikov 2008).
@@ -102,7 +103,9 @@ const schema = z.strictObject({
  * Avellaneda–Stoikov quotes r ± spread/2, converted to offsets in ticks from the observed
  * mid and clipped to [0, maxOffsetTicks]. When inventory pushes r far enough that a quote
  * lands on the wrong side of the mid (a bid above it, an ask below it), that side gets
- * offset 0: the action space cannot cross the mid, so the quote sits at the mid.
+ * offset 0: the action space cannot cross the mid, so the quote sits at the mid — except in
+ * the model tier with `model.allowCrossing`, where offsets are clipped to ±maxOffsetTicks
+ * and the quote crosses the mid as the formula says (as in the paper's simulation).
  * When the observed mid is not finite the agent posts nothing (sizes 0).
  *
  * @example
@@ -126,6 +129,7 @@ export class AvellanedaStoikovAgent implements Agent {
   #nominalSigma = NaN;
   #tick = 0.01;
   #maxOffset = 0;
+  #minOffset = 0;
   #size = 0;
 
   /** Creates the agent; throws a ValidationError naming a bad parameter. */
@@ -153,6 +157,7 @@ export class AvellanedaStoikovAgent implements Agent {
       : sigmaPerSqrtSecond(c);
     this.#tick = c.tickSize;
     this.#maxOffset = c.maxOffsetTicks;
+    this.#minOffset = c.tier === "model" && c.model.allowCrossing ? -c.maxOffsetTicks : 0;
     this.#size = Math.min(this.params.size, c.maxQuoteSize);
   }
 
@@ -163,7 +168,7 @@ export class AvellanedaStoikovAgent implements Agent {
     const fixedTau = this.params.horizon === "episode" ? -1 : this.params.horizon;
     const fromView = this.params.sigma === "view";
     const tick = this.#tick;
-    const maxOff = this.#maxOffset;
+    const maxOff = this.#maxOffset, minOff = this.#minOffset;
     const n = out.length / ACT_DIM;
     for (let i = 0; i < n; i++) {
       const s = view.mid[i];
@@ -187,14 +192,26 @@ export class AvellanedaStoikovAgent implements Agent {
       // (computed relative to s, so no precision is lost subtracting prices near 100).
       const shift = asReservationPrice(0, Number.isFinite(q) ? q : 0, gamma, sigma, tau);
       const half = 0.5 * asOptimalSpread(gamma, sigma, tau, k);
-      writeAction(
-        out,
-        i,
-        clipOffset((half - shift) / tick, maxOff),
-        clipOffset((half + shift) / tick, maxOff),
-        this.#size,
-        this.#size,
-      );
+      const bidOff = (half - shift) / tick, askOff = (half + shift) / tick;
+      if (minOff < 0) {
+        writeAction(
+          out,
+          i,
+          clipOffsetSigned(bidOff, maxOff),
+          clipOffsetSigned(askOff, maxOff),
+          this.#size,
+          this.#size,
+        );
+      } else {
+        writeAction(
+          out,
+          i,
+          clipOffset(bidOff, maxOff),
+          clipOffset(askOff, maxOff),
+          this.#size,
+          this.#size,
+        );
+      }
     }
   }
 }

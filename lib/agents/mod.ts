@@ -39,3 +39,4 @@ export * from "./calibrate_env.ts";
 export * from "./tuning.ts";
 export * from "./registry.ts";
 export * from "./rollout.ts";
+export * from "./as2008.ts";

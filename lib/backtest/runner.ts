@@ -226,7 +226,12 @@ function periodSeconds(period: JobSummaryOptions["period"], dt: number): number 
   return period === "step" ? dt : period;
 }
 
-function mergeAgent(
+/**
+ * Merges the job results of one agent (in chunk order) into its episodes, aggregates (with
+ * the pooled risk figures), equity curves and inventory histogram; the bootstrap streams are
+ * seeded with `${seed}:${id}`. Used by {@linkcode runBacktest} and by sweeps.
+ */
+export function mergeAgent(
   id: string,
   results: JobResult[],
   config: EnvConfig,

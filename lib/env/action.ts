@@ -53,10 +53,19 @@ export function validateActions(actions: ArrayLike<number>, numEnvs: number): vo
     throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
   }
   if (actions instanceof Float64Array) {
-    // Fast path (monomorphic loads): x − x is 0 exactly for finite x, NaN otherwise.
-    let bad = 0;
-    for (let i = 0; i < n; i++) bad += actions[i] - actions[i];
-    if (bad === 0) return;
+    // Fast path (monomorphic loads): x·0 is ±0 for finite x, NaN otherwise; four
+    // independent sums, tested with `>=` (a `=== 0` test here made V8 deoptimize on every
+    // call).
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += actions[i] * 0;
+      s1 += actions[i + 1] * 0;
+      s2 += actions[i + 2] * 0;
+      s3 += actions[i + 3] * 0;
+    }
+    for (; i < n; i++) s0 += actions[i] * 0;
+    if (s0 + s1 + s2 + s3 >= 0) return;
   }
   for (let i = 0; i < n; i++) {
     const v = actions[i];
@@ -69,6 +78,29 @@ export function validateActions(actions: ArrayLike<number>, numEnvs: number): vo
 /** An offset (ticks) clipped to [0, maxOffsetTicks]; NaN becomes 0. */
 export function clipOffset(v: number, maxOffsetTicks: number): number {
   return !(v > 0) ? 0 : v > maxOffsetTicks ? maxOffsetTicks : v;
+}
+
+/**
+ * An offset (ticks) clipped to [−maxOffsetTicks, maxOffsetTicks], for the model tier with
+ * `model.allowCrossing` (a negative offset puts the quote on the far side of the mid); NaN
+ * becomes 0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clipOffsetSigned } from "./action.ts";
+ * assert.equal(clipOffsetSigned(-3, 20), -3);
+ * assert.equal(clipOffsetSigned(-30, 20), -20);
+ * ```
+ */
+export function clipOffsetSigned(v: number, maxOffsetTicks: number): number {
+  return v > maxOffsetTicks
+    ? maxOffsetTicks
+    : v < -maxOffsetTicks
+    ? -maxOffsetTicks
+    : v === v
+    ? v
+    : 0;
 }
 
 /** A finite size clipped to [0, maxQuoteSize] lots and rounded to the nearest integer. */

@@ -9,6 +9,7 @@
  * @module
  */
 import type { EnvConfig } from "./config.ts";
+import type { EnvMemory } from "./memory.ts";
 
 /** How one step column is stored, what unit it is in, and its value at reset. */
 export interface ColumnSpec {
@@ -130,7 +131,8 @@ export interface EpisodeRecord extends EpisodeColumns {
 }
 
 /**
- * Allocates zeroed step columns for `n` environments.
+ * Allocates zeroed step columns for `n` environments (through `memory`, under the names
+ * `columns.<name>`, when given).
  *
  * @example
  * ```ts
@@ -141,10 +143,13 @@ export interface EpisodeRecord extends EpisodeColumns {
  * assert.ok(cols.regime instanceof Int32Array);
  * ```
  */
-export function createStepColumns(n: number): MutableStepColumns {
+export function createStepColumns(n: number, memory?: EnvMemory): MutableStepColumns {
   const cols = {} as Record<StepColumnName, Float64Array | Int32Array>;
   for (const name of Object.keys(STEP_COLUMNS) as StepColumnName[]) {
-    cols[name] = STEP_COLUMNS[name].type === "i32" ? new Int32Array(n) : new Float64Array(n);
+    const i32 = STEP_COLUMNS[name].type === "i32";
+    cols[name] = memory
+      ? (i32 ? memory.i32(`columns.${name}`, 1) : memory.f64(`columns.${name}`, 1))
+      : (i32 ? new Int32Array(n) : new Float64Array(n));
   }
   return cols as MutableStepColumns;
 }

@@ -46,6 +46,24 @@ export const modelTierConfigSchema = z.strictObject({
   fillRule: z.enum(["linear", "exact"]).default("exact"),
   /** Nominal market spread in ticks, reported in the observation's spread slot. */
   marketSpreadTicks: z.number().min(0).max(1_000).default(2),
+  /**
+   * Mid-price increments: "gaussian" σ·√dt·Z (arithmetic Brownian motion, exact for any
+   * dt), or "binomial" ±σ·√dt with probability ½ each (the AS 2008 simulation).
+   */
+  priceModel: z.enum(["gaussian", "binomial"]).default("gaussian"),
+  /**
+   * The mid a quote's depth δ is measured from for its fill probability: "start" the mid
+   * when the quote was placed (the start of the step), "end" the mid after the step's move
+   * (a quote left standing while the mid moves; see docs/as2008.md). Fill prices are the
+   * quoted prices either way.
+   */
+  fillReference: z.enum(["start", "end"]).default("start"),
+  /**
+   * Let quotes cross the mid: offsets are clipped to ±`maxOffsetTicks` instead of [0,
+   * `maxOffsetTicks`], so a negative offset puts a bid above (an ask below) the mid, as
+   * the AS formulas do at large inventory. Such a quote fills with intensity A·e^(−kδ) > A.
+   */
+  allowCrossing: z.boolean().default(false),
 });
 
 /** Parameters of the fast model tier (see the schema's field docs). */

@@ -1,13 +1,16 @@
 /**
  * Environment factories: pick the fidelity tier from `config.tier` ("book": the L3
  * order-book simulator {@linkcode BookVecEnv}; "model": the vectorized Avellaneda–Stoikov
- * model {@linkcode ModelVecEnv}; "replay": recorded order books, {@linkcode ReplayVecEnv}).
+ * model {@linkcode ModelVecEnv}; "replay": recorded order books, {@linkcode ReplayVecEnv}), in
+ * this thread or split across worker threads ({@linkcode makeParallelVecEnv}).
  *
  * @module
  */
 import { BookVecEnv } from "./book_env.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
+import type { EnvMemory } from "./memory.ts";
 import { ModelVecEnv } from "./model_env.ts";
+import { type ParallelEnvOptions, ParallelVecEnv } from "./parallel.ts";
 import { ReplayVecEnv } from "./replay_env.ts";
 import { resolveReplay } from "./replay_setup.ts";
 import { SingleEnv } from "./single_env.ts";
@@ -36,10 +39,56 @@ export function resolveConfig(config: EnvConfigInput | EnvConfig = {}): EnvConfi
  * env.step(new Float64Array(8 * 4).fill(1));
  * ```
  */
-export function makeVecEnv(config: EnvConfigInput | EnvConfig, numEnvs: number): VecEnv {
+export function makeVecEnv(
+  config: EnvConfigInput | EnvConfig,
+  numEnvs: number,
+  options: MakeVecEnvOptions = {},
+): VecEnv {
   const cfg = resolveConfig(config);
   if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs);
-  return cfg.tier === "book" ? new BookVecEnv(cfg, numEnvs) : new ModelVecEnv(cfg, numEnvs);
+  return cfg.tier === "book"
+    ? new BookVecEnv(cfg, numEnvs)
+    : new ModelVecEnv(cfg, numEnvs, { memory: options.memory });
+}
+
+/** Options of {@linkcode makeVecEnv}. */
+export interface MakeVecEnvOptions {
+  /**
+   * Where the VecEnv arrays live, for tiers that allocate through an {@linkcode EnvMemory}
+   * (the model tier); other tiers ignore it (the parallel VecEnv then copies their arrays).
+   */
+  memory?: EnvMemory;
+}
+
+/**
+ * `numEnvs` environments of the tier named by `config.tier`, stepped by `options.workers`
+ * threads (default 2: this one and a worker thread) over shared memory: a
+ * {@linkcode ParallelVecEnv}, bit-identical to {@linkcode makeVecEnv}'s for the same seeds
+ * and actions whatever the number of workers. Call `close()` when done.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeParallelVecEnv, makeVecEnv } from "./make.ts";
+ * const par = await makeParallelVecEnv({ tier: "model", duration: 1 }, 4, { workers: 2 });
+ * const one = makeVecEnv({ tier: "model", duration: 1 }, 4);
+ * par.reset([1, 2, 3, 4]);
+ * one.reset([1, 2, 3, 4]);
+ * const a = new Float64Array(16).fill(1);
+ * while (!one.terminated[0]) {
+ *   par.step(a);
+ *   one.step(a);
+ * }
+ * assert.deepEqual(par.columns.pnl, one.columns.pnl);
+ * par.close();
+ * ```
+ */
+export function makeParallelVecEnv(
+  config: EnvConfigInput | EnvConfig,
+  numEnvs: number,
+  options: ParallelEnvOptions = {},
+): Promise<ParallelVecEnv> {
+  return ParallelVecEnv.create(resolveConfig(config), numEnvs, options, makeVecEnv);
 }
 
 /**

@@ -12,6 +12,7 @@ import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { validateSeed } from "../rng/rng.ts";
 import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
 import { type EnvConfig, stepsPerEpisode } from "./config.ts";
+import { type EnvMemory, heapMemory } from "./memory.ts";
 import { type AgentView, OBS_DIM, type StepColumns, type StepInfo, type VecEnv } from "./types.ts";
 
 /** {@linkcode AgentView} with writable members, for the env that owns it. */
@@ -76,32 +77,40 @@ export abstract class VecEnvBase implements VecEnv {
   #ready = false;
 
   /**
-   * Allocates the buffers of `numEnvs` envs (1 ≤ numEnvs ≤ `maxEnvs`) running `config`;
-   * `tier` names the class in lifecycle errors.
+   * Allocates the buffers of `numEnvs` envs (1 ≤ numEnvs ≤ `maxEnvs`) running `config`
+   * (through `memory` when given, e.g. shared memory; see `lib/env/memory.ts`); `tier` names
+   * the class in lifecycle errors.
    */
-  constructor(config: EnvConfig, numEnvs: number, maxEnvs: number, tier: string) {
+  constructor(
+    config: EnvConfig,
+    numEnvs: number,
+    maxEnvs: number,
+    tier: string,
+    memory?: EnvMemory,
+  ) {
     requireInt("numEnvs", numEnvs, 1, maxEnvs);
     this.numEnvs = numEnvs;
     this.config = config;
     this.#tier = tier;
     this.steps = stepsPerEpisode(config);
     const n = numEnvs;
-    const f = () => new Float64Array(n);
-    this.observations = new Float64Array(n * OBS_DIM);
-    this.rewards = f();
-    this.terminated = new Uint8Array(n);
-    this.truncated = new Uint8Array(n);
-    this.impactCost = f();
-    this.seeds = f();
-    this.cols = createStepColumns(n);
+    const mem = memory ?? heapMemory(n);
+    if (mem.numEnvs !== n) throw new ValidationError("memory.numEnvs", mem.numEnvs, `${n}`);
+    this.observations = mem.f64("observations", OBS_DIM);
+    this.rewards = mem.f64("rewards", 1);
+    this.terminated = mem.u8("terminated", 1);
+    this.truncated = mem.u8("truncated", 1);
+    this.impactCost = mem.f64("impactCost", 1);
+    this.seeds = new Float64Array(n);
+    this.cols = createStepColumns(n, mem);
     this.columns = this.cols;
     this.agentView = {
-      mid: f(),
-      bestBid: f(),
-      bestAsk: f(),
+      mid: mem.f64("view.mid", 1),
+      bestBid: mem.f64("view.bestBid", 1),
+      bestAsk: mem.f64("view.bestAsk", 1),
       inventory: this.cols.inventory,
-      timeLeft: f(),
-      sigma: f(),
+      timeLeft: mem.f64("view.timeLeft", 1),
+      sigma: mem.f64("view.sigma", 1),
     };
     this.view = this.agentView;
   }

@@ -63,6 +63,11 @@ export {
 } from "./impact.ts";
 export { createPriceProcess } from "./price_process.ts";
 export { type FeeConfig, feeConfigSchema, fillFee } from "./fees.ts";
+// Model-tier processes (composed in lib/env/model_reference.ts).
+export * from "./midprice.ts";
+export * from "./fill_probability.ts";
+export * from "./model_arrivals.ts";
+export * from "./model_dynamics.ts";
 // Written by the book-tier engineer; re-exported whole so that their additions show up.
 export * from "./event_queue.ts";
 export * from "./order_flow.ts";

@@ -13,6 +13,7 @@ export type UniformSource = () => number;
 
 /**
  * Seeded generator with uniform, normal, exponential, Poisson and categorical samplers.
+ * The source is Alea (from a seed) or any {@linkcode UniformSource}.
  *
  * @example
  * ```ts
@@ -27,9 +28,13 @@ export class Rng {
   #spare = 0;
   #hasSpare = false;
 
-  /** Creates a generator from a seed string (or number). */
-  constructor(seed: string | number) {
-    this.#u = seedrandom.alea(String(seed));
+  /**
+   * Creates a generator from a seed string (or number), with Alea behind it, or around a
+   * given uniform source (e.g. an `Xoshiro128` stream's `source()`), so that the
+   * samplers below can draw from any generator.
+   */
+  constructor(seed: string | number | UniformSource) {
+    this.#u = typeof seed === "function" ? seed : seedrandom.alea(String(seed));
   }
 
   /** A uniform double in [0, 1). */

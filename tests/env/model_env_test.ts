@@ -76,7 +76,7 @@ Deno.test("exact rule: per-step fill probability 1 − e^(−λ·dt), distinct f
   assert.equal(fillProbability(30, 0.1, true), 1); // linear rule clamps at 1
 });
 
-Deno.test("bid and ask fills are independent (shared uniform, residual for the ask)", () => {
+Deno.test("bid and ask fills are independent (one uniform each)", () => {
   const n = 256;
   const env = new ModelVecEnv(
     parseEnvConfig({
@@ -355,4 +355,139 @@ Deno.test("inventory limit: a quote whose fill would breach ±maxInventory is no
     }
   }
   assert.ok(blocked > 0);
+});
+
+Deno.test("fees: each fill pays |notional|·makerRate (a negative rate is a rebate)", () => {
+  const n = 16;
+  for (const makerRate of [0.001, -0.0002]) {
+    const cfg = parseEnvConfig({
+      tier: "model",
+      duration: 30,
+      impact: { model: "none" },
+      fees: { makerRate },
+      model: { A: 20 },
+    });
+    const env = new ModelVecEnv(cfg, n);
+    env.reset(seeds(n, 3));
+    const a = actions(n, [1, 1, 1, 1]);
+    const c = env.columns;
+    let fees = 0;
+    const cash = new Float64Array(n);
+    while (!env.terminated[0]) {
+      env.step(a);
+      for (let i = 0; i < n; i++) {
+        if (c.bidFilled[i] > 0) {
+          const notional = c.bidFillPrice[i] * c.bidFilled[i] * cfg.lotSize;
+          cash[i] -= notional + Math.abs(notional) * makerRate;
+          fees += Math.abs(notional) * makerRate;
+        }
+        if (c.askFilled[i] > 0) {
+          const notional = c.askFillPrice[i] * c.askFilled[i] * cfg.lotSize;
+          cash[i] += notional - Math.abs(notional) * makerRate;
+          fees += Math.abs(notional) * makerRate;
+        }
+        assert.ok(Math.abs(c.cash[i] - cash[i]) < 1e-8 * (1 + Math.abs(cash[i])));
+      }
+    }
+    assert.ok(makerRate > 0 ? fees > 0 : fees < 0);
+  }
+});
+
+Deno.test("binomial mid: every move is exactly ±σ·v·√dt", () => {
+  const n = 8;
+  const cfg = parseEnvConfig({
+    tier: "model",
+    duration: 20,
+    impact: { model: "none" },
+    model: { priceModel: "binomial" },
+  });
+  const env = new ModelVecEnv(cfg, n);
+  env.reset(seeds(n));
+  const a = actions(n, [3, 3, 1, 1]);
+  const sigma = sigmaPerSqrtSecond(cfg);
+  let up = 0, moves = 0;
+  while (!env.terminated[0]) {
+    const prev = env.columns.mid.slice();
+    env.step(a);
+    for (let i = 0; i < n; i++) {
+      const step = sigma * cfg.regimes.volMultipliers[env.columns.regime[i]] * Math.sqrt(cfg.dt);
+      const d = env.columns.mid[i] - prev[i];
+      assert.ok(Math.abs(Math.abs(d) - step) < 1e-9, `${d} vs ±${step}`);
+      if (d > 0) up++;
+      moves++;
+    }
+  }
+  assert.ok(Math.abs(up - moves / 2) < 5 * Math.sqrt(moves / 4));
+});
+
+Deno.test("fillReference 'end': fills more likely after the mid moved toward the quote", () => {
+  // A bid fills with A·e^(−k·(m_end − bid))·dt: more often after a down move (δ 2 ticks ∓
+  // one move of ≈ 1 tick).
+  const n = 256;
+  const cfg = parseEnvConfig({
+    tier: "model",
+    duration: 40,
+    impact: { model: "none" },
+    maxInventory: 1_000_000,
+    regimes: ONE_REGIME,
+    volatility: 0.05,
+    model: { fillReference: "end", priceModel: "binomial", A: 2, k: 30, fillRule: "linear" },
+  });
+  const env = new ModelVecEnv(cfg, n);
+  env.reset(seeds(n));
+  const a = actions(n, [2, 2, 1, 1]);
+  let down = 0, downFills = 0, upMoves = 0, upFills = 0;
+  while (!env.terminated[0]) {
+    const prev = env.columns.mid.slice();
+    env.step(a);
+    for (let i = 0; i < n; i++) {
+      const d = env.columns.mid[i] - prev[i];
+      if (d < 0) {
+        down++;
+        downFills += env.columns.bidFilled[i];
+      } else {
+        upMoves++;
+        upFills += env.columns.bidFilled[i];
+      }
+    }
+  }
+  const step = sigmaPerSqrtSecond(cfg) * Math.sqrt(cfg.dt);
+  const pDown = 2 * Math.exp(-30 * (0.02 - step)) * 0.1;
+  const pUp = 2 * Math.exp(-30 * (0.02 + step)) * 0.1;
+  assertBinomial(downFills, down, pDown, "after a down move");
+  assertBinomial(upFills, upMoves, pUp, "after an up move");
+});
+
+Deno.test("allowCrossing: a negative offset quotes through the mid and fills more often", () => {
+  const n = 64;
+  const base = {
+    tier: "model" as const,
+    duration: 20,
+    impact: { model: "none" as const },
+    regimes: ONE_REGIME,
+    maxInventory: 1_000_000,
+    model: { A: 2, k: 30, fillRule: "exact" as const },
+  };
+  const crossing = new ModelVecEnv(
+    parseEnvConfig({ ...base, model: { ...base.model, allowCrossing: true } }),
+    n,
+  );
+  const clipped = new ModelVecEnv(parseEnvConfig(base), n);
+  crossing.reset(seeds(n));
+  clipped.reset(seeds(n));
+  const a = actions(n, [-3, 2, 1, 0]); // bid 3 ticks above the mid
+  let fx = 0, fc = 0;
+  while (!crossing.terminated[0]) {
+    const mid = crossing.columns.mid.slice();
+    crossing.step(a);
+    clipped.step(a);
+    for (let i = 0; i < n; i++) {
+      assert.ok(Math.abs(crossing.columns.bidQuote[i] - (mid[i] + 0.03)) < 1e-9);
+      fx += crossing.columns.bidFilled[i];
+      fc += clipped.columns.bidFilled[i];
+    }
+  }
+  const steps = n * stepsPerEpisode(crossing.config);
+  assertBinomial(fx, steps, fillProbability(2 * Math.exp(0.9), 0.1, false), "crossing");
+  assertBinomial(fc, steps, fillProbability(2, 0.1, false), "clipped at the mid");
 });

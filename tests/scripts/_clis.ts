@@ -19,6 +19,8 @@ import { notebooksCli } from "../../scripts/notebooks.ts";
 import { realismCli } from "../../scripts/realism.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
+import { sweepCli } from "../../scripts/sweep.ts";
+import { workerCli } from "../../scripts/worker.ts";
 
 /** The declared command lines, by task (script file) name. */
 export const CLIS: Record<string, Cli<FlagSet>> = {
@@ -31,6 +33,8 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   realism: realismCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
+  sweep: sweepCli as unknown as Cli<FlagSet>,
+  worker: workerCli as unknown as Cli<FlagSet>,
 };
 
 /** One generated command line and what parsing it must give. */

@@ -1,0 +1,491 @@
+/**
+ * A {@linkcode VecEnv} whose envs are stepped by several threads: {@linkcode ParallelVecEnv}
+ * splits its N envs into contiguous shards, one per thread — the calling thread steps the
+ * first, a worker thread (`node:worker_threads`, unref'd, so a program that forgets `close()`
+ * still exits) each of the others — and every array of the VecEnv contract
+ * (observations, rewards, flags, view, step columns, actions, seeds) lives in a
+ * SharedArrayBuffer that the shards read and write in place.
+ *
+ * Tiers are black boxes: each thread builds its shard with `makeVecEnv(config, count,
+ * { memory })` from the serializable config, so any tier `makeVecEnv` knows runs in
+ * parallel. A tier that allocates through the given {@linkcode EnvMemory} (the model tier)
+ * writes straight into shared memory; for any other (the book tier) the shard's thread
+ * copies its arrays into shared memory after each call, which costs little next to a book
+ * step.
+ *
+ * Determinism: an env's results depend only on its seed and its actions (every tier keeps
+ * its envs independent), so the same seeds and actions give the same bits whatever the
+ * number of workers (`tests/env/parallel_test.ts` checks it against the single-thread env).
+ *
+ * Synchronization: one `Int32Array` of control words. A call writes the command, bumps the
+ * generation word and wakes the workers (`Atomics.notify`), steps its own shard, then waits
+ * until every worker has counted itself done. Waiting threads spin for `spinMicros` before
+ * sleeping in `Atomics.wait`, so the back-and-forth of a short step costs microseconds, not
+ * a futex round trip each time. `step` is synchronous, like every VecEnv's.
+ *
+ * @module
+ */
+import { Worker as ThreadWorker } from "node:worker_threads";
+import { AlpeError, requireInt, ValidationError } from "../errors.ts";
+import { validateSeed } from "../rng/rng.ts";
+import { validateActions } from "./action.ts";
+import { type MutableStepColumns, stepInfo } from "./columns.ts";
+import { type EnvConfig, stepsPerEpisode } from "./config.ts";
+import { type EnvArraySpec, type EnvMemory, heapMemory, VEC_ENV_ARRAYS } from "./memory.ts";
+import { ACT_DIM, type AgentView, type StepColumns, type StepInfo, type VecEnv } from "./types.ts";
+
+/** Control word: generation, bumped once per command. */
+const GEN = 0;
+/** Control word: the command of the current generation. */
+const CMD = 1;
+/** Control word: workers done with the current generation. */
+const DONE = 2;
+/** Control word: 1 when a worker failed (message in the error buffer). */
+const ERR = 3;
+/** Control word: spin time in microseconds. */
+const SPIN = 4;
+const CONTROL_WORDS = 8;
+const ERROR_BYTES = 4096;
+
+/** Commands. */
+export const PARALLEL_CMD = { reset: 1, step: 2, close: 3 } as const;
+
+/** Options of {@linkcode ParallelVecEnv}. */
+export interface ParallelEnvOptions {
+  /** Threads stepping envs, the calling one included (default 2; at most numEnvs). */
+  workers?: number;
+  /** How long a waiting thread spins before it sleeps, microseconds (default 200). */
+  spinMicros?: number;
+}
+
+/** Builds one shard's env (e.g. `makeVecEnv`). */
+export type ShardBuilder = (config: EnvConfig, count: number, options: {
+  memory: EnvMemory;
+}) => VecEnv;
+
+/** The shared buffers of one ParallelVecEnv, by array name. */
+export type SharedBuffers = Record<string, SharedArrayBuffer>;
+
+/** What a worker needs to build and run its shard. */
+export interface ShardInit {
+  /** The resolved config. */
+  config: EnvConfig;
+  /** First env of the shard. */
+  start: number;
+  /** Envs in the shard. */
+  count: number;
+  /** Index of the worker (1-based; the calling thread is shard 0). */
+  index: number;
+  /** Worker threads in all. */
+  workers: number;
+  /** The shared arrays (`VEC_ENV_ARRAYS`, plus `actions` and `seeds`). */
+  buffers: SharedBuffers;
+  /** The control words. */
+  control: SharedArrayBuffer;
+  /** The error message buffer. */
+  error: SharedArrayBuffer;
+}
+
+const ACTIONS: EnvArraySpec = { name: "actions", type: "f64", perEnv: ACT_DIM };
+const SEEDS: EnvArraySpec = { name: "seeds", type: "f64", perEnv: 1 };
+const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
+
+/** A VecEnv array of any element type. */
+export type TypedArray = Float64Array | Int32Array | Uint8Array;
+
+function view(
+  buf: SharedArrayBuffer,
+  spec: EnvArraySpec,
+  start: number,
+  count: number,
+): TypedArray {
+  const at = start * spec.perEnv * BYTES[spec.type], len = count * spec.perEnv;
+  if (spec.type === "f64") return new Float64Array(buf, at, len);
+  return spec.type === "i32" ? new Int32Array(buf, at, len) : new Uint8Array(buf, at, len);
+}
+
+/**
+ * An {@linkcode EnvMemory} for envs [start, start + count) whose arrays are views into
+ * `buffers` (names it does not hold get ordinary arrays).
+ */
+export function sharedShardMemory(
+  buffers: SharedBuffers,
+  start: number,
+  count: number,
+): EnvMemory {
+  const heap = heapMemory(count);
+  const pick = (type: EnvArraySpec["type"], name: string, perEnv: number) => {
+    const buf = buffers[name];
+    return buf ? view(buf, { name, type, perEnv }, start, count) : null;
+  };
+  return {
+    numEnvs: count,
+    f64: (name, perEnv) => (pick("f64", name, perEnv) as Float64Array) ?? heap.f64(name, perEnv),
+    i32: (name, perEnv) => (pick("i32", name, perEnv) as Int32Array) ?? heap.i32(name, perEnv),
+    u8: (name, perEnv) => (pick("u8", name, perEnv) as Uint8Array) ?? heap.u8(name, perEnv),
+  };
+}
+
+/** The array called `name` (a `VEC_ENV_ARRAYS` name) of `env`, if it has one. */
+function arrayOf(env: VecEnv, name: string): TypedArray | undefined {
+  if (name.startsWith("columns.")) {
+    return env.columns[name.slice(8) as keyof StepColumns];
+  }
+  if (name.startsWith("view.")) return env.view[name.slice(5) as keyof AgentView];
+  const v = (env as unknown as Record<string, unknown>)[name];
+  return v instanceof Float64Array || v instanceof Uint8Array || v instanceof Int32Array
+    ? v
+    : undefined;
+}
+
+/**
+ * The (shared destination, env source) pairs a shard must copy after each call: its env's
+ * arrays that are not already its views into `buffers`.
+ */
+export function shardCopies(
+  env: VecEnv,
+  buffers: SharedBuffers,
+  start: number,
+  count: number,
+): [TypedArray, TypedArray][] {
+  const out: [TypedArray, TypedArray][] = [];
+  for (const spec of VEC_ENV_ARRAYS) {
+    const src = arrayOf(env, spec.name);
+    if (!src) continue;
+    const dst = view(buffers[spec.name], spec, start, count);
+    if (src.buffer === dst.buffer && src.byteOffset === dst.byteOffset) continue;
+    if (src.length !== dst.length) {
+      throw new AlpeError(`parallel: ${spec.name} has ${src.length} values, not ${dst.length}`);
+    }
+    out.push([dst, src]);
+  }
+  return out;
+}
+
+/** Runs one command on a shard's env (the calling thread's or a worker's). */
+export function runShardCommand(
+  cmd: number,
+  env: VecEnv,
+  actions: Float64Array,
+  seeds: Float64Array,
+  copies: [TypedArray, TypedArray][],
+): void {
+  if (cmd === PARALLEL_CMD.step) env.step(actions);
+  else if (cmd === PARALLEL_CMD.reset) env.reset(seeds);
+  else return;
+  for (let i = 0; i < copies.length; i++) copies[i][0].set(copies[i][1]);
+}
+
+/** This thread's current spin budget, microseconds (adapted by {@linkcode waitChange}). */
+let spinBudget = -1;
+/** The smallest spin budget, microseconds: enough to notice that spinning pays again. */
+const MIN_SPIN_US = 4;
+
+/**
+ * Spins, then sleeps, until `ctrl[index]` differs from `value`; returns the new value. The
+ * spin budget adapts per thread between {@linkcode MIN_SPIN_US} and the configured spin
+ * time: it doubles after a wait that spinning satisfied and halves after one that had to
+ * sleep, so a thread stops burning a core its partner needs when the machine is
+ * oversubscribed (two spinning threads that cannot run at once each wait a full spin).
+ */
+export function waitChange(ctrl: Int32Array, index: number, value: number): number {
+  let v = Atomics.load(ctrl, index);
+  if (v !== value) return v;
+  const maxSpin = Atomics.load(ctrl, SPIN);
+  if (spinBudget < 0 || spinBudget > maxSpin) spinBudget = maxSpin;
+  const spinMs = spinBudget / 1000;
+  const t0 = performance.now();
+  let slept = false;
+  for (let i = 1; v === value; i++) {
+    if ((i & 63) === 0 && performance.now() - t0 > spinMs) {
+      Atomics.wait(ctrl, index, value);
+      slept = true;
+      i = 0;
+    }
+    v = Atomics.load(ctrl, index);
+  }
+  spinBudget = slept
+    ? Math.max(Math.min(MIN_SPIN_US, maxSpin), spinBudget / 2)
+    : Math.min(maxSpin, spinBudget * 2 + 1);
+  return v;
+}
+
+/** Records a worker's failure for the calling thread to throw. */
+export function reportShardError(init: ShardInit, e: unknown): void {
+  const ctrl = new Int32Array(init.control);
+  const msg = `worker ${init.index} (envs ${init.start}..${init.start + init.count - 1}): ${
+    e instanceof Error ? e.message : String(e)
+  }`;
+  const bytes = new Uint8Array(init.error);
+  const n = new TextEncoder().encodeInto(msg, bytes.subarray(4)).written;
+  new DataView(init.error).setUint32(0, n);
+  Atomics.store(ctrl, ERR, 1);
+}
+
+/** Marks a worker done with the current command and wakes the caller when all are. */
+export function signalDone(ctrl: Int32Array, workers: number): void {
+  if (Atomics.add(ctrl, DONE, 1) + 1 === workers) Atomics.notify(ctrl, DONE);
+}
+
+/**
+ * N envs of any tier stepped by several threads over shared memory (see the module doc).
+ * Build it with {@linkcode ParallelVecEnv.create} (or `makeParallelVecEnv`) and `close()` it
+ * when done.
+ */
+export class ParallelVecEnv implements VecEnv {
+  /** Number of environments. */
+  readonly numEnvs: number;
+  /** The resolved configuration. */
+  readonly config: EnvConfig;
+  /** Number of steps in an episode. */
+  readonly steps: number;
+  /** Threads stepping envs, the calling one included. */
+  readonly workers: number;
+  /** Observations, row-major `numEnvs × OBS_DIM` (shared memory). */
+  readonly observations: Float64Array;
+  /** Rewards of the last step. */
+  readonly rewards: Float64Array;
+  /** 1 where the episode ended at the last step. */
+  readonly terminated: Uint8Array;
+  /** 1 where the episode was cut short. */
+  readonly truncated: Uint8Array;
+  /** Impact cost paid in the last step, dollars. */
+  readonly impactCost: Float64Array;
+  /** What agents may see besides the observation. */
+  readonly view: AgentView;
+  /** Per-environment columns of the last step. */
+  readonly columns: StepColumns;
+  /**
+   * The shared action buffer (`numEnvs × ACT_DIM`): actions written here and passed to
+   * {@linkcode ParallelVecEnv.step} are not copied.
+   */
+  readonly actionBuffer: Float64Array;
+  readonly #seedBuffer: Float64Array;
+  readonly #local: VecEnv;
+  readonly #localActions: Float64Array;
+  readonly #localSeeds: Float64Array;
+  readonly #localCopies: [TypedArray, TypedArray][];
+  readonly #threads: ThreadWorker[];
+  readonly #ctrl: Int32Array;
+  readonly #error: SharedArrayBuffer;
+  #stepIndex = 0;
+  #ready = false;
+  #closed = false;
+
+  private constructor(
+    config: EnvConfig,
+    numEnvs: number,
+    buffers: SharedBuffers,
+    local: VecEnv,
+    localCount: number,
+    threads: ThreadWorker[],
+    control: SharedArrayBuffer,
+    error: SharedArrayBuffer,
+  ) {
+    this.config = config;
+    this.numEnvs = numEnvs;
+    this.steps = stepsPerEpisode(config);
+    this.workers = threads.length + 1;
+    const mem = sharedShardMemory(buffers, 0, numEnvs);
+    this.observations = mem.f64("observations", 9);
+    this.rewards = mem.f64("rewards", 1);
+    this.terminated = mem.u8("terminated", 1);
+    this.truncated = mem.u8("truncated", 1);
+    this.impactCost = mem.f64("impactCost", 1);
+    const cols = {} as Record<string, TypedArray>;
+    for (const spec of VEC_ENV_ARRAYS) {
+      if (spec.name.startsWith("columns.")) {
+        cols[spec.name.slice(8)] = view(buffers[spec.name], spec, 0, numEnvs);
+      }
+    }
+    this.columns = cols as unknown as MutableStepColumns;
+    this.view = {
+      mid: mem.f64("view.mid", 1),
+      bestBid: mem.f64("view.bestBid", 1),
+      bestAsk: mem.f64("view.bestAsk", 1),
+      inventory: this.columns.inventory,
+      timeLeft: mem.f64("view.timeLeft", 1),
+      sigma: mem.f64("view.sigma", 1),
+    };
+    this.actionBuffer = mem.f64("actions", ACT_DIM);
+    this.#seedBuffer = mem.f64("seeds", 1);
+    this.#local = local;
+    this.#localActions = this.actionBuffer.subarray(0, localCount * ACT_DIM);
+    this.#localSeeds = this.#seedBuffer.subarray(0, localCount);
+    this.#localCopies = shardCopies(local, buffers, 0, localCount);
+    this.#threads = threads;
+    this.#ctrl = new Int32Array(control);
+    this.#error = error;
+  }
+
+  /**
+   * Builds `numEnvs` envs of `config` split over `options.workers` threads; `build` makes
+   * the calling thread's shard (the workers use `makeVecEnv`). Resolves once every worker
+   * has built its shard; rejects (and stops the workers) if one cannot.
+   */
+  static async create(
+    config: EnvConfig,
+    numEnvs: number,
+    options: ParallelEnvOptions,
+    build: ShardBuilder,
+  ): Promise<ParallelVecEnv> {
+    requireInt("numEnvs", numEnvs, 1, 1 << 24);
+    const w = Math.min(options.workers ?? 2, numEnvs);
+    requireInt("workers", w, 1, 64);
+    const spin = options.spinMicros ?? 200;
+    if (!(spin >= 0 && spin <= 1e7)) {
+      throw new ValidationError("spinMicros", spin, "a time in [0, 1e7] microseconds");
+    }
+    const buffers: SharedBuffers = {};
+    for (const spec of [...VEC_ENV_ARRAYS, ACTIONS, SEEDS]) {
+      buffers[spec.name] = new SharedArrayBuffer(numEnvs * spec.perEnv * BYTES[spec.type]);
+    }
+    const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    const error = new SharedArrayBuffer(ERROR_BYTES);
+    new Int32Array(control)[SPIN] = Math.round(spin);
+    // Contiguous shards, sizes differing by at most one.
+    const starts: number[] = [];
+    for (let s = 0; s <= w; s++) starts.push(Math.round((s * numEnvs) / w));
+    const local = build(config, starts[1], { memory: sharedShardMemory(buffers, 0, starts[1]) });
+    const threads: ThreadWorker[] = [];
+    const ready: Promise<void>[] = [];
+    const url = new URL("./parallel_worker.ts", import.meta.url);
+    for (let s = 1; s < w; s++) {
+      const init: ShardInit = {
+        config,
+        start: starts[s],
+        count: starts[s + 1] - starts[s],
+        index: s,
+        workers: w - 1,
+        buffers,
+        control,
+        error,
+      };
+      const worker = new ThreadWorker(url, { workerData: init });
+      threads.push(worker);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once("message", (m: { ok: boolean; error?: string }) => {
+            if (m.ok) resolve();
+            else reject(new AlpeError(`parallel worker ${s}: ${m.error}`));
+          });
+          worker.once("error", (e: Error) => {
+            reject(new AlpeError(`parallel worker ${s}: ${e.message}`));
+          });
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      for (const t of threads) void t.terminate();
+      throw e;
+    }
+    for (const t of threads) {
+      t.removeAllListeners();
+      // A failure after start-up is reported through the shared error buffer.
+      t.on("error", () => {});
+      // Workers never keep the process alive: a program that forgets close() still exits.
+      t.unref();
+    }
+    return new ParallelVecEnv(config, numEnvs, buffers, local, starts[1], threads, control, error);
+  }
+
+  /** Steps taken since the last reset. */
+  get stepIndex(): number {
+    return this.#stepIndex;
+  }
+
+  /** Resets every env, env i with `seeds[i]` (integers in [0, 2^32)); returns `observations`. */
+  reset(seeds: ArrayLike<number>): Float64Array {
+    this.#open("reset");
+    const n = this.numEnvs;
+    if (seeds.length !== n) throw new ValidationError("seeds.length", seeds.length, `${n}`);
+    for (let i = 0; i < n; i++) validateSeed(seeds[i], `seeds[${i}]`);
+    this.#seedBuffer.set(seeds);
+    this.#run(PARALLEL_CMD.reset);
+    this.#stepIndex = 0;
+    this.#ready = true;
+    return this.observations;
+  }
+
+  /**
+   * Steps every env with raw `actions` (row-major `numEnvs × ACT_DIM`); validated here first,
+   * so a non-finite value throws a `ValidationError` naming `action[i]` and changes nothing.
+   */
+  step(actions: ArrayLike<number>): void {
+    this.#open("step");
+    if (!this.#ready) throw new AlpeError("ParallelVecEnv.step: call reset(seeds) first");
+    if (this.#stepIndex >= this.steps) {
+      throw new AlpeError(
+        `ParallelVecEnv.step: the episode ended after ${this.steps} steps; call reset(seeds)`,
+      );
+    }
+    validateActions(actions, this.numEnvs);
+    if (actions !== this.actionBuffer) this.actionBuffer.set(actions);
+    this.#run(PARALLEL_CMD.step);
+    this.#stepIndex++;
+  }
+
+  /** The info object of env `i` (allocates; for the API edge). */
+  info(i: number): StepInfo {
+    requireInt("i", i, 0, this.numEnvs - 1);
+    return stepInfo(this.columns, this.config, i, this.#stepIndex);
+  }
+
+  /** Stops the workers (idempotent); the env cannot be used afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#threads.length > 0) {
+      const ctrl = this.#ctrl;
+      Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, CMD, PARALLEL_CMD.close);
+      Atomics.add(ctrl, GEN, 1);
+      Atomics.notify(ctrl, GEN);
+      for (const t of this.#threads) void t.terminate();
+    }
+  }
+
+  /** Same as {@linkcode ParallelVecEnv.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #open(what: string): void {
+    if (this.#closed) throw new AlpeError(`ParallelVecEnv.${what}: the env is closed`);
+  }
+
+  /** Runs `cmd` on every shard: wakes the workers, runs shard 0 here, waits for the rest. */
+  #run(cmd: number): void {
+    const ctrl = this.#ctrl;
+    const others = this.#threads.length;
+    if (others > 0) {
+      Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, CMD, cmd);
+      Atomics.add(ctrl, GEN, 1);
+      Atomics.notify(ctrl, GEN);
+    }
+    let failure: unknown = null;
+    try {
+      runShardCommand(cmd, this.#local, this.#localActions, this.#localSeeds, this.#localCopies);
+    } catch (e) {
+      failure = e;
+    }
+    if (others > 0) {
+      let done = Atomics.load(ctrl, DONE);
+      while (done < others) done = waitChange(ctrl, DONE, done);
+    }
+    if (failure === null && Atomics.load(ctrl, ERR) !== 0) {
+      const n = new DataView(this.#error).getUint32(0);
+      // Copy out of shared memory: TextDecoder does not read shared views.
+      const bytes = new Uint8Array(this.#error, 4, n).slice();
+      failure = new AlpeError(`parallel: ${new TextDecoder().decode(bytes)}`);
+      Atomics.store(ctrl, ERR, 0);
+    }
+    if (failure !== null) {
+      this.#ready = false;
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Exact, canonical encoding of job results for storage and transport (files, Redis):
+ * plain JSON in which every number round-trips bit for bit. Finite numbers are JSON
+ * numbers (shortest round-trip form); `NaN`, `±Infinity` and `-0` become `{"$n": "NaN"}`
+ * and the like; a `Float64Array` becomes `{"$f64": base64}` of its little-endian bytes
+ * (NaN payloads and signed zeros included). Object keys are sorted, so equal values give
+ * equal text.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** A JSON value as produced by {@linkcode encodeValue}. */
+export type Encoded = null | boolean | number | string | Encoded[] | { [k: string]: Encoded };
+
+/**
+ * Encodes `value` (JSON values, non-finite numbers, `Float64Array`s) into plain JSON.
+ * Throws a `TypeError` for anything else (other typed arrays, class instances, functions).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeValue, encodeValue } from "./codec.ts";
+ * const v = { x: NaN, y: -0, a: new Float64Array([1.5, -Infinity]) };
+ * const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(v)))) as typeof v;
+ * assert.ok(Number.isNaN(back.x) && Object.is(back.y, -0));
+ * assert.deepEqual([...back.a], [1.5, -Infinity]);
+ * ```
+ */
+export function encodeValue(value: unknown, path = "$"): Encoded {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "boolean":
+    case "string":
+      return value;
+    case "number":
+      if (Number.isNaN(value)) return { $n: "NaN" };
+      if (value === Infinity) return { $n: "Infinity" };
+      if (value === -Infinity) return { $n: "-Infinity" };
+      if (Object.is(value, -0)) return { $n: "-0" };
+      return value;
+    case "object": {
+      if (value instanceof Float64Array) return { $f64: f64ToBase64(value) };
+      if (Array.isArray(value)) return value.map((x, i) => encodeValue(x ?? null, `${path}[${i}]`));
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        throw new TypeError(`${path}: cannot encode a ${proto?.constructor?.name ?? "value"}`);
+      }
+      const rec = value as Record<string, unknown>;
+      const out: { [k: string]: Encoded } = {};
+      for (const k of Object.keys(rec).sort()) {
+        if (rec[k] !== undefined) out[k] = encodeValue(rec[k], `${path}.${k}`);
+      }
+      return out;
+    }
+    default:
+      throw new TypeError(`${path}: cannot encode a ${typeof value}`);
+  }
+}
+
+/** Inverse of {@linkcode encodeValue}. */
+export function decodeValue(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(decodeValue);
+  const rec = value as Record<string, unknown>;
+  const keys = Object.keys(rec);
+  if (keys.length === 1 && keys[0] === "$n" && typeof rec.$n === "string") {
+    const n = { "NaN": NaN, "Infinity": Infinity, "-Infinity": -Infinity, "-0": -0 }[rec.$n];
+    if (n === undefined) throw new TypeError(`bad encoded number ${JSON.stringify(rec.$n)}`);
+    return n;
+  }
+  if (keys.length === 1 && keys[0] === "$f64" && typeof rec.$f64 === "string") {
+    return base64ToF64(rec.$f64);
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = decodeValue(rec[k]);
+  return out;
+}
+
+/** Little-endian bytes of `a` as base64. */
+export function f64ToBase64(a: Float64Array): string {
+  const bytes = new Uint8Array(a.length * 8);
+  if (LITTLE_ENDIAN) bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  else {
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
+  }
+  return Buffer.from(bytes.buffer, 0, bytes.length).toString("base64");
+}
+
+/** Inverse of {@linkcode f64ToBase64}; throws a `TypeError` on a length that is not 8·n. */
+export function base64ToF64(text: string): Float64Array {
+  const bytes = new Uint8Array(Buffer.from(text, "base64"));
+  if (bytes.length % 8 !== 0) throw new TypeError(`bad $f64 payload: ${bytes.length} bytes`);
+  const out = new Float64Array(bytes.length / 8);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes);
+  else {
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
+  }
+  return out;
+}
+
+/** Base64 of raw bytes (model files in training results). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+/** Inverse of {@linkcode bytesToBase64}. */
+export function base64ToBytes(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, "base64"));
+}

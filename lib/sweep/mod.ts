@@ -1,0 +1,37 @@
+/**
+ * Parameter and market sweeps — agents × parameters × markets × seeds × PPO trainings —
+ * on this machine's threads or on any number of machines through BullMQ on Redis, with a
+ * result that is the same bytes however the jobs ran.
+ *
+ * @example
+ * ```ts ignore
+ * import { localBackend, runSweep, sweepTablesText } from "./mod.ts";
+ * const run = await runSweep({
+ *   spec: { episodes: 20, agents: [{ id: "glft", tune: true }, { id: "static-spread" }] },
+ *   out: "out/sweeps/demo",
+ *   backend: () => localBackend({ threads: 2 }),
+ * });
+ * console.log(sweepTablesText(run.result));
+ * ```
+ *
+ * @module
+ */
+export * from "./spec.ts";
+export * from "./markets.ts";
+export * from "./hash.ts";
+export * from "./codec.ts";
+export * from "./version.ts";
+export * from "./plan.ts";
+export * from "./errors.ts";
+export * from "./execute.ts";
+export * from "./threads.ts";
+export * from "./store.ts";
+export * from "./scheduler.ts";
+export * from "./local.ts";
+export * from "./redis.ts";
+export * from "./distributed.ts";
+export * from "./worker.ts";
+export * from "./merge.ts";
+export * from "./report.ts";
+export * from "./progress.ts";
+export * from "./run.ts";

@@ -1,0 +1,123 @@
+/**
+ * Both cores (`deno task bench --only env.parallel`): env-steps per second of a
+ * {@linkcode ParallelVecEnv} with two threads (this one and a worker thread) against the same
+ * tier in one thread, measured interleaved in one process:
+ * - `env.model.steps_per_s_2cores` and `env.model.speedup_2cores` — the model tier, 16,384
+ *   envs (and `.n1024` lines for 1,024 envs), default market, static actions;
+ * - `env.book.steps_per_s_2cores` and `env.book.speedup_2cores` — the book tier, 8 envs (as
+ *   `env.book.steps_per_s`), default market, static actions.
+ *
+ * The speedup is the median over {@linkcode PAIRS} pairs of (2-thread rate / 1-thread
+ * rate), each pair timed back to back under the same machine load; resets are not timed.
+ * Target (issue 14): at least 1.7.
+ *
+ * @module
+ */
+import type { EnvConfigInput } from "../../lib/env/config.ts";
+import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
+import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
+import { type BenchCase, median } from "./_types.ts";
+
+/** Timed (1-thread, 2-thread) pairs per measurement. */
+export const PAIRS = 7;
+/** Spin time of waiting threads, microseconds. */
+export const SPIN_MICROS = Number(Deno.env.get("ALPE_SPIN_US") ?? 2000);
+
+/** One measurement: the 2-thread rate and its speedup over one thread. */
+export interface ParallelSpeed {
+  /** Median env-steps/s with two threads. */
+  twoCores: number;
+  /** Median env-steps/s in one thread. */
+  oneCore: number;
+  /** Median over pairs of the 2-thread / 1-thread rate. */
+  speedup: number;
+}
+
+/** Measures `config` with `numEnvs` envs, `steps` steps per timed run. */
+export async function measureParallel(
+  config: EnvConfigInput,
+  numEnvs: number,
+  steps: number,
+  pairs = PAIRS,
+): Promise<ParallelSpeed> {
+  const one = makeVecEnv(config, numEnvs);
+  const two = await makeParallelVecEnv(config, numEnvs, { workers: 2, spinMicros: SPIN_MICROS });
+  try {
+    const act = new Float64Array(numEnvs * ACT_DIM);
+    for (let i = 0; i < numEnvs; i++) act.set([2, 2, 1, 1], i * ACT_DIM);
+    two.actionBuffer.set(act);
+    let episode = 0;
+    const time = (env: VecEnv, a: Float64Array): number => {
+      if (env.stepIndex === 0 || env.stepIndex + steps > stepsOf(env)) {
+        env.reset(Array.from({ length: numEnvs }, (_, i) => 1000 * episode + i + 1));
+      }
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) env.step(a);
+      return (steps * numEnvs) / ((performance.now() - t0) / 1000);
+    };
+    time(one, act); // warm-up
+    time(two, two.actionBuffer);
+    const ones: number[] = [], twos: number[] = [], ratios: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      episode++;
+      const r1 = time(one, act);
+      const r2 = time(two, two.actionBuffer);
+      ones.push(r1);
+      twos.push(r2);
+      ratios.push(r2 / r1);
+    }
+    return { twoCores: median(twos), oneCore: median(ones), speedup: median(ratios) };
+  } finally {
+    two.close();
+  }
+}
+
+function stepsOf(env: VecEnv): number {
+  return Math.round(env.config.duration / env.config.dt);
+}
+
+const cache = new Map<string, Promise<ParallelSpeed>>();
+function measure(key: string): Promise<ParallelSpeed> {
+  let m = cache.get(key);
+  if (!m) {
+    m = key === "book" ? measureParallel({ tier: "book" }, 8, 500) : measureParallel(
+      { tier: "model", duration: 100_000 },
+      Number(key),
+      key === "1024" ? 400 : 30,
+    );
+    cache.set(key, m);
+  }
+  return m;
+}
+
+/** The 2-core benchmark cases. */
+export const cases: BenchCase[] = [
+  {
+    name: "env.model.steps_per_s_2cores",
+    unit: "env-steps/s",
+    run: async () => (await measure("16384")).twoCores,
+  },
+  {
+    name: "env.model.speedup_2cores",
+    unit: "ratio",
+    target: ">= 1.7",
+    run: async () => (await measure("16384")).speedup,
+  },
+  {
+    name: "env.model.speedup_2cores.n1024",
+    unit: "ratio",
+    target: ">= 1.7",
+    run: async () => (await measure("1024")).speedup,
+  },
+  {
+    name: "env.book.steps_per_s_2cores",
+    unit: "env-steps/s",
+    run: async () => (await measure("book")).twoCores,
+  },
+  {
+    name: "env.book.speedup_2cores",
+    unit: "ratio",
+    target: ">= 1.7",
+    run: async () => (await measure("book")).speedup,
+  },
+];

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import type { EnvConfigInput } from "../../lib/env/config.ts";
+import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
+import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
+import { AlpeError, ValidationError } from "../../lib/errors.ts";
+import { Xoshiro128 } from "../../lib/rng/xoshiro.ts";
+
+function snapshot(env: VecEnv & { impactCost?: Float64Array }): number[] {
+  const out: number[] = [];
+  for (const col of Object.values(env.columns)) out.push(...col);
+  out.push(...env.observations, ...env.rewards, ...env.terminated, ...env.truncated);
+  const v = env.view;
+  out.push(...v.mid, ...v.bestBid, ...v.bestAsk, ...v.sigma, ...v.timeLeft, ...v.inventory);
+  if (env.impactCost) out.push(...env.impactCost);
+  return out;
+}
+
+function assertSameBits(a: number[], b: number[], what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) assert.fail(`${what}: element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+/** Runs two episodes of `config` on `numEnvs` envs with `workers` threads and in one thread. */
+async function compareWorkers(
+  config: EnvConfigInput,
+  numEnvs: number,
+  workers: number,
+  useBuffer = false,
+): Promise<void> {
+  const par = await makeParallelVecEnv(config, numEnvs, { workers, spinMicros: 50 });
+  try {
+    assert.equal(par.workers, Math.min(workers, numEnvs));
+    const one = makeVecEnv(config, numEnvs);
+    const g = new Xoshiro128(3, "parallel-test");
+    const a = useBuffer ? par.actionBuffer : new Float64Array(numEnvs * ACT_DIM);
+    for (let episode = 0; episode < 2; episode++) {
+      const seeds = Array.from({ length: numEnvs }, (_, i) => 100 * episode + 3 * i + 1);
+      assertSameBits(snapshot(par.reset(seeds) && par), snapshot(one.reset(seeds) && one), "reset");
+      for (let t = 0; !one.terminated[0]; t++) {
+        for (let i = 0; i < a.length; i++) {
+          a[i] = i % 4 < 2 ? 4 * g.next() : Math.floor(3 * g.next());
+        }
+        par.step(a);
+        one.step(a);
+        assert.equal(par.stepIndex, one.stepIndex);
+        assertSameBits(snapshot(par), snapshot(one), `${workers} workers, step ${t}`);
+      }
+      assert.deepEqual(par.info(numEnvs - 1), one.info(numEnvs - 1));
+    }
+  } finally {
+    par.close();
+  }
+}
+
+Deno.test("model tier: the same bits with 1, 2, 3 and 4 threads as in one VecEnv", async () => {
+  const cfg = {
+    tier: "model" as const,
+    duration: 8,
+    model: { A: 20 },
+    regimes: { rates: [[0, 0.2, 0.1], [0.2, 0, 0.1], [0.3, 0.3, 0]] },
+  };
+  for (const w of [1, 2, 3, 4]) await compareWorkers(cfg, 13, w);
+  await compareWorkers(cfg, 7, 2, true); // actions written into the shared buffer
+});
+
+Deno.test("book tier: the same bits with 1, 2 and 3 threads as in one VecEnv", async () => {
+  for (const w of [1, 2, 3]) await compareWorkers({ tier: "book", duration: 4 }, 5, w);
+});
+
+Deno.test("validation happens before any thread steps; lifecycle errors", async () => {
+  const n = 4;
+  const par = await makeParallelVecEnv({ tier: "model", duration: 2 }, n, { workers: 2 });
+  try {
+    const a = new Float64Array(n * ACT_DIM).fill(1);
+    assert.throws(() => par.step(a), AlpeError); // before reset
+    assert.throws(
+      () => par.reset([1, 2, 3, -1]),
+      (e: unknown) => e instanceof ValidationError && e.field === "seeds[3]",
+    );
+    par.reset([1, 2, 3, 4]);
+    par.step(a);
+    const before = snapshot(par);
+    a[13] = NaN; // env 3, a worker's shard
+    assert.throws(
+      () => par.step(a),
+      (e: unknown) => e instanceof ValidationError && e.field === "action[13]",
+    );
+    assertSameBits(snapshot(par), before, "unchanged after a rejected step");
+    assert.throws(() => par.step(new Float64Array(3)), ValidationError);
+    a[13] = 1;
+    while (!par.terminated[0]) par.step(a);
+    assert.throws(() => par.step(a), /ended after 20 steps/);
+  } finally {
+    par.close();
+  }
+  par.close(); // idempotent
+  assert.throws(() => par.reset([1, 2, 3, 4]), /closed/);
+  await assert.rejects(
+    () => makeParallelVecEnv({ tier: "model" }, 4, { workers: 0 }),
+    ValidationError,
+  );
+});
