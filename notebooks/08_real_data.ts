@@ -26,7 +26,7 @@ import type { Figure } from "../mod.ts";
 // The notebook runs in notebooks/: paths from the repository root start with "../".
 const BTC = "../data/real/binance/spot_btcusdt_20240808.gz";
 const AMZN = "../data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
-const BTC_PRESET = "../data/presets/btcusdt.json";
+// Presets are found by name (data/presets/NAME.json) from any working directory.
 
 // %% [markdown]
 // ## 1. A recorded book
@@ -108,7 +108,7 @@ show({
 
 // %%
 const cal = calibrateTapes([btc], { refineIterations: 3, refineSeconds: 1_200, name: "btc-notebook" });
-const shipped = await resolveMarket(BTC_PRESET);
+const shipped = await resolveMarket("btcusdt");
 const shippedEst = (shipped.provenance as { estimates: Record<string, { value: number }> }).estimates;
 const keys = [
   "volatility",
@@ -200,7 +200,7 @@ show(factFigure(fact("markout")));
 
 // %%
 const cmp = await runCompareMarkets({
-  markets: [`replay:${BTC}`, BTC_PRESET],
+  markets: [`replay:${BTC}`, "btcusdt"],
   overrides: { duration: 30 },
   agents: ["avellaneda-stoikov", "glft", "ppo"],
   episodes: 12,

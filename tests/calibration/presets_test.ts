@@ -61,3 +61,17 @@ Deno.test("presets: a preset that fails validation is a named error", async () =
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("presets: a name finds the repository's presets from another working directory", async () => {
+  const here = Deno.cwd();
+  const dir = await Deno.makeTempDir();
+  try {
+    Deno.chdir(dir);
+    const m = await resolveMarket("amzn");
+    assert.ok(m.source.endsWith("data/presets/amzn.json"), m.source);
+    assert.equal(m.config.lotSize, 100);
+  } finally {
+    Deno.chdir(here);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
