@@ -25,7 +25,7 @@
 import cliProgress from "npm:cli-progress@3.12.0";
 import { tuneBaseAgent } from "../lib/backtest/fair_params.ts";
 import { ValidationError } from "../lib/errors.ts";
-import type { TrainConfigInput } from "../lib/rl/config.ts";
+import { DEFAULT_STAGES, type TrainConfigInput } from "../lib/rl/config.ts";
 import { envConfigSchema } from "../lib/env/config.ts";
 import { resolveMarket } from "../lib/env/markets.ts";
 import { PpoTrainer, type TrainProgress } from "../lib/rl/trainer.ts";
@@ -105,6 +105,16 @@ async function main(): Promise<void> {
         ...input,
         env: { ...market.config, ...(input.env ?? {}) } as TrainConfigInput["env"],
       };
+      // the default curriculum picks regimes 0 and 1 of the library's three; a calibrated
+      // market has its own (one): keep the curriculum's latency and impact stages only
+      if (input.curriculum === undefined && market.config.regimes.names.length < 3) {
+        input.curriculum = {
+          stages: DEFAULT_STAGES.map((st) => {
+            const { regimes: _, ...env } = st.env as Record<string, unknown>;
+            return { ...st, env } as typeof st;
+          }),
+        };
+      }
     }
     if (timesteps !== undefined) input.totalTimesteps = timesteps;
     if (values.seed !== undefined) input.seed = intFlag("seed", values.seed, 0, 0, 0xffffffff);

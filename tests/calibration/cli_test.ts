@@ -124,3 +124,18 @@ Deno.test("realism CLI: unknown presets and missing data are one-line errors; co
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train --preset: trains in the calibrated market (its one regime, its price and lot)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runScript("train", ["--preset", "amzn", "--timesteps", "2048", "--out", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const cp = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
+    assert.equal(cp.config.env.lotSize, 100);
+    assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
+    assert.deepEqual(cp.config.env.regimes.names, ["calibrated"]);
+    oneLineError(await runScript("train", ["--preset", "nope", "--out", dir]), /^error: --preset/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
