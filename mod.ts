@@ -23,6 +23,7 @@ export * from "./lib/env/mod.ts";
 export * from "./lib/agents/mod.ts";
 export * from "./lib/analytics/mod.ts";
 export * from "./lib/backtest/mod.ts";
+export * from "./lib/calibration/mod.ts";
 export * from "./lib/rl/mod.ts";
 export * from "./lib/viz/mod.ts";
 export * from "./lib/sweep/mod.ts";

@@ -34,6 +34,7 @@ import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
+import { resolveMarket } from "../lib/env/markets.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -91,6 +92,13 @@ export const compareCli = defineCli({
         "latencies, tick, fees, regimes, …; see docs/models.md); --tier, --duration, --price " +
         "and --volatility, when given, override it (not with --tier replay)",
     }),
+    preset: flags.string({
+      help: "a calibrated market: a preset name (data/presets/NAME.json), a preset file or " +
+        "NAME+variant (see docs/calibration.md); --tier, --duration, --price and --volatility, " +
+        "when given, override it",
+      meta: "P",
+      expected: "a preset name or file",
+    }),
     ...REPLAY_CLI_FLAGS,
     workers: flags.int({
       min: 0,
@@ -127,6 +135,15 @@ export const compareCli = defineCli({
   preflight: async (values, given) => {
     if (values.tier === "replay" && given.has("duration")) {
       throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
+    }
+    if (values.preset !== undefined) {
+      if (values.config !== undefined) {
+        throw new ValidationError("--preset", values.preset, "either --preset or --config");
+      }
+      if (values.tier === "replay") {
+        throw new ValidationError("--preset", values.preset, "a simulator tier (book or model)");
+      }
+      await marketConfig(values, given); // named errors, before any work
     }
     if (values.config !== undefined) {
       if (values.tier === "replay") {
@@ -212,8 +229,12 @@ async function marketConfig(
     initialPrice: values.price,
     volatility: values.volatility,
   };
-  if (values.config === undefined) return fromFlags as EnvConfigInput;
-  const file = await readJsonObject("--config", values.config);
+  if (values.config === undefined && values.preset === undefined) {
+    return fromFlags as EnvConfigInput;
+  }
+  const file: Record<string, unknown> = values.preset !== undefined
+    ? (await resolveMarket(values.preset, "--preset")).config as unknown as Record<string, unknown>
+    : await readJsonObject("--config", values.config!);
   const input: Record<string, unknown> = { ...file };
   const flagNames = {
     tier: "tier",
@@ -224,15 +245,17 @@ async function marketConfig(
   for (const [key, flag] of Object.entries(flagNames)) {
     if (given.has(flag) || !(key in file)) input[key] = fromFlags[key];
   }
+  const flag = values.preset !== undefined ? "--preset" : "--config";
+  const source = values.preset ?? values.config;
   try {
     parseEnvConfig(input as EnvConfigInput);
   } catch (err) {
     if (err instanceof ValidationError) {
       throw new FlagError(
-        "--config",
-        values.config,
+        flag,
+        source,
         `a valid market configuration`,
-        `--config: ${values.config}: ${err.message}`,
+        `${flag}: ${source}: ${err.message}`,
       );
     }
     throw err;

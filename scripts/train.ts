@@ -3,7 +3,7 @@
  *
  *     deno task train [--timesteps N] [--seed S] [--out DIR] [--force] [--envs N]
  *                     [--tier book|model|replay] [--data FILE…] [--window SEC]
- *                     [--config FILE.json] [--workers N] [--env-workers N]
+ *                     [--config FILE.json] [--preset NAME|FILE] [--workers N] [--env-workers N]
  *     deno task train --resume DIR [--timesteps N] [--out DIR2] [--force] [--workers N]
  *
  * Shows a progress bar on a terminal (quiet otherwise), appends one JSON line per update
@@ -27,12 +27,13 @@ import { replayTrainingConfig } from "../lib/backtest/replay_plan.ts";
 import { envConfigSchema } from "../lib/env/config.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
-import type { TrainConfigInput } from "../lib/rl/config.ts";
+import { DEFAULT_STAGES, type TrainConfigInput } from "../lib/rl/config.ts";
+import { resolveMarket } from "../lib/env/markets.ts";
 import { checkOutDir, PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
-const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window"] as const;
+const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window", "preset"] as const;
 
 /** The command line of `deno task train`. */
 export const trainCli = defineCli({
@@ -72,6 +73,12 @@ export const trainCli = defineCli({
       defaultText: "book",
     }),
     ...REPLAY_CLI_FLAGS,
+    preset: flags.string({
+      help: "train in a calibrated market: a preset name (data/presets/NAME.json) or file; " +
+        "the --config file's env keys override it",
+      meta: "NAME|FILE",
+      expected: "a preset name or file",
+    }),
     config: flags.inFile({
       help: "a JSON training config (lib/rl/config.ts) or a market (env config); flags " +
         "override it",
@@ -174,6 +181,21 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
     const input: TrainConfigInput = values.config === undefined
       ? {}
       : asTrainConfig(await readJsonObject("--config", values.config));
+    if (values.preset !== undefined) {
+      // a calibrated market: the preset's config, under the file's own env keys
+      const market = await resolveMarket(values.preset, "--preset");
+      input.env = { ...market.config, ...(input.env ?? {}) } as TrainConfigInput["env"];
+      // the default curriculum picks regimes of the library's three; a calibrated market has
+      // its own (one): keep the curriculum's latency and impact stages only
+      if (input.curriculum === undefined && market.config.regimes.names.length < 3) {
+        input.curriculum = {
+          stages: DEFAULT_STAGES.map((st) => {
+            const { regimes: _, ...env } = st.env as Record<string, unknown>;
+            return { ...st, env } as typeof st;
+          }),
+        };
+      }
+    }
     if (values.timesteps !== undefined) input.totalTimesteps = values.timesteps;
     if (values.seed !== undefined) input.seed = values.seed;
     if (values.envs !== undefined) input.ppo = { ...input.ppo, numEnvs: values.envs };

@@ -172,6 +172,18 @@ export async function loadPreset(path: string): Promise<Preset & { env: EnvConfi
   return { ...preset, env };
 }
 
+/** The path of the repository's own preset `name` when it exists there, else null. */
+function repositoryPreset(name: string): string | null {
+  const url = new URL(`../../${PRESET_DIR}/${name}.json`, import.meta.url);
+  if (url.protocol !== "file:") return null;
+  try {
+    Deno.statSync(url);
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+}
+
 /** The preset names found in `dir` (default {@linkcode PRESET_DIR}), sorted. */
 export async function presetNames(dir: string = PRESET_DIR): Promise<string[]> {
   const out: string[] = [];
@@ -225,9 +237,17 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
       description: `recorded order books replayed from ${files.join(", ")}`,
     };
   } else {
-    const path = head.endsWith(".json") ? head : `${PRESET_DIR}/${head}.json`;
+    let path = head.endsWith(".json") ? head : `${PRESET_DIR}/${head}.json`;
     if (!head.endsWith(".json") && !/^[a-z0-9][a-z0-9-]*$/.test(head)) {
       throw new ValidationError(field, name, "default, a preset name, a .json file or replay:FILE");
+    }
+    try {
+      await Deno.stat(path);
+    } catch {
+      // a name also finds the repository's own presets from another working directory
+      // (e.g. a notebook running in notebooks/)
+      const own = head.endsWith(".json") ? null : repositoryPreset(head);
+      if (own !== null) path = own;
     }
     try {
       await Deno.stat(path);

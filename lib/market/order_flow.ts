@@ -709,7 +709,10 @@ export class BackgroundFlow {
     const price = this.#px[id];
     const ref = this.reference(timeNs);
     const from = this.#react.staleFrom(side, ref);
-    if (side === BID ? price < from : price > from) {
+    const lim = this.#react.behindFrom ? this.#react.behindFrom(side, ref) : NaN;
+    const behind = lim === lim &&
+      (side === BID ? price < lim && book.bestBid() < lim : price > lim && book.bestAsk() > lim);
+    if ((side === BID ? price < from : price > from) && !behind) {
       // no longer stale: let the next check rescan this side
       if (side === BID) this.#scanB = Infinity;
       else this.#scanA = -Infinity;
@@ -757,6 +760,17 @@ export class BackgroundFlow {
           this.#scanA = from;
         }
       } else this.#scanA = -Infinity;
+    }
+    // the side the price moved away from, when liquidity follows the price (reaction.follow)
+    const react = this.#react;
+    if (react.behindFrom) {
+      const d = this.#place.maxDistance;
+      if (bb === bb && bb < react.behindFrom(BID, ref)) {
+        for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
+      }
+      if (ba === ba && ba > react.behindFrom(ASK, ref)) {
+        for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
+      }
     }
   }
 

@@ -8,6 +8,14 @@
  * how informed traders and lucky uninformed ones pick off stale quotes (latency arbitrage,
  * Budish, Cramton & Shim 2015).
  *
+ * With `follow` set, liquidity also follows the price on the side it moved away from: when
+ * a side's best quote is more than `follow` ticks behind the reference price (a best bid
+ * below P − follow, a best ask above P + follow), its orders within the placement's
+ * distances of that best quote are stale too, and their owners requote (or cancel) them the
+ * same way: market makers quote both sides around the price, so the book moves as a whole
+ * (a one-tick market whose price moves by many ticks keeps its one-tick spread). Unset (the
+ * default), only orders the price moved through are stale.
+ *
  * Assumes: owners watch the reference price, not the book; every owner is equally fast (one
  * delay distribution). Ignores: owners who cancel before the price moves (predictive
  * quoting), messaging limits. Units: ticks; the latency in milliseconds.
@@ -33,6 +41,11 @@ export const reactionConfigSchema = z.strictObject({
   tolerance: z.number().min(0).max(1_000).default(0),
   /** Probability that a stale order is re-posted at a new price rather than cancelled. */
   reprice: z.number().min(0).max(1).default(0.5),
+  /**
+   * Ticks a side's best quote may lag behind the reference price before that side's orders
+   * are requoted too (liquidity follows the price on both sides); unset: never.
+   */
+  follow: z.number().min(0).max(1_000).optional(),
 });
 
 /** The stale-order reaction model (see the schema's field docs). */
@@ -42,6 +55,12 @@ export type ReactionConfig = Infer<typeof reactionConfigSchema>;
 export interface ReactionModel {
   /** Orders on `side` at prices at least this good are stale (a bid ≥ it, an ask ≤ it), ticks. */
   staleFrom(side: Side, reference: number): number;
+  /**
+   * Orders on `side` priced strictly worse than this (a bid below it, an ask above it) are
+   * stale when the side's best quote is too: the price moved away from them (optional; NaN
+   * or absent: never).
+   */
+  behindFrom?(side: Side, reference: number): number;
   /** One owner's reaction delay, nanoseconds. */
   delayNs(rng: Rng): number;
   /** Probability that a stale order is re-posted rather than cancelled. */
@@ -59,22 +78,31 @@ export interface ReactionModel {
  * const r = new StaleQuoteReaction(reactionConfigSchema.parse({}));
  * assert.equal(r.staleFrom(BID, 100.4), 101); // bids at 101 and above are above the price
  * assert.equal(r.staleFrom(ASK, 100.4), 100); // asks at 100 and below
+ * assert.ok(Number.isNaN(r.behindFrom(BID, 100.4))); // no following by default
+ * const f = new StaleQuoteReaction(reactionConfigSchema.parse({ follow: 2 }));
+ * assert.equal(f.behindFrom(BID, 100.4), 98.4); // a best bid below 98.4 lags the price
  * ```
  */
 export class StaleQuoteReaction implements ReactionModel {
   readonly repriceProbability: number;
   readonly #tol: number;
+  readonly #follow: number;
   readonly #lat: LatencyModel;
 
   /** Creates the model from its config. */
   constructor(cfg: ReactionConfig) {
     this.repriceProbability = cfg.reprice;
     this.#tol = cfg.tolerance;
+    this.#follow = cfg.follow ?? NaN;
     this.#lat = createLatencyModel(cfg.latency);
   }
 
   staleFrom(side: Side, reference: number): number {
     return side === 0 ? Math.ceil(reference + this.#tol) : Math.floor(reference - this.#tol);
+  }
+
+  behindFrom(side: Side, reference: number): number {
+    return side === 0 ? reference - this.#follow : reference + this.#follow;
   }
 
   delayNs(rng: Rng): number {

@@ -21,3 +21,37 @@ Deno.test("reaction: stale thresholds and the latency distribution", () => {
   const sd = 20e6 / Math.sqrt(12); // uniform on [10, 30] ms
   assert.ok(Math.abs(sum / n - 20e6) < 4 * sd / Math.sqrt(n));
 });
+
+Deno.test("reaction: with follow, the side the price moved away from is requoted too (the book moves as a whole)", async () => {
+  const { measureBookMarket } = await import("../../lib/env/book_report.ts");
+  const jumpy = (follow?: number) => ({
+    duration: 120,
+    volatility: 0.3, // large public news jumps: many ticks at a time
+    regimes: {
+      names: ["one"],
+      volMultipliers: [1],
+      flowMultipliers: [1],
+      rates: [[0]],
+      initial: 0,
+    },
+    flow: {
+      fundamental: { impactShare: 0, privateShare: 0, newsRate: 0.5 },
+      reaction: {
+        reprice: 1,
+        latency: { kind: "constant" as const, ms: 5 },
+        ...(follow === undefined ? {} : { follow }),
+      },
+    },
+  });
+  const off = measureBookMarket(jumpy(), { episodes: 2, horizons: [0] }).stats;
+  const on = measureBookMarket(jumpy(1), { episodes: 2, horizons: [0] }).stats;
+  // without following, the lagging side waits for new orders: wide spreads after each jump
+  assert.ok(
+    on.meanSpread - 1 < 0.25 * (off.meanSpread - 1),
+    `${on.meanSpread} vs ${off.meanSpread}`,
+  );
+  assert.ok(on.oneTickShare > off.oneTickShare);
+  const r = new StaleQuoteReaction(reactionConfigSchema.parse({ follow: 3 }));
+  assert.equal(r.behindFrom(BID, 100), 97);
+  assert.equal(r.behindFrom(ASK, 100), 103);
+});

@@ -59,7 +59,7 @@ export function notebookModule(nb: Nb): string {
   }\n}\n`;
 }
 
-Deno.test("there are seven notebooks", () => {
+Deno.test("there are eight notebooks", () => {
   assert.deepEqual(names.map((n) => n.slice(0, 3)), [
     "01_",
     "02_",
@@ -68,6 +68,7 @@ Deno.test("there are seven notebooks", () => {
     "05_",
     "06_",
     "07_",
+    "08_",
   ]);
 });
 

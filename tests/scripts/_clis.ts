@@ -12,11 +12,13 @@ import fc from "npm:fast-check@4.10.2";
 import type { Cli, Flag, FlagSet } from "../../scripts/_cli.ts";
 import { ablationCli } from "../../scripts/ablation.ts";
 import { benchCli } from "../../scripts/bench.ts";
+import { calibrateCli } from "../../scripts/calibrate.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
 import { dashboardCli } from "../../scripts/dashboard.ts";
 import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
+import { realismCli } from "../../scripts/realism.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
 import { trainCli } from "../../scripts/train.ts";
@@ -27,11 +29,13 @@ import { workerCli } from "../../scripts/worker.ts";
 export const CLIS: Record<string, Cli<FlagSet>> = {
   ablation: ablationCli as unknown as Cli<FlagSet>,
   bench: benchCli as unknown as Cli<FlagSet>,
+  calibrate: calibrateCli as unknown as Cli<FlagSet>,
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
   dashboard: dashboardCli as unknown as Cli<FlagSet>,
   market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
+  realism: realismCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
   train: trainCli as unknown as Cli<FlagSet>,

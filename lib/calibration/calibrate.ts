@@ -1,0 +1,1021 @@
+/**
+ * Calibration of a book-tier market to recorded order books: every model's parameters
+ * fitted to one or more tapes (of one instrument), assembled into a preset — a validated
+ * env config with its provenance: the source files and their SHA-256, the data's dates, each
+ * estimate with its standard error and method, what the data cannot identify (and the
+ * choice made instead), the fit quality and every warning.
+ *
+ * Two stages (docs/calibration.md says why and how):
+ * 1. **Direct fits** from the data: tick and lot, arrivals (Hawkes by maximum likelihood),
+ *    market-order sizes, placement, limit sizes, cancellation hazards, trade signs, the
+ *    impact of sign surprises, volatility, feed latency.
+ * 2. **Moment matching** (`refine`) for the four quantities that emerge from the models'
+ *    interaction rather than from one parameter — the volatility of the simulated mid (the
+ *    spread and the book's response add to the fundamental's), the depth at the touch in mean
+ *    market orders (set by the cancellation hazard together with everything else), the mean
+ *    spread (set by the placement's edge) and the 1-s kurtosis (set by the news jump rate):
+ *    each knob is adjusted by a fixed-point iteration on simulations with common random
+ *    numbers until the simulated value is within the real one's standard error (or 5 %),
+ *    at most `refineIterations` times. The direct estimate and the matched value are both
+ *    in the provenance.
+ *
+ * @module
+ */
+import { ValidationError } from "../errors.ts";
+import type { Tape } from "../data/tape.ts";
+import { loadTape } from "../data/load.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
+import { presetSchema } from "../env/markets.ts";
+import { hawkesMeanIntensity, spectralRadius } from "../market/hawkes.ts";
+import { arrivalConfigSchema } from "../market/arrivals.ts";
+import { cancellationConfigSchema } from "../market/cancellation.ts";
+import { placementConfigSchema } from "../market/placement.ts";
+import { informedConfigSchema } from "../market/informed.ts";
+import { fundamentalConfigSchema } from "../market/fundamental.ts";
+import { reactionConfigSchema } from "../market/reaction.ts";
+import { Rng } from "../rng/rng.ts";
+import { InsufficientDataError } from "./errors.ts";
+import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
+import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
+import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
+import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
+import { fitHawkes, type HawkesFit } from "./hawkes_fit.ts";
+import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
+import { simulateRecords } from "./simulate.ts";
+import { type TapeEvents, tapeEvents } from "./tape_events.ts";
+import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
+
+/** Version of the calibration method (written into every preset). */
+export const CALIBRATION_VERSION = 1;
+
+/** Options of {@linkcode calibrateTapes}. */
+export interface CalibrateOptions {
+  /** Preset name (lowercase, digits, dashes; default from the instrument). */
+  name?: string;
+  /** One-paragraph description (default: generated). */
+  description?: string;
+  /** Lot size in instrument units (default: the tape's lot suggestion). */
+  lotSize?: number;
+  /** Window start, s since each tape's origin (default: the book start). */
+  from?: number;
+  /** Window end, s since each tape's origin (default: the tape's end). */
+  to?: number;
+  /** Episode duration of the preset, s (default 300). */
+  duration?: number;
+  /** Run the moment-matching stage (default true). */
+  refine?: boolean;
+  /** Most moment-matching iterations (default 8). */
+  refineIterations?: number;
+  /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
+  refineSeconds?: number;
+  /** Seed of the simulations (default 0). */
+  seed?: number;
+  /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
+  hawkesMaxIterations?: number;
+  /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
+  sources?: { path: string; sha256: string; bytes: number }[];
+  /** Progress messages. */
+  log?: (line: string) => void;
+}
+
+/** What a calibration returns. */
+export interface Calibration {
+  /** The preset file's content (`presetSchema`). */
+  preset: {
+    name: string;
+    description: string;
+    config: EnvConfigInput;
+    provenance: Record<string, unknown>;
+  };
+  /** Every estimate by dotted config path. */
+  estimates: Record<string, Estimate>;
+  /** Warnings (also in the provenance): fits that did not converge, boundaries, mismatches. */
+  warnings: string[];
+}
+
+/** The library's defaults of the models a calibration may leave unidentified. */
+const DEFAULTS = {
+  arrivals: arrivalConfigSchema.parse({}),
+  placement: placementConfigSchema.parse({}),
+  cancellation: cancellationConfigSchema.parse({}),
+  informed: informedConfigSchema.parse({}),
+  fundamental: fundamentalConfigSchema.parse({}),
+  reaction: reactionConfigSchema.parse({}),
+};
+
+function quantile(values: number[], q: number): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
+}
+
+/** SHA-256 of a file, lowercase hex. */
+export async function sha256File(path: string): Promise<string> {
+  const data = await Deno.readFile(path);
+  const d = await crypto.subtle.digest("SHA-256", data);
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Loads `paths` (one instrument), checksums their source files and calibrates (see
+ * {@linkcode calibrateTapes}).
+ */
+export async function calibrateFiles(
+  paths: readonly string[],
+  options: CalibrateOptions = {},
+): Promise<Calibration> {
+  if (paths.length === 0) throw new ValidationError("data", paths, "at least one tape file");
+  const tapes: Tape[] = [];
+  for (const p of paths) tapes.push(await loadTape(p));
+  const sources: { path: string; sha256: string; bytes: number }[] = [];
+  for (const t of tapes) {
+    for (const s of t.meta.sources) {
+      if (sources.some((x) => x.path === s)) continue;
+      sources.push({ path: s, sha256: await sha256File(s), bytes: (await Deno.stat(s)).size });
+    }
+  }
+  return calibrateTapes(tapes, { ...options, sources });
+}
+
+/** Moments the refinement matches, with their standard errors (block bootstrap). */
+interface Moments {
+  /** Realized variance of the mid at 10 s, ticks²/s. */
+  variance: number;
+  /** Depth at the touch in mean market orders. */
+  depthInOrders: number;
+  /** Mean spread, ticks. */
+  meanSpread: number;
+  /** Kurtosis of 1-s mid returns. */
+  kurtosis1s: number;
+  /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
+  markoutDrop: number;
+  /** Market orders per second. */
+  orderRate: number;
+  /** Autocorrelation of 1-s mid returns at lag 1. */
+  returnAutocorrelation: number;
+}
+
+function moments(
+  records: readonly MarketRecord[],
+  grid: number,
+  varianceHorizon = 10,
+): { m: Moments; se: Moments } {
+  const facts = defaultFacts({ grid });
+  const pick = (name: string) => facts.find((f) => f.name === name)!;
+  const out = { m: {} as Moments, se: {} as Moments };
+  const blockSeconds = Math.min(
+    600,
+    Math.max(10, records.reduce((s, r) => s + recordSeconds(r), 0) / 20),
+  );
+  const stat = (name: string, fn: (v: Float64Array, x: number[]) => number) => {
+    const f = pick(name);
+    const rows: Float64Array[] = [];
+    for (const r of records) {
+      const b = makeBlocks(r.segments, blockSeconds);
+      const st = blockStatistics(f, r, b);
+      for (let k = 0; k < b.start.length; k++) rows.push(st.subarray(k * f.size, (k + 1) * f.size));
+    }
+    const stats = new Float64Array(rows.length * f.size);
+    rows.forEach((row, k) => stats.set(row, k * f.size));
+    const all = Int32Array.from(rows, (_, i) => i);
+    const value = fn(f.value(sumBlocks(stats, f.size, all)), f.x);
+    const rng = new Rng(`moments:${name}`);
+    let s = 0, s2 = 0, n = 0;
+    const pick2 = new Int32Array(rows.length);
+    for (let b = 0; b < 100; b++) {
+      for (let i = 0; i < pick2.length; i++) pick2[i] = rng.int(rows.length);
+      const v = fn(f.value(sumBlocks(stats, f.size, pick2)), f.x);
+      if (Number.isFinite(v)) {
+        s += v;
+        s2 += v * v;
+        n++;
+      }
+    }
+    const sd = n > 1 ? Math.sqrt(Math.max(0, (s2 - s * s / n) / (n - 1))) : NaN;
+    return [value, sd];
+  };
+  const sig10 = (v: Float64Array, x: number[]) => v[x.indexOf(varianceHorizon)];
+  const meanSpread = (v: Float64Array, x: number[]) => v.reduce((a, p, i) => a + p * x[i], 0);
+  [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
+  [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
+  [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
+  [out.m.kurtosis1s, out.se.kurtosis1s] = stat("kurtosis1s", (v) => v[0]);
+  const secs = records.reduce((a, r) => a + recordSeconds(r), 0);
+  const n = records.reduce((a, r) => a + r.moTime.length, 0);
+  out.m.orderRate = n / secs;
+  out.se.orderRate = Math.sqrt(n) / secs;
+  [out.m.returnAutocorrelation, out.se.returnAutocorrelation] = stat(
+    "returnAutocorrelation",
+    (v, x) => v[x.indexOf(1)],
+  );
+  [out.m.markoutDrop, out.se.markoutDrop] = stat(
+    "markout",
+    (v, x) => v[x.indexOf(0)] - v[x.indexOf(1)],
+  );
+  return out;
+}
+
+/**
+ * Calibrates the book tier to `tapes` (see the module doc). Throws
+ * {@linkcode InsufficientDataError} when the window is too short for a fit, and a
+ * `ValidationError` for tapes of different instruments or a preset that would not validate.
+ */
+export function calibrateTapes(
+  tapes: readonly Tape[],
+  options: CalibrateOptions = {},
+): Calibration {
+  if (tapes.length === 0) throw new ValidationError("tapes", tapes, "at least one tape");
+  const log = options.log ?? (() => {});
+  const first = tapes[0].meta;
+  for (const t of tapes) {
+    if (t.meta.instrument !== first.instrument || t.meta.tickSize !== first.tickSize) {
+      throw new ValidationError(
+        "data",
+        t.meta.name,
+        `tapes of one instrument and tick (${first.instrument}, ${first.tickSize})`,
+      );
+    }
+  }
+  const warnings: string[] = [];
+  const est: Record<string, Estimate> = {};
+  const tick = first.tickSize;
+  const lotSize = options.lotSize ?? first.lotSuggestion;
+  if (!(lotSize > 0) || !Number.isFinite(lotSize)) {
+    throw new ValidationError("lotSize", lotSize, "a positive lot size in instrument units");
+  }
+  const win = { lotSize, from: options.from, to: options.to };
+  const records = tapes.map((t) => recordFromTape(t, win));
+  const events = tapes.map((t) => tapeEvents(t, win));
+  const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
+  const orders = records.reduce((s, r) => s + r.moTime.length, 0);
+  if (seconds < 60) {
+    throw new InsufficientDataError(
+      "calibration",
+      "at least 60 s of book",
+      `${seconds.toFixed(1)} s`,
+    );
+  }
+  if (orders < 200) {
+    throw new InsufficientDataError("calibration", "at least 200 market orders", `${orders}`);
+  }
+  const quoteInterval = Math.max(...records.map((r) => r.quoteInterval));
+  const ev = mergeEvents(events);
+  log(`${first.instrument}: ${seconds.toFixed(0)} s of book, ${orders} market orders`);
+
+  // ---- tick, lot, price, volatility
+  est["tickSize"] = fitted(
+    tick,
+    0,
+    "price units",
+    "the tape's tick (greatest common divisor of its prices)",
+  );
+  est["lotSize"] = options.lotSize !== undefined
+    ? unidentified(lotSize, "instrument units", "given by the user")
+    : fitted(
+      lotSize,
+      0,
+      "instrument units",
+      "the tape's natural lot (LOBSTER: 100 shares; else the power of ten nearest the median trade)",
+    );
+  const vol = fitVolatility(records, tick);
+  est["volatility"] = vol.volatility;
+  const initialPrice = Math.round(vol.meanPrice / tick) * tick;
+  est["initialPrice"] = fitted(
+    sig(initialPrice, 10),
+    NaN,
+    "price units",
+    "mean mid over the window",
+  );
+
+  // ---- market orders: sizes, arrivals
+  log("fitting market-order sizes");
+  const sizes = fitMarketSizes(records);
+  est["flow.sizes.marketMean"] = sizes.marketMean;
+  est["flow.sizes.marketTail"] = sizes.marketTail;
+  est["flow.sizes.sweepProbability"] = sizes.sweepProbability;
+  if (!sizes.converged) {
+    warnings.push("market-order sizes: the likelihood maximization did not converge");
+  }
+  const placement = fitPlacement(ev, DEFAULTS.placement);
+  est["flow.placement.alpha"] = placement.alpha;
+  est["flow.placement.maxDistance"] = placement.maxDistance;
+  est["flow.sizes.limitMean"] = placement.limitMean;
+  const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
+  est["flow.cancellation.queuePosition"] = cancel.queuePosition;
+  est["flow.cancellation.depletion"] = cancel.depletion;
+
+  log("fitting the arrival process (Hawkes, maximum likelihood)");
+  const exactTimes = quoteInterval === 0 && ev.orderLevel;
+  const hk = fitArrivals(records, ev, exactTimes, options.hawkesMaxIterations);
+  const arrivals = arrivalsConfig(
+    hk,
+    placement.touchShare,
+    placement.rate.value,
+    exactTimes,
+    est,
+    warnings,
+  );
+  // cancellation hazards: the part of the cancellations the excitation does not trigger
+  let cancelRate = cancel.rate;
+  if (exactTimes && hk.fit.converged) {
+    const lam = hawkesMeanIntensity(hk.fit.params.mu, hk.fit.params.alpha);
+    const share = hk.fit.params.mu[2] / lam[2];
+    cancelRate = derived(
+      cancel.rate.value * share,
+      cancel.rate.se * share,
+      "per second",
+      `${cancel.rate.method}, times the share of cancellations not triggered by the excitation (${
+        share.toFixed(3)
+      })`,
+    );
+  }
+  est["flow.cancellation.rate"] = cancelRate;
+
+  // ---- signs, impact, information
+  log("fitting trade signs and impact");
+  const sa = signAutocorrelation(records);
+  const signs = fitSigns(sa, 0);
+  est["flow.signs.metaorders"] = signs.metaorders;
+  est["flow.signs.lengthTail"] = signs.lengthTail;
+  est["flow.signs.minLength"] = signs.minLength;
+  const phi = signPredictor(records);
+  const rate = orders / seconds;
+  // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
+  const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 25)), 3);
+  const impact = fitImpact(records, phi, interval);
+  const resp = fitResponse(records, phi, vol.varianceTicks.value);
+  const impactShare = Math.min(0.95, Math.max(0, resp.impactShare.value));
+  est["flow.fundamental.impactShare"] = { ...resp.impactShare, value: impactShare };
+  // information revealed after the trade: the part of the interval regression's R² that the
+  // immediate impact does not explain, plus the previous interval's (aggregate order flow:
+  // news that several trades share is counted once)
+  const delayed = Math.max(0, impact.impactShare.value - impactShare) +
+    Math.max(0, impact.laggedShare.value);
+  const privateShare = Math.min(1 - impactShare, delayed);
+  est["flow.fundamental.privateShare"] = derived(
+    privateShare,
+    Math.sqrt(impact.impactShare.se ** 2 + resp.impactShare.se ** 2 + impact.laggedShare.se ** 2),
+    "share of variance",
+    `variance explained by the order flow's surprises over ${interval} s beyond their immediate impact, plus the previous interval's (delayed price discovery, taken as private news)`,
+  );
+  est["flow.fundamental.revealRate"] = {
+    ...resp.revealRate,
+    value: Math.min(1e4, Math.max(1e-3, resp.revealRate.value)),
+  };
+  est["flow.informed.share"] = unidentified(
+    DEFAULTS.informed.share,
+    "share of market-order arrivals",
+    "not identified separately from the private news by these fits (the drift of the response could come from a few well-informed orders or many slightly informed ones): library default kept",
+  );
+  est["flow.informed.maxLots"] = derived(
+    Math.max(1, Math.round(quantile(records.flatMap((r) => Array.from(r.moQty)), 0.9))),
+    NaN,
+    "lots",
+    "the 90th percentile of market-order sizes (the library's 20 lots would depend on the lot's size)",
+  );
+  est["flow.fundamental.privateRate"] = unidentified(
+    DEFAULTS.fundamental.privateRate,
+    "per second",
+    "not identified: library default kept",
+  );
+  // the horizon at which the volatility is matched: the longest with 100 returns or more
+  const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
+  const real0 = moments(records, Math.max(0.1, quoteInterval), varianceHorizon);
+  // liquidity follows the price on both sides (reaction.follow): in a one-tick market whose
+  // price moves by more than a tick per trade, one tick; in a wider market, `slack` ticks
+  // beyond the placement's edge, matched to the mid's return autocorrelation (a book that
+  // lags the price makes the mid trend)
+  const oneTick = real0.m.meanSpread < 1.5;
+  const follows = !oneTick || resp.theta.value > 1;
+  est["flow.reaction.follow"] = oneTick
+    ? (follows
+      ? derived(
+        1,
+        NaN,
+        "ticks",
+        `the spread stays at one tick (mean ${
+          real0.m.meanSpread.toFixed(2)
+        }) while a trade moves the mid by ${
+          resp.theta.value.toFixed(1)
+        } ticks: liquidity follows the price on both sides`,
+      )
+      : unidentified(NaN, "ticks", "not identified: off, the library default"))
+    : derived(
+      3,
+      NaN,
+      "ticks beyond the placement's edge + 1",
+      "how far a side's best quote may lag the price before it is requoted (start of the moment matching)",
+    );
+  // news jump rate from the 1-s kurtosis (compound Poisson with Gaussian jumps)
+  const real = real0;
+  const w = Math.max(0.05, 1 - impactShare - privateShare);
+  const excess = Math.max(0.1, real.m.kurtosis1s - 3);
+  const newsRate = Math.min(1e4, Math.max(0.01, (3 * w * w) / excess));
+  est["flow.fundamental.newsRate"] = derived(
+    newsRate,
+    NaN,
+    "per second",
+    "from the 1-s kurtosis: excess kurtosis = 3·w²/(rate·1 s), w the public news share of the variance",
+  );
+  const latency = fitLatency(tapes, 2);
+  est["latency.marketData"] = latency.medianMs;
+  est["latency.marketData.sigma"] = latency.sigma;
+  for (const k of ["latency.order", "latency.cancel"]) {
+    est[k] = unidentified(
+      5,
+      "ms",
+      "not identified by market data (our own order entry): library default kept",
+    );
+  }
+  est["flow.reaction.latency"] = unidentified(
+    50,
+    "ms (mean, exponential)",
+    "not identified by the data directly: library default kept",
+  );
+  est["flow.reaction.reprice"] = unidentified(
+    DEFAULTS.reaction.reprice,
+    "probability",
+    "not identified: library default kept",
+  );
+  est["regimes"] = unidentified(1, "regimes", "a single regime: regime switching is not fitted");
+  est["fees"] = unidentified(
+    0,
+    "rate",
+    "not in the data: no fees (set them for the venue you trade on)",
+  );
+
+  // ---- the preset
+  const duration = options.duration ?? 300;
+  const marketData = latency.medianMs.status === "fit"
+    ? { kind: "lognormal", medianMs: sig(latency.medianMs.value), sigma: sig(latency.sigma.value) }
+    : { kind: "constant", ms: 2 };
+  const config = (): Record<string, unknown> => ({
+    tier: "book",
+    duration,
+    initialPrice: sig(initialPrice, 10),
+    volatility: sig(est["volatility"].value),
+    tickSize: tick,
+    lotSize,
+    regimes: {
+      names: ["calibrated"],
+      volMultipliers: [1],
+      flowMultipliers: [1],
+      rates: [[0]],
+      initial: 0,
+    },
+    latency: { marketData },
+    flow: {
+      arrivals: { ...arrivals, marketRate: sig(est["flow.arrivals.marketRate"].value) },
+      signs: {
+        kind: "metaorders",
+        metaorders: est["flow.signs.metaorders"].value,
+        lengthTail: sig(est["flow.signs.lengthTail"].value),
+        minLength: sig(est["flow.signs.minLength"].value),
+      },
+      sizes: {
+        marketMean: sig(est["flow.sizes.marketMean"].value),
+        marketTail: sig(est["flow.sizes.marketTail"].value),
+        sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
+        marketMax: sizes.marketMax,
+        limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
+      },
+      placement: {
+        anchor: "reference",
+        alpha: sig(est["flow.placement.alpha"].value),
+        maxDistance: est["flow.placement.maxDistance"].value,
+        minEdge: sig(est["flow.placement.minEdge"]?.value ?? 0),
+      },
+      cancellation: {
+        rate: sig(est["flow.cancellation.rate"].value),
+        queuePosition: sig(est["flow.cancellation.queuePosition"].value),
+        depletion: sig(est["flow.cancellation.depletion"].value),
+      },
+      fundamental: {
+        impactShare: sig(est["flow.fundamental.impactShare"].value),
+        privateShare: sig(est["flow.fundamental.privateShare"].value),
+        newsRate: sig(est["flow.fundamental.newsRate"].value),
+        revealRate: sig(est["flow.fundamental.revealRate"].value),
+      },
+      reaction: {
+        latency: { kind: "exponential", meanMs: sig(est["flow.reaction.latency"].value) },
+        reprice: sig(est["flow.reaction.reprice"].value),
+        ...(follows
+          ? {
+            follow: sig(
+              oneTick
+                ? est["flow.reaction.follow"].value
+                : est["flow.placement.minEdge"].value + 1 + est["flow.reaction.follow"].value,
+            ),
+          }
+          : {}),
+      },
+      informed: {
+        share: sig(est["flow.informed.share"].value),
+        maxLots: sig(est["flow.informed.maxLots"].value),
+      },
+      initialDepth: Math.max(
+        1,
+        Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)),
+      ),
+      initialLevels: est["flow.placement.maxDistance"].value,
+    },
+  });
+  // placement edge: half the spread beyond one tick (then matched)
+  const edge0 = Math.max(0, (real.m.meanSpread - 2) / 2);
+  est["flow.placement.minEdge"] = derived(
+    edge0,
+    NaN,
+    "ticks",
+    "half of the mean spread beyond two ticks (start of the moment matching)",
+  );
+
+  const validate = (c: Record<string, unknown>) => {
+    try {
+      return parseEnvConfig(c as EnvConfigInput);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        throw new ValidationError(`calibrated preset: ${err.field}`, err.value, err.expected);
+      }
+      throw err;
+    }
+  };
+  validate(config());
+
+  // ---- moment matching
+  const matching: Record<string, unknown>[] = [];
+  if (options.refine ?? true) {
+    log("matching the emergent moments by simulation");
+    refine(
+      config,
+      knobsFor(est, real.m, follows),
+      real,
+      quoteInterval,
+      varianceHorizon,
+      {
+        ...options,
+        refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
+      },
+      matching,
+      warnings,
+      log,
+    );
+  }
+  const finalConfig = config();
+  validate(finalConfig);
+  const name = options.name ??
+    first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const iso = (t: Tape, s: number) =>
+    new Date(Number(BigInt(t.meta.originNs) / 1_000_000n) + Math.round(s * 1000)).toISOString();
+  const description = options.description ??
+    `${first.instrument} (${first.format}), calibrated to ${
+        seconds.toFixed(0)
+      } s of recorded book ` +
+      `from ${iso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${lotSize}.`;
+  const provenance = {
+    method:
+      `deno task calibrate (ALPE calibration v${CALIBRATION_VERSION}); see docs/calibration.md`,
+    sources: options.sources ?? tapes.flatMap((t) => t.meta.sources.map((p) => ({ path: p }))),
+    instrument: first.instrument,
+    format: first.format,
+    data: tapes.map((t, i) => ({
+      name: t.meta.name,
+      origin: t.meta.originIso,
+      start: iso(t, records[i].segments[0][0]),
+      end: iso(t, records[i].segments[records[i].segments.length - 1][1]),
+      window: records[i].segments.map(([a, b]) => [sig(a, 10), sig(b, 10)]),
+      seconds: sig(recordSeconds(records[i]), 6),
+      marketOrders: records[i].moTime.length,
+      depthLevels: t.meta.depthLevels,
+      orderIds: t.meta.hasOrderIds,
+      bookResolutionSeconds: records[i].quoteInterval,
+    })),
+    estimates: Object.fromEntries(Object.entries(est).map(([k, v]) => [k, estimateJson(v)])),
+    notIdentified: Object.entries(est).filter(([, v]) => v.status === "not identified").map(([k]) =>
+      k
+    ),
+    fitQuality: {
+      hawkes: {
+        kinds: hk.kinds,
+        logLikelihood: sig(hk.fit.logLikelihood, 10),
+        poissonLogLikelihood: sig(hk.fit.poissonLogLikelihood, 10),
+        likelihoodRatio: sig(2 * (hk.fit.logLikelihood - hk.fit.poissonLogLikelihood), 6),
+        branchingRatio: sig(hk.fit.branchingRatio),
+        mu: hk.fit.params.mu.map((v) => sig(v)),
+        alpha: hk.fit.params.alpha.map((r) => r.map((v) => sig(v))),
+        decays: hk.fit.decay.map((v) => sig(v)),
+        converged: hk.fit.converged,
+        reason: hk.fit.reason,
+        iterations: hk.fit.iterations,
+        notes: hk.fit.notes,
+      },
+      signs: {
+        weightedSSE: sig(signs.chi2),
+        lags: sa.lags,
+        data: sa.c.map((v) => sig(v, 3)),
+        model: signs.modelC.map((v) => sig(v, 3)),
+      },
+      impact: {
+        intervalSeconds: impact.interval,
+        intervals: impact.intervals,
+        theta: estimateJson(impact.theta),
+        thetaLagged: estimateJson(impact.thetaLagged),
+        intervalR2: estimateJson(impact.impactShare),
+        immediate: estimateJson(resp.theta),
+        responseHorizons: resp.horizons,
+        response: resp.response.map((v) => sig(v, 4)),
+        drift: estimateJson(resp.drift),
+      },
+      sizes: { orders: sizes.orders, meanExecutedLots: sig(sizes.meanExecuted) },
+      momentMatching: matching,
+    },
+    warnings,
+  };
+  const preset = { name, description, config: finalConfig as EnvConfigInput, provenance };
+  presetSchema.parse(preset);
+  return { preset, estimates: est, warnings };
+}
+
+function mergeEvents(events: TapeEvents[]): TapeEvents {
+  if (events.length === 1) return events[0];
+  const cat = (f: (e: TapeEvents) => Float64Array) => {
+    const parts = events.map(f);
+    const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  const span: [number, number] = [0, events.reduce((s, e) => s + (e.span[1] - e.span[0]), 0)];
+  const q = events[0].queue;
+  const v = events[0].volume;
+  return {
+    orderLevel: events.every((e) => e.orderLevel),
+    span,
+    limits: {
+      time: cat((e) => e.limits.time),
+      side: cat((e) => e.limits.side),
+      distance: cat((e) => e.limits.distance),
+      qty: cat((e) => e.limits.qty),
+    },
+    cancels: {
+      time: cat((e) => e.cancels.time),
+      side: cat((e) => e.cancels.side),
+      distance: cat((e) => e.cancels.distance),
+      qty: cat((e) => e.cancels.qty),
+    },
+    queue: q && events.every((e) => e.queue)
+      ? {
+        ahead: cat((e) => e.queue!.ahead),
+        levelQty: cat((e) => e.queue!.levelQty),
+        exposure: events.reduce((s, e) => s + e.queue!.exposure, 0),
+        exposureX: events.reduce((s, e) => s + e.queue!.exposureX, 0),
+        byLevel: {
+          qty: cat((e) => e.queue!.byLevel.qty),
+          exposure: cat((e) => e.queue!.byLevel.exposure),
+          exposureX: cat((e) => e.queue!.byLevel.exposureX),
+        },
+      }
+      : null,
+    volume: v && events.every((e) => e.volume)
+      ? {
+        touchCancelled: events.reduce((s, e) => s + e.volume!.touchCancelled, 0),
+        touchExposure: events.reduce((s, e) => s + e.volume!.touchExposure, 0),
+        awayCancelled: events.reduce((s, e) => s + e.volume!.awayCancelled, 0),
+        awayExposure: events.reduce((s, e) => s + e.volume!.awayExposure, 0),
+        staleRemoved: events.reduce((s, e) => s + e.volume!.staleRemoved, 0),
+        depth: v.depth,
+        touchBySize: {
+          qty: cat((e) => e.volume!.touchBySize.qty),
+          seconds: cat((e) => e.volume!.touchBySize.seconds),
+        },
+      }
+      : null,
+    depthLevels: Math.max(...events.map((e) => e.depthLevels)),
+  };
+}
+
+interface ArrivalFit {
+  fit: HawkesFit;
+  kinds: string[];
+}
+
+/** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
+function fitArrivals(
+  records: MarketRecord[],
+  ev: TapeEvents,
+  exact: boolean,
+  maxIterations?: number,
+): ArrivalFit {
+  // concatenate the records' segments, removing the time between them
+  const times: number[] = [], kinds: number[] = [];
+  let offset = 0, horizon = 0;
+  const pieces: [number, number][] = records.flatMap((r) => r.segments);
+  const push = (t: number, kind: number) => {
+    let acc = 0;
+    for (const [a, b] of pieces) {
+      if (t >= a && t <= b) {
+        times.push(acc + (t - a));
+        kinds.push(kind);
+        return;
+      }
+      acc += b - a;
+    }
+  };
+  for (const r of records) for (const t of r.moTime) push(t, 0);
+  if (exact) {
+    for (const t of ev.limits.time) push(t, 1);
+    for (const t of ev.cancels.time) push(t, 2);
+  }
+  for (const [a, b] of pieces) horizon += b - a;
+  offset = horizon;
+  const order = Int32Array.from(times.keys()).sort((i, j) =>
+    times[i] - times[j] || kinds[i] - kinds[j]
+  );
+  const t = Float64Array.from(order, (i) => Math.min(offset, times[i]));
+  const k = Int32Array.from(order, (i) => kinds[i]);
+  const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30, maxIterations });
+  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"] };
+}
+
+/** The arrivals section from the Hawkes fit (see the module doc of docs/calibration.md). */
+function arrivalsConfig(
+  hk: ArrivalFit,
+  touchShare: number,
+  limitRate: number,
+  exact: boolean,
+  est: Record<string, Estimate>,
+  warnings: string[],
+): Record<string, unknown> {
+  const f = hk.fit;
+  if (!f.converged) {
+    warnings.push(
+      `arrivals: the Hawkes fit did not converge (${f.reason}); Poisson arrivals used instead`,
+    );
+  }
+  if (!(f.branchingRatio < 1)) {
+    warnings.push(
+      `arrivals: the Hawkes fit is not stationary (branching ratio ${
+        f.branchingRatio.toFixed(3)
+      }); Poisson arrivals used instead`,
+    );
+  }
+  for (const n of f.notes) warnings.push(`arrivals: ${n}`);
+  const ok = f.converged && f.branchingRatio < 0.999;
+  const method = `Hawkes maximum likelihood (${
+    hk.kinds.join(", ")
+  }), L-BFGS; standard errors from the observed information`;
+  if (!ok) {
+    const rate = f.counts[0] / f.horizon;
+    est["flow.arrivals.marketRate"] = fitted(
+      rate,
+      Math.sqrt(f.counts[0]) / f.horizon,
+      "per second",
+      "market orders per second (Poisson)",
+    );
+    est["flow.arrivals.limitRate"] = fitted(
+      limitRate,
+      NaN,
+      "per second",
+      "limit orders per second (Poisson)",
+    );
+    return { kind: "poisson", marketRate: sig(rate), limitRate: sig(limitRate) };
+  }
+  const P0 = touchShare;
+  if (exact) {
+    // kinds observed at the touch only: scale the limit kind to every distance (a diagonal
+    // similarity of α, which keeps its spectral radius)
+    // Only the excitation by market orders transfers to the model: its limit and cancel
+    // kinds count the whole book's events, the data's only the touch's (a cancel-replace loop
+    // at the touch would become an explosive loop over the whole book).
+    const sc = [1, 1 / P0, 1];
+    const alpha = f.params.alpha.map((row, i) => row.map((a, j) => j === 0 ? sig(a * sc[i]) : 0));
+    const beta = f.params.beta.map((row) => row.map((b) => sig(b)));
+    est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
+    est["flow.arrivals.limitRate"] = fitted(
+      f.params.mu[1] / P0,
+      f.muSe[1] / P0,
+      "per second",
+      method + "; divided by the share the placement puts at the touch",
+    );
+    for (let i = 0; i < 3; i++) {
+      est[`flow.arrivals.alpha.${i}.0`] = fitted(
+        alpha[i][0],
+        f.alphaSe[i][0] * sc[i],
+        "events per market order",
+        method + (i === 1 ? "; divided by the share the placement puts at the touch" : ""),
+      );
+      est[`flow.arrivals.beta.${i}`] = fitted(
+        f.decay[i],
+        f.decaySe[i],
+        "per second",
+        method + " (decay of kind " + hk.kinds[i] + ")",
+      );
+    }
+    est["flow.arrivals.alpha.limitAndCancelColumns"] = unidentified(
+      0,
+      "events per event",
+      "fitted (see fitQuality.hawkes.alpha) but not transferred: the model's limit and cancel kinds count the whole book's events, the data's only the touch's; set to 0",
+    );
+    if (!(spectralRadius(alpha) < 1)) {
+      warnings.push("arrivals: scaled branching matrix not stationary");
+    }
+    return {
+      kind: "hawkes",
+      marketRate: sig(f.params.mu[0]),
+      limitRate: sig(f.params.mu[1] / P0),
+      alpha,
+      beta,
+    };
+  }
+  // market orders only: the rest is Poisson (cross-excitation not resolved by a batched feed)
+  const bM = sig(f.decay[0]);
+  est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
+  est["flow.arrivals.alpha.0.0"] = fitted(
+    f.params.alpha[0][0],
+    f.alphaSe[0][0],
+    "events per event",
+    method,
+  );
+  est["flow.arrivals.beta.0"] = fitted(f.decay[0], f.decaySe[0], "per second", method);
+  est["flow.arrivals.limitRate"] = fitted(
+    limitRate,
+    NaN,
+    "per second",
+    "level updates adding volume within the modelled distances per second (a lower bound)",
+  );
+  est["flow.arrivals.crossExcitation"] = unidentified(
+    0,
+    "events per event",
+    "not identified: the book is observed in batches, too coarse for sub-batch excitation; set to 0 so that the fitted limit and cancellation rates are not counted twice",
+  );
+  return {
+    kind: "hawkes",
+    marketRate: sig(f.params.mu[0]),
+    limitRate: sig(limitRate),
+    alpha: [[sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
+    beta: [[bM, bM, bM], [bM, bM, bM], [bM, bM, bM]],
+  };
+}
+
+/** One knob of the moment matching: an estimate, the moment it moves, and its update. */
+interface Knob {
+  /** The estimate adjusted (its value is read by the config). */
+  estimate: Estimate;
+  /** The moment it is matched to. */
+  moment: keyof Moments;
+  /** What the moment is, in words. */
+  what: string;
+  /** The next value, from the current one and the simulated / real moments. */
+  update(value: number, sim: number, real: number): number;
+}
+
+/** The moment-matching stage (see the module doc). Mutates the knobs' estimates. */
+function refine(
+  config: () => Record<string, unknown>,
+  knobs: Knob[],
+  real: { m: Moments; se: Moments },
+  quoteInterval: number,
+  varianceHorizon: number,
+  options: CalibrateOptions,
+  history: Record<string, unknown>[],
+  warnings: string[],
+  log: (line: string) => void,
+): void {
+  const iterations = options.refineIterations ?? 8;
+  const seconds = options.refineSeconds ?? 1_800;
+  const direct = knobs.map((k) => k.estimate.value);
+  const tol = (k: keyof Moments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
+  let converged = false;
+  // the best iterate so far (largest normalized miss smallest): simulations are noisy, the
+  // last iterate is not always the best
+  let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
+  for (let it = 1; it <= iterations; it++) {
+    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, quoteInterval });
+    const sim = moments(recs, Math.max(0.1, quoteInterval), varianceHorizon).m;
+    const row: Record<string, unknown> = { iteration: it };
+    for (const k of knobs) {
+      row[k.moment] = {
+        real: sig(real.m[k.moment]),
+        sim: sig(sim[k.moment]),
+        tolerance: sig(tol(k.moment)),
+        knob: sig(k.estimate.value),
+      };
+    }
+    history.push(row);
+    log(
+      `  iteration ${it}: ` +
+        knobs.map((k) =>
+          `${k.moment} ${sim[k.moment].toPrecision(3)} (real ${real.m[k.moment].toPrecision(3)})`
+        ).join(", "),
+    );
+    const within = (k: keyof Moments) => Math.abs(sim[k] - real.m[k]) <= tol(k);
+    const miss = Math.max(
+      ...knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment)),
+    );
+    if (miss < best.miss) {
+      best = {
+        miss,
+        values: knobs.map((k) => k.estimate.value),
+        iteration: it,
+      };
+    }
+    if (knobs.every((k) => within(k.moment))) {
+      converged = true;
+      break;
+    }
+    if (it === iterations) break;
+    for (const k of knobs) {
+      if (within(k.moment) || !Number.isFinite(sim[k.moment])) continue;
+      k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
+    }
+  }
+  knobs.forEach((k, i) => k.estimate.value = best.values[i]);
+  history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
+  knobs.forEach((k, i) => {
+    k.estimate.status = "moment-matched";
+    k.estimate.method =
+      `${k.estimate.method}; then moment-matched by simulation to the ${k.what} (direct value ${
+        sig(direct[i])
+      })`;
+  });
+  if (!converged) {
+    warnings.push(
+      `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
+    );
+  }
+}
+
+/** The knobs of the moment matching for this market (see docs/calibration.md). */
+function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean): Knob[] {
+  const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
+    Math.min(hi, Math.max(lo, v * Math.pow(ratio, e)));
+  const knobs: Knob[] = [
+    {
+      estimate: est["volatility"],
+      moment: "variance",
+      what:
+        "realized variance of the mid (at the longest horizon with 100 returns: 10, 30 or 60 s)",
+      update: (v, sim, re) => pow(v, re / sim, 0.5, 1e-6, 10),
+    },
+    {
+      estimate: est["flow.cancellation.rate"],
+      moment: "depthInOrders",
+      what: "depth at the touch in mean market orders",
+      update: (v, sim, re) => pow(v, sim / re, 0.8, 1e-4, 1_000),
+    },
+    {
+      estimate: est["flow.fundamental.newsRate"],
+      moment: "kurtosis1s",
+      what: "kurtosis of 1-s mid returns",
+      update: (v, sim, re) => sim > 3 && re > 3 ? pow(v, (sim - 3) / (re - 3), 0.8, 0.01, 1e4) : v,
+    },
+  ];
+  knobs.push({
+    estimate: est["flow.arrivals.marketRate"],
+    moment: "orderRate",
+    what: "rate of market orders (informed arrivals that abstain do not trade)",
+    update: (v, sim, re) => pow(v, re / sim, 1, 1e-4, 1e5),
+  });
+  if (real.meanSpread >= 1.5) {
+    knobs.push({
+      estimate: est["flow.reaction.follow"],
+      moment: "returnAutocorrelation",
+      what: "autocorrelation of 1-s mid returns at lag 1",
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
+    });
+    knobs.push({
+      estimate: est["flow.placement.minEdge"],
+      moment: "meanSpread",
+      what: "mean spread",
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 0.5 * (re - sim))),
+    });
+  } else if (follows) {
+    // how completely liquidity follows the price: the share of stale quotes re-posted rather
+    // than cancelled, then (once all are) how fast
+    const latency = est["flow.reaction.latency"];
+    knobs.push({
+      estimate: est["flow.reaction.reprice"],
+      moment: "meanSpread",
+      what:
+        "mean spread (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
+      update: (v, sim, re) => {
+        const next = Math.min(1, Math.max(0, v + 0.5 * (sim - re)));
+        if (v >= 0.999 && sim > re) {
+          latency.value = pow(
+            latency.value,
+            Math.max(1e-3, re - 1) / Math.max(1e-3, sim - 1),
+            0.8,
+            0.1,
+            10_000,
+          );
+          latency.status = "moment-matched";
+          latency.method =
+            "moment-matched by simulation to the mean spread, once every stale quote is re-posted";
+        }
+        return next;
+      },
+    });
+  }
+  return knobs;
+}

@@ -1,0 +1,634 @@
+/**
+ * The stylized facts of the realism report, computed the same way on a real and on a
+ * simulated {@linkcode MarketRecord} (Cont 2001; the "Get Real" metrics of Vyetrenko et al.
+ * 2020; the response function of Bouchaud et al. 2004). Units: ticks, lots, seconds.
+ *
+ * | fact                  | kind         | what                                                               |
+ * | --------------------- | ------------ | ------------------------------------------------------------------ |
+ * | `spread`              | distribution | spread in ticks, sampled every `grid` seconds                      |
+ * | `depthInOrders`       | scalar       | mean depth at the touch (both sides) / mean market-order size     |
+ * | `interArrival`        | distribution | time between market orders, log-spaced bins                        |
+ * | `signAutocorrelation` | curve        | C(ℓ) of market-order signs, ℓ in orders                            |
+ * | `returnAutocorrelation` | curve      | autocorrelation of 1-s mid returns at lags of seconds              |
+ * | `kurtosis1s` …`60s`   | scalar       | kurtosis of non-overlapping mid returns at 1, 10 and 60 s          |
+ * | `absReturnAutocorrelation` | curve   | autocorrelation of \|1-s mid returns\| (volatility clustering)      |
+ * | `signaturePlot`       | curve        | realized variance of the mid sampled every h, over h (ticks²/s)    |
+ * | `priceResponse`       | curve        | R(ℓ) = E[ε_t (m_{t+ℓ} − m_t)], mids just before orders, ticks      |
+ * | `markout`             | curve        | lot-weighted markout of passive fills at the touch, ticks per lot |
+ *
+ * Every fact is computed from **block sufficient statistics**: the record's segments are cut
+ * into blocks of `blockSeconds`, each contribution (a grid sample, a pair of orders, a fill)
+ * is added to the block of its first time, and the statistic is a function of the sums. The
+ * realism comparison (`realism.ts`) resamples blocks to get each statistic's sampling
+ * distribution (a block bootstrap, which keeps the dependence within blocks). Pairs are never
+ * formed across segments (episodes, tape gaps).
+ *
+ * @module
+ */
+import { ValidationError } from "../errors.ts";
+import { type MarketRecord, quoteIndexAt } from "./record.ts";
+
+/** How a fact is compared (see `realism.ts`). */
+export type FactKind = "distribution" | "scalar" | "curve";
+
+/** A fact's definition: its statistics and how to read them. */
+export interface FactDefinition {
+  /** Key in the report, e.g. `"spread"`. */
+  name: string;
+  /** Title of its figure. */
+  title: string;
+  /** Distribution (histogram over bins), scalar or curve (a function of `x`). */
+  kind: FactKind;
+  /** Bin edges (distributions: `x[i]` is the left edge of bin i) or lags / horizons (curves). */
+  x: number[];
+  /** Label of x. */
+  xLabel: string;
+  /** Unit of the value. */
+  unit: string;
+  /** Length of one block's statistics vector. */
+  size: number;
+  /** Adds the record's contributions to `stats[block · size + …]`. */
+  accumulate(rec: MarketRecord, blocks: Blocks, stats: Float64Array): void;
+  /** The statistic (length: bins, points, or 1) from summed statistics (NaN where undefined). */
+  value(sum: Float64Array): Float64Array;
+  /** The number of independent-ish samples behind each value (for the minimum-data check). */
+  samples(sum: Float64Array): number;
+  /** Fewest samples for the fact to be judged (default 30). */
+  minSamples: number;
+}
+
+/** Blocks of a record: consecutive intervals of `seconds` within each segment. */
+export interface Blocks {
+  /** Start of each block, s. */
+  start: Float64Array;
+  /** End of each block, s. */
+  end: Float64Array;
+  /** Segment index of each block. */
+  segment: Int32Array;
+  /** The block containing `t` (−1: outside every block). */
+  of(t: number): number;
+}
+
+/**
+ * Cuts each segment of `rec` into blocks of `seconds` (a last piece shorter than half a
+ * block joins the previous block).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeBlocks } from "./facts.ts";
+ * const b = makeBlocks([[0, 24], [100, 110]], 10);
+ * assert.deepEqual([...b.start], [0, 10, 100]);
+ * assert.deepEqual([...b.end], [10, 24, 110]);
+ * assert.equal(b.of(23), 1);
+ * assert.equal(b.of(50), -1);
+ * ```
+ */
+export function makeBlocks(segments: readonly [number, number][], seconds: number): Blocks {
+  if (!(seconds > 0)) throw new ValidationError("blockSeconds", seconds, "a time > 0 s");
+  const s: number[] = [], e: number[] = [], g: number[] = [];
+  segments.forEach(([a, b], si) => {
+    let t = a;
+    const first = s.length;
+    while (t < b) {
+      const u = Math.min(b, t + seconds);
+      if (u - t < seconds / 2 && s.length > first) e[e.length - 1] = u;
+      else {
+        s.push(t);
+        e.push(u);
+        g.push(si);
+      }
+      t = u;
+    }
+  });
+  const start = Float64Array.from(s), end = Float64Array.from(e);
+  return {
+    start,
+    end,
+    segment: Int32Array.from(g),
+    of(t: number): number {
+      let lo = 0, hi = start.length - 1, k = -1;
+      while (lo <= hi) {
+        const m = (lo + hi) >> 1;
+        if (start[m] <= t) {
+          k = m;
+          lo = m + 1;
+        } else hi = m - 1;
+      }
+      if (k < 0) return -1;
+      const last = k === start.length - 1 || segment(k) !== segment(k + 1);
+      return t < end[k] || (last && t === end[k]) ? k : -1;
+    },
+  };
+  function segment(k: number): number {
+    return g[k];
+  }
+}
+
+/** Options of {@linkcode defaultFacts}. */
+export interface FactOptions {
+  /** Sampling interval of the spread and depth, s (default 0.1, or the feed's resolution). */
+  grid?: number;
+}
+
+const SIGN_LAGS = [1, 2, 3, 5, 10, 20, 50, 100];
+const RETURN_LAGS = [1, 2, 3, 5, 10];
+const ABS_LAGS = [1, 2, 5, 10, 20, 60];
+const SIGNATURE_H = [0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60];
+const RESPONSE_LAGS = [1, 2, 5, 10, 20, 50, 100];
+const MARKOUT_H = [0, 0.1, 1, 5, 10, 30, 60];
+const SPREAD_BINS = 40;
+const IA_EDGES = (() => {
+  const e = [0];
+  for (let k = -3; k < 4; k += 0.25) e.push(Math.pow(10, k));
+  return e;
+})();
+
+/** The mid (ticks) of quote record k, NaN when a side is empty or crossed. */
+function midOf(r: MarketRecord, k: number): number {
+  if (k < 0) return NaN;
+  const b = r.bid[k], a = r.ask[k];
+  return b === b && a === a && a > b ? (a + b) / 2 : NaN;
+}
+
+/** Calls `fn(t, k)` for grid times t = a, a + step, … < b with k the quote in force (observed). */
+function forGrid(
+  r: MarketRecord,
+  a: number,
+  b: number,
+  step: number,
+  fn: (t: number, k: number) => void,
+): void {
+  const q = r.quoteInterval;
+  let k = -1;
+  const n = Math.floor((b - a) / step + 1e-9);
+  for (let i = 0; i <= n; i++) {
+    const t = a + i * step;
+    if (t > b) break;
+    const at = q > 0 ? Math.floor(t / q + 1e-9) * q : t;
+    while (k + 1 < r.qTime.length && r.qTime[k + 1] <= at) k++;
+    fn(t, k);
+  }
+}
+
+/**
+ * The mid just before `t` as observed: on a batched feed the book at the last grid time
+ * before t, else the last record strictly before t (records at t come after its events).
+ */
+function midBefore(r: MarketRecord, t: number, hint: number): number {
+  const q = r.quoteInterval;
+  if (q > 0) {
+    let at = Math.floor(t / q + 1e-9) * q;
+    if (at >= t - 1e-12) at -= q;
+    return midOf(r, quoteIndexAt(r, at, hint));
+  }
+  let k = quoteIndexAt(r, t, hint);
+  if (k >= 0 && r.qTime[k] >= t) k--;
+  return midOf(r, k);
+}
+
+/** The mid at `t` as observed (after events at t). */
+function midAtObs(r: MarketRecord, t: number, hint: number): number {
+  const q = r.quoteInterval;
+  const at = q > 0 ? Math.floor(t / q + 1e-9) * q : t;
+  return midOf(r, quoteIndexAt(r, at, hint));
+}
+
+/** Mid samples on the grid of `step` within each segment (NaN where unknown). */
+function midGrid(r: MarketRecord, a: number, b: number, step: number): Float64Array {
+  const out: number[] = [];
+  forGrid(r, a, b, step, (_t, k) => out.push(midOf(r, k)));
+  return Float64Array.from(out);
+}
+
+function spreadFact(grid: number): FactDefinition {
+  return {
+    name: "spread",
+    title: "Spread distribution",
+    kind: "distribution",
+    x: Array.from({ length: SPREAD_BINS }, (_, i) => i + 1),
+    xLabel: "spread (ticks; the last bin holds larger spreads)",
+    unit: "share of time",
+    size: SPREAD_BINS,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      for (const [a, b] of r.segments) {
+        forGrid(r, a, b, grid, (t, k) => {
+          if (k < 0) return;
+          const s = r.ask[k] - r.bid[k];
+          if (!(s > 0)) return;
+          const blk = blocks.of(t);
+          if (blk < 0) return;
+          const bin = Math.min(SPREAD_BINS - 1, Math.max(0, Math.round(s) - 1));
+          stats[blk * SPREAD_BINS + bin]++;
+        });
+      }
+    },
+    value: normalize,
+    samples: (s) => s.reduce((x, y) => x + y, 0),
+  };
+}
+
+function normalize(sum: Float64Array): Float64Array {
+  let tot = 0;
+  for (const v of sum) tot += v;
+  return sum.map((v) => tot > 0 ? v / tot : NaN);
+}
+
+function depthFact(grid: number): FactDefinition {
+  return {
+    name: "depthInOrders",
+    title: "Depth at the touch in mean market orders",
+    kind: "scalar",
+    x: [0],
+    xLabel: "",
+    unit: "mean market orders",
+    size: 4,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      for (const [a, b] of r.segments) {
+        forGrid(r, a, b, grid, (t, k) => {
+          if (k < 0 || !(r.ask[k] > r.bid[k])) return;
+          const blk = blocks.of(t);
+          if (blk < 0) return;
+          stats[blk * 4] += 0.5 * (r.bidQty[k] + r.askQty[k]);
+          stats[blk * 4 + 1]++;
+        });
+      }
+      for (let i = 0; i < r.moTime.length; i++) {
+        const blk = blocks.of(r.moTime[i]);
+        if (blk < 0) continue;
+        stats[blk * 4 + 2] += r.moQty[i];
+        stats[blk * 4 + 3]++;
+      }
+    },
+    value: (s) => Float64Array.of((s[0] / s[1]) / (s[2] / s[3])),
+    samples: (s) => s[3],
+  };
+}
+
+function interArrivalFact(): FactDefinition {
+  const n = IA_EDGES.length;
+  return {
+    name: "interArrival",
+    title: "Time between market orders",
+    kind: "distribution",
+    x: IA_EDGES,
+    xLabel: "time between consecutive market orders (s, left bin edge)",
+    unit: "share of intervals",
+    size: n,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      const t = r.moTime;
+      for (let i = 0; i + 1 < t.length; i++) {
+        const blk = blocks.of(t[i]);
+        if (blk < 0 || blocks.of(t[i + 1]) < 0) continue;
+        if (blocks.segment[blk] !== blocks.segment[blocks.of(t[i + 1])]) continue;
+        const d = t[i + 1] - t[i];
+        let bin = n - 1;
+        for (let j = 1; j < n; j++) {
+          if (d < IA_EDGES[j]) {
+            bin = j - 1;
+            break;
+          }
+        }
+        stats[blk * n + bin]++;
+      }
+    },
+    value: normalize,
+    samples: (s) => s.reduce((x, y) => x + y, 0),
+  };
+}
+
+/** Segment index of each market order (−1: outside every block). */
+function moSegments(r: MarketRecord, blocks: Blocks): Int32Array {
+  return Int32Array.from(r.moTime, (t) => {
+    const b = blocks.of(t);
+    return b < 0 ? -1 : blocks.segment[b];
+  });
+}
+
+function signFact(): FactDefinition {
+  const L = SIGN_LAGS.length;
+  const size = 2 + 2 * L;
+  return {
+    name: "signAutocorrelation",
+    title: "Autocorrelation of market-order signs",
+    kind: "curve",
+    x: SIGN_LAGS,
+    xLabel: "lag (market orders)",
+    unit: "correlation",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      const seg = moSegments(r, blocks);
+      const s = r.moSign;
+      for (let i = 0; i < s.length; i++) {
+        if (seg[i] < 0) continue;
+        const blk = blocks.of(r.moTime[i]);
+        const o = blk * size;
+        stats[o] += s[i];
+        stats[o + 1]++;
+        for (let l = 0; l < L; l++) {
+          const j = i + SIGN_LAGS[l];
+          if (j >= s.length || seg[j] !== seg[i]) continue;
+          stats[o + 2 + 2 * l] += s[i] * s[j];
+          stats[o + 3 + 2 * l]++;
+        }
+      }
+    },
+    value(sum) {
+      const m = sum[0] / sum[1];
+      return Float64Array.from(
+        SIGN_LAGS,
+        (_, l) => (sum[2 + 2 * l] / sum[3 + 2 * l] - m * m) / (1 - m * m),
+      );
+    },
+    samples: (s) => s[1],
+  };
+}
+
+/** Lag-correlation stats of a regular series x (NaN-aware) into block stats. */
+function addAutocorr(
+  x: Float64Array,
+  times: (i: number) => number,
+  lags: readonly number[],
+  blocks: Blocks,
+  stats: Float64Array,
+  size: number,
+): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v !== v) continue;
+    const blk = blocks.of(times(i));
+    if (blk < 0) continue;
+    const o = blk * size;
+    stats[o] += v;
+    stats[o + 1] += v * v;
+    stats[o + 2]++;
+    for (let l = 0; l < lags.length; l++) {
+      const j = i + lags[l];
+      if (j >= x.length || x[j] !== x[j]) continue;
+      stats[o + 3 + 2 * l] += v * x[j];
+      stats[o + 4 + 2 * l]++;
+    }
+  }
+}
+
+function autocorrValue(sum: Float64Array, lags: readonly number[]): Float64Array {
+  const n = sum[2];
+  const m = sum[0] / n;
+  const v = sum[1] / n - m * m;
+  return Float64Array.from(lags, (_, l) => {
+    const c = sum[3 + 2 * l], np = sum[4 + 2 * l];
+    return (c / np - m * m) / v;
+  });
+}
+
+function returnsFact(name: string, title: string, lags: number[], abs: boolean): FactDefinition {
+  const size = 3 + 2 * lags.length;
+  return {
+    name,
+    title,
+    kind: "curve",
+    x: lags,
+    xLabel: "lag (s)",
+    unit: "correlation",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      for (const [a, b] of r.segments) {
+        const m = midGrid(r, a, b, 1);
+        const ret = new Float64Array(Math.max(0, m.length - 1));
+        for (let i = 0; i < ret.length; i++) {
+          const d = m[i + 1] - m[i];
+          ret[i] = abs ? Math.abs(d) : d;
+        }
+        addAutocorr(ret, (i) => a + i, lags, blocks, stats, size);
+      }
+    },
+    value: (s) => autocorrValue(s, lags),
+    samples: (s) => s[2],
+  };
+}
+
+function kurtosisFact(h: number): FactDefinition {
+  return {
+    name: `kurtosis${h}s`,
+    title: `Kurtosis of ${h}-s mid returns`,
+    kind: "scalar",
+    x: [h],
+    xLabel: "",
+    unit: "kurtosis (3 for a normal law)",
+    size: 5,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      for (const [a, b] of r.segments) {
+        const m = midGrid(r, a, b, h);
+        for (let i = 0; i + 1 < m.length; i++) {
+          const d = m[i + 1] - m[i];
+          if (d !== d) continue;
+          const blk = blocks.of(a + i * h);
+          if (blk < 0) continue;
+          const o = blk * 5;
+          stats[o] += d;
+          stats[o + 1] += d * d;
+          stats[o + 2] += d * d * d;
+          stats[o + 3] += d * d * d * d;
+          stats[o + 4]++;
+        }
+      }
+    },
+    value(s) {
+      const n = s[4];
+      const m1 = s[0] / n, m2 = s[1] / n, m3 = s[2] / n, m4 = s[3] / n;
+      const c2 = m2 - m1 * m1;
+      const c4 = m4 - 4 * m1 * m3 + 6 * m1 * m1 * m2 - 3 * m1 ** 4;
+      return Float64Array.of(c4 / (c2 * c2));
+    },
+    samples: (s) => s[4],
+  };
+}
+
+function signatureFact(minH: number): FactDefinition {
+  const hs = SIGNATURE_H.filter((h) => h >= minH - 1e-12);
+  const size = 2 * hs.length;
+  return {
+    name: "signaturePlot",
+    title: "Signature plot: realized variance over the sampling interval",
+    kind: "curve",
+    x: hs,
+    xLabel: "sampling interval h (s)",
+    unit: "ticks² per second",
+    size,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      for (const [a, b] of r.segments) {
+        hs.forEach((h, l) => {
+          const m = midGrid(r, a, b, h);
+          for (let i = 0; i + 1 < m.length; i++) {
+            const d = m[i + 1] - m[i];
+            if (d !== d) continue;
+            const blk = blocks.of(a + i * h);
+            if (blk < 0) continue;
+            stats[blk * size + 2 * l] += d * d;
+            stats[blk * size + 2 * l + 1] += h;
+          }
+        });
+      }
+    },
+    value: (s) => Float64Array.from(hs, (_, l) => s[2 * l] / s[2 * l + 1]),
+    samples: (s) => s[1] / hs[0],
+  };
+}
+
+function responseFact(): FactDefinition {
+  const L = RESPONSE_LAGS.length;
+  const size = 2 * L;
+  return {
+    name: "priceResponse",
+    title: "Average price response to a market order",
+    kind: "curve",
+    x: RESPONSE_LAGS,
+    xLabel: "lag (market orders)",
+    unit: "ticks",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      const seg = moSegments(r, blocks);
+      const n = r.moTime.length;
+      const mids = new Float64Array(n);
+      let hint = 0;
+      for (let i = 0; i < n; i++) {
+        mids[i] = midBefore(r, r.moTime[i], hint);
+        hint = Math.max(0, quoteIndexAt(r, r.moTime[i], hint));
+      }
+      for (let i = 0; i < n; i++) {
+        if (seg[i] < 0 || mids[i] !== mids[i]) continue;
+        const o = blocks.of(r.moTime[i]) * size;
+        for (let l = 0; l < L; l++) {
+          const j = i + RESPONSE_LAGS[l];
+          if (j >= n || seg[j] !== seg[i] || mids[j] !== mids[j]) continue;
+          stats[o + 2 * l] += r.moSign[i] * (mids[j] - mids[i]);
+          stats[o + 2 * l + 1]++;
+        }
+      }
+    },
+    value: (s) => Float64Array.from(RESPONSE_LAGS, (_, l) => s[2 * l] / s[2 * l + 1]),
+    samples: (s) => s[1],
+  };
+}
+
+function markoutFact(): FactDefinition {
+  const H = MARKOUT_H.length;
+  const size = 2 * H + 1;
+  return {
+    name: "markout",
+    title: "Markout of a passive fill at the touch",
+    kind: "curve",
+    x: MARKOUT_H,
+    xLabel: "horizon after the fill (s)",
+    unit: "ticks per lot (the maker's gain)",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      let hint = 0;
+      for (let i = 0; i < r.fillTime.length; i++) {
+        if (r.fillAtTouch[i] !== 1) continue;
+        const t = r.fillTime[i];
+        const blk = blocks.of(t);
+        if (blk < 0) continue;
+        const seg = blocks.segment[blk];
+        const o = blk * size;
+        stats[o + 2 * H]++;
+        hint = Math.max(0, quoteIndexAt(r, t, hint));
+        for (let h = 0; h < H; h++) {
+          const th = t + MARKOUT_H[h];
+          const bh = blocks.of(th);
+          if (bh < 0 || blocks.segment[bh] !== seg) continue;
+          const m = midAtObs(r, th, hint);
+          if (m !== m) continue;
+          const q = r.fillQty[i];
+          stats[o + 2 * h] += q * r.fillSide[i] * (m - r.fillPrice[i]);
+          stats[o + 2 * h + 1] += q;
+        }
+      }
+    },
+    value: (s) => Float64Array.from(MARKOUT_H, (_, h) => s[2 * h] / s[2 * h + 1]),
+    samples: (s) => s[2 * H],
+  };
+}
+
+/**
+ * The facts of the realism report (see the module doc), observed on a grid of
+ * `options.grid` seconds (spread, depth) and at the records' own book resolution.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultFacts } from "./facts.ts";
+ * const names = defaultFacts().map((f) => f.name);
+ * assert.ok(names.includes("spread") && names.includes("markout"));
+ * assert.equal(names.length, 12);
+ * ```
+ */
+export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
+  const grid = options.grid ?? 0.1;
+  return [
+    spreadFact(grid),
+    depthFact(grid),
+    interArrivalFact(),
+    signFact(),
+    returnsFact(
+      "returnAutocorrelation",
+      "Autocorrelation of 1-s mid returns",
+      RETURN_LAGS,
+      false,
+    ),
+    kurtosisFact(1),
+    kurtosisFact(10),
+    kurtosisFact(60),
+    returnsFact(
+      "absReturnAutocorrelation",
+      "Autocorrelation of absolute 1-s mid returns (volatility clustering)",
+      ABS_LAGS,
+      true,
+    ),
+    signatureFact(grid),
+    responseFact(),
+    markoutFact(),
+  ];
+}
+
+/** Block statistics of one fact over a record: `blocks × size`, row-major. */
+export function blockStatistics(
+  fact: FactDefinition,
+  rec: MarketRecord,
+  blocks: Blocks,
+): Float64Array {
+  const stats = new Float64Array(blocks.start.length * fact.size);
+  fact.accumulate(rec, blocks, stats);
+  return stats;
+}
+
+/** The sum of the rows of `stats` (blocks × size) picked by `rows`. */
+export function sumBlocks(
+  stats: Float64Array,
+  size: number,
+  rows: ArrayLike<number>,
+  out: Float64Array = new Float64Array(size),
+): Float64Array {
+  out.fill(0);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i] * size;
+    for (let j = 0; j < size; j++) out[j] += stats[o + j];
+  }
+  return out;
+}
+
+/** Mid samples every `step` seconds of each segment of `rec` (for plots). */
+export function sampledMids(rec: MarketRecord, step: number): Float64Array[] {
+  return rec.segments.map(([a, b]) => midGrid(rec, a, b, step));
+}
+
+export { midAtObs as observedMid };

@@ -1,0 +1,205 @@
+/**
+ * Fit of the metaorder sign model (`lib/market/trade_signs.ts`, Lillo–Mike–Farmer) to the
+ * autocorrelation of market-order signs, and a linear sign forecast for the impact fit.
+ *
+ * The model's C(ℓ) is known exactly ({@linkcode metaorderSignAutocorrelation}). The
+ * number of metaorders N (an integer), the length tail a and the smallest length are fitted
+ * by weighted least squares of C(ℓ) at lags 1 … 100 (log-spaced), weights from the block-
+ * bootstrap standard errors of the sample autocorrelation; N by profiling (every N from 2 to
+ * 24: with one metaorder the next sign is known, its surprise is 0 and trades could not move
+ * the price), the two others by Nelder–Mead for each N. Observed signs mix in informed orders,
+ * whose signs are independent of the flow: the model's C(ℓ) is scaled by (1 − s)², s the
+ * informed share of market orders. Standard errors of a and the smallest length from the
+ * Gauss–Newton information (JᵀWJ); N's range is the set of N whose best weighted SSE is
+ * within 4 (≈ 2 standard errors) of the minimum.
+ *
+ * @module
+ */
+import { metaorderSignAutocorrelation, tradeSignConfigSchema } from "../market/trade_signs.ts";
+import { Rng } from "../rng/rng.ts";
+import { InsufficientDataError } from "./errors.ts";
+import { type Estimate, fitted } from "./estimate.ts";
+import { covarianceFromHessian, minimizeNelderMead, standardErrors } from "./optimize.ts";
+import type { MarketRecord } from "./record.ts";
+
+/** Lags of the sign fit (market orders). */
+export const SIGN_FIT_LAGS: readonly number[] = [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 70, 100];
+
+/** The sample autocorrelation of market-order signs with block-bootstrap standard errors. */
+export interface SignAutocorrelation {
+  /** Lags (orders). */
+  lags: number[];
+  /** C(ℓ). */
+  c: number[];
+  /** Standard errors. */
+  se: number[];
+  /** Orders. */
+  orders: number;
+}
+
+/**
+ * C(ℓ) of the signs of `records` (pairs within a record only), with standard errors from a
+ * bootstrap over blocks of `blockOrders` consecutive orders.
+ */
+export function signAutocorrelation(
+  records: readonly MarketRecord[],
+  lags: readonly number[] = SIGN_FIT_LAGS,
+  blockOrders = 500,
+  resamples = 200,
+): SignAutocorrelation {
+  const L = lags.length;
+  const size = 2 + 2 * L;
+  const blocks: Float64Array[] = [];
+  let orders = 0;
+  for (const r of records) {
+    const s = r.moSign;
+    orders += s.length;
+    for (let b0 = 0; b0 < s.length; b0 += blockOrders) {
+      const st = new Float64Array(size);
+      for (let i = b0; i < Math.min(s.length, b0 + blockOrders); i++) {
+        st[0] += s[i];
+        st[1]++;
+        for (let l = 0; l < L; l++) {
+          const j = i + lags[l];
+          if (j >= s.length) continue;
+          st[2 + 2 * l] += s[i] * s[j];
+          st[3 + 2 * l]++;
+        }
+      }
+      blocks.push(st);
+    }
+  }
+  if (orders < 200) {
+    throw new InsufficientDataError("trade signs", "at least 200 market orders", `${orders}`);
+  }
+  const value = (sum: Float64Array) => {
+    const m = sum[0] / sum[1];
+    return lags.map((_, l) => (sum[2 + 2 * l] / sum[3 + 2 * l] - m * m) / (1 - m * m));
+  };
+  const total = new Float64Array(size);
+  for (const b of blocks) for (let j = 0; j < size; j++) total[j] += b[j];
+  const c = value(total);
+  const rng = new Rng("sign-autocorrelation");
+  const reps: number[][] = [];
+  const tmp = new Float64Array(size);
+  for (let k = 0; k < resamples; k++) {
+    tmp.fill(0);
+    for (let i = 0; i < blocks.length; i++) {
+      const b = blocks[rng.int(blocks.length)];
+      for (let j = 0; j < size; j++) tmp[j] += b[j];
+    }
+    reps.push(value(tmp));
+  }
+  const se = lags.map((_, l) => {
+    const v = reps.map((r) => r[l]);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+  });
+  return { lags: [...lags], c, se, orders };
+}
+
+/** Fitted sign model (`flow.signs`). */
+export interface SignFit {
+  /** Number of active metaorders N. */
+  metaorders: Estimate;
+  /** Tail exponent a of the metaorder length. */
+  lengthTail: Estimate;
+  /** Smallest metaorder length (child orders). */
+  minLength: Estimate;
+  /** The model's C(ℓ) at the fitted values (scaled for informed orders), at the data's lags. */
+  modelC: number[];
+  /** Weighted sum of squared residuals (χ²-like) and the number of lags. */
+  chi2: number;
+  /** The data. */
+  data: SignAutocorrelation;
+}
+
+const MAX_LENGTH = 10_000;
+
+/**
+ * Fits the metaorder model to the sign autocorrelation `data` (see the module doc);
+ * `informedShare` is the share of market orders whose signs are independent of the flow.
+ */
+export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit {
+  const lags = data.lags;
+  const w = data.se.map((s) => 1 / Math.max(s, 1e-4) ** 2);
+  const scale = (1 - informedShare) ** 2;
+  const model = (n: number, a: number, lmin: number) => {
+    const cfg = tradeSignConfigSchema.parse({
+      metaorders: n,
+      lengthTail: a,
+      minLength: lmin,
+      maxLength: MAX_LENGTH,
+    });
+    return Array.from(metaorderSignAutocorrelation(cfg, lags), (v) => v * scale);
+  };
+  const sse = (n: number, a: number, lmin: number) => {
+    if (!(a >= 1.05 && a <= 10 && lmin >= 1 && lmin <= 1e4)) return Infinity;
+    const m = model(n, a, lmin);
+    let s = 0;
+    for (let i = 0; i < lags.length; i++) s += w[i] * (m[i] - data.c[i]) ** 2;
+    return s;
+  };
+  const profile: { n: number; a: number; lmin: number; v: number }[] = [];
+  for (let n = 2; n <= 24; n++) {
+    const f = (z: Float64Array) => sse(n, 1.05 + Math.exp(z[0]), 1 + Math.exp(z[1]));
+    let r = minimizeNelderMead(f, Float64Array.of(Math.log(0.45), Math.log(2)), {
+      maxIterations: 600,
+    });
+    r = minimizeNelderMead(f, r.x, { maxIterations: 600 });
+    profile.push({ n, a: 1.05 + Math.exp(r.x[0]), lmin: 1 + Math.exp(r.x[1]), v: r.value });
+  }
+  profile.sort((x, y) => x.v - y.v);
+  const best = profile[0];
+  const within = profile.filter((p) => p.v <= best.v + 4).map((p) => p.n);
+  // Gauss–Newton information for (a, lmin) at the best N
+  const eps = [1e-4 * best.a, 1e-4 * best.lmin];
+  const m0 = model(best.n, best.a, best.lmin);
+  const ja = model(best.n, best.a + eps[0], best.lmin).map((v, i) => (v - m0[i]) / eps[0]);
+  const jl = model(best.n, best.a, best.lmin + eps[1]).map((v, i) => (v - m0[i]) / eps[1]);
+  let h00 = 0, h01 = 0, h11 = 0;
+  for (let i = 0; i < lags.length; i++) {
+    h00 += w[i] * ja[i] * ja[i];
+    h01 += w[i] * ja[i] * jl[i];
+    h11 += w[i] * jl[i] * jl[i];
+  }
+  const cov = covarianceFromHessian(Float64Array.of(h00, h01, h01, h11), 2);
+  const se = cov.ok ? standardErrors(cov.cov, 2) : Float64Array.of(NaN, NaN);
+  const method =
+    "weighted least squares of the sign autocorrelation, lags 1–100 (exact C(ℓ) of the model)";
+  const nMin = Math.min(...within), nMax = Math.max(...within);
+  return {
+    metaorders: {
+      ...fitted(best.n, NaN, "metaorders", `${method}; N profiled over 2–24`),
+      ci: [nMin, nMax],
+    },
+    lengthTail: fitted(best.a, se[0], "tail exponent", method),
+    minLength: fitted(best.lmin, se[1], "child orders", method),
+    modelC: m0,
+    chi2: best.v,
+    data,
+  };
+}
+
+/**
+ * A linear forecast of the next sign from the previous `order` signs (Yule–Walker AR fit on
+ * the sample autocorrelation): returns the coefficients φ, so that ε̂_t = Σ_k φ_k ε_{t−k}.
+ */
+export function signPredictor(records: readonly MarketRecord[], order = 20): Float64Array {
+  const lags = Array.from({ length: order }, (_, i) => i + 1);
+  const { c } = signAutocorrelation(records, lags, 1_000, 10);
+  // Levinson–Durbin
+  const phi = new Float64Array(order);
+  const prev = new Float64Array(order);
+  let err = 1;
+  for (let k = 0; k < order; k++) {
+    let acc = c[k];
+    for (let j = 0; j < k; j++) acc -= prev[j] * c[k - 1 - j];
+    const refl = acc / err;
+    phi[k] = refl;
+    for (let j = 0; j < k; j++) phi[j] = prev[j] - refl * prev[k - 1 - j];
+    err *= 1 - refl * refl;
+    prev.set(phi.subarray(0, k + 1));
+  }
+  return phi;
+}

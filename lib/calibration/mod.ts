@@ -1,0 +1,36 @@
+/**
+ * Calibration and realism: the book tier's models fitted to recorded order books (tick and
+ * lot, Hawkes arrivals by maximum likelihood, market-order sizes relative to the touch,
+ * placement, queue-position cancellations, trade signs, the impact of sign surprises,
+ * volatility, feed latency — each with a standard error, then moment-matched by simulation
+ * where a statistic emerges from the models' interaction), written as presets with their
+ * provenance; and the realism report, which measures the same stylized facts on a real and
+ * a simulated market and judges each against its sampling error. See docs/calibration.md
+ * and docs/realism.md.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareRecords, simulateRecords } from "./mod.ts";
+ * const a = simulateRecords({ duration: 60 }, { seconds: 300, seed: 1 });
+ * const b = simulateRecords({ duration: 60 }, { seconds: 300, seed: 2 });
+ * const r = compareRecords(a, b, { blockSeconds: 30, resamples: 50 });
+ * assert.equal(r.facts.length, 12);
+ * ```
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export * from "./optimize.ts";
+export * from "./estimate.ts";
+export * from "./hawkes_fit.ts";
+export * from "./record.ts";
+export * from "./tape_events.ts";
+export * from "./fit_flow.ts";
+export * from "./fit_signs.ts";
+export * from "./fit_price.ts";
+export * from "./facts.ts";
+export * from "./simulate.ts";
+export * from "./realism.ts";
+export * from "./realism_report.ts";
+export * from "./calibrate.ts";

@@ -1,0 +1,153 @@
+/**
+ * `deno task calibrate`: fits the book tier's models to recorded order books and writes a
+ * preset — a validated market configuration with its provenance (source files and their
+ * SHA-256, the data's dates, every estimate with its standard error and method, what the
+ * data cannot identify, the fit quality and the warnings). See docs/calibration.md.
+ *
+ *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
+ *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
+ *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--force] [--json]
+ *
+ * The preset is written atomically (temporary file, fsync, rename); an existing file is
+ * replaced only with `--force`. A tape too short to fit a model is one line naming the fit
+ * and what it needs, exit code 2.
+ *
+ * @module
+ */
+import { calibrateFiles } from "../lib/calibration/calibrate.ts";
+import { writeFileAtomic } from "../lib/output_dir.ts";
+import { MAX_SEED } from "../lib/rng/rng.ts";
+import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
+
+/** The command line of `deno task calibrate` (exported for the CLI tests). */
+export const calibrateCli = defineCli({
+  name: "calibrate",
+  summary: "Fits the book tier's models to recorded order books and writes a preset " +
+    "(a validated market config with its provenance; see docs/calibration.md).",
+  flags: {
+    data: flags.multiple({
+      help: "recorded tape of one instrument (LOBSTER message file, Binance raw feed, CSV " +
+        "tape; see docs/data.md), FILE[,FILE…]",
+      meta: "FILE",
+    }),
+    out: flags.outFile({ help: "the preset file to write (JSON)" }),
+    name: flags.string({
+      help: "preset name, lowercase letters, digits and dashes (default: from the instrument)",
+      meta: "NAME",
+    }),
+    lot: flags.number({
+      min: 1e-12,
+      max: 1e9,
+      help: "lot size in instrument units (default: the tape's natural lot)",
+      meta: "X",
+    }),
+    from: flags.number({
+      min: 0,
+      max: 1e9,
+      help: "window start, seconds since the tape's origin (default: the book start)",
+      meta: "SEC",
+    }),
+    to: flags.number({
+      min: 0,
+      max: 1e9,
+      help: "window end, seconds since the tape's origin (default: the tape's end)",
+      meta: "SEC",
+    }),
+    duration: flags.number({
+      min: 10,
+      max: 86_400,
+      default: 300,
+      help: "episode duration of the preset, seconds",
+      meta: "SEC",
+    }),
+    "refine-iterations": flags.int({
+      min: 0,
+      max: 50,
+      default: 8,
+      help: "moment-matching iterations (0: direct fits only)",
+    }),
+    "refine-seconds": flags.number({
+      min: 60,
+      max: 1e6,
+      help: "simulated seconds per moment-matching iteration",
+      defaultText: "the data's length, in [3600, 23400]",
+      meta: "SEC",
+    }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      default: 0,
+      help: "seed of the simulations",
+      meta: "S",
+    }),
+    force: flags.boolean({ help: "replace an existing preset file" }),
+    json: flags.boolean({ help: "print the preset as JSON on stdout" }),
+  },
+  check: (v) => {
+    if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
+      throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
+    }
+  },
+  // required flags: checked before work (not in `check`, which only relates given flags)
+  preflight: (v) => {
+    if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
+    if (v.out === undefined) throw new FlagError("--out", "", "the preset file to write");
+    if (v.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(v.name)) {
+      throw new FlagError("--name", v.name, "lowercase letters, digits and dashes");
+    }
+    return Promise.resolve();
+  },
+});
+
+type CalibrateFlags = Values<typeof calibrateCli.spec.flags>;
+
+async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void> {
+  const log = (line: string) => console.error(line);
+  const t0 = performance.now();
+  const paths = v.data.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  const cal = await calibrateFiles(paths, {
+    name: v.name,
+    lotSize: v.lot,
+    from: v.from,
+    to: v.to,
+    duration: v.duration,
+    refine: v["refine-iterations"] > 0,
+    refineIterations: v["refine-iterations"],
+    refineSeconds: v["refine-seconds"],
+    seed: v.seed,
+    log,
+  });
+  const text = JSON.stringify(cal.preset, null, 2) + "\n";
+  await writeFileAtomic(v.out!, text, {
+    replace: v.force,
+    field: "--out",
+    replaceHint: "pass --force",
+  });
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (v.json) {
+    await Deno.stdout.write(new TextEncoder().encode(text));
+  } else {
+    console.log(summaryText(cal.estimates));
+    for (const w of cal.warnings) console.log(`warning: ${w}`);
+    console.log(`\nWrote ${v.out} in ${secs} s.`);
+  }
+  void given;
+}
+
+/** One line per estimate: path, value ± standard error, status. */
+function summaryText(est: Record<string, { value: number; se: number; status: string }>): string {
+  const f = (x: number) =>
+    !Number.isFinite(x)
+      ? "—"
+      : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0)
+      ? x.toExponential(3)
+      : Number(x.toPrecision(4)).toString();
+  const rows = Object.entries(est).map(([k, e]) =>
+    `${k.padEnd(36)} ${f(e.value).padStart(11)} ± ${f(e.se).padEnd(10)} ${e.status}`
+  );
+  return ["parameter                                  value   std. err.  status", ...rows].join(
+    "\n",
+  );
+}
+
+if (import.meta.main) await runCli(calibrateCli, main);

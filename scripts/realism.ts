@@ -1,0 +1,176 @@
+/**
+ * `deno task realism`: simulates a preset (book tier) and compares it with recorded order
+ * books fact by fact — spread, depth in market orders, inter-arrival times, sign
+ * autocorrelation, return autocorrelation, kurtosis at 1, 10 and 60 s, volatility clustering,
+ * the signature plot, the price response and the markout of passive fills — each with a
+ * distance, a tolerance from the sampling error of both samples, and a verdict. Writes
+ * `report.html` (a figure per fact, real and simulated overlaid) and `summary.json`
+ * (`{facts: {NAME: {real, sim, distance, tolerance, pass}}}`) as one set (lib/output_dir.ts).
+ * See docs/realism.md.
+ *
+ *     deno task realism --preset P --data FILE… [--json] [--out DIR] [--force] [--seed S]
+ *                       [--seconds SEC] [--episode SEC] [--from SEC] [--to SEC]
+ *                       [--block SEC] [--resamples N] [--agent none|touch]
+ *
+ * @module
+ */
+import { loadTape } from "../lib/data/load.ts";
+import type { Tape } from "../lib/data/tape.ts";
+import { resolveMarket } from "../lib/env/markets.ts";
+import { realismSummary, runRealism } from "../lib/calibration/realism.ts";
+import { realismHtml } from "../lib/calibration/realism_report.ts";
+import { writeOutputSet } from "../lib/output_dir.ts";
+import { MAX_SEED } from "../lib/rng/rng.ts";
+import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
+
+/** Kind of the output set (lib/output_dir.ts). */
+export const REALISM_OUTPUT_KIND = "realism";
+
+/** The command line of `deno task realism` (exported for the CLI tests). */
+export const realismCli = defineCli({
+  name: "realism",
+  summary: "Simulates a preset and compares its stylized facts with recorded order books " +
+    "(report.html with a figure per fact, summary.json; see docs/realism.md).",
+  flags: {
+    preset: flags.string({
+      help: "the market: a preset name (data/presets/NAME.json), a preset file, default, or " +
+        "NAME+variant",
+      meta: "P",
+      expected: "a preset name or file",
+    }),
+    data: flags.multiple({
+      help: "recorded tape to compare with (LOBSTER, Binance raw feed, CSV), FILE[,FILE…]",
+      meta: "FILE",
+    }),
+    out: flags.outDir({
+      kind: REALISM_OUTPUT_KIND,
+      knownFiles: ["report.html", "summary.json"],
+      default: "out/realism",
+      replaceDefault: true,
+      help: "output directory (report.html, summary.json), written as one set; the default " +
+        "is replaced by each run, another directory only with --force",
+    }),
+    force: flags.boolean({ help: "replace a previous report in --out" }),
+    json: flags.boolean({ help: "print the JSON summary on stdout" }),
+    seed: flags.int({
+      min: 0,
+      max: MAX_SEED,
+      default: 0,
+      help: "seed of the simulation",
+      meta: "S",
+    }),
+    seconds: flags.number({
+      min: 60,
+      max: 1e6,
+      help: "simulated seconds (default: the real data's length, at least 3,600)",
+      meta: "SEC",
+    }),
+    episode: flags.number({
+      min: 10,
+      max: 86_400,
+      help: "length of a simulated episode (default: max(preset duration, 4 blocks, 1,200 s))",
+      meta: "SEC",
+    }),
+    from: flags.number({
+      min: 0,
+      max: 1e9,
+      help: "window start of the tapes, s since their origin",
+      meta: "SEC",
+    }),
+    to: flags.number({
+      min: 0,
+      max: 1e9,
+      help: "window end of the tapes, s since their origin",
+      meta: "SEC",
+    }),
+    block: flags.number({
+      min: 1,
+      max: 86_400,
+      help: "bootstrap block length (default: the real span / 20, in [10, 600] s)",
+      meta: "SEC",
+    }),
+    resamples: flags.int({ min: 10, max: 100_000, default: 400, help: "bootstrap replicates" }),
+    agent: flags.choice(["none", "touch"], {
+      default: "none",
+      help:
+        "none: the background flow alone; touch: a passive agent with one lot at the best bid and ask",
+    }),
+  },
+  check: (v) => {
+    if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
+      throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
+    }
+  },
+  // required flags and the preset: checked before any work
+  preflight: async (v) => {
+    if (v.preset === undefined) throw new FlagError("--preset", "", "a preset name or file");
+    if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
+    await resolveMarket(v.preset, "--preset");
+  },
+});
+
+type RealismFlags = Values<typeof realismCli.spec.flags>;
+
+async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> {
+  const t0 = performance.now();
+  const market = await resolveMarket(v.preset!, "--preset");
+  if (market.config.tier === "replay") {
+    throw new FlagError("--preset", v.preset, "a simulated market (not replay:…)");
+  }
+  const paths = v.data.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  const tapes: Tape[] = [];
+  for (const p of paths) tapes.push(await loadTape(p));
+  console.error(`simulating ${v.preset} and measuring ${paths.join(", ")}…`);
+  const run = runRealism(market.config, tapes, {
+    seed: v.seed,
+    seconds: v.seconds,
+    episodeSeconds: v.episode,
+    from: v.from,
+    to: v.to,
+    blockSeconds: v.block,
+    resamples: v.resamples,
+    agent: v.agent as "none" | "touch",
+  });
+  const summary = {
+    preset: v.preset,
+    presetSource: market.source,
+    data: paths,
+    seed: v.seed,
+    agent: v.agent,
+    ...realismSummary(run.result),
+  };
+  const json =
+    JSON.stringify(summary, (_k, x) => typeof x === "number" && !Number.isFinite(x) ? null : x, 2) +
+    "\n";
+  const html = realismHtml(run.result, {
+    title: `Realism: ${v.preset} against ${tapes.map((t) => t.meta.name).join(", ")}`,
+    preset: `${v.preset} (${market.source})`,
+    data: paths,
+    notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`],
+  });
+  await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
+    kind: REALISM_OUTPUT_KIND,
+    replace: v.force || !given.has("out"),
+    field: "--out",
+    replaceHint: "pass --force",
+  });
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (v.json) {
+    await Deno.stdout.write(new TextEncoder().encode(json));
+    console.error(`wrote ${v.out}/report.html, summary.json (${secs} s)`);
+    return;
+  }
+  const f = (x: number) => Number.isFinite(x) ? x.toPrecision(3) : "n/a";
+  console.log("fact                        distance        value  tolerance  verdict");
+  for (const x of run.result.facts) {
+    const verdict = x.pass === null ? "not judged" : x.pass ? "pass" : "FAIL";
+    console.log(
+      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${f(x.distance).padStart(6)} ${
+        f(x.tolerance).padStart(10)
+      }  ${verdict}${x.note ? `  (${x.note})` : ""}`,
+    );
+  }
+  console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
+}
+
+if (import.meta.main) await runCli(realismCli, main);

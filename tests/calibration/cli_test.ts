@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { runScript, type ScriptRun } from "../scripts/_run.ts";
+
+const BTC = "data/real/binance/spot_btcusdt_20240808.gz";
+
+function oneLineError(r: ScriptRun, flag: RegExp): void {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], flag);
+  assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
+}
+
+Deno.test("calibrate CLI: required flags, missing files and too-short windows are one-line errors", async () => {
+  oneLineError(await runScript("calibrate", ["--out", "x.json"]), /^error: --data/);
+  oneLineError(await runScript("calibrate", ["--data", BTC]), /^error: --out/);
+  oneLineError(
+    await runScript("calibrate", ["--data", "no/such/file.gz", "--out", "/tmp/alpe-x.json"]),
+    /no\/such\/file/,
+  );
+  oneLineError(
+    await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--from", "5", "--to", "3"]),
+    /^error: --to/,
+  );
+  // 30 s of the BTC feed: too short to fit
+  const dir = await Deno.makeTempDir();
+  try {
+    oneLineError(
+      await runScript("calibrate", [
+        "--data",
+        BTC,
+        "--out",
+        `${dir}/p.json`,
+        "--from",
+        "86100",
+        "--to",
+        "86130",
+      ]),
+      /too short to fit \(needs at least 60 s of book/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("calibrate CLI: writes a valid preset, and never replaces one without --force", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/btc.json`;
+    const args = ["--data", BTC, "--out", out, "--name", "btc-test", "--refine-iterations", "0"];
+    const r = await runScript("calibrate", args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /flow\.arrivals\.alpha\.0\.0/);
+    const preset = JSON.parse(await Deno.readTextFile(out));
+    assert.equal(preset.name, "btc-test");
+    assert.equal(preset.provenance.sources[0].path, BTC);
+    const realism = await runScript("realism", [
+      "--preset",
+      out,
+      "--data",
+      BTC,
+      "--seconds",
+      "120",
+      "--episode",
+      "60",
+      "--resamples",
+      "20",
+      "--json",
+      "--out",
+      `${dir}/realism`,
+    ]);
+    assert.equal(realism.code, 0, realism.stderr);
+    const summary = JSON.parse(realism.stdout);
+    assert.equal(Object.keys(summary.facts).length, 12);
+    for (const f of Object.values(summary.facts) as Record<string, unknown>[]) {
+      assert.ok("real" in f && "sim" in f && "distance" in f && "tolerance" in f && "pass" in f);
+    }
+    const files = [...Deno.readDirSync(`${dir}/realism`)].map((e) => e.name).sort();
+    assert.deepEqual(files, [".alpe-output.json", "report.html", "summary.json"]);
+    oneLineError(await runScript("calibrate", args), /^error: --out: .*--force/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("realism CLI: unknown presets and missing data are one-line errors; compare takes --preset", async () => {
+  oneLineError(
+    await runScript("realism", ["--preset", "no-such-preset", "--data", BTC]),
+    /^error: --preset/,
+  );
+  oneLineError(await runScript("realism", ["--preset", "amzn"]), /^error: --data/);
+  oneLineError(await runScript("compare", ["--preset", "nope"]), /^error: --preset/);
+  oneLineError(
+    await runScript("compare", ["--preset", "amzn", "--config", "x.json"]),
+    /^error: --preset|^error: --config/,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runScript("compare", [
+      "--preset",
+      "amzn",
+      "--tier",
+      "model",
+      "--episodes",
+      "2",
+      "--duration",
+      "10",
+      "--calibration-episodes",
+      "2",
+      "--agents",
+      "avellaneda-stoikov",
+      "--json",
+      "--out",
+      `${dir}/c`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(r.stdout);
+    // the preset's market (price, lot), with the flags given on top (tier, duration)
+    assert.equal(rep.config.env.lotSize, 100);
+    assert.ok(rep.config.env.initialPrice > 200 && rep.config.env.initialPrice < 230);
+    assert.equal(rep.config.env.tier, "model");
+    assert.equal(rep.config.env.duration, 10);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train --preset: trains in the calibrated market (its one regime, its price and lot)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await runScript("train", ["--preset", "amzn", "--timesteps", "2048", "--out", dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const cp = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
+    assert.equal(cp.config.env.lotSize, 100);
+    assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
+    assert.deepEqual(cp.config.env.regimes.names, ["calibrated"]);
+    oneLineError(await runScript("train", ["--preset", "nope", "--out", dir]), /^error: --preset/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { fitCancellation, fitMarketSizes, fitPlacement } from "../../lib/calibration/fit_flow.ts";
+import { fitSigns, signAutocorrelation } from "../../lib/calibration/fit_signs.ts";
+import { fitVolatility } from "../../lib/calibration/fit_price.ts";
+import type { MarketRecord } from "../../lib/calibration/record.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import type { TapeEvents } from "../../lib/calibration/tape_events.ts";
+import { InsufficientDataError } from "../../lib/calibration/errors.ts";
+import { placementConfigSchema, PowerLawPlacement } from "../../lib/market/placement.ts";
+import { MetaorderSigns, tradeSignConfigSchema } from "../../lib/market/trade_signs.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+const within = (est: number, se: number, truth: number, k = 3) =>
+  assert.ok(Math.abs(est - truth) <= k * se, `${est} ± ${se} vs ${truth}`);
+
+const ONE_REGIME = {
+  names: ["one"],
+  volMultipliers: [1],
+  flowMultipliers: [1],
+  rates: [[0]],
+  initial: 0,
+};
+
+Deno.test("size fit: the touch-capped Lomax model of the book tier is recovered from its own market orders", () => {
+  const recs = simulateRecords({
+    duration: 600,
+    regimes: ONE_REGIME,
+    flow: {
+      informed: { share: 0 },
+      sizes: { marketMean: 6, marketTail: 2, sweepProbability: 0.2 },
+    },
+  }, { seconds: 1_200, seed: 3 });
+  const fit = fitMarketSizes(recs);
+  assert.ok(fit.converged);
+  within(fit.marketMean.value, fit.marketMean.se, 6);
+  within(fit.marketTail.value, fit.marketTail.se, 2);
+  within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
+});
+
+function recordOfSigns(signs: number[]): MarketRecord {
+  const n = signs.length;
+  const z = new Float64Array(0);
+  return {
+    source: "signs",
+    segments: [[0, n]],
+    quoteInterval: 0,
+    moTime: Float64Array.from({ length: n }, (_, i) => i),
+    moSign: Float64Array.from(signs),
+    moQty: new Float64Array(n).fill(1),
+    moDepth: new Float64Array(n).fill(1),
+    moLevels: new Float64Array(n).fill(1),
+    fillTime: z,
+    fillPrice: z,
+    fillQty: z,
+    fillSide: z,
+    fillAtTouch: z,
+    qTime: z,
+    bid: z,
+    ask: z,
+    bidQty: z,
+    askQty: z,
+  };
+}
+
+Deno.test("sign fit: the metaorder model's tail is recovered from its own signs", () => {
+  const cfg = tradeSignConfigSchema.parse({ metaorders: 4, lengthTail: 1.6, minLength: 2 });
+  const model = new MetaorderSigns(cfg);
+  const rng = new Rng("signs");
+  model.reset(rng);
+  const signs = Array.from({ length: 200_000 }, () => model.next(rng));
+  const data = signAutocorrelation([recordOfSigns(signs)]);
+  const fit = fitSigns(data);
+  const [lo, hi] = fit.metaorders.ci!;
+  assert.ok(lo <= 4 && 4 <= hi, `N in [${lo}, ${hi}]`);
+  assert.equal(fit.metaorders.value, 4);
+  within(fit.lengthTail.value, fit.lengthTail.se, 1.6);
+  within(fit.minLength.value, fit.minLength.se, 2);
+  // the fitted curve follows the data within their sampling error
+  fit.modelC.forEach((c, i) => assert.ok(Math.abs(c - data.c[i]) < 4 * data.se[i] + 0.01));
+  assert.throws(() => signAutocorrelation([recordOfSigns([1, -1, 1])]), InsufficientDataError);
+});
+
+function eventsOf(limits: number[]): TapeEvents {
+  const n = limits.length;
+  return {
+    orderLevel: true,
+    span: [0, 1000],
+    limits: {
+      time: Float64Array.from({ length: n }, (_, i) => i),
+      side: new Float64Array(n),
+      distance: Float64Array.from(limits),
+      qty: new Float64Array(n).fill(2),
+    },
+    cancels: {
+      time: new Float64Array(0),
+      side: new Float64Array(0),
+      distance: new Float64Array(0),
+      qty: new Float64Array(0),
+    },
+    queue: null,
+    volume: null,
+    depthLevels: 0,
+  };
+}
+
+Deno.test("placement fit: the power-law exponent is recovered; a level-1 tape does not identify it", () => {
+  const place = new PowerLawPlacement(placementConfigSchema.parse({ alpha: 1.7, maxDistance: 40 }));
+  const rng = new Rng("place");
+  const d = Array.from({ length: 5_000 }, () => place.distance(rng));
+  const fit = fitPlacement(eventsOf(d), { alpha: 1, maxDistance: 40 });
+  within(fit.alpha.value, fit.alpha.se, 1.7);
+  assert.equal(fit.alpha.status, "fit");
+  assert.equal(fit.limitMean.value, 2);
+  const level1 = fitPlacement({ ...eventsOf(d), depthLevels: 1 }, { alpha: 1, maxDistance: 40 });
+  assert.equal(level1.alpha.status, "not identified");
+  assert.equal(level1.alpha.value, 1); // the library default, said so
+});
+
+Deno.test("cancellation fit: queue-position and depletion hazards are recovered by maximum likelihood", () => {
+  // orders that sit at a fixed share ahead x and level size Q, cancelled at h = r(1 + a x)(1 + d e^(−Q/v)), censored at 20 s
+  const r = 0.2, a = 1.5, dep = 2, v = 2;
+  const rng = new Rng("cancel");
+  const ahead: number[] = [], levelQty: number[] = [];
+  const byQ = new Map<number, [number, number]>();
+  let exposure = 0, exposureX = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const x = rng.next();
+    const Q = 1 + rng.int(8);
+    const h = r * (1 + a * x) * (1 + dep * Math.exp(-Q / v));
+    const life = rng.exponential(h);
+    const t = Math.min(life, 20);
+    if (life < 20) {
+      ahead.push(x);
+      levelQty.push(Q);
+    }
+    exposure += t;
+    exposureX += x * t;
+    const slot = byQ.get(Q) ?? [0, 0];
+    slot[0] += t;
+    slot[1] += x * t;
+    byQ.set(Q, slot);
+  }
+  const keys = [...byQ.keys()].sort((p, q) => p - q);
+  const ev: TapeEvents = {
+    ...eventsOf([0]),
+    queue: {
+      ahead: Float64Array.from(ahead),
+      levelQty: Float64Array.from(levelQty),
+      exposure,
+      exposureX,
+      byLevel: {
+        qty: Float64Array.from(keys),
+        exposure: Float64Array.from(keys, (k) => byQ.get(k)![0]),
+        exposureX: Float64Array.from(keys, (k) => byQ.get(k)![1]),
+      },
+    },
+  };
+  const fit = fitCancellation(ev, v, { rate: 0.15, queuePosition: 1, depletion: 2 });
+  within(fit.rate.value, fit.rate.se, r);
+  within(fit.queuePosition.value, fit.queuePosition.se, a);
+  within(fit.depletion.value, fit.depletion.se, dep);
+});
+
+Deno.test("volatility fit: the book tier's configured volatility, within its standard error", () => {
+  const recs = simulateRecords({ duration: 1_200, regimes: ONE_REGIME, volatility: 0.03 }, {
+    seconds: 3_600,
+    seed: 8,
+  });
+  const fit = fitVolatility(recs, 0.01);
+  within(fit.volatility.value, fit.volatility.se, 0.03, 3);
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { sha256File } from "../../lib/calibration/calibrate.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { loadPreset, presetNames, resolveMarket } from "../../lib/env/markets.ts";
+
+Deno.test("presets: every shipped preset validates, resolves by name and says where it comes from", async () => {
+  const names = await presetNames();
+  assert.ok(names.includes("btcusdt") && names.includes("amzn"), names.join(", "));
+  for (const name of names) {
+    const p = await loadPreset(`data/presets/${name}.json`);
+    assert.equal(p.name, name);
+    assert.equal(p.env.tier, "book");
+    const m = await resolveMarket(name);
+    assert.equal(m.source, `data/presets/${name}.json`);
+    const prov = p.provenance as {
+      sources: { path: string; sha256: string }[];
+      estimates: Record<string, { status: string; se: number | null }>;
+      notIdentified: string[];
+      data: { origin: string }[];
+      fitQuality: { hawkes: { converged: boolean } };
+      warnings: string[];
+    };
+    // the data it was calibrated on, byte for byte
+    assert.ok(prov.sources.length >= 1);
+    for (const s of prov.sources) assert.equal(await sha256File(s.path), s.sha256, s.path);
+    assert.ok(prov.data[0].origin.length > 0);
+    assert.ok(prov.fitQuality.hawkes.converged);
+    // what the data cannot identify is listed, and is not dressed up as a fit
+    for (const k of prov.notIdentified) assert.equal(prov.estimates[k].status, "not identified");
+    assert.ok(prov.notIdentified.includes("flow.informed.share"));
+    assert.ok(Array.isArray(prov.warnings));
+  }
+  const btc = await resolveMarket("btcusdt");
+  assert.equal(btc.config.tickSize, 0.01);
+  assert.ok(btc.config.lotSize < 1 && btc.config.initialPrice > 50_000);
+  const amzn = await resolveMarket("amzn+high-latency");
+  assert.equal(amzn.config.lotSize, 100);
+  assert.ok(amzn.config.initialPrice > 200 && amzn.config.initialPrice < 230);
+});
+
+Deno.test("presets: a preset that fails validation is a named error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = `${dir}/bad.json`;
+    await Deno.writeTextFile(
+      bad,
+      JSON.stringify({ name: "bad", config: { flow: { placment: { alpha: 1 } } } }),
+    );
+    await assert.rejects(
+      () => resolveMarket(bad, "--preset"),
+      (e: unknown) =>
+        e instanceof ValidationError && /config\.flow\.placment/.test(e.message) &&
+        /did you mean "placement"/.test(e.message),
+    );
+    await Deno.writeTextFile(bad, JSON.stringify({ name: "Bad Name", config: {} }));
+    await assert.rejects(
+      () => resolveMarket(bad),
+      (e: unknown) => e instanceof ValidationError && /name/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("presets: a name finds the repository's presets from another working directory", async () => {
+  const here = Deno.cwd();
+  const dir = await Deno.makeTempDir();
+  try {
+    Deno.chdir(dir);
+    const m = await resolveMarket("amzn");
+    assert.ok(m.source.endsWith("data/presets/amzn.json"), m.source);
+    assert.equal(m.config.lotSize, 100);
+  } finally {
+    Deno.chdir(here);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { compareRecords, realismSummary } from "../../lib/calibration/realism.ts";
+import { realismHtml } from "../../lib/calibration/realism_report.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+
+const ONE_REGIME = {
+  names: ["one"],
+  volMultipliers: [1],
+  flowMultipliers: [1],
+  rates: [[0]],
+  initial: 0,
+};
+const BASE = { duration: 600, regimes: ONE_REGIME };
+const OPTS = { blockSeconds: 60, resamples: 200 };
+
+// The "real" market: the default book tier with one regime, 40 minutes.
+const real = simulateRecords(BASE, { seconds: 2_400, seed: 1 });
+
+Deno.test("realism: identical samples have distance 0 and pass every judged fact", () => {
+  const r = compareRecords(real, real, OPTS);
+  assert.equal(r.facts.length, 12);
+  for (const f of r.facts) {
+    assert.equal(f.distance, 0, f.name);
+    assert.ok(f.pass !== false, f.name);
+  }
+  assert.ok(r.facts.filter((f) => f.pass === true).length >= 10);
+});
+
+Deno.test("realism: an independent sample of the same market passes (tolerances are sampling error, not zero)", () => {
+  const other = simulateRecords(BASE, { seconds: 2_400, seed: 2 });
+  const r = compareRecords(real, other, OPTS);
+  const judged = r.facts.filter((f) => f.pass !== null);
+  const failed = judged.filter((f) => !f.pass).map((f) =>
+    `${f.name} ${f.distance} > ${f.tolerance}`
+  );
+  // each fact fails 5 % of the time under the null: at most one of 12 here
+  assert.ok(failed.length <= 1, failed.join("; "));
+  assert.ok(judged.length >= 11);
+});
+
+Deno.test("realism: a market with another spread, volatility or sign memory fails the facts that measure it", () => {
+  const wide = simulateRecords({ ...BASE, flow: { placement: { minEdge: 3 } } }, {
+    seconds: 2_400,
+    seed: 2,
+  });
+  const byName = (rs: ReturnType<typeof compareRecords>) =>
+    Object.fromEntries(rs.facts.map((f) => [f.name, f]));
+  const a = byName(compareRecords(real, wide, OPTS));
+  assert.equal(a.spread.pass, false);
+  assert.ok(a.spread.distance > 0.5);
+  const volatile = simulateRecords({ ...BASE, volatility: 0.08 }, { seconds: 2_400, seed: 2 });
+  const b = byName(compareRecords(real, volatile, OPTS));
+  assert.equal(b.signaturePlot.pass, false);
+  const iid = simulateRecords({ ...BASE, flow: { signs: { kind: "iid" } } }, {
+    seconds: 2_400,
+    seed: 2,
+  });
+  const c = byName(compareRecords(real, iid, OPTS));
+  assert.equal(c.signAutocorrelation.pass, false);
+});
+
+Deno.test("realism: a short real sample is not judged on what it cannot measure; the summary has the documented shape", () => {
+  const short = simulateRecords({ ...BASE, duration: 240 }, { seconds: 240, seed: 3 });
+  const r = compareRecords(short, real, { blockSeconds: 20, resamples: 50 });
+  const k60 = r.facts.find((f) => f.name === "kurtosis60s")!;
+  assert.equal(k60.pass, null);
+  assert.match(k60.note!, /not judged: the real data hold \d samples/);
+  const s = realismSummary(r) as { facts: Record<string, Record<string, unknown>> };
+  for (const f of Object.values(s.facts)) {
+    for (const key of ["real", "sim", "distance", "tolerance", "pass"]) assert.ok(key in f, key);
+  }
+  assert.equal(typeof s.facts.depthInOrders.real, "number");
+  assert.ok(Array.isArray(s.facts.signAutocorrelation.real));
+  const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
+  assert.equal((html.match(/<figure>/g) ?? []).length, 12);
+  assert.throws(() => compareRecords([], real), /at least one real record/);
+});
