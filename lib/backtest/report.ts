@@ -211,9 +211,19 @@ function bars(agents: readonly AgentBacktest[], key: string, label: string, scal
  * The self-contained HTML report of a comparison (offline: plotly.js is inlined).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { compareReportHtml } from "./report.ts";
- * await Deno.writeTextFile("out/compare/report.html", compareReportHtml(run));
+ * import { runCompare } from "./compare.ts";
+ * const run = await runCompare({
+ *   config: { tier: "model", duration: 10 },
+ *   agents: ["static-spread", "touch"],
+ *   episodes: 2,
+ *   workers: 0,
+ * });
+ * const html = compareReportHtml(run); // write it to e.g. out/compare/report.html
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes("static-spread"));
  * ```
  */
 export function compareReportHtml(run: CompareRun, title = "ALPE agent comparison"): string {
