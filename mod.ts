@@ -5,10 +5,13 @@
  *
  * @example
  * ```ts
- * import { AGENT_IDS, createAgent, makeVecEnv } from "./mod.ts";
- * const env = makeVecEnv({ tier: "book", duration: 30 }, 4);
+ * import assert from "node:assert/strict";
+ * import { createAgent, makeVecEnv, rollout } from "./mod.ts";
+ * const env = makeVecEnv({ tier: "book", duration: 30 }, 4); // 4 markets in lockstep
  * const agent = createAgent("avellaneda-stoikov");
- * console.log(AGENT_IDS, env.numEnvs, agent.name);
+ * const steps = rollout(env, agent, [1, 2, 3, 4]);
+ * assert.equal(steps, 300); // 30 s at dt = 0.1 s
+ * assert.equal(env.numEnvs, 4);
  * ```
  *
  * @module

@@ -32,9 +32,11 @@ export function formatValue(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ValidationError } from "./errors.ts";
  * const e = new ValidationError("episodes", -3, "an integer in [1, 100000]");
- * e.message; // 'episodes: expected an integer in [1, 100000], got -3'
+ * assert.equal(e.message, "episodes: expected an integer in [1, 100000], got -3");
+ * assert.equal(e.field, "episodes");
  * ```
  */
 export class ValidationError extends AlpeError {

@@ -33,10 +33,13 @@ export type InferInput<S extends { _zod: { input: unknown } }> = S["_zod"]["inpu
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "npm:zod@4.6.7";
  * import { zodIssueToError } from "./validation.ts";
  * const r = z.object({ n: z.number().max(3) }).safeParse({ n: 9 });
- * if (!r.success) zodIssueToError(r.error, { n: 9 }, "cfg").message; // "cfg.n: expected a value <= 3, got 9"
+ * assert.ok(!r.success);
+ * const e = zodIssueToError(r.error, { n: 9 }, "cfg");
+ * assert.equal(e.message, "cfg.n: expected a value <= 3, got 9");
  * ```
  */
 export function zodIssueToError(

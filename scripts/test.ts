@@ -1,8 +1,9 @@
 /**
  * `deno task test`: every test. Installs what it needs (npm packages, Jupyter, the
  * Deno kernel, Chromium), runs the static checks, the unit/property/integration tests
- * (`deno test`), executes every notebook headlessly and checks the HTML exports in a
- * headless browser. Ends with one plain line `N passed, N failed`.
+ * (`deno test`), the `@example` blocks of the library's doc comments (`deno test --doc`
+ * over `DOC_TEST_PATHS` below), executes every notebook headlessly and checks the HTML
+ * exports in a headless browser. Ends with one plain line `N passed, N failed`.
  *
  * Set `ALPE_SKIP_NOTEBOOKS=1` to skip the notebooks locally (CI never sets it).
  *
@@ -20,6 +21,24 @@ const testCli = defineCli({
   flags: {},
 });
 await parseOrExit(testCli);
+
+/**
+ * Where `deno test --doc` runs the `@example` blocks (files, folders, globs). A folder goes
+ * here once every example in it asserts its result; when all do, this is `["mod.ts", "lib/"]`.
+ */
+const DOC_TEST_PATHS = [
+  "mod.ts",
+  "lib/*.ts",
+  "lib/rng/",
+  "lib/book/",
+  "lib/data/",
+  "lib/market/",
+  "lib/env/",
+  "lib/agents/",
+  "lib/analytics/",
+  "lib/backtest/",
+  "lib/sweep/",
+];
 
 let passed = 0;
 let failed = 0;
@@ -74,6 +93,18 @@ if (m) {
   if (Number(m[2]) > 0) failures.push("deno test");
 }
 if (!m || (!unit.ok && Number(m[2]) === 0)) count("deno test (did not finish)", false);
+
+console.log("\n== doc examples (deno test --doc)");
+const docT0 = performance.now();
+const doc = await run(["test", "-A", "--parallel", "--doc", ...DOC_TEST_PATHS], { NO_COLOR: "1" });
+console.log(`doc examples took ${((performance.now() - docT0) / 1000).toFixed(0)} s`);
+const d = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(doc.stdout);
+if (d) {
+  passed += Number(d[1]);
+  failed += Number(d[2]);
+  if (Number(d[2]) > 0) failures.push("doc examples");
+}
+if (!d || (!doc.ok && Number(d[2]) === 0)) count("doc examples (did not finish)", false);
 
 console.log("\n== dashboard in headless Chromium");
 if (!tools.chromium) count("chromium available (dashboard browser test)", false);

@@ -82,9 +82,22 @@ export function adaptiveHalfSpread(p: Readonly<AdaptiveSpreadParams>, volRatio: 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AdaptiveSpreadAgent } from "./adaptive_spread.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * import { ACT_DIM, OBS, OBS_DIM } from "../env/types.ts";
  * const agent = new AdaptiveSpreadAgent({ baseHalfSpreadTicks: 3, inventorySkew: 0.5 });
- * agent.params.volSource; // "observation"
+ * agent.reset({ config: parseEnvConfig({ maxInventory: 50 }), numEnvs: 1, seed: 0 });
+ * const obs = new Float64Array(OBS_DIM);
+ * obs[OBS.VOLATILITY] = 2; // σ̂ twice the nominal σ: half-spread 3 · 2 = 6 ticks
+ * const view = {
+ *   mid: Float64Array.of(100), bestBid: Float64Array.of(99.99), bestAsk: Float64Array.of(100.01),
+ *   inventory: Float64Array.of(10), timeLeft: Float64Array.of(60), sigma: Float64Array.of(0.013),
+ * };
+ * const out = new Float64Array(ACT_DIM);
+ * agent.act(obs, view, out);
+ * // long 10 of 50 lots: bid widened by 0.5 · 0.2, ask tightened by as much
+ * assert.deepEqual([...out], [6 * 1.1, 6 * 0.9, 1, 1]);
  * ```
  */
 export class AdaptiveSpreadAgent implements Agent {

@@ -47,9 +47,12 @@ export function asReservationPrice(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { asOptimalSpread } from "./avellaneda_stoikov.ts";
- * // γ = 0.1, σ = 2, τ = 1, k = 1.5: 0.4 + 20·ln(1 + 0.1/1.5) ≈ 1.6908
- * asOptimalSpread(0.1, 2, 1, 1.5);
+ * // γ = 0.1, σ = 2, τ = 1, k = 1.5: γσ²τ + (2/γ)·ln(1 + γ/k) = 0.4 + 20·ln(1 + 0.1/1.5)
+ * const spread = asOptimalSpread(0.1, 2, 1, 1.5);
+ * assert.ok(Math.abs(spread - 1.6908) < 1e-4);
+ * assert.ok(Math.abs(asOptimalSpread(1e-9, 2, 1, 1.5) - 2 / 1.5) < 1e-6); // 2/k as γ → 0
  * ```
  */
 export function asOptimalSpread(gamma: number, sigma: number, tau: number, k: number): number {
@@ -110,11 +113,12 @@ const schema = z.strictObject({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AvellanedaStoikovAgent } from "./avellaneda_stoikov.ts";
  * import { parseEnvConfig } from "../env/config.ts";
  * const agent = new AvellanedaStoikovAgent({ gamma: 0.05, horizon: 60 });
  * agent.reset({ config: parseEnvConfig({ tier: "model" }), numEnvs: 8, seed: 1 });
- * agent.k; // 30: the config's model.k
+ * assert.equal(agent.k, 30); // not given: the config's model.k
  * ```
  */
 export class AvellanedaStoikovAgent implements Agent {

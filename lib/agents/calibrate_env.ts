@@ -77,11 +77,13 @@ export interface EnvCalibration extends CalibrationEstimate {
  * @param seeds training seeds, one episode each
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { calibrateFromEnv } from "./calibrate_env.ts";
  * import { makeVecEnv } from "../env/make.ts";
- * const cal = calibrateFromEnv((n) => makeVecEnv({ tier: "book" }, n), [1, 2, 3, 4]);
- * console.log(cal.A, cal.k, cal.sigma);
+ * const cal = calibrateFromEnv((n) => makeVecEnv({ tier: "model", duration: 60 }, n), [1, 2, 3, 4]);
+ * assert.ok(cal.intensityFitted && cal.sigmaFitted); // enough fills: not the prior
+ * assert.ok(cal.k > 15 && cal.k < 45); // the model tier's k is 30 per dollar
  * ```
  */
 export function calibrateFromEnv(

@@ -77,13 +77,15 @@ export interface IntensityFit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitIntensity } from "./calibration.ts";
  * // Exact rates λ = 2·e^(−30δ) at δ = 0, 0.05, 0.1 over 100 s of exposure each.
  * const b = [0, 0.05, 0.1].map((d) => ({
  *   depth: d, exposure: 100, trials: 1000, fills: 200 * Math.exp(-30 * d),
  * }));
- * const fit = fitIntensity(b)!;
- * console.log(fit.A, fit.k); // ≈ 2, ≈ 30
+ * const fit = fitIntensity(b);
+ * assert.ok(fit !== null);
+ * assert.ok(Math.abs(fit.A - 2) < 1e-9 && Math.abs(fit.k - 30) < 1e-9);
  * ```
  */
 export function fitIntensity(
@@ -178,8 +180,10 @@ export function fitIntensity(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { estimateSigma } from "./calibration.ts";
- * estimateSigma([100, 100.02, 100, 100.02], 4); // √(3·0.0004 / 12) = 0.01
+ * const sigma = estimateSigma([100, 100.02, 100, 100.02], 4); // √(3·0.0004 / 12)
+ * assert.ok(sigma !== null && Math.abs(sigma - 0.01) < 1e-12);
  * ```
  */
 export function estimateSigma(mids: ArrayLike<number>, dt: number): number | null {
@@ -250,11 +254,14 @@ export interface CalibrationEstimate extends CalibrationPrior {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Calibrator } from "./calibration.ts";
  * const cal = new Calibrator({ prior: { A: 2, k: 30, sigma: 0.013 } });
  * cal.observeQuote(0.02, 0.1, 1); // a quote 2 cents deep, exposed 0.1 s, filled once
  * cal.observeMidChange(0.01, 0.1);
- * cal.estimate().A; // 2 (still the prior: not enough data)
+ * const est = cal.estimate();
+ * assert.deepEqual([est.A, est.k, est.sigma], [2, 30, 0.013]); // still the prior: too little data
+ * assert.equal(est.intensityFitted, false);
  * ```
  */
 export class Calibrator {

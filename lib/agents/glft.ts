@@ -58,9 +58,12 @@ export function glftBaseDepth(gamma: number, k: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glftBidDepth, glftInventoryCoefficient } from "./glft.ts";
  * const C = glftInventoryCoefficient(0.1, 30, 2, 0.013);
- * glftBidDepth(0, 0.1, 30, C); // ≈ 0.0333 + 0.5·C dollars
+ * const half = Math.log(1 + 0.1 / 30) / 0.1; // (1/γ)·ln(1 + γ/k) ≈ 0.0333
+ * assert.ok(Math.abs(glftBidDepth(0, 0.1, 30, C) - (half + 0.5 * C)) < 1e-12); // dollars
+ * assert.ok(glftBidDepth(2, 0.1, 30, C) > glftBidDepth(0, 0.1, 30, C)); // long: bid deeper
  * ```
  */
 export function glftBidDepth(q: number, gamma: number, k: number, C: number, xi = 0): number {
@@ -119,10 +122,20 @@ const schema = z.strictObject({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GlftAgent } from "./glft.ts";
  * import { parseEnvConfig } from "../env/config.ts";
+ * import { ACT_DIM, OBS_DIM } from "../env/types.ts";
  * const agent = new GlftAgent({ gamma: 0.2, xi: 0.005 });
- * agent.reset({ config: parseEnvConfig({ tier: "model" }), numEnvs: 8, seed: 1 });
+ * agent.reset({ config: parseEnvConfig({ tier: "model" }), numEnvs: 1, seed: 1 });
+ * const view = {
+ *   mid: Float64Array.of(100), bestBid: Float64Array.of(99.99), bestAsk: Float64Array.of(100.01),
+ *   inventory: Float64Array.of(2), timeLeft: Float64Array.of(60), sigma: Float64Array.of(0.013),
+ * };
+ * const out = new Float64Array(ACT_DIM);
+ * agent.act(new Float64Array(OBS_DIM), view, out);
+ * assert.ok(out[0] > out[1]); // long 2 lots: the bid sits deeper than the ask
+ * assert.deepEqual([out[2], out[3]], [1, 1]); // one lot a side
  * ```
  */
 export class GlftAgent implements Agent {

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAgent } from "./mod.ts";
  * import { parseEnvConfig } from "../env/config.ts";
  * import { ACT_DIM, OBS_DIM } from "../env/types.ts";
@@ -20,6 +21,7 @@
  * };
  * const out = new Float64Array(ACT_DIM);
  * agent.act(new Float64Array(OBS_DIM), view, out); // out: bid/ask offsets (ticks), sizes (lots)
+ * assert.ok(out[0] > out[1]); // long 2 lots: the bid sits further from the mid than the ask
  * ```
  *
  * @module

@@ -26,10 +26,12 @@ export const sizeSchema: z.ZodNumber = z.number().int().min(0).max(1_000_000);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "npm:zod@4.6.7";
  * import { parseParams } from "./params.ts";
  * const schema = z.strictObject({ size: z.number().int().min(0).default(1) });
- * parseParams(schema, "static-spread", {}).size; // 1
+ * assert.equal(parseParams(schema, "static-spread", {}).size, 1);
+ * assert.throws(() => parseParams(schema, "static-spread", { size: -1 }), /static-spread\.size/);
  * ```
  */
 export function parseParams<S extends z.ZodType>(

@@ -17,8 +17,10 @@ export { clipOffset };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bidOffsetTicks } from "./quotes.ts";
- * bidOffsetTicks(100, 99.97, 0.01, 20); // 3 (up to float rounding)
+ * assert.ok(Math.abs(bidOffsetTicks(100, 99.97, 0.01, 20) - 3) < 1e-9); // 3 up to float rounding
+ * assert.equal(bidOffsetTicks(100, 100.5, 0.01, 20), 0); // the wrong side of the mid
  * ```
  */
 export function bidOffsetTicks(

@@ -24,10 +24,23 @@ const schema = z.strictObject({});
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RandomAgent } from "./random.ts";
  * import { parseEnvConfig } from "../env/config.ts";
+ * import { ACT_DIM, OBS_DIM } from "../env/types.ts";
  * const agent = new RandomAgent();
- * agent.reset({ config: parseEnvConfig({ tier: "model" }), numEnvs: 4, seed: 7 });
+ * const ctx = { config: parseEnvConfig({ tier: "model" }), numEnvs: 4, seed: 7 };
+ * const col = () => new Float64Array(4).fill(100);
+ * const view = {
+ *   mid: col(), bestBid: col(), bestAsk: col(), inventory: col(), timeLeft: col(), sigma: col(),
+ * };
+ * const obs = new Float64Array(4 * OBS_DIM);
+ * const a = new Float64Array(4 * ACT_DIM), b = new Float64Array(4 * ACT_DIM);
+ * agent.reset(ctx);
+ * agent.act(obs, view, a);
+ * agent.reset(ctx); // restarts the stream: the same actions again
+ * agent.act(obs, view, b);
+ * assert.deepEqual(a, b);
  * ```
  */
 export class RandomAgent implements Agent {

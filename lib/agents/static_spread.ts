@@ -34,9 +34,19 @@ const schema = z.strictObject({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StaticSpreadAgent } from "./static_spread.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * import { ACT_DIM, OBS_DIM } from "../env/types.ts";
  * const agent = new StaticSpreadAgent({ halfSpreadTicks: 3, size: 2 });
- * agent.params.halfSpreadTicks; // 3
+ * agent.reset({ config: parseEnvConfig(), numEnvs: 1, seed: 0 });
+ * const view = {
+ *   mid: Float64Array.of(100), bestBid: Float64Array.of(99.99), bestAsk: Float64Array.of(100.01),
+ *   inventory: Float64Array.of(7), timeLeft: Float64Array.of(60), sigma: Float64Array.of(0.013),
+ * };
+ * const out = new Float64Array(ACT_DIM);
+ * agent.act(new Float64Array(OBS_DIM), view, out);
+ * assert.deepEqual([...out], [3, 3, 2, 2]); // whatever the inventory
  * ```
  */
 export class StaticSpreadAgent implements Agent {

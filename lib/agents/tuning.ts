@@ -132,14 +132,19 @@ export async function gridSearch(
  * ({@linkcode meanEpisodeSharpe}). Grid values must be positive (γ is 1/$ per lot).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { AvellanedaStoikovAgent, meanEpisodeSharpe, tuneAvellanedaStoikov } from "./mod.ts";
  * import { makeVecEnv } from "../env/make.ts";
- * const env = makeVecEnv({ tier: "model" }, 16);
- * const train = Array.from({ length: 16 }, (_, i) => 1000 + i);
- * const { gamma, scores } = await tuneAvellanedaStoikov((g) =>
- *   meanEpisodeSharpe(env, new AvellanedaStoikovAgent({ gamma: g }), train)
+ * const env = makeVecEnv({ tier: "model", duration: 10 }, 4);
+ * const train = [1000, 1001, 1002, 1003];
+ * const { gamma, score, scores } = await tuneAvellanedaStoikov(
+ *   (g) => meanEpisodeSharpe(env, new AvellanedaStoikovAgent({ gamma: g }), train),
+ *   [0.01, 0.1, 1], // a short grid for the example; the default is DEFAULT_GAMMA_GRID
  * );
+ * assert.equal(scores.length, 3);
+ * assert.equal(score, Math.max(...scores.map((s) => s.score)));
+ * assert.equal(scores.find((s) => s.score === score)?.value, gamma);
  * ```
  */
 export async function tuneAvellanedaStoikov(

@@ -88,11 +88,12 @@ function summarize(values: ArrayLike<number>, seed: string, buf: Float64Array): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { aggregate } from "./aggregate.ts";
  * const rows = [{ pnl: 1, fills: 3 }, { pnl: 3, fills: 5 }, { pnl: 2, fills: NaN }];
  * const agg = aggregate(rows, 42);
- * agg.pnl.mean; // 2
- * agg.fills.n; // 2 (NaN left out)
+ * assert.deepEqual(agg.pnl, { mean: 2, ci95: [1, 3], std: 1, n: 3 });
+ * assert.equal(agg.fills.n, 2); // NaN left out
  * ```
  */
 export function aggregate(

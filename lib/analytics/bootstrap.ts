@@ -91,9 +91,12 @@ export function validateResamples(resamples: number, field = "resamples"): numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bootstrapMeanCI } from "./bootstrap.ts";
  * const ci = bootstrapMeanCI([1.2, 0.4, 2.2, -0.3, 1.0, 0.8], { seed: 7 });
- * ci.lo <= ci.mean && ci.mean <= ci.hi; // true
+ * assert.ok(Math.abs(ci.mean - 0.88333) < 1e-5);
+ * assert.ok(ci.lo <= ci.mean && ci.mean <= ci.hi);
+ * assert.deepEqual(bootstrapMeanCI([1.2, 0.4, 2.2, -0.3, 1.0, 0.8], { seed: 7 }), ci); // seeded
  * ```
  */
 export function bootstrapMeanCI(values: ArrayLike<number>, opts: BootstrapOptions = {}): MeanCI {

@@ -14,9 +14,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maxDrawdown } from "./drawdown.ts";
  * // peaks 0, 3, 3, 3, 5; troughs: 3 → −1 is the largest fall
- * maxDrawdown([3, 1, -1, 5, 4]); // −4
+ * assert.equal(maxDrawdown([3, 1, -1, 5, 4]), -4);
  * ```
  */
 export function maxDrawdown(curve: ArrayLike<number>, start = 0): number {

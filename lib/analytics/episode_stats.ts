@@ -18,9 +18,10 @@ import { TRADING_DAYS_PER_YEAR } from "./returns.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perEpisodeSharpe } from "./episode_stats.ts";
- * // mean 2, sample std 1
- * perEpisodeSharpe([1, 2, 3]); // 2
+ * assert.equal(perEpisodeSharpe([1, 2, 3]), 2); // mean 2, sample std 1
+ * assert.ok(Number.isNaN(perEpisodeSharpe([5]))); // fewer than 2 episodes
  * ```
  */
 export function perEpisodeSharpe(episodePnl: ArrayLike<number>, annualization = 1): number {

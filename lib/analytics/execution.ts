@@ -102,6 +102,7 @@ export interface SpreadCaptured {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spreadCaptured } from "./execution.ts";
  * const nan = NaN;
  * const rec = {
@@ -111,7 +112,8 @@ export interface SpreadCaptured {
  *   askFilled: new Float64Array([1, 0]), askFillPrice: new Float64Array([100.03, nan]),
  * };
  * // ask at t=0: 100.03 − 100 = 0.03 (1 lot); bid at t=1: 100 − 99.98 = 0.02 (2 lots)
- * spreadCaptured(rec, 100).perShare; // (0.03 + 2·0.02)/3 ≈ 0.02333
+ * const { perShare } = spreadCaptured(rec, 100);
+ * assert.ok(Math.abs(perShare - (0.03 + 2 * 0.02) / 3) < 1e-12); // ≈ $0.0233 a share
  * ```
  */
 export function spreadCaptured(

@@ -10,13 +10,24 @@
  * undefined ratios are NaN.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { aggregate, defaultCapitalBase, pairedComparison, summarizeEpisode } from "./mod.ts";
- * const capitalBase = defaultCapitalBase(config);
- * const a = recsA.map((r) => summarizeEpisode(r, { capitalBase }));
- * const b = recsB.map((r) => summarizeEpisode(r, { capitalBase }));
+ * import { createAgent, rollout } from "../agents/mod.ts";
+ * import { EpisodeRecorder, makeVecEnv } from "../env/mod.ts";
+ * const env = makeVecEnv({ tier: "model", duration: 30 }, 4);
+ * const seeds = [1, 2, 3, 4]; // the same seeds for both agents: paired samples
+ * const capitalBase = defaultCapitalBase(env.config);
+ * const run = (id: string) => {
+ *   const rec = new EpisodeRecorder(env);
+ *   rollout(env, createAgent(id), seeds, { onStep: (e) => rec.record(e) });
+ *   return rec.episodes(seeds, id).map((r) => summarizeEpisode(r, { capitalBase }));
+ * };
+ * const a = run("glft"), b = run("static-spread");
  * const table = aggregate(a, 42); // { sharpe: { mean, ci95, std, n }, … }
+ * assert.equal(table.totalPnl.n, 4);
  * const cmp = pairedComparison(a.map((m) => m.totalPnl), b.map((m) => m.totalPnl), { seed: 42 });
+ * assert.ok(cmp.ci95[0] <= cmp.meanDiff && cmp.meanDiff <= cmp.ci95[1]);
  * ```
  *
  * @module

@@ -47,9 +47,13 @@ export interface TTestResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pairedTTest } from "./paired.ts";
  * // mean 1, sd √2.5, se √0.5 ⇒ t = √2, df = 4, two-sided p ≈ 0.2302
- * pairedTTest([1, 2, 3, -1, 0]).p;
+ * const { t, df, p } = pairedTTest([1, 2, 3, -1, 0]);
+ * assert.ok(Math.abs(t - Math.SQRT2) < 1e-12);
+ * assert.equal(df, 4);
+ * assert.ok(Math.abs(p - 0.2302) < 1e-4);
  * ```
  */
 export function pairedTTest(diffs: ArrayLike<number>): TTestResult {
@@ -128,9 +132,10 @@ export interface SignFlipOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { signFlipTest } from "./paired.ts";
  * // 2³ patterns; |Σ| ≥ 6 only for + + + and − − −
- * signFlipTest([1, 2, 3]); // 0.25
+ * assert.equal(signFlipTest([1, 2, 3]), 0.25);
  * ```
  */
 export function signFlipTest(diffs: ArrayLike<number>, opts: SignFlipOptions = {}): number {
@@ -207,12 +212,14 @@ export interface PairedComparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pairedComparison } from "./paired.ts";
  * const a = [3.1, 2.4, 4.0, 1.9, 3.3, 2.8];
  * const b = [2.5, 2.6, 3.1, 1.2, 2.9, 2.0];
  * const c = pairedComparison(a, b, { seed: 1 });
- * c.meanDiff; // ≈ 0.5333
- * c.tTestP < 0.05; // true
+ * assert.ok(Math.abs(c.meanDiff - 0.5333) < 1e-4);
+ * assert.ok(c.tTestP < 0.05); // ≈ 0.022
+ * assert.equal(c.permutationP, 0.0625); // exact sign-flip test over the 2⁶ patterns
  * ```
  */
 export function pairedComparison(

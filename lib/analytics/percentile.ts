@@ -44,9 +44,10 @@ export function quantile(values: ArrayLike<number>, p: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { percentile } from "./percentile.ts";
- * percentile([1, 2, 3, 4], 5); // 1.15: h = 3·0.05 = 0.15, 1 + 0.15·(2 − 1)
- * percentile([1, 2, 3, 4], 50); // 2.5
+ * assert.equal(percentile([1, 2, 3, 4], 5), 1.15); // h = 3·0.05 = 0.15, 1 + 0.15·(2 − 1)
+ * assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
  * ```
  */
 export function percentile(values: ArrayLike<number>, q: number): number {

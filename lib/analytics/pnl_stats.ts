@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { winRate } from "./pnl_stats.ts";
- * winRate([1, 0, -2, 3, 0]); // 2/3
+ * assert.equal(winRate([1, 0, -2, 3, 0]), 2 / 3); // flat periods do not count
  * ```
  */
 export function winRate(pnl: ArrayLike<number>): number {

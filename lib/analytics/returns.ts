@@ -126,11 +126,12 @@ export interface ReturnSeries {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { episodeReturns } from "./returns.ts";
  * const rec = { pnl: new Float64Array([1, 2, 2, 5]), dt: 0.5, steps: 4 };
  * const r = episodeReturns(rec, { capitalBase: 100 }); // 1-second periods of 2 steps
- * r.returns; // Float64Array [0.02, 0.03]
- * r.periodsPerYear; // 5_896_800
+ * assert.deepEqual([...r.returns], [0.02, 0.03]); // (2 − 0)/100, (5 − 2)/100
+ * assert.equal(r.periodsPerYear, 5_896_800); // 252 days × 23 400 s
  * ```
  */
 export function episodeReturns(

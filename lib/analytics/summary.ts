@@ -159,10 +159,19 @@ export function metricUnit(key: string): string {
  * Summarizes one recorded episode.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultCapitalBase, summarizeEpisode } from "./mod.ts";
- * const m = summarizeEpisode(rec, { capitalBase: defaultCapitalBase(config) });
- * console.log(m.totalPnl, m.sharpe, m.markouts["5s"]);
+ * import { createAgent, rollout } from "../agents/mod.ts";
+ * import { EpisodeRecorder, makeVecEnv } from "../env/mod.ts";
+ * const env = makeVecEnv({ tier: "model", duration: 30 }, 1);
+ * const recorder = new EpisodeRecorder(env);
+ * rollout(env, createAgent("glft"), [1], { onStep: (e) => recorder.record(e) });
+ * const [rec] = recorder.episodes([1], "glft");
+ * const m = summarizeEpisode(rec, { capitalBase: defaultCapitalBase(env.config) });
+ * assert.equal(m.totalPnl, rec.pnl[rec.steps - 1]); // dollars
+ * assert.ok(Number.isFinite(m.markouts["5s"])); // dollars a share, 5 s after our fills
+ * assert.ok(Number.isNaN(m.markouts["30s"])); // no fill is followed by 30 s of episode
  * ```
  */
 export function summarizeEpisode(rec: EpisodeRecord, opts: SummaryOptions): EpisodeMetrics {

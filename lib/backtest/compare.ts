@@ -184,10 +184,20 @@ export function validateAgentIds(ids: readonly string[], field = "agents"): stri
  * report (whatever `workers`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { runCompare } from "./compare.ts";
- * const { report } = await runCompare({ config: { tier: "model", duration: 30 }, episodes: 8 });
- * console.log(report.agents["glft"]);
+ * const { report, ran } = await runCompare({
+ *   config: { tier: "model", duration: 10 },
+ *   agents: ["static-spread", "glft"],
+ *   episodes: 4,
+ *   calibrationEpisodes: 2,
+ *   workers: 0,
+ * });
+ * assert.deepEqual(ran, ["static-spread", "glft"]);
+ * const glft = report.agents["glft"]; // JSON-ready: { metric: { mean, ci95, std, n } }
+ * assert.ok(!("available" in glft)); // it ran
+ * assert.equal(glft.totalPnl.n, 4); // P&L in dollars, over 4 episodes
  * ```
  */
 export async function runCompare(options: CompareOptions = {}): Promise<CompareRun> {

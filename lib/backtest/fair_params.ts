@@ -100,13 +100,20 @@ export function gridPoints(
  * and seeds, whatever the worker count.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { tuneAgents } from "./fair_params.ts";
  * import { parseEnvConfig } from "../env/config.ts";
- * const fair = await tuneAgents(parseEnvConfig({ tier: "model", duration: 30 }), [11, 12], [
- *   "avellaneda-stoikov", "touch",
- * ]);
- * fair.agents["avellaneda-stoikov"].params; // { gamma, A, k, sigma }
+ * const cfg = parseEnvConfig({ tier: "model", duration: 10 });
+ * const fair = await tuneAgents(cfg, [11, 12], ["avellaneda-stoikov", "touch", "random"], {
+ *   workers: 0,
+ * });
+ * const as = fair.agents["avellaneda-stoikov"]; // the γ that scored best, A, k, σ calibrated
+ * assert.deepEqual(Object.keys(as.params).sort(), ["A", "gamma", "k", "sigma"]);
+ * assert.equal(as.score, Math.max(...as.scores.map((s) => s.score)));
+ * const touch = fair.agents["touch"]; // tuned over its declared grid
+ * assert.ok(touch.grid.backoffTicks.includes(touch.params.backoffTicks));
+ * assert.equal(fair.agents["random"], undefined); // declares no tuning grid: skipped
  * ```
  */
 export async function tuneAgents(
@@ -217,10 +224,14 @@ function checkGrid(field: string, grid: readonly number[]): number[] {
  * (the residual policy's base agent): its calibrated and tuned parameters.
  *
  * @example
- * ```ts ignore
- * import { PpoTrainer } from "../rl/trainer.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { tuneBaseAgent } from "./fair_params.ts";
- * const trainer = await PpoTrainer.create({ seed: 1 }, { tuneBase: tuneBaseAgent });
+ * import { parseEnvConfig } from "../env/config.ts";
+ * // `PpoTrainer.create({ seed: 1 }, { tuneBase: tuneBaseAgent })` calls it like this:
+ * const cfg = parseEnvConfig({ tier: "model", duration: 10 });
+ * const base = await tuneBaseAgent(cfg, [11, 12], "avellaneda-stoikov");
+ * assert.ok(base.gamma > 0 && base.A > 0 && base.k > 0 && base.sigma > 0);
  * ```
  */
 export async function tuneBaseAgent(

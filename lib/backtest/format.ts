@@ -16,9 +16,10 @@ export const JSON_SIGNIFICANT_DIGITS = 10;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { roundNumber } from "./format.ts";
- * roundNumber(1 / 3, 4); // 0.3333
- * roundNumber(NaN); // null
+ * assert.equal(roundNumber(1 / 3, 4), 0.3333);
+ * assert.equal(roundNumber(NaN), null);
  * ```
  */
 export function roundNumber(x: number, digits: number = JSON_SIGNIFICANT_DIGITS): number | null {
@@ -182,8 +183,10 @@ export function formatNumber(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatEstimate } from "./format.ts";
- * formatEstimate({ mean: 1.234, ci95: [0.98, 1.51], std: 1, n: 50 }); // "1.23 [0.980, 1.51]"
+ * const cell = formatEstimate({ mean: 1.234, ci95: [0.98, 1.51], std: 1, n: 50 });
+ * assert.equal(cell, "1.23 [0.980, 1.51]");
  * ```
  */
 export function formatEstimate(s: MetricSummary | undefined, scale = 1): string {

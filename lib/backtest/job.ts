@@ -26,6 +26,7 @@ import type { BacktestJob, JobResult } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runJob } from "./job.ts";
  * import { parseEnvConfig } from "../env/config.ts";
  * const r = await runJob({
@@ -35,7 +36,7 @@ import type { BacktestJob, JobResult } from "./types.ts";
  *   summary: { capitalBase: 500_000, period: 1, impactWeight: 1 },
  *   curvePoints: 10, recordSteps: false,
  * });
- * r.metrics.length; // 2
+ * assert.equal(r.metrics.length, 2); // one per seed
  * ```
  */
 export async function runJob(job: BacktestJob): Promise<JobResult> {

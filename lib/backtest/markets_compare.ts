@@ -71,10 +71,20 @@ export interface CompareMarketsRun {
  * Deterministic: the same options give the same result whatever `workers`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { runCompareMarkets } from "./markets_compare.ts";
- * const r = await runCompareMarkets({ markets: ["default", "default+high-latency"], episodes: 20 });
- * r.matrix.totalPnl["touch"]; // one cell per market
+ * const r = await runCompareMarkets({
+ *   markets: ["default", "default+high-latency"],
+ *   overrides: { duration: 10 }, // short episodes for the example
+ *   agents: ["touch", "glft"],
+ *   episodes: 2,
+ *   calibrationEpisodes: 2,
+ *   workers: 0,
+ * });
+ * assert.equal(r.matrix.totalPnl["touch"].length, 2); // one cell per market
+ * const cell = r.matrix.totalPnl["glft"].find((c) => c !== null); // null: it is the best rival
+ * assert.ok(cell && ["win", "loss", "tie"].includes(cell.verdict));
  * ```
  */
 export async function runCompareMarkets(

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runBacktest } from "./mod.ts";
  * const res = await runBacktest({
  *   config: { tier: "model", duration: 10 },
@@ -14,7 +15,9 @@
  *   seed: 1,
  *   workers: 0,
  * });
- * res.agents[0].aggregate.totalPnl.mean; // mean P&L per episode, dollars
+ * const pnl = res.agents[1].aggregate.totalPnl; // glft's P&L per episode, dollars
+ * assert.equal(pnl.n, 4);
+ * assert.ok(Number.isFinite(pnl.mean));
  * ```
  *
  * @module

@@ -38,9 +38,20 @@ function cell(x: number): string | number {
  * (`totalPnl [USD]`, see `METRIC_UNITS`). Non-finite values are empty cells.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { episodesCsv } from "./output.ts";
- * await Deno.writeTextFile("episodes.csv", episodesCsv(result.agents, result.seeds));
+ * import { runBacktest } from "./runner.ts";
+ * const result = await runBacktest({
+ *   config: { tier: "model", duration: 10 },
+ *   agents: [{ id: "static-spread" }],
+ *   episodes: 2,
+ *   seed: 1,
+ *   workers: 0,
+ * });
+ * const lines = episodesCsv(result.agents, result.seeds).trimEnd().split("\n");
+ * assert.equal(lines.length, 3); // the header, then one row per episode
+ * assert.ok(lines[0].startsWith("agent,episode,seed,totalPnl [USD],"));
  * ```
  */
 export function episodesCsv(agents: readonly AgentBacktest[], seeds: readonly number[]): string {
@@ -135,10 +146,20 @@ export interface AgentRecords {
  * column's unit ({@linkcode ARROW_UNITS}).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tableFromIPC } from "npm:apache-arrow@21.2.0";
  * import { stepsArrow } from "./output.ts";
- * await Deno.writeFile("steps.arrow", stepsArrow([{ id: "glft", records }]));
- * // python: polars.read_ipc("steps.arrow")
+ * import { createAgent, rollout } from "../agents/mod.ts";
+ * import { EpisodeRecorder, makeVecEnv } from "../env/mod.ts";
+ * const env = makeVecEnv({ tier: "model", duration: 10 }, 2);
+ * const recorder = new EpisodeRecorder(env);
+ * rollout(env, createAgent("glft"), [1, 2], { onStep: (e) => recorder.record(e) });
+ * const records = recorder.episodes([1, 2], "glft");
+ * const bytes = stepsArrow([{ id: "glft", records }]); // python: polars.read_ipc(path)
+ * const table = tableFromIPC(bytes);
+ * assert.equal(table.numRows, 2 * 100); // 2 episodes of 100 steps, long format
+ * assert.deepEqual(table.schema.names.slice(0, 5), ["agent", "episode", "seed", "step", "time"]);
  * ```
  */
 export function stepsArrow(agents: readonly AgentRecords[]): Uint8Array {

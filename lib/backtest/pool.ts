@@ -29,9 +29,20 @@ export function defaultWorkers(jobs: number): number {
  * error, rethrown with its type (`ValidationError`, `NotAvailableError`…).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { runJobs } from "./pool.ts";
- * const results = await runJobs(jobs, 2);
+ * import { parseEnvConfig } from "../env/config.ts";
+ * const config = parseEnvConfig({ tier: "model", duration: 10 });
+ * const jobs = [[1, 2], [3, 4]].map((seeds, i) => ({
+ *   index: i, agentIndex: 0, chunk: i, firstEpisode: 2 * i, config,
+ *   agent: { id: "static-spread" }, seeds, agentSeed: 7,
+ *   summary: { capitalBase: 500_000, period: 1, impactWeight: 1 },
+ *   curvePoints: 0, recordSteps: false,
+ * }));
+ * const results = await runJobs(jobs, 2); // on 2 Deno Workers
+ * assert.deepEqual(results.map((r) => r.index), [0, 1]); // in job order
+ * assert.deepEqual(results, await runJobs(jobs, 0)); // the same as in this thread
  * ```
  */
 export async function runJobs(

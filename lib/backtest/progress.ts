@@ -28,10 +28,12 @@ export interface ProgressOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createProgress } from "./progress.ts";
- * const bar = createProgress("backtest", { enabled: false });
+ * const bar = createProgress("backtest", { enabled: false }); // disabled: draws nothing
  * bar.update(5, 10);
  * bar.stop();
+ * assert.doesNotThrow(() => bar.stop()); // stopping twice is harmless
  * ```
  */
 export function createProgress(label: string, options: ProgressOptions = {}): Progress {

@@ -662,9 +662,19 @@ export interface CompareReportOptions {
  * bytes).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { compareReportHtml } from "./report.ts";
- * await Deno.writeTextFile("out/compare/report.html", compareReportHtml(run, { plotly: { src: "plotly.js" } }));
+ * import { runCompare } from "./compare.ts";
+ * const run = await runCompare({
+ *   config: { tier: "model", duration: 10 },
+ *   agents: ["static-spread", "touch"],
+ *   episodes: 2,
+ *   workers: 0,
+ * });
+ * const html = compareReportHtml(run, { plotly: { src: "plotly.js" } }); // e.g. out/compare/report.html
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes("static-spread"));
  * ```
  */
 export function compareReportHtml(

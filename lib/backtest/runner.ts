@@ -152,6 +152,7 @@ export function planJobs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runBacktest } from "./runner.ts";
  * const res = await runBacktest({
  *   config: { tier: "model", duration: 10 },
@@ -160,7 +161,9 @@ export function planJobs(
  *   seed: 42,
  *   workers: 0,
  * });
- * res.agents[1].aggregate.sharpe.ci95; // [lo, hi]
+ * const [lo, hi] = res.agents[1].aggregate.sharpe.ci95; // avellaneda-stoikov's 95 % CI
+ * assert.ok(lo <= hi);
+ * assert.equal(res.seeds.length, 4); // the same 4 seeds for both agents
  * ```
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {

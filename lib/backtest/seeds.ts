@@ -25,8 +25,11 @@ export const MAX_EPISODES = 100_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluationSeeds } from "./seeds.ts";
- * evaluationSeeds(42, 3).length; // 3
+ * const seeds = evaluationSeeds(42, 3);
+ * assert.equal(seeds.length, 3);
+ * assert.deepEqual(evaluationSeeds(42, 2), seeds.slice(0, 2)); // more episodes extend the list
  * ```
  */
 export function evaluationSeeds(root: number, episodes: number): number[] {

@@ -4,13 +4,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ASK, BID, createL2Snapshot, OrderBook } from "./mod.ts";
  * const book = new OrderBook({ capacity: 4096 });
  * book.addLimit(1, BID, 99, 5, 0);
  * book.addLimit(2, ASK, 101, 3, 0, 1);
  * const snap = createL2Snapshot(10);
- * book.l2(10, snap); // 1
- * book.microprice(); // (99·3 + 101·5)/8 = 100.25
+ * assert.equal(book.l2(10, snap), 1); // one level on each side
+ * assert.deepEqual([snap.bidPrice[0], snap.bidQty[0], snap.askPrice[0]], [99, 5, 101]);
+ * assert.equal(book.microprice(), 100.25); // (99·3 + 101·5)/8
  * ```
  *
  * @module

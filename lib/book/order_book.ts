@@ -169,15 +169,17 @@ function checkLevels(n: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ASK, BID, OrderBook } from "./order_book.ts";
  * const book = new OrderBook();
  * book.addLimit(1, BID, 99, 5, 0);
  * book.addLimit(2, ASK, 101, 3, 1);
  * book.addLimit(3, ASK, 101, 4, 2);
- * book.queueAhead(3); // 3
- * book.market(BID, 5, 3); // 5 filled: all of order 2, then 2 lots of order 3
- * book.orderQty(3); // 2
- * book.mid(); // 100
+ * assert.equal(book.queueAhead(3), 3); // order 2's 3 lots are ahead
+ * assert.equal(book.market(BID, 5, 3), 5); // all of order 2, then 2 lots of order 3
+ * assert.equal(book.has(2), false);
+ * assert.equal(book.orderQty(3), 2);
+ * assert.equal(book.mid(), 100);
  * ```
  */
 export class OrderBook {

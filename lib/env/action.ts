@@ -21,11 +21,12 @@ import { ACT, ACT_DIM } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clipActions } from "./action.ts";
  * import { parseEnvConfig } from "./config.ts";
  * const out = new Float64Array(4);
  * clipActions([-3, 1e9, 2.6, 99], out, parseEnvConfig());
- * out; // Float64Array [0, 20, 3, 5]
+ * assert.deepEqual([...out], [0, 20, 3, 5]); // maxOffsetTicks 20, sizes rounded, maxQuoteSize 5
  * ```
  */
 export function clipActions(actions: ArrayLike<number>, out: Float64Array, cfg: EnvConfig): void {

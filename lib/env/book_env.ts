@@ -57,13 +57,23 @@ export type BookEnvOptions = BookMarketOptions;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BookVecEnv } from "./book_env.ts";
  * import { parseEnvConfig } from "./config.ts";
  * const env = new BookVecEnv(parseEnvConfig({ tier: "book", duration: 30 }), 2);
  * env.reset([1, 2]);
- * const actions = new Float64Array([1, 1, 2, 2, 2, 2, 1, 1]); // offsets (ticks), sizes (lots)
- * while (!env.terminated[0]) env.step(actions);
- * env.columns.pnl; // final mark-to-market P&L of each env, dollars
+ * // env 0 quotes at the touch, env 1 one tick further out: offsets (ticks), sizes (lots)
+ * const actions = new Float64Array([0, 0, 2, 2, 1, 1, 1, 1]);
+ * let fills = 0;
+ * while (!env.terminated[0]) {
+ *   env.step(actions);
+ *   fills += env.columns.bidFilled[0] + env.columns.askFilled[0];
+ * }
+ * assert.equal(env.stepIndex, 300); // 30 s at dt = 0.1 s
+ * assert.ok(fills > 0);
+ * // the final mark-to-market P&L of each env, dollars: cash + inventory · lotSize · mid
+ * const { cash, inventory, mid, pnl } = env.columns;
+ * assert.equal(pnl[0], cash[0] + inventory[0] * env.config.lotSize * mid[0]);
  * ```
  */
 export class BookVecEnv extends VecEnvBase {

@@ -171,9 +171,11 @@ export type EnvConfigInput = InferInput<typeof envConfigSchema>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseEnvConfig } from "./config.ts";
  * const cfg = parseEnvConfig({ duration: 60, volatility: 0.05 });
- * cfg.tickSize; // 0.01 (default)
+ * assert.equal(cfg.tickSize, 0.01); // the default
+ * assert.throws(() => parseEnvConfig({ duration: -1 }), /^ValidationError: duration/);
  * ```
  */
 export function parseEnvConfig(input: EnvConfigInput | EnvConfig = {}): EnvConfig {

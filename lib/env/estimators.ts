@@ -28,11 +28,14 @@ export function ewmaAlpha(dt: number, halfLife: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VolatilityEstimator } from "./estimators.ts";
- * const est = new VolatilityEstimator(2, 0.1);
+ * const est = new VolatilityEstimator(2, 0.1); // 2 envs, dt = 0.1 s, half-life 10 s
  * est.reset(0, 0.013); // start at the nominal σ
- * est.update(0, 0.004); // σ̂ of env 0 after a 0.004 $ move in 0.1 s
- * est.sigma[0];
+ * const sigma = est.update(0, 0.004); // σ̂ of env 0 after a 0.004 $ move in 0.1 s
+ * const a = est.alpha;
+ * assert.ok(Math.abs(sigma - Math.sqrt((1 - a) * 0.013 ** 2 + a * 0.004 ** 2 / 0.1)) < 1e-15);
+ * assert.equal(est.sigma[0], sigma);
  * ```
  */
 export class VolatilityEstimator {
@@ -72,9 +75,11 @@ export class VolatilityEstimator {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FlowEstimator } from "./estimators.ts";
  * const f = new FlowEstimator(1, 0.1);
- * f.update(0, 3, 1); // 3 lots bought, 1 sold: ratio (3 − 1)/(3 + 1) = 0.5
+ * assert.equal(f.update(0, 3, 1), 0.5); // 3 lots bought, 1 sold: (3 − 1)/(3 + 1)
+ * assert.equal(f.ratio[0], 0.5);
  * ```
  */
 export class FlowEstimator {

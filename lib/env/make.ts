@@ -33,10 +33,14 @@ export function resolveConfig(config: EnvConfigInput | EnvConfig = {}): EnvConfi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeVecEnv } from "./make.ts";
  * const env = makeVecEnv({ tier: "model", duration: 60 }, 8);
  * env.reset([1, 2, 3, 4, 5, 6, 7, 8]);
- * env.step(new Float64Array(8 * 4).fill(1));
+ * env.step(new Float64Array(8 * 4).fill(1)); // every env: 1 tick out, 1 lot a side
+ * assert.equal(env.stepIndex, 1);
+ * assert.equal(env.rewards.length, 8);
+ * assert.throws(() => makeVecEnv({ tier: "model" }, 0), /numEnvs/);
  * ```
  */
 export function makeVecEnv(
@@ -96,11 +100,14 @@ export function makeParallelVecEnv(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeEnv } from "./make.ts";
  * const env = makeEnv({ tier: "book", duration: 30 });
  * env.reset(7);
  * const r = env.step([1, 1, 2, 2]);
- * r.info.pnl;
+ * assert.equal(r.info.step, 1);
+ * assert.equal(r.terminated, false);
+ * assert.equal(r.info.pnl, r.info.cash + r.info.inventory * 100 * r.info.mid); // 100 shares a lot
  * ```
  */
 export function makeEnv(config: EnvConfigInput | EnvConfig = {}): Env {

@@ -5,11 +5,13 @@
  *
  * @example
  * ```ts
- * import { makeEnv } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { makeEnv, OBS_DIM } from "./mod.ts";
  * const env = makeEnv({ tier: "model", duration: 10 });
  * const { observation } = env.reset(1);
+ * assert.equal(observation.length, OBS_DIM);
  * const r = env.step([2, 2, 1, 1]); // bid/ask 2 ticks from the mid, 1 lot each
- * console.log(observation.length, r.info.pnl);
+ * assert.equal(r.info.time, 0.1);
  * ```
  *
  * @module

@@ -15,9 +15,10 @@ export const OBS_CLIP = 5;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clipObservation } from "./observation.ts";
- * clipObservation(12); // 5
- * clipObservation(-0.3); // -0.3
+ * assert.equal(clipObservation(12), 5);
+ * assert.equal(clipObservation(-0.3), -0.3);
  * ```
  */
 export function clipObservation(x: number): number {
@@ -33,12 +34,14 @@ export function clipObservation(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resetObservationRow } from "./observation.ts";
  * import { OBS, OBS_DIM } from "./types.ts";
  * const obs = new Float64Array(2 * OBS_DIM);
- * resetObservationRow(obs, 1, 2, 0);
- * obs[OBS_DIM + OBS.SPREAD]; // 0.2
- * obs[OBS_DIM + OBS.TIME_LEFT]; // 1
+ * resetObservationRow(obs, 1, 2, 0); // row 1: a 2-tick spread, balanced book
+ * assert.equal(obs[OBS_DIM + OBS.SPREAD], 0.2);
+ * assert.equal(obs[OBS_DIM + OBS.TIME_LEFT], 1);
+ * assert.equal(obs[OBS.TIME_LEFT], 0); // row 0 untouched
  * ```
  */
 export function resetObservationRow(

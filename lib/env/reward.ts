@@ -46,6 +46,7 @@ export function rewardWeights(cfg: EnvConfig): RewardWeights {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rewardWeights, writeReward } from "./reward.ts";
  * import { parseEnvConfig } from "./config.ts";
  * const w = rewardWeights(parseEnvConfig());
@@ -54,7 +55,9 @@ export function rewardWeights(cfg: EnvConfig): RewardWeights {
  *   rewardPnl: col(), rewardInventory: col(), rewardVolatility: col(), rewardImpact: col(),
  * };
  * const rewards = col();
- * writeReward(w, columns, rewards, 0, 1.5, 0, 0.01, 0.2); // 1.5 − 0.2 = 1.3
+ * // $1.5 of P&L change, flat, σ̂ = 0.01, $0.2 of impact cost:
+ * assert.equal(writeReward(w, columns, rewards, 0, 1.5, 0, 0.01, 0.2), 1.5 - 0.2);
+ * assert.equal(rewards[0], 1.3);
  * ```
  */
 export function writeReward(

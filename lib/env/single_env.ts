@@ -13,13 +13,17 @@ import { ACT_DIM, type Env, type ResetResult, type StepResult, type VecEnv } fro
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SingleEnv } from "./single_env.ts";
  * import { ModelVecEnv } from "./model_env.ts";
  * import { parseEnvConfig } from "./config.ts";
  * const env = new SingleEnv(new ModelVecEnv(parseEnvConfig({ tier: "model" }), 1));
  * const { observation } = env.reset(42);
+ * assert.equal(observation.length, 9);
  * const r = env.step([2, 2, 1, 1]);
- * r.reward; r.terminated; r.info.pnl;
+ * assert.equal(r.terminated, false);
+ * assert.equal(typeof r.reward, "number");
+ * assert.equal(r.info.step, 1);
  * ```
  */
 export class SingleEnv implements Env {

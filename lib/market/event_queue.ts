@@ -16,15 +16,16 @@ import { ValidationError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EventQueue } from "./event_queue.ts";
  * const q = new EventQueue();
  * q.push(2_000, 7, 1, 0, 0);
  * q.push(1_000, 8, 2, 0, 0);
  * q.push(1_000, 9, 3, 0, 0); // same time: after the type-8 event (pushed earlier)
- * q.pop(); // true
- * q.type; // 8
+ * assert.equal(q.pop(), true);
+ * assert.deepEqual([q.time, q.type], [1_000, 8]);
  * q.pop();
- * q.type; // 9
+ * assert.equal(q.type, 9);
  * ```
  */
 export class EventQueue {

@@ -88,8 +88,9 @@ export function impactDecays(cfg: ImpactConfig): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqrtImpact } from "./impact.ts";
- * sqrtImpact(0.5, 2, 20_000, 2_000_000); // 0.5·2·√0.01 = 0.1
+ * assert.equal(sqrtImpact(0.5, 2, 20_000, 2_000_000), 0.1); // 0.5·2·√0.01
  * ```
  */
 export function sqrtImpact(Y: number, sigma: number, Q: number, V: number): number {
@@ -164,12 +165,15 @@ export function almgrenChrissKappa(p: AlmgrenChrissParams): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { almgrenChrissTrajectory } from "./impact.ts";
  * // The paper's Table 1 example with λ = 1e-6: κ ≈ 0.6 per day.
  * const x = almgrenChrissTrajectory({
  *   X: 1e6, T: 5, N: 5, sigma: 0.95, eta: 2.5e-6, gamma: 2.5e-7, epsilon: 0.0625, lambda: 1e-6,
  * });
- * x.length; // 6, from 1e6 down to 0
+ * assert.equal(x.length, 6); // from 1e6 down to 0
+ * assert.deepEqual([x[0], x[5]], [1e6, 0]);
+ * assert.equal(Math.round(x[1]), 541_956); // front-loaded: TWAP would hold 800 000
  * ```
  */
 export function almgrenChrissTrajectory(p: AlmgrenChrissParams): Float64Array {
@@ -232,11 +236,13 @@ export function almgrenChrissLinearCost(p: AlmgrenChrissParams): ExecutionCost {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createImpactModel, impactConfigSchema } from "./impact.ts";
  * const cfg = impactConfigSchema.parse({ model: "almgren-chriss", permanent: 1e-4 });
  * const impact = createImpactModel(cfg, { sigmaDaily: 2, lotSize: 100 });
- * const cost = impact.trade(5, 0.1, 0); // 100·5·(0 + 2e-5·5/0.1) = $0.05
- * impact.offset(1); // 5·1e-4 = $0.0005 of permanent shift
+ * const cost = impact.trade(5, 0.1, 0);
+ * assert.ok(Math.abs(cost - 0.5) < 1e-12); // 100·5·(0 + 2e-5·5/0.1) = $0.5
+ * assert.ok(Math.abs(impact.offset(1) - 5e-4) < 1e-12); // 5·1e-4: $0.0005 permanent shift
  * ```
  */
 export function createImpactModel(cfg: ImpactConfig, market: ImpactMarket): ImpactModel {

@@ -49,11 +49,12 @@ export const NS_PER_MS = 1_000_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createLatencyModel } from "./latency.ts";
  * import { Rng } from "../rng/rng.ts";
  * const lat = createLatencyModel({ kind: "constant", ms: 5 });
- * lat.sample(new Rng(1)); // 5_000_000 (ns)
- * lat.mean(); // 5_000_000
+ * assert.equal(lat.sample(new Rng(1)), 5_000_000); // nanoseconds
+ * assert.equal(lat.mean(), 5_000_000);
  * ```
  */
 export function createLatencyModel(spec: LatencySpec): LatencyModel {

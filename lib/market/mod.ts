@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   createImpactModel,
  *   createRegimeModel,
@@ -20,9 +21,10 @@
  * import { Rng } from "../rng/rng.ts";
  * const regimes = createRegimeModel(regimeConfigSchema.parse({}));
  * regimes.reset(new Rng("r"));
+ * assert.ok([0.5, 1, 2.5].includes(regimes.volMultiplier())); // calm, normal or stressed
  * const impact = createImpactModel(impactConfigSchema.parse({}), { sigmaDaily: 2, lotSize: 100 });
- * impact.trade(3, 0.1, 0);
- * sqrtImpact(0.5, 2, 20_000, 2_000_000); // 0.1
+ * assert.ok(Math.abs(impact.trade(3, 0.1, 0) - 0.18) < 1e-12); // 100·3·2e-5·3/0.1 dollars
+ * assert.equal(sqrtImpact(0.5, 2, 20_000, 2_000_000), 0.1);
  * ```
  *
  * @module

@@ -14,11 +14,13 @@ import type { PriceProcess } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createPriceProcess } from "./price_process.ts";
  * import { Rng } from "../rng/rng.ts";
  * const p = createPriceProcess();
  * p.reset(100);
- * p.advance(0.1, 0.013, new Rng("price")); // 100 + 0.013·√0.1·Z
+ * const z = new Rng("price").normal(); // the draw `advance` will make
+ * assert.equal(p.advance(0.1, 0.013, new Rng("price")), 100 + 0.013 * Math.sqrt(0.1) * z);
  * ```
  */
 export function createPriceProcess(): PriceProcess {
@@ -56,13 +58,15 @@ const P_LOW = 0.02425;
  * The standard normal quantile Φ⁻¹(u) by Acklam's rational approximation (relative
  * error below 1.2e-9), for u in [0, 1): one uniform gives one normal draw, which is
  * cheaper than the polar method in hot loops. u is shifted by 2⁻³³ so that u = 0 (a
- * 32-bit generator's smallest output) maps to a finite value (≈ −6.2).
+ * 32-bit generator's smallest output) maps to a finite value (≈ −6.34).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalFromUniform } from "./price_process.ts";
- * normalFromUniform(0.5 - 2 ** -33); // ≈ 0
- * normalFromUniform(0.975); // ≈ 1.96
+ * assert.equal(normalFromUniform(0.5 - 2 ** -33), 0);
+ * assert.ok(Math.abs(normalFromUniform(0.975) - 1.959964) < 1e-6);
+ * assert.ok(Math.abs(normalFromUniform(0) - -6.338) < 1e-3);
  * ```
  */
 export function normalFromUniform(u: number): number {

@@ -147,13 +147,14 @@ function longRunFromUniform(q: number[][]): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRegimeModel, regimeConfigSchema } from "./regimes.ts";
  * import { Rng } from "../rng/rng.ts";
  * const model = createRegimeModel(regimeConfigSchema.parse({}));
  * const rng = new Rng("regimes");
  * model.reset(rng); // initial regime drawn from the stationary distribution
- * model.advance(0.1, rng); // exact CTMC step of 0.1 s
- * model.volMultiplier(); // 0.5, 1 or 2.5 with the defaults
+ * assert.equal(model.advance(0.1, rng), 0); // exact CTMC step of 0.1 s: still calm
+ * assert.equal(model.volMultiplier(), 0.5); // calm 0.5, normal 1, stressed 2.5 by default
  * ```
  */
 export function createRegimeModel(cfg: RegimeConfig, volatilityScale = 1): CtmcRegimeModel {

@@ -17,10 +17,11 @@ export type UniformSource = () => number;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./rng.ts";
  * const a = new Rng("42/flow");
  * const b = new Rng("42/flow");
- * a.normal() === b.normal(); // true: same seed, same draws
+ * assert.equal(a.normal(), b.normal()); // same seed, same draws
  * ```
  */
 export class Rng {

@@ -24,11 +24,13 @@ export const STREAM = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RngStreams } from "./streams.ts";
  * const streams = new RngStreams(7);
  * const flow = streams.get("flow");
  * const regime = streams.get("regime"); // independent of `flow`
- * flow.next() !== regime.next(); // almost surely
+ * assert.notEqual(flow.next(), regime.next());
+ * assert.equal(streams.get("flow"), flow); // the same object on every call
  * ```
  */
 export class RngStreams {

@@ -33,11 +33,24 @@ export function cores(): number {
  * A backend that runs jobs on a pool of threads of this process.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { localBackend } from "./local.ts";
+ * import { planSweep } from "./plan.ts";
+ * import { executePlan } from "./scheduler.ts";
+ * import { ResultStore } from "./store.ts";
+ * const plan = await planSweep({
+ *   episodes: 4,
+ *   chunkSize: 2,
+ *   env: { tier: "model", duration: 10 },
+ *   agents: [{ id: "static-spread" }],
+ * });
+ * const dir = await Deno.makeTempDir();
  * const backend = localBackend({ threads: 2 });
- * const outcome = await executePlan(plan, store, backend);
+ * const outcome = await executePlan(plan, new ResultStore(dir), backend);
  * await backend.close();
+ * assert.equal(outcome.computed.length, plan.jobs.length); // 2 jobs of 2 episodes
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function localBackend(options: LocalBackendOptions = {}): SweepBackend {

@@ -4,14 +4,24 @@
  * result that is the same bytes however the jobs ran.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { localBackend, runSweep, sweepTablesText } from "./mod.ts";
+ * const out = await Deno.makeTempDir(); // e.g. out/sweeps/demo
  * const run = await runSweep({
- *   spec: { episodes: 20, agents: [{ id: "glft", tune: true }, { id: "static-spread" }] },
- *   out: "out/sweeps/demo",
+ *   spec: {
+ *     episodes: 2, // 20 or more for a real comparison
+ *     calibrationEpisodes: 2,
+ *     env: { tier: "model", duration: 10 },
+ *     agents: [{ id: "glft", tune: true }, { id: "static-spread" }],
+ *   },
+ *   out,
  *   backend: () => localBackend({ threads: 2 }),
  * });
- * console.log(sweepTablesText(run.result));
+ * assert.equal(run.outcome.failures.size, 0);
+ * assert.match(sweepTablesText(run.result), /^glft +\d/m); // one table row per agent
+ * assert.ok(run.written.includes(`${out}/result/report.html`));
+ * await Deno.remove(out, { recursive: true });
  * ```
  *
  * @module

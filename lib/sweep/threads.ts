@@ -41,11 +41,20 @@ interface Slot {
  * replaced.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { ThreadPool } from "./threads.ts";
+ * import { planSweep } from "./plan.ts";
+ * const plan = await planSweep({
+ *   episodes: 2,
+ *   env: { tier: "model", duration: 10 },
+ *   agents: [{ id: "static-spread" }],
+ * });
+ * const { key, task, data, title } = plan.jobs[0];
  * const pool = new ThreadPool(2);
- * const text = await pool.run(payload); // the encoded result, as JSON text
+ * const text = await pool.run({ key, code: plan.code, task, data, deps: {}, title });
  * pool.close();
+ * assert.equal(typeof JSON.parse(text), "object"); // the encoded result, as JSON text
  * ```
  */
 export class ThreadPool {
