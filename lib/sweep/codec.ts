@@ -3,7 +3,8 @@
  * plain JSON in which every number round-trips bit for bit. Finite numbers are JSON
  * numbers (shortest round-trip form); `NaN`, `±Infinity` and `-0` become `{"$n": "NaN"}`
  * and the like; a `Float64Array` becomes `{"$f64": base64}` of its little-endian bytes
- * (NaN payloads and signed zeros included). Object keys are sorted, so equal values give
+ * (NaN payloads and signed zeros included), an `Int32Array` `{"$i32": base64}`. Object keys
+ * are sorted, so equal values give
  * equal text.
  *
  * @module
@@ -16,17 +17,19 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 export type Encoded = null | boolean | number | string | Encoded[] | { [k: string]: Encoded };
 
 /**
- * Encodes `value` (JSON values, non-finite numbers, `Float64Array`s) into plain JSON.
+ * Encodes `value` (JSON values, non-finite numbers, `Float64Array`s, `Int32Array`s) into
+ * plain JSON.
  * Throws a `TypeError` for anything else (other typed arrays, class instances, functions).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { decodeValue, encodeValue } from "./codec.ts";
- * const v = { x: NaN, y: -0, a: new Float64Array([1.5, -Infinity]) };
+ * const v = { x: NaN, y: -0, a: new Float64Array([1.5, -Infinity]), r: new Int32Array([-2, 7]) };
  * const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(v)))) as typeof v;
  * assert.ok(Number.isNaN(back.x) && Object.is(back.y, -0));
  * assert.deepEqual([...back.a], [1.5, -Infinity]);
+ * assert.deepEqual([...back.r], [-2, 7]);
  * ```
  */
 export function encodeValue(value: unknown, path = "$"): Encoded {
@@ -43,6 +46,12 @@ export function encodeValue(value: unknown, path = "$"): Encoded {
       return value;
     case "object": {
       if (value instanceof Float64Array) return { $f64: f64ToBase64(value) };
+      if (value instanceof Int32Array) {
+        const bytes = new Uint8Array(value.length * 4);
+        const view = new DataView(bytes.buffer);
+        for (let i = 0; i < value.length; i++) view.setInt32(i * 4, value[i], true);
+        return { $i32: bytesToBase64(bytes) };
+      }
       if (Array.isArray(value)) return value.map((x, i) => encodeValue(x ?? null, `${path}[${i}]`));
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
@@ -73,6 +82,12 @@ export function decodeValue(value: unknown): unknown {
   }
   if (keys.length === 1 && keys[0] === "$f64" && typeof rec.$f64 === "string") {
     return base64ToF64(rec.$f64);
+  }
+  if (keys.length === 1 && keys[0] === "$i32" && typeof rec.$i32 === "string") {
+    const bytes = base64ToBytes(rec.$i32);
+    if (bytes.length % 4 !== 0) throw new TypeError(`bad $i32 payload: ${bytes.length} bytes`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Int32Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(i * 4, true));
   }
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = decodeValue(rec[k]);

@@ -134,7 +134,10 @@ Deno.test("train --preset: trains in the calibrated market (its one regime, its 
     assert.equal(cp.config.env.lotSize, 100);
     assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
     assert.deepEqual(cp.config.env.regimes.names, ["calibrated"]);
-    oneLineError(await runScript("train", ["--preset", "nope", "--out", dir]), /^error: --preset/);
+    oneLineError(
+      await runScript("train", ["--preset", "nope", "--out", dir, "--force"]),
+      /^error: --preset/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
