@@ -28,12 +28,14 @@ import { envConfigSchema } from "../lib/env/config.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { DEFAULT_STAGES, type TrainConfigInput } from "../lib/rl/config.ts";
+import { marketCurriculum } from "../lib/rl/curriculum.ts";
+import type { EnvConfigInput } from "../lib/env/config.ts";
 import { resolveMarket } from "../lib/env/markets.ts";
 import { checkOutDir, PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 
-const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window", "preset"] as const;
+const RUN_ONLY = ["seed", "envs", "tier", "config", "data", "window", "preset", "markets"] as const;
 
 /** The command line of `deno task train`. */
 export const trainCli = defineCli({
@@ -73,6 +75,12 @@ export const trainCli = defineCli({
       defaultText: "book",
     }),
     ...REPLAY_CLI_FLAGS,
+    markets: flags.list({
+      help: "train across markets (domain randomization): market names (presets, " +
+        "PRESET+variant stress variants); episode batches cycle through them, calm to " +
+        "stressed (variants in the last stage only); the first is the residual base's market",
+      defaultText: "none",
+    }),
     preset: flags.string({
       help: "train in a calibrated market: a preset name (data/presets/NAME.json) or file; " +
         "the --config file's env keys override it",
@@ -181,6 +189,29 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
     const input: TrainConfigInput = values.config === undefined
       ? {}
       : asTrainConfig(await readJsonObject("--config", values.config));
+    if (values.markets !== undefined) {
+      if (values.preset !== undefined || values.tier !== undefined) {
+        throw new FlagError("--markets", values.markets.join(","), "no --preset or --tier with it");
+      }
+      const resolved = [];
+      for (const name of values.markets) resolved.push(await resolveMarket(name, "--markets"));
+      const base = resolved.filter((m) => !m.name.includes("+"));
+      const stressed = resolved.filter((m) => m.name.includes("+"));
+      if (base.length === 0) {
+        throw new FlagError(
+          "--markets",
+          values.markets.join(","),
+          "at least one market without a +variant",
+        );
+      }
+      // the --config file's env keys override every market
+      const fileEnv = (input.env ?? {}) as Record<string, unknown>;
+      const withFile = (m: { config: unknown }) =>
+        ({ ...(m.config as Record<string, unknown>), ...fileEnv }) as EnvConfigInput;
+      input.env = withFile(base[0]) as TrainConfigInput["env"];
+      input.marketNames = [...base, ...stressed].map((m) => m.name);
+      input.curriculum = { stages: marketCurriculum(base.map(withFile), stressed.map(withFile)) };
+    }
     if (values.preset !== undefined) {
       // a calibrated market: the preset's config, under the file's own env keys
       const market = await resolveMarket(values.preset, "--preset");

@@ -28,6 +28,7 @@ import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./se
 import type { AgentSpec } from "./types.ts";
 import { parseTrainConfig } from "../rl/config.ts";
 import { trainingSeeds } from "../rl/seeds.ts";
+import { trainingEnvConfigs } from "../rl/curriculum.ts";
 import { resolveConfig } from "../env/make.ts";
 import { type ReplayHeldOut, replayHeldOut, type ReplayPlan, replayPlan } from "./replay_plan.ts";
 
@@ -37,18 +38,53 @@ export interface PpoHeldOut {
   trainingSeeds: number;
   /** Evaluation seeds of this run that the model saw in training (0: held out). */
   evaluationSeedsSeenInTraining: number;
+  /**
+   * Whether the evaluated market is one the model trained in (equal to one of its training
+   * env configs — every curriculum stage and market — apart from duration and reward weights).
+   */
+  marketSeenInTraining: boolean;
+  /** The names of the markets the model trained in, as recorded in its config (may be empty). */
+  trainingMarkets: string[];
+}
+
+/** An env config as compared for "the same market": all but episode length and rewards. */
+function marketKey(cfg: EnvConfig): string {
+  const { duration: _d, reward: _r, ...market } = cfg;
+  return canonicalJson(market);
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${
+      Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) =>
+        `${JSON.stringify(k)}:${canonicalJson(o[k])}`
+      ).join(",")
+    }}`;
+  }
+  return JSON.stringify(v);
 }
 
 /**
  * Reads the training record of the PPO model in `dir` (its `checkpoint.json`: config and
- * episode-batch counter) and counts the evaluation seeds it trained on.
+ * episode-batch counter), counts the evaluation seeds it trained on and says whether the
+ * evaluated market `market` is one it trained in.
  */
-export async function ppoHeldOut(dir: string, evalSeeds: readonly number[]): Promise<PpoHeldOut> {
+export async function ppoHeldOut(
+  dir: string,
+  evalSeeds: readonly number[],
+  market?: EnvConfig,
+): Promise<PpoHeldOut> {
   const rec = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
-  const seen = new Set(trainingSeeds(parseTrainConfig(rec.config), Number(rec.episodeBatch) + 1));
+  const cfg = parseTrainConfig(rec.config);
+  const seen = new Set(trainingSeeds(cfg, Number(rec.episodeBatch) + 1));
+  const trained = new Set(trainingEnvConfigs(cfg).map(marketKey));
   return {
     trainingSeeds: seen.size,
     evaluationSeedsSeenInTraining: evalSeeds.filter((s) => seen.has(s)).length,
+    marketSeenInTraining: market ? trained.has(marketKey(market)) : true,
+    trainingMarkets: [...cfg.marketNames],
   };
 }
 
@@ -256,7 +292,13 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       }
       continue;
     }
-    heldOut = await ppoHeldOut(modelDir(id), evalSeeds);
+    heldOut = await ppoHeldOut(modelDir(id), evalSeeds, config);
+    log(
+      `${id}: this market is ${heldOut.marketSeenInTraining ? "one it trained in" : "HELD OUT"}` +
+        (heldOut.trainingMarkets.length
+          ? ` (trained in ${heldOut.trainingMarkets.join(", ")})`
+          : ""),
+    );
     if (heldOut.evaluationSeedsSeenInTraining > 0) {
       log(
         `warning: ${heldOut.evaluationSeedsSeenInTraining} of ${episodes} evaluation seeds ` +

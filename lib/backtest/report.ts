@@ -157,7 +157,12 @@ export function legendText(run: CompareRun): string {
     lines.push(
       `PPO held-out check: ${held.evaluationSeedsSeenInTraining} of ${cfg.episodes} evaluation ` +
         `seeds among the model's ${held.trainingSeeds} training seeds` +
-        (held.evaluationSeedsSeenInTraining === 0 ? " (all held out)." : " (NOT held out)."),
+        (held.evaluationSeedsSeenInTraining === 0 ? " (all held out)" : " (NOT held out)") +
+        (held.marketSeenInTraining === false
+          ? "; this market is held out (not one it trained in)."
+          : held.marketSeenInTraining
+          ? "; it trained in this market."
+          : "."),
     );
   }
   if (Object.keys(run.paired).length > 0) {
@@ -171,7 +176,12 @@ export function legendText(run: CompareRun): string {
 
 function heldOut(run: CompareRun) {
   return run.report.seeds.ppoHeldOut as
-    | { trainingSeeds: number; evaluationSeedsSeenInTraining: number }
+    | {
+      trainingSeeds: number;
+      evaluationSeedsSeenInTraining: number;
+      marketSeenInTraining?: boolean;
+      trainingMarkets?: string[];
+    }
     | null
     | undefined;
 }
@@ -641,6 +651,16 @@ export function compareReportIntro(run: CompareRun): string[] {
         : `PPO: ${held.evaluationSeedsSeenInTraining} evaluation seeds were used in its ` +
           "training — its results here are NOT held out.",
     );
+    if (held.marketSeenInTraining !== undefined) {
+      lines.push(
+        held.marketSeenInTraining
+          ? "PPO trained in this market (on other seeds)."
+          : "This market is held out for PPO: it never trained in it" +
+            (held.trainingMarkets?.length
+              ? ` (it trained in ${held.trainingMarkets.join(", ")}).`
+              : "."),
+      );
+    }
   }
   return lines;
 }

@@ -541,7 +541,7 @@ function checkConsistency(path: string, rec: CheckpointRecord, cfg: TrainConfig)
       `expected at most timesteps/numEnvs = ${rec.timesteps / n}, got ${rec.episodeBatch}`,
     );
   }
-  const steps = stepsPerEpisode(stageEnvConfig(cfg, rec.stageIndex));
+  const steps = stepsPerEpisode(stageEnvConfig(cfg, rec.stageIndex, rec.episodeBatch));
   if (rec.episode.step >= steps) {
     fail(path, "episode.step", `expected an integer in [0, ${steps - 1}], got ${rec.episode.step}`);
   }

@@ -75,6 +75,13 @@ export const stageConfigSchema = z.strictObject({
   until: z.number().gt(0).max(1),
   /** Overrides deep-merged onto the base `env` (objects merge, arrays and values replace). */
   env: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Domain randomization: whole markets (env configs, e.g. resolved presets and their stress
+   * variants) that replace the base `env` during this stage, one per episode batch in turn
+   * (batch b trades in `markets[b mod markets.length]`), with the stage's `env` overrides
+   * merged on top. Every market must have the base env's episode length. Empty: the base env.
+   */
+  markets: z.array(z.record(z.string(), z.unknown())).max(64).default([]),
 });
 
 const ZERO_RATES = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
@@ -92,7 +99,7 @@ const NO_LATENCY = {
  * 3. `full` (to the end): the base env (regime switching from the stationary law, default
  *    latency and impact).
  */
-export const DEFAULT_STAGES: StageConfig[] = [
+export const DEFAULT_STAGES: StageConfigInput[] = [
   {
     name: "calm",
     until: 0.2,
@@ -181,10 +188,16 @@ export const trainConfigSchema = z.strictObject({
     /** Use the stages; when false the base env is used throughout. */
     enabled: z.boolean().default(true),
     /** Stages in order; `until` strictly increasing, the last one 1. */
-    stages: z.array(stageConfigSchema).min(1).max(16).default(DEFAULT_STAGES),
+    stages: z.array(stageConfigSchema).min(1).max(16).prefault(DEFAULT_STAGES),
   }).prefault({}),
   /** Residual policy over Avellaneda–Stoikov quotes. */
   residual: residualConfigSchema.prefault({}),
+  /**
+   * Names of the markets the run trains in (e.g. presets and stress variants given to
+   * `deno task train --markets`), for reports; the configs themselves are in `env` and the
+   * curriculum's stage `markets`.
+   */
+  marketNames: z.array(z.string().min(1)).max(64).default([]),
   /** Write a checkpoint every this many updates (and at the end). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).default(10),
 });
@@ -197,12 +210,17 @@ export type ResidualConfig = Infer<typeof residualConfigSchema>;
 export type PpoConfig = Infer<typeof ppoConfigSchema>;
 /** One curriculum stage. */
 export type StageConfig = Infer<typeof stageConfigSchema>;
+/** One curriculum stage as written (omitted fields take their defaults). */
+export type StageConfigInput = InferInput<typeof stageConfigSchema>;
 /** A resolved training configuration. */
 export type TrainConfig = Infer<typeof trainConfigSchema>;
 /** A partial training configuration; omitted fields take their defaults. */
 export type TrainConfigInput = InferInput<typeof trainConfigSchema>;
 
-/** Deep merge for config overrides: plain objects merge, everything else replaces. */
+/**
+ * Deep merge for config overrides: plain objects merge, everything else replaces; an object
+ * with a `kind` different from the base's (a tagged union such as a latency spec) replaces.
+ */
 export function mergeConfig(
   base: Record<string, unknown>,
   over: Record<string, unknown>,
@@ -210,7 +228,10 @@ export function mergeConfig(
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = isPlainObject(v) && isPlainObject(b) ? mergeConfig(b, v) : v;
+    // A tagged union (a latency spec, a model choice) with another `kind` replaces whole.
+    out[k] = isPlainObject(v) && isPlainObject(b) && (!("kind" in v) || b.kind === v.kind)
+      ? mergeConfig(b, v)
+      : v;
   }
   return out;
 }
@@ -259,6 +280,25 @@ export function parseTrainConfig(input: TrainConfigInput = {}): TrainConfig {
       `curriculum.stages.${i}.env`,
       () => parseEnvConfig(mergeConfig(cfg.env, stages[i].env) as EnvConfigInput),
     );
+    const steps = Math.round(
+      parseEnvConfig(cfg.env as EnvConfigInput).duration /
+        parseEnvConfig(cfg.env as EnvConfigInput).dt,
+    );
+    stages[i].markets.forEach((m, j) => {
+      const field = `curriculum.stages.${i}.markets.${j}`;
+      let env: ReturnType<typeof parseEnvConfig> | undefined;
+      prefixed(
+        field,
+        () => (env = parseEnvConfig(mergeConfig(m, stages[i].env) as EnvConfigInput)),
+      );
+      if (Math.round(env!.duration / env!.dt) !== steps) {
+        throw new ValidationError(
+          `${field}.duration`,
+          env!.duration,
+          `the base env's episode length (${steps} steps)`,
+        );
+      }
+    });
   }
   const last = stages[stages.length - 1];
   if (last.until !== 1) {

@@ -11,7 +11,7 @@
  * @module
  */
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
-import { DEFAULT_STAGES, mergeConfig, type TrainConfig } from "./config.ts";
+import { DEFAULT_STAGES, mergeConfig, type StageConfigInput, type TrainConfig } from "./config.ts";
 
 export { DEFAULT_STAGES };
 
@@ -41,8 +41,65 @@ export function stageName(cfg: TrainConfig, index: number): string {
   return cfg.curriculum.enabled ? cfg.curriculum.stages[index].name : "base";
 }
 
-/** The resolved env config of stage `index`: the base env with the stage's overrides. */
-export function stageEnvConfig(cfg: TrainConfig, index: number): EnvConfig {
-  const over = cfg.curriculum.enabled ? cfg.curriculum.stages[index].env : {};
-  return parseEnvConfig(mergeConfig(cfg.env, over) as EnvConfigInput);
+/**
+ * The resolved env config of stage `index` and market `variant` (see `StageConfig.markets`):
+ * the base env, or the stage's market `variant mod markets.length` when it lists markets,
+ * with the stage's overrides.
+ */
+export function stageEnvConfig(cfg: TrainConfig, index: number, variant = 0): EnvConfig {
+  const stage = cfg.curriculum.enabled ? cfg.curriculum.stages[index] : undefined;
+  const markets = stage?.markets ?? [];
+  const base = markets.length > 0 ? markets[variant % markets.length] : cfg.env;
+  return parseEnvConfig(mergeConfig(base, stage?.env ?? {}) as EnvConfigInput);
+}
+
+/**
+ * The default curriculum over several markets (domain randomization), calm to stressed: the
+ * stages of {@linkcode DEFAULT_STAGES} (their latency and impact overrides; their regime
+ * overrides only when every market has the library's three regimes), where the calm and
+ * normal stages cycle through the `base` markets and the last, full stage through the base
+ * markets and their `stressed` variants.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { marketCurriculum } from "./curriculum.ts";
+ * const a = { tier: "model", volatility: 0.02 } as const;
+ * const b = { tier: "model", volatility: 0.06 } as const;
+ * const stages = marketCurriculum([a], [b]);
+ * assert.deepEqual(stages.map((s) => s.markets?.length), [1, 1, 2]);
+ * ```
+ */
+export function marketCurriculum(
+  base: readonly EnvConfigInput[],
+  stressed: readonly EnvConfigInput[] = [],
+): StageConfigInput[] {
+  const threeRegimes = [...base, ...stressed].every((m) =>
+    parseEnvConfig(m).regimes.names.length === 3
+  );
+  return DEFAULT_STAGES.map((st, i) => {
+    const { regimes: _r, ...rest } = (st.env ?? {}) as Record<string, unknown>;
+    const last = i === DEFAULT_STAGES.length - 1;
+    return {
+      ...st,
+      env: threeRegimes ? st.env : rest,
+      markets: (last ? [...base, ...stressed] : [...base]) as Record<string, unknown>[],
+    };
+  });
+}
+
+/** Number of markets stage `index` cycles through (1 when it uses the base env). */
+export function stageMarketCount(cfg: TrainConfig, index: number): number {
+  if (!cfg.curriculum.enabled) return 1;
+  return Math.max(1, cfg.curriculum.stages[index].markets.length);
+}
+
+/** Every env config a run trains in: each stage × market (for held-out checks). */
+export function trainingEnvConfigs(cfg: TrainConfig): EnvConfig[] {
+  const stages = cfg.curriculum.enabled ? cfg.curriculum.stages.length : 1;
+  const out: EnvConfig[] = [];
+  for (let s = 0; s < stages; s++) {
+    for (let v = 0; v < stageMarketCount(cfg, s); v++) out.push(stageEnvConfig(cfg, s, v));
+  }
+  return out;
 }

@@ -30,7 +30,14 @@ export * from "./backend.ts";
 export * from "./buffer.ts";
 export * from "./checkpoint.ts";
 export * from "./config.ts";
-export { stageEnvConfig, stageIndexAt, stageName } from "./curriculum.ts";
+export {
+  marketCurriculum,
+  stageEnvConfig,
+  stageIndexAt,
+  stageMarketCount,
+  stageName,
+  trainingEnvConfigs,
+} from "./curriculum.ts";
 export * from "./learner.ts";
 export * from "./mlp.ts";
 export * from "./network.ts";

@@ -41,7 +41,7 @@ import {
   totalUpdates,
 } from "./checkpoint.ts";
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from "./config.ts";
-import { stageEnvConfig, stageIndexAt, stageName } from "./curriculum.ts";
+import { stageEnvConfig, stageIndexAt, stageMarketCount, stageName } from "./curriculum.ts";
 import { sha256Hex, writeFileDurable } from "./durable.ts";
 import { FeatureBuilder } from "./features.ts";
 import { NonFiniteError, PpoLearner, type UpdateStats } from "./learner.ts";
@@ -249,7 +249,9 @@ export class PpoTrainer {
   readonly #n: number;
   readonly #dim: number;
   #env: VecEnv | undefined;
-  readonly #envs = new Map<number, VecEnv>();
+  /** The envs of each curriculum stage and market, keyed `stage:market`. */
+  readonly #envs = new Map<string, VecEnv>();
+  #variant = 0;
   #bounds: ActionBounds | undefined;
   #features: FeatureBuilder | undefined;
   #residual: ResidualActionMap | undefined;
@@ -522,7 +524,7 @@ export class PpoTrainer {
     this.obsRms.load(s.obsRms);
     this.rewardScaler.rms.load(s.rewardRms);
     // The episode batch in progress: same stage, same seeds, same actions.
-    this.#buildEnv(s.stageIndex);
+    this.#buildEnv(s.stageIndex, this.#variantOf(s.stageIndex));
     this.#resetBatch();
     this.rewardScaler.loadReturns(s.episode.rewardReturns);
     this.#epReturn.set(s.episode.episodeReturns);
@@ -551,10 +553,12 @@ export class PpoTrainer {
     const stages = this.config.curriculum.enabled ? this.config.curriculum.stages.length : 1;
     try {
       for (let s = 0; s < stages; s++) {
-        const env = await factory(stageEnvConfig(this.config, s), this.#n);
-        this.#envs.set(s, env);
-        if (env.numEnvs !== this.#n) {
-          throw new CheckpointError(`env factory built ${env.numEnvs} envs, expected ${this.#n}`);
+        for (let v = 0; v < stageMarketCount(this.config, s); v++) {
+          const env = await factory(stageEnvConfig(this.config, s, v), this.#n);
+          this.#envs.set(`${s}:${v}`, env);
+          if (env.numEnvs !== this.#n) {
+            throw new CheckpointError(`env factory built ${env.numEnvs} envs, expected ${this.#n}`);
+          }
         }
       }
     } catch (err) {
@@ -563,9 +567,15 @@ export class PpoTrainer {
     }
   }
 
-  #buildEnv(stage: number): void {
+  /** The market of stage `stage` that the current episode batch trades in. */
+  #variantOf(stage: number): number {
+    return this.episodeBatch % stageMarketCount(this.config, stage);
+  }
+
+  #buildEnv(stage: number, variant: number): void {
     this.stageIndex = stage;
-    this.#env = this.#envs.get(stage)!;
+    this.#variant = variant;
+    this.#env = this.#envs.get(`${stage}:${variant}`)!;
     this.#bounds = actionBounds(this.#env.config);
     this.#features = new FeatureBuilder(this.config.ppo.asFeatures, this.#env.config, this.#n);
     this.#residual = this.config.residual.enabled
@@ -587,7 +597,10 @@ export class PpoTrainer {
 
   #startBatch(first: boolean): void {
     const stage = stageIndexAt(this.config, this.timesteps);
-    if (first || !this.#env || stage !== this.stageIndex) this.#buildEnv(stage);
+    const variant = this.#variantOf(stage);
+    if (first || !this.#env || stage !== this.stageIndex || variant !== this.#variant) {
+      this.#buildEnv(stage, variant);
+    }
     this.#resetBatch();
   }
 

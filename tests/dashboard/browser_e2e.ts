@@ -378,6 +378,12 @@ Deno.test({
             undefined,
             { timeout: 120_000 },
           );
+          // The last frame is drawn on the next draw timer, which can come after "done".
+          await page.waitForFunction(
+            () => (globalThis as unknown as { __alpe: Hooks }).__alpe.lastStep >= 200,
+            undefined,
+            { timeout: 10_000 },
+          ).catch(() => {});
           assert.equal((await hooks(page)).lastStep, 200); // 20 s in steps of 0.1 s
           await page.screenshot({ path: `${SHOTS}/live_replay.png` });
         },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { evaluationSeeds } from "../../lib/backtest/seeds.ts";
 import { ppoHeldOut } from "../../lib/backtest/compare.ts";
+import { parseEnvConfig } from "../../lib/env/config.ts";
 import { parseTrainConfig } from "../../lib/rl/config.ts";
 import { episodeSeed, residualCalibrationSeeds, trainingSeeds } from "../../lib/rl/seeds.ts";
 import { childSeed } from "../../lib/rng/streams.ts";
@@ -26,10 +27,34 @@ Deno.test("ppoHeldOut counts evaluation seeds the model trained on", async () =>
   // Trained with seed 0, batch 0 and 1 started: childSeed(0, 1..32) — evaluation seeds
   // childSeed(0, e) for e = 1..32 of a root-0 evaluation are among them.
   await write(0, 1);
-  assert.deepEqual(await ppoHeldOut(dir, evaluationSeeds(0, 50)), {
-    trainingSeeds: 32 + 16,
-    evaluationSeedsSeenInTraining: 32,
-  });
+  const held = await ppoHeldOut(dir, evaluationSeeds(0, 50));
+  assert.equal(held.trainingSeeds, 32 + 16);
+  assert.equal(held.evaluationSeedsSeenInTraining, 32);
+  assert.equal(held.marketSeenInTraining, true); // no market given: not checked
   await write(1, 1);
   assert.equal((await ppoHeldOut(dir, evaluationSeeds(0, 50))).evaluationSeedsSeenInTraining, 0);
+});
+
+Deno.test("ppoHeldOut says whether the evaluation market is one the model trained in", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { tier: "model" as const, duration: 10, volatility: 0.02 };
+  await Deno.writeTextFile(
+    `${dir}/checkpoint.json`,
+    JSON.stringify({
+      config: { seed: 0, env, marketNames: ["calm"], ppo: { numEnvs: 4 } },
+      episodeBatch: 0,
+    }),
+  );
+  const seen = await ppoHeldOut(dir, [], parseEnvConfig(env));
+  assert.equal(seen.marketSeenInTraining, true);
+  assert.deepEqual(seen.trainingMarkets, ["calm"]);
+  // The episode length and reward do not make a market new; its dynamics do.
+  assert.equal(
+    (await ppoHeldOut(dir, [], parseEnvConfig({ ...env, duration: 60 }))).marketSeenInTraining,
+    true,
+  );
+  assert.equal(
+    (await ppoHeldOut(dir, [], parseEnvConfig({ ...env, volatility: 0.05 }))).marketSeenInTraining,
+    false,
+  );
 });

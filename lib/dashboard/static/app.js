@@ -405,7 +405,13 @@
       const wantInteractive = state !== "running" && state !== "loading";
       if (wantInteractive !== live.interactive) showInteractive(wantInteractive);
       live.dirty = true;
-      schedule();
+      if (state === "done" || state === "paused") {
+        // Draw the last frame now, so that "done" or "paused" never shows a step behind.
+        if (live.raf) clearTimeout(live.raf);
+        live.raf = 0;
+        live.lastDraw = performance.now();
+        renderLive();
+      } else schedule();
     }
     $("#live-start").textContent = state === "paused"
       ? "Resume"
