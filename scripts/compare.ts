@@ -3,7 +3,10 @@
  * simulator (common random numbers), with fair, calibrated parameters for
  * Avellaneda–Stoikov and GLFT, a metric table with 95 % CIs, paired tests against
  * Avellaneda–Stoikov, and result files (results.json, CSVs, report.html, optionally
- * steps.arrow) in `--out`.
+ * steps.arrow) in `--out`. With `--markets A,B,…`, one comparison per market (presets, their
+ * stress variants, `replay:FILE`) and a summary matrix of every agent against each market's
+ * best rival (lib/backtest/markets_compare.ts); the files are those of
+ * lib/backtest/markets_files.ts.
  *
  * With `--json`, stdout holds exactly one JSON object (the report); progress and logs go to
  * stderr. A bad flag prints one line naming it and its allowed values, and exits with 2,
@@ -23,11 +26,17 @@ import {
   DEFAULT_CALIBRATION_EPISODES,
   DEFAULT_EPISODES,
   DEFAULT_PPO_DIR,
+  DEFAULT_RIVALS,
   legendText,
+  MARKETS_FILES,
+  marketsMatrixJson,
+  marketsMatrixText,
   metricTablesText,
   pairedTableText,
   reportJson,
   runCompare,
+  runCompareMarkets,
+  writeCompareMarketsOutputs,
   writeCompareOutputs,
 } from "../lib/backtest/mod.ts";
 import { MAX_WORKERS } from "../lib/backtest/pool.ts";
@@ -100,6 +109,18 @@ export const compareCli = defineCli({
       expected: "a preset name or file",
     }),
     ...REPLAY_CLI_FLAGS,
+    markets: flags.list({
+      help: "compare on several markets (preset names or files, NAME+variant stress variants, " +
+        "replay:FILE, default): one comparison per market and a summary matrix of every agent " +
+        "against each market's best rival; --duration, --price and --volatility, when given, " +
+        "apply to every simulated market",
+    }),
+    rivals: flags.list({
+      choices: AGENT_IDS,
+      help: "with --markets: the rivals of the summary matrix (the best of them by mean P&L in " +
+        "each market)",
+      defaultText: DEFAULT_RIVALS.join(","),
+    }),
     workers: flags.int({
       min: 0,
       max: MAX_WORKERS,
@@ -115,7 +136,7 @@ export const compareCli = defineCli({
     }),
     out: flags.outDir({
       kind: COMPARE_OUTPUT_KIND,
-      knownFiles: Object.values(COMPARE_FILES),
+      knownFiles: [...Object.values(COMPARE_FILES), ...Object.values(MARKETS_FILES)],
       default: "out/compare",
       replaceDefault: true,
       help: "output directory, written as one set; the default is replaced by each run, " +
@@ -130,9 +151,36 @@ export const compareCli = defineCli({
         "be absent: ppo is then reported unavailable)",
     }),
     arrow: flags.boolean({ help: "also write per-step records to DIR/steps.arrow (Arrow IPC)" }),
-    json: flags.boolean({ help: "print exactly one JSON object (the report) on stdout" }),
+    json: flags.boolean({
+      help: "print exactly one JSON object on stdout (the report; with --markets, the matrix)",
+    }),
   },
   preflight: async (values, given) => {
+    if (values.markets !== undefined) {
+      for (const flag of ["tier", "preset", "config", "data", "window", "arrow"] as const) {
+        if (given.has(flag)) {
+          throw new ValidationError(
+            `--${flag}`,
+            String(values[flag]),
+            "no --" + flag + " with --markets (each market names its own tier and data)",
+          );
+        }
+      }
+      const specs = [];
+      for (const name of values.markets) specs.push(await resolveMarket(name, "--markets"));
+      for (const m of specs) {
+        if (m.config.tier === "replay" && given.has("duration")) {
+          throw new ValidationError(
+            "--duration",
+            values.duration,
+            "no --duration with a replay market",
+          );
+        }
+        parseEnvConfig({ ...m.config, ...marketOverrides(values, given) } as EnvConfigInput);
+      }
+    } else if (values.rivals !== undefined) {
+      throw new ValidationError("--rivals", values.rivals.join(","), "--markets A,B,… with it");
+    }
     if (values.tier === "replay" && given.has("duration")) {
       throw new ValidationError("--duration", values.duration, "--window SEC with --tier replay");
     }
@@ -171,6 +219,7 @@ export const compareCli = defineCli({
 export type CompareFlags = Values<typeof compareCli.spec.flags>;
 
 async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<void> {
+  if (values.markets !== undefined) return await mainMarkets(values, given);
   const out = values.out;
 
   // recorded tapes: loaded (and cached) before any work; a bad file fails here
@@ -212,6 +261,59 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   if (paired) console.log(`\nPaired tests vs avellaneda-stoikov (Δ = agent − AS):\n${paired}`);
   console.log(`\n${legendText(run)}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
+}
+
+/** The flags that apply to every market of `--markets`, only where given. */
+function marketOverrides(values: CompareFlags, given: ReadonlySet<string>): EnvConfigInput {
+  const o: Record<string, unknown> = {};
+  if (given.has("duration")) o.duration = values.duration;
+  if (given.has("price")) o.initialPrice = values.price;
+  if (given.has("volatility")) o.volatility = values.volatility;
+  return o as EnvConfigInput;
+}
+
+/** `--markets A,B,…`: one comparison per market, the summary matrix, one output set. */
+async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Promise<void> {
+  const t0 = performance.now();
+  const log = (line: string) => console.error(line);
+  const markets = values.markets!;
+  const bar = createProgress("compare", { unit: "episodes" });
+  let run;
+  try {
+    run = await runCompareMarkets({
+      markets,
+      overrides: marketOverrides(values, given),
+      rivals: values.rivals,
+      episodes: values.episodes,
+      seed: values.seed,
+      agents: values.agents ?? [...AGENT_IDS],
+      workers: values.workers,
+      calibrationEpisodes: values["calibration-episodes"],
+      ppoDir: values.model,
+      onProgress: (m, done, total) => bar.update(m * total + done, markets.length * total),
+      log,
+    });
+  } finally {
+    bar.stop();
+  }
+  const written = await writeCompareMarketsOutputs(run, values.out, {
+    replace: values.force || !given.has("out"),
+    field: "--out",
+    replaceHint: "pass --force",
+  });
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  if (values.json) {
+    await Deno.stdout.write(new TextEncoder().encode(marketsMatrixJson(run)));
+  } else {
+    run.runs.forEach((r, i) => {
+      console.log(`\n== ${run.markets[i].name}: ${run.markets[i].description}\n`);
+      console.log(metricTablesText(r));
+    });
+    console.log(`\n${marketsMatrixText(run)}`);
+  }
+  log(
+    `wrote ${written.length} files under ${values.out} (index.html, matrix.*, markets/) in ${seconds} s`,
+  );
 }
 
 /**

@@ -56,4 +56,5 @@ export * from "./compare.ts";
 export * from "./markets_compare.ts";
 export * from "./report.ts";
 export * from "./files.ts";
+export * from "./markets_files.ts";
 export * from "./replay_plan.ts";

@@ -143,6 +143,11 @@ for (
     [["--model", "/nonexistent/model"], "--model"],
     [["--out", "/dev/null"], "--out"],
     [["--seed", "0x10"], "--seed"],
+    [["--markets", "nosuch-market"], "--markets"],
+    [["--markets", "default", "--tier", "model"], "--tier"],
+    [["--markets", "default", "--preset", "btcusdt"], "--preset"],
+    [["--rivals", "touch"], "--rivals"],
+    [["--markets", "default", "--rivals", "nope"], "--rivals"],
   ] as const
 ) {
   Deno.test(`compare ${args.join(" ")}: exit 2, names ${flag}, no stack trace`, async () => {
@@ -166,5 +171,72 @@ Deno.test("compare --help documents the flags", async () => {
   assert.equal(r.code, 0);
   for (const f of ["--episodes", "--seed", "--agents", "--duration", "--price", "--volatility"]) {
     assert.ok(r.stdout.includes(f), f);
+  }
+});
+
+Deno.test("compare --markets: a comparison per market, the matrix, one output set", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const args = [
+      "--json",
+      "--markets",
+      "default,default+coarse-tick",
+      "--agents",
+      "touch,glft,static-spread",
+      "--rivals",
+      "touch,glft",
+      "--duration",
+      "10",
+      "--episodes",
+      "3",
+      "--calibration-episodes",
+      "2",
+      "--seed",
+      "4",
+    ];
+    const r = await compare([...args, "--out", `${dir}/m`]);
+    assert.equal(r.code, 0, r.stderr);
+    const matrix = JSON.parse(r.stdout);
+    assert.deepEqual(matrix.markets.map((m: { name: string }) => m.name), [
+      "default",
+      "default+coarse-tick",
+    ]);
+    assert.equal(await Deno.readTextFile(`${dir}/m/matrix.json`), r.stdout);
+    for (const [i, m] of matrix.markets.entries()) {
+      assert.ok(["touch", "glft"].includes(m.bestRival), m.bestRival);
+      // Every agent but the rival itself has a cell against the best rival, with a verdict
+      // that agrees with its CI.
+      for (const id of ["touch", "glft", "static-spread"]) {
+        const c = matrix.matrix.totalPnl[id][i];
+        if (id === m.bestRival) {
+          assert.equal(c, null);
+          continue;
+        }
+        assert.equal(c.rival, m.bestRival);
+        assert.equal(c.verdict, c.ci95[0] > 0 ? "win" : c.ci95[1] < 0 ? "loss" : "tie");
+      }
+      const res = JSON.parse(await Deno.readTextFile(`${dir}/m/${m.folder}/results.json`));
+      assert.equal(res.seeds.evaluation.length, 3);
+      const html = await Deno.readTextFile(`${dir}/m/${m.folder}/report.html`);
+      assert.ok(html.includes('src="../../plotly.js"'));
+    }
+    assert.ok((await Deno.stat(`${dir}/m/plotly.js`)).isFile);
+    assert.ok((await Deno.readTextFile(`${dir}/m/index.html`)).includes("01-default/report.html"));
+    // The coarse tick is another market: its results differ from the default's.
+    const [a, b] = await Promise.all(
+      matrix.markets.map((m: { folder: string }) =>
+        Deno.readTextFile(`${dir}/m/${m.folder}/episodes.csv`)
+      ),
+    );
+    assert.notEqual(a, b);
+    // A second run into the same folder is refused without --force, then replaces it.
+    const again = await compare([...args, "--out", `${dir}/m`]);
+    assert.equal(again.code, 2);
+    assert.ok(again.stderr.includes("--out"), again.stderr);
+    const forced = await compare([...args, "--out", `${dir}/m`, "--force", "--workers", "0"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.stdout, r.stdout); // same seed, other worker count: same bytes
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
