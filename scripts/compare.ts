@@ -43,7 +43,7 @@ import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
-import { resolveMarket } from "../lib/env/markets.ts";
+import { DEFAULT_MARKET, resolveMarket } from "../lib/env/markets.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -74,21 +74,21 @@ export const compareCli = defineCli({
     duration: flags.number({
       min: 10,
       max: 500,
-      default: 300,
+      defaultText: "the market's",
       help: "episode length in seconds",
       meta: "SEC",
     }),
     price: flags.number({
       min: 50,
       max: 200,
-      default: 100,
+      defaultText: "the market's",
       help: "initial mid price",
       meta: "USD",
     }),
     volatility: flags.number({
       min: 0.01,
       max: 0.1,
-      default: 0.02,
+      defaultText: "the market's",
       help: "daily volatility of returns",
     }),
     tier: flags.choice(["book", "model", "replay"], {
@@ -102,6 +102,7 @@ export const compareCli = defineCli({
         "and --volatility, when given, override it (not with --tier replay)",
     }),
     preset: flags.string({
+      defaultText: DEFAULT_MARKET,
       help: "a calibrated market: a preset name (data/presets/NAME.json), a preset file or " +
         "NAME+variant (see docs/calibration.md); --tier, --duration, --price and --volatility, " +
         "when given, override it",
@@ -331,11 +332,10 @@ async function marketConfig(
     initialPrice: values.price,
     volatility: values.volatility,
   };
-  if (values.config === undefined && values.preset === undefined) {
-    return fromFlags as EnvConfigInput;
-  }
-  const file: Record<string, unknown> = values.preset !== undefined
-    ? (await resolveMarket(values.preset, "--preset")).config as unknown as Record<string, unknown>
+  // No market named: the default market (a preset), under the flags given.
+  const preset = values.config === undefined ? values.preset ?? DEFAULT_MARKET : undefined;
+  const file: Record<string, unknown> = preset !== undefined
+    ? (await resolveMarket(preset, "--preset")).config as unknown as Record<string, unknown>
     : await readJsonObject("--config", values.config!);
   const input: Record<string, unknown> = { ...file };
   const flagNames = {
@@ -347,8 +347,8 @@ async function marketConfig(
   for (const [key, flag] of Object.entries(flagNames)) {
     if (given.has(flag) || !(key in file)) input[key] = fromFlags[key];
   }
-  const flag = values.preset !== undefined ? "--preset" : "--config";
-  const source = values.preset ?? values.config;
+  const flag = preset !== undefined ? "--preset" : "--config";
+  const source = preset ?? values.config;
   try {
     parseEnvConfig(input as EnvConfigInput);
   } catch (err) {

@@ -22,6 +22,15 @@ import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts
 export const PRESET_DIR = "data/presets";
 
 /**
+ * The market the command-line tools use when none is named (`deno task compare`): the
+ * `btcusdt` preset, calibrated from the shipped Binance BTCUSDT feed. It is the preset whose
+ * simulation reproduces the most stylized facts of its own tape (docs/realism.md), and a
+ * large-tick market, where queue position at the touch decides a market maker's P&L. The
+ * library's own default (`parseEnvConfig({})`) stays the stylized built-in market.
+ */
+export const DEFAULT_MARKET = "btcusdt";
+
+/**
  * Schema of a preset file: a validated market configuration with its provenance.
  *
  * @ignore

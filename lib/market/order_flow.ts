@@ -297,6 +297,12 @@ export class BackgroundFlow {
   readonly #qpos = new Float64Array(2);
   #scanB = Infinity;
   #scanA = -Infinity;
+  // The best quote of the last "behind" scan of each side (reaction.follow; NaN: none). It
+  // flagged every order on the levels it covered; while the side stays behind with the same
+  // best quote and no order is added to those levels or left unflagged there, scanning again
+  // would schedule nothing, so it is skipped.
+  #behB = NaN;
+  #behA = NaN;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -392,6 +398,7 @@ export class BackgroundFlow {
     this.#rInf = streams.informed;
     this.#scanB = Infinity;
     this.#scanA = -Infinity;
+    this.#behB = this.#behA = NaN;
     this.#informedShare = 0;
     const t = timeNs / NS;
     this.#arr.reset(t);
@@ -716,6 +723,9 @@ export class BackgroundFlow {
       // no longer stale: let the next check rescan this side
       if (side === BID) this.#scanB = Infinity;
       else this.#scanA = -Infinity;
+      // left unflagged: the next behind scan of this side must look again
+      if (side === BID) this.#behB = NaN;
+      else this.#behA = NaN;
       return;
     }
     const qty = book.orderQty(id);
@@ -726,7 +736,10 @@ export class BackgroundFlow {
     if (rng.next() < this.#react.repriceProbability) {
       const p = this.#place.price(side, ref, book.bestBid(), book.bestAsk(), rng);
       if (p >= 1) {
-        this.#add(side, p, qty, timeNs);
+        // A re-posted order that still lags (the opposite best quote keeps it behind) waits
+        // for the best quote to change before it reacts again, instead of re-posting at every
+        // reaction latency (10,000 times a second against a quote that does not move).
+        this.#add(side, p, qty, timeNs, false);
         this.events++;
       }
       this.counts[FLOW_COUNT.STALE_REPRICE]++;
@@ -765,12 +778,20 @@ export class BackgroundFlow {
     const react = this.#react;
     if (react.behindFrom) {
       const d = this.#place.maxDistance;
-      if (bb === bb && bb < react.behindFrom(BID, ref)) {
-        for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
-      }
-      if (ba === ba && ba > react.behindFrom(ASK, ref)) {
-        for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
-      }
+      const limB = bb === bb ? react.behindFrom(BID, ref) : NaN;
+      if (bb < limB) {
+        if (bb !== this.#behB) {
+          for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
+          this.#behB = bb;
+        }
+      } else this.#behB = NaN;
+      const limA = ba === ba ? react.behindFrom(ASK, ref) : NaN;
+      if (ba > limA) {
+        if (ba !== this.#behA) {
+          for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
+          this.#behA = ba;
+        }
+      } else this.#behA = NaN;
     }
   }
 
@@ -792,7 +813,7 @@ export class BackgroundFlow {
     }
   }
 
-  #add(side: Side, price: number, qty: number, timeNs: number): void {
+  #add(side: Side, price: number, qty: number, timeNs: number, rescan = true): void {
     const id = this.#nextId++;
     if (this.#book.addLimit(id, side, price, qty, timeNs, BACKGROUND_OWNER) === 0) return;
     if (this.#n === this.#live.length) {
@@ -816,6 +837,13 @@ export class BackgroundFlow {
     }
     this.#px[id] = price;
     this.#sd[id] = side;
+    // an order on a level the last behind scan covered: that side is scanned again
+    const d = this.#place.maxDistance;
+    if (!rescan) {
+      // not rescanned: see #stale
+    } else if (side === BID) {
+      if (price <= this.#behB && price > this.#behB - d) this.#behB = NaN;
+    } else if (price >= this.#behA && price < this.#behA + d) this.#behA = NaN;
     this.#live[this.#n] = id;
     this.#pos[id] = this.#n++;
   }
