@@ -90,10 +90,14 @@ async function readStatic(name: string): Promise<string> {
  * Starts the dashboard and returns once it listens.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { startDashboard } from "./server.ts";
- * const d = await startDashboard({ port: 0 });
- * console.log(d.url);
+ * const d = await startDashboard({ port: 0 }); // any free port on 127.0.0.1
+ * assert.equal(d.url, `http://127.0.0.1:${d.port}/`); // open it in a browser
+ * const res = await fetch(new URL("/api/status", d.url));
+ * assert.deepEqual(await res.json(), { sessions: 0, liveWorkers: 0, jobWorkers: 0, queuedJobs: 0 });
+ * assert.ok(res.headers.get("content-security-policy")?.startsWith("default-src 'self'"));
  * await d.shutdown();
  * ```
  */

@@ -42,11 +42,13 @@ export function actionBounds(cfg: EnvConfig): ActionBounds {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseEnvConfig } from "../env/config.ts";
  * import { actionBounds, toRawActions } from "./action_map.ts";
+ * const cfg = parseEnvConfig(); // maxOffsetTicks 20, maxQuoteSize 5
  * const out = new Float64Array(4);
- * toRawActions(Float64Array.of(-1, 0, 1, 3), 1, actionBounds(parseEnvConfig()), out);
- * // out = [0, 10, 5, 5]
+ * toRawActions(Float64Array.of(-1, 0, 1, 3), 1, actionBounds(cfg), out);
+ * assert.deepEqual([...out], [0, 10, 5, 5]); // 3 is clipped to 1
  * ```
  */
 export function toRawActions(

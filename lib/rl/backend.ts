@@ -16,8 +16,11 @@ let ready: Promise<string> | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initBackend } from "./backend.ts";
  * const name = await initBackend(); // "wasm" (or "cpu" with a warning)
+ * assert.ok(name === "wasm" || name === "cpu");
+ * assert.equal(await initBackend(), name); // chosen once per process
  * ```
  */
 export function initBackend(): Promise<string> {

@@ -10,11 +10,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RolloutBuffer } from "./buffer.ts";
- * const buf = new RolloutBuffer(2, 1, 1, 1);
+ * const buf = new RolloutBuffer(2, 1, 1, 1); // 2 steps of 1 env, values 0
  * buf.rewards.set([1, 1]);
- * buf.computeGae(Float64Array.of(0), 0.5, 1);
- * buf.returns[0]; // 1.5
+ * buf.computeGae(Float64Array.of(0), 0.5, 1); // γ = 0.5, λ = 1: discounted returns
+ * assert.deepEqual([...buf.returns], [1.5, 1]);
+ * assert.deepEqual([...buf.advantages], [1.5, 1]);
  * ```
  */
 export class RolloutBuffer {

@@ -263,9 +263,25 @@ export const RUN_FILE =
  * The training log must already hold (and have flushed) the prefix `state.metrics` describes.
  *
  * @example
- * ```ts ignore
- * await saveCheckpoint("out/ppo", await trainer.state());
- * const back = await loadCheckpoint("out/ppo");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+ * import { PpoTrainer } from "./trainer.ts";
+ * const trainer = await PpoTrainer.create({
+ *   totalTimesteps: 4 * 30,
+ *   env: { tier: "model", duration: 10 }, // 100 steps per episode
+ *   residual: { enabled: false },
+ *   ppo: { numEnvs: 4, nSteps: 30, minibatchSize: 40, epochs: 1 },
+ * }, { threads: 1 });
+ * await trainer.train(); // one update, which stops 30 steps into the episodes
+ * const dir = await Deno.makeTempDir();
+ * await saveCheckpoint(dir, await trainer.state());
+ * const back = await loadCheckpoint(dir);
+ * assert.equal(back.update, 1);
+ * assert.equal(back.episode.step, 30); // replayed on resume
+ * assert.deepEqual(back.params, trainer.learner.parameters());
+ * trainer.dispose();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function saveCheckpoint(dir: string, state: CheckpointState): Promise<void> {

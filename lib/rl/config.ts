@@ -247,9 +247,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrainConfig } from "./config.ts";
  * const cfg = parseTrainConfig({ totalTimesteps: 100_000, ppo: { numEnvs: 8 } });
- * cfg.ppo.gamma; // 0.99
+ * assert.equal(cfg.ppo.numEnvs, 8);
+ * assert.equal(cfg.ppo.gamma, 0.99); // a default
+ * assert.throws(() => parseTrainConfig({ ppo: { clipRange: 2 } }), /ppo\.clipRange/);
  * ```
  */
 export function parseTrainConfig(input: TrainConfigInput = {}): TrainConfig {

@@ -21,11 +21,14 @@ export { DEFAULT_STAGES };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrainConfig } from "./config.ts";
- * import { stageIndexAt } from "./curriculum.ts";
+ * import { stageIndexAt, stageName } from "./curriculum.ts";
  * const cfg = parseTrainConfig({ totalTimesteps: 1000 });
- * stageIndexAt(cfg, 0); // 0 ("calm")
- * stageIndexAt(cfg, 600); // 2 ("full")
+ * assert.equal(stageIndexAt(cfg, 0), 0);
+ * assert.equal(stageName(cfg, stageIndexAt(cfg, 0)), "calm");
+ * assert.equal(stageIndexAt(cfg, 200), 1); // "normal" from 20 % of the run
+ * assert.equal(stageIndexAt(cfg, 600), 2); // "full" from 50 %
  * ```
  */
 export function stageIndexAt(cfg: TrainConfig, timesteps: number): number {

@@ -22,10 +22,19 @@ export function featureDim(asFeatures: boolean): number {
  * Builds policy inputs from observations and the agent view.
  *
  * @example
- * ```ts ignore
- * const fb = new FeatureBuilder(true, env.config, env.numEnvs);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FeatureBuilder } from "./features.ts";
+ * import { makeVecEnv } from "../env/make.ts";
+ * import { OBS_DIM } from "../env/types.ts";
+ * const env = makeVecEnv({ tier: "model", duration: 10 }, 2);
+ * env.reset([1, 2]);
+ * const fb = new FeatureBuilder(true, env.config, env.numEnvs); // with the 2 AS features
+ * assert.equal(fb.dim, OBS_DIM + 2);
  * const x = new Float64Array(env.numEnvs * fb.dim);
  * fb.build(env.observations, env.view, env.numEnvs, x);
+ * assert.deepEqual(x.subarray(0, OBS_DIM), env.observations.subarray(0, OBS_DIM));
+ * assert.ok(Math.abs(x[OBS_DIM]) <= 5 && Math.abs(x[OBS_DIM + 1]) <= 5); // AS offsets, like actions
  * ```
  */
 export class FeatureBuilder {

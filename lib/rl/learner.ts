@@ -104,10 +104,40 @@ export interface LearnerOptions {
  * Adam), on an {@linkcode NnEngine}.
  *
  * @example
- * ```ts ignore
- * const learner = await PpoLearner.create(spec, cfg.ppo, initialParameters(spec, rng));
- * learner.learningRate = 1e-4;
- * const stats = learner.update(buffer, new Rng("0/shuffle/1"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "../rng/rng.ts";
+ * import { RolloutBuffer } from "./buffer.ts";
+ * import { parseTrainConfig } from "./config.ts";
+ * import { PpoLearner } from "./learner.ts";
+ * import { initialParameters } from "./params.ts";
+ * const spec = { obsDim: 3, actDim: 2, hiddenSizes: [16], initLogStd: -0.5 };
+ * const n = 32;
+ * const cfg = parseTrainConfig({ ppo: { numEnvs: 1, nSteps: n, minibatchSize: 16, epochs: 2 } });
+ * const params = initialParameters(spec, new Rng("0/init"));
+ * const learner = await PpoLearner.create(spec, cfg.ppo, params, { threads: 1, inferRows: n });
+ * // One-step episodes: actions sampled from the policy, reward 1 when action 0 is positive.
+ * const r = new Rng("0/data"), buf = new RolloutBuffer(n, 1, spec.obsDim, spec.actDim);
+ * for (let i = 0; i < buf.obs.length; i++) learner.input[i] = buf.obs[i] = r.normal();
+ * learner.forward(n); // the policy means of the n inputs
+ * const std = Math.exp(spec.initLogStd);
+ * for (let i = 0; i < n; i++) {
+ *   let logp = 0;
+ *   for (let j = 0; j < spec.actDim; j++) {
+ *     const eps = r.normal();
+ *     buf.actions[i * 2 + j] = learner.means[i * 2 + j] + std * eps;
+ *     logp += -0.5 * eps * eps - Math.log(std) - 0.5 * Math.log(2 * Math.PI);
+ *   }
+ *   buf.logProbs[i] = logp;
+ *   buf.rewards[i] = buf.actions[i * 2] > 0 ? 1 : 0;
+ *   buf.dones[i] = 1;
+ * }
+ * buf.computeGae(Float64Array.of(0), cfg.ppo.gamma, cfg.ppo.gaeLambda);
+ * learner.learningRate = 1e-3;
+ * const stats = learner.update(buf, new Rng("0/shuffle/1"));
+ * assert.equal(stats.gradSteps, 2 * stats.epochs); // minibatches of 16
+ * assert.ok(stats.approxKl >= 0 && Number.isFinite(stats.policyLoss));
+ * assert.notDeepEqual(learner.parameters(), params);
  * learner.dispose();
  * ```
  */

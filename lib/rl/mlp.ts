@@ -38,10 +38,15 @@ export function mlpMaxWidth(mlp: MlpWeights): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mlpForward } from "./mlp.ts";
- * const mlp = { layers: [{ inSize: 2, outSize: 1, w: Float32Array.of(1, 1), b: Float32Array.of(0) }] };
- * const out = new Float64Array(1);
- * mlpForward(mlp, Float64Array.of(2, 3), 1, out, new Float64Array(4)); // out[0] === 5
+ * // One linear layer y = x₀ + x₁ + 0.5 (the last layer has no activation).
+ * const mlp = {
+ *   layers: [{ inSize: 2, outSize: 1, w: Float32Array.of(1, 1), b: Float32Array.of(0.5) }],
+ * };
+ * const out = new Float64Array(2);
+ * mlpForward(mlp, Float64Array.of(2, 3, -1, 1), 2, out, new Float64Array(4)); // 2 rows
+ * assert.deepEqual([...out], [5.5, 0.5]);
  * ```
  */
 export function mlpForward(

@@ -15,12 +15,25 @@
  * from scratch over the whole action box).
  *
  * @example
- * ```ts ignore
- * import { PpoTrainer, loadPolicy } from "./mod.ts";
- * const trainer = await PpoTrainer.create({ totalTimesteps: 200_000, seed: 7 }, { outDir: "out/ppo" });
- * await trainer.train();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPolicy, PpoTrainer } from "./mod.ts";
+ * const outDir = await Deno.makeTempDir();
+ * // A toy run (2 updates of 4 envs × 50 steps); `deno task train` runs ~10⁶ steps.
+ * const trainer = await PpoTrainer.create({
+ *   seed: 7,
+ *   totalTimesteps: 2 * 4 * 50,
+ *   env: { tier: "model", duration: 10 },
+ *   // The GLFT base's parameters, given here; `deno task train` tunes them (`tuneBase`).
+ *   residual: { params: { gamma: 0.1, A: 2, k: 30, sigma: 0.013 } },
+ *   ppo: { numEnvs: 4, nSteps: 50, minibatchSize: 100, epochs: 2 },
+ * }, { outDir, threads: 1 });
+ * const last = await trainer.train();
+ * assert.equal(last?.update, 2);
  * trainer.dispose();
- * const policy = await loadPolicy("out/ppo");
+ * const policy = await loadPolicy(outDir); // the checkpoint written at the end
+ * assert.equal(policy.config.seed, 7);
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  *
  * @module

@@ -24,12 +24,17 @@ let instances = 0;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../rng/rng.ts";
  * import { ActorCritic } from "./network.ts";
  * import { initialParameters } from "./params.ts";
  * const spec = { obsDim: 9, actDim: 4, hiddenSizes: [64, 64], initLogStd: -0.5 };
- * const net = new ActorCritic(spec, initialParameters(spec, new Rng("1/init")));
+ * const params = initialParameters(spec, new Rng("1/init"));
+ * const net = new ActorCritic(spec, params);
  * const w = net.snapshot(); // plain arrays for rollouts
+ * assert.deepEqual(w.actor.layers.map((l) => [l.inSize, l.outSize]), [[9, 64], [64, 64], [64, 4]]);
+ * assert.deepEqual([...w.logStd], [-0.5, -0.5, -0.5, -0.5]);
+ * assert.deepEqual(net.parameters(), params); // the variables hold the initial values
  * net.dispose();
  * ```
  */

@@ -13,10 +13,18 @@ import type { Rng } from "../rng/rng.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../rng/rng.ts";
  * import { orthogonal } from "./orthogonal.ts";
- * const w = orthogonal(9, 64, Math.SQRT2, new Rng("init"));
- * w.length; // 576
+ * const w = orthogonal(9, 64, Math.SQRT2, new Rng("init")); // 9 × 64: orthogonal rows
+ * assert.equal(w.length, 9 * 64);
+ * const dot = (a: number, b: number) => {
+ *   let s = 0;
+ *   for (let c = 0; c < 64; c++) s += w[a * 64 + c] * w[b * 64 + c];
+ *   return s;
+ * };
+ * assert.ok(Math.abs(dot(0, 0) - 2) < 1e-5); // |row|² = gain²
+ * assert.ok(Math.abs(dot(0, 1)) < 1e-5);
  * ```
  */
 export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float32Array {

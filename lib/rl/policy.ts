@@ -42,11 +42,20 @@ export function policyWeights(spec: NetworkSpec, params: readonly NamedArray[]):
  * Deterministic inference with a trained policy.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadPolicy } from "./policy.ts";
- * const policy = await loadPolicy("data/models/ppo");
- * const out = new Float64Array(4);
- * policy.act(env.observations, env.view, env.numEnvs, out); // raw bid/ask offsets (ticks), sizes (lots)
+ * import { makeVecEnv } from "../env/make.ts";
+ * const policy = await loadPolicy("data/models/ppo"); // the shipped model
+ * const env = makeVecEnv({ tier: "model", duration: 10 }, 2);
+ * env.reset([1, 2]);
+ * policy.setEnvConfig(env.config, env.numEnvs);
+ * const out = new Float64Array(env.numEnvs * 4);
+ * policy.act(env.observations, env.view, env.numEnvs, out); // bid/ask offsets (ticks), sizes (lots)
+ * for (let i = 0; i < env.numEnvs; i++) {
+ *   assert.ok(out[4 * i] >= 0 && out[4 * i] <= env.config.maxOffsetTicks);
+ *   assert.ok(out[4 * i + 1] >= 0 && out[4 * i + 1] <= env.config.maxOffsetTicks);
+ * }
  * ```
  */
 export class PpoPolicy {

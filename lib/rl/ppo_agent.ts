@@ -49,11 +49,19 @@ export class PpoAgent implements Agent {
  * model is corrupt or does not match this build.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadPpoAgent } from "./ppo_agent.ts";
- * const agent = await loadPpoAgent();
- * agent.reset({ config, numEnvs: 8, seed: 1 });
- * agent.act(env.observations, env.view, actions);
+ * import { makeVecEnv } from "../env/make.ts";
+ * import { ACT_DIM } from "../env/types.ts";
+ * const env = makeVecEnv({ tier: "model", duration: 10 }, 2);
+ * env.reset([1, 2]);
+ * const agent = await loadPpoAgent(); // the shipped model in data/models/ppo
+ * agent.reset({ config: env.config, numEnvs: 2, seed: 1 });
+ * const actions = new Float64Array(2 * ACT_DIM);
+ * agent.act(env.observations, env.view, actions); // bid/ask offsets (ticks), sizes (lots)
+ * assert.ok(actions.every((a) => Number.isFinite(a) && a >= 0));
+ * await assert.rejects(loadPpoAgent("no/such/dir"), /no trained model at no\/such\/dir/);
  * ```
  */
 export async function loadPpoAgent(dir: string = DEFAULT_PPO_MODEL_DIR): Promise<PpoAgent> {
@@ -75,11 +83,14 @@ async function loadModel(dir: string): Promise<CheckpointState> {
  * Same errors as {@linkcode loadPpoAgent}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { createAgent } from "../agents/registry.ts";
  * import { registerPpoAgent } from "./ppo_agent.ts";
- * await registerPpoAgent();
- * const agent = createAgent("ppo");
+ * await registerPpoAgent(); // loads data/models/ppo once
+ * const a = createAgent("ppo"), b = createAgent("ppo");
+ * assert.equal(a.id, "ppo");
+ * assert.notEqual(a, b); // a fresh agent (with its own buffers) each time
  * ```
  */
 export async function registerPpoAgent(dir: string = DEFAULT_PPO_MODEL_DIR): Promise<void> {

@@ -35,6 +35,7 @@ import type { ResidualConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseEnvConfig } from "../env/config.ts";
  * import { ResidualActionMap } from "./residual.ts";
  * const cfg = parseEnvConfig({ tier: "model" });
@@ -48,7 +49,10 @@ import type { ResidualConfig } from "./config.ts";
  * };
  * const raw = new Float64Array(4);
  * map.toRaw(new Float64Array(4), view, 1, raw); // a = 0: exactly the base (here AS) quotes
- * map.base.slice(0, 4); // the same values
+ * assert.deepEqual([...raw], [...map.base.slice(0, 4)]);
+ * map.toRaw(Float64Array.of(1, -1, 0, 0), view, 1, raw); // widen the bid, tighten the ask
+ * assert.equal(raw[0], Math.min(map.base[0] + 4, cfg.maxOffsetTicks));
+ * assert.equal(raw[1], Math.max(map.base[1] - 4, 0));
  * ```
  */
 export class ResidualActionMap {

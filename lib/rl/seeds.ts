@@ -21,9 +21,13 @@ export const RESIDUAL_CALIBRATION_OFFSET = 2_000_000_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { childSeed } from "../rng/streams.ts";
  * import { parseTrainConfig } from "./config.ts";
  * import { episodeSeed } from "./seeds.ts";
- * episodeSeed(parseTrainConfig({ seed: 1 }), 0, 0); // childSeed(1, 1)
+ * const cfg = parseTrainConfig({ seed: 1, ppo: { numEnvs: 16 } });
+ * assert.equal(episodeSeed(cfg, 0, 0), childSeed(1, 1));
+ * assert.equal(episodeSeed(cfg, 1, 2), childSeed(1, 1 + 16 + 2)); // batch 1, env 2
  * ```
  */
 export function episodeSeed(cfg: TrainConfig, batch: number, env: number): number {
@@ -35,9 +39,13 @@ export function episodeSeed(cfg: TrainConfig, batch: number, env: number): numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { childSeed } from "../rng/streams.ts";
  * import { parseTrainConfig } from "./config.ts";
- * import { residualCalibrationSeeds } from "./seeds.ts";
- * residualCalibrationSeeds(parseTrainConfig({ seed: 1 })).length; // 16
+ * import { RESIDUAL_CALIBRATION_OFFSET, residualCalibrationSeeds } from "./seeds.ts";
+ * const seeds = residualCalibrationSeeds(parseTrainConfig({ seed: 1 }));
+ * assert.equal(seeds.length, 16); // residual.calibrationEpisodes
+ * assert.equal(seeds[0], childSeed(1, RESIDUAL_CALIBRATION_OFFSET));
  * ```
  */
 export function residualCalibrationSeeds(cfg: TrainConfig): number[] {
@@ -53,10 +61,13 @@ export function residualCalibrationSeeds(cfg: TrainConfig): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTrainConfig } from "./config.ts";
  * import { trainingSeeds } from "./seeds.ts";
  * const cfg = parseTrainConfig({ seed: 1, ppo: { numEnvs: 4 } });
- * trainingSeeds(cfg, 2).length; // 2 batches × 4 envs + 16 calibration seeds = 24
+ * const seeds = trainingSeeds(cfg, 2);
+ * assert.equal(seeds.length, 2 * 4 + 16); // 2 batches × 4 envs + 16 calibration seeds
+ * assert.equal(new Set(seeds).size, seeds.length);
  * ```
  */
 export function trainingSeeds(cfg: TrainConfig, episodeBatches: number): number[] {

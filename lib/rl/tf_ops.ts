@@ -33,10 +33,12 @@ const denseOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "npm:@tensorflow/tfjs@4.22.0";
-import type { TfTensor, TfTensor1D, TfTensor2D } from "./tf_types.ts";
  * import { dense } from "./tf_ops.ts";
- * const y = dense(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4])); // 2 × 4, all 3
+ * const y = dense(tf.ones([2, 3]), tf.ones([3, 4]), tf.zeros([4]));
+ * assert.deepEqual(y.shape, [2, 4]);
+ * assert.deepEqual([...y.dataSync()], [3, 3, 3, 3, 3, 3, 3, 3]);
  * ```
  */
 export function dense(x: TfTensor2D, w: TfTensor2D, b: TfTensor1D): TfTensor2D {

@@ -17,11 +17,17 @@ export type IOHandler = tf.io.IOHandler;
  * weights file in directory `dir` (written durably), in tfjs's format.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+ * import { fileIOHandler } from "./tfjs_io.ts";
+ * const dir = await Deno.makeTempDir();
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
- * await model.save(fileIOHandler("out/m"));
- * const again = await tf.loadLayersModel(fileIOHandler("out/m"));
+ * await model.save(fileIOHandler(dir));
+ * assert.ok((await Deno.stat(`${dir}/model.json`)).isFile);
+ * const again = await tf.loadLayersModel(fileIOHandler(dir));
+ * assert.deepEqual(again.getWeights()[0].arraySync(), model.getWeights()[0].arraySync());
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function fileIOHandler(dir: string, weightsFile = "weights.bin"): IOHandler {

@@ -21,10 +21,44 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * Runs PPO updates on an {@linkcode ActorCritic} with tfjs's autodiff and Adam.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "../rng/rng.ts";
+ * import { RolloutBuffer } from "./buffer.ts";
+ * import { parseTrainConfig } from "./config.ts";
+ * import { mlpForward } from "./mlp.ts";
+ * import { ActorCritic } from "./network.ts";
+ * import { initialParameters } from "./params.ts";
+ * import { TfjsPpoLearner } from "./tfjs_learner.ts";
+ * const spec = { obsDim: 3, actDim: 2, hiddenSizes: [8], initLogStd: -0.5 };
+ * const n = 16;
+ * const cfg = parseTrainConfig({ ppo: { numEnvs: 1, nSteps: n, minibatchSize: 8, epochs: 1 } });
+ * const net = new ActorCritic(spec, initialParameters(spec, new Rng("0/init")));
+ * // One-step episodes: actions sampled from the policy, reward 1 when action 0 is positive.
+ * const r = new Rng("0/data"), buf = new RolloutBuffer(n, 1, spec.obsDim, spec.actDim);
+ * for (let i = 0; i < buf.obs.length; i++) buf.obs[i] = r.normal();
+ * const mean = new Float64Array(n * spec.actDim);
+ * mlpForward(net.snapshot().actor, buf.obs, n, mean, new Float64Array(16));
+ * const std = Math.exp(spec.initLogStd);
+ * for (let i = 0; i < n; i++) {
+ *   let logp = 0;
+ *   for (let j = 0; j < spec.actDim; j++) {
+ *     const eps = r.normal();
+ *     buf.actions[i * 2 + j] = mean[i * 2 + j] + std * eps;
+ *     logp += -0.5 * eps * eps - Math.log(std) - 0.5 * Math.log(2 * Math.PI);
+ *   }
+ *   buf.logProbs[i] = logp;
+ *   buf.rewards[i] = buf.actions[i * 2] > 0 ? 1 : 0;
+ *   buf.dones[i] = 1;
+ * }
+ * buf.computeGae(Float64Array.of(0), cfg.ppo.gamma, cfg.ppo.gaeLambda);
  * const learner = new TfjsPpoLearner(net, cfg.ppo);
- * learner.learningRate = 1e-4;
- * const stats = learner.update(buffer, new Rng("0/shuffle/1"));
+ * learner.learningRate = 1e-3;
+ * const stats = learner.update(buf, new Rng("0/shuffle/1"));
+ * assert.equal(stats.gradSteps, 2); // 1 epoch of 2 minibatches of 8
+ * assert.ok(stats.approxKl >= 0 && Number.isFinite(stats.policyLoss));
+ * learner.dispose();
+ * net.dispose();
  * ```
  */
 export class TfjsPpoLearner {

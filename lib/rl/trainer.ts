@@ -215,12 +215,27 @@ async function prepareOutDir(dir: string, force: boolean): Promise<void> {
  * A PPO training run.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { PpoTrainer } from "./trainer.ts";
- * const trainer = await PpoTrainer.create({ totalTimesteps: 100_000, seed: 1 }, { outDir: "out/ppo" });
- * await trainer.train();
+ * const outDir = await Deno.makeTempDir();
+ * // A toy run: 2 updates of 4 envs × 50 steps (episodes of 100 steps), no residual base.
+ * const trainer = await PpoTrainer.create({
+ *   seed: 1,
+ *   totalTimesteps: 2 * 4 * 50,
+ *   env: { tier: "model", duration: 10 },
+ *   residual: { enabled: false },
+ *   ppo: { numEnvs: 4, nSteps: 50, minibatchSize: 100, epochs: 2 },
+ * }, { outDir, threads: 1 });
+ * await trainer.train(); // checkpoints into outDir at the end
+ * assert.equal(trainer.update, 2);
  * trainer.dispose();
- * // later: (await PpoTrainer.resume("out/ppo", {}, 200_000)).train()
+ * // Later: continue the same run up to 4 updates.
+ * const more = await PpoTrainer.resume(outDir, { threads: 1 }, 4 * 4 * 50);
+ * assert.equal(more.update, 2);
+ * assert.equal((await more.train())?.update, 4);
+ * more.dispose();
+ * await Deno.remove(outDir, { recursive: true });
  * ```
  */
 export class PpoTrainer {

@@ -261,12 +261,16 @@ export function plotlyBundle(
  *
  * @example
  * ```ts
- * import { show } from "./display.ts";
+ * import assert from "node:assert/strict";
+ * import { JUPYTER_DISPLAY, PLOTLY_MIME, show } from "./display.ts";
  * const out = show({
  *   data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }],
  *   layout: { title: { text: "demo" } },
  * });
- * out.figure.data.length; // 1
+ * assert.equal(out.figure.data.length, 1);
+ * const bundle = out[JUPYTER_DISPLAY](); // what the kernel renders
+ * assert.deepEqual(bundle[PLOTLY_MIME].data, out.figure.data);
+ * assert.equal(bundle["text/plain"], "Plotly figure: demo (1 traces: scatter)");
  * ```
  */
 export function show(figure: Figure, opts: ShowOptions = {}): PlotlyOutput {

@@ -183,12 +183,17 @@ export function regimeShapes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { priceQuotesFigure } from "./episode_figures.ts";
  * const fig = priceQuotesFigure({
  *   time: [0.1, 0.2], mid: [100, 100.01], bidQuote: [99.99, 100], askQuote: [100.01, 100.02],
  *   bidFilled: [0, 2], askFilled: [0, 0], bidFillPrice: [NaN, 100], askFillPrice: [NaN, NaN],
  * });
- * fig.data.map((t) => t.name); // ["mid", "our bid", "our ask", "bid fills (we buy)", "ask fills (we sell)"]
+ * assert.deepEqual(fig.data.map((t) => t.name), [
+ *   "mid", "our bid", "our ask", "bid fills (we buy)", "ask fills (we sell)",
+ * ]);
+ * assert.deepEqual(fig.data[3].x, [0.2]); // one bid fill (2 lots at 100), no ask fill
+ * assert.deepEqual(fig.data[4].x, []);
  * ```
  */
 export function priceQuotesFigure(s: EpisodeSeries, opts: EpisodeFigureOptions = {}): Figure {

@@ -45,12 +45,15 @@ export interface LiveChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LiveChart } from "./live.ts";
  * const live = new LiveChart();
  * const fig = { data: [{ type: "scatter", x: [0], y: [0] }], layout: {} };
- * await live.update(fig); // false outside a kernel: nothing published
- * const out = await live.finish(fig);
- * out.figure === fig; // true
+ * assert.equal(live.live, false); // outside a Jupyter kernel
+ * assert.equal(await live.update(fig), false); // so nothing is published
+ * assert.equal(live.frames, 0);
+ * const out = await live.finish(fig); // the final figure, for the cell's value
+ * assert.equal(out.figure, fig);
  * ```
  */
 export class LiveChart {

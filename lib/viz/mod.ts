@@ -5,11 +5,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlPage, metricBarsFigure, show } from "./mod.ts";
  * const fig = metricBarsFigure([{ name: "AS", value: 1.2, lo: 0.9, hi: 1.5 }]);
- * show(fig); // renders as a chart when it is a notebook cell's value
+ * assert.deepEqual(fig.data[0].y, [1.2]); // one bar, the 95 % interval as error bars
+ * const out = show(fig); // renders as a chart when it is a notebook cell's value
+ * assert.equal(out.figure, fig);
  * const html = htmlPage([fig], "Report"); // one offline document
- * html.includes("alpe-plot"); // true
+ * assert.ok(html.includes('id="alpe-figure-1"'));
  * ```
  *
  * @module

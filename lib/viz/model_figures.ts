@@ -29,13 +29,15 @@ export interface TrainingCurvesOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { trainingCurvesFigure } from "./model_figures.ts";
  * const rows = [
  *   { iteration: 1, meanReward: -2, entropy: 1.2 },
  *   { iteration: 2, meanReward: -1, entropy: 1.1 },
  * ];
  * const fig = trainingCurvesFigure(rows);
- * fig.data.map((t) => t.name); // ["meanReward", "entropy"]
+ * assert.deepEqual(fig.data.map((t) => t.name), ["meanReward", "entropy"]); // one panel each
+ * assert.deepEqual(fig.data.map((t) => t.yaxis), ["y", "y2"]);
  * ```
  */
 export function trainingCurvesFigure(

@@ -50,9 +50,11 @@ function formatCell(v: string | number | null, digits: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlTable } from "./page.ts";
- * const t = htmlTable({ columns: ["agent", "mean"], rows: [["AS", 1.23456]], digits: 2 });
- * t.includes("1.23"); // true
+ * const t = htmlTable({ columns: ["agent", "mean"], rows: [["AS & co", 1.23456]], digits: 2 });
+ * assert.ok(t.includes('<td class="num">1.23</td>')); // numbers to `digits` places
+ * assert.ok(t.includes("<td>AS &amp; co</td>")); // text is escaped
  * ```
  */
 export function htmlTable(spec: TableSpec): string {
@@ -88,13 +90,16 @@ function isFigure(x: PageBlock | Figure): x is Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlPage } from "./page.ts";
  * const html = htmlPage([
  *   { heading: "Results" },
  *   { figure: { data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: {} } },
  *   { table: { columns: ["agent", "P&L"], rows: [["a", 1], ["b", 2]] } },
  * ], "Comparison");
- * html.startsWith("<!DOCTYPE html>"); // true
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes("<title>Comparison</title>"));
+ * assert.ok(html.includes("window.Plotly")); // plotly.js inlined: the page works offline
  * ```
  */
 export function htmlPage(
@@ -173,9 +178,13 @@ function plainTable(spec: TableSpec): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { JUPYTER_DISPLAY } from "./display.ts";
  * import { showTable } from "./page.ts";
  * const t = showTable({ columns: ["agent", "P&L"], rows: [["AS", 12.5]] });
- * t.html.includes("<table"); // true
+ * assert.ok(t.html.startsWith('<table class="alpe-table">'));
+ * const bundle = t[JUPYTER_DISPLAY](); // what the notebook renders
+ * assert.equal(bundle["text/plain"], "agent\tP&L\nAS\t12.5000");
  * ```
  */
 export function showTable(spec: TableSpec): HtmlOutput {

@@ -31,9 +31,12 @@ function candidates(): URL[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plotlySource } from "./plotly_source.ts";
  * const js = plotlySource();
- * js.includes("window.Plotly"); // true
+ * assert.ok(js.startsWith("/**\n* plotly.js v"));
+ * assert.ok(!js.includes("</script")); // safe inside a <script> element
+ * assert.equal(plotlySource(), js); // read once, cached
  * ```
  */
 export function plotlySource(): string {

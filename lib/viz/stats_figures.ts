@@ -36,12 +36,14 @@ export interface DistributionOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { distributionFigure } from "./stats_figures.ts";
  * const fig = distributionFigure([
  *   { name: "AS", values: [1, 2, 3] },
  *   { name: "static", values: [0, 1, -1] },
  * ], { kind: "violin" });
- * fig.data.length; // 2
+ * assert.deepEqual(fig.data.map((t) => [t.type, t.name]), [["violin", "AS"], ["violin", "static"]]);
+ * assert.deepEqual(fig.data[1].y, [0, 1, -1]);
  * ```
  */
 export function distributionFigure(
@@ -342,12 +344,14 @@ export interface IntervalLinesOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intervalLinesFigure } from "./stats_figures.ts";
  * const fig = intervalLinesFigure([
  *   { name: "AS", x: [0, 1, 2], y: [1, 2, 1.5], lo: [0.5, 1.5, 1], hi: [1.5, 2.5, 2] },
  *   { name: "GLFT", x: [0, 1, 2], y: [1, 1, 1] },
  * ], { zeroLine: true });
- * fig.data.map((t) => t.name); // ["AS upper", "AS lower", "AS", "GLFT"]
+ * assert.deepEqual(fig.data.map((t) => t.name), ["AS upper", "AS lower", "AS", "GLFT"]);
+ * assert.equal(fig.data[1].fill, "tonexty"); // the band between AS's lower and upper lines
  * ```
  */
 export function intervalLinesFigure(
@@ -412,12 +416,14 @@ export function intervalLinesFigure(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { markoutCurveFigure } from "./stats_figures.ts";
  * const fig = markoutCurveFigure([{
  *   name: "AS", x: [0, 1, 5, 30], y: [0.8, 0.5, 0.1, -0.3],
  *   lo: [0.7, 0.3, -0.2, -0.9], hi: [0.9, 0.7, 0.4, 0.3],
  * }]);
- * fig.layout.xaxis?.title?.text; // "horizon after the fill (s)"
+ * assert.equal(fig.layout.xaxis?.title?.text, "horizon after the fill (s)");
+ * assert.deepEqual(fig.data.at(-1)?.y, [0.8, 0.5, 0.1, -0.3]);
  * ```
  */
 export function markoutCurveFigure(
