@@ -105,7 +105,8 @@ export const trainCli = defineCli({
       defaultText: "1",
     }),
   },
-  notes: "The shipped model: deno task train --markets btcusdt,btcusdt+high-latency,btcusdt+adverse-selection --seed 1 --out data/models/ppo --force",
+  notes:
+    "The shipped model: deno task train --markets btcusdt,btcusdt+high-latency,btcusdt+adverse-selection --seed 1 --out data/models/ppo --force",
   check(values, given) {
     if (given.has("resume")) {
       for (const f of RUN_ONLY) {
