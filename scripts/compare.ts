@@ -44,6 +44,7 @@ import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from
 import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
 import { DEFAULT_MARKET, resolveMarket } from "../lib/env/markets.ts";
+import { replayPlan } from "../lib/backtest/replay_plan.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
 export const compareCli = defineCli({
@@ -177,7 +178,18 @@ export const compareCli = defineCli({
             "no --duration with a replay market",
           );
         }
-        parseEnvConfig({ ...m.config, ...marketOverrides(values, given) } as EnvConfigInput);
+        const cfg = parseEnvConfig(
+          { ...m.config, ...marketOverrides(values, given) } as EnvConfigInput,
+        );
+        if (cfg.tier === "replay") {
+          // enough windows for evaluation and calibration, before any market runs
+          try {
+            replayPlan(cfg, values.seed, values.episodes, values["calibration-episodes"]);
+          } catch (err) {
+            if (!(err instanceof ValidationError)) throw err;
+            throw new ValidationError("--markets", m.name, `a market that can run: ${err.message}`);
+          }
+        }
       }
     } else if (values.rivals !== undefined) {
       throw new ValidationError("--rivals", values.rivals.join(","), "--markets A,B,… with it");

@@ -11,10 +11,17 @@
  * @module
  */
 import { type PairedComparison, pairedComparison } from "../analytics/mod.ts";
-import type { EnvConfigInput } from "../env/config.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { type MarketSpec, resolveMarket } from "../env/markets.ts";
 import { ValidationError } from "../errors.ts";
-import { type CompareOptions, type CompareRun, runCompare } from "./compare.ts";
+import {
+  type CompareOptions,
+  type CompareRun,
+  DEFAULT_CALIBRATION_EPISODES,
+  DEFAULT_EPISODES,
+  runCompare,
+} from "./compare.ts";
+import { replayPlan } from "./replay_plan.ts";
 import { formatNumber, textTable } from "./format.ts";
 
 /** The rivals a learned agent must beat, by default. */
@@ -99,6 +106,23 @@ export async function runCompareMarkets(
   }
   const markets: MarketSpec[] = [];
   for (const name of names) markets.push(await resolveMarket(name, "markets"));
+  // Every market's plan is checked before any work: a replay market whose tapes hold too few
+  // windows fails here, not after the markets before it have run.
+  for (const m of markets) {
+    if (m.config.tier !== "replay") continue;
+    const cfg = parseEnvConfig({ ...m.config, ...(options.overrides ?? {}) } as EnvConfigInput);
+    try {
+      replayPlan(
+        cfg,
+        options.seed ?? 0,
+        options.episodes ?? DEFAULT_EPISODES,
+        options.calibrationEpisodes ?? DEFAULT_CALIBRATION_EPISODES,
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError("markets", m.name, `a market that can run: ${err.message}`);
+    }
+  }
   const rivals = options.rivals ?? DEFAULT_RIVALS;
   const runs: CompareRun[] = [];
   for (let m = 0; m < markets.length; m++) {

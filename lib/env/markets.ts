@@ -240,7 +240,9 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
     spec = {
       name,
       config: parseEnvConfig(
-        { tier: "replay", replay: { data: files } } as unknown as EnvConfigInput,
+        // windows of 60 s (the tools' --window default): a few-minute tape still splits
+        // into evaluation and calibration windows
+        { tier: "replay", duration: 60, replay: { data: files } } as unknown as EnvConfigInput,
       ),
       source: "replay",
       description: `recorded order books replayed from ${files.join(", ")}`,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { marketsMatrixText, runCompareMarkets } from "../../lib/backtest/markets_compare.ts";
 import { ValidationError } from "../../lib/errors.ts";
+import { resolveMarket } from "../../lib/env/markets.ts";
 
 Deno.test("compare across markets: one comparison per market and a matrix against each best rival", async () => {
   const opts = {
@@ -38,4 +39,25 @@ Deno.test("compare across markets: bad market lists are named errors", async () 
   await assert.rejects(() => runCompareMarkets({ markets: ["default", "default"] }), /distinct/);
   await assert.rejects(() => runCompareMarkets({ markets: ["nowhere"] }), /markets/);
   await assert.rejects(() => runCompareMarkets({ markets: ["default+bogus"] }), /variant/);
+});
+
+Deno.test("runCompareMarkets checks every market's plan before any market runs", async () => {
+  const btc = "replay:data/real/binance/spot_btcusdt_20240808.gz";
+  assert.equal((await resolveMarket(btc)).config.duration, 60); // 60-s windows by default
+  let progressed = false;
+  await assert.rejects(
+    runCompareMarkets({
+      markets: ["default", btc],
+      overrides: { duration: 300 }, // one 300-s window of the 346-s tape: nothing to tune on
+      agents: ["touch"],
+      episodes: 2,
+      calibrationEpisodes: 2,
+      workers: 0,
+      onProgress: () => {
+        progressed = true;
+      },
+    }),
+    (e: unknown) => e instanceof ValidationError && e.field === "markets" && e.value === btc,
+  );
+  assert.equal(progressed, false, "no market ran");
 });
