@@ -12,7 +12,10 @@
  * and prints each one's mean and 95% CI of Sharpe, total P&L, max drawdown, average
  * |inventory| and fill ratio, and a paired test of PPO against its base.
  *
- * Usage: `deno task ablation [--episodes N] [--seed S] [--model DIR] [--scratch DIR] [-h]`
+ * on the market `--market` (default: compare's default market, the btcusdt preset).
+ *
+ * Usage: `deno task ablation [--episodes N] [--seed S] [--market NAME] [--model DIR]
+ * [--scratch DIR] [-h]`
  *
  * @module
  */
@@ -20,6 +23,8 @@ import { ValidationError } from "../lib/errors.ts";
 import { pairedComparison } from "../lib/analytics/mod.ts";
 import { evaluationSeeds, ppoHeldOut, runBacktest } from "../lib/backtest/mod.ts";
 import type { AgentBacktest, AgentSpec } from "../lib/backtest/mod.ts";
+import { DEFAULT_MARKET, resolveMarket } from "../lib/env/markets.ts";
+import type { EnvConfig } from "../lib/env/mod.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import { defineCli, flags, runCli, type Values } from "./_cli.ts";
 
@@ -39,6 +44,13 @@ export const ablationCli = defineCli({
       help: "root seed of the evaluation seeds (as deno task compare)",
     }),
     model: flags.inDir({ default: "data/models/ppo", help: "the residual PPO model" }),
+    market: flags.string({
+      default: DEFAULT_MARKET,
+      meta: "NAME",
+      expected: "a market name",
+      help: "the simulated market (as deno task compare's --market: a preset name or file, " +
+        "NAME+variant, default)",
+    }),
     scratch: flags.inDir({
       help: "also evaluate a model trained with residual.enabled: false, e.g. deno task " +
         "train --seed 1 --config data/configs/ppo_scratch.json --out DIR",
@@ -61,11 +73,12 @@ function fmt(x: number): string {
 }
 
 async function evaluate(
+  config: EnvConfig,
   spec: AgentSpec,
   episodes: number,
   seed: number,
 ): Promise<AgentBacktest> {
-  const res = await runBacktest({ config: { tier: "book" }, agents: [spec], episodes, seed });
+  const res = await runBacktest({ config, agents: [spec], episodes, seed });
   return res.agents[0];
 }
 
@@ -86,12 +99,22 @@ async function baseSpec(dir: string): Promise<AgentSpec> {
 
 async function main(values: Values<typeof ablationCli.spec.flags>): Promise<void> {
   const { episodes, seed, model } = values;
+  const market = await resolveMarket(values.market, "--market");
+  if (market.config.tier === "replay") {
+    throw new ValidationError("--market", values.market, "a simulated market (no replay)");
+  }
+  const config = market.config;
   const base = await baseSpec(model);
   const rows: [string, AgentBacktest][] = [];
-  rows.push(["ppo", await evaluate({ id: "ppo", params: { dir: model } }, episodes, seed)]);
-  rows.push([`ppo-base (${base.id})`, await evaluate(base, episodes, seed)]);
+  rows.push(["ppo", await evaluate(config, { id: "ppo", params: { dir: model } }, episodes, seed)]);
+  rows.push([`ppo-base (${base.id})`, await evaluate(config, base, episodes, seed)]);
   if (values.scratch !== undefined) {
-    const a = await evaluate({ id: "ppo", params: { dir: values.scratch } }, episodes, seed);
+    const a = await evaluate(
+      config,
+      { id: "ppo", params: { dir: values.scratch } },
+      episodes,
+      seed,
+    );
     rows.push(["ppo-scratch", a]);
   }
   const header = ["agent", ...METRICS.map(([, h]) => h)];
@@ -119,11 +142,13 @@ async function main(values: Values<typeof ablationCli.spec.flags>): Promise<void
         `t-test p = ${c.tTestP.toPrecision(2)}, Wilcoxon p = ${c.wilcoxonP.toPrecision(2)}`,
     );
   }
-  const held = await ppoHeldOut(model, evaluationSeeds(seed, episodes));
+  const held = await ppoHeldOut(model, evaluationSeeds(seed, episodes), config);
   console.log(
-    `${episodes} episodes of the book tier at its defaults, root seed ${seed} (the seeds of ` +
-      `deno task compare); ${held.evaluationSeedsSeenInTraining} of them among the model's ` +
-      `${held.trainingSeeds} training seeds.`,
+    `${episodes} episodes of market ${market.name} (${market.description}), root seed ${seed} ` +
+      `(the seeds of deno task compare); ${held.evaluationSeedsSeenInTraining} of them among ` +
+      `the model's ${held.trainingSeeds} training seeds; market ${
+        held.marketSeenInTraining ? "seen" : "NOT seen"
+      } in training (${held.trainingMarkets.join(", ")}).`,
   );
 }
 
