@@ -2,8 +2,8 @@
 // # 08 · Real data: a recorded order book, a calibrated market, and agents on both
 //
 // ALPE ships two real recordings (`data/real/`): 346 s of Binance spot BTCUSDT (a one-tick spread at
-// $61,700, prices that move by hundreds of ticks a second) and a full day of NASDAQ AMZN from LOBSTER
-// (a 13-tick spread at $222, one market order every three seconds). This notebook:
+// 61,700 USDT, prices that move by hundreds of ticks a second) and a full day of NASDAQ AMZN from LOBSTER
+// (a 13-tick spread at 222 USD, one market order every three seconds). This notebook:
 //
 // 1. **looks** at a tape: the best quotes, the spread, the trades;
 // 2. **calibrates** the book-tier simulator to it (`calibrateTapes`, what `deno task calibrate` runs);
@@ -22,11 +22,15 @@ import { factFigure, realismTableRows } from "../mod.ts";
 import { runCompareMarkets } from "../mod.ts";
 import { show, showTable } from "../mod.ts";
 import type { Figure } from "../mod.ts";
+import { loadPlotly } from "../mod.ts";
 
 // The notebook runs in notebooks/: paths from the repository root start with "../".
 const BTC = "../data/real/binance/spot_btcusdt_20240808.gz";
 const AMZN = "../data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
 // Presets are found by name (data/presets/NAME.json) from any working directory.
+
+// plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
+await loadPlotly();
 
 // %% [markdown]
 // ## 1. A recorded book

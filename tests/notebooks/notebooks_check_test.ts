@@ -119,3 +119,31 @@ for (const name of names) {
     }
   });
 }
+
+for (const name of names) {
+  Deno.test(`${name}: loads plotly.js in its first code cell, spreads no array into Math.min/max`, () => {
+    const code = read(name).cells.filter((c) => c.cell_type === "code").map(src);
+    // Run All re-sends the library from the first cell, so a saved notebook carries one copy.
+    assert.match(code[0], /^await loadPlotly\(\);$/m, "first code cell calls loadPlotly()");
+    assert.ok(!code.slice(1).some((s) => /\bloadPlotly\(/.test(s)), "only the first cell");
+    // Math.max(...xs) overflows the stack past ~120 000 elements (notebook 05's RangeError).
+    for (const [i, s] of code.entries()) {
+      assert.doesNotMatch(
+        s,
+        /Math\.(min|max)\(\s*\.\.\./,
+        `code cell ${i}: use minOf/maxOf/extent`,
+      );
+    }
+  });
+}
+
+for (const name of names) {
+  Deno.test(`${name}: prose has at most one $ per cell (classic Notebook's MathJax)`, () => {
+    // Two dollar signs in one markdown cell, even escaped as \$, make Debian's classic Notebook
+    // typeset the text as math and request a web font (a console error, a blocked request).
+    for (const c of read(name).cells.filter((c) => c.cell_type === "markdown")) {
+      const dollars = src(c).match(/\$/g) ?? [];
+      assert.ok(dollars.length < 2, `cell ${c.id}: write USD (or split the cell)`);
+    }
+  });
+}
