@@ -89,7 +89,7 @@ export function compareOutputFiles(
     files[COMPARE_FILES.summary] = summaryCsv(bt.agents);
   }
   files[COMPARE_FILES.paired] = pairedCsv(run);
-  // One copy of plotly.js per output folder, loaded by the report (not inlined: 11 MB).
+  // One copy of plotly.js per output folder, loaded by the report (not inlined: 4.9 MB).
   files[COMPARE_FILES.plotly] = plotlySource();
   files[COMPARE_FILES.html] = compareReportHtml(run, { plotly: { src: COMPARE_FILES.plotly } });
   if (options.arrow && bt) {

@@ -670,7 +670,7 @@ export interface CompareReportOptions {
   /** Page title (default "ALPE agent comparison"). */
   title?: string;
   /**
-   * `"inline"` (default): plotly.js inlined, one self-contained file (~11 MB). `{ src }`:
+   * `"inline"` (default): plotly.js inlined, one self-contained file (~4.9 MB). `{ src }`:
    * loaded from a script file next to the report (what `writeCompareOutputs` does: one shared
    * `plotly.js` per output folder).
    */

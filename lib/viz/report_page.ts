@@ -3,7 +3,7 @@
  * sideways inside their own box instead of being cut off), a table of contents, figures
  * with deterministic element ids (the same report gives the same bytes), and plotly.js
  * either inlined (one self-contained file) or loaded from a file next to the page (one
- * shared copy per output folder instead of 11 MB in every report).
+ * shared copy per output folder instead of 4.9 MB in every report).
  *
  * The dashboard renders the same {@linkcode SortableTable}s with {@linkcode sortableTableHtml},
  * so a table looks and sorts alike in a report and in the browser app.
