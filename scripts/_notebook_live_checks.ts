@@ -190,13 +190,17 @@ export function liveChartProblems(
 
 /**
  * Whether a console error is known noise of Debian's Notebook 6.4 page rather than of the
- * notebooks: the page always tries to load ipywidgets' nbextension, which Debian does not
- * ship (a 404 and a refused script, for every notebook, with any kernel).
+ * notebooks, with any kernel: the page always tries to load ipywidgets' nbextension, which
+ * Debian does not ship (a 404 and a refused script); and MathJax, typesetting the math of
+ * markdown cells, probes web-font loading with an `about:blank` font (a CORS error and a
+ * failed load). `url` is the console message's location.
  */
 export function isKnownConsoleNoise(text: string, url = ""): boolean {
   const widgets = "/nbextensions/widgets/notebook/js/extension.js";
-  return url.includes(widgets) ||
-    (text.includes(widgets) && text.startsWith("Refused to execute script"));
+  if (url.includes(widgets)) return true;
+  if (text.startsWith("Refused to execute script") && text.includes(widgets)) return true;
+  if (text.startsWith("Access to font at 'about:blank'")) return true;
+  return url === "about:blank" && text === "Failed to load resource: net::ERR_FAILED";
 }
 
 /** Whether `url` stays on `origin` (same scheme, host and port) or is local to the page. */

@@ -239,7 +239,9 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
   const page = await context.newPage();
   page.on("console", (m) => {
     if (m.type() !== "error") return;
-    if (!isKnownConsoleNoise(m.text(), m.location().url)) consoleErrors.push(m.text());
+    const at = m.location().url;
+    if (isKnownConsoleNoise(m.text(), at)) return;
+    consoleErrors.push(`${m.text().slice(0, 200)}${at ? ` (at ${at.slice(0, 100)})` : ""}`);
   });
   page.on("pageerror", (e) => consoleErrors.push(`page error: ${e.message}`));
   page.on("websocket", (ws) => {
@@ -332,7 +334,7 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
     await context.close().catch(() => undefined);
     await closeSessions(ctx.server);
   }
-  for (const e of consoleErrors) problems.push(`console: ${e.replace(/\s+/g, " ").slice(0, 160)}`);
+  for (const e of consoleErrors) problems.push(`console: ${e.replace(/\s+/g, " ")}`);
   for (const u of outside) problems.push(`request outside the server: ${u.slice(0, 120)}`);
   const logged = serverLogProblems(ctx.server.log.slice(logMark));
   if (problems.length && logged.length) {
