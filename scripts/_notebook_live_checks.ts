@@ -80,11 +80,16 @@ export function isFigure(o: { mimes: string[] } | NbOutput): boolean {
     : o.data !== undefined && PLOTLY_MIME in o.data;
 }
 
-/** The reference of every code cell of an executed nbformat notebook. */
+/**
+ * The reference of every code cell of an executed nbformat notebook; undefined when the
+ * headless run itself failed (an error output), which is no reference.
+ */
 export function referenceCells(
   nb: { cells: { cell_type: string; outputs?: NbOutput[] }[] },
-): ReferenceCell[] {
-  return nb.cells.filter((c) => c.cell_type === "code").map((c) => {
+): ReferenceCell[] | undefined {
+  const code = nb.cells.filter((c) => c.cell_type === "code");
+  if (code.some((c) => (c.outputs ?? []).some((o) => o.output_type === "error"))) return undefined;
+  return code.map((c) => {
     const outs = c.outputs ?? [];
     return {
       figures: outs.filter((o) => isFigure(o)).length,

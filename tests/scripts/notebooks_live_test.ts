@@ -106,6 +106,9 @@ Deno.test("referenceCells: reads an executed nbformat notebook's code cells", ()
     { figures: 1, kinds: ["display_data", "execute_result"] },
     { figures: 0, kinds: [] },
   ]);
+  // A failed headless run is no reference.
+  nb.cells[2] = { cell_type: "code", outputs: [{ output_type: "error" }] } as typeof nb.cells[1];
+  assert.equal(referenceCells(nb), undefined);
 });
 
 function sample(prompt: number | string | null, titles: string[], figures = titles.length) {
