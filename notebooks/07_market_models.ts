@@ -24,6 +24,10 @@ import type { MarkoutCurve, PassiveMarkouts, TradeSignModel } from "../mod.ts";
 // Agents, randomness, showing results.
 import { createAgent, Rng } from "../mod.ts";
 import { linesFigure, markoutCurveFigure, show, showTable } from "../mod.ts";
+import { loadPlotly } from "../mod.ts";
+
+// plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
+await loadPlotly();
 
 // %% [markdown]
 // ## 1. The default market, measured

@@ -22,11 +22,15 @@ import { factFigure, realismTableRows } from "../mod.ts";
 import { runCompareMarkets } from "../mod.ts";
 import { show, showTable } from "../mod.ts";
 import type { Figure } from "../mod.ts";
+import { loadPlotly } from "../mod.ts";
 
 // The notebook runs in notebooks/: paths from the repository root start with "../".
 const BTC = "../data/real/binance/spot_btcusdt_20240808.gz";
 const AMZN = "../data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
 // Presets are found by name (data/presets/NAME.json) from any working directory.
+
+// plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
+await loadPlotly();
 
 // %% [markdown]
 // ## 1. A recorded book

@@ -56,6 +56,12 @@ function runEpisodes(agentId: string, cfg: EnvConfig, seeds: number[], agentSeed
   return rec.episodes(seeds, agent.id);
 }`;
 
+/** Ends every notebook's first cell: plotly.js for the figures, sent once as this cell's output. */
+const LOAD_PLOTLY = `
+
+// plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
+await loadPlotly();`;
+
 // ---------------------------------------------------------------- 01 tutorial
 
 const tutorial: Cell[] = [
@@ -79,7 +85,8 @@ import {
   show, showTable, summarizeEpisode,
 } from "../mod.ts";
 import type { DepthSnapshot } from "../mod.ts";
-`),
+import { loadPlotly } from "../mod.ts";
+` + LOAD_PLOTLY),
   md(`
 ## 1. The limit order book
 
@@ -258,7 +265,8 @@ import {
   sqrtImpact, summarizeEpisode, trajectoriesFigure,
 } from "../mod.ts";
 import type { AlmgrenChrissParams, EnvConfig, EpisodeMetrics, EpisodeRecord, FrontierPoint } from "../mod.ts";
-` + RUNNER),
+import { loadPlotly } from "../mod.ts";
+` + RUNNER + LOAD_PLOTLY),
   md(`
 ## 1. Almgren–Chriss: trading off cost against risk
 
@@ -455,7 +463,8 @@ import {
   registerPpoAgent, show, showTable, summarizeEpisode,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeMetrics, EpisodeRecord } from "../mod.ts";
-` + RUNNER),
+import { loadPlotly } from "../mod.ts";
+` + RUNNER + LOAD_PLOTLY),
   md(`
 ## The experiment
 
@@ -608,7 +617,8 @@ import {
   valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
-` + RUNNER),
+import { loadPlotly } from "../mod.ts";
+` + RUNNER + LOAD_PLOTLY),
   md(`
 The experiment: 16 two-minute episodes on the book tier (the full limit-order-book simulator), with default
 market settings. \`summarizeEpisode\` computes the per-episode metrics used throughout.
@@ -850,7 +860,8 @@ import {
   PpoTrainer, show, trainingCurvesFigure, tuneBaseAgent,
 } from "../mod.ts";
 import type { Agent, AgentView, EnvConfig, MetricsRow, PpoPolicy, TrainProgress } from "../mod.ts";
-`),
+import { loadPlotly } from "../mod.ts";
+` + LOAD_PLOTLY),
   md(`
 ## 1. A short training run
 
@@ -1006,11 +1017,12 @@ correlated, the combination can have a better risk/return trade-off than any sin
   code(`
 import {
   BASELINE_AGENT_IDS, conditionalValueAtRisk, correlationHeatmapFigure, correlationMatrix, createAgent,
-  cumulative, EpisodeRecorder, equityCurvesFigure, makeVecEnv, maxDrawdown, parseEnvConfig, riskReturnFigure,
-  show, showTable, valueAtRisk,
+  cumulative, EpisodeRecorder, equityCurvesFigure, extent, makeVecEnv, maxDrawdown, parseEnvConfig,
+  riskReturnFigure, show, showTable, valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
-` + RUNNER),
+import { loadPlotly } from "../mod.ts";
+` + RUNNER + LOAD_PLOTLY),
   md(`
 We use the fast *model* tier (48 two-minute episodes, the same seeds for every strategy); the P&L of an episode is
 its final mark-to-market value. The random quoter is left out — nobody would allocate to it.
@@ -1123,7 +1135,8 @@ The **efficient envelope**: split the risk axis into buckets, keep the best retu
 the points where return still increases with risk.
 `),
   code(`
-const lo = Math.min(...risks), hi = Math.max(...risks), buckets = 30;
+// extent(), not Math.min(...risks): the grid has 142 506 points, too many for call arguments.
+const [lo, hi] = extent(risks), buckets = 30;
 const best = new Array(buckets).fill(-Infinity), bestRisk = new Array(buckets).fill(NaN);
 risks.forEach((r, i) => {
   const b = Math.min(buckets - 1, Math.floor(((r - lo) / (hi - lo || 1)) * buckets));

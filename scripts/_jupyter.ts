@@ -1,9 +1,12 @@
 /**
  * Jupyter tooling for the notebook pipeline: makes sure a Python with nbclient and
  * nbconvert exists (installing Debian packages as root, else `pip install --user`),
- * registers the Deno kernel in a project-local kernelspec directory (used through
- * `JUPYTER_PATH`, so nothing in $HOME is touched), finds or installs Chromium, and
- * carries the small Python executor the notebook runner uses.
+ * registers the Deno kernel in a project-local kernelspec directory (used by the tests
+ * through `JUPYTER_PATH`) and, for people, where `jupyter` looks by default
+ * ({@linkcode installUserKernelspec}: `~/.local/share/jupyter/kernels/deno`, pointing at
+ * a deno binary that stays put, {@linkcode stableDeno}), finds or installs the classic
+ * Notebook server and Chromium, and carries the small Python executor the notebook
+ * runner uses.
  *
  * Why a custom executor instead of `jupyter nbconvert --execute`: the Deno kernel
  * sometimes publishes a cell's outputs a fraction of a millisecond AFTER its
@@ -92,17 +95,200 @@ export async function aptInstall(packages: string[]): Promise<boolean> {
   return r.ok;
 }
 
-/** Writes the Deno kernelspec into `<dir>/kernels/deno/kernel.json`. */
-export async function writeDenoKernelspec(dir: string): Promise<string> {
-  const kdir = `${dir}/kernels/deno`;
-  await Deno.mkdir(kdir, { recursive: true });
-  const spec = {
-    argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+/** Marks kernelspecs written by ALPE (so that set-up may replace them, and only them). */
+export const KERNELSPEC_TAG = "alpe: deno task setup";
+
+/** A Jupyter kernelspec (`kernel.json`), the fields ALPE writes. */
+export interface Kernelspec {
+  /** Command line of the kernel. */
+  argv: string[];
+  /** Name shown in the kernel menu. */
+  display_name: string;
+  /** Language of the kernel. */
+  language: string;
+  /** Who wrote it. */
+  metadata: { registered_by: string };
+}
+
+/** The kernelspec of the Deno kernel run by `deno` at `denoPath`. */
+export function denoKernelspec(denoPath: string): Kernelspec {
+  return {
+    argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"],
     display_name: "Deno",
     language: "typescript",
+    metadata: { registered_by: KERNELSPEC_TAG },
   };
-  await Deno.writeTextFile(`${kdir}/kernel.json`, JSON.stringify(spec, null, 1) + "\n");
+}
+
+/**
+ * Writes the Deno kernelspec into `<dir>/kernels/deno/kernel.json` (the kernel run by
+ * `denoPath`, default the running deno).
+ */
+export async function writeDenoKernelspec(
+  dir: string,
+  denoPath: string = Deno.execPath(),
+): Promise<string> {
+  const kdir = `${dir}/kernels/deno`;
+  await Deno.mkdir(kdir, { recursive: true });
+  await Deno.writeTextFile(
+    `${kdir}/kernel.json`,
+    JSON.stringify(denoKernelspec(denoPath), null, 1) + "\n",
+  );
   return kdir;
+}
+
+/** The environment variables the user-level paths below depend on. */
+export type PathEnv = Partial<
+  Record<"HOME" | "XDG_DATA_HOME" | "JUPYTER_DATA_DIR" | "APPDATA", string>
+>;
+
+function envOf(names: (keyof PathEnv)[]): PathEnv {
+  const out: PathEnv = {};
+  for (const n of names) {
+    try {
+      const v = Deno.env.get(n);
+      if (v) out[n] = v;
+    } catch {
+      // no env permission
+    }
+  }
+  return out;
+}
+
+/**
+ * Jupyter's user data directory, where `jupyter` looks for kernels by default
+ * (`jupyter --data-dir`): `$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter` or
+ * `~/.local/share/jupyter` on Linux, `~/Library/Jupyter` on macOS, `%APPDATA%\jupyter`
+ * on Windows. Undefined when no home directory is known.
+ */
+export function jupyterDataDir(
+  env: PathEnv = envOf(["HOME", "XDG_DATA_HOME", "JUPYTER_DATA_DIR", "APPDATA"]),
+  os: typeof Deno.build.os = Deno.build.os,
+): string | undefined {
+  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
+  if (os === "windows") return env.APPDATA ? `${env.APPDATA}\\jupyter` : undefined;
+  if (!env.HOME) return undefined;
+  if (os === "darwin") return `${env.HOME}/Library/Jupyter`;
+  return `${env.XDG_DATA_HOME || `${env.HOME}/.local/share`}/jupyter`;
+}
+
+/** True when `path` lies in a package-manager cache that may be cleaned (npx, npm, deno). */
+export function isCachePath(path: string): boolean {
+  return /[\\/](_npx|\.npm|\.cache|node_modules|\.deno[\\/]npm)[\\/]/.test(path);
+}
+
+/**
+ * A deno binary that stays put, for the user-level kernelspec, first of: the running deno
+ * when it is not in a package cache (e.g. /usr/bin/deno, ~/.deno/bin/deno); a `deno` on
+ * `PATH` outside caches (the PATH entry itself, e.g. a /usr/bin/deno symlink into a global
+ * npm install, so upgrades keep working); otherwise (deno run through `npx deno`, whose
+ * cache can be cleaned) a copy at `<data home>/alpe/deno-<version>/deno`, made once.
+ * Returns the path and whether it was copied now.
+ */
+export async function stableDeno(
+  env: PathEnv & { PATH?: string } = { ...envOf(["HOME", "XDG_DATA_HOME"]), PATH: pathVar() },
+  execPath: string = Deno.execPath(),
+): Promise<{ path: string; copied: boolean } | undefined> {
+  if (!isCachePath(execPath)) return { path: execPath, copied: false };
+  const exe = Deno.build.os === "windows" ? "deno.exe" : "deno";
+  const sep = Deno.build.os === "windows" ? ";" : ":";
+  for (const dir of (env.PATH ?? "").split(sep)) {
+    const p = `${dir}/${exe}`;
+    if (dir && dir.startsWith("/") && !isCachePath(p) && await exists(p)) {
+      return { path: p, copied: false };
+    }
+  }
+  if (!env.HOME) return undefined;
+  const dir = `${env.XDG_DATA_HOME || `${env.HOME}/.local/share`}/alpe/deno-${Deno.version.deno}`;
+  const target = `${dir}/${exe}`;
+  if (await exists(target)) return { path: target, copied: false };
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${target}.tmp-${Deno.pid}`;
+  await Deno.copyFile(execPath, tmp);
+  if (Deno.build.os !== "windows") await Deno.chmod(tmp, 0o755);
+  await Deno.rename(tmp, target);
+  return { path: target, copied: true };
+}
+
+function pathVar(): string | undefined {
+  try {
+    return Deno.env.get("PATH");
+  } catch {
+    return undefined;
+  }
+}
+
+/** What {@linkcode installUserKernelspec} did. */
+export interface UserKernelspec {
+  /** The kernelspec file. */
+  file: string;
+  /** The deno binary it runs. */
+  deno: string;
+  /** "written", "unchanged", or "kept" (a Deno kernelspec not written by ALPE that works). */
+  action: "written" | "unchanged" | "kept";
+}
+
+/**
+ * Registers the Deno kernel for the current user where `jupyter` looks by default
+ * (`<jupyterDataDir>/kernels/deno/kernel.json`, like `jupyter kernelspec install --user`),
+ * running `denoPath`. A Deno kernelspec that ALPE did not write and whose binary exists
+ * (e.g. from `deno jupyter --install`) is kept.
+ */
+export async function installUserKernelspec(
+  denoPath: string,
+  dataDir: string | undefined,
+): Promise<UserKernelspec | undefined> {
+  if (!dataDir) return undefined;
+  const file = `${dataDir}/kernels/deno/kernel.json`;
+  const wanted = JSON.stringify(denoKernelspec(denoPath), null, 1) + "\n";
+  try {
+    const text = await Deno.readTextFile(file);
+    if (text === wanted) return { file, deno: denoPath, action: "unchanged" };
+    const old = JSON.parse(text) as { argv?: string[]; metadata?: { registered_by?: string } };
+    const oldDeno = old.argv?.[0];
+    if (old.metadata?.registered_by !== KERNELSPEC_TAG && oldDeno && await exists(oldDeno)) {
+      return { file, deno: oldDeno, action: "kept" };
+    }
+  } catch {
+    // missing or unreadable: write it
+  }
+  await writeDenoKernelspec(dataDir, denoPath);
+  return { file, deno: denoPath, action: "written" };
+}
+
+/** How to start a Jupyter server: the command and its leading arguments. */
+export interface ServerCommand {
+  /** Executable. */
+  cmd: string;
+  /** Arguments before the server's options. */
+  args: string[];
+}
+
+/**
+ * Finds the classic Notebook server (`lab` false: `jupyter-notebook`, or
+ * `python3 -m notebook`) or JupyterLab (`jupyter-lab`, `python3 -m jupyterlab`). With
+ * `install`, a missing classic Notebook is installed from Debian's `jupyter-notebook`
+ * package (as root); JupyterLab has no Debian package and is never installed here.
+ */
+export async function findNotebookServer(
+  lab = false,
+  install = true,
+): Promise<ServerCommand | undefined> {
+  const bin = lab ? "jupyter-lab" : "jupyter-notebook";
+  const mod = lab ? "jupyterlab" : "notebook";
+  const tryAll = async () => {
+    for (const dir of ["/usr/bin", "/usr/local/bin"]) {
+      if (await exists(`${dir}/${bin}`)) return { cmd: `${dir}/${bin}`, args: [] };
+    }
+    if ((await run(bin, ["--version"])).ok) return { cmd: bin, args: [] };
+    for (const py of PY_CANDIDATES) {
+      if ((await run(py, ["-c", `import ${mod}`])).ok) return { cmd: py, args: ["-m", mod] };
+    }
+    return undefined;
+  };
+  let found = await tryAll();
+  if (!found && !lab && install && await aptInstall(["jupyter-notebook"])) found = await tryAll();
+  return found;
 }
 
 /**

@@ -15,6 +15,15 @@ import { defineCli, flags, parseOrExit } from "./_cli.ts";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
+/**
+ * Largest allowed output, bytes of its JSON (about the size of its IOPub message):
+ * Jupyter servers lose larger messages (see docs/jupyter_iopub_repro.md).
+ */
+export const OUTPUT_LIMIT = 1_000_000;
+
+/** The text/plain of the first part of plotly.js (lib/viz/plotly_loader.ts). */
+const LIBRARY_PART_1 = /^plotly\.js \S+ for offline figures \(part 1 of \d+\)$/;
+
 /** An output of an executed notebook (the fields this script reads). */
 interface NbOutput {
   output_type: string;
@@ -37,22 +46,41 @@ export interface NotebookRun {
   errors: string[];
   /** The HTML export. */
   html: string;
+  /** Bytes of the largest output's JSON. */
+  largest: number;
+  /** Bytes of the executed notebook file. */
+  fileBytes: number;
 }
 
-/** Error outputs and Plotly figure count of an executed notebook's JSON. */
+/**
+ * Error outputs, Plotly figure count, the size of the largest output (bytes of its JSON)
+ * and the number of plotly.js copies (sets of library parts) of an executed notebook.
+ */
 export function scanOutputs(nb: { cells: { outputs?: NbOutput[] }[] }): {
   errors: string[];
   figures: number;
+  largest: number;
+  libraryCopies: number;
 } {
   const errors: string[] = [];
-  let figures = 0;
+  let figures = 0, largest = 0, libraryCopies = 0;
+  const enc = new TextEncoder();
   nb.cells.forEach((cell, i) => {
     for (const o of cell.outputs ?? []) {
       if (o.output_type === "error") errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
       if (o.data && PLOTLY_MIME in o.data) figures++;
+      const plain = o.data?.["text/plain"];
+      const text = Array.isArray(plain) ? plain.join("") : plain;
+      if (typeof text === "string" && LIBRARY_PART_1.test(text)) libraryCopies++;
+      largest = Math.max(largest, enc.encode(JSON.stringify(o)).length);
     }
   });
-  return { errors, figures };
+  if (largest > OUTPUT_LIMIT) {
+    errors.push(`an output of ${largest} bytes (limit ${OUTPUT_LIMIT}: Jupyter servers lose it)`);
+  }
+  if (libraryCopies > 1) errors.push(`${libraryCopies} copies of plotly.js (one is enough)`);
+  if (figures > 0 && libraryCopies === 0) errors.push("figures but no copy of plotly.js");
+  return { errors, figures, largest, libraryCopies };
 }
 
 /** The command line of `deno task notebooks` (exported for the CLI tests). */
@@ -81,6 +109,11 @@ export const notebooksCli = defineCli({
     }),
   },
 });
+
+/** Bytes as "1.23 MB". */
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(2)} MB`;
+}
 
 async function main(): Promise<number> {
   const flagValues = await parseOrExit(notebooksCli);
@@ -116,7 +149,7 @@ async function main(): Promise<number> {
     }).output();
     const seconds = (performance.now() - t0) / 1000;
     const errors: string[] = [];
-    let figures = 0;
+    let figures = 0, largest = 0, fileBytes = 0;
     if (!r.success) {
       const err = new TextDecoder().decode(r.stderr).split("\n").filter((l) =>
         !l.includes("unstable")
@@ -124,18 +157,30 @@ async function main(): Promise<number> {
       errors.push(`executor failed: ${err.slice(-15).join("\n")}`);
     }
     try {
-      const scan = scanOutputs(JSON.parse(await Deno.readTextFile(outNb)));
+      const text = await Deno.readTextFile(outNb);
+      fileBytes = new TextEncoder().encode(text).length;
+      const scan = scanOutputs(JSON.parse(text));
       errors.push(...scan.errors);
       figures = scan.figures;
+      largest = scan.largest;
     } catch (e) {
       errors.push(`no executed notebook: ${e}`);
     }
-    const run = { name, ok: errors.length === 0, seconds, figures, errors, html };
+    const run = {
+      name,
+      ok: errors.length === 0,
+      seconds,
+      figures,
+      errors,
+      html,
+      largest,
+      fileBytes,
+    };
     runs.push(run);
     console.log(
       `${run.ok ? "ok  " : "FAIL"} ${name.padEnd(28)} ${
         seconds.toFixed(1).padStart(6)
-      } s  ${figures} figures`,
+      } s  ${figures} figures, largest output ${mb(largest)}, notebook ${mb(fileBytes)}`,
     );
     for (const e of errors) console.log(`     ${e.replaceAll("\n", "\n     ")}`);
   }

@@ -49,3 +49,4 @@ export * from "./paired.ts";
 export * from "./pooled.ts";
 export * from "./attribution.ts";
 export * from "./portfolio.ts";
+export * from "./extent.ts";

@@ -44,6 +44,7 @@ import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
+import { maxOf } from "../analytics/extent.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -257,7 +258,7 @@ export function calibrateTapes(
   if (orders < 200) {
     throw new InsufficientDataError("calibration", "at least 200 market orders", `${orders}`);
   }
-  const quoteInterval = Math.max(...records.map((r) => r.quoteInterval));
+  const quoteInterval = maxOf(records.map((r) => r.quoteInterval));
   const ev = mergeEvents(events);
   log(`${first.instrument}: ${seconds.toFixed(0)} s of book, ${orders} market orders`);
 
@@ -691,7 +692,7 @@ function mergeEvents(events: TapeEvents[]): TapeEvents {
         },
       }
       : null,
-    depthLevels: Math.max(...events.map((e) => e.depthLevels)),
+    depthLevels: maxOf(events.map((e) => e.depthLevels)),
   };
 }
 

@@ -16,6 +16,7 @@ import {
 } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
 import type { OrderEvents, TapeEvents } from "./tape_events.ts";
+import { maxOf } from "../analytics/extent.ts";
 
 /** Fitted market-order size model (`flow.sizes`). */
 export interface SizeFit {
@@ -137,7 +138,7 @@ export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
       method,
       pBoundary ? "at the boundary of [0, 1]: no standard error" : undefined,
     ),
-    marketMax: Math.max(1_000, Math.max(...size)),
+    marketMax: Math.max(1_000, maxOf(size)),
     orders: n,
     meanExecuted: executed / n,
     converged: r.converged,

@@ -12,6 +12,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { type Estimate, fitted, unidentified } from "./estimate.ts";
 import { observedMid } from "./facts.ts";
 import type { MarketRecord } from "./record.ts";
+import { maxOf } from "../analytics/extent.ts";
 
 /** Seconds in the trading day the config's `volatility` is quoted over. */
 const DAY = 23_400;
@@ -287,7 +288,7 @@ export function fitResponse(
   phi: Float64Array,
   varianceRate: number,
 ): ResponseFit {
-  const q = Math.max(...records.map((r) => r.quoteInterval));
+  const q = maxOf(records.map((r) => r.quoteInterval));
   const hs = RESPONSE_HORIZONS.map((h, i) => i === 0 ? Math.max(h, 2 * q) : h).filter((h, i, a) =>
     i === 0 || h > a[0]
   );

@@ -21,6 +21,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { type Estimate, fitted } from "./estimate.ts";
 import { covarianceFromHessian, minimizeNelderMead, standardErrors } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
+import { maxOf, minOf } from "../analytics/extent.ts";
 
 /** Lags of the sign fit (market orders). */
 export const SIGN_FIT_LAGS: readonly number[] = [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 70, 100];
@@ -167,7 +168,7 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
   const se = cov.ok ? standardErrors(cov.cov, 2) : Float64Array.of(NaN, NaN);
   const method =
     "weighted least squares of the sign autocorrelation, lags 1–100 (exact C(ℓ) of the model)";
-  const nMin = Math.min(...within), nMax = Math.max(...within);
+  const nMin = minOf(within), nMax = maxOf(within);
   return {
     metaorders: {
       ...fitted(best.n, NaN, "metaorders", `${method}; N profiled over 2–24`),

@@ -39,6 +39,7 @@ import type { Tape } from "../data/tape.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
+import { maxOf } from "../analytics/extent.ts";
 
 /** Options of {@linkcode compareRecords}. */
 export interface RealismOptions {
@@ -413,7 +414,7 @@ export function runRealism(
     seconds,
     options.episodeSeconds ?? Math.max(cfg.duration, 4 * blockSeconds, 1_200),
   );
-  const quoteInterval = Math.max(...real.map((r) => r.quoteInterval));
+  const quoteInterval = maxOf(real.map((r) => r.quoteInterval));
   const sim = simulateRecords({ ...cfg, duration: episode }, {
     seconds,
     seed: options.seed ?? 0,

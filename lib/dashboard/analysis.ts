@@ -31,6 +31,7 @@ import {
   type TableCell,
 } from "../viz/mod.ts";
 import { formatNumber } from "../backtest/format.ts";
+import { minOf } from "../analytics/extent.ts";
 
 /** Horizons of the markout curve, seconds. */
 export const MARKOUT_HORIZONS: readonly number[] = [0, 0.5, 1, 2, 5, 10, 20, 30];
@@ -109,7 +110,7 @@ export function deepAnalysisBlocks(a: DeepAnalysisInput): ReportBlock[] {
         rows: [
           ["mean [95% CI]", est(dd, "dd")],
           ["median", cell(quantile(dd, 0.5))],
-          ["worst episode", cell(Math.min(...dd))],
+          ["worst episode", cell(minOf(dd))],
           [
             "mean, % of capital base",
             cell(100 * ci(metrics.map((m) => m.maxDrawdownPct), "ddpct").mean),
@@ -127,7 +128,7 @@ export function deepAnalysisBlocks(a: DeepAnalysisInput): ReportBlock[] {
     },
   );
   if (n > 0) {
-    const worst = records[dd.indexOf(Math.min(...dd))];
+    const worst = records[dd.indexOf(minOf(dd))];
     blocks.push({
       figure: pnlDrawdownFigure(worst, {
         title: `P&L and drawdown of the worst episode (seed ${worst.seed})`,

@@ -31,6 +31,7 @@ import {
   riskReturnFigure,
   type TableCell,
 } from "../viz/mod.ts";
+import { minOf } from "../analytics/extent.ts";
 
 /** What the portfolio view needs: per strategy, per-episode P&L and sampled P&L paths. */
 export interface PortfolioData {
@@ -155,7 +156,7 @@ export function portfolioBlocks(d: PortfolioData, custom: number[] | null = null
           cell(mean(c.values) / std(c.values)),
           cell(valueAtRisk(c.values, 0.05)),
           cell(conditionalValueAtRisk(c.values, 0.05)),
-          cell(Math.min(...c.values)),
+          cell(minOf(c.values)),
           cell(mean(c.drawdowns)),
         ]),
       },

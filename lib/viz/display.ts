@@ -2,39 +2,42 @@
  * Displaying Plotly figures in Jupyter (Deno kernel) with no network access.
  *
  * {@linkcode show} returns an object that the Deno kernel renders through the
- * `Symbol.for("Jupyter.display")` protocol as ONE MIME bundle:
+ * `Symbol.for("Jupyter.display")` protocol as ONE small MIME bundle (the figure's data,
+ * no library):
  *
  * - `application/vnd.plotly.v1+json`: `{ data, layout, config }`, drawn by frontends
  *   that ship a Plotly renderer (JupyterLab with the plotly extension, VS Code's
  *   notebook renderers, nteract). They ignore the HTML part.
  * - `text/html`: a `<div>` plus a small script that draws the figure with
- *   `window.Plotly`. Used by classic Notebook, JupyterLab without the extension
- *   (outputs of executed notebooks are trusted, so scripts run) and by
+ *   `window.Plotly` as soon as it exists. Used by classic Notebook, JupyterLab without
+ *   the extension (outputs of executed notebooks are trusted, so scripts run) and by
  *   `jupyter nbconvert --to html` exports.
  * - `text/plain`: a one-line description (terminals, untrusted fallbacks).
  *
- * Where plotly.js comes from (no CDN, ever): the html part of the first figure a
- * kernel session displays carries the whole library (~11 MB) inline, in a
- * `<script>` placed before the drawing script; later figures reuse `window.Plotly`,
- * and when it is not there yet they wait for it (up to 15 s) and then print a
- * visible hint instead of failing silently. This works wherever outputs share one
- * page: live classic Notebook and JupyterLab, reopened trusted notebooks (outputs
- * are rendered in document order) and nbconvert HTML exports (scripts run in
- * document order). It does not work where every output is isolated in its own
- * iframe and no Plotly renderer exists, or when the output carrying the library
- * was cleared: set `ALPE_PLOTLY_EMBED=always` in the kernel's environment, or
- * pass `{ embed: "always" }`, to inline the library in every output (robust, but
- * 11 MB per figure), or call {@linkcode resetPlotlyEmbedding} so that the next
- * figure carries it again. `embed: "never"` relies on a Plotly renderer or on a
- * page that already has `window.Plotly`.
+ * Where plotly.js comes from (no CDN, ever): `plotly_loader.ts`. The library travels
+ * once, as a few outputs of under 1 MB each ({@linkcode loadPlotly}, called in the first
+ * cell of every notebook, or else before the first figure of a kernel session); figure
+ * scripts wait for it. `{ embed: "always" }` (or `ALPE_PLOTLY_EMBED=always` in the
+ * kernel's environment) sends the parts before every figure (robust where outputs are
+ * isolated from each other, but 1.95 MB per figure); `"never"` relies on a Plotly
+ * renderer or a page that already has `window.Plotly`.
  *
- * Nothing here touches `Deno.jupyter`: the kernel calls the display method itself.
- * Only {@linkcode publishDisplay} does, and only after {@linkcode inJupyterKernel}
- * has said that we run inside `deno jupyter`.
+ * Nothing here touches `Deno.jupyter`: the kernel calls the display method itself, and
+ * only `kernel.ts` publishes, after checking that we run inside `deno jupyter`.
  *
  * @module
  */
+import { inJupyterKernel, publishDisplay } from "./kernel.ts";
+import {
+  ensurePlotly,
+  loadPlotly,
+  PAGE_RUNTIME_JS,
+  plotlyEmbedded,
+  resetPlotlyEmbedding,
+} from "./plotly_loader.ts";
 import { plotlySource } from "./plotly_source.ts";
+
+export { inJupyterKernel, loadPlotly, plotlyEmbedded, publishDisplay, resetPlotlyEmbedding };
 import type { Figure, PlotConfig } from "./types.ts";
 
 /** The symbol of the Deno kernel's display protocol. */
@@ -49,9 +52,9 @@ export type EmbedMode = "auto" | "once" | "always" | "never";
 /** Options of {@linkcode show} and {@linkcode figureHtml}. */
 export interface ShowOptions {
   /**
-   * "auto" (default): `ALPE_PLOTLY_EMBED` if set, else "once". "once": the first
-   * displayed figure of the kernel session carries plotly.js. "always": every
-   * figure does. "never": none does.
+   * "auto" (default): `ALPE_PLOTLY_EMBED` if set, else "once". "once": plotly.js is
+   * sent before this figure when no copy was sent yet in the kernel session. "always":
+   * sent before every figure. "never": not sent.
    */
   embed?: EmbedMode;
   /** Height of the plot in px (default: `layout.height`, else 420). */
@@ -74,40 +77,16 @@ export interface PlotlyBundle {
 export interface PlotlyOutput {
   /** The figure shown. */
   readonly figure: Figure;
-  /** Builds the MIME bundle; called by the kernel (once per display). */
-  [JUPYTER_DISPLAY](): PlotlyBundle;
+  /**
+   * Builds the MIME bundle; called (and awaited) by the kernel once per display. In a
+   * kernel it first sends plotly.js when the embed mode asks for it.
+   */
+  [JUPYTER_DISPLAY](): Promise<PlotlyBundle>;
 }
 
 const DEFAULT_CONFIG: PlotConfig = { responsive: true, displaylogo: false };
 
-let libraryShipped = false;
 let counter = 0;
-
-/**
- * Forgets that plotly.js was already shipped in this kernel session, so that the
- * next figure displayed carries it again (use after clearing outputs).
- */
-export function resetPlotlyEmbedding(): void {
-  libraryShipped = false;
-}
-
-/** Whether plotly.js has been shipped in an output of this session. */
-export function plotlyEmbedded(): boolean {
-  return libraryShipped;
-}
-
-/**
- * True when running inside the Deno Jupyter kernel (`deno jupyter --kernel`).
- * Decided from `Deno.mainModule` (the kernel's REPL module) without reading
- * `Deno.jupyter`, whose getter throws outside the kernel.
- */
-export function inJupyterKernel(): boolean {
-  try {
-    return /\$deno\$jupyter_repl\.m?ts$/.test(Deno.mainModule);
-  } catch {
-    return false;
-  }
-}
 
 function envEmbedMode(): Exclude<EmbedMode, "auto"> | undefined {
   try {
@@ -189,9 +168,12 @@ export interface FigureHtmlOptions {
 }
 
 /**
- * The html fragment drawing `figure`: a `div.alpe-plot`, optionally plotly.js, and
- * a script that draws with `window.Plotly` as soon as it exists (polling for up to
- * 15 s, then showing a hint in the div).
+ * The html fragment drawing `figure`: a `div.alpe-plot`, optionally plotly.js inline (for
+ * standalone pages), and a script that draws with `window.Plotly` once both the div is
+ * in the document (front ends may run output scripts before attaching the output) and
+ * the library is there (`window.__alpePlotly.ready`, see `plotly_loader.ts`). When the
+ * library has not arrived after 20 s the div says how to load it, and the figure is still
+ * drawn if it arrives later.
  */
 export function figureHtml(figure: Figure, opts: FigureHtmlOptions): string {
   const id = opts.id ?? nextId();
@@ -204,23 +186,28 @@ export function figureHtml(figure: Figure, opts: FigureHtmlOptions): string {
     `${title} (Plotly; drawn by script)</span></div>\n${lib}` +
     `<script type="text/javascript">
 (function () {
+  ${PAGE_RUNTIME_JS}
   var id = ${JSON.stringify(id)};
   var fig = ${json};
   var tries = 0;
-  function draw() {
+  function find() {
     var el = document.getElementById(id);
-    if (!el) return;
-    if (!window.Plotly) {
-      if (++tries < 150) { setTimeout(draw, 100); return; }
-      el.innerHTML = '<em style="font:13px sans-serif;color:#a00">plotly.js is not loaded in this output; ' +
-        're-run with show(fig, { embed: "always" }) or set ALPE_PLOTLY_EMBED=always</em>';
-      return;
-    }
-    var fb = el.querySelector(".alpe-plot-fallback");
-    if (fb) fb.remove();
-    window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);
+    if (!el) { if (++tries < 400) setTimeout(find, 50); return; }
+    var hint = setTimeout(function () {
+      if (window.Plotly) return;
+      var fb = el.querySelector(".alpe-plot-fallback");
+      if (fb) fb.innerHTML = "plotly.js is not loaded on this page yet: run <code>await loadPlotly()</code> " +
+        "in a cell (the notebooks do it in their first cell), or re-run the notebook.";
+    }, 20000);
+    g.ready(function () {
+      clearTimeout(hint);
+      if (!window.Plotly) return;
+      var fb = el.querySelector(".alpe-plot-fallback");
+      if (fb) fb.remove();
+      window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);
+    });
   }
-  draw();
+  find();
 })();
 </script>`;
 }
@@ -235,23 +222,25 @@ export function figureText(figure: Figure): string {
 }
 
 /**
- * Builds the MIME bundle of `figure`. `durable` outputs (the default) mark
- * plotly.js as shipped when they carry it; a transient live view passes false so
- * that the final, durable figure carries the library again.
+ * Builds the MIME bundle of `figure` (the figure's JSON, html drawing it with the page's
+ * plotly.js, and a text line). It never carries the library: see {@linkcode show}.
  */
-export function plotlyBundle(
-  figure: Figure,
-  opts: ShowOptions = {},
-  durable = true,
-): PlotlyBundle {
-  const mode = resolveEmbedMode(opts.embed);
-  const includeLibrary = mode === "always" || (mode === "once" && !libraryShipped);
-  if (includeLibrary && mode === "once" && durable) libraryShipped = true;
+export function plotlyBundle(figure: Figure, opts: ShowOptions = {}): PlotlyBundle {
   return {
     [PLOTLY_MIME]: figureToJson(figure),
-    "text/html": figureHtml(figure, { includeLibrary, height: opts.height }),
+    "text/html": figureHtml(figure, { includeLibrary: false, height: opts.height }),
     "text/plain": figureText(figure),
   };
+}
+
+/**
+ * Sends plotly.js to the page, before a figure, when `mode` asks for it: "always", or
+ * "once" when no copy was sent yet in this kernel session. Outside a kernel: nothing.
+ */
+export async function shipPlotlyFor(mode: EmbedMode = "auto"): Promise<boolean> {
+  const m = resolveEmbedMode(mode);
+  if (m === "never") return false;
+  return await ensurePlotly(m === "always");
 }
 
 /**
@@ -268,7 +257,7 @@ export function plotlyBundle(
  *   layout: { title: { text: "demo" } },
  * });
  * assert.equal(out.figure.data.length, 1);
- * const bundle = out[JUPYTER_DISPLAY](); // what the kernel renders
+ * const bundle = await out[JUPYTER_DISPLAY](); // what the kernel renders
  * assert.deepEqual(bundle[PLOTLY_MIME].data, out.figure.data);
  * assert.equal(bundle["text/plain"], "Plotly figure: demo (1 traces: scatter)");
  * ```
@@ -276,25 +265,9 @@ export function plotlyBundle(
 export function show(figure: Figure, opts: ShowOptions = {}): PlotlyOutput {
   return {
     figure,
-    [JUPYTER_DISPLAY]: () => plotlyBundle(figure, opts),
+    [JUPYTER_DISPLAY]: async () => {
+      await shipPlotlyFor(opts.embed);
+      return plotlyBundle(figure, opts);
+    },
   };
-}
-
-/**
- * Publishes a MIME bundle on the kernel's IOPub channel, as a new display
- * (`update: false`) or as an update of the display with `displayId`. Returns false,
- * without touching `Deno.jupyter`, outside a kernel.
- */
-export async function publishDisplay(
-  bundle: Record<string, unknown>,
-  displayId: string,
-  update: boolean,
-): Promise<boolean> {
-  if (!inJupyterKernel()) return false;
-  await Deno.jupyter.broadcast(update ? "update_display_data" : "display_data", {
-    data: bundle,
-    metadata: {},
-    transient: { display_id: displayId },
-  });
-  return true;
 }

@@ -8,26 +8,21 @@
  * with a one-line note and returns the final figure via {@linkcode show}: end the
  * cell with it (`return await live.finish(fig)` or `await live.finish(fig)` as the
  * last expression). Headless runs (nbconvert / nbclient) therefore keep exactly one
- * durable figure per live cell, the cell's result, which is also where plotly.js is
- * embedded. Outside a kernel every call is a cheap no-op and `finish` just returns
+ * durable figure per live cell, the cell's result. plotly.js is sent before the first
+ * frame when the kernel session has not sent it yet (see `plotly_loader.ts`). Outside a kernel every call is a cheap no-op and `finish` just returns
  * `show(figure)`.
  *
  * @module
  */
 import {
   type EmbedMode,
-  figureHtml,
-  figureText,
-  figureToJson,
-  inJupyterKernel,
-  PLOTLY_MIME,
-  plotlyEmbedded,
+  plotlyBundle,
   type PlotlyOutput,
-  publishDisplay,
-  resolveEmbedMode,
+  shipPlotlyFor,
   show,
   type ShowOptions,
 } from "./display.ts";
+import { inJupyterKernel, publishDisplay } from "./kernel.ts";
 import type { Figure } from "./types.ts";
 
 /** Options of {@linkcode LiveChart}. */
@@ -36,7 +31,7 @@ export interface LiveChartOptions {
   displayId?: string;
   /** Minimum time between two published frames, ms (default 300). */
   minIntervalMs?: number;
-  /** How plotly.js is embedded in the final figure (see `show`). */
+  /** When plotly.js is sent to the page (see `show`). */
   embed?: EmbedMode;
 }
 
@@ -89,17 +84,9 @@ export class LiveChart {
     const now = performance.now();
     if (!force && this.frames > 0 && now - this.#last < this.#minInterval) return false;
     this.#last = now;
-    const mode = resolveEmbedMode(this.#embed);
-    // The first frame carries plotly.js when no durable output has shipped it yet, so that
-    // the live view draws; it does not count as shipped, because `finish` replaces it.
-    const includeLibrary = mode === "always" ||
-      (this.frames === 0 && mode !== "never" && !plotlyEmbedded());
-    const bundle = {
-      [PLOTLY_MIME]: figureToJson(figure),
-      "text/html": figureHtml(figure, { includeLibrary }),
-      "text/plain": figureText(figure),
-    };
-    await publishDisplay(bundle, this.displayId, this.frames > 0);
+    // Before the first frame: the library parts, as outputs of their own that stay.
+    if (this.frames === 0) await shipPlotlyFor(this.#embed);
+    await publishDisplay(plotlyBundle(figure), this.displayId, this.frames > 0);
     this.frames += 1;
     return true;
   }

@@ -27,6 +27,7 @@ export {
   figureToJson,
   inJupyterKernel,
   JUPYTER_DISPLAY,
+  loadPlotly,
   PLOTLY_MIME,
   type PlotlyBundle,
   plotlyBundle,
@@ -36,10 +37,18 @@ export {
   resetPlotlyEmbedding,
   resolveEmbedMode,
   scriptJson,
+  shipPlotlyFor,
   show,
   type ShowOptions,
 } from "./display.ts";
-export { plotlySource } from "./plotly_source.ts";
+export { plotlyGzipBase64, plotlySource, plotlyVersion } from "./plotly_source.ts";
+export {
+  ensurePlotly,
+  PAGE_RUNTIME_JS,
+  PLOTLY_CHUNK_CHARS,
+  type PlotlyPartBundle,
+  plotlyPartBundles,
+} from "./plotly_loader.ts";
 export * from "./page.ts";
 export * from "./live.ts";
 export * from "./episode_figures.ts";

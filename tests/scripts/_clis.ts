@@ -16,6 +16,7 @@ import { calibrateCli } from "../../scripts/calibrate.ts";
 import { checkCli } from "../../scripts/check.ts";
 import { compareCli } from "../../scripts/compare.ts";
 import { dashboardCli } from "../../scripts/dashboard.ts";
+import { labCli } from "../../scripts/lab.ts";
 import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { notebooksLiveCli } from "../../scripts/notebooks_live.ts";
@@ -34,6 +35,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   check: checkCli as unknown as Cli<FlagSet>,
   compare: compareCli as unknown as Cli<FlagSet>,
   dashboard: dashboardCli as unknown as Cli<FlagSet>,
+  lab: labCli as unknown as Cli<FlagSet>,
   market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   notebooks_live: notebooksLiveCli as unknown as Cli<FlagSet>,
