@@ -88,6 +88,22 @@ const isSignature = (line: string) => /Invalid Signature/.test(line);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Thrown when the page does not answer (its main thread is blocked). */
+class Unresponsive extends Error {}
+
+/** Evaluates `js` in the page, giving up after `ms` (a busy page never answers). */
+async function evaluate<T>(page: Page, js: string, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Unresponsive(`page did not answer in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([page.evaluate(js) as Promise<T>, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // Page-side scripts, as strings (this module is type-checked without the DOM library).
 const KERNEL_READY_JS = `!!(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel &&
   Jupyter.notebook.kernel.is_connected() && Jupyter.notebook.kernel.info_reply &&
@@ -211,11 +227,14 @@ async function kernelStates(server: NotebookServer): Promise<string[]> {
 
 async function saveScreenshot(page: Page, path: string): Promise<void> {
   // Scroll the notebook so that the first drawn figure and its cell are in view.
-  await page.evaluate(`(() => {
+  await evaluate(
+    page,
+    `(() => {
     const plot = document.querySelector("#notebook .js-plotly-plot");
     const cell = plot && plot.closest(".cell");
     if (cell) cell.scrollIntoView({ block: "start" });
-  })()`);
+  })()`,
+  );
   await sleep(300);
   await page.screenshot({ path, type: "png" });
 }
@@ -263,8 +282,8 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
     );
     await page.waitForFunction(KERNEL_READY_JS, undefined, { timeout: left(), polling: 100 });
     // No autosave: the copy stays as it was (each run starts from a fresh one anyway).
-    await page.evaluate(`Jupyter.notebook.set_autosave_interval(0)`);
-    const liveCells = await page.evaluate(SAMPLER_JS) as number;
+    await evaluate(page, `Jupyter.notebook.set_autosave_interval(0)`);
+    const liveCells = await evaluate<number>(page, SAMPLER_JS);
     // Cell > Run All, through the menu as a user would.
     await page.locator("#menus a.dropdown-toggle", { hasText: /^Cell$/ }).click({
       timeout: 10_000,
@@ -275,9 +294,23 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
     let idleSince = 0;
     let finished = false;
     let brokenAt = 0;
+    let unresponsive = 0; // seconds the page has not answered
     while (Date.now() < deadline) {
       await sleep(100);
-      state = await page.evaluate(STATE_JS) as CellState;
+      // After an IOPub `Invalid Signature` the server forwards nothing more: give the page
+      // 10 s to prove otherwise, then report what it shows.
+      if (!brokenAt && serverLogProblems(ctx.server.log.slice(logMark)).some(isSignature)) {
+        brokenAt = Date.now();
+      }
+      if (brokenAt && Date.now() - brokenAt > 10_000) break;
+      try {
+        state = await evaluate<CellState>(page, STATE_JS, Math.min(5_000, left()));
+        unresponsive = 0;
+      } catch (e) {
+        if (!(e instanceof Unresponsive)) throw e;
+        unresponsive += 5;
+        continue;
+      }
       const done = state.prompts.length > 0 &&
         state.prompts.every((p) => typeof p === "number") &&
         state.indicator.includes("kernel_idle");
@@ -288,32 +321,29 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
         finished = true;
         break;
       }
-      // After an IOPub `Invalid Signature` the server forwards nothing more: give the page
-      // 10 s to prove otherwise, then report what it shows.
-      if (!brokenAt && serverLogProblems(ctx.server.log.slice(logMark)).some(isSignature)) {
-        brokenAt = Date.now();
-      }
-      if (brokenAt && Date.now() - brokenAt > 10_000) break;
     }
     runSeconds = (performance.now() - tRun) / 1000;
     if (!finished) {
       const queued = state.prompts.filter((p) => typeof p !== "number").length;
-      const why = brokenAt
+      const why = unresponsive
+        ? `page unresponsive for the last ${unresponsive} s of ${ctx.timeoutS} s`
+        : brokenAt
         ? `run stuck 10 s after "Invalid Signature" in the server log`
         : `run did not finish in ${ctx.timeoutS} s`;
+      const kernel = state.indicator.replace(/^kernel_|_icon$/g, "") || "unknown";
       problems.push(
-        `${why} (${queued} cells not done, kernel ` +
-          `${state.indicator.replace(/^kernel_|_icon$/g, "") || "unknown"})`,
+        unresponsive ? why : `${why} (${queued} cells not done, kernel ${kernel})`,
       );
     }
     await page.waitForFunction(ALL_DRAWN_JS, undefined, {
       timeout: Math.min(20_000, left()),
       polling: 200,
     }).catch(() => undefined);
-    const samples = await page.evaluate(STOP_SAMPLER_JS) as
-      | { cell: number; samples: LiveSample[] }[]
-      | undefined;
-    const snap = await page.evaluate(SNAPSHOT_JS) as LiveSnapshot;
+    const samples = await evaluate<{ cell: number; samples: LiveSample[] }[] | undefined>(
+      page,
+      STOP_SAMPLER_JS,
+    );
+    const snap = await evaluate<LiveSnapshot>(page, SNAPSHOT_JS);
     figures = snap.cells.reduce((n, c) => n + c.drawn, 0);
     problems.push(...snapshotProblems(snap, reference));
     if (liveCells > 0) {
@@ -344,7 +374,7 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
   const detail =
     `${seconds.toFixed(1)} s (Run All ${runSeconds.toFixed(1)} s), ${figures} figures drawn` +
     (liveTitles ? `, live chart ${liveTitles} titles` : "") +
-    (reference ? ", outputs as headless run" : "");
+    (reference ? ", outputs compared with the headless run" : "");
   return { problems, detail, seconds };
 }
 
