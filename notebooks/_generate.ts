@@ -613,8 +613,8 @@ runs. We take Avellaneda–Stoikov apart:
 import {
   bootstrapMeanCI, conditionalValueAtRisk, createAgent, defaultCapitalBase, distributionFigure,
   episodeReturns, EpisodeRecorder, makeVecEnv, markoutCurveFigure, markouts, metricBarsFigure,
-  parseEnvConfig, pnlDrawdownFigure, quantile, show, showTable, spreadCaptured, summarizeEpisode,
-  valueAtRisk,
+  minOf, parseEnvConfig, pnlDrawdownFigure, quantile, show, showTable, spreadCaptured,
+  summarizeEpisode, valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
 import { loadPlotly } from "../mod.ts";
@@ -673,7 +673,7 @@ showTable({
   rows: [
     ["mean", ci95(dd).mean],
     ["median", quantile(dd, 0.5)],
-    ["worst episode", Math.min(...dd)],
+    ["worst episode", minOf(dd)],
     ["mean, as % of capital base", 100 * ci95(metrics.map((m) => m.maxDrawdownPct)).mean],
   ],
   digits: 3,
@@ -1017,8 +1017,8 @@ correlated, the combination can have a better risk/return trade-off than any sin
   code(`
 import {
   BASELINE_AGENT_IDS, conditionalValueAtRisk, correlationHeatmapFigure, correlationMatrix, createAgent,
-  cumulative, EpisodeRecorder, equityCurvesFigure, extent, makeVecEnv, maxDrawdown, parseEnvConfig,
-  riskReturnFigure, show, showTable, valueAtRisk,
+  cumulative, EpisodeRecorder, equityCurvesFigure, extent, makeVecEnv, maxDrawdown, minOf,
+  parseEnvConfig, riskReturnFigure, show, showTable, valueAtRisk,
 } from "../mod.ts";
 import type { EnvConfig, EpisodeRecord } from "../mod.ts";
 import { loadPlotly } from "../mod.ts";
@@ -1118,7 +1118,7 @@ showTable({
   columns: ["strategy / allocation", "mean ($)", "std ($)", "mean / std", "VaR 5% ($)", "CVaR 5% ($)", "worst episode ($)", "mean max DD in episode ($)"],
   rows: candidates.map((c) => [
     c.name, mean(c.values), std(c.values), mean(c.values) / std(c.values), valueAtRisk(c.values, 0.05),
-    conditionalValueAtRisk(c.values, 0.05), Math.min(...c.values), mean(c.drawdowns),
+    conditionalValueAtRisk(c.values, 0.05), minOf(c.values), mean(c.drawdowns),
   ]),
   digits: 2,
 })
@@ -1135,7 +1135,7 @@ The **efficient envelope**: split the risk axis into buckets, keep the best retu
 the points where return still increases with risk.
 `),
   code(`
-// extent(), not Math.min(...risks): the grid has 142 506 points, too many for call arguments.
+// extent(), not Math.min() of a spread array: the grid has 142 506 points, too many for call arguments.
 const [lo, hi] = extent(risks), buckets = 30;
 const best = new Array(buckets).fill(-Infinity), bestRisk = new Array(buckets).fill(NaN);
 risks.forEach((r, i) => {

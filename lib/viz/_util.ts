@@ -39,6 +39,48 @@ export function strideIndices(n: number, max: number): number[] {
   return out;
 }
 
+/**
+ * A scatter cloud thinned for display: when it has more than `max` finite points, one
+ * point per occupied cell of a `grid` × `grid` raster over its range (the first one met),
+ * so the cloud keeps its shape and extremes at screen resolution with at most
+ * `grid²` points. Returns indices in input order.
+ */
+export function thinCloud(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  max = 5_000,
+  grid = 100,
+): number[] {
+  const n = Math.min(x.length, y.length);
+  const finite: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) finite.push(i);
+  if (finite.length <= max) return finite;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const i of finite) {
+    x0 = Math.min(x0, x[i]);
+    x1 = Math.max(x1, x[i]);
+    y0 = Math.min(y0, y[i]);
+    y1 = Math.max(y1, y[i]);
+  }
+  const cell = (v: number, lo: number, hi: number) =>
+    Math.min(grid - 1, Math.floor(((v - lo) / (hi - lo || 1)) * grid));
+  const seen = new Uint8Array(grid * grid);
+  const out: number[] = [];
+  // The extremes of each axis first, so that the thinned cloud spans the same range.
+  const keep = new Set<number>();
+  for (const i of finite) {
+    if (x[i] === x0 || x[i] === x1 || y[i] === y0 || y[i] === y1) keep.add(i);
+  }
+  for (const i of finite) {
+    const c = cell(y[i], y0, y1) * grid + cell(x[i], x0, x1);
+    if (!seen[c] || keep.has(i)) {
+      seen[c] = 1;
+      out.push(i);
+    }
+  }
+  return out;
+}
+
 /** Values at `idx`, non-finite ones as `null` (gaps). */
 export function pick(values: ArrayLike<number>, idx: readonly number[]): Datum[] {
   return idx.map((i) => finiteOrNull(values[i]));

@@ -119,3 +119,20 @@ for (const name of names) {
     }
   });
 }
+
+for (const name of names) {
+  Deno.test(`${name}: loads plotly.js in its first code cell, spreads no array into Math.min/max`, () => {
+    const code = read(name).cells.filter((c) => c.cell_type === "code").map(src);
+    // Run All re-sends the library from the first cell, so a saved notebook carries one copy.
+    assert.match(code[0], /^await loadPlotly\(\);$/m, "first code cell calls loadPlotly()");
+    assert.ok(!code.slice(1).some((s) => /\bloadPlotly\(/.test(s)), "only the first cell");
+    // Math.max(...xs) overflows the stack past ~120 000 elements (notebook 05's RangeError).
+    for (const [i, s] of code.entries()) {
+      assert.doesNotMatch(
+        s,
+        /Math\.(min|max)\(\s*\.\.\./,
+        `code cell ${i}: use minOf/maxOf/extent`,
+      );
+    }
+  });
+}
