@@ -202,10 +202,9 @@ export async function startNotebookServer(
     }
   };
 
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopNow());
+  const stopNow = async (): Promise<void> => {
     if (!exited) {
       await shutdownKernels();
       await api("POST", "/api/shutdown").catch(() => undefined);

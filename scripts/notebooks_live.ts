@@ -410,11 +410,13 @@ async function main(): Promise<number> {
   const copyDir = await Deno.makeTempDir({ dir: root, prefix: ".nblive-" });
   let server: NotebookServer | undefined;
   let browser: Browser | undefined;
-  const cleanup = async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await Deno.remove(copyDir, { recursive: true }).catch(() => undefined);
-  };
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    cleaning ??= (async () => {
+      await browser?.close().catch(() => undefined);
+      await server?.stop().catch(() => undefined);
+      await Deno.remove(copyDir, { recursive: true }).catch(() => undefined);
+    })();
   const onSignal = () => cleanup().finally(() => Deno.exit(130));
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
