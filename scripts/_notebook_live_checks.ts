@@ -101,10 +101,9 @@ export function referenceCells(
 /**
  * Problems of a finished run, one short phrase each (empty: the run passed these checks):
  * cells without an execution count, error outputs, figure outputs that were not drawn,
- * the kernel indicator not idle, and, with a `reference`, cells whose figures or
- * non-stream outputs differ from the headless run's.
+ * and the kernel indicator not idle.
  */
-export function snapshotProblems(s: LiveSnapshot, reference?: ReferenceCell[]): string[] {
+export function snapshotProblems(s: LiveSnapshot): string[] {
   const problems: string[] = [];
   const notRun = s.cells.filter((c) => typeof c.prompt !== "number").map((c) => c.index);
   if (notRun.length) {
@@ -127,28 +126,63 @@ export function snapshotProblems(s: LiveSnapshot, reference?: ReferenceCell[]): 
   if (!s.indicator.includes("kernel_idle")) {
     problems.push(`kernel indicator not idle (${s.indicator || "none"})`);
   }
-  if (reference) {
-    if (reference.length !== s.cells.length) {
-      problems.push(`${s.cells.length} code cells, the headless run has ${reference.length}`);
+  return problems;
+}
+
+/** What {@linkcode compareWithReference} found. */
+export interface ReferenceComparison {
+  /** Figures per cell or outputs of the notebook that differ (lost or extra outputs). */
+  problems: string[];
+  /**
+   * Cells whose non-figure outputs differ while the notebook as a whole has the same ones:
+   * outputs shown under a neighbouring cell (the front end runs cells back to back, and the
+   * Deno kernel may publish a cell's last displays after the next request arrived).
+   */
+  notes: string[];
+}
+
+/**
+ * Compares a run with the headless (nbclient) run of the same notebook: the figures of
+ * every cell, and the non-stream outputs (by kind) of the whole notebook, must match.
+ */
+export function compareWithReference(
+  s: LiveSnapshot,
+  reference: readonly ReferenceCell[],
+): ReferenceComparison {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (reference.length !== s.cells.length) {
+    problems.push(`${s.cells.length} code cells, the headless run has ${reference.length}`);
+    return { problems, notes };
+  }
+  const kindsOf = (c: LiveCell) => c.outputs.filter((o) => o.type !== "stream").map((o) => o.type);
+  const moved: number[] = [];
+  for (const c of s.cells) {
+    const ref = reference[c.index];
+    const figures = c.outputs.filter((o) => isFigure(o)).length;
+    if (figures !== ref.figures) {
+      problems.push(
+        `cell ${c.index}: ${figures} figure outputs, the headless run has ${ref.figures}`,
+      );
+    } else if (kindsOf(c).join() !== ref.kinds.join()) moved.push(c.index);
+  }
+  if (moved.length) {
+    const count = (kinds: string[]) =>
+      [...new Set(kinds)].sort().map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(
+        ", ",
+      );
+    const live = count(s.cells.flatMap(kindsOf));
+    const ref = count(reference.flatMap((r) => r.kinds));
+    if (live === ref) {
+      notes.push(`outputs of cells ${list(moved)} shown under a neighbouring cell`);
     } else {
-      for (const c of s.cells) {
-        const ref = reference[c.index];
-        const figures = c.outputs.filter((o) => isFigure(o)).length;
-        const kinds = c.outputs.filter((o) => o.type !== "stream").map((o) => o.type);
-        if (figures !== ref.figures) {
-          problems.push(
-            `cell ${c.index}: ${figures} figure outputs, the headless run has ${ref.figures}`,
-          );
-        } else if (kinds.join() !== ref.kinds.join()) {
-          problems.push(
-            `cell ${c.index}: outputs [${kinds.join(", ")}], the headless run has ` +
-              `[${ref.kinds.join(", ")}]`,
-          );
-        }
-      }
+      problems.push(
+        `outputs differ from the headless run in cells ${list(moved)} (notebook: ${live}; ` +
+          `headless: ${ref})`,
+      );
     }
   }
-  return problems;
+  return { problems, notes };
 }
 
 /** What {@linkcode liveChartProblems} found. */

@@ -33,6 +33,7 @@ import {
   startNotebookServer,
 } from "./_notebook_server.ts";
 import {
+  compareWithReference,
   isKnownConsoleNoise,
   isLocalRequest,
   liveChartProblems,
@@ -243,6 +244,7 @@ async function saveScreenshot(page: Page, path: string): Promise<void> {
 async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
   const t0 = performance.now();
   const problems: string[] = [];
+  const notes: string[] = [];
   await Deno.copyFile(`${ctx.sourceDir}/${name}.ipynb`, `${ctx.copyDir}/${name}.ipynb`);
   const reference = await readReference(ctx.referenceDir, ctx.sourceDir, name);
   const origin = ctx.server.origin;
@@ -345,7 +347,12 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
     );
     const snap = await evaluate<LiveSnapshot>(page, SNAPSHOT_JS);
     figures = snap.cells.reduce((n, c) => n + c.drawn, 0);
-    problems.push(...snapshotProblems(snap, reference));
+    problems.push(...snapshotProblems(snap));
+    if (reference) {
+      const cmp = compareWithReference(snap, reference);
+      problems.push(...cmp.problems);
+      notes.push(...cmp.notes);
+    }
     if (liveCells > 0) {
       for (const { cell, samples: s } of samples ?? []) {
         const live = liveChartProblems(cell, s);
@@ -374,7 +381,8 @@ async function runNotebook(ctx: RunContext, name: string): Promise<RunResult> {
   const detail =
     `${seconds.toFixed(1)} s (Run All ${runSeconds.toFixed(1)} s), ${figures} figures drawn` +
     (liveTitles ? `, live chart ${liveTitles} titles` : "") +
-    (reference ? ", outputs compared with the headless run" : "");
+    (reference ? ", outputs compared with the headless run" : "") +
+    (notes.length ? `; note: ${notes.join("; ")}` : "");
   return { problems, detail, seconds };
 }
 
