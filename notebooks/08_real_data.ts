@@ -2,8 +2,8 @@
 // # 08 · Real data: a recorded order book, a calibrated market, and agents on both
 //
 // ALPE ships two real recordings (`data/real/`): 346 s of Binance spot BTCUSDT (a one-tick spread at
-// $61,700, prices that move by hundreds of ticks a second) and a full day of NASDAQ AMZN from LOBSTER
-// (a 13-tick spread at $222, one market order every three seconds). This notebook:
+// 61,700 USDT, prices that move by hundreds of ticks a second) and a full day of NASDAQ AMZN from LOBSTER
+// (a 13-tick spread at 222 USD, one market order every three seconds). This notebook:
 //
 // 1. **looks** at a tape: the best quotes, the spread, the trades;
 // 2. **calibrates** the book-tier simulator to it (`calibrateTapes`, what `deno task calibrate` runs);

@@ -879,6 +879,7 @@ const trainer = await PpoTrainer.create({
   ppo: { numEnvs: 16, nSteps: 256, minibatchSize: 1024, hiddenSizes: [32, 32] },
 }, {
   outDir: "../out/notebooks/ppo_small",
+  force: true, // Run All again replaces the previous small run
   onUpdate: (p: TrainProgress) => rows.push({ ...p }),
   tuneBase: tuneBaseAgent,
 });

@@ -148,7 +148,7 @@ export function figureTitle(figure: Figure): string {
 
 /** A `<script>` element holding plotly.js (defines `window.Plotly`). */
 export function plotlyScriptTag(): string {
-  return `<script type="text/javascript">/* plotly.js (npm:plotly.js-dist), inlined for offline use */\n${plotlySource()}\n</script>`;
+  return `<script type="text/javascript">/* plotly.js (npm:plotly.js-dist-min), inlined for offline use */\n${plotlySource()}\n</script>`;
 }
 
 function nextId(): string {

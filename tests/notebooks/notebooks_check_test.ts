@@ -136,3 +136,14 @@ for (const name of names) {
     }
   });
 }
+
+for (const name of names) {
+  Deno.test(`${name}: prose has at most one $ per cell (classic Notebook's MathJax)`, () => {
+    // Two dollar signs in one markdown cell, even escaped as \$, make Debian's classic Notebook
+    // typeset the text as math and request a web font (a console error, a blocked request).
+    for (const c of read(name).cells.filter((c) => c.cell_type === "markdown")) {
+      const dollars = src(c).match(/\$/g) ?? [];
+      assert.ok(dollars.length < 2, `cell ${c.id}: write USD (or split the cell)`);
+    }
+  });
+}
