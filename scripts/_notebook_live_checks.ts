@@ -131,19 +131,20 @@ export function snapshotProblems(s: LiveSnapshot): string[] {
 
 /** What {@linkcode compareWithReference} found. */
 export interface ReferenceComparison {
-  /** Figures per cell or outputs of the notebook that differ (lost or extra outputs). */
+  /** Figures or outputs of the notebook that differ (lost or extra outputs). */
   problems: string[];
   /**
-   * Cells whose non-figure outputs differ while the notebook as a whole has the same ones:
-   * outputs shown under a neighbouring cell (the front end runs cells back to back, and the
-   * Deno kernel may publish a cell's last displays after the next request arrived).
+   * Cells whose outputs differ while the notebook as a whole has the same ones: outputs
+   * shown under a neighbouring cell (the front end sends every cell's request at once, and
+   * the Deno kernel may publish a cell's last outputs under the next request).
    */
   notes: string[];
 }
 
 /**
- * Compares a run with the headless (nbclient) run of the same notebook: the figures of
- * every cell, and the non-stream outputs (by kind) of the whole notebook, must match.
+ * Compares a run with the headless (nbclient) run of the same notebook: the figures and
+ * the non-stream outputs (by kind) of the whole notebook must match; outputs that are
+ * all there but under a neighbouring cell are reported as notes.
  */
 export function compareWithReference(
   s: LiveSnapshot,
@@ -156,31 +157,38 @@ export function compareWithReference(
     return { problems, notes };
   }
   const kindsOf = (c: LiveCell) => c.outputs.filter((o) => o.type !== "stream").map((o) => o.type);
+  const figuresOf = (c: LiveCell) => c.outputs.filter((o) => isFigure(o)).length;
+  const figureDiffs: string[] = [];
+  const figureCells: number[] = [];
   const moved: number[] = [];
   for (const c of s.cells) {
     const ref = reference[c.index];
-    const figures = c.outputs.filter((o) => isFigure(o)).length;
-    if (figures !== ref.figures) {
-      problems.push(
-        `cell ${c.index}: ${figures} figure outputs, the headless run has ${ref.figures}`,
+    if (figuresOf(c) !== ref.figures) {
+      figureCells.push(c.index);
+      figureDiffs.push(
+        `cell ${c.index}: ${figuresOf(c)} figure outputs, the headless run has ${ref.figures}`,
       );
     } else if (kindsOf(c).join() !== ref.kinds.join()) moved.push(c.index);
   }
-  if (moved.length) {
-    const count = (kinds: string[]) =>
-      [...new Set(kinds)].sort().map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(
-        ", ",
-      );
-    const live = count(s.cells.flatMap(kindsOf));
-    const ref = count(reference.flatMap((r) => r.kinds));
-    if (live === ref) {
-      notes.push(`outputs of cells ${list(moved)} shown under a neighbouring cell`);
-    } else {
-      problems.push(
-        `outputs differ from the headless run in cells ${list(moved)} (notebook: ${live}; ` +
-          `headless: ${ref})`,
-      );
-    }
+  const liveFigures = s.cells.reduce((n, c) => n + figuresOf(c), 0);
+  const refFigures = reference.reduce((n, r) => n + r.figures, 0);
+  if (figureDiffs.length && liveFigures !== refFigures) problems.push(...figureDiffs);
+  else if (figureDiffs.length) {
+    notes.push(`figures of cells ${list(figureCells)} shown under a neighbouring cell`);
+  }
+  const count = (kinds: string[]) =>
+    [...new Set(kinds)].sort().map((k) => `${kinds.filter((x) => x === k).length} ${k}`)
+      .join(", ");
+  const live = count(s.cells.flatMap(kindsOf));
+  const ref = count(reference.flatMap((r) => r.kinds));
+  if (live !== ref) {
+    const cells = [...new Set([...figureCells, ...moved])].sort((a, b) => a - b);
+    problems.push(
+      `outputs differ from the headless run in cells ${list(cells)} (notebook: ${live}; ` +
+        `headless: ${ref})`,
+    );
+  } else if (moved.length) {
+    notes.push(`outputs of cells ${list(moved)} shown under a neighbouring cell`);
   }
   return { problems, notes };
 }

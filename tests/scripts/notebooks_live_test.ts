@@ -81,7 +81,7 @@ Deno.test("compareWithReference: figures per cell and the notebook's outputs mus
   ];
   assert.deepEqual(compareWithReference(s, lost).problems, [
     "cell 1: 1 figure outputs, the headless run has 2",
-    "outputs differ from the headless run in cells 2 (notebook: 1 display_data, 1 " +
+    "outputs differ from the headless run in cells 1, 2 (notebook: 1 display_data, 1 " +
     "execute_result; headless: 2 display_data, 2 execute_result)",
   ]);
   assert.deepEqual(compareWithReference(s, same.slice(1)).problems, [
@@ -99,6 +99,19 @@ Deno.test("compareWithReference: outputs shown under the next cell are a note, n
   assert.deepEqual(compareWithReference(s, ref), {
     problems: [],
     notes: ["outputs of cells 0, 1 shown under a neighbouring cell"],
+  });
+  // A figure under the next cell: a note while the notebook has all its figures.
+  const f = snap([
+    cell(0, { outputs: [TEXT] }),
+    cell(1, { outputs: [FIG, TEXT], plots: 1, drawn: 1 }),
+  ]);
+  const fRef = [
+    { figures: 1, kinds: ["execute_result", "display_data"] },
+    { figures: 0, kinds: ["execute_result"] },
+  ];
+  assert.deepEqual(compareWithReference(f, fRef), {
+    problems: [],
+    notes: ["figures of cells 0, 1 shown under a neighbouring cell"],
   });
 });
 
