@@ -36,9 +36,9 @@ import {
   resetPlotlyEmbedding,
 } from "./plotly_loader.ts";
 import { plotlySource } from "./plotly_source.ts";
+import type { Figure, PlotConfig } from "./types.ts";
 
 export { inJupyterKernel, loadPlotly, plotlyEmbedded, publishDisplay, resetPlotlyEmbedding };
-import type { Figure, PlotConfig } from "./types.ts";
 
 /** The symbol of the Deno kernel's display protocol. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
