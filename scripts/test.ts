@@ -3,7 +3,9 @@
  * Deno kernel, Chromium), runs the static checks, the unit/property/integration tests
  * (`deno test`), the `@example` blocks of the library's doc comments (`deno test --doc`
  * over `DOC_TEST_PATHS` below), executes every notebook headlessly and checks the HTML
- * exports in a headless browser. Ends with one plain line `N passed, N failed`.
+ * exports in a headless browser, then runs every notebook twice in a live classic Notebook
+ * server in headless Chromium (scripts/notebooks_live.ts). Ends with one plain line
+ * `N passed, N failed`.
  *
  * Set `ALPE_SKIP_NOTEBOOKS=1` to skip the notebooks locally (CI never sets it).
  *
@@ -129,6 +131,22 @@ if (Deno.env.get("ALPE_SKIP_NOTEBOOKS") === "1") {
     }
   }
   if (!tools.chromium) count("chromium available (browser check)", false);
+
+  console.log("\n== notebooks live (classic Notebook server, headless Chromium)");
+  // scripts/notebooks_live.ts prints one line per run: "ok   <name> run <k> …" or "FAIL …".
+  const live = await run(["run", "-A", "scripts/notebooks_live.ts"]);
+  let liveLines = 0, liveFailed = 0;
+  for (const line of live.stdout.split("\n")) {
+    const r = /^(ok|FAIL)\s+(\S+)(?: run (\d+))?/.exec(line);
+    if (r) {
+      liveLines++;
+      if (r[1] !== "ok") liveFailed++;
+      count(`notebook live ${r[2]}${r[3] ? ` run ${r[3]}` : ""}`, r[1] === "ok");
+    }
+  }
+  if (liveLines === 0 || (!live.ok && liveFailed === 0)) {
+    count("notebooks live (runner failed)", false);
+  }
 }
 
 console.log(`\ntests took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
