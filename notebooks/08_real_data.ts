@@ -16,7 +16,14 @@
 
 // %%
 // Tapes, calibration and realism.
-import { calibrateTapes, loadTape, quoteView, resolveMarket, runRealism, tradeView } from "../mod.ts";
+import {
+  calibrateTapes,
+  loadTape,
+  quoteView,
+  resolveMarket,
+  runRealism,
+  tradeView,
+} from "../mod.ts";
 import { factFigure, realismTableRows } from "../mod.ts";
 // Backtests and showing results.
 import { runCompareMarkets } from "../mod.ts";
@@ -43,8 +50,22 @@ const every = Math.max(1, Math.floor(quotes.time.length / 2_000));
 const qi = Array.from({ length: Math.ceil(quotes.time.length / every) }, (_, k) => k * every);
 const book: Figure = {
   data: [
-    { type: "scatter", mode: "lines", name: "best bid", x: qi.map((i) => quotes.time[i] - t0), y: qi.map((i) => quotes.bid[i]), line: { shape: "hv", color: "#0072B2" } },
-    { type: "scatter", mode: "lines", name: "best ask", x: qi.map((i) => quotes.time[i] - t0), y: qi.map((i) => quotes.ask[i]), line: { shape: "hv", color: "#D55E00" } },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "best bid",
+      x: qi.map((i) => quotes.time[i] - t0),
+      y: qi.map((i) => quotes.bid[i]),
+      line: { shape: "hv", color: "#0072B2" },
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "best ask",
+      x: qi.map((i) => quotes.time[i] - t0),
+      y: qi.map((i) => quotes.ask[i]),
+      line: { shape: "hv", color: "#D55E00" },
+    },
     ...[1, -1].map((sign) => {
       const idx = Array.from(trades.sign.keys()).filter((i) => trades.sign[i] === sign);
       return {
@@ -84,8 +105,20 @@ function spreadShares(tape: typeof btc): number[] {
 }
 show({
   data: [
-    { type: "bar", name: "BTCUSDT", x: Array.from({ length: 30 }, (_, i) => i + 1), y: spreadShares(btc), marker: { color: "#0072B2" } },
-    { type: "bar", name: "AMZN", x: Array.from({ length: 30 }, (_, i) => i + 1), y: spreadShares(amzn), marker: { color: "#D55E00" } },
+    {
+      type: "bar",
+      name: "BTCUSDT",
+      x: Array.from({ length: 30 }, (_, i) => i + 1),
+      y: spreadShares(btc),
+      marker: { color: "#0072B2" },
+    },
+    {
+      type: "bar",
+      name: "AMZN",
+      x: Array.from({ length: 30 }, (_, i) => i + 1),
+      y: spreadShares(amzn),
+      marker: { color: "#D55E00" },
+    },
   ],
   layout: {
     title: { text: "Spread, share of time (the last bar holds 30 ticks and more)" },
@@ -107,9 +140,14 @@ show({
 // Here with three matching iterations; the shipped preset `btcusdt` ran eight.
 
 // %%
-const cal = calibrateTapes([btc], { refineIterations: 3, refineSeconds: 1_200, name: "btc-notebook" });
+const cal = calibrateTapes([btc], {
+  refineIterations: 3,
+  refineSeconds: 1_200,
+  name: "btc-notebook",
+});
 const shipped = await resolveMarket("btcusdt");
-const shippedEst = (shipped.provenance as { estimates: Record<string, { value: number }> }).estimates;
+const shippedEst =
+  (shipped.provenance as { estimates: Record<string, { value: number }> }).estimates;
 const keys = [
   "volatility",
   "flow.arrivals.marketRate",
@@ -130,7 +168,13 @@ showTable({
   columns: ["parameter", "this run", "std. error", "status", "shipped preset"],
   rows: keys.map((k) => {
     const e = cal.estimates[k];
-    return [k, e.value, Number.isFinite(e.se) ? e.se : null, e.status, shippedEst[k]?.value ?? null];
+    return [
+      k,
+      e.value,
+      Number.isFinite(e.se) ? e.se : null,
+      e.status,
+      shippedEst[k]?.value ?? null,
+    ];
   }),
   digits: 4,
 });
@@ -210,13 +254,21 @@ const cmp = await runCompareMarkets({
 });
 type Metric = { mean: number | null; ci95: [number | null, number | null] };
 const cell = (m: Metric | undefined) =>
-  m && m.mean !== null ? `${m.mean.toFixed(3)} [${m.ci95[0]?.toFixed(3)}, ${m.ci95[1]?.toFixed(3)}]` : "n/a";
+  m && m.mean !== null
+    ? `${m.mean.toFixed(3)} [${m.ci95[0]?.toFixed(3)}, ${m.ci95[1]?.toFixed(3)}]`
+    : "n/a";
 const rows: (string | number)[][] = [];
 cmp.runs.forEach((run, i) => {
   for (const agent of ["avellaneda-stoikov", "glft", "ppo"]) {
     const a = run.report.agents[agent] as Record<string, Metric> | undefined;
     if (!a || "available" in a) {
-      rows.push([cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)", agent, "unavailable", "", ""]);
+      rows.push([
+        cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)",
+        agent,
+        "unavailable",
+        "",
+        "",
+      ]);
       continue;
     }
     rows.push([

@@ -18,6 +18,7 @@ import { compareCli } from "../../scripts/compare.ts";
 import { dashboardCli } from "../../scripts/dashboard.ts";
 import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
+import { notebooksBuildCli } from "../../scripts/notebooks_build.ts";
 import { realismCli } from "../../scripts/realism.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
@@ -35,6 +36,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   dashboard: dashboardCli as unknown as Cli<FlagSet>,
   market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
+  "notebooks:build": notebooksBuildCli as unknown as Cli<FlagSet>,
   realism: realismCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
