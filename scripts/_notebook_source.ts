@@ -264,9 +264,16 @@ export function cellsFromIpynb(text: string, file: string): NotebookCell[] {
   }
   return cells.map((cell: unknown, i: number): NotebookCell => {
     const where = `${file}, cell ${i}`;
-    const c = cell as { cell_type?: unknown; source?: unknown };
+    const c = cell as { cell_type?: unknown; source?: unknown; attachments?: unknown };
     if (c === null || typeof c !== "object") {
       throw new NotebookSourceError(where, "a cell must be an object");
+    }
+    if (c.attachments !== undefined && Object.keys(c.attachments ?? {}).length > 0) {
+      throw new NotebookSourceError(
+        where,
+        "has attachments (pasted images), which a source cannot hold: save the image as a " +
+          "file and link it instead",
+      );
     }
     if (c.cell_type !== "code" && c.cell_type !== "markdown") {
       throw new NotebookSourceError(

@@ -158,6 +158,14 @@ Deno.test("notebook source: bad input names the file and line (or cell)", () => 
       nb([{ cell_type: "markdown", source: "%% not a marker here" }]),
       /cell 0, line 1: .* would read as a cell marker/,
     ],
+    [
+      nb([{
+        cell_type: "markdown",
+        source: "![x](attachment:x.png)",
+        attachments: { "x.png": {} },
+      }]),
+      /: n\.ipynb, cell 0: has attachments/,
+    ],
   ];
   for (const [text, re] of badNb) assert.throws(() => cellsFromIpynb(text, "n.ipynb"), re);
 });
