@@ -16,7 +16,14 @@
 
 // %%
 // Tapes, calibration and realism.
-import { calibrateTapes, loadTape, quoteView, resolveMarket, runRealism, tradeView } from "../mod.ts";
+import {
+  calibrateTapes,
+  loadTape,
+  quoteView,
+  resolveMarket,
+  runRealism,
+  tradeView,
+} from "../mod.ts";
 import { factFigure, realismTableRows } from "../mod.ts";
 // Backtests and showing results.
 import { runCompareMarkets } from "../mod.ts";
@@ -47,8 +54,22 @@ const every = Math.max(1, Math.floor(quotes.time.length / 2_000));
 const qi = Array.from({ length: Math.ceil(quotes.time.length / every) }, (_, k) => k * every);
 const book: Figure = {
   data: [
-    { type: "scatter", mode: "lines", name: "best bid", x: qi.map((i) => quotes.time[i] - t0), y: qi.map((i) => quotes.bid[i]), line: { shape: "hv", color: "#0072B2" } },
-    { type: "scatter", mode: "lines", name: "best ask", x: qi.map((i) => quotes.time[i] - t0), y: qi.map((i) => quotes.ask[i]), line: { shape: "hv", color: "#D55E00" } },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "best bid",
+      x: qi.map((i) => quotes.time[i] - t0),
+      y: qi.map((i) => quotes.bid[i]),
+      line: { shape: "hv", color: "#0072B2" },
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: "best ask",
+      x: qi.map((i) => quotes.time[i] - t0),
+      y: qi.map((i) => quotes.ask[i]),
+      line: { shape: "hv", color: "#D55E00" },
+    },
     ...[1, -1].map((sign) => {
       const idx = Array.from(trades.sign.keys()).filter((i) => trades.sign[i] === sign);
       return {
@@ -88,8 +109,20 @@ function spreadShares(tape: typeof btc): number[] {
 }
 show({
   data: [
-    { type: "bar", name: "BTCUSDT", x: Array.from({ length: 30 }, (_, i) => i + 1), y: spreadShares(btc), marker: { color: "#0072B2" } },
-    { type: "bar", name: "AMZN", x: Array.from({ length: 30 }, (_, i) => i + 1), y: spreadShares(amzn), marker: { color: "#D55E00" } },
+    {
+      type: "bar",
+      name: "BTCUSDT",
+      x: Array.from({ length: 30 }, (_, i) => i + 1),
+      y: spreadShares(btc),
+      marker: { color: "#0072B2" },
+    },
+    {
+      type: "bar",
+      name: "AMZN",
+      x: Array.from({ length: 30 }, (_, i) => i + 1),
+      y: spreadShares(amzn),
+      marker: { color: "#D55E00" },
+    },
   ],
   layout: {
     title: { text: "Spread, share of time (the last bar holds 30 ticks and more)" },
@@ -111,9 +144,14 @@ show({
 // Here with three matching iterations; the shipped preset `btcusdt` ran eight.
 
 // %%
-const cal = calibrateTapes([btc], { refineIterations: 3, refineSeconds: 1_200, name: "btc-notebook" });
+const cal = calibrateTapes([btc], {
+  refineIterations: 3,
+  refineSeconds: 1_200,
+  name: "btc-notebook",
+});
 const shipped = await resolveMarket("btcusdt");
-const shippedEst = (shipped.provenance as { estimates: Record<string, { value: number }> }).estimates;
+const shippedEst =
+  (shipped.provenance as { estimates: Record<string, { value: number }> }).estimates;
 const keys = [
   "volatility",
   "flow.arrivals.marketRate",
@@ -134,7 +172,13 @@ showTable({
   columns: ["parameter", "this run", "std. error", "status", "shipped preset"],
   rows: keys.map((k) => {
     const e = cal.estimates[k];
-    return [k, e.value, Number.isFinite(e.se) ? e.se : null, e.status, shippedEst[k]?.value ?? null];
+    return [
+      k,
+      e.value,
+      Number.isFinite(e.se) ? e.se : null,
+      e.status,
+      shippedEst[k]?.value ?? null,
+    ];
   }),
   digits: 4,
 });
@@ -200,7 +244,7 @@ show(factFigure(fact("markout")));
 // as it happened and our orders queue behind the displayed liquidity (risk-averse queue model: only trades
 // move us forward); on the simulator they sit in its L3 queues. Episodes of 30 s; AS and GLFT are calibrated
 // and tuned on calibration windows/seeds disjoint from the evaluation ones; PPO is the shipped model, trained
-// on the default simulated market (neither of these markets).
+// on the simulated `btcusdt` market and two stress variants of it (other seeds); the recording is held out.
 
 // %%
 const cmp = await runCompareMarkets({
@@ -214,13 +258,21 @@ const cmp = await runCompareMarkets({
 });
 type Metric = { mean: number | null; ci95: [number | null, number | null] };
 const cell = (m: Metric | undefined) =>
-  m && m.mean !== null ? `${m.mean.toFixed(3)} [${m.ci95[0]?.toFixed(3)}, ${m.ci95[1]?.toFixed(3)}]` : "n/a";
+  m && m.mean !== null
+    ? `${m.mean.toFixed(3)} [${m.ci95[0]?.toFixed(3)}, ${m.ci95[1]?.toFixed(3)}]`
+    : "n/a";
 const rows: (string | number)[][] = [];
 cmp.runs.forEach((run, i) => {
   for (const agent of ["avellaneda-stoikov", "glft", "ppo"]) {
     const a = run.report.agents[agent] as Record<string, Metric> | undefined;
     if (!a || "available" in a) {
-      rows.push([cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)", agent, "unavailable", "", ""]);
+      rows.push([
+        cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)",
+        agent,
+        "unavailable",
+        "",
+        "",
+      ]);
       continue;
     }
     rows.push([
@@ -240,11 +292,11 @@ showTable({
 // %% [markdown]
 // **Where they agree and where they do not** (measured when this notebook was written; rerun it to see yours):
 //
-// - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes, and no agent
-//   is distinguishable from another — the confidence intervals overlap. Neither market rewards AS, GLFT or the
-//   shipped PPO (trained on the default simulated market, neither of these) for their quotes here.
-// - **They disagree on the size.** On the recorded book the losses are about four times larger, the agents fill
-//   about three times as often and carry more than twice the inventory. That is the realism report's failed
+// - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes. PPO loses
+//   least, but only by trading less (a lower fill ratio than AS, under half its inventory), not by quoting
+//   better: neither market rewards AS, GLFT or PPO for their quotes here.
+// - **They disagree on the size.** On the recorded book the losses are about five times larger, the agents fill
+//   about three times as often and carry about twice the inventory. That is the realism report's failed
 //   markout fact seen from the agent's side: on Binance a passive fill is followed by a move of hundreds of
 //   ticks against the maker within a second, and the simulator's informed flow carries only part of that
 //   adverse selection. A simulated P&L on this instrument is an **upper bound**.

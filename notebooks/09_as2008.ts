@@ -79,7 +79,12 @@ showTable({
 // %%
 function zFigure(cmp: readonly As2008Comparison[]): Figure {
   const label = (c: As2008Comparison) => `γ=${c.gamma} ${c.strategy}`;
-  const names = { profit: "mean profit", stdProfit: "sd profit", finalQ: "mean final q", stdFinalQ: "sd final q" };
+  const names = {
+    profit: "mean profit",
+    stdProfit: "sd profit",
+    finalQ: "mean final q",
+    stdFinalQ: "sd final q",
+  };
   const figures = ["profit", "stdProfit", "finalQ", "stdFinalQ"] as const;
   return {
     data: figures.map((f) => {
@@ -96,10 +101,25 @@ function zFigure(cmp: readonly As2008Comparison[]): Figure {
       };
     }),
     layout: {
-      title: { text: `AS (2008) reproduced: ${cmp.filter((c) => Math.abs(c.z) < 3).length} of ${cmp.length} figures within |z| < 3` },
+      title: {
+        text: `AS (2008) reproduced: ${
+          cmp.filter((c) => Math.abs(c.z) < 3).length
+        } of ${cmp.length} figures within |z| < 3`,
+      },
       xaxis: { title: { text: "z = (ALPE − paper) / combined sampling error" }, zeroline: true },
       yaxis: { automargin: true },
-      shapes: [{ type: "rect", xref: "x", yref: "paper", x0: -3, x1: 3, y0: 0, y1: 1, fillcolor: "#888", opacity: 0.15, line: { width: 0 } }],
+      shapes: [{
+        type: "rect",
+        xref: "x",
+        yref: "paper",
+        x0: -3,
+        x1: 3,
+        y0: 0,
+        y1: 1,
+        fillcolor: "#888",
+        opacity: 0.15,
+        line: { width: 0 },
+      }],
       height: 420,
     },
   };

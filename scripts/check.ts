@@ -15,12 +15,14 @@ export interface CheckResult {
 
 import { defineCli, parseOrExit } from "./_cli.ts";
 import { layerViolations, libEdges } from "./layers.ts";
+import { checkNotebooks } from "./notebooks_build.ts";
 
 /** The command line of `deno task check` (no flags besides --help). */
 export const checkCli = defineCli({
   name: "check",
   summary: "Runs the static checks: deno fmt --check, deno lint, deno check, deno doc --lint " +
-    "mod.ts, npm: pins against deno.json, and the layering of lib/.",
+    "mod.ts, npm: pins against deno.json, notebooks against their sources, and the layering " +
+    "of lib/.",
   flags: {},
 });
 
@@ -84,7 +86,7 @@ export async function runStaticChecks(): Promise<CheckResult[]> {
   const checks: [string, string[]][] = [
     ["deno fmt --check", ["fmt", "--check"]],
     ["deno lint", ["lint"]],
-    ["deno check", ["check", "mod.ts", ...await tsFiles(["scripts", "tests"])]],
+    ["deno check", ["check", "mod.ts", ...await tsFiles(["scripts", "tests", "notebooks"])]],
     ["deno doc --lint mod.ts", ["doc", "--lint", "mod.ts"]],
   ];
   for (const [name, args] of checks) {
@@ -96,6 +98,12 @@ export async function runStaticChecks(): Promise<CheckResult[]> {
     name: "npm: specifiers match deno.json",
     ok: pins.length === 0,
     output: pins.join("\n"),
+  });
+  const drift = checkNotebooks("notebooks");
+  results.push({
+    name: "notebooks match their sources (deno task notebooks:build --check)",
+    ok: drift.length === 0,
+    output: drift.join("\n"),
   });
   const bad = layerViolations(await libEdges());
   results.push({

@@ -41,4 +41,5 @@ export * from "./calibrate_env.ts";
 export * from "./tuning.ts";
 export * from "./registry.ts";
 export * from "./rollout.ts";
+export * from "./record_episodes.ts";
 export * from "./as2008.ts";

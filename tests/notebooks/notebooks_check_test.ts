@@ -1,9 +1,12 @@
 /**
  * Static checks of the committed notebooks: nbformat 4.5 structure with cell ids, the
- * Deno kernelspec, no committed outputs, imports only through `../mod.ts`, and every
- * notebook's code type-checks (`deno check` on its cells concatenated into a module).
+ * Deno kernelspec, no committed outputs, imports only through `../mod.ts`, and each is
+ * exactly what `deno task notebooks:build` builds from its source `NN_name.ts`. The
+ * sources themselves are formatted, linted and type-checked with the rest of the code
+ * (`deno task check` runs `deno check notebooks/*.ts`).
  */
 import assert from "node:assert/strict";
+import { notebookDrift } from "../../scripts/_notebook_source.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const NB_DIR = new URL("notebooks/", ROOT);
@@ -39,27 +42,7 @@ function read(name: string): Nb {
 const IMPORT_RE = /^\s*import\s[\s\S]*?from\s+["']([^"']+)["'];?[ \t]*$/gm;
 const DYNAMIC_IMPORT_RE = /\bimport\s*\(\s*["']([^"']+)["']/g;
 
-/**
- * The notebook's code as one module: imports hoisted to the top, all other code
- * concatenated in cell order inside one async function (the kernel shares one scope
- * between cells and allows top-level await).
- */
-export function notebookModule(nb: Nb): string {
-  const imports: string[] = [];
-  const bodies: string[] = [];
-  nb.cells.filter((c) => c.cell_type === "code").forEach((c, i) => {
-    const body = src(c).replace(IMPORT_RE, (m) => {
-      imports.push(m.trim());
-      return "";
-    });
-    bodies.push(`// ---- code cell ${i}\n${body};`);
-  });
-  return `${imports.join("\n")}\n\nexport async function __notebook(): Promise<void> {\n${
-    bodies.join("\n")
-  }\n}\n`;
-}
-
-Deno.test("there are eight notebooks", () => {
+Deno.test("there are nine notebooks", () => {
   assert.deepEqual(names.map((n) => n.slice(0, 3)), [
     "01_",
     "02_",
@@ -69,6 +52,7 @@ Deno.test("there are eight notebooks", () => {
     "06_",
     "07_",
     "08_",
+    "09_",
   ]);
 });
 
@@ -99,24 +83,11 @@ for (const name of names) {
     assert.ok(nb.cells.filter((c) => c.cell_type === "markdown").length >= 4, "teaches in prose");
   });
 
-  Deno.test(`${name}: every code cell type-checks`, async () => {
-    const nb = read(name);
-    // A temporary directory directly under the repo root: "../mod.ts" resolves as in notebooks/.
-    const dir = await Deno.makeTempDir({ dir: ROOT.pathname, prefix: ".nbcheck_" });
-    try {
-      const file = `${dir}/${name.replace(".ipynb", "")}.ts`;
-      await Deno.writeTextFile(file, notebookModule(nb));
-      const r = await new Deno.Command(Deno.execPath(), {
-        args: ["check", "--quiet", file],
-        cwd: ROOT.pathname,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const err = new TextDecoder().decode(r.stderr);
-      assert.ok(r.success, `deno check failed for ${name}:\n${err.slice(0, 4000)}`);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+  Deno.test(`${name}: is built from its source ${name.replace(".ipynb", ".ts")}`, () => {
+    const stem = name.replace(".ipynb", "");
+    const source = Deno.readTextFileSync(new URL(`${stem}.ts`, NB_DIR));
+    const committed = Deno.readTextFileSync(new URL(name, NB_DIR));
+    assert.equal(notebookDrift(stem, source, committed), undefined);
   });
 }
 

@@ -20,6 +20,7 @@ import { labCli } from "../../scripts/lab.ts";
 import { marketCli } from "../../scripts/market.ts";
 import { notebooksCli } from "../../scripts/notebooks.ts";
 import { notebooksLiveCli } from "../../scripts/notebooks_live.ts";
+import { notebooksBuildCli } from "../../scripts/notebooks_build.ts";
 import { realismCli } from "../../scripts/realism.ts";
 import { setupCli } from "../../scripts/setup.ts";
 import { stressCli } from "../../scripts/stress.ts";
@@ -39,6 +40,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   market: marketCli as unknown as Cli<FlagSet>,
   notebooks: notebooksCli as unknown as Cli<FlagSet>,
   notebooks_live: notebooksLiveCli as unknown as Cli<FlagSet>,
+  "notebooks:build": notebooksBuildCli as unknown as Cli<FlagSet>,
   realism: realismCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,

@@ -13,10 +13,10 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs `scripts/<name>.ts` with `args`. */
+/** Runs `scripts/<name>.ts` with `args` (a task name's `:` reads as `_`: `notebooks:build`). */
 export async function runScript(name: string, args: string[]): Promise<ScriptRun> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}scripts/${name}.ts`, ...args],
+    args: ["run", "-A", `${ROOT}scripts/${name.replaceAll(":", "_")}.ts`, ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
