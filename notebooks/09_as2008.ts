@@ -19,6 +19,10 @@
 // %%
 import { AS2008_PUBLISHED, compareAs2008, reproduceAs2008, show, showTable } from "../mod.ts";
 import type { As2008Comparison, Figure } from "../mod.ts";
+import { loadPlotly } from "../mod.ts";
+
+// plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
+await loadPlotly();
 
 // %% [markdown]
 // ## 1. The three tables, ours beside the paper's

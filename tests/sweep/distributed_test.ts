@@ -44,6 +44,14 @@ const SPEC = {
       module: "tests/sweep/fixtures/failing_agent.ts",
       params: { failAfter: 5 },
     },
+    {
+      // a quoting agent whose jobs take ~1.5 s (15,000 steps × 100 µs): the one worker 1 is
+      // killed in, so that the kill always lands mid-job, however late the test reads its log
+      id: "failing-agent",
+      label: "slow",
+      module: "tests/sweep/fixtures/failing_agent.ts",
+      params: { slowMicrosPerStep: 100 },
+    },
   ],
 };
 
@@ -75,13 +83,12 @@ Deno.test({
       );
       const total = local.plan.jobs.length;
 
-      // Three workers; the first is SIGKILLed as soon as it starts its first evaluation job.
+      // Three workers; the first is SIGKILLed as soon as it starts an evaluation job of the slow
+      // agent (it would finish a fast job before the kill lands on a loaded machine).
       const workerArgs = ["--redis", redis.url, "--concurrency", "1", "--lock-ms", "2500"];
       let killedKey: string | undefined;
       const w1 = spawnScript("scripts/worker.ts", workerArgs, (line) => {
-        const m = /^start ([0-9a-f]{32}) eval (default|volatile)\/(glft|random|avellaneda)/.exec(
-          line,
-        );
+        const m = /^start ([0-9a-f]{32}) eval (default|volatile)\/slow\b/.exec(line);
         if (m && !killedKey) {
           killedKey = m[1];
           w1.child.kill("SIGKILL");
