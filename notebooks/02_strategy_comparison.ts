@@ -13,13 +13,10 @@
 import {
   aggregate,
   BASELINE_AGENT_IDS,
-  createAgent,
   cumulative,
   defaultCapitalBase,
   distributionFigure,
-  EpisodeRecorder,
   equityCurvesFigure,
-  makeVecEnv,
   metricBarsFigure,
   pairedComparison,
   parseEnvConfig,
@@ -28,29 +25,8 @@ import {
   showTable,
   summarizeEpisode,
 } from "../mod.ts";
-import type { EnvConfig, EpisodeMetrics, EpisodeRecord } from "../mod.ts";
-import { loadPlotly } from "../mod.ts";
-
-/** Runs `agentId` on one batch of episodes (one env per seed) and returns their records. */
-function runEpisodes(
-  agentId: string,
-  cfg: EnvConfig,
-  seeds: number[],
-  agentSeed = 1,
-): EpisodeRecord[] {
-  const env = makeVecEnv(cfg, seeds.length);
-  const agent = createAgent(agentId);
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
-  const rec = new EpisodeRecorder(env);
-  const act = new Float64Array(env.numEnvs * 4);
-  env.reset(seeds);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-    rec.record(env);
-  }
-  return rec.episodes(seeds, agent.id);
-}
+import type { EpisodeMetrics } from "../mod.ts";
+import { loadPlotly, recordEpisodes } from "../mod.ts";
 
 // plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
 await loadPlotly();
@@ -81,7 +57,12 @@ const seeds = Array.from({ length: 24 }, (_, i) => 5000 + i);
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = new Map<string, EpisodeMetrics[]>();
 for (const id of ids) {
-  metrics.set(id, runEpisodes(id, cfg, seeds).map((r) => summarizeEpisode(r, { capitalBase })));
+  metrics.set(
+    id,
+    recordEpisodes(id, cfg, seeds, { agentSeed: 1 }).map((r) =>
+      summarizeEpisode(r, { capitalBase })
+    ),
+  );
 }
 [...metrics.keys()];
 

@@ -13,12 +13,9 @@
 import {
   bootstrapMeanCI,
   conditionalValueAtRisk,
-  createAgent,
   defaultCapitalBase,
   distributionFigure,
-  EpisodeRecorder,
   episodeReturns,
-  makeVecEnv,
   markoutCurveFigure,
   markouts,
   metricBarsFigure,
@@ -32,29 +29,7 @@ import {
   summarizeEpisode,
   valueAtRisk,
 } from "../mod.ts";
-import type { EnvConfig, EpisodeRecord } from "../mod.ts";
-import { loadPlotly } from "../mod.ts";
-
-/** Runs `agentId` on one batch of episodes (one env per seed) and returns their records. */
-function runEpisodes(
-  agentId: string,
-  cfg: EnvConfig,
-  seeds: number[],
-  agentSeed = 1,
-): EpisodeRecord[] {
-  const env = makeVecEnv(cfg, seeds.length);
-  const agent = createAgent(agentId);
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
-  const rec = new EpisodeRecorder(env);
-  const act = new Float64Array(env.numEnvs * 4);
-  env.reset(seeds);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-    rec.record(env);
-  }
-  return rec.episodes(seeds, agent.id);
-}
+import { loadPlotly, recordEpisodes } from "../mod.ts";
 
 // plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
 await loadPlotly();
@@ -66,7 +41,7 @@ await loadPlotly();
 // %%
 const cfg = parseEnvConfig({ tier: "book", duration: 120 });
 const seeds = Array.from({ length: 16 }, (_, i) => 9000 + i);
-const records = runEpisodes("avellaneda-stoikov", cfg, seeds);
+const records = recordEpisodes("avellaneda-stoikov", cfg, seeds, { agentSeed: 1 });
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = records.map((r) => summarizeEpisode(r, { capitalBase }));
 const ci95 = (xs: number[], seed = 1) => bootstrapMeanCI(xs.filter(Number.isFinite), { seed });

@@ -16,12 +16,9 @@ import {
   conditionalValueAtRisk,
   correlationHeatmapFigure,
   correlationMatrix,
-  createAgent,
   cumulative,
-  EpisodeRecorder,
   equityCurvesFigure,
   extent,
-  makeVecEnv,
   maxDrawdown,
   minOf,
   parseEnvConfig,
@@ -30,29 +27,7 @@ import {
   showTable,
   valueAtRisk,
 } from "../mod.ts";
-import type { EnvConfig, EpisodeRecord } from "../mod.ts";
-import { loadPlotly } from "../mod.ts";
-
-/** Runs `agentId` on one batch of episodes (one env per seed) and returns their records. */
-function runEpisodes(
-  agentId: string,
-  cfg: EnvConfig,
-  seeds: number[],
-  agentSeed = 1,
-): EpisodeRecord[] {
-  const env = makeVecEnv(cfg, seeds.length);
-  const agent = createAgent(agentId);
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
-  const rec = new EpisodeRecorder(env);
-  const act = new Float64Array(env.numEnvs * 4);
-  env.reset(seeds);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-    rec.record(env);
-  }
-  return rec.episodes(seeds, agent.id);
-}
+import { loadPlotly, recordEpisodes } from "../mod.ts";
 
 // plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
 await loadPlotly();
@@ -65,7 +40,7 @@ await loadPlotly();
 const cfg = parseEnvConfig({ tier: "model", duration: 120 });
 const seeds = Array.from({ length: 48 }, (_, i) => 7000 + i);
 const ids = BASELINE_AGENT_IDS.filter((id) => id !== "random");
-const records = ids.map((id) => runEpisodes(id, cfg, seeds));
+const records = ids.map((id) => recordEpisodes(id, cfg, seeds, { agentSeed: 1 }));
 const pnl = records.map((recs) => recs.map((r) => r.pnl[r.steps - 1]));
 const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
 const std = (x: number[]) => {

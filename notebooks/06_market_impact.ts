@@ -17,14 +17,11 @@ import {
   almgrenChrissLinearCost,
   almgrenChrissTrajectory,
   bootstrapMeanCI,
-  createAgent,
   createImpactModel,
   defaultCapitalBase,
-  EpisodeRecorder,
   executionFrontierFigure,
   intervalLinesFigure,
   linesFigure,
-  makeVecEnv,
   parseEnvConfig,
   show,
   showTable,
@@ -32,35 +29,8 @@ import {
   summarizeEpisode,
   trajectoriesFigure,
 } from "../mod.ts";
-import type {
-  AlmgrenChrissParams,
-  EnvConfig,
-  EpisodeMetrics,
-  EpisodeRecord,
-  FrontierPoint,
-} from "../mod.ts";
-import { loadPlotly } from "../mod.ts";
-
-/** Runs `agentId` on one batch of episodes (one env per seed) and returns their records. */
-function runEpisodes(
-  agentId: string,
-  cfg: EnvConfig,
-  seeds: number[],
-  agentSeed = 1,
-): EpisodeRecord[] {
-  const env = makeVecEnv(cfg, seeds.length);
-  const agent = createAgent(agentId);
-  agent.reset({ config: cfg, numEnvs: env.numEnvs, seed: agentSeed });
-  const rec = new EpisodeRecorder(env);
-  const act = new Float64Array(env.numEnvs * 4);
-  env.reset(seeds);
-  while (!env.terminated[0]) {
-    agent.act(env.observations, env.view, act);
-    env.step(act);
-    rec.record(env);
-  }
-  return rec.episodes(seeds, agent.id);
-}
+import type { AlmgrenChrissParams, EpisodeMetrics, FrontierPoint } from "../mod.ts";
+import { loadPlotly, recordEpisodes } from "../mod.ts";
 
 // plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
 await loadPlotly();
@@ -233,7 +203,9 @@ const runs: EpisodeMetrics[][][] = impactAgents.map((id) =>
       impact: { model: k === 0 ? "none" : "almgren-chriss", permanent: k, temporary: k },
     });
     const capitalBase = defaultCapitalBase(cfg);
-    return runEpisodes(id, cfg, impactSeeds).map((r) => summarizeEpisode(r, { capitalBase }));
+    return recordEpisodes(id, cfg, impactSeeds, { agentSeed: 1 }).map((r) =>
+      summarizeEpisode(r, { capitalBase })
+    );
   })
 );
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
