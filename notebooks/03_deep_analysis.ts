@@ -29,7 +29,7 @@ import {
   summarizeEpisode,
   valueAtRisk,
 } from "../mod.ts";
-import { loadPlotly, recordEpisodes } from "../mod.ts";
+import { loadPlotly, recordEpisodes, regimeSlices } from "../mod.ts";
 
 // plotly.js for the figures below, offline: a few small outputs of this cell (see docs/notebooks.md).
 await loadPlotly();
@@ -211,27 +211,15 @@ show(metricBarsFigure([
 
 // %%
 const names = cfg.regimes.names;
-type Acc = { steps: number; pnl: number; fills: number; absInv: number };
-const zero = (): Acc => ({ steps: 0, pnl: 0, fills: 0, absInv: 0 });
-// perEpisodeRegime[e][g]: the totals of episode e while in regime g.
-const perEpisodeRegime = records.map((r) => {
-  const acc = names.map(zero);
-  for (let t = 0; t < r.steps; t++) {
-    const g = acc[r.regime[t]];
-    g.steps++;
-    g.pnl += r.pnl[t] - (t > 0 ? r.pnl[t - 1] : 0);
-    g.fills += (r.bidFilled[t] > 0 ? 1 : 0) + (r.askFilled[t] > 0 ? 1 : 0);
-    g.absInv += Math.abs(r.inventory[t]);
-  }
-  return acc;
-});
+// perEpisodeRegime[e][g]: the totals of episode e while in regime g (steps, P&L, fills, Σ|inventory|).
+const perEpisodeRegime = records.map((r) => regimeSlices(r, names.length));
 const pooledRegime = names.map((_, g) =>
   perEpisodeRegime.reduce((s, e) => ({
     steps: s.steps + e[g].steps,
     pnl: s.pnl + e[g].pnl,
     fills: s.fills + e[g].fills,
-    absInv: s.absInv + e[g].absInv,
-  }), zero())
+    absInventorySteps: s.absInventorySteps + e[g].absInventorySteps,
+  }), { steps: 0, pnl: 0, fills: 0, absInventorySteps: 0 })
 );
 const totalSteps = pooledRegime.reduce((s, x) => s + x.steps, 0);
 showTable({
@@ -251,7 +239,7 @@ showTable({
       perEpisodeRegime.filter((e) => e[g].steps > 0).length,
       p.pnl / (minutes || NaN),
       p.fills / (minutes || NaN),
-      p.absInv / (p.steps || NaN),
+      p.absInventorySteps / (p.steps || NaN),
     ];
   }),
   digits: 3,
