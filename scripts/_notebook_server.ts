@@ -1,15 +1,13 @@
 /**
- * A classic Jupyter Notebook server (Debian's `jupyter-notebook`, Notebook 6.4) for the live
- * notebook test: installed with apt-get when missing (as root), started on 127.0.0.1 with a
- * free port, a random token and private config/data/runtime directories (nothing in $HOME
+ * A classic Jupyter Notebook server (Debian's `jupyter-notebook`, Notebook 6.4, found or
+ * installed by `findNotebookServer` in `_jupyter.ts`) for the live notebook test, started on
+ * 127.0.0.1 with a free port, a random token and private config/data/runtime directories (nothing in $HOME
  * is read or written), and stopped together with every kernel it started.
  *
  * @module
  */
-import { aptInstall } from "./_jupyter.ts";
-
-/** The Debian package that provides the classic Notebook server. */
-export const NOTEBOOK_PACKAGE = "jupyter-notebook";
+import type { ServerCommand } from "./_jupyter.ts";
+import { freePort } from "./_redis.ts";
 
 /** Options of {@linkcode startNotebookServer}. */
 export interface NotebookServerOptions {
@@ -35,39 +33,6 @@ export interface NotebookServer {
   shutdownKernels(): Promise<void>;
   /** Stops the server, its kernels and the temporary directories; idempotent. */
   stop(): Promise<void>;
-}
-
-async function works(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    const r = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null", stdin: "null" })
-      .output();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The `jupyter-notebook` executable, installing Debian's package with apt-get when it is
- * missing and we are root. Returns undefined, after printing how to install it, otherwise.
- */
-export async function ensureNotebookServer(): Promise<string | undefined> {
-  const bin = Deno.env.get("ALPE_JUPYTER_NOTEBOOK") ?? "jupyter-notebook";
-  if (await works(bin, ["--version"])) return bin;
-  if (await aptInstall([NOTEBOOK_PACKAGE]) && await works(bin, ["--version"])) return bin;
-  console.error(
-    `could not find or install the classic Notebook server: run \`apt-get install -y ` +
-      `${NOTEBOOK_PACKAGE}\` as root (Debian), or set ALPE_JUPYTER_NOTEBOOK=/path/to/jupyter-notebook`,
-  );
-  return undefined;
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 /** A random hex token (128 bits). */
@@ -144,12 +109,12 @@ async function pump(stream: ReadableStream<Uint8Array>, log: string[]): Promise<
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts `bin` (the classic Notebook server) on 127.0.0.1 with a free port and a token,
+ * Starts `server` (the classic Notebook server) on 127.0.0.1 with a free port and a token,
  * serving `opts.notebookDir`, in its own process group and with private Jupyter
  * config/data/runtime directories. Resolves once the API answers.
  */
 export async function startNotebookServer(
-  bin: string,
+  server: ServerCommand,
   opts: NotebookServerOptions,
 ): Promise<NotebookServer> {
   const home = await Deno.makeTempDir({ prefix: "alpe-nbserver-" });
@@ -159,7 +124,11 @@ export async function startNotebookServer(
   const token = randomToken();
   const origin = `http://127.0.0.1:${port}`;
   const child = new Deno.Command("setsid", {
-    args: [bin, ...notebookServerArgs(port, token, opts.notebookDir, Deno.uid() === 0)],
+    args: [
+      server.cmd,
+      ...server.args,
+      ...notebookServerArgs(port, token, opts.notebookDir, Deno.uid() === 0),
+    ],
     env: {
       ...opts.env,
       JUPYTER_CONFIG_DIR: `${home}/config`,

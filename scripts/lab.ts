@@ -14,6 +14,7 @@
  */
 import { defineCli, flags, parseOrExit } from "./_cli.ts";
 import { findNotebookServer, type ServerCommand, writeDenoKernelspec } from "./_jupyter.ts";
+import { randomToken } from "./_notebook_server.ts";
 
 /** The command line of `deno task lab` (exported for the CLI tests). */
 export const labCli = defineCli({
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
   const jupyterPath = `${root}/out/jupyter`;
   await writeDenoKernelspec(jupyterPath);
   const prev = Deno.env.get("JUPYTER_PATH");
-  const token = crypto.randomUUID().replaceAll("-", "");
+  const token = randomToken();
   const child = new Deno.Command(server.cmd, {
     args: [
       ...server.args,

@@ -25,13 +25,9 @@
 import { chromium } from "npm:playwright-core@1.65.1";
 import type { Browser, Page } from "npm:playwright-core@1.65.1";
 import { defineCli, flags, parseOrExit } from "./_cli.ts";
-import { ensureChromium, ensureJupyter } from "./_jupyter.ts";
+import { ensureChromium, ensureJupyter, findNotebookServer } from "./_jupyter.ts";
 import { CHROMIUM_ARGS } from "./browser_check.ts";
-import {
-  ensureNotebookServer,
-  type NotebookServer,
-  startNotebookServer,
-} from "./_notebook_server.ts";
+import { type NotebookServer, startNotebookServer } from "./_notebook_server.ts";
 import {
   compareWithReference,
   isKnownConsoleNoise,
@@ -406,7 +402,7 @@ async function main(): Promise<number> {
     console.error(`no notebook matches ${opts.only.join(", ") || `${opts.dir}/*.ipynb`}`);
     return 1;
   }
-  const bin = await ensureNotebookServer();
+  const bin = await findNotebookServer(false, true);
   const setup = await ensureJupyter(root);
   const chromiumPath = await ensureChromium();
   if (!bin || !setup || !chromiumPath) {
