@@ -14,6 +14,7 @@
 import { runStaticChecks } from "./check.ts";
 import { setup } from "./setup.ts";
 import { defineCli, parseOrExit } from "./_cli.ts";
+import { withV8Flags } from "./_v8.ts";
 
 /** The command line of `deno task test` (no flags besides --help). */
 const testCli = defineCli({
@@ -50,7 +51,7 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<
     args,
     stdout: "piped",
     stderr: "inherit",
-    env,
+    env: withV8Flags(env),
   }).spawn();
   const chunks: string[] = [];
   const decoder = new TextDecoder();

@@ -5,7 +5,13 @@
  * - `env.model.steps_per_s_2cores` and `env.model.speedup_2cores` — the model tier, 16,384
  *   envs (and `.n1024` lines for 1,024 envs), default market, static actions;
  * - `env.book.steps_per_s_2cores` and `env.book.speedup_2cores` — the book tier, 8 envs (as
- *   `env.book.steps_per_s`), default market, static actions.
+ *   `env.book.steps_per_s`), default market, static actions;
+ * - `env.parallel.ceiling_2cores` — what two threads gain on this machine with no
+ *   communication at all: the model tier's limit loop ({@linkcode LimitLoop}, 16,384 envs)
+ *   run in this thread and, at the same time, in a worker thread on envs of its own, against
+ *   the same total work in this thread alone. It is the limit the speedups above are
+ *   measured against: a virtual machine's two cores, their shared caches and memory, and
+ *   their clock under load give less than 2.
  *
  * The speedup is the median over {@linkcode PAIRS} pairs of (2-thread rate / 1-thread
  * rate), each pair timed back to back under the same machine load; resets are not timed.
@@ -17,6 +23,8 @@ import type { EnvConfigInput } from "../../lib/env/config.ts";
 import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
 import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
 import { type BenchCase, median } from "./_types.ts";
+import { LimitLoop } from "./_model_limit.ts";
+import { Worker as ThreadWorker } from "node:worker_threads";
 
 /** Timed (1-thread, 2-thread) pairs per measurement. */
 export const PAIRS = 7;
@@ -72,6 +80,59 @@ export async function measureParallel(
   }
 }
 
+/**
+ * The 2-core ceiling (see the module doc): median over `pairs` of (work of two threads in
+ * parallel / wall time) over (the same work in one thread / wall time).
+ */
+export async function measureCeiling(
+  numEnvs = 16384,
+  steps = 64,
+  pairs = PAIRS,
+): Promise<number> {
+  const control = new SharedArrayBuffer(16);
+  const ctrl = new Int32Array(control);
+  const url = new URL("./_ceiling_worker.ts", import.meta.url);
+  const worker = new ThreadWorker(url, { workerData: { control, numEnvs } });
+  const local = new LimitLoop(numEnvs);
+  let sink = 0;
+  /** One run in both threads at once; returns its wall time, ms. */
+  const both = (): number => {
+    const done = Atomics.load(ctrl, 1);
+    Atomics.store(ctrl, 2, steps);
+    const t0 = performance.now();
+    Atomics.add(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+    sink += local.run(steps);
+    while (Atomics.load(ctrl, 1) === done) Atomics.wait(ctrl, 1, done, 1);
+    return performance.now() - t0;
+  };
+  /** The same total work in this thread alone; wall time, ms. */
+  const alone = (): number => {
+    const t0 = performance.now();
+    sink += local.run(2 * steps);
+    return performance.now() - t0;
+  };
+  try {
+    // The worker's first run also waits for its start-up and compilation.
+    for (let w = 0; w < 3; w++) both();
+    alone();
+    const ratios: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      const t1 = alone();
+      const t2 = both();
+      ratios.push(t1 / t2);
+    }
+    return median(ratios);
+  } finally {
+    Atomics.store(ctrl, 2, 0);
+    Atomics.add(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+    await new Promise((r) => setTimeout(r, 10));
+    void worker.terminate();
+    if (sink === 0.5) console.log(sink);
+  }
+}
+
 function stepsOf(env: VecEnv): number {
   return Math.round(env.config.duration / env.config.dt);
 }
@@ -108,6 +169,11 @@ export const cases: BenchCase[] = [
     unit: "ratio",
     target: ">= 1.7",
     run: async () => (await measure("1024")).speedup,
+  },
+  {
+    name: "env.parallel.ceiling_2cores",
+    unit: "ratio",
+    run: () => measureCeiling(),
   },
   {
     name: "env.book.steps_per_s_2cores",
