@@ -39,7 +39,14 @@ import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from 
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
-import { fitHawkes, type HawkesFit } from "./hawkes_fit.ts";
+import {
+  fitHawkes,
+  fitHawkesComponents,
+  type HawkesComponentsFit,
+  type HawkesFit,
+  jitterTimes,
+  timeResolution,
+} from "./hawkes_fit.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
@@ -607,6 +614,19 @@ export function calibrateTapes(
         reason: hk.fit.reason,
         iterations: hk.fit.iterations,
         notes: hk.fit.notes,
+        marketKernel: {
+          clockResolutionSeconds: hk.resolution,
+          chosenComponents: hk.market.components,
+          byComponents: hk.market.fits.map((f) => ({
+            components: f.components.length,
+            logLikelihood: sig(f.logLikelihood, 10),
+            aic: sig(f.aic, 10),
+            converged: f.converged,
+            mu: sig(f.params.mu[0]),
+            alpha: f.components.map((c) => sig(c.alpha[0][0])),
+            decays: f.components.map((c) => sig(c.decay[0])),
+          })),
+        },
       },
       signs: {
         weightedSSE: sig(signs.chi2),
@@ -699,6 +719,10 @@ function mergeEvents(events: TapeEvents[]): TapeEvents {
 interface ArrivalFit {
   fit: HawkesFit;
   kinds: string[];
+  /** Market orders alone: kernels of 1–4 exponentials, the number chosen by AIC. */
+  market: HawkesComponentsFit;
+  /** Clock resolution of the market-order times (s; 0: exact), jittered away before fitting. */
+  resolution: number;
 }
 
 /** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
@@ -736,7 +760,23 @@ function fitArrivals(
   const t = Float64Array.from(order, (i) => Math.min(offset, times[i]));
   const k = Int32Array.from(order, (i) => kinds[i]);
   const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30, maxIterations });
-  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"] };
+  // market orders alone, kernel of several exponentials: the model's market orders are
+  // excited by market orders only, so their kernel is fitted to their own times; a clock
+  // coarser than the fastest kernel (Binance: 1 ms) is jittered away first
+  const mt = Float64Array.from(
+    order.filter((i) => kinds[i] === 0),
+    (i) => Math.min(offset, times[i]),
+  );
+  const resolution = timeResolution(mt);
+  const jt = resolution > 0
+    ? jitterTimes(mt, resolution, new Rng("hawkes-jitter")).times.map((x) => Math.min(offset, x))
+    : mt;
+  const market = fitHawkesComponents(jt, new Int32Array(jt.length), horizon, {
+    maxComponents: 4,
+    minEvents: 30,
+    maxIterations,
+  });
+  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"], market, resolution };
 }
 
 /** The arrivals section from the Hawkes fit (see the module doc of docs/calibration.md). */
@@ -821,12 +861,21 @@ function arrivalsConfig(
     if (!(spectralRadius(alpha) < 1)) {
       warnings.push("arrivals: scaled branching matrix not stationary");
     }
+    const mk = marketKernel(hk, est, warnings);
+    if (mk !== undefined) {
+      alpha[0][0] = mk.alpha;
+      beta[0][0] = mk.beta;
+    }
+    if (!(spectralRadius(alpha) + (mk?.extraAlpha ?? 0) < 1)) {
+      warnings.push("arrivals: branching matrix with the market-order kernel not stationary");
+    }
     return {
       kind: "hawkes",
-      marketRate: sig(f.params.mu[0]),
+      marketRate: sig(mk?.mu ?? f.params.mu[0]),
       limitRate: sig(f.params.mu[1] / P0),
       alpha,
       beta,
+      ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
     };
   }
   // market orders only: the rest is Poisson (cross-excitation not resolved by a batched feed)
@@ -850,12 +899,79 @@ function arrivalsConfig(
     "events per event",
     "not identified: the book is observed in batches, too coarse for sub-batch excitation; set to 0 so that the fitted limit and cancellation rates are not counted twice",
   );
+  const mk = marketKernel(hk, est, warnings);
+  const b0 = mk?.beta ?? bM;
   return {
     kind: "hawkes",
-    marketRate: sig(f.params.mu[0]),
+    marketRate: sig(mk?.mu ?? f.params.mu[0]),
     limitRate: sig(limitRate),
-    alpha: [[sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
-    beta: [[bM, bM, bM], [bM, bM, bM], [bM, bM, bM]],
+    alpha: [[mk?.alpha ?? sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
+    beta: [[b0, b0, b0], [b0, b0, b0], [b0, b0, b0]],
+    ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
+  };
+}
+
+/** The market orders' own kernel (a sum of exponentials), or undefined when its fit failed. */
+interface MarketKernel {
+  mu: number;
+  alpha: number;
+  beta: number;
+  extraKernels: { alpha: number[][]; beta: number[][] }[];
+  extraAlpha: number;
+}
+
+/**
+ * The market-order kernel from the market-only fit with the number of exponentials chosen by
+ * AIC (see docs/calibration.md), with its estimates; undefined (and a warning) when that fit
+ * did not converge or is not stationary.
+ */
+function marketKernel(
+  hk: ArrivalFit,
+  est: Record<string, Estimate>,
+  warnings: string[],
+): MarketKernel | undefined {
+  const m = hk.market.chosen;
+  if (!m.converged || !(m.branchingRatio < 0.999)) {
+    warnings.push(
+      "arrivals: the market-order kernel fit failed; one exponential from the joint fit",
+    );
+    return undefined;
+  }
+  for (const n of m.notes) warnings.push(`arrivals (market orders): ${n}`);
+  const c = m.components.length;
+  const method = `Hawkes maximum likelihood of the market orders alone, kernel of ${c} exponential${
+    c > 1 ? "s" : ""
+  } (C = 1..${hk.market.fits.length} by AIC: ${
+    hk.market.fits.map((f) => sig(f.aic, 8)).join(", ")
+  })${
+    hk.resolution > 0 ? `, times jittered within their ${hk.resolution * 1e3} ms clock` : ""
+  }; standard errors from the observed information`;
+  est["flow.arrivals.marketRate"] = fitted(m.params.mu[0], m.muSe[0], "per second", method);
+  m.components.forEach((cp, i) => {
+    const key = i === 0 ? "flow.arrivals" : `flow.arrivals.extraKernels.${i - 1}`;
+    est[`${key}.alpha.0.0`] = fitted(cp.alpha[0][0], cp.alphaSe[0][0], "events per event", method);
+    // (with three kinds, flow.arrivals.beta.0 is the joint fit's decay of the market column
+    // for the limit and cancellation rows)
+    est[i === 0 && hk.kinds.length === 1 ? "flow.arrivals.beta.0" : `${key}.beta.0.0`] = fitted(
+      cp.decay[0],
+      cp.decaySe[0],
+      "per second",
+      method,
+    );
+  });
+  const extraKernels = m.components.slice(1).map((cp) => {
+    const b = sig(cp.decay[0]);
+    return {
+      alpha: [[sig(cp.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
+      beta: [[b, b, b], [b, b, b], [b, b, b]],
+    };
+  });
+  return {
+    mu: m.params.mu[0],
+    alpha: sig(m.components[0].alpha[0][0]),
+    beta: sig(m.components[0].decay[0]),
+    extraKernels,
+    extraAlpha: extraKernels.reduce((a, k) => a + k.alpha[0][0], 0),
   };
 }
 
