@@ -322,6 +322,7 @@ export function calibrateTapes(
     est,
     warnings,
   );
+  const directRate = est["flow.arrivals.marketRate"].value;
   // cancellation hazards: the part of the cancellations the excitation does not trigger
   let cancelRate = cancel.rate;
   if (exactTimes && hk.fit.converged) {
@@ -472,7 +473,7 @@ export function calibrateTapes(
     },
     latency: { marketData },
     flow: {
-      arrivals: { ...arrivals, marketRate: sig(est["flow.arrivals.marketRate"].value) },
+      arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
       signs: {
         kind: "metaorders",
         metaorders: est["flow.signs.metaorders"].value,
@@ -554,7 +555,7 @@ export function calibrateTapes(
     log("matching the emergent moments by simulation");
     refine(
       config,
-      knobsFor(est, real.m, follows),
+      knobsFor(est, real.m, follows, marketBranching(arrivals)),
       real,
       quoteInterval,
       varianceHorizon,
@@ -975,6 +976,42 @@ function marketKernel(
   };
 }
 
+/**
+ * The arrivals with the market orders' baseline set to `rate` and their self-excitation (row
+ * and column 0 of every kernel component) scaled by the same factor `rate / direct`: if a
+ * share q of the model's market-order arrivals never becomes an order (an informed arrival that
+ * abstains) and only realised orders excite, the realised orders are a Hawkes process with
+ * baseline (1 − q)·μ and branching (1 − q)·α; scaling both by 1/(1 − q) gives back the process
+ * fitted to the tape, shape included, where raising the baseline alone would dilute the
+ * clustering. The branching scale is capped so that the market orders' branching ratio stays
+ * below 0.98 (stationary). One-kernel and Poisson arrivals are scaled the same way.
+ */
+function scaleMarketArrivals(
+  arrivals: Record<string, unknown>,
+  rate: number,
+  direct: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...arrivals, marketRate: sig(rate) };
+  if (arrivals.kind !== "hawkes" || !(direct > 0) || !(rate > 0)) return out;
+  const alpha = arrivals.alpha as number[][];
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
+  const n = alpha[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
+  if (!(n > 0)) return out;
+  const k = Math.min(rate / direct, 0.98 / n);
+  const scale = (a: number[][]) =>
+    a.map((r, i) => r.map((v, j) => i === 0 && j === 0 ? sig(v * k) : v));
+  out.alpha = scale(alpha);
+  if (extra.length > 0) out.extraKernels = extra.map((c) => ({ ...c, alpha: scale(c.alpha) }));
+  return out;
+}
+
+/** The market orders' fitted self-excitation Σ_c α^c_00 of `arrivals` (0 unless Hawkes). */
+function marketBranching(arrivals: Record<string, unknown>): number {
+  if (arrivals.kind !== "hawkes") return 0;
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][] }[];
+  return (arrivals.alpha as number[][])[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
+}
+
 /** One knob of the moment matching: an estimate, the moment it moves, and its update. */
 interface Knob {
   /** The estimate adjusted (its value is read by the config). */
@@ -1064,7 +1101,13 @@ function refine(
 }
 
 /** The knobs of the moment matching for this market (see docs/calibration.md). */
-function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean): Knob[] {
+function knobsFor(
+  est: Record<string, Estimate>,
+  real: Moments,
+  follows: boolean,
+  branching: number,
+): Knob[] {
+  const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
   const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
     Math.min(hi, Math.max(lo, v * Math.pow(ratio, e)));
   const knobs: Knob[] = [
@@ -1091,8 +1134,16 @@ function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean
   knobs.push({
     estimate: est["flow.arrivals.marketRate"],
     moment: "orderRate",
-    what: "rate of market orders (informed arrivals that abstain do not trade)",
-    update: (v, sim, re) => pow(v, re / sim, 1, 1e-4, 1e5),
+    what:
+      "rate of market orders (informed arrivals that abstain do not trade; the market orders' self-excitation is scaled with the baseline, see docs/calibration.md)",
+    // with self-excitation n scaled with the baseline (scaleMarketArrivals): at scale k = v/μ0
+    // the realised rate is r = (1 − q)kμ0 / (1 − (1 − q)kn), so the realised share is
+    // 1 − q = r / (k(μ0 + r·n)) and the scale that gives back the fitted process is 1/(1 − q);
+    // without excitation, the ratio of the rates
+    update: (v, sim, re) =>
+      branching > 0 && sim > 0 && mu0 > 0
+        ? Math.min(1e5, Math.max(1e-4, v * (mu0 + sim * branching) / sim))
+        : pow(v, re / sim, 1, 1e-4, 1e5),
   });
   if (real.meanSpread >= 1.5) {
     knobs.push({
