@@ -39,7 +39,14 @@ import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from 
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
-import { fitHawkes, type HawkesFit } from "./hawkes_fit.ts";
+import {
+  fitHawkes,
+  fitHawkesComponents,
+  type HawkesComponentsFit,
+  type HawkesFit,
+  jitterTimes,
+  timeResolution,
+} from "./hawkes_fit.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
@@ -315,6 +322,7 @@ export function calibrateTapes(
     est,
     warnings,
   );
+  const directRate = est["flow.arrivals.marketRate"].value;
   // cancellation hazards: the part of the cancellations the excitation does not trigger
   let cancelRate = cancel.rate;
   if (exactTimes && hk.fit.converged) {
@@ -465,7 +473,7 @@ export function calibrateTapes(
     },
     latency: { marketData },
     flow: {
-      arrivals: { ...arrivals, marketRate: sig(est["flow.arrivals.marketRate"].value) },
+      arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
       signs: {
         kind: "metaorders",
         metaorders: est["flow.signs.metaorders"].value,
@@ -547,7 +555,7 @@ export function calibrateTapes(
     log("matching the emergent moments by simulation");
     refine(
       config,
-      knobsFor(est, real.m, follows),
+      knobsFor(est, real.m, follows, marketBranching(arrivals)),
       real,
       quoteInterval,
       varianceHorizon,
@@ -607,6 +615,19 @@ export function calibrateTapes(
         reason: hk.fit.reason,
         iterations: hk.fit.iterations,
         notes: hk.fit.notes,
+        marketKernel: {
+          clockResolutionSeconds: hk.resolution,
+          chosenComponents: hk.market.components,
+          byComponents: hk.market.fits.map((f) => ({
+            components: f.components.length,
+            logLikelihood: sig(f.logLikelihood, 10),
+            aic: sig(f.aic, 10),
+            converged: f.converged,
+            mu: sig(f.params.mu[0]),
+            alpha: f.components.map((c) => sig(c.alpha[0][0])),
+            decays: f.components.map((c) => sig(c.decay[0])),
+          })),
+        },
       },
       signs: {
         weightedSSE: sig(signs.chi2),
@@ -699,6 +720,10 @@ function mergeEvents(events: TapeEvents[]): TapeEvents {
 interface ArrivalFit {
   fit: HawkesFit;
   kinds: string[];
+  /** Market orders alone: kernels of 1–4 exponentials, the number chosen by AIC. */
+  market: HawkesComponentsFit;
+  /** Clock resolution of the market-order times (s; 0: exact), jittered away before fitting. */
+  resolution: number;
 }
 
 /** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
@@ -736,7 +761,23 @@ function fitArrivals(
   const t = Float64Array.from(order, (i) => Math.min(offset, times[i]));
   const k = Int32Array.from(order, (i) => kinds[i]);
   const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30, maxIterations });
-  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"] };
+  // market orders alone, kernel of several exponentials: the model's market orders are
+  // excited by market orders only, so their kernel is fitted to their own times; a clock
+  // coarser than the fastest kernel (Binance: 1 ms) is jittered away first
+  const mt = Float64Array.from(
+    order.filter((i) => kinds[i] === 0),
+    (i) => Math.min(offset, times[i]),
+  );
+  const resolution = timeResolution(mt);
+  const jt = resolution > 0
+    ? jitterTimes(mt, resolution, new Rng("hawkes-jitter")).times.map((x) => Math.min(offset, x))
+    : mt;
+  const market = fitHawkesComponents(jt, new Int32Array(jt.length), horizon, {
+    maxComponents: 4,
+    minEvents: 30,
+    maxIterations,
+  });
+  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"], market, resolution };
 }
 
 /** The arrivals section from the Hawkes fit (see the module doc of docs/calibration.md). */
@@ -821,12 +862,21 @@ function arrivalsConfig(
     if (!(spectralRadius(alpha) < 1)) {
       warnings.push("arrivals: scaled branching matrix not stationary");
     }
+    const mk = marketKernel(hk, est, warnings);
+    if (mk !== undefined) {
+      alpha[0][0] = mk.alpha;
+      beta[0][0] = mk.beta;
+    }
+    if (!(spectralRadius(alpha) + (mk?.extraAlpha ?? 0) < 1)) {
+      warnings.push("arrivals: branching matrix with the market-order kernel not stationary");
+    }
     return {
       kind: "hawkes",
-      marketRate: sig(f.params.mu[0]),
+      marketRate: sig(mk?.mu ?? f.params.mu[0]),
       limitRate: sig(f.params.mu[1] / P0),
       alpha,
       beta,
+      ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
     };
   }
   // market orders only: the rest is Poisson (cross-excitation not resolved by a batched feed)
@@ -850,13 +900,116 @@ function arrivalsConfig(
     "events per event",
     "not identified: the book is observed in batches, too coarse for sub-batch excitation; set to 0 so that the fitted limit and cancellation rates are not counted twice",
   );
+  const mk = marketKernel(hk, est, warnings);
+  const b0 = mk?.beta ?? bM;
   return {
     kind: "hawkes",
-    marketRate: sig(f.params.mu[0]),
+    marketRate: sig(mk?.mu ?? f.params.mu[0]),
     limitRate: sig(limitRate),
-    alpha: [[sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
-    beta: [[bM, bM, bM], [bM, bM, bM], [bM, bM, bM]],
+    alpha: [[mk?.alpha ?? sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
+    beta: [[b0, b0, b0], [b0, b0, b0], [b0, b0, b0]],
+    ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
   };
+}
+
+/** The market orders' own kernel (a sum of exponentials), or undefined when its fit failed. */
+interface MarketKernel {
+  mu: number;
+  alpha: number;
+  beta: number;
+  extraKernels: { alpha: number[][]; beta: number[][] }[];
+  extraAlpha: number;
+}
+
+/**
+ * The market-order kernel from the market-only fit with the number of exponentials chosen by
+ * AIC (see docs/calibration.md), with its estimates; undefined (and a warning) when that fit
+ * did not converge or is not stationary.
+ */
+function marketKernel(
+  hk: ArrivalFit,
+  est: Record<string, Estimate>,
+  warnings: string[],
+): MarketKernel | undefined {
+  const m = hk.market.chosen;
+  if (!m.converged || !(m.branchingRatio < 0.999)) {
+    warnings.push(
+      "arrivals: the market-order kernel fit failed; one exponential from the joint fit",
+    );
+    return undefined;
+  }
+  for (const n of m.notes) warnings.push(`arrivals (market orders): ${n}`);
+  const c = m.components.length;
+  const method = `Hawkes maximum likelihood of the market orders alone, kernel of ${c} exponential${
+    c > 1 ? "s" : ""
+  } (C = 1..${hk.market.fits.length} by AIC: ${
+    hk.market.fits.map((f) => sig(f.aic, 8)).join(", ")
+  })${
+    hk.resolution > 0 ? `, times jittered within their ${hk.resolution * 1e3} ms clock` : ""
+  }; standard errors from the observed information`;
+  est["flow.arrivals.marketRate"] = fitted(m.params.mu[0], m.muSe[0], "per second", method);
+  m.components.forEach((cp, i) => {
+    const key = i === 0 ? "flow.arrivals" : `flow.arrivals.extraKernels.${i - 1}`;
+    est[`${key}.alpha.0.0`] = fitted(cp.alpha[0][0], cp.alphaSe[0][0], "events per event", method);
+    // (with three kinds, flow.arrivals.beta.0 is the joint fit's decay of the market column
+    // for the limit and cancellation rows)
+    est[i === 0 && hk.kinds.length === 1 ? "flow.arrivals.beta.0" : `${key}.beta.0.0`] = fitted(
+      cp.decay[0],
+      cp.decaySe[0],
+      "per second",
+      method,
+    );
+  });
+  const extraKernels = m.components.slice(1).map((cp) => {
+    const b = sig(cp.decay[0]);
+    return {
+      alpha: [[sig(cp.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
+      beta: [[b, b, b], [b, b, b], [b, b, b]],
+    };
+  });
+  return {
+    mu: m.params.mu[0],
+    alpha: sig(m.components[0].alpha[0][0]),
+    beta: sig(m.components[0].decay[0]),
+    extraKernels,
+    extraAlpha: extraKernels.reduce((a, k) => a + k.alpha[0][0], 0),
+  };
+}
+
+/**
+ * The arrivals with the market orders' baseline set to `rate` and their self-excitation (row
+ * and column 0 of every kernel component) scaled by the same factor `rate / direct`: if a
+ * share q of the model's market-order arrivals never becomes an order (an informed arrival that
+ * abstains) and only realised orders excite, the realised orders are a Hawkes process with
+ * baseline (1 − q)·μ and branching (1 − q)·α; scaling both by 1/(1 − q) gives back the process
+ * fitted to the tape, shape included, where raising the baseline alone would dilute the
+ * clustering. The branching scale is capped so that the market orders' branching ratio stays
+ * below 0.98 (stationary). One-kernel and Poisson arrivals are scaled the same way.
+ */
+function scaleMarketArrivals(
+  arrivals: Record<string, unknown>,
+  rate: number,
+  direct: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...arrivals, marketRate: sig(rate) };
+  if (arrivals.kind !== "hawkes" || !(direct > 0) || !(rate > 0)) return out;
+  const alpha = arrivals.alpha as number[][];
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
+  const n = alpha[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
+  if (!(n > 0)) return out;
+  const k = Math.min(rate / direct, 0.98 / n);
+  const scale = (a: number[][]) =>
+    a.map((r, i) => r.map((v, j) => i === 0 && j === 0 ? sig(v * k) : v));
+  out.alpha = scale(alpha);
+  if (extra.length > 0) out.extraKernels = extra.map((c) => ({ ...c, alpha: scale(c.alpha) }));
+  return out;
+}
+
+/** The market orders' fitted self-excitation Σ_c α^c_00 of `arrivals` (0 unless Hawkes). */
+function marketBranching(arrivals: Record<string, unknown>): number {
+  if (arrivals.kind !== "hawkes") return 0;
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][] }[];
+  return (arrivals.alpha as number[][])[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
 }
 
 /** One knob of the moment matching: an estimate, the moment it moves, and its update. */
@@ -948,7 +1101,13 @@ function refine(
 }
 
 /** The knobs of the moment matching for this market (see docs/calibration.md). */
-function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean): Knob[] {
+function knobsFor(
+  est: Record<string, Estimate>,
+  real: Moments,
+  follows: boolean,
+  branching: number,
+): Knob[] {
+  const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
   const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
     Math.min(hi, Math.max(lo, v * Math.pow(ratio, e)));
   const knobs: Knob[] = [
@@ -975,8 +1134,16 @@ function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean
   knobs.push({
     estimate: est["flow.arrivals.marketRate"],
     moment: "orderRate",
-    what: "rate of market orders (informed arrivals that abstain do not trade)",
-    update: (v, sim, re) => pow(v, re / sim, 1, 1e-4, 1e5),
+    what:
+      "rate of market orders (informed arrivals that abstain do not trade; the market orders' self-excitation is scaled with the baseline, see docs/calibration.md)",
+    // with self-excitation n scaled with the baseline (scaleMarketArrivals): at scale k = v/μ0
+    // the realised rate is r = (1 − q)kμ0 / (1 − (1 − q)kn), so the realised share is
+    // 1 − q = r / (k(μ0 + r·n)) and the scale that gives back the fitted process is 1/(1 − q);
+    // without excitation, the ratio of the rates
+    update: (v, sim, re) =>
+      branching > 0 && sim > 0 && mu0 > 0
+        ? Math.min(1e5, Math.max(1e-4, v * (mu0 + sim * branching) / sim))
+        : pow(v, re / sim, 1, 1e-4, 1e5),
   });
   if (real.meanSpread >= 1.5) {
     knobs.push({

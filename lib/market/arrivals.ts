@@ -6,10 +6,14 @@
  * sides together); cancellations come only from the per-order hazards of the cancellation
  * model.
  *
- * `"hawkes"` (default): the same baselines, plus exponential-kernel excitation between the
- * kinds (see `hawkes.ts`): `alpha[i][j]` is the number of kind-i events one kind-j event
- * triggers on average, `beta[i][j]` the decay rate of that effect (1/s); kinds in the order
- * market, limit, cancel. The defaults put the market-order effects in (Large 2007; Bacry,
+ * `"hawkes"` (default): the same baselines, plus excitation between the kinds (see
+ * `hawkes.ts`) by kernels that are one exponential or a sum of them: `alpha[i][j]` is the
+ * number of kind-i events one kind-j event triggers on average, `beta[i][j]` the decay rate
+ * of that effect (1/s); kinds in the order market, limit, cancel. `extraKernels` adds
+ * further components (α, β) with other decay rates: with time scales from milliseconds to
+ * minutes they approximate the power-law kernels measured on order flow (Bacry,
+ * Mastromatteo & Muzy 2015), which one exponential cannot (it puts every triggered order
+ * within a few 1/β of its parent). The defaults put the market-order effects in (Large 2007; Bacry,
  * Mastromatteo & Muzy 2015): market orders cluster (α_MM), each one brings in new limit
  * orders (α_LM, replenishment) and a wave of cancellations (α_CM). Limit orders and
  * cancellations may excite any kind too (the other entries), at a cost in speed: the
@@ -24,15 +28,21 @@
  * a time, which bounds it until the next event because the excitation only decays.
  *
  * Assumes: the kinds' sides, prices and sizes are drawn by the other models, independently
- * of the excitation. Ignores: side-specific excitation (a buy exciting asks), power-law
- * kernels, intraday seasonality of the baselines. Units: events per second.
+ * of the excitation. Ignores: side-specific excitation (a buy exciting asks), kernel shapes
+ * other than sums of exponentials, intraday seasonality of the baselines. Units: events per second.
  *
  * @module
  */
 import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
 import type { Infer } from "../validation.ts";
-import { HawkesExcitation, hawkesMeanIntensity, validateHawkesParams } from "./hawkes.ts";
+import {
+  branchingMatrix,
+  hawkesMeanIntensity,
+  kernelComponents,
+  kernelComponentSchema,
+  validateHawkesParams,
+} from "./hawkes.ts";
 
 /** Event kinds of an {@linkcode ArrivalProcess}. */
 export const ARRIVAL = {
@@ -66,11 +76,26 @@ export const arrivalConfigSchema = z.strictObject({
     [2, 0, 0],
   ]),
   /** Decay rates β of the kernels (3×3), per second. */
-  beta: z.array(z.array(z.number().positive().max(1e6))).default([
+  beta: z.array(z.array(z.number().positive().max(1e7))).default([
     [4, 4, 4],
     [4, 4, 4],
     [4, 4, 4],
   ]),
+  /**
+   * Further exponential components of the kernels (optional, at most 3): each an `alpha`
+   * and a `beta` (3×3) like the first, added to it, so that the kernel of a pair is a sum of
+   * exponentials with several time scales. The branching matrix is the sum of the
+   * components' `alpha`.
+   */
+  extraKernels: z.array(kernelComponentSchema).max(3).optional(),
+  /**
+   * Start each episode with the excitation at its stationary mean (α^c_ij·Λ_j per component,
+   * Λ the stationary rates of market and limit orders, triggered cancellations only) instead
+   * of empty: the mean rate is then stationary from the first event, where an empty start
+   * leaves it low for a few 1/(β(1 − n)) — minutes with a slow kernel component. Default
+   * false (an empty start, as before).
+   */
+  stationaryStart: z.boolean().default(false),
 });
 
 /** The arrival process of background orders (see the schema's field docs). */
@@ -153,60 +178,95 @@ export class PoissonArrivals implements ArrivalProcess {
  */
 export class HawkesArrivals implements ArrivalProcess {
   readonly #mu: Float64Array;
-  readonly #alpha: number[][];
-  readonly #ex: HawkesExcitation;
+  readonly #alpha: number[][]; // branching matrix, summed over the components
   readonly #at: Float64Array = new Float64Array(ARRIVAL_KINDS); // e_i at the bound's time
-  // fast path when every kernel has the same decay: one total excitation per kind
-  readonly #beta: number;
-  readonly #jump: Float64Array; // α_ij·β, row-major
+  // the excitation as terms: one per (triggered kind i, distinct decay β) with a non-zero
+  // component, exact (each decays as one exponential), summed per kind into #e
+  readonly #termKind: Int32Array;
+  readonly #termRate: Int32Array; // index into #rates
+  readonly #termJump: Float64Array; // α·β of the term per exciting kind, row-major (term, j)
+  readonly #term: Float64Array; // state of each term, events per second
+  readonly #rates: Float64Array; // distinct decays of the terms
+  readonly #dec: Float64Array; // e^(−β Δ) scratch per distinct decay
   readonly #e: Float64Array = new Float64Array(ARRIVAL_KINDS);
-  readonly #quiet: Uint8Array = new Uint8Array(ARRIVAL_KINDS); // 1: column j of α is zero
+  readonly #quiet: Uint8Array = new Uint8Array(ARRIVAL_KINDS); // 1: kind j excites nothing
+  readonly #start: Float64Array; // state of each term at reset
   #t = 0;
 
   /** Creates the process; throws a {@linkcode ValidationError} unless it is stationary. */
   constructor(cfg: ArrivalConfig) {
-    const p = { mu: [cfg.marketRate, cfg.limitRate, 0], alpha: cfg.alpha, beta: cfg.beta };
+    const p = {
+      mu: [cfg.marketRate, cfg.limitRate, 0],
+      alpha: cfg.alpha,
+      beta: cfg.beta,
+      extraKernels: cfg.extraKernels,
+    };
     validateHawkesParams(p, "flow.arrivals");
     this.#mu = Float64Array.from(p.mu);
-    this.#alpha = cfg.alpha.map((r) => [...r]);
-    this.#ex = new HawkesExcitation(cfg.alpha, cfg.beta);
-    const b0 = cfg.beta[0][0];
-    const uniform = cfg.beta.every((r) => r.every((b) => b === b0));
-    this.#beta = uniform ? b0 : NaN;
-    this.#jump = new Float64Array(ARRIVAL_KINDS * ARRIVAL_KINDS);
-    for (let i = 0; i < ARRIVAL_KINDS; i++) {
-      for (let j = 0; j < ARRIVAL_KINDS; j++) {
-        this.#jump[i * ARRIVAL_KINDS + j] = cfg.alpha[i][j] * cfg.beta[i][j];
+    this.#alpha = branchingMatrix(p);
+    const kinds: number[] = [], rates: number[] = [], idx: number[] = [], jumps: number[][] = [];
+    for (const comp of kernelComponents(p)) {
+      for (let i = 0; i < ARRIVAL_KINDS; i++) {
+        for (let j = 0; j < ARRIVAL_KINDS; j++) {
+          const a = comp.alpha[i][j], b = comp.beta[i][j];
+          if (a === 0) continue;
+          let t = 0;
+          while (t < kinds.length && !(kinds[t] === i && rates[t] === b)) t++;
+          if (t === kinds.length) {
+            kinds.push(i);
+            rates.push(b);
+            jumps.push([0, 0, 0]);
+          }
+          jumps[t][j] += a * b;
+        }
       }
     }
+    const distinct = [...new Set(rates)];
+    for (const r of rates) idx.push(distinct.indexOf(r));
+    this.#termKind = Int32Array.from(kinds);
+    this.#termRate = Int32Array.from(idx);
+    this.#termJump = Float64Array.from(jumps.flat());
+    this.#term = new Float64Array(kinds.length);
+    this.#rates = Float64Array.from(distinct);
+    this.#dec = new Float64Array(distinct.length);
     for (let j = 0; j < ARRIVAL_KINDS; j++) {
-      this.#quiet[j] = cfg.alpha.every((row) => row[j] === 0) ? 1 : 0;
+      this.#quiet[j] = jumps.every((r) => r[j] === 0) ? 1 : 0;
+    }
+    // stationary mean of a term: Σ_j (α·β)_j / β · Λ_j
+    this.#start = new Float64Array(kinds.length);
+    if (cfg.stationaryStart) {
+      const lam = hawkesMeanIntensity(p.mu, this.#alpha);
+      for (let q = 0; q < kinds.length; q++) {
+        let v = 0;
+        for (let j = 0; j < ARRIVAL_KINDS; j++) v += jumps[q][j] / rates[q] * lam[j];
+        this.#start[q] = v;
+      }
     }
   }
 
   reset(t: number): void {
-    this.#ex.reset(t);
-    this.#e.fill(0);
+    const term = this.#term, e = this.#e, tk = this.#termKind;
+    term.set(this.#start);
+    e.fill(0);
+    for (let q = 0; q < term.length; q++) e[tk[q]] += term[q];
     this.#t = t;
   }
 
   #decay(t: number): void {
-    const b = this.#beta;
-    if (b === b) {
-      const dt = t - this.#t;
-      if (dt > 0) {
-        const d = Math.exp(-b * dt);
-        const e = this.#e;
-        e[0] *= d;
-        e[1] *= d;
-        e[2] *= d;
-        this.#t = t;
-      }
-      return;
+    const dt = t - this.#t;
+    if (!(dt > 0)) return;
+    this.#t = t;
+    const rates = this.#rates, dec = this.#dec, term = this.#term, e = this.#e;
+    for (let g = 0; g < rates.length; g++) dec[g] = Math.exp(-rates[g] * dt);
+    const rate = this.#termRate, kind = this.#termKind;
+    e[0] = 0;
+    e[1] = 0;
+    e[2] = 0;
+    for (let q = 0; q < term.length; q++) {
+      const v = term[q] * dec[rate[q]];
+      term[q] = v;
+      e[kind[q]] += v;
     }
-    const ex = this.#ex;
-    ex.decayTo(t);
-    for (let i = 0; i < ARRIVAL_KINDS; i++) this.#e[i] = ex.excitation(i);
   }
 
   /**
@@ -241,18 +301,13 @@ export class HawkesArrivals implements ArrivalProcess {
 
   excite(kind: number, t: number): void {
     if (this.#quiet[kind] === 1) return; // this kind excites nothing
-    if (this.#beta === this.#beta) {
-      this.#decay(t);
-      const e = this.#e;
-      const jump = this.#jump;
-      e[0] += jump[kind];
-      e[1] += jump[ARRIVAL_KINDS + kind];
-      e[2] += jump[2 * ARRIVAL_KINDS + kind];
-      return;
+    this.#decay(t);
+    const term = this.#term, jump = this.#termJump, tk = this.#termKind, e = this.#e;
+    for (let q = 0; q < term.length; q++) {
+      const v = jump[q * ARRIVAL_KINDS + kind];
+      term[q] += v;
+      e[tk[q]] += v;
     }
-    this.#ex.decayTo(t);
-    this.#ex.excite(kind);
-    for (let i = 0; i < ARRIVAL_KINDS; i++) this.#e[i] = this.#ex.excitation(i);
   }
 
   meanRates(cancelBaseline: number): Float64Array {
@@ -269,5 +324,10 @@ export function createArrivalProcess(cfg: ArrivalConfig): ArrivalProcess {
   if (cfg.alpha.length !== ARRIVAL_KINDS || cfg.beta.length !== ARRIVAL_KINDS) {
     throw new ValidationError("flow.arrivals.alpha", cfg.alpha, "a 3×3 matrix");
   }
+  (cfg.extraKernels ?? []).forEach((c, n) => {
+    if (c.alpha.length !== ARRIVAL_KINDS || c.beta.length !== ARRIVAL_KINDS) {
+      throw new ValidationError(`flow.arrivals.extraKernels.${n}.alpha`, c.alpha, "a 3×3 matrix");
+    }
+  });
   return new HawkesArrivals(cfg);
 }

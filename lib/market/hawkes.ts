@@ -1,22 +1,27 @@
 /**
- * Multivariate Hawkes processes with exponential kernels (Bacry, Mastromatteo & Muzy 2015,
- * "Hawkes processes in finance"): the intensity of kind i is
+ * Multivariate Hawkes processes with kernels that are sums of exponentials (Bacry,
+ * Mastromatteo & Muzy 2015, "Hawkes processes in finance"): the intensity of kind i is
  *
- *     λ_i(t) = μ_i + Σ_j Σ_{t_k^j < t} α_ij · β_ij · e^(−β_ij (t − t_k^j))
+ *     λ_i(t) = μ_i + Σ_c Σ_j Σ_{t_k^j < t} α^c_ij · β^c_ij · e^(−β^c_ij (t − t_k^j))
  *
- * so `alpha[i][j]` is the branching ratio (the expected number of kind-i events one kind-j
- * event triggers directly: the kernel integrates to α_ij) and `beta[i][j]` the decay rate
- * (1/s). The process is stationary iff the spectral radius of the branching matrix α is
- * below 1; its mean intensity is then Λ = (I − α)⁻¹ μ.
+ * over the kernel's components c: the first is (`alpha`, `beta`), the others are
+ * `extraKernels` (optional; without them the kernel is one exponential). `alpha[i][j]` is
+ * the component's branching ratio (the expected number of kind-i events one kind-j event
+ * triggers directly through it: the component integrates to α^c_ij) and `beta[i][j]` its
+ * decay rate (1/s). A few components with decays spread over decades approximate a
+ * power-law kernel (Bacry et al. 2015, §3.3; Hardiman, Bercot & Bouchaud 2013). The process
+ * is stationary iff the spectral radius of the branching matrix α = Σ_c α^c is below 1;
+ * its mean intensity is then Λ = (I − α)⁻¹ μ.
  *
- * Assumes: constant baselines, exponential kernels, excitation that adds (linear Hawkes).
- * Ignores: power-law kernels (fit a sum of exponentials instead), inhibition (negative α),
- * marks (the size of an event does not change what it triggers). Units: seconds, events
- * per second; α dimensionless, β per second.
+ * Assumes: constant baselines, kernels that are sums of exponentials, excitation that adds
+ * (linear Hawkes). Ignores: inhibition (negative α), marks (the size of an event does not
+ * change what it triggers). Units: seconds, events per second; α dimensionless, β per
+ * second.
  *
  * Simulation is exact (Ogata's thinning): between events every intensity decreases, so the
  * total intensity just after an event bounds it until the next one. The log-likelihood
- * uses Ozaki's (1979) O(n·K²) recursion, for fitting by maximum likelihood.
+ * uses Ozaki's (1979) recursion, one state per component and pair, O(n·C·K²), for fitting
+ * by maximum likelihood.
  *
  * @module
  */
@@ -27,6 +32,25 @@ import { type Infer, parseWith } from "../validation.ts";
 
 /** Largest number of event kinds a Hawkes process may have. */
 export const MAX_HAWKES_KINDS = 8;
+
+/** Largest number of exponential components of a kernel (the first plus the extra ones). */
+export const MAX_KERNEL_COMPONENTS = 4;
+
+/**
+ * Schema of one extra exponential component of a Hawkes kernel: K×K branching ratios and
+ * decay rates, as the first component's `alpha` and `beta`.
+ *
+ * @ignore
+ */
+export const kernelComponentSchema = z.strictObject({
+  /** Branching ratios of the component: `alpha[i][j]` kind-i events per kind-j event (≥ 0). */
+  alpha: z.array(z.array(z.number().min(0).max(100))),
+  /** Decay rates of the component: `beta[i][j]` per second (> 0). */
+  beta: z.array(z.array(z.number().positive().max(1e7))),
+});
+
+/** One exponential component of a Hawkes kernel (see the schema's field docs). */
+export type KernelComponent = Infer<typeof kernelComponentSchema>;
 
 /**
  * Schema of a multivariate exponential-kernel Hawkes process (square matrices of the size
@@ -41,11 +65,68 @@ export const hawkesParamsSchema = z.strictObject({
   /** Branching matrix: `alpha[i][j]` kind-i events triggered per kind-j event (≥ 0). */
   alpha: z.array(z.array(z.number().min(0).max(100))),
   /** Kernel decay rates: `beta[i][j]` per second (> 0). */
-  beta: z.array(z.array(z.number().positive().max(1e6))),
+  beta: z.array(z.array(z.number().positive().max(1e7))),
+  /** Further exponential components of the kernel, added to (`alpha`, `beta`); optional. */
+  extraKernels: z.array(kernelComponentSchema).max(MAX_KERNEL_COMPONENTS - 1).optional(),
 });
 
-/** A multivariate exponential-kernel Hawkes process (see the schema's field docs). */
+/** A multivariate Hawkes process with sum-of-exponential kernels (see the schema's field docs). */
 export type HawkesParams = Infer<typeof hawkesParamsSchema>;
+
+/** A kernel: its first component (`alpha`, `beta`) and optional further components. */
+export interface KernelSpec {
+  /** Branching ratios of the first component, K×K. */
+  alpha: number[][];
+  /** Decay rates of the first component, K×K, per second. */
+  beta: number[][];
+  /** Further components. */
+  extraKernels?: KernelComponent[];
+}
+
+/**
+ * The kernel's components of `p`, the first (`alpha`, `beta`) followed by `extraKernels`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kernelComponents } from "./hawkes.ts";
+ * const c = kernelComponents({
+ *   alpha: [[0.2]],
+ *   beta: [[1000]],
+ *   extraKernels: [{ alpha: [[0.3]], beta: [[1]] }],
+ * });
+ * assert.deepEqual(c.map((x) => x.beta[0][0]), [1000, 1]);
+ * ```
+ */
+export function kernelComponents(p: KernelSpec): KernelComponent[] {
+  return [{ alpha: p.alpha, beta: p.beta }, ...(p.extraKernels ?? [])];
+}
+
+/**
+ * The branching matrix α = Σ_c α^c of `p` (K×K): `[i][j]` the expected number of kind-i
+ * events one kind-j event triggers directly, over all the kernel's components.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { branchingMatrix } from "./hawkes.ts";
+ * const a = branchingMatrix({
+ *   alpha: [[0.2]],
+ *   beta: [[1000]],
+ *   extraKernels: [{ alpha: [[0.3]], beta: [[1]] }],
+ * });
+ * assert.ok(Math.abs(a[0][0] - 0.5) < 1e-12);
+ * ```
+ */
+export function branchingMatrix(p: KernelSpec): number[][] {
+  const out = p.alpha.map((r) => r.slice());
+  for (const c of p.extraKernels ?? []) {
+    for (let i = 0; i < out.length; i++) {
+      for (let j = 0; j < out[i].length; j++) out[i][j] += c.alpha[i]?.[j] ?? 0;
+    }
+  }
+  return out;
+}
 
 /**
  * Spectral radius of a non-negative square matrix, by repeated squaring with
@@ -105,21 +186,23 @@ export function spectralRadius(matrix: readonly (readonly number[])[]): number {
  */
 export function validateHawkesParams(p: HawkesParams, prefix = "hawkes"): void {
   const k = p.mu.length;
-  for (const name of ["alpha", "beta"] as const) {
-    const m = p[name];
-    if (m.length !== k) throw new ValidationError(`${prefix}.${name}`, m, `a ${k}×${k} matrix`);
-    for (let i = 0; i < k; i++) {
-      if (m[i].length !== k) {
-        throw new ValidationError(`${prefix}.${name}.${i}`, m[i], `${k} entries`);
+  kernelComponents(p).forEach((comp, c) => {
+    for (const name of ["alpha", "beta"] as const) {
+      const m = comp[name];
+      const field = c === 0 ? `${prefix}.${name}` : `${prefix}.extraKernels.${c - 1}.${name}`;
+      if (m.length !== k) throw new ValidationError(field, m, `a ${k}×${k} matrix`);
+      for (let i = 0; i < k; i++) {
+        if (m[i].length !== k) throw new ValidationError(`${field}.${i}`, m[i], `${k} entries`);
       }
     }
-  }
-  const rho = spectralRadius(p.alpha);
+  });
+  const total = branchingMatrix(p);
+  const rho = spectralRadius(total);
   if (!(rho < 1)) {
     throw new ValidationError(
       `${prefix}.alpha`,
-      p.alpha,
-      `a branching matrix with spectral radius below 1 (stationary); this one has ${
+      total,
+      `a branching matrix (summed over the kernel's components) with spectral radius below 1 (stationary); this one has ${
         rho.toPrecision(4)
       }`,
     );
@@ -229,41 +312,60 @@ function solve(a: number[][], k: number): Float64Array {
 }
 
 /**
- * The excitation state of an exponential-kernel Hawkes process: e_ij(t) = Σ over past
- * kind-j events of α_ij·β_ij·e^(−β_ij (t − t_k)), kept per pair (i, j) and decayed in O(K² +
- * G) per update, G the number of distinct decay rates (one `Math.exp` per distinct β).
+ * The excitation state of a Hawkes process with sum-of-exponential kernels: e_cij(t) = Σ
+ * over past kind-j events of α^c_ij·β^c_ij·e^(−β^c_ij (t − t_k)), kept per component c and
+ * pair (i, j) (the exact Markov decomposition of the kernel) and decayed in O(C·K² + G) per
+ * update, G the number of distinct decay rates (one `Math.exp` per distinct β).
  * Allocation-free after construction. Shared by {@linkcode simulateHawkes} and the book
  * tier's Hawkes arrivals.
  */
 export class HawkesExcitation {
   /** Number of kinds K. */
   readonly kinds: number;
-  /** Excitation e_ij, row-major K×K (events per second), as of {@linkcode HawkesExcitation.time}. */
+  /** Number of kernel components C. */
+  readonly components: number;
+  /**
+   * Excitation e_cij, component-major then row-major (index c·K² + i·K + j; events per
+   * second), as of {@linkcode HawkesExcitation.time}.
+   */
   readonly e: Float64Array;
   /** Time (s) the state describes. */
   time = 0;
-  readonly #jump: Float64Array; // α_ij·β_ij
-  readonly #group: Int32Array; // pair -> index of its distinct β
+  readonly #jump: Float64Array; // α^c_ij·β^c_ij
+  readonly #group: Int32Array; // entry -> index of its distinct β
   readonly #rates: Float64Array; // distinct β
   readonly #decay: Float64Array; // e^(−β_g Δ) scratch
 
-  /** Creates the state of a process with branching `alpha` and decays `beta` (K×K). */
-  constructor(alpha: readonly (readonly number[])[], beta: readonly (readonly number[])[]) {
+  /**
+   * Creates the state of a process with first component (`alpha`, `beta`) (K×K) and the
+   * further components `extra`.
+   */
+  constructor(
+    alpha: readonly (readonly number[])[],
+    beta: readonly (readonly number[])[],
+    extra: readonly KernelComponent[] = [],
+  ) {
     const k = alpha.length;
+    const comps = [{ alpha, beta }, ...extra];
+    const c = comps.length;
     this.kinds = k;
-    this.e = new Float64Array(k * k);
-    this.#jump = new Float64Array(k * k);
-    this.#group = new Int32Array(k * k);
+    this.components = c;
+    this.e = new Float64Array(c * k * k);
+    this.#jump = new Float64Array(c * k * k);
+    this.#group = new Int32Array(c * k * k);
     const distinct: number[] = [];
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) {
-        const b = beta[i][j];
-        this.#jump[i * k + j] = alpha[i][j] * b;
-        let g = distinct.indexOf(b);
-        if (g < 0) g = distinct.push(b) - 1;
-        this.#group[i * k + j] = g;
+    comps.forEach((comp, ci) => {
+      for (let i = 0; i < k; i++) {
+        for (let j = 0; j < k; j++) {
+          const b = comp.beta[i][j];
+          const p = ci * k * k + i * k + j;
+          this.#jump[p] = comp.alpha[i][j] * b;
+          let g = distinct.indexOf(b);
+          if (g < 0) g = distinct.push(b) - 1;
+          this.#group[p] = g;
+        }
       }
-    }
+    });
     this.#rates = Float64Array.from(distinct);
     this.#decay = new Float64Array(distinct.length);
   }
@@ -292,12 +394,16 @@ export class HawkesExcitation {
     for (let p = 0; p < e.length; p++) e[p] *= d[grp[p]];
   }
 
-  /** Excitation of kind i (events per second) at the state's time. */
+  /** Excitation of kind i (events per second, all components) at the state's time. */
   excitation(i: number): number {
     const k = this.kinds;
+    const kk = k * k;
     const e = this.e;
     let s = 0;
-    for (let j = i * k; j < i * k + k; j++) s += e[j];
+    for (let c = 0; c < this.components; c++) {
+      const o = c * kk + i * k;
+      for (let j = o; j < o + k; j++) s += e[j];
+    }
     return s;
   }
 
@@ -306,7 +412,7 @@ export class HawkesExcitation {
     const k = this.kinds;
     const e = this.e;
     const jump = this.#jump;
-    for (let i = 0; i < k; i++) e[i * k + j] += jump[i * k + j];
+    for (let p = j; p < e.length; p += k) e[p] += jump[p];
   }
 }
 
@@ -347,7 +453,8 @@ export function simulateHawkes(params: HawkesParams, horizon: number, rng: Rng):
     throw new ValidationError("horizon", horizon, "a finite time > 0 s");
   }
   const k = p.mu.length;
-  const ex = new HawkesExcitation(p.alpha, p.beta);
+  const ex = new HawkesExcitation(p.alpha, p.beta, p.extraKernels);
+  const nc = ex.components;
   const mu = Float64Array.from(p.mu);
   let cap = 1024;
   let times = new Float64Array(cap);
@@ -371,14 +478,16 @@ export function simulateHawkes(params: HawkesParams, horizon: number, rng: Rng):
         break;
       }
       u -= mu[i];
-      for (let j = 0; j < k; j++) {
-        const e = ex.e[i * k + j];
-        if (u < e) {
-          kind = i;
-          parent = j;
-          break;
+      for (let c = 0; c < nc && kind < 0; c++) {
+        for (let j = 0; j < k; j++) {
+          const e = ex.e[c * k * k + i * k + j];
+          if (u < e) {
+            kind = i;
+            parent = j;
+            break;
+          }
+          u -= e;
         }
-        u -= e;
       }
     }
     if (kind < 0) continue; // thinned: the intensity decayed below the bound
@@ -418,12 +527,12 @@ function growInt(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
  * Log-likelihood of event times `times` (s, non-decreasing, in [0, `horizon`]) with kinds
  * `kinds` under `params`, observed on [0, `horizon`] with no events before 0:
  *
- *     log L = Σ_n log λ_{k_n}(t_n) − Σ_i μ_i T − Σ_{i,j} α_ij Σ_{t_m of kind j} (1 − e^(−β_ij (T − t_m)))
+ *     log L = Σ_n log λ_{k_n}(t_n) − Σ_i μ_i T − Σ_c Σ_{i,j} α^c_ij Σ_{t_m of kind j} (1 − e^(−β^c_ij (T − t_m)))
  *
- * computed with Ozaki's recursion A_ij(n) = e^(−β_ij (t_n − t_{n−1}))·(A_ij(n−1) + 1[k_{n−1} = j]),
- * O(n·K²) time and O(K²) memory. Returns −Infinity when an event has zero intensity. The
- * parameters are not required to be stationary (an optimizer may step outside), but must
- * have the right shapes and non-negative entries.
+ * computed with Ozaki's recursion A_cij(n) = e^(−β^c_ij (t_n − t_{n−1}))·(A_cij(n−1) + 1[k_{n−1} = j]),
+ * O(n·C·K²) time and O(C·K²) memory. Returns −Infinity when an event has zero intensity.
+ * The parameters are not required to be stationary (an optimizer may step outside), but
+ * must have the right shapes and non-negative entries.
  *
  * @example
  * ```ts
@@ -446,24 +555,34 @@ export function hawkesLogLikelihood(
   horizon: number,
 ): number {
   const k = params.mu.length;
-  const { mu, alpha, beta } = params;
-  if (alpha.length !== k || beta.length !== k) {
-    throw new ValidationError("params", params, `${k}×${k} alpha and beta`);
+  const { mu } = params;
+  const comps = kernelComponents(params);
+  for (const c of comps) {
+    if (c.alpha.length !== k || c.beta.length !== k) {
+      throw new ValidationError("params", params, `${k}×${k} alpha and beta`);
+    }
   }
   const n = times.length;
   if (kinds.length !== n) throw new ValidationError("kinds.length", kinds.length, `${n}`);
   if (!(horizon >= 0) || !Number.isFinite(horizon)) {
     throw new ValidationError("horizon", horizon, "a finite time >= 0 s");
   }
-  const a = new Float64Array(k * k); // A_ij at the previous event, before adding it
-  const jump = new Float64Array(k * k);
-  const b = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      jump[i * k + j] = alpha[i][j] * beta[i][j];
-      b[i * k + j] = beta[i][j];
+  const nc = comps.length;
+  const kk = k * k;
+  const a = new Float64Array(nc * kk); // A_cij at the previous event, before adding it
+  const jump = new Float64Array(nc * kk);
+  const al = new Float64Array(nc * kk);
+  const b = new Float64Array(nc * kk);
+  comps.forEach((comp, c) => {
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const p = c * kk + i * k + j;
+        al[p] = comp.alpha[i][j];
+        b[p] = comp.beta[i][j];
+        jump[p] = al[p] * b[p];
+      }
     }
-  }
+  });
   let ll = 0;
   let prevT = 0;
   let prevKind = -1;
@@ -478,17 +597,20 @@ export function hawkesLogLikelihood(
       throw new ValidationError(`kinds[${m}]`, kind, `an integer in [0, ${k - 1}]`);
     }
     const dt = t - prevT;
-    for (let p = 0; p < k * k; p++) {
+    for (let p = 0; p < nc * kk; p++) {
       const j = p % k;
       const add = j === prevKind ? 1 : 0;
       a[p] = (a[p] + add) * Math.exp(-b[p] * dt);
     }
     let lam = mu[kind];
-    for (let j = 0; j < k; j++) lam += jump[kind * k + j] * a[kind * k + j];
+    for (let c = 0; c < nc; c++) {
+      const o = c * kk + kind * k;
+      for (let j = 0; j < k; j++) lam += jump[o + j] * a[o + j];
+    }
     if (!(lam > 0)) return -Infinity;
     ll += Math.log(lam);
-    for (let i = 0; i < k; i++) {
-      compensator += alpha[i][kind] * (1 - Math.exp(-beta[i][kind] * (horizon - t)));
+    for (let p = kind; p < nc * kk; p += k) {
+      compensator += al[p] * (1 - Math.exp(-b[p] * (horizon - t)));
     }
     prevT = t;
     prevKind = kind;

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { fitHawkes } from "../../lib/calibration/hawkes_fit.ts";
+import {
+  fitHawkes,
+  fitHawkesComponents,
+  jitterTimes,
+  timeResolution,
+} from "../../lib/calibration/hawkes_fit.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 import { hawkesLogLikelihood, simulateHawkes } from "../../lib/market/hawkes.ts";
@@ -88,4 +93,90 @@ Deno.test("hawkes fit: too few events is a named error; an optimizer stopped ear
   assert.equal(fit.converged, false);
   assert.match(fit.reason, /iteration limit/);
   assert.throws(() => fitHawkes([2, 1], [0, 0], 3), /sorted times/);
+});
+
+Deno.test("hawkes fit: kernels of two exponentials are recovered within 3 standard errors (property over random truths)", () => {
+  // random truths: a fast (100–1,000/s) and a slow (0.5–5/s) component, total branching
+  // 0.3–0.7; every parameter must be within 3 standard errors (9 parameters × 4 truths:
+  // a 3σ miss has probability ≈ 1 %)
+  const rng = new Rng("sumexp-property");
+  let misses = 0;
+  for (let r = 0; r < 4; r++) {
+    const fastB = 100 * 10 ** rng.next(), slowB = 0.5 * 10 ** rng.next();
+    const n = 0.3 + 0.4 * rng.next(), share = 0.3 + 0.4 * rng.next();
+    const truth = {
+      mu: [0.5 + rng.next()],
+      alpha: [[n * share]],
+      beta: [[fastB]],
+      extraKernels: [{ alpha: [[n * (1 - share)]], beta: [[slowB]] }],
+    };
+    const path = simulateHawkes(truth, 3_000, new Rng(`sumexp-${r}`));
+    const fit = fitHawkes(path.times, path.kinds, path.horizon, { components: 2 });
+    assert.ok(fit.converged, fit.reason);
+    assert.ok(fit.seAvailable, fit.notes.join("; "));
+    const [fast, slow] = fit.components;
+    const checks: [number, number, number][] = [
+      [fit.params.mu[0], fit.muSe[0], truth.mu[0]],
+      [fast.alpha[0][0], fast.alphaSe[0][0], n * share],
+      [fast.decay[0], fast.decaySe[0], fastB],
+      [slow.alpha[0][0], slow.alphaSe[0][0], n * (1 - share)],
+      [slow.decay[0], slow.decaySe[0], slowB],
+    ];
+    for (const [est, se, want] of checks) if (Math.abs(est - want) > 3 * se) misses++;
+    // the extra component is in params, fastest first, and the likelihood is the library's
+    assert.equal(fit.params.extraKernels?.length, 1);
+    assert.equal(
+      fit.logLikelihood,
+      hawkesLogLikelihood(fit.params, path.times, path.kinds, path.horizon),
+    );
+    assert.equal(fit.parameters, 5);
+  }
+  assert.ok(misses <= 1, `${misses} of 20 estimates beyond 3 standard errors`);
+});
+
+Deno.test("hawkes fit: AIC picks two exponentials for a two-scale truth and one for a one-scale truth", () => {
+  const two = simulateHawkes(
+    { mu: [1], alpha: [[0.3]], beta: [[300]], extraKernels: [{ alpha: [[0.3]], beta: [[1]] }] },
+    2_000,
+    new Rng("aic-two"),
+  );
+  const r2 = fitHawkesComponents(two.times, two.kinds, two.horizon, { maxComponents: 3 });
+  assert.equal(r2.components, 2, r2.fits.map((f) => f.aic).join(", "));
+  assert.ok(r2.fits[1].logLikelihood > r2.fits[0].logLikelihood + 50);
+  const one = simulateHawkes({ mu: [1], alpha: [[0.5]], beta: [[20]] }, 2_000, new Rng("aic-one"));
+  const r1 = fitHawkesComponents(one.times, one.kinds, one.horizon, { maxComponents: 2 });
+  assert.equal(r1.components, 1, r1.fits.map((f) => f.aic).join(", "));
+  // nesting: the 2-component fit starts from the 1-component optimum, so it is at least as good
+  assert.ok(r1.fits[1].logLikelihood >= r1.fits[0].logLikelihood - 1e-6);
+  assert.throws(
+    () => fitHawkesComponents(one.times, one.kinds, one.horizon, { maxComponents: 9 }),
+    /maxComponents/,
+  );
+});
+
+Deno.test("hawkes fit: a millisecond clock is detected and jittered away; the fast decay is then not the clock's", () => {
+  const truth = {
+    mu: [2],
+    alpha: [[0.3]],
+    beta: [[150]],
+    extraKernels: [{ alpha: [[0.3]], beta: [[5]] }],
+  };
+  const path = simulateHawkes(truth, 1_500, new Rng("clock"));
+  const stamped = path.times.map((t) => Math.floor(t * 1000) / 1000);
+  assert.equal(timeResolution(stamped), 0.001);
+  assert.equal(timeResolution(path.times), 0);
+  const { times, order } = jitterTimes(stamped, 0.001, new Rng("j"));
+  for (let m = 0; m < times.length; m++) {
+    assert.ok(times[m] >= stamped[order[m]] && times[m] < stamped[order[m]] + 0.001);
+    if (m > 0) assert.ok(times[m] >= times[m - 1]);
+  }
+  const fit = fitHawkes(times, new Int32Array(times.length), path.horizon + 0.001, {
+    components: 2,
+  });
+  assert.ok(fit.converged);
+  const fast = fit.components[0];
+  assert.ok(
+    Math.abs(fast.decay[0] - 150) < 3 * fast.decaySe[0],
+    `${fast.decay[0]} ± ${fast.decaySe[0]}`,
+  );
 });

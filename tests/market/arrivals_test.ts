@@ -5,7 +5,11 @@ import {
   createArrivalProcess,
   HawkesArrivals,
 } from "../../lib/market/arrivals.ts";
-import { hawkesCountCovariance, hawkesMeanIntensity } from "../../lib/market/hawkes.ts";
+import {
+  branchingMatrix,
+  hawkesCountCovariance,
+  hawkesMeanIntensity,
+} from "../../lib/market/hawkes.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
@@ -79,4 +83,121 @@ Deno.test("arrivals: kinds whose column of α is zero excite nothing", () => {
   h.excite(ARRIVAL.LIMIT, 0);
   h.excite(ARRIVAL.CANCEL, 0);
   assert.equal(h.bound(0, 1), b);
+});
+
+/** Market orders excited by a kernel of three exponentials (1 ms, 100 ms, 10 s). */
+const MULTI = arrivalConfigSchema.parse({
+  marketRate: 0.5,
+  limitRate: 20,
+  alpha: [[0.2, 0, 0], [1, 0, 0], [0.5, 0, 0]],
+  beta: [[1000, 4, 4], [5, 4, 4], [5, 4, 4]],
+  extraKernels: [
+    {
+      alpha: [[0.2, 0, 0], [0, 0, 0], [0, 0, 0]],
+      beta: [[10, 10, 10], [10, 10, 10], [10, 10, 10]],
+    },
+    { alpha: [[0.3, 0, 0], [0, 0, 0], [0, 0, 0]], beta: [[0.1, 1, 1], [1, 1, 1], [1, 1, 1]] },
+  ],
+});
+
+/** Runs `proc` by thinning on [0, T]; returns the counts per kind and the market-order times. */
+function run(proc: ReturnType<typeof createArrivalProcess>, T: number, seed: string) {
+  const rng = new Rng(seed);
+  proc.reset(0);
+  let t = 0;
+  const counts = [0, 0, 0];
+  const times: number[] = [];
+  for (;;) {
+    const bound = proc.bound(t, 1);
+    t += rng.exponential(bound);
+    if (t > T) break;
+    const k = proc.select(t, rng.next() * bound, 1);
+    if (k < 0) continue;
+    counts[k]++;
+    if (k === ARRIVAL.MARKET) times.push(t);
+    proc.excite(k, t);
+  }
+  return { counts, times };
+}
+
+Deno.test("arrivals: a kernel of several exponentials gives the stationary rate λ0/(1 − Σα) and its fast clustering", () => {
+  const proc = createArrivalProcess(MULTI);
+  const T = 20_000;
+  const { counts, times } = run(proc, T, "arrivals-multi");
+  const mu = [MULTI.marketRate, MULTI.limitRate, 0];
+  const a = branchingMatrix(MULTI);
+  assert.ok(Math.abs(a[0][0] - 0.7) < 1e-12);
+  const lam = hawkesMeanIntensity(mu, a);
+  assert.ok(Math.abs(lam[0] - 0.5 / 0.3) < 1e-12); // λ0/(1 − ‖α‖)
+  const want = proc.meanRates(0);
+  const cov = hawkesCountCovariance(mu, a);
+  for (let i = 0; i < 3; i++) {
+    assert.ok(Math.abs(want[i] - lam[i]) < 1e-9);
+    const sd = Math.sqrt(Math.max(1, T * cov[i * 3 + i]));
+    assert.ok(
+      Math.abs(counts[i] - lam[i] * T) < 4 * sd,
+      `kind ${i}: ${counts[i]} vs ${lam[i] * T}`,
+    );
+  }
+  // the 1-ms component: about 0.2 of the market orders are its children, nearly all within
+  // 5 ms of their parent
+  let short = 0;
+  for (let n = 1; n < times.length; n++) if (times[n] - times[n - 1] < 0.005) short++;
+  const share = short / (times.length - 1);
+  assert.ok(share > 0.15 && share < 0.3, `share ${share}`);
+});
+
+Deno.test("arrivals: extra components that trigger nothing change nothing, bit for bit; runs are deterministic", () => {
+  const one = arrivalConfigSchema.parse({ beta: [[2, 4, 4], [4, 4, 4], [8, 4, 4]] });
+  const zero = arrivalConfigSchema.parse({
+    ...one,
+    extraKernels: [{ alpha: [[0, 0, 0], [0, 0, 0], [0, 0, 0]], beta: one.beta }],
+  });
+  const a = run(createArrivalProcess(one), 500, "same");
+  const b = run(createArrivalProcess(zero), 500, "same");
+  assert.deepEqual(a, b);
+  const c = run(createArrivalProcess(MULTI), 500, "same");
+  const d = run(createArrivalProcess(MULTI), 500, "same");
+  assert.deepEqual(c, d);
+  assert.notDeepEqual(c.times, a.times);
+  // extra components are validated like the first: shapes, and stationarity of the sum
+  assert.throws(
+    () =>
+      createArrivalProcess(
+        arrivalConfigSchema.parse({
+          extraKernels: [{ alpha: [[0.8, 0, 0], [0, 0, 0], [0, 0, 0]], beta: one.beta }],
+        }),
+      ),
+    (e: unknown) => e instanceof ValidationError && /spectral radius/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      createArrivalProcess(
+        arrivalConfigSchema.parse({ extraKernels: [{ alpha: [[0.1]], beta: [[1]] }] }),
+      ),
+    /flow\.arrivals\.extraKernels\.0\.alpha/,
+  );
+});
+
+Deno.test("arrivals: a stationary start puts the excitation at its mean, an empty start at zero", () => {
+  const empty = new HawkesArrivals(MULTI);
+  empty.reset(0);
+  const base = MULTI.marketRate + MULTI.limitRate;
+  assert.ok(Math.abs(empty.bound(0, 1) - base) < 1e-9);
+  const warm = new HawkesArrivals({ ...MULTI, stationaryStart: true });
+  warm.reset(0);
+  const lam = hawkesMeanIntensity([MULTI.marketRate, MULTI.limitRate, 0], branchingMatrix(MULTI));
+  // E[excitation of kind i] = Σ_j α_ij Λ_j: market 0.7·Λ_M, limit 1·Λ_M, cancel 0.5·Λ_M
+  const want = base + (0.7 + 1 + 0.5) * lam[0];
+  assert.ok(Math.abs(warm.bound(0, 1) - want) < 1e-9, `${warm.bound(0, 1)} vs ${want}`);
+  // over short episodes the mean rate is then right from the start: 400 episodes of 20 s
+  // (the slow component's 1/β is 10 s): the empty start loses a large part of it
+  let nWarm = 0, nEmpty = 0;
+  for (let e = 0; e < 400; e++) {
+    nWarm += run(warm, 20, `ep-${e}`).counts[0];
+    nEmpty += run(empty, 20, `ep-${e}`).counts[0];
+  }
+  const expected = lam[0] * 20 * 400;
+  assert.ok(Math.abs(nWarm / expected - 1) < 0.1, `stationary start: ${nWarm} vs ${expected}`);
+  assert.ok(nEmpty / expected < 0.85, `empty start: ${nEmpty} vs ${expected}`);
 });

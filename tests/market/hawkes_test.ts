@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  branchingMatrix,
   hawkesCountCovariance,
   hawkesLogLikelihood,
   hawkesMeanIntensity,
@@ -175,4 +176,140 @@ Deno.test("Hawkes log-likelihood: maximal at the true parameters on a long path"
   ) {
     assert.ok(ll(mu, a, b) < best, `(${mu}, ${a}, ${b}) beats the truth`);
   }
+});
+
+/** A 2-kind process whose kernels are sums of three exponentials (ms, 100 ms, 10 s). */
+const PS: HawkesParams = {
+  mu: [0.8, 1.5],
+  alpha: [[0.15, 0], [0.2, 0.1]],
+  beta: [[500, 500], [500, 300]],
+  extraKernels: [
+    { alpha: [[0.2, 0.05], [0, 0.1]], beta: [[10, 10], [10, 8]] },
+    { alpha: [[0.2, 0], [0.1, 0.1]], beta: [[0.1, 0.1], [0.2, 0.1]] },
+  ],
+};
+
+Deno.test("sum-of-exponential kernels: validation sums the components and names the bad one", () => {
+  assert.doesNotThrow(() => parseHawkesParams(PS));
+  // each component alone is stationary, their sum is not
+  assert.throws(
+    () =>
+      parseHawkesParams({
+        mu: [1],
+        alpha: [[0.6]],
+        beta: [[100]],
+        extraKernels: [{ alpha: [[0.5]], beta: [[1]] }],
+      }),
+    (e: unknown) => e instanceof ValidationError && /1\.100/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      parseHawkesParams({
+        mu: [1],
+        alpha: [[0.1]],
+        beta: [[1]],
+        extraKernels: [{ alpha: [[0.1, 0]], beta: [[1]] }],
+      }),
+    (e: unknown) => e instanceof ValidationError && e.field === "hawkes.extraKernels.0.alpha.0",
+  );
+  assert.deepEqual(branchingMatrix(PS), [[0.55, 0.05], [0.30000000000000004, 0.30000000000000004]]);
+});
+
+Deno.test("sum-of-exponential kernels: the simulated rate is μ/(1 − ‖α‖) per kind (Λ = (I − Σα)⁻¹μ)", () => {
+  const T = 20_000;
+  const path = simulateHawkes(PS, T, new Rng("hawkes-sum-rate"));
+  const a = branchingMatrix(PS);
+  const lam = hawkesMeanIntensity(PS.mu, a);
+  const cov = hawkesCountCovariance(PS.mu, a);
+  const counts = [0, 0];
+  for (const k of path.kinds) counts[k]++;
+  for (let i = 0; i < 2; i++) {
+    const sd = Math.sqrt(T * cov[i * 2 + i]);
+    const z = (counts[i] - lam[i] * T) / sd;
+    assert.ok(Math.abs(z) < 4, `kind ${i}: ${counts[i]} events, expected ${lam[i] * T} ± ${sd}`);
+  }
+  // univariate: μ/(1 − Σ_c α_c)
+  const uni = simulateHawkes(
+    { mu: [1], alpha: [[0.3]], beta: [[200]], extraKernels: [{ alpha: [[0.4]], beta: [[0.5]] }] },
+    T,
+    new Rng("hawkes-sum-uni"),
+  );
+  const want = 1 / (1 - 0.7);
+  const sd = Math.sqrt(T * 1 / (1 - 0.7) ** 3); // Var N(T)/T → μ/(1 − n)³
+  assert.ok(Math.abs(uni.times.length - want * T) < 4 * sd, `${uni.times.length} vs ${want * T}`);
+});
+
+Deno.test("sum-of-exponential kernels: a fast component puts children within a few 1/β of their parent", () => {
+  // two components of equal weight, 1 ms and 10 s: half of the direct children of an event
+  // come within 5 ms of it (1 − e^(−5) of the fast half), almost none of the slow half does
+  const p: HawkesParams = {
+    mu: [2],
+    alpha: [[0.25]],
+    beta: [[1000]],
+    extraKernels: [{ alpha: [[0.25]], beta: [[0.1]] }],
+  };
+  const path = simulateHawkes(p, 5_000, new Rng("hawkes-sum-gaps"));
+  const t = path.times;
+  let short = 0;
+  for (let n = 1; n < t.length; n++) if (t[n] - t[n - 1] < 0.005) short++;
+  // Λ = 2/(1 − 0.5) = 4/s, a quarter of the events are fast children (0.25·Λ per second),
+  // each within 5 ms of its parent (so of the previous event) with probability 1 − e^(−5);
+  // other gaps are below 5 ms with probability ≈ 1 − e^(−4·0.005) ≈ 2 %: ≈ 0.26 in all
+  // (a single exponential at 0.1/s with the same branching would give ≈ 2 %)
+  const share = short / (t.length - 1);
+  assert.ok(share > 0.18 && share < 0.32, `share ${share}`);
+});
+
+Deno.test("sum-of-exponential kernels: Ozaki's recursion equals the O(n²) definition", () => {
+  const T = 40;
+  const path = simulateHawkes(PS, T, new Rng("hawkes-sum-ll"));
+  assert.ok(path.times.length > 80);
+  const comps = [{ alpha: PS.alpha, beta: PS.beta }, ...PS.extraKernels!];
+  // direct evaluation: λ summed over components, compensator over components
+  let ll = 0;
+  for (let n = 0; n < path.times.length; n++) {
+    const i = path.kinds[n];
+    let lam = PS.mu[i];
+    for (let m = 0; m < n; m++) {
+      const j = path.kinds[m];
+      if (path.times[m] >= path.times[n]) continue;
+      for (const c of comps) {
+        lam += c.alpha[i][j] * c.beta[i][j] *
+          Math.exp(-c.beta[i][j] * (path.times[n] - path.times[m]));
+      }
+    }
+    ll += Math.log(lam);
+  }
+  let comp = (PS.mu[0] + PS.mu[1]) * T;
+  for (let m = 0; m < path.times.length; m++) {
+    const j = path.kinds[m];
+    for (const c of comps) {
+      for (let i = 0; i < 2; i++) {
+        comp += c.alpha[i][j] * (1 - Math.exp(-c.beta[i][j] * (T - path.times[m])));
+      }
+    }
+  }
+  const fast = hawkesLogLikelihood(PS, path.times, path.kinds, T);
+  assert.ok(Math.abs(fast - (ll - comp)) < 1e-9 * Math.abs(ll - comp), `${fast} vs ${ll - comp}`);
+});
+
+Deno.test("Hawkes simulation is deterministic per seed, bit for bit (one and several components)", () => {
+  for (const p of [P3, PS]) {
+    const a = simulateHawkes(p, 300, new Rng("det"));
+    const b = simulateHawkes(p, 300, new Rng("det"));
+    const c = simulateHawkes(p, 300, new Rng("det-other"));
+    assert.deepEqual(a.times, b.times);
+    assert.deepEqual(a.kinds, b.kinds);
+    assert.deepEqual(a.parents, b.parents);
+    assert.notDeepEqual(a.times, c.times);
+  }
+  // extra components with zero weight leave the path unchanged
+  const zero = {
+    ...P3,
+    extraKernels: [{ alpha: P3.alpha.map((r) => r.map(() => 0)), beta: P3.beta }],
+  };
+  assert.deepEqual(
+    simulateHawkes(zero, 300, new Rng("det")).times,
+    simulateHawkes(P3, 300, new Rng("det")).times,
+  );
 });
