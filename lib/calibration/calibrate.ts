@@ -338,6 +338,7 @@ export function calibrateTapes(
   est["flow.signs.metaorders"] = signs.metaorders;
   est["flow.signs.lengthTail"] = signs.lengthTail;
   est["flow.signs.minLength"] = signs.minLength;
+  est["flow.signs.persistence"] = signs.persistence;
   const phi = signPredictor(records);
   const rate = orders / seconds;
   // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
@@ -471,6 +472,7 @@ export function calibrateTapes(
         metaorders: est["flow.signs.metaorders"].value,
         lengthTail: sig(est["flow.signs.lengthTail"].value),
         minLength: sig(est["flow.signs.minLength"].value),
+        persistence: sig(est["flow.signs.persistence"].value),
       },
       sizes: {
         marketMean: sig(est["flow.sizes.marketMean"].value),
