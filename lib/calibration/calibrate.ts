@@ -39,6 +39,7 @@ import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from 
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
+import { fitRegimes, regimeBins, regimeConfigFromFit, type RegimeFit } from "./fit_regimes.ts";
 import { fitHawkes, type HawkesFit } from "./hawkes_fit.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
@@ -438,7 +439,35 @@ export function calibrateTapes(
     "probability",
     "not identified: library default kept",
   );
-  est["regimes"] = unidentified(1, "regimes", "a single regime: regime switching is not fitted");
+  // ---- regimes: a hidden Markov model of 60-s bins (activity and realized variance)
+  const rBins = regimeBins(records, REGIME_BIN_SECONDS);
+  let regimeFit: RegimeFit | null = null;
+  if (rBins.counts.length >= 100) {
+    log("fitting the regimes");
+    regimeFit = fitRegimes(rBins, 3);
+    const rf = regimeFit;
+    est["regimes"] = fitted(rf.states, NaN, "regimes", `${rf.orderRate[0].method}`);
+    rf.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
+    rf.varianceRate.forEach((e, s) => est[`regimes.varianceRate.${s}`] = e);
+    if (rf.states > 1) rf.exitRate.forEach((e, s) => est[`regimes.exitRate.${s}`] = e);
+  } else {
+    est["regimes"] = unidentified(
+      1,
+      "regimes",
+      `a single regime: ${rBins.counts.length} bins of ${REGIME_BIN_SECONDS} s (the regime fit needs 100)`,
+    );
+  }
+  const regimes = regimeFit === null || regimeFit.states === 1
+    ? { names: ["calibrated"], volMultipliers: [1], flowMultipliers: [1], rates: [[0]], initial: 0 }
+    : (() => {
+      const c = regimeConfigFromFit(regimeFit, impactShare);
+      return {
+        ...c,
+        volMultipliers: c.volMultipliers.map((v) => sig(v)),
+        flowMultipliers: c.flowMultipliers.map((v) => sig(v)),
+        rates: c.rates.map((r) => r.map((v) => sig(v))),
+      };
+    })();
   est["fees"] = unidentified(
     0,
     "rate",
@@ -457,13 +486,7 @@ export function calibrateTapes(
     volatility: sig(est["volatility"].value),
     tickSize: tick,
     lotSize,
-    regimes: {
-      names: ["calibrated"],
-      volMultipliers: [1],
-      flowMultipliers: [1],
-      rates: [[0]],
-      initial: 0,
-    },
+    regimes,
     latency: { marketData },
     flow: {
       arrivals: { ...arrivals, marketRate: sig(est["flow.arrivals.marketRate"].value) },
@@ -628,6 +651,16 @@ export function calibrateTapes(
         drift: estimateJson(resp.drift),
       },
       sizes: { orders: sizes.orders, meanExecutedLots: sig(sizes.meanExecuted) },
+      ...(regimeFit === null ? {} : {
+        regimes: {
+          binSeconds: REGIME_BIN_SECONDS,
+          bins: regimeFit.bins,
+          logLikelihood: regimeFit.logLikelihood.map((v) => sig(v, 8)),
+          bic: regimeFit.bic.map((v) => sig(v, 8)),
+          stationary: regimeFit.stationary.map((v) => sig(v, 3)),
+          negativeBinomialShape: sig(regimeFit.hmm.shape),
+        },
+      }),
       momentMatching: matching,
     },
     warnings,
@@ -636,6 +669,9 @@ export function calibrateTapes(
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
 }
+
+/** Bin length of the regime fit, s: regimes held for a minute or more. */
+const REGIME_BIN_SECONDS = 60;
 
 function mergeEvents(events: TapeEvents[]): TapeEvents {
   if (events.length === 1) return events[0];
