@@ -66,7 +66,7 @@ export interface CalibrateOptions {
   duration?: number;
   /** Run the moment-matching stage (default true). */
   refine?: boolean;
-  /** Most moment-matching iterations (default 8). */
+  /** Most moment-matching iterations (default 16). */
   refineIterations?: number;
   /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
   refineSeconds?: number;
@@ -146,6 +146,8 @@ interface Moments {
   depthInOrders: number;
   /** Mean spread, ticks. */
   meanSpread: number;
+  /** Standard deviation of the spread, ticks. */
+  spreadSd: number;
   /** Kurtosis of 1-s mid returns. */
   kurtosis1s: number;
   /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
@@ -200,6 +202,10 @@ function moments(
   [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
   [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
   [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
+  [out.m.spreadSd, out.se.spreadSd] = stat("spread", (v, x) => {
+    const m = meanSpread(v, x);
+    return Math.sqrt(Math.max(0, v.reduce((a, p, i) => a + p * (x[i] - m) ** 2, 0)));
+  });
   [out.m.kurtosis1s, out.se.kurtosis1s] = stat("kurtosis1s", (v) => v[0]);
   const secs = records.reduce((a, r) => a + recordSeconds(r), 0);
   const n = records.reduce((a, r) => a + r.moTime.length, 0);
@@ -509,6 +515,10 @@ export function calibrateTapes(
         alpha: sig(est["flow.placement.alpha"].value),
         maxDistance: est["flow.placement.maxDistance"].value,
         minEdge: sig(est["flow.placement.minEdge"]?.value ?? 0),
+        ...(est["flow.placement.edgeSpread"] === undefined ? {} : {
+          edge: "uniform",
+          edgeSpread: sig(est["flow.placement.edgeSpread"].value),
+        }),
       },
       cancellation: {
         rate: sig(est["flow.cancellation.rate"].value),
@@ -545,8 +555,18 @@ export function calibrateTapes(
       initialLevels: est["flow.placement.maxDistance"].value,
     },
   });
-  // placement edge: half the spread beyond one tick (then matched)
+  // placement edge: half the spread beyond one tick (then matched); in a wide-spread market
+  // each order asks for its own edge, uniform around it, the width matched to the spread's
+  // dispersion
   const edge0 = Math.max(0, (real.m.meanSpread - 2) / 2);
+  if (!oneTick) {
+    est["flow.placement.edgeSpread"] = derived(
+      1,
+      NaN,
+      "share of minEdge (half-width of the uniform edges)",
+      "edges uniform on [0, 2·minEdge] (start of the moment matching)",
+    );
+  }
   est["flow.placement.minEdge"] = derived(
     edge0,
     NaN,
@@ -921,7 +941,7 @@ function refine(
   warnings: string[],
   log: (line: string) => void,
 ): void {
-  const iterations = options.refineIterations ?? 8;
+  const iterations = options.refineIterations ?? 16;
   const seconds = options.refineSeconds ?? 1_800;
   const direct = knobs.map((k) => k.estimate.value);
   const tol = (k: keyof Moments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
@@ -1024,10 +1044,16 @@ function knobsFor(est: Record<string, Estimate>, real: Moments, follows: boolean
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
     });
     knobs.push({
+      estimate: est["flow.placement.edgeSpread"],
+      moment: "spreadSd",
+      what: "standard deviation of the spread",
+      update: (v, sim, re) => Math.min(1, Math.max(0, v + 0.5 * (re - sim) / re)),
+    });
+    knobs.push({
       estimate: est["flow.placement.minEdge"],
       moment: "meanSpread",
       what: "mean spread",
-      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 0.5 * (re - sim))),
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
     });
   } else if (follows) {
     // how completely liquidity follows the price: the share of stale quotes re-posted rather

@@ -197,7 +197,7 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
     lengthTail: fitted(best.a, se[0], "tail exponent", method),
     minLength: fitted(best.lmin, se[1], "child orders", method),
     persistence: atZero
-      ? fitted(best.rho, NaN, "probability", method, "at the boundary 0")
+      ? fitted(0, NaN, "probability", method, "at the boundary 0")
       : fitted(best.rho, se[2], "probability", method),
     modelC: m0,
     chi2: best.v,

@@ -156,7 +156,9 @@ export class MetaorderSigns implements TradeSignModel {
       this.#left[s] = 1 + Math.floor(rng.next() * len);
     }
     this.#sum = sum;
-    this.#last = Math.floor(rng.next() * this.#n);
+    // the previous order's slot (drawn only with persistence: without it the path is the
+    // model's without persistence, draw for draw)
+    this.#last = this.#rho > 0 ? Math.floor(rng.next() * this.#n) : 0;
   }
 
   expected(): number {
