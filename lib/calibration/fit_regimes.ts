@@ -589,3 +589,43 @@ export function regimeConfigFromFit(
     initial: "stationary",
   };
 }
+
+/**
+ * Posterior-weighted mean market orders per second and realized variance (ticks²/s) of each
+ * regime of `hmm` in `bins` (the smoothed regime probabilities of that model as weights): the
+ * auxiliary statistic of the regime fit, for comparing a simulation with the tape under the
+ * same model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { regimePosteriorMeans, type RegimeHmm } from "./fit_regimes.ts";
+ * const hmm: RegimeHmm = {
+ *   states: 1, rate: [1], shape: 2, logMean: [0], logSd: 1, still: [0.1], rates: [[0]],
+ * };
+ * const bins = { binSeconds: 10, counts: Float64Array.of(5, 15), rv: Float64Array.of(1, 3), starts: [0] };
+ * const m = regimePosteriorMeans(bins, hmm);
+ * assert.deepEqual(m, { orderRate: [1], varianceRate: [2] });
+ * ```
+ */
+export function regimePosteriorMeans(
+  bins: RegimeBins,
+  hmm: RegimeHmm,
+): { orderRate: number[]; varianceRate: number[] } {
+  const n = bins.counts.length, k = hmm.states;
+  const post = new Float64Array(n * k);
+  logLikelihood(bins, hmm, post);
+  const w = new Float64Array(k), c = new Float64Array(k), v = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s < k; s++) {
+      const p = post[i * k + s];
+      w[s] += p;
+      c[s] += p * bins.counts[i];
+      v[s] += p * bins.rv[i];
+    }
+  }
+  return {
+    orderRate: Array.from(w, (ws, s) => c[s] / ws / bins.binSeconds),
+    varianceRate: Array.from(w, (ws, s) => v[s] / ws),
+  };
+}
