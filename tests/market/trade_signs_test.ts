@@ -153,6 +153,15 @@ Deno.test("persistent metaorder signs: ρ → 0 gives the binomial closed form; 
   a.reset(ra);
   b.reset(rb);
   for (let i = 0; i < 1_000; i++) assert.equal(a.next(ra), b.next(rb));
+  // with persistence: deterministic for a seed
+  const p = new MetaorderSigns(PERSIST), q = new MetaorderSigns(PERSIST);
+  const rp = new Rng("same"), rq = new Rng("same");
+  p.reset(rp);
+  q.reset(rq);
+  for (let i = 0; i < 1_000; i++) {
+    assert.equal(p.expected(), q.expected());
+    assert.equal(p.next(rp), q.next(rq));
+  }
 });
 
 Deno.test("persistent metaorder signs: expected() is the conditional mean; surprise variance 1 − ρ² − (1 − ρ²)/N", () => {
