@@ -63,7 +63,7 @@ export const calibrateCli = defineCli({
     "refine-iterations": flags.int({
       min: 0,
       max: 50,
-      default: 8,
+      default: 16,
       help: "moment-matching iterations (0: direct fits only)",
     }),
     "refine-seconds": flags.number({

@@ -39,6 +39,7 @@ import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from 
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
+import { fitRegimes, regimeBins, regimeConfigFromFit, type RegimeFit } from "./fit_regimes.ts";
 import {
   fitHawkes,
   fitHawkesComponents,
@@ -72,7 +73,7 @@ export interface CalibrateOptions {
   duration?: number;
   /** Run the moment-matching stage (default true). */
   refine?: boolean;
-  /** Most moment-matching iterations (default 8). */
+  /** Most moment-matching iterations (default 16). */
   refineIterations?: number;
   /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
   refineSeconds?: number;
@@ -152,6 +153,8 @@ interface Moments {
   depthInOrders: number;
   /** Mean spread, ticks. */
   meanSpread: number;
+  /** Standard deviation of the spread, ticks. */
+  spreadSd: number;
   /** Kurtosis of 1-s mid returns. */
   kurtosis1s: number;
   /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
@@ -206,6 +209,10 @@ function moments(
   [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
   [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
   [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
+  [out.m.spreadSd, out.se.spreadSd] = stat("spread", (v, x) => {
+    const m = meanSpread(v, x);
+    return Math.sqrt(Math.max(0, v.reduce((a, p, i) => a + p * (x[i] - m) ** 2, 0)));
+  });
   [out.m.kurtosis1s, out.se.kurtosis1s] = stat("kurtosis1s", (v) => v[0]);
   const secs = records.reduce((a, r) => a + recordSeconds(r), 0);
   const n = records.reduce((a, r) => a + r.moTime.length, 0);
@@ -346,6 +353,7 @@ export function calibrateTapes(
   est["flow.signs.metaorders"] = signs.metaorders;
   est["flow.signs.lengthTail"] = signs.lengthTail;
   est["flow.signs.minLength"] = signs.minLength;
+  est["flow.signs.persistence"] = signs.persistence;
   const phi = signPredictor(records);
   const rate = orders / seconds;
   // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
@@ -445,7 +453,35 @@ export function calibrateTapes(
     "probability",
     "not identified: library default kept",
   );
-  est["regimes"] = unidentified(1, "regimes", "a single regime: regime switching is not fitted");
+  // ---- regimes: a hidden Markov model of 60-s bins (activity and realized variance)
+  const rBins = regimeBins(records, REGIME_BIN_SECONDS);
+  let regimeFit: RegimeFit | null = null;
+  if (rBins.counts.length >= 100) {
+    log("fitting the regimes");
+    regimeFit = fitRegimes(rBins, 3);
+    const rf = regimeFit;
+    est["regimes"] = fitted(rf.states, NaN, "regimes", `${rf.orderRate[0].method}`);
+    rf.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
+    rf.varianceRate.forEach((e, s) => est[`regimes.varianceRate.${s}`] = e);
+    if (rf.states > 1) rf.exitRate.forEach((e, s) => est[`regimes.exitRate.${s}`] = e);
+  } else {
+    est["regimes"] = unidentified(
+      1,
+      "regimes",
+      `a single regime: ${rBins.counts.length} bins of ${REGIME_BIN_SECONDS} s (the regime fit needs 100)`,
+    );
+  }
+  const regimes = regimeFit === null || regimeFit.states === 1
+    ? { names: ["calibrated"], volMultipliers: [1], flowMultipliers: [1], rates: [[0]], initial: 0 }
+    : (() => {
+      const c = regimeConfigFromFit(regimeFit, impactShare);
+      return {
+        ...c,
+        volMultipliers: c.volMultipliers.map((v) => sig(v)),
+        flowMultipliers: c.flowMultipliers.map((v) => sig(v)),
+        rates: c.rates.map((r) => r.map((v) => sig(v))),
+      };
+    })();
   est["fees"] = unidentified(
     0,
     "rate",
@@ -464,13 +500,7 @@ export function calibrateTapes(
     volatility: sig(est["volatility"].value),
     tickSize: tick,
     lotSize,
-    regimes: {
-      names: ["calibrated"],
-      volMultipliers: [1],
-      flowMultipliers: [1],
-      rates: [[0]],
-      initial: 0,
-    },
+    regimes,
     latency: { marketData },
     flow: {
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
@@ -479,6 +509,7 @@ export function calibrateTapes(
         metaorders: est["flow.signs.metaorders"].value,
         lengthTail: sig(est["flow.signs.lengthTail"].value),
         minLength: sig(est["flow.signs.minLength"].value),
+        persistence: sig(est["flow.signs.persistence"].value),
       },
       sizes: {
         marketMean: sig(est["flow.sizes.marketMean"].value),
@@ -492,6 +523,10 @@ export function calibrateTapes(
         alpha: sig(est["flow.placement.alpha"].value),
         maxDistance: est["flow.placement.maxDistance"].value,
         minEdge: sig(est["flow.placement.minEdge"]?.value ?? 0),
+        ...(est["flow.placement.edgeSpread"] === undefined ? {} : {
+          edge: "uniform",
+          edgeSpread: sig(est["flow.placement.edgeSpread"].value),
+        }),
       },
       cancellation: {
         rate: sig(est["flow.cancellation.rate"].value),
@@ -528,8 +563,18 @@ export function calibrateTapes(
       initialLevels: est["flow.placement.maxDistance"].value,
     },
   });
-  // placement edge: half the spread beyond one tick (then matched)
+  // placement edge: half the spread beyond one tick (then matched); in a wide-spread market
+  // each order asks for its own edge, uniform around it, the width matched to the spread's
+  // dispersion
   const edge0 = Math.max(0, (real.m.meanSpread - 2) / 2);
+  if (!oneTick) {
+    est["flow.placement.edgeSpread"] = derived(
+      1,
+      NaN,
+      "share of minEdge (half-width of the uniform edges)",
+      "edges uniform on [0, 2·minEdge] (start of the moment matching)",
+    );
+  }
   est["flow.placement.minEdge"] = derived(
     edge0,
     NaN,
@@ -647,6 +692,16 @@ export function calibrateTapes(
         drift: estimateJson(resp.drift),
       },
       sizes: { orders: sizes.orders, meanExecutedLots: sig(sizes.meanExecuted) },
+      ...(regimeFit === null ? {} : {
+        regimes: {
+          binSeconds: REGIME_BIN_SECONDS,
+          bins: regimeFit.bins,
+          logLikelihood: regimeFit.logLikelihood.map((v) => sig(v, 8)),
+          bic: regimeFit.bic.map((v) => sig(v, 8)),
+          stationary: regimeFit.stationary.map((v) => sig(v, 3)),
+          negativeBinomialShape: sig(regimeFit.hmm.shape),
+        },
+      }),
       momentMatching: matching,
     },
     warnings,
@@ -655,6 +710,9 @@ export function calibrateTapes(
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
 }
+
+/** Bin length of the regime fit, s: regimes held for a minute or more. */
+const REGIME_BIN_SECONDS = 60;
 
 function mergeEvents(events: TapeEvents[]): TapeEvents {
   if (events.length === 1) return events[0];
@@ -1036,7 +1094,7 @@ function refine(
   warnings: string[],
   log: (line: string) => void,
 ): void {
-  const iterations = options.refineIterations ?? 8;
+  const iterations = options.refineIterations ?? 16;
   const seconds = options.refineSeconds ?? 1_800;
   const direct = knobs.map((k) => k.estimate.value);
   const tol = (k: keyof Moments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
@@ -1153,10 +1211,16 @@ function knobsFor(
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
     });
     knobs.push({
+      estimate: est["flow.placement.edgeSpread"],
+      moment: "spreadSd",
+      what: "standard deviation of the spread",
+      update: (v, sim, re) => Math.min(1, Math.max(0, v + 0.5 * (re - sim) / re)),
+    });
+    knobs.push({
       estimate: est["flow.placement.minEdge"],
       moment: "meanSpread",
       what: "mean spread",
-      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 0.5 * (re - sim))),
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
     });
   } else if (follows) {
     // how completely liquidity follows the price: the share of stale quotes re-posted rather

@@ -3,13 +3,15 @@
  * autocorrelation of market-order signs, and a linear sign forecast for the impact fit.
  *
  * The model's C(ℓ) is known exactly ({@linkcode metaorderSignAutocorrelation}). The
- * number of metaorders N (an integer), the length tail a and the smallest length are fitted
- * by weighted least squares of C(ℓ) at lags 1 … 100 (log-spaced), weights from the block-
- * bootstrap standard errors of the sample autocorrelation; N by profiling (every N from 2 to
- * 24: with one metaorder the next sign is known, its surprise is 0 and trades could not move
- * the price), the two others by Nelder–Mead for each N. Observed signs mix in informed orders,
+ * number of metaorders N (an integer), the length tail a, the smallest length and the
+ * persistence ρ (the probability that an order comes from the same metaorder as the previous
+ * one: the first lags' order splitting) are fitted by weighted least squares of C(ℓ) at lags
+ * 1 … 100 (log-spaced), weights from the block-bootstrap standard errors of the sample
+ * autocorrelation; N by profiling (every N from 2 to 24: with one metaorder the next sign is
+ * known, its surprise is 0 and trades could not move the price), the three others by
+ * Nelder–Mead for each N. Observed signs mix in informed orders,
  * whose signs are independent of the flow: the model's C(ℓ) is scaled by (1 − s)², s the
- * informed share of market orders. Standard errors of a and the smallest length from the
+ * informed share of market orders. Standard errors of a, the smallest length and ρ from the
  * Gauss–Newton information (JᵀWJ); N's range is the set of N whose best weighted SSE is
  * within 4 (≈ 2 standard errors) of the minimum.
  *
@@ -107,6 +109,8 @@ export interface SignFit {
   lengthTail: Estimate;
   /** Smallest metaorder length (child orders). */
   minLength: Estimate;
+  /** Persistence ρ: probability that an order comes from the previous order's metaorder. */
+  persistence: Estimate;
   /** The model's C(ℓ) at the fitted values (scaled for informed orders), at the data's lags. */
   modelC: number[];
   /** Weighted sum of squared residuals (χ²-like) and the number of lags. */
@@ -125,47 +129,63 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
   const lags = data.lags;
   const w = data.se.map((s) => 1 / Math.max(s, 1e-4) ** 2);
   const scale = (1 - informedShare) ** 2;
-  const model = (n: number, a: number, lmin: number) => {
+  const model = (n: number, a: number, lmin: number, rho: number) => {
     const cfg = tradeSignConfigSchema.parse({
       metaorders: n,
       lengthTail: a,
       minLength: lmin,
       maxLength: MAX_LENGTH,
+      persistence: rho,
     });
     return Array.from(metaorderSignAutocorrelation(cfg, lags), (v) => v * scale);
   };
-  const sse = (n: number, a: number, lmin: number) => {
-    if (!(a >= 1.05 && a <= 10 && lmin >= 1 && lmin <= 1e4)) return Infinity;
-    const m = model(n, a, lmin);
+  const sse = (n: number, a: number, lmin: number, rho: number) => {
+    if (!(a >= 1.05 && a <= 10 && lmin >= 1 && lmin <= 1e4 && rho >= 0 && rho <= 0.99)) {
+      return Infinity;
+    }
+    const m = model(n, a, lmin, rho);
     let s = 0;
     for (let i = 0; i < lags.length; i++) s += w[i] * (m[i] - data.c[i]) ** 2;
     return s;
   };
-  const profile: { n: number; a: number; lmin: number; v: number }[] = [];
+  const rhoOf = (z: number) => 0.99 / (1 + Math.exp(-z));
+  const profile: { n: number; a: number; lmin: number; rho: number; v: number }[] = [];
   for (let n = 2; n <= 24; n++) {
-    const f = (z: Float64Array) => sse(n, 1.05 + Math.exp(z[0]), 1 + Math.exp(z[1]));
-    let r = minimizeNelderMead(f, Float64Array.of(Math.log(0.45), Math.log(2)), {
+    const f = (z: Float64Array) => sse(n, 1.05 + Math.exp(z[0]), 1 + Math.exp(z[1]), rhoOf(z[2]));
+    let r = minimizeNelderMead(f, Float64Array.of(Math.log(0.45), Math.log(2), -3), {
       maxIterations: 600,
     });
     r = minimizeNelderMead(f, r.x, { maxIterations: 600 });
-    profile.push({ n, a: 1.05 + Math.exp(r.x[0]), lmin: 1 + Math.exp(r.x[1]), v: r.value });
+    profile.push({
+      n,
+      a: 1.05 + Math.exp(r.x[0]),
+      lmin: 1 + Math.exp(r.x[1]),
+      rho: rhoOf(r.x[2]),
+      v: r.value,
+    });
   }
   profile.sort((x, y) => x.v - y.v);
   const best = profile[0];
   const within = profile.filter((p) => p.v <= best.v + 4).map((p) => p.n);
-  // Gauss–Newton information for (a, lmin) at the best N
-  const eps = [1e-4 * best.a, 1e-4 * best.lmin];
-  const m0 = model(best.n, best.a, best.lmin);
-  const ja = model(best.n, best.a + eps[0], best.lmin).map((v, i) => (v - m0[i]) / eps[0]);
-  const jl = model(best.n, best.a, best.lmin + eps[1]).map((v, i) => (v - m0[i]) / eps[1]);
-  let h00 = 0, h01 = 0, h11 = 0;
+  // Gauss–Newton information for (a, lmin, ρ) at the best N (one-sided steps near ρ = 0)
+  const eps = [1e-4 * best.a, 1e-4 * best.lmin, 1e-4];
+  const m0 = model(best.n, best.a, best.lmin, best.rho);
+  const jac = [
+    model(best.n, best.a + eps[0], best.lmin, best.rho),
+    model(best.n, best.a, best.lmin + eps[1], best.rho),
+    model(best.n, best.a, best.lmin, best.rho + eps[2]),
+  ].map((m, k) => m.map((v, i) => (v - m0[i]) / eps[k]));
+  const h = new Float64Array(9);
   for (let i = 0; i < lags.length; i++) {
-    h00 += w[i] * ja[i] * ja[i];
-    h01 += w[i] * ja[i] * jl[i];
-    h11 += w[i] * jl[i] * jl[i];
+    for (let p = 0; p < 3; p++) {
+      for (let q = 0; q < 3; q++) h[3 * p + q] += w[i] * jac[p][i] * jac[q][i];
+    }
   }
-  const cov = covarianceFromHessian(Float64Array.of(h00, h01, h01, h11), 2);
-  const se = cov.ok ? standardErrors(cov.cov, 2) : Float64Array.of(NaN, NaN);
+  const atZero = best.rho < 1e-3;
+  const cov = atZero
+    ? covarianceFromHessian(Float64Array.of(h[0], h[1], h[3], h[4]), 2)
+    : covarianceFromHessian(h, 3);
+  const se = cov.ok ? standardErrors(cov.cov, atZero ? 2 : 3) : Float64Array.of(NaN, NaN, NaN);
   const method =
     "weighted least squares of the sign autocorrelation, lags 1–100 (exact C(ℓ) of the model)";
   const nMin = minOf(within), nMax = maxOf(within);
@@ -176,6 +196,9 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
     },
     lengthTail: fitted(best.a, se[0], "tail exponent", method),
     minLength: fitted(best.lmin, se[1], "child orders", method),
+    persistence: atZero
+      ? fitted(0, NaN, "probability", method, "at the boundary 0")
+      : fitted(best.rho, se[2], "probability", method),
     modelC: m0,
     chi2: best.v,
     data,

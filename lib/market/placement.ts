@@ -10,6 +10,12 @@
  * tick under the best ask (and an ask one tick above the best bid), so when the book lags
  * the price the new order joins just inside it.
  *
+ * With `edge: "uniform"` each order asks for its own edge, uniform on
+ * [(1 − w), (1 + w)]·`minEdge` (w = `edgeSpread`): liquidity providers differ in the edge
+ * they need, and the touch is set by the keenest resting order, so the spread is wide when
+ * those have been consumed and narrow when a keen one arrives. `"fixed"` (default): every
+ * order asks for `minEdge`.
+ *
  * `"opposite-best"`: the zero-intelligence rule of Cont, Stoikov & Talreja (2010) as used by
  * ALPE before: i + 1 ticks from the opposite best quote (bid = best ask − 1 − i), whatever
  * the price; the book then drifts only through its own order flow.
@@ -40,6 +46,10 @@ export const placementConfigSchema = z.strictObject({
   maxDistance: z.number().int().min(1).max(1_000).default(40),
   /** Smallest edge over the reference price a new order asks for, ticks ("reference" only). */
   minEdge: z.number().min(0).max(1_000).default(0),
+  /** "fixed": every order asks for `minEdge`; "uniform": each its own edge ("reference" only). */
+  edge: z.enum(["fixed", "uniform"]).default("fixed"),
+  /** Half-width w of the uniform edges, a share of `minEdge`: [(1 − w), (1 + w)]·minEdge. */
+  edgeSpread: z.number().min(0).max(1).default(0.5),
 });
 
 /** The limit-order placement model (see the schema's field docs). */
@@ -79,6 +89,7 @@ export class PowerLawPlacement implements PlacementModel {
   readonly maxDistance: number;
   readonly #anchorRef: boolean;
   readonly #edge: number;
+  readonly #edgeWidth: number; // 0: fixed edges
   readonly #prob: Float64Array;
   readonly #alias: Int32Array;
 
@@ -87,6 +98,9 @@ export class PowerLawPlacement implements PlacementModel {
     this.maxDistance = cfg.maxDistance;
     this.#anchorRef = cfg.anchor === "reference";
     this.#edge = cfg.minEdge;
+    this.#edgeWidth = cfg.edge === "uniform" && this.#anchorRef
+      ? 2 * cfg.edgeSpread * cfg.minEdge
+      : 0;
     const w = new Float64Array(cfg.maxDistance);
     for (let i = 0; i < w.length; i++) w[i] = Math.pow(i + 1, -cfg.alpha);
     const t = buildAlias(w);
@@ -107,9 +121,11 @@ export class PowerLawPlacement implements PlacementModel {
 
   price(side: Side, reference: number, bestBid: number, bestAsk: number, rng: Rng): number {
     const i = this.distance(rng);
+    const w = this.#edgeWidth;
+    const edge = w > 0 ? this.#edge + w * (rng.next() - 0.5) : this.#edge;
     if (side === BID) {
       let p: number;
-      if (this.#anchorRef) p = Math.ceil(reference - this.#edge) - 1 - i;
+      if (this.#anchorRef) p = Math.ceil(reference - edge) - 1 - i;
       else if (bestAsk === bestAsk) p = bestAsk - 1 - i;
       else if (bestBid === bestBid) p = bestBid - i;
       else p = Math.ceil(reference) - 1 - i;
@@ -117,7 +133,7 @@ export class PowerLawPlacement implements PlacementModel {
       return p;
     }
     let p: number;
-    if (this.#anchorRef) p = Math.floor(reference + this.#edge) + 1 + i;
+    if (this.#anchorRef) p = Math.floor(reference + edge) + 1 + i;
     else if (bestBid === bestBid) p = bestBid + 1 + i;
     else if (bestAsk === bestAsk) p = bestAsk + i;
     else p = Math.floor(reference) + 1 + i;

@@ -9,6 +9,12 @@
  * empirical γ ≈ 0.5 of Lillo & Farmer 2004). {@linkcode metaorderSignAutocorrelation} gives
  * C(ℓ) exactly for the discretised, truncated lengths used here.
  *
+ * `persistence` ρ adds the first lags' order splitting on top: with probability ρ the next
+ * market order comes from the same metaorder as the previous one (a trader slicing an order
+ * into consecutive prints), else from one chosen uniformly (as above). With ρ > 0 the slot
+ * choice is a Markov chain and C(1) can reach 1 for any N (ρ = 0 is the model above, whose
+ * C(ℓ) ≤ 1/N); the long-memory tail is unchanged.
+ *
  * `"iid"`: independent fair signs (C(ℓ) = 0), as in zero-intelligence models.
  *
  * The model also forecasts the next sign: {@linkcode TradeSignModel.expected} is E[ε | the
@@ -45,6 +51,11 @@ export const tradeSignConfigSchema = z.strictObject({
   minLength: z.number().min(1).max(1e4).default(2),
   /** Largest metaorder length, child orders (truncation, keeps every moment finite). */
   maxLength: z.number().int().min(1).max(1e7).default(10_000),
+  /**
+   * Persistence ρ ∈ [0, 1): probability that a market order comes from the same metaorder as
+   * the previous one before the uniform choice (consecutive prints of one trader).
+   */
+  persistence: z.number().min(0).max(0.99).default(0),
 });
 
 /** The sign model of uninformed market orders (see the schema's field docs). */
@@ -53,8 +64,8 @@ export type TradeSignConfig = Infer<typeof tradeSignConfigSchema>;
 /** Draws signs of uninformed market orders and forecasts the next one. */
 export interface TradeSignModel {
   /**
-   * E[(ε − E[ε | state])²], the variance of the sign's surprise (1 − 1/N for N metaorders,
-   * 1 for independent signs): the market's impact model budgets volatility with it.
+   * E[(ε − E[ε | state])²], the variance of the sign's surprise (1 − 1/N for N metaorders
+   * without persistence, 1 − ρ² − (1 − ρ²)/N with it; 1 for independent signs): the market's impact model budgets volatility with it.
    */
   readonly surpriseVariance: number;
   /** Starts a new path (stationary state). */
@@ -103,7 +114,9 @@ export class MetaorderSigns implements TradeSignModel {
   readonly #sign: Int8Array;
   readonly #left: Float64Array;
   #sum = 0;
+  #last = 0;
   readonly #n: number;
+  readonly #rho: number;
   readonly #a: number;
   readonly #lmin: number;
   readonly #lmax: number;
@@ -118,7 +131,10 @@ export class MetaorderSigns implements TradeSignModel {
       );
     }
     this.#n = cfg.metaorders;
-    this.surpriseVariance = 1 - 1 / cfg.metaorders;
+    const rho = cfg.persistence;
+    this.#rho = rho;
+    // E[E[ε|state]²] = ρ² + 2ρ(1 − ρ)/N + (1 − ρ)²/N (the slots' signs are independent)
+    this.surpriseVariance = 1 - rho * rho - (1 - rho * rho) / cfg.metaorders;
     this.#a = cfg.lengthTail;
     this.#lmin = cfg.minLength;
     this.#lmax = cfg.maxLength;
@@ -140,14 +156,22 @@ export class MetaorderSigns implements TradeSignModel {
       this.#left[s] = 1 + Math.floor(rng.next() * len);
     }
     this.#sum = sum;
+    // the previous order's slot (drawn only with persistence: without it the path is the
+    // model's without persistence, draw for draw)
+    this.#last = this.#rho > 0 ? Math.floor(rng.next() * this.#n) : 0;
   }
 
   expected(): number {
-    return this.#sum / this.#n;
+    const rho = this.#rho;
+    return rho * this.#sign[this.#last] + (1 - rho) * this.#sum / this.#n;
   }
 
   next(rng: Rng): number {
-    const s = Math.floor(rng.next() * this.#n);
+    // one uniform: below ρ the previous slot again, else a uniform slot (ρ = 0: ⌊u·N⌋)
+    const u = rng.next();
+    const rho = this.#rho;
+    const s = u < rho ? this.#last : Math.floor(((u - rho) / (1 - rho)) * this.#n);
+    this.#last = s;
     const sign = this.#sign[s];
     if (--this.#left[s] <= 0) {
       const ns = rng.next() < 0.5 ? 1 : -1;
@@ -221,7 +245,12 @@ export function metaorderLengthPmf(cfg: TradeSignConfig): Float64Array {
  *     C(ℓ) = (1/N) Σ_{j=0}^{ℓ−1} Bin(j; ℓ−1, 1/N) · E[(L − j − 1)⁺] / E[L]
  *
  * (a uniformly chosen child of a stationary renewal sequence has at least m children after
- * it in its metaorder with probability E[(L − m)⁺]/E[L]).
+ * it in its metaorder with probability E[(L − m)⁺]/E[L]). With persistence ρ > 0 the slot
+ * sequence is a Markov chain (stay with probability ρ + (1 − ρ)/N, come back from another
+ * slot with (1 − ρ)/N), and the binomial weights are replaced by the chain's joint law of
+ * (slot at lag ℓ, picks of the slot in between), computed by dynamic programming:
+ *
+ *     C(ℓ) = Σ_{j=0}^{ℓ−1} P(slot_ℓ = slot_0, j picks of it in 1…ℓ−1) · E[(L − j − 1)⁺] / E[L]
  *
  * @example
  * ```ts
@@ -255,6 +284,10 @@ export function metaorderSignAutocorrelation(
     if (!Number.isInteger(lag) || lag < 1) {
       throw new ValidationError(`lags[${q}]`, lag, "an integer >= 1");
     }
+  }
+  if (cfg.persistence > 0) return persistentC(cfg.persistence, nSlots, lags, excess, meanL);
+  for (let q = 0; q < lags.length; q++) {
+    const lag = lags[q];
     const trials = lag - 1;
     let c = 0;
     if (nSlots === 1) {
@@ -273,5 +306,48 @@ export function metaorderSignAutocorrelation(
     }
     out[q] = p * c;
   }
+  return out;
+}
+
+/** C(ℓ) of the persistent model by dynamic programming over (picks of the slot, in the slot). */
+function persistentC(
+  rho: number,
+  nSlots: number,
+  lags: readonly number[],
+  excess: (m: number) => number,
+  meanL: number,
+): Float64Array {
+  let maxLag = 1;
+  for (const l of lags) maxLag = Math.max(maxLag, l);
+  const stay = rho + (1 - rho) / nSlots; // slot_0 → slot_0
+  const back = (1 - rho) / nSlots; // another slot → slot_0
+  // inA[j] / inB[j]: P(at step t the slot is slot_0 / another, j picks of slot_0 in 1…t)
+  let inA = new Float64Array(maxLag + 1);
+  let inB = new Float64Array(maxLag + 1);
+  let nA = new Float64Array(maxLag + 1);
+  let nB = new Float64Array(maxLag + 1);
+  inA[0] = 1; // step 0: slot_0 (its pick at 0 is not counted)
+  const c = new Float64Array(maxLag + 1);
+  for (let t = 0; t < maxLag; t++) {
+    // C(t + 1): step t + 1 picks slot_0 after j picks in 1…t
+    let acc = 0;
+    for (let j = 0; j <= t; j++) {
+      const w = inA[j] * stay + inB[j] * back;
+      if (w > 0) acc += w * excess(j + 1);
+    }
+    c[t + 1] = acc / meanL;
+    // step t + 1: A with j + 1 picks, B with j
+    nA.fill(0);
+    nB.fill(0);
+    for (let j = 0; j <= t; j++) {
+      const a = inA[j], b = inB[j];
+      nA[j + 1] += a * stay + b * back;
+      nB[j] += a * (1 - stay) + b * (1 - back);
+    }
+    [inA, nA] = [nA, inA];
+    [inB, nB] = [nB, inB];
+  }
+  const out = new Float64Array(lags.length);
+  for (let q = 0; q < lags.length; q++) out[q] = c[lags[q]];
   return out;
 }

@@ -125,7 +125,7 @@ Deno.test("realism CLI: unknown presets and missing data are one-line errors; co
   }
 });
 
-Deno.test("train --preset: trains in the calibrated market (its one regime, its price and lot)", async () => {
+Deno.test("train --preset: trains in the calibrated market (its regimes, its price and lot)", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const r = await runScript("train", ["--preset", "amzn", "--timesteps", "2048", "--out", dir]);
@@ -133,7 +133,10 @@ Deno.test("train --preset: trains in the calibrated market (its one regime, its 
     const cp = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
     assert.equal(cp.config.env.lotSize, 100);
     assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
-    assert.deepEqual(cp.config.env.regimes.names, ["calibrated"]);
+    const preset = JSON.parse(
+      await Deno.readTextFile(new URL("../../data/presets/amzn.json", import.meta.url)),
+    );
+    assert.deepEqual(cp.config.env.regimes.names, preset.config.regimes.names);
     oneLineError(
       await runScript("train", ["--preset", "nope", "--out", dir, "--force"]),
       /^error: --preset/,

@@ -80,6 +80,27 @@ Deno.test("sign fit: the metaorder model's tail is recovered from its own signs"
   assert.throws(() => signAutocorrelation([recordOfSigns([1, -1, 1])]), InsufficientDataError);
 });
 
+Deno.test("sign fit: the persistence of order splitting is recovered from its own signs", () => {
+  const cfg = tradeSignConfigSchema.parse({
+    metaorders: 3,
+    lengthTail: 2,
+    minLength: 3,
+    persistence: 0.5,
+  });
+  const model = new MetaorderSigns(cfg);
+  const rng = new Rng("signs-persistent");
+  model.reset(rng);
+  const signs = Array.from({ length: 200_000 }, () => model.next(rng));
+  const data = signAutocorrelation([recordOfSigns(signs)]);
+  assert.ok(data.c[0] > 0.5); // above what N ≥ 2 metaorders without persistence can give
+  const fit = fitSigns(data);
+  const [lo, hi] = fit.metaorders.ci!;
+  assert.ok(lo <= 3 && 3 <= hi, `N in [${lo}, ${hi}]`);
+  assert.ok(fit.persistence.se > 0 && fit.persistence.se < 0.1, `se ${fit.persistence.se}`);
+  within(fit.persistence.value, fit.persistence.se, 0.5);
+  fit.modelC.forEach((c, i) => assert.ok(Math.abs(c - data.c[i]) < 4 * data.se[i] + 0.01));
+});
+
 function eventsOf(limits: number[]): TapeEvents {
   const n = limits.length;
   return {

@@ -48,3 +48,32 @@ Deno.test("placement: anchored at the reference price, never through the other s
   assert.equal(cst.price(BID, 500, 95, 100, rng), 99);
   assert.equal(cst.price(ASK, 500, 95, 100, rng), 96);
 });
+
+Deno.test("placement: uniform edges spread the price over [(1 − w), (1 + w)]·minEdge; fixed edges unchanged", () => {
+  const cfg = { maxDistance: 1, minEdge: 6, edge: "uniform" as const, edgeSpread: 0.5 };
+  const place = new PowerLawPlacement(placementConfigSchema.parse(cfg));
+  const rng = new Rng("uniform-edge");
+  const n = 60_000;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    // reference 100 (integer): bid = ⌈100 − e⌉ − 1 with e uniform on [3, 9]
+    const p = place.price(BID, 100, NaN, NaN, rng);
+    counts.set(p, (counts.get(p) ?? 0) + 1);
+  }
+  // 100 − e uniform on [91, 97]: ⌈100 − e⌉ − 1 ∈ {91 … 96}, each with probability 1/6
+  assert.deepEqual([...counts.keys()].sort((a, b) => a - b), [91, 92, 93, 94, 95, 96]);
+  for (const p of [91, 92, 93, 94, 95, 96]) {
+    const share = counts.get(p)! / n;
+    assert.ok(Math.abs(share - 1 / 6) < 4 * Math.sqrt((1 / 6) * (5 / 6) / n), `${p}: ${share}`);
+  }
+  // asks mirror bids
+  const ask = place.price(ASK, 100, NaN, NaN, new Rng(1));
+  assert.ok(ask >= 104 && ask <= 109);
+  // fixed edges draw nothing extra: the same stream gives the same prices as before
+  const fixed = new PowerLawPlacement(placementConfigSchema.parse({ minEdge: 6 }));
+  const r1 = new Rng(5), r2 = new Rng(5);
+  for (let i = 0; i < 100; i++) {
+    const d = fixed.distance(r2);
+    assert.equal(fixed.price(BID, 100.4, NaN, NaN, r1), Math.ceil(100.4 - 6) - 1 - d);
+  }
+});

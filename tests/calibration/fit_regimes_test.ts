@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import {
+  expm,
+  fitRegimes,
+  type RegimeBins,
+  regimeBins,
+  regimeConfigFromFit,
+  regimePosteriorMeans,
+} from "../../lib/calibration/fit_regimes.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import { createRegimeModel, stationaryDistribution } from "../../lib/market/regimes.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+const DT = 60;
+const RATES = [[0, 1 / 600], [1 / 300, 0]];
+const LAMBDA = [0.1, 0.5];
+const LOG_MEAN = [0, 1.5];
+
+/** Bins drawn from the hidden Markov model itself (CTMC path, NB counts, log-normal RV). */
+function simulateBins(n: number, seed: number): RegimeBins {
+  const rng = new Rng(seed);
+  const model = createRegimeModel({
+    names: ["a", "b"],
+    volMultipliers: [1, 1],
+    flowMultipliers: [1, 1],
+    rates: RATES,
+    initial: "stationary",
+  });
+  model.reset(rng);
+  const counts = new Float64Array(n), rv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = model.state;
+    // negative binomial, shape 2: Poisson with a Gamma(2, 1/2) mean factor
+    const g = rng.exponential(2) + rng.exponential(2);
+    counts[i] = rng.poisson(LAMBDA[s] * DT * g);
+    rv[i] = rng.next() < 0.02 ? 0 : Math.exp(LOG_MEAN[s] + 0.8 * rng.normal());
+    model.advance(DT, rng);
+  }
+  return { binSeconds: DT, counts, rv, starts: [0] };
+}
+
+Deno.test("expm: the exponential of a generator is a transition matrix that matches the 2-state closed form", () => {
+  const a = 0.3, b = 0.7, t = 2.5;
+  const p = expm([-a * t, a * t, b * t, -b * t], 2);
+  const e = Math.exp(-(a + b) * t);
+  assert.ok(Math.abs(p[0] - (b + a * e) / (a + b)) < 1e-12);
+  assert.ok(Math.abs(p[3] - (a + b * e) / (a + b)) < 1e-12);
+  assert.ok(Math.abs(p[0] + p[1] - 1) < 1e-12);
+});
+
+Deno.test("regime fit: recovers the rates and the switching of a known hidden Markov model within its standard errors", () => {
+  const bins = simulateBins(1_500, 4);
+  const fit = fitRegimes(bins, 2);
+  assert.equal(fit.states, 2);
+  assert.ok(fit.bic[1] < fit.bic[0]); // two regimes beat one
+  for (let s = 0; s < 2; s++) {
+    const r = fit.orderRate[s];
+    assert.ok(r.se > 0 && Math.abs(r.value - LAMBDA[s]) < 4 * r.se, `λ${s} ${r.value} ± ${r.se}`);
+    const x = fit.exitRate[s];
+    const exit = RATES[s][1 - s];
+    assert.ok(x.se > 0 && Math.abs(x.value - exit) < 4 * x.se, `exit${s} ${x.value} ± ${x.se}`);
+  }
+  assert.ok(fit.varianceRate[1].value > 3 * fit.varianceRate[0].value);
+  const pi = stationaryDistribution(RATES);
+  assert.ok(Math.abs(fit.stationary[0] - pi[0]) < 0.1);
+  // deterministic
+  assert.deepEqual(fitRegimes(bins, 2).orderRate, fit.orderRate);
+  // the book tier's config: stationary means of the multipliers are 1
+  const cfg = regimeConfigFromFit(fit, 0.3);
+  const mf = cfg.flowMultipliers.reduce((a, f, s) => a + fit.stationary[s] * f, 0);
+  assert.ok(Math.abs(mf - 1) < 1e-9);
+  assert.equal(cfg.initial, "stationary");
+});
+
+Deno.test("regime fit: one regime when the bins have none", () => {
+  const rng = new Rng(2);
+  const n = 400;
+  const counts = Float64Array.from({ length: n }, () => rng.poisson(20));
+  const rv = Float64Array.from({ length: n }, () => Math.exp(0.5 * rng.normal()));
+  const fit = fitRegimes({ binSeconds: 60, counts, rv, starts: [0] }, 2);
+  assert.equal(fit.states, 1);
+  assert.throws(
+    () => fitRegimes({ binSeconds: 60, counts: counts.slice(0, 50), rv, starts: [0] }),
+    /bins/,
+  );
+});
+
+Deno.test("regime fit: the book tier with two known regimes is fitted back (order rates in ratio 4, holding times)", () => {
+  const regimes = {
+    names: ["calm", "busy"],
+    volMultipliers: [0.6, 1.3],
+    flowMultipliers: [0.4, 1.6],
+    rates: [[0, 1 / 300], [1 / 300, 0]],
+    initial: "stationary" as const,
+  };
+  const recs = simulateRecords({ duration: 1_200, regimes }, { seconds: 24_000, seed: 3 });
+  const bins = regimeBins(recs, 60);
+  const fit = fitRegimes(bins, 2);
+  assert.equal(fit.states, 2);
+  const [calm, busy] = fit.orderRate;
+  const ratio = busy.value / calm.value;
+  // bins that straddle a switch (about one in five here) pull the two rates together: the fit
+  // gives 3.6 ± 0.1 for a true 4 (documented in docs/calibration.md); within 10 %
+  assert.ok(ratio > 3.4 && ratio < 4.4, `ratio ${ratio}`);
+  assert.ok(calm.se > 0 && busy.se > 0);
+  for (const x of fit.exitRate) {
+    assert.ok(Math.abs(x.value - 1 / 300) < 4 * x.se + 5e-4, `exit ${x.value} ± ${x.se}`);
+  }
+  // the same model's posterior means on its own bins are the fit's rates
+  const m = regimePosteriorMeans(bins, fit.hmm);
+  m.orderRate.forEach((r, s) => assert.ok(Math.abs(r - fit.orderRate[s].value) < 0.1 * r));
+});
