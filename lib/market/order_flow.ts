@@ -303,6 +303,11 @@ export class BackgroundFlow {
   // would schedule nothing, so it is skipped.
   #behB = NaN;
   #behA = NaN;
+  // The opposite best quote at that scan: a re-posted order is kept off the opposite side, so
+  // a side may stay behind only because the other lagged; when that one moves, scan again.
+  #behBo = NaN;
+  #behAo = NaN;
+  readonly #follows: boolean;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -320,6 +325,7 @@ export class BackgroundFlow {
     this.#react = models.reaction;
     this.#fund = models.fundamental;
     this.#inf = models.informed;
+    this.#follows = models.reaction.behindFrom !== undefined;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -521,18 +527,22 @@ export class BackgroundFlow {
     // after trades and fundamental events (and after every event when the reference drifts
     // between events).
     let moved = this.#fund.continuous;
+    // (with reaction.follow, also after cancellations: removing the best quote can expose a
+    // level the price has left behind)
     if (u < this.#segA) {
       const kind = this.#arr.select(t, u, this.#mult);
       if (kind === ARRIVAL.MARKET) {
         this.#market(timeNs, t);
         moved = true;
       } else if (kind === ARRIVAL.LIMIT) this.#limit(timeNs, t, rng);
-      else if (kind === ARRIVAL.CANCEL) this.#triggeredCancel(timeNs, t, rng);
-      else this.counts[FLOW_COUNT.THINNED]++;
+      else if (kind === ARRIVAL.CANCEL) {
+        this.#triggeredCancel(timeNs, t, rng);
+        moved = this.#follows; // a cancel can expose a level the price left behind
+      } else this.counts[FLOW_COUNT.THINNED]++;
     } else if ((u -= this.#segA) < this.#segC) {
-      this.#hazardCancel(timeNs, t, rng);
+      moved = this.#hazardCancel(timeNs, t, rng) && this.#follows;
     } else if ((u -= this.#segC) < this.#segT) {
-      this.#touchCancel(timeNs, t, rng);
+      moved = this.#touchCancel(timeNs, t, rng) && this.#follows;
     } else {
       this.#fund.fire(u - this.#segT, this.#rPrice, t);
       this.#refNs = NaN;
@@ -780,16 +790,18 @@ export class BackgroundFlow {
       const d = this.#place.maxDistance;
       const limB = bb === bb ? react.behindFrom(BID, ref) : NaN;
       if (bb < limB) {
-        if (bb !== this.#behB) {
+        if (bb !== this.#behB || ba !== this.#behBo) {
           for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
           this.#behB = bb;
+          this.#behBo = ba;
         }
       } else this.#behB = NaN;
       const limA = ba === ba ? react.behindFrom(ASK, ref) : NaN;
       if (ba > limA) {
-        if (ba !== this.#behA) {
+        if (ba !== this.#behA || bb !== this.#behAo) {
           for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
           this.#behA = ba;
+          this.#behAo = bb;
         }
       } else this.#behA = NaN;
     }
