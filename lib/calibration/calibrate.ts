@@ -38,6 +38,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
+import { fitInformation } from "./fit_information.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import { fitHawkes, type HawkesFit } from "./hawkes_fit.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
@@ -69,6 +70,10 @@ export interface CalibrateOptions {
   refineIterations?: number;
   /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
   refineSeconds?: number;
+  /** Fit the information (news, snipers) by simulated moments (default: as `refine`). */
+  information?: boolean;
+  /** Most simulations of the information fit (default 40). */
+  informationSimulations?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
@@ -378,6 +383,20 @@ export function calibrateTapes(
     "per second",
     "not identified: library default kept",
   );
+  // latency arbitrage: the snipers' rate is fitted with the news below (fit_information.ts)
+  est["flow.snipers.rate"] = unidentified(10, "per second", "start of the simulated-moments fit");
+  est["flow.snipers.threshold"] = derived(
+    Math.max(1, resp.theta.value),
+    resp.theta.se,
+    "ticks",
+    "the immediate impact θ of a trade (a sniper needs an edge of at least its own impact, or it overshoots the value and is sniped back); not identified otherwise",
+  );
+  est["flow.snipers.maxLots"] = derived(
+    est["flow.informed.maxLots"].value,
+    NaN,
+    "lots",
+    "the 90th percentile of market-order sizes (as the informed traders')",
+  );
   // the horizon at which the volatility is matched: the longest with 100 returns or more
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
   const real0 = moments(records, Math.max(0.1, quoteInterval), varianceHorizon);
@@ -494,6 +513,7 @@ export function calibrateTapes(
         impactShare: sig(est["flow.fundamental.impactShare"].value),
         privateShare: sig(est["flow.fundamental.privateShare"].value),
         newsRate: sig(est["flow.fundamental.newsRate"].value),
+        privateRate: sig(est["flow.fundamental.privateRate"].value),
         revealRate: sig(est["flow.fundamental.revealRate"].value),
       },
       reaction: {
@@ -512,6 +532,11 @@ export function calibrateTapes(
       informed: {
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
+      },
+      snipers: {
+        rate: sig(est["flow.snipers.rate"].value),
+        threshold: sig(est["flow.snipers.threshold"].value),
+        maxLots: sig(est["flow.snipers.maxLots"].value),
       },
       initialDepth: Math.max(
         1,
@@ -559,6 +584,36 @@ export function calibrateTapes(
       warnings,
       log,
     );
+  }
+  // ---- information: news known first to fast traders, snipers (simulated moments)
+  let information: Record<string, unknown> | null = null;
+  if (options.information ?? options.refine ?? true) {
+    log("fitting the information by simulated moments (markout and price response)");
+    information = fitInformation(records, est, config, {
+      quoteInterval,
+      seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+      seed: options.seed ?? 0,
+      maxSimulations: options.informationSimulations,
+      log,
+    });
+    if (options.refine ?? true) {
+      log("matching the emergent moments again (with the fitted information)");
+      refine(
+        config,
+        knobsFor(est, real.m, follows),
+        real,
+        quoteInterval,
+        varianceHorizon,
+        {
+          ...options,
+          refineIterations: Math.min(4, options.refineIterations ?? 4),
+          refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
+        },
+        matching,
+        warnings,
+        log,
+      );
+    }
   }
   const finalConfig = config();
   validate(finalConfig);
@@ -627,6 +682,7 @@ export function calibrateTapes(
       },
       sizes: { orders: sizes.orders, meanExecutedLots: sig(sizes.meanExecuted) },
       momentMatching: matching,
+      ...(information ? { information } : {}),
     },
     warnings,
   };
@@ -934,6 +990,7 @@ function refine(
   knobs.forEach((k, i) => k.estimate.value = best.values[i]);
   history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
   knobs.forEach((k, i) => {
+    if (k.estimate.status === "moment-matched") return;
     k.estimate.status = "moment-matched";
     k.estimate.method =
       `${k.estimate.method}; then moment-matched by simulation to the ${k.what} (direct value ${

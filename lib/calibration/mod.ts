@@ -27,6 +27,7 @@ export * from "./hawkes_fit.ts";
 export * from "./record.ts";
 export * from "./tape_events.ts";
 export * from "./fit_flow.ts";
+export * from "./fit_information.ts";
 export * from "./fit_signs.ts";
 export * from "./fit_price.ts";
 export * from "./facts.ts";
