@@ -363,7 +363,7 @@ export interface InformationFitOptions {
   seconds: number;
   /** Seed of every simulation (common random numbers). */
   seed: number;
-  /** Most simulations of the search (default 80). */
+  /** Most simulations of the search (default 120). */
   maxSimulations?: number;
   /** Progress lines. */
   log?: (line: string) => void;
@@ -425,7 +425,7 @@ export function fitInformation(
     return informationMoments(recs, grid, 0).value;
   };
   const fit = fitSimulatedMoments(params, simulate, real, {
-    maxSimulations: options.maxSimulations ?? 80,
+    maxSimulations: options.maxSimulations ?? 120,
     simulationRatio: options.seconds / real.seconds,
     log: options.log,
   });
