@@ -5,7 +5,7 @@
  * estimate with its standard error and method, what the data cannot identify (and the
  * choice made instead), the fit quality and every warning.
  *
- * Two stages (docs/calibration.md says why and how):
+ * Three stages (docs/calibration.md says why and how):
  * 1. **Direct fits** from the data: tick and lot, arrivals (Hawkes by maximum likelihood),
  *    market-order sizes, placement, limit sizes, cancellation hazards, trade signs, the
  *    impact of sign surprises, volatility, feed latency.
@@ -18,6 +18,10 @@
  *    numbers until the simulated value is within the real one's standard error (or 5 %),
  *    at most `refineIterations` times. The direct estimate and the matched value are both
  *    in the provenance.
+ * 3. **Information** (`fit_information.ts`): the impact and private-news shares, the news rate,
+ *    the revelation rate and the snipers' rate by the method of simulated moments on the markout,
+ *    the price response and the 1-s kurtosis, with sandwich standard errors; then the moment
+ *    matching again.
  *
  * @module
  */
