@@ -347,7 +347,7 @@ export class BackgroundFlow {
     this.#react = models.reaction;
     this.#fund = models.fundamental;
     this.#inf = models.informed;
-    this.#snipe = models.snipers ?? null;
+    this.#snipe = models.snipers !== undefined && models.snipers.rate > 0 ? models.snipers : null;
     this.#follows = models.reaction.behindFrom !== undefined;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(

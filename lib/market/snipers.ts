@@ -47,6 +47,8 @@ export type SniperConfig = Infer<typeof sniperConfigSchema>;
 
 /** Latency arbitrageurs: an intensity that depends on the book and the value, and an order. */
 export interface SniperModel {
+  /** Arrivals per second while a quote is stale (0: none, and the flow never asks). */
+  readonly rate: number;
   /** Arrivals per second when the book's best quotes are `bid`, `ask` and the value `value`. */
   intensity(bid: number, ask: number, value: number): number;
   /**
@@ -94,6 +96,7 @@ export function snipeProbability(rate: number, requoteRate: number): number {
  * ```
  */
 export class Snipers implements SniperModel {
+  readonly rate: number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Signed lots traded since the last reset (+ bought). */
@@ -104,6 +107,7 @@ export class Snipers implements SniperModel {
 
   /** Creates the snipers from their config. */
   constructor(cfg: SniperConfig) {
+    this.rate = cfg.rate;
     this.#rate = cfg.rate;
     this.#thr = cfg.threshold;
     this.#max = cfg.maxLots;
