@@ -76,8 +76,10 @@ export interface CalibrateOptions {
   refineSeconds?: number;
   /** Fit the information (news, snipers) by simulated moments (default: as `refine`). */
   information?: boolean;
-  /** Most simulations of the information fit (default 40). */
+  /** Most simulations of the information fit per round (default 120). */
   informationSimulations?: number;
+  /** Rounds of the information fit, each followed by the moment matching (default 2). */
+  informationRounds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
@@ -592,31 +594,41 @@ export function calibrateTapes(
   // ---- information: news known first to fast traders, snipers (simulated moments)
   let information: Record<string, unknown> | null = null;
   if (options.information ?? options.refine ?? true) {
-    log("fitting the information by simulated moments (markout and price response)");
-    information = fitInformation(records, est, config, {
-      quoteInterval,
-      seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
-      seed: options.seed ?? 0,
-      maxSimulations: options.informationSimulations,
-      log,
-    });
-    if (options.refine ?? true) {
-      log("matching the emergent moments again (with the fitted information)");
-      refine(
-        config,
-        knobsFor(est, real.m, follows),
-        real,
-        quoteInterval,
-        varianceHorizon,
-        {
-          ...options,
-          refineIterations: Math.min(4, options.refineIterations ?? 4),
-          refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
-        },
-        matching,
-        warnings,
-        log,
+    // the moment matching moves the market the information was fitted on: fit it again from
+    // there (a smaller first step), then match again; only the last round's warnings count
+    const rounds = options.informationRounds ?? 2;
+    for (let round = 1; round <= rounds; round++) {
+      log(
+        `fitting the information by simulated moments (markout and price response), round ${round} of ${rounds}`,
       );
+      information = fitInformation(records, est, config, {
+        quoteInterval,
+        seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+        seed: options.seed ?? 0,
+        maxSimulations: options.informationSimulations,
+        step: round === 1 ? undefined : Math.log(1.5),
+        log,
+      });
+      information.round = round;
+      if (options.refine ?? true) {
+        log("matching the emergent moments again (with the fitted information)");
+        const roundWarnings: string[] = [];
+        refine(
+          config,
+          knobsFor(est, real.m, follows),
+          real,
+          quoteInterval,
+          varianceHorizon,
+          {
+            ...options,
+            refineIterations: Math.min(4, options.refineIterations ?? 4),
+            refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
+          },
+          matching,
+          round === rounds ? warnings : roundWarnings,
+          log,
+        );
+      }
     }
   }
   const finalConfig = config();

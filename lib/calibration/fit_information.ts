@@ -365,6 +365,8 @@ export interface InformationFitOptions {
   seed: number;
   /** Most simulations of the search (default 120). */
   maxSimulations?: number;
+  /** First step of the search, log units (default ln 2). */
+  step?: number;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -426,6 +428,7 @@ export function fitInformation(
   };
   const fit = fitSimulatedMoments(params, simulate, real, {
     maxSimulations: options.maxSimulations ?? 120,
+    step: options.step,
     simulationRatio: options.seconds / real.seconds,
     log: options.log,
   });
