@@ -5,7 +5,7 @@
  * estimate with its standard error and method, what the data cannot identify (and the
  * choice made instead), the fit quality and every warning.
  *
- * Two stages (docs/calibration.md says why and how):
+ * Three stages (docs/calibration.md says why and how):
  * 1. **Direct fits** from the data: tick and lot, arrivals (Hawkes by maximum likelihood),
  *    market-order sizes, placement, limit sizes, cancellation hazards, trade signs, the
  *    impact of sign surprises, volatility, feed latency.
@@ -18,6 +18,10 @@
  *    numbers until the simulated value is within the real one's standard error (or 5 %),
  *    at most `refineIterations` times. The direct estimate and the matched value are both
  *    in the provenance.
+ * 3. **Information** (`fit_information.ts`): the impact and private-news shares, the news rate,
+ *    the revelation rate and the snipers' rate by the method of simulated moments on the markout,
+ *    the price response and the 1-s kurtosis, with sandwich standard errors; then the moment
+ *    matching again.
  *
  * @module
  */
@@ -38,6 +42,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
+import { fitInformation } from "./fit_information.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import { fitRegimes, regimeBins, regimeConfigFromFit, type RegimeFit } from "./fit_regimes.ts";
 import {
@@ -77,6 +82,12 @@ export interface CalibrateOptions {
   refineIterations?: number;
   /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
   refineSeconds?: number;
+  /** Fit the information (news, snipers) by simulated moments (default: as `refine`). */
+  information?: boolean;
+  /** Most simulations of the information fit per round (default 120). */
+  informationSimulations?: number;
+  /** Rounds of the information fit, each followed by the moment matching (default 2). */
+  informationRounds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
@@ -394,6 +405,20 @@ export function calibrateTapes(
     "per second",
     "not identified: library default kept",
   );
+  // latency arbitrage: the snipers' rate is fitted with the news below (fit_information.ts)
+  est["flow.snipers.rate"] = unidentified(10, "per second", "start of the simulated-moments fit");
+  est["flow.snipers.threshold"] = derived(
+    Math.max(1, resp.theta.value),
+    resp.theta.se,
+    "ticks",
+    "the immediate impact θ of a trade (a sniper needs an edge of at least its own impact, or it overshoots the value and is sniped back); not identified otherwise",
+  );
+  est["flow.snipers.maxLots"] = derived(
+    est["flow.informed.maxLots"].value,
+    NaN,
+    "lots",
+    "the 90th percentile of market-order sizes (as the informed traders')",
+  );
   // the horizon at which the volatility is matched: the longest with 100 returns or more
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
   const real0 = moments(records, Math.max(0.1, quoteInterval), varianceHorizon);
@@ -537,6 +562,7 @@ export function calibrateTapes(
         impactShare: sig(est["flow.fundamental.impactShare"].value),
         privateShare: sig(est["flow.fundamental.privateShare"].value),
         newsRate: sig(est["flow.fundamental.newsRate"].value),
+        privateRate: sig(est["flow.fundamental.privateRate"].value),
         revealRate: sig(est["flow.fundamental.revealRate"].value),
       },
       reaction: {
@@ -555,6 +581,11 @@ export function calibrateTapes(
       informed: {
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
+      },
+      snipers: {
+        rate: sig(est["flow.snipers.rate"].value),
+        threshold: sig(est["flow.snipers.threshold"].value),
+        maxLots: sig(est["flow.snipers.maxLots"].value),
       },
       initialDepth: Math.max(
         1,
@@ -612,6 +643,46 @@ export function calibrateTapes(
       warnings,
       log,
     );
+  }
+  // ---- information: news known first to fast traders, snipers (simulated moments)
+  let information: Record<string, unknown> | null = null;
+  if (options.information ?? options.refine ?? true) {
+    // the moment matching moves the market the information was fitted on: fit it again from
+    // there (a smaller first step), then match again; only the last round's warnings count
+    const rounds = options.informationRounds ?? 2;
+    for (let round = 1; round <= rounds; round++) {
+      log(
+        `fitting the information by simulated moments (markout and price response), round ${round} of ${rounds}`,
+      );
+      information = fitInformation(records, est, config, {
+        quoteInterval,
+        seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+        seed: options.seed ?? 0,
+        maxSimulations: options.informationSimulations,
+        step: round === 1 ? undefined : Math.log(1.5),
+        log,
+      });
+      information.round = round;
+      if (options.refine ?? true) {
+        log("matching the emergent moments again (with the fitted information)");
+        const roundWarnings: string[] = [];
+        refine(
+          config,
+          knobsFor(est, real.m, follows),
+          real,
+          quoteInterval,
+          varianceHorizon,
+          {
+            ...options,
+            refineIterations: Math.min(4, options.refineIterations ?? 4),
+            refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
+          },
+          matching,
+          round === rounds ? warnings : roundWarnings,
+          log,
+        );
+      }
+    }
   }
   const finalConfig = config();
   validate(finalConfig);
@@ -703,6 +774,7 @@ export function calibrateTapes(
         },
       }),
       momentMatching: matching,
+      ...(information ? { information } : {}),
     },
     warnings,
   };
@@ -1145,6 +1217,7 @@ function refine(
   knobs.forEach((k, i) => k.estimate.value = best.values[i]);
   history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
   knobs.forEach((k, i) => {
+    if (k.estimate.status === "moment-matched") return;
     k.estimate.status = "moment-matched";
     k.estimate.method =
       `${k.estimate.method}; then moment-matched by simulation to the ${k.what} (direct value ${

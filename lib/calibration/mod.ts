@@ -28,6 +28,7 @@ export * from "./record.ts";
 export * from "./tape_events.ts";
 export * from "./fit_flow.ts";
 export * from "./fit_regimes.ts";
+export * from "./fit_information.ts";
 export * from "./fit_signs.ts";
 export * from "./fit_price.ts";
 export * from "./facts.ts";

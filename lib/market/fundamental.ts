@@ -6,9 +6,11 @@
  *     V(t) = P(t) − transient(t) + Σ private news not yet revealed
  *
  * - Public news: jumps N(0, s_n²) at rate `newsRate`, seen by everyone at once.
- * - Private news: jumps N(0, s_p²) at rate `privateRate`, seen by informed traders at once
- *   and by the public after an exponential delay of mean 1/`revealRate` (each pending jump
- *   is revealed at rate `revealRate`): the source of adverse selection over seconds.
+ * - Private news: jumps N(0, s_p²) at rate `privateRate`, seen by informed traders (and the
+ *   snipers of `snipers.ts`) at once and by the public after an exponential delay of mean
+ *   1/`revealRate` (each pending jump is revealed at rate `revealRate`): the source of adverse
+ *   selection over seconds, and of latency arbitrage (fast traders take the quotes a jump
+ *   left stale before liquidity prices it).
  * - Trade impact: every market order (background, informed or ours) of sign ε and v lots
  *   moves P by θ·g(v)·(ε − ε̂) for good, where ε̂ is the liquidity providers' forecast of that sign
  *   (so a predictable order moves the price less and the price stays a martingale although

@@ -14,8 +14,8 @@
  * reference price a martingale; informed traders still take any stale quote on their side.
  *
  * Assumes: informed traders see V exactly and at once, and never post limit orders.
- * Ignores: their inventory and risk, competition between them, strategic splitting, pure
- * latency arbitrage on public moves. Units: ticks, lots.
+ * Ignores: their inventory and risk, competition between them, strategic splitting, the race
+ * to stale quotes after a move (the snipers of `snipers.ts`). Units: ticks, lots.
  *
  * @module
  */

@@ -12,10 +12,12 @@
  * | `reaction`     | what happens to orders the price moved through         | re-post / cancel (`reaction.ts`) |
  * | `fundamental`  | the reference price and the informed value, impact     | latent (`fundamental.ts`)        |
  * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
+ * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
- * (largest hazard × resting orders × flow multiplier) and the fundamental's own event rate;
+ * (largest hazard × resting orders × flow multiplier), the fundamental's own event rate and
+ * the snipers' intensity (constant between events: it depends on the book and the value);
  * each candidate is kept or dropped in proportion to the true intensities at its time.
  * Stale orders are handled by reaction events in an {@linkcode EventQueue}. The caller (the
  * book tier's market) owns the clock and interleaves its own messages: it reads
@@ -49,6 +51,7 @@ import {
   LatentFundamental,
 } from "./fundamental.ts";
 import { createInformedModel, informedConfigSchema, type InformedModel } from "./informed.ts";
+import { createSniperModel, sniperConfigSchema, type SniperModel } from "./snipers.ts";
 import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from "./order_sizes.ts";
 import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
@@ -77,6 +80,8 @@ export const flowConfigSchema = z.strictObject({
   fundamental: fundamentalConfigSchema.prefault({}),
   /** Informed traders. */
   informed: informedConfigSchema.prefault({}),
+  /** Latency arbitrageurs (off by default). */
+  snipers: sniperConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -109,6 +114,8 @@ export interface FlowModels {
   fundamental: FundamentalModel;
   /** Informed traders. */
   informed: InformedModel;
+  /** Latency arbitrageurs (none when absent). */
+  snipers?: SniperModel;
 }
 
 /** Market facts the default models are built from. */
@@ -165,7 +172,18 @@ export function createFlowModels(
       sizeMoment: 1,
     });
   }
-  return { arrivals, signs, sizes, placement, cancellation, reaction, fundamental, informed };
+  const snipers = overrides.snipers ?? createSniperModel(cfg.snipers);
+  return {
+    arrivals,
+    signs,
+    sizes,
+    placement,
+    cancellation,
+    reaction,
+    fundamental,
+    informed,
+    snipers,
+  };
 }
 
 /** Who sent the market order being executed ({@linkcode BackgroundFlow.aggressor}). */
@@ -200,10 +218,12 @@ export const FLOW_COUNT = {
   FUNDAMENTAL: 8,
   /** Candidates thinned out. */
   THINNED: 9,
+  /** Sniper arrivals (latency arbitrage on stale quotes). */
+  SNIPER: 10,
 } as const;
 
 /** Number of {@linkcode FLOW_COUNT} entries. */
-export const FLOW_COUNTS = 10;
+export const FLOW_COUNTS = 11;
 
 /** The random streams the flow draws from (one per concern, so models stay independent). */
 export interface FlowStreams {
@@ -263,6 +283,7 @@ export class BackgroundFlow {
   readonly #react: ReactionModel;
   readonly #fund: FundamentalModel;
   readonly #inf: InformedModel;
+  readonly #snipe: SniperModel | null;
   readonly #initialDepth: number;
   readonly #initialLevels: number;
   readonly #queue = new EventQueue(64);
@@ -279,6 +300,7 @@ export class BackgroundFlow {
   #segA = 0;
   #segC = 0;
   #segT = 0;
+  #segS = 0;
   #xb = 0; // touch-stream excess bound per order at the best bid (per second)
   #xa = 0; // … at the best ask
   #total = 0;
@@ -303,6 +325,11 @@ export class BackgroundFlow {
   // would schedule nothing, so it is skipped.
   #behB = NaN;
   #behA = NaN;
+  // The opposite best quote at that scan: a re-posted order is kept off the opposite side, so
+  // a side may stay behind only because the other lagged; when that one moves, scan again.
+  #behBo = NaN;
+  #behAo = NaN;
+  readonly #follows: boolean;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -320,6 +347,8 @@ export class BackgroundFlow {
     this.#react = models.reaction;
     this.#fund = models.fundamental;
     this.#inf = models.informed;
+    this.#snipe = models.snipers !== undefined && models.snipers.rate > 0 ? models.snipers : null;
+    this.#follows = models.reaction.behindFrom !== undefined;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -504,10 +533,13 @@ export class BackgroundFlow {
     this.#xa = xa > 0 ? xa : 0;
     const touch = mult * (this.#xb * nb + this.#xa * na);
     const f = this.#fund.eventRate();
-    const total = a + c + touch + f;
+    const sn = this.#snipe;
+    const s = sn === null ? 0 : sn.intensity(book.bestBid(), book.bestAsk(), this.value(timeNs));
+    const total = a + c + touch + s + f;
     this.#segA = a;
     this.#segC = c;
     this.#segT = touch;
+    this.#segS = s;
     this.#total = total;
     this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
@@ -521,20 +553,26 @@ export class BackgroundFlow {
     // after trades and fundamental events (and after every event when the reference drifts
     // between events).
     let moved = this.#fund.continuous;
+    // (with reaction.follow, also after cancellations: removing the best quote can expose a
+    // level the price has left behind)
     if (u < this.#segA) {
       const kind = this.#arr.select(t, u, this.#mult);
       if (kind === ARRIVAL.MARKET) {
         this.#market(timeNs, t);
         moved = true;
       } else if (kind === ARRIVAL.LIMIT) this.#limit(timeNs, t, rng);
-      else if (kind === ARRIVAL.CANCEL) this.#triggeredCancel(timeNs, t, rng);
-      else this.counts[FLOW_COUNT.THINNED]++;
+      else if (kind === ARRIVAL.CANCEL) {
+        this.#triggeredCancel(timeNs, t, rng);
+        moved = this.#follows; // a cancel can expose a level the price left behind
+      } else this.counts[FLOW_COUNT.THINNED]++;
     } else if ((u -= this.#segA) < this.#segC) {
-      this.#hazardCancel(timeNs, t, rng);
+      moved = this.#hazardCancel(timeNs, t, rng) && this.#follows;
     } else if ((u -= this.#segC) < this.#segT) {
-      this.#touchCancel(timeNs, t, rng);
+      moved = this.#touchCancel(timeNs, t, rng) && this.#follows;
+    } else if ((u -= this.#segT) < this.#segS) {
+      moved = this.#sniper(timeNs, t);
     } else {
-      this.#fund.fire(u - this.#segT, this.#rPrice, t);
+      this.#fund.fire(u - this.#segS, this.#rPrice, t);
       this.#refNs = NaN;
       this.counts[FLOW_COUNT.FUNDAMENTAL]++;
       moved = true;
@@ -590,6 +628,22 @@ export class BackgroundFlow {
       this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
     }
+  }
+
+  /** A sniper's arrival (only while a quote is stale); true when it traded. */
+  #sniper(timeNs: number, t: number): boolean {
+    const expected = this.forecast();
+    this.counts[FLOW_COUNT.SNIPER]++;
+    this.aggressor = AGGRESSOR.INFORMED;
+    const lots = this.#snipe!.arrive(this.#book, this.value(timeNs), timeNs, -1);
+    this.aggressor = AGGRESSOR.NONE;
+    if (lots === 0) return false;
+    this.#learnShare(true);
+    this.events++;
+    this.#arr.excite(ARRIVAL.MARKET, t);
+    this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
+    this.#refNs = NaN;
+    return true;
   }
 
   #limit(timeNs: number, t: number, rng: Rng): void {
@@ -780,16 +834,18 @@ export class BackgroundFlow {
       const d = this.#place.maxDistance;
       const limB = bb === bb ? react.behindFrom(BID, ref) : NaN;
       if (bb < limB) {
-        if (bb !== this.#behB) {
+        if (bb !== this.#behB || ba !== this.#behBo) {
           for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
           this.#behB = bb;
+          this.#behBo = ba;
         }
       } else this.#behB = NaN;
       const limA = ba === ba ? react.behindFrom(ASK, ref) : NaN;
       if (ba > limA) {
-        if (ba !== this.#behA) {
+        if (ba !== this.#behA || bb !== this.#behAo) {
           for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
           this.#behA = ba;
+          this.#behAo = bb;
         }
       } else this.#behA = NaN;
     }

@@ -64,10 +64,16 @@ Deno.test("calibrate: moment matching adjusts its knobs and records every iterat
     lotSize: 1,
     refineIterations: 2,
     refineSeconds: 600,
+    informationSimulations: 4,
     name: "sim",
   });
-  const fq = (cal.preset.provenance as { fitQuality: { momentMatching: unknown[] } }).fitQuality;
+  const fq = (cal.preset.provenance as {
+    fitQuality: { momentMatching: unknown[]; information: { simulations: number } };
+  }).fitQuality;
   assert.ok(fq.momentMatching.length >= 2);
+  // the information's simulated-moments fit: its search, then G by central differences
+  assert.equal(fq.information.simulations, 4 + 2 * 5);
+  assert.ok(Number.isFinite(cal.estimates["flow.snipers.rate"].value));
   assert.equal(cal.estimates["volatility"].status, "moment-matched");
   assert.match(cal.estimates["volatility"].method, /direct value/);
   parseEnvConfig(cal.preset.config);

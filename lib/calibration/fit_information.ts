@@ -1,0 +1,465 @@
+/**
+ * Fit of the information side of the book tier — how much of the price's variance the fast
+ * traders know before the liquidity providers, how fast liquidity catches up, how fast the
+ * snipers race to the stale quotes — by the **method of simulated moments** (McFadden 1989;
+ * Gouriéroux & Monfort 1996): the moments are the two curves that information shapes, the
+ * markout of passive fills at the touch (0.1 … 30 s) and the price response to a market order
+ * (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps), measured
+ * on the tape exactly as the realism report measures them (`facts.ts`) and on simulations of
+ * the candidate market.
+ *
+ * Estimator: p̂ = argmin Q(p) = Σᵢ ((m̂ᵢ(p) − mᵢ) / seᵢ)², a diagonal weighting W by the real
+ * moments' block-bootstrap variances, m̂(p) simulated with common random numbers (one seed,
+ * so Q is a deterministic function of p), minimized by a compass search in the logarithms of
+ * the parameters within their bounds. Standard errors: the sandwich of a weighted MSM,
+ * V = (1 + 1/S)·(G′WG)⁻¹ G′WΩWG (G′WG)⁻¹, G = ∂m̂/∂p by central differences at p̂, Ω the
+ * block-bootstrap covariance of the real moments and S the simulated / real length ratio.
+ * A parameter whose standard error is at least its value (the moments barely move with it)
+ * is reported as not identified.
+ *
+ * @module
+ */
+import type { EnvConfigInput } from "../env/config.ts";
+import { Rng } from "../rng/rng.ts";
+import { type Estimate, fitted, sig } from "./estimate.ts";
+import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
+import { type MarketRecord, recordSeconds } from "./record.ts";
+import { simulateRecords } from "./simulate.ts";
+
+/** Horizons (s) of the markout used as moments. */
+export const MARKOUT_MOMENTS: readonly number[] = [0.1, 1, 5, 10, 30];
+/** Lags (orders) of the price response used as moments. */
+export const RESPONSE_MOMENTS: readonly number[] = [1, 5, 20, 100];
+
+/** The information moments of a market and their sampling covariance. */
+export interface InformationMoments {
+  /** Moment names (`markout@1s`, `response@100`, …, `kurtosis1s`). */
+  names: string[];
+  /** The moments (ticks). */
+  value: Float64Array;
+  /** Their block-bootstrap covariance, row-major k × k (zero when `resamples` is 0). */
+  cov: Float64Array;
+  /** Their block-bootstrap standard errors. */
+  se: Float64Array;
+  /** Seconds of data. */
+  seconds: number;
+}
+
+/**
+ * The markout at {@linkcode MARKOUT_MOMENTS}, the price response at
+ * {@linkcode RESPONSE_MOMENTS} and the 1-s kurtosis of `records` observed on the book resolution `grid` (s), with
+ * their covariance from `resamples` block-bootstrap replicates (blocks of the realism
+ * report's length: a twentieth of the data, 10 to 600 s).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulateRecords } from "./simulate.ts";
+ * import { informationMoments } from "./fit_information.ts";
+ * const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 1 });
+ * const m = informationMoments(recs, 0.1, 50);
+ * assert.equal(m.names.length, 10);
+ * assert.equal(m.names[1], "markout@1s");
+ * assert.ok(m.se.every((s) => s >= 0));
+ * ```
+ */
+export function informationMoments(
+  records: readonly MarketRecord[],
+  grid: number,
+  resamples = 200,
+): InformationMoments {
+  const facts = defaultFacts({ grid });
+  const mk = facts.find((f) => f.name === "markout")!;
+  const rp = facts.find((f) => f.name === "priceResponse")!;
+  const ku = facts.find((f) => f.name === "kurtosis1s")!;
+  const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
+  const blockSeconds = Math.min(600, Math.max(10, seconds / 20));
+  const rowsM: Float64Array[] = [];
+  const rowsR: Float64Array[] = [];
+  const rowsK: Float64Array[] = [];
+  for (const r of records) {
+    const b = makeBlocks(r.segments, blockSeconds);
+    const sm = blockStatistics(mk, r, b);
+    const sr = blockStatistics(rp, r, b);
+    const sk = blockStatistics(ku, r, b);
+    for (let k = 0; k < b.start.length; k++) {
+      rowsM.push(sm.subarray(k * mk.size, (k + 1) * mk.size));
+      rowsR.push(sr.subarray(k * rp.size, (k + 1) * rp.size));
+      rowsK.push(sk.subarray(k * ku.size, (k + 1) * ku.size));
+    }
+  }
+  const flat = (rows: Float64Array[], size: number) => {
+    const out = new Float64Array(rows.length * size);
+    rows.forEach((row, k) => out.set(row, k * size));
+    return out;
+  };
+  const statsM = flat(rowsM, mk.size);
+  const statsR = flat(rowsR, rp.size);
+  const statsK = flat(rowsK, ku.size);
+  const iM = MARKOUT_MOMENTS.map((h) => mk.x.indexOf(h));
+  const iR = RESPONSE_MOMENTS.map((l) => rp.x.indexOf(l));
+  const names = [
+    ...MARKOUT_MOMENTS.map((h) => `markout@${h}s`),
+    ...RESPONSE_MOMENTS.map((l) => `response@${l}`),
+    "kurtosis1s",
+  ];
+  const k = names.length;
+  const measure = (pick: Int32Array) => {
+    const vm = mk.value(sumBlocks(statsM, mk.size, pick));
+    const vr = rp.value(sumBlocks(statsR, rp.size, pick));
+    const vk = ku.value(sumBlocks(statsK, ku.size, pick));
+    return Float64Array.from([...iM.map((i) => vm[i]), ...iR.map((i) => vr[i]), vk[0]]);
+  };
+  const n = rowsM.length;
+  const value = measure(Int32Array.from({ length: n }, (_, i) => i));
+  const cov = new Float64Array(k * k);
+  const rng = new Rng("information-moments");
+  const pick = new Int32Array(n);
+  const reps: Float64Array[] = [];
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) pick[i] = rng.int(n);
+    const v = measure(pick);
+    if (v.every(Number.isFinite)) reps.push(v);
+  }
+  if (reps.length > 1) {
+    const mean = new Float64Array(k);
+    for (const v of reps) for (let i = 0; i < k; i++) mean[i] += v[i] / reps.length;
+    for (const v of reps) {
+      for (let i = 0; i < k; i++) {
+        for (let j = 0; j < k; j++) {
+          cov[i * k + j] += (v[i] - mean[i]) * (v[j] - mean[j]) / (reps.length - 1);
+        }
+      }
+    }
+  }
+  const se = Float64Array.from({ length: k }, (_, i) => Math.sqrt(cov[i * k + i]));
+  return { names, value, cov, se, seconds };
+}
+
+/** One parameter of a simulated-moments fit. */
+export interface MsmParameter {
+  /** Its name (a config path). */
+  name: string;
+  /** Starting value (> 0). */
+  start: number;
+  /** Bounds (> 0). */
+  lo: number;
+  /** Upper bound. */
+  hi: number;
+}
+
+/** Options of {@linkcode fitSimulatedMoments}. */
+export interface MsmOptions {
+  /** Largest number of simulations of the search (default 40). */
+  maxSimulations?: number;
+  /** First step of the compass search, in log units (default ln 2). */
+  step?: number;
+  /** Smallest step before it stops (default ln 1.15). */
+  minStep?: number;
+  /** Simulated / real length ratio S of the standard errors' (1 + 1/S) (default 1). */
+  simulationRatio?: number;
+  /** Relative step of the finite differences of G (default 0.1). */
+  jacobianStep?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** The result of {@linkcode fitSimulatedMoments}. */
+export interface MsmResult {
+  /** Estimates, in the order of the parameters. */
+  values: number[];
+  /** Sandwich standard errors (Infinity for a parameter the moments do not move, NaN where G′WG is singular). */
+  se: number[];
+  /** True where the standard error is below the value. */
+  identified: boolean[];
+  /** Q(p̂) = Σ ((sim − real) / se)². */
+  objective: number;
+  /** Q at the start. */
+  startObjective: number;
+  /** Simulated moments at p̂. */
+  simulated: Float64Array;
+  /** Simulations run (search and Jacobian). */
+  simulations: number;
+}
+
+/** Inverse of a small symmetric matrix (Gauss–Jordan); null when singular. */
+function invert(a: Float64Array, n: number): Float64Array | null {
+  const m = Float64Array.from(a);
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]) > Math.abs(m[p * n + c])) p = r;
+    const piv = m[p * n + c];
+    if (!(Math.abs(piv) > 1e-12)) return null;
+    if (p !== c) {
+      for (let j = 0; j < n; j++) {
+        [m[c * n + j], m[p * n + j]] = [m[p * n + j], m[c * n + j]];
+        [inv[c * n + j], inv[p * n + j]] = [inv[p * n + j], inv[c * n + j]];
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      m[c * n + j] /= piv;
+      inv[c * n + j] /= piv;
+    }
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r * n + c];
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) {
+        m[r * n + j] -= f * m[c * n + j];
+        inv[r * n + j] -= f * inv[c * n + j];
+      }
+    }
+  }
+  return inv;
+}
+
+/**
+ * The simulated-moments fit of `params` (see the module doc): `simulate(values)` returns the
+ * simulated moments of a market with those values (in the order of `real.names`; it should
+ * use one seed for every call), `real` the tape's moments.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitSimulatedMoments } from "./fit_information.ts";
+ * // a market whose moments are (2a, a + b, 3b): the truth is a = 1, b = 2
+ * const real = {
+ *   names: ["x", "y", "z"],
+ *   value: Float64Array.from([2, 3, 6]),
+ *   se: Float64Array.from([0.1, 0.1, 0.1]),
+ *   cov: Float64Array.from([0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01]),
+ *   seconds: 100,
+ * };
+ * const fit = fitSimulatedMoments(
+ *   [{ name: "a", start: 3, lo: 0.01, hi: 100 }, { name: "b", start: 0.5, lo: 0.01, hi: 100 }],
+ *   ([a, b]) => Float64Array.from([2 * a, a + b, 3 * b]),
+ *   real,
+ *   { maxSimulations: 200, minStep: 1e-4, simulationRatio: Infinity },
+ * );
+ * assert.ok(Math.abs(fit.values[0] - 1) < 1e-3 && Math.abs(fit.values[1] - 2) < 1e-3);
+ * // linear moments: the sandwich is the GLS variance (G′WG)⁻¹ with W = Ω⁻¹
+ * assert.ok(Math.abs(fit.se[0] - Math.sqrt(0.01 * 10 / 49)) < 1e-3);
+ * ```
+ */
+export function fitSimulatedMoments(
+  params: readonly MsmParameter[],
+  simulate: (values: number[]) => Float64Array,
+  real: InformationMoments,
+  options: MsmOptions = {},
+): MsmResult {
+  const k = real.value.length;
+  const d = params.length;
+  const log = options.log ?? (() => {});
+  const w = Float64Array.from(real.se, (s) => (s > 0 ? 1 / (s * s) : 0));
+  let sims = 0;
+  const q = (m: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const e = m[i] - real.value[i];
+      s += Number.isFinite(e) ? e * e * w[i] : 1e12;
+    }
+    return s;
+  };
+  const clamp = (x: number, p: MsmParameter) => Math.min(p.hi, Math.max(p.lo, x));
+  let x = params.map((p) => clamp(p.start, p));
+  let mx = simulate(x);
+  sims++;
+  let qx = q(mx);
+  const q0 = qx;
+  log(`  start: Q ${qx.toPrecision(4)} at ${x.map((v) => v.toPrecision(3)).join(", ")}`);
+  let step = options.step ?? Math.LN2;
+  const minStep = options.minStep ?? Math.log(1.15);
+  const maxSims = options.maxSimulations ?? 40;
+  while (step >= minStep && sims < maxSims) {
+    let improved = false;
+    for (let j = 0; j < d && sims < maxSims; j++) {
+      for (const dir of [1, -1]) {
+        if (sims >= maxSims) break;
+        const y = x.slice();
+        y[j] = clamp(x[j] * Math.exp(dir * step), params[j]);
+        if (y[j] === x[j]) continue;
+        const my = simulate(y);
+        sims++;
+        const qy = q(my);
+        if (qy < qx) {
+          x = y;
+          mx = my;
+          qx = qy;
+          improved = true;
+          log(`  Q ${qx.toPrecision(4)} at ${x.map((v) => v.toPrecision(3)).join(", ")}`);
+          break;
+        }
+      }
+    }
+    if (!improved) step /= 2;
+  }
+  // sandwich standard errors, G by central differences (relative step h)
+  const h = options.jacobianStep ?? 0.1;
+  const g = new Float64Array(k * d);
+  for (let j = 0; j < d; j++) {
+    const up = x.slice(), dn = x.slice();
+    up[j] = Math.min(params[j].hi, x[j] * (1 + h));
+    dn[j] = Math.max(params[j].lo, x[j] * (1 - h));
+    const mu = simulate(up), md = simulate(dn);
+    sims += 2;
+    for (let i = 0; i < k; i++) g[i * d + j] = (mu[i] - md[i]) / (up[j] - dn[j]);
+  }
+  // parameters the moments do not move (a zero column of G) are not identified: left out
+  // of the sandwich, their error infinite
+  const scale = params.map((_, j) => {
+    let s = 0;
+    for (let i = 0; i < k; i++) s += w[i] * (g[i * d + j] * x[j]) ** 2;
+    return s;
+  });
+  const top = Math.max(...scale);
+  const keep = params.map((_, j) => j).filter((j) => scale[j] > 1e-10 * top && scale[j] > 0);
+  const e = keep.length;
+  const gwg = new Float64Array(e * e);
+  const gwOwg = new Float64Array(e * e);
+  for (let a = 0; a < e; a++) {
+    for (let b = 0; b < e; b++) {
+      const ja = keep[a], jb = keep[b];
+      let s = 0, t = 0;
+      for (let i = 0; i < k; i++) {
+        s += g[i * d + ja] * w[i] * g[i * d + jb];
+        for (let l = 0; l < k; l++) {
+          t += g[i * d + ja] * w[i] * real.cov[i * k + l] * w[l] * g[l * d + jb];
+        }
+      }
+      gwg[a * e + b] = s;
+      gwOwg[a * e + b] = t;
+    }
+  }
+  const inv = e > 0 ? invert(gwg, e) : null;
+  const ratio = options.simulationRatio ?? 1;
+  const se = params.map((_, j) => {
+    const a0 = keep.indexOf(j);
+    if (a0 < 0) return Infinity;
+    if (inv === null) return NaN;
+    let v = 0;
+    for (let a = 0; a < e; a++) {
+      for (let b = 0; b < e; b++) v += inv[a0 * e + a] * gwOwg[a * e + b] * inv[b * e + a0];
+    }
+    return Math.sqrt(Math.max(0, v * (1 + 1 / ratio)));
+  });
+  return {
+    values: x,
+    se,
+    identified: se.map((s, j) => Number.isFinite(s) && s < Math.abs(x[j])),
+    objective: qx,
+    startObjective: q0,
+    simulated: mx,
+    simulations: sims,
+  };
+}
+
+/** Options of {@linkcode fitInformation}. */
+export interface InformationFitOptions {
+  /** Book observation resolution of the tape, s (the simulations are observed at it). */
+  quoteInterval: number;
+  /** Simulated seconds per evaluation. */
+  seconds: number;
+  /** Seed of every simulation (common random numbers). */
+  seed: number;
+  /** Most simulations of the search (default 120). */
+  maxSimulations?: number;
+  /** First step of the search, log units (default ln 2). */
+  step?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** The estimates {@linkcode fitInformation} fits, by config path. */
+export const INFORMATION_PARAMETERS: readonly string[] = [
+  "flow.fundamental.impactShare",
+  "flow.fundamental.privateShare",
+  "flow.fundamental.privateRate",
+  "flow.fundamental.revealRate",
+  "flow.snipers.rate",
+];
+
+/**
+ * The calibration's information stage: fits `flow.fundamental.impactShare` (the share of
+ * the price variance due to the immediate impact of trades), `privateShare` (the share of
+ * the price variance the fast traders know first), `privateRate` (how often such news
+ * arrives, hence its size), `revealRate` (how fast liquidity prices it) and
+ * `flow.snipers.rate` (how fast the snipers race to the stale quotes) by
+ * {@linkcode fitSimulatedMoments} on the markout and the price response of `records`,
+ * starting from the values in `est` and writing the estimates (with their sandwich standard
+ * errors, or flagged not identified) back into `est`; `config()` builds the candidate
+ * market from `est` (the two shares add up to at most 0.98: a candidate beyond is rejected).
+ * Returns the fit's record for the preset's provenance.
+ */
+export function fitInformation(
+  records: readonly MarketRecord[],
+  est: Record<string, Estimate>,
+  config: () => Record<string, unknown>,
+  options: InformationFitOptions,
+): Record<string, unknown> {
+  const grid = Math.max(0.1, options.quoteInterval);
+  const real = informationMoments(records, grid);
+  const bounds: Record<string, [number, number]> = {
+    "flow.fundamental.impactShare": [0.01, 0.95],
+    "flow.fundamental.privateShare": [0.01, 0.97],
+    "flow.fundamental.privateRate": [0.005, 50],
+    "flow.fundamental.revealRate": [0.005, 100],
+    "flow.snipers.rate": [0.05, 1_000],
+  };
+  const params = INFORMATION_PARAMETERS.map((name) => ({
+    name,
+    start: est[name].value,
+    lo: bounds[name][0],
+    hi: bounds[name][1],
+  }));
+  const set = (values: number[]) =>
+    INFORMATION_PARAMETERS.forEach((n, i) => est[n].value = values[i]);
+  const simulate = (values: number[]) => {
+    // the variance shares add up to at most 1 (the rest is public news)
+    if (values[0] + values[1] > 0.98) return new Float64Array(real.value.length).fill(NaN);
+    set(values);
+    const recs = simulateRecords(config() as EnvConfigInput, {
+      seconds: options.seconds,
+      seed: options.seed,
+      quoteInterval: options.quoteInterval,
+    });
+    return informationMoments(recs, grid, 0).value;
+  };
+  const fit = fitSimulatedMoments(params, simulate, real, {
+    maxSimulations: options.maxSimulations ?? 120,
+    step: options.step,
+    simulationRatio: options.seconds / real.seconds,
+    log: options.log,
+  });
+  set(fit.values);
+  const method =
+    `method of simulated moments on the markout (${MARKOUT_MOMENTS.join(", ")} s) and the ` +
+    `price response (${RESPONSE_MOMENTS.join(", ")} orders), diagonal weights, ` +
+    `common random numbers; sandwich standard error with the block-bootstrap covariance`;
+  const units: Record<string, string> = {
+    "flow.fundamental.impactShare": "share of variance",
+    "flow.fundamental.privateShare": "share of variance",
+    "flow.fundamental.privateRate": "per second",
+    "flow.fundamental.revealRate": "per second",
+    "flow.snipers.rate": "per second",
+  };
+  INFORMATION_PARAMETERS.forEach((name, i) => {
+    est[name] = fit.identified[i] ? fitted(fit.values[i], fit.se[i], units[name], method) : {
+      ...fitted(fit.values[i], fit.se[i], units[name], method),
+      status: "not identified",
+      method: `${method}: not identified (standard error ${
+        sig(fit.se[i], 3)
+      } ≥ the value), the fit's value kept`,
+    };
+  });
+  return {
+    moments: real.names,
+    real: Array.from(real.value, (v) => sig(v)),
+    realSe: Array.from(real.se, (v) => sig(v, 3)),
+    simulated: Array.from(fit.simulated, (v) => sig(v)),
+    objective: sig(fit.objective),
+    startObjective: sig(fit.startObjective),
+    simulations: fit.simulations,
+  };
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import {
+  fitSimulatedMoments,
+  type InformationMoments,
+  informationMoments,
+} from "../../lib/calibration/fit_information.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+
+const real = (value: number[], se: number): InformationMoments => ({
+  names: value.map((_, i) => `m${i}`),
+  value: Float64Array.from(value),
+  se: new Float64Array(value.length).fill(se),
+  cov: Float64Array.from(
+    { length: value.length ** 2 },
+    (_, i) => i % (value.length + 1) === 0 ? se * se : 0,
+  ),
+  seconds: 100,
+});
+
+Deno.test("simulated moments: recovers a nonlinear model's parameters; the sandwich matches the delta method", () => {
+  // moments (a·b, a / b, a²) of a = 2, b = 4
+  const sim = ([a, b]: number[]) => Float64Array.from([a * b, a / b, a * a]);
+  const fit = fitSimulatedMoments(
+    [{ name: "a", start: 5, lo: 0.1, hi: 50 }, { name: "b", start: 1, lo: 0.1, hi: 50 }],
+    sim,
+    real([8, 0.5, 4], 0.01),
+    { maxSimulations: 400, minStep: 1e-5, simulationRatio: 4 },
+  );
+  assert.ok(Math.abs(fit.values[0] - 2) < 1e-3, `a ${fit.values[0]}`);
+  assert.ok(Math.abs(fit.values[1] - 4) < 1e-3, `b ${fit.values[1]}`);
+  assert.ok(fit.objective < 1e-3 && fit.startObjective > 1);
+  // G at the truth: rows (b, a), (1/b, −a/b²), (2a, 0); V = 1.25·σ²·(G′G)⁻¹
+  const g = [[4, 2], [0.25, -0.125], [4, 0]];
+  const m = [[0, 0], [0, 0]];
+  for (const r of g) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) m[i][j] += r[i] * r[j];
+  const det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+  const va = 1.25 * 1e-4 * m[1][1] / det, vb = 1.25 * 1e-4 * m[0][0] / det;
+  assert.ok(
+    Math.abs(fit.se[0] / Math.sqrt(va) - 1) < 0.02,
+    `se a ${fit.se[0]} vs ${Math.sqrt(va)}`,
+  );
+  assert.ok(
+    Math.abs(fit.se[1] / Math.sqrt(vb) - 1) < 0.02,
+    `se b ${fit.se[1]} vs ${Math.sqrt(vb)}`,
+  );
+  assert.deepEqual(fit.identified, [true, true]);
+});
+
+Deno.test("simulated moments: a parameter the moments do not depend on is not identified", () => {
+  const fit = fitSimulatedMoments(
+    [{ name: "a", start: 1, lo: 0.1, hi: 10 }, { name: "idle", start: 3, lo: 0.1, hi: 10 }],
+    ([a]) => Float64Array.from([a, 2 * a]),
+    real([2, 4], 0.1),
+    { maxSimulations: 100 },
+  );
+  assert.ok(Math.abs(fit.values[0] - 2) < 0.2);
+  assert.equal(fit.values[1], 3); // never moved
+  assert.deepEqual(fit.identified, [true, false]);
+});
+
+Deno.test("information moments: snipers and news known first make passive fills lose more", () => {
+  const base = {
+    duration: 300,
+    flow: { fundamental: { impactShare: 0.3, privateShare: 0.6, privateRate: 0.2, revealRate: 1 } },
+  };
+  const sniped = { ...base, flow: { ...base.flow, snipers: { rate: 20, threshold: 0.5 } } };
+  const m0 = informationMoments(simulateRecords(base, { seconds: 600, seed: 2 }), 0.1, 0);
+  const m1 = informationMoments(simulateRecords(sniped, { seconds: 600, seed: 2 }), 0.1, 0);
+  const at1s = m0.names.indexOf("markout@1s");
+  assert.ok(m1.value[at1s] < m0.value[at1s], `${m1.value[at1s]} vs ${m0.value[at1s]}`);
+  assert.deepEqual(m0.se, new Float64Array(m0.names.length)); // no resamples: no errors
+});

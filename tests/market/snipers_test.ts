@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { ASK, BID, OrderBook } from "../../lib/book/order_book.ts";
+import type { FundamentalModel } from "../../lib/market/fundamental.ts";
+import {
+  BackgroundFlow,
+  createFlowModels,
+  FLOW_COUNT,
+  flowConfigSchema,
+} from "../../lib/market/order_flow.ts";
+import { snipeProbability, sniperConfigSchema, Snipers } from "../../lib/market/snipers.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+/** Private news of `gap` ticks known to the snipers at once, priced by liquidity at rate κ. */
+class Gap implements FundamentalModel {
+  readonly continuous = false;
+  price = 0;
+  pending = false;
+  constructor(readonly gap: number, readonly kappa: number) {}
+  reset(p: number): void {
+    this.price = p;
+    this.pending = true;
+  }
+  setVolMultiplier(): void {}
+  eventRate(): number {
+    return this.pending ? this.kappa : 0;
+  }
+  fire(): void {
+    this.pending = false;
+  }
+  reference(): number {
+    return this.price;
+  }
+  value(): number {
+    return this.price + (this.pending ? this.gap : 0);
+  }
+  onTrade(): number {
+    return 0;
+  }
+}
+
+Deno.test("snipers: intensity only while a quote is stale by the threshold; they take only the stale lots, up to maxLots", () => {
+  const s = new Snipers(sniperConfigSchema.parse({ rate: 7, threshold: 2, maxLots: 6 }));
+  assert.equal(s.intensity(99, 101, 102.9), 0);
+  assert.equal(s.intensity(99, 101, 103), 7);
+  assert.equal(s.intensity(99, 101, 97), 7);
+  assert.equal(new Snipers(sniperConfigSchema.parse({})).intensity(99, 101, 1e9), 0); // off
+  const book = new OrderBook();
+  book.addLimit(1, ASK, 101, 4, 0);
+  book.addLimit(2, ASK, 102, 4, 0);
+  book.addLimit(3, ASK, 103, 4, 0);
+  book.addLimit(4, BID, 99, 4, 0);
+  // V = 104.5: asks at 101 and 102 have edges 3.5 and 2.5, the one at 103 only 1.5
+  assert.equal(s.arrive(book, 104.5, 1, -1), 6); // 8 stale lots, capped at 6
+  assert.equal(book.bestAsk(), 102);
+  assert.equal(s.arrive(book, 104.5, 2, -1), 2);
+  assert.equal(s.arrive(book, 104.5, 3, -1), 0); // nothing stale left
+  assert.equal(book.bestBid(), 99); // never the other side
+});
+
+Deno.test("snipers: a stale quote is taken before liquidity requotes with probability λ / (λ + κ), and its maker loses the gap", () => {
+  const lambda = 3, kappa = 1, gap = 4.5;
+  const cfg = flowConfigSchema.parse({
+    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    cancellation: { rate: 0 },
+    informed: { share: 0 },
+    snipers: { rate: lambda, threshold: 1, maxLots: 1_000 },
+    initialLevels: 1,
+    initialDepth: 8,
+  });
+  const n = 4_000;
+  let sniped = 0, makerGain = 0, lots = 0;
+  const fund = new Gap(gap, kappa);
+  const book = new OrderBook();
+  const flow = new BackgroundFlow(
+    book,
+    createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: fund }),
+    cfg,
+  );
+  book.sink = {
+    onExecution(id, owner, _a, side, price, qty, _t, left) {
+      if (owner === 0 && left === 0) flow.onFilled(id);
+      // the maker's gain against the value it did not know (side: the aggressor's)
+      makerGain += (side === BID ? price - fund.value() : fund.value() - price) * qty;
+      lots += qty;
+    },
+  };
+  for (let i = 0; i < n; i++) {
+    const r = (k: string) => new Rng(`race:${i}:${k}`);
+    book.clear();
+    flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+    flow.counts.fill(0);
+    flow.fireNext(); // the first event: a sniper or the requote
+    if (flow.counts[FLOW_COUNT.SNIPER] === 1) sniped++;
+    else assert.equal(flow.counts[FLOW_COUNT.FUNDAMENTAL], 1);
+  }
+  const p = snipeProbability(lambda, kappa);
+  assert.equal(p, 0.75);
+  const se = Math.sqrt(p * (1 - p) / n);
+  assert.ok(Math.abs(sniped / n - p) < 4 * se, `sniped ${sniped / n}, expected ${p}`);
+  // every sniped lot is an ask at 1001 bought with V = 1005: the maker lost 4 ticks each
+  assert.equal(lots, 8 * sniped);
+  assert.ok(Math.abs(makerGain / lots - -(1000.5 + gap - 1001)) < 1e-9);
+});
+
+Deno.test("snipers: the same seed gives the same path", async () => {
+  const { simulateRecords } = await import("../../lib/calibration/simulate.ts");
+  const cfg = { duration: 20, flow: { snipers: { rate: 50, threshold: 0.5 } } };
+  const [a] = simulateRecords(cfg, { seconds: 20, seed: 4 });
+  const [b] = simulateRecords(cfg, { seconds: 20, seed: 4 });
+  assert.deepEqual(a.moTime, b.moTime);
+  assert.deepEqual(a.fillPrice, b.fillPrice);
+  assert.ok(a.moTime.length > 0);
+});
