@@ -668,7 +668,7 @@ export function calibrateTapes(
         const roundWarnings: string[] = [];
         refine(
           config,
-          knobsFor(est, real.m, follows),
+          knobsFor(est, real.m, follows, marketBranching(arrivals)),
           real,
           quoteInterval,
           varianceHorizon,
