@@ -46,6 +46,37 @@ const ERR = 3;
 const SPIN = 4;
 const CONTROL_WORDS = 8;
 const ERROR_BYTES = 4096;
+/**
+ * Bytes of padding before and after every shared buffer's data (four cache lines). A small
+ * SharedArrayBuffer is allocated next to the thread's other small buffers: without padding,
+ * the control words that one thread spins on shared a cache line with data the other thread
+ * writes as it steps, and every such write had to take the line back (measured: a book-tier
+ * step 1.5–2.7× slower while another thread spun; docs/performance.md).
+ */
+export const SHARED_PAD = 256;
+
+/** A SharedArrayBuffer of `bytes` data bytes between two {@linkcode SHARED_PAD}s. */
+function paddedShared(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(SHARED_PAD + bytes + SHARED_PAD);
+}
+
+/** The control words of a ParallelVecEnv, from its `control` buffer. */
+export function controlWords(control: SharedArrayBuffer): Int32Array {
+  return new Int32Array(control, SHARED_PAD, CONTROL_WORDS);
+}
+
+/**
+ * The Float64Array of envs [start, start + count) of the shared array `buf` holding `perEnv`
+ * values per env (e.g. a worker's actions or seeds).
+ */
+export function sharedF64(
+  buf: SharedArrayBuffer,
+  perEnv: number,
+  start: number,
+  count: number,
+): Float64Array {
+  return new Float64Array(buf, SHARED_PAD + start * perEnv * 8, count * perEnv);
+}
 
 /** Commands. */
 export const PARALLEL_CMD = { reset: 1, step: 2, close: 3 } as const;
@@ -99,7 +130,7 @@ function view(
   start: number,
   count: number,
 ): TypedArray {
-  const at = start * spec.perEnv * BYTES[spec.type], len = count * spec.perEnv;
+  const at = SHARED_PAD + start * spec.perEnv * BYTES[spec.type], len = count * spec.perEnv;
   if (spec.type === "f64") return new Float64Array(buf, at, len);
   return spec.type === "i32" ? new Int32Array(buf, at, len) : new Uint8Array(buf, at, len);
 }
@@ -212,7 +243,7 @@ export function waitChange(ctrl: Int32Array, index: number, value: number): numb
 
 /** Records a worker's failure for the calling thread to throw. */
 export function reportShardError(init: ShardInit, e: unknown): void {
-  const ctrl = new Int32Array(init.control);
+  const ctrl = controlWords(init.control);
   const msg = `worker ${init.index} (envs ${init.start}..${init.start + init.count - 1}): ${
     e instanceof Error ? e.message : String(e)
   }`;
@@ -314,7 +345,7 @@ export class ParallelVecEnv implements VecEnv {
     this.#localSeeds = this.#seedBuffer.subarray(0, localCount);
     this.#localCopies = shardCopies(local, buffers, 0, localCount);
     this.#threads = threads;
-    this.#ctrl = new Int32Array(control);
+    this.#ctrl = controlWords(control);
     this.#error = error;
   }
 
@@ -338,11 +369,11 @@ export class ParallelVecEnv implements VecEnv {
     }
     const buffers: SharedBuffers = {};
     for (const spec of [...VEC_ENV_ARRAYS, ACTIONS, SEEDS]) {
-      buffers[spec.name] = new SharedArrayBuffer(numEnvs * spec.perEnv * BYTES[spec.type]);
+      buffers[spec.name] = paddedShared(numEnvs * spec.perEnv * BYTES[spec.type]);
     }
-    const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+    const control = paddedShared(CONTROL_WORDS * 4);
     const error = new SharedArrayBuffer(ERROR_BYTES);
-    new Int32Array(control)[SPIN] = Math.round(spin);
+    controlWords(control)[SPIN] = Math.round(spin);
     // Contiguous shards, sizes differing by at most one.
     const starts: number[] = [];
     for (let s = 0; s <= w; s++) starts.push(Math.round((s * numEnvs) / w));

@@ -9,11 +9,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { makeVecEnv } from "./make.ts";
 import {
+  controlWords,
   PARALLEL_CMD,
   reportShardError,
   runShardCommand,
   shardCopies,
   type ShardInit,
+  sharedF64,
   sharedShardMemory,
   signalDone,
   waitChange,
@@ -22,10 +24,10 @@ import { ACT_DIM, type VecEnv } from "./types.ts";
 
 /** Serves commands for the shard described by `init` until the close command. */
 function serve(init: ShardInit, env: VecEnv): void {
-  const ctrl = new Int32Array(init.control);
+  const ctrl = controlWords(init.control);
   const { start, count, buffers } = init;
-  const actions = new Float64Array(buffers.actions, start * ACT_DIM * 8, count * ACT_DIM);
-  const seeds = new Float64Array(buffers.seeds, start * 8, count);
+  const actions = sharedF64(buffers.actions, ACT_DIM, start, count);
+  const seeds = sharedF64(buffers.seeds, 1, start, count);
   const copies = shardCopies(env, buffers, start, count);
   let gen = 0; // the generation before the first command (a later read could miss it)
   for (;;) {

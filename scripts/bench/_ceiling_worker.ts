@@ -3,16 +3,17 @@
  * model tier's limit loop ({@linkcode LimitLoop}) on its own envs each time the control
  * word's generation changes, then counts itself done. Not meant to be imported.
  *
- * Control words (Int32Array over `workerData.control`): 0 generation, 1 done count, 2 steps
+ * Control words (Int32Array over `workerData.control`, after `SHARED_PAD` bytes): 0 generation, 1 done count, 2 steps
  * per run (0: stop).
  *
  * @module
  */
 import { workerData } from "node:worker_threads";
 import { LimitLoop } from "./_model_limit.ts";
+import { SHARED_PAD } from "../../lib/env/parallel.ts";
 
 const { control, numEnvs } = workerData as { control: SharedArrayBuffer; numEnvs: number };
-const ctrl = new Int32Array(control);
+const ctrl = new Int32Array(control, SHARED_PAD, 4);
 const loop = new LimitLoop(numEnvs);
 let gen = 0;
 let sink = 0;

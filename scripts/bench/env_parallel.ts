@@ -22,6 +22,7 @@
  */
 import type { EnvConfigInput } from "../../lib/env/config.ts";
 import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
+import { SHARED_PAD } from "../../lib/env/parallel.ts";
 import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
 import { type BenchCase, median } from "./_types.ts";
 import { LimitLoop } from "./_model_limit.ts";
@@ -90,8 +91,9 @@ export async function measureCeiling(
   steps = 64,
   pairs = PAIRS,
 ): Promise<number> {
-  const control = new SharedArrayBuffer(16);
-  const ctrl = new Int32Array(control);
+  // Padded like ParallelVecEnv's control words (a cache line of their own).
+  const control = new SharedArrayBuffer(2 * SHARED_PAD + 16);
+  const ctrl = new Int32Array(control, SHARED_PAD, 4);
   const url = new URL("./_ceiling_worker.ts", import.meta.url);
   const worker = new ThreadWorker(url, { workerData: { control, numEnvs } });
   const local = new LimitLoop(numEnvs);
