@@ -30,6 +30,8 @@ import { Worker as ThreadWorker } from "node:worker_threads";
 
 /** Timed (1-thread, 2-thread) pairs per measurement. */
 export const PAIRS = 7;
+/** Untimed steps of each env before the timed pairs. */
+export const WARMUP_STEPS = 3000;
 /** Spin time of waiting threads, microseconds. */
 export const SPIN_MICROS = Number(Deno.env.get("ALPE_SPIN_US") ?? 2000);
 
@@ -65,8 +67,14 @@ export async function measureParallel(
       for (let s = 0; s < steps; s++) env.step(a);
       return (steps * numEnvs) / ((performance.now() - t0) / 1000);
     };
-    time(one, act); // warm-up
-    time(two, two.actionBuffer);
+    // Warm-up: at least WARMUP_STEPS steps of each, so that every thread's code is optimized
+    // (each worker is an isolate of its own that compiles the tier anew: a book-tier worker
+    // took about 1,000 steps to reach its steady speed). The figure is the steady-state
+    // throughput, the one a training run sees.
+    for (let w = 0; w * steps < WARMUP_STEPS; w++) {
+      time(one, act);
+      time(two, two.actionBuffer);
+    }
     const ones: number[] = [], twos: number[] = [], ratios: number[] = [];
     for (let p = 0; p < pairs; p++) {
       episode++;
