@@ -166,6 +166,8 @@ interface Moments {
   meanSpread: number;
   /** Standard deviation of the spread, ticks. */
   spreadSd: number;
+  /** Share of the time the spread is two ticks or more. */
+  wideShare: number;
   /** Kurtosis of 1-s mid returns. */
   kurtosis1s: number;
   /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
@@ -220,6 +222,7 @@ function moments(
   [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
   [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
   [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
+  [out.m.wideShare, out.se.wideShare] = stat("spread", (v) => 1 - v[0]);
   [out.m.spreadSd, out.se.spreadSd] = stat("spread", (v, x) => {
     const m = meanSpread(v, x);
     return Math.sqrt(Math.max(0, v.reduce((a, p, i) => a + p * (x[i] - m) ** 2, 0)));
@@ -1298,25 +1301,29 @@ function knobsFor(
   } else if (follows) {
     // how completely liquidity follows the price: the share of stale quotes re-posted rather
     // than cancelled, then (once all are) how fast
+    // the share of time off one tick, not the mean spread: a one-tick market's mean is set by
+    // rare wide books (the price's jumps) the reaction does not control, its share of two-tick
+    // books by how soon stale quotes are re-posted
     const latency = est["flow.reaction.latency"];
     knobs.push({
       estimate: est["flow.reaction.reprice"],
-      moment: "meanSpread",
+      moment: "wideShare",
       what:
-        "mean spread (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
+        "share of time the spread is two ticks or more (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
       update: (v, sim, re) => {
-        const next = Math.min(1, Math.max(0, v + 0.5 * (sim - re)));
+        const rel = (sim - re) / Math.max(re, 1e-4);
+        const next = Math.min(1, Math.max(0, v + 0.25 * rel));
         if (v >= 0.999 && sim > re) {
           latency.value = pow(
             latency.value,
-            Math.max(1e-3, re - 1) / Math.max(1e-3, sim - 1),
+            Math.max(1e-4, re) / Math.max(1e-4, sim),
             0.8,
-            0.1,
+            0.01,
             10_000,
           );
           latency.status = "moment-matched";
           latency.method =
-            "moment-matched by simulation to the mean spread, once every stale quote is re-posted";
+            "moment-matched by simulation to the share of time the spread is two ticks or more, once every stale quote is re-posted";
         }
         return next;
       },

@@ -4,7 +4,9 @@
  * snipers race to the stale quotes — by the **method of simulated moments** (McFadden 1989;
  * Gouriéroux & Monfort 1996): the moments are the two curves that information shapes, the
  * markout of passive fills at the touch (0.1 … 30 s) and the price response to a market order
- * (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps), measured
+ * (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps) and the
+ * share of gaps between market orders shorter than 1, 3.2 and 10 ms (the snipers' orders
+ * come at their race's rate, not in the market orders' clusters), measured
  * on the tape exactly as the realism report measures them (`facts.ts`) and on simulations of
  * the candidate market.
  *
@@ -30,6 +32,12 @@ import { simulateRecords } from "./simulate.ts";
 export const MARKOUT_MOMENTS: readonly number[] = [0.1, 1, 5, 10, 30];
 /** Lags (orders) of the price response used as moments. */
 export const RESPONSE_MOMENTS: readonly number[] = [1, 5, 20, 100];
+/**
+ * Times (s) at which the distribution of the gaps between market orders is used as moments
+ * (the share of gaps shorter): the snipers race at a constant rate beside the market orders'
+ * clustered arrivals, and how many of the gaps are theirs shows in this distribution.
+ */
+export const GAP_MOMENTS: readonly number[] = [0.001, 0.0031622776601683794, 0.01];
 
 /** The information moments of a market and their sampling covariance. */
 export interface InformationMoments {
@@ -47,7 +55,8 @@ export interface InformationMoments {
 
 /**
  * The markout at {@linkcode MARKOUT_MOMENTS}, the price response at
- * {@linkcode RESPONSE_MOMENTS} and the 1-s kurtosis of `records` observed on the book resolution `grid` (s), with
+ * {@linkcode RESPONSE_MOMENTS}, the 1-s kurtosis and the share of gaps between market orders
+ * shorter than each of {@linkcode GAP_MOMENTS} of `records` observed on the book resolution `grid` (s), with
  * their covariance from `resamples` block-bootstrap replicates (blocks of the realism
  * report's length: a twentieth of the data, 10 to 600 s).
  *
@@ -58,7 +67,7 @@ export interface InformationMoments {
  * import { informationMoments } from "./fit_information.ts";
  * const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 1 });
  * const m = informationMoments(recs, 0.1, 50);
- * assert.equal(m.names.length, 10);
+ * assert.equal(m.names.length, 13);
  * assert.equal(m.names[1], "markout@1s");
  * assert.ok(m.se.every((s) => s >= 0));
  * ```
@@ -72,20 +81,24 @@ export function informationMoments(
   const mk = facts.find((f) => f.name === "markout")!;
   const rp = facts.find((f) => f.name === "priceResponse")!;
   const ku = facts.find((f) => f.name === "kurtosis1s")!;
+  const ia = facts.find((f) => f.name === "interArrival")!;
   const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = Math.min(600, Math.max(10, seconds / 20));
   const rowsM: Float64Array[] = [];
   const rowsR: Float64Array[] = [];
   const rowsK: Float64Array[] = [];
+  const rowsG: Float64Array[] = [];
   for (const r of records) {
     const b = makeBlocks(r.segments, blockSeconds);
     const sm = blockStatistics(mk, r, b);
     const sr = blockStatistics(rp, r, b);
     const sk = blockStatistics(ku, r, b);
+    const sg = blockStatistics(ia, r, b);
     for (let k = 0; k < b.start.length; k++) {
       rowsM.push(sm.subarray(k * mk.size, (k + 1) * mk.size));
       rowsR.push(sr.subarray(k * rp.size, (k + 1) * rp.size));
       rowsK.push(sk.subarray(k * ku.size, (k + 1) * ku.size));
+      rowsG.push(sg.subarray(k * ia.size, (k + 1) * ia.size));
     }
   }
   const flat = (rows: Float64Array[], size: number) => {
@@ -96,19 +109,34 @@ export function informationMoments(
   const statsM = flat(rowsM, mk.size);
   const statsR = flat(rowsR, rp.size);
   const statsK = flat(rowsK, ku.size);
+  const statsG = flat(rowsG, ia.size);
+  // the share of gaps below GAP_MOMENTS[i]: the bins left of that edge
+  const iG = GAP_MOMENTS.map((h) => ia.x.findIndex((e) => Math.abs(e - h) <= 1e-9 * h));
   const iM = MARKOUT_MOMENTS.map((h) => mk.x.indexOf(h));
   const iR = RESPONSE_MOMENTS.map((l) => rp.x.indexOf(l));
   const names = [
     ...MARKOUT_MOMENTS.map((h) => `markout@${h}s`),
     ...RESPONSE_MOMENTS.map((l) => `response@${l}`),
     "kurtosis1s",
+    ...GAP_MOMENTS.map((h) => `gaps<${sig(h * 1000, 2)}ms`),
   ];
   const k = names.length;
   const measure = (pick: Int32Array) => {
     const vm = mk.value(sumBlocks(statsM, mk.size, pick));
     const vr = rp.value(sumBlocks(statsR, rp.size, pick));
     const vk = ku.value(sumBlocks(statsK, ku.size, pick));
-    return Float64Array.from([...iM.map((i) => vm[i]), ...iR.map((i) => vr[i]), vk[0]]);
+    const vg = ia.value(sumBlocks(statsG, ia.size, pick));
+    const below = (j: number) => {
+      let c = 0;
+      for (let b = 0; b < j; b++) c += vg[b];
+      return c;
+    };
+    return Float64Array.from([
+      ...iM.map((i) => vm[i]),
+      ...iR.map((i) => vr[i]),
+      vk[0],
+      ...iG.map(below),
+    ]);
   };
   const n = rowsM.length;
   const value = measure(Int32Array.from({ length: n }, (_, i) => i));
@@ -435,7 +463,8 @@ export function fitInformation(
   set(fit.values);
   const method =
     `method of simulated moments on the markout (${MARKOUT_MOMENTS.join(", ")} s) and the ` +
-    `price response (${RESPONSE_MOMENTS.join(", ")} orders), diagonal weights, ` +
+    `price response (${RESPONSE_MOMENTS.join(", ")} orders), the 1-s kurtosis and the ` +
+    `share of gaps between market orders below 1, 3.2 and 10 ms, diagonal weights, ` +
     `common random numbers; sandwich standard error with the block-bootstrap covariance`;
   const units: Record<string, string> = {
     "flow.fundamental.impactShare": "share of variance",

@@ -70,3 +70,37 @@ Deno.test("information moments: snipers and news known first make passive fills 
   assert.ok(m1.value[at1s] < m0.value[at1s], `${m1.value[at1s]} vs ${m0.value[at1s]}`);
   assert.deepEqual(m0.se, new Float64Array(m0.names.length)); // no resamples: no errors
 });
+
+Deno.test("information moments: the gap moments are the shares of gaps between market orders below 1, 3.2 and 10 ms", () => {
+  const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 3 });
+  const m = informationMoments(recs, 0.1, 0);
+  const names = ["gaps<1ms", "gaps<3.2ms", "gaps<10ms"];
+  const limits = [0.001, Math.sqrt(10) / 1000, 0.01];
+  // counted directly from the market orders' times (gaps within a segment)
+  const count = [0, 0, 0];
+  let n = 0;
+  for (const r of recs) {
+    const t = r.moTime;
+    for (let i = 0; i + 1 < t.length; i++) {
+      if (!r.segments.some(([s, e]) => t[i] >= s && t[i + 1] < e)) continue;
+      n++;
+      limits.forEach((l, j) => count[j] += t[i + 1] - t[i] < l ? 1 : 0);
+    }
+  }
+  assert.ok(n > 100);
+  names.forEach((name, j) => {
+    const v = m.value[m.names.indexOf(name)];
+    assert.ok(Math.abs(v - count[j] / n) < 0.01, `${name} ${v} vs ${count[j] / n}`);
+  });
+  // snipers racing at a rate of their own beside the clustered arrivals change the gaps
+  const sniped = {
+    duration: 300,
+    flow: {
+      fundamental: { impactShare: 0.3, privateShare: 0.6, privateRate: 0.2, revealRate: 1 },
+      snipers: { rate: 200, threshold: 0.5 },
+    },
+  };
+  const ms = informationMoments(simulateRecords(sniped, { seconds: 600, seed: 3 }), 0.1, 0);
+  const at10 = m.names.indexOf("gaps<10ms");
+  assert.notEqual(ms.value[at10], m.value[at10]);
+});
