@@ -92,6 +92,11 @@ export interface CalibrateOptions {
   informationRounds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
+  /**
+   * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
+   * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
+   */
+  timing?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -469,7 +474,8 @@ export function calibrateTapes(
   // beyond the placement's edge, matched to the mid's return autocorrelation (a book that
   // lags the price makes the mid trend)
   const oneTick = real0.m.meanSpread < 1.5;
-  if (oneTick) { // one-tick market: nothing to time (the spread is always one tick)
+  // one-tick market: nothing to time (the spread is always one tick); or not asked for
+  if (oneTick || !options.timing) {
     delete est["flow.timing.scale"];
     delete est["flow.timing.exponent"];
     delete est["flow.timing.retryRate"];
@@ -630,7 +636,7 @@ export function calibrateTapes(
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
       },
-      ...(est["flow.timing.exponent"] === undefined || oneTick ? {} : {
+      ...(est["flow.timing.exponent"] === undefined ? {} : {
         timing: {
           kind: "spread",
           scale: sig(est["flow.timing.scale"].value),
