@@ -6,7 +6,8 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--force] [--json]
+ *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing]
+ *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
  * replaced only with `--force`. A tape too short to fit a model is one line naming the fit
@@ -80,6 +81,9 @@ export const calibrateCli = defineCli({
       help: "seed of the simulations",
       meta: "S",
     }),
+    timing: flags.boolean({
+      help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -115,6 +119,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     refineIterations: v["refine-iterations"],
     refineSeconds: v["refine-seconds"],
     seed: v.seed,
+    timing: v.timing,
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -37,12 +37,14 @@ import { placementConfigSchema } from "../market/placement.ts";
 import { informedConfigSchema } from "../market/informed.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
+import { orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitInformation } from "./fit_information.ts";
+import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import { fitRegimes, regimeBins, regimeConfigFromFit, type RegimeFit } from "./fit_regimes.ts";
 import {
@@ -90,6 +92,11 @@ export interface CalibrateOptions {
   informationRounds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
+  /**
+   * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
+   * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
+   */
+  timing?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -122,6 +129,22 @@ const DEFAULTS = {
   fundamental: fundamentalConfigSchema.parse({}),
   reaction: reactionConfigSchema.parse({}),
 };
+
+/** Retry rate of waiting market-order traders (not identified), per second. */
+const TIMING_RETRY_RATE = orderTimingConfigSchema.parse({}).retryRate;
+
+/** Decay rates (1/s) of the market orders' self-excitation kernels with a positive weight. */
+function marketBetas(arrivals: Record<string, unknown>): number[] {
+  type Kernel = { alpha?: number[][]; beta?: number[][] };
+  const out: number[] = [];
+  const add = (k: Kernel) => {
+    const a = k.alpha?.[0]?.[0], b = k.beta?.[0]?.[0];
+    if (a !== undefined && a > 0 && b !== undefined) out.push(b);
+  };
+  add(arrivals as Kernel);
+  for (const k of (arrivals.extraKernels ?? []) as Kernel[]) add(k);
+  return out;
+}
 
 function quantile(values: number[], q: number): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -344,6 +367,30 @@ export function calibrateTapes(
     warnings,
   );
   const directRate = est["flow.arrivals.marketRate"].value;
+  const timing = fitTiming(spreadCounts(records));
+  if (timing !== null) {
+    const how = "multinomial maximum likelihood of the spreads at market orders given the " +
+      "time at each spread, a(s) = min(1, (s0/s)^gamma) (fit_timing.ts)";
+    est["flow.timing.scale"] = fitted(timing.scale, timing.scaleSe, "ticks", how);
+    est["flow.timing.exponent"] = fitted(timing.exponent, timing.exponentSe, "exponent", how);
+    est["flow.timing.retryRate"] = unidentified(
+      TIMING_RETRY_RATE,
+      "per second",
+      "not identified: the tape shows when orders are sent, not when their senders looked " +
+        "(library default kept)",
+    );
+    const beta = marketBetas(arrivals).filter((b) => b > 1);
+    if (beta.length > 0) {
+      const b = Math.min(...beta);
+      est["flow.timing.burstMs"] = derived(
+        1_000 / b,
+        NaN,
+        "ms",
+        "1/β of the slowest market-order Hawkes kernel faster than 1/s: an order that soon " +
+          "after the last one is likely its reaction (a burst) and is sent whatever the spread",
+      );
+    }
+  }
   // cancellation hazards: the part of the cancellations the excitation does not trigger
   let cancelRate = cancel.rate;
   if (exactTimes && hk.fit.converged) {
@@ -430,6 +477,13 @@ export function calibrateTapes(
   // beyond the placement's edge, matched to the mid's return autocorrelation (a book that
   // lags the price makes the mid trend)
   const oneTick = real0.m.meanSpread < 1.5;
+  // one-tick market: nothing to time (the spread is always one tick); or not asked for
+  if (oneTick || !options.timing) {
+    delete est["flow.timing.scale"];
+    delete est["flow.timing.exponent"];
+    delete est["flow.timing.retryRate"];
+    delete est["flow.timing.burstMs"];
+  }
   const follows = !oneTick || resp.theta.value > 1;
   est["flow.reaction.follow"] = oneTick
     ? (follows
@@ -585,6 +639,15 @@ export function calibrateTapes(
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
       },
+      ...(est["flow.timing.exponent"] === undefined ? {} : {
+        timing: {
+          kind: "spread",
+          scale: sig(est["flow.timing.scale"].value),
+          exponent: sig(est["flow.timing.exponent"].value),
+          retryRate: est["flow.timing.retryRate"].value,
+          burstMs: sig(est["flow.timing.burstMs"]?.value ?? 0),
+        },
+      }),
       snipers: {
         rate: sig(est["flow.snipers.rate"].value),
         threshold: sig(est["flow.snipers.threshold"].value),

@@ -75,6 +75,7 @@ export * from "./event_queue.ts";
 export * from "./order_flow.ts";
 export * from "./informed.ts";
 export * from "./snipers.ts";
+export * from "./order_timing.ts";
 export * from "./hawkes.ts";
 export * from "./arrivals.ts";
 export * from "./trade_signs.ts";

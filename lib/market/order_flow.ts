@@ -13,11 +13,13 @@
  * | `fundamental`  | the reference price and the informed value, impact     | latent (`fundamental.ts`)        |
  * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
  * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
+ * | `timing`       | when an uninformed market order is sent                | at once, or by spread (`order_timing.ts`) |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
  * (largest hazard × resting orders × flow multiplier), the fundamental's own event rate and
- * the snipers' intensity (constant between events: it depends on the book and the value);
+ * the snipers' intensity (constant between events: it depends on the book and the value)
+ * and the waiting market-order traders' retry rate (rate × number waiting);
  * each candidate is kept or dropped in proportion to the true intensities at its time.
  * Stale orders are handled by reaction events in an {@linkcode EventQueue}. The caller (the
  * book tier's market) owns the clock and interleaves its own messages: it reads
@@ -52,6 +54,11 @@ import {
 } from "./fundamental.ts";
 import { createInformedModel, informedConfigSchema, type InformedModel } from "./informed.ts";
 import { createSniperModel, sniperConfigSchema, type SniperModel } from "./snipers.ts";
+import {
+  createOrderTimingModel,
+  orderTimingConfigSchema,
+  type OrderTimingModel,
+} from "./order_timing.ts";
 import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from "./order_sizes.ts";
 import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
@@ -82,6 +89,8 @@ export const flowConfigSchema = z.strictObject({
   informed: informedConfigSchema.prefault({}),
   /** Latency arbitrageurs (off by default). */
   snipers: sniperConfigSchema.prefault({}),
+  /** When uninformed market orders are sent (at once by default). */
+  timing: orderTimingConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -116,6 +125,8 @@ export interface FlowModels {
   informed: InformedModel;
   /** Latency arbitrageurs (none when absent). */
   snipers?: SniperModel;
+  /** When uninformed market orders are sent (at once when absent). */
+  timing?: OrderTimingModel;
 }
 
 /** Market facts the default models are built from. */
@@ -173,6 +184,7 @@ export function createFlowModels(
     });
   }
   const snipers = overrides.snipers ?? createSniperModel(cfg.snipers);
+  const timing = overrides.timing ?? createOrderTimingModel(cfg.timing);
   return {
     arrivals,
     signs,
@@ -183,6 +195,7 @@ export function createFlowModels(
     fundamental,
     informed,
     snipers,
+    timing,
   };
 }
 
@@ -241,6 +254,7 @@ export interface FlowStreams {
 export const BACKGROUND_OWNER = 0;
 
 const EV_STALE = 1;
+const WAIT_CAPACITY = 1024; // waiting market-order traders at most (beyond: sent at once)
 const NS = 1e9;
 
 /**
@@ -284,6 +298,11 @@ export class BackgroundFlow {
   readonly #fund: FundamentalModel;
   readonly #inf: InformedModel;
   readonly #snipe: SniperModel | null;
+  readonly #timing: OrderTimingModel | null;
+  readonly #retry: number;
+  #waitN = 0; // uninformed traders waiting for a narrower spread
+  #segW = 0;
+  #lastSent = -Infinity; // time (s) of the last market order sent (bursts are not timed)
   readonly #initialDepth: number;
   readonly #initialLevels: number;
   readonly #queue = new EventQueue(64);
@@ -349,6 +368,9 @@ export class BackgroundFlow {
     this.#inf = models.informed;
     this.#snipe = models.snipers !== undefined && models.snipers.rate > 0 ? models.snipers : null;
     this.#follows = models.reaction.behindFrom !== undefined;
+    const timing = models.timing;
+    this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
+    this.#timing = this.#retry > 0 ? timing! : null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -429,6 +451,8 @@ export class BackgroundFlow {
     this.#scanA = -Infinity;
     this.#behB = this.#behA = NaN;
     this.#informedShare = 0;
+    this.#waitN = 0;
+    this.#lastSent = -Infinity;
     const t = timeNs / NS;
     this.#arr.reset(t);
     this.#fund.reset(midTicks);
@@ -535,11 +559,13 @@ export class BackgroundFlow {
     const f = this.#fund.eventRate();
     const sn = this.#snipe;
     const s = sn === null ? 0 : sn.intensity(book.bestBid(), book.bestAsk(), this.value(timeNs));
-    const total = a + c + touch + s + f;
+    const w = this.#waitN * this.#retry;
+    const total = a + c + touch + s + w + f;
     this.#segA = a;
     this.#segC = c;
     this.#segT = touch;
     this.#segS = s;
+    this.#segW = w;
     this.#total = total;
     this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
@@ -571,8 +597,11 @@ export class BackgroundFlow {
       moved = this.#touchCancel(timeNs, t, rng) && this.#follows;
     } else if ((u -= this.#segT) < this.#segS) {
       moved = this.#sniper(timeNs, t);
+    } else if ((u -= this.#segS) < this.#segW) {
+      moved = this.#retryWaiting(timeNs, t);
     } else {
-      this.#fund.fire(u - this.#segS, this.#rPrice, t);
+      u -= this.#segW;
+      this.#fund.fire(u, this.#rPrice, t);
       this.#refNs = NaN;
       this.counts[FLOW_COUNT.FUNDAMENTAL]++;
       moved = true;
@@ -607,11 +636,39 @@ export class BackgroundFlow {
         this.counts[FLOW_COUNT.INFORMED_TRADE]++;
         this.events++;
         this.#arr.excite(ARRIVAL.MARKET, t);
+        this.#lastSent = t;
         this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
         this.#refNs = NaN;
       }
       return;
     }
+    const timing = this.#timing;
+    if (
+      timing !== null && this.#waitN < WAIT_CAPACITY &&
+      this.#rFlow!.next() >= timing.sendProbability(book.spread(), t - this.#lastSent)
+    ) {
+      this.#waitN++;
+      return;
+    }
+    this.#send(expected, timeNs, t);
+  }
+
+  /** A waiting trader looks at the spread again; true when it traded. */
+  #retryWaiting(timeNs: number, t: number): boolean {
+    const p = this.#timing!.sendProbability(this.#book.spread(), Infinity);
+    if (this.#rFlow!.next() >= p) return false;
+    this.#waitN--;
+    this.#send(this.forecast(), timeNs, t);
+    return true;
+  }
+
+  /**
+   * Sends an uninformed market order: its sign from the sign model (drawn when it is sent,
+   * so the sent orders' signs follow the sign model whoever waited), its size against the
+   * touch.
+   */
+  #send(expected: number, timeNs: number, t: number): void {
+    const book = this.#book;
     const sign = this.#signs.next(this.#rSigns);
     const side: Side = sign > 0 ? BID : ASK;
     const depth = book.bestQty(side === BID ? ASK : BID);
@@ -619,6 +676,7 @@ export class BackgroundFlow {
     this.counts[FLOW_COUNT.MARKET]++;
     this.events++;
     this.#arr.excite(ARRIVAL.MARKET, t);
+    this.#lastSent = t;
     if (depth <= 0) return; // nothing to trade against: no trade, no impact
     this.aggressor = AGGRESSOR.UNINFORMED;
     const filled = book.market(side, size, timeNs);
@@ -641,6 +699,7 @@ export class BackgroundFlow {
     this.#learnShare(true);
     this.events++;
     this.#arr.excite(ARRIVAL.MARKET, t);
+    this.#lastSent = t;
     this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
     this.#refNs = NaN;
     return true;

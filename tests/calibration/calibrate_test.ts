@@ -95,3 +95,29 @@ Deno.test("calibrate: a window too short to fit is a named error; a fit that doe
     "poisson",
   );
 });
+
+Deno.test("calibrate: market-order timing is fitted into the preset only with `timing`", () => {
+  const wide = simulatedTape(
+    {
+      ...TRUTH,
+      flow: {
+        ...TRUTH.flow,
+        placement: { alpha: 1.2, minEdge: 6, edge: "uniform", edgeSpread: 1 },
+        timing: { kind: "spread", scale: 1, exponent: 1.5, retryRate: 2 },
+      },
+    },
+    600,
+    4,
+  );
+  const off = calibrateTapes([wide], { lotSize: 1, refine: false });
+  assert.equal(off.estimates["flow.timing.exponent"], undefined);
+  assert.equal((off.preset.config.flow as Record<string, unknown>).timing, undefined);
+  const on = calibrateTapes([wide], { lotSize: 1, refine: false, timing: true });
+  const g = on.estimates["flow.timing.exponent"];
+  assert.equal(g.status, "fit");
+  assert.ok(g.value > 0 && g.se > 0 && g.se < g.value, `${g.value} ± ${g.se}`);
+  assert.equal(on.estimates["flow.timing.retryRate"].status, "not identified");
+  const cfg = parseEnvConfig(on.preset.config);
+  assert.equal(cfg.flow.timing.kind, "spread");
+  assert.ok(cfg.flow.timing.burstMs > 0);
+});

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import {
+  createOrderTimingModel,
+  orderTimingConfigSchema,
+  SpreadTiming,
+} from "../../lib/market/order_timing.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import { fitTiming, spreadCounts } from "../../lib/calibration/fit_timing.ts";
+
+Deno.test("order timing: a(s) = min(1, (s0/s)^γ), bursts sent with probability exp(−Δt/τ)", () => {
+  const t = new SpreadTiming(
+    orderTimingConfigSchema.parse({ kind: "spread", scale: 2, exponent: 2, burstMs: 100 }),
+  );
+  assert.equal(t.sendProbability(2, Infinity), 1);
+  assert.ok(Math.abs(t.sendProbability(4, Infinity) - 0.25) < 1e-15);
+  assert.ok(Math.abs(t.sendProbability(10, Infinity) - 0.04) < 1e-15);
+  // 0.1 s after the last order: e^{-1} of the orders are a burst and go at once
+  const b = Math.exp(-1);
+  assert.ok(Math.abs(t.sendProbability(4, 0.1) - (b + (1 - b) * 0.25)) < 1e-15);
+  assert.equal(t.sendProbability(4, 0), 1);
+  assert.equal(t.burst, 0.1);
+  assert.equal(t.retryRate, 1);
+  const off = createOrderTimingModel(orderTimingConfigSchema.parse({ exponent: 3 }));
+  assert.equal(off.retryRate, 0); // kind "immediate": nobody waits
+  assert.equal(off.sendProbability(50, Infinity), 1);
+  assert.throws(() => orderTimingConfigSchema.parse({ retryRate: 0 }));
+});
+
+const wide = (timing?: Record<string, unknown>) => ({
+  duration: 300,
+  flow: {
+    placement: { minEdge: 4, edge: "uniform" as const, edgeSpread: 1 },
+    ...(timing ? { timing } : {}),
+  },
+});
+
+Deno.test("order timing: immediate timing leaves the simulation unchanged", () => {
+  const a = simulateRecords(wide(), { seconds: 300, seed: 3 })[0];
+  const b = simulateRecords(wide({ kind: "immediate", exponent: 2 }), { seconds: 300, seed: 3 })[0];
+  assert.deepEqual(b.moTime, a.moTime);
+  assert.deepEqual(b.qTime, a.qTime);
+});
+
+Deno.test("order timing: orders move to narrow spreads, none lost, deterministic per seed", () => {
+  const timing = { kind: "spread", scale: 1, exponent: 1.5, retryRate: 2 };
+  const off = simulateRecords(wide(), { seconds: 1_800, seed: 5 });
+  const on = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
+  const again = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
+  assert.deepEqual(again[0].moTime, on[0].moTime);
+  const fOff = fitTiming(spreadCounts(off))!;
+  const fOn = fitTiming(spreadCounts(on))!;
+  // the mean spread at market orders falls relative to the time-weighted mean spread
+  assert.ok(fOn.ratio < fOff.ratio - 0.05, `${fOn.ratio} vs ${fOff.ratio}`);
+  // waiting traders send later, not never: the order count stays within 15 %
+  const n = (rs: typeof on) => rs.reduce((a, r) => a + r.moTime.length, 0);
+  assert.ok(Math.abs(n(on) / n(off) - 1) < 0.15, `${n(on)} vs ${n(off)}`);
+});
