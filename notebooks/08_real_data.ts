@@ -221,18 +221,16 @@ show(factFigure(fact("priceResponse")));
 show(factFigure(fact("markout")));
 
 // %% [markdown]
-// **Where the simulator holds and where it does not.** The calibrated BTC market reproduces the depth at the
-// touch in market orders, the long memory of trade signs, the absence of return autocorrelation, the heavy
-// tails at 1 and 10 s, volatility clustering at these lags and a flat signature plot. It fails four facts:
-//
-// - the **spread**: the real book keeps one tick 99.5 % of the time; the simulated one about 93 % —
-//   informed sweeps and stale quotes leave it two or more ticks wide for a moment;
-// - the **inter-arrival times** of market orders: one exponential Hawkes kernel cannot hold both the
-//   millisecond bursts and the slower clustering of the real feed;
-// - the **price response** and the **markout**: on Binance a passive fill at the touch is followed by a move of
-//   several hundred ticks against the maker within a second (latency arbitrage around jumps); the simulator's
-//   informed traders and private news carry only part of it. A market maker's P&L in the simulator is therefore
-//   an **upper bound** on what the same quotes would earn on the recorded book.
+// **Where the simulator holds and where it does not.** The calibrated BTC market reproduces every judged fact
+// but one: the depth at the touch in market orders, the inter-arrival times of market orders (a Hawkes kernel
+// of three exponentials), the long memory of trade signs, the absence of return autocorrelation, the heavy
+// tails at 1 and 10 s, volatility clustering at these lags, a flat signature plot, the price response to
+// trades and the **markout** of a passive fill — on Binance a fill at the touch is followed within a second by
+// a move of hundreds of ticks against the maker, and the preset reproduces it: most of the price's variance is
+// news that fast traders see first, and snipers take the quotes it leaves stale. It fails the **spread**: the
+// real book is one tick wide 99.45 % of the time and its rare wide books are five ticks or more; the simulated
+// one is one tick about as often, but its wide books are mostly two ticks (stale quotes re-posted a tick behind
+// the best). Out of sample (the tape's second half) the markout and the response fail again: 346 s is short.
 //
 // 60-s kurtosis is not judged: 346 s hold five 60-s returns. `docs/realism.md` has the AMZN report, the
 // out-of-sample runs and the reasons for each failure.
@@ -292,14 +290,14 @@ showTable({
 // %% [markdown]
 // **Where they agree and where they do not** (measured when this notebook was written; rerun it to see yours):
 //
-// - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes. PPO loses
-//   least, but only by trading less (a lower fill ratio than AS, under half its inventory), not by quoting
-//   better: neither market rewards AS, GLFT or PPO for their quotes here.
-// - **They disagree on the size.** On the recorded book the losses are about five times larger, the agents fill
-//   about three times as often and carry about twice the inventory. That is the realism report's failed
-//   markout fact seen from the agent's side: on Binance a passive fill is followed by a move of hundreds of
-//   ticks against the maker within a second, and the simulator's informed flow carries only part of that
-//   adverse selection. A simulated P&L on this instrument is an **upper bound**.
+// - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes, and PPO
+//   loses least by trading least (about a third of AS's fill ratio, half its inventory or less), not by
+//   quoting better: neither market rewards AS, GLFT or PPO for their quotes here.
+// - **They disagree on the size.** On the recorded book AS and GLFT lose about 1.5–1.8× as much and fill about
+//   2.5× as often; PPO loses several times as much. The simulator reproduces the markout of a fill in sample,
+//   so the gap is less about adverse selection than about how often and where our quotes fill: the replay
+//   tier's queue model and the recorded spread (one tick, deeper queues) against the simulator's L3 queues
+//   and its two-tick moments (the spread fact it fails).
 // - On the **replay tier** our orders never move the recorded price and wait behind every displayed lot (the
 //   risk-averse queue model); fills come precisely when the price runs through the queue. In the simulator they
 //   sit in its L3 queues and the book reacts to them — another reason the two differ.
