@@ -693,22 +693,23 @@ export function calibrateTapes(
 
   // ---- moment matching
   const matching: Record<string, unknown>[] = [];
-  if (options.refine ?? true) {
-    log("matching the emergent moments by simulation");
+  const refineSeconds = options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds));
+  /** One moment matching of the current config, `iterations` at most, warnings into `sink`. */
+  const matchMoments = (iterations: number | undefined, sink: string[]) =>
     refine(
       config,
       knobsFor(est, real.m, follows, marketBranching(arrivals)),
       real,
       quoteInterval,
       varianceHorizon,
-      {
-        ...options,
-        refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
-      },
+      { ...options, refineIterations: iterations, refineSeconds },
       matching,
-      warnings,
+      sink,
       log,
     );
+  if (options.refine ?? true) {
+    log("matching the emergent moments by simulation");
+    matchMoments(options.refineIterations, warnings);
   }
   // ---- information: news known first to fast traders, snipers (simulated moments)
   let information: Record<string, unknown> | null = null;
@@ -731,21 +732,9 @@ export function calibrateTapes(
       information.round = round;
       if (options.refine ?? true) {
         log("matching the emergent moments again (with the fitted information)");
-        const roundWarnings: string[] = [];
-        refine(
-          config,
-          knobsFor(est, real.m, follows, marketBranching(arrivals)),
-          real,
-          quoteInterval,
-          varianceHorizon,
-          {
-            ...options,
-            refineIterations: Math.min(4, options.refineIterations ?? 4),
-            refineSeconds: options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds)),
-          },
-          matching,
-          round === rounds ? warnings : roundWarnings,
-          log,
+        matchMoments(
+          Math.min(4, options.refineIterations ?? 4),
+          round === rounds ? warnings : [],
         );
       }
     }

@@ -51,7 +51,7 @@ const ERROR_BYTES = 4096;
  * SharedArrayBuffer is allocated next to the thread's other small buffers: without padding,
  * the control words that one thread spins on shared a cache line with data the other thread
  * writes as it steps, and every such write had to take the line back (measured: a book-tier
- * step 1.5–2.7× slower while another thread spun; docs/performance.md).
+ * step 1.5–2.4× slower while another thread spun; docs/performance.md).
  */
 export const SHARED_PAD = 256;
 
@@ -75,7 +75,7 @@ export function sharedF64(
   start: number,
   count: number,
 ): Float64Array {
-  return new Float64Array(buf, SHARED_PAD + start * perEnv * 8, count * perEnv);
+  return view(buf, { name: "", type: "f64", perEnv }, start, count) as Float64Array;
 }
 
 /** Commands. */
