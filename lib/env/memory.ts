@@ -59,22 +59,175 @@ export const VEC_ENV_ARRAYS: readonly EnvArraySpec[] = [
   })),
 ];
 
+/** Bytes of a cache line: every arena array starts on one. */
+export const CACHE_LINE = 64;
+/** Bytes after which L1 cache sets (and 4K-aliasing) repeat: 64 sets of 64-byte lines. */
+export const CACHE_SET_SPAN = 4096;
+const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
+
+/** Where each array of an arena starts, in bytes from the start of its buffer. */
+export interface ArenaLayout {
+  /** Total bytes of the buffer. */
+  readonly bytes: number;
+  /** Byte offset of each array, by name. */
+  readonly offsets: Readonly<Record<string, number>>;
+}
+
 /**
- * Ordinary (heap) typed arrays for `numEnvs` envs.
+ * Lays out the arrays `specs` of `numEnvs` envs in one buffer, one after the other, each
+ * starting on a cache line whose position modulo {@linkcode CACHE_SET_SPAN} (its L1 cache
+ * set) no earlier array of the buffer starts on — moved up a line or more when it would — so
+ * that env i's element of every array falls in a different L1 set (for up to 64 arrays;
+ * then the sets are reused).
+ *
+ * Why: a step writes env i's element of some 40 arrays. When the arrays start at the same
+ * offset modulo 4,096 bytes — as separately allocated buffers often do, page-aligned — all
+ * 40 elements compete for the 8 ways of one L1 set and the loads alias the stores (4K
+ * aliasing): the model tier ran 2.2× slower with such a layout (122–137 against 57–60 ns per
+ * env-step, N = 1,024; docs/performance.md), and by chance on some runs and not others,
+ * since where an allocator puts a buffer varies. The cost is at most a line per array.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { heapMemory } from "./memory.ts";
- * const mem = heapMemory(3);
- * assert.equal(mem.f64("observations", 9).length, 27);
+ * import { arenaLayout, CACHE_SET_SPAN } from "./memory.ts";
+ * const specs = [
+ *   { name: "a", type: "f64", perEnv: 1 },
+ *   { name: "b", type: "f64", perEnv: 1 },
+ * ] as const;
+ * const { offsets, bytes } = arenaLayout(specs, 512); // 4,096 bytes each
+ * assert.equal(offsets.a, 0);
+ * assert.equal(offsets.b, 4096 + 64); // one line up: 4,096 would share a's sets
+ * assert.notEqual(offsets.a % CACHE_SET_SPAN, offsets.b % CACHE_SET_SPAN);
+ * assert.equal(bytes, offsets.b + 4096);
  * ```
  */
-export function heapMemory(numEnvs: number): EnvMemory {
+export function arenaLayout(specs: readonly EnvArraySpec[], numEnvs: number): ArenaLayout {
+  const offsets: Record<string, number> = {};
+  const lines = CACHE_SET_SPAN / CACHE_LINE;
+  const used = new Set<number>();
+  let top = 0;
+  for (const spec of specs) {
+    if (used.size === lines) used.clear();
+    let at = Math.ceil(top / CACHE_LINE) * CACHE_LINE;
+    while (used.has((at % CACHE_SET_SPAN) / CACHE_LINE)) at += CACHE_LINE;
+    used.add((at % CACHE_SET_SPAN) / CACHE_LINE);
+    offsets[spec.name] = at;
+    top = at + numEnvs * spec.perEnv * BYTES[spec.type];
+  }
+  return { bytes: Math.ceil(top / CACHE_LINE) * CACHE_LINE, offsets };
+}
+
+/** An arena: one buffer holding the arrays of `specs` for `numEnvs` envs at `layout`. */
+export interface Arena {
+  /** The buffer (shared when threads step the envs). */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Byte offset of the arena's first byte in `buffer`. */
+  readonly base: number;
+  /** Envs each array is sized for. */
+  readonly numEnvs: number;
+  /** The arrays it holds. */
+  readonly specs: readonly EnvArraySpec[];
+  /** Where each starts, relative to `base`. */
+  readonly layout: ArenaLayout;
+}
+
+/** A typed array of any element type an {@linkcode EnvMemory} hands out. */
+export type EnvArray = Float64Array | Int32Array | Uint8Array;
+
+/**
+ * The view of envs [start, start + count) of the array called `name` in `arena`
+ * (undefined when the arena holds no such array).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { arenaLayout, arenaView } from "./memory.ts";
+ * const specs = [{ name: "actions", type: "f64", perEnv: 4 }] as const;
+ * const layout = arenaLayout(specs, 3);
+ * const arena = { buffer: new ArrayBuffer(layout.bytes), base: 0, numEnvs: 3, specs, layout };
+ * assert.equal(arenaView(arena, "actions", 1, 2)?.length, 8);
+ * assert.equal(arenaView(arena, "seeds", 0, 3), undefined);
+ * ```
+ */
+export function arenaView(
+  arena: Arena,
+  name: string,
+  start: number,
+  count: number,
+): EnvArray | undefined {
+  const spec = arena.specs.find((s) => s.name === name);
+  if (!spec) return undefined;
+  const at = arena.base + arena.layout.offsets[name] + start * spec.perEnv * BYTES[spec.type];
+  const len = count * spec.perEnv;
+  if (spec.type === "f64") return new Float64Array(arena.buffer, at, len);
+  return spec.type === "i32"
+    ? new Int32Array(arena.buffer, at, len)
+    : new Uint8Array(arena.buffer, at, len);
+}
+
+/**
+ * The {@linkcode EnvMemory} of envs [start, start + count) of `arena`: each named array it
+ * holds is a view of that range; any other name, a name asked for with another element type
+ * or width, or a name asked for a second time, gets an ordinary array of its own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { arenaLayout, arenaMemory } from "./memory.ts";
+ * const specs = [{ name: "rewards", type: "f64", perEnv: 1 }] as const;
+ * const layout = arenaLayout(specs, 4);
+ * const arena = { buffer: new ArrayBuffer(layout.bytes), base: 0, numEnvs: 4, specs, layout };
+ * const all = arenaMemory(arena, 0, 4).f64("rewards", 1);
+ * arenaMemory(arena, 2, 2).f64("rewards", 1)[0] = 7; // env 2
+ * assert.equal(all[2], 7);
+ * ```
+ */
+export function arenaMemory(arena: Arena, start: number, count: number): EnvMemory {
+  const given = new Set<string>();
+  const fresh = heapArrays(count);
+  const pick = (type: EnvArrayType, name: string, perEnv: number) => {
+    const spec = arena.specs.find((s) => s.name === name);
+    if (!spec || spec.type !== type || spec.perEnv !== perEnv || given.has(name)) return null;
+    given.add(name);
+    return arenaView(arena, name, start, count) ?? null;
+  };
+  return {
+    numEnvs: count,
+    f64: (name, perEnv) => (pick("f64", name, perEnv) as Float64Array) ?? fresh.f64(name, perEnv),
+    i32: (name, perEnv) => (pick("i32", name, perEnv) as Int32Array) ?? fresh.i32(name, perEnv),
+    u8: (name, perEnv) => (pick("u8", name, perEnv) as Uint8Array) ?? fresh.u8(name, perEnv),
+  };
+}
+
+/** Separate, ordinary typed arrays for `numEnvs` envs. */
+function heapArrays(numEnvs: number): EnvMemory {
   return {
     numEnvs,
     f64: (_name, perEnv) => new Float64Array(numEnvs * perEnv),
     i32: (_name, perEnv) => new Int32Array(numEnvs * perEnv),
     u8: (_name, perEnv) => new Uint8Array(numEnvs * perEnv),
   };
+}
+
+/**
+ * Ordinary (unshared) memory for `numEnvs` envs: the arrays of {@linkcode VEC_ENV_ARRAYS} and
+ * `extra` (a tier's internal arrays) in one arena laid out by {@linkcode arenaLayout}; other
+ * names get arrays of their own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { heapMemory } from "./memory.ts";
+ * const mem = heapMemory(3);
+ * const obs = mem.f64("observations", 9);
+ * assert.equal(obs.length, 27);
+ * assert.ok(obs.every((v) => v === 0));
+ * ```
+ */
+export function heapMemory(numEnvs: number, extra: readonly EnvArraySpec[] = []): EnvMemory {
+  const specs = [...VEC_ENV_ARRAYS, ...extra];
+  const layout = arenaLayout(specs, numEnvs);
+  const arena = { buffer: new ArrayBuffer(layout.bytes), base: 0, numEnvs, specs, layout };
+  return arenaMemory(arena, 0, numEnvs);
 }

@@ -60,7 +60,7 @@ import { seedXoshiro, U32_TO_UNIT, xoshiroNext } from "../rng/xoshiro.ts";
 import { validateActions } from "./action.ts";
 import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
 import { ewmaAlpha, FLOW_HALF_LIFE_S, VOL_HALF_LIFE_S } from "./estimators.ts";
-import type { EnvMemory } from "./memory.ts";
+import type { EnvArraySpec, EnvMemory } from "./memory.ts";
 import { rewardWeights } from "./reward.ts";
 import { ACT, ACT_DIM, OBS, OBS_DIM } from "./types.ts";
 import { VecEnvBase } from "./vec_env_base.ts";
@@ -102,6 +102,18 @@ const R_P_A = 9;
 const W_STEP = 20;
 /** Int32 words per record. */
 const REC32 = 2 * REC;
+
+/**
+ * The model tier's internal per-env arrays, allocated from its {@linkcode EnvMemory} with the
+ * contract's (one arena by default): the 96-byte record, the regime stream (4 words), the
+ * decaying impact's clock and the scratch copy of non-Float64Array actions.
+ */
+export const MODEL_STATE_ARRAYS: readonly EnvArraySpec[] = [
+  { name: "model.record", type: "f64", perEnv: REC },
+  { name: "model.regimeStream", type: "i32", perEnv: 4 },
+  { name: "model.impactClock", type: "f64", perEnv: 1 },
+  { name: "model.actions", type: "f64", perEnv: ACT_DIM },
+];
 
 // The step's constants, read from one Float64Array so that V8 keeps them as doubles (a
 // number read from a config object is a tagged value, and a tagged operand of a ternary made
@@ -225,7 +237,7 @@ export class ModelVecEnv extends VecEnvBase {
    * stepping); `options.memory` says where the VecEnv arrays live.
    */
   constructor(config: EnvConfig, numEnvs: number, options: ModelEnvOptions = {}) {
-    super(config, numEnvs, MAX_MODEL_ENVS, "ModelVecEnv", options.memory);
+    super(config, numEnvs, MAX_MODEL_ENVS, "ModelVecEnv", options.memory, MODEL_STATE_ARRAYS);
     const n = numEnvs;
     const m = config.model;
     this.#c_mid = this.cols.mid;
@@ -254,11 +266,12 @@ export class ModelVecEnv extends VecEnvBase {
     this.#obs = this.observations;
     this.#rewards = this.rewards;
     this.#impactCost = this.impactCost;
-    this.#rec = new Float64Array(n * REC);
-    this.#rec32 = new Int32Array(this.#rec.buffer);
-    this.#regRng = new Int32Array(4 * n);
-    this.#impLast = new Float64Array(n);
-    this.#scratch = new Float64Array(n * ACT_DIM);
+    const mem = this.memory;
+    this.#rec = mem.f64("model.record", REC);
+    this.#rec32 = new Int32Array(this.#rec.buffer, this.#rec.byteOffset, 2 * n * REC);
+    this.#regRng = mem.i32("model.regimeStream", 4);
+    this.#impLast = mem.f64("model.impactClock", 1);
+    this.#scratch = mem.f64("model.actions", ACT_DIM);
     this.#sigma0 = sigmaPerSqrtSecond(config);
     const K = this.#num;
     K[K_DT] = config.dt;

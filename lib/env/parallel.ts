@@ -31,7 +31,16 @@ import { validateSeed } from "../rng/rng.ts";
 import { validateActions } from "./action.ts";
 import { type MutableStepColumns, stepInfo } from "./columns.ts";
 import { type EnvConfig, stepsPerEpisode } from "./config.ts";
-import { type EnvArraySpec, type EnvMemory, heapMemory, VEC_ENV_ARRAYS } from "./memory.ts";
+import {
+  type Arena,
+  arenaLayout,
+  arenaMemory,
+  arenaView,
+  type EnvArray,
+  type EnvArraySpec,
+  type EnvMemory,
+  VEC_ENV_ARRAYS,
+} from "./memory.ts";
 import { ACT_DIM, type AgentView, type StepColumns, type StepInfo, type VecEnv } from "./types.ts";
 
 /** Control word: generation, bumped once per command. */
@@ -66,16 +75,16 @@ export function controlWords(control: SharedArrayBuffer): Int32Array {
 }
 
 /**
- * The Float64Array of envs [start, start + count) of the shared array `buf` holding `perEnv`
- * values per env (e.g. a worker's actions or seeds).
+ * The Float64Array of envs [start, start + count) of the shared array called `name`
+ * (`actions` or `seeds`, e.g. a worker's).
  */
 export function sharedF64(
-  buf: SharedArrayBuffer,
-  perEnv: number,
+  arena: Arena,
+  name: string,
   start: number,
   count: number,
 ): Float64Array {
-  return view(buf, { name: "", type: "f64", perEnv }, start, count) as Float64Array;
+  return arenaView(arena, name, start, count) as Float64Array;
 }
 
 /** Commands. */
@@ -94,8 +103,16 @@ export type ShardBuilder = (config: EnvConfig, count: number, options: {
   memory: EnvMemory;
 }) => VecEnv;
 
-/** The shared buffers of one ParallelVecEnv, by array name. */
-export type SharedBuffers = Record<string, SharedArrayBuffer>;
+/**
+ * Every shared array of one ParallelVecEnv (`VEC_ENV_ARRAYS`, `actions`, `seeds`) in one
+ * SharedArrayBuffer, laid out by `arenaLayout` (so that they do not compete for cache sets)
+ * between two {@linkcode SHARED_PAD}s.
+ */
+export function sharedArena(numEnvs: number): Arena {
+  const specs = [...VEC_ENV_ARRAYS, ACTIONS, SEEDS];
+  const layout = arenaLayout(specs, numEnvs);
+  return { buffer: paddedShared(layout.bytes), base: SHARED_PAD, numEnvs, specs, layout };
+}
 
 /** What a worker needs to build and run its shard. */
 export interface ShardInit {
@@ -110,7 +127,7 @@ export interface ShardInit {
   /** Worker threads in all. */
   workers: number;
   /** The shared arrays (`VEC_ENV_ARRAYS`, plus `actions` and `seeds`). */
-  buffers: SharedBuffers;
+  arena: Arena;
   /** The control words. */
   control: SharedArrayBuffer;
   /** The error message buffer. */
@@ -119,42 +136,13 @@ export interface ShardInit {
 
 const ACTIONS: EnvArraySpec = { name: "actions", type: "f64", perEnv: ACT_DIM };
 const SEEDS: EnvArraySpec = { name: "seeds", type: "f64", perEnv: 1 };
-const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
 
 /** A VecEnv array of any element type. */
-export type TypedArray = Float64Array | Int32Array | Uint8Array;
+export type TypedArray = EnvArray;
 
-function view(
-  buf: SharedArrayBuffer,
-  spec: EnvArraySpec,
-  start: number,
-  count: number,
-): TypedArray {
-  const at = SHARED_PAD + start * spec.perEnv * BYTES[spec.type], len = count * spec.perEnv;
-  if (spec.type === "f64") return new Float64Array(buf, at, len);
-  return spec.type === "i32" ? new Int32Array(buf, at, len) : new Uint8Array(buf, at, len);
-}
-
-/**
- * An {@linkcode EnvMemory} for envs [start, start + count) whose arrays are views into
- * `buffers` (names it does not hold get ordinary arrays).
- */
-export function sharedShardMemory(
-  buffers: SharedBuffers,
-  start: number,
-  count: number,
-): EnvMemory {
-  const heap = heapMemory(count);
-  const pick = (type: EnvArraySpec["type"], name: string, perEnv: number) => {
-    const buf = buffers[name];
-    return buf ? view(buf, { name, type, perEnv }, start, count) : null;
-  };
-  return {
-    numEnvs: count,
-    f64: (name, perEnv) => (pick("f64", name, perEnv) as Float64Array) ?? heap.f64(name, perEnv),
-    i32: (name, perEnv) => (pick("i32", name, perEnv) as Int32Array) ?? heap.i32(name, perEnv),
-    u8: (name, perEnv) => (pick("u8", name, perEnv) as Uint8Array) ?? heap.u8(name, perEnv),
-  };
+/** An {@linkcode EnvMemory} for envs [start, start + count) whose arrays are views into `arena`. */
+export function sharedShardMemory(arena: Arena, start: number, count: number): EnvMemory {
+  return arenaMemory(arena, start, count);
 }
 
 /** The array called `name` (a `VEC_ENV_ARRAYS` name) of `env`, if it has one. */
@@ -171,11 +159,11 @@ function arrayOf(env: VecEnv, name: string): TypedArray | undefined {
 
 /**
  * The (shared destination, env source) pairs a shard must copy after each call: its env's
- * arrays that are not already its views into `buffers`.
+ * arrays that are not already its views into `arena`.
  */
 export function shardCopies(
   env: VecEnv,
-  buffers: SharedBuffers,
+  arena: Arena,
   start: number,
   count: number,
 ): [TypedArray, TypedArray][] {
@@ -183,7 +171,7 @@ export function shardCopies(
   for (const spec of VEC_ENV_ARRAYS) {
     const src = arrayOf(env, spec.name);
     if (!src) continue;
-    const dst = view(buffers[spec.name], spec, start, count);
+    const dst = arenaView(arena, spec.name, start, count) as TypedArray;
     if (src.buffer === dst.buffer && src.byteOffset === dst.byteOffset) continue;
     if (src.length !== dst.length) {
       throw new AlpeError(`parallel: ${spec.name} has ${src.length} values, not ${dst.length}`);
@@ -306,7 +294,7 @@ export class ParallelVecEnv implements VecEnv {
   private constructor(
     config: EnvConfig,
     numEnvs: number,
-    buffers: SharedBuffers,
+    arena: Arena,
     local: VecEnv,
     localCount: number,
     threads: ThreadWorker[],
@@ -317,7 +305,7 @@ export class ParallelVecEnv implements VecEnv {
     this.numEnvs = numEnvs;
     this.steps = stepsPerEpisode(config);
     this.workers = threads.length + 1;
-    const mem = sharedShardMemory(buffers, 0, numEnvs);
+    const mem = sharedShardMemory(arena, 0, numEnvs);
     this.observations = mem.f64("observations", 9);
     this.rewards = mem.f64("rewards", 1);
     this.terminated = mem.u8("terminated", 1);
@@ -326,7 +314,7 @@ export class ParallelVecEnv implements VecEnv {
     const cols = {} as Record<string, TypedArray>;
     for (const spec of VEC_ENV_ARRAYS) {
       if (spec.name.startsWith("columns.")) {
-        cols[spec.name.slice(8)] = view(buffers[spec.name], spec, 0, numEnvs);
+        cols[spec.name.slice(8)] = arenaView(arena, spec.name, 0, numEnvs) as TypedArray;
       }
     }
     this.columns = cols as unknown as MutableStepColumns;
@@ -343,7 +331,7 @@ export class ParallelVecEnv implements VecEnv {
     this.#local = local;
     this.#localActions = this.actionBuffer.subarray(0, localCount * ACT_DIM);
     this.#localSeeds = this.#seedBuffer.subarray(0, localCount);
-    this.#localCopies = shardCopies(local, buffers, 0, localCount);
+    this.#localCopies = shardCopies(local, arena, 0, localCount);
     this.#threads = threads;
     this.#ctrl = controlWords(control);
     this.#error = error;
@@ -367,17 +355,14 @@ export class ParallelVecEnv implements VecEnv {
     if (!(spin >= 0 && spin <= 1e7)) {
       throw new ValidationError("spinMicros", spin, "a time in [0, 1e7] microseconds");
     }
-    const buffers: SharedBuffers = {};
-    for (const spec of [...VEC_ENV_ARRAYS, ACTIONS, SEEDS]) {
-      buffers[spec.name] = paddedShared(numEnvs * spec.perEnv * BYTES[spec.type]);
-    }
+    const arena = sharedArena(numEnvs);
     const control = paddedShared(CONTROL_WORDS * 4);
     const error = new SharedArrayBuffer(ERROR_BYTES);
     controlWords(control)[SPIN] = Math.round(spin);
     // Contiguous shards, sizes differing by at most one.
     const starts: number[] = [];
     for (let s = 0; s <= w; s++) starts.push(Math.round((s * numEnvs) / w));
-    const local = build(config, starts[1], { memory: sharedShardMemory(buffers, 0, starts[1]) });
+    const local = build(config, starts[1], { memory: sharedShardMemory(arena, 0, starts[1]) });
     const threads: ThreadWorker[] = [];
     const ready: Promise<void>[] = [];
     const url = new URL("./parallel_worker.ts", import.meta.url);
@@ -388,7 +373,7 @@ export class ParallelVecEnv implements VecEnv {
         count: starts[s + 1] - starts[s],
         index: s,
         workers: w - 1,
-        buffers,
+        arena,
         control,
         error,
       };
@@ -419,7 +404,7 @@ export class ParallelVecEnv implements VecEnv {
       // Workers never keep the process alive: a program that forgets close() still exits.
       t.unref();
     }
-    return new ParallelVecEnv(config, numEnvs, buffers, local, starts[1], threads, control, error);
+    return new ParallelVecEnv(config, numEnvs, arena, local, starts[1], threads, control, error);
   }
 
   /** Steps taken since the last reset. */

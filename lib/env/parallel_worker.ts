@@ -1,7 +1,7 @@
 /**
  * The worker thread behind each non-local shard of a `ParallelVecEnv`: it receives a
  * `ShardInit` as its `workerData`, builds its shard with `makeVecEnv(config, count, { memory })`
- * over the shared buffers, answers `{ ok: true }` (or `{ ok: false, error }`), then serves
+ * over the shared arena, answers `{ ok: true }` (or `{ ok: false, error }`), then serves
  * commands from the control words until told to close. Not meant to be imported.
  *
  * @module
@@ -20,15 +20,15 @@ import {
   signalDone,
   waitChange,
 } from "./parallel.ts";
-import { ACT_DIM, type VecEnv } from "./types.ts";
+import type { VecEnv } from "./types.ts";
 
 /** Serves commands for the shard described by `init` until the close command. */
 function serve(init: ShardInit, env: VecEnv): void {
   const ctrl = controlWords(init.control);
-  const { start, count, buffers } = init;
-  const actions = sharedF64(buffers.actions, ACT_DIM, start, count);
-  const seeds = sharedF64(buffers.seeds, 1, start, count);
-  const copies = shardCopies(env, buffers, start, count);
+  const { start, count, arena } = init;
+  const actions = sharedF64(arena, "actions", start, count);
+  const seeds = sharedF64(arena, "seeds", start, count);
+  const copies = shardCopies(env, arena, start, count);
   let gen = 0; // the generation before the first command (a later read could miss it)
   for (;;) {
     gen = waitChange(ctrl, 0, gen);
@@ -48,7 +48,7 @@ function main(): void {
   let env: VecEnv;
   try {
     env = makeVecEnv(init.config, init.count, {
-      memory: sharedShardMemory(init.buffers, init.start, init.count),
+      memory: sharedShardMemory(init.arena, init.start, init.count),
     });
   } catch (err) {
     parentPort?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });

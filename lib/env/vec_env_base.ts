@@ -12,7 +12,7 @@ import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { validateSeed } from "../rng/rng.ts";
 import { createStepColumns, type MutableStepColumns, stepInfo } from "./columns.ts";
 import { type EnvConfig, stepsPerEpisode } from "./config.ts";
-import { type EnvMemory, heapMemory } from "./memory.ts";
+import { type EnvArraySpec, type EnvMemory, heapMemory } from "./memory.ts";
 import { type AgentView, OBS_DIM, type StepColumns, type StepInfo, type VecEnv } from "./types.ts";
 
 /** {@linkcode AgentView} with writable members, for the env that owns it. */
@@ -72,6 +72,8 @@ export abstract class VecEnvBase implements VecEnv {
   protected readonly agentView: MutableAgentView;
   /** The seed each env was last reset with. */
   protected readonly seeds: Float64Array;
+  /** Where the arrays live: a tier allocates its internal per-env arrays from it too. */
+  protected readonly memory: EnvMemory;
   readonly #tier: string;
   #stepIndex = 0;
   #ready = false;
@@ -79,7 +81,9 @@ export abstract class VecEnvBase implements VecEnv {
   /**
    * Allocates the buffers of `numEnvs` envs (1 ≤ numEnvs ≤ `maxEnvs`) running `config`
    * (through `memory` when given, e.g. shared memory; see `lib/env/memory.ts`); `tier` names
-   * the class in lifecycle errors.
+   * the class in lifecycle errors. Without `memory`, the contract's arrays and the tier's
+   * `internal` ones share one arena (`heapMemory`), laid out so that they do not compete for
+   * cache sets.
    */
   constructor(
     config: EnvConfig,
@@ -87,6 +91,7 @@ export abstract class VecEnvBase implements VecEnv {
     maxEnvs: number,
     tier: string,
     memory?: EnvMemory,
+    internal: readonly EnvArraySpec[] = [],
   ) {
     requireInt("numEnvs", numEnvs, 1, maxEnvs);
     this.numEnvs = numEnvs;
@@ -94,8 +99,9 @@ export abstract class VecEnvBase implements VecEnv {
     this.#tier = tier;
     this.steps = stepsPerEpisode(config);
     const n = numEnvs;
-    const mem = memory ?? heapMemory(n);
+    const mem = memory ?? heapMemory(n, internal);
     if (mem.numEnvs !== n) throw new ValidationError("memory.numEnvs", mem.numEnvs, `${n}`);
+    this.memory = mem;
     this.observations = mem.f64("observations", OBS_DIM);
     this.rewards = mem.f64("rewards", 1);
     this.terminated = mem.u8("terminated", 1);
