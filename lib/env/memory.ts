@@ -119,7 +119,7 @@ export function arenaLayout(specs: readonly EnvArraySpec[], numEnvs: number): Ar
 }
 
 /** An arena: one buffer holding the arrays of `specs` for `numEnvs` envs at `layout`. */
-export interface Arena {
+export interface EnvArena {
   /** The buffer (shared when threads step the envs). */
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   /** Byte offset of the arena's first byte in `buffer`. */
@@ -151,7 +151,7 @@ export type EnvArray = Float64Array | Int32Array | Uint8Array;
  * ```
  */
 export function arenaView(
-  arena: Arena,
+  arena: EnvArena,
   name: string,
   start: number,
   count: number,
@@ -183,7 +183,7 @@ export function arenaView(
  * assert.equal(all[2], 7);
  * ```
  */
-export function arenaMemory(arena: Arena, start: number, count: number): EnvMemory {
+export function arenaMemory(arena: EnvArena, start: number, count: number): EnvMemory {
   const given = new Set<string>();
   const fresh = heapArrays(count);
   const pick = (type: EnvArrayType, name: string, perEnv: number) => {

@@ -32,10 +32,10 @@ import { validateActions } from "./action.ts";
 import { type MutableStepColumns, stepInfo } from "./columns.ts";
 import { type EnvConfig, stepsPerEpisode } from "./config.ts";
 import {
-  type Arena,
   arenaLayout,
   arenaMemory,
   arenaView,
+  type EnvArena,
   type EnvArray,
   type EnvArraySpec,
   type EnvMemory,
@@ -79,7 +79,7 @@ export function controlWords(control: SharedArrayBuffer): Int32Array {
  * (`actions` or `seeds`, e.g. a worker's).
  */
 export function sharedF64(
-  arena: Arena,
+  arena: EnvArena,
   name: string,
   start: number,
   count: number,
@@ -108,7 +108,7 @@ export type ShardBuilder = (config: EnvConfig, count: number, options: {
  * SharedArrayBuffer, laid out by `arenaLayout` (so that they do not compete for cache sets)
  * between two {@linkcode SHARED_PAD}s.
  */
-export function sharedArena(numEnvs: number): Arena {
+export function sharedArena(numEnvs: number): EnvArena {
   const specs = [...VEC_ENV_ARRAYS, ACTIONS, SEEDS];
   const layout = arenaLayout(specs, numEnvs);
   return { buffer: paddedShared(layout.bytes), base: SHARED_PAD, numEnvs, specs, layout };
@@ -127,7 +127,7 @@ export interface ShardInit {
   /** Worker threads in all. */
   workers: number;
   /** The shared arrays (`VEC_ENV_ARRAYS`, plus `actions` and `seeds`). */
-  arena: Arena;
+  arena: EnvArena;
   /** The control words. */
   control: SharedArrayBuffer;
   /** The error message buffer. */
@@ -141,7 +141,7 @@ const SEEDS: EnvArraySpec = { name: "seeds", type: "f64", perEnv: 1 };
 export type TypedArray = EnvArray;
 
 /** An {@linkcode EnvMemory} for envs [start, start + count) whose arrays are views into `arena`. */
-export function sharedShardMemory(arena: Arena, start: number, count: number): EnvMemory {
+export function sharedShardMemory(arena: EnvArena, start: number, count: number): EnvMemory {
   return arenaMemory(arena, start, count);
 }
 
@@ -163,7 +163,7 @@ function arrayOf(env: VecEnv, name: string): TypedArray | undefined {
  */
 export function shardCopies(
   env: VecEnv,
-  arena: Arena,
+  arena: EnvArena,
   start: number,
   count: number,
 ): [TypedArray, TypedArray][] {
@@ -294,7 +294,7 @@ export class ParallelVecEnv implements VecEnv {
   private constructor(
     config: EnvConfig,
     numEnvs: number,
-    arena: Arena,
+    arena: EnvArena,
     local: VecEnv,
     localCount: number,
     threads: ThreadWorker[],

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import {
-  type Arena,
   arenaLayout,
   arenaMemory,
   arenaView,
   CACHE_LINE,
   CACHE_SET_SPAN,
+  type EnvArena,
   type EnvArraySpec,
   heapMemory,
   VEC_ENV_ARRAYS,
@@ -84,7 +84,7 @@ Deno.test("arenaMemory: shard views see the same bytes as the whole; other names
   ];
   const n = 10;
   const layout = arenaLayout(specs, n);
-  const arena: Arena = {
+  const arena: EnvArena = {
     buffer: new ArrayBuffer(layout.bytes + 256),
     base: 128,
     numEnvs: n,
