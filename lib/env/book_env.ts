@@ -41,7 +41,8 @@ import { clipActions } from "./action.ts";
 import { BookMarket, type BookMarketOptions, NS_PER_S } from "./book_market.ts";
 import { resetStepRow } from "./columns.ts";
 import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
-import { FlowEstimator, VolatilityEstimator } from "./estimators.ts";
+import { FlowEstimator, VOL_HALF_LIFE_S, VolatilityEstimator } from "./estimators.ts";
+import type { EnvMemory } from "./memory.ts";
 import { type RewardWeights, rewardWeights, writeReward } from "./reward.ts";
 import { ACT, ACT_DIM, OBS, OBS_DIM } from "./types.ts";
 import { VecEnvBase } from "./vec_env_base.ts";
@@ -49,8 +50,11 @@ import { VecEnvBase } from "./vec_env_base.ts";
 /** Largest number of environments one {@linkcode BookVecEnv} accepts. */
 export const MAX_BOOK_ENVS = 4096;
 
-/** Options of {@linkcode BookVecEnv}. */
-export type BookEnvOptions = BookMarketOptions;
+/** Options of {@linkcode BookVecEnv}: the markets' options, and where the VecEnv arrays live. */
+export interface BookEnvOptions extends BookMarketOptions {
+  /** Where the VecEnv arrays live (default: one ordinary arena, `heapMemory`). */
+  memory?: EnvMemory;
+}
 
 /**
  * N book-tier environments in lockstep (see the module doc).
@@ -88,17 +92,17 @@ export class BookVecEnv extends VecEnvBase {
 
   /** Creates `numEnvs` book-tier environments running `config` (call `reset` before stepping). */
   constructor(config: EnvConfig, numEnvs: number, options: BookEnvOptions = {}) {
-    super(config, numEnvs, MAX_BOOK_ENVS, "BookVecEnv");
+    super(config, numEnvs, MAX_BOOK_ENVS, "BookVecEnv", options.memory);
     const n = numEnvs;
-    this.#vol = new VolatilityEstimator(n, config.dt);
+    this.#vol = new VolatilityEstimator(n, config.dt, VOL_HALF_LIFE_S, this.agentView.sigma);
     this.#flow = new FlowEstimator(n, config.dt);
-    this.agentView.sigma = this.#vol.sigma;
     this.#act = new Float64Array(n * ACT_DIM);
     this.#prevSigned = new Float64Array(n);
     this.#prevTotal = new Float64Array(n);
     this.#w = rewardWeights(config);
     this.#sigma0 = sigmaPerSqrtSecond(config);
-    for (let i = 0; i < n; i++) this.#markets.push(new BookMarket(config, options));
+    const { memory: _, ...marketOptions } = options;
+    for (let i = 0; i < n; i++) this.#markets.push(new BookMarket(config, marketOptions));
   }
 
   /** The market of env `i` (its book, event queue and models), for inspection. */

@@ -47,11 +47,22 @@ export class VolatilityEstimator {
   readonly alpha: number;
   readonly #invDt: number;
 
-  /** Estimator for `numEnvs` envs updated every `dt` seconds. */
-  constructor(numEnvs: number, dt: number, halfLife: number = VOL_HALF_LIFE_S) {
+  /**
+   * Estimator for `numEnvs` envs updated every `dt` seconds, writing σ̂ into `sigma` (e.g. a
+   * VecEnv's `view.sigma`; a new array by default).
+   */
+  constructor(
+    numEnvs: number,
+    dt: number,
+    halfLife: number = VOL_HALF_LIFE_S,
+    sigma: Float64Array = new Float64Array(numEnvs),
+  ) {
+    if (sigma.length !== numEnvs) {
+      throw new ValidationError("sigma.length", sigma.length, `${numEnvs}`);
+    }
     this.alpha = ewmaAlpha(dt, halfLife);
     this.#invDt = 1 / dt;
-    this.sigma = new Float64Array(numEnvs);
+    this.sigma = sigma;
     this.variance = new Float64Array(numEnvs);
   }
 

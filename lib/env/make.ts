@@ -51,7 +51,7 @@ export function makeVecEnv(
   const cfg = resolveConfig(config);
   if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs);
   return cfg.tier === "book"
-    ? new BookVecEnv(cfg, numEnvs)
+    ? new BookVecEnv(cfg, numEnvs, { memory: options.memory })
     : new ModelVecEnv(cfg, numEnvs, { memory: options.memory });
 }
 
@@ -59,7 +59,8 @@ export function makeVecEnv(
 export interface MakeVecEnvOptions {
   /**
    * Where the VecEnv arrays live, for tiers that allocate through an {@linkcode EnvMemory}
-   * (the model tier); other tiers ignore it (the parallel VecEnv then copies their arrays).
+   * (the model and book tiers); the replay tier ignores it (the parallel VecEnv then copies
+   * its arrays).
    */
   memory?: EnvMemory;
 }
