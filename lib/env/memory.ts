@@ -38,8 +38,9 @@ export interface EnvArraySpec {
 /**
  * Every array a VecEnv exposes, by the names tiers allocate them under: `observations`,
  * `rewards`, `terminated`, `truncated`, `impactCost`, `view.<member>` (mid, bestBid, bestAsk,
- * timeLeft, sigma; `view.inventory` is `columns.inventory`) and `columns.<name>` for every
- * step column.
+ * timeLeft, sigma, inventory) and `columns.<name>` for every step column. `view.inventory` is
+ * the inventory as the agent knows it: the replay tier's lags fills by the response latency;
+ * the model and book tiers' is `columns.inventory` itself (they do not allocate it).
  */
 export const VEC_ENV_ARRAYS: readonly EnvArraySpec[] = [
   { name: "observations", type: "f64", perEnv: OBS_DIM },
@@ -52,6 +53,7 @@ export const VEC_ENV_ARRAYS: readonly EnvArraySpec[] = [
   { name: "view.bestAsk", type: "f64", perEnv: 1 },
   { name: "view.timeLeft", type: "f64", perEnv: 1 },
   { name: "view.sigma", type: "f64", perEnv: 1 },
+  { name: "view.inventory", type: "f64", perEnv: 1 },
   ...(Object.keys(STEP_COLUMNS) as StepColumnName[]).map((k) => ({
     name: `columns.${k}`,
     type: STEP_COLUMNS[k].type,

@@ -169,7 +169,7 @@ export function shardCopies(
   const out: [TypedArray, TypedArray][] = [];
   for (const spec of VEC_ENV_ARRAYS) {
     const src = arrayOf(env, spec.name);
-    if (!src) continue;
+    if (!src || src === env.columns.inventory && spec.name === "view.inventory") continue;
     const dst = arenaView(arena, spec.name, start, count) as TypedArray;
     if (src.buffer === dst.buffer && src.byteOffset === dst.byteOffset) continue;
     if (src.length !== dst.length) {
@@ -321,7 +321,10 @@ export class ParallelVecEnv implements VecEnv {
       mid: mem.f64("view.mid", 1),
       bestBid: mem.f64("view.bestBid", 1),
       bestAsk: mem.f64("view.bestAsk", 1),
-      inventory: this.columns.inventory,
+      // The inventory column itself where the tier's agents see their inventory at once.
+      inventory: local.view.inventory === local.columns.inventory
+        ? this.columns.inventory
+        : mem.f64("view.inventory", 1),
       timeLeft: mem.f64("view.timeLeft", 1),
       sigma: mem.f64("view.sigma", 1),
     };

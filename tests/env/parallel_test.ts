@@ -69,6 +69,32 @@ Deno.test("book tier: the same bits with 1, 2 and 3 threads as in one VecEnv", a
   for (const w of [1, 2, 3]) await compareWorkers({ tier: "book", duration: 4 }, 5, w);
 });
 
+Deno.test("replay tier: the same bits with 2 threads, the view's inventory as known through latency", async () => {
+  // The agent learns of its fills 150 ms late, so its view of its inventory (view.inventory)
+  // differs from the inventory column for a step or two after a fill.
+  const cfg = {
+    tier: "replay" as const,
+    duration: 30,
+    dt: 0.1,
+    replay: {
+      data: ["data/real/binance/spot_btcusdt_20240808.gz"],
+      responseLatency: { kind: "constant" as const, ms: 150 },
+    },
+  };
+  const one = makeVecEnv(cfg, 3);
+  one.reset([1, 2, 3]);
+  let lagged = false;
+  const act = new Float64Array(3 * ACT_DIM).fill(0).map((_, i) => (i % 4 < 2 ? 0 : 1));
+  while (!one.terminated[0]) {
+    one.step(act);
+    for (let i = 0; i < 3; i++) {
+      if (one.view.inventory[i] !== one.columns.inventory[i]) lagged = true;
+    }
+  }
+  assert.ok(lagged, "the test needs a step where the known inventory lags the true one");
+  await compareWorkers(cfg, 3, 2);
+});
+
 Deno.test("validation happens before any thread steps; lifecycle errors", async () => {
   const n = 4;
   const par = await makeParallelVecEnv({ tier: "model", duration: 2 }, n, { workers: 2 });
