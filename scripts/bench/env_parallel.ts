@@ -7,6 +7,11 @@
  * - `env.book.steps_per_s_2cores` and `env.book.speedup_2cores` — the book tier, 8 envs (as
  *   `env.book.steps_per_s`), default market, static actions, and `.n16` for 16 envs (the
  *   trainer's default `numEnvs`);
+ * - `env.model.speedup_2cores.n1024_split` — the same 1,024 envs as two halves in separate
+ *   memory (two VecEnvs, one per thread, stepped in lockstep by this benchmark): what a
+ *   `ParallelVecEnv` gives up by keeping each array contiguous over all N envs, where the
+ *   two threads' halves meet and the cache lines around the seam (and those the hardware
+ *   prefetcher pulls across it) move between the cores every step;
  * - `env.parallel.ceiling_2cores` — what two threads gain on this machine with no
  *   communication at all: the model tier's limit loop ({@linkcode LimitLoop}, 16,384 envs)
  *   run in this thread and, at the same time, in a worker thread on envs of its own, against
@@ -144,6 +149,72 @@ export async function measureCeiling(
   }
 }
 
+/**
+ * What the contiguous layout costs two threads (see the module doc): `numEnvs` model-tier envs
+ * stepped in lockstep as two halves that live in separate memory (this thread's half and a
+ * worker's, each a VecEnv of its own), against the same envs in one VecEnv in one thread;
+ * median over `pairs` of the rate ratio. A `ParallelVecEnv` cannot do this: its arrays must be
+ * contiguous over all N envs, so the halves meet inside every array.
+ */
+export async function measureSplitShards(
+  numEnvs: number,
+  steps: number,
+  pairs = PAIRS,
+): Promise<number> {
+  const config = { tier: "model", duration: 100_000, dt: 0.1 } as const;
+  const half = numEnvs >> 1;
+  const control = new SharedArrayBuffer(2 * SHARED_PAD + 16);
+  const ctrl = new Int32Array(control, SHARED_PAD, 4);
+  const url = new URL("./_split_worker.ts", import.meta.url);
+  const worker = new ThreadWorker(url, {
+    workerData: { control, numEnvs: numEnvs - half, config, seedBase: half + 1 },
+  });
+  const one = makeVecEnv(config, numEnvs);
+  const mine = makeVecEnv(config, half);
+  const act = new Float64Array(numEnvs * ACT_DIM);
+  for (let i = 0; i < numEnvs; i++) act.set([2, 2, 1, 1], i * ACT_DIM);
+  const myAct = act.subarray(0, half * ACT_DIM);
+  const limit = Math.round(100_000 / 0.1);
+  let done = 0;
+  const split = (): number => {
+    if (mine.stepIndex === 0 || mine.stepIndex + steps > limit) {
+      mine.reset(Array.from({ length: half }, (_, i) => i + 1));
+    }
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      Atomics.add(ctrl, 0, 1);
+      Atomics.notify(ctrl, 0);
+      mine.step(myAct);
+      done++;
+      while (Atomics.load(ctrl, 1) < done);
+    }
+    return performance.now() - t0;
+  };
+  const alone = (): number => {
+    if (one.stepIndex === 0 || one.stepIndex + steps > limit) {
+      one.reset(Array.from({ length: numEnvs }, (_, i) => i + 1));
+    }
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) one.step(act);
+    return performance.now() - t0;
+  };
+  try {
+    for (let w = 0; w * steps < WARMUP_STEPS; w++) {
+      alone();
+      split();
+    }
+    const ratios: number[] = [];
+    for (let p = 0; p < pairs; p++) ratios.push(alone() / split());
+    return median(ratios);
+  } finally {
+    Atomics.store(ctrl, 2, 1);
+    Atomics.add(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+    await new Promise((r) => setTimeout(r, 10));
+    void worker.terminate();
+  }
+}
+
 function stepsOf(env: VecEnv): number {
   return Math.round(env.config.duration / env.config.dt);
 }
@@ -182,6 +253,11 @@ export const cases: BenchCase[] = [
     unit: "ratio",
     target: ">= 1.7",
     run: async () => (await measure("1024")).speedup,
+  },
+  {
+    name: "env.model.speedup_2cores.n1024_split",
+    unit: "ratio",
+    run: () => measureSplitShards(1024, 400),
   },
   {
     name: "env.parallel.ceiling_2cores",
