@@ -49,7 +49,7 @@ export function makeVecEnv(
   options: MakeVecEnvOptions = {},
 ): VecEnv {
   const cfg = resolveConfig(config);
-  if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs);
+  if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs, { memory: options.memory });
   return cfg.tier === "book"
     ? new BookVecEnv(cfg, numEnvs, { memory: options.memory })
     : new ModelVecEnv(cfg, numEnvs, { memory: options.memory });
@@ -58,9 +58,8 @@ export function makeVecEnv(
 /** Options of {@linkcode makeVecEnv}. */
 export interface MakeVecEnvOptions {
   /**
-   * Where the VecEnv arrays live, for tiers that allocate through an {@linkcode EnvMemory}
-   * (the model and book tiers); the replay tier ignores it (the parallel VecEnv then copies
-   * its arrays).
+   * Where the VecEnv arrays live (every tier allocates them through it; default: one
+   * ordinary arena per VecEnv, `heapMemory`).
    */
   memory?: EnvMemory;
 }

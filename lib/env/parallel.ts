@@ -8,9 +8,10 @@
  *
  * Tiers are black boxes: each thread builds its shard with `makeVecEnv(config, count,
  * { memory })` from the serializable config, so any tier `makeVecEnv` knows runs in
- * parallel. A tier that allocates through the given {@linkcode EnvMemory} (the model and
- * book tiers) writes straight into shared memory; for any other (the replay tier) the
- * shard's thread copies its arrays into shared memory after each call.
+ * parallel. A tier that allocates through the given {@linkcode EnvMemory} (every tier of
+ * `makeVecEnv`) writes straight into shared memory; for any other (a `ShardBuilder` of
+ * yours that ignores it) the shard's thread copies its arrays into shared memory after each
+ * call.
  *
  * Determinism: an env's results depend only on its seed and its actions (every tier keeps
  * its envs independent), so the same seeds and actions give the same bits whatever the

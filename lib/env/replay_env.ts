@@ -54,7 +54,8 @@ import { RngStreams, STREAM } from "../rng/streams.ts";
 import { clipActions } from "./action.ts";
 import { resetStepRow } from "./columns.ts";
 import { type EnvConfig, sigmaPerSqrtSecond } from "./config.ts";
-import { FlowEstimator, VolatilityEstimator } from "./estimators.ts";
+import { FlowEstimator, VOL_HALF_LIFE_S, VolatilityEstimator } from "./estimators.ts";
+import type { EnvMemory } from "./memory.ts";
 import { clipObservation, resetObservationRow } from "./observation.ts";
 import { resolveReplay } from "./replay_setup.ts";
 import { type RewardWeights, rewardWeights, writeReward } from "./reward.ts";
@@ -75,6 +76,8 @@ const NS = 1e9;
 
 /** Options of {@linkcode ReplayVecEnv}: models passed in as objects override the config's. */
 export interface ReplayEnvOptions {
+  /** Where the VecEnv arrays live (default: one ordinary arena, `heapMemory`). */
+  memory?: EnvMemory;
   /** The loaded tapes of `config.replay.data` (default: loaded from the files). */
   tapes?: readonly Tape[];
   /** Queue model for L2 tapes (default: from `config.replay.queue`). */
@@ -213,7 +216,7 @@ export class ReplayVecEnv extends VecEnvBase {
    */
   constructor(config: EnvConfig, numEnvs: number, options: ReplayEnvOptions = {}) {
     const setup = resolveReplay(config, options.tapes);
-    super(setup.config, numEnvs, MAX_REPLAY_ENVS, "ReplayVecEnv");
+    super(setup.config, numEnvs, MAX_REPLAY_ENVS, "ReplayVecEnv", options.memory);
     const cfg = this.config;
     this.tapes = setup.tapes;
     this.windows = setup.windows;
@@ -233,10 +236,9 @@ export class ReplayVecEnv extends VecEnvBase {
     this.#w = rewardWeights(cfg);
     this.#sigma0 = sigmaPerSqrtSecond(cfg);
     const n = numEnvs;
-    this.#vol = new VolatilityEstimator(n, cfg.dt);
+    this.#vol = new VolatilityEstimator(n, cfg.dt, VOL_HALF_LIFE_S, this.agentView.sigma);
     this.#flow = new FlowEstimator(n, cfg.dt);
-    this.agentView.sigma = this.#vol.sigma;
-    this.#known = new Float64Array(n);
+    this.#known = this.memory.f64("view.inventory", 1);
     this.agentView.inventory = this.#known;
     this.#act = new Float64Array(n * ACT_DIM);
     const f = (k = 1) => new Float64Array(n * k);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
 import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
+import { shardCopies, sharedArena, sharedShardMemory } from "../../lib/env/parallel.ts";
 import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
 import { AlpeError, ValidationError } from "../../lib/errors.ts";
 import { Xoshiro128 } from "../../lib/rng/xoshiro.ts";
@@ -93,6 +94,21 @@ Deno.test("replay tier: the same bits with 2 threads, the view's inventory as kn
   }
   assert.ok(lagged, "the test needs a step where the known inventory lags the true one");
   await compareWorkers(cfg, 3, 2);
+});
+
+Deno.test("every tier writes straight into the shared arena: a shard has nothing to copy", () => {
+  const replay = {
+    tier: "replay" as const,
+    replay: { data: ["data/real/binance/spot_btcusdt_20240808.gz"] },
+  };
+  for (const cfg of [{ tier: "model" as const }, { tier: "book" as const }, replay]) {
+    const arena = sharedArena(6);
+    const env = makeVecEnv(cfg, 3, { memory: sharedShardMemory(arena, 3, 3) });
+    assert.deepEqual(shardCopies(env, arena, 3, 3), [], cfg.tier);
+    // …and a VecEnv that ignores the memory is copied, array by array.
+    const own = makeVecEnv(cfg, 3);
+    assert.ok(shardCopies(own, arena, 3, 3).length >= 25, cfg.tier);
+  }
 });
 
 Deno.test("validation happens before any thread steps; lifecycle errors", async () => {
