@@ -52,7 +52,7 @@ export function makeVecEnv(
   if (cfg.tier === "replay") return new ReplayVecEnv(cfg, numEnvs, { memory: options.memory });
   return cfg.tier === "book"
     ? new BookVecEnv(cfg, numEnvs, { memory: options.memory })
-    : new ModelVecEnv(cfg, numEnvs, { memory: options.memory });
+    : new ModelVecEnv(cfg, numEnvs, { memory: options.memory, descending: options.descending });
 }
 
 /** Options of {@linkcode makeVecEnv}. */
@@ -62,6 +62,11 @@ export interface MakeVecEnvOptions {
    * ordinary arena per VecEnv, `heapMemory`).
    */
   memory?: EnvMemory;
+  /**
+   * Step the envs from the last to the first where the tier supports it (the model tier);
+   * the same results either way.
+   */
+  descending?: boolean;
 }
 
 /**

@@ -76,18 +76,23 @@ export interface ArenaLayout {
 }
 
 /**
- * Lays out the arrays `specs` of `numEnvs` envs in one buffer, one after the other, each
- * starting on a cache line whose position modulo {@linkcode CACHE_SET_SPAN} (its L1 cache
+ * Lays out the arrays `specs` of `numEnvs` envs in one buffer, in order, each starting on a
+ * cache line, at least {@linkcode CACHE_SET_SPAN} bytes (a page) after the end of the
+ * previous one, and on a line whose position modulo {@linkcode CACHE_SET_SPAN} (its L1 cache
  * set) no earlier array of the buffer starts on — moved up a line or more when it would — so
  * that env i's element of every array falls in a different L1 set (for up to 64 arrays;
  * then the sets are reused).
  *
- * Why: a step writes env i's element of some 40 arrays. When the arrays start at the same
- * offset modulo 4,096 bytes — as separately allocated buffers often do, page-aligned — all
- * 40 elements compete for the 8 ways of one L1 set and the loads alias the stores (4K
- * aliasing): the model tier ran 2.2× slower with such a layout (122–137 against 57–60 ns per
- * env-step, N = 1,024; docs/performance.md), and by chance on some runs and not others,
- * since where an allocator puts a buffer varies. The cost is at most a line per array.
+ * Why the sets: a step writes env i's element of some 40 arrays. When the arrays start at
+ * the same offset modulo 4,096 bytes — as separately allocated buffers often do,
+ * page-aligned — all 40 elements compete for the 8 ways of one L1 set and the loads alias
+ * the stores (4K aliasing): the model tier ran 2.2× slower with such a layout (122–137
+ * against 57–60 ns per env-step, N = 1,024; docs/performance.md), and by chance on some runs
+ * and not others, since where an allocator puts a buffer varies.
+ *
+ * Why the page: hardware prefetchers follow a stream to the end of its 4 KB page. With a
+ * page between arrays, a thread streaming to the end of its part of one array never pulls in
+ * the start of the next array, which another thread may be writing (`ParallelVecEnv`).
  *
  * @example
  * ```ts
@@ -99,7 +104,8 @@ export interface ArenaLayout {
  * ] as const;
  * const { offsets, bytes } = arenaLayout(specs, 512); // 4,096 bytes each
  * assert.equal(offsets.a, 0);
- * assert.equal(offsets.b, 4096 + 64); // one line up: 4,096 would share a's sets
+ * // a page after a's end, and one line up: 2·4,096 would share a's sets
+ * assert.equal(offsets.b, 2 * 4096 + 64);
  * assert.notEqual(offsets.a % CACHE_SET_SPAN, offsets.b % CACHE_SET_SPAN);
  * assert.equal(bytes, offsets.b + 4096);
  * ```
@@ -108,10 +114,10 @@ export function arenaLayout(specs: readonly EnvArraySpec[], numEnvs: number): Ar
   const offsets: Record<string, number> = {};
   const lines = CACHE_SET_SPAN / CACHE_LINE;
   const used = new Set<number>();
-  let top = 0;
+  let top = -CACHE_SET_SPAN;
   for (const spec of specs) {
     if (used.size === lines) used.clear();
-    let at = Math.ceil(top / CACHE_LINE) * CACHE_LINE;
+    let at = Math.ceil((top + CACHE_SET_SPAN) / CACHE_LINE) * CACHE_LINE;
     while (used.has((at % CACHE_SET_SPAN) / CACHE_LINE)) at += CACHE_LINE;
     used.add((at % CACHE_SET_SPAN) / CACHE_LINE);
     offsets[spec.name] = at;

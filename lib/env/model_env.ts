@@ -82,6 +82,12 @@ export const MODEL_STREAMS = {
 export interface ModelEnvOptions {
   /** Where the VecEnv arrays live (default: ordinary typed arrays). */
   memory?: EnvMemory;
+  /**
+   * Step the envs from the last to the first (default: first to last). The results are the
+   * same bits either way (envs are independent); a `ParallelVecEnv` steps neighbouring shards
+   * in opposite directions, away from the seam between them (see `stepOrderOfShard`).
+   */
+  descending?: boolean;
 }
 
 // Internal record of one env: REC Float64 slots (96 bytes), the last two holding the step
@@ -229,6 +235,7 @@ export class ModelVecEnv extends VecEnvBase {
   /** The step's numeric constants (indices K_*). */
   readonly #num: Float64Array = new Float64Array(K_COUNT);
   readonly #linear: boolean;
+  readonly #descending: boolean;
   readonly #binomial: boolean;
   readonly #fillAtEnd: boolean;
 
@@ -294,6 +301,7 @@ export class ModelVecEnv extends VecEnvBase {
     K[K_W_VOL] = w.volatility;
     K[K_W_IMP] = w.impact;
     this.#linear = m.fillRule === "linear";
+    this.#descending = options.descending === true;
     this.#binomial = m.priceModel === "binomial";
     this.#fillAtEnd = m.fillReference === "end";
     // Regimes: the same tables as the CTMC model (createRegimeModel validates the config).
@@ -462,7 +470,9 @@ export class ModelVecEnv extends VecEnvBase {
         if (left <= 0) cRegime[i] = this.#regimeJump(i, cRegime[i]);
       }
     }
-    for (let i = 0; i < n; i++) {
+    // Env i = first + c·dir: 0 … n−1, or n−1 … 0 (the same work, the same bits).
+    const first = this.#descending ? n - 1 : 0, dir = this.#descending ? -1 : 1;
+    for (let c = 0, i = first; c < n; c++, i += dir) {
       const b = i * RS;
       const a = i * AD;
       const mid0 = cMid[i];

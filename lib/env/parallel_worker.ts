@@ -18,6 +18,7 @@ import {
   sharedF64,
   sharedShardMemory,
   signalDone,
+  stepOrderOfShard,
   waitChange,
 } from "./parallel.ts";
 import type { VecEnv } from "./types.ts";
@@ -49,6 +50,7 @@ function main(): void {
   try {
     env = makeVecEnv(init.config, init.count, {
       memory: sharedShardMemory(init.arena, init.start, init.count),
+      descending: stepOrderOfShard(init.index),
     });
   } catch (err) {
     parentPort?.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });

@@ -25,17 +25,20 @@ function randomSpecs(rng: Xoshiro128): EnvArraySpec[] {
   }));
 }
 
-Deno.test("arenaLayout: arrays on cache lines, in order, never overlapping, inside the buffer", () => {
+Deno.test("arenaLayout: arrays on cache lines, in order, a page apart, inside the buffer", () => {
   const rng = new Xoshiro128(7, "memory-test");
   for (let trial = 0; trial < 300; trial++) {
     const specs = randomSpecs(rng);
     const n = 1 + Math.floor(rng.next() * 5000);
     const { bytes, offsets } = arenaLayout(specs, n);
-    let end = 0;
+    let end = -CACHE_SET_SPAN;
     for (const s of specs) {
       const at = offsets[s.name];
       assert.equal(at % CACHE_LINE, 0, `${s.name} at ${at}`);
-      assert.ok(at >= end, `${s.name} overlaps the previous array`);
+      assert.ok(
+        at >= end + CACHE_SET_SPAN,
+        `${s.name} is less than a page after the previous array`,
+      );
       end = at + n * s.perEnv * BYTES[s.type];
     }
     assert.ok(bytes >= end && bytes % CACHE_LINE === 0);
@@ -57,7 +60,7 @@ Deno.test("arenaLayout: up to 64 arrays start in 64 different L1 sets, at any si
   assert.equal(slots.size, VEC_ENV_ARRAYS.length);
 });
 
-Deno.test("arenaLayout: skips fewer than 64 lines per array over packing them, one when every array is 4,096 bytes", () => {
+Deno.test("arenaLayout: a page and fewer than 64 lines per array over packing them; a page and a line when every array is 4,096 bytes", () => {
   const specs = VEC_ENV_ARRAYS;
   for (const n of [1, 3, 512, 1024, 65536]) {
     const packed = specs.reduce(
@@ -65,15 +68,16 @@ Deno.test("arenaLayout: skips fewer than 64 lines per array over packing them, o
       0,
     );
     // A line is skipped only while its set is taken: fewer than 64 per array.
-    assert.ok(arenaLayout(specs, n).bytes <= packed + specs.length * 63 * CACHE_LINE);
+    const bound = packed + specs.length * (CACHE_SET_SPAN + 63 * CACHE_LINE);
+    assert.ok(arenaLayout(specs, n).bytes <= bound);
   }
-  // Arrays of 4,096 bytes: each moves up exactly one line.
+  // Arrays of 4,096 bytes: each starts a page and a line after the previous one's end.
   const four = Array.from(
     { length: 10 },
     (_, k) => ({ name: `x${k}`, type: "f64", perEnv: 1 }) as const,
   );
   const { offsets } = arenaLayout(four, 512);
-  four.forEach((s, k) => assert.equal(offsets[s.name], k * (4096 + CACHE_LINE)));
+  four.forEach((s, k) => assert.equal(offsets[s.name], k * (2 * 4096 + CACHE_LINE)));
 });
 
 Deno.test("arenaMemory: shard views see the same bytes as the whole; other names get arrays of their own", () => {
