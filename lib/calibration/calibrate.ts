@@ -39,6 +39,7 @@ import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
 import { orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
+import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
@@ -46,7 +47,16 @@ import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.t
 import { fitInformation } from "./fit_information.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
-import { fitRegimes, regimeBins, regimeConfigFromFit, type RegimeFit } from "./fit_regimes.ts";
+import {
+  fitRegimes,
+  fitRegimeStrength,
+  regimeBins,
+  regimeConfigFromFit,
+  type RegimeFit,
+  type RegimeStrengthFit,
+  type RegimeTest,
+  testRegimes,
+} from "./fit_regimes.ts";
 import {
   fitHawkes,
   fitHawkesComponents,
@@ -66,6 +76,12 @@ export const CALIBRATION_VERSION = 1;
 
 /** Options of {@linkcode calibrateTapes}. */
 export interface CalibrateOptions {
+  /**
+   * Simulated tapes of the bootstrap test of the regimes against the same market calibrated
+   * without them, then their strength by indirect inference (19 for a 5 % test; default 0:
+   * off, BIC's choice kept — see docs/calibration.md for what it did to `amzn`).
+   */
+  regimeReplicates?: number;
   /** Preset name (lowercase, digits, dashes; default from the instrument). */
   name?: string;
   /** One-paragraph description (default: generated). */
@@ -553,17 +569,26 @@ export function calibrateTapes(
       `a single regime: ${rBins.counts.length} bins of ${REGIME_BIN_SECONDS} s (the regime fit needs 100)`,
     );
   }
-  const regimes = regimeFit === null || regimeFit.states === 1
-    ? { names: ["calibrated"], volMultipliers: [1], flowMultipliers: [1], rates: [[0]], initial: 0 }
-    : (() => {
-      const c = regimeConfigFromFit(regimeFit, impactShare);
-      return {
-        ...c,
-        volMultipliers: c.volMultipliers.map((v) => sig(v)),
-        flowMultipliers: c.flowMultipliers.map((v) => sig(v)),
-        rates: c.rates.map((r) => r.map((v) => sig(v))),
-      };
-    })();
+  const oneRegime = {
+    names: ["calibrated"],
+    volMultipliers: [1],
+    flowMultipliers: [1],
+    rates: [[0]],
+    initial: 0,
+  };
+  /** The fitted regimes at strength `strength` (fit_regimes.ts), rounded for the preset. */
+  const regimesAt = (fit: RegimeFit, strength: number): Record<string, unknown> => {
+    const c = regimeConfigFromFit(fit, impactShare, strength);
+    return {
+      ...c,
+      volMultipliers: c.volMultipliers.map((v) => sig(v)),
+      flowMultipliers: c.flowMultipliers.map((v) => sig(v)),
+      rates: c.rates.map((r) => r.map((v) => sig(v))),
+    };
+  };
+  let regimes: Record<string, unknown> = regimeFit === null || regimeFit.states === 1
+    ? oneRegime
+    : regimesAt(regimeFit, 1);
   est["fees"] = unidentified(
     0,
     "rate",
@@ -616,6 +641,9 @@ export function calibrateTapes(
         depletion: sig(est["flow.cancellation.depletion"].value),
       },
       fundamental: {
+        // a wide-spread (thin) book: informed trades price in at most their news (see
+        // docs/calibration.md: without it, snipers' races run away from the book)
+        ...(oneTick ? {} : { informedImpact: "toValue" }),
         impactShare: sig(est["flow.fundamental.impactShare"].value),
         privateShare: sig(est["flow.fundamental.privateShare"].value),
         newsRate: sig(est["flow.fundamental.newsRate"].value),
@@ -707,38 +735,131 @@ export function calibrateTapes(
       sink,
       log,
     );
-  if (options.refine ?? true) {
-    log("matching the emergent moments by simulation");
-    matchMoments(options.refineIterations, warnings);
-  }
-  // ---- information: news known first to fast traders, snipers (simulated moments)
-  let information: Record<string, unknown> | null = null;
-  if (options.information ?? options.refine ?? true) {
-    // the moment matching moves the market the information was fitted on: fit it again from
-    // there (a smaller first step), then match again; only the last round's warnings count
-    const rounds = options.informationRounds ?? 2;
-    for (let round = 1; round <= rounds; round++) {
-      log(
-        `fitting the information by simulated moments (markout and price response), round ${round} of ${rounds}`,
+  // ---- regimes against the flow's own clustering: a parametric bootstrap of the HMM's
+  // likelihood-ratio statistic on tapes simulated without regimes (fit_regimes.ts)
+  // (the null: the market calibrated with one regime); returns true when they are dropped
+  let regimeTest: RegimeTest | null = null;
+  let regimeStrength: RegimeStrengthFit | null = null;
+  const checkRegimes = (): boolean => {
+    if (regimeFit === null || regimeFit.states === 1) return false;
+    log("testing the regimes against the same market without them (parametric bootstrap)");
+    const longest = maxOf(records.flatMap((r) => r.segments.map(([a, b]) => b - a)));
+    const dur = Math.max(1, Math.floor(longest / REGIME_BIN_SECONDS)) * REGIME_BIN_SECONDS;
+    // the current config: the market calibrated with one regime
+    const simulatedBins = (strength: number, r: number) =>
+      regimeBins(
+        simulateRecords(
+          {
+            ...config(),
+            regimes: strength > 0 ? regimesAt(fit, strength) : oneRegime,
+            duration: dur,
+          },
+          {
+            seconds: Math.max(dur, seconds),
+            seed: childSeed(options.seed ?? 0, 7_000 + r),
+            quoteInterval,
+          },
+        ),
+        REGIME_BIN_SECONDS,
       );
-      information = fitInformation(records, est, config, {
-        quoteInterval,
-        seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
-        seed: options.seed ?? 0,
-        maxSimulations: options.informationSimulations,
-        step: round === 1 ? undefined : Math.log(1.5),
-        log,
-      });
-      information.round = round;
-      if (options.refine ?? true) {
-        log("matching the emergent moments again (with the fitted information)");
-        matchMoments(
-          Math.min(4, options.refineIterations ?? 4),
-          round === rounds ? warnings : [],
+    const fit = regimeFit;
+    regimeTest = testRegimes(fit, (r) => simulatedBins(0, r), options.regimeReplicates ?? 0);
+    if (regimeTest.states > 1) {
+      // how strong: indirect inference of the regimes' strength on the same market
+      log("fitting the regimes' strength (indirect inference)");
+      const lr = (ll: number[]) => 2 * (ll[fit.states - 1] - ll[0]);
+      const sf = fitRegimeStrength(
+        regimeTest.statistic,
+        (c) =>
+          Array.from(
+            { length: 4 },
+            (_, r) => lr(fitRegimes(simulatedBins(c, r), fit.states).logLikelihood),
+          ),
+        [0.25, 0.5, 0.75, 1],
+        regimeTest.replicates.map((v) => ({ strength: 0, statistic: v })),
+      );
+      regimeStrength = sf;
+      est["regimes.strength"] = fitted(
+        sf.strength,
+        sf.se,
+        "share of the fitted regimes' spread",
+        "indirect inference: the hidden Markov model's likelihood-ratio statistic on tapes simulated from the market calibrated with one regime, plus the fitted regimes shrunk to strength c, equal to the tape's (the bootstrap test's tapes at c = 0, 4 tapes at c = 0.25, 0.5, 0.75, 1, a quadratic in c by least squares; fit_regimes.ts)",
+      );
+    }
+    if (regimeTest.states === 1) {
+      for (const k of Object.keys(est)) if (k.startsWith("regimes.")) delete est[k];
+      est["regimes"] = unidentified(
+        1,
+        "regimes",
+        `a single regime: the tape's evidence for ${regimeFit.states} (likelihood ratio ${
+          regimeTest.statistic.toFixed(1)
+        }) is no more than the same market without regimes shows (bootstrap p = ${
+          regimeTest.pValue.toFixed(2)
+        }, ${regimeTest.replicates.length} simulated tapes): the flow's own clustering, not regimes`,
+      );
+    }
+    return regimeTest.states === 1;
+  };
+
+  // ---- stages 2 and 3: moment matching, then the information (simulated moments)
+  let information: Record<string, unknown> | null = null;
+  const matchAndInform = (sink: string[]) => {
+    if (options.refine ?? true) {
+      log("matching the emergent moments by simulation");
+      matchMoments(options.refineIterations, sink);
+    }
+    information = null;
+    if (options.information ?? options.refine ?? true) {
+      // the moment matching moves the market the information was fitted on: fit it again from
+      // there (a smaller first step), then match again; only the last round's warnings count
+      const rounds = options.informationRounds ?? 2;
+      for (let round = 1; round <= rounds; round++) {
+        log(
+          `fitting the information by simulated moments (markout and price response), round ${round} of ${rounds}`,
         );
+        information = fitInformation(records, est, config, {
+          quoteInterval,
+          seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+          seed: options.seed ?? 0,
+          maxSimulations: options.informationSimulations,
+          step: round === 1 ? undefined : Math.log(1.5),
+          log,
+        });
+        information.round = round;
+        if (options.refine ?? true) {
+          log("matching the emergent moments again (with the fitted information)");
+          matchMoments(
+            Math.min(4, options.refineIterations ?? 4),
+            round === rounds ? sink : [],
+          );
+        }
       }
     }
-  }
+  };
+  // the regimes are a hypothesis tested against the market calibrated without them (the null
+  // of the parametric bootstrap): calibrate that market first; if the tape's evidence for
+  // regimes is beyond what it produces, calibrate again from the direct fits with them
+  const withRegimes = regimes;
+  const testable = regimeFit !== null && regimeFit.states > 1 &&
+    (options.regimeReplicates ?? 0) > 0;
+  if (testable) {
+    const direct = new Map(Object.entries(est).map(([k, e]) => [k, { ...e }]));
+    regimes = oneRegime;
+    const nullWarnings: string[] = [];
+    matchAndInform(nullWarnings);
+    if (checkRegimes()) {
+      warnings.push(...nullWarnings);
+    } else {
+      log("the regimes are kept: calibrating again with them");
+      const strength = (regimeStrength as RegimeStrengthFit | null)?.strength ?? 1;
+      regimes = strength < 1 ? regimesAt(regimeFit!, strength) : withRegimes;
+      const kept = est["regimes.strength"];
+      for (const [k, e] of direct) est[k] = { ...e };
+      if (kept !== undefined) est["regimes.strength"] = kept;
+      matching.push({ regimes: "kept by the bootstrap test; matching again with them" });
+      matchAndInform(warnings);
+    }
+  } else matchAndInform(warnings);
   const finalConfig = config();
   validate(finalConfig);
   const name = options.name ??
@@ -826,6 +947,18 @@ export function calibrateTapes(
           bic: regimeFit.bic.map((v) => sig(v, 8)),
           stationary: regimeFit.stationary.map((v) => sig(v, 3)),
           negativeBinomialShape: sig(regimeFit.hmm.shape),
+          ...bootstrapTestJson(regimeTest as RegimeTest | null),
+          ...((regimeStrength as RegimeStrengthFit | null) === null ? {} : {
+            strength: {
+              value: sig((regimeStrength as unknown as RegimeStrengthFit).strength, 4),
+              se: sig((regimeStrength as unknown as RegimeStrengthFit).se, 3),
+              path: (regimeStrength as unknown as RegimeStrengthFit).path.map((p) => ({
+                strength: sig(p.strength, 4),
+                statistic: sig(p.statistic, 4),
+              })),
+              curve: (regimeStrength as unknown as RegimeStrengthFit).curve.map((v) => sig(v, 4)),
+            },
+          }),
         },
       }),
       momentMatching: matching,
@@ -836,6 +969,20 @@ export function calibrateTapes(
   const preset = { name, description, config: finalConfig as EnvConfigInput, provenance };
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
+}
+
+/** The regimes' bootstrap test for the provenance (empty when not run). */
+function bootstrapTestJson(t: RegimeTest | null): Record<string, unknown> {
+  if (t === null) return {};
+  return {
+    bootstrapTest: {
+      statistic: sig(t.statistic, 5),
+      replicates: t.replicates.map((v) => sig(v, 4)),
+      pValue: sig(t.pValue, 3),
+      level: t.level,
+      states: t.states,
+    },
+  };
 }
 
 /** Bin length of the regime fit, s: regimes held for a minute or more. */

@@ -23,7 +23,13 @@
  *   in the value too (V moves with P: the market's consensus is the value, as in propagator
  *   models); an informed order's impact prices in part of its private news instead (V does
  *   not move; the news it priced in moves P no further when it is revealed), so informed
- *   trading makes the price more informative without counting the news twice.
+ *   trading makes the price more informative without counting the news twice. With
+ *   `informedImpact: "toValue"` an informed order (or a sniper's) moves P at most to V: its
+ *   impact prices in no more than the news it traded on. Otherwise (the default) P can pass
+ *   V, and on a thin book a race of snipers then runs away: each takes a quote left below V,
+ *   pushes P a full θ further past it, the book is re-posted around P, and the next quote
+ *   still below V is taken (measured on the AMZN preset: P 90 ticks above the book in 70 ms,
+ *   90 % of the 1-s returns' fourth moment from ten such runs in 6.7 hours).
  *
  * Consistency with the configured volatility σ (ticks²/s, before regime multipliers): the
  * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²] = σ²,
@@ -70,6 +76,12 @@ export const fundamentalConfigSchema = z.strictObject({
   transientRatio: z.number().min(0).max(100).default(0),
   /** Half-life of the transient pressure, seconds. */
   transientHalfLife: z.number().positive().max(86_400).default(2),
+  /**
+   * "surprise" (default): an informed order's permanent impact is θ·g(v)·(ε − ε̂) like any
+   * order's; "toValue": the same, but never past the value V it traded on (it prices in at
+   * most the private news it knew).
+   */
+  informedImpact: z.enum(["surprise", "toValue"]).default("surprise"),
 });
 
 /** The latent fundamental (see the schema's field docs). */
@@ -157,6 +169,7 @@ export class LatentFundamental implements FundamentalModel {
   readonly #delta: number;
   readonly #vbar: number;
   readonly #decay: number; // ln2 / half-life
+  readonly #toValue: boolean;
   #vol = 1;
   #base = 0;
   #trans = 0;
@@ -199,6 +212,7 @@ export class LatentFundamental implements FundamentalModel {
     this.#delta = cfg.sizeExponent;
     this.#vbar = facts.meanOrderSize;
     this.#decay = Math.LN2 / cfg.transientHalfLife;
+    this.#toValue = cfg.informedImpact === "toValue";
   }
 
   /** Private news not yet in the public price, ticks (V − P + transient). */
@@ -267,7 +281,12 @@ export class LatentFundamental implements FundamentalModel {
 
   onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {
     const g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
-    const shift = this.theta * g * (sign - expected);
+    let shift = this.theta * g * (sign - expected);
+    if (informed && this.#toValue) {
+      // at most the private news not yet priced (V − P without the transient), never past V
+      const gap = this.#sumPending - this.#priced;
+      shift = shift > 0 ? Math.min(shift, Math.max(0, gap)) : Math.max(shift, Math.min(0, gap));
+    }
     this.#base += shift;
     if (informed) this.#priced += shift;
     if (this.psi !== 0) {

@@ -111,6 +111,8 @@ Deno.test("calibrate: market-order timing is fitted into the preset only with `t
   );
   const off = calibrateTapes([wide], { lotSize: 1, refine: false });
   assert.equal(off.estimates["flow.timing.exponent"], undefined);
+  // a wide-spread market: informed trades price in at most their news (one-tick: the default)
+  assert.equal(parseEnvConfig(off.preset.config).flow.fundamental.informedImpact, "toValue");
   assert.equal((off.preset.config.flow as Record<string, unknown>).timing, undefined);
   const on = calibrateTapes([wide], { lotSize: 1, refine: false, timing: true });
   const g = on.estimates["flow.timing.exponent"];

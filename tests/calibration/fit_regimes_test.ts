@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import {
   expm,
   fitRegimes,
+  fitRegimeStrength,
   type RegimeBins,
   regimeBins,
   regimeConfigFromFit,
   regimePosteriorMeans,
+  testRegimes,
 } from "../../lib/calibration/fit_regimes.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 import { createRegimeModel, stationaryDistribution } from "../../lib/market/regimes.ts";
@@ -109,4 +111,76 @@ Deno.test("regime fit: the book tier with two known regimes is fitted back (orde
   // the same model's posterior means on its own bins are the fit's rates
   const m = regimePosteriorMeans(bins, fit.hmm);
   m.orderRate.forEach((r, s) => assert.ok(Math.abs(r - fit.orderRate[s].value) < 0.1 * r));
+});
+
+/**
+ * Bins whose two regimes differ by a share c of LAMBDA / LOG_MEAN's spread (c = 0: one regime
+ * in effect), each regime held 5 to 10 minutes: a market whose regimes have strength c.
+ */
+function binsAtStrength(c: number, seed: number, n = 300): RegimeBins {
+  const rng = new Rng(seed);
+  const lbar = (LAMBDA[0] + LAMBDA[1]) / 2, mbar = (LOG_MEAN[0] + LOG_MEAN[1]) / 2;
+  const counts = new Float64Array(n), rv = new Float64Array(n);
+  let s = rng.next() < 0.5 ? 0 : 1;
+  for (let i = 0; i < n; i++) {
+    counts[i] = rng.poisson((lbar + c * (LAMBDA[s] - lbar)) * DT);
+    rv[i] = Math.exp(mbar + c * (LOG_MEAN[s] - mbar) + 0.8 * rng.normal());
+    if (rng.next() < DT * RATES[s][1 - s]) s = 1 - s;
+  }
+  return { binSeconds: DT, counts, rv, starts: [0] };
+}
+
+Deno.test("regime test: keeps regimes the null cannot make, drops those it can", () => {
+  const lr = (b: RegimeBins) => {
+    const ll = fitRegimes(b, 2).logLikelihood;
+    return 2 * (ll[1] - ll[0]);
+  };
+  // the tape has strong regimes; the null (no regimes) makes a small statistic: kept
+  const strong = fitRegimes(binsAtStrength(1, 1), 2);
+  assert.equal(strong.states, 2);
+  const kept = testRegimes(strong, (r) => binsAtStrength(0, 100 + r), 4, 0.2);
+  assert.equal(kept.states, 2);
+  assert.equal(kept.pValue, 0.2);
+  assert.ok(kept.replicates.every((v) => v < kept.statistic));
+  // the same tape against a null that has those regimes itself: not kept
+  const dropped = testRegimes(strong, (r) => binsAtStrength(1, 200 + r), 4, 0.2);
+  assert.equal(dropped.states, 1);
+  assert.ok(dropped.pValue > 0.2);
+  assert.ok(Math.abs(kept.statistic - lr(binsAtStrength(1, 1))) < 1e-9);
+});
+
+Deno.test("regime strength: indirect inference recovers a known strength within its standard error", () => {
+  const truth = 0.6;
+  const lr = (b: RegimeBins) => {
+    const ll = fitRegimes(b, 2).logLikelihood;
+    return 2 * (ll[1] - ll[0]);
+  };
+  const tape = lr(binsAtStrength(truth, 7));
+  const fit = fitRegimeStrength(
+    tape,
+    (c) => [0, 1, 2].map((r) => lr(binsAtStrength(c, 300 + r))),
+    [0, 0.5, 1],
+  );
+  assert.ok(fit.se > 0 && fit.se < 0.3, `se ${fit.se}`);
+  assert.ok(Math.abs(fit.strength - truth) < 3 * fit.se, `${fit.strength} ± ${fit.se}`);
+  // the statistic grows with the strength along the path
+  assert.ok(fit.path[0].statistic < fit.path[fit.path.length - 1].statistic);
+});
+
+Deno.test("regime strength: 0 gives multipliers of 1, 1 the fitted regimes, stationary means kept", () => {
+  const fit = fitRegimes(simulateBins(400, 3), 2);
+  assert.equal(fit.states, 2);
+  const full = regimeConfigFromFit(fit, 0.3);
+  assert.deepEqual(regimeConfigFromFit(fit, 0.3, 1), full);
+  const none = regimeConfigFromFit(fit, 0.3, 0);
+  none.flowMultipliers.forEach((f) => assert.ok(Math.abs(f - 1) < 1e-12));
+  none.volMultipliers.forEach((v) => assert.ok(Math.abs(v - 1) < 1e-12));
+  const half = regimeConfigFromFit(fit, 0.3, 0.5);
+  const pi = fit.stationary;
+  const mean = (a: number[]) => a.reduce((s, x, i) => s + pi[i] * x, 0);
+  assert.ok(Math.abs(mean(half.flowMultipliers) - 1) < 1e-9);
+  assert.ok(Math.abs(mean(half.volMultipliers.map((v) => v * v)) - 1) < 1e-9);
+  // halfway: the flow multipliers' spread is half the full one's
+  const spread = (a: number[]) => a[a.length - 1] - a[0];
+  assert.ok(Math.abs(spread(half.flowMultipliers) - spread(full.flowMultipliers) / 2) < 1e-9);
 });

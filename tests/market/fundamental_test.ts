@@ -154,3 +154,34 @@ Deno.test("fundamental: informed trades price in their news; uninformed ones mov
   assert.ok(Math.abs(f.reference(0) - before) < 1e-9, `P ${f.reference(0)}, V ${before}`);
   assert.ok(Math.abs(f.value(0) - before) < 1e-12);
 });
+
+Deno.test("fundamental: with informedImpact toValue an informed trade moves P at most to V", () => {
+  const base = { impactShare: 0.3, privateShare: 0.6, privateRate: 0.2, revealRate: 1 };
+  const rng = new Rng("to-value");
+  for (const kind of ["surprise", "toValue"] as const) {
+    const cfg = fundamentalConfigSchema.parse({ ...base, informedImpact: kind });
+    const f = new LatentFundamental(cfg, FACTS);
+    // a private jump smaller than a trade's impact θ·(ε − ε̂) at ε̂ = −1 (2θ ≈ 0.96 ticks)
+    do {
+      f.reset(0);
+      f.fire(cfg.newsRate, rng, 0);
+    } while (!(Math.abs(f.pending) > 0.05 && Math.abs(f.pending) < 0.4));
+    const gap = f.value(0) - f.reference(0);
+    const sign = gap > 0 ? 1 : -1;
+    const shift = f.onTrade(sign, 4, -sign, 0, true);
+    if (kind === "surprise") {
+      // the full impact: P passes V
+      assert.ok(Math.abs(shift - 2 * f.theta * sign) < 1e-12);
+      assert.ok((f.reference(0) - f.value(0)) * sign > 0);
+    } else {
+      // capped at the news: P lands on V, and a second informed trade does not move it
+      assert.ok(Math.abs(shift - gap) < 1e-12);
+      assert.ok(Math.abs(f.reference(0) - f.value(0)) < 1e-12);
+      assert.equal(f.onTrade(sign, 4, 0, 0, true), 0);
+      // nor does one against it (its shift is capped at 0 on that side)
+      assert.equal(f.onTrade(-sign, 4, 0, 0, true), 0);
+      // an uninformed trade is never capped
+      assert.ok(Math.abs(f.onTrade(sign, 4, 0, 0, false) - f.theta * sign) < 1e-12);
+    }
+  }
+});
