@@ -12,6 +12,12 @@
  *   `ParallelVecEnv` gives up by keeping each array contiguous over all N envs, where the
  *   two threads' halves meet and the cache lines around the seam (and those the hardware
  *   prefetcher pulls across it) move between the cores every step;
+ * - `env.book.lockstep_balance_2cores` (8 envs; `.n16`: 16) — what a lockstep split of those
+ *   book-tier envs over two threads could gain from the balance of their work alone: each
+ *   env's step timed in one thread, and per step the two halves' work over the slower half's
+ *   (a book step's work varies with its events, so one half is often busier than the other).
+ *   An estimate, not a bound: on two threads each thread's caches hold half the envs, which
+ *   can make the real speedup beat it;
  * - `env.parallel.ceiling_2cores` — what two threads gain on this machine with no
  *   communication at all: the model tier's limit loop ({@linkcode LimitLoop}, 16,384 envs)
  *   run in this thread and, at the same time, in a worker thread on envs of its own, against
@@ -215,6 +221,39 @@ export async function measureSplitShards(
   }
 }
 
+/**
+ * What two threads stepping `numEnvs` book-tier envs in lockstep could gain from the balance
+ * of their work (see the module doc): every env is stepped in this thread, each step timed,
+ * for `steps` steps after a warm-up; per step, the work of each contiguous half is summed,
+ * and the result is Σ(both halves) / Σ max(half, half) — the speedup of a split with no
+ * hand-off and no memory traffic, given that a lockstep step lasts as long as its slower
+ * half, and with each env as fast as in one thread.
+ */
+export function measureLockstepBalance(numEnvs: number, steps = 3000): number {
+  const envs = Array.from({ length: numEnvs }, (_, i) => {
+    const e = makeVecEnv({ tier: "book", duration: 100_000 }, 1);
+    e.reset([i + 1]);
+    return e;
+  });
+  const act = new Float64Array([2, 2, 1, 1]);
+  for (let s = 0; s < WARMUP_STEPS; s++) for (const e of envs) e.step(act);
+  const half = numEnvs >> 1;
+  let total = 0, slower = 0;
+  for (let s = 0; s < steps; s++) {
+    let a = 0, b = 0;
+    for (let i = 0; i < numEnvs; i++) {
+      const t0 = performance.now();
+      envs[i].step(act);
+      const dt = performance.now() - t0;
+      if (i < half) a += dt;
+      else b += dt;
+    }
+    total += a + b;
+    slower += a > b ? a : b;
+  }
+  return total / slower;
+}
+
 function stepsOf(env: VecEnv): number {
   return Math.round(env.config.duration / env.config.dt);
 }
@@ -274,6 +313,16 @@ export const cases: BenchCase[] = [
     unit: "ratio",
     target: ">= 1.7",
     run: async () => (await measure("book")).speedup,
+  },
+  {
+    name: "env.book.lockstep_balance_2cores",
+    unit: "ratio",
+    run: () => measureLockstepBalance(8),
+  },
+  {
+    name: "env.book.lockstep_balance_2cores.n16",
+    unit: "ratio",
+    run: () => measureLockstepBalance(16),
   },
   {
     name: "env.book.speedup_2cores.n16",
