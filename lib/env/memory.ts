@@ -123,7 +123,7 @@ export function arenaLayout(specs: readonly EnvArraySpec[], numEnvs: number): Ar
     offsets[spec.name] = at;
     top = at + numEnvs * spec.perEnv * BYTES[spec.type];
   }
-  return { bytes: Math.ceil(top / CACHE_LINE) * CACHE_LINE, offsets };
+  return { bytes: Math.max(0, Math.ceil(top / CACHE_LINE) * CACHE_LINE), offsets };
 }
 
 /** An arena: one buffer holding the arrays of `specs` for `numEnvs` envs at `layout`. */

@@ -45,6 +45,11 @@ Deno.test("arenaLayout: arrays on cache lines, in order, a page apart, inside th
   }
 });
 
+Deno.test("arenaLayout: no arrays, or no envs, take no bytes", () => {
+  assert.deepEqual(arenaLayout([], 10), { bytes: 0, offsets: {} });
+  assert.equal(arenaLayout(VEC_ENV_ARRAYS, 0).bytes >= 0, true);
+});
+
 Deno.test("arenaLayout: up to 64 arrays start in 64 different L1 sets, at any size", () => {
   const rng = new Xoshiro128(8, "memory-test");
   // Sizes that are multiples of 4,096 bytes are the case that matters (N = 512·m envs).
