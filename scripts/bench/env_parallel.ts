@@ -146,11 +146,7 @@ export async function measureCeiling(
     }
     return median(ratios);
   } finally {
-    Atomics.store(ctrl, 2, 0);
-    Atomics.add(ctrl, 0, 1);
-    Atomics.notify(ctrl, 0);
-    await new Promise((r) => setTimeout(r, 10));
-    void worker.terminate();
+    await stopWorker(ctrl, 2, 0, worker);
     if (sink === 0.5) console.log(sink);
   }
 }
@@ -213,11 +209,7 @@ export async function measureSplitShards(
     for (let p = 0; p < pairs; p++) ratios.push(alone() / split());
     return median(ratios);
   } finally {
-    Atomics.store(ctrl, 2, 1);
-    Atomics.add(ctrl, 0, 1);
-    Atomics.notify(ctrl, 0);
-    await new Promise((r) => setTimeout(r, 10));
-    void worker.terminate();
+    await stopWorker(ctrl, 2, 1, worker);
   }
 }
 
@@ -252,6 +244,23 @@ export function measureLockstepBalance(numEnvs: number, steps = 3000): number {
     slower += a > b ? a : b;
   }
   return total / slower;
+}
+
+/**
+ * Tells a benchmark worker to stop (control word `word` set to `value`, then a new
+ * generation in word 0) and terminates it once it has had a moment to leave its loop.
+ */
+async function stopWorker(
+  ctrl: Int32Array,
+  word: number,
+  value: number,
+  worker: ThreadWorker,
+): Promise<void> {
+  Atomics.store(ctrl, word, value);
+  Atomics.add(ctrl, 0, 1);
+  Atomics.notify(ctrl, 0);
+  await new Promise((r) => setTimeout(r, 10));
+  void worker.terminate();
 }
 
 function stepsOf(env: VecEnv): number {

@@ -69,20 +69,7 @@ static void limit_run(i32 n, i32 steps, f64* mid, f64* cash, f64* inv, u32* st) 
       if (uBid < 0.109) { c -= (m - 0.02) * 100; q += 1; }
       if (uAsk < 0.109) { c += (m + 0.02) * 100; q -= 1; }
       cash[i] = c; inv[i] = q;
-      const f64 pp = uPrice + U_SHIFT;
-      f64 z;
-      if (pp >= P_LOW && pp <= P_HIGH) {
-        const f64 qq = pp - 0.5, r = qq * qq;
-        z = (((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6) * qq /
-            (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1);
-      } else if (pp < P_LOW) {
-        const f64 qq = sqrt(-2 * log(pp));
-        z = (((((C1 * qq + C2) * qq + C3) * qq + C4) * qq + C5) * qq + C6) / ((((D1 * qq + D2) * qq + D3) * qq + D4) * qq + 1);
-      } else {
-        const f64 qq = sqrt(-2 * log(1 - pp));
-        z = -(((((C1 * qq + C2) * qq + C3) * qq + C4) * qq + C5) * qq + C6) / ((((D1 * qq + D2) * qq + D3) * qq + D4) * qq + 1);
-      }
-      mid[i] = m + 0.0041 * z;
+      mid[i] = m + 0.0041 * acklam(uPrice + U_SHIFT);
     }
   }
 }

@@ -60,6 +60,21 @@ typedef struct {
 #define U_SHIFT 1.1641532182693481e-10
 #define U2F (1.0 / 4294967296.0)
 
+/* Acklam's inverse normal, as normalFromUniform (lib/rng): three branches, the same expressions. */
+static inline f64 acklam(f64 p) {
+  if (p >= P_LOW && p <= P_HIGH) {
+    const f64 q = p - 0.5, rr = q * q;
+    return (((((A1 * rr + A2) * rr + A3) * rr + A4) * rr + A5) * rr + A6) * q /
+           (((((B1 * rr + B2) * rr + B3) * rr + B4) * rr + B5) * rr + 1);
+  }
+  if (p < P_LOW) {
+    const f64 q = __builtin_sqrt(-2 * js_log(p));
+    return (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+  }
+  const f64 q = __builtin_sqrt(-2 * js_log(1 - p));
+  return -(((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+}
+
 static inline u32 rotl(u32 x, int k) { return (x << k) | (x >> (32 - k)); }
 static inline f64 jsround(f64 x) { f64 r = __builtin_floor(x); return (x - r >= 0.5) ? r + 1 : r; }
 
@@ -116,19 +131,7 @@ void step(Ctx* c, i32 stepIndex) {
     f64 move;
     if (binomial) move = uPrice < 0.5 ? -sigmaStep : sigmaStep;
     else {
-      const f64 p = uPrice + U_SHIFT; f64 z;
-      if (p >= P_LOW && p <= P_HIGH) {
-        const f64 q = p - 0.5, rr = q * q;
-        z = (((((A1 * rr + A2) * rr + A3) * rr + A4) * rr + A5) * rr + A6) * q /
-            (((((B1 * rr + B2) * rr + B3) * rr + B4) * rr + B5) * rr + 1);
-      } else if (p < P_LOW) {
-        const f64 q = __builtin_sqrt(-2 * js_log(p));
-        z = (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
-      } else {
-        const f64 q = __builtin_sqrt(-2 * js_log(1 - p));
-        z = -(((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
-      }
-      move = sigmaStep * z;
+      move = sigmaStep * acklam(uPrice + U_SHIFT);
     }
     const f64 s = R[R_FUND] + move;
     R[R_FUND] = s;
