@@ -111,6 +111,47 @@ Deno.test("every tier writes straight into the shared arena: a shard has nothing
   }
 });
 
+Deno.test("bad actions anywhere: the lowest bad index is named and no env on any thread moves", async () => {
+  const n = 9;
+  for (const workers of [2, 3]) {
+    const par = await makeParallelVecEnv({ tier: "model", duration: 2 }, n, { workers });
+    try {
+      par.reset(Array.from({ length: n }, (_, i) => i + 1));
+      const a = new Float64Array(n * ACT_DIM).fill(1);
+      par.step(a);
+      const before = snapshot(par);
+      const cases: [number[], number][] = [
+        [[33], 33], // the last shard only
+        [[30, 5], 5], // the calling thread's shard and another: the lowest index
+        [[20, 34, 14], 14],
+      ];
+      for (const [bad, named] of cases) {
+        const b = a.slice();
+        for (const i of bad) b[i] = i % 2 ? Infinity : NaN;
+        assert.throws(
+          () => par.step(b),
+          (e: unknown) => e instanceof ValidationError && e.field === `action[${named}]`,
+          `${workers} threads, bad ${bad}`,
+        );
+        assertSameBits(snapshot(par), before, "unchanged after a rejected step");
+      }
+      // A plain array is checked before it is copied: the error shows the raw value.
+      const raw: unknown[] = Array.from(a);
+      raw[17] = "x";
+      assert.throws(
+        () => par.step(raw as number[]),
+        (e: unknown) =>
+          e instanceof ValidationError && e.field === "action[17]" && /x/.test(e.message),
+      );
+      assertSameBits(snapshot(par), before, "unchanged after a rejected plain array");
+      par.step(a); // and it still steps
+      assert.equal(par.stepIndex, 2);
+    } finally {
+      par.close();
+    }
+  }
+});
+
 Deno.test("validation happens before any thread steps; lifecycle errors", async () => {
   const n = 4;
   const par = await makeParallelVecEnv({ tier: "model", duration: 2 }, n, { workers: 2 });
