@@ -76,12 +76,13 @@ export interface ArenaLayout {
 }
 
 /**
- * Lays out the arrays `specs` of `numEnvs` envs in one buffer, in order, each starting on a
- * cache line, at least {@linkcode CACHE_SET_SPAN} bytes (a page) after the end of the
- * previous one, and on a line whose position modulo {@linkcode CACHE_SET_SPAN} (its L1 cache
- * set) no earlier array of the buffer starts on — moved up a line or more when it would — so
- * that env i's element of every array falls in a different L1 set (for up to 64 arrays;
- * then the sets are reused).
+ * Lays out the arrays `specs` of `numEnvs` envs in one buffer, in order, each starting at a
+ * multiple of {@linkcode CACHE_LINE} bytes from the buffer's start (large buffers start on a
+ * page), at least {@linkcode CACHE_SET_SPAN} bytes (a page) after the end of the previous one,
+ * and at an offset modulo {@linkcode CACHE_SET_SPAN} (its L1 cache set) that no earlier array
+ * of the buffer starts at — moved up a line or more when it would — so that env i's element
+ * of every array falls in a different L1 set (for up to 64 arrays; then the sets are
+ * reused).
  *
  * Why the sets: a step writes env i's element of some 40 arrays. When the arrays start at
  * the same offset modulo 4,096 bytes — as separately allocated buffers often do,
