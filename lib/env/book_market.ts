@@ -423,7 +423,16 @@ export class BookMarket implements ExecutionSink {
     this.#ringHead = 0;
     this.#snapDirect = false;
     this.#snapFromRing = false;
-    const mid0 = cfg.initialPrice / this.#tick;
+    // A one-tick book that follows the price (zero placement edge, reaction.follow set) quotes
+    // the ticks strictly either side of the reference price: held on a tick during the
+    // burn-in, as every price on the grid is, it would leave the book two ticks wide until the
+    // price first moves (seconds, 0.4-1.2 % of BTCUSDT's simulated time): hold it half a tick up
+    const p0 = cfg.initialPrice / this.#tick;
+    const onTick = Math.abs(p0 - Math.round(p0)) < 1e-6;
+    const mid0 = cfg.flow.placement.minEdge === 0 && cfg.flow.reaction.follow !== undefined &&
+        onTick
+      ? Math.round(p0) + 0.5
+      : p0;
     // burn-in: flow around a held price (no news, no impact), at negative times
     this.nowNs = -this.#burnInNs;
     this.flow.setRegime(this.regime.flowMultiplier(), 0);
