@@ -98,9 +98,9 @@ export function refillGapProbability(
  *   ask: Float64Array.of(101, 90, 80), bidQty: Float64Array.of(1, 1, 1), askQty: Float64Array.of(1, 1, 1),
  * };
  * const o = refillObservations([r], NaN, 2);
- * // snapshots at 0, 0.1, 0.2, 0.3: books 1, 1, 20, 1 tick wide
- * assert.deepEqual([...o.moves], [0, 20.5]); // the third interval starts at a gap: skipped
- * assert.deepEqual([...o.gaps], [0, 1]);
+ * // snapshots at 0, 0.1, 0.2, 0.3, 0.4: books 1, 1, 20, 1, 1 tick wide
+ * assert.deepEqual([...o.moves], [0, 20.5, 0]); // the third interval starts at a gap: skipped
+ * assert.deepEqual([...o.gaps], [0, 1, 0]);
  * ```
  */
 export function refillObservations(
