@@ -46,6 +46,7 @@ import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { fitInformation } from "./fit_information.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
+import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
   fitRegimes,
@@ -215,6 +216,8 @@ interface Moments {
   orderRate: number;
   /** Autocorrelation of 1-s mid returns at lag 1. */
   returnAutocorrelation: number;
+  /** The refill fit's k on the record (ms per tick; 0: no gap), `fit_refill.ts`. */
+  refillMsPerTick: number;
 }
 
 function moments(
@@ -279,6 +282,9 @@ function moments(
     "markout",
     (v, x) => v[x.indexOf(0)] - v[x.indexOf(1)],
   );
+  const rf = fitRefill(refillObservations([...records], grid));
+  out.m.refillMsPerTick = rf?.msPerTick ?? 0;
+  out.se.refillMsPerTick = rf?.se ?? NaN;
   return out;
 }
 
@@ -520,6 +526,25 @@ export function calibrateTapes(
       "ticks beyond the placement's edge + 1",
       "how far a side's best quote may lag the price before it is requoted (start of the moment matching)",
     );
+  // the side a large move leaves behind comes back after a delay ∝ the move (refill.ts):
+  // fitted on a one-tick market's gaps, then matched by indirect inference (knobsFor)
+  const refill0 = oneTick && follows
+    ? fitRefill(refillObservations(records, Math.max(0.1, quoteInterval)))
+    : null;
+  est["flow.refill.msPerTick"] = refill0 !== null
+    ? fitted(
+      refill0.msPerTick,
+      refill0.se,
+      "ms per tick of lag",
+      `maximum likelihood of the books >= 5 ticks wide at the snapshots ending ${refill0.intervals} intervals that start at one tick (${refill0.gaps} gaps), gap open with probability (τ/Δ)(1 − e^(−Δ/τ)), τ = k·|mid move| (fit_refill.ts)`,
+    )
+    : unidentified(
+      0,
+      "ms per tick of lag",
+      oneTick && follows
+        ? "not identified: no gap of 5 ticks or more after a one-tick book on the tape; off"
+        : "not identified: a wide-spread market (its wide books are the placement's) or one whose book does not follow the price; off",
+    );
   // news jump rate from the 1-s kurtosis (compound Poisson with Gaussian jumps)
   const real = real0;
   const w = Math.max(0.05, 1 - impactShare - privateShare);
@@ -600,6 +625,8 @@ export function calibrateTapes(
   const marketData = latency.medianMs.status === "fit"
     ? { kind: "lognormal", medianMs: sig(latency.medianMs.value), sigma: sig(latency.sigma.value) }
     : { kind: "constant", ms: 2 };
+  // the refill model enters the market after the information fit (stage 4, below)
+  let refillOn = false;
   const config = (): Record<string, unknown> => ({
     tier: "book",
     duration,
@@ -663,6 +690,9 @@ export function calibrateTapes(
           }
           : {}),
       },
+      ...(refillOn && est["flow.refill.msPerTick"].value > 0
+        ? { refill: { msPerTick: sig(est["flow.refill.msPerTick"].value) } }
+        : {}),
       informed: {
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
@@ -860,6 +890,56 @@ export function calibrateTapes(
       matchAndInform(warnings);
     }
   } else matchAndInform(warnings);
+  // ---- stage 4: the refill (refill.ts) by indirect inference, the rest of the market fixed:
+  // k such that the same fit on the simulated snapshots gives the tape's k̂ (its binding
+  // function is close to proportional). After the information fit, not before: with the
+  // refill in from the start the information fit's compass search ends in a worse optimum
+  // (BTCUSDT: objective 90 against 70; see docs/calibration.md)
+  const refillEst = est["flow.refill.msPerTick"];
+  if (refill0 !== null && (options.refine ?? true)) {
+    log("fitting the refill after large moves (indirect inference)");
+    refillOn = true;
+    refine(
+      config,
+      [{
+        estimate: refillEst,
+        moment: "refillMsPerTick",
+        what:
+          "refill fit's k on 100-ms snapshots (indirect inference: the gaps >= 5 ticks after a move, fit_refill.ts)",
+        update: (v, sim, re) =>
+          Math.min(100, Math.max(1e-5, v * Math.min(4, Math.max(0.25, re / sim)))),
+      }],
+      real,
+      quoteInterval,
+      varianceHorizon,
+      { ...options, refineSeconds },
+      matching,
+      warnings,
+      log,
+    );
+  }
+  refillOn = true; // (without the matching: the direct fit)
+  if (refill0 !== null && refillEst.status === "moment-matched") {
+    // indirect inference's standard error: the tape fit's, through the binding function's
+    // slope b = dk̂_sim/dk (central difference ±25 %, common random numbers), inflated by
+    // the simulation's own noise (1 + 1/S, S the simulated / real length)
+    const k = refillEst.value;
+    const at = (v: number) => {
+      refillEst.value = v;
+      const recs = simulateRecords(config(), {
+        seconds: refineSeconds,
+        seed: options.seed ?? 0,
+        quoteInterval,
+      });
+      return fitRefill(refillObservations(recs, Math.max(0.1, quoteInterval)))?.msPerTick ?? 0;
+    };
+    const slope = (at(k * 1.25) - at(k / 1.25)) / (k * 1.25 - k / 1.25);
+    refillEst.value = k;
+    refillEst.se = slope > 0 ? refill0.se * Math.sqrt(1 + seconds / refineSeconds) / slope : NaN;
+    refillEst.method += `; standard error by indirect inference: the tape fit's ${
+      sig(refill0.se)
+    } over the binding function's slope ${sig(slope)} (central difference ±25 %), × √(1 + 1/S)`;
+  }
   const finalConfig = config();
   validate(finalConfig);
   const name = options.name ??

@@ -423,7 +423,16 @@ export class BookMarket implements ExecutionSink {
     this.#ringHead = 0;
     this.#snapDirect = false;
     this.#snapFromRing = false;
-    const mid0 = cfg.initialPrice / this.#tick;
+    // A one-tick book (zero placement edge) quotes the ticks strictly either side of the
+    // reference price: held on a tick during the burn-in, as every price on the grid is, it
+    // starts two ticks wide and stays so until the price first moves (seconds: 0.4-1.2 % of
+    // BTCUSDT's simulated time). With the refill model on, whose gaps are then the wide books,
+    // the price is held half a tick up (off by default: earlier presets simulate as before)
+    const p0 = cfg.initialPrice / this.#tick;
+    const onTick = Math.abs(p0 - Math.round(p0)) < 1e-6;
+    const mid0 = cfg.flow.placement.minEdge === 0 && cfg.flow.refill.msPerTick > 0 && onTick
+      ? Math.round(p0) + 0.5
+      : p0;
     // burn-in: flow around a held price (no news, no impact), at negative times
     this.nowNs = -this.#burnInNs;
     this.flow.setRegime(this.regime.flowMultiplier(), 0);

@@ -83,6 +83,7 @@ export * from "./order_sizes.ts";
 export * from "./placement.ts";
 export * from "./cancellation.ts";
 export * from "./reaction.ts";
+export * from "./refill.ts";
 export * from "./fundamental.ts";
 export * from "./tape.ts";
 export * from "./markouts.ts";

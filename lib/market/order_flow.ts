@@ -10,6 +10,7 @@
  * | `placement`    | the price of a limit order                             | around the price (`placement.ts`) |
  * | `cancellation` | each resting order's cancellation hazard               | by queue position (`cancellation.ts`) |
  * | `reaction`     | what happens to orders the price moved through         | re-post / cancel (`reaction.ts`) |
+ * | `refill`       | how long the side left behind by a large move stays withdrawn | lag-proportional delay (`refill.ts`, off by default) |
  * | `fundamental`  | the reference price and the informed value, impact     | latent (`fundamental.ts`)        |
  * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
  * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
@@ -62,6 +63,7 @@ import {
 import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from "./order_sizes.ts";
 import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
+import { createRefillModel, refillConfigSchema, type RefillModel } from "./refill.ts";
 import { createTradeSignModel, tradeSignConfigSchema, type TradeSignModel } from "./trade_signs.ts";
 import type { ImpactModel } from "./types.ts";
 
@@ -83,6 +85,8 @@ export const flowConfigSchema = z.strictObject({
   cancellation: cancellationConfigSchema.prefault({}),
   /** Reaction of resting orders to price moves. */
   reaction: reactionConfigSchema.prefault({}),
+  /** How long the side a large move left behind stays withdrawn (off by default). */
+  refill: refillConfigSchema.prefault({}),
   /** Reference price, informed value and the impact of trades. */
   fundamental: fundamentalConfigSchema.prefault({}),
   /** Informed traders. */
@@ -125,6 +129,8 @@ export interface FlowModels {
   informed: InformedModel;
   /** Latency arbitrageurs (none when absent). */
   snipers?: SniperModel;
+  /** Delay before the side a large move left behind is re-posted (none when absent). */
+  refill?: RefillModel;
   /** When uninformed market orders are sent (at once when absent). */
   timing?: OrderTimingModel;
 }
@@ -185,6 +191,7 @@ export function createFlowModels(
   }
   const snipers = overrides.snipers ?? createSniperModel(cfg.snipers);
   const timing = overrides.timing ?? createOrderTimingModel(cfg.timing);
+  const refill = overrides.refill ?? createRefillModel(cfg.refill);
   return {
     arrivals,
     signs,
@@ -196,6 +203,7 @@ export function createFlowModels(
     informed,
     snipers,
     timing,
+    ...(refill === undefined ? {} : { refill }),
   };
 }
 
@@ -349,6 +357,7 @@ export class BackgroundFlow {
   #behBo = NaN;
   #behAo = NaN;
   readonly #follows: boolean;
+  readonly #refill: RefillModel | null;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -368,6 +377,9 @@ export class BackgroundFlow {
     this.#inf = models.informed;
     this.#snipe = models.snipers !== undefined && models.snipers.rate > 0 ? models.snipers : null;
     this.#follows = models.reaction.behindFrom !== undefined;
+    this.#refill = models.refill !== undefined && models.refill.msPerTick > 0
+      ? models.refill
+      : null;
     const timing = models.timing;
     this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
     this.#timing = this.#retry > 0 ? timing! : null;
@@ -894,7 +906,11 @@ export class BackgroundFlow {
       const limB = bb === bb ? react.behindFrom(BID, ref) : NaN;
       if (bb < limB) {
         if (bb !== this.#behB || ba !== this.#behBo) {
-          for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, timeNs);
+          // a large move: the side's providers come back together after the refill delay
+          const t = this.#refill === null
+            ? timeNs
+            : timeNs + this.#refill.delayNs(ref - bb, this.#rInf);
+          for (let p = bb; p > bb - d && p >= 1; p--) this.#scheduleLevel(BID, p, t);
           this.#behB = bb;
           this.#behBo = ba;
         }
@@ -902,7 +918,10 @@ export class BackgroundFlow {
       const limA = ba === ba ? react.behindFrom(ASK, ref) : NaN;
       if (ba > limA) {
         if (ba !== this.#behA || bb !== this.#behAo) {
-          for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, timeNs);
+          const t = this.#refill === null
+            ? timeNs
+            : timeNs + this.#refill.delayNs(ba - ref, this.#rInf);
+          for (let p = ba; p < ba + d; p++) this.#scheduleLevel(ASK, p, t);
           this.#behA = ba;
           this.#behAo = bb;
         }
