@@ -14,6 +14,7 @@
  * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
  * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
  * | `timing`       | when an uninformed market order is sent                | at once, or by spread (`order_timing.ts`) |
+ * | `touch`        | orders inside the spread, deletions at the touch       | off, or by spread (`touch_flow.ts`) |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
@@ -63,6 +64,7 @@ import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from
 import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
 import { createTradeSignModel, tradeSignConfigSchema, type TradeSignModel } from "./trade_signs.ts";
+import { createTouchFlow, type TouchFlow, touchFlowConfigSchema } from "./touch_flow.ts";
 import type { ImpactModel } from "./types.ts";
 
 /**
@@ -91,6 +93,8 @@ export const flowConfigSchema = z.strictObject({
   snipers: sniperConfigSchema.prefault({}),
   /** When uninformed market orders are sent (at once by default). */
   timing: orderTimingConfigSchema.prefault({}),
+  /** Spread-dependent orders inside the spread and deletions at the touch (off by default). */
+  touch: touchFlowConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -127,6 +131,8 @@ export interface FlowModels {
   snipers?: SniperModel;
   /** When uninformed market orders are sent (at once when absent). */
   timing?: OrderTimingModel;
+  /** Orders inside the spread and deletions at the touch by spread (none when absent). */
+  touch?: TouchFlow | null;
 }
 
 /** Market facts the default models are built from. */
@@ -185,6 +191,7 @@ export function createFlowModels(
   }
   const snipers = overrides.snipers ?? createSniperModel(cfg.snipers);
   const timing = overrides.timing ?? createOrderTimingModel(cfg.timing);
+  const touch = overrides.touch !== undefined ? overrides.touch : createTouchFlow(cfg.touch);
   return {
     arrivals,
     signs,
@@ -196,6 +203,7 @@ export function createFlowModels(
     informed,
     snipers,
     timing,
+    touch,
   };
 }
 
@@ -299,6 +307,8 @@ export class BackgroundFlow {
   readonly #inf: InformedModel;
   readonly #snipe: SniperModel | null;
   readonly #timing: OrderTimingModel | null;
+  readonly #touch: TouchFlow | null;
+  #segQ = 0;
   readonly #retry: number;
   #waitN = 0; // uninformed traders waiting for a narrower spread
   #segW = 0;
@@ -371,6 +381,7 @@ export class BackgroundFlow {
     const timing = models.timing;
     this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
     this.#timing = this.#retry > 0 ? timing! : null;
+    this.#touch = models.touch ?? null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -560,12 +571,16 @@ export class BackgroundFlow {
     const sn = this.#snipe;
     const s = sn === null ? 0 : sn.intensity(book.bestBid(), book.bestAsk(), this.value(timeNs));
     const w = this.#waitN * this.#retry;
-    const total = a + c + touch + s + w + f;
+    const tf = this.#touch;
+    const sp = tf === null ? 0 : book.spread();
+    const tq = tf === null || !(sp > 0) ? 0 : mult * tf.rate(sp);
+    const total = a + c + touch + s + w + tq + f;
     this.#segA = a;
     this.#segC = c;
     this.#segT = touch;
     this.#segS = s;
     this.#segW = w;
+    this.#segQ = tq;
     this.#total = total;
     this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
@@ -599,8 +614,10 @@ export class BackgroundFlow {
       moved = this.#sniper(timeNs, t);
     } else if ((u -= this.#segS) < this.#segW) {
       moved = this.#retryWaiting(timeNs, t);
+    } else if ((u -= this.#segW) < this.#segQ) {
+      moved = this.#touchFlow(timeNs, u / this.#mult, rng) && this.#follows;
     } else {
-      u -= this.#segW;
+      u -= this.#segQ;
       this.#fund.fire(u, this.#rPrice, t);
       this.#refNs = NaN;
       this.counts[FLOW_COUNT.FUNDAMENTAL]++;
@@ -702,6 +719,42 @@ export class BackgroundFlow {
     this.#lastSent = t;
     this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
     this.#refNs = NaN;
+    return true;
+  }
+
+  /**
+   * An event of the touch-flow model, `u` uniform on [0, rate(spread)): an order inside the
+   * spread, or a deletion at the touch (true when one was deleted).
+   */
+  #touchFlow(timeNs: number, u: number, rng: Rng): boolean {
+    const book = this.#book;
+    const tf = this.#touch!;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const s = ask - bid;
+    if (u < tf.inSpreadRate(s)) {
+      const side = this.#place.side(rng);
+      const d = tf.improvement(s, rng);
+      const price = side === BID ? bid + d : ask - d;
+      if (!(price > bid && price < ask)) return false;
+      this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
+      this.counts[FLOW_COUNT.LIMIT]++;
+      this.events++;
+      return false;
+    }
+    let side: Side = rng.next() < 0.5 ? BID : ASK;
+    if (book.bestOrders(side) === 0) side = side === BID ? ASK : BID;
+    const n = book.bestOrders(side);
+    if (n === 0) return false;
+    const id = book.bestOrderId(side, Math.floor(rng.next() * n));
+    if (!this.isLive(id)) { // the agent's order: not the background's to delete
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    book.cancel(id);
+    this.#removeAt(this.#pos[id], id);
+    this.counts[FLOW_COUNT.CANCEL]++;
+    this.events++;
     return true;
   }
 
