@@ -22,6 +22,9 @@ import { EVENT, type Tape } from "../data/tape.ts";
 /** Lower edges of the spread buckets, ticks (the model's `spreadEdges`). */
 export const TOUCH_SPREAD_EDGES: readonly number[] = [1, 2, 3, 5, 9, 17, 33];
 
+/** Horizon of the mid's response to a quote event, s (the markout's longest horizon). */
+export const TOUCH_RESPONSE_HORIZON = 60;
+
 /** What the tape shows of the touch flow, per spread bucket. */
 export interface TouchCounts {
   /** Lower edges of the spread buckets, ticks. */
@@ -34,6 +37,14 @@ export interface TouchCounts {
   cancels: Float64Array;
   /** Number of improvements, their sum and sum of squares (ticks). */
   improve: { n: number; sum: number; sumSq: number };
+  /**
+   * Response of the mid to the events that moved it, `[inSpread, cancel]`: n events, Σ|Δ|
+   * (their own mid changes, ticks), Σ x and Σ x² with x = sign(Δ)·(mid `horizon` seconds
+   * later − mid before the event).
+   */
+  response: { n: number; absMove: number; sum: number; sumSq: number }[];
+  /** Horizon of the response, s. */
+  horizon: number;
 }
 
 /** Bucket of spread `s` over `edges`, −1 below the first edge. */
@@ -68,8 +79,10 @@ function bucketOf(edges: readonly number[], s: number): number {
  */
 export function touchCounts(
   tape: Tape,
-  options: { from?: number; to?: number; edges?: readonly number[] } = {},
+  options: { from?: number; to?: number; edges?: readonly number[]; horizon?: number } = {},
 ): TouchCounts {
+  const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
+  const moves: number[] = []; // row, class (0 in-spread, 1 cancel) of events that moved the mid
   const edges = [...(options.edges ?? TOUCH_SPREAD_EDGES)];
   const nb = edges.length;
   const seconds = new Float64Array(nb);
@@ -98,8 +111,12 @@ export function touchCounts(
           improve.n++;
           improve.sum += d;
           improve.sumSq += d * d;
+          if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[k]++;
+          const b = c.bestBid[i];
+          const a = c.bestAsk[i];
+          if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1);
         }
       }
       lastNs = ts;
@@ -112,7 +129,27 @@ export function touchCounts(
     const end = Math.min(toNs, c.ts[tape.length - 1]);
     if (end > lastNs) seconds[k] += (end - lastNs) / 1e9;
   }
-  return { edges, seconds, inSpread, cancels, improve };
+  const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
+  const endNs = Math.min(toNs, c.ts[tape.length - 1]);
+  let j = 0;
+  for (let m = 0; m < moves.length; m += 2) {
+    const i = moves[m];
+    const at = c.ts[i] + horizon * 1e9;
+    if (at > endNs) break;
+    if (j < i) j = i;
+    while (j + 1 < tape.length && c.ts[j + 1] <= at) j++;
+    const before = (c.bestBid[i - 1] + c.bestAsk[i - 1]) / 2;
+    const d = (c.bestBid[i] + c.bestAsk[i]) / 2 - before;
+    const later = (c.bestBid[j] + c.bestAsk[j]) / 2;
+    if (!(later === later)) continue;
+    const x = Math.sign(d) * (later - before);
+    const r = response[moves[m + 1]];
+    r.n++;
+    r.absMove += Math.abs(d);
+    r.sum += x;
+    r.sumSq += x * x;
+  }
+  return { edges, seconds, inSpread, cancels, improve, response, horizon };
 }
 
 /** A fitted rate with its standard error. */
@@ -133,6 +170,10 @@ export interface TouchFit {
   cancelRate: RateEstimate[];
   /** Mean improvement, ticks. */
   improveMean: RateEstimate;
+  /** Share of an in-spread order's mid change still there after the horizon. */
+  inSpreadImpact: RateEstimate;
+  /** Share of a touch deletion's mid change still there after the horizon. */
+  cancelImpact: RateEstimate;
 }
 
 /**
@@ -147,7 +188,10 @@ export interface TouchFit {
  *   edges: [2, 10], seconds: new Float64Array([100, 0]),
  *   inSpread: new Float64Array([25, 0]), cancels: new Float64Array([4, 0]),
  *   improve: { n: 25, sum: 50, sumSq: 125 },
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   horizon: 60,
  * });
+ * assert.equal(f.inSpreadImpact.value, 0.5); // half of the mid's moves stayed
  * assert.deepEqual(f.inSpreadRate[0], { value: 0.25, se: 0.05 });
  * assert.equal(f.cancelRate[1].value, 0);
  * assert.equal(f.improveMean.value, 2);
@@ -165,10 +209,66 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
   const { n, sum, sumSq } = c.improve;
   const mean = n > 0 ? sum / n : 1;
   const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : NaN;
+  // share = Σx / Σ|Δ| (a ratio estimator); its standard error by the delta method, the
+  // events taken as independent (overlapping horizons make it a lower bound)
+  const share = (r: TouchCounts["response"][number]): RateEstimate => {
+    if (r.n < 2 || !(r.absMove > 0)) return { value: 0, se: NaN };
+    const mx = r.sum / r.n;
+    const sx = Math.sqrt(Math.max(0, r.sumSq / r.n - mx * mx));
+    const v = Math.max(0, r.sum / r.absMove);
+    return { value: v, se: sx / Math.sqrt(r.n) / (r.absMove / r.n) };
+  };
   return {
     spreadEdges: [...c.edges],
     inSpreadRate,
     cancelRate,
     improveMean: { value: Math.max(1, mean), se: n > 1 ? Math.sqrt(variance / n) : NaN },
+    inSpreadImpact: share(c.response[0]),
+    cancelImpact: share(c.response[1]),
   };
+}
+
+/**
+ * The touch-flow counts of several tapes of one instrument, summed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { touchCountsOf } from "./fit_touch.ts";
+ * assert.equal(touchCountsOf([]).seconds.length, 7);
+ * ```
+ */
+export function touchCountsOf(
+  tapes: readonly Tape[],
+  options: { from?: number; to?: number } = {},
+): TouchCounts {
+  const edges = [...TOUCH_SPREAD_EDGES];
+  const n = edges.length;
+  const out: TouchCounts = {
+    edges,
+    seconds: new Float64Array(n),
+    inSpread: new Float64Array(n),
+    cancels: new Float64Array(n),
+    improve: { n: 0, sum: 0, sumSq: 0 },
+    response: [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 })),
+    horizon: TOUCH_RESPONSE_HORIZON,
+  };
+  for (const t of tapes) {
+    const c = touchCounts(t, { from: options.from, to: options.to, edges });
+    for (let r = 0; r < 2; r++) {
+      out.response[r].n += c.response[r].n;
+      out.response[r].absMove += c.response[r].absMove;
+      out.response[r].sum += c.response[r].sum;
+      out.response[r].sumSq += c.response[r].sumSq;
+    }
+    for (let k = 0; k < n; k++) {
+      out.seconds[k] += c.seconds[k];
+      out.inSpread[k] += c.inSpread[k];
+      out.cancels[k] += c.cancels[k];
+    }
+    out.improve.n += c.improve.n;
+    out.improve.sum += c.improve.sum;
+    out.improve.sumSq += c.improve.sumSq;
+  }
+  return out;
 }

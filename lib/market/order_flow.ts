@@ -615,7 +615,7 @@ export class BackgroundFlow {
     } else if ((u -= this.#segS) < this.#segW) {
       moved = this.#retryWaiting(timeNs, t);
     } else if ((u -= this.#segW) < this.#segQ) {
-      moved = this.#touchFlow(timeNs, u / this.#mult, rng) && this.#follows;
+      moved = this.#touchFlow(timeNs, u / this.#mult, rng);
     } else {
       u -= this.#segQ;
       this.#fund.fire(u, this.#rPrice, t);
@@ -740,7 +740,7 @@ export class BackgroundFlow {
       this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
       this.counts[FLOW_COUNT.LIMIT]++;
       this.events++;
-      return false;
+      return this.#quoteImpact(tf.inSpreadImpact * (side === BID ? d : -d) / 2);
     }
     let side: Side = rng.next() < 0.5 ? BID : ASK;
     if (book.bestOrders(side) === 0) side = side === BID ? ASK : BID;
@@ -755,6 +755,18 @@ export class BackgroundFlow {
     this.#removeAt(this.#pos[id], id);
     this.counts[FLOW_COUNT.CANCEL]++;
     this.events++;
+    const after = side === BID ? book.bestBid() : book.bestAsk();
+    const move = after === after ? (after - (side === BID ? bid : ask)) / 2 : 0;
+    this.#quoteImpact(tf.cancelImpact * move);
+    return true;
+  }
+
+  /** Moves the public price by `ticks` (a quote event's impact); true when it moved. */
+  #quoteImpact(ticks: number): boolean {
+    const f = this.#fund;
+    if (ticks === 0 || f.onQuote === undefined) return false;
+    f.onQuote(ticks);
+    this.#refNs = NaN;
     return true;
   }
 

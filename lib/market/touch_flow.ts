@@ -15,6 +15,10 @@
  *   side with probability ½, the other when that one is empty): one order of the best level,
  *   uniformly among the level's orders, is deleted.
  *
+ * Each event's change of the mid, Δ, moves the public price P (and the value) by
+ * `inSpreadImpact`·Δ or `cancelImpact`·Δ (Eisler, Bouchaud & Kockelkoren 2012: quote events
+ * have a permanent impact, as trades do), so that the rest of the book follows the touch.
+ *
  * The rates are multiplied by the regime's flow multiplier. Fitted on order-level tapes by
  * counting events per second of time spent in each bucket (`fit_touch.ts`). Empty arrays
  * (the default): the model is off.
@@ -47,6 +51,10 @@ export const touchFlowConfigSchema = z.strictObject({
   cancelRate: z.array(z.number().min(0).max(1e6)).max(64).default([]),
   /** Mean improvement of an order inside the spread, ticks (≥ 1). */
   improveMean: z.number().min(1).max(1e6).default(1),
+  /** Share of the mid's change by an order inside the spread that moves the price P. */
+  inSpreadImpact: z.number().min(0).max(10).default(0),
+  /** Share of the mid's change by a deletion at the touch that moves the price P. */
+  cancelImpact: z.number().min(0).max(10).default(0),
 });
 
 /** The touch-flow model's config (see the schema's field docs). */
@@ -65,6 +73,8 @@ export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
  *   inSpreadRate: [0.5, 1],
  *   cancelRate: [0.25, 0.5],
  *   improveMean: 1,
+ *   inSpreadImpact: 1,
+ *   cancelImpact: 0.5,
  * });
  * assert.equal(m.inSpreadRate(1), 0); // a one-tick book has no room inside
  * assert.equal(m.rate(5), 0.75);
@@ -78,6 +88,10 @@ export class TouchFlow {
   readonly #edges: Float64Array;
   readonly #in: Float64Array;
   readonly #cancel: Float64Array;
+  /** Share of an order's mid change inside the spread that moves the price. */
+  readonly inSpreadImpact: number;
+  /** Share of a deletion's mid change at the touch that moves the price. */
+  readonly cancelImpact: number;
   readonly #q: number; // geometric continuation probability of the improvement
 
   /** Creates the model from its config (arrays of one length, edges increasing). */
@@ -101,6 +115,8 @@ export class TouchFlow {
     let max = 0;
     for (let k = 0; k < n; k++) max = Math.max(max, this.#in[k] + this.#cancel[k]);
     this.maxRate = max;
+    this.inSpreadImpact = cfg.inSpreadImpact;
+    this.cancelImpact = cfg.cancelImpact;
     // G geometric on 0, 1, … with mean m − 1: P(G ≥ j) = q^j, q = (m − 1)/m
     this.#q = (cfg.improveMean - 1) / cfg.improveMean;
   }
