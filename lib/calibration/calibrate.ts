@@ -458,6 +458,19 @@ export function calibrateTapes(
       "share",
       howShare,
     );
+    const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
+      "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
+      "by the trade's age (fit_touch.ts)";
+    ["lt1s", "1to10s", "ge10s"].forEach((age, a) => {
+      for (
+        const [name, r] of [["inSpreadFollow", touchFit.inSpreadFollow[a]], [
+          "cancelFollow",
+          touchFit.cancelFollow[a],
+        ]] as const
+      ) {
+        est[`flow.touch.${name}.${age}`] = fitted(r.value, r.se, "probability", howFollow);
+      }
+    });
     est["flow.touch.improveMean"] = fitted(
       touchFit.improveMean.value,
       touchFit.improveMean.se,
@@ -742,6 +755,8 @@ export function calibrateTapes(
           improveMean: sig(touchFit.improveMean.value),
           inSpreadImpact: sig(touchFit.inSpreadImpact.value),
           cancelImpact: sig(touchFit.cancelImpact.value),
+          inSpreadFollow: touchFit.inSpreadFollow.map((r) => sig(r.value)),
+          cancelFollow: touchFit.cancelFollow.map((r) => sig(r.value)),
         },
       }),
       snipers: {

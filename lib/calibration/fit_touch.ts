@@ -45,6 +45,11 @@ export interface TouchCounts {
   response: { n: number; absMove: number; sum: number; sumSq: number }[];
   /** Horizon of the response, s. */
   horizon: number;
+  /**
+   * `[inSpread, cancel]` × trade-age bucket (< 1 s, 1–10 s, later): events after a trade, and
+   * how many followed it (an order on its aggressor's side; a deletion on the side it hit).
+   */
+  follow: { n: number; hits: number }[][];
 }
 
 /** Bucket of spread `s` over `edges`, −1 below the first edge. */
@@ -83,6 +88,9 @@ export function touchCounts(
 ): TouchCounts {
   const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
   const moves: number[] = []; // row, class (0 in-spread, 1 cancel) of events that moved the mid
+  const follow = [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 })));
+  let lastSign = 0;
+  let lastT = -Infinity;
   const edges = [...(options.edges ?? TOUCH_SPREAD_EDGES)];
   const nb = edges.length;
   const seconds = new Float64Array(nb);
@@ -101,19 +109,34 @@ export function touchCounts(
       const bid = i > 0 ? c.bestBid[i - 1] : NaN;
       const ask = i > 0 ? c.bestAsk[i - 1] : NaN;
       if (k >= 0 && lastNs === lastNs) seconds[k] += (ts - lastNs) / 1e9;
+      const kind = c.kind[i];
+      const side = c.side[i];
+      const price = c.price[i];
+      const ageOf = (t: number) => t - lastT < 1 ? 0 : t - lastT < 10 ? 1 : 2;
+      if (kind === EVENT.EXECUTE) {
+        lastSign = side === 0 ? -1 : 1; // the resting side: a bid hit is a sell
+        lastT = ts / 1e9;
+      }
       if (bid === bid && ask === ask) {
-        const kind = c.kind[i];
-        const side = c.side[i];
-        const price = c.price[i];
         if (kind === EVENT.ADD && price > bid && price < ask && k >= 0) {
           inSpread[k]++;
           const d = side === 0 ? price - bid : ask - price;
           improve.n++;
           improve.sum += d;
           improve.sumSq += d * d;
+          if (lastSign !== 0) {
+            const f = follow[0][ageOf(ts / 1e9)];
+            f.n++;
+            if ((side === 0) === (lastSign > 0)) f.hits++;
+          }
           if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[k]++;
+          if (lastSign !== 0) {
+            const f = follow[1][ageOf(ts / 1e9)];
+            f.n++;
+            if ((side === 1) === (lastSign > 0)) f.hits++;
+          }
           const b = c.bestBid[i];
           const a = c.bestAsk[i];
           if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1);
@@ -149,7 +172,7 @@ export function touchCounts(
     r.sum += x;
     r.sumSq += x * x;
   }
-  return { edges, seconds, inSpread, cancels, improve, response, horizon };
+  return { edges, seconds, inSpread, cancels, improve, response, horizon, follow };
 }
 
 /** A fitted rate with its standard error. */
@@ -174,6 +197,16 @@ export interface TouchFit {
   inSpreadImpact: RateEstimate;
   /** Share of a touch deletion's mid change still there after the horizon. */
   cancelImpact: RateEstimate;
+  /** Probability that an order inside the spread follows the last trade, by its age. */
+  inSpreadFollow: RateEstimate[];
+  /** Probability that a deletion at the touch follows the last trade, by its age. */
+  cancelFollow: RateEstimate[];
+}
+
+function binomial(f: { n: number; hits: number }): RateEstimate {
+  if (f.n === 0) return { value: 0.5, se: NaN };
+  const p = f.hits / f.n;
+  return { value: p, se: Math.sqrt(p * (1 - p) / f.n) };
 }
 
 /**
@@ -190,7 +223,9 @@ export interface TouchFit {
  *   improve: { n: 25, sum: 50, sumSq: 125 },
  *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
  *   horizon: 60,
+ *   follow: [[{ n: 10, hits: 6 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
  * });
+ * assert.equal(f.inSpreadFollow[0].value, 0.6);
  * assert.equal(f.inSpreadImpact.value, 0.5); // half of the mid's moves stayed
  * assert.deepEqual(f.inSpreadRate[0], { value: 0.25, se: 0.05 });
  * assert.equal(f.cancelRate[1].value, 0);
@@ -225,6 +260,9 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
     improveMean: { value: Math.max(1, mean), se: n > 1 ? Math.sqrt(variance / n) : NaN },
     inSpreadImpact: share(c.response[0]),
     cancelImpact: share(c.response[1]),
+    // binomial maximum likelihood hits/n, standard error √(p(1 − p)/n)
+    inSpreadFollow: c.follow[0].map(binomial),
+    cancelFollow: c.follow[1].map(binomial),
   };
 }
 
@@ -252,10 +290,15 @@ export function touchCountsOf(
     improve: { n: 0, sum: 0, sumSq: 0 },
     response: [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 })),
     horizon: TOUCH_RESPONSE_HORIZON,
+    follow: [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 }))),
   };
   for (const t of tapes) {
     const c = touchCounts(t, { from: options.from, to: options.to, edges });
     for (let r = 0; r < 2; r++) {
+      for (let a = 0; a < 3; a++) {
+        out.follow[r][a].n += c.follow[r][a].n;
+        out.follow[r][a].hits += c.follow[r][a].hits;
+      }
       out.response[r].n += c.response[r].n;
       out.response[r].absMove += c.response[r].absMove;
       out.response[r].sum += c.response[r].sum;

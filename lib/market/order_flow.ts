@@ -308,6 +308,8 @@ export class BackgroundFlow {
   readonly #snipe: SniperModel | null;
   readonly #timing: OrderTimingModel | null;
   readonly #touch: TouchFlow | null;
+  #lastTradeSign = 0;
+  #lastTradeT = -Infinity;
   #segQ = 0;
   readonly #retry: number;
   #waitN = 0; // uninformed traders waiting for a narrower spread
@@ -464,6 +466,8 @@ export class BackgroundFlow {
     this.#informedShare = 0;
     this.#waitN = 0;
     this.#lastSent = -Infinity;
+    this.#lastTradeSign = 0;
+    this.#lastTradeT = -Infinity;
     const t = timeNs / NS;
     this.#arr.reset(t);
     this.#fund.reset(midTicks);
@@ -522,6 +526,8 @@ export class BackgroundFlow {
    */
   externalTrade(sign: number, lots: number, timeNs: number): number {
     const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS, false);
+    this.#lastTradeSign = sign;
+    this.#lastTradeT = timeNs / NS;
     this.#refNs = NaN;
     this.#arr.excite(ARRIVAL.MARKET, timeNs / NS);
     this.#checkStale(timeNs);
@@ -649,6 +655,8 @@ export class BackgroundFlow {
       const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
+        this.#lastTradeSign = lots > 0 ? 1 : -1;
+        this.#lastTradeT = t;
         this.#learnShare(true);
         this.counts[FLOW_COUNT.INFORMED_TRADE]++;
         this.events++;
@@ -699,6 +707,8 @@ export class BackgroundFlow {
     const filled = book.market(side, size, timeNs);
     this.aggressor = AGGRESSOR.NONE;
     if (filled > 0) {
+      this.#lastTradeSign = sign;
+      this.#lastTradeT = t;
       this.#learnShare(false);
       this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
@@ -713,6 +723,8 @@ export class BackgroundFlow {
     const lots = this.#snipe!.arrive(this.#book, this.value(timeNs), timeNs, -1);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;
+    this.#lastTradeSign = lots > 0 ? 1 : -1;
+    this.#lastTradeT = t;
     this.#learnShare(true);
     this.events++;
     this.#arr.excite(ARRIVAL.MARKET, t);
@@ -732,8 +744,12 @@ export class BackgroundFlow {
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const s = ask - bid;
+    const age = timeNs / NS - this.#lastTradeT;
+    const last = this.#lastTradeSign;
     if (u < tf.inSpreadRate(s)) {
-      const side = this.#place.side(rng);
+      // on the last aggressor's side (a buy: a bid) with the follow probability
+      const follow = rng.next() < tf.followProbability(false, age);
+      const side: Side = (last > 0) === follow ? BID : ASK;
       const d = tf.improvement(s, rng);
       const price = side === BID ? bid + d : ask - d;
       if (!(price > bid && price < ask)) return false;
@@ -742,7 +758,9 @@ export class BackgroundFlow {
       this.events++;
       return this.#quoteImpact(tf.inSpreadImpact * (side === BID ? d : -d) / 2);
     }
-    let side: Side = rng.next() < 0.5 ? BID : ASK;
+    // on the side the last trade hit (a buy: the ask) with the follow probability
+    const follow = rng.next() < tf.followProbability(true, age);
+    let side: Side = (last > 0) === follow ? ASK : BID;
     if (book.bestOrders(side) === 0) side = side === BID ? ASK : BID;
     const n = book.bestOrders(side);
     if (n === 0) return false;
@@ -773,7 +791,7 @@ export class BackgroundFlow {
   #limit(timeNs: number, t: number, rng: Rng): void {
     const book = this.#book;
     const side = this.#place.side(rng);
-    const price = this.#place.price(
+    let price = this.#place.price(
       side,
       this.reference(timeNs),
       book.bestBid(),
@@ -782,6 +800,12 @@ export class BackgroundFlow {
     );
     this.#arr.excite(ARRIVAL.LIMIT, t);
     if (!(price >= 1)) return;
+    // with the touch flow, every order inside the spread is its (the fitted rates are the
+    // tape's totals): the placement's orders join the best quote at most
+    if (this.#touch !== null) {
+      const best = side === BID ? book.bestBid() : book.bestAsk();
+      if (side === BID ? price > best : price < best) price = best;
+    }
     this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
     this.counts[FLOW_COUNT.LIMIT]++;
     this.events++;

@@ -19,6 +19,11 @@
  * `inSpreadImpact`·Δ or `cancelImpact`·Δ (Eisler, Bouchaud & Kockelkoren 2012: quote events
  * have a permanent impact, as trades do), so that the rest of the book follows the touch.
  *
+ * The side of an event follows the last trade: an order inside the spread is on the side of
+ * its aggressor with probability `inSpreadFollow`, a deletion on the side it hit with
+ * probability `cancelFollow`, each by the trade's age (< 1 s, 1–10 s, later); ½ before any
+ * trade.
+ *
  * The rates are multiplied by the regime's flow multiplier. Fitted on order-level tapes by
  * counting events per second of time spent in each bucket (`fit_touch.ts`). Empty arrays
  * (the default): the model is off.
@@ -55,7 +60,20 @@ export const touchFlowConfigSchema = z.strictObject({
   inSpreadImpact: z.number().min(0).max(10).default(0),
   /** Share of the mid's change by a deletion at the touch that moves the price P. */
   cancelImpact: z.number().min(0).max(10).default(0),
+  /**
+   * Probability that an order inside the spread is on the side of the last trade's
+   * aggressor (a buy: a bid), by the trade's age: < 1 s, 1–10 s, ≥ 10 s (empty: ½).
+   */
+  inSpreadFollow: z.array(z.number().min(0).max(1)).max(3).default([]),
+  /**
+   * Probability that a deletion at the touch is on the side the last trade hit (a buy: an
+   * ask), by the trade's age as `inSpreadFollow` (empty: ½).
+   */
+  cancelFollow: z.array(z.number().min(0).max(1)).max(3).default([]),
 });
+
+/** Upper edges of the trade-age buckets of the follow probabilities, s. */
+export const TOUCH_FOLLOW_AGES: readonly number[] = [1, 10];
 
 /** The touch-flow model's config (see the schema's field docs). */
 export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
@@ -75,7 +93,11 @@ export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
  *   improveMean: 1,
  *   inSpreadImpact: 1,
  *   cancelImpact: 0.5,
+ *   inSpreadFollow: [0.6, 0.55, 0.5],
+ *   cancelFollow: [],
  * });
+ * assert.equal(m.followProbability(false, 0.2), 0.6); // a bid after a fresh buy
+ * assert.equal(m.followProbability(true, 0.2), 0.5);
  * assert.equal(m.inSpreadRate(1), 0); // a one-tick book has no room inside
  * assert.equal(m.rate(5), 0.75);
  * assert.equal(m.cancelRate(40), 0.5);
@@ -92,6 +114,8 @@ export class TouchFlow {
   readonly inSpreadImpact: number;
   /** Share of a deletion's mid change at the touch that moves the price. */
   readonly cancelImpact: number;
+  readonly #inFollow: Float64Array;
+  readonly #cancelFollow: Float64Array;
   readonly #q: number; // geometric continuation probability of the improvement
 
   /** Creates the model from its config (arrays of one length, edges increasing). */
@@ -117,8 +141,22 @@ export class TouchFlow {
     this.maxRate = max;
     this.inSpreadImpact = cfg.inSpreadImpact;
     this.cancelImpact = cfg.cancelImpact;
+    this.#inFollow = Float64Array.from(cfg.inSpreadFollow);
+    this.#cancelFollow = Float64Array.from(cfg.cancelFollow);
     // G geometric on 0, 1, … with mean m − 1: P(G ≥ j) = q^j, q = (m − 1)/m
     this.#q = (cfg.improveMean - 1) / cfg.improveMean;
+  }
+
+  /**
+   * Probability that an event follows the last trade (`cancel`: a deletion on the side it
+   * hit; else an order inside the spread on its aggressor's side), the trade `age` s ago
+   * (Infinity: none; then ½).
+   */
+  followProbability(cancel: boolean, age: number): number {
+    const p = cancel ? this.#cancelFollow : this.#inFollow;
+    if (!(age < Infinity) || p.length === 0) return 0.5;
+    const k = age < TOUCH_FOLLOW_AGES[0] ? 0 : age < TOUCH_FOLLOW_AGES[1] ? 1 : 2;
+    return p[k < p.length ? k : p.length - 1];
   }
 
   /** Bucket of spread `s` (ticks), −1 below the first edge or when `s` is NaN. */
