@@ -429,17 +429,22 @@ export function calibrateTapes(
     );
   } else {
     const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
-      "(fit_touch.ts)";
-    touchFit.spreadEdges.forEach((e, k) => {
-      for (
-        const [name, r] of [["inSpreadRate", touchFit.inSpreadRate[k]], [
-          "cancelRate",
-          touchFit.cancelRate[k],
-        ]] as const
-      ) {
-        est[`flow.touch.${name}.${e}`] = r.se === r.se
+      "and time since the last trade (fit_touch.ts)";
+    const na = touchFit.ageEdges.length + 1;
+    touchFit.inSpreadRate.forEach((_, cell) => {
+      const e = touchFit.spreadEdges[Math.floor(cell / na)];
+      const a = cell % na;
+      const age = a < na - 1
+        ? `age<${touchFit.ageEdges[a]}s`
+        : `age>=${touchFit.ageEdges[na - 2]}s`;
+      const pairs = [
+        ["inSpreadRate", touchFit.inSpreadRate[cell]],
+        ["cancelRate", touchFit.cancelRate[cell]],
+      ] as const;
+      for (const [name, r] of pairs) {
+        est[`flow.touch.${name}.${e}.${age}`] = r.se === r.se
           ? fitted(r.value, r.se, "per second", how)
-          : unidentified(0, "per second", `not identified: the book never had a spread of ${e}`);
+          : unidentified(0, "per second", "not identified: the book was never in this state");
       }
     });
     const howShare = "share of the mid's change by the event still there " +
@@ -750,6 +755,7 @@ export function calibrateTapes(
       ...(touchFit === null ? {} : {
         touch: {
           spreadEdges: touchFit.spreadEdges,
+          ageEdges: touchFit.ageEdges,
           inSpreadRate: touchFit.inSpreadRate.map((r) => sig(r.value)),
           cancelRate: touchFit.cancelRate.map((r) => sig(r.value)),
           improveMean: sig(touchFit.improveMean.value),

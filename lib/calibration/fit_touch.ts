@@ -22,6 +22,9 @@ import { EVENT, type Tape } from "../data/tape.ts";
 /** Lower edges of the spread buckets, ticks (the model's `spreadEdges`). */
 export const TOUCH_SPREAD_EDGES: readonly number[] = [1, 2, 3, 5, 9, 17, 33];
 
+/** Upper edges of the buckets of the time since the last trade, s (the model's `ageEdges`). */
+export const TOUCH_AGE_EDGES: readonly number[] = [0.1, 1, 10];
+
 /** Horizon of the mid's response to a quote event, s (the markout's longest horizon). */
 export const TOUCH_RESPONSE_HORIZON = 60;
 
@@ -29,7 +32,9 @@ export const TOUCH_RESPONSE_HORIZON = 60;
 export interface TouchCounts {
   /** Lower edges of the spread buckets, ticks. */
   edges: number[];
-  /** Seconds spent in each bucket. */
+  /** Upper edges of the trade-age buckets, s (cells: spread bucket k, age a at k·(A + 1) + a). */
+  ageEdges: number[];
+  /** Seconds spent in each cell. */
   seconds: Float64Array;
   /** Limit orders inside the spread in each bucket. */
   inSpread: Float64Array;
@@ -75,7 +80,7 @@ function bucketOf(edges: readonly number[], s: number): number {
  * p.push("34200.0,1,7,100,1000000,1", "1001000,50,1000000,100", 1); // spread 10 ticks
  * p.push("34201.0,1,8,100,1000100,1", "1001000,50,1000100,100", 2); // a bid 1 tick inside
  * p.push("34203.0,3,8,100,1000100,1", "1001000,50,1000000,100", 3); // deleted at the touch
- * const c = touchCounts(p.finish());
+ * const c = touchCounts(p.finish(), { ageEdges: [] }); // by spread only
  * assert.equal(c.inSpread[4], 1); // found the 10-tick spread (bucket 9–16)
  * assert.equal(c.cancels[4], 1); // found a 9-tick spread
  * assert.equal(c.seconds[4], 3);
@@ -84,8 +89,21 @@ function bucketOf(edges: readonly number[], s: number): number {
  */
 export function touchCounts(
   tape: Tape,
-  options: { from?: number; to?: number; edges?: readonly number[]; horizon?: number } = {},
+  options: {
+    from?: number;
+    to?: number;
+    edges?: readonly number[];
+    ageEdges?: readonly number[];
+    horizon?: number;
+  } = {},
 ): TouchCounts {
+  const ageEdges = [...(options.ageEdges ?? TOUCH_AGE_EDGES)];
+  const na = ageEdges.length + 1;
+  const ageOfBucket = (age: number) => {
+    let a = 0;
+    while (a < ageEdges.length && !(age < ageEdges[a])) a++;
+    return a;
+  };
   const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
   const moves: number[] = []; // row, class (0 in-spread, 1 cancel) of events that moved the mid
   const follow = [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 })));
@@ -93,9 +111,19 @@ export function touchCounts(
   let lastT = -Infinity;
   const edges = [...(options.edges ?? TOUCH_SPREAD_EDGES)];
   const nb = edges.length;
-  const seconds = new Float64Array(nb);
-  const inSpread = new Float64Array(nb);
-  const cancels = new Float64Array(nb);
+  const seconds = new Float64Array(nb * na);
+  const inSpread = new Float64Array(nb * na);
+  const cancels = new Float64Array(nb * na);
+  // seconds from t0 to t1 (s) in spread bucket k, split by the age of the last trade
+  const accrue = (k: number, t0: number, t1: number) => {
+    let s = t0;
+    for (let a = ageOfBucket(t0 - lastT); a < na && s < t1; a++) {
+      const end = a < ageEdges.length ? lastT + ageEdges[a] : Infinity;
+      const e = end < t1 ? end : t1;
+      if (e > s) seconds[k * na + a] += e - s;
+      s = e > s ? e : s;
+    }
+  };
   const improve = { n: 0, sum: 0, sumSq: 0 };
   const c = tape.columns;
   const fromNs = (options.from ?? -Infinity) * 1e9;
@@ -108,18 +136,15 @@ export function touchCounts(
     if (ts >= fromNs) {
       const bid = i > 0 ? c.bestBid[i - 1] : NaN;
       const ask = i > 0 ? c.bestAsk[i - 1] : NaN;
-      if (k >= 0 && lastNs === lastNs) seconds[k] += (ts - lastNs) / 1e9;
+      if (k >= 0 && lastNs === lastNs) accrue(k, lastNs / 1e9, ts / 1e9);
       const kind = c.kind[i];
       const side = c.side[i];
       const price = c.price[i];
       const ageOf = (t: number) => t - lastT < 1 ? 0 : t - lastT < 10 ? 1 : 2;
-      if (kind === EVENT.EXECUTE) {
-        lastSign = side === 0 ? -1 : 1; // the resting side: a bid hit is a sell
-        lastT = ts / 1e9;
-      }
+      const cell = k * na + ageOfBucket(ts / 1e9 - lastT);
       if (bid === bid && ask === ask) {
         if (kind === EVENT.ADD && price > bid && price < ask && k >= 0) {
-          inSpread[k]++;
+          inSpread[cell]++;
           const d = side === 0 ? price - bid : ask - price;
           improve.n++;
           improve.sum += d;
@@ -131,7 +156,7 @@ export function touchCounts(
           }
           if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
-          cancels[k]++;
+          cancels[cell]++;
           if (lastSign !== 0) {
             const f = follow[1][ageOf(ts / 1e9)];
             f.n++;
@@ -144,13 +169,17 @@ export function touchCounts(
       }
       lastNs = ts;
     }
+    if (c.kind[i] === EVENT.EXECUTE) {
+      lastSign = c.side[i] === 0 ? -1 : 1; // the resting side: a bid hit is a sell
+      lastT = ts / 1e9;
+    }
     const b = c.bestBid[i];
     const a = c.bestAsk[i];
     k = b === b && a === a ? bucketOf(edges, a - b) : -1;
   }
   if (k >= 0 && lastNs === lastNs && Number.isFinite(toNs)) {
     const end = Math.min(toNs, c.ts[tape.length - 1]);
-    if (end > lastNs) seconds[k] += (end - lastNs) / 1e9;
+    if (end > lastNs) accrue(k, lastNs / 1e9, end / 1e9);
   }
   const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
   const endNs = Math.min(toNs, c.ts[tape.length - 1]);
@@ -172,7 +201,7 @@ export function touchCounts(
     r.sum += x;
     r.sumSq += x * x;
   }
-  return { edges, seconds, inSpread, cancels, improve, response, horizon, follow };
+  return { edges, ageEdges, seconds, inSpread, cancels, improve, response, horizon, follow };
 }
 
 /** A fitted rate with its standard error. */
@@ -187,7 +216,9 @@ export interface RateEstimate {
 export interface TouchFit {
   /** Lower edges of the spread buckets, ticks. */
   spreadEdges: number[];
-  /** Limit orders inside the spread per second, by bucket. */
+  /** Upper edges of the trade-age buckets, s. */
+  ageEdges: number[];
+  /** Limit orders inside the spread per second, by cell (spread bucket, then age). */
   inSpreadRate: RateEstimate[];
   /** Deletions at the touch per second, by bucket. */
   cancelRate: RateEstimate[];
@@ -218,7 +249,7 @@ function binomial(f: { n: number; hits: number }): RateEstimate {
  * import assert from "node:assert/strict";
  * import { fitTouchFlow } from "./fit_touch.ts";
  * const f = fitTouchFlow({
- *   edges: [2, 10], seconds: new Float64Array([100, 0]),
+ *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 0]),
  *   inSpread: new Float64Array([25, 0]), cancels: new Float64Array([4, 0]),
  *   improve: { n: 25, sum: 50, sumSq: 125 },
  *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
@@ -237,7 +268,7 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
     t > 0 ? { value: n / t, se: Math.sqrt(n) / t } : { value: 0, se: NaN };
   const inSpreadRate: RateEstimate[] = [];
   const cancelRate: RateEstimate[] = [];
-  for (let k = 0; k < c.edges.length; k++) {
+  for (let k = 0; k < c.seconds.length; k++) {
     inSpreadRate.push(rate(c.inSpread[k], c.seconds[k]));
     cancelRate.push(rate(c.cancels[k], c.seconds[k]));
   }
@@ -255,6 +286,7 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
   };
   return {
     spreadEdges: [...c.edges],
+    ageEdges: [...c.ageEdges],
     inSpreadRate,
     cancelRate,
     improveMean: { value: Math.max(1, mean), se: n > 1 ? Math.sqrt(variance / n) : NaN },
@@ -273,7 +305,7 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
  * ```ts
  * import assert from "node:assert/strict";
  * import { touchCountsOf } from "./fit_touch.ts";
- * assert.equal(touchCountsOf([]).seconds.length, 7);
+ * assert.equal(touchCountsOf([]).seconds.length, 28); // 7 spreads × 4 trade ages
  * ```
  */
 export function touchCountsOf(
@@ -281,9 +313,11 @@ export function touchCountsOf(
   options: { from?: number; to?: number } = {},
 ): TouchCounts {
   const edges = [...TOUCH_SPREAD_EDGES];
-  const n = edges.length;
+  const ageEdges = [...TOUCH_AGE_EDGES];
+  const n = edges.length * (ageEdges.length + 1);
   const out: TouchCounts = {
     edges,
+    ageEdges,
     seconds: new Float64Array(n),
     inSpread: new Float64Array(n),
     cancels: new Float64Array(n),
@@ -293,7 +327,7 @@ export function touchCountsOf(
     follow: [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 }))),
   };
   for (const t of tapes) {
-    const c = touchCounts(t, { from: options.from, to: options.to, edges });
+    const c = touchCounts(t, { from: options.from, to: options.to, edges, ageEdges });
     for (let r = 0; r < 2; r++) {
       for (let a = 0; a < 3; a++) {
         out.follow[r][a].n += c.follow[r][a].n;

@@ -579,7 +579,7 @@ export class BackgroundFlow {
     const w = this.#waitN * this.#retry;
     const tf = this.#touch;
     const sp = tf === null ? 0 : book.spread();
-    const tq = tf === null || !(sp > 0) ? 0 : mult * tf.rate(sp);
+    const tq = tf === null || !(sp > 0) ? 0 : mult * tf.bound(sp, t - this.#lastTradeT);
     const total = a + c + touch + s + w + tq + f;
     this.#segA = a;
     this.#segC = c;
@@ -746,7 +746,12 @@ export class BackgroundFlow {
     const s = ask - bid;
     const age = timeNs / NS - this.#lastTradeT;
     const last = this.#lastTradeSign;
-    if (u < tf.inSpreadRate(s)) {
+    const li = tf.inSpreadRate(s, age);
+    if (u >= li + tf.cancelRate(s, age)) { // thinned: the bound's excess
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    if (u < li) {
       // on the last aggressor's side (a buy: a bid) with the follow probability
       const follow = rng.next() < tf.followProbability(false, age);
       const side: Side = (last > 0) === follow ? BID : ASK;

@@ -79,7 +79,7 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
   const inRate = [0, 0.1, 0.3, 0.6, 1.2, 0, 0];
   const cancelRate = [2, 1.5, 1.0, 0.6, 0.3, 0, 0];
   const { tape, truth } = simulatedTape(inRate, cancelRate, 3_000, 7);
-  const c = touchCounts(tape);
+  const c = touchCounts(tape, { ageEdges: [] }); // no trades: by spread only
   // the counts are exactly the simulation's (the fit reads the tape the way it was made)
   for (let k = 1; k < 5; k++) {
     assert.equal(c.inSpread[k], truth.inSpread[k], `in-spread, bucket ${k}`);
@@ -113,6 +113,7 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
 Deno.test("fitTouchFlow: Poisson standard errors √n/T, rate 0 where the book never was", () => {
   const f = fitTouchFlow({
     edges: [1, 5],
+    ageEdges: [],
     seconds: new Float64Array([400, 0]),
     inSpread: new Float64Array([100, 0]),
     cancels: new Float64Array([16, 0]),
