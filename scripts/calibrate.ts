@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing]
+ *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--touch]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -81,6 +81,10 @@ export const calibrateCli = defineCli({
       help: "seed of the simulations",
       meta: "S",
     }),
+    touch: flags.boolean({
+      help:
+        "fit the touch-flow model (orders inside the spread, deletions at the touch) into the preset",
+    }),
     timing: flags.boolean({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
@@ -120,6 +124,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     refineSeconds: v["refine-seconds"],
     seed: v.seed,
     timing: v.timing,
+    touch: v.touch,
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -47,6 +47,7 @@ import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.t
 import { fitInformation } from "./fit_information.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
+import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
   fitRegimes,
@@ -114,6 +115,12 @@ export interface CalibrateOptions {
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
    */
   timing?: boolean;
+  /**
+   * Fit the touch-flow model (`touch_flow.ts`: orders inside the spread and deletions at the
+   * touch by spread, with their impact) into the preset where the tape has order-level
+   * messages (default false: nothing of it is written; see docs/calibration.md).
+   */
+  touch?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -413,6 +420,75 @@ export function calibrateTapes(
       );
     }
   }
+  // touch flow: orders inside the spread and deletions at the touch, by spread (fit_touch.ts)
+  const touchFit: TouchFit | null = options.touch && exactTimes
+    ? fitTouchFlow(touchCountsOf(tapes, win))
+    : null;
+  if (!options.touch) {
+    // not asked for: nothing written (the presets stay as they were)
+  } else if (touchFit === null) {
+    est["flow.touch"] = unidentified(
+      0,
+      "per second",
+      "not identified without order-level messages with exact times (a batched feed cannot " +
+        "tell an order placed inside the spread from a re-post): off",
+    );
+  } else {
+    const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
+      "and time since the last trade (fit_touch.ts)";
+    const na = touchFit.ageEdges.length + 1;
+    touchFit.inSpreadRate.forEach((_, cell) => {
+      const e = touchFit.spreadEdges[Math.floor(cell / na)];
+      const a = cell % na;
+      const age = a < na - 1
+        ? `age<${touchFit.ageEdges[a]}s`
+        : `age>=${touchFit.ageEdges[na - 2]}s`;
+      const pairs = [
+        ["inSpreadRate", touchFit.inSpreadRate[cell]],
+        ["cancelRate", touchFit.cancelRate[cell]],
+      ] as const;
+      for (const [name, r] of pairs) {
+        est[`flow.touch.${name}.${e}.${age}`] = r.se === r.se
+          ? fitted(r.value, r.se, "per second", how)
+          : unidentified(0, "per second", "not identified: the book was never in this state");
+      }
+    });
+    const howShare = "share of the mid's change by the event still there " +
+      "60 s later, Σ sign(Δ)·(mid(t + 60 s) − mid(t−)) / Σ|Δ| over the events that moved the " +
+      "mid (Eisler, Bouchaud & Kockelkoren 2012; fit_touch.ts); standard error by the delta " +
+      "method with the events independent";
+    est["flow.touch.inSpreadImpact"] = fitted(
+      touchFit.inSpreadImpact.value,
+      touchFit.inSpreadImpact.se,
+      "share",
+      howShare,
+    );
+    est["flow.touch.cancelImpact"] = fitted(
+      touchFit.cancelImpact.value,
+      touchFit.cancelImpact.se,
+      "share",
+      howShare,
+    );
+    const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
+      "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
+      "by the trade's age (fit_touch.ts)";
+    ["lt1s", "1to10s", "ge10s"].forEach((age, a) => {
+      for (
+        const [name, r] of [["inSpreadFollow", touchFit.inSpreadFollow[a]], [
+          "cancelFollow",
+          touchFit.cancelFollow[a],
+        ]] as const
+      ) {
+        est[`flow.touch.${name}.${age}`] = fitted(r.value, r.se, "probability", howFollow);
+      }
+    });
+    est["flow.touch.improveMean"] = fitted(
+      touchFit.improveMean.value,
+      touchFit.improveMean.se,
+      "ticks",
+      "mean improvement of the orders placed inside the spread (fit_touch.ts)",
+    );
+  }
   // cancellation hazards: the part of the cancellations the excitation does not trigger
   let cancelRate = cancel.rate;
   if (exactTimes && hk.fit.converged) {
@@ -704,6 +780,19 @@ export function calibrateTapes(
           exponent: sig(est["flow.timing.exponent"].value),
           retryRate: est["flow.timing.retryRate"].value,
           burstMs: sig(est["flow.timing.burstMs"]?.value ?? 0),
+        },
+      }),
+      ...(touchFit === null ? {} : {
+        touch: {
+          spreadEdges: touchFit.spreadEdges,
+          ageEdges: touchFit.ageEdges,
+          inSpreadRate: touchFit.inSpreadRate.map((r) => sig(r.value)),
+          cancelRate: touchFit.cancelRate.map((r) => sig(r.value)),
+          improveMean: sig(touchFit.improveMean.value),
+          inSpreadImpact: sig(touchFit.inSpreadImpact.value),
+          cancelImpact: sig(touchFit.cancelImpact.value),
+          inSpreadFollow: touchFit.inSpreadFollow.map((r) => sig(r.value)),
+          cancelFollow: touchFit.cancelFollow.map((r) => sig(r.value)),
         },
       }),
       snipers: {

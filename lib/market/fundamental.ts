@@ -132,6 +132,11 @@ export interface FundamentalModel {
    * the permanent shift of P (ticks).
    */
   onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number;
+  /**
+   * A public quote event (an order placed inside the spread, a deletion at the touch) that
+   * moves the public price and the value by `ticks` (optional: ignored when absent).
+   */
+  onQuote?(ticks: number): void;
 }
 
 /**
@@ -277,6 +282,10 @@ export class LatentFundamental implements FundamentalModel {
 
   value(_t: number): number {
     return this.#base + this.#sumPending - this.#priced;
+  }
+
+  onQuote(ticks: number): void {
+    this.#base += ticks;
   }
 
   onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {

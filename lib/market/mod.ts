@@ -76,6 +76,7 @@ export * from "./order_flow.ts";
 export * from "./informed.ts";
 export * from "./snipers.ts";
 export * from "./order_timing.ts";
+export * from "./touch_flow.ts";
 export * from "./hawkes.ts";
 export * from "./arrivals.ts";
 export * from "./trade_signs.ts";

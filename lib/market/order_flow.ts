@@ -15,6 +15,7 @@
  * | `informed`     | what an informed arrival trades                        | IOC at value (`informed.ts`)     |
  * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
  * | `timing`       | when an uninformed market order is sent                | at once, or by spread (`order_timing.ts`) |
+ * | `touch`        | orders inside the spread, deletions at the touch       | off, or by spread (`touch_flow.ts`) |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
@@ -65,6 +66,7 @@ import { createPlacementModel, placementConfigSchema, type PlacementModel } from
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
 import { createRefillModel, refillConfigSchema, type RefillModel } from "./refill.ts";
 import { createTradeSignModel, tradeSignConfigSchema, type TradeSignModel } from "./trade_signs.ts";
+import { createTouchFlow, type TouchFlow, touchFlowConfigSchema } from "./touch_flow.ts";
 import type { ImpactModel } from "./types.ts";
 
 /**
@@ -95,6 +97,8 @@ export const flowConfigSchema = z.strictObject({
   snipers: sniperConfigSchema.prefault({}),
   /** When uninformed market orders are sent (at once by default). */
   timing: orderTimingConfigSchema.prefault({}),
+  /** Spread-dependent orders inside the spread and deletions at the touch (off by default). */
+  touch: touchFlowConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -133,6 +137,8 @@ export interface FlowModels {
   refill?: RefillModel;
   /** When uninformed market orders are sent (at once when absent). */
   timing?: OrderTimingModel;
+  /** Orders inside the spread and deletions at the touch by spread (none when absent). */
+  touch?: TouchFlow | null;
 }
 
 /** Market facts the default models are built from. */
@@ -192,6 +198,7 @@ export function createFlowModels(
   const snipers = overrides.snipers ?? createSniperModel(cfg.snipers);
   const timing = overrides.timing ?? createOrderTimingModel(cfg.timing);
   const refill = overrides.refill ?? createRefillModel(cfg.refill);
+  const touch = overrides.touch !== undefined ? overrides.touch : createTouchFlow(cfg.touch);
   return {
     arrivals,
     signs,
@@ -204,6 +211,7 @@ export function createFlowModels(
     snipers,
     timing,
     ...(refill === undefined ? {} : { refill }),
+    touch,
   };
 }
 
@@ -307,6 +315,10 @@ export class BackgroundFlow {
   readonly #inf: InformedModel;
   readonly #snipe: SniperModel | null;
   readonly #timing: OrderTimingModel | null;
+  readonly #touch: TouchFlow | null;
+  #lastTradeSign = 0;
+  #lastTradeT = -Infinity;
+  #segQ = 0;
   readonly #retry: number;
   #waitN = 0; // uninformed traders waiting for a narrower spread
   #segW = 0;
@@ -383,6 +395,7 @@ export class BackgroundFlow {
     const timing = models.timing;
     this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
     this.#timing = this.#retry > 0 ? timing! : null;
+    this.#touch = models.touch ?? null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -465,6 +478,8 @@ export class BackgroundFlow {
     this.#informedShare = 0;
     this.#waitN = 0;
     this.#lastSent = -Infinity;
+    this.#lastTradeSign = 0;
+    this.#lastTradeT = -Infinity;
     const t = timeNs / NS;
     this.#arr.reset(t);
     this.#fund.reset(midTicks);
@@ -523,6 +538,8 @@ export class BackgroundFlow {
    */
   externalTrade(sign: number, lots: number, timeNs: number): number {
     const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS, false);
+    this.#lastTradeSign = sign;
+    this.#lastTradeT = timeNs / NS;
     this.#refNs = NaN;
     this.#arr.excite(ARRIVAL.MARKET, timeNs / NS);
     this.#checkStale(timeNs);
@@ -572,12 +589,16 @@ export class BackgroundFlow {
     const sn = this.#snipe;
     const s = sn === null ? 0 : sn.intensity(book.bestBid(), book.bestAsk(), this.value(timeNs));
     const w = this.#waitN * this.#retry;
-    const total = a + c + touch + s + w + f;
+    const tf = this.#touch;
+    const sp = tf === null ? 0 : book.spread();
+    const tq = tf === null || !(sp > 0) ? 0 : mult * tf.bound(sp, t - this.#lastTradeT);
+    const total = a + c + touch + s + w + tq + f;
     this.#segA = a;
     this.#segC = c;
     this.#segT = touch;
     this.#segS = s;
     this.#segW = w;
+    this.#segQ = tq;
     this.#total = total;
     this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
@@ -611,8 +632,10 @@ export class BackgroundFlow {
       moved = this.#sniper(timeNs, t);
     } else if ((u -= this.#segS) < this.#segW) {
       moved = this.#retryWaiting(timeNs, t);
+    } else if ((u -= this.#segW) < this.#segQ) {
+      moved = this.#touchFlow(timeNs, u / this.#mult, rng);
     } else {
-      u -= this.#segW;
+      u -= this.#segQ;
       this.#fund.fire(u, this.#rPrice, t);
       this.#refNs = NaN;
       this.counts[FLOW_COUNT.FUNDAMENTAL]++;
@@ -644,6 +667,8 @@ export class BackgroundFlow {
       const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
+        this.#lastTradeSign = lots > 0 ? 1 : -1;
+        this.#lastTradeT = t;
         this.#learnShare(true);
         this.counts[FLOW_COUNT.INFORMED_TRADE]++;
         this.events++;
@@ -694,6 +719,8 @@ export class BackgroundFlow {
     const filled = book.market(side, size, timeNs);
     this.aggressor = AGGRESSOR.NONE;
     if (filled > 0) {
+      this.#lastTradeSign = sign;
+      this.#lastTradeT = t;
       this.#learnShare(false);
       this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
@@ -708,6 +735,8 @@ export class BackgroundFlow {
     const lots = this.#snipe!.arrive(this.#book, this.value(timeNs), timeNs, -1);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;
+    this.#lastTradeSign = lots > 0 ? 1 : -1;
+    this.#lastTradeT = t;
     this.#learnShare(true);
     this.events++;
     this.#arr.excite(ARRIVAL.MARKET, t);
@@ -717,10 +746,69 @@ export class BackgroundFlow {
     return true;
   }
 
+  /**
+   * An event of the touch-flow model, `u` uniform on [0, rate(spread)): an order inside the
+   * spread, or a deletion at the touch (true when one was deleted).
+   */
+  #touchFlow(timeNs: number, u: number, rng: Rng): boolean {
+    const book = this.#book;
+    const tf = this.#touch!;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const s = ask - bid;
+    const age = timeNs / NS - this.#lastTradeT;
+    const last = this.#lastTradeSign;
+    const li = tf.inSpreadRate(s, age);
+    if (u >= li + tf.cancelRate(s, age)) { // thinned: the bound's excess
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    if (u < li) {
+      // on the last aggressor's side (a buy: a bid) with the follow probability
+      const follow = rng.next() < tf.followProbability(false, age);
+      const side: Side = (last > 0) === follow ? BID : ASK;
+      const d = tf.improvement(s, rng);
+      const price = side === BID ? bid + d : ask - d;
+      if (!(price > bid && price < ask)) return false;
+      this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
+      this.counts[FLOW_COUNT.LIMIT]++;
+      this.events++;
+      return this.#quoteImpact(tf.inSpreadImpact * (side === BID ? d : -d) / 2);
+    }
+    // on the side the last trade hit (a buy: the ask) with the follow probability
+    const follow = rng.next() < tf.followProbability(true, age);
+    let side: Side = (last > 0) === follow ? ASK : BID;
+    if (book.bestOrders(side) === 0) side = side === BID ? ASK : BID;
+    const n = book.bestOrders(side);
+    if (n === 0) return false;
+    const id = book.bestOrderId(side, Math.floor(rng.next() * n));
+    if (!this.isLive(id)) { // the agent's order: not the background's to delete
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    book.cancel(id);
+    this.#removeAt(this.#pos[id], id);
+    this.counts[FLOW_COUNT.CANCEL]++;
+    this.events++;
+    const after = side === BID ? book.bestBid() : book.bestAsk();
+    const move = after === after ? (after - (side === BID ? bid : ask)) / 2 : 0;
+    this.#quoteImpact(tf.cancelImpact * move);
+    return true;
+  }
+
+  /** Moves the public price by `ticks` (a quote event's impact); true when it moved. */
+  #quoteImpact(ticks: number): boolean {
+    const f = this.#fund;
+    if (ticks === 0 || f.onQuote === undefined) return false;
+    f.onQuote(ticks);
+    this.#refNs = NaN;
+    return true;
+  }
+
   #limit(timeNs: number, t: number, rng: Rng): void {
     const book = this.#book;
     const side = this.#place.side(rng);
-    const price = this.#place.price(
+    let price = this.#place.price(
       side,
       this.reference(timeNs),
       book.bestBid(),
@@ -729,6 +817,12 @@ export class BackgroundFlow {
     );
     this.#arr.excite(ARRIVAL.LIMIT, t);
     if (!(price >= 1)) return;
+    // with the touch flow, every order inside the spread is its (the fitted rates are the
+    // tape's totals): the placement's orders join the best quote at most
+    if (this.#touch !== null) {
+      const best = side === BID ? book.bestBid() : book.bestAsk();
+      if (side === BID ? price > best : price < best) price = best;
+    }
     this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
     this.counts[FLOW_COUNT.LIMIT]++;
     this.events++;

@@ -123,3 +123,14 @@ Deno.test("calibrate: market-order timing is fitted into the preset only with `t
   assert.equal(cfg.flow.timing.kind, "spread");
   assert.ok(cfg.flow.timing.burstMs > 0);
 });
+
+Deno.test("calibrate: the touch flow is written only with `touch`, and not on a batched L2 feed", () => {
+  const off = calibrateTapes([tape], { lotSize: 1, refine: false });
+  assert.equal(off.estimates["flow.touch"], undefined);
+  assert.equal((off.preset.config.flow as Record<string, unknown>).touch, undefined);
+  const on = calibrateTapes([tape], { lotSize: 1, refine: false, touch: true });
+  // a 100-ms depth feed cannot tell an order placed inside the spread from a re-post
+  assert.equal(on.estimates["flow.touch"].status, "not identified");
+  assert.equal((on.preset.config.flow as Record<string, unknown>).touch, undefined);
+  assert.deepEqual(on.preset.config, off.preset.config);
+});

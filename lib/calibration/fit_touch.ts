@@ -1,0 +1,351 @@
+/**
+ * Fit of the touch-flow model (`lib/market/touch_flow.ts`): limit orders placed inside the
+ * spread and deletions at the touch, as Poisson intensities by spread bucket.
+ *
+ * On an order-level tape (LOBSTER) the state before each message is the book after the
+ * previous one; the time spent in each spread bucket is integrated, and a message is counted
+ * in the bucket of the spread it found: an `ADD` priced strictly inside the spread (with its
+ * improvement d over the same side's best, ticks), a `DELETE` at the same side's best price.
+ * The maximum-likelihood intensity of a Poisson stream observed for T seconds with n events
+ * is n/T, standard error √n/T (inverse Fisher information); the improvement's mean
+ * d̄ with standard error sd/√n (the model's d = 1 + geometric has mean d̄ by moments, which
+ * is also its maximum likelihood estimate).
+ *
+ * Not identified on tapes without order-level messages (a batched L2 feed merges several
+ * orders into one level change and cannot tell a placement inside the spread from a
+ * re-post): the calibration then leaves the model off. Units: seconds, ticks.
+ *
+ * @module
+ */
+import { EVENT, type Tape } from "../data/tape.ts";
+
+/** Lower edges of the spread buckets, ticks (the model's `spreadEdges`). */
+export const TOUCH_SPREAD_EDGES: readonly number[] = [1, 2, 3, 5, 9, 17, 33];
+
+/** Upper edges of the buckets of the time since the last trade, s (the model's `ageEdges`). */
+export const TOUCH_AGE_EDGES: readonly number[] = [0.1, 1, 10];
+
+/** Horizon of the mid's response to a quote event, s (the markout's longest horizon). */
+export const TOUCH_RESPONSE_HORIZON = 60;
+
+/** What the tape shows of the touch flow, per spread bucket. */
+export interface TouchCounts {
+  /** Lower edges of the spread buckets, ticks. */
+  edges: number[];
+  /** Upper edges of the trade-age buckets, s (cells: spread bucket k, age a at k·(A + 1) + a). */
+  ageEdges: number[];
+  /** Seconds spent in each cell. */
+  seconds: Float64Array;
+  /** Limit orders inside the spread in each bucket. */
+  inSpread: Float64Array;
+  /** Deletions at the touch in each bucket. */
+  cancels: Float64Array;
+  /** Number of improvements, their sum and sum of squares (ticks). */
+  improve: { n: number; sum: number; sumSq: number };
+  /**
+   * Response of the mid to the events that moved it, `[inSpread, cancel]`: n events, Σ|Δ|
+   * (their own mid changes, ticks), Σ x and Σ x² with x = sign(Δ)·(mid `horizon` seconds
+   * later − mid before the event).
+   */
+  response: { n: number; absMove: number; sum: number; sumSq: number }[];
+  /** Horizon of the response, s. */
+  horizon: number;
+  /**
+   * `[inSpread, cancel]` × trade-age bucket (< 1 s, 1–10 s, later): events after a trade, and
+   * how many followed it (an order on its aggressor's side; a deletion on the side it hit).
+   */
+  follow: { n: number; hits: number }[][];
+}
+
+/** Bucket of spread `s` over `edges`, −1 below the first edge. */
+function bucketOf(edges: readonly number[], s: number): number {
+  let k = -1;
+  for (let i = 0; i < edges.length && s >= edges[i]; i++) k = i;
+  return k;
+}
+
+/**
+ * Counts the touch flow of an order-level `tape` between `from` and `to` (s since the
+ * origin), by the spread each message found.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LobsterParser } from "../data/lobster.ts";
+ * import { touchCounts } from "./fit_touch.ts";
+ * const p = new LobsterParser({
+ *   message: "X_2012-06-21_0_1_message_1.csv", orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
+ *   ticker: "X", date: "2012-06-21", levels: 1, startMs: 0, endMs: 1,
+ * });
+ * p.push("34200.0,1,7,100,1000000,1", "1001000,50,1000000,100", 1); // spread 10 ticks
+ * p.push("34201.0,1,8,100,1000100,1", "1001000,50,1000100,100", 2); // a bid 1 tick inside
+ * p.push("34203.0,3,8,100,1000100,1", "1001000,50,1000000,100", 3); // deleted at the touch
+ * const c = touchCounts(p.finish(), { ageEdges: [] }); // by spread only
+ * assert.equal(c.inSpread[4], 1); // found the 10-tick spread (bucket 9–16)
+ * assert.equal(c.cancels[4], 1); // found a 9-tick spread
+ * assert.equal(c.seconds[4], 3);
+ * assert.equal(c.improve.sum, 1);
+ * ```
+ */
+export function touchCounts(
+  tape: Tape,
+  options: {
+    from?: number;
+    to?: number;
+    edges?: readonly number[];
+    ageEdges?: readonly number[];
+    horizon?: number;
+  } = {},
+): TouchCounts {
+  const ageEdges = [...(options.ageEdges ?? TOUCH_AGE_EDGES)];
+  const na = ageEdges.length + 1;
+  const ageOfBucket = (age: number) => {
+    let a = 0;
+    while (a < ageEdges.length && !(age < ageEdges[a])) a++;
+    return a;
+  };
+  const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
+  const moves: number[] = []; // row, class (0 in-spread, 1 cancel) of events that moved the mid
+  const follow = [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 })));
+  let lastSign = 0;
+  let lastT = -Infinity;
+  const edges = [...(options.edges ?? TOUCH_SPREAD_EDGES)];
+  const nb = edges.length;
+  const seconds = new Float64Array(nb * na);
+  const inSpread = new Float64Array(nb * na);
+  const cancels = new Float64Array(nb * na);
+  // seconds from t0 to t1 (s) in spread bucket k, split by the age of the last trade
+  const accrue = (k: number, t0: number, t1: number) => {
+    let s = t0;
+    for (let a = ageOfBucket(t0 - lastT); a < na && s < t1; a++) {
+      const end = a < ageEdges.length ? lastT + ageEdges[a] : Infinity;
+      const e = end < t1 ? end : t1;
+      if (e > s) seconds[k * na + a] += e - s;
+      s = e > s ? e : s;
+    }
+  };
+  const improve = { n: 0, sum: 0, sumSq: 0 };
+  const c = tape.columns;
+  const fromNs = (options.from ?? -Infinity) * 1e9;
+  const toNs = (options.to ?? Infinity) * 1e9;
+  let lastNs = NaN;
+  let k = -1;
+  for (let i = tape.meta.bookStart; i < tape.length; i++) {
+    const ts = c.ts[i];
+    if (ts >= toNs) break;
+    if (ts >= fromNs) {
+      const bid = i > 0 ? c.bestBid[i - 1] : NaN;
+      const ask = i > 0 ? c.bestAsk[i - 1] : NaN;
+      if (k >= 0 && lastNs === lastNs) accrue(k, lastNs / 1e9, ts / 1e9);
+      const kind = c.kind[i];
+      const side = c.side[i];
+      const price = c.price[i];
+      const ageOf = (t: number) => t - lastT < 1 ? 0 : t - lastT < 10 ? 1 : 2;
+      const cell = k * na + ageOfBucket(ts / 1e9 - lastT);
+      if (bid === bid && ask === ask) {
+        if (kind === EVENT.ADD && price > bid && price < ask && k >= 0) {
+          inSpread[cell]++;
+          const d = side === 0 ? price - bid : ask - price;
+          improve.n++;
+          improve.sum += d;
+          improve.sumSq += d * d;
+          if (lastSign !== 0) {
+            const f = follow[0][ageOf(ts / 1e9)];
+            f.n++;
+            if ((side === 0) === (lastSign > 0)) f.hits++;
+          }
+          if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0);
+        } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
+          cancels[cell]++;
+          if (lastSign !== 0) {
+            const f = follow[1][ageOf(ts / 1e9)];
+            f.n++;
+            if ((side === 1) === (lastSign > 0)) f.hits++;
+          }
+          const b = c.bestBid[i];
+          const a = c.bestAsk[i];
+          if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1);
+        }
+      }
+      lastNs = ts;
+    }
+    if (c.kind[i] === EVENT.EXECUTE) {
+      lastSign = c.side[i] === 0 ? -1 : 1; // the resting side: a bid hit is a sell
+      lastT = ts / 1e9;
+    }
+    const b = c.bestBid[i];
+    const a = c.bestAsk[i];
+    k = b === b && a === a ? bucketOf(edges, a - b) : -1;
+  }
+  if (k >= 0 && lastNs === lastNs && Number.isFinite(toNs)) {
+    const end = Math.min(toNs, c.ts[tape.length - 1]);
+    if (end > lastNs) accrue(k, lastNs / 1e9, end / 1e9);
+  }
+  const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
+  const endNs = Math.min(toNs, c.ts[tape.length - 1]);
+  let j = 0;
+  for (let m = 0; m < moves.length; m += 2) {
+    const i = moves[m];
+    const at = c.ts[i] + horizon * 1e9;
+    if (at > endNs) break;
+    if (j < i) j = i;
+    while (j + 1 < tape.length && c.ts[j + 1] <= at) j++;
+    const before = (c.bestBid[i - 1] + c.bestAsk[i - 1]) / 2;
+    const d = (c.bestBid[i] + c.bestAsk[i]) / 2 - before;
+    const later = (c.bestBid[j] + c.bestAsk[j]) / 2;
+    if (!(later === later)) continue;
+    const x = Math.sign(d) * (later - before);
+    const r = response[moves[m + 1]];
+    r.n++;
+    r.absMove += Math.abs(d);
+    r.sum += x;
+    r.sumSq += x * x;
+  }
+  return { edges, ageEdges, seconds, inSpread, cancels, improve, response, horizon, follow };
+}
+
+/** A fitted rate with its standard error. */
+export interface RateEstimate {
+  /** Per second. */
+  value: number;
+  /** Standard error, per second (NaN: no time in the bucket). */
+  se: number;
+}
+
+/** The fitted touch-flow model. */
+export interface TouchFit {
+  /** Lower edges of the spread buckets, ticks. */
+  spreadEdges: number[];
+  /** Upper edges of the trade-age buckets, s. */
+  ageEdges: number[];
+  /** Limit orders inside the spread per second, by cell (spread bucket, then age). */
+  inSpreadRate: RateEstimate[];
+  /** Deletions at the touch per second, by bucket. */
+  cancelRate: RateEstimate[];
+  /** Mean improvement, ticks. */
+  improveMean: RateEstimate;
+  /** Share of an in-spread order's mid change still there after the horizon. */
+  inSpreadImpact: RateEstimate;
+  /** Share of a touch deletion's mid change still there after the horizon. */
+  cancelImpact: RateEstimate;
+  /** Probability that an order inside the spread follows the last trade, by its age. */
+  inSpreadFollow: RateEstimate[];
+  /** Probability that a deletion at the touch follows the last trade, by its age. */
+  cancelFollow: RateEstimate[];
+}
+
+function binomial(f: { n: number; hits: number }): RateEstimate {
+  if (f.n === 0) return { value: 0.5, se: NaN };
+  const p = f.hits / f.n;
+  return { value: p, se: Math.sqrt(p * (1 - p) / f.n) };
+}
+
+/**
+ * Maximum-likelihood intensities n/T (standard error √n/T) of the counts; a bucket never
+ * visited gets rate 0 (standard error NaN: it does not matter where the book never is).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitTouchFlow } from "./fit_touch.ts";
+ * const f = fitTouchFlow({
+ *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 0]),
+ *   inSpread: new Float64Array([25, 0]), cancels: new Float64Array([4, 0]),
+ *   improve: { n: 25, sum: 50, sumSq: 125 },
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   horizon: 60,
+ *   follow: [[{ n: 10, hits: 6 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
+ * });
+ * assert.equal(f.inSpreadFollow[0].value, 0.6);
+ * assert.equal(f.inSpreadImpact.value, 0.5); // half of the mid's moves stayed
+ * assert.deepEqual(f.inSpreadRate[0], { value: 0.25, se: 0.05 });
+ * assert.equal(f.cancelRate[1].value, 0);
+ * assert.equal(f.improveMean.value, 2);
+ * ```
+ */
+export function fitTouchFlow(c: TouchCounts): TouchFit {
+  const rate = (n: number, t: number): RateEstimate =>
+    t > 0 ? { value: n / t, se: Math.sqrt(n) / t } : { value: 0, se: NaN };
+  const inSpreadRate: RateEstimate[] = [];
+  const cancelRate: RateEstimate[] = [];
+  for (let k = 0; k < c.seconds.length; k++) {
+    inSpreadRate.push(rate(c.inSpread[k], c.seconds[k]));
+    cancelRate.push(rate(c.cancels[k], c.seconds[k]));
+  }
+  const { n, sum, sumSq } = c.improve;
+  const mean = n > 0 ? sum / n : 1;
+  const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : NaN;
+  // share = Σx / Σ|Δ| (a ratio estimator); its standard error by the delta method, the
+  // events taken as independent (overlapping horizons make it a lower bound)
+  const share = (r: TouchCounts["response"][number]): RateEstimate => {
+    if (r.n < 2 || !(r.absMove > 0)) return { value: 0, se: NaN };
+    const mx = r.sum / r.n;
+    const sx = Math.sqrt(Math.max(0, r.sumSq / r.n - mx * mx));
+    const v = Math.max(0, r.sum / r.absMove);
+    return { value: v, se: sx / Math.sqrt(r.n) / (r.absMove / r.n) };
+  };
+  return {
+    spreadEdges: [...c.edges],
+    ageEdges: [...c.ageEdges],
+    inSpreadRate,
+    cancelRate,
+    improveMean: { value: Math.max(1, mean), se: n > 1 ? Math.sqrt(variance / n) : NaN },
+    inSpreadImpact: share(c.response[0]),
+    cancelImpact: share(c.response[1]),
+    // binomial maximum likelihood hits/n, standard error √(p(1 − p)/n)
+    inSpreadFollow: c.follow[0].map(binomial),
+    cancelFollow: c.follow[1].map(binomial),
+  };
+}
+
+/**
+ * The touch-flow counts of several tapes of one instrument, summed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { touchCountsOf } from "./fit_touch.ts";
+ * assert.equal(touchCountsOf([]).seconds.length, 28); // 7 spreads × 4 trade ages
+ * ```
+ */
+export function touchCountsOf(
+  tapes: readonly Tape[],
+  options: { from?: number; to?: number } = {},
+): TouchCounts {
+  const edges = [...TOUCH_SPREAD_EDGES];
+  const ageEdges = [...TOUCH_AGE_EDGES];
+  const n = edges.length * (ageEdges.length + 1);
+  const out: TouchCounts = {
+    edges,
+    ageEdges,
+    seconds: new Float64Array(n),
+    inSpread: new Float64Array(n),
+    cancels: new Float64Array(n),
+    improve: { n: 0, sum: 0, sumSq: 0 },
+    response: [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 })),
+    horizon: TOUCH_RESPONSE_HORIZON,
+    follow: [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 }))),
+  };
+  for (const t of tapes) {
+    const c = touchCounts(t, { from: options.from, to: options.to, edges, ageEdges });
+    for (let r = 0; r < 2; r++) {
+      for (let a = 0; a < 3; a++) {
+        out.follow[r][a].n += c.follow[r][a].n;
+        out.follow[r][a].hits += c.follow[r][a].hits;
+      }
+      out.response[r].n += c.response[r].n;
+      out.response[r].absMove += c.response[r].absMove;
+      out.response[r].sum += c.response[r].sum;
+      out.response[r].sumSq += c.response[r].sumSq;
+    }
+    for (let k = 0; k < n; k++) {
+      out.seconds[k] += c.seconds[k];
+      out.inSpread[k] += c.inSpread[k];
+      out.cancels[k] += c.cancels[k];
+    }
+    out.improve.n += c.improve.n;
+    out.improve.sum += c.improve.sum;
+    out.improve.sumSq += c.improve.sumSq;
+  }
+  return out;
+}

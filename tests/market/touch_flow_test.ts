@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { ASK, BID, OrderBook } from "../../lib/book/order_book.ts";
+import {
+  BackgroundFlow,
+  createFlowModels,
+  FLOW_COUNT,
+  flowConfigSchema,
+  type FlowStreams,
+} from "../../lib/market/order_flow.ts";
+import { TouchFlow, touchFlowConfigSchema } from "../../lib/market/touch_flow.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+const streams = (seed: string): FlowStreams => ({
+  flow: new Rng(`${seed}:flow`),
+  price: new Rng(`${seed}:price`),
+  signs: new Rng(`${seed}:signs`),
+  informed: new Rng(`${seed}:informed`),
+});
+
+const model = (touch: Record<string, unknown>) => new TouchFlow(touchFlowConfigSchema.parse(touch));
+
+Deno.test("touch flow: rates by spread bucket; nothing inside a one-tick spread", () => {
+  const m = model({ spreadEdges: [1, 3, 9], inSpreadRate: [2, 0.5, 1], cancelRate: [3, 0.2, 0.4] });
+  assert.equal(m.rate(0.5), 0); // below the first edge
+  assert.equal(m.inSpreadRate(1), 0); // no room inside one tick, whatever the table says
+  assert.equal(m.cancelRate(1), 3);
+  assert.equal(m.rate(2), 5); // bucket [1, 3)
+  assert.equal(m.rate(3), 0.7); // edges are inclusive below
+  assert.equal(m.rate(8.5), 0.7);
+  assert.equal(m.rate(400), 1.4); // the last bucket is open above
+  assert.equal(m.rate(NaN), 0); // an empty side
+  assert.equal(m.maxRate, 5);
+});
+
+Deno.test("touch flow: improvements are 1 + geometric with the configured mean, capped inside the spread", () => {
+  const m = model({ spreadEdges: [1], inSpreadRate: [1], cancelRate: [0], improveMean: 3 });
+  const rng = new Rng(5);
+  const n = 40_000;
+  let sum = 0;
+  let sumSq = 0;
+  let ones = 0;
+  for (let i = 0; i < n; i++) {
+    const d = m.improvement(1_000, rng);
+    assert.ok(Number.isInteger(d) && d >= 1);
+    sum += d;
+    sumSq += d * d;
+    if (d === 1) ones++;
+  }
+  const mean = sum / n;
+  const sd = Math.sqrt(sumSq / n - mean * mean);
+  assert.ok(Math.abs(mean - 3) < 4 * sd / Math.sqrt(n), `mean ${mean}`);
+  // geometric: P(d = 1) = 1/mean
+  assert.ok(Math.abs(ones / n - 1 / 3) < 4 * Math.sqrt((1 / 3) * (2 / 3) / n), `${ones / n}`);
+  for (let i = 0; i < 1_000; i++) assert.ok(m.improvement(4, rng) <= 3); // never to the other side
+  assert.equal(m.improvement(1, rng), 1);
+});
+
+Deno.test("touch flow: follow probabilities by the last trade's age; ½ without a trade", () => {
+  const m = model({
+    spreadEdges: [1],
+    inSpreadRate: [1],
+    cancelRate: [1],
+    inSpreadFollow: [0.7, 0.6, 0.55],
+    cancelFollow: [0.65],
+  });
+  assert.equal(m.followProbability(false, 0.5), 0.7);
+  assert.equal(m.followProbability(false, 5), 0.6);
+  assert.equal(m.followProbability(false, 50), 0.55);
+  assert.equal(m.followProbability(true, 50), 0.65); // one value: every age
+  assert.equal(m.followProbability(false, Infinity), 0.5);
+});
+
+Deno.test("touch flow: a config with mismatched arrays or unsorted edges is refused", () => {
+  assert.throws(
+    () => model({ spreadEdges: [1, 2], inSpreadRate: [1], cancelRate: [1, 1] }),
+    /touch/,
+  );
+  assert.throws(
+    () => model({ spreadEdges: [2, 1], inSpreadRate: [1, 1], cancelRate: [1, 1] }),
+    /touch/,
+  );
+});
+
+/** A flow whose only events are the touch flow's, over a book with a 10-tick spread. */
+function wide(touch: Record<string, unknown>, seed: string) {
+  const cfg = flowConfigSchema.parse({
+    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    fundamental: { impactShare: 0, privateShare: 0 }, // no volatility: news moves nothing
+    cancellation: { rate: 0, queuePosition: 0, depletion: 0 },
+    touch,
+    initialLevels: 20,
+    initialDepth: 3,
+    sizes: { marketMean: 1 },
+  });
+  const book = new OrderBook();
+  const flow = new BackgroundFlow(book, createFlowModels(cfg, { sigmaTicks: 0 }), cfg);
+  flow.reset(100.5, 0, streams(seed));
+  // open the spread: remove every order within 5 ticks of the mid
+  for (let id = 0; id < flow.nextId; id++) {
+    if (!flow.isLive(id)) continue;
+    const p = book.orderPrice(id);
+    if (p > 95 && p < 106) {
+      book.cancel(id);
+      flow.onFilled(id);
+    }
+  }
+  flow.redraw(0);
+  return { book, flow };
+}
+
+Deno.test("touch flow in the background flow: the first deletion at the touch waits Exp(rate)", () => {
+  const rate = 2;
+  const trials = 4_000;
+  let sum = 0;
+  for (let k = 0; k < trials; k++) {
+    const { book, flow } = wide(
+      { spreadEdges: [1], inSpreadRate: [0], cancelRate: [rate] },
+      `d${k}`,
+    );
+    assert.equal(book.spread(), 11);
+    const before = [book.bestQty(BID), book.bestQty(ASK)];
+    let t = 0;
+    while (flow.counts[FLOW_COUNT.CANCEL] === 0) {
+      t = flow.nextNs;
+      flow.fireNext();
+    }
+    // one order of a best level went (sizes of 1 lot)
+    assert.equal(before[0] + before[1] - 1, book.bestQty(BID) + book.bestQty(ASK));
+    sum += t / 1e9;
+  }
+  const mean = sum / trials;
+  assert.ok(Math.abs(mean - 1 / rate) < 4 / rate / Math.sqrt(trials), `${mean}`);
+});
+
+Deno.test("touch flow in the background flow: an order inside the spread improves the best by d and moves the price by its share of the mid's change", () => {
+  for (let k = 0; k < 200; k++) {
+    const { book, flow } = wide({
+      spreadEdges: [2],
+      inSpreadRate: [1],
+      cancelRate: [0],
+      improveMean: 2,
+      inSpreadImpact: 0.5,
+    }, `i${k}`);
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const ref = flow.reference(0);
+    while (flow.counts[FLOW_COUNT.LIMIT] === 0) flow.fireNext();
+    const t = flow.nextNs; // the next event's time: the reference has no drift
+    const dBid = book.bestBid() - bid;
+    const dAsk = ask - book.bestAsk();
+    assert.ok((dBid > 0) !== (dAsk > 0), "one side improved");
+    const d = dBid + dAsk;
+    assert.ok(d >= 1 && d <= 10);
+    const move = (dBid - dAsk) / 2; // the mid's change
+    assert.ok(Math.abs(flow.reference(Number.isFinite(t) ? t : 1e9) - ref - 0.5 * move) < 1e-9);
+  }
+});
+
+Deno.test("touch flow in the background flow: after a buy, orders inside the spread go to the bid with the follow probability", () => {
+  let bids = 0;
+  const trials = 400;
+  for (let k = 0; k < trials; k++) {
+    const { book, flow } = wide({
+      spreadEdges: [2],
+      inSpreadRate: [1],
+      cancelRate: [0],
+      inSpreadFollow: [0.8, 0.8, 0.8],
+    }, `f${k}`);
+    const bid = book.bestBid();
+    flow.externalTrade(1, 1, 0);
+    while (flow.counts[FLOW_COUNT.LIMIT] === 0) flow.fireNext();
+    if (book.bestBid() > bid) bids++;
+  }
+  const p = bids / trials;
+  assert.ok(Math.abs(p - 0.8) < 4 * Math.sqrt(0.16 / trials), `${p}`);
+});
