@@ -8,16 +8,8 @@ import {
   type FlowConfig,
   flowConfigSchema,
   type FlowModels,
-  type FlowStreams,
 } from "../../lib/market/order_flow.ts";
-import { Rng } from "../../lib/rng/rng.ts";
-
-const streams = (seed: string): FlowStreams => ({
-  flow: new Rng(`${seed}:flow`),
-  price: new Rng(`${seed}:price`),
-  signs: new Rng(`${seed}:signs`),
-  informed: new Rng(`${seed}:informed`),
-});
+import { streams } from "./_flow_streams.ts";
 
 function wire(book: OrderBook, flow: BackgroundFlow): void {
   book.sink = {

@@ -5,17 +5,10 @@ import {
   createFlowModels,
   FLOW_COUNT,
   flowConfigSchema,
-  type FlowStreams,
 } from "../../lib/market/order_flow.ts";
 import { TouchFlow, touchFlowConfigSchema } from "../../lib/market/touch_flow.ts";
 import { Rng } from "../../lib/rng/rng.ts";
-
-const streams = (seed: string): FlowStreams => ({
-  flow: new Rng(`${seed}:flow`),
-  price: new Rng(`${seed}:price`),
-  signs: new Rng(`${seed}:signs`),
-  informed: new Rng(`${seed}:informed`),
-});
+import { streams } from "./_flow_streams.ts";
 
 const model = (touch: Record<string, unknown>) => new TouchFlow(touchFlowConfigSchema.parse(touch));
 
