@@ -424,16 +424,15 @@ export function calibrateTapes(
   const touchFit: TouchFit | null = options.touch && exactTimes
     ? fitTouchFlow(touchCountsOf(tapes, win))
     : null;
-  if (!options.touch) {
-    // not asked for: nothing written (the presets stay as they were)
-  } else if (touchFit === null) {
+  // not asked for: nothing written (the presets stay as they were)
+  if (options.touch && touchFit === null) {
     est["flow.touch"] = unidentified(
       0,
       "per second",
       "not identified without order-level messages with exact times (a batched feed cannot " +
         "tell an order placed inside the spread from a re-post): off",
     );
-  } else {
+  } else if (touchFit !== null) {
     const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
       "and time since the last trade (fit_touch.ts)";
     const na = touchFit.ageEdges.length + 1;

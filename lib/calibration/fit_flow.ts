@@ -14,6 +14,7 @@ import {
   minimizeNelderMead,
   standardErrors,
 } from "./optimize.ts";
+import { minimizeGoldenSection } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
 import type { OrderEvents, TapeEvents } from "./tape_events.ts";
 import { maxOf } from "../analytics/extent.ts";
@@ -246,26 +247,7 @@ export function fitPlacement(
     };
   }
   // golden-section search of the log-likelihood on [0, 10]
-  let a = 0, b = 10;
-  const g = (Math.sqrt(5) - 1) / 2;
-  let c1 = b - g * (b - a), c2 = a + g * (b - a);
-  let f1 = -powerLawLl(counts, c1), f2 = -powerLawLl(counts, c2);
-  for (let it = 0; it < 100; it++) {
-    if (f1 < f2) {
-      b = c2;
-      c2 = c1;
-      f2 = f1;
-      c1 = b - g * (b - a);
-      f1 = -powerLawLl(counts, c1);
-    } else {
-      a = c1;
-      c1 = c2;
-      f1 = f2;
-      c2 = a + g * (b - a);
-      f2 = -powerLawLl(counts, c2);
-    }
-  }
-  const alpha = (a + b) / 2;
+  const alpha = minimizeGoldenSection((c) => -powerLawLl(counts, c), 0, 10);
   // Fisher information: n·Var(log(i+1)) under the fitted law
   let z = 0, m1 = 0, m2 = 0;
   for (let i = 0; i < D; i++) {

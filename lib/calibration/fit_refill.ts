@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { minimizeGoldenSection } from "./optimize.ts";
 import { quoteIndexAt } from "./record.ts";
 import type { MarketRecord } from "./record.ts";
 
@@ -168,28 +169,15 @@ export function fitRefill(obs: RefillObservations): RefillFit | null {
   let nGaps = 0;
   for (let i = 0; i < obs.gaps.length; i++) nGaps += obs.gaps[i];
   if (nGaps === 0 || nGaps === obs.gaps.length) return null;
-  const f = (u: number) => -refillLogLikelihood(obs, Math.exp(u));
   // golden section on log k over 1e-5 … 100 ms per tick
-  let lo = Math.log(1e-5), hi = Math.log(100);
-  const g = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  let f1 = f(x1), f2 = f(x2);
-  for (let it = 0; it < 200 && hi - lo > 1e-9; it++) {
-    if (f1 < f2) {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - g * (hi - lo);
-      f1 = f(x1);
-    } else {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + g * (hi - lo);
-      f2 = f(x2);
-    }
-  }
-  const k = Math.exp((lo + hi) / 2);
+  const k = Math.exp(
+    minimizeGoldenSection(
+      (u) => -refillLogLikelihood(obs, Math.exp(u)),
+      Math.log(1e-5),
+      Math.log(100),
+      { maxIterations: 200, tolerance: 1e-9 },
+    ),
+  );
   const h = k * 1e-3;
   const l0 = refillLogLikelihood(obs, k);
   const d2 = (refillLogLikelihood(obs, k + h) - 2 * l0 + refillLogLikelihood(obs, k - h)) / (h * h);

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { minimizeGoldenSection } from "./optimize.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
 
 /** Market orders and time by spread (index s: spread s ticks; the last bin pools the rest). */
@@ -131,26 +132,10 @@ export function timingLogLikelihood(c: SpreadCounts, scale: number, exponent: nu
 }
 
 function maxGamma(c: SpreadCounts, scale: number): number {
-  let lo = 0, hi = 10; // golden section (ℓ is concave in γ: a log-sum-exp)
-  const g = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-  let f1 = timingLogLikelihood(c, scale, x1), f2 = timingLogLikelihood(c, scale, x2);
-  for (let i = 0; i < 80; i++) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + g * (hi - lo);
-      f2 = timingLogLikelihood(c, scale, x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - g * (hi - lo);
-      f1 = timingLogLikelihood(c, scale, x1);
-    }
-  }
-  return (lo + hi) / 2;
+  // golden section on [0, 10] (ℓ is concave in γ: a log-sum-exp)
+  return minimizeGoldenSection((g) => -timingLogLikelihood(c, scale, g), 0, 10, {
+    maxIterations: 80,
+  });
 }
 
 /**

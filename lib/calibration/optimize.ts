@@ -345,6 +345,56 @@ export function minimizeNelderMead(
   };
 }
 
+/** Options of {@linkcode minimizeGoldenSection}. */
+export interface GoldenSectionOptions {
+  /** Iterations at most (default 100). */
+  maxIterations?: number;
+  /** Stop once the bracket is at most this wide (default: never, run every iteration). */
+  tolerance?: number;
+}
+
+/**
+ * The minimum of a unimodal `f` on [lo, hi] by golden-section search: the midpoint of the
+ * final bracket, after `maxIterations` shrinkings by the golden ratio or once the bracket is
+ * no wider than `tolerance`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { minimizeGoldenSection } from "./optimize.ts";
+ * const x = minimizeGoldenSection((x) => (x - 1.5) ** 2, 0, 10);
+ * assert.ok(Math.abs(x - 1.5) < 1e-9);
+ * ```
+ */
+export function minimizeGoldenSection(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  options: GoldenSectionOptions = {},
+): number {
+  const maxIterations = options.maxIterations ?? 100;
+  const tolerance = options.tolerance ?? -Infinity;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+  let f1 = f(x1), f2 = f(x2);
+  for (let it = 0; it < maxIterations && hi - lo > tolerance; it++) {
+    if (f1 < f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - g * (hi - lo);
+      f1 = f(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + g * (hi - lo);
+      f2 = f(x2);
+    }
+  }
+  return (lo + hi) / 2;
+}
+
 /**
  * Central finite-difference gradient of `f` at `x` (relative steps `h·max(1, |x_i|)`).
  *

@@ -538,8 +538,7 @@ export class BackgroundFlow {
    */
   externalTrade(sign: number, lots: number, timeNs: number): number {
     const shift = this.#fund.onTrade(sign, lots, this.forecast(), timeNs / NS, false);
-    this.#lastTradeSign = sign;
-    this.#lastTradeT = timeNs / NS;
+    this.#noteTrade(sign, timeNs / NS);
     this.#refNs = NaN;
     this.#arr.excite(ARRIVAL.MARKET, timeNs / NS);
     this.#checkStale(timeNs);
@@ -667,8 +666,7 @@ export class BackgroundFlow {
       const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
-        this.#lastTradeSign = lots > 0 ? 1 : -1;
-        this.#lastTradeT = t;
+        this.#noteTrade(lots, t);
         this.#learnShare(true);
         this.counts[FLOW_COUNT.INFORMED_TRADE]++;
         this.events++;
@@ -719,8 +717,7 @@ export class BackgroundFlow {
     const filled = book.market(side, size, timeNs);
     this.aggressor = AGGRESSOR.NONE;
     if (filled > 0) {
-      this.#lastTradeSign = sign;
-      this.#lastTradeT = t;
+      this.#noteTrade(sign, t);
       this.#learnShare(false);
       this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
@@ -735,8 +732,7 @@ export class BackgroundFlow {
     const lots = this.#snipe!.arrive(this.#book, this.value(timeNs), timeNs, -1);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;
-    this.#lastTradeSign = lots > 0 ? 1 : -1;
-    this.#lastTradeT = t;
+    this.#noteTrade(lots, t);
     this.#learnShare(true);
     this.events++;
     this.#arr.excite(ARRIVAL.MARKET, t);
@@ -744,6 +740,12 @@ export class BackgroundFlow {
     this.#fund.onTrade(lots > 0 ? 1 : -1, lots > 0 ? lots : -lots, expected, t, true);
     this.#refNs = NaN;
     return true;
+  }
+
+  /** Remembers the last trade's sign (that of `signed`) and time `t` (s), for the touch flow. */
+  #noteTrade(signed: number, t: number): void {
+    this.#lastTradeSign = signed > 0 ? 1 : -1;
+    this.#lastTradeT = t;
   }
 
   /**

@@ -90,7 +90,7 @@ export class LagProportionalRefill implements RefillModel {
 
   delayNs(lagTicks: number, rng: Rng): number {
     const mean = refillMeanMs(this.msPerTick, lagTicks);
-    return mean > 0 ? -Math.log(1 - rng.next()) * mean * 1e6 : 0;
+    return mean > 0 ? rng.exponential(1) * mean * 1e6 : 0;
   }
 }
 

@@ -86,6 +86,13 @@ export const touchFlowConfigSchema = z.strictObject({
 /** Upper edges of the trade-age buckets of the follow probabilities, s. */
 export const TOUCH_FOLLOW_AGES: readonly number[] = [1, 10];
 
+/** Throws a ValidationError naming `field` at the first edge not above the one before. */
+function requireIncreasing(field: string, edges: readonly number[]): void {
+  for (let k = 1; k < edges.length; k++) {
+    if (!(edges[k] > edges[k - 1])) throw new ValidationError(field, edges[k], "increasing edges");
+  }
+}
+
 /** The touch-flow model's config (see the schema's field docs). */
 export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
 
@@ -145,18 +152,10 @@ export class TouchFlow {
         `one rate per spread and age bucket (${n})`,
       );
     }
-    for (let k = 1; k < cfg.ageEdges.length; k++) {
-      if (!(cfg.ageEdges[k] > cfg.ageEdges[k - 1])) {
-        throw new ValidationError("touch.ageEdges", cfg.ageEdges[k], "increasing edges");
-      }
-    }
+    requireIncreasing("touch.ageEdges", cfg.ageEdges);
     this.#ages = Float64Array.from(cfg.ageEdges);
     this.#na = na;
-    for (let k = 1; k < cfg.spreadEdges.length; k++) {
-      if (!(cfg.spreadEdges[k] > cfg.spreadEdges[k - 1])) {
-        throw new ValidationError("touch.spreadEdges", cfg.spreadEdges[k], "increasing edges");
-      }
-    }
+    requireIncreasing("touch.spreadEdges", cfg.spreadEdges);
     this.#edges = Float64Array.from(cfg.spreadEdges);
     this.#in = Float64Array.from(cfg.inSpreadRate);
     this.#cancel = Float64Array.from(cfg.cancelRate);

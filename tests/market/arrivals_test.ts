@@ -18,20 +18,8 @@ Deno.test("arrivals: thinning reproduces the Hawkes and Poisson mean rates", () 
   const mu = [cfg.marketRate, cfg.limitRate, 0];
   for (const kind of ["hawkes", "poisson"] as const) {
     const proc = createArrivalProcess({ ...cfg, kind });
-    const rng = new Rng(`arrivals-${kind}`);
-    proc.reset(0);
-    let t = 0;
     const T = 2_000;
-    const counts = [0, 0, 0];
-    for (;;) {
-      const bound = proc.bound(t, 1);
-      t += rng.exponential(bound);
-      if (t > T) break;
-      const k = proc.select(t, rng.next() * bound, 1);
-      if (k < 0) continue;
-      counts[k]++;
-      proc.excite(k, t);
-    }
+    const { counts } = run(proc, T, `arrivals-${kind}`);
     const want = proc.meanRates(0);
     const lam = kind === "hawkes" ? hawkesMeanIntensity(mu, cfg.alpha) : Float64Array.from(mu);
     const cov = hawkesCountCovariance(
