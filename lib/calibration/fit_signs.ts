@@ -167,8 +167,14 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
   profile.sort((x, y) => x.v - y.v);
   const best = profile[0];
   const within = profile.filter((p) => p.v <= best.v + 4).map((p) => p.n);
-  // Gauss–Newton information for (a, lmin, ρ) at the best N (one-sided steps near ρ = 0)
-  const eps = [1e-4 * best.a, 1e-4 * best.lmin, 1e-4];
+  // Gauss–Newton information for (a, lmin, ρ) at the best N: one-sided steps, backwards at
+  // an upper bound of the model's parameters (a ≤ 10, lmin ≤ 10⁴, ρ ≤ 0.99), forwards else
+  const step = (v: number, upper: number, h: number) => v + h > upper ? -h : h;
+  const eps = [
+    step(best.a, 10, 1e-4 * best.a),
+    step(best.lmin, 1e4, 1e-4 * best.lmin),
+    step(best.rho, 0.99, 1e-4),
+  ];
   const m0 = model(best.n, best.a, best.lmin, best.rho);
   const jac = [
     model(best.n, best.a + eps[0], best.lmin, best.rho),
@@ -194,7 +200,9 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
       ...fitted(best.n, NaN, "metaorders", `${method}; N profiled over 2–24`),
       ci: [nMin, nMax],
     },
-    lengthTail: fitted(best.a, se[0], "tail exponent", method),
+    lengthTail: best.a > 9.99
+      ? fitted(best.a, NaN, "tail exponent", method, "at the boundary 10")
+      : fitted(best.a, se[0], "tail exponent", method),
     minLength: fitted(best.lmin, se[1], "child orders", method),
     persistence: atZero
       ? fitted(0, NaN, "probability", method, "at the boundary 0")

@@ -101,6 +101,22 @@ Deno.test("sign fit: the persistence of order splitting is recovered from its ow
   fit.modelC.forEach((c, i) => assert.ok(Math.abs(c - data.c[i]) < 4 * data.se[i] + 0.01));
 });
 
+Deno.test("sign fit: a memory shorter than any metaorder tail reports the tail at its boundary, no error", () => {
+  // geometric C(ℓ) = 0.6^ℓ: no power-law tail; the best tail exponent is the search's bound 10,
+  // where a finite-difference step past the bound used to fail the model's validation
+  const lags = [1, 2, 3, 5, 10, 20, 50, 100];
+  const fit = fitSigns({
+    lags,
+    c: lags.map((l) => 0.6 ** l),
+    se: lags.map(() => 0.01),
+    orders: 5000,
+  });
+  assert.ok(fit.lengthTail.value > 9.99 && fit.lengthTail.value <= 10, `${fit.lengthTail.value}`);
+  assert.ok(Number.isNaN(fit.lengthTail.se));
+  assert.equal(fit.lengthTail.note, "at the boundary 10");
+  assert.ok(Number.isFinite(fit.persistence.value));
+});
+
 function eventsOf(limits: number[]): TapeEvents {
   const n = limits.length;
   return {
