@@ -41,8 +41,16 @@ import { Worker as ThreadWorker } from "node:worker_threads";
 
 /** Timed (1-thread, 2-thread) pairs per measurement. */
 export const PAIRS = 7;
-/** Untimed steps of each env before the timed pairs. */
+/** Untimed steps of each env before the timed pairs (model tier). */
 export const WARMUP_STEPS = 3000;
+/**
+ * Untimed steps of each book-tier env before the timed pairs: a book-tier worker reaches its
+ * steady speed only after ~10,000 steps (its shard of 4 envs took 118, 67, 35 and 29 µs a step
+ * over its first four windows of 4,000 steps, 25–28 µs after), the rare paths of the book
+ * being compiled as they first occur; with 3,000 steps the speedup measured the warm-up
+ * (0.95–1.26 against 1.46–1.84 after 20,000 steps, same runs, 2026-12-03).
+ */
+export const BOOK_WARMUP_STEPS = 40_000;
 /** Spin time of waiting threads, microseconds. */
 export const SPIN_MICROS = Number(Deno.env.get("ALPE_SPIN_US") ?? 2000);
 
@@ -56,12 +64,13 @@ export interface ParallelSpeed {
   speedup: number;
 }
 
-/** Measures `config` with `numEnvs` envs, `steps` steps per timed run. */
+/** Measures `config` with `numEnvs` envs, `steps` steps per timed run, after `warmup` untimed steps. */
 export async function measureParallel(
   config: EnvConfigInput,
   numEnvs: number,
   steps: number,
   pairs = PAIRS,
+  warmup = WARMUP_STEPS,
 ): Promise<ParallelSpeed> {
   const one = makeVecEnv(config, numEnvs);
   const two = await makeParallelVecEnv(config, numEnvs, { workers: 2, spinMicros: SPIN_MICROS });
@@ -78,11 +87,11 @@ export async function measureParallel(
       for (let s = 0; s < steps; s++) env.step(a);
       return (steps * numEnvs) / ((performance.now() - t0) / 1000);
     };
-    // Warm-up: at least WARMUP_STEPS steps of each, so that every thread's code is optimized
-    // (each worker is an isolate of its own that compiles the tier anew: a book-tier worker
-    // took about 1,000 steps to reach its steady speed). The figure is the steady-state
-    // throughput, the one a training run sees.
-    for (let w = 0; w * steps < WARMUP_STEPS; w++) {
+    // Warm-up: at least `warmup` steps of each, so that every thread's code is optimized
+    // (each worker is an isolate of its own that compiles the tier anew; see
+    // BOOK_WARMUP_STEPS). The figure is the steady-state throughput, the one a training run
+    // sees.
+    for (let w = 0; w * steps < warmup; w++) {
       time(one, act);
       time(two, two.actionBuffer);
     }
@@ -272,7 +281,7 @@ function measure(key: string): Promise<ParallelSpeed> {
   let m = cache.get(key);
   if (!m) {
     m = key.startsWith("book")
-      ? measureParallel({ tier: "book" }, Number(key.slice(4) || 8), 500)
+      ? measureParallel({ tier: "book" }, Number(key.slice(4) || 8), 500, PAIRS, BOOK_WARMUP_STEPS)
       : measureParallel(
         { tier: "model", duration: 100_000 },
         Number(key),
