@@ -90,7 +90,8 @@ export const calibrateCli = defineCli({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
     "regime-baseline": flags.boolean({
-      help: "fit the market orders' Hawkes kernel given the regimes (baseline × flow multiplier)",
+      help:
+        "fit the regimes with the flow's clustering (Hawkes kernel given the regimes, multipliers as the fundamental applies them, clustering moments)",
     }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),

@@ -44,7 +44,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
-import { fitInformation } from "./fit_information.ts";
+import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
@@ -123,9 +123,12 @@ export interface CalibrateOptions {
    */
   touch?: boolean;
   /**
-   * Fit the market orders' Hawkes kernel given the regimes: its baseline modulated by each
-   * 60-s bin's posterior flow multiplier (`regimeFlowPath`), so the kernel's slow component
-   * does not count the regimes' clustering again (default false; see docs/calibration.md).
+   * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
+   * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
+   * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
+   * again), the regimes' volatility multipliers inverted as the fundamental applies them
+   * (`regimeConfigFromFit`'s `impactScaled`) and the |1-s return| autocorrelation among the
+   * information fit's moments (`CLUSTERING_MOMENTS`). Overrides `regimeReplicates`' strength.
    */
   regimeBaseline?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
@@ -693,8 +696,13 @@ export function calibrateTapes(
     initial: 0,
   };
   /** The fitted regimes at strength `strength` (fit_regimes.ts), rounded for the preset. */
-  const regimesAt = (fit: RegimeFit, strength: number): Record<string, unknown> => {
-    const c = regimeConfigFromFit(fit, impactShare, strength);
+  const regimesAt = (
+    fit: RegimeFit,
+    strength: number,
+    share = impactShare,
+    impactScaled = false,
+  ): Record<string, unknown> => {
+    const c = regimeConfigFromFit(fit, share, strength, impactScaled);
     return {
       ...c,
       volMultipliers: c.volMultipliers.map((v) => sig(v)),
@@ -725,7 +733,10 @@ export function calibrateTapes(
     volatility: sig(est["volatility"].value),
     tickSize: tick,
     lotSize,
-    regimes,
+    // with regimeBaseline, inverted as the fundamental applies them at the current impact share
+    regimes: options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
+      ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
+      : regimes,
     latency: { marketData },
     flow: {
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
@@ -957,6 +968,7 @@ export function calibrateTapes(
           seed: options.seed ?? 0,
           maxSimulations: options.informationSimulations,
           step: round === 1 ? undefined : Math.log(1.5),
+          ...(options.regimeBaseline ? { clusteringLags: CLUSTERING_MOMENTS } : {}),
           log,
         });
         information.round = round;

@@ -542,7 +542,11 @@ function posteriorMeans(
  * `impactShare` is the share of the price's variance due to trade impact. `strength` c in
  * [0, 1] (default 1) shrinks each regime's order rate and variance rate toward their
  * stationary means, λ̄ + c·(λ_k − λ̄) and σ̄² + c·(σ_k² − σ̄²), holding times unchanged: c = 0
- * is one regime in effect ({@linkcode fitRegimeStrength} estimates it).
+ * is one regime in effect ({@linkcode fitRegimeStrength} estimates it). `impactScaled`
+ * (default false) inverts the variance rates as the fundamental (`fundamental.ts`) applies
+ * them, its volatility multiplier scaling every trade's impact too: the model's variance rate
+ * in regime k is v_k²·(s·f_k + 1 − s), so v_k² = (σ_k²/σ̄²)/(s·f_k + 1 − s); without it
+ * v_k² = (σ_k²/σ̄² − s·f_k)/(1 − s), normalized to stationary mean 1 (the shipped presets').
  *
  * @example
  * ```ts
@@ -562,6 +566,7 @@ export function regimeConfigFromFit(
   fit: RegimeFit,
   impactShare: number,
   strength = 1,
+  impactScaled = false,
 ): {
   names: string[];
   volMultipliers: number[];
@@ -576,10 +581,13 @@ export function regimeConfigFromFit(
   const share = Math.min(0.95, Math.max(0, impactShare));
   const c = Math.min(1, Math.max(0, strength));
   const flow = fit.orderRate.map((e) => (lbar + c * (e.value - lbar)) / lbar);
-  const v2 = fit.varianceRate.map((e, s) =>
-    Math.max(0, ((vbar + c * (e.value - vbar)) / vbar - share * flow[s]) / (1 - share))
-  );
-  const m2 = v2.reduce((a, v, s) => a + pi[s] * v, 0);
+  // impactScaled: the model's variance rate in regime s is v²·(share·f + 1 − share)
+  const load = (s: number) => impactScaled ? share * flow[s] + 1 - share : 1;
+  const v2 = fit.varianceRate.map((e, s) => {
+    const ratio = (vbar + c * (e.value - vbar)) / vbar;
+    return Math.max(0, impactScaled ? ratio / load(s) : (ratio - share * flow[s]) / (1 - share));
+  });
+  const m2 = v2.reduce((a, v, s) => a + pi[s] * v * load(s), 0);
   const vol = v2.map((v) => Math.sqrt(m2 > 0 ? v / m2 : 1));
   const names = k === 1
     ? ["calibrated"]

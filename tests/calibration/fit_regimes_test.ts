@@ -207,3 +207,30 @@ Deno.test("regime flow path: the posterior flow multiplier follows the hidden re
   const one = fitRegimes(simulateBins(200, 5), 1);
   assert.ok(regimeFlowPath(simulateBins(200, 5), one).every((m) => m === 1));
 });
+
+Deno.test("regime config, impactScaled: the fundamental's variance rate v²·(s·f + 1 − s) gives back each regime's fitted variance, stationary mean 1", () => {
+  const e = (value: number) => ({ value, se: 0, unit: "", method: "", status: "fit" as const });
+  const pi = [0.2, 0.5, 0.3];
+  const fit = {
+    states: 3,
+    stationary: pi,
+    orderRate: [e(0.1), e(0.25), e(0.7)],
+    varianceRate: [e(0.5), e(3), e(7.5)],
+    hmm: { rates: [[0, 0.01, 0], [0.004, 0, 0.002], [0, 0.003, 0]] },
+  } as unknown as Parameters<typeof regimeConfigFromFit>[0];
+  const s = 0.45;
+  const vbar = 0.2 * 0.5 + 0.5 * 3 + 0.3 * 7.5;
+  const cfg = regimeConfigFromFit(fit, s, 1, true);
+  const rate = (c: { volMultipliers: number[]; flowMultipliers: number[] }, k: number) =>
+    c.volMultipliers[k] ** 2 * (s * c.flowMultipliers[k] + 1 - s);
+  let mean = 0;
+  for (let k = 0; k < 3; k++) {
+    assert.ok(Math.abs(rate(cfg, k) - fit.varianceRate[k].value / vbar) < 1e-9, `regime ${k}`);
+    mean += pi[k] * rate(cfg, k);
+  }
+  assert.ok(Math.abs(mean - 1) < 1e-9);
+  // the default inversion (impact variance following the flow alone) makes the model's
+  // calm regime calmer and its active regime more active than the fit
+  const old = regimeConfigFromFit(fit, s, 1);
+  assert.ok(rate(old, 0) < rate(cfg, 0) && rate(old, 2) > rate(cfg, 2));
+});
