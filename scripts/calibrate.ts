@@ -7,6 +7,7 @@
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
  *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--touch]
+ *                         [--regime-baseline]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -88,6 +89,10 @@ export const calibrateCli = defineCli({
     timing: flags.boolean({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
+    "regime-baseline": flags.boolean({
+      help:
+        "fit the regimes with the flow's clustering (Hawkes kernel given the regimes, multipliers as the fundamental applies them, clustering moments)",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -125,6 +130,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     seed: v.seed,
     timing: v.timing,
     touch: v.touch,
+    regimeBaseline: v["regime-baseline"],
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -44,7 +44,7 @@ import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
-import { fitInformation } from "./fit_information.ts";
+import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
@@ -55,6 +55,7 @@ import {
   regimeBins,
   regimeConfigFromFit,
   type RegimeFit,
+  regimeFlowPath,
   type RegimeStrengthFit,
   type RegimeTest,
   testRegimes,
@@ -121,6 +122,15 @@ export interface CalibrateOptions {
    * messages (default false: nothing of it is written; see docs/calibration.md).
    */
   touch?: boolean;
+  /**
+   * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
+   * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
+   * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
+   * again), the regimes' volatility multipliers inverted as the fundamental applies them
+   * (`regimeConfigFromFit`'s `impactScaled`) and the |1-s return| autocorrelation among the
+   * information fit's moments (`CLUSTERING_MOMENTS`). Overrides `regimeReplicates`' strength.
+   */
+  regimeBaseline?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -384,9 +394,22 @@ export function calibrateTapes(
   est["flow.cancellation.queuePosition"] = cancel.queuePosition;
   est["flow.cancellation.depletion"] = cancel.depletion;
 
+  // ---- regimes first (a hidden Markov model of 60-s bins); with `regimeBaseline` the market
+  // orders' Hawkes kernel is fitted given the regimes' modulation of their baseline, so it
+  // does not count the regimes' clustering a second time
+  const rBins = regimeBins(records, REGIME_BIN_SECONDS);
+  let regimeFit: RegimeFit | null = null;
+  if (rBins.counts.length >= 100) {
+    log("fitting the regimes");
+    regimeFit = fitRegimes(rBins, 3);
+  }
+  const flowPath = !options.regimeBaseline || regimeFit === null || regimeFit.states === 1
+    ? null
+    : regimeFlowPath(rBins, regimeFit);
+
   log("fitting the arrival process (Hawkes, maximum likelihood)");
   const exactTimes = quoteInterval === 0 && ev.orderLevel;
-  const hk = fitArrivals(records, ev, exactTimes, options.hawkesMaxIterations);
+  const hk = fitArrivals(records, ev, exactTimes, options.hawkesMaxIterations, flowPath);
   const arrivals = arrivalsConfig(
     hk,
     placement.touchShare,
@@ -652,11 +675,7 @@ export function calibrateTapes(
     "not identified: library default kept",
   );
   // ---- regimes: a hidden Markov model of 60-s bins (activity and realized variance)
-  const rBins = regimeBins(records, REGIME_BIN_SECONDS);
-  let regimeFit: RegimeFit | null = null;
-  if (rBins.counts.length >= 100) {
-    log("fitting the regimes");
-    regimeFit = fitRegimes(rBins, 3);
+  if (regimeFit !== null) {
     const rf = regimeFit;
     est["regimes"] = fitted(rf.states, NaN, "regimes", `${rf.orderRate[0].method}`);
     rf.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
@@ -677,8 +696,13 @@ export function calibrateTapes(
     initial: 0,
   };
   /** The fitted regimes at strength `strength` (fit_regimes.ts), rounded for the preset. */
-  const regimesAt = (fit: RegimeFit, strength: number): Record<string, unknown> => {
-    const c = regimeConfigFromFit(fit, impactShare, strength);
+  const regimesAt = (
+    fit: RegimeFit,
+    strength: number,
+    share = impactShare,
+    impactScaled = false,
+  ): Record<string, unknown> => {
+    const c = regimeConfigFromFit(fit, share, strength, impactScaled);
     return {
       ...c,
       volMultipliers: c.volMultipliers.map((v) => sig(v)),
@@ -709,7 +733,10 @@ export function calibrateTapes(
     volatility: sig(est["volatility"].value),
     tickSize: tick,
     lotSize,
-    regimes,
+    // with regimeBaseline, inverted as the fundamental applies them at the current impact share
+    regimes: options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
+      ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
+      : regimes,
     latency: { marketData },
     flow: {
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
@@ -941,6 +968,7 @@ export function calibrateTapes(
           seed: options.seed ?? 0,
           maxSimulations: options.informationSimulations,
           step: round === 1 ? undefined : Math.log(1.5),
+          ...(options.regimeBaseline ? { clusteringLags: CLUSTERING_MOMENTS } : {}),
           log,
         });
         information.round = round;
@@ -1232,17 +1260,35 @@ function fitArrivals(
   ev: TapeEvents,
   exact: boolean,
   maxIterations?: number,
+  flowPath: Float64Array | null = null,
 ): ArrivalFit {
   // concatenate the records' segments, removing the time between them
-  const times: number[] = [], kinds: number[] = [];
+  const times: number[] = [], kinds: number[] = [], mult: number[] = [];
   let offset = 0, horizon = 0;
   const pieces: [number, number][] = records.flatMap((r) => r.segments);
+  // the regimes' flow multiplier (regimeFlowPath: one per REGIME_BIN_SECONDS bin of each
+  // segment, in regimeBins' order; a segment's incomplete last bin takes its last full bin's)
+  const firstBin: number[] = [];
+  let nBins = 0;
+  for (const [a, b] of pieces) {
+    const nb = Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9);
+    firstBin.push(nb >= 1 ? nBins : -1);
+    if (nb >= 1) nBins += nb;
+  }
+  const multAt = (p: number, dt: number): number => {
+    if (flowPath === null || firstBin[p] < 0) return 1;
+    const [a, b] = pieces[p];
+    const nb = Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9);
+    return flowPath[firstBin[p] + Math.min(nb - 1, Math.floor(dt / REGIME_BIN_SECONDS))];
+  };
   const push = (t: number, kind: number) => {
     let acc = 0;
-    for (const [a, b] of pieces) {
+    for (let p = 0; p < pieces.length; p++) {
+      const [a, b] = pieces[p];
       if (t >= a && t <= b) {
         times.push(acc + (t - a));
         kinds.push(kind);
+        mult.push(multAt(p, t - a));
         return;
       }
       acc += b - a;
@@ -1272,10 +1318,22 @@ function fitArrivals(
   const jt = resolution > 0
     ? jitterTimes(mt, resolution, new Rng("hawkes-jitter")).times.map((x) => Math.min(offset, x))
     : mt;
+  let integral = 0;
+  pieces.forEach(([a, b], p) => {
+    for (let x = 0; x < b - a; x += REGIME_BIN_SECONDS) {
+      integral += multAt(p, x) * Math.min(REGIME_BIN_SECONDS, b - a - x);
+    }
+  });
   const market = fitHawkesComponents(jt, new Int32Array(jt.length), horizon, {
     maxComponents: 4,
     minEvents: 30,
     maxIterations,
+    ...(flowPath === null ? {} : {
+      baseline: {
+        atEvents: Float64Array.from(order.filter((i) => kinds[i] === 0), (i) => mult[i]),
+        integral,
+      },
+    }),
   });
   return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"], market, resolution };
 }

@@ -22,6 +22,7 @@
  * @module
  */
 import type { EnvConfigInput } from "../env/config.ts";
+import { ValidationError } from "../errors.ts";
 import { Rng } from "../rng/rng.ts";
 import { type Estimate, fitted, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
@@ -38,6 +39,11 @@ export const RESPONSE_MOMENTS: readonly number[] = [1, 5, 20, 100];
  * clustered arrivals, and how many of the gaps are theirs shows in this distribution.
  */
 export const GAP_MOMENTS: readonly number[] = [0.001, 0.0031622776601683794, 0.01];
+/**
+ * Lags (s) of the autocorrelation of |1-s returns| used as moments when asked
+ * (`clusteringLags`): how much of the price's variance follows the clustered trades.
+ */
+export const CLUSTERING_MOMENTS: readonly number[] = [1, 2, 5, 10];
 
 /** The information moments of a market and their sampling covariance. */
 export interface InformationMoments {
@@ -76,8 +82,10 @@ export function informationMoments(
   records: readonly MarketRecord[],
   grid: number,
   resamples = 200,
+  clusteringLags: readonly number[] = [],
 ): InformationMoments {
   const facts = defaultFacts({ grid });
+  const ab = facts.find((f) => f.name === "absReturnAutocorrelation")!;
   const mk = facts.find((f) => f.name === "markout")!;
   const rp = facts.find((f) => f.name === "priceResponse")!;
   const ku = facts.find((f) => f.name === "kurtosis1s")!;
@@ -88,13 +96,16 @@ export function informationMoments(
   const rowsR: Float64Array[] = [];
   const rowsK: Float64Array[] = [];
   const rowsG: Float64Array[] = [];
+  const rowsA: Float64Array[] = [];
   for (const r of records) {
     const b = makeBlocks(r.segments, blockSeconds);
     const sm = blockStatistics(mk, r, b);
     const sr = blockStatistics(rp, r, b);
     const sk = blockStatistics(ku, r, b);
     const sg = blockStatistics(ia, r, b);
+    const sa = clusteringLags.length > 0 ? blockStatistics(ab, r, b) : null;
     for (let k = 0; k < b.start.length; k++) {
+      if (sa !== null) rowsA.push(sa.subarray(k * ab.size, (k + 1) * ab.size));
       rowsM.push(sm.subarray(k * mk.size, (k + 1) * mk.size));
       rowsR.push(sr.subarray(k * rp.size, (k + 1) * rp.size));
       rowsK.push(sk.subarray(k * ku.size, (k + 1) * ku.size));
@@ -110,6 +121,12 @@ export function informationMoments(
   const statsR = flat(rowsR, rp.size);
   const statsK = flat(rowsK, ku.size);
   const statsG = flat(rowsG, ia.size);
+  const statsA = flat(rowsA, ab.size);
+  const iA = clusteringLags.map((l) => {
+    const i = ab.x.indexOf(l);
+    if (i < 0) throw new ValidationError("clusteringLags", l, `one of ${ab.x.join(", ")} s`);
+    return i;
+  });
   // the share of gaps below GAP_MOMENTS[i]: the bins left of that edge
   const iG = GAP_MOMENTS.map((h) => ia.x.findIndex((e) => Math.abs(e - h) <= 1e-9 * h));
   const iM = MARKOUT_MOMENTS.map((h) => mk.x.indexOf(h));
@@ -119,6 +136,7 @@ export function informationMoments(
     ...RESPONSE_MOMENTS.map((l) => `response@${l}`),
     "kurtosis1s",
     ...GAP_MOMENTS.map((h) => `gaps<${sig(h * 1000, 2)}ms`),
+    ...clusteringLags.map((l) => `absReturn@${l}s`),
   ];
   const k = names.length;
   const measure = (pick: Int32Array) => {
@@ -126,6 +144,7 @@ export function informationMoments(
     const vr = rp.value(sumBlocks(statsR, rp.size, pick));
     const vk = ku.value(sumBlocks(statsK, ku.size, pick));
     const vg = ia.value(sumBlocks(statsG, ia.size, pick));
+    const va = iA.length > 0 ? ab.value(sumBlocks(statsA, ab.size, pick)) : null;
     const below = (j: number) => {
       let c = 0;
       for (let b = 0; b < j; b++) c += vg[b];
@@ -136,6 +155,7 @@ export function informationMoments(
       ...iR.map((i) => vr[i]),
       vk[0],
       ...iG.map(below),
+      ...iA.map((i) => va![i]),
     ]);
   };
   const n = rowsM.length;
@@ -395,6 +415,11 @@ export interface InformationFitOptions {
   maxSimulations?: number;
   /** First step of the search, log units (default ln 2). */
   step?: number;
+  /**
+   * Lags (s, of the realism report's) of the |1-s return| autocorrelation to add as moments
+   * (default none; the calibration's `regimeBaseline` uses {@linkcode CLUSTERING_MOMENTS}).
+   */
+  clusteringLags?: readonly number[];
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -427,7 +452,8 @@ export function fitInformation(
   options: InformationFitOptions,
 ): Record<string, unknown> {
   const grid = Math.max(0.1, options.quoteInterval);
-  const real = informationMoments(records, grid);
+  const lags = options.clusteringLags ?? [];
+  const real = informationMoments(records, grid, 200, lags);
   const bounds: Record<string, [number, number]> = {
     "flow.fundamental.impactShare": [0.01, 0.95],
     "flow.fundamental.privateShare": [0.01, 0.97],
@@ -452,7 +478,7 @@ export function fitInformation(
       seed: options.seed,
       quoteInterval: options.quoteInterval,
     });
-    return informationMoments(recs, grid, 0).value;
+    return informationMoments(recs, grid, 0, lags).value;
   };
   const fit = fitSimulatedMoments(params, simulate, real, {
     maxSimulations: options.maxSimulations ?? 120,
@@ -464,7 +490,9 @@ export function fitInformation(
   const method =
     `method of simulated moments on the markout (${MARKOUT_MOMENTS.join(", ")} s) and the ` +
     `price response (${RESPONSE_MOMENTS.join(", ")} orders), the 1-s kurtosis and the ` +
-    `share of gaps between market orders below 1, 3.2 and 10 ms, diagonal weights, ` +
+    `share of gaps between market orders below 1, 3.2 and 10 ms` +
+    (lags.length > 0 ? `, the |1-s return| autocorrelation at ${lags.join(", ")} s` : "") +
+    `, diagonal weights, ` +
     `common random numbers; sandwich standard error with the block-bootstrap covariance`;
   const units: Record<string, string> = {
     "flow.fundamental.impactShare": "share of variance",

@@ -20,6 +20,8 @@
  * the price's variance rate is the trade impact's share s (∝ the flow) plus the news'
  * (∝ v²), so v_k² = (σ_k²/σ̄² − s·f_k)/(1 − s), normalized so that the stationary means
  * of f and of the variance rate stay 1 (the calibrated rate and volatility are unchanged).
+ * {@linkcode regimeFlowPath} gives the posterior flow multiplier of each bin (the baseline of
+ * the market orders' Hawkes fit given the regimes, opt-in in `calibrate.ts`).
  *
  * Assumes: regimes shared by the flow and the volatility; within a regime, bins independent
  * given the regime. Ignores: deterministic intraday seasonality (it is absorbed by the
@@ -540,7 +542,11 @@ function posteriorMeans(
  * `impactShare` is the share of the price's variance due to trade impact. `strength` c in
  * [0, 1] (default 1) shrinks each regime's order rate and variance rate toward their
  * stationary means, λ̄ + c·(λ_k − λ̄) and σ̄² + c·(σ_k² − σ̄²), holding times unchanged: c = 0
- * is one regime in effect ({@linkcode fitRegimeStrength} estimates it).
+ * is one regime in effect ({@linkcode fitRegimeStrength} estimates it). `impactScaled`
+ * (default false) inverts the variance rates as the fundamental (`fundamental.ts`) applies
+ * them, its volatility multiplier scaling every trade's impact too: the model's variance rate
+ * in regime k is v_k²·(s·f_k + 1 − s), so v_k² = (σ_k²/σ̄²)/(s·f_k + 1 − s); without it
+ * v_k² = (σ_k²/σ̄² − s·f_k)/(1 − s), normalized to stationary mean 1 (the shipped presets').
  *
  * @example
  * ```ts
@@ -560,6 +566,7 @@ export function regimeConfigFromFit(
   fit: RegimeFit,
   impactShare: number,
   strength = 1,
+  impactScaled = false,
 ): {
   names: string[];
   volMultipliers: number[];
@@ -574,10 +581,13 @@ export function regimeConfigFromFit(
   const share = Math.min(0.95, Math.max(0, impactShare));
   const c = Math.min(1, Math.max(0, strength));
   const flow = fit.orderRate.map((e) => (lbar + c * (e.value - lbar)) / lbar);
-  const v2 = fit.varianceRate.map((e, s) =>
-    Math.max(0, ((vbar + c * (e.value - vbar)) / vbar - share * flow[s]) / (1 - share))
-  );
-  const m2 = v2.reduce((a, v, s) => a + pi[s] * v, 0);
+  // impactScaled: the model's variance rate in regime s is v²·(share·f + 1 − share)
+  const load = (s: number) => impactScaled ? share * flow[s] + 1 - share : 1;
+  const v2 = fit.varianceRate.map((e, s) => {
+    const ratio = (vbar + c * (e.value - vbar)) / vbar;
+    return Math.max(0, impactScaled ? ratio / load(s) : (ratio - share * flow[s]) / (1 - share));
+  });
+  const m2 = v2.reduce((a, v, s) => a + pi[s] * v * load(s), 0);
   const vol = v2.map((v) => Math.sqrt(m2 > 0 ? v / m2 : 1));
   const names = k === 1
     ? ["calibrated"]
@@ -633,6 +643,41 @@ export function regimePosteriorMeans(
     orderRate: Array.from(w, (ws, s) => c[s] / ws / bins.binSeconds),
     varianceRate: Array.from(w, (ws, s) => v[s] / ws),
   };
+}
+
+/**
+ * The posterior mean flow multiplier of each bin, Σ_k P(regime k | tape)·f_k with
+ * f_k = λ_k / λ̄ (stationary mean 1), from the smoothed regime probabilities of `fit`: the
+ * regimes' modulation of the flow's baseline, for the Hawkes fit given the regimes (so the
+ * kernel does not count the regimes' clustering again).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitRegimes, regimeFlowPath } from "./fit_regimes.ts";
+ * // 60 calm bins (6 orders) then 60 active ones (30 orders), realized variance alike
+ * const counts = Float64Array.from({ length: 120 }, (_, i) => (i < 60 ? 6 : 30) + (i % 3) - 1);
+ * const rv = Float64Array.from({ length: 120 }, (_, i) => (i < 60 ? 1 : 4) * (1 + 0.1 * (i % 4)));
+ * const bins = { binSeconds: 60, counts, rv, starts: [0] };
+ * const fit = fitRegimes(bins, 2);
+ * const f = regimeFlowPath(bins, fit);
+ * assert.equal(f.length, 120);
+ * assert.ok(f[0] < 0.5 && f[119] > 1.5);
+ * ```
+ */
+export function regimeFlowPath(bins: RegimeBins, fit: RegimeFit): Float64Array {
+  const n = bins.counts.length, k = fit.states;
+  const out = new Float64Array(n).fill(1);
+  if (k === 1) return out;
+  const post = new Float64Array(n * k);
+  logLikelihood(bins, fit.hmm, post);
+  const lbar = fit.hmm.rate.reduce((a, r, s) => a + fit.stationary[s] * r, 0);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let s = 0; s < k; s++) m += post[i * k + s] * fit.hmm.rate[s] / lbar;
+    out[i] = m;
+  }
+  return out;
 }
 
 /** Result of {@linkcode testRegimes}. */

@@ -62,6 +62,12 @@ export interface HawkesFitOptions {
   components?: number;
   /** A fit with fewer components to start from (its components plus new ones). */
   warmStart?: HawkesFit;
+  /**
+   * A known modulation m(t) of the baselines, λ_i(t) = μ_i·m(t) + excitation (e.g. the
+   * regimes' posterior flow multiplier, `fit_regimes.ts`): m at each event (same order as
+   * `times`) and ∫₀^horizon m(t) dt. Default: m = 1.
+   */
+  baseline?: { atEvents: ArrayLike<number>; integral: number };
 }
 
 /** A fitted Hawkes process with standard errors and fit diagnostics. */
@@ -139,6 +145,8 @@ function nllGrad(
   kinds: ArrayLike<number>,
   horizon: number,
   lay: Layout,
+  mAt: ArrayLike<number> | null = null,
+  mInt = horizon,
 ): number {
   const { k, c: nc, nb, shared } = lay;
   const kk = k * k;
@@ -172,7 +180,8 @@ function nllGrad(
       D[q] = e * (D[q] - dt * (A[q] + add));
       A[q] = e * (A[q] + add);
     }
-    let lam = mu[kind];
+    const mt = mAt === null ? 1 : mAt[m];
+    let lam = mu[kind] * mt;
     for (let c = 0; c < nc; c++) {
       for (let j = 0; j < k; j++) {
         lam += alpha[c * kk + kind * k + j] * beta[c * k + j] * A[c * k + j];
@@ -181,7 +190,7 @@ function nllGrad(
     if (!(lam > 0)) return Infinity;
     ll += Math.log(lam);
     const inv = 1 / lam;
-    gMu[kind] -= inv;
+    gMu[kind] -= mt * inv;
     for (let c = 0; c < nc; c++) {
       for (let j = 0; j < k; j++) {
         const q = c * k + j;
@@ -208,8 +217,8 @@ function nllGrad(
     prevKind = kind;
   }
   for (let i = 0; i < k; i++) {
-    ll -= mu[i] * horizon;
-    gMu[i] += horizon;
+    ll -= mu[i] * mInt;
+    gMu[i] += mInt;
   }
   for (let c = 0; c < nc; c++) {
     if (shared) {
@@ -274,6 +283,19 @@ export function fitHawkes(
     }
   });
   const shared = options.decays === "shared";
+  const mAt = options.baseline?.atEvents ?? null;
+  const mInt = options.baseline?.integral ?? horizon;
+  if (mAt !== null) {
+    if (mAt.length !== n) throw new ValidationError("baseline.atEvents.length", mAt.length, `${n}`);
+    for (let m = 0; m < n; m++) {
+      if (!(mAt[m] > 0) || !Number.isFinite(mAt[m])) {
+        throw new ValidationError(`baseline.atEvents[${m}]`, mAt[m], "a finite multiplier > 0");
+      }
+    }
+    if (!(mInt > 0) || !Number.isFinite(mInt)) {
+      throw new ValidationError("baseline.integral", mInt, "a finite integral > 0");
+    }
+  }
   const nc = options.components ?? 1;
   if (!Number.isInteger(nc) || nc < 1 || nc > MAX_KERNEL_COMPONENTS) {
     throw new ValidationError("components", nc, `an integer in [1, ${MAX_KERNEL_COMPONENTS}]`);
@@ -292,7 +314,7 @@ export function fitHawkes(
   const gNat = new Float64Array(dim);
   const objective = (z: Float64Array, g: Float64Array): number => {
     for (let p = 0; p < dim; p++) nat[p] = Math.exp(z[p]);
-    const v = nllGrad(nat, gNat, times, kinds, horizon, lay);
+    const v = nllGrad(nat, gNat, times, kinds, horizon, lay, mAt, mInt);
     for (let p = 0; p < dim; p++) g[p] = gNat[p] * nat[p];
     return v;
   };
@@ -395,7 +417,8 @@ export function fitHawkes(
       beta: c.alpha.map(() => c.decay.slice()),
     }));
   }
-  const ll = hawkesLogLikelihood(params, times, kinds, horizon);
+  // (with a modulated baseline, the recursion's value: hawkesLogLikelihood has constant μ)
+  const ll = mAt === null ? hawkesLogLikelihood(params, times, kinds, horizon) : -best.value;
   const notes: string[] = [];
   if (Math.abs(ll + best.value) > 1e-6 * Math.max(1, Math.abs(ll))) {
     notes.push(
@@ -438,7 +461,7 @@ export function fitHawkes(
       const full = Float64Array.from(theta);
       idx.forEach((p, q) => full[p] = x[q]);
       const g = new Float64Array(dim);
-      nllGrad(full, g, times, kinds, horizon, lay);
+      nllGrad(full, g, times, kinds, horizon, lay, mAt, mInt);
       return Float64Array.from(idx, (p) => g[p]);
     };
     const x0 = Float64Array.from(idx, (p) => theta[p]);

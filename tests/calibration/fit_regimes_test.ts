@@ -6,6 +6,7 @@ import {
   type RegimeBins,
   regimeBins,
   regimeConfigFromFit,
+  regimeFlowPath,
   regimePosteriorMeans,
   testRegimes,
 } from "../../lib/calibration/fit_regimes.ts";
@@ -19,7 +20,7 @@ const LAMBDA = [0.1, 0.5];
 const LOG_MEAN = [0, 1.5];
 
 /** Bins drawn from the hidden Markov model itself (CTMC path, NB counts, log-normal RV). */
-function simulateBins(n: number, seed: number): RegimeBins {
+function simulateBins(n: number, seed: number): RegimeBins & { states: Int32Array } {
   const rng = new Rng(seed);
   const model = createRegimeModel({
     names: ["a", "b"],
@@ -30,15 +31,17 @@ function simulateBins(n: number, seed: number): RegimeBins {
   });
   model.reset(rng);
   const counts = new Float64Array(n), rv = new Float64Array(n);
+  const states = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const s = model.state;
+    states[i] = s;
     // negative binomial, shape 2: Poisson with a Gamma(2, 1/2) mean factor
     const g = rng.exponential(2) + rng.exponential(2);
     counts[i] = rng.poisson(LAMBDA[s] * DT * g);
     rv[i] = rng.next() < 0.02 ? 0 : Math.exp(LOG_MEAN[s] + 0.8 * rng.normal());
     model.advance(DT, rng);
   }
-  return { binSeconds: DT, counts, rv, starts: [0] };
+  return { binSeconds: DT, counts, rv, starts: [0], states };
 }
 
 Deno.test("expm: the exponential of a generator is a transition matrix that matches the 2-state closed form", () => {
@@ -183,4 +186,51 @@ Deno.test("regime strength: 0 gives multipliers of 1, 1 the fitted regimes, stat
   // halfway: the flow multipliers' spread is half the full one's
   const spread = (a: number[]) => a[a.length - 1] - a[0];
   assert.ok(Math.abs(spread(half.flowMultipliers) - spread(full.flowMultipliers) / 2) < 1e-9);
+});
+
+Deno.test("regime flow path: the posterior flow multiplier follows the hidden regime of each bin", () => {
+  const bins = simulateBins(1_500, 4);
+  const fit = fitRegimes(bins, 2);
+  const path = regimeFlowPath(bins, fit);
+  assert.equal(path.length, 1_500);
+  const pi = stationaryDistribution(RATES);
+  const lbar = pi[0] * LAMBDA[0] + pi[1] * LAMBDA[1];
+  // the true multipliers λ_k / λ̄ (0.36 and 1.82): the path is near the right one in most bins
+  let near = 0, mean = 0;
+  for (let i = 0; i < path.length; i++) {
+    if (Math.abs(path[i] - LAMBDA[bins.states[i]] / lbar) < 0.3) near++;
+    mean += path[i] / path.length;
+  }
+  assert.ok(near > 0.9 * path.length, `${near}`);
+  assert.ok(Math.abs(mean - 1) < 0.15, `${mean}`);
+  // one regime: no modulation
+  const one = fitRegimes(simulateBins(200, 5), 1);
+  assert.ok(regimeFlowPath(simulateBins(200, 5), one).every((m) => m === 1));
+});
+
+Deno.test("regime config, impactScaled: the fundamental's variance rate v²·(s·f + 1 − s) gives back each regime's fitted variance, stationary mean 1", () => {
+  const e = (value: number) => ({ value, se: 0, unit: "", method: "", status: "fit" as const });
+  const pi = [0.2, 0.5, 0.3];
+  const fit = {
+    states: 3,
+    stationary: pi,
+    orderRate: [e(0.1), e(0.25), e(0.7)],
+    varianceRate: [e(0.5), e(3), e(7.5)],
+    hmm: { rates: [[0, 0.01, 0], [0.004, 0, 0.002], [0, 0.003, 0]] },
+  } as unknown as Parameters<typeof regimeConfigFromFit>[0];
+  const s = 0.45;
+  const vbar = 0.2 * 0.5 + 0.5 * 3 + 0.3 * 7.5;
+  const cfg = regimeConfigFromFit(fit, s, 1, true);
+  const rate = (c: { volMultipliers: number[]; flowMultipliers: number[] }, k: number) =>
+    c.volMultipliers[k] ** 2 * (s * c.flowMultipliers[k] + 1 - s);
+  let mean = 0;
+  for (let k = 0; k < 3; k++) {
+    assert.ok(Math.abs(rate(cfg, k) - fit.varianceRate[k].value / vbar) < 1e-9, `regime ${k}`);
+    mean += pi[k] * rate(cfg, k);
+  }
+  assert.ok(Math.abs(mean - 1) < 1e-9);
+  // the default inversion (impact variance following the flow alone) makes the model's
+  // calm regime calmer and its active regime more active than the fit
+  const old = regimeConfigFromFit(fit, s, 1);
+  assert.ok(rate(old, 0) < rate(cfg, 0) && rate(old, 2) > rate(cfg, 2));
 });
