@@ -88,6 +88,9 @@ export const calibrateCli = defineCli({
     timing: flags.boolean({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
+    "fixed-forecast": flags.boolean({
+      help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -125,6 +128,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     seed: v.seed,
     timing: v.timing,
     touch: v.touch,
+    ...(v["fixed-forecast"] ? { forecast: false } : {}),
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";
