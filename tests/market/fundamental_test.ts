@@ -252,3 +252,42 @@ Deno.test("fundamental: E[u²] and the response R(ℓ) of the surprise u = ε �
     else assert.ok(want[19] > 2 * want[0]); // grows with the sign memory
   }
 });
+
+Deno.test("fundamental: with κ < 1 one trade's impact has the budgeted variance and the price's variance per trade grows with the horizon (a rising signature plot)", () => {
+  const signCfg = tradeSignConfigSchema.parse({
+    metaorders: 2,
+    lengthTail: 2.5,
+    persistence: 0.45,
+  });
+  const ratio: number[] = [];
+  for (const kappa of [1, 0.5]) {
+    const signs = new MetaorderSigns(signCfg);
+    const f = new LatentFundamental(
+      fundamentalConfigSchema.parse({ impactShare: 0.9, privateShare: 0, forecastWeight: kappa }),
+      { ...FACTS, marketOrderRate: 1, surpriseVariance: signs.surpriseVariance },
+    );
+    const rng = new Rng(`signature-${kappa}`);
+    signs.reset(rng);
+    f.reset(0);
+    const n = 200_000;
+    const p = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const e = signs.expected();
+      f.onTrade(signs.next(rng), 4, e, i, false); // one trade a second, no news fired
+      p[i + 1] = f.reference(i);
+    }
+    const rv = (h: number) => {
+      let s = 0, m = 0;
+      for (let i = 0; i + h <= n; i += h) {
+        s += (p[i + h] - p[i]) ** 2;
+        m++;
+      }
+      return s / m / h;
+    };
+    // the budget: θ²·E[u²]·(1 trade/s) = impactShare·σ² at the scale of one trade
+    assert.ok(Math.abs(rv(1) / (0.9 * 1.69) - 1) < 0.03, `κ ${kappa}: ${rv(1)}`);
+    ratio.push(rv(50) / rv(1));
+  }
+  assert.ok(Math.abs(ratio[0] - 1) < 0.1, `martingale: ${ratio[0]}`);
+  assert.ok(ratio[1] > 1.5, `κ = 0.5: ${ratio[1]}`);
+});
