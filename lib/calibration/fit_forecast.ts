@@ -139,7 +139,9 @@ export interface ForecastWeightFit {
  * function is simulated on {@linkcode KAPPA_GRID}; the crossing of its linear interpolation
  * with the tape's G (the one nearest κ = 1 if noise makes several) is refined on
  * {@linkcode KAPPA_FINE} around it, and a line fitted by least squares to every point within
- * {@linkcode KAPPA_WINDOW} is inverted: κ̂ = its root, clamped to [0, 1]. Standard error:
+ * {@linkcode KAPPA_WINDOW} is inverted: κ̂ = its root, clamped to [0, 1]. When the tape's
+ * standard error is at least half the binding function's range G_sim(0) − G_sim(1), κ is not
+ * identified after those two simulations: κ = 1, standard error NaN. Standard error:
  * √(se(G)² + var(Ĝ_sim(κ̂))) / |slope|, var(Ĝ_sim) the line's prediction variance from its
  * residuals (the simulations' own noise).
  *
@@ -166,7 +168,15 @@ export function fitForecastWeight(
     );
     return g;
   };
-  const coarse = KAPPA_GRID.map(at);
+  // the ends first: if the tape's error spans half the whole range of the binding function,
+  // no κ can be told apart (the delta method's error at the mean slope is ≥ 0.5): stop there
+  const last = KAPPA_GRID.length - 1;
+  const ends = [at(KAPPA_GRID[0]), at(KAPPA_GRID[last])];
+  if (!(Math.abs(ends[0] - ends[1]) > 2 * real.se)) {
+    const slope = (ends[1] - ends[0]) / (KAPPA_GRID[last] - KAPPA_GRID[0]);
+    return { kappa: 1, se: Number.NaN, simulated: ends[1], slope, simulationSe: Number.NaN, path };
+  }
+  const coarse = KAPPA_GRID.map((k, i) => i === 0 ? ends[0] : i === last ? ends[1] : at(k));
   // the crossing nearest κ = 1 of the interpolated binding function (G falls as κ rises)
   let cross = Number.NaN;
   for (let i = KAPPA_GRID.length - 1; i > 0 && Number.isNaN(cross); i--) {
@@ -277,9 +287,11 @@ export function fitForecast(
     : unidentified(
       1,
       "share of the sign forecast",
-      `${method}: not identified (standard error ${
-        sig(fit.se, 3)
-      } ≥ 0.5): the efficient κ = 1 kept`,
+      `${method}: not identified (${
+        Number.isFinite(fit.se)
+          ? `standard error ${sig(fit.se, 3)} ≥ 0.5`
+          : "the tape's standard error is at least half the binding function's range, or it is flat"
+      }): the efficient κ = 1 kept`,
     );
   return {
     statistic: `mean R(${GROWTH_LAGS.join(", ")}) / R(1)`,

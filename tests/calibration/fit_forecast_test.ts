@@ -31,6 +31,11 @@ Deno.test("forecast weight: a tape beyond the binding function's range gives the
   assert.equal(fit.kappa, 1);
   const flat = fitForecastWeight(() => 2, { value: 3, se: 0.1, seconds: 1 });
   assert.ok(Number.isNaN(flat.se)); // a flat binding function identifies nothing
+  // a tape whose error spans half the binding function's range: two simulations, κ = 1
+  const noisy = fitForecastWeight((k) => 1 + 3 * (1 - k), { value: 2, se: 1.5, seconds: 1 });
+  assert.equal(noisy.kappa, 1);
+  assert.ok(Number.isNaN(noisy.se));
+  assert.equal(noisy.path.length, 2);
 });
 
 Deno.test("forecast weight: the response grows as κ falls, and the fit recovers a known κ from a simulated tape", async () => {
