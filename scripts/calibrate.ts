@@ -93,6 +93,9 @@ export const calibrateCli = defineCli({
       help:
         "fit the regimes with the flow's clustering (Hawkes kernel given the regimes, multipliers as the fundamental applies them, clustering moments)",
     }),
+    "fixed-forecast": flags.boolean({
+      help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -131,6 +134,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     timing: v.timing,
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
+    ...(v["fixed-forecast"] ? { forecast: false } : {}),
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -45,6 +45,7 @@ import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from 
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
+import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
@@ -111,6 +112,11 @@ export interface CalibrateOptions {
   informationRounds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
+  /**
+   * Fit the liquidity providers' forecast weight κ (`fit_forecast.ts`) after each round of
+   * the information fit (default: as `information`; false: κ = 1, the efficient case).
+   */
+  forecast?: boolean;
   /**
    * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
@@ -778,6 +784,9 @@ export function calibrateTapes(
         newsRate: sig(est["flow.fundamental.newsRate"].value),
         privateRate: sig(est["flow.fundamental.privateRate"].value),
         revealRate: sig(est["flow.fundamental.revealRate"].value),
+        ...(est[FORECAST_PARAMETER] === undefined
+          ? {}
+          : { forecastWeight: sig(est[FORECAST_PARAMETER].value) }),
       },
       reaction: {
         latency: { kind: "exponential", meanMs: sig(est["flow.reaction.latency"].value) },
@@ -948,6 +957,11 @@ export function calibrateTapes(
 
   // ---- stages 2 and 3: moment matching, then the information (simulated moments)
   let information: Record<string, unknown> | null = null;
+  let forecast: Record<string, unknown> | null = null;
+  const fitsForecast = options.forecast ?? options.information ?? options.refine ?? true;
+  if (fitsForecast) {
+    est[FORECAST_PARAMETER] = unidentified(1, "share of the sign forecast", "start of the fit");
+  }
   const matchAndInform = (sink: string[]) => {
     if (options.refine ?? true) {
       log("matching the emergent moments by simulation");
@@ -972,6 +986,15 @@ export function calibrateTapes(
           log,
         });
         information.round = round;
+        if (fitsForecast) {
+          log(`fitting the forecast weight (growth of the price response), round ${round}`);
+          forecast = fitForecast(records, est, config, {
+            quoteInterval,
+            seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+            seed: options.seed ?? 0,
+            log,
+          });
+        }
         if (options.refine ?? true) {
           log("matching the emergent moments again (with the fitted information)");
           matchMoments(
@@ -1159,6 +1182,7 @@ export function calibrateTapes(
       }),
       momentMatching: matching,
       ...(information ? { information } : {}),
+      ...(forecast ? { forecast } : {}),
     },
     warnings,
   };

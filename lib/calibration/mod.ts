@@ -29,6 +29,7 @@ export * from "./tape_events.ts";
 export * from "./fit_flow.ts";
 export * from "./fit_regimes.ts";
 export * from "./fit_information.ts";
+export * from "./fit_forecast.ts";
 export * from "./fit_timing.ts";
 export * from "./fit_refill.ts";
 export * from "./fit_touch.ts";

@@ -16,7 +16,18 @@
  *   (so a predictable order moves the price less and the price stays a martingale although
  *   signs have long memory: Lillo & Farmer 2004, Bouchaud et al. 2004; the "surprise" or
  *   history-dependent impact model of Bouchaud, Bonart, Donier & Gould 2018, ch. 13) and
- *   g(v) = (v/v̄)^δ, v̄ the mean market-order size. It also adds a transient
+ *   g(v) = (v/v̄)^δ, v̄ the mean market-order size. The liquidity providers use a share κ
+ *   (`forecastWeight`) of the sign model's forecast E[ε | state]: ε̂ = κ·E[ε | state]. κ = 1
+ *   (the default) is the efficient case above: the permanent price is a martingale and the
+ *   average response to a trade R(ℓ) = E[ε_t (P_{t+ℓ} − P_t)] is flat in ℓ. κ = 0 is the
+ *   raw-sign permanent impact (every order moves the price θ whether predicted or not) and
+ *   R(ℓ) grows like 1 + Σ_{k<ℓ} C(k), C the sign autocorrelation. In between, liquidity
+ *   providers forecast the flow imperfectly (Lillo & Farmer 2004; Bouchaud et al. 2018, ch.
+ *   13, the history-dependent impact's "partial anticipation"): writing ε = E[ε|state] + η,
+ *   the surprise is u = ε − κ·E[ε|state] = η + (1 − κ)·E[ε|state], so
+ *   E[ε_t u_{t+k}] = (1 − κ)·C(k) for k ≥ 1 and
+ *   R(ℓ) = θ·(1 − κ·(1 − V) + (1 − κ)·Σ_{k=1}^{ℓ−1} C(k)) ({@linkcode surpriseResponse};
+ *   V = E[η²], the sign model's surprise variance). It also adds a transient
  *   pressure ψ·g(v)·ε that decays exponentially with half-life `transientHalfLife`
  *   (ψ = `transientRatio`·θ), a propagator with kernel G(τ) = θ·1[τ ≥ 0] + ψ·e^(−τ ln2 / h)
  *   for the surprise and raw sign respectively. An uninformed order's impact is permanent
@@ -35,7 +46,14 @@
  * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²] = σ²,
  * split by `impactShare` (trades) and `privateShare` (private news), the rest public news;
  * Λ_M is the mean rate of market orders. So `volatility` keeps its meaning whatever the
- * flow, and θ follows from it (read {@linkcode LatentFundamental.theta}).
+ * flow, and θ follows from it (read {@linkcode LatentFundamental.theta}). With κ < 1,
+ * E[(ε − ε̂)²] = 1 − κ(2 − κ)(1 − V) ({@linkcode forecastSurpriseVariance}): the variance
+ * of one trade's impact. The impacts are then positively correlated (the predictable part
+ * (1 − κ)·E[ε|state] is), so σ² is the variance rate at the scale of one trade (the short
+ * end of the signature plot) and the realized variance per second grows with the horizon
+ * over the sign memory's span: the signature plot rises, by up to 1 + 2Σ_k corr(u_t, u_{t+k})
+ * (a trending price, as real ones are over tens of trades). The calibration matches σ to the
+ * realized variance at its horizon, whatever κ.
  *
  * Regimes multiply the news jumps and the impact of each trade by the volatility
  * multiplier (so the price's volatility scales by it); the trade impact's variance also
@@ -82,6 +100,11 @@ export const fundamentalConfigSchema = z.strictObject({
    * most the private news it knew).
    */
   informedImpact: z.enum(["surprise", "toValue"]).default("surprise"),
+  /**
+   * κ ∈ [0, 1]: the share of the sign model's forecast the liquidity providers price in,
+   * ε̂ = κ·E[ε | state] (1: the efficient, martingale case; 0: raw-sign permanent impact).
+   */
+  forecastWeight: z.number().min(0).max(1).default(1),
 });
 
 /** The latent fundamental (see the schema's field docs). */
@@ -93,7 +116,10 @@ export interface FundamentalFacts {
   sigmaTicks: number;
   /** Mean rate of market orders of every origin, per second (at flow multiplier 1). */
   marketOrderRate: number;
-  /** E[(ε − ε̂)²] of the sign model (1 − 1/N for N metaorders, 1 for iid signs). */
+  /**
+   * E[(ε − E[ε | state])²] of the sign model (1 − 1/N for N metaorders, 1 for iid signs); the
+   * fundamental budgets with {@linkcode forecastSurpriseVariance} of it and its κ.
+   */
   surpriseVariance: number;
   /** Mean market-order size v̄, lots (the unit of g). */
   meanOrderSize: number;
@@ -140,6 +166,55 @@ export interface FundamentalModel {
 }
 
 /**
+ * E[(ε − κ·ε̄)²] of signs ε = ±1 whose forecast ε̄ = E[ε | state] has surprise variance
+ * V = E[(ε − ε̄)²], the liquidity providers using the share κ of it:
+ * 1 − κ(2 − κ)(1 − V) (E[ε·ε̄] = E[ε̄²] = 1 − V). κ = 1 gives V, κ = 0 gives 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forecastSurpriseVariance } from "./fundamental.ts";
+ * assert.equal(forecastSurpriseVariance(0.6, 1), 0.6);
+ * assert.equal(forecastSurpriseVariance(0.6, 0), 1);
+ * assert.ok(Math.abs(forecastSurpriseVariance(0.6, 0.5) - (1 - 0.75 * 0.4)) < 1e-12);
+ * ```
+ */
+export function forecastSurpriseVariance(surpriseVariance: number, kappa: number): number {
+  if (!(kappa >= 0 && kappa <= 1)) {
+    throw new ValidationError("fundamental.forecastWeight", kappa, "a share in [0, 1]");
+  }
+  return 1 - kappa * (2 - kappa) * (1 - surpriseVariance);
+}
+
+/**
+ * The average response R(ℓ) = E[ε_t (P_{t+ℓ} − P_t)] of the permanent price to a trade, in
+ * units of θ, for signs with autocorrelation `c` (c[k − 1] = C(k), k = 1 … ℓ − 1), surprise
+ * variance V of their forecast and liquidity providers using the share κ of it (module doc):
+ * 1 − κ(1 − V) + (1 − κ)·Σ_{k=1}^{ℓ−1} C(k), for ℓ = 1 … c.length + 1 (news, transient
+ * impact and the book left out; sizes of mean g).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { surpriseResponse } from "./fundamental.ts";
+ * const c = [0.5, 0.25];
+ * assert.deepEqual(Array.from(surpriseResponse(c, 0.7, 1)), [0.7, 0.7, 0.7]); // flat
+ * assert.deepEqual(Array.from(surpriseResponse(c, 0.7, 0)), [1, 1.5, 1.75]); // 1 + ΣC
+ * ```
+ */
+export function surpriseResponse(
+  c: ArrayLike<number>,
+  surpriseVariance: number,
+  kappa: number,
+): Float64Array {
+  const out = new Float64Array(c.length + 1);
+  let acc = 1 - kappa * (1 - surpriseVariance);
+  out[0] = acc;
+  for (let k = 0; k < c.length; k++) out[k + 1] = acc += (1 - kappa) * c[k];
+  return out;
+}
+
+/**
  * The default latent fundamental (see the module doc).
  *
  * @example
@@ -175,6 +250,7 @@ export class LatentFundamental implements FundamentalModel {
   readonly #vbar: number;
   readonly #decay: number; // ln2 / half-life
   readonly #toValue: boolean;
+  readonly #kappa: number;
   #vol = 1;
   #base = 0;
   #trans = 0;
@@ -197,7 +273,9 @@ export class LatentFundamental implements FundamentalModel {
         `at most 1 − impactShare = ${1 - cfg.impactShare}`,
       );
     }
-    const tradeVar = facts.marketOrderRate * facts.surpriseVariance * facts.sizeMoment;
+    const kappa = cfg.forecastWeight;
+    const tradeVar = facts.marketOrderRate *
+      forecastSurpriseVariance(facts.surpriseVariance, kappa) * facts.sizeMoment;
     if (cfg.impactShare > 0 && !(tradeVar > 0)) {
       throw new ValidationError(
         "fundamental.impactShare",
@@ -218,6 +296,7 @@ export class LatentFundamental implements FundamentalModel {
     this.#vbar = facts.meanOrderSize;
     this.#decay = Math.LN2 / cfg.transientHalfLife;
     this.#toValue = cfg.informedImpact === "toValue";
+    this.#kappa = kappa;
   }
 
   /** Private news not yet in the public price, ticks (V − P + transient). */
@@ -290,7 +369,7 @@ export class LatentFundamental implements FundamentalModel {
 
   onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {
     const g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
-    let shift = this.theta * g * (sign - expected);
+    let shift = this.theta * g * (sign - this.#kappa * expected);
     if (informed && this.#toValue) {
       // at most the private news not yet priced (V − P without the transient), never past V
       const gap = this.#sumPending - this.#priced;

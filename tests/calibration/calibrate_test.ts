@@ -76,7 +76,12 @@ Deno.test("calibrate: moment matching adjusts its knobs and records every iterat
   assert.ok(Number.isFinite(cal.estimates["flow.snipers.rate"].value));
   assert.equal(cal.estimates["volatility"].status, "moment-matched");
   assert.match(cal.estimates["volatility"].method, /direct value/);
-  parseEnvConfig(cal.preset.config);
+  // the forecast weight κ after each information round: in the preset, with its fit's record
+  const k = cal.estimates["flow.fundamental.forecastWeight"];
+  assert.ok(k.value >= 0 && k.value <= 1 && /indirect inference/.test(k.method));
+  const cfg = parseEnvConfig(cal.preset.config);
+  assert.equal(cfg.flow.fundamental.forecastWeight, k.value);
+  assert.ok((fq as Record<string, unknown>).forecast !== undefined);
 });
 
 Deno.test("calibrate: a window too short to fit is a named error; a fit that does not converge is a warning", () => {

@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { fundamentalConfigSchema, LatentFundamental } from "../../lib/market/fundamental.ts";
+import {
+  forecastSurpriseVariance,
+  fundamentalConfigSchema,
+  LatentFundamental,
+  surpriseResponse,
+} from "../../lib/market/fundamental.ts";
+import {
+  metaorderSignAutocorrelation,
+  MetaorderSigns,
+  tradeSignConfigSchema,
+} from "../../lib/market/trade_signs.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
 const FACTS = {
@@ -184,4 +194,100 @@ Deno.test("fundamental: with informedImpact toValue an informed trade moves P at
       assert.ok(Math.abs(f.onTrade(sign, 4, 0, 0, false) - f.theta * sign) < 1e-12);
     }
   }
+});
+
+Deno.test("fundamental: with forecast weight κ the budget uses E[(ε − κ·ε̄)²] and impact follows κ", () => {
+  const cfg = fundamentalConfigSchema.parse({ forecastWeight: 0.4 });
+  const f = new LatentFundamental(cfg, FACTS);
+  const eu2 = forecastSurpriseVariance(0.75, 0.4); // 1 − 0.4·1.6·0.25 = 0.84
+  assert.ok(Math.abs(eu2 - 0.84) < 1e-12);
+  assert.ok(Math.abs(f.theta ** 2 * 3 * eu2 - cfg.impactShare * 1.69) < 1e-12);
+  f.reset(0);
+  // a buy forecast at +0.5 moves P by θ·(1 − 0.4·0.5), not θ·(1 − 0.5)
+  assert.ok(Math.abs(f.onTrade(1, 4, 0.5, 0, false) - 0.8 * f.theta) < 1e-12);
+  assert.throws(() => forecastSurpriseVariance(0.75, 1.5), /forecastWeight/);
+});
+
+Deno.test("fundamental: E[u²] and the response R(ℓ) of the surprise u = ε − κ·E[ε|state] match a simulation of the metaorder signs", () => {
+  const signCfg = tradeSignConfigSchema.parse({
+    metaorders: 2,
+    lengthTail: 2.5,
+    minLength: 3,
+    persistence: 0.45,
+  });
+  const lags = [1, 2, 5, 20];
+  const c = metaorderSignAutocorrelation(signCfg, Array.from({ length: 19 }, (_, i) => i + 1));
+  for (const kappa of [1, 0.3]) {
+    const signs = new MetaorderSigns(signCfg);
+    const rng = new Rng(`kappa-${kappa}`);
+    signs.reset(rng);
+    const n = 400_000;
+    const eps = new Int8Array(n);
+    const u = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = signs.expected();
+      eps[i] = signs.next(rng);
+      u[i] = eps[i] - kappa * e;
+    }
+    let u2 = 0;
+    for (let i = 0; i < n; i++) u2 += u[i] * u[i] / n;
+    assert.ok(Math.abs(u2 - forecastSurpriseVariance(signs.surpriseVariance, kappa)) < 0.01);
+    const want = surpriseResponse(c, signs.surpriseVariance, kappa);
+    for (const l of lags) {
+      let r = 0, m = 0;
+      for (let i = 0; i + l < n; i++) {
+        let s = 0;
+        for (let k = 0; k < l; k++) s += u[i + k];
+        r += eps[i] * s;
+        m++;
+      }
+      r /= m;
+      // sampling error grows with ℓ (long memory): a few standard errors of the mean
+      assert.ok(
+        Math.abs(r - want[l - 1]) < 0.03 + 0.01 * l,
+        `κ ${kappa}, ℓ ${l}: ${r} vs ${want[l - 1]}`,
+      );
+    }
+    if (kappa === 1) assert.ok(Math.abs(want[19] - want[0]) < 1e-12); // flat: a martingale
+    else assert.ok(want[19] > 2 * want[0]); // grows with the sign memory
+  }
+});
+
+Deno.test("fundamental: with κ < 1 one trade's impact has the budgeted variance and the price's variance per trade grows with the horizon (a rising signature plot)", () => {
+  const signCfg = tradeSignConfigSchema.parse({
+    metaorders: 2,
+    lengthTail: 2.5,
+    persistence: 0.45,
+  });
+  const ratio: number[] = [];
+  for (const kappa of [1, 0.5]) {
+    const signs = new MetaorderSigns(signCfg);
+    const f = new LatentFundamental(
+      fundamentalConfigSchema.parse({ impactShare: 0.9, privateShare: 0, forecastWeight: kappa }),
+      { ...FACTS, marketOrderRate: 1, surpriseVariance: signs.surpriseVariance },
+    );
+    const rng = new Rng(`signature-${kappa}`);
+    signs.reset(rng);
+    f.reset(0);
+    const n = 200_000;
+    const p = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const e = signs.expected();
+      f.onTrade(signs.next(rng), 4, e, i, false); // one trade a second, no news fired
+      p[i + 1] = f.reference(i);
+    }
+    const rv = (h: number) => {
+      let s = 0, m = 0;
+      for (let i = 0; i + h <= n; i += h) {
+        s += (p[i + h] - p[i]) ** 2;
+        m++;
+      }
+      return s / m / h;
+    };
+    // the budget: θ²·E[u²]·(1 trade/s) = impactShare·σ² at the scale of one trade
+    assert.ok(Math.abs(rv(1) / (0.9 * 1.69) - 1) < 0.03, `κ ${kappa}: ${rv(1)}`);
+    ratio.push(rv(50) / rv(1));
+  }
+  assert.ok(Math.abs(ratio[0] - 1) < 0.1, `martingale: ${ratio[0]}`);
+  assert.ok(ratio[1] > 1.5, `κ = 0.5: ${ratio[1]}`);
 });

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import {
+  fitForecast,
+  fitForecastWeight,
+  FORECAST_PARAMETER,
+  responseGrowth,
+} from "../../lib/calibration/fit_forecast.ts";
+import { type Estimate, unidentified } from "../../lib/calibration/estimate.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+Deno.test("forecast weight: a noisy concave binding function is inverted near its crossing, the error covers the truth", () => {
+  // G(κ) = 1 + 9(1 − κ)^0.6 plus simulation noise of sd 0.15; the tape's G at κ = 0.8
+  const truth = 0.8;
+  const g = (k: number) => 1 + 9 * Math.pow(1 - k, 0.6);
+  const rng = new Rng("binding");
+  const fit = fitForecastWeight((k) => g(k) + 0.15 * rng.normal(), {
+    value: g(truth),
+    se: 0.3,
+    seconds: 1,
+  });
+  assert.ok(Math.abs(fit.kappa - truth) < 0.05, `κ ${fit.kappa}`);
+  assert.ok(fit.se > 0 && fit.se < 0.1 && Math.abs(fit.kappa - truth) < 3 * fit.se);
+  assert.ok(fit.simulationSe > 0 && fit.slope < 0);
+  // 11 coarse points and 5 around the crossing
+  assert.equal(fit.path.length, 16);
+});
+
+Deno.test("forecast weight: a tape beyond the binding function's range gives the nearest bound", () => {
+  const fit = fitForecastWeight((k) => 1 + 3 * (1 - k), { value: 0.5, se: 0.1, seconds: 1 });
+  assert.equal(fit.kappa, 1);
+  const flat = fitForecastWeight(() => 2, { value: 3, se: 0.1, seconds: 1 });
+  assert.ok(Number.isNaN(flat.se)); // a flat binding function identifies nothing
+  // a tape whose error spans half the binding function's range: two simulations, κ = 1
+  const noisy = fitForecastWeight((k) => 1 + 3 * (1 - k), { value: 2, se: 1.5, seconds: 1 });
+  assert.equal(noisy.kappa, 1);
+  assert.ok(Number.isNaN(noisy.se));
+  assert.equal(noisy.path.length, 2);
+});
+
+Deno.test("forecast weight: the response grows as κ falls, and the fit recovers a known κ from a simulated tape", async () => {
+  const preset = JSON.parse(
+    await Deno.readTextFile(new URL("../../data/presets/amzn.json", import.meta.url)),
+  );
+  const est: Record<string, Estimate> = { [FORECAST_PARAMETER]: unidentified(1, "", "start") };
+  const config = () => {
+    const c = structuredClone(preset.config);
+    c.flow.fundamental.forecastWeight = est[FORECAST_PARAMETER].value;
+    return c;
+  };
+  // the "tape": the market with κ = 0.8, another seed than the fit's simulations
+  const truth = 0.8;
+  est[FORECAST_PARAMETER].value = truth;
+  const tape = simulateRecords(config(), { seconds: 12_000, seed: 101 });
+  est[FORECAST_PARAMETER].value = 1;
+  const flat = responseGrowth(simulateRecords(config(), { seconds: 12_000, seed: 101 }), 0, 0);
+  const g = responseGrowth(tape, 0);
+  assert.ok(g.value > flat.value + 2 * g.se, `growth ${g.value} ± ${g.se} vs κ = 1: ${flat.value}`);
+  const rec = fitForecast(tape, est, config, { quoteInterval: 0, seconds: 12_000, seed: 7 });
+  const e = est[FORECAST_PARAMETER];
+  assert.equal(e.status, "fit");
+  assert.ok(e.se > 0 && e.se < 0.2, `se ${e.se}`);
+  assert.ok(Math.abs(e.value - truth) < Math.max(0.05, 3 * e.se), `κ ${e.value} ± ${e.se}`);
+  assert.equal(rec.simulatedSeconds, 24_000);
+});
