@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--touch]
+ *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--spread-intensity] [--touch]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -88,6 +88,10 @@ export const calibrateCli = defineCli({
     timing: flags.boolean({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
+    "spread-intensity": flags.boolean({
+      help:
+        "fit the market-order intensity by spread (orders the spread does not call for are dropped) into the preset",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -124,6 +128,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     refineSeconds: v["refine-seconds"],
     seed: v.seed,
     timing: v.timing,
+    spreadIntensity: v["spread-intensity"],
     touch: v.touch,
     log,
   });
