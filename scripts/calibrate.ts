@@ -6,8 +6,8 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--touch]
- *                         [--regime-baseline]
+ *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--spread-intensity] [--touch]
+ *                         [--regime-baseline] [--fixed-forecast]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -96,6 +96,10 @@ export const calibrateCli = defineCli({
     "fixed-forecast": flags.boolean({
       help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
     }),
+    "spread-intensity": flags.boolean({
+      help:
+        "fit the market-order intensity by spread (orders the spread does not call for are dropped) into the preset",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -132,6 +136,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     refineSeconds: v["refine-seconds"],
     seed: v.seed,
     timing: v.timing,
+    spreadIntensity: v["spread-intensity"],
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),

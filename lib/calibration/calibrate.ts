@@ -46,7 +46,7 @@ import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
-import { fitTiming, spreadCounts } from "./fit_timing.ts";
+import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
@@ -122,6 +122,13 @@ export interface CalibrateOptions {
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
    */
   timing?: boolean;
+  /**
+   * Fit the market-order intensity by spread (`order_timing.ts`, `kind: "intensity"`: an
+   * arrival at spread s is a market order with probability a(s), else dropped) where the
+   * spread is wide, its exponent by indirect inference on the spread at market orders
+   * (default false; see docs/calibration.md).
+   */
+  spreadIntensity?: boolean;
   /**
    * Fit the touch-flow model (`touch_flow.ts`: orders inside the spread and deletions at the
    * touch by spread, with their impact) into the preset where the tape has order-level
@@ -425,7 +432,8 @@ export function calibrateTapes(
     warnings,
   );
   const directRate = est["flow.arrivals.marketRate"].value;
-  const timing = fitTiming(spreadCounts(records));
+  const counts = spreadCounts(records);
+  const timing = fitTiming(counts);
   if (timing !== null) {
     const how = "multinomial maximum likelihood of the spreads at market orders given the " +
       "time at each spread, a(s) = min(1, (s0/s)^gamma) (fit_timing.ts)";
@@ -604,11 +612,22 @@ export function calibrateTapes(
   // lags the price makes the mid trend)
   const oneTick = real0.m.meanSpread < 1.5;
   // one-tick market: nothing to time (the spread is always one tick); or not asked for
-  if (oneTick || !options.timing) {
+  if (oneTick || !(options.timing || options.spreadIntensity)) {
     delete est["flow.timing.scale"];
     delete est["flow.timing.exponent"];
     delete est["flow.timing.retryRate"];
     delete est["flow.timing.burstMs"];
+  } else if (options.spreadIntensity) {
+    // nobody waits: no retry rate, no bursts exempted (the bursts are the intensity's too)
+    delete est["flow.timing.retryRate"];
+    delete est["flow.timing.burstMs"];
+    est["flow.timing.sendShare"] = derived(
+      sendShareOf(counts, est["flow.timing.scale"].value, est["flow.timing.exponent"].value),
+      NaN,
+      "share of arrivals",
+      "the send probability a(s) averaged over the time the tape spent at each spread " +
+        "(for the fundamental's variance budget)",
+    );
   }
   const follows = !oneTick || resp.theta.value > 1;
   est["flow.reaction.follow"] = oneTick
@@ -809,13 +828,20 @@ export function calibrateTapes(
         maxLots: sig(est["flow.informed.maxLots"].value),
       },
       ...(est["flow.timing.exponent"] === undefined ? {} : {
-        timing: {
-          kind: "spread",
-          scale: sig(est["flow.timing.scale"].value),
-          exponent: sig(est["flow.timing.exponent"].value),
-          retryRate: est["flow.timing.retryRate"].value,
-          burstMs: sig(est["flow.timing.burstMs"]?.value ?? 0),
-        },
+        timing: options.spreadIntensity
+          ? {
+            kind: "intensity",
+            scale: sig(est["flow.timing.scale"].value),
+            exponent: sig(est["flow.timing.exponent"].value),
+            sendShare: sig(est["flow.timing.sendShare"].value),
+          }
+          : {
+            kind: "spread",
+            scale: sig(est["flow.timing.scale"].value),
+            exponent: sig(est["flow.timing.exponent"].value),
+            retryRate: est["flow.timing.retryRate"].value,
+            burstMs: sig(est["flow.timing.burstMs"]?.value ?? 0),
+          },
       }),
       ...(touchFit === null ? {} : {
         touch: {
@@ -1681,6 +1707,16 @@ function refine(
       `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
     );
   }
+}
+
+/** Σ_s T_s·a(s) / Σ_s T_s: the send probability a(s) = min(1, (s₀/s)^γ) over the time at s. */
+function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
+  let t = 0, ta = 0;
+  for (let s = 1; s < c.seconds.length; s++) {
+    t += c.seconds[s];
+    ta += c.seconds[s] * (s <= scale ? 1 : Math.pow(scale / s, exponent));
+  }
+  return t > 0 ? ta / t : 1;
 }
 
 /** The knobs of the moment matching for this market (see docs/calibration.md). */

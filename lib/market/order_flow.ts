@@ -189,7 +189,9 @@ export function createFlowModels(
     fundamental = new LatentFundamental(cfg.fundamental, {
       sigmaTicks: market.sigmaTicks,
       // uninformed market orders (informed ones trade only with an edge: a few per cent)
-      marketOrderRate: rates[ARRIVAL.MARKET] * (1 - informed.share),
+      // (with a spread-dependent intensity, the share of arrivals sent: timing.sendShare)
+      marketOrderRate: rates[ARRIVAL.MARKET] * (1 - informed.share) *
+        (cfg.timing.kind === "intensity" ? cfg.timing.sendShare : 1),
       surpriseVariance: signs.surpriseVariance,
       meanOrderSize: sizes.marketMean,
       sizeMoment: 1,
@@ -394,7 +396,7 @@ export class BackgroundFlow {
       : null;
     const timing = models.timing;
     this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
-    this.#timing = this.#retry > 0 ? timing! : null;
+    this.#timing = this.#retry > 0 || timing?.drops === true ? timing! : null;
     this.#touch = models.touch ?? null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
@@ -660,6 +662,15 @@ export class BackgroundFlow {
   #market(timeNs: number, t: number): void {
     const book = this.#book;
     const expected = this.forecast();
+    const timing = this.#timing;
+    if (
+      timing !== null && this.#retry === 0 &&
+      this.#rFlow!.next() >= timing.sendProbability(book.spread(), Infinity)
+    ) {
+      // state-dependent intensity: an arrival the spread does not call for is dropped
+      this.counts[FLOW_COUNT.THINNED]++;
+      return;
+    }
     if (this.#inf.share > 0 && this.#rInf.next() < this.#inf.share) {
       this.counts[FLOW_COUNT.INFORMED_ARRIVAL]++;
       this.aggressor = AGGRESSOR.INFORMED;
@@ -677,9 +688,8 @@ export class BackgroundFlow {
       }
       return;
     }
-    const timing = this.#timing;
     if (
-      timing !== null && this.#waitN < WAIT_CAPACITY &&
+      timing !== null && this.#retry > 0 && this.#waitN < WAIT_CAPACITY &&
       this.#rFlow!.next() >= timing.sendProbability(book.spread(), t - this.#lastSent)
     ) {
       this.#waitN++;

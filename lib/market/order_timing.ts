@@ -11,6 +11,17 @@
  *
  * With `kind: "immediate"` (the default) every order is sent when it arrives.
  *
+ * With `kind: "intensity"` nobody waits: an arrival at spread s becomes a market order with
+ * probability a(s) and is otherwise dropped (it does not excite the arrivals either), so the
+ * market-order intensity is a(s(t))·λ(t), λ the arrival process's own (Hawkes) intensity
+ * over the orders sent — a state-dependent intensity as in the queue-reactive model of Huang,
+ * Lehalle & Rosenbaum (2015) and the state-dependent Hawkes processes of Morariu-Patrichi &
+ * Pakkanen (2022), with the spread as the state. Informed arrivals are thinned alike (their
+ * share of the orders sent is kept). The arrival rate is then the calibration's to restore (its
+ * baseline is matched to the tape's order rate) and `sendShare`, the share of arrivals sent,
+ * tells the fundamental's variance budget the rate of orders; `retryRate` and `burstMs` are not
+ * used.
+ *
  * Assumes: one decision rule for every uninformed trader; a waiting trader keeps the sign
  * it arrived with and draws its size when it sends; the waits are independent. Ignores:
  * traders who give up, or post a limit order instead; informed traders and snipers (they
@@ -28,13 +39,18 @@ import type { Infer } from "../validation.ts";
  */
 export const orderTimingConfigSchema = z.strictObject({
   /** "immediate": sent on arrival; "spread": sent with probability a(spread), else wait. */
-  kind: z.enum(["immediate", "spread"]).default("immediate"),
+  kind: z.enum(["immediate", "spread", "intensity"]).default("immediate"),
   /** Spread s₀ (ticks) at or under which an order is always sent at once. */
   scale: z.number().min(1).max(1_000).default(1),
   /** Exponent γ of a(s) = min(1, (s₀/s)^γ). */
   exponent: z.number().min(0).max(20).default(0),
   /** Rate (per second) at which a waiting trader looks at the spread again. */
   retryRate: z.number().gt(0).max(1e6).default(1),
+  /**
+   * `kind: "intensity"`: the share of arrivals sent on average (for the fundamental's variance
+   * budget, which reads the arrival process's rate; the calibration derives it from the tape).
+   */
+  sendShare: z.number().gt(0).max(1).default(1),
   /** Burst time τ (ms): an order arriving Δt after the last market order is sent at once with probability exp(−Δt/τ) (0: never). */
   burstMs: z.number().min(0).max(1e6).default(0),
 });
@@ -53,6 +69,8 @@ export interface OrderTimingModel {
   readonly retryRate: number;
   /** Burst time τ, seconds (0: none). */
   readonly burst: number;
+  /** True when an order not sent is dropped rather than kept waiting (`kind: "intensity"`). */
+  readonly drops?: boolean;
 }
 
 /**
@@ -73,14 +91,17 @@ export interface OrderTimingModel {
 export class SpreadTiming implements OrderTimingModel {
   readonly retryRate: number;
   readonly burst: number;
+  readonly drops: boolean;
   readonly #scale: number;
   readonly #exponent: number;
 
   /** Creates the model from its config. */
   constructor(cfg: OrderTimingConfig) {
-    const on = cfg.kind === "spread" && cfg.exponent > 0;
-    this.retryRate = on ? cfg.retryRate : 0;
-    this.burst = cfg.burstMs / 1_000;
+    const drops = cfg.kind === "intensity" && cfg.exponent > 0;
+    const on = (cfg.kind === "spread" && cfg.exponent > 0) || drops;
+    this.drops = drops;
+    this.retryRate = on && !drops ? cfg.retryRate : 0;
+    this.burst = drops ? 0 : cfg.burstMs / 1_000;
     this.#scale = cfg.scale;
     this.#exponent = on ? cfg.exponent : 0;
   }

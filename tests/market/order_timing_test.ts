@@ -55,3 +55,30 @@ Deno.test("order timing: orders move to narrow spreads, none lost, deterministic
   const n = (rs: typeof on) => rs.reduce((a, r) => a + r.moTime.length, 0);
   assert.ok(Math.abs(n(on) / n(off) - 1) < 0.15, `${n(on)} vs ${n(off)}`);
 });
+
+Deno.test("order timing (intensity): a(s) thins arrivals, nobody waits, no burst exemption", () => {
+  const t = new SpreadTiming(
+    orderTimingConfigSchema.parse({ kind: "intensity", scale: 2, exponent: 2, burstMs: 100 }),
+  );
+  assert.equal(t.drops, true);
+  assert.equal(t.retryRate, 0);
+  assert.equal(t.burst, 0);
+  assert.ok(Math.abs(t.sendProbability(4, 0) - 0.25) < 1e-15); // a burst is thinned too
+  assert.equal(t.sendProbability(1, 0), 1);
+  assert.equal(new SpreadTiming(orderTimingConfigSchema.parse({ kind: "intensity" })).drops, false);
+  assert.throws(() => orderTimingConfigSchema.parse({ kind: "intensity", sendShare: 0 }));
+});
+
+Deno.test("order timing (intensity): orders dropped at wide spreads, the rest at narrow ones", () => {
+  const timing = { kind: "intensity", scale: 1, exponent: 1.5, sendShare: 0.2 };
+  const off = simulateRecords(wide(), { seconds: 1_800, seed: 5 });
+  const on = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
+  const again = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
+  assert.deepEqual(again[0].moTime, on[0].moTime);
+  const fOff = fitTiming(spreadCounts(off))!;
+  const fOn = fitTiming(spreadCounts(on))!;
+  assert.ok(fOn.ratio < fOff.ratio - 0.05, `${fOn.ratio} vs ${fOff.ratio}`);
+  // dropped, not delayed: far fewer orders at the same arrival rate
+  const n = (rs: typeof on) => rs.reduce((a, r) => a + r.moTime.length, 0);
+  assert.ok(n(on) < 0.7 * n(off), `${n(on)} vs ${n(off)}`);
+});
