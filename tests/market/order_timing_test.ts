@@ -41,19 +41,30 @@ Deno.test("order timing: immediate timing leaves the simulation unchanged", () =
   assert.deepEqual(b.qTime, a.qTime);
 });
 
-Deno.test("order timing: orders move to narrow spreads, none lost, deterministic per seed", () => {
-  const timing = { kind: "spread", scale: 1, exponent: 1.5, retryRate: 2 };
+/**
+ * The wide market without and with `timing` (1,800 s, seed 5): market orders counted, and the
+ * mean spread at them over the time-weighted mean (checked deterministic per seed).
+ */
+function timingEffect(timing: Record<string, unknown>) {
   const off = simulateRecords(wide(), { seconds: 1_800, seed: 5 });
   const on = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
   const again = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
   assert.deepEqual(again[0].moTime, on[0].moTime);
-  const fOff = fitTiming(spreadCounts(off))!;
-  const fOn = fitTiming(spreadCounts(on))!;
-  // the mean spread at market orders falls relative to the time-weighted mean spread
-  assert.ok(fOn.ratio < fOff.ratio - 0.05, `${fOn.ratio} vs ${fOff.ratio}`);
-  // waiting traders send later, not never: the order count stays within 15 %
   const n = (rs: typeof on) => rs.reduce((a, r) => a + r.moTime.length, 0);
-  assert.ok(Math.abs(n(on) / n(off) - 1) < 0.15, `${n(on)} vs ${n(off)}`);
+  return {
+    ratioOff: fitTiming(spreadCounts(off))!.ratio,
+    ratioOn: fitTiming(spreadCounts(on))!.ratio,
+    ordersOff: n(off),
+    ordersOn: n(on),
+  };
+}
+
+Deno.test("order timing: orders move to narrow spreads, none lost, deterministic per seed", () => {
+  const e = timingEffect({ kind: "spread", scale: 1, exponent: 1.5, retryRate: 2 });
+  // the mean spread at market orders falls relative to the time-weighted mean spread
+  assert.ok(e.ratioOn < e.ratioOff - 0.05, `${e.ratioOn} vs ${e.ratioOff}`);
+  // waiting traders send later, not never: the order count stays within 15 %
+  assert.ok(Math.abs(e.ordersOn / e.ordersOff - 1) < 0.15, `${e.ordersOn} vs ${e.ordersOff}`);
 });
 
 Deno.test("order timing (intensity): a(s) thins arrivals, nobody waits, no burst exemption", () => {
@@ -70,15 +81,8 @@ Deno.test("order timing (intensity): a(s) thins arrivals, nobody waits, no burst
 });
 
 Deno.test("order timing (intensity): orders dropped at wide spreads, the rest at narrow ones", () => {
-  const timing = { kind: "intensity", scale: 1, exponent: 1.5, sendShare: 0.2 };
-  const off = simulateRecords(wide(), { seconds: 1_800, seed: 5 });
-  const on = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
-  const again = simulateRecords(wide(timing), { seconds: 1_800, seed: 5 });
-  assert.deepEqual(again[0].moTime, on[0].moTime);
-  const fOff = fitTiming(spreadCounts(off))!;
-  const fOn = fitTiming(spreadCounts(on))!;
-  assert.ok(fOn.ratio < fOff.ratio - 0.05, `${fOn.ratio} vs ${fOff.ratio}`);
+  const e = timingEffect({ kind: "intensity", scale: 1, exponent: 1.5, sendShare: 0.2 });
+  assert.ok(e.ratioOn < e.ratioOff - 0.05, `${e.ratioOn} vs ${e.ratioOff}`);
   // dropped, not delayed: far fewer orders at the same arrival rate
-  const n = (rs: typeof on) => rs.reduce((a, r) => a + r.moTime.length, 0);
-  assert.ok(n(on) < 0.7 * n(off), `${n(on)} vs ${n(off)}`);
+  assert.ok(e.ordersOn < 0.7 * e.ordersOff, `${e.ordersOn} vs ${e.ordersOff}`);
 });
