@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds S] [--seed S] [--timing] [--spread-intensity] [--touch]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
  *                         [--regime-baseline] [--fixed-forecast]
  *                         [--force] [--json]
  *
@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { calibrateFiles } from "../lib/calibration/calibrate.ts";
+import { calibrateFiles, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
@@ -71,9 +71,16 @@ export const calibrateCli = defineCli({
     "refine-seconds": flags.number({
       min: 60,
       max: 1e6,
-      help: "simulated seconds per moment-matching iteration",
-      defaultText: "the data's length, in [3600, 23400]",
+      help: "simulated seconds per evaluation of the simulation-based stages",
+      defaultText: "S × the data's length, in [3600, S × 23400]",
       meta: "SEC",
+    }),
+    "simulation-ratio": flags.number({
+      min: 0.1,
+      max: 100,
+      default: SIMULATION_RATIO,
+      help: "S: simulated / real length of each evaluation of the simulation-based stages",
+      meta: "S",
     }),
     seed: flags.int({
       min: 0,
@@ -134,6 +141,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     refine: v["refine-iterations"] > 0,
     refineIterations: v["refine-iterations"],
     refineSeconds: v["refine-seconds"],
+    simulationRatio: v["simulation-ratio"],
     seed: v.seed,
     timing: v.timing,
     spreadIntensity: v["spread-intensity"],

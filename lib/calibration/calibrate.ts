@@ -77,6 +77,12 @@ import { maxOf } from "../analytics/extent.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
+/**
+ * Default S of the simulation-based stages: each evaluation simulates S times the data's
+ * length (at least an hour, at most S trading days of 23,400 s), so the simulated moments'
+ * variance is 1/S of the data's and the estimators' variance is inflated by 1 + 1/S.
+ */
+export const SIMULATION_RATIO = 4;
 
 /** Options of {@linkcode calibrateTapes}. */
 export interface CalibrateOptions {
@@ -102,8 +108,17 @@ export interface CalibrateOptions {
   refine?: boolean;
   /** Most moment-matching iterations (default 16). */
   refineIterations?: number;
-  /** Simulated seconds per iteration (default: the data's length, in [3,600, 23,400]). */
+  /**
+   * Simulated seconds per evaluation of every simulation-based stage (moment matching,
+   * information, forecast weight, refill; default: `simulationRatio` × the data's length,
+   * at least 3,600 and at most `simulationRatio` × 23,400).
+   */
   refineSeconds?: number;
+  /**
+   * S, simulated over real length of each simulation-based stage's evaluation (default 4):
+   * the simulated moments' noise is 1/S of the data's sampling variance.
+   */
+  simulationRatio?: number;
   /** Fit the information (news, snipers) by simulated moments (default: as `refine`). */
   information?: boolean;
   /** Most simulations of the information fit per round (default 120). */
@@ -901,12 +916,24 @@ export function calibrateTapes(
 
   // ---- moment matching
   const matching: Record<string, unknown>[] = [];
-  const refineSeconds = options.refineSeconds ?? Math.min(23_400, Math.max(3_600, seconds));
-  /** One moment matching of the current config, `iterations` at most, warnings into `sink`. */
-  const matchMoments = (iterations: number | undefined, sink: string[]) =>
+  // every simulation-based stage simulates S = simulationRatio times the data's length per
+  // evaluation (common random numbers: one seed), so its moments' simulation noise is 1/S of
+  // the data's sampling variance (Gouriéroux & Monfort's 1 + 1/S); at least an hour, at most
+  // S trading days
+  const ratio = options.simulationRatio ?? SIMULATION_RATIO;
+  const refineSeconds = options.refineSeconds ??
+    Math.max(3_600, Math.min(ratio * 23_400, ratio * seconds));
+  /**
+   * One moment matching of the current config, `iterations` at most, warnings into `sink`;
+   * `informed`: after the information fit, whose moments include the 1-s kurtosis, so the
+   * news rate's knob is left out (one moment, one stage: two stages matching the same moment
+   * with different parameters chase each other instead of converging)
+   */
+  const matchMoments = (iterations: number | undefined, sink: string[], informed = false) =>
     refine(
       config,
-      knobsFor(est, real.m, follows, marketBranching(arrivals)),
+      knobsFor(est, real.m, follows, marketBranching(arrivals))
+        .filter((k) => !informed || k.moment !== "kurtosis1s"),
       real,
       quoteInterval,
       varianceHorizon,
@@ -1004,7 +1031,7 @@ export function calibrateTapes(
         );
         information = fitInformation(records, est, config, {
           quoteInterval,
-          seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+          seconds: refineSeconds,
           seed: options.seed ?? 0,
           maxSimulations: options.informationSimulations,
           step: round === 1 ? undefined : Math.log(1.5),
@@ -1016,7 +1043,7 @@ export function calibrateTapes(
           log(`fitting the forecast weight (growth of the price response), round ${round}`);
           forecast = fitForecast(records, est, config, {
             quoteInterval,
-            seconds: options.refineSeconds ?? Math.min(7_200, Math.max(3_600, seconds)),
+            seconds: refineSeconds,
             seed: options.seed ?? 0,
             log,
           });
@@ -1026,6 +1053,7 @@ export function calibrateTapes(
           matchMoments(
             Math.min(4, options.refineIterations ?? 4),
             round === rounds ? sink : [],
+            true,
           );
         }
       }
@@ -1649,10 +1677,13 @@ function refine(
   const direct = knobs.map((k) => k.estimate.value);
   const tol = (k: keyof Moments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
   let converged = false;
-  // the best iterate so far (largest normalized miss smallest): simulations are noisy, the
-  // last iterate is not always the best
+  // every iterate's knobs: without convergence the estimate is their average over the last
+  // half (Polyak–Ruppert: the noisy fixed-point iteration's iterates scatter around its
+  // fixed point; the single best-looking iterate is chosen on the simulation's noise)
+  const iterates: number[][] = [];
   let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
   for (let it = 1; it <= iterations; it++) {
+    iterates.push(knobs.map((k) => k.estimate.value));
     const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, quoteInterval });
     const sim = moments(recs, Math.max(0.1, quoteInterval), varianceHorizon).m;
     const row: Record<string, unknown> = { iteration: it };
@@ -1692,8 +1723,19 @@ function refine(
       k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
     }
   }
-  knobs.forEach((k, i) => k.estimate.value = best.values[i]);
-  history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
+  if (converged) {
+    knobs.forEach((k, i) => k.estimate.value = best.values[i]);
+    history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
+  } else {
+    const from = Math.floor(iterates.length / 2);
+    const tail = iterates.slice(from);
+    knobs.forEach((k, i) => k.estimate.value = tail.reduce((a, v) => a + v[i], 0) / tail.length);
+    history.push({
+      averaged: [from + 1, iterates.length],
+      bestIteration: best.iteration,
+      largestMissInTolerances: sig(best.miss, 3),
+    });
+  }
   knobs.forEach((k, i) => {
     if (k.estimate.status === "moment-matched") return;
     k.estimate.status = "moment-matched";

@@ -13,7 +13,10 @@
  * Estimator: p̂ = argmin Q(p) = Σᵢ ((m̂ᵢ(p) − mᵢ) / seᵢ)², a diagonal weighting W by the real
  * moments' block-bootstrap variances, m̂(p) simulated with common random numbers (one seed,
  * so Q is a deterministic function of p), minimized by a compass search in the logarithms of
- * the parameters within their bounds. Standard errors: the sandwich of a weighted MSM,
+ * the parameters within their bounds; a move is taken only when it lowers Q by more than Q's
+ * own simulation noise (its standard deviation over seeds at the start: a discontinuous
+ * simulation makes common random numbers diverge, so a smaller decrease is as likely noise).
+ * Standard errors: the sandwich of a weighted MSM,
  * V = (1 + 1/S)·(G′WG)⁻¹ G′WΩWG (G′WG)⁻¹, G = ∂m̂/∂p by central differences at p̂, Ω the
  * block-bootstrap covariance of the real moments and S the simulated / real length ratio.
  * A parameter whose standard error is at least its value (the moments barely move with it)
@@ -28,6 +31,7 @@ import { type Estimate, fitted, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { type MarketRecord, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
+import { childSeed } from "../rng/streams.ts";
 
 /** Horizons (s) of the markout used as moments. */
 export const MARKOUT_MOMENTS: readonly number[] = [0.1, 1, 5, 10, 30];
@@ -208,6 +212,13 @@ export interface MsmOptions {
   simulationRatio?: number;
   /** Relative step of the finite differences of G (default 0.1). */
   jacobianStep?: number;
+  /**
+   * Replicates R of the start on other seeds (`simulate(values, r)`, r = 1 … R) that measure
+   * the objective's own simulation noise sd(Q) (default 0: none, every decrease is a move).
+   * With R ≥ 2 the search moves only on a decrease of Q larger than sd(Q): a smaller one is
+   * as likely the simulation's noise as the parameters' effect.
+   */
+  noiseReplicates?: number;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -226,8 +237,10 @@ export interface MsmResult {
   startObjective: number;
   /** Simulated moments at p̂. */
   simulated: Float64Array;
-  /** Simulations run (search and Jacobian). */
+  /** Simulations run (search, noise replicates and Jacobian). */
   simulations: number;
+  /** The objective's simulation noise sd(Q) at the start (0 without `noiseReplicates`). */
+  objectiveNoise: number;
 }
 
 /** Inverse of a small symmetric matrix (Gauss–Jordan); null when singular. */
@@ -293,7 +306,7 @@ function invert(a: Float64Array, n: number): Float64Array | null {
  */
 export function fitSimulatedMoments(
   params: readonly MsmParameter[],
-  simulate: (values: number[]) => Float64Array,
+  simulate: (values: number[], replicate?: number) => Float64Array,
   real: InformationMoments,
   options: MsmOptions = {},
 ): MsmResult {
@@ -316,7 +329,26 @@ export function fitSimulatedMoments(
   sims++;
   let qx = q(mx);
   const q0 = qx;
-  log(`  start: Q ${qx.toPrecision(4)} at ${x.map((v) => v.toPrecision(3)).join(", ")}`);
+  // the objective's own noise: Q at the start on R other seeds
+  const replicates = options.noiseReplicates ?? 0;
+  let noise = 0, extra = 0;
+  if (replicates >= 2) {
+    let s1 = qx, s2 = qx * qx;
+    for (let r = 1; r <= replicates; r++) {
+      const qr = q(simulate(x, r));
+      extra++;
+      s1 += qr;
+      s2 += qr * qr;
+    }
+    const n = replicates + 1;
+    noise = Math.sqrt(Math.max(0, (s2 - s1 * s1 / n) / (n - 1)));
+    if (!Number.isFinite(noise)) noise = 0;
+  }
+  log(
+    `  start: Q ${qx.toPrecision(4)}${
+      noise > 0 ? ` (simulation noise ${noise.toPrecision(3)})` : ""
+    } at ${x.map((v) => v.toPrecision(3)).join(", ")}`,
+  );
   let step = options.step ?? Math.LN2;
   const minStep = options.minStep ?? Math.log(1.15);
   const maxSims = options.maxSimulations ?? 40;
@@ -331,7 +363,7 @@ export function fitSimulatedMoments(
         const my = simulate(y);
         sims++;
         const qy = q(my);
-        if (qy < qx) {
+        if (qy < qx - noise) {
           x = y;
           mx = my;
           qx = qy;
@@ -350,8 +382,11 @@ export function fitSimulatedMoments(
     const up = x.slice(), dn = x.slice();
     up[j] = Math.min(params[j].hi, x[j] * (1 + h));
     dn[j] = Math.max(params[j].lo, x[j] * (1 - h));
-    const mu = simulate(up), md = simulate(dn);
+    let mu = simulate(up), md = simulate(dn);
     sims += 2;
+    // a side beyond a constraint (NaN moments, e.g. the shares above 0.98): one-sided
+    if (!mu.every(Number.isFinite)) [mu, up[j]] = [mx, x[j]];
+    if (!md.every(Number.isFinite)) [md, dn[j]] = [mx, x[j]];
     for (let i = 0; i < k; i++) g[i * d + j] = (mu[i] - md[i]) / (up[j] - dn[j]);
   }
   // parameters the moments do not move (a zero column of G) are not identified: left out
@@ -399,7 +434,8 @@ export function fitSimulatedMoments(
     objective: qx,
     startObjective: q0,
     simulated: mx,
-    simulations: sims,
+    simulations: sims + extra,
+    objectiveNoise: noise,
   };
 }
 
@@ -413,6 +449,8 @@ export interface InformationFitOptions {
   seed: number;
   /** Most simulations of the search (default 120). */
   maxSimulations?: number;
+  /** Seeds of the start that measure the objective's noise (default 4; see {@linkcode MsmOptions}). */
+  noiseReplicates?: number;
   /** First step of the search, log units (default ln 2). */
   step?: number;
   /**
@@ -469,13 +507,13 @@ export function fitInformation(
   }));
   const set = (values: number[]) =>
     INFORMATION_PARAMETERS.forEach((n, i) => est[n].value = values[i]);
-  const simulate = (values: number[]) => {
+  const simulate = (values: number[], replicate = 0) => {
     // the variance shares add up to at most 1 (the rest is public news)
     if (values[0] + values[1] > 0.98) return new Float64Array(real.value.length).fill(NaN);
     set(values);
     const recs = simulateRecords(config() as EnvConfigInput, {
       seconds: options.seconds,
-      seed: options.seed,
+      seed: replicate === 0 ? options.seed : childSeed(options.seed, 9_000 + replicate),
       quoteInterval: options.quoteInterval,
     });
     return informationMoments(recs, grid, 0, lags).value;
@@ -484,6 +522,7 @@ export function fitInformation(
     maxSimulations: options.maxSimulations ?? 120,
     step: options.step,
     simulationRatio: options.seconds / real.seconds,
+    noiseReplicates: options.noiseReplicates ?? 4,
     log: options.log,
   });
   set(fit.values);
@@ -518,5 +557,7 @@ export function fitInformation(
     objective: sig(fit.objective),
     startObjective: sig(fit.startObjective),
     simulations: fit.simulations,
+    simulatedSeconds: options.seconds,
+    objectiveNoise: sig(fit.objectiveNoise, 3),
   };
 }

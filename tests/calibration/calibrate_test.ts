@@ -71,8 +71,9 @@ Deno.test("calibrate: moment matching adjusts its knobs and records every iterat
     fitQuality: { momentMatching: unknown[]; information: { simulations: number } };
   }).fitQuality;
   assert.ok(fq.momentMatching.length >= 2);
-  // the information's simulated-moments fit: its search, then G by central differences
-  assert.equal(fq.information.simulations, 4 + 2 * 5);
+  // the information's simulated-moments fit: its search, the start on 4 more seeds (the
+  // objective's noise), then G by central differences
+  assert.equal(fq.information.simulations, 4 + 4 + 2 * 5);
   assert.ok(Number.isFinite(cal.estimates["flow.snipers.rate"].value));
   assert.equal(cal.estimates["volatility"].status, "moment-matched");
   assert.match(cal.estimates["volatility"].method, /direct value/);
@@ -138,4 +139,28 @@ Deno.test("calibrate: the touch flow is written only with `touch`, and not on a 
   assert.equal(on.estimates["flow.touch"].status, "not identified");
   assert.equal((on.preset.config.flow as Record<string, unknown>).touch, undefined);
   assert.deepEqual(on.preset.config, off.preset.config);
+});
+
+Deno.test("calibrate: every simulation-based stage simulates S times the data; the re-matching leaves the kurtosis to the information fit", () => {
+  const cal = calibrateTapes([tape], {
+    lotSize: 1,
+    refineIterations: 2,
+    informationSimulations: 2,
+    informationRounds: 1,
+    simulationRatio: 8,
+    name: "sim",
+  });
+  const fq = (cal.preset.provenance as {
+    fitQuality: {
+      momentMatching: Record<string, unknown>[];
+      information: { simulatedSeconds: number };
+    };
+  }).fitQuality;
+  // the tape is 900 s: S = 8 is 7,200 simulated seconds per evaluation
+  assert.equal(fq.information.simulatedSeconds, 7_200);
+  const rows = fq.momentMatching.filter((r) => "iteration" in r);
+  const firstRestart = rows.findIndex((r, i) => i > 0 && r.iteration === 1);
+  assert.ok(firstRestart > 0, "a second matching after the information fit");
+  assert.ok(rows.slice(0, firstRestart).every((r) => "kurtosis1s" in r));
+  assert.ok(rows.slice(firstRestart).every((r) => !("kurtosis1s" in r)));
 });

@@ -128,3 +128,19 @@ Deno.test("information moments: clustering lags add the |1-s return| autocorrela
   assert.ok(Math.abs(m.value[m.names.length - 1] - v[3]) < 1e-9);
   assert.throws(() => informationMoments(recs, 0.1, 0, [3]), /clusteringLags/);
 });
+
+Deno.test("simulated moments: with noise replicates the search moves only on a decrease beyond the objective's noise", () => {
+  // one moment m = a (+ 0.5 per replicate seed: a noisy simulation), the tape's m = 1 ± 1
+  const sim = ([a]: number[], r = 0) => Float64Array.from([a + 0.5 * r]);
+  const p = [{ name: "a", start: 1.3, lo: 0.01, hi: 100 }];
+  const plain = fitSimulatedMoments(p, sim, real([1], 1), { maxSimulations: 40 });
+  assert.ok(Math.abs(plain.values[0] - 1) < 0.1, `${plain.values[0]}`);
+  assert.equal(plain.objectiveNoise, 0);
+  // Q at the start on 5 seeds: 0.09, 0.64, 1.69, 3.24, 5.29 (sd ≈ 2.1): no decrease (< 0.09) counts
+  const careful = fitSimulatedMoments(p, sim, real([1], 1), {
+    maxSimulations: 40,
+    noiseReplicates: 4,
+  });
+  assert.equal(careful.values[0], 1.3);
+  assert.ok(careful.objectiveNoise > 2 && careful.objectiveNoise < 2.2);
+});
