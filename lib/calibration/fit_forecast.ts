@@ -115,14 +115,27 @@ export const KAPPA_WINDOW = 0.1;
 export interface ForecastWeightOptions {
   /** Progress lines. */
   log?: (line: string) => void;
+  /**
+   * Length of each simulation of the binding function, s (default the tape's): its growth's
+   * standard error is taken as the tape's × √(tape / simulated length).
+   */
+  simulatedSeconds?: number;
 }
 
 /** The result of {@linkcode fitForecastWeight}. */
 export interface ForecastWeightFit {
   /** κ̂ ∈ [0, 1]. */
   kappa: number;
-  /** Its standard error (delta method through the local binding function; NaN when flat). */
+  /**
+   * Its standard error: the larger of the delta method's through the local binding function
+   * and the test-inversion interval's half-width / 1.96 (NaN when flat).
+   */
   se: number;
+  /**
+   * 95 % test-inversion interval: the smallest and largest κ evaluated whose simulated growth
+   * lies within 1.96 combined standard errors (tape and simulation) of the tape's.
+   */
+  ci: [number, number];
   /** The local binding function's value at κ̂. */
   simulated: number;
   /** Its slope dG_sim/dκ. */
@@ -141,17 +154,22 @@ export interface ForecastWeightFit {
  * {@linkcode KAPPA_FINE} around it, and a line fitted by least squares to every point within
  * {@linkcode KAPPA_WINDOW} is inverted: κ̂ = its root, clamped to [0, 1]. When the tape's
  * standard error is at least half the binding function's range G_sim(0) − G_sim(1), κ is not
- * identified after those two simulations: κ = 1, standard error NaN. Standard error:
- * √(se(G)² + var(Ĝ_sim(κ̂))) / |slope|, var(Ĝ_sim) the line's prediction variance from its
- * residuals (the simulations' own noise).
+ * identified after those two simulations: κ = 1, standard error NaN. Standard error: the
+ * larger of the delta method's, √(se(G)² + var(Ĝ_sim(κ̂))) / |slope| (var(Ĝ_sim) the line's
+ * prediction variance from its residuals), and the half-width / 1.96 of the 95 %
+ * test-inversion interval `ci` over the κ evaluated (their simulated G within 1.96 combined
+ * standard errors of the tape's, the simulation's error scaled from the tape's by length).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { fitForecastWeight } from "./fit_forecast.ts";
- * // a binding function G(κ) = 1 + 3(1 − κ): the tape's G = 2.5 ± 0.3 means κ = 0.5 ± 0.1
+ * // a binding function G(κ) = 1 + 3(1 − κ) and the tape's G = 2.5 ± 0.3: κ = 0.5; the delta
+ * // method says ± 0.1, the grid points within 1.96·√(0.3² + 0.3²) of 2.5 span [0.3, 0.7]
  * const fit = fitForecastWeight((k) => 1 + 3 * (1 - k), { value: 2.5, se: 0.3, seconds: 1 });
- * assert.ok(Math.abs(fit.kappa - 0.5) < 1e-9 && Math.abs(fit.se - 0.1) < 1e-9);
+ * assert.ok(Math.abs(fit.kappa - 0.5) < 1e-9);
+ * assert.ok(Math.abs(fit.ci[0] - 0.3) < 1e-9 && Math.abs(fit.ci[1] - 0.7) < 1e-9);
+ * assert.ok(Math.abs(fit.se - 0.4 / 3.92) < 1e-9);
  * ```
  */
 export function fitForecastWeight(
@@ -174,7 +192,15 @@ export function fitForecastWeight(
   const ends = [at(KAPPA_GRID[0]), at(KAPPA_GRID[last])];
   if (!(Math.abs(ends[0] - ends[1]) > 2 * real.se)) {
     const slope = (ends[1] - ends[0]) / (KAPPA_GRID[last] - KAPPA_GRID[0]);
-    return { kappa: 1, se: Number.NaN, simulated: ends[1], slope, simulationSe: Number.NaN, path };
+    return {
+      kappa: 1,
+      se: Number.NaN,
+      ci: [0, 1],
+      simulated: ends[1],
+      slope,
+      simulationSe: Number.NaN,
+      path,
+    };
   }
   const coarse = KAPPA_GRID.map((k, i) => i === 0 ? ends[0] : i === last ? ends[1] : at(k));
   // the crossing nearest κ = 1 of the interpolated binding function (G falls as κ rises)
@@ -224,10 +250,21 @@ export function fitForecastWeight(
     : cross;
   const simulated = my + slope * (kappa - mx);
   const simulationSe = Math.sqrt(s2 * (1 / n + (kappa - mx) ** 2 / sxx));
-  const se = slope !== 0 && Number.isFinite(slope)
+  const delta = slope !== 0 && Number.isFinite(slope)
     ? Math.sqrt(real.se ** 2 + simulationSe ** 2) / Math.abs(slope)
     : Number.NaN;
-  return { kappa, se, simulated, slope, simulationSe, path };
+  // test inversion: the delta method trusts the local line, which a binding function steep on
+  // one side of the crossing and flat on the other makes far too sure (calibration.md, 3b)
+  const simSe = real.se * Math.sqrt(real.seconds / (options.simulatedSeconds ?? real.seconds));
+  const band = 1.96 * Math.sqrt(real.se ** 2 + simSe ** 2);
+  let lo = kappa, hi = kappa;
+  for (const p of path) {
+    if (!(Math.abs(p.growth - real.value) <= band)) continue;
+    if (p.kappa < lo) lo = p.kappa;
+    if (p.kappa > hi) hi = p.kappa;
+  }
+  const se = Number.isFinite(delta) ? Math.max(delta, (hi - lo) / (2 * 1.96)) : delta;
+  return { kappa, se, ci: [lo, hi], simulated, slope, simulationSe, path };
 }
 
 /** Options of {@linkcode fitForecast}. */
@@ -271,19 +308,19 @@ export function fitForecast(
     });
     return responseGrowth(recs, grid, 0).value;
   };
-  const fit = fitForecastWeight(growthAt, real, { log: options.log });
+  const fit = fitForecastWeight(growthAt, real, { log: options.log, simulatedSeconds: seconds });
   const method =
     `indirect inference on the growth of the price response, mean R(${
       GROWTH_LAGS.join(", ")
     }) / R(1) (tape ${sig(real.value, 4)} ± ${sig(real.se, 3)}, block bootstrap): the ` +
     `binding function simulated on a grid of κ (${seconds} s each, common random numbers), ` +
-    `a least-squares line near its crossing inverted; standard error by the delta method ` +
-    `through the line's slope ${sig(fit.slope, 3)}, with its prediction error ${
+    `a least-squares line near its crossing inverted; standard error the larger of the delta ` +
+    `method's through the line's slope ${sig(fit.slope, 3)} (with its prediction error ${
       sig(fit.simulationSe, 3)
-    }`;
+    }) and the 95 % test-inversion interval's [${sig(fit.ci[0], 3)}, ${sig(fit.ci[1], 3)}]`;
   const identified = Number.isFinite(fit.se) && fit.se < 0.5;
   est[FORECAST_PARAMETER] = identified
-    ? fitted(fit.kappa, fit.se, "share of the sign forecast", method)
+    ? { ...fitted(fit.kappa, fit.se, "share of the sign forecast", method), ci: fit.ci }
     : unidentified(
       1,
       "share of the sign forecast",

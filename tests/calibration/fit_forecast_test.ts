@@ -22,6 +22,10 @@ Deno.test("forecast weight: a noisy concave binding function is inverted near it
   assert.ok(Math.abs(fit.kappa - truth) < 0.05, `κ ${fit.kappa}`);
   assert.ok(fit.se > 0 && fit.se < 0.1 && Math.abs(fit.kappa - truth) < 3 * fit.se);
   assert.ok(fit.simulationSe > 0 && fit.slope < 0);
+  // the test-inversion interval holds the estimate and the truth, inside [0, 1]
+  assert.ok(fit.ci[0] <= fit.kappa && fit.kappa <= fit.ci[1], `${fit.ci}`);
+  assert.ok(fit.ci[0] <= truth && truth <= fit.ci[1] && fit.ci[0] >= 0 && fit.ci[1] <= 1);
+  assert.ok(fit.se >= (fit.ci[1] - fit.ci[0]) / (2 * 1.96) - 1e-12);
   // 11 coarse points and 5 around the crossing
   assert.equal(fit.path.length, 16);
 });
