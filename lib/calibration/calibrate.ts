@@ -37,7 +37,7 @@ import { placementConfigSchema } from "../market/placement.ts";
 import { informedConfigSchema } from "../market/informed.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
-import { orderTimingConfigSchema } from "../market/order_timing.ts";
+import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
@@ -523,14 +523,13 @@ export function calibrateTapes(
     const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
       "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
       "by the trade's age (fit_touch.ts)";
+    const followFits = [["inSpreadFollow", touchFit.inSpreadFollow], [
+      "cancelFollow",
+      touchFit.cancelFollow,
+    ]] as const;
     ["lt1s", "1to10s", "ge10s"].forEach((age, a) => {
-      for (
-        const [name, r] of [["inSpreadFollow", touchFit.inSpreadFollow[a]], [
-          "cancelFollow",
-          touchFit.cancelFollow[a],
-        ]] as const
-      ) {
-        est[`flow.touch.${name}.${age}`] = fitted(r.value, r.se, "probability", howFollow);
+      for (const [name, rs] of followFits) {
+        est[`flow.touch.${name}.${age}`] = fitted(rs[a].value, rs[a].se, "probability", howFollow);
       }
     });
     est["flow.touch.improveMean"] = fitted(
@@ -1221,17 +1220,7 @@ export function calibrateTapes(
           stationary: regimeFit.stationary.map((v) => sig(v, 3)),
           negativeBinomialShape: sig(regimeFit.hmm.shape),
           ...bootstrapTestJson(regimeTest as RegimeTest | null),
-          ...((regimeStrength as RegimeStrengthFit | null) === null ? {} : {
-            strength: {
-              value: sig((regimeStrength as unknown as RegimeStrengthFit).strength, 4),
-              se: sig((regimeStrength as unknown as RegimeStrengthFit).se, 3),
-              path: (regimeStrength as unknown as RegimeStrengthFit).path.map((p) => ({
-                strength: sig(p.strength, 4),
-                statistic: sig(p.statistic, 4),
-              })),
-              curve: (regimeStrength as unknown as RegimeStrengthFit).curve.map((v) => sig(v, 4)),
-            },
-          }),
+          ...strengthJson(regimeStrength as RegimeStrengthFit | null),
         },
       }),
       momentMatching: matching,
@@ -1243,6 +1232,19 @@ export function calibrateTapes(
   const preset = { name, description, config: finalConfig as EnvConfigInput, provenance };
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
+}
+
+/** The regimes' strength fit for the provenance (empty when not run). */
+function strengthJson(f: RegimeStrengthFit | null): Record<string, unknown> {
+  if (f === null) return {};
+  return {
+    strength: {
+      value: sig(f.strength, 4),
+      se: sig(f.se, 3),
+      path: f.path.map((p) => ({ strength: sig(p.strength, 4), statistic: sig(p.statistic, 4) })),
+      curve: f.curve.map((v) => sig(v, 4)),
+    },
+  };
 }
 
 /** The regimes' bootstrap test for the provenance (empty when not run). */
@@ -1346,18 +1348,16 @@ function fitArrivals(
   const pieces: [number, number][] = records.flatMap((r) => r.segments);
   // the regimes' flow multiplier (regimeFlowPath: one per REGIME_BIN_SECONDS bin of each
   // segment, in regimeBins' order; a segment's incomplete last bin takes its last full bin's)
+  const binsOf = pieces.map(([a, b]) => Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9));
   const firstBin: number[] = [];
   let nBins = 0;
-  for (const [a, b] of pieces) {
-    const nb = Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9);
+  for (const nb of binsOf) {
     firstBin.push(nb >= 1 ? nBins : -1);
     if (nb >= 1) nBins += nb;
   }
   const multAt = (p: number, dt: number): number => {
     if (flowPath === null || firstBin[p] < 0) return 1;
-    const [a, b] = pieces[p];
-    const nb = Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9);
-    return flowPath[firstBin[p] + Math.min(nb - 1, Math.floor(dt / REGIME_BIN_SECONDS))];
+    return flowPath[firstBin[p] + Math.min(binsOf[p] - 1, Math.floor(dt / REGIME_BIN_SECONDS))];
   };
   const push = (t: number, kind: number) => {
     let acc = 0;
@@ -1751,12 +1751,15 @@ function refine(
   }
 }
 
-/** Σ_s T_s·a(s) / Σ_s T_s: the send probability a(s) = min(1, (s₀/s)^γ) over the time at s. */
+/** Σ_s T_s·a(s) / Σ_s T_s: the intensity timing's send probability a(s) over the time at s. */
 function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
+  const a = createOrderTimingModel(
+    orderTimingConfigSchema.parse({ kind: "intensity", scale, exponent }),
+  );
   let t = 0, ta = 0;
   for (let s = 1; s < c.seconds.length; s++) {
     t += c.seconds[s];
-    ta += c.seconds[s] * (s <= scale ? 1 : Math.pow(scale / s, exponent));
+    ta += c.seconds[s] * a.sendProbability(s, Infinity);
   }
   return t > 0 ? ta / t : 1;
 }
