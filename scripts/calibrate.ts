@@ -7,7 +7,7 @@
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
- *                         [--regime-baseline] [--fixed-forecast]
+ *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -100,6 +100,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the regimes with the flow's clustering (Hawkes kernel given the regimes, multipliers as the fundamental applies them, clustering moments)",
     }),
+    "mle-kernel": flags.boolean({
+      help:
+        "keep the maximum-likelihood market-order kernel on a coarse clock (skip the clock stage, fit_clock.ts)",
+    }),
     "fixed-forecast": flags.boolean({
       help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
     }),
@@ -148,6 +152,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
+    ...(v["mle-kernel"] ? { clockKernel: false } : {}),
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -48,6 +48,7 @@ import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
+import { CLOCK_GAP_EDGES, type ClockFit, fitClockKernel } from "./fit_clock.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
 import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
@@ -67,9 +68,8 @@ import {
   type HawkesComponentsFit,
   type HawkesFit,
   jitterTimes,
-  timeResolution,
 } from "./hawkes_fit.ts";
-import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
+import { type MarketRecord, recordFromTape, recordSeconds, timeResolution } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
@@ -132,6 +132,12 @@ export interface CalibrateOptions {
    * the information fit (default: as `information`; false: κ = 1, the efficient case).
    */
   forecast?: boolean;
+  /**
+   * Re-fit the market orders' fastest kernel component to the gaps between orders where the
+   * tape's clock is coarse against it (`fit_clock.ts`; default true; false: keep the
+   * maximum-likelihood kernel fitted to the times jittered within their tick).
+   */
+  clockKernel?: boolean;
   /**
    * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
@@ -377,6 +383,9 @@ export function calibrateTapes(
     throw new InsufficientDataError("calibration", "at least 200 market orders", `${orders}`);
   }
   const quoteInterval = maxOf(records.map((r) => r.quoteInterval));
+  // the simulations are observed as the tapes were: at their book resolution, on their clock
+  const clock = maxOf(records.map((r) => r.timeResolution ?? 0));
+  const observe = { quoteInterval, timeResolution: clock };
   const ev = mergeEvents(events);
   log(`${first.instrument}: ${seconds.toFixed(0)} s of book, ${orders} market orders`);
 
@@ -446,7 +455,7 @@ export function calibrateTapes(
     est,
     warnings,
   );
-  const directRate = est["flow.arrivals.marketRate"].value;
+  let directRate = est["flow.arrivals.marketRate"].value;
   const counts = spreadCounts(records);
   const timing = fitTiming(counts);
   if (timing !== null) {
@@ -563,6 +572,11 @@ export function calibrateTapes(
   est["flow.signs.lengthTail"] = signs.lengthTail;
   est["flow.signs.minLength"] = signs.minLength;
   est["flow.signs.persistence"] = signs.persistence;
+  // ---- the fastest market-order excitation, where the tape's clock hides it
+  const clockFit = options.clockKernel === false
+    ? null
+    : fitClockStage(records, arrivals, est, clock, hk.kinds.length, log);
+  if (clockFit !== null) directRate = clockFit.mu;
   const phi = signPredictor(records);
   const rate = orders / seconds;
   // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
@@ -934,7 +948,7 @@ export function calibrateTapes(
       knobsFor(est, real.m, follows, marketBranching(arrivals))
         .filter((k) => !informed || k.moment !== "kurtosis1s"),
       real,
-      quoteInterval,
+      observe,
       varianceHorizon,
       { ...options, refineIterations: iterations, refineSeconds },
       matching,
@@ -963,7 +977,7 @@ export function calibrateTapes(
           {
             seconds: Math.max(dur, seconds),
             seed: childSeed(options.seed ?? 0, 7_000 + r),
-            quoteInterval,
+            ...observe,
           },
         ),
         REGIME_BIN_SECONDS,
@@ -1029,7 +1043,7 @@ export function calibrateTapes(
           `fitting the information by simulated moments (markout and price response), round ${round} of ${rounds}`,
         );
         information = fitInformation(records, est, config, {
-          quoteInterval,
+          ...observe,
           seconds: refineSeconds,
           seed: options.seed ?? 0,
           maxSimulations: options.informationSimulations,
@@ -1041,7 +1055,7 @@ export function calibrateTapes(
         if (fitsForecast) {
           log(`fitting the forecast weight (growth of the price response), round ${round}`);
           forecast = fitForecast(records, est, config, {
-            quoteInterval,
+            ...observe,
             seconds: refineSeconds,
             seed: options.seed ?? 0,
             log,
@@ -1102,7 +1116,7 @@ export function calibrateTapes(
           Math.min(100, Math.max(1e-5, v * Math.min(4, Math.max(0.25, re / sim)))),
       }],
       real,
-      quoteInterval,
+      observe,
       varianceHorizon,
       { ...options, refineSeconds },
       matching,
@@ -1121,7 +1135,7 @@ export function calibrateTapes(
       const recs = simulateRecords(config(), {
         seconds: refineSeconds,
         seed: options.seed ?? 0,
-        quoteInterval,
+        ...observe,
       });
       return fitRefill(refillObservations(recs, Math.max(0.1, quoteInterval)))?.msPerTick ?? 0;
     };
@@ -1160,6 +1174,7 @@ export function calibrateTapes(
       depthLevels: t.meta.depthLevels,
       orderIds: t.meta.hasOrderIds,
       bookResolutionSeconds: records[i].quoteInterval,
+      clockResolutionSeconds: records[i].timeResolution ?? 0,
     })),
     estimates: Object.fromEntries(Object.entries(est).map(([k, v]) => [k, estimateJson(v)])),
     notIdentified: Object.entries(est).filter(([, v]) => v.status === "not identified").map(([k]) =>
@@ -1179,6 +1194,14 @@ export function calibrateTapes(
         reason: hk.fit.reason,
         iterations: hk.fit.iterations,
         notes: hk.fit.notes,
+        clockKernel: clockFit === null ? null : {
+          gapBinsTicks: CLOCK_GAP_EDGES,
+          real: clockFit.real.map((v) => sig(v, 3)),
+          simulated: clockFit.simulated.map((v) => sig(v, 3)),
+          startObjective: sig(clockFit.startObjective, 4),
+          objective: sig(clockFit.objective, 4),
+          atEdge: clockFit.atEdge,
+        },
         marketKernel: {
           clockResolutionSeconds: hk.resolution,
           chosenComponents: hk.market.components,
@@ -1641,6 +1664,66 @@ function scaleMarketArrivals(
   return out;
 }
 
+/**
+ * The clock stage (`fit_clock.ts`): on a tape whose clock is coarse against the market
+ * orders' fastest kernel component (resolution·β₀ ≥ 0.02, at least 200 orders), re-fits that
+ * component's α₀ and β₀ to the gaps between orders counted in clock ticks, writes them into
+ * `arrivals` and `est` with the baseline that keeps the order rate, and returns the fit;
+ * null where it does not apply.
+ */
+function fitClockStage(
+  records: MarketRecord[],
+  arrivals: Record<string, unknown>,
+  est: Record<string, Estimate>,
+  clock: number,
+  kinds: number,
+  log: (line: string) => void,
+): ClockFit | null {
+  if (arrivals.kind !== "hawkes" || !(clock > 0)) return null;
+  const alpha = arrivals.alpha as number[][], beta = arrivals.beta as number[][];
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
+  const orders = records.reduce((s, r) => s + r.moTime.length, 0);
+  if (!(clock * beta[0][0] >= 0.02) || orders < 200) return null;
+  log(`fitting the fastest market-order excitation to the gaps on the ${clock * 1e3} ms clock`);
+  const fit = fitClockKernel(records, {
+    mu: arrivals.marketRate as number,
+    alpha: [alpha[0][0], ...extra.map((k) => k.alpha[0][0])],
+    beta: [beta[0][0], ...extra.map((k) => k.beta[0][0])],
+    signs: {
+      kind: "metaorders",
+      metaorders: est["flow.signs.metaorders"].value,
+      lengthTail: est["flow.signs.lengthTail"].value,
+      minLength: est["flow.signs.minLength"].value,
+      persistence: est["flow.signs.persistence"].value,
+    },
+  }, { resolution: clock });
+  const method = `indirect inference on the gaps between market orders in ticks of the ` +
+    `${clock * 1e3} ms clock (fit_clock.ts: ${fit.simulations} simulations of the orders ` +
+    `observed on the clock, Σz² ${sig(fit.startObjective, 4)} at the maximum-likelihood ` +
+    `kernel, ${sig(fit.objective, 4)} here${fit.atEdge ? ", at the grid's edge" : ""}); ` +
+    `standard error: half the span within 1 of the minimum`;
+  const a = sig(fit.alpha), b = sig(fit.beta);
+  alpha[0][0] = a;
+  if (kinds === 1) { for (const row of beta) row.fill(b); }
+  else beta[0][0] = b;
+  arrivals.marketRate = sig(fit.mu);
+  est["flow.arrivals.alpha.0.0"] = fitted(a, fit.alphaSe, "events per event", method);
+  est[kinds === 1 ? "flow.arrivals.beta.0" : "flow.arrivals.beta.0.0"] = fitted(
+    b,
+    fit.betaSe,
+    "per second",
+    method,
+  );
+  const prior = est["flow.arrivals.marketRate"];
+  est["flow.arrivals.marketRate"] = fitted(
+    fit.mu,
+    prior.se * fit.mu / prior.value,
+    "per second",
+    "the baseline that keeps the fitted rate of market orders with the clock stage's kernel",
+  );
+  return fit;
+}
+
 /** The market orders' fitted self-excitation Σ_c α^c_00 of `arrivals` (0 unless Hawkes). */
 function marketBranching(arrivals: Record<string, unknown>): number {
   if (arrivals.kind !== "hawkes") return 0;
@@ -1665,7 +1748,7 @@ function refine(
   config: () => Record<string, unknown>,
   knobs: Knob[],
   real: { m: Moments; se: Moments },
-  quoteInterval: number,
+  observe: { quoteInterval: number; timeResolution: number },
   varianceHorizon: number,
   options: CalibrateOptions,
   history: Record<string, unknown>[],
@@ -1684,8 +1767,8 @@ function refine(
   let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
   for (let it = 1; it <= iterations; it++) {
     iterates.push(knobs.map((k) => k.estimate.value));
-    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, quoteInterval });
-    const sim = moments(recs, Math.max(0.1, quoteInterval), varianceHorizon).m;
+    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, ...observe });
+    const sim = moments(recs, Math.max(0.1, observe.quoteInterval), varianceHorizon).m;
     const row: Record<string, unknown> = { iteration: it };
     for (const k of knobs) {
       row[k.moment] = {

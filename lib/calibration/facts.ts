@@ -284,7 +284,9 @@ function interArrivalFact(): FactDefinition {
         const blk = blocks.of(t[i]);
         if (blk < 0 || blocks.of(t[i + 1]) < 0) continue;
         if (blocks.segment[blk] !== blocks.segment[blocks.of(t[i + 1])]) continue;
-        const d = t[i + 1] - t[i];
+        // to the nanosecond (no clock is finer): a gap of exactly one millisecond, computed
+        // from two times in seconds, must not fall under the 1-ms edge by rounding error
+        const d = Math.round((t[i + 1] - t[i]) * 1e9) / 1e9;
         let bin = n - 1;
         for (let j = 1; j < n; j++) {
           if (d < IA_EDGES[j]) {

@@ -271,6 +271,8 @@ export function fitForecastWeight(
 export interface ForecastFitOptions {
   /** Book observation resolution of the tape, s (the simulations are observed at it). */
   quoteInterval: number;
+  /** Clock resolution of the tape, s (default 0: exact; the simulations are observed on it). */
+  timeResolution?: number;
   /** Simulated seconds per evaluation (at least twice the tape's length is used). */
   seconds: number;
   /** Seed of every simulation (common random numbers). */
@@ -305,6 +307,7 @@ export function fitForecast(
       seconds,
       seed: options.seed,
       quoteInterval: options.quoteInterval,
+      timeResolution: options.timeResolution ?? 0,
     });
     return responseGrowth(recs, grid, 0).value;
   };

@@ -443,6 +443,8 @@ export function fitSimulatedMoments(
 export interface InformationFitOptions {
   /** Book observation resolution of the tape, s (the simulations are observed at it). */
   quoteInterval: number;
+  /** Clock resolution of the tape, s (default 0: exact; the simulations are observed on it). */
+  timeResolution?: number;
   /** Simulated seconds per evaluation. */
   seconds: number;
   /** Seed of every simulation (common random numbers). */
@@ -515,6 +517,7 @@ export function fitInformation(
       seconds: options.seconds,
       seed: replicate === 0 ? options.seed : childSeed(options.seed, 9_000 + replicate),
       quoteInterval: options.quoteInterval,
+      timeResolution: options.timeResolution ?? 0,
     });
     return informationMoments(recs, grid, 0, lags).value;
   };

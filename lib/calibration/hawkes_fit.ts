@@ -586,33 +586,6 @@ export function fitHawkesComponents(
 }
 
 /**
- * The clock resolution of event times (s): 0.001 when every gap between consecutive times is
- * a whole number of milliseconds (a feed stamped in ms, such as Binance's trades), 1e-6 for
- * microseconds, else 0 (finer: treated as exact). Gaps are compared with a tolerance of 1 %
- * of the resolution, for times stored as floating-point seconds.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { timeResolution } from "./hawkes_fit.ts";
- * assert.equal(timeResolution([1.001, 1.001, 1.004, 2.5]), 0.001);
- * assert.equal(timeResolution([1.0001, 1.0004]), 1e-6);
- * assert.equal(timeResolution([1.0000001234, 1.0004]), 0);
- * ```
- */
-export function timeResolution(times: ArrayLike<number>): number {
-  for (const res of [1e-3, 1e-6]) {
-    let ok = true;
-    for (let m = 1; m < times.length && ok; m++) {
-      const g = (times[m] - times[m - 1]) / res;
-      if (Math.abs(g - Math.round(g)) > 0.01) ok = false;
-    }
-    if (ok && times.length > 1) return res;
-  }
-  return 0;
-}
-
-/**
  * Times stamped on a clock of resolution `resolution` (s, truncated), each moved to a uniform
  * point of its clock interval [t, t + resolution) and sorted: the continuous-time likelihood
  * needs distinct times, and a kernel faster than the clock is otherwise fitted to the

@@ -415,10 +415,12 @@ export function runRealism(
     options.episodeSeconds ?? Math.max(cfg.duration, 4 * blockSeconds, 1_200),
   );
   const quoteInterval = maxOf(real.map((r) => r.quoteInterval));
+  const timeResolution = maxOf(real.map((r) => r.timeResolution ?? 0));
   const sim = simulateRecords({ ...cfg, duration: episode }, {
     seconds,
     seed: options.seed ?? 0,
     quoteInterval,
+    timeResolution,
     agent: options.agent,
     onProgress: options.onProgress,
   });

@@ -17,6 +17,10 @@
  * - `quoteInterval`: the resolution at which the book is observed (0 for an event-by-event
  *   feed such as LOBSTER; 0.1 s for Binance's 100-ms depth stream). Statistics read the mid
  *   on that grid, so a simulation can be observed the way the real feed was.
+ * - `timeResolution`: the resolution of the record's clock (LOBSTER's nanoseconds, Binance's
+ *   milliseconds). A simulation observed on a coarser clock sees its times floored to it, and
+ *   its executions that share a clock tick and an aggressor side become one market order, as
+ *   on the tape: two buys 0.3 ms apart are one order on a millisecond clock.
  *
  * @module
  */
@@ -52,6 +56,8 @@ export interface MarketRecord {
   segments: [number, number][];
   /** Book observation resolution, seconds (0: every event). */
   quoteInterval: number;
+  /** Resolution of the record's clock, seconds (0 or absent: exact times). */
+  timeResolution?: number;
   /** Market orders: time (s). */
   moTime: Float64Array;
   /** Market orders: sign (+1 buy, −1 sell). */
@@ -94,6 +100,35 @@ export interface TapeRecordOptions {
   to?: number;
   /** Book observation resolution, s (default: detected, {@linkcode detectQuoteInterval}). */
   quoteInterval?: number;
+  /** Clock resolution, s (default: detected from the trades, {@linkcode timeResolution}). */
+  timeResolution?: number;
+}
+
+/**
+ * The clock resolution of event times (s): 0.001 when every gap between consecutive times is
+ * a whole number of milliseconds (a feed stamped in ms, such as Binance's trades), 1e-6 for
+ * microseconds, else 0 (finer: treated as exact). Gaps are compared with a tolerance of 1 %
+ * of the resolution, for times stored as floating-point seconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeResolution } from "./record.ts";
+ * assert.equal(timeResolution([1.001, 1.001, 1.004, 2.5]), 0.001);
+ * assert.equal(timeResolution([1.0001, 1.0004]), 1e-6);
+ * assert.equal(timeResolution([1.0000001234, 1.0004]), 0);
+ * ```
+ */
+export function timeResolution(times: ArrayLike<number>): number {
+  for (const res of [1e-3, 1e-6]) {
+    let ok = true;
+    for (let m = 1; m < times.length && ok; m++) {
+      const g = (times[m] - times[m - 1]) / res;
+      if (Math.abs(g - Math.round(g)) > 0.01) ok = false;
+    }
+    if (ok && times.length > 1) return res;
+  }
+  return 0;
 }
 
 /**
@@ -234,11 +269,13 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
       return out;
     });
   }
+  const moTimes = moT.done();
   return {
     source: tape.meta.name,
     segments,
     quoteInterval: options.quoteInterval ?? detectQuoteInterval(tape),
-    moTime: moT.done(),
+    timeResolution: options.timeResolution ?? timeResolution(moTimes),
+    moTime: moTimes,
     moSign: moS.done(),
     moQty: moQ.done(),
     moDepth: moD.done(),
@@ -260,7 +297,9 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
  * The record of one simulated episode's {@linkcode MarketTape} over [`start`, `end`] s
  * (executions of one aggressive order share its `order` number; every execution is a
  * passive fill of a displayed order). `quoteInterval` is the observation resolution the
- * statistics will use (to observe a simulation like a batched feed).
+ * statistics will use (to observe a simulation like a batched feed); `timeResolution` (s, 0:
+ * exact) the clock it is observed on: every time is floored to it, and executions that share
+ * a clock tick and an aggressor side are one market order, as on a tape with that clock.
  *
  * @example
  * ```ts
@@ -284,22 +323,35 @@ export function recordFromMarketTape(
   end: number,
   quoteInterval = 0,
   source = "simulation",
+  timeResolution = 0,
 ): MarketRecord {
   if (!(end > start)) throw new ValidationError("end", end, `a time after start (${start})`);
+  if (!(timeResolution >= 0) || !Number.isFinite(timeResolution)) {
+    throw new ValidationError("timeResolution", timeResolution, "a clock resolution >= 0 s");
+  }
+  const res = timeResolution;
+  // floored to the clock's tick (a time within 1e-6 tick of a tick is on it: t / res
+  // carries rounding error of that order for large t)
+  const clock = (t: number) => {
+    if (!(res > 0)) return t;
+    const x = t / res, r = Math.round(x);
+    return (Math.abs(x - r) < 1e-6 ? r : Math.floor(x)) * res;
+  };
   const moT = new Col(), moS = new Col(), moQ = new Col(), moD = new Col(), moL = new Col();
   const fT = new Col(), fP = new Col(), fQ = new Col(), fS = new Col(), fA = new Col();
-  let lastOrder = NaN, firstPrice = NaN, lastPrice = NaN;
+  let lastOrder = NaN, firstPrice = NaN, lastPrice = NaN, lastTick = NaN, lastSign = 0;
   for (let k = 0; k < tape.trades; k++) {
     const t = tape.tradeTime[k];
     if (t < start || t > end) continue;
     const sign = tape.side[k] === 0 ? 1 : -1;
     const px = tape.price[k];
     const q = tape.qty[k];
-    if (tape.order[k] !== lastOrder) {
-      lastOrder = tape.order[k];
+    const tick = clock(t);
+    // a new order, unless the clock cannot tell it from the previous one (same tick and side)
+    if (tape.order[k] !== lastOrder && !(res > 0 && tick === lastTick && sign === lastSign)) {
       firstPrice = px;
       lastPrice = px;
-      moT.push(t);
+      moT.push(tick);
       moS.push(sign);
       moQ.push(q);
       // the quote in force just before the order (records at its own time are after it)
@@ -314,7 +366,10 @@ export function recordFromMarketTape(
         lastPrice = px;
       }
     }
-    fT.push(t);
+    lastOrder = tape.order[k];
+    lastTick = tick;
+    lastSign = sign;
+    fT.push(tick);
     fP.push(px);
     fQ.push(q);
     fS.push(sign > 0 ? -1 : 1);
@@ -324,11 +379,13 @@ export function recordFromMarketTape(
   const n = tape.quotes - k0;
   const slice = (a: Float64Array) => a.slice(k0, k0 + Math.max(0, n));
   const qTime = slice(tape.quoteTime);
+  if (res > 0) { for (let i = 0; i < qTime.length; i++) qTime[i] = clock(qTime[i]); }
   if (qTime.length > 0 && qTime[0] < start) qTime[0] = start;
   return {
     source,
     segments: [[start, end]],
     quoteInterval,
+    timeResolution: res,
     moTime: moT.done(),
     moSign: moS.done(),
     moQty: moQ.done(),

@@ -22,6 +22,11 @@ export interface SimulateOptions {
   /** Book observation resolution of the records, s (default 0: every event). */
   quoteInterval?: number;
   /**
+   * Clock the records are observed on, s (default 0: exact times; a tape's
+   * `timeResolution` to observe the simulation the way that tape was, see `record.ts`).
+   */
+  timeResolution?: number;
+  /**
    * "none" (default): the background flow alone; "touch": a passive agent that keeps one
    * lot at the best bid and one at the best ask (re-quoted every step), whose fills are
    * passive fills like any other.
@@ -74,7 +79,14 @@ export function simulateRecords(
       m.clearStepFills();
     }
     out.push(
-      recordFromMarketTape(m.tape!, 0, cfg.duration, options.quoteInterval ?? 0, `episode ${e}`),
+      recordFromMarketTape(
+        m.tape!,
+        0,
+        cfg.duration,
+        options.quoteInterval ?? 0,
+        `episode ${e}`,
+        options.timeResolution ?? 0,
+      ),
     );
     options.onProgress?.(e + 1, episodes);
   }

@@ -272,6 +272,8 @@ export interface FlowStreams {
 export const BACKGROUND_OWNER = 0;
 
 const EV_STALE = 1;
+/** Re-scans in a row a side may get from re-posts that lagged by their own distance. */
+const MAX_BEHIND_RETRIES = 16;
 const WAIT_CAPACITY = 1024; // waiting market-order traders at most (beyond: sent at once)
 const NS = 1e9;
 
@@ -370,6 +372,10 @@ export class BackgroundFlow {
   // a side may stay behind only because the other lagged; when that one moves, scan again.
   #behBo = NaN;
   #behAo = NaN;
+  // Re-posts granted a new scan in a row because they landed behind by their own drawn
+  // distance (see #stale), per side; reset when the side is no longer behind.
+  #retryB = 0;
+  #retryA = 0;
   readonly #follows: boolean;
   readonly #refill: RefillModel | null;
 
@@ -477,6 +483,7 @@ export class BackgroundFlow {
     this.#scanB = Infinity;
     this.#scanA = -Infinity;
     this.#behB = this.#behA = NaN;
+    this.#retryB = this.#retryA = 0;
     this.#informedShare = 0;
     this.#waitN = 0;
     this.#lastSent = -Infinity;
@@ -965,12 +972,31 @@ export class BackgroundFlow {
     this.events++;
     const rng = this.#rFlow!;
     if (rng.next() < this.#react.repriceProbability) {
-      const p = this.#place.price(side, ref, book.bestBid(), book.bestAsk(), rng);
+      const bb = book.bestBid(), ba = book.bestAsk();
+      const p = this.#place.price(side, ref, bb, ba, rng);
       if (p >= 1) {
-        // A re-posted order that still lags (the opposite best quote keeps it behind) waits
-        // for the best quote to change before it reacts again, instead of re-posting at every
-        // reaction latency (10,000 times a second against a quote that does not move).
-        this.#add(side, p, qty, timeNs, false);
+        // A re-posted order that still lags waits for the best quote to change before it
+        // reacts again, instead of re-posting at every reaction latency (10,000 times a second
+        // against an opposite quote that keeps it behind and does not move) — unless it landed
+        // less than a tick behind the limit while the opposite quote left room for a price
+        // within it: the placement's whole-tick distances put it one tick further than the
+        // price calls for (in a one-tick market, a two-tick book held until the next order
+        // arrived there: BTCUSDT, 50–180 ms, after a third of its requotes). Such a side looks
+        // again, at most MAX_BEHIND_RETRIES times in a row, so no placement can loop. An
+        // order placed further back stays where its owner's distance put it.
+        let retry = false;
+        if (lim === lim) {
+          if (side === BID) {
+            retry = p < lim && p >= lim - 1 && !(Math.ceil(lim) >= ba) &&
+              this.#retryB < MAX_BEHIND_RETRIES;
+            if (retry) this.#retryB++;
+          } else {
+            retry = p > lim && p <= lim + 1 && !(Math.floor(lim) <= bb) &&
+              this.#retryA < MAX_BEHIND_RETRIES;
+            if (retry) this.#retryA++;
+          }
+        }
+        this.#add(side, p, qty, timeNs, retry);
         this.events++;
       }
       this.counts[FLOW_COUNT.STALE_REPRICE]++;
@@ -1020,7 +1046,10 @@ export class BackgroundFlow {
           this.#behB = bb;
           this.#behBo = ba;
         }
-      } else this.#behB = NaN;
+      } else {
+        this.#behB = NaN;
+        this.#retryB = 0;
+      }
       const limA = ba === ba ? react.behindFrom(ASK, ref) : NaN;
       if (ba > limA) {
         if (ba !== this.#behA || bb !== this.#behAo) {
@@ -1031,7 +1060,10 @@ export class BackgroundFlow {
           this.#behA = ba;
           this.#behAo = bb;
         }
-      } else this.#behA = NaN;
+      } else {
+        this.#behA = NaN;
+        this.#retryA = 0;
+      }
     }
   }
 

@@ -13,8 +13,13 @@
  * below P − follow, a best ask above P + follow), its orders within the placement's
  * distances of that best quote are stale too, and their owners requote (or cancel) them the
  * same way: market makers quote both sides around the price, so the book moves as a whole
- * (a one-tick market whose price moves by many ticks keeps its one-tick spread). Unset (the
- * default), only orders the price moved through are stale.
+ * (a one-tick market whose price moves by many ticks keeps its one-tick spread). A re-posted
+ * order draws its distance from the placement model, so it can land behind again: less than
+ * a tick behind (one whole tick further than the price calls for), its side looks again, each
+ * order after its own delay, until its best quote is within `follow` ticks (at most 16 times
+ * in a row, and only while the opposite best quote leaves room for such a price); further
+ * back, it waits for the best quotes to change. Unset (the default), only orders the price
+ * moved through are stale.
  *
  * Assumes: owners watch the reference price, not the book; every owner is equally fast (one
  * delay distribution). Ignores: owners who cancel before the price moves (predictive

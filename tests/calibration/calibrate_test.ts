@@ -164,3 +164,30 @@ Deno.test("calibrate: every simulation-based stage simulates S times the data; t
   assert.ok(rows.slice(0, firstRestart).every((r) => "kurtosis1s" in r));
   assert.ok(rows.slice(firstRestart).every((r) => !("kurtosis1s" in r)));
 });
+
+Deno.test("calibrate: on a millisecond clock the fastest market-order kernel is re-fitted to the gaps (the clock stage), unless asked not to", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const on = calibrateTapes([btc], { refine: false });
+  const off = calibrateTapes([btc], { refine: false, clockKernel: false });
+  const beta = (c: typeof on) => c.estimates["flow.arrivals.beta.0"];
+  assert.match(beta(on).method, /indirect inference on the gaps/);
+  assert.match(beta(off).method, /maximum likelihood/);
+  const fq = (c: typeof on) =>
+    (c.preset.provenance as Record<string, Record<string, Record<string, unknown>>>)
+      .fitQuality.hawkes.clockKernel as { objective: number; startObjective: number } | null;
+  assert.equal(fq(off), null);
+  const k = fq(on)!;
+  assert.ok(k.objective < k.startObjective / 2, `${k.objective} vs ${k.startObjective}`);
+  // faster than the maximum-likelihood decay, the order rate kept
+  assert.ok(beta(on).value > beta(off).value);
+  const rate = (c: typeof on) => {
+    const a = c.preset.config.flow as {
+      arrivals: { marketRate: number; alpha: number[][]; extraKernels: { alpha: number[][] }[] };
+    };
+    const n = a.arrivals.alpha[0][0] +
+      a.arrivals.extraKernels.reduce((s, x) => s + x.alpha[0][0], 0);
+    return a.arrivals.marketRate / (1 - n);
+  };
+  assert.ok(Math.abs(rate(on) / rate(off) - 1) < 0.01, `${rate(on)} vs ${rate(off)}`);
+});

@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  fitHawkes,
-  fitHawkesComponents,
-  jitterTimes,
-  timeResolution,
-} from "../../lib/calibration/hawkes_fit.ts";
+import { fitHawkes, fitHawkesComponents, jitterTimes } from "../../lib/calibration/hawkes_fit.ts";
+import { timeResolution } from "../../lib/calibration/record.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 import { hawkesLogLikelihood, simulateHawkes } from "../../lib/market/hawkes.ts";

@@ -219,3 +219,28 @@ Deno.test("background flow: with reaction.follow, a side left behind by the pric
   }
   assert.ok(wide / (b - a) < 0.01, `wide spread ${wide / (b - a)}`);
 });
+
+Deno.test("background flow: with reaction.follow, a side whose re-posted orders drew distances behind the price looks again (no two-tick book held until the next arrival)", async () => {
+  const { BookMarket } = await import("../../lib/env/book_market.ts");
+  const { parseEnvConfig } = await import("../../lib/env/config.ts");
+  const preset = JSON.parse(await Deno.readTextFile("data/presets/btcusdt.json"));
+  const cfg = parseEnvConfig({ ...preset.config, tier: "book", duration: 300 });
+  const follow = cfg.flow.reaction.follow!;
+  const m = new BookMarket(cfg, {});
+  let behind = 0, n = 0;
+  for (const seed of [1, 2]) {
+    m.reset(seed);
+    for (let k = 1; k <= 30_000; k++) {
+      m.advance(k * 10_000_000); // every 10 ms
+      const p = m.referencePrice() / cfg.tickSize;
+      const bb = m.book.bestBid(), ba = m.book.bestAsk();
+      n++;
+      // lagging by a tick or two (a large move's refill delay is the refill model's business)
+      const lag = Math.max(p - bb, ba - p);
+      if (lag > follow && lag <= follow + 2) behind++;
+    }
+  }
+  // before the fix 0.33 % of the samples (two-tick books held 50–180 ms: a re-posted order
+  // that landed a tick behind waited for the next limit order at those levels), 0.04 % after
+  assert.ok(behind / n < 0.001, `behind ${behind / n}`);
+});
