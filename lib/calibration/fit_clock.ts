@@ -122,7 +122,10 @@ export interface MarketOrderProcess {
 export interface ClockFitOptions {
   /** Clock resolution, s. */
   resolution: number;
-  /** Simulated seconds per candidate (default 20 × the tape's length, at least 2,000 s). */
+  /**
+   * Simulated seconds per candidate (default 20 × the tape's length, at least 2,000 s, at
+   * most what holds 200,000 of the tape's orders: a day-long tape costs seconds, not minutes).
+   */
   seconds?: number;
   /** Seed of the simulations (default 0). */
   seed?: number;
@@ -207,7 +210,9 @@ export function fitClockKernel(
   }
   const nReal = realCounts.reduce((s, v) => s + v, 0);
   const real = Array.from(realCounts, (v) => v / nReal);
-  const seconds = options.seconds ?? Math.max(2_000, 20 * realSeconds);
+  const perSecond = (nReal + records.length) / Math.max(realSeconds, 1e-9);
+  const seconds = options.seconds ??
+    Math.max(2_000, Math.min(20 * realSeconds, 200_000 / perSecond));
   const seed = options.seed ?? 0;
   const n0 = process.alpha.reduce((s, a) => s + a, 0);
   const rate = process.mu / (1 - n0);

@@ -58,16 +58,26 @@ Deno.test("simulated moments: a parameter the moments do not depend on is not id
   assert.deepEqual(fit.identified, [true, false]);
 });
 
-Deno.test("information moments: snipers and news known first make passive fills lose more", () => {
+Deno.test("information moments: snipers and news known first make passive fills lose more after their first 0.1 s", () => {
   const base = {
     duration: 300,
     flow: { fundamental: { impactShare: 0.3, privateShare: 0.6, privateRate: 0.2, revealRate: 1 } },
   };
   const sniped = { ...base, flow: { ...base.flow, snipers: { rate: 20, threshold: 0.5 } } };
+  const uninformed = {
+    ...base,
+    flow: { fundamental: { ...base.flow.fundamental, privateShare: 0.01 } },
+  };
   const m0 = informationMoments(simulateRecords(base, { seconds: 600, seed: 2 }), 0.1, 0);
   const m1 = informationMoments(simulateRecords(sniped, { seconds: 600, seed: 2 }), 0.1, 0);
-  const at1s = m0.names.indexOf("markout@1s");
+  const mu = informationMoments(simulateRecords(uninformed, { seconds: 600, seed: 2 }), 0.1, 0);
+  // the markout's change after the first 0.1 s: the snipers' fills lose more within a second,
+  // news known first is priced in over the next half minute
+  const at1s = m0.names.indexOf("markout@1s−@0.1s");
+  const at30s = m0.names.indexOf("markout@30s−@0.1s");
   assert.ok(m1.value[at1s] < m0.value[at1s], `${m1.value[at1s]} vs ${m0.value[at1s]}`);
+  assert.ok(m0.value[at30s] < mu.value[at30s] - 0.5, `${m0.value[at30s]} vs ${mu.value[at30s]}`);
+  assert.ok(!m0.names.some((n) => n === "markout@0.1s")); // the level is not a moment
   assert.deepEqual(m0.se, new Float64Array(m0.names.length)); // no resamples: no errors
 });
 
@@ -143,4 +153,16 @@ Deno.test("simulated moments: with noise replicates the search moves only on a d
   });
   assert.equal(careful.values[0], 1.3);
   assert.ok(careful.objectiveNoise > 2 && careful.objectiveNoise < 2.2);
+});
+
+Deno.test("information moments: on a millisecond clock the gap share below one tick is left out (it measures the signs of the fastest bursts, not the snipers)", () => {
+  const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 4, timeResolution: 0.001 });
+  const exact = informationMoments(recs, 0.1, 0);
+  const clocked = informationMoments(recs, 0.1, 0, [], 0.001);
+  assert.ok(exact.names.includes("gaps<1ms"));
+  assert.deepEqual(clocked.names, exact.names.filter((n) => n !== "gaps<1ms"));
+  assert.equal(clocked.value.length, exact.value.length - 1);
+  // the other moments are the same numbers
+  const i = exact.names.indexOf("gaps<3.2ms");
+  assert.equal(clocked.value[clocked.names.indexOf("gaps<3.2ms")], exact.value[i]);
 });
