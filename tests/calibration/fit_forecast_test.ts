@@ -56,9 +56,15 @@ Deno.test("forecast weight: the response grows as κ falls, and the fit recovers
   const truth = 0.8;
   est[FORECAST_PARAMETER].value = truth;
   const tape = simulateRecords(config(), { seconds: 12_000, seed: 101 });
+  // the response's growth with κ = 0.8 and κ = 1 on the same seed, twice the fits' tape length
+  // (on 12,000 s the difference is about two standard errors on the shipped market)
+  const growth = (kappa: number, resamples?: number) => {
+    est[FORECAST_PARAMETER].value = kappa;
+    return responseGrowth(simulateRecords(config(), { seconds: 24_000, seed: 101 }), 0, resamples);
+  };
+  const flat = growth(1, 0);
+  const g = growth(truth);
   est[FORECAST_PARAMETER].value = 1;
-  const flat = responseGrowth(simulateRecords(config(), { seconds: 12_000, seed: 101 }), 0, 0);
-  const g = responseGrowth(tape, 0);
   assert.ok(g.value > flat.value + 2 * g.se, `growth ${g.value} ± ${g.se} vs κ = 1: ${flat.value}`);
   // the binding function simulated on 4 tape lengths, as the calibration does (SIMULATION_RATIO)
   const fits: number[] = [];
@@ -70,12 +76,13 @@ Deno.test("forecast weight: the response grows as κ falls, and the fit recovers
     const rec = fitForecast(t, est, config, { quoteInterval: 0, seconds: 48_000, seed: 7 });
     const e = est[FORECAST_PARAMETER];
     assert.equal(e.status, "fit");
-    assert.ok(e.se > 0 && e.se < 0.2, `se ${e.se}`);
+    assert.ok(e.se > 0 && e.se < 0.3, `se ${e.se}`);
     assert.equal(rec.simulatedSeconds, 48_000);
     fits.push(e.value);
   }
-  // measured on this market (docs/calibration.md, stage 3b): recovered within 0.15 of the truth,
-  // biased towards 1 (0.85–0.93 on four tapes), its delta-method error too small to cover that
+  // measured on this market (docs/calibration.md, stage 3b): recovered within 0.15 of the truth
+  // (the stop-23 preset: 0.85–0.93 on four tapes, biased towards 1; the stop-24 preset: 0.92,
+  // 0.76, 0.75 on these three, standard errors 0.06, 0.13, 0.26)
   const mean = fits.reduce((a, b) => a + b, 0) / fits.length;
   for (const k of fits) assert.ok(Math.abs(k - truth) < 0.15, `κ ${fits}`);
   assert.ok(mean > truth - 0.05 && mean < truth + 0.12, `mean κ ${mean}`);
