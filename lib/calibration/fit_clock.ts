@@ -37,7 +37,7 @@ import { ValidationError } from "../errors.ts";
 import { simulateHawkes } from "../market/hawkes.ts";
 import { createTradeSignModel, tradeSignConfigSchema } from "../market/trade_signs.ts";
 import { Rng } from "../rng/rng.ts";
-import type { MarketRecord } from "./record.ts";
+import { clockTick, type MarketRecord } from "./record.ts";
 
 /**
  * Left edges of the gap bins, in clock ticks (the last bin is open). Gaps of 0 and 1 tick
@@ -96,8 +96,7 @@ export function observeOnClock(
   const out = new Float64Array(times.length);
   let n = 0, lastTick = NaN, lastSign = 0;
   for (let i = 0; i < times.length; i++) {
-    const x = times[i] / resolution, r = Math.round(x);
-    const tick = Math.abs(x - r) < 1e-6 ? r : Math.floor(x);
+    const tick = clockTick(times[i], resolution);
     if (tick === lastTick && signs[i] === lastSign) continue;
     out[n++] = tick * resolution;
     lastTick = tick;
@@ -200,17 +199,18 @@ export function fitClockKernel(
   }
   const nb = CLOCK_GAP_EDGES.length;
   const realCounts = new Float64Array(nb);
-  let realSeconds = 0;
+  let realSeconds = 0, orders = 0;
   for (const r of records) {
     for (const [a, b] of r.segments) {
       realSeconds += b - a;
       const lo = lowerBound(r.moTime, a), hi = lowerBound(r.moTime, b + 1e-12);
+      orders += hi - lo;
       clockGapCounts(r.moTime.subarray(lo, hi), res, realCounts);
     }
   }
   const nReal = realCounts.reduce((s, v) => s + v, 0);
   const real = Array.from(realCounts, (v) => v / nReal);
-  const perSecond = (nReal + records.length) / Math.max(realSeconds, 1e-9);
+  const perSecond = orders / Math.max(realSeconds, 1e-9);
   const seconds = options.seconds ??
     Math.max(2_000, Math.min(20 * realSeconds, 200_000 / perSecond));
   const seed = options.seed ?? 0;

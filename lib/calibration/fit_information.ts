@@ -3,8 +3,8 @@
  * traders know before the liquidity providers, how fast liquidity catches up, how fast the
  * snipers race to the stale quotes — by the **method of simulated moments** (McFadden 1989;
  * Gouriéroux & Monfort 1996): the moments are the two curves that information shapes, the
- * markout of passive fills at the touch (its change from 0.1 s to 1 … 30 s) and the price response to a market order
- * (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps) and the
+ * markout of passive fills at the touch (its change from 0.1 s to 1 … 30 s) and the price
+ * response to a market order (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps) and the
  * share of gaps between market orders shorter than 1, 3.2 and 10 ms (the snipers' orders
  * come at their race's rate, not in the market orders' clusters; on a coarse clock only those
  * above one tick, see {@linkcode informationMoments}), measured
@@ -51,6 +51,22 @@ export const RESPONSE_MOMENTS: readonly number[] = [1, 5, 20, 100];
  * clustered arrivals, and how many of the gaps are theirs shows in this distribution.
  */
 export const GAP_MOMENTS: readonly number[] = [0.001, 0.0031622776601683794, 0.01];
+
+/**
+ * The {@linkcode GAP_MOMENTS} a tape on a clock of `clock` s (0: exact) can inform: those
+ * above one tick (see {@linkcode informationMoments}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gapMomentsAbove } from "./fit_information.ts";
+ * assert.equal(gapMomentsAbove(0).length, 3);
+ * assert.equal(gapMomentsAbove(0.001)[0], 0.0031622776601683794); // the 1-ms share left out
+ * ```
+ */
+export function gapMomentsAbove(clock: number): number[] {
+  return GAP_MOMENTS.filter((h) => h > clock * (1 + 1e-9));
+}
 /**
  * Lags (s) of the autocorrelation of |1-s returns| used as moments when asked
  * (`clusteringLags`): how much of the price's variance follows the clustered trades.
@@ -72,8 +88,8 @@ export interface InformationMoments {
 }
 
 /**
- * The markout's change from the first of {@linkcode MARKOUT_MOMENTS} to the others, the price response at
- * {@linkcode RESPONSE_MOMENTS}, the 1-s kurtosis and the share of gaps between market orders
+ * The markout's change from the first of {@linkcode MARKOUT_MOMENTS} to the others, the price
+ * response at {@linkcode RESPONSE_MOMENTS}, the 1-s kurtosis and the share of gaps between market orders
  * shorter than each of {@linkcode GAP_MOMENTS} of `records` observed on the book resolution `grid` (s), with
  * their covariance from `resamples` block-bootstrap replicates (blocks of the realism
  * report's length: a twentieth of the data, 10 to 600 s). On a clock of `clock` s (the
@@ -101,7 +117,7 @@ export function informationMoments(
   clusteringLags: readonly number[] = [],
   clock = 0,
 ): InformationMoments {
-  const gapMoments = GAP_MOMENTS.filter((h) => h > clock * (1 + 1e-9));
+  const gapMoments = gapMomentsAbove(clock);
   const facts = defaultFacts({ grid });
   const ab = facts.find((f) => f.name === "absReturnAutocorrelation")!;
   const mk = facts.find((f) => f.name === "markout")!;
@@ -550,7 +566,7 @@ export function fitInformation(
     } s and the ` +
     `price response (${RESPONSE_MOMENTS.join(", ")} orders), the 1-s kurtosis and the ` +
     `share of gaps between market orders below ${
-      GAP_MOMENTS.filter((h) => h > clock * (1 + 1e-9)).map((h) => sig(h * 1000, 2)).join(", ")
+      gapMomentsAbove(clock).map((h) => sig(h * 1000, 2)).join(", ")
     } ms` +
     (lags.length > 0 ? `, the |1-s return| autocorrelation at ${lags.join(", ")} s` : "") +
     `, diagonal weights, ` +

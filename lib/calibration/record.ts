@@ -294,6 +294,24 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
 }
 
 /**
+ * The tick of a clock of `resolution` s (> 0) that time `t` (s) falls in, ⌊t / resolution⌋,
+ * a time within 10⁻⁶ tick of a tick counting as on it (t / resolution carries rounding error
+ * of that order for large t).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clockTick } from "./record.ts";
+ * assert.equal(clockTick(86_055.627, 0.001), 86_055_627); // 86055626.99999999 by division
+ * assert.equal(clockTick(1.0007, 0.001), 1_000);
+ * ```
+ */
+export function clockTick(t: number, resolution: number): number {
+  const x = t / resolution, r = Math.round(x);
+  return Math.abs(x - r) < 1e-6 ? r : Math.floor(x);
+}
+
+/**
  * The record of one simulated episode's {@linkcode MarketTape} over [`start`, `end`] s
  * (executions of one aggressive order share its `order` number; every execution is a
  * passive fill of a displayed order). `quoteInterval` is the observation resolution the
@@ -330,13 +348,7 @@ export function recordFromMarketTape(
     throw new ValidationError("timeResolution", timeResolution, "a clock resolution >= 0 s");
   }
   const res = timeResolution;
-  // floored to the clock's tick (a time within 1e-6 tick of a tick is on it: t / res
-  // carries rounding error of that order for large t)
-  const clock = (t: number) => {
-    if (!(res > 0)) return t;
-    const x = t / res, r = Math.round(x);
-    return (Math.abs(x - r) < 1e-6 ? r : Math.floor(x)) * res;
-  };
+  const clock = (t: number) => res > 0 ? clockTick(t, res) * res : t;
   const moT = new Col(), moS = new Col(), moQ = new Col(), moD = new Col(), moL = new Col();
   const fT = new Col(), fP = new Col(), fQ = new Col(), fS = new Col(), fA = new Col();
   let lastOrder = NaN, firstPrice = NaN, lastPrice = NaN, lastTick = NaN, lastSign = 0;
