@@ -8,6 +8,7 @@
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
+ *                         [--paired-moves]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -104,6 +105,10 @@ export const calibrateCli = defineCli({
       help:
         "keep the maximum-likelihood market-order kernel on a coarse clock (skip the clock stage, fit_clock.ts)",
     }),
+    "paired-moves": flags.boolean({
+      help:
+        "move the information fit by a paired test of its objective on five seeds (not by a decrease beyond its noise)",
+    }),
     "fixed-forecast": flags.boolean({
       help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
     }),
@@ -153,6 +158,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
     ...(v["mle-kernel"] ? { clockKernel: false } : {}),
+    ...(v["paired-moves"] ? { pairedMoves: true } : {}),
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -139,6 +139,11 @@ export interface CalibrateOptions {
    */
   clockKernel?: boolean;
   /**
+   * The information fit's moves by the paired test on its five seeds (`fit_information.ts`,
+   * `pairedDecrease`; default false: a decrease beyond the objective's noise).
+   */
+  pairedMoves?: boolean;
+  /**
    * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
    */
@@ -1047,6 +1052,7 @@ export function calibrateTapes(
           seconds: refineSeconds,
           seed: options.seed ?? 0,
           maxSimulations: options.informationSimulations,
+          paired: options.pairedMoves,
           step: round === 1 ? undefined : Math.log(1.5),
           ...(options.regimeBaseline ? { clusteringLags: CLUSTERING_MOMENTS } : {}),
           log,

@@ -15,8 +15,12 @@
  * moments' block-bootstrap variances, m̂(p) simulated with common random numbers (one seed,
  * so Q is a deterministic function of p), minimized by a compass search in the logarithms of
  * the parameters within their bounds; a move is taken only when it lowers Q by more than Q's
- * own simulation noise (its standard deviation over seeds at the start: a discontinuous
+ * own simulation noise (its standard deviation over five seeds at the start: a discontinuous
  * simulation makes common random numbers diverge, so a smaller decrease is as likely noise).
+ * Opt-in (`paired`): a move that lowers Q on that seed is taken when it also does on the four
+ * others by a paired test ({@linkcode pairedDecrease}: the mean of the five decreases at least
+ * twice its standard error) — much of a seed's noise is common to two nearby points, so the
+ * paired decreases see an effect far smaller than Q's noise at one point.
  * Standard errors: the sandwich of a weighted MSM,
  * V = (1 + 1/S)·(G′WG)⁻¹ G′WΩWG (G′WG)⁻¹, G = ∂m̂/∂p by central differences at p̂, Ω the
  * block-bootstrap covariance of the real moments and S the simulated / real length ratio.
@@ -243,12 +247,18 @@ export interface MsmOptions {
   /** Relative step of the finite differences of G (default 0.1). */
   jacobianStep?: number;
   /**
-   * Replicates R of the start on other seeds (`simulate(values, r)`, r = 1 … R) that measure
-   * the objective's own simulation noise sd(Q) (default 0: none, every decrease is a move).
-   * With R ≥ 2 the search moves only on a decrease of Q larger than sd(Q): a smaller one is
-   * as likely the simulation's noise as the parameters' effect.
+   * Replicate seeds R (`simulate(values, r)`, r = 1 … R; default 0: none, every decrease
+   * of Q on the main seed is a move). With R ≥ 2 they measure the objective's own noise
+   * sd(Q), its standard deviation at the start over the R + 1 seeds, and a move needs a
+   * decrease of Q larger than sd(Q) (or, with `paired`, passes the paired test).
    */
   noiseReplicates?: number;
+  /**
+   * With R ≥ 2 replicate seeds: a candidate that lowers Q on the main seed is also simulated
+   * on the R others and taken when the R + 1 paired decreases pass {@linkcode pairedDecrease}
+   * (default false: a decrease larger than sd(Q), the objective's noise at one point).
+   */
+  paired?: boolean;
   /** Progress lines. */
   log?: (line: string) => void;
 }
@@ -271,6 +281,36 @@ export interface MsmResult {
   simulations: number;
   /** The objective's simulation noise sd(Q) at the start (0 without `noiseReplicates`). */
   objectiveNoise: number;
+}
+
+/** One-sided t statistic a move's paired decreases of Q must exceed ({@linkcode pairedDecrease}). */
+export const PAIRED_T = 2;
+
+/**
+ * Whether paired decreases of the objective, dᵣ = Q(x) − Q(y) on seed r (the same seeds for
+ * both points), show a real decrease: their mean is positive and at least
+ * {@linkcode PAIRED_T} standard errors (sd/√n). A simulation's noise moves Q at a point by more
+ * than a parameter's effect does, but much of it is common to two nearby points run on the
+ * same seed, and the differences' spread measures the rest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pairedDecrease } from "./fit_information.ts";
+ * assert.equal(pairedDecrease([3, 11, 6, 12, 8]), true); // a small decrease on every seed
+ * assert.equal(pairedDecrease([9, -8, 4, -6, 2]), false); // one seed's luck
+ * assert.equal(pairedDecrease([0.5, 0.5]), true); // no noise at all
+ * ```
+ */
+export function pairedDecrease(d: readonly number[]): boolean {
+  const n = d.length;
+  let m = 0;
+  for (const v of d) m += v / n;
+  if (!(m > 0)) return false;
+  let ss = 0;
+  for (const v of d) ss += (v - m) ** 2;
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
+  return m >= PAIRED_T * sd / Math.sqrt(n);
 }
 
 /** Inverse of a small symmetric matrix (Gauss–Jordan); null when singular. */
@@ -361,11 +401,15 @@ export function fitSimulatedMoments(
   const q0 = qx;
   // the objective's own noise: Q at the start on R other seeds
   const replicates = options.noiseReplicates ?? 0;
+  const paired = options.paired === true;
   let noise = 0, extra = 0;
+  /** Q of the current point on the replicate seeds 1 … R (the paired test's reference). */
+  let qxr: number[] = [];
   if (replicates >= 2) {
     let s1 = qx, s2 = qx * qx;
     for (let r = 1; r <= replicates; r++) {
       const qr = q(simulate(x, r));
+      qxr.push(qr);
       extra++;
       s1 += qr;
       s2 += qr * qr;
@@ -393,14 +437,21 @@ export function fitSimulatedMoments(
         const my = simulate(y);
         sims++;
         const qy = q(my);
-        if (qy < qx - noise) {
-          x = y;
-          mx = my;
-          qx = qy;
-          improved = true;
-          log(`  Q ${qx.toPrecision(4)} at ${x.map((v) => v.toPrecision(3)).join(", ")}`);
-          break;
+        if (!(qy < qx - (paired ? 0 : noise))) continue;
+        let qyr: number[] = [];
+        if (paired && replicates >= 2) {
+          // the paired test: y's Q on the replicate seeds against x's, seed by seed
+          qyr = qxr.map((_, r) => q(simulate(y, r + 1)));
+          sims += replicates;
+          if (!pairedDecrease([qx - qy, ...qxr.map((v, r) => v - qyr[r])])) continue;
         }
+        x = y;
+        mx = my;
+        qx = qy;
+        qxr = qyr;
+        improved = true;
+        log(`  Q ${qx.toPrecision(4)} at ${x.map((v) => v.toPrecision(3)).join(", ")}`);
+        break;
       }
     }
     if (!improved) step /= 2;
@@ -481,6 +532,8 @@ export interface InformationFitOptions {
   seed: number;
   /** Most simulations of the search (default 120). */
   maxSimulations?: number;
+  /** Move by the paired test on the noise seeds (default false; see {@linkcode MsmOptions}). */
+  paired?: boolean;
   /** Seeds of the start that measure the objective's noise (default 4; see {@linkcode MsmOptions}). */
   noiseReplicates?: number;
   /** First step of the search, log units (default ln 2). */
@@ -557,6 +610,7 @@ export function fitInformation(
     step: options.step,
     simulationRatio: options.seconds / real.seconds,
     noiseReplicates: options.noiseReplicates ?? 4,
+    paired: options.paired,
     log: options.log,
   });
   set(fit.values);
@@ -597,5 +651,8 @@ export function fitInformation(
     simulations: fit.simulations,
     simulatedSeconds: options.seconds,
     objectiveNoise: sig(fit.objectiveNoise, 3),
+    ...(options.paired
+      ? { moves: `paired test on ${(options.noiseReplicates ?? 4) + 1} seeds` }
+      : {}),
   };
 }

@@ -139,20 +139,38 @@ Deno.test("information moments: clustering lags add the |1-s return| autocorrela
   assert.throws(() => informationMoments(recs, 0.1, 0, [3]), /clusteringLags/);
 });
 
-Deno.test("simulated moments: with noise replicates the search moves only on a decrease beyond the objective's noise", () => {
-  // one moment m = a (+ 0.5 per replicate seed: a noisy simulation), the tape's m = 1 ± 1
-  const sim = ([a]: number[], r = 0) => Float64Array.from([a + 0.5 * r]);
+Deno.test("simulated moments: with replicate seeds a move needs a decrease beyond the objective's noise, or with `paired` a paired decrease on them, not one seed's luck", () => {
   const p = [{ name: "a", start: 1.3, lo: 0.01, hi: 100 }];
-  const plain = fitSimulatedMoments(p, sim, real([1], 1), { maxSimulations: 40 });
+  // one moment m = a + 0.5 r on seed r (a noisy simulation), the tape's m = 1 ± 1: at the start
+  // Q is 0.09, 0.64, 1.69, 3.24, 5.29 on seeds 0 … 4 (sd ≈ 2.1), yet a smaller a lowers it on
+  // every seed: a real decrease, far below Q's own noise
+  const shifted = ([a]: number[], r = 0) => Float64Array.from([a + 0.5 * r]);
+  const plain = fitSimulatedMoments(p, shifted, real([1], 1), { maxSimulations: 40 });
   assert.ok(Math.abs(plain.values[0] - 1) < 0.1, `${plain.values[0]}`);
   assert.equal(plain.objectiveNoise, 0);
-  // Q at the start on 5 seeds: 0.09, 0.64, 1.69, 3.24, 5.29 (sd ≈ 2.1): no decrease (< 0.09) counts
-  const careful = fitSimulatedMoments(p, sim, real([1], 1), {
+  // the noise rule does not take it (no decrease beyond 2.1 from 0.09)
+  const careful = fitSimulatedMoments(p, shifted, real([1], 1), {
     maxSimulations: 40,
     noiseReplicates: 4,
   });
   assert.equal(careful.values[0], 1.3);
   assert.ok(careful.objectiveNoise > 2 && careful.objectiveNoise < 2.2);
+  // the paired test does
+  const paired = fitSimulatedMoments(p, shifted, real([1], 1), {
+    maxSimulations: 60,
+    noiseReplicates: 4,
+    paired: true,
+  });
+  assert.ok(Math.abs(paired.values[0] - 1) < 0.1, `${paired.values[0]}`);
+  // the main seed favours a smaller a, the four others a larger one: its luck, no move
+  const lucky = ([a]: number[], r = 0) => Float64Array.from([r === 0 ? a : 2.6 - a]);
+  assert.ok(fitSimulatedMoments(p, lucky, real([1], 1), { maxSimulations: 40 }).values[0] < 1.1);
+  const luck = fitSimulatedMoments(p, lucky, real([1], 1), {
+    maxSimulations: 40,
+    noiseReplicates: 4,
+    paired: true,
+  });
+  assert.equal(luck.values[0], 1.3);
 });
 
 Deno.test("information moments: on a millisecond clock the gap share below one tick is left out (it measures the signs of the fastest bursts, not the snipers)", () => {
