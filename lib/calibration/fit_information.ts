@@ -37,6 +37,7 @@ import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts
 import { type MarketRecord, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { childSeed } from "../rng/streams.ts";
+import { pairedTTest } from "../analytics/paired.ts";
 
 /**
  * Horizons (s) of the markout used as moments: its change from the first horizon to each of
@@ -303,14 +304,7 @@ export const PAIRED_T = 2;
  * ```
  */
 export function pairedDecrease(d: readonly number[]): boolean {
-  const n = d.length;
-  let m = 0;
-  for (const v of d) m += v / n;
-  if (!(m > 0)) return false;
-  let ss = 0;
-  for (const v of d) ss += (v - m) ** 2;
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  return m >= PAIRED_T * sd / Math.sqrt(n);
+  return d.length === 1 ? d[0] > 0 : pairedTTest(d).t >= PAIRED_T;
 }
 
 /** Inverse of a small symmetric matrix (Gauss–Jordan); null when singular. */
@@ -605,11 +599,12 @@ export function fitInformation(
     });
     return informationMoments(recs, grid, 0, lags, clock).value;
   };
+  const replicates = options.noiseReplicates ?? 4;
   const fit = fitSimulatedMoments(params, simulate, real, {
     maxSimulations: options.maxSimulations ?? 120,
     step: options.step,
     simulationRatio: options.seconds / real.seconds,
-    noiseReplicates: options.noiseReplicates ?? 4,
+    noiseReplicates: replicates,
     paired: options.paired,
     log: options.log,
   });
@@ -651,8 +646,6 @@ export function fitInformation(
     simulations: fit.simulations,
     simulatedSeconds: options.seconds,
     objectiveNoise: sig(fit.objectiveNoise, 3),
-    ...(options.paired
-      ? { moves: `paired test on ${(options.noiseReplicates ?? 4) + 1} seeds` }
-      : {}),
+    ...(options.paired ? { moves: `paired test on ${replicates + 1} seeds` } : {}),
   };
 }
