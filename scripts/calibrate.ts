@@ -109,6 +109,10 @@ export const calibrateCli = defineCli({
       help:
         "move the information fit by a paired test of its objective on five seeds (not by a decrease beyond its noise)",
     }),
+    pace: flags.boolean({
+      help:
+        "fit the pace of trading's effect on impact (orders soon after the previous one move the price more) into the preset",
+    }),
     "fixed-forecast": flags.boolean({
       help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
     }),
@@ -157,6 +161,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
+    ...(v.pace ? { pace: true } : {}),
     ...(v["mle-kernel"] ? { clockKernel: false } : {}),
     ...(v["paired-moves"] ? { pairedMoves: true } : {}),
     log,

@@ -43,7 +43,7 @@ import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
-import { fitImpact, fitLatency, fitResponse, fitVolatility } from "./fit_price.ts";
+import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
@@ -138,6 +138,12 @@ export interface CalibrateOptions {
    * maximum-likelihood kernel fitted to the times jittered within their tick).
    */
   clockKernel?: boolean;
+  /**
+   * Fit the pace of trading's effect on impact into the preset (`fitPace`: an order soon after
+   * the previous one moves the price more; default false: every order's impact is the same;
+   * see docs/calibration.md for why it is not the default).
+   */
+  pace?: boolean;
   /**
    * The information fit's moves by the paired test on its five seeds (`fit_information.ts`,
    * `pairedDecrease`; default false: a decrease beyond the objective's noise).
@@ -588,6 +594,13 @@ export function calibrateTapes(
   const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 25)), 3);
   const impact = fitImpact(records, phi, interval);
   const resp = fitResponse(records, phi, vol.varianceTicks.value);
+  // the pace of trading: orders soon after the previous one carry more of the price's moves
+  if (options.pace ?? false) {
+    const pace = fitPace(records, phi, clock);
+    est["flow.fundamental.paceWindow"] = pace.window;
+    est["flow.fundamental.paceRatio"] = pace.ratio;
+    est["flow.fundamental.paceShare"] = pace.share;
+  }
   const impactShare = Math.min(0.95, Math.max(0, resp.impactShare.value));
   est["flow.fundamental.impactShare"] = { ...resp.impactShare, value: impactShare };
   // information revealed after the trade: the part of the interval regression's R² that the
@@ -836,6 +849,11 @@ export function calibrateTapes(
         newsRate: sig(est["flow.fundamental.newsRate"].value),
         privateRate: sig(est["flow.fundamental.privateRate"].value),
         revealRate: sig(est["flow.fundamental.revealRate"].value),
+        ...(!(est["flow.fundamental.paceWindow"]?.value > 0) ? {} : {
+          paceWindow: est["flow.fundamental.paceWindow"].value,
+          paceRatio: sig(est["flow.fundamental.paceRatio"].value),
+          paceShare: sig(est["flow.fundamental.paceShare"].value),
+        }),
         ...(est[FORECAST_PARAMETER] === undefined
           ? {}
           : { forecastWeight: sig(est[FORECAST_PARAMETER].value) }),

@@ -43,7 +43,7 @@
  *   90 % of the 1-s returns' fourth moment from ten such runs in 6.7 hours).
  *
  * Consistency with the configured volatility σ (ticks²/s, before regime multipliers): the
- * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²] = σ²,
+ * variance rates add up, s_n²·newsRate + s_p²·privateRate + Λ_M·θ²·E[(ε − ε̂)²]·E[g²]·E[h²] = σ²,
  * split by `impactShare` (trades) and `privateShare` (private news), the rest public news;
  * Λ_M is the mean rate of market orders. So `volatility` keeps its meaning whatever the
  * flow, and θ follows from it (read {@linkcode LatentFundamental.theta}). With κ < 1,
@@ -55,12 +55,23 @@
  * (a trending price, as real ones are over tens of trades). The calibration matches σ to the
  * realized variance at its horizon, whatever κ.
  *
+ * Pace of trading (Dufour & Engle 2000, "Time and the price impact of a trade"): trades that
+ * follow each other quickly carry more information, so a market order that comes within
+ * `paceWindow` seconds of the previous market order (of anyone) moves P by `paceRatio` times
+ * the impact of one that comes later: θ·g(v)·h·(ε − ε̂), h = `paceRatio` or 1. The budget
+ * below then counts E[h²] = 1 + (`paceRatio`² − 1)·`paceShare`, `paceShare` the share of
+ * market orders that come within the window (the calibration measures it on the tape; a
+ * flow whose share differs gives the price another volatility in proportion). With
+ * `paceWindow` 0 (the default) every trade has h = 1. θ is the impact of an order that
+ * comes after the window.
+ *
  * Regimes multiply the news jumps and the impact of each trade by the volatility
  * multiplier (so the price's volatility scales by it); the trade impact's variance also
  * grows with the flow multiplier (more trades).
  *
  * Assumes: news and trade impact independent; private news revealed whole after an
- * exponential delay; permanent impact linear in the surprise. Ignores: learning from
+ * exponential delay; permanent impact linear in the surprise; the pace's effect a step at
+ * `paceWindow` (two impact levels, not a curve in the gap). Ignores: learning from
  * informed trades (the public learns private news at the same rate whatever is traded),
  * intraday seasonality, jumps in the trade impact, mean reversion of the value. Units:
  * ticks, seconds, lots.
@@ -94,6 +105,18 @@ export const fundamentalConfigSchema = z.strictObject({
   transientRatio: z.number().min(0).max(100).default(0),
   /** Half-life of the transient pressure, seconds. */
   transientHalfLife: z.number().positive().max(86_400).default(2),
+  /**
+   * Window (s) of the pace of trading: a market order within it of the previous one moves
+   * the price `paceRatio` times as much (0: off).
+   */
+  paceWindow: z.number().min(0).max(60).default(0),
+  /** Impact of a market order within `paceWindow` of the previous one, over a later one's. */
+  paceRatio: z.number().min(0).max(100).default(1),
+  /**
+   * Share of market orders within `paceWindow` of the previous one, for the variance budget
+   * (E[h²] = 1 + (paceRatio² − 1)·paceShare; the calibration measures it on the tape).
+   */
+  paceShare: z.number().min(0).max(1).default(0),
   /**
    * "surprise" (default): an informed order's permanent impact is θ·g(v)·(ε − ε̂) like any
    * order's; "toValue": the same, but never past the value V it traded on (it prices in at
@@ -187,6 +210,23 @@ export function forecastSurpriseVariance(surpriseVariance: number, kappa: number
 }
 
 /**
+ * E[h²] of the pace of trading's impact multiplier h (`paceRatio` for the share `paceShare`
+ * of market orders within `paceWindow` of the previous one, 1 for the others): 1 + (r² −
+ * 1)·share; 1 when the window is 0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { paceMoment } from "./fundamental.ts";
+ * assert.equal(paceMoment(0, 3, 0.5), 1); // off
+ * assert.equal(paceMoment(0.01, 3, 0.25), 0.75 + 0.25 * 9);
+ * ```
+ */
+export function paceMoment(window: number, ratio: number, share: number): number {
+  return window > 0 ? 1 + (ratio * ratio - 1) * share : 1;
+}
+
+/**
  * The average response R(ℓ) = E[ε_t (P_{t+ℓ} − P_t)] of the permanent price to a trade, in
  * units of θ, for signs with autocorrelation `c` (c[k − 1] = C(k), k = 1 … ℓ − 1), surprise
  * variance V of their forecast and liquidity providers using the share κ of it (module doc):
@@ -233,7 +273,7 @@ export function surpriseResponse(
  * ```
  */
 export class LatentFundamental implements FundamentalModel {
-  /** Permanent impact θ of a unit surprise of a mean-size order, ticks. */
+  /** Permanent impact θ of a unit surprise of a mean-size order (after the pace window), ticks. */
   readonly theta: number;
   /** Transient impact ψ per unit sign of a mean-size order, ticks. */
   readonly psi: number;
@@ -251,6 +291,9 @@ export class LatentFundamental implements FundamentalModel {
   readonly #decay: number; // ln2 / half-life
   readonly #toValue: boolean;
   readonly #kappa: number;
+  readonly #paceWindow: number;
+  readonly #paceRatio: number;
+  #lastTrade = -Infinity;
   #vol = 1;
   #base = 0;
   #trans = 0;
@@ -275,7 +318,8 @@ export class LatentFundamental implements FundamentalModel {
     }
     const kappa = cfg.forecastWeight;
     const tradeVar = facts.marketOrderRate *
-      forecastSurpriseVariance(facts.surpriseVariance, kappa) * facts.sizeMoment;
+      forecastSurpriseVariance(facts.surpriseVariance, kappa) * facts.sizeMoment *
+      paceMoment(cfg.paceWindow, cfg.paceRatio, cfg.paceShare);
     if (cfg.impactShare > 0 && !(tradeVar > 0)) {
       throw new ValidationError(
         "fundamental.impactShare",
@@ -297,6 +341,8 @@ export class LatentFundamental implements FundamentalModel {
     this.#decay = Math.LN2 / cfg.transientHalfLife;
     this.#toValue = cfg.informedImpact === "toValue";
     this.#kappa = kappa;
+    this.#paceWindow = cfg.paceWindow;
+    this.#paceRatio = cfg.paceRatio;
   }
 
   /** Private news not yet in the public price, ticks (V − P + transient). */
@@ -316,6 +362,7 @@ export class LatentFundamental implements FundamentalModel {
     this.#nPending = 0;
     this.#sumPending = 0;
     this.#priced = 0;
+    this.#lastTrade = -Infinity;
   }
 
   setVolMultiplier(multiplier: number): void {
@@ -368,7 +415,9 @@ export class LatentFundamental implements FundamentalModel {
   }
 
   onTrade(sign: number, lots: number, expected: number, t: number, informed: boolean): number {
-    const g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
+    let g = this.#vol * (this.#delta === 0 ? 1 : Math.pow(lots / this.#vbar, this.#delta));
+    if (t - this.#lastTrade < this.#paceWindow) g *= this.#paceRatio;
+    this.#lastTrade = t;
     let shift = this.theta * g * (sign - this.#kappa * expected);
     if (informed && this.#toValue) {
       // at most the private news not yet priced (V − P without the transient), never past V

@@ -191,3 +191,39 @@ Deno.test("calibrate: on a millisecond clock the fastest market-order kernel is 
   };
   assert.ok(Math.abs(rate(on) / rate(off) - 1) < 0.01, `${rate(on)} vs ${rate(off)}`);
 });
+
+Deno.test("calibrate: the pace of trading is fitted only with `pace`", () => {
+  const paced = simulatedTape(
+    {
+      ...TRUTH,
+      flow: {
+        ...TRUTH.flow,
+        fundamental: { paceWindow: 0.05, paceRatio: 4, paceShare: 0.2 },
+      },
+    },
+    900,
+    3,
+  );
+  const off = calibrateTapes([paced], { lotSize: 1, refine: false });
+  assert.equal(off.estimates["flow.fundamental.paceRatio"], undefined);
+  assert.equal(parseEnvConfig(off.preset.config).flow.fundamental.paceWindow, 0);
+  const on = calibrateTapes([paced], { lotSize: 1, refine: false, pace: true });
+  const e = on.estimates;
+  assert.equal(e["flow.fundamental.paceWindow"].value, 0.05);
+  // the mid's response ratio understates the reference's (the same mechanical move comes with
+  // every order): 2.4 for the simulated 4, but well above 1
+  const ratio = e["flow.fundamental.paceRatio"];
+  assert.equal(ratio.status, "fit");
+  assert.ok(
+    ratio.value > 1.5 && ratio.value < 4 && ratio.value - 2 * ratio.se > 1,
+    `${ratio.value}`,
+  );
+  const cfg = parseEnvConfig(on.preset.config).flow.fundamental;
+  assert.equal(cfg.paceWindow, 0.05);
+  assert.ok(Math.abs(cfg.paceRatio - ratio.value) < 1e-3 * ratio.value); // 4 significant digits
+  assert.ok(Math.abs(cfg.paceShare - 0.2) < 0.05, `${cfg.paceShare}`);
+  // a market without it: not identified, nothing written
+  const flat = calibrateTapes([tape], { lotSize: 1, refine: false, pace: true });
+  assert.equal(flat.estimates["flow.fundamental.paceRatio"].status, "not identified");
+  assert.equal(parseEnvConfig(flat.preset.config).flow.fundamental.paceWindow, 0);
+});

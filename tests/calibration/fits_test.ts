@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fitCancellation, fitMarketSizes, fitPlacement } from "../../lib/calibration/fit_flow.ts";
 import { fitSigns, signAutocorrelation } from "../../lib/calibration/fit_signs.ts";
-import { fitVolatility } from "../../lib/calibration/fit_price.ts";
+import { fitPace, fitVolatility } from "../../lib/calibration/fit_price.ts";
 import type { MarketRecord } from "../../lib/calibration/record.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 import type { TapeEvents } from "../../lib/calibration/tape_events.ts";
@@ -205,4 +205,62 @@ Deno.test("volatility fit: the book tier's configured volatility, within its sta
   });
   const fit = fitVolatility(recs, 0.01);
   within(fit.volatility.value, fit.volatility.se, 0.03, 3);
+});
+
+/** A record whose mid moves by `fast`·θ or θ times each order's sign right after it. */
+function paceRecord(seed: string, fastRatio: number): MarketRecord {
+  const rng = new Rng(seed);
+  const n = 4_000;
+  const moTime = new Float64Array(n), moSign = new Float64Array(n);
+  const qTime = new Float64Array(n + 1), mid = new Float64Array(n + 1);
+  let t = 1, m = 10_000;
+  qTime[0] = 0;
+  mid[0] = m;
+  for (let i = 0; i < n; i++) {
+    const fast = i > 0 && rng.next() < 0.4;
+    t += fast ? 0.002 : 0.05 + rng.exponential(1);
+    moTime[i] = t;
+    moSign[i] = rng.next() < 0.5 ? 1 : -1;
+    m += 3 * moSign[i] * (fast ? fastRatio : 1) + 2 * rng.normal();
+    qTime[i + 1] = t;
+    mid[i + 1] = m;
+  }
+  const empty = new Float64Array(0);
+  return {
+    source: "synthetic",
+    segments: [[0, t + 1]],
+    quoteInterval: 0,
+    moTime,
+    moSign,
+    moQty: new Float64Array(n).fill(1),
+    moDepth: new Float64Array(n).fill(NaN),
+    moLevels: new Float64Array(n).fill(1),
+    fillTime: empty,
+    fillPrice: empty,
+    fillQty: empty,
+    fillSide: empty,
+    fillAtTouch: empty,
+    qTime,
+    bid: mid.map((x) => x - 0.5),
+    ask: mid.map((x) => x + 0.5),
+    bidQty: new Float64Array(n + 1).fill(1),
+    askQty: new Float64Array(n + 1).fill(1),
+  };
+}
+
+Deno.test("pace fit: the impact ratio of orders soon after the previous one, its window and share are recovered; a flat impact is not identified", () => {
+  const fit = fitPace([paceRecord("pace", 5)], new Float64Array(0), 0);
+  // gaps are 2 ms or over 50 ms: every window in between separates them
+  assert.ok(fit.window.value >= 0.005 && fit.window.value <= 0.05, `${fit.window.value}`);
+  within(fit.ratio.value, fit.ratio.se, 5);
+  assert.ok(fit.ratio.se < 1);
+  within(fit.share.value, fit.share.se, 0.4);
+  assert.equal(fit.ratio.status, "fit");
+  const flat = fitPace([paceRecord("flat", 1)], new Float64Array(0), 0);
+  assert.equal(flat.window.value, 0);
+  assert.equal(flat.ratio.status, "not identified");
+  assert.match(flat.ratio.method, /does not depend on the time since the previous order/);
+  // on a 10-ms clock only windows above 15 ms are considered
+  const coarse = fitPace([paceRecord("pace", 5)], new Float64Array(0), 0.01);
+  assert.ok(coarse.window.value >= 0.02, `${coarse.window.value}`);
 });

@@ -3,6 +3,7 @@ import {
   forecastSurpriseVariance,
   fundamentalConfigSchema,
   LatentFundamental,
+  paceMoment,
   surpriseResponse,
 } from "../../lib/market/fundamental.ts";
 import {
@@ -194,6 +195,50 @@ Deno.test("fundamental: with informedImpact toValue an informed trade moves P at
       assert.ok(Math.abs(f.onTrade(sign, 4, 0, 0, false) - f.theta * sign) < 1e-12);
     }
   }
+});
+
+Deno.test("fundamental: a trade within the pace window moves the price paceRatio times as much, and the budget counts it", () => {
+  // Poisson trades at rate 3: the share within 0.1 s of the previous one is 1 − e^(−0.3)
+  const share = 1 - Math.exp(-0.3);
+  const cfg = fundamentalConfigSchema.parse({
+    paceWindow: 0.1,
+    paceRatio: 3,
+    paceShare: share,
+    impactShare: 0.9,
+    privateShare: 0,
+  });
+  const f = new LatentFundamental(cfg, FACTS);
+  const eh2 = paceMoment(0.1, 3, share);
+  assert.ok(Math.abs(f.theta ** 2 * 3 * 0.75 * eh2 - 0.9 * 1.69) < 1e-12);
+  f.reset(0);
+  assert.ok(Math.abs(f.onTrade(1, 4, 0, 5, false) - f.theta) < 1e-12); // the first: after
+  assert.ok(Math.abs(f.onTrade(1, 4, 0, 5.05, false) - 3 * f.theta) < 1e-12); // within 0.1 s
+  assert.ok(Math.abs(f.onTrade(-1, 4, 0, 5.2, false) + f.theta) < 1e-12); // 0.15 s later
+  f.reset(0);
+  assert.ok(Math.abs(f.onTrade(1, 4, 0, 5.2, false) - f.theta) < 1e-12); // reset forgets
+  // the realized variance of the public price over 2,000 ten-second increments is σ²
+  const rng = new Rng("pace");
+  f.reset(10_000);
+  let t = 0, next = 10, last = f.reference(0), rv = 0, n = 0;
+  for (;;) {
+    const total = f.eventRate() + 3;
+    t += rng.exponential(total);
+    while (next <= t && next <= 20_000) {
+      rv += (f.reference(next) - last) ** 2;
+      last = f.reference(next);
+      n++;
+      next += 10;
+    }
+    if (t > 20_000) break;
+    const u = rng.next() * total;
+    if (u < 3) {
+      const e = rng.next() < 0.5 ? 0.5 : -0.5;
+      f.onTrade(rng.next() < (1 + e) / 2 ? 1 : -1, 4, e, t, false);
+    } else f.fire(u - 3, rng, t);
+  }
+  assert.ok(Math.abs(rv / (n * 10) / 1.69 - 1) < 0.13, `variance ${rv / (n * 10)}/s, want 1.69`);
+  // without the share in the budget the variance would be E[h²] = 3.07 times as large
+  assert.ok(eh2 > 3);
 });
 
 Deno.test("fundamental: with forecast weight κ the budget uses E[(ε − κ·ε̄)²] and impact follows κ", () => {
