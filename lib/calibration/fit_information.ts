@@ -555,7 +555,9 @@ export const INFORMATION_PARAMETERS: readonly string[] = [
  * the price variance due to the immediate impact of trades), `privateShare` (the share of
  * the price variance the fast traders know first), `privateRate` (how often such news
  * arrives, hence its size), `revealRate` (how fast liquidity prices it) and
- * `flow.snipers.rate` (how fast the snipers race to the stale quotes) by
+ * `flow.snipers.rate` (how fast the snipers race to the stale quotes) — and, where the
+ * calibration fitted the pace of trading (`paceWindow` > 0 in `est`), `flow.fundamental.paceRatio`
+ * (from its direct estimate, within [1, 100]) — by
  * {@linkcode fitSimulatedMoments} on the markout and the price response of `records`,
  * starting from the values in `est` and writing the estimates (with their sandwich standard
  * errors, or flagged not identified) back into `est`; `config()` builds the candidate
@@ -572,21 +574,26 @@ export function fitInformation(
   const lags = options.clusteringLags ?? [];
   const clock = options.timeResolution ?? 0;
   const real = informationMoments(records, grid, 200, lags, clock);
+  // with the pace of trading (calibrate --pace), its ratio too: the tape's direct ratio
+  // understates the reference's (fit_price.ts fitPace)
+  const names = est["flow.fundamental.paceWindow"]?.value > 0
+    ? [...INFORMATION_PARAMETERS, "flow.fundamental.paceRatio"]
+    : INFORMATION_PARAMETERS;
   const bounds: Record<string, [number, number]> = {
+    "flow.fundamental.paceRatio": [1, 100],
     "flow.fundamental.impactShare": [0.01, 0.95],
     "flow.fundamental.privateShare": [0.01, 0.97],
     "flow.fundamental.privateRate": [0.005, 50],
     "flow.fundamental.revealRate": [0.005, 100],
     "flow.snipers.rate": [0.05, 1_000],
   };
-  const params = INFORMATION_PARAMETERS.map((name) => ({
+  const params = names.map((name) => ({
     name,
     start: est[name].value,
     lo: bounds[name][0],
     hi: bounds[name][1],
   }));
-  const set = (values: number[]) =>
-    INFORMATION_PARAMETERS.forEach((n, i) => est[n].value = values[i]);
+  const set = (values: number[]) => names.forEach((n, i) => est[n].value = values[i]);
   const simulate = (values: number[], replicate = 0) => {
     // the variance shares add up to at most 1 (the rest is public news)
     if (values[0] + values[1] > 0.98) return new Float64Array(real.value.length).fill(NaN);
@@ -626,8 +633,9 @@ export function fitInformation(
     "flow.fundamental.privateRate": "per second",
     "flow.fundamental.revealRate": "per second",
     "flow.snipers.rate": "per second",
+    "flow.fundamental.paceRatio": "ratio",
   };
-  INFORMATION_PARAMETERS.forEach((name, i) => {
+  names.forEach((name, i) => {
     est[name] = fit.identified[i] ? fitted(fit.values[i], fit.se[i], units[name], method) : {
       ...fitted(fit.values[i], fit.se[i], units[name], method),
       status: "not identified",

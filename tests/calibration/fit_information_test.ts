@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
+  fitInformation,
   fitSimulatedMoments,
   type InformationMoments,
   informationMoments,
 } from "../../lib/calibration/fit_information.ts";
+import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 
 const real = (value: number[], se: number): InformationMoments => ({
@@ -183,4 +185,61 @@ Deno.test("information moments: on a millisecond clock the gap share below one t
   // the other moments are the same numbers
   const i = exact.names.indexOf("gaps<3.2ms");
   assert.equal(clocked.value[clocked.names.indexOf("gaps<3.2ms")], exact.value[i]);
+});
+
+Deno.test("information fit: with the pace of trading fitted, its ratio is one of the parameters; without, it is left alone", () => {
+  const market = {
+    duration: 300,
+    flow: { fundamental: { paceWindow: 0.05, paceRatio: 3, paceShare: 0.2 } },
+  };
+  const recs = simulateRecords(market, { seconds: 600, seed: 5 });
+  const est = (pace: boolean): Record<string, Estimate> => ({
+    "flow.fundamental.impactShare": fitted(0.5, 0.1, "share", "start"),
+    "flow.fundamental.privateShare": fitted(0.1, 0.05, "share", "start"),
+    "flow.fundamental.privateRate": fitted(0.2, 0.1, "per second", "start"),
+    "flow.fundamental.revealRate": fitted(0.2, 0.1, "per second", "start"),
+    "flow.snipers.rate": fitted(10, 1, "per second", "start"),
+    ...(pace
+      ? {
+        "flow.fundamental.paceWindow": fitted(0.05, NaN, "s", "start"),
+        "flow.fundamental.paceRatio": fitted(2, 0.3, "ratio", "start"),
+        "flow.fundamental.paceShare": fitted(0.2, 0.01, "share", "start"),
+      }
+      : {}),
+  });
+  for (const pace of [true, false]) {
+    const e = est(pace);
+    const config = () => ({
+      duration: 300,
+      flow: {
+        fundamental: {
+          impactShare: e["flow.fundamental.impactShare"].value,
+          privateShare: e["flow.fundamental.privateShare"].value,
+          privateRate: e["flow.fundamental.privateRate"].value,
+          revealRate: e["flow.fundamental.revealRate"].value,
+          ...(pace
+            ? {
+              paceWindow: 0.05,
+              paceRatio: e["flow.fundamental.paceRatio"].value,
+              paceShare: 0.2,
+            }
+            : {}),
+        },
+        snipers: { rate: e["flow.snipers.rate"].value },
+      },
+    });
+    fitInformation(recs, e, config, {
+      quoteInterval: 0,
+      seconds: 300,
+      seed: 1,
+      maxSimulations: 14,
+      noiseReplicates: 0,
+    });
+    if (pace) {
+      // the search tried it (a step of ln 2 each way) and gave it the fit's standard error
+      assert.match(e["flow.fundamental.paceRatio"].method, /simulated moments/);
+      assert.ok(Number.isFinite(e["flow.fundamental.paceRatio"].se));
+    } else assert.equal(e["flow.fundamental.paceRatio"], undefined);
+    assert.match(e["flow.fundamental.impactShare"].method, /simulated moments/);
+  }
 });
