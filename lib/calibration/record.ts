@@ -250,10 +250,15 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
     paq = aq;
   }
   if (first < 0 || qT.n === 0) {
+    // say where the book is, in the seconds --from and --to count
+    const at = (i: number) => Number((c.ts[i] / 1e9).toFixed(3));
+    const span = tape.length > tape.meta.bookStart
+      ? ` (its book spans ${at(tape.meta.bookStart)}–${at(tape.length - 1)} s)`
+      : "";
     throw new ValidationError(
       "window",
       [options.from ?? null, options.to ?? null],
-      `a time window holding part of the book of ${tape.meta.name}`,
+      `a time window holding part of the book of ${tape.meta.name}${span}`,
     );
   }
   // segments: the span without the tape's gaps

@@ -62,6 +62,23 @@ Deno.test("record: the clock's resolution is detected from the market orders' ti
   assert.equal(timeResolution([5.000001, 5.000301, 5.1]), 1e-6);
 });
 
+Deno.test("record: a window outside the book is a named error that says where the book is", () => {
+  const t = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const r = recordFromTape(t, { lotSize: 0.001 });
+  const start = r.segments[0][0], end = r.segments.at(-1)![1];
+  assert.throws(
+    () => recordFromTape(t, { lotSize: 0.001, from: 0, to: 150 }),
+    (e: Error) => {
+      assert.match(e.message, /window/);
+      const m = e.message.match(/its book spans ([\d.]+)–([\d.]+) s/);
+      assert.ok(m, e.message);
+      // the span covers the record's own (the book may start before its first quote change)
+      assert.ok(Number(m[1]) <= start + 1e-3 && Number(m[2]) >= end - 1e-3, e.message);
+      return true;
+    },
+  );
+});
+
 Deno.test("record: gaps of exactly one millisecond fall in the 1-ms bin of the inter-arrival fact, whatever the times' magnitude", () => {
   const t = new MarketTape();
   t.quote(86_000, 99, 100, 5, 5);
