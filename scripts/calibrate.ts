@@ -161,7 +161,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
-    ...(v.pace ? { pace: true } : {}),
+    pace: v.pace,
     ...(v["mle-kernel"] ? { clockKernel: false } : {}),
     ...(v["paired-moves"] ? { pairedMoves: true } : {}),
     log,

@@ -155,12 +155,7 @@ export function fitImpact(
   for (const r of records) {
     // surprises of every market order
     const n = r.moSign.length;
-    const u = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let f = 0;
-      for (let k = 0; k < phi.length && i - 1 - k >= 0; k++) f += phi[k] * r.moSign[i - 1 - k];
-      u[i] = r.moSign[i] - Math.max(-1, Math.min(1, f));
-    }
+    const u = signSurprises(r, phi);
     let p = 0;
     for (const [a, b] of r.segments) {
       const block: { dm: number; u: number; u1: number }[] = [];
@@ -300,12 +295,7 @@ export function fitResponse(
     const n = r.moSign.length;
     orders += n;
     for (const [a, b] of r.segments) seconds += b - a;
-    const u = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let f = 0;
-      for (let k = 0; k < phi.length && i - 1 - k >= 0; k++) f += phi[k] * r.moSign[i - 1 - k];
-      u[i] = r.moSign[i] - Math.max(-1, Math.min(1, f));
-    }
+    const u = signSurprises(r, phi);
     let cur: number[] | null = null;
     let curEnd = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -317,14 +307,7 @@ export function fitResponse(
         blocks.push(cur);
         curEnd = t + 60;
       }
-      const qi = r.quoteInterval;
-      const before = qi > 0
-        ? observedMid(
-          r,
-          Math.floor(t / qi + 1e-9) * qi - (Math.abs(t / qi - Math.round(t / qi)) < 1e-9 ? qi : 0),
-          0,
-        )
-        : midStrictlyBefore(r, t);
+      const before = midBeforeOrder(r, t);
       if (before !== before) continue;
       cur[0] += u[i] * u[i];
       cur[1]++;
@@ -448,23 +431,15 @@ export function fitPace(
   const blocks: number[][] = [];
   for (const r of records) {
     const n = r.moSign.length;
+    const surprise = signSurprises(r, phi);
     let cur: number[] | null = null;
     let curEnd = -Infinity;
     for (let i = 0; i < n; i++) {
       const t = r.moTime[i];
       const seg = r.segments.find(([a, b]) => t >= a && t <= b);
       if (!seg || t + h0 > seg[1]) continue;
-      let f = 0;
-      for (let k = 0; k < phi.length && i - 1 - k >= 0; k++) f += phi[k] * r.moSign[i - 1 - k];
-      const u = r.moSign[i] - Math.max(-1, Math.min(1, f));
-      const qi = r.quoteInterval;
-      const before = qi > 0
-        ? observedMid(
-          r,
-          Math.floor(t / qi + 1e-9) * qi - (Math.abs(t / qi - Math.round(t / qi)) < 1e-9 ? qi : 0),
-          0,
-        )
-        : midStrictlyBefore(r, t);
+      const u = surprise[i];
+      const before = midBeforeOrder(r, t);
       const after = observedMid(r, t + h0, 0);
       if (before !== before || after !== after) continue;
       if (t >= curEnd || cur === null) {
@@ -551,6 +526,36 @@ export function fitPace(
     thetaFast,
     thetaSlow,
   };
+}
+
+/**
+ * The sign surprises u = ε − ε̂ of a record's market orders, ε̂ the linear forecast `phi` of
+ * each sign from the previous ones (clamped to [−1, 1]).
+ */
+function signSurprises(r: MarketRecord, phi: Float64Array): Float64Array {
+  const n = r.moSign.length;
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let k = 0; k < phi.length && i - 1 - k >= 0; k++) f += phi[k] * r.moSign[i - 1 - k];
+    u[i] = r.moSign[i] - Math.max(-1, Math.min(1, f));
+  }
+  return u;
+}
+
+/**
+ * The mid just before a market order at `t`: on a batched feed the book at the last grid time
+ * before t, else the last quote record strictly before t.
+ */
+function midBeforeOrder(r: MarketRecord, t: number): number {
+  const qi = r.quoteInterval;
+  return qi > 0
+    ? observedMid(
+      r,
+      Math.floor(t / qi + 1e-9) * qi - (Math.abs(t / qi - Math.round(t / qi)) < 1e-9 ? qi : 0),
+      0,
+    )
+    : midStrictlyBefore(r, t);
 }
 
 /** The mid of the last quote record strictly before `t` (an event-by-event feed). */
