@@ -8,8 +8,8 @@
  */
 import { BookVecEnv } from "./book_env.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
-import type { EnvMemory } from "./memory.ts";
-import { ModelVecEnv } from "./model_env.ts";
+import type { EnvArraySpec, EnvMemory } from "./memory.ts";
+import { MODEL_STATE_ARRAYS, ModelVecEnv } from "./model_env.ts";
 import { type ParallelEnvOptions, ParallelVecEnv } from "./parallel.ts";
 import { ReplayVecEnv } from "./replay_env.ts";
 import { resolveReplay } from "./replay_setup.ts";
@@ -97,7 +97,25 @@ export function makeParallelVecEnv(
   numEnvs: number,
   options: ParallelEnvOptions = {},
 ): Promise<ParallelVecEnv> {
-  return ParallelVecEnv.create(resolveConfig(config), numEnvs, options, makeVecEnv);
+  const cfg = resolveConfig(config);
+  return ParallelVecEnv.create(cfg, numEnvs, options, makeVecEnv, internalArrays(cfg));
+}
+
+/**
+ * The per-env arrays the tier of `config` allocates for itself through its memory, beyond
+ * the VecEnv contract's (the model tier's `MODEL_STATE_ARRAYS`; none for the others), so that
+ * a {@linkcode ParallelVecEnv} can lay them out in its shared arena.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { internalArrays, resolveConfig } from "./make.ts";
+ * assert.ok(internalArrays(resolveConfig({ tier: "model" })).length > 0);
+ * assert.equal(internalArrays(resolveConfig({ tier: "book" })).length, 0);
+ * ```
+ */
+export function internalArrays(config: EnvConfig): readonly EnvArraySpec[] {
+  return config.tier === "model" ? MODEL_STATE_ARRAYS : [];
 }
 
 /**

@@ -123,12 +123,31 @@ export function stepOrderOfShard(index: number): boolean {
 }
 
 /**
- * Every shared array of one ParallelVecEnv (`VEC_ENV_ARRAYS`, `actions`, `seeds`) in one
+ * Every shared array of one ParallelVecEnv (`VEC_ENV_ARRAYS`, `actions`, `seeds`) and the
+ * tier's `internal` arrays (e.g. the model tier's `MODEL_STATE_ARRAYS`) in one
  * SharedArrayBuffer, laid out by `arenaLayout` (so that they do not compete for cache sets)
  * between two {@linkcode SHARED_PAD}s.
+ *
+ * Why the internal arrays: a shard's tier allocates them through its {@linkcode EnvMemory}
+ * too; outside the arena each would be a separate heap array whose cache sets the layout
+ * cannot stagger against the arena's (measured on the model tier, 1,024 envs on two
+ * threads: docs/performance.md).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sharedArena } from "./parallel.ts";
+ * const arena = sharedArena(8, [{ name: "tier.state", type: "f64", perEnv: 3 }]);
+ * assert.ok(arena.buffer instanceof SharedArrayBuffer);
+ * assert.ok(arena.specs.some((s) => s.name === "tier.state"));
+ * assert.ok(arena.specs.some((s) => s.name === "actions"));
+ * ```
  */
-export function sharedArena(numEnvs: number): EnvArena {
-  const specs = [...VEC_ENV_ARRAYS, ACTIONS, SEEDS];
+export function sharedArena(
+  numEnvs: number,
+  internal: readonly EnvArraySpec[] = [],
+): EnvArena {
+  const specs = [...VEC_ENV_ARRAYS, ...internal, ACTIONS, SEEDS];
   const layout = arenaLayout(specs, numEnvs);
   return { buffer: paddedShared(layout.bytes), base: SHARED_PAD, numEnvs, specs, layout };
 }
@@ -145,7 +164,7 @@ export interface ShardInit {
   index: number;
   /** Worker threads in all. */
   workers: number;
-  /** The shared arrays (`VEC_ENV_ARRAYS`, plus `actions` and `seeds`). */
+  /** The shared arrays (`VEC_ENV_ARRAYS`, the tier's internal ones, `actions` and `seeds`). */
   arena: EnvArena;
   /** The control words. */
   control: SharedArrayBuffer;
@@ -361,14 +380,17 @@ export class ParallelVecEnv implements VecEnv {
 
   /**
    * Builds `numEnvs` envs of `config` split over `options.workers` threads; `build` makes
-   * the calling thread's shard (the workers use `makeVecEnv`). Resolves once every worker
-   * has built its shard; rejects (and stops the workers) if one cannot.
+   * the calling thread's shard (the workers use `makeVecEnv`). `internal` names the tier's
+   * own per-env arrays (allocated through its memory), which then live in the shared arena
+   * beside the contract's ({@linkcode sharedArena}). Resolves once every worker has built its
+   * shard; rejects (and stops the workers) if one cannot.
    */
   static async create(
     config: EnvConfig,
     numEnvs: number,
     options: ParallelEnvOptions,
     build: ShardBuilder,
+    internal: readonly EnvArraySpec[] = [],
   ): Promise<ParallelVecEnv> {
     requireInt("numEnvs", numEnvs, 1, 1 << 24);
     const w = Math.min(options.workers ?? 2, numEnvs);
@@ -377,7 +399,7 @@ export class ParallelVecEnv implements VecEnv {
     if (!(spin >= 0 && spin <= 1e7)) {
       throw new ValidationError("spinMicros", spin, "a time in [0, 1e7] microseconds");
     }
-    const arena = sharedArena(numEnvs);
+    const arena = sharedArena(numEnvs, internal);
     const control = paddedShared(CONTROL_WORDS * 4);
     const error = new SharedArrayBuffer(ERROR_BYTES);
     controlWords(control)[SPIN] = Math.round(spin);

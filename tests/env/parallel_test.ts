@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
-import { makeParallelVecEnv, makeVecEnv } from "../../lib/env/make.ts";
+import {
+  internalArrays,
+  makeParallelVecEnv,
+  makeVecEnv,
+  resolveConfig,
+} from "../../lib/env/make.ts";
+import type { EnvArray, EnvMemory } from "../../lib/env/memory.ts";
 import { shardCopies, sharedArena, sharedShardMemory } from "../../lib/env/parallel.ts";
 import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
 import { AlpeError, ValidationError } from "../../lib/errors.ts";
@@ -109,6 +115,43 @@ Deno.test("every tier writes straight into the shared arena: a shard has nothing
     const own = makeVecEnv(cfg, 3);
     assert.ok(shardCopies(own, arena, 3, 3).length >= 25, cfg.tier);
   }
+});
+
+/** The names of the arrays a tier's shard allocates outside `arena`. */
+function allocatedOutside(input: EnvConfigInput, internal: boolean): string[] {
+  const cfg = resolveConfig(input);
+  const arena = sharedArena(6, internal ? internalArrays(cfg) : []);
+  const inner = sharedShardMemory(arena, 3, 3);
+  const outside: string[] = [];
+  const seen = (name: string, a: EnvArray) => {
+    if (a.buffer !== arena.buffer) outside.push(name);
+    return a;
+  };
+  const memory: EnvMemory = {
+    numEnvs: 3,
+    f64: (name, k) => seen(name, inner.f64(name, k)) as Float64Array,
+    i32: (name, k) => seen(name, inner.i32(name, k)) as Int32Array,
+    u8: (name, k) => seen(name, inner.u8(name, k)) as Uint8Array,
+  };
+  makeVecEnv(cfg, 3, { memory });
+  return outside;
+}
+
+Deno.test("a shard's every array, the tier's internal state included, lies in the shared arena", () => {
+  const replay = {
+    tier: "replay" as const,
+    replay: { data: ["data/real/binance/spot_btcusdt_20240808.gz"] },
+  };
+  for (const input of [{ tier: "model" as const }, { tier: "book" as const }, replay]) {
+    assert.deepEqual(allocatedOutside(input, true), [], input.tier);
+  }
+  // Without the tier's internal specs, the model tier's state gets heap arrays of its own.
+  assert.deepEqual(allocatedOutside({ tier: "model" }, false), [
+    "model.record",
+    "model.regimeStream",
+    "model.impactClock",
+    "model.actions",
+  ]);
 });
 
 Deno.test("bad actions anywhere: the lowest bad index is named and no env on any thread moves", async () => {
