@@ -54,19 +54,9 @@ export function validateActions(actions: ArrayLike<number>, numEnvs: number): vo
     throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
   }
   if (actions instanceof Float64Array) {
-    // Fast path (monomorphic loads): x·0 is ±0 for finite x, NaN otherwise; four
-    // independent sums, tested with `>=` (a `=== 0` test here made V8 deoptimize on every
-    // call).
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += actions[i] * 0;
-      s1 += actions[i + 1] * 0;
-      s2 += actions[i + 2] * 0;
-      s3 += actions[i + 3] * 0;
-    }
-    for (; i < n; i++) s0 += actions[i] * 0;
-    if (s0 + s1 + s2 + s3 >= 0) return;
+    const bad = firstNonFinite(actions);
+    if (bad < 0) return;
+    throw new ValidationError(`action[${bad}]`, actions[bad], "a finite number");
   }
   for (let i = 0; i < n; i++) {
     const v = actions[i];
@@ -111,4 +101,38 @@ export function clipSize(v: number, maxQuoteSize: number): number {
 
 function clip(v: number, hi: number): number {
   return v < 0 ? 0 : v > hi ? hi : v;
+}
+
+/**
+ * The index of the first value of `values` that is NaN or infinite, or −1 when every value
+ * is finite. The common case costs one pass of multiply-adds and no branch per value: x·0 is
+ * ±0 for finite x and NaN otherwise, summed in four independent sums (tested with `>=`: a
+ * `=== 0` test here made V8 deoptimize on every call); only a batch with a bad value is
+ * scanned again for its index.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { firstNonFinite } from "./action.ts";
+ * assert.equal(firstNonFinite(new Float64Array([1, -2, 3e300])), -1);
+ * assert.equal(firstNonFinite(new Float64Array([1, NaN, Infinity])), 1);
+ * assert.equal(firstNonFinite(new Float64Array(0)), -1);
+ * ```
+ */
+export function firstNonFinite(values: Float64Array): number {
+  const n = values.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += values[i] * 0;
+    s1 += values[i + 1] * 0;
+    s2 += values[i + 2] * 0;
+    s3 += values[i + 3] * 0;
+  }
+  for (; i < n; i++) s0 += values[i] * 0;
+  if (s0 + s1 + s2 + s3 >= 0) return -1;
+  for (let j = 0; j < n; j++) {
+    if (values[j] - values[j] !== 0) return j;
+  }
+  return -1;
 }

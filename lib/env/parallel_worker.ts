@@ -9,6 +9,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { makeVecEnv } from "./make.ts";
 import {
+  checkedStep,
   controlWords,
   PARALLEL_CMD,
   reportShardError,
@@ -35,7 +36,9 @@ function serve(init: ShardInit, env: VecEnv): void {
     gen = waitChange(ctrl, 0, gen);
     const cmd = Atomics.load(ctrl, 1);
     try {
-      runShardCommand(cmd, env, actions, seeds, copies);
+      if (cmd === PARALLEL_CMD.step && init.parallelCheck) {
+        checkedStep(ctrl, init.workers + 1, env, actions, start, copies);
+      } else runShardCommand(cmd, env, actions, seeds, copies);
     } catch (e) {
       reportShardError(init, e);
     }

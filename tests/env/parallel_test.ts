@@ -7,7 +7,12 @@ import {
   resolveConfig,
 } from "../../lib/env/make.ts";
 import type { EnvArray, EnvMemory } from "../../lib/env/memory.ts";
-import { shardCopies, sharedArena, sharedShardMemory } from "../../lib/env/parallel.ts";
+import {
+  checksInParallel,
+  shardCopies,
+  sharedArena,
+  sharedShardMemory,
+} from "../../lib/env/parallel.ts";
 import { ACT_DIM, type VecEnv } from "../../lib/env/types.ts";
 import { AlpeError, ValidationError } from "../../lib/errors.ts";
 import { Xoshiro128 } from "../../lib/rng/xoshiro.ts";
@@ -154,20 +159,15 @@ Deno.test("a shard's every array, the tier's internal state included, lies in th
   ]);
 });
 
-Deno.test("bad actions anywhere: the lowest bad index is named and no env on any thread moves", async () => {
-  const n = 9;
-  for (const workers of [2, 3]) {
+/** Rejected steps of `n` envs on 1, 2 and 3 threads, with non-finite values at `cases`' indices. */
+async function checkBadActions(n: number, cases: [number[], number][]): Promise<void> {
+  for (const workers of [1, 2, 3]) {
     const par = await makeParallelVecEnv({ tier: "model", duration: 2 }, n, { workers });
     try {
       par.reset(Array.from({ length: n }, (_, i) => i + 1));
       const a = new Float64Array(n * ACT_DIM).fill(1);
       par.step(a);
       const before = snapshot(par);
-      const cases: [number[], number][] = [
-        [[33], 33], // the last shard only
-        [[30, 5], 5], // the calling thread's shard and another: the lowest index
-        [[20, 34, 14], 14],
-      ];
       for (const [bad, named] of cases) {
         const b = a.slice();
         for (const i of bad) b[i] = i % 2 ? Infinity : NaN;
@@ -193,6 +193,24 @@ Deno.test("bad actions anywhere: the lowest bad index is named and no env on any
       par.close();
     }
   }
+}
+
+Deno.test("bad actions anywhere: the lowest bad index is named and no env on any thread moves", async () => {
+  // 9 envs: the calling thread checks the whole batch before it wakes the workers.
+  assert.equal(checksInParallel(9, 3), false);
+  await checkBadActions(9, [
+    [[33], 33], // the last shard only
+    [[30, 5], 5], // the calling thread's shard and another: the lowest index
+    [[20, 34, 14], 14],
+  ]);
+  // 1,024 envs: each thread checks its own share, then all meet before any steps.
+  assert.equal(checksInParallel(1024, 2), true);
+  await checkBadActions(1024, [
+    [[4095], 4095], // the last shard only
+    [[3001, 5], 5], // the calling thread's shard and another: the lowest index
+    [[2100, 4000, 1500], 1500], // three shards' worth on three threads
+    [[2731, 2733], 2731], // both sides of the seam between the 2nd and 3rd of three shards
+  ]);
 });
 
 Deno.test("validation happens before any thread steps; lifecycle errors", async () => {
