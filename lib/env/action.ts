@@ -43,16 +43,33 @@ export function clipActions(actions: ArrayLike<number>, out: Float64Array, cfg: 
 }
 
 /**
+ * Checks that a raw batch holds `numEnvs × ACT_DIM` values (a {@linkcode ValidationError}
+ * naming `actions.length` otherwise) and returns that count.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateActionCount } from "./action.ts";
+ * assert.equal(validateActionCount(new Float64Array(8), 2), 8);
+ * assert.throws(() => validateActionCount([1, 2, 3], 1), /actions\.length/);
+ * ```
+ */
+export function validateActionCount(actions: ArrayLike<number>, numEnvs: number): number {
+  const n = numEnvs * ACT_DIM;
+  if (actions.length !== n) {
+    throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
+  }
+  return n;
+}
+
+/**
  * Checks a raw batch without writing anything: throws a {@linkcode ValidationError}
  * naming `actions.length` unless it holds `numEnvs × ACT_DIM` values, or naming
  * `action[i]` at the first non-finite value. (For envs that clip inline with
  * {@linkcode clipOffset} / {@linkcode clipSize}.)
  */
 export function validateActions(actions: ArrayLike<number>, numEnvs: number): void {
-  const n = numEnvs * ACT_DIM;
-  if (actions.length !== n) {
-    throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
-  }
+  const n = validateActionCount(actions, numEnvs);
   if (actions instanceof Float64Array) {
     const bad = firstNonFinite(actions);
     if (bad < 0) return;

@@ -21,17 +21,17 @@
  * generation word and wakes the workers (`Atomics.notify`), steps its own shard, then waits
  * until every worker has counted itself done. A step of a large batch first checks the
  * actions on every thread, each its own share, then all meet at a barrier, and no thread
- * steps if any share held a non-finite value ({@linkcode checkedStep}); a small batch is
- * checked by the calling thread before it wakes the workers. Waiting threads spin for `spinMicros` before
- * sleeping in `Atomics.wait`, so the back-and-forth of a short step costs microseconds, not
- * a futex round trip each time. `step` is synchronous, like every VecEnv's.
+ * steps if any share held a non-finite value ({@linkcode allActionsFinite}); a small batch
+ * is checked by the calling thread before it wakes the workers. Waiting threads spin for
+ * `spinMicros` before sleeping in `Atomics.wait`, so the back-and-forth of a short step
+ * costs microseconds, not a futex round trip each time. `step` is synchronous, like every VecEnv's.
  *
  * @module
  */
 import { Worker as ThreadWorker } from "node:worker_threads";
 import { AlpeError, requireInt, ValidationError } from "../errors.ts";
 import { validateSeed } from "../rng/rng.ts";
-import { firstNonFinite, validateActions } from "./action.ts";
+import { firstNonFinite, validateActionCount, validateActions } from "./action.ts";
 import { type MutableStepColumns, stepInfo } from "./columns.ts";
 import { type EnvConfig, stepsPerEpisode } from "./config.ts";
 import {
@@ -246,11 +246,18 @@ export function runShardCommand(
 
 /**
  * The fewest action values (numEnvs × ACT_DIM) for which every thread checks its own share
- * ({@linkcode checkedStep}); a smaller batch is checked whole by the calling thread before
- * any thread steps. The barrier the shared check needs makes the calling thread wait for a
- * worker that must first wake up, where otherwise it would be stepping its own shard
- * meanwhile: measured on the book tier (8 and 16 envs), some runs fell from 1.7–2.2× to
- * 1.2–1.3× with it. Below 4,096 values (1,024 envs) the serial check costs under 1.2 µs.
+ * ({@linkcode allActionsFinite}); a smaller batch is checked whole by the calling thread
+ * before any thread steps. The barrier the shared check needs can make the calling thread
+ * wait for a worker that must first wake up, where otherwise it would be stepping its own
+ * shard meanwhile: with it on every batch, the book tier's 16 envs gave 1.27–1.33× in four
+ * bench runs of five (before: 1.80–2.18×). Below 4,096 values (1,024 envs) the serial check
+ * costs under 1.2 µs.
+ */
+export const PARALLEL_CHECK_MIN_VALUES = 4096;
+
+/**
+ * Whether a ParallelVecEnv of `numEnvs` envs on `workers` threads checks the actions on every
+ * thread ({@linkcode PARALLEL_CHECK_MIN_VALUES}).
  *
  * @example
  * ```ts
@@ -261,29 +268,23 @@ export function runShardCommand(
  * assert.equal(checksInParallel(16_384, 1), false); // no other thread
  * ```
  */
-export const PARALLEL_CHECK_MIN_VALUES = 4096;
-
-/** Whether a ParallelVecEnv of `numEnvs` envs on `workers` threads checks the actions on every thread. */
 export function checksInParallel(numEnvs: number, workers: number): boolean {
   return workers > 1 && numEnvs * ACT_DIM >= PARALLEL_CHECK_MIN_VALUES;
 }
 
 /**
- * A step of one shard that moves no env unless every thread's share of the actions is
- * finite: checks `actions` (envs [start, …) of the batch), records the lowest bad index of
- * the batch in the control words, waits until all `parties` threads have checked theirs,
- * then steps (and copies) only if none found a bad value. Each thread checks its own share
- * at the same time, so the check is not a serial pass over the whole batch before any
- * thread starts (docs/performance.md).
+ * The shared check of a step: checks `actions` (this thread's share, envs [start, …) of the
+ * batch), records the lowest bad index of the batch in the control words, waits until all
+ * `parties` threads have checked theirs, and returns whether every share was finite — only
+ * then may any thread step. Each thread checks its own share at the same time, so the check
+ * is not a serial pass over the whole batch before any thread starts (docs/performance.md).
  */
-export function checkedStep(
+export function allActionsFinite(
   ctrl: Int32Array,
   parties: number,
-  env: VecEnv,
   actions: Float64Array,
   start: number,
-  copies: [TypedArray, TypedArray][],
-): void {
+): boolean {
   const bad = firstNonFinite(actions);
   if (bad >= 0) {
     const index = start * ACT_DIM + bad;
@@ -297,9 +298,7 @@ export function checkedStep(
   let arrived = Atomics.add(ctrl, ARRIVED, 1) + 1;
   if (arrived === parties) Atomics.notify(ctrl, ARRIVED);
   else while (arrived < parties) arrived = waitChange(ctrl, ARRIVED, arrived);
-  if (Atomics.load(ctrl, BAD) !== NO_BAD) return;
-  env.step(actions);
-  for (let i = 0; i < copies.length; i++) copies[i][0].set(copies[i][1]);
+  return Atomics.load(ctrl, BAD) === NO_BAD;
 }
 
 /** This thread's current spin budget, microseconds (adapted by {@linkcode waitChange}). */
@@ -547,7 +546,7 @@ export class ParallelVecEnv implements VecEnv {
   /**
    * Steps every env with raw `actions` (row-major `numEnvs × ACT_DIM`). Every value is checked
    * before any env moves — a large Float64Array batch by each thread for its own envs, at once
-   * ({@linkcode checkedStep}, {@linkcode checksInParallel}); any other here, as given — so a
+   * ({@linkcode allActionsFinite}, {@linkcode checksInParallel}); any other here, as given — so a
    * non-finite value throws a `ValidationError` naming the lowest such `action[i]` and changes
    * no env.
    */
@@ -561,17 +560,13 @@ export class ParallelVecEnv implements VecEnv {
     }
     if (actions instanceof Float64Array && this.#parallelCheck) {
       // Checked on every thread, each its own share, before any env moves (#run).
-      const n = this.numEnvs * ACT_DIM;
-      if (actions.length !== n) {
-        throw new ValidationError("actions.length", actions.length, `${n} (numEnvs × ${ACT_DIM})`);
-      }
-      if (actions !== this.actionBuffer) this.actionBuffer.set(actions);
+      validateActionCount(actions, this.numEnvs);
     } else {
       // A small batch, or any other array-like, is checked here, as given (a string names
-      // itself), then copied.
+      // itself).
       validateActions(actions, this.numEnvs);
-      if (actions !== this.actionBuffer) this.actionBuffer.set(actions);
     }
+    if (actions !== this.actionBuffer) this.actionBuffer.set(actions);
     this.#run(PARALLEL_CMD.step);
     const bad = this.#parallelCheck ? Atomics.load(this.#ctrl, BAD) : NO_BAD;
     if (bad !== NO_BAD) {
@@ -626,9 +621,7 @@ export class ParallelVecEnv implements VecEnv {
     }
     let failure: unknown = null;
     try {
-      if (checked) {
-        checkedStep(ctrl, others + 1, this.#local, this.#localActions, 0, this.#localCopies);
-      } else {
+      if (!checked || allActionsFinite(ctrl, others + 1, this.#localActions, 0)) {
         runShardCommand(cmd, this.#local, this.#localActions, this.#localSeeds, this.#localCopies);
       }
     } catch (e) {

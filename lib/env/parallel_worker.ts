@@ -9,7 +9,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { makeVecEnv } from "./make.ts";
 import {
-  checkedStep,
+  allActionsFinite,
   controlWords,
   PARALLEL_CMD,
   reportShardError,
@@ -36,9 +36,10 @@ function serve(init: ShardInit, env: VecEnv): void {
     gen = waitChange(ctrl, 0, gen);
     const cmd = Atomics.load(ctrl, 1);
     try {
-      if (cmd === PARALLEL_CMD.step && init.parallelCheck) {
-        checkedStep(ctrl, init.workers + 1, env, actions, start, copies);
-      } else runShardCommand(cmd, env, actions, seeds, copies);
+      const checked = cmd === PARALLEL_CMD.step && init.parallelCheck;
+      if (!checked || allActionsFinite(ctrl, init.workers + 1, actions, start)) {
+        runShardCommand(cmd, env, actions, seeds, copies);
+      }
     } catch (e) {
       reportShardError(init, e);
     }
