@@ -15,6 +15,7 @@
  * | `signaturePlot`       | curve        | realized variance of the mid sampled every h, over h (ticks²/s)    |
  * | `priceResponse`       | curve        | R(ℓ) = E[ε_t (m_{t+ℓ} − m_t)], mids just before orders, ticks      |
  * | `markout`             | curve        | lot-weighted markout of passive fills at the touch, ticks per lot |
+ * | `volumeVolatility`    | curve        | correlation of traded lots and \|mid return\| over windows of h s |
  *
  * Every fact is computed from **block sufficient statistics**: the record's segments are cut
  * into blocks of `blockSeconds`, each contribution (a grid sample, a pair of orders, a fill)
@@ -137,6 +138,9 @@ const ABS_LAGS = [1, 2, 5, 10, 20, 60];
 const SIGNATURE_H = [0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60];
 const RESPONSE_LAGS = [1, 2, 5, 10, 20, 50, 100];
 const MARKOUT_H = [0, 0.1, 1, 5, 10, 30, 60];
+const VOLUME_VOLATILITY_H = [1, 10, 60];
+/** Fewest windows behind one point of the volume/volatility correlation (else NaN). */
+const VOLUME_VOLATILITY_MIN_WINDOWS = 30;
 const SPREAD_BINS = 40;
 const IA_EDGES = (() => {
   const e = [0];
@@ -561,6 +565,80 @@ function markoutFact(): FactDefinition {
   };
 }
 
+/** Index of the first of the sorted `times` after `t` (`times.length` if none). */
+function firstAfter(times: Float64Array, t: number): number {
+  let lo = 0, hi = times.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (times[m] <= t) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/**
+ * The volume/volatility correlation of Vyetrenko et al. (2020), there over minutes: over
+ * non-overlapping windows of h = 1, 10 and 60 s, the Pearson correlation of the lots the
+ * market orders traded in the window and the absolute change of the observed mid over it.
+ * A window (t, t + h] holds the orders the mid at its end has seen (on a batched feed, those
+ * up to the snapshot in force). It measures how much of the price's variance comes with
+ * trading: a price moved by news alone gives ≈ 0, one moved by trades alone a strongly
+ * positive value. A point with fewer than 30 windows is NaN (not compared).
+ */
+function volumeVolatilityFact(): FactDefinition {
+  const hs = VOLUME_VOLATILITY_H;
+  const size = 6 * hs.length;
+  return {
+    name: "volumeVolatility",
+    title: "Volume/volatility: correlation of traded lots and |mid return| per window",
+    kind: "curve",
+    x: hs,
+    xLabel: "window h (s)",
+    unit: "correlation",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      const q = r.quoteInterval;
+      const seen = (t: number) => (q > 0 ? Math.floor(t / q + 1e-9) * q : t);
+      const times = r.moTime, qty = r.moQty;
+      for (const [a, b] of r.segments) {
+        hs.forEach((h, l) => {
+          const m = midGrid(r, a, b, h);
+          let j = firstAfter(times, seen(a));
+          for (let i = 0; i + 1 < m.length; i++) {
+            const end = seen(a + (i + 1) * h);
+            let v = 0;
+            while (j < times.length && times[j] <= end) v += qty[j++];
+            const d = m[i + 1] - m[i];
+            if (d !== d) continue;
+            const blk = blocks.of(a + i * h);
+            if (blk < 0) continue;
+            const o = blk * size + 6 * l;
+            const y = d < 0 ? -d : d;
+            stats[o]++;
+            stats[o + 1] += v;
+            stats[o + 2] += y;
+            stats[o + 3] += v * v;
+            stats[o + 4] += y * y;
+            stats[o + 5] += v * y;
+          }
+        });
+      }
+    },
+    value: (s) =>
+      Float64Array.from(hs, (_, l) => {
+        const o = 6 * l;
+        const n = s[o];
+        if (!(n >= VOLUME_VOLATILITY_MIN_WINDOWS)) return NaN;
+        const mv = s[o + 1] / n, my = s[o + 2] / n;
+        const vv = s[o + 3] / n - mv * mv, yy = s[o + 4] / n - my * my;
+        const vy = s[o + 5] / n - mv * my;
+        return vv > 0 && yy > 0 ? Math.max(-1, Math.min(1, vy / Math.sqrt(vv * yy))) : NaN;
+      }),
+    samples: (s) => s[0],
+  };
+}
+
 /**
  * The facts of the realism report (see the module doc), observed on a grid of
  * `options.grid` seconds (spread, depth) and at the records' own book resolution.
@@ -570,8 +648,8 @@ function markoutFact(): FactDefinition {
  * import assert from "node:assert/strict";
  * import { defaultFacts } from "./facts.ts";
  * const names = defaultFacts().map((f) => f.name);
- * assert.ok(names.includes("spread") && names.includes("markout"));
- * assert.equal(names.length, 12);
+ * assert.ok(names.includes("spread") && names.includes("volumeVolatility"));
+ * assert.equal(names.length, 13);
  * ```
  */
 export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
@@ -599,6 +677,7 @@ export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
     signatureFact(grid),
     responseFact(),
     markoutFact(),
+    volumeVolatilityFact(),
   ];
 }
 

@@ -4,10 +4,13 @@
  * snipers race to the stale quotes — by the **method of simulated moments** (McFadden 1989;
  * Gouriéroux & Monfort 1996): the moments are the two curves that information shapes, the
  * markout of passive fills at the touch (its change from 0.1 s to 1 … 30 s) and the price
- * response to a market order (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps) and the
+ * response to a market order (1 … 100 orders), with the kurtosis of 1-s returns (the size of the news jumps), the
  * share of gaps between market orders shorter than 1, 3.2 and 10 ms (the snipers' orders
  * come at their race's rate, not in the market orders' clusters; on a coarse clock only those
- * above one tick, see {@linkcode informationMoments}), measured
+ * above one tick, see {@linkcode informationMoments}) and the correlation of the lots traded
+ * in a second with the mid's absolute move over it (the volume/volatility correlation: how
+ * much of the variance comes with trades, the impact and the snipers, and how much with
+ * news that moves the quotes without a trade), measured
  * on the tape exactly as the realism report measures them (`facts.ts`) and on simulations of
  * the candidate market.
  *
@@ -94,8 +97,9 @@ export interface InformationMoments {
 
 /**
  * The markout's change from the first of {@linkcode MARKOUT_MOMENTS} to the others, the price
- * response at {@linkcode RESPONSE_MOMENTS}, the 1-s kurtosis and the share of gaps between market orders
- * shorter than each of {@linkcode GAP_MOMENTS} of `records` observed on the book resolution `grid` (s), with
+ * response at {@linkcode RESPONSE_MOMENTS}, the 1-s kurtosis, the share of gaps between market orders
+ * shorter than each of {@linkcode GAP_MOMENTS} and the 1-s volume/volatility correlation (the last
+ * moment, `volumeVolatility@1s`) of `records` observed on the book resolution `grid` (s), with
  * their covariance from `resamples` block-bootstrap replicates (blocks of the realism
  * report's length: a twentieth of the data, 10 to 600 s). On a clock of `clock` s (the
  * tapes' `timeResolution`), the gap moments at or below one tick are left out: there a gap
@@ -110,8 +114,9 @@ export interface InformationMoments {
  * import { informationMoments } from "./fit_information.ts";
  * const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 1 });
  * const m = informationMoments(recs, 0.1, 50);
- * assert.equal(m.names.length, 12);
+ * assert.equal(m.names.length, 13);
  * assert.equal(m.names[1], "markout@5s−@0.1s");
+ * assert.equal(m.names[12], "volumeVolatility@1s");
  * assert.ok(m.se.every((s) => s >= 0));
  * ```
  */
@@ -129,6 +134,7 @@ export function informationMoments(
   const rp = facts.find((f) => f.name === "priceResponse")!;
   const ku = facts.find((f) => f.name === "kurtosis1s")!;
   const ia = facts.find((f) => f.name === "interArrival")!;
+  const vv = facts.find((f) => f.name === "volumeVolatility")!;
   const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = Math.min(600, Math.max(10, seconds / 20));
   const rowsM: Float64Array[] = [];
@@ -136,12 +142,14 @@ export function informationMoments(
   const rowsK: Float64Array[] = [];
   const rowsG: Float64Array[] = [];
   const rowsA: Float64Array[] = [];
+  const rowsV: Float64Array[] = [];
   for (const r of records) {
     const b = makeBlocks(r.segments, blockSeconds);
     const sm = blockStatistics(mk, r, b);
     const sr = blockStatistics(rp, r, b);
     const sk = blockStatistics(ku, r, b);
     const sg = blockStatistics(ia, r, b);
+    const sv = blockStatistics(vv, r, b);
     const sa = clusteringLags.length > 0 ? blockStatistics(ab, r, b) : null;
     for (let k = 0; k < b.start.length; k++) {
       if (sa !== null) rowsA.push(sa.subarray(k * ab.size, (k + 1) * ab.size));
@@ -149,6 +157,7 @@ export function informationMoments(
       rowsR.push(sr.subarray(k * rp.size, (k + 1) * rp.size));
       rowsK.push(sk.subarray(k * ku.size, (k + 1) * ku.size));
       rowsG.push(sg.subarray(k * ia.size, (k + 1) * ia.size));
+      rowsV.push(sv.subarray(k * vv.size, (k + 1) * vv.size));
     }
   }
   const flat = (rows: Float64Array[], size: number) => {
@@ -161,6 +170,7 @@ export function informationMoments(
   const statsK = flat(rowsK, ku.size);
   const statsG = flat(rowsG, ia.size);
   const statsA = flat(rowsA, ab.size);
+  const statsV = flat(rowsV, vv.size);
   const iA = clusteringLags.map((l) => {
     const i = ab.x.indexOf(l);
     if (i < 0) throw new ValidationError("clusteringLags", l, `one of ${ab.x.join(", ")} s`);
@@ -176,6 +186,7 @@ export function informationMoments(
     "kurtosis1s",
     ...gapMoments.map((h) => `gaps<${sig(h * 1000, 2)}ms`),
     ...clusteringLags.map((l) => `absReturn@${l}s`),
+    "volumeVolatility@1s",
   ];
   const k = names.length;
   const measure = (pick: Int32Array) => {
@@ -195,6 +206,7 @@ export function informationMoments(
       vk[0],
       ...iG.map(below),
       ...iA.map((i) => va![i]),
+      vv.value(sumBlocks(statsV, vv.size, pick))[0],
     ]);
   };
   const n = rowsM.length;
@@ -620,11 +632,12 @@ export function fitInformation(
     `method of simulated moments on the markout's change from ${MARKOUT_MOMENTS[0]} s to ${
       MARKOUT_MOMENTS.slice(1).join(", ")
     } s and the ` +
-    `price response (${RESPONSE_MOMENTS.join(", ")} orders), the 1-s kurtosis and the ` +
+    `price response (${RESPONSE_MOMENTS.join(", ")} orders), the 1-s kurtosis, the ` +
     `share of gaps between market orders below ${
       gapMomentsAbove(clock).map((h) => sig(h * 1000, 2)).join(", ")
     } ms` +
     (lags.length > 0 ? `, the |1-s return| autocorrelation at ${lags.join(", ")} s` : "") +
+    `, the 1-s volume/volatility correlation` +
     `, diagonal weights, ` +
     `common random numbers; sandwich standard error with the block-bootstrap covariance`;
   const units: Record<string, string> = {

@@ -395,7 +395,7 @@ export interface RealismRun {
  *   episodeSeconds: 60,
  *   resamples: 20,
  * });
- * assert.equal(run.result.facts.length, 12);
+ * assert.equal(run.result.facts.length, 13);
  * ```
  */
 export function runRealism(

@@ -117,27 +117,35 @@ Deno.test("information moments: the gap moments are the shares of gaps between m
   assert.notEqual(ms.value[at10], m.value[at10]);
 });
 
-Deno.test("information moments: clustering lags add the |1-s return| autocorrelation of the realism report at those lags", async () => {
+Deno.test("information moments: clustering lags add the |1-s return| autocorrelation of the realism report at those lags; the last moment is the 1-s volume/volatility correlation", async () => {
   const { defaultFacts, blockStatistics, makeBlocks, sumBlocks } = await import(
     "../../lib/calibration/facts.ts"
   );
   const recs = simulateRecords({ duration: 300 }, { seconds: 1_200, seed: 4 });
   const plain = informationMoments(recs, 0.1, 0);
   const m = informationMoments(recs, 0.1, 0, [1, 10]);
-  assert.equal(m.names.length, plain.names.length + 2);
-  assert.deepEqual(m.names.slice(-2), ["absReturn@1s", "absReturn@10s"]);
-  assert.deepEqual(m.value.slice(0, plain.names.length), plain.value);
-  // the fact itself over every block
-  const fact = defaultFacts({ grid: 0.1 }).find((f) => f.name === "absReturnAutocorrelation")!;
-  const sum = new Float64Array(fact.size);
-  for (const r of recs) {
-    const b = makeBlocks(r.segments, 60);
-    const all = Int32Array.from(b.start, (_, i) => i);
-    sumBlocks(blockStatistics(fact, r, b), fact.size, all).forEach((x, i) => sum[i] += x);
-  }
-  const v = fact.value(sum);
-  assert.ok(Math.abs(m.value[m.names.length - 2] - v[0]) < 1e-9, `${m.value.at(-2)} vs ${v[0]}`);
-  assert.ok(Math.abs(m.value[m.names.length - 1] - v[3]) < 1e-9);
+  const k = plain.names.length;
+  assert.equal(m.names.length, k + 2);
+  assert.deepEqual(m.names.slice(-3), ["absReturn@1s", "absReturn@10s", "volumeVolatility@1s"]);
+  assert.deepEqual(m.value.slice(0, k - 1), plain.value.slice(0, k - 1));
+  assert.equal(m.value[k + 1], plain.value[k - 1]);
+  // the facts themselves over every block
+  const factValue = (name: string) => {
+    const fact = defaultFacts({ grid: 0.1 }).find((f) => f.name === name)!;
+    const sum = new Float64Array(fact.size);
+    for (const r of recs) {
+      const b = makeBlocks(r.segments, 60);
+      const all = Int32Array.from(b.start, (_, i) => i);
+      sumBlocks(blockStatistics(fact, r, b), fact.size, all).forEach((x, i) => sum[i] += x);
+    }
+    return fact.value(sum);
+  };
+  const v = factValue("absReturnAutocorrelation");
+  assert.ok(Math.abs(m.value[k - 1] - v[0]) < 1e-9, `${m.value[k - 1]} vs ${v[0]}`);
+  assert.ok(Math.abs(m.value[k] - v[3]) < 1e-9);
+  const vv = factValue("volumeVolatility");
+  assert.ok(vv[0] > 0 && vv[0] < 1);
+  assert.ok(Math.abs(plain.value[k - 1] - vv[0]) < 1e-9, `${plain.value[k - 1]} vs ${vv[0]}`);
   assert.throws(() => informationMoments(recs, 0.1, 0, [3]), /clusteringLags/);
 });
 

@@ -18,7 +18,7 @@ const real = simulateRecords(BASE, { seconds: 2_400, seed: 1 });
 
 Deno.test("realism: identical samples have distance 0 and pass every judged fact", () => {
   const r = compareRecords(real, real, OPTS);
-  assert.equal(r.facts.length, 12);
+  assert.equal(r.facts.length, 13);
   for (const f of r.facts) {
     assert.equal(f.distance, 0, f.name);
     assert.ok(f.pass !== false, f.name);
@@ -33,12 +33,12 @@ Deno.test("realism: an independent sample of the same market passes (tolerances 
   const failed = judged.filter((f) => !f.pass).map((f) =>
     `${f.name} ${f.distance} > ${f.tolerance}`
   );
-  // each fact fails 5 % of the time under the null: at most one of 12 here
+  // each fact fails 5 % of the time under the null: at most one of 13 here
   assert.ok(failed.length <= 1, failed.join("; "));
   assert.ok(judged.length >= 11);
 });
 
-Deno.test("realism: a market with another spread, volatility or sign memory fails the facts that measure it", () => {
+Deno.test("realism: a market with another spread, volatility, sign memory or source of variance fails the facts that measure it", () => {
   const wide = simulateRecords({ ...BASE, flow: { placement: { minEdge: 3 } } }, {
     seconds: 2_400,
     seed: 2,
@@ -57,6 +57,14 @@ Deno.test("realism: a market with another spread, volatility or sign memory fail
   });
   const c = byName(compareRecords(real, iid, OPTS));
   assert.equal(c.signAutocorrelation.pass, false);
+  // the price moved by news, not by trades: volume and volatility come apart
+  const news = simulateRecords(
+    { ...BASE, flow: { fundamental: { impactShare: 0.02, privateShare: 0.01 } } },
+    { seconds: 2_400, seed: 2 },
+  );
+  const d = byName(compareRecords(real, news, OPTS));
+  assert.equal(d.volumeVolatility.pass, false);
+  assert.ok(d.volumeVolatility.real[0] > d.volumeVolatility.sim[0] + 0.1);
 });
 
 Deno.test("realism: a short real sample is not judged on what it cannot measure; the summary has the documented shape", () => {
@@ -72,6 +80,6 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
   assert.equal(typeof s.facts.depthInOrders.real, "number");
   assert.ok(Array.isArray(s.facts.signAutocorrelation.real));
   const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
-  assert.equal((html.match(/<figure>/g) ?? []).length, 12);
+  assert.equal((html.match(/<figure>/g) ?? []).length, 13);
   assert.throws(() => compareRecords([], real), /at least one real record/);
 });

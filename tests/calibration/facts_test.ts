@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.10.2";
+import {
+  blockStatistics,
+  defaultFacts,
+  type FactDefinition,
+  makeBlocks,
+  sumBlocks,
+} from "../../lib/calibration/facts.ts";
+import type { MarketRecord } from "../../lib/calibration/record.ts";
+import { Rng } from "../../lib/rng/rng.ts";
+
+/** A record with the given mid path (quotes ± ½ tick) and market orders (all buys). */
+function record(
+  seconds: number,
+  quotes: { t: number; mid: number }[],
+  orders: { t: number; qty: number }[],
+  quoteInterval = 0,
+): MarketRecord {
+  const none = new Float64Array(0);
+  const nan = (n: number) => new Float64Array(n).fill(NaN);
+  return {
+    source: "test",
+    segments: [[0, seconds]],
+    quoteInterval,
+    moTime: Float64Array.from(orders, (o) => o.t),
+    moSign: new Float64Array(orders.length).fill(1),
+    moQty: Float64Array.from(orders, (o) => o.qty),
+    moDepth: nan(orders.length),
+    moLevels: new Float64Array(orders.length).fill(1),
+    fillTime: none,
+    fillPrice: none,
+    fillQty: none,
+    fillSide: none,
+    fillAtTouch: none,
+    qTime: Float64Array.from(quotes, (q) => q.t),
+    bid: Float64Array.from(quotes, (q) => q.mid - 0.5),
+    ask: Float64Array.from(quotes, (q) => q.mid + 0.5),
+    bidQty: new Float64Array(quotes.length).fill(1),
+    askQty: new Float64Array(quotes.length).fill(1),
+  };
+}
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let xy = 0, xx = 0, yy = 0;
+  for (let i = 0; i < n; i++) {
+    xy += (x[i] - mx) * (y[i] - my);
+    xx += (x[i] - mx) ** 2;
+    yy += (y[i] - my) ** 2;
+  }
+  return xy / Math.sqrt(xx * yy);
+}
+
+const FACT = defaultFacts().find((f) => f.name === "volumeVolatility")!;
+
+/** The fact's value over the whole record, from its block statistics. */
+function valueOf(fact: FactDefinition, rec: MarketRecord, blockSeconds: number): Float64Array {
+  const b = makeBlocks(rec.segments, blockSeconds);
+  const stats = blockStatistics(fact, rec, b);
+  return fact.value(sumBlocks(stats, fact.size, Int32Array.from(b.start, (_, i) => i)));
+}
+
+/**
+ * `n` seconds in which second i trades `qty[i]` lots at `orderAt(i)` and the mid moves by
+ * ±`move[i]` ticks at `quoteAt(i)`.
+ */
+function path(
+  n: number,
+  qty: number[],
+  move: number[],
+  orderAt: (i: number) => number,
+  quoteAt: (i: number) => number,
+  rng: Rng,
+): MarketRecord {
+  const quotes = [{ t: 0, mid: 1000 }];
+  let mid = 1000;
+  for (let i = 0; i < n; i++) {
+    mid += (rng.uniform() < 0.5 ? -1 : 1) * move[i];
+    quotes.push({ t: quoteAt(i), mid });
+  }
+  const orders = qty.flatMap((q, i) => q > 0 ? [{ t: orderAt(i), qty: q }] : []);
+  return record(n, quotes, orders);
+}
+
+Deno.test("facts: volumeVolatility is 1 at 1 s when the mid moves by the lots traded, ≈ 0 when it moves on its own", () => {
+  const rng = new Rng("facts:vv");
+  const n = 1200;
+  const qty = Array.from({ length: n }, () => 1 + rng.int(6));
+  // the mid moves by the lots traded in the same second (either way)
+  const tied = path(n, qty, qty, (i) => i + 0.3, (i) => i + 0.6, rng);
+  const v = valueOf(FACT, tied, 60);
+  assert.ok(Math.abs(v[0] - 1) < 1e-12, `${v[0]}`);
+  // over 10 s the moves partly cancel: positive, below 1
+  assert.ok(v[1] > 0 && v[1] < 1, `${v[1]}`);
+  // the mid moves by amounts drawn apart from the trades
+  const moves = Array.from({ length: n }, () => 1 + rng.int(6));
+  const apart = path(n, qty, moves, (i) => i + 0.3, (i) => i + 0.6, rng);
+  const w = valueOf(FACT, apart, 60);
+  assert.ok(Math.abs(w[0]) < 0.1, `${w[0]}`);
+  // 1,200 s hold 20 windows of 60 s: too few for that point
+  assert.ok(Number.isNaN(w[2]));
+});
+
+Deno.test("facts: volumeVolatility counts an order in the window whose closing mid has seen it", () => {
+  const rng = new Rng("facts:vv-edge");
+  const n = 600;
+  const qty = Array.from({ length: n }, () => 1 + rng.int(6));
+  // order and quote at the window's end (t = i + 1): the mid at i + 1 sees both
+  const atEnd = path(n, qty, qty, (i) => i + 1, (i) => i + 1, rng);
+  assert.ok(Math.abs(valueOf(FACT, atEnd, 60)[0] - 1) < 1e-12);
+  // a batched feed (snapshots every 0.1 s) sees an order and a quote at i + 0.95 together
+  const late = path(n, qty, qty, (i) => i + 0.95, (i) => i + 0.95, rng);
+  const batched = { ...late, quoteInterval: 0.1 };
+  assert.ok(Math.abs(valueOf(FACT, batched, 60)[0] - 1) < 1e-12);
+});
+
+Deno.test("facts: volumeVolatility is a correlation — in [−1, 1], blind to the lot and price scales, the same from any blocks", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 1e6 }),
+      fc.double({ min: 0.01, max: 1000, noNaN: true }),
+      fc.integer({ min: -500, max: 500 }),
+      fc.integer({ min: 20, max: 400 }),
+      (seed, scale, shift, blockSeconds) => {
+        const rng = new Rng(`facts:vv-prop:${seed}`);
+        const n = 400;
+        const quotes = [{ t: 0, mid: 1000 }];
+        const orders: { t: number; qty: number }[] = [];
+        let mid = 1000;
+        for (let i = 0; i < 3 * n; i++) {
+          const t = rng.uniform() * n;
+          if (rng.uniform() < 0.5) orders.push({ t, qty: 1 + rng.int(20) });
+          else {
+            mid += rng.int(7) - 3;
+            quotes.push({ t, mid });
+          }
+        }
+        quotes.sort((a, b) => a.t - b.t);
+        orders.sort((a, b) => a.t - b.t);
+        const rec = record(n, quotes, orders);
+        const base = valueOf(FACT, rec, n);
+        // at 1 s, Pearson's correlation computed directly over the n windows (i, i + 1]
+        const midAt = (t: number) => quotes.findLast((q) => q.t <= t)!.mid;
+        const x: number[] = [], y: number[] = [];
+        for (let i = 0; i < n; i++) {
+          x.push(orders.filter((o) => o.t > i && o.t <= i + 1).reduce((a, o) => a + o.qty, 0));
+          y.push(Math.abs(midAt(i + 1) - midAt(i)));
+        }
+        assert.ok(Math.abs(base[0] - pearson(x, y)) < 1e-9, `${base[0]} ${pearson(x, y)}`);
+        const moved = record(
+          n,
+          quotes.map((q) => ({ t: q.t, mid: q.mid + shift })),
+          orders.map((o) => ({ t: o.t, qty: o.qty * scale })),
+        );
+        const other = valueOf(FACT, moved, blockSeconds);
+        for (let l = 0; l < base.length; l++) {
+          if (Number.isNaN(base[l])) {
+            assert.ok(Number.isNaN(other[l]));
+            continue;
+          }
+          assert.ok(base[l] >= -1 && base[l] <= 1);
+          assert.ok(Math.abs(base[l] - other[l]) < 1e-9, `${base[l]} ${other[l]}`);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
