@@ -8,6 +8,7 @@
  * | `spread`              | distribution | spread in ticks, sampled every `grid` seconds                      |
  * | `depthInOrders`       | scalar       | mean depth at the touch (both sides) / mean market-order size     |
  * | `interArrival`        | distribution | time between market orders, log-spaced bins                        |
+ * | `orderSize`           | distribution | lots executed per market order, log-spaced bins                    |
  * | `signAutocorrelation` | curve        | C(ℓ) of market-order signs, ℓ in orders                            |
  * | `returnAutocorrelation` | curve      | autocorrelation of 1-s mid returns at lags of seconds              |
  * | `kurtosis1s` …`60s`   | scalar       | kurtosis of non-overlapping mid returns at 1, 10 and 60 s          |
@@ -142,6 +143,12 @@ const VOLUME_VOLATILITY_H = [1, 10, 60];
 /** Fewest windows behind one point of the volume/volatility correlation (else NaN). */
 const VOLUME_VOLATILITY_MIN_WINDOWS = 30;
 const SPREAD_BINS = 40;
+/** Left edges of the order-size bins: 0, then quarter decades from 0.01 to 10⁶ lots. */
+const SIZE_EDGES = (() => {
+  const e = [0];
+  for (let k = -8; k <= 24; k++) e.push(Math.pow(10, k / 4));
+  return e;
+})();
 const IA_EDGES = (() => {
   const e = [0];
   for (let k = -3; k < 4; k += 0.25) e.push(Math.pow(10, k));
@@ -294,6 +301,45 @@ function interArrivalFact(): FactDefinition {
         let bin = n - 1;
         for (let j = 1; j < n; j++) {
           if (d < IA_EDGES[j]) {
+            bin = j - 1;
+            break;
+          }
+        }
+        stats[blk * n + bin]++;
+      }
+    },
+    value: normalize,
+    samples: (s) => s.reduce((x, y) => x + y, 0),
+  };
+}
+
+/**
+ * The order-size distribution of the "Get Real" metrics (Vyetrenko et al. 2020): the lots each
+ * market order executed (all its executions at one exchange time and aggressor side), in
+ * quarter-decade bins from 0.01 lot (odd lots on a tape whose lot is a round lot) to 10⁶. A
+ * size on a bin's edge falls in the bin it starts (relative tolerance 10⁻⁹, for sizes that are
+ * decimal fractions of a lot).
+ */
+function orderSizeFact(): FactDefinition {
+  const n = SIZE_EDGES.length;
+  return {
+    name: "orderSize",
+    title: "Market-order sizes",
+    kind: "distribution",
+    x: SIZE_EDGES,
+    xLabel: "lots executed per market order (left bin edge)",
+    unit: "share of market orders",
+    size: n,
+    minSamples: 30,
+    accumulate(r, blocks, stats) {
+      for (let i = 0; i < r.moTime.length; i++) {
+        const q = r.moQty[i];
+        if (!(q > 0)) continue;
+        const blk = blocks.of(r.moTime[i]);
+        if (blk < 0) continue;
+        let bin = n - 1;
+        for (let j = 1; j < n; j++) {
+          if (q < SIZE_EDGES[j] * (1 - 1e-9)) {
             bin = j - 1;
             break;
           }
@@ -648,8 +694,8 @@ function volumeVolatilityFact(): FactDefinition {
  * import assert from "node:assert/strict";
  * import { defaultFacts } from "./facts.ts";
  * const names = defaultFacts().map((f) => f.name);
- * assert.ok(names.includes("spread") && names.includes("volumeVolatility"));
- * assert.equal(names.length, 13);
+ * assert.ok(names.includes("spread") && names.includes("orderSize"));
+ * assert.equal(names.length, 14);
  * ```
  */
 export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
@@ -678,6 +724,7 @@ export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
     responseFact(),
     markoutFact(),
     volumeVolatilityFact(),
+    orderSizeFact(),
   ];
 }
 

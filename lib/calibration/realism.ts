@@ -395,7 +395,7 @@ export interface RealismRun {
  *   episodeSeconds: 60,
  *   resamples: 20,
  * });
- * assert.equal(run.result.facts.length, 13);
+ * assert.equal(run.result.facts.length, 14);
  * ```
  */
 export function runRealism(

@@ -168,3 +168,44 @@ Deno.test("facts: volumeVolatility is a correlation — in [−1, 1], blind to t
     { numRuns: 60 },
   );
 });
+
+const SIZES = defaultFacts().find((f) => f.name === "orderSize")!;
+
+Deno.test("facts: orderSize puts each market order's lots in quarter-decade bins, a size on an edge in the bin it starts", () => {
+  // one lot, ten lots, a hundredth of a lot (an odd lot of a round-lot tape), 1.5 lots
+  const sizes = [1, 10, 0.01, 1.5, 1, 7_000_000];
+  const rec = record(60, [{ t: 0, mid: 100 }], sizes.map((qty, i) => ({ t: i + 0.5, qty })));
+  const p = valueOf(SIZES, rec, 60);
+  const bin = (q: number) => SIZES.x.findLastIndex((e) => e <= q);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  assert.equal(p[bin(1)], 3 / 6); // 1, 1 and 1.5 share [1, 1.78)
+  assert.equal(SIZES.x[bin(1)], 1);
+  assert.equal(p[bin(10)], 1 / 6);
+  assert.equal(SIZES.x[bin(10)], 10);
+  assert.equal(p[bin(0.01)], 1 / 6);
+  assert.equal(p[p.length - 1], 1 / 6); // beyond 10⁶ lots: the last bin
+});
+
+Deno.test("facts: orderSize is a distribution — it sums to 1 from any blocks, and orders ten times larger move it by ten times the bin width", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 40, maxLength: 300 }),
+      fc.integer({ min: 5, max: 200 }),
+      (lots, blockSeconds) => {
+        const orders = lots.map((qty, i) => ({ t: i + 0.5, qty }));
+        const rec = record(lots.length, [{ t: 0, mid: 100 }], orders);
+        const p = valueOf(SIZES, rec, blockSeconds);
+        assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+        // ×10 is four quarter-decade bins up
+        const big = record(
+          lots.length,
+          [{ t: 0, mid: 100 }],
+          orders.map((o) => ({ ...o, qty: o.qty * 10 })),
+        );
+        const q = valueOf(SIZES, big, lots.length);
+        for (let i = 0; i + 4 < p.length - 1; i++) assert.ok(Math.abs(q[i + 4] - p[i]) < 1e-12);
+      },
+    ),
+    { numRuns: 50 },
+  );
+});

@@ -18,7 +18,7 @@ const real = simulateRecords(BASE, { seconds: 2_400, seed: 1 });
 
 Deno.test("realism: identical samples have distance 0 and pass every judged fact", () => {
   const r = compareRecords(real, real, OPTS);
-  assert.equal(r.facts.length, 13);
+  assert.equal(r.facts.length, 14);
   for (const f of r.facts) {
     assert.equal(f.distance, 0, f.name);
     assert.ok(f.pass !== false, f.name);
@@ -33,7 +33,7 @@ Deno.test("realism: an independent sample of the same market passes (tolerances 
   const failed = judged.filter((f) => !f.pass).map((f) =>
     `${f.name} ${f.distance} > ${f.tolerance}`
   );
-  // each fact fails 5 % of the time under the null: at most one of 13 here
+  // each fact fails 5 % of the time under the null: at most one of 14 here
   assert.ok(failed.length <= 1, failed.join("; "));
   assert.ok(judged.length >= 11);
 });
@@ -80,6 +80,6 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
   assert.equal(typeof s.facts.depthInOrders.real, "number");
   assert.ok(Array.isArray(s.facts.signAutocorrelation.real));
   const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
-  assert.equal((html.match(/<figure>/g) ?? []).length, 13);
+  assert.equal((html.match(/<figure>/g) ?? []).length, 14);
   assert.throws(() => compareRecords([], real), /at least one real record/);
 });
