@@ -278,6 +278,12 @@ function depthFact(grid: number): FactDefinition {
   };
 }
 
+/** The bin of `v` among left edges `edges` (the last edge ≤ v; the last bin is open). */
+function binOf(v: number, edges: readonly number[]): number {
+  for (let j = 1; j < edges.length; j++) if (v < edges[j]) return j - 1;
+  return edges.length - 1;
+}
+
 function interArrivalFact(): FactDefinition {
   const n = IA_EDGES.length;
   return {
@@ -298,14 +304,7 @@ function interArrivalFact(): FactDefinition {
         // to the nanosecond (no clock is finer): a gap of exactly one millisecond, computed
         // from two times in seconds, must not fall under the 1-ms edge by rounding error
         const d = Math.round((t[i + 1] - t[i]) * 1e9) / 1e9;
-        let bin = n - 1;
-        for (let j = 1; j < n; j++) {
-          if (d < IA_EDGES[j]) {
-            bin = j - 1;
-            break;
-          }
-        }
-        stats[blk * n + bin]++;
+        stats[blk * n + binOf(d, IA_EDGES)]++;
       }
     },
     value: normalize,
@@ -337,14 +336,7 @@ function orderSizeFact(): FactDefinition {
         if (!(q > 0)) continue;
         const blk = blocks.of(r.moTime[i]);
         if (blk < 0) continue;
-        let bin = n - 1;
-        for (let j = 1; j < n; j++) {
-          if (q < SIZE_EDGES[j] * (1 - 1e-9)) {
-            bin = j - 1;
-            break;
-          }
-        }
-        stats[blk * n + bin]++;
+        stats[blk * n + binOf(q * (1 + 1e-9), SIZE_EDGES)]++;
       }
     },
     value: normalize,
