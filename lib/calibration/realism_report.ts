@@ -11,7 +11,16 @@ import { intervalLinesFigure, metricBarsFigure } from "../viz/stats_figures.ts";
 import type { Figure } from "../viz/types.ts";
 import type { FactResult, RealismResult } from "./realism.ts";
 
-const LOG_X = new Set(["interArrival", "signAutocorrelation", "priceResponse", "signaturePlot"]);
+const LOG_X = new Set([
+  "interArrival",
+  "orderSize",
+  "signAutocorrelation",
+  "priceResponse",
+  "signaturePlot",
+  "volumeVolatility",
+]);
+/** Histograms over log-spaced bins whose first bin starts at 0. */
+const LOG_BINS = new Set(["interArrival", "orderSize"]);
 
 /** The figure of one fact: real and simulated, each with its 95 % band. */
 export function factFigure(f: FactResult, labels = { real: "real", sim: "simulated" }): Figure {
@@ -26,7 +35,7 @@ export function factFigure(f: FactResult, labels = { real: "real", sim: "simulat
     ], { title, valueTitle: f.unit });
   }
   let x = f.x;
-  if (f.name === "interArrival") {
+  if (LOG_BINS.has(f.name)) {
     // bin centres (geometric) for a log axis; the first bin starts at 0
     x = f.x.map((lo, i) => {
       const hi = i + 1 < f.x.length ? f.x[i + 1] : lo * 10 ** 0.25;
@@ -48,7 +57,7 @@ export function factFigure(f: FactResult, labels = { real: "real", sim: "simulat
     xTitle: f.xLabel,
     yTitle: f.unit,
     logX: LOG_X.has(f.name),
-    zeroLine: f.name !== "spread" && f.name !== "interArrival" && f.name !== "signaturePlot",
+    zeroLine: f.kind !== "distribution" && f.name !== "signaturePlot",
   });
 }
 
