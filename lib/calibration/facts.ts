@@ -28,6 +28,7 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
+import { upperBound } from "../data/tape.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
 
 /** How a fact is compared (see `realism.ts`). */
@@ -603,17 +604,6 @@ function markoutFact(): FactDefinition {
   };
 }
 
-/** Index of the first of the sorted `times` after `t` (`times.length` if none). */
-function firstAfter(times: Float64Array, t: number): number {
-  let lo = 0, hi = times.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (times[m] <= t) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
 /**
  * The volume/volatility correlation of Vyetrenko et al. (2020), there over minutes: over
  * non-overlapping windows of h = 1, 10 and 60 s, the Pearson correlation of the lots the
@@ -642,7 +632,7 @@ function volumeVolatilityFact(): FactDefinition {
       for (const [a, b] of r.segments) {
         hs.forEach((h, l) => {
           const m = midGrid(r, a, b, h);
-          let j = firstAfter(times, seen(a));
+          let j = upperBound(times, seen(a));
           for (let i = 0; i + 1 < m.length; i++) {
             const end = seen(a + (i + 1) * h);
             let v = 0;
