@@ -31,7 +31,7 @@ import { loadTape } from "../data/load.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { presetSchema } from "../env/markets.ts";
 import { hawkesMeanIntensity, spectralRadius } from "../market/hawkes.ts";
-import { arrivalConfigSchema } from "../market/arrivals.ts";
+import { arrivalConfigSchema, MAX_BRANCHING, MAX_DECAY } from "../market/arrivals.ts";
 import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
 import { informedConfigSchema } from "../market/informed.ts";
@@ -74,6 +74,7 @@ import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
+import { clampToModelRange } from "./model_range.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -948,6 +949,9 @@ export function calibrateTapes(
       throw err;
     }
   };
+  // a direct fit beyond a model's range (a depletion hazard above the cancellation model's
+  // bound): the model's nearest value, with a warning, rather than no preset at all
+  clampToModelRange(config, est, warnings);
   validate(config());
 
   // ---- moment matching
@@ -1515,7 +1519,18 @@ function arrivalsConfig(
     // at the touch would become an explosive loop over the whole book).
     const sc = [1, 1 / P0, 1];
     const alpha = f.params.alpha.map((row, i) => row.map((a, j) => j === 0 ? sig(a * sc[i]) : 0));
-    const beta = f.params.beta.map((row) => row.map((b) => sig(b)));
+    // the decays of the kinds whose excitation is not transferred (α 0) mean nothing in the
+    // model: the fitted ones where the model accepts them, else the market orders'; a decay
+    // faster than the model's (a tenth of a microsecond) is set to it, said
+    const beta = f.params.beta.map((row) =>
+      row.map((b, j) => sig(Math.min(MAX_DECAY, j === 0 || (b > 0 && b <= MAX_DECAY) ? b : row[0])))
+    );
+    if (f.decay[0] > MAX_DECAY) {
+      const line = `fitted ${
+        sig(f.decay[0])
+      }, beyond the model's range: set to its bound ${MAX_DECAY}`;
+      warnings.push(`flow.arrivals.beta.0: ${line}`);
+    }
     est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
     est["flow.arrivals.limitRate"] = fitted(
       f.params.mu[1] / P0,
@@ -1531,11 +1546,25 @@ function arrivalsConfig(
         method + (i === 1 ? "; divided by the share the placement puts at the touch" : ""),
       );
       est[`flow.arrivals.beta.${i}`] = fitted(
-        f.decay[i],
+        Math.min(MAX_DECAY, f.decay[i]),
         f.decaySe[i],
         "per second",
         method + " (decay of kind " + hk.kinds[i] + ")",
+        f.decay[i] > MAX_DECAY
+          ? `fitted ${sig(f.decay[i])}, beyond the model's range: set to its bound ${MAX_DECAY}`
+          : undefined,
       );
+    }
+    // beyond the model's range (a tape whose touch share is tiny): its bound, said
+    for (let i = 0; i < 3; i++) {
+      if (!(alpha[i][0] > MAX_BRANCHING)) continue;
+      const line = `fitted ${
+        alpha[i][0]
+      }, beyond the model's range: set to its bound ${MAX_BRANCHING}`;
+      const e = est[`flow.arrivals.alpha.${i}.0`];
+      e.note = e.note ? `${e.note}; ${line}` : line;
+      e.value = alpha[i][0] = MAX_BRANCHING;
+      warnings.push(`flow.arrivals.alpha.${i}.0: ${line}`);
     }
     est["flow.arrivals.alpha.limitAndCancelColumns"] = unidentified(
       0,

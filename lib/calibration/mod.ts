@@ -23,6 +23,7 @@
 export * from "./errors.ts";
 export * from "./optimize.ts";
 export * from "./estimate.ts";
+export * from "./model_range.ts";
 export * from "./hawkes_fit.ts";
 export * from "./record.ts";
 export * from "./tape_events.ts";

@@ -57,6 +57,11 @@ export const ARRIVAL = {
 /** Number of arrival kinds. */
 export const ARRIVAL_KINDS = 3;
 
+/** Largest entry of a branching matrix α, events per event. */
+export const MAX_BRANCHING = 10_000;
+/** Largest decay rate β of a kernel, per second (a tenth of a microsecond). */
+export const MAX_DECAY = 1e7;
+
 /**
  * Schema of the arrival process of background orders.
  *
@@ -69,14 +74,18 @@ export const arrivalConfigSchema = z.strictObject({
   marketRate: z.number().min(0).max(100_000).default(1.8),
   /** Baseline rate of limit orders, both sides together, per second. */
   limitRate: z.number().min(0).max(100_000).default(105),
-  /** Branching matrix α (3×3, kinds market, limit, cancel; row = triggered kind). */
-  alpha: z.array(z.array(z.number().min(0).max(100))).default([
+  /**
+   * Branching matrix α (3×3, kinds market, limit, cancel; row = triggered kind), events per
+   * event, each at most 10,000: a market order may bring in hundreds of limit orders over the
+   * whole book (a tape's touch share of them, scaled up by the placement's).
+   */
+  alpha: z.array(z.array(z.number().min(0).max(MAX_BRANCHING))).default([
     [0.3, 0, 0],
     [2, 0, 0],
     [2, 0, 0],
   ]),
   /** Decay rates β of the kernels (3×3), per second. */
-  beta: z.array(z.array(z.number().positive().max(1e7))).default([
+  beta: z.array(z.array(z.number().positive().max(MAX_DECAY))).default([
     [4, 4, 4],
     [4, 4, 4],
     [4, 4, 4],

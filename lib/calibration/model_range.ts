@@ -1,0 +1,100 @@
+/**
+ * Fitted values beyond what a model accepts. A direct fit reads the tape, not the model's
+ * schema: a queue that empties much faster than it fills can give a depletion hazard above
+ * the cancellation model's range, a feed with few trades a rate below another's. Rather than
+ * fail the whole calibration on one such value, the calibration sets it to the nearest value
+ * the model accepts, says so in the estimate's note and in a warning (the fitted value, the
+ * bound), and goes on: the preset is then the model's closest market to the tape, and the
+ * report says which of its values sit on a bound. Only values the calibration fitted are
+ * moved (an {@linkcode Estimate} under the config path the schema names); any other
+ * validation failure is left to the caller, which reports it as an error.
+ *
+ * @module
+ */
+import { envConfigSchema } from "../env/config.ts";
+import { type Estimate, sig } from "./estimate.ts";
+
+/**
+ * Moves every estimate of `est` (keyed by config path, e.g. `flow.cancellation.depletion`)
+ * that `config()` (built from `est`) puts beyond a numeric bound of the environment schema to
+ * that bound (a strict bound: 0.1 % inside it, or 10⁻⁶ above a strict 0), with a note on the
+ * estimate and one warning each in `warnings`. Returns the config paths moved. Stops when the
+ * config validates or no estimate is left to move (then the caller's validation names the
+ * field that still fails).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted } from "./estimate.ts";
+ * import { clampToModelRange } from "./model_range.ts";
+ * const est = { "flow.cancellation.depletion": fitted(198.5, 3, "ratio", "a fit") };
+ * const warnings: string[] = [];
+ * const config = () => ({
+ *   tier: "book",
+ *   flow: { cancellation: { depletion: est["flow.cancellation.depletion"].value } },
+ * });
+ * assert.deepEqual(clampToModelRange(config, est, warnings), ["flow.cancellation.depletion"]);
+ * assert.equal(est["flow.cancellation.depletion"].value, 100);
+ * assert.match(warnings[0], /fitted 198\.5, beyond the model's range: set to its bound 100/);
+ * assert.deepEqual(clampToModelRange(config, est, warnings), []);
+ * ```
+ */
+export function clampToModelRange(
+  config: () => Record<string, unknown>,
+  est: Record<string, Estimate>,
+  warnings: string[],
+): string[] {
+  const moved: string[] = [];
+  for (let pass = 0; pass < 100; pass++) {
+    const c = config();
+    const r = envConfigSchema.safeParse(c);
+    if (r.success) break;
+    let any = false;
+    for (const issue of r.error.issues) {
+      if (issue.code !== "too_big" && issue.code !== "too_small") continue;
+      const path = issue.path.map(String);
+      const key = path.join(".");
+      const e = est[key];
+      const limit = Number(issue.code === "too_big" ? issue.maximum : issue.minimum);
+      if (e === undefined || !Number.isFinite(e.value) || !Number.isFinite(limit)) continue;
+      const up = issue.code === "too_small";
+      const bound = issue.inclusive
+        ? limit
+        : limit === 0
+        ? (up ? 1e-6 : -1e-6)
+        : limit * (up === limit > 0 ? 1.001 : 0.999);
+      // the config reads the estimate, or holds a value computed from it once (the arrival
+      // process): set both, and keep the move only if the next config carries it
+      const old = e.value;
+      e.value = bound;
+      setAt(c, path, bound);
+      if (valueAt(config(), path) !== sig(bound) && valueAt(config(), path) !== bound) {
+        e.value = old;
+        continue;
+      }
+      const line = `fitted ${sig(old)}, beyond the model's range: set to its bound ${sig(bound)}`;
+      e.note = e.note ? `${e.note}; ${line}` : line;
+      warnings.push(`${key}: ${line}`);
+      if (!moved.includes(key)) moved.push(key);
+      any = true;
+    }
+    if (!any) break;
+  }
+  return moved;
+}
+
+function valueAt(o: unknown, path: readonly string[]): unknown {
+  let v = o;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+function setAt(o: unknown, path: readonly string[], value: number): void {
+  const parent = valueAt(o, path.slice(0, -1));
+  if (parent !== null && typeof parent === "object") {
+    (parent as Record<string, unknown>)[path[path.length - 1]] = value;
+  }
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
+import { fitted } from "../../lib/calibration/estimate.ts";
+import { clampToModelRange } from "../../lib/calibration/model_range.ts";
+import { LobsterParser } from "../../lib/data/lobster.ts";
+import { parseEnvConfig } from "../../lib/env/config.ts";
+import { MAX_DECAY } from "../../lib/market/arrivals.ts";
+import { generateLobster } from "../data/_fixtures.ts";
+
+Deno.test("clampToModelRange: each fitted value beyond its model's bounds moves to the bound, once, with a note", () => {
+  const est = {
+    "flow.cancellation.depletion": fitted(250, 10, "ratio", "a fit"),
+    "flow.cancellation.rate": fitted(0.5, 0.1, "per second", "a fit"),
+    "flow.sizes.marketTail": fitted(1.02, 0.01, "exponent", "a fit"),
+  };
+  const config = () => ({
+    tier: "book" as const,
+    flow: {
+      cancellation: {
+        depletion: est["flow.cancellation.depletion"].value,
+        rate: est["flow.cancellation.rate"].value,
+      },
+      sizes: { marketTail: est["flow.sizes.marketTail"].value },
+    },
+  });
+  const warnings: string[] = [];
+  const moved = clampToModelRange(config, est, warnings);
+  assert.deepEqual(moved.sort(), ["flow.cancellation.depletion", "flow.sizes.marketTail"]);
+  assert.equal(est["flow.cancellation.depletion"].value, 100);
+  assert.equal(est["flow.sizes.marketTail"].value, 1.1);
+  assert.equal(est["flow.cancellation.rate"].value, 0.5); // within range: untouched
+  assert.equal(warnings.length, 2);
+  assert.match(est["flow.sizes.marketTail"].note ?? "", /fitted 1\.02.*bound 1\.1/);
+  parseEnvConfig(config());
+  // a failure that is not a fitted value's is left to the caller's validation
+  const other = () => ({ ...config(), tickSize: -1 });
+  assert.deepEqual(clampToModelRange(other, est, warnings), []);
+  assert.equal(warnings.length, 2);
+});
+
+Deno.test("calibrate: a tape whose cancellation fit is beyond the model's range gives a preset at the bound, with a warning", () => {
+  // a random L3 book whose orders are cancelled at random whatever their size: the per-lot
+  // hazard of a thin touch (one small order) is ~100× the hazard behind it, and the Hawkes
+  // fit's decays run to the clock's nanoseconds
+  const g = generateLobster(1, 12_000, 10);
+  const p = new LobsterParser({
+    message: "PRB_2012-06-21_34200000_57600000_message_10.csv",
+    orderbook: "PRB_2012-06-21_34200000_57600000_orderbook_10.csv",
+    ticker: "PRB",
+    date: "2012-06-21",
+    levels: 10,
+    startMs: 34_200_000,
+    endMs: 57_600_000,
+  });
+  g.messages.forEach((m, i) => p.push(m, g.rows[i], i + 1));
+  const cal = calibrateTapes([p.finish()], { refine: false, name: "prb" });
+  const dep = cal.estimates["flow.cancellation.depletion"];
+  assert.equal(dep.value, 100);
+  assert.match(dep.note ?? "", /fitted \d+(\.\d+)?, beyond the model's range/);
+  assert.ok(cal.warnings.some((w) => w.startsWith("flow.cancellation.depletion: fitted")));
+  const cfg = parseEnvConfig(cal.preset.config);
+  assert.ok(cfg.flow.arrivals.beta.flat().every((b) => b <= MAX_DECAY));
+});
