@@ -75,6 +75,7 @@ import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";
+import { orderRateStep } from "./rate_knob.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -972,7 +973,13 @@ export function calibrateTapes(
   const matchMoments = (iterations: number | undefined, sink: string[], informed = false) =>
     refine(
       config,
-      knobsFor(est, real.m, follows, marketBranching(arrivals))
+      knobsFor(
+        est,
+        real.m,
+        follows,
+        marketBranching(arrivals),
+        est["flow.timing.sendShare"] !== undefined,
+      )
         .filter((k) => !informed || k.moment !== "kurtosis1s"),
       real,
       observe,
@@ -1900,12 +1907,16 @@ function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
   return t > 0 ? ta / t : 1;
 }
 
-/** The knobs of the moment matching for this market (see docs/calibration.md). */
+/**
+ * The knobs of the moment matching for this market (see docs/calibration.md); `thinned`: the
+ * market-order arrivals are thinned by the spread-dependent intensity (`--spread-intensity`).
+ */
 function knobsFor(
   est: Record<string, Estimate>,
   real: Moments,
   follows: boolean,
   branching: number,
+  thinned = false,
 ): Knob[] {
   const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
   const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
@@ -1940,10 +1951,7 @@ function knobsFor(
     // the realised rate is r = (1 − q)kμ0 / (1 − (1 − q)kn), so the realised share is
     // 1 − q = r / (k(μ0 + r·n)) and the scale that gives back the fitted process is 1/(1 − q);
     // without excitation, the ratio of the rates
-    update: (v, sim, re) =>
-      branching > 0 && sim > 0 && mu0 > 0
-        ? Math.min(1e5, Math.max(1e-4, v * (mu0 + sim * branching) / sim))
-        : pow(v, re / sim, 1, 1e-4, 1e5),
+    update: (v, sim, re) => orderRateStep(v, sim, re, mu0, branching, thinned),
   });
   if (real.meanSpread >= 1.5) {
     knobs.push({
