@@ -561,9 +561,11 @@ export function calibrateTapes(
       "mean improvement of the orders placed inside the spread (fit_touch.ts)",
     );
   }
-  // cancellation hazards: the part of the cancellations the excitation does not trigger
+  // cancellation hazards: the part of the cancellations the excitation does not trigger (only
+  // where the arrivals keep the excitation: a non-stationary fit has no mean intensity, and its
+  // Poisson fallback triggers nothing)
   let cancelRate = cancel.rate;
-  if (exactTimes && hk.fit.converged) {
+  if (exactTimes && hk.fit.converged && hk.fit.branchingRatio < 0.999) {
     const lam = hawkesMeanIntensity(hk.fit.params.mu, hk.fit.params.alpha);
     const share = hk.fit.params.mu[2] / lam[2];
     cancelRate = derived(

@@ -61,3 +61,31 @@ Deno.test("calibrate: a tape whose cancellation fit is beyond the model's range 
   const cfg = parseEnvConfig(cal.preset.config);
   assert.ok(cfg.flow.arrivals.beta.flat().every((b) => b <= MAX_DECAY));
 });
+
+Deno.test("calibrate: where the Hawkes fit is not stationary the cancellation hazard is the fitted one, not a negative share of it", () => {
+  // two random books recorded on two days: the joint Hawkes fit has branching ratio ≥ 1, so the
+  // arrivals fall back to Poisson (no triggered cancellations) and the mean intensity the
+  // triggered share was read from does not exist (it came out negative: a rate of −6·10⁻⁵/s)
+  const tapes = [1, 2].map((seed) => {
+    const date = `2012-06-2${seed}`;
+    const g = generateLobster(seed, 8_000, 5);
+    const p = new LobsterParser({
+      message: `PRB_${date}_34200000_57600000_message_5.csv`,
+      orderbook: `PRB_${date}_34200000_57600000_orderbook_5.csv`,
+      ticker: "PRB",
+      date,
+      levels: 5,
+      startMs: 34_200_000,
+      endMs: 57_600_000,
+    });
+    g.messages.forEach((m, i) => p.push(m, g.rows[i], i + 1));
+    return p.finish();
+  });
+  const cal = calibrateTapes(tapes, { refine: false, name: "two" });
+  assert.ok(cal.warnings.some((w) => w.includes("not stationary")));
+  const rate = cal.estimates["flow.cancellation.rate"];
+  assert.ok(rate.value > 0, `${rate.value}`);
+  assert.equal(rate.note, undefined); // not moved to a bound
+  assert.doesNotMatch(rate.method, /not triggered by the excitation/);
+  assert.equal(parseEnvConfig(cal.preset.config).flow.arrivals.kind, "poisson");
+});
