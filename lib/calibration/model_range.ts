@@ -12,6 +12,7 @@
  * @module
  */
 import { envConfigSchema } from "../env/config.ts";
+import { valueAt } from "../validation.ts";
 import { type Estimate, sig } from "./estimate.ts";
 
 /**
@@ -81,15 +82,6 @@ export function clampToModelRange(
     if (!any) break;
   }
   return moved;
-}
-
-function valueAt(o: unknown, path: readonly string[]): unknown {
-  let v = o;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
 }
 
 function setAt(o: unknown, path: readonly string[], value: number): void {
