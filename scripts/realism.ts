@@ -131,9 +131,13 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     resamples: v.resamples,
     agent: v.agent as "none" | "touch",
   });
+  // what the preset's calibration warned about travels with every report on it
+  const warned = market.provenance?.warnings;
+  const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
   const summary = {
     preset: v.preset,
     presetSource: market.source,
+    calibrationWarnings,
     data: paths,
     seed: v.seed,
     agent: v.agent,
@@ -147,6 +151,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     preset: `${v.preset} (${market.source})`,
     data: paths,
     notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`],
+    calibrationWarnings,
   });
   await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
     kind: REALISM_OUTPUT_KIND,
@@ -170,6 +175,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
       }  ${verdict}${x.note ? `  (${x.note})` : ""}`,
     );
   }
+  for (const w of calibrationWarnings) console.log(`calibration warning: ${w}`);
   console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
 }
 

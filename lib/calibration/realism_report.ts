@@ -93,6 +93,12 @@ export interface RealismReportInfo {
   data: string[];
   /** Extra lines (settings, seeds). */
   notes?: string[];
+  /**
+   * The warnings of the preset's calibration (its provenance's `warnings`: a fit that fell
+   * back, a value set to its model's bound, moments left outside their tolerances), shown
+   * above the facts: what the simulated market is, before how it compares.
+   */
+  calibrationWarnings?: string[];
 }
 
 /**
@@ -107,8 +113,14 @@ export interface RealismReportInfo {
  * import { simulateRecords } from "./simulate.ts";
  * const a = simulateRecords({ duration: 60 }, { seconds: 240, seed: 1 });
  * const r = compareRecords(a, a, { blockSeconds: 30, resamples: 20 });
- * const html = realismHtml(r, { title: "Realism", preset: "default", data: ["sim"] });
+ * const html = realismHtml(r, {
+ *   title: "Realism",
+ *   preset: "default",
+ *   data: ["sim"],
+ *   calibrationWarnings: ["flow.cancellation.depletion: fitted 114.5, set to its bound 100"],
+ * });
  * assert.ok(html.includes("Spread distribution") && html.includes("alpe-figure-12"));
+ * assert.ok(html.includes("Calibration warning (in the preset provenance): flow.cancellation"));
  * ```
  */
 export function realismHtml(result: RealismResult, info: RealismReportInfo): string {
@@ -127,6 +139,9 @@ export function realismHtml(result: RealismResult, info: RealismReportInfo): str
         } s; ${result.resamples} bootstrap replicates.`,
     },
     ...(info.notes ?? []).map((text) => ({ text })),
+    ...(info.calibrationWarnings ?? []).map((w) => ({
+      text: `Calibration warning (in the preset provenance): ${w}`,
+    })),
     {
       table: {
         columns: ["fact", "distance", "value", "tolerance (95 %)", "verdict", "note"],

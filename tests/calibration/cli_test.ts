@@ -54,9 +54,16 @@ Deno.test("calibrate CLI: writes a valid preset, and never replaces one without 
     const preset = JSON.parse(await Deno.readTextFile(out));
     assert.equal(preset.name, "btc-test");
     assert.equal(preset.provenance.sources[0].path, BTC);
+    // the calibration's warnings travel with every realism report on the preset
+    const warned = `${dir}/btc-warned.json`;
+    const warnings = [...(preset.provenance.warnings ?? []), "test: a warning to carry"];
+    await Deno.writeTextFile(
+      warned,
+      JSON.stringify({ ...preset, provenance: { ...preset.provenance, warnings } }),
+    );
     const realism = await runScript("realism", [
       "--preset",
-      out,
+      warned,
       "--data",
       BTC,
       "--seconds",
@@ -77,6 +84,9 @@ Deno.test("calibrate CLI: writes a valid preset, and never replaces one without 
     }
     const files = [...Deno.readDirSync(`${dir}/realism`)].map((e) => e.name).sort();
     assert.deepEqual(files, [".alpe-output.json", "report.html", "summary.json"]);
+    assert.deepEqual(summary.calibrationWarnings, warnings);
+    const html = await Deno.readTextFile(`${dir}/realism/report.html`);
+    assert.ok(html.includes("Calibration warning (in the preset provenance): test: a warning"));
     oneLineError(await runScript("calibrate", args), /^error: --out: .*--force/);
   } finally {
     await Deno.remove(dir, { recursive: true });
