@@ -239,12 +239,23 @@ function compareFact(
   const simSe = Array.from(s, (_, i) => sd(sb, i));
   let distance: number;
   let nulls: number[];
+  let gap: string | undefined; // a distribution's largest CDF gap, said when it fails
   let distanceKind: FactResult["distanceKind"];
   if (fact.kind === "distribution") {
     distanceKind = "ks";
     const fr = cdf(r), fs = cdf(s);
     distance = 0;
-    for (let i = 0; i < fr.length; i++) distance = Math.max(distance, Math.abs(fs[i] - fr[i]));
+    for (let i = 0; i < fr.length; i++) {
+      const d = Math.abs(fs[i] - fr[i]);
+      if (d > distance) {
+        distance = d;
+        gap = i + 1 < fact.x.length
+          ? `largest gap: ${fmt2(fr[i])} of the real and ${fmt2(fs[i])} of the simulated ${
+            fact.unit.replace(/^share of /, "")
+          } lie below ${fmt2(fact.x[i + 1])} (${fact.xLabel.replace(/[;(].*$/, "").trim()})`
+          : undefined;
+      }
+    }
     nulls = rb.map((x, b) => {
       const fx = cdf(x), fy = cdf(sb[b]);
       let d = 0;
@@ -300,7 +311,7 @@ function compareFact(
   } else if (!Number.isFinite(distance) || !Number.isFinite(tolerance)) {
     pass = null;
     note = "not judged: the statistic is undefined on one of the samples";
-  }
+  } else if (!pass && gap !== undefined) note = gap;
   return {
     name: fact.name,
     title: fact.title,
@@ -426,4 +437,9 @@ export function runRealism(
   });
   const result = compareRecords(real, sim, { ...options, blockSeconds });
   return { result, real, sim };
+}
+
+/** Two significant digits, for notes. */
+function fmt2(x: number): string {
+  return Number(x.toPrecision(2)).toString();
 }

@@ -48,6 +48,15 @@ Deno.test("realism: a market with another spread, volatility, sign memory or sou
   const a = byName(compareRecords(real, wide, OPTS));
   assert.equal(a.spread.pass, false);
   assert.ok(a.spread.distance > 0.5);
+  // a failed distribution says where the two differ most
+  const m = a.spread.note?.match(
+    /^largest gap: ([\d.e-]+) of the real and ([\d.e-]+) of the simulated time lie below (\d+) \(spread\)$/,
+  );
+  assert.ok(m, a.spread.note);
+  assert.ok(Math.abs(Math.abs(Number(m[1]) - Number(m[2])) - a.spread.distance) < 0.01);
+  for (const f of Object.values(a)) {
+    if (f.kind !== "distribution" && f.pass === false) assert.equal(f.note, undefined, f.name);
+  }
   const volatile = simulateRecords({ ...BASE, volatility: 0.08 }, { seconds: 2_400, seed: 2 });
   const b = byName(compareRecords(real, volatile, OPTS));
   assert.equal(b.signaturePlot.pass, false);
