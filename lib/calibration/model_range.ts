@@ -1,11 +1,12 @@
 /**
  * Fitted values beyond what a model accepts. A direct fit reads the tape, not the model's
- * schema: a queue that empties much faster than it fills can give a depletion hazard above
- * the cancellation model's range, a feed with few trades a rate below another's. Rather than
- * fail the whole calibration on one such value, the calibration sets it to the nearest value
- * the model accepts, says so in the estimate's note and in a warning (the fitted value, the
- * bound), and goes on: the preset is then the model's closest market to the tape, and the
- * report says which of its values sit on a bound. Only values the calibration fitted are
+ * schema: a touch whose thin queues are cancelled far faster per lot than the book behind it
+ * gives a depletion hazard above the cancellation model's range (random LOBSTER books: 110 to
+ * 640 against the model's bound of 100; the AMZN tape: 1.1). Rather than fail the whole
+ * calibration on one such value, the calibration sets it to the nearest value the model
+ * accepts, says so in the estimate's note and in a warning (the fitted value, the bound), and
+ * goes on: the preset is then the model's closest market to the tape, and every realism report
+ * on it says which of its values sit on a bound. Only values the calibration fitted are
  * moved (an {@linkcode Estimate} under the config path the schema names); any other
  * validation failure is left to the caller, which reports it as an error.
  *
