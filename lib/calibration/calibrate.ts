@@ -74,7 +74,7 @@ import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
-import { clampToModelRange } from "./model_range.ts";
+import { clampToModelRange, moveToBound } from "./model_range.ts";
 import { orderRateStep } from "./rate_knob.ts";
 
 /** Version of the calibration method (written into every preset). */
@@ -1534,12 +1534,6 @@ function arrivalsConfig(
     const beta = f.params.beta.map((row) =>
       row.map((b, j) => sig(Math.min(MAX_DECAY, j === 0 || (b > 0 && b <= MAX_DECAY) ? b : row[0])))
     );
-    if (f.decay[0] > MAX_DECAY) {
-      const line = `fitted ${
-        sig(f.decay[0])
-      }, beyond the model's range: set to its bound ${MAX_DECAY}`;
-      warnings.push(`flow.arrivals.beta.0: ${line}`);
-    }
     est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
     est["flow.arrivals.limitRate"] = fitted(
       f.params.mu[1] / P0,
@@ -1555,25 +1549,31 @@ function arrivalsConfig(
         method + (i === 1 ? "; divided by the share the placement puts at the touch" : ""),
       );
       est[`flow.arrivals.beta.${i}`] = fitted(
-        Math.min(MAX_DECAY, f.decay[i]),
+        f.decay[i],
         f.decaySe[i],
         "per second",
         method + " (decay of kind " + hk.kinds[i] + ")",
-        f.decay[i] > MAX_DECAY
-          ? `fitted ${sig(f.decay[i])}, beyond the model's range: set to its bound ${MAX_DECAY}`
-          : undefined,
       );
+      // beyond the model's range (decays at the clock's resolution; a tape whose touch share is
+      // tiny): the bound, said (a warning for the decay the preset carries)
+      if (f.decay[i] > MAX_DECAY) {
+        moveToBound(
+          `flow.arrivals.beta.${i}`,
+          est[`flow.arrivals.beta.${i}`],
+          MAX_DECAY,
+          i === 0 ? warnings : undefined,
+        );
+      }
     }
-    // beyond the model's range (a tape whose touch share is tiny): its bound, said
     for (let i = 0; i < 3; i++) {
       if (!(alpha[i][0] > MAX_BRANCHING)) continue;
-      const line = `fitted ${
-        alpha[i][0]
-      }, beyond the model's range: set to its bound ${MAX_BRANCHING}`;
-      const e = est[`flow.arrivals.alpha.${i}.0`];
-      e.note = e.note ? `${e.note}; ${line}` : line;
-      e.value = alpha[i][0] = MAX_BRANCHING;
-      warnings.push(`flow.arrivals.alpha.${i}.0: ${line}`);
+      moveToBound(
+        `flow.arrivals.alpha.${i}.0`,
+        est[`flow.arrivals.alpha.${i}.0`],
+        MAX_BRANCHING,
+        warnings,
+      );
+      alpha[i][0] = MAX_BRANCHING;
     }
     est["flow.arrivals.alpha.limitAndCancelColumns"] = unidentified(
       0,

@@ -70,19 +70,40 @@ export function clampToModelRange(
       const old = e.value;
       e.value = bound;
       setAt(c, path, bound);
-      if (valueAt(config(), path) !== sig(bound) && valueAt(config(), path) !== bound) {
-        e.value = old;
-        continue;
-      }
-      const line = `fitted ${sig(old)}, beyond the model's range: set to its bound ${sig(bound)}`;
-      e.note = e.note ? `${e.note}; ${line}` : line;
-      warnings.push(`${key}: ${line}`);
+      const carried = valueAt(config(), path);
+      e.value = old;
+      if (carried !== bound && carried !== sig(bound)) continue;
+      moveToBound(key, e, bound, warnings);
       if (!moved.includes(key)) moved.push(key);
       any = true;
     }
     if (!any) break;
   }
   return moved;
+}
+
+/**
+ * Sets the estimate `e` (config path `key`) to `bound`, beyond which its model does not go: the
+ * fitted value and the bound in its note and, when `warnings` is given, in one warning there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted } from "./estimate.ts";
+ * import { moveToBound } from "./model_range.ts";
+ * const e = fitted(2.5e14, 1, "per second", "a fit");
+ * const warnings: string[] = [];
+ * moveToBound("flow.arrivals.beta.0", e, 1e7, warnings);
+ * assert.equal(e.value, 1e7);
+ * assert.equal(e.note, "fitted 250000000000000, beyond the model's range: set to its bound 10000000");
+ * assert.equal(warnings[0], `flow.arrivals.beta.0: ${e.note}`);
+ * ```
+ */
+export function moveToBound(key: string, e: Estimate, bound: number, warnings?: string[]): void {
+  const line = `fitted ${sig(e.value)}, beyond the model's range: set to its bound ${sig(bound)}`;
+  e.note = e.note ? `${e.note}; ${line}` : line;
+  warnings?.push(`${key}: ${line}`);
+  e.value = bound;
 }
 
 function setAt(o: unknown, path: readonly string[], value: number): void {

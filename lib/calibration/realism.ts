@@ -40,6 +40,7 @@ import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/conf
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { maxOf } from "../analytics/extent.ts";
+import { sig } from "./estimate.ts";
 
 /** Options of {@linkcode compareRecords}. */
 export interface RealismOptions {
@@ -245,16 +246,15 @@ function compareFact(
     distanceKind = "ks";
     const fr = cdf(r), fs = cdf(s);
     distance = 0;
+    let at = -1;
     for (let i = 0; i < fr.length; i++) {
       const d = Math.abs(fs[i] - fr[i]);
-      if (d > distance) {
-        distance = d;
-        gap = i + 1 < fact.x.length
-          ? `largest gap: ${fmt2(fr[i])} of the real and ${fmt2(fs[i])} of the simulated ${
-            fact.unit.replace(/^share of /, "")
-          } lie below ${fmt2(fact.x[i + 1])} (${fact.xLabel.replace(/[;(].*$/, "").trim()})`
-          : undefined;
-      }
+      if (d > distance) [distance, at] = [d, i];
+    }
+    if (at >= 0 && at + 1 < fact.x.length) {
+      gap = `largest gap: ${sig(fr[at], 2)} of the real and ${sig(fs[at], 2)} of the simulated ${
+        fact.unit.replace(/^share of /, "")
+      } lie below ${sig(fact.x[at + 1], 2)} (${fact.xLabel.replace(/[;(].*$/, "").trim()})`;
     }
     nulls = rb.map((x, b) => {
       const fx = cdf(x), fy = cdf(sb[b]);
@@ -437,9 +437,4 @@ export function runRealism(
   });
   const result = compareRecords(real, sim, { ...options, blockSeconds });
   return { result, real, sim };
-}
-
-/** Two significant digits, for notes. */
-function fmt2(x: number): string {
-  return Number(x.toPrecision(2)).toString();
 }

@@ -3,9 +3,26 @@ import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
 import { fitted } from "../../lib/calibration/estimate.ts";
 import { clampToModelRange } from "../../lib/calibration/model_range.ts";
 import { LobsterParser } from "../../lib/data/lobster.ts";
+import type { Tape } from "../../lib/data/tape.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { MAX_DECAY } from "../../lib/market/arrivals.ts";
 import { generateLobster } from "../data/_fixtures.ts";
+
+/** A LOBSTER tape of `events` random L3 events (`generateLobster`), `levels` levels, on `date`. */
+function randomBook(seed: number, events: number, levels: number, date: string): Tape {
+  const g = generateLobster(seed, events, levels);
+  const p = new LobsterParser({
+    message: `PRB_${date}_34200000_57600000_message_${levels}.csv`,
+    orderbook: `PRB_${date}_34200000_57600000_orderbook_${levels}.csv`,
+    ticker: "PRB",
+    date,
+    levels,
+    startMs: 34_200_000,
+    endMs: 57_600_000,
+  });
+  g.messages.forEach((m, i) => p.push(m, g.rows[i], i + 1));
+  return p.finish();
+}
 
 Deno.test("clampToModelRange: each fitted value beyond its model's bounds moves to the bound, once, with a note", () => {
   const est = {
@@ -42,18 +59,10 @@ Deno.test("calibrate: a tape whose cancellation fit is beyond the model's range 
   // a random L3 book whose orders are cancelled at random whatever their size: the per-lot
   // hazard of a thin touch (one small order) is ~100× the hazard behind it, and the Hawkes
   // fit's decays run to the clock's nanoseconds
-  const g = generateLobster(1, 12_000, 10);
-  const p = new LobsterParser({
-    message: "PRB_2012-06-21_34200000_57600000_message_10.csv",
-    orderbook: "PRB_2012-06-21_34200000_57600000_orderbook_10.csv",
-    ticker: "PRB",
-    date: "2012-06-21",
-    levels: 10,
-    startMs: 34_200_000,
-    endMs: 57_600_000,
+  const cal = calibrateTapes([randomBook(1, 12_000, 10, "2012-06-21")], {
+    refine: false,
+    name: "prb",
   });
-  g.messages.forEach((m, i) => p.push(m, g.rows[i], i + 1));
-  const cal = calibrateTapes([p.finish()], { refine: false, name: "prb" });
   const dep = cal.estimates["flow.cancellation.depletion"];
   assert.equal(dep.value, 100);
   assert.match(dep.note ?? "", /fitted \d+(\.\d+)?, beyond the model's range/);
@@ -66,21 +75,7 @@ Deno.test("calibrate: where the Hawkes fit is not stationary the cancellation ha
   // two random books recorded on two days: the joint Hawkes fit has branching ratio ≥ 1, so the
   // arrivals fall back to Poisson (no triggered cancellations) and the mean intensity the
   // triggered share was read from does not exist (it came out negative: a rate of −6·10⁻⁵/s)
-  const tapes = [1, 2].map((seed) => {
-    const date = `2012-06-2${seed}`;
-    const g = generateLobster(seed, 8_000, 5);
-    const p = new LobsterParser({
-      message: `PRB_${date}_34200000_57600000_message_5.csv`,
-      orderbook: `PRB_${date}_34200000_57600000_orderbook_5.csv`,
-      ticker: "PRB",
-      date,
-      levels: 5,
-      startMs: 34_200_000,
-      endMs: 57_600_000,
-    });
-    g.messages.forEach((m, i) => p.push(m, g.rows[i], i + 1));
-    return p.finish();
-  });
+  const tapes = [1, 2].map((seed) => randomBook(seed, 8_000, 5, `2012-06-2${seed}`));
   const cal = calibrateTapes(tapes, { refine: false, name: "two" });
   assert.ok(cal.warnings.some((w) => w.includes("not stationary")));
   const rate = cal.estimates["flow.cancellation.rate"];
