@@ -50,7 +50,7 @@ import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { CLOCK_GAP_EDGES, type ClockFit, fitClockKernel } from "./fit_clock.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
-import { fitSigns, signAutocorrelation, signPredictor } from "./fit_signs.ts";
+import { fitSigns, METAORDER_PARAMETERS, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
   fitRegimes,
   fitRegimeStrength,
@@ -587,10 +587,29 @@ export function calibrateTapes(
   est["flow.signs.lengthTail"] = signs.lengthTail;
   est["flow.signs.minLength"] = signs.minLength;
   est["flow.signs.persistence"] = signs.persistence;
+  if (signs.kind === "iid") {
+    // the fair coin: the metaorder model's parameters are not written (fitQuality.signs has
+    // its fit); the choice is said on each
+    const why = `independent signs chosen: weighted SSE of C(ℓ) = 0 ${sig(signs.iidChi2)} ` +
+      `against ${sig(signs.chi2)} + 2·${METAORDER_PARAMETERS} for the metaorder model`;
+    for (const k of ["metaorders", "lengthTail", "minLength", "persistence"]) {
+      const e = est[`flow.signs.${k}`];
+      est[`flow.signs.${k}`] = unidentified(e.value, e.unit, `${why} (its fit: ${sig(e.value)})`);
+    }
+  }
+  /** The sign model's config, its values passed through `round`. */
+  const signsConfig = (round: (x: number) => number): Record<string, unknown> =>
+    signs.kind === "iid" ? { kind: "iid" } : {
+      kind: "metaorders",
+      metaorders: est["flow.signs.metaorders"].value,
+      lengthTail: round(est["flow.signs.lengthTail"].value),
+      minLength: round(est["flow.signs.minLength"].value),
+      persistence: round(est["flow.signs.persistence"].value),
+    };
   // ---- the fastest market-order excitation, where the tape's clock hides it
   const clockFit = options.clockKernel === false
     ? null
-    : fitClockStage(records, arrivals, est, clock, hk.kinds.length, log);
+    : fitClockStage(records, arrivals, est, signsConfig((x) => x), clock, hk.kinds.length, log);
   if (clockFit !== null) directRate = clockFit.mu;
   const phi = signPredictor(records);
   const rate = orders / seconds;
@@ -815,13 +834,7 @@ export function calibrateTapes(
     latency: { marketData },
     flow: {
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
-      signs: {
-        kind: "metaorders",
-        metaorders: est["flow.signs.metaorders"].value,
-        lengthTail: sig(est["flow.signs.lengthTail"].value),
-        minLength: sig(est["flow.signs.minLength"].value),
-        persistence: sig(est["flow.signs.persistence"].value),
-      },
+      signs: signsConfig(sig),
       sizes: {
         marketMean: sig(est["flow.sizes.marketMean"].value),
         marketTail: sig(est["flow.sizes.marketTail"].value),
@@ -1241,7 +1254,11 @@ export function calibrateTapes(
         },
         marketKernel: {
           clockResolutionSeconds: hk.resolution,
-          chosenComponents: hk.market.components,
+          chosenComponents: hk.market.poissonPreferred ? 0 : hk.market.components,
+          poisson: {
+            logLikelihood: sig(hk.market.poisson.logLikelihood, 10),
+            aic: sig(hk.market.poisson.aic, 10),
+          },
           byComponents: hk.market.fits.map((f) => ({
             components: f.components.length,
             logLikelihood: sig(f.logLikelihood, 10),
@@ -1254,6 +1271,8 @@ export function calibrateTapes(
         },
       },
       signs: {
+        chosen: signs.kind,
+        iidWeightedSSE: sig(signs.iidChi2),
         weightedSSE: sig(signs.chi2),
         lags: sa.lags,
         data: sa.c.map((v) => sig(v, 3)),
@@ -1586,7 +1605,7 @@ function arrivalsConfig(
     const mk = marketKernel(hk, est, warnings);
     if (mk !== undefined) {
       alpha[0][0] = mk.alpha;
-      beta[0][0] = mk.beta;
+      if (mk.beta !== undefined) beta[0][0] = mk.beta;
     }
     if (!(spectralRadius(alpha) + (mk?.extraAlpha ?? 0) < 1)) {
       warnings.push("arrivals: branching matrix with the market-order kernel not stationary");
@@ -1637,7 +1656,8 @@ function arrivalsConfig(
 interface MarketKernel {
   mu: number;
   alpha: number;
-  beta: number;
+  /** Decay of the first component (undefined: Poisson, the joint fit's decay is kept). */
+  beta: number | undefined;
   extraKernels: { alpha: number[][]; beta: number[][] }[];
   extraAlpha: number;
 }
@@ -1653,6 +1673,26 @@ function marketKernel(
   warnings: string[],
 ): MarketKernel | undefined {
   const m = hk.market.chosen;
+  if (hk.market.poissonPreferred) {
+    // no self-excitation the criterion pays for: Poisson market orders (α = 0), the joint
+    // fit's decay kept (it means nothing without α)
+    const rate = hk.market.poisson.rates[0], n = hk.fit.counts[0];
+    const aics = [hk.market.poisson.aic, ...hk.market.fits.map((f) => f.aic)];
+    const method = `Poisson market orders: AIC of the Poisson process and of Hawkes kernels of ` +
+      `C = 1..${hk.market.fits.length} exponentials fitted to the market orders alone ` +
+      `(${aics.map((a) => sig(a, 8)).join(", ")}): the Poisson's is the smallest`;
+    est["flow.arrivals.marketRate"] = fitted(rate, rate / Math.sqrt(n), "per second", method);
+    est["flow.arrivals.alpha.0.0"] = fitted(
+      0,
+      NaN,
+      "events per event",
+      method,
+      `the Hawkes fit's ${sig(m.components[0].alpha[0][0])} (${m.components.length} exponential${
+        m.components.length > 1 ? "s" : ""
+      }) does not pay for its parameters`,
+    );
+    return { mu: rate, alpha: 0, beta: undefined, extraKernels: [], extraAlpha: 0 };
+  }
   if (!m.converged || !(m.branchingRatio < 0.999)) {
     warnings.push(
       "arrivals: the market-order kernel fit failed; one exponential from the joint fit",
@@ -1737,6 +1777,7 @@ function fitClockStage(
   records: MarketRecord[],
   arrivals: Record<string, unknown>,
   est: Record<string, Estimate>,
+  signs: Record<string, unknown>,
   clock: number,
   kinds: number,
   log: (line: string) => void,
@@ -1745,19 +1786,14 @@ function fitClockStage(
   const alpha = arrivals.alpha as number[][], beta = arrivals.beta as number[][];
   const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
   const orders = records.reduce((s, r) => s + r.moTime.length, 0);
-  if (!(clock * beta[0][0] >= 0.02) || orders < 200) return null;
+  // Poisson market orders (α = 0): no excitation for the clock to hide
+  if (!(alpha[0][0] > 0) || !(clock * beta[0][0] >= 0.02) || orders < 200) return null;
   log(`fitting the fastest market-order excitation to the gaps on the ${clock * 1e3} ms clock`);
   const fit = fitClockKernel(records, {
     mu: arrivals.marketRate as number,
     alpha: [alpha[0][0], ...extra.map((k) => k.alpha[0][0])],
     beta: [beta[0][0], ...extra.map((k) => k.beta[0][0])],
-    signs: {
-      kind: "metaorders",
-      metaorders: est["flow.signs.metaorders"].value,
-      lengthTail: est["flow.signs.lengthTail"].value,
-      minLength: est["flow.signs.minLength"].value,
-      persistence: est["flow.signs.persistence"].value,
-    },
+    signs,
   }, { resolution: clock });
   const method = `indirect inference on the gaps between market orders in ticks of the ` +
     `${clock * 1e3} ms clock (fit_clock.ts: ${fit.simulations} simulations of the orders ` +

@@ -15,6 +15,14 @@
  * Gauss–Newton information (JᵀWJ); N's range is the set of N whose best weighted SSE is
  * within 4 (≈ 2 standard errors) of the minimum.
  *
+ * Model choice: independent signs (`kind: "iid"`, C(ℓ) = 0) are the alternative. The two are
+ * scored by the same weighted sum of squares plus twice the number of fitted parameters (an
+ * AIC for Gaussian residuals of known variance: 0 for independent signs, 4 for N, a, the
+ * smallest length and ρ); independent signs are chosen when theirs is at most the metaorder
+ * model's. A tape without sign memory (a zero-intelligence market, prints aggregated over
+ * long intervals) then gets the fair coin instead of the metaorder model's smallest memory
+ * (C(1) ≈ 0.02 for 24 metaorders of length about 1).
+ *
  * @module
  */
 import { metaorderSignAutocorrelation, tradeSignConfigSchema } from "../market/trade_signs.ts";
@@ -101,8 +109,15 @@ export function signAutocorrelation(
   return { lags: [...lags], c, se, orders };
 }
 
+/** Parameters of the metaorder model counted by the model choice: N, a, lmin, ρ. */
+export const METAORDER_PARAMETERS = 4;
+
 /** Fitted sign model (`flow.signs`). */
 export interface SignFit {
+  /** The model chosen (see the module doc): "metaorders", or "iid" (independent signs). */
+  kind: "metaorders" | "iid";
+  /** Weighted sum of squares of independent signs, Σ w C(ℓ)² (the model choice's). */
+  iidChi2: number;
   /** Number of active metaorders N. */
   metaorders: Estimate;
   /** Tail exponent a of the metaorder length. */
@@ -195,7 +210,11 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
   const method =
     "weighted least squares of the sign autocorrelation, lags 1–100 (exact C(ℓ) of the model)";
   const nMin = minOf(within), nMax = maxOf(within);
+  let iidChi2 = 0;
+  for (let i = 0; i < lags.length; i++) iidChi2 += w[i] * data.c[i] ** 2;
   return {
+    kind: iidChi2 <= best.v + 2 * METAORDER_PARAMETERS ? "iid" : "metaorders",
+    iidChi2,
     metaorders: {
       ...fitted(best.n, NaN, "metaorders", `${method}; N profiled over 2–24`),
       ci: [nMin, nMax],

@@ -519,6 +519,16 @@ export interface HawkesComponentsFit {
   chosen: HawkesFit;
   /** Its number of components. */
   components: number;
+  /**
+   * The homogeneous Poisson process with the same baseline modulation: its rates μ_i = n_i /
+   * ∫m, log-likelihood and AIC (one parameter per kind).
+   */
+  poisson: { rates: number[]; logLikelihood: number; aic: number };
+  /**
+   * True when the Poisson process's AIC is at most the chosen Hawkes fit's: the data show no
+   * self-excitation the criterion would pay for.
+   */
+  poissonPreferred: boolean;
 }
 
 /**
@@ -527,7 +537,8 @@ export interface HawkesComponentsFit {
  * components by Akaike's criterion (AIC = 2·parameters − 2·log L) among the fits that
  * converged, are stationary and, beyond one component, have standard errors (an information
  * matrix that is not positive definite means a component the data do not identify, e.g. two
- * with the same decay); the 1-component fit when none is.
+ * with the same decay); the 1-component fit when none is. The homogeneous Poisson process (no
+ * excitation) is scored by the same criterion: `poissonPreferred` says whether it wins.
  *
  * @example
  * ```ts
@@ -549,6 +560,7 @@ export interface HawkesComponentsFit {
  * const [fast, slow] = r.chosen.components;
  * assert.ok(Math.abs(fast.decay[0] - 200) < 3 * fast.decaySe[0]);
  * assert.ok(Math.abs(slow.decay[0] - 2) < 3 * slow.decaySe[0]);
+ * assert.equal(r.poissonPreferred, false);
  * ```
  */
 export function fitHawkesComponents(
@@ -582,7 +594,41 @@ export function fitHawkesComponents(
       chosen = f;
     }
   }
-  return { fits, chosen, components: chosen.components.length };
+  const poisson = poissonFit(
+    kinds,
+    chosen.counts.length,
+    options.baseline?.atEvents,
+    options.baseline?.integral ?? horizon,
+  );
+  const poissonPreferred = poisson.aic <= chosen.aic;
+  return { fits, chosen, components: chosen.components.length, poisson, poissonPreferred };
+}
+
+/**
+ * Log-likelihood and AIC of the Poisson process λ_i(t) = μ_i·m(t) at its maximum, μ_i = n_i /
+ * ∫m: Σ_i [n_i log μ_i − μ_i ∫m] + Σ_events log m (m = 1 when `atEvents` is absent).
+ */
+function poissonFit(
+  kinds: ArrayLike<number>,
+  k: number,
+  atEvents: ArrayLike<number> | undefined,
+  integral: number,
+): { rates: number[]; logLikelihood: number; aic: number } {
+  const counts = new Float64Array(k);
+  let logM = 0;
+  for (let m = 0; m < kinds.length; m++) {
+    counts[kinds[m]]++;
+    if (atEvents !== undefined) logM += Math.log(atEvents[m]);
+  }
+  let ll = logM;
+  for (let i = 0; i < k; i++) {
+    if (counts[i] > 0) ll += counts[i] * Math.log(counts[i] / integral) - counts[i];
+  }
+  return {
+    rates: Array.from(counts, (c) => c / integral),
+    logLikelihood: ll,
+    aic: 2 * k - 2 * ll,
+  };
 }
 
 /**

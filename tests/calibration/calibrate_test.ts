@@ -49,6 +49,9 @@ Deno.test("calibrate: a simulated L2 recording gives back the parameters it was 
   const cfg = parseEnvConfig(cal.preset.config);
   assert.equal(cfg.tickSize, 0.01);
   assert.equal(cfg.flow.arrivals.kind, "hawkes");
+  // the model choices keep what the truth has: sign memory (4 metaorders), self-excitation
+  assert.equal(cfg.flow.signs.kind, "metaorders");
+  assert.ok(cfg.flow.arrivals.kind === "hawkes" && cfg.flow.arrivals.alpha[0][0] > 0);
   const prov = cal.preset.provenance as Record<string, unknown>;
   assert.ok(
     Array.isArray(prov.notIdentified) &&
@@ -57,6 +60,42 @@ Deno.test("calibrate: a simulated L2 recording gives back the parameters it was 
   for (const v of Object.values(e)) {
     assert.ok(["fit", "moment-matched", "derived", "not identified"].includes(v.status));
   }
+});
+
+Deno.test("calibrate: a recording without sign memory or clustering gets the fair coin and Poisson market orders", () => {
+  // the same market with independent signs and Poisson market orders: the metaorder model's
+  // smallest memory and a Hawkes kernel would both be more than the tape shows
+  const zi = simulatedTape(
+    {
+      ...TRUTH,
+      flow: {
+        ...TRUTH.flow,
+        signs: { kind: "iid" },
+        arrivals: { ...TRUTH.flow.arrivals, alpha: [[0, 0, 0], [0, 0, 0], [0, 0, 0]] },
+      },
+    },
+    900,
+    3,
+  );
+  const cal = calibrateTapes([zi], { lotSize: 1, refine: false, name: "zi" });
+  const cfg = parseEnvConfig(cal.preset.config);
+  assert.equal(cfg.flow.signs.kind, "iid");
+  const e = cal.estimates;
+  assert.equal(e["flow.signs.metaorders"].status, "not identified");
+  assert.match(e["flow.signs.metaorders"].method, /independent signs chosen/);
+  assert.ok(cfg.flow.arrivals.kind === "hawkes" && cfg.flow.arrivals.alpha[0][0] === 0);
+  assert.equal(cfg.flow.arrivals.extraKernels, undefined);
+  assert.match(e["flow.arrivals.alpha.0.0"].method, /^Poisson market orders/);
+  within(e["flow.arrivals.marketRate"].value, e["flow.arrivals.marketRate"].se, 1.5);
+  const quality = (cal.preset.provenance as {
+    fitQuality: {
+      signs: { chosen: string; iidWeightedSSE: number; weightedSSE: number };
+      hawkes: { marketKernel: { chosenComponents: number; poisson: { aic: number } } };
+    };
+  }).fitQuality;
+  assert.equal(quality.signs.chosen, "iid");
+  assert.ok(quality.signs.iidWeightedSSE <= quality.signs.weightedSSE + 8);
+  assert.equal(quality.hawkes.marketKernel.chosenComponents, 0);
 });
 
 Deno.test("calibrate: moment matching adjusts its knobs and records every iteration", () => {

@@ -73,11 +73,35 @@ Deno.test("sign fit: the metaorder model's tail is recovered from its own signs"
   const [lo, hi] = fit.metaorders.ci!;
   assert.ok(lo <= 4 && 4 <= hi, `N in [${lo}, ${hi}]`);
   assert.equal(fit.metaorders.value, 4);
+  assert.equal(fit.kind, "metaorders");
+  assert.ok(fit.iidChi2 > fit.chi2 + 8, `${fit.iidChi2} against ${fit.chi2}`);
   within(fit.lengthTail.value, fit.lengthTail.se, 1.6);
   within(fit.minLength.value, fit.minLength.se, 2);
   // the fitted curve follows the data within their sampling error
   fit.modelC.forEach((c, i) => assert.ok(Math.abs(c - data.c[i]) < 4 * data.se[i] + 0.01));
   assert.throws(() => signAutocorrelation([recordOfSigns([1, -1, 1])]), InsufficientDataError);
+});
+
+Deno.test("sign fit: independent signs are chosen over the metaorder model where the tape has no sign memory", () => {
+  let iid = 0;
+  for (let r = 0; r < 2; r++) {
+    const rng = new Rng(`iid-signs-${r}`);
+    const signs = Array.from({ length: 20_000 }, () => (rng.next() < 0.5 ? -1 : 1));
+    const fit = fitSigns(signAutocorrelation([recordOfSigns(signs)]));
+    // the metaorder model's memory cannot go below N = 24 metaorders' (C(1) ≈ 0.02)
+    assert.ok(fit.modelC[0] > 0.01, `${fit.modelC[0]}`);
+    if (fit.kind === "iid") iid++;
+    assert.equal(fit.kind === "iid", fit.iidChi2 <= fit.chi2 + 8);
+  }
+  // (χ² of C = 0 about 8–17 on such tapes, the metaorder model's best about 70–80)
+  assert.equal(iid, 2);
+  // a weak memory that is there (C(1) = 0.1, 20,000 orders) keeps the metaorder model
+  const cfg = tradeSignConfigSchema.parse({ metaorders: 10, lengthTail: 2, minLength: 1 });
+  const model = new MetaorderSigns(cfg);
+  const rng = new Rng("weak-memory");
+  model.reset(rng);
+  const weak = Array.from({ length: 20_000 }, () => model.next(rng));
+  assert.equal(fitSigns(signAutocorrelation([recordOfSigns(weak)])).kind, "metaorders");
 });
 
 Deno.test("sign fit: the persistence of order splitting is recovered from its own signs", () => {

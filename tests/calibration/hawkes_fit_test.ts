@@ -150,6 +150,44 @@ Deno.test("hawkes fit: AIC picks two exponentials for a two-scale truth and one 
   );
 });
 
+Deno.test("hawkes fit: Poisson arrivals are preferred to any kernel by the same criterion; clustered ones are not", () => {
+  let preferred = 0;
+  for (let r = 0; r < 10; r++) {
+    const flat = simulateHawkes({ mu: [2], alpha: [[0]], beta: [[5]] }, 1_000, new Rng(`poi-${r}`));
+    const f = fitHawkesComponents(flat.times, flat.kinds, flat.horizon, { maxComponents: 2 });
+    const n = flat.times.length;
+    // the Poisson process at its maximum: n log(n/T) − n, one parameter
+    assert.ok(Math.abs(f.poisson.logLikelihood - (n * Math.log(n / flat.horizon) - n)) < 1e-6);
+    assert.equal(f.poisson.aic, 2 - 2 * f.poisson.logLikelihood);
+    assert.equal(f.poisson.rates[0], n / flat.horizon);
+    assert.equal(f.poissonPreferred, f.poisson.aic <= f.chosen.aic);
+    if (f.poissonPreferred) preferred++;
+  }
+  // AIC pays 2 per parameter: a kernel (α, β) on Poisson data wins when its likelihood ratio
+  // exceeds 4, about 1 time in 10 for a boundary parameter
+  assert.ok(preferred >= 7, `${preferred} of 10`);
+  const clustered = simulateHawkes(
+    { mu: [2], alpha: [[0.3]], beta: [[5]] },
+    1_000,
+    new Rng("poi-c"),
+  );
+  const c = fitHawkesComponents(clustered.times, clustered.kinds, clustered.horizon, {
+    maxComponents: 2,
+  });
+  assert.equal(c.poissonPreferred, false);
+  // with a known modulation m of the baseline, the Poisson fit is μ·m: μ = n / ∫m, and the
+  // likelihood counts Σ log m at the events
+  const m = Float64Array.from(clustered.times, (t) => (t < clustered.horizon / 2 ? 0.5 : 1.5));
+  const mod = fitHawkesComponents(clustered.times, clustered.kinds, clustered.horizon, {
+    maxComponents: 1,
+    baseline: { atEvents: m, integral: clustered.horizon },
+  });
+  const n = clustered.times.length;
+  const logM = m.reduce((a, v) => a + Math.log(v), 0);
+  const expected = n * Math.log(n / clustered.horizon) - n + logM;
+  assert.ok(Math.abs(mod.poisson.logLikelihood - expected) < 1e-6);
+});
+
 Deno.test("hawkes fit: a millisecond clock is detected and jittered away; the fast decay is then not the clock's", () => {
   const truth = {
     mu: [2],
