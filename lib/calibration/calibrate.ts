@@ -590,8 +590,8 @@ export function calibrateTapes(
   if (signs.kind === "iid") {
     // the fair coin: the metaorder model's parameters are not written (fitQuality.signs has
     // its fit); the choice is said on each
-    const why = `independent signs chosen: weighted SSE of C(ℓ) = 0 ${sig(signs.iidChi2)} ` +
-      `against ${sig(signs.chi2)} + 2·${METAORDER_PARAMETERS} for the metaorder model`;
+    const why = `independent signs chosen: weighted SSE of C(ℓ) = 0 ${sig(signs.choice.iid)} ` +
+      `against ${sig(signs.choice.metaorders)} + 2·${METAORDER_PARAMETERS} for the metaorder model`;
     for (const k of ["metaorders", "lengthTail", "minLength", "persistence"]) {
       const e = est[`flow.signs.${k}`];
       est[`flow.signs.${k}`] = unidentified(e.value, e.unit, `${why} (its fit: ${sig(e.value)})`);
@@ -1272,7 +1272,7 @@ export function calibrateTapes(
       },
       signs: {
         chosen: signs.kind,
-        iidWeightedSSE: sig(signs.iidChi2),
+        choice: { iid: sig(signs.choice.iid), metaorders: sig(signs.choice.metaorders) },
         weightedSSE: sig(signs.chi2),
         lags: sa.lags,
         data: sa.c.map((v) => sig(v, 3)),

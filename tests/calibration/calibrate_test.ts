@@ -4,6 +4,7 @@ import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema } from "../../lib/env/markets.ts";
 import { simulatedTape } from "./_sim_tape.ts";
+import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
   assert.ok(Math.abs(est - truth) <= k * se, `${est} ± ${se} vs ${truth}`);
@@ -89,13 +90,31 @@ Deno.test("calibrate: a recording without sign memory or clustering gets the fai
   within(e["flow.arrivals.marketRate"].value, e["flow.arrivals.marketRate"].se, 1.5);
   const quality = (cal.preset.provenance as {
     fitQuality: {
-      signs: { chosen: string; iidWeightedSSE: number; weightedSSE: number };
+      signs: { chosen: string; choice: { iid: number; metaorders: number } };
       hawkes: { marketKernel: { chosenComponents: number; poisson: { aic: number } } };
     };
   }).fitQuality;
   assert.equal(quality.signs.chosen, "iid");
-  assert.ok(quality.signs.iidWeightedSSE <= quality.signs.weightedSSE + 8);
+  assert.ok(quality.signs.choice.iid <= quality.signs.choice.metaorders + 8);
   assert.equal(quality.hawkes.marketKernel.chosenComponents, 0);
+});
+
+Deno.test("calibrate: a zero-intelligence LOBSTER tape (order by order) gets Poisson market orders, independent signs and its order rate back", () => {
+  // the three-kind (market, limit, cancel) path: the market orders' own kernel loses to the
+  // Poisson process, the excitation of limit orders and cancellations by them is kept
+  const cal = calibrateTapes([ziLobsterTape(5, 1_800)], { refine: false, name: "zi-l3" });
+  const cfg = parseEnvConfig(cal.preset.config);
+  assert.equal(cfg.flow.signs.kind, "iid");
+  assert.ok(cfg.flow.arrivals.kind === "hawkes" && cfg.flow.arrivals.alpha[0][0] === 0);
+  const e = cal.estimates;
+  within(
+    e["flow.arrivals.marketRate"].value,
+    e["flow.arrivals.marketRate"].se,
+    2 * ZI_TRUTH.market,
+  );
+  // no queue-position effect in the truth: at the boundary 0 or within 3 standard errors of it
+  const qp = e["flow.cancellation.queuePosition"];
+  assert.ok(qp.value < 1e-6 || Math.abs(qp.value) <= 3 * qp.se, `${qp.value} ± ${qp.se}`);
 });
 
 Deno.test("calibrate: moment matching adjusts its knobs and records every iteration", () => {

@@ -74,7 +74,7 @@ Deno.test("sign fit: the metaorder model's tail is recovered from its own signs"
   assert.ok(lo <= 4 && 4 <= hi, `N in [${lo}, ${hi}]`);
   assert.equal(fit.metaorders.value, 4);
   assert.equal(fit.kind, "metaorders");
-  assert.ok(fit.iidChi2 > fit.chi2 + 8, `${fit.iidChi2} against ${fit.chi2}`);
+  assert.ok(fit.choice.iid > fit.choice.metaorders + 8, JSON.stringify(fit.choice));
   within(fit.lengthTail.value, fit.lengthTail.se, 1.6);
   within(fit.minLength.value, fit.minLength.se, 2);
   // the fitted curve follows the data within their sampling error
@@ -91,9 +91,8 @@ Deno.test("sign fit: independent signs are chosen over the metaorder model where
     // the metaorder model's memory cannot go below N = 24 metaorders' (C(1) ≈ 0.02)
     assert.ok(fit.modelC[0] > 0.01, `${fit.modelC[0]}`);
     if (fit.kind === "iid") iid++;
-    assert.equal(fit.kind === "iid", fit.iidChi2 <= fit.chi2 + 8);
+    assert.equal(fit.kind === "iid", fit.choice.iid <= fit.choice.metaorders + 8);
   }
-  // (χ² of C = 0 about 8–17 on such tapes, the metaorder model's best about 70–80)
   assert.equal(iid, 2);
   // a weak memory that is there (C(1) = 0.1, 20,000 orders) keeps the metaorder model
   const cfg = tradeSignConfigSchema.parse({ metaorders: 10, lengthTail: 2, minLength: 1 });
