@@ -7,7 +7,7 @@
  * persistence ρ (the probability that an order comes from the same metaorder as the previous
  * one: the first lags' order splitting) are fitted by weighted least squares of C(ℓ) at lags
  * 1 … 100 (log-spaced), weights from the block-bootstrap standard errors of the sample
- * autocorrelation; N by profiling (every N from 2 to 24: with one metaorder the next sign is
+ * autocorrelation (floored, see the model choice below); N by profiling (every N from 2 to 24: with one metaorder the next sign is
  * known, its surprise is 0 and trades could not move the price), the three others by
  * Nelder–Mead for each N. Observed signs mix in informed orders,
  * whose signs are independent of the flow: the model's C(ℓ) is scaled by (1 − s)², s the
@@ -19,10 +19,10 @@
  * scored by the same weighted sum of squares plus twice the number of fitted parameters (an
  * AIC for Gaussian residuals of known variance: 0 for independent signs, 4 for N, a, the
  * smallest length and ρ); independent signs are chosen when theirs is at most the metaorder
- * model's. The choice's weights floor each standard error at the one independent signs have,
- * 1/√(n − ℓ): a bootstrap over a dozen blocks (a half-hour tape) often under-states it, which
- * doubled the χ² of an independent sequence (40 against Σz² = 20 over 13 lags) and chose
- * the metaorders. A tape without sign memory (a zero-intelligence market, prints aggregated over
+ * model's. The weights (of the fit and of the choice) floor each bootstrap standard error at
+ * the one independent signs have, 1/√(n − ℓ): a bootstrap over a dozen blocks (a half-hour
+ * tape) often under-states it, which doubled the χ² of an independent sequence (40 against
+ * Σz² = 20 over 13 lags) and chose the metaorders. A tape without sign memory (a zero-intelligence market, prints aggregated over
  * long intervals) then gets the fair coin instead of the metaorder model's smallest memory
  * (C(1) ≈ 0.02 for 24 metaorders of length about 1).
  *
@@ -120,8 +120,8 @@ export interface SignFit {
   /** The model chosen (see the module doc): "metaorders", or "iid" (independent signs). */
   kind: "metaorders" | "iid";
   /**
-   * The model choice's scores: weighted sums of squares of independent signs, Σ w C(ℓ)², and
-   * of the fitted metaorder model, weights floored at independence (see the module doc).
+   * The model choice's scores: the weighted sums of squares of independent signs, Σ w C(ℓ)²,
+   * and of the fitted metaorder model (`chi2`).
    */
   choice: { iid: number; metaorders: number };
   /** Number of active metaorders N. */
@@ -148,7 +148,11 @@ const MAX_LENGTH = 10_000;
  */
 export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit {
   const lags = data.lags;
-  const w = data.se.map((s) => 1 / Math.max(s, 1e-4) ** 2);
+  // weights: block-bootstrap standard errors floored at independent signs' 1/√(n − ℓ) (a
+  // bootstrap over a dozen blocks often under-states them; see the module doc)
+  const w = data.se.map((s, i) =>
+    1 / Math.max(s, 1 / Math.sqrt(Math.max(1, data.orders - lags[i])), 1e-4) ** 2
+  );
   const scale = (1 - informedShare) ** 2;
   const model = (n: number, a: number, lmin: number, rho: number) => {
     const cfg = tradeSignConfigSchema.parse({
@@ -216,13 +220,8 @@ export function fitSigns(data: SignAutocorrelation, informedShare = 0): SignFit 
   const method =
     "weighted least squares of the sign autocorrelation, lags 1–100 (exact C(ℓ) of the model)";
   const nMin = minOf(within), nMax = maxOf(within);
-  const choice = { iid: 0, metaorders: 0 };
-  for (let i = 0; i < lags.length; i++) {
-    const floor = 1 / Math.sqrt(Math.max(1, data.orders - lags[i]));
-    const wc = 1 / Math.max(data.se[i], floor) ** 2;
-    choice.iid += wc * data.c[i] ** 2;
-    choice.metaorders += wc * (m0[i] - data.c[i]) ** 2;
-  }
+  const choice = { iid: 0, metaorders: best.v };
+  for (let i = 0; i < lags.length; i++) choice.iid += w[i] * data.c[i] ** 2;
   return {
     kind: choice.iid <= choice.metaorders + 2 * METAORDER_PARAMETERS ? "iid" : "metaorders",
     choice,
