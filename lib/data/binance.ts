@@ -231,7 +231,13 @@ export class BinanceParser {
     else if (e === "trade" || e === "aggTrade") this.#onTrade(data, lineNo, local);
     else if (stream.endsWith("@bookTicker") || ("b" in data && "B" in data && "a" in data)) {
       this.#onTicker(data, lineNo, local);
-    } else this.#b.skip(`unknown message (${stream || String(e)})`);
+    } else if ("result" in data && "id" in data) {
+      this.#b.skip("subscription reply"); // {"result": null, "id": 1}: the stream's acknowledgement
+    } else {
+      this.#b.skip(
+        `unknown message (${stream || (typeof e === "string" ? e : "no stream or event type")})`,
+      );
+    }
   }
 
   #exchNs(ms: unknown, lineNo: number, field: string): number {

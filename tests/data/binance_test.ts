@@ -196,8 +196,14 @@ Deno.test("Binance: local times in ms are recognized; another symbol's messages 
     return `${BigInt(ts) / 1_000_000n}${rest}`;
   });
   lines.push(trade(320, 99, "3000.00", "1", true).replace(/BTCUSDT/g, "ETHUSDT"));
+  // a recorder's subscription acknowledgement and a message of no known kind: skipped, counted
+  // under a reason that says what they are
+  const ms = T0 / 1_000_000n + 1n;
+  lines.splice(1, 0, `${ms} {"result":null,"id":1}`, `${ms} {"x":1}`);
   const tape = parse(lines);
   assert.equal(tape.report.skipped["message for another symbol (ETHUSDT)"], 1);
+  assert.equal(tape.report.skipped["subscription reply"], 1);
+  assert.equal(tape.report.skipped["unknown message (no stream or event type)"], 1);
   assert.equal(tape.report.events.TRADE, 2);
   const c = tape.columns;
   const t = [...c.kind].indexOf(EVENT.TRADE);
