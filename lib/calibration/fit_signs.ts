@@ -7,24 +7,24 @@
  * persistence ρ (the probability that an order comes from the same metaorder as the previous
  * one: the first lags' order splitting) are fitted by weighted least squares of C(ℓ) at lags
  * 1 … 100 (log-spaced), weights from the block-bootstrap standard errors of the sample
- * autocorrelation (floored, see the model choice below); N by profiling (every N from 2 to 24: with one metaorder the next sign is
- * known, its surprise is 0 and trades could not move the price), the three others by
- * Nelder–Mead for each N. Observed signs mix in informed orders,
- * whose signs are independent of the flow: the model's C(ℓ) is scaled by (1 − s)², s the
- * informed share of market orders. Standard errors of a, the smallest length and ρ from the
- * Gauss–Newton information (JᵀWJ); N's range is the set of N whose best weighted SSE is
+ * autocorrelation (floored, see the model choice below); N by profiling (every N from 2 to
+ * 24: with one metaorder the next sign is known, its surprise is 0 and trades could not move
+ * the price), the three others by Nelder–Mead for each N. Observed signs mix in informed
+ * orders, whose signs are independent of the flow: the model's C(ℓ) is scaled by (1 − s)², s
+ * the informed share of market orders. Standard errors of a, the smallest length and ρ from
+ * the Gauss–Newton information (JᵀWJ); N's range is the set of N whose best weighted SSE is
  * within 4 (≈ 2 standard errors) of the minimum.
  *
  * Model choice: independent signs (`kind: "iid"`, C(ℓ) = 0) are the alternative. The two are
  * scored by the same weighted sum of squares plus twice the number of fitted parameters (an
  * AIC for Gaussian residuals of known variance: 0 for independent signs, 4 for N, a, the
  * smallest length and ρ); independent signs are chosen when theirs is at most the metaorder
- * model's. The weights (of the fit and of the choice) floor each bootstrap standard error at
- * the one independent signs have, 1/√(n − ℓ): a bootstrap over a dozen blocks (a half-hour
- * tape) often under-states it, which doubled the χ² of an independent sequence (40 against
- * Σz² = 20 over 13 lags) and chose the metaorders. A tape without sign memory (a zero-intelligence market, prints aggregated over
- * long intervals) then gets the fair coin instead of the metaorder model's smallest memory
- * (C(1) ≈ 0.02 for 24 metaorders of length about 1).
+ * model's. A tape without sign memory (a zero-intelligence market, prints aggregated over long
+ * intervals) then gets the fair coin instead of the metaorder model's smallest memory (C(1) ≈
+ * 0.02 for 24 metaorders of length about 1). The weights (of the fit and of the choice) floor
+ * each bootstrap standard error at the one independent signs have, 1/√(n − ℓ): a bootstrap
+ * over a dozen blocks (a half-hour tape) often under-states it, which doubled the χ² of an
+ * independent sequence (40 against Σz² = 20 over 13 lags) and chose the metaorders.
  *
  * @module
  */
