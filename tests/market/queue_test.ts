@@ -83,3 +83,41 @@ Deno.test("empirical latency: draws only recorded values, uniformly; rejects bad
   assert.throws(() => empiricalLatencyModel([]), /at least one/);
   assert.throws(() => empiricalLatencyModel([1, -2]), /samples\[1\]/);
 });
+
+Deno.test("queue models: the probability models follow hftbacktest's update (prob = f(back) / (f(back) + f(front)) is the chance a decrease is behind us)", () => {
+  // an independent transcription of hftbacktest's ProbQueueModel::depth (no trades since the
+  // last change, where its `back` and ours agree): est_front = front − (1 − prob)·chg +
+  // min(back − prob·chg, 0), at most the new level
+  const reference = (f: (x: number) => number, front: number, prev: number, next: number) => {
+    const chg = prev - next;
+    if (chg < 0) return Math.min(front, next);
+    const back = prev - front;
+    let prob = f(back) / (f(back) + f(front));
+    if (!Number.isFinite(prob)) prob = 1;
+    return Math.min(front - (1 - prob) * chg + Math.min(back - prob * chg, 0), next);
+  };
+  const cases: [QueueModel, (x: number) => number][] = [
+    [powerQueueModel(1), (x) => x],
+    [powerQueueModel(3), (x) => x ** 3],
+    [logQueueModel(), (x) => Math.log1p(x)],
+  ];
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5_000 }),
+      fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (prev, at, kept) => {
+        const front = Math.round(prev * at), next = Math.round(prev * kept);
+        for (const [m, f] of cases) {
+          const want = Math.max(0, reference(f, front, prev, next));
+          const got = m.depth(front, 0, prev, next);
+          assert.ok(
+            Math.abs(got - want) < 1e-9 * Math.max(1, prev),
+            `${m.name}: ${got} vs ${want}`,
+          );
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
