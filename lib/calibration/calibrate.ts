@@ -50,6 +50,7 @@ import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import { CLOCK_GAP_EDGES, type ClockFit, fitClockKernel } from "./fit_clock.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
+import { flowDrivenWarning, type InformationFitSummary } from "./price_formation.ts";
 import { fitSigns, METAORDER_PARAMETERS, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
   fitRegimes,
@@ -1146,6 +1147,13 @@ export function calibrateTapes(
       matchAndInform(warnings);
     }
   } else matchAndInform(warnings);
+  // ---- a diagnosis no fitted parameter acts on: prices that move with the tape's trading
+  // (price_formation.ts)
+  const finalInformation = information as Record<string, unknown> | null;
+  const formation = finalInformation === null
+    ? null
+    : flowDrivenWarning(finalInformation as unknown as InformationFitSummary);
+  if (formation !== null) warnings.push(formation);
   // ---- stage 4: the refill (refill.ts) by indirect inference, the rest of the market fixed:
   // k such that the same fit on the simulated snapshots gives the tape's k̂ (its binding
   // function is close to proportional). After the information fit, not before: with the

@@ -39,6 +39,7 @@ export * from "./fit_refill.ts";
 export * from "./fit_touch.ts";
 export * from "./fit_signs.ts";
 export * from "./fit_price.ts";
+export * from "./price_formation.ts";
 export * from "./facts.ts";
 export * from "./simulate.ts";
 export * from "./realism.ts";
