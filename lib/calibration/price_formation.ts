@@ -8,8 +8,9 @@
  * information fit still ends with the volume traded in a second nearly uncorrelated with the
  * mid's move in it: measured on a simulated zero-intelligence LOBSTER tape, 0.05 simulated
  * against the tape's 0.52 ± 0.05. The shipped presets are within about one standard error
- * (BTCUSDT 0.67 against 0.74 ± 0.07, AMZN 0.50 against 0.47 ± 0.03). No parameter of the
- * fit closes such a gap; the warning says so and where to look.
+ * (BTCUSDT 0.67 against 0.74 ± 0.07, AMZN 0.50 against 0.47 ± 0.03); a 150-s window of the
+ * BTCUSDT tape is not (0.06 against 0.65 ± 0.14). The warning says what was measured and where
+ * to look; it does not say why (a short window's information fit may simply end elsewhere).
  *
  * @module
  */
@@ -55,8 +56,9 @@ export function flowDrivenWarning(info: InformationFitSummary): string | null {
   if (![real, se, sim].every(Number.isFinite)) return null;
   if (!(real - sim > FLOW_DRIVEN_STANDARD_ERRORS * se && sim < real / 2)) return null;
   return `price formation: the calibrated market's 1-s volume/volatility correlation is ${sim} ` +
-    `against the tape's ${real} ± ${se}: its price moves with news (placement.anchor ` +
-    `"reference"), the tape's with its trading; no fitted parameter closes this — a market ` +
-    `whose prices move as the flow empties its queues may be closer with anchor ` +
-    `"opposite-best" (docs/calibration.md, "Price formation is assumed, not chosen")`;
+    `against the tape's ${real} ± ${se}: its price moves far less with its trading than the ` +
+    `tape's (its book follows a reference price moved by news and by the impact of trades), ` +
+    `and no fitted parameter closed the gap; if the tape's prices move as its flow empties its ` +
+    `queues, placement.anchor "opposite-best" may be closer (docs/calibration.md, "Price ` +
+    `formation is assumed, not chosen")`;
 }
