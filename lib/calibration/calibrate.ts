@@ -1149,10 +1149,8 @@ export function calibrateTapes(
   } else matchAndInform(warnings);
   // ---- a diagnosis no fitted parameter acts on: prices that move with the tape's trading
   // (price_formation.ts)
-  const finalInformation = information as Record<string, unknown> | null;
-  const formation = finalInformation === null
-    ? null
-    : flowDrivenWarning(finalInformation as unknown as InformationFitSummary);
+  const informationFit = information as InformationFitSummary | null;
+  const formation = informationFit === null ? null : flowDrivenWarning(informationFit);
   if (formation !== null) warnings.push(formation);
   // ---- stage 4: the refill (refill.ts) by indirect inference, the rest of the market fixed:
   // k such that the same fit on the simulated snapshots gives the tape's k̂ (its binding

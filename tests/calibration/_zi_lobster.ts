@@ -9,7 +9,7 @@
  */
 import { LobsterParser } from "../../lib/data/lobster.ts";
 import type { Tape } from "../../lib/data/tape.ts";
-import { prng } from "../data/_fixtures.ts";
+import { prng, RefL3Book } from "../data/_fixtures.ts";
 
 /** The generator's rates (per second) and its tick in LOBSTER's units ($ × 10⁴). */
 export const ZI_TRUTH = {
@@ -24,13 +24,6 @@ export const ZI_TRUTH = {
   cancel: 0.25,
 } as const;
 
-interface Order {
-  id: number;
-  side: 0 | 1;
-  price: number;
-  size: number;
-}
-
 /** LOBSTER message and orderbook lines of `seconds` of the zero-intelligence market. */
 export function ziLobster(
   seed: number,
@@ -39,66 +32,38 @@ export function ziLobster(
 ): { messages: string[]; rows: string[] } {
   const T = ZI_TRUTH;
   const rnd = prng(seed);
-  const orders = new Map<number, Order>();
-  const queues: [Map<number, number[]>, Map<number, number[]>] = [new Map(), new Map()];
-  let nextId = 1;
-  const best = (s: 0 | 1) => {
-    let b = NaN;
-    for (const p of queues[s].keys()) if (b !== b || (s === 0 ? p > b : p < b)) b = p;
-    return b;
-  };
-  const qty = (s: 0 | 1, p: number) =>
-    (queues[s].get(p) ?? []).reduce((a, id) => a + orders.get(id)!.size, 0);
-  const shownPrices = (s: 0 | 1) =>
-    [...queues[s].keys()].sort((a, b) => s === 0 ? b - a : a - b).slice(0, levels);
-  const row = () => {
-    const a = shownPrices(1), b = shownPrices(0);
-    const out: number[] = [];
-    for (let i = 0; i < levels; i++) {
-      out.push(a[i] ?? 9_999_999_999, a[i] === undefined ? 0 : qty(1, a[i]));
-      out.push(b[i] ?? -9_999_999_999, b[i] === undefined ? 0 : qty(0, b[i]));
-    }
-    return out.join(",");
-  };
+  const book = new RefL3Book();
   const shown = (s: 0 | 1, p: number) => {
-    const ps = shownPrices(s);
-    return ps.length < levels || (s === 0 ? p >= ps[ps.length - 1] : p <= ps[ps.length - 1]);
+    const lv = book.levels(s).slice(0, levels);
+    return lv.length < levels || (s === 0 ? p >= lv[lv.length - 1][0] : p <= lv[lv.length - 1][0]);
   };
-  const add = (s: 0 | 1, p: number, size: number) => {
-    const id = nextId++;
-    orders.set(id, { id, side: s, price: p, size });
-    if (!queues[s].has(p)) queues[s].set(p, []);
-    queues[s].get(p)!.push(id);
-    return id;
-  };
-  const remove = (o: Order) => {
-    const q = queues[o.side].get(o.price)!;
-    q.splice(q.indexOf(o.id), 1);
-    if (q.length === 0) queues[o.side].delete(o.price);
-    orders.delete(o.id);
+  // the only order left on its side (the level holds nothing else)
+  const last = (o: { side: 0 | 1; size: number }) => {
+    const lv = book.levels(o.side);
+    return lv.length === 1 && lv[0][1] === o.size;
   };
   // sizes: a quarter odd lots, else round lots of 100 shares, geometric
   const size = () =>
     rnd() < 0.25 ? 1 + Math.floor(rnd() * 99) : 100 * (1 + Math.floor(-Math.log(1 - rnd()) * 3));
   for (let d = 0; d < 10; d++) {
     for (let k = 0; k < 30; k++) {
-      add(0, 300_000 - T.tick * (d + 1), size());
-      add(1, 300_000 + T.tick * d, size());
+      book.add(0, 300_000 - T.tick * (d + 1), size());
+      book.add(1, 300_000 + T.tick * d, size());
     }
   }
   const messages: string[] = [], rows: string[] = [];
   let t = 34_200;
   const emit = (type: number, id: number, sz: number, p: number, side: 0 | 1) => {
     messages.push([t.toFixed(9), type, id, sz, p, side === 0 ? 1 : -1].join(","));
-    rows.push(row());
+    rows.push(book.row(levels));
   };
   const limitRate = T.limit.reduce((a, b) => a + b, 0);
   const end = 34_200 + seconds;
   while (true) {
-    const bb = best(0), ba = best(1);
+    const bb = book.levels(0)[0][0], ba = book.levels(1)[0][0];
     const wide = ba - bb > T.tick;
     const rL = 2 * limitRate, rI = wide ? 2 * T.inside : 0, rM = 2 * T.market;
-    const rC = T.cancel * orders.size;
+    const rC = T.cancel * book.orders.size;
     const total = rL + rI + rM + rC;
     t += -Math.log(1 - rnd()) / total;
     if (t >= end) break;
@@ -109,7 +74,7 @@ export function ziLobster(
       while (v > T.limit[d]) v -= T.limit[d++];
       const p = s === 0 ? bb - d * T.tick : ba + d * T.tick;
       const sz = size();
-      const id = add(s, p, sz);
+      const id = book.add(s, p, sz);
       if (shown(s, p)) emit(1, id, sz, p, s);
       continue;
     }
@@ -117,7 +82,7 @@ export function ziLobster(
     if (u < rI) {
       const p = s === 0 ? bb + T.tick : ba - T.tick;
       const sz = size();
-      emit(1, add(s, p, sz), sz, p, s);
+      emit(1, book.add(s, p, sz), sz, p, s);
       continue;
     }
     u -= rI;
@@ -126,23 +91,22 @@ export function ziLobster(
       let want = rnd() < 0.5 ? 100 : size();
       if (rnd() < 0.05) want *= 10;
       while (want > 0) {
-        const p = best(s);
-        const o = orders.get(queues[s].get(p)![0])!;
-        if (queues[s].size === 1 && queues[s].get(p)!.length === 1 && o.size <= want) break;
+        const o = book.head(s)!;
+        if (last(o) && o.size <= want) break;
         const x = Math.min(want, o.size);
         want -= x;
         o.size -= x;
         emit(4, o.id, x, o.price, o.side);
-        if (o.size === 0) remove(o);
+        if (o.size === 0) book.orders.delete(o.id);
       }
       continue;
     }
-    const ids = [...orders.keys()];
-    const o = orders.get(ids[Math.floor(rnd() * ids.length)])!;
-    if (queues[o.side].size === 1 && queues[o.side].get(o.price)!.length === 1) continue;
+    const ids = [...book.orders.keys()];
+    const o = book.orders.get(ids[Math.floor(rnd() * ids.length)])!;
+    if (last(o)) continue;
     const vis = shown(o.side, o.price);
     if (rnd() < 0.85 || o.size <= 1) {
-      remove(o);
+      book.orders.delete(o.id);
       if (vis) emit(3, o.id, o.size, o.price, o.side);
     } else {
       const x = 1 + Math.floor(rnd() * (o.size - 1));
