@@ -143,7 +143,9 @@ export function detectQuoteInterval(tape: Tape): number {
   let last = NaN;
   for (let i = tape.meta.bookStart; i < tape.length && gaps.length < 200_000; i++) {
     const k = c.kind[i];
-    if (k === EVENT.BEST_QUOTE || k === EVENT.HALT || isTradeKind(k)) continue;
+    if (k === EVENT.BEST_QUOTE || k === EVENT.HALT || k === EVENT.CROSS || isTradeKind(k)) {
+      continue;
+    }
     if (c.flags[i] & FLAG.SNAPSHOT) continue;
     const t = c.ts[i];
     if (t !== last) {

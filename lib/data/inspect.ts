@@ -188,6 +188,8 @@ export function summaryText(s: TapeSummary): string {
     Number.isFinite(x)
       ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: 0 })
       : "-";
+  // sizes: four significant digits (a BTC size is 0.0123, a stock's 71.01)
+  const g = (x: number) => Number.isFinite(x) ? f(Number(x.toPrecision(4)), 12) : "-";
   const m = s.meta;
   const lines: string[] = [];
   lines.push(`${m.name} (${m.format}, ${m.instrument})`);
@@ -224,12 +226,12 @@ export function summaryText(s: TapeSummary): string {
   lines.push(
     `  depth at touch median bid ${f(s.depthAtTouch.bidMedian, 6)}, ask ${
       f(s.depthAtTouch.askMedian, 6)
-    } (means ${f(s.depthAtTouch.bidMean, 6)}, ${f(s.depthAtTouch.askMean, 6)})`,
+    } (means ${g(s.depthAtTouch.bidMean)}, ${g(s.depthAtTouch.askMean)})`,
   );
   lines.push(
     `  trades         ${f(s.trades.count, 0)} (${f(s.trades.perSecond, 3)}/s), volume ${
       f(s.trades.volume, 6)
-    }, mean size ${f(s.trades.meanSize, 6)}`,
+    }, mean size ${g(s.trades.meanSize)}`,
   );
   if (s.feedLatencyMs) {
     const l = s.feedLatencyMs;
@@ -241,7 +243,13 @@ export function summaryText(s: TapeSummary): string {
   }
   if (m.gaps.length) {
     lines.push(
-      `  gaps           ${m.gaps.map((g) => `line ${g.line}: ${g.missing} updates`).join("; ")}`,
+      `  gaps           ${
+        m.gaps.map((g) =>
+          g.reason === "halt"
+            ? `line ${g.line}: trading halt, ${f(g.fromTs / 1e9, 3)}–${f(g.toTs / 1e9, 3)} s`
+            : `line ${g.line}: ${g.missing} updates`
+        ).join("; ")
+      }`,
     );
   }
   const r = s.reconstruction;

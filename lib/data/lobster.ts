@@ -5,8 +5,21 @@
  *
  * - Message columns: time (seconds after midnight, up to ns resolution), type (1 new limit
  *   order, 2 partial cancel, 3 delete, 4 execution of a visible order, 5 execution of a hidden
- *   order, 7 trading halt), order id, size (shares), price (dollars × 10,000), direction (1 buy,
- *   −1 sell: the side of the resting order).
+ *   order, 6 cross trade, 7 trading halt), order id, size (shares), price (dollars × 10,000),
+ *   direction (1 buy, −1 sell: the side of the resting order).
+ * - Type 6 is an auction's cross trade (https://lobsterdata.com/info/DataStructure.php and
+ *   LOBSTER's help "Event type 6"): a pseudo order with a negative id (−1 the opening cross, −2
+ *   the closing cross, −3 and −4 other crosses) carrying the auction's price and volume; it
+ *   changes no level (the executions it aggregates are their own messages). It appears where
+ *   the opening is a little after 9:30 or the closing before 16:00, and in files that include
+ *   the pre- and post-market. It is kept as `EVENT.CROSS`, not as a trade: it has no
+ *   aggressor, so it is neither a market order nor part of the traded volume columns, and its
+ *   price does not enter the tick's common divisor. Types 6 and 7 (pseudo messages) may carry
+ *   any integer id and direction 0.
+ * - A trading halt (type 7 with price −1, until the type 7 with price 1 that resumes trading;
+ *   0, quoting resumes, keeps it) becomes a `meta.gaps` entry with `reason: "halt"`: replay
+ *   windows never span it and the calibration's records stop at it (a halt still open at
+ *   the end of the file lasts to its last message).
  * - Orderbook columns: ask price, ask size, bid price, bid size for levels 1…N: the book's
  *   first N occupied levels after the message. Empty levels hold the dummy prices
  *   ±9,999,999,999 with size 0.
@@ -40,7 +53,15 @@ import { DataError, FileMismatchError, MalformedRowError, MissingFileError } fro
 import { finishTape } from "./finish.ts";
 import { fileSize } from "./io.ts";
 import { L2Book } from "./l2_book.ts";
-import { ASK, BID, EVENT, FLAG, type ReconstructionCheck, type Tape } from "./tape.ts";
+import {
+  ASK,
+  BID,
+  EVENT,
+  FLAG,
+  type ReconstructionCheck,
+  type Tape,
+  type TapeGap,
+} from "./tape.ts";
 
 const NAME_RE = /^(.*?)([^/\\]+?)_(\d{4}-\d{2}-\d{2})_(\d+)_(\d+)_(message|orderbook)_(\d+)\.csv$/;
 const DUMMY = 9_999_999_999;
@@ -183,6 +204,8 @@ export class LobsterParser {
   readonly #n: number;
   #rows = 0;
   #lastTs = -Infinity;
+  readonly #halts: TapeGap[] = [];
+  #haltOpen: { fromTs: number; line: number } | null = null;
   #prev: [Levels, Levels];
   #cur: [Levels, Levels];
   #pred: [Levels, Levels];
@@ -238,14 +261,16 @@ export class LobsterParser {
     }
     this.#lastTs = ts;
     const type = Number(m[1]);
-    if (!(type >= 1 && type <= 5) && type !== 7) {
-      throw new MalformedRowError(f.message, line, 2, "type", "1, 2, 3, 4, 5 or 7", m[1]);
+    if (!(type >= 1 && type <= 7 && Number.isInteger(type))) {
+      throw new MalformedRowError(f.message, line, 2, "type", "1, 2, 3, 4, 5, 6 or 7", m[1]);
     }
-    const id = intCol(f.message, line, 3, "order id", m[2]);
+    // crosses and halts are pseudo messages: LOBSTER gives them negative ids and no side
+    const pseudo = type === 6 || type === 7;
+    const id = intCol(f.message, line, 3, "order id", m[2], pseudo);
     const size = intCol(f.message, line, 4, "size", m[3]);
     const price = intCol(f.message, line, 5, "price", m[4], true);
     const dir = Number(m[5]);
-    if (dir !== 1 && dir !== -1) {
+    if (dir !== 1 && dir !== -1 && !(pseudo && dir === 0)) {
       throw new MalformedRowError(f.message, line, 6, "direction", "1 (buy) or -1 (sell)", m[5]);
     }
     // orderbook row
@@ -285,8 +310,9 @@ export class LobsterParser {
         this.#priceGcd = gcd(this.#priceGcd, bp);
       }
     }
+    if (type === 7) this.#halt(ts, price, line);
     const side = dir === 1 ? BID : ASK;
-    if (type !== 7 && type !== 5) this.#priceGcd = gcd(this.#priceGcd, price);
+    if (type <= 4) this.#priceGcd = gcd(this.#priceGcd, price);
     const b = this.#b;
     const kind = type as number;
     b.push(
@@ -295,7 +321,7 @@ export class LobsterParser {
       kind,
       side,
       0,
-      type === 7 ? price : price,
+      price,
       size,
       type === 5 || type === 7 ? -1 : id,
     );
@@ -323,6 +349,19 @@ export class LobsterParser {
     this.#prev = this.#cur;
     this.#cur = t;
     this.#rows++;
+  }
+
+  /**
+   * A halt message: −1 opens a halt, 1 (trading resumes) closes it into a gap; 0 (quoting
+   * resumes) keeps it open, since nothing trades until the reopening.
+   */
+  #halt(ts: number, code: number, line: number): void {
+    if (code === -1 && !this.#haltOpen) this.#haltOpen = { fromTs: ts, line };
+    else if (code === 1 && this.#haltOpen) {
+      const h = this.#haltOpen;
+      this.#halts.push({ fromTs: h.fromTs, toTs: ts, line: h.line, missing: 0, reason: "halt" });
+      this.#haltOpen = null;
+    }
   }
 
   /** Applies the message to the previous row's shown book and compares with this row. */
@@ -476,6 +515,17 @@ export class LobsterParser {
       examples: this.#examples,
     };
     const name = `${f.ticker}_${f.date}_${f.startMs}_${f.endMs}_${f.levels}`;
+    // a halt still open at the end of the file lasts to its last message
+    const h = this.#haltOpen;
+    const gaps = h
+      ? [...this.#halts, {
+        fromTs: h.fromTs,
+        toTs: this.#lastTs,
+        line: h.line,
+        missing: 0,
+        reason: "halt" as const,
+      }]
+      : this.#halts;
     return finishTape(
       this.#b,
       {
@@ -492,7 +542,7 @@ export class LobsterParser {
         hasLocalTime: false,
         hasOrderIds: true,
         bookStart: 1,
-        gaps: [],
+        gaps,
         clockOffsetNs: 0,
       },
       { lines: 2 * this.#rows, reconstruction: check, notes: [] },

@@ -16,7 +16,7 @@
  *   ({@linkcode aggressorSide}).
  *
  * Event kinds ({@linkcode EVENT}): L3 order messages where the source carries order ids
- * (LOBSTER: add, cancel, delete, execute, hidden execute, halt), L2 level updates (the
+ * (LOBSTER: add, cancel, delete, execute, hidden execute, cross, halt), L2 level updates (the
  * displayed quantity at a price becomes `qty`), trades, the venue's own best-quote messages
  * (information only: they never change the book), and book clears that start a snapshot.
  *
@@ -31,12 +31,17 @@
 export { ASK, BID } from "../book/order_book.ts";
 
 /**
- * Event kinds (the `kind` column). L3 kinds 1–5 and 7 keep LOBSTER's numbering.
+ * Event kinds (the `kind` column). L3 kinds 1–7 keep LOBSTER's numbering.
  * - `ADD`: a new visible limit order (`orderId`, `side`, `price`, `qty`).
  * - `CANCEL`: part of a resting order cancelled (`qty` = the cancelled part).
  * - `DELETE`: a resting order removed (`qty` = what was left).
  * - `EXECUTE`: a visible resting order executed (`qty` = executed); a trade.
  * - `HIDDEN_EXECUTE`: hidden liquidity executed; a trade that changes no visible level.
+ * - `CROSS`: an auction's cross trade as LOBSTER reports it: a pseudo order whose `qty` and
+ *   `price` are the auction's volume and price and whose `orderId` says which auction (−1
+ *   opening, −2 closing, −3 and below other crosses: IPO, halt reopening, cross network).
+ *   Information only: not a trade by an aggressor, and it changes no level (the executions it
+ *   aggregates are their own messages where they touched the book). `side` has no meaning.
  * - `HALT`: trading halt (`price` −1), quoting (0) or resume (1), as LOBSTER writes it.
  * - `LEVEL`: the displayed quantity at (`side`, `price`) becomes `qty` (0 removes the level).
  * - `TRADE`: a trade print of `qty` at `price`; `side` is the resting side.
@@ -49,6 +54,7 @@ export const EVENT = {
   DELETE: 3,
   EXECUTE: 4,
   HIDDEN_EXECUTE: 5,
+  CROSS: 6,
   HALT: 7,
   LEVEL: 8,
   TRADE: 9,
@@ -177,16 +183,22 @@ export function allocateColumn<K extends TapeColumnName>(
     : new Float64Array(n)) as TapeArray<typeof TAPE_COLUMNS[K]["type"]>;
 }
 
-/** A gap in the book's history: between `fromTs` and `toTs` (ns) the book is unknown. */
+/**
+ * A break in the tape's continuous trading between `fromTs` and `toTs` (ns): a feed gap (the
+ * book unknown) or a trading halt (the book known, no trading). Replay windows never span
+ * one, and the calibration's records stop at it.
+ */
 export interface TapeGap {
-  /** Last exchange time (ns since origin) at which the book was known. */
+  /** Last exchange time (ns since origin) at which the book was known (halt: its start). */
   fromTs: number;
-  /** Exchange time (ns since origin) of the snapshot that re-synchronized it. */
+  /** Exchange time (ns since origin) of the snapshot that re-synchronized it (halt: resume). */
   toTs: number;
   /** 1-based line of the source where the break was detected. */
   line: number;
   /** Update ids missing (feeds with ids), else 0. */
   missing: number;
+  /** `"halt"`: a trading halt (LOBSTER type 7); absent: a gap in the feed. */
+  reason?: "halt";
 }
 
 /** What a tape is and where it came from. */
@@ -272,8 +284,11 @@ export interface Tape {
   readonly columns: TapeColumns;
 }
 
-/** Version of the normalized tape format (bump when columns or semantics change). */
-export const TAPE_VERSION = 1;
+/**
+ * Version of the normalized tape format (bump when columns or semantics change; 2: LOBSTER
+ * crosses as `CROSS` events and halts as gaps).
+ */
+export const TAPE_VERSION = 2;
 
 /**
  * The side of the aggressor of trade row `i` (the opposite of the resting side).

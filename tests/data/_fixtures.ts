@@ -173,7 +173,8 @@ export function generateLobster(
         direction: dir,
       });
     } else {
-      emit({ time: time(), type: 7, id: 0, size: 0, price: -1, direction: -1 });
+      // a halt message that opens no halt (0: quoting resumes), so the tape has no gap
+      emit({ time: time(), type: 7, id: 0, size: 0, price: 0, direction: -1 });
     }
   }
   return { messages, rows, book };

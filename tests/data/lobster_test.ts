@@ -10,7 +10,9 @@ import {
   MalformedRowError,
   MissingFileError,
   newYorkMidnight,
+  planWindows,
 } from "../../lib/data/mod.ts";
+import { recordFromTape } from "../../lib/calibration/record.ts";
 import { generateLobster, writeLobster } from "./_fixtures.ts";
 
 async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -112,6 +114,116 @@ Deno.test("LOBSTER: every event type is kept with its order id, side, ticks and 
   });
 });
 
+Deno.test("LOBSTER: auction crosses (type 6) are kept as information: no trade, no book change, no tick", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 1_000_000 }),
+      fc.constantFrom(1, 3),
+      async (seed, levels) => {
+        const { messages, rows } = generateLobster(seed, 200, levels);
+        // an opening cross after the first message, a closing one before the last, another
+        // cross in between with direction 0 (LOBSTER's pseudo orders: negative ids), each
+        // with the preceding row's book and a sub-penny price
+        const time = (k: number) => messages[k].split(",")[0];
+        const cross = (k: number, id: number, dir: number) =>
+          `${time(k)},6,${id},250000,1000055,${dir}`;
+        const m = [...messages], r = [...rows];
+        const n = messages.length;
+        m.splice(n - 1, 0, cross(n - 2, -2, -1));
+        r.splice(n - 1, 0, rows[n - 2]);
+        m.splice(n >> 1, 0, cross((n >> 1) - 1, -3, 0));
+        r.splice(n >> 1, 0, rows[(n >> 1) - 1]);
+        m.splice(1, 0, cross(0, -1, 1));
+        r.splice(1, 0, rows[0]);
+        await withDir(async (dir) => {
+          const plain = loadTapeSync(await writeLobster(dir, messages, rows, levels), {
+            cacheDir: null,
+          });
+          const path = await writeLobster(dir, m, r, levels, levels, "CRS");
+          const tape = loadTapeSync(path, { cacheDir: null });
+          const rec = tape.report.reconstruction!;
+          assert.equal(rec.checked, m.length - 1);
+          assert.equal(rec.matched, rec.checked, JSON.stringify(rec.examples));
+          assert.equal(tape.report.events.CROSS, 3);
+          assert.equal(tape.meta.tickSize, plain.meta.tickSize); // $0.01: the cross's price is not a tick
+          const c = tape.columns, p = plain.columns;
+          const crosses = [...Array(tape.length).keys()].filter((i) => c.kind[i] === EVENT.CROSS);
+          assert.deepEqual(crosses.map((i) => c.orderId[i]), [-1, -3, -2]);
+          assert.deepEqual(crosses.map((i) => c.qty[i]), [250000, 250000, 250000]);
+          assert.deepEqual(crosses.map((i) => c.price[i]), [10000.55, 10000.55, 10000.55]);
+          // no trade volume, and every other row as without the crosses
+          const others = [...Array(tape.length).keys()].filter((i) => c.kind[i] !== EVENT.CROSS);
+          assert.equal(others.length, plain.length);
+          for (
+            const name of [
+              "kind",
+              "price",
+              "qty",
+              "bestBid",
+              "bestAsk",
+              "cumBuy",
+              "cumSell",
+            ] as const
+          ) {
+            assert.deepEqual(others.map((i) => c[name][i]), Array.from(p[name]), name);
+          }
+          for (const i of crosses) assert.equal(c.cumBuy[i], c.cumBuy[i - 1]);
+          // the calibration's record: the same market orders and quotes
+          const a = recordFromTape(tape), b = recordFromTape(plain);
+          assert.deepEqual(Array.from(a.moTime), Array.from(b.moTime));
+          assert.deepEqual(Array.from(a.moQty), Array.from(b.moQty));
+          assert.deepEqual(Array.from(a.bid), Array.from(b.bid));
+          assert.deepEqual(Array.from(a.fillQty), Array.from(b.fillQty));
+        });
+      },
+    ),
+    { numRuns: 6 },
+  );
+});
+
+Deno.test("LOBSTER: a trading halt is a gap: replay windows and the calibration's records stop at it", async () => {
+  const { messages, rows } = generateLobster(7, 400, 2);
+  const time = (k: number) => Number(messages[k].split(",")[0]);
+  const n = messages.length;
+  const a = n >> 2, b = n >> 1, c3 = (3 * n) >> 2;
+  // halt after message a, quoting resumes after b, trading after c3 (books as the previous row)
+  const m = [...messages], r = [...rows];
+  for (const [k, code] of [[c3, 1], [b, 0], [a, -1]]) {
+    m.splice(k + 1, 0, `${time(k)},7,0,0,${code},-1`);
+    r.splice(k + 1, 0, rows[k]);
+  }
+  await withDir(async (dir) => {
+    const tape = loadTapeSync(await writeLobster(dir, m, r, 2), { cacheDir: null });
+    assert.equal(tape.report.reconstruction!.matched, m.length - 1);
+    const halts = [...Array(tape.length).keys()].filter((i) => tape.columns.kind[i] === EVENT.HALT);
+    // the fixture's own type-7 rows are 0 (quoting), which opens no halt
+    const codes = halts.map((i) => tape.columns.price[i]).filter((p) => p !== 0);
+    assert.deepEqual(codes, [-1, 1]);
+    const at = (code: number) =>
+      tape.columns.ts[halts.find((i) => tape.columns.price[i] === code)!];
+    const from = at(-1), to = at(1);
+    assert.ok(Math.abs(from / 1e9 - time(a)) < 1e-6 && to > from);
+    assert.deepEqual(tape.meta.gaps, [
+      { fromTs: from, toTs: to, line: a + 2, missing: 0, reason: "halt" },
+    ]);
+    const windows = planWindows([tape], 0.5, 0.1);
+    assert.ok(windows.length > 0);
+    for (const w of windows) assert.ok(w.endTs <= from || w.startTs >= to, w.id);
+    const rec = recordFromTape(tape);
+    assert.equal(rec.segments.length, 2);
+    assert.deepEqual([rec.segments[0][1], rec.segments[1][0]], [from / 1e9, to / 1e9]);
+    // a halt that never resumes lasts to the file's last message
+    const open = loadTapeSync(
+      await writeLobster(dir, m.slice(0, c3 + 1), r.slice(0, c3 + 1), 2, 2, "OPEN"),
+      { cacheDir: null },
+    );
+    assert.deepEqual(
+      open.meta.gaps.map((g) => [g.fromTs, g.toTs]),
+      [[from, open.columns.ts[open.length - 1]]],
+    );
+  });
+});
+
 Deno.test("LOBSTER: a level entering from beyond the depth is taken from the file and counted", async () => {
   await withDir(async (dir) => {
     const messages = [
@@ -193,9 +305,9 @@ Deno.test("LOBSTER: bad input is a typed error naming the file, line and column"
       () => loadTapeSync(p5, { cacheDir: null }),
       (e) => e instanceof FileMismatchError && /does not follow the messages/.test(e.message),
     );
-    // an unknown event type
+    // an unknown event type (6 is a cross trade, 8 is nothing)
     const badType = [...messages];
-    badType[3] = badType[3].replace(/^([^,]+),\d,/, "$1,6,");
+    badType[3] = badType[3].replace(/^([^,]+),\d,/, "$1,8,");
     const p6 = await writeLobster(dir, badType, rows, 2, 2, "U");
     assert.throws(
       () => loadTapeSync(p6, { cacheDir: null }),
