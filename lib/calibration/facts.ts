@@ -523,7 +523,8 @@ function signatureFact(minH: number): FactDefinition {
       }
     },
     value: (s) => Float64Array.from(hs, (_, l) => s[2 * l] / s[2 * l + 1]),
-    samples: (s) => s[1] / hs[0],
+    // whole intervals: the sum of h over returns, divided by h, in floating point
+    samples: (s) => Math.round(s[1] / hs[0]),
   };
 }
 

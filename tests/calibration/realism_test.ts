@@ -85,6 +85,9 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
   const s = realismSummary(r) as { facts: Record<string, Record<string, unknown>> };
   for (const f of Object.values(s.facts)) {
     for (const key of ["real", "sim", "distance", "tolerance", "pass"]) assert.ok(key in f, key);
+    // counts of samples, whole numbers (the signature plot's is a sum of intervals over h)
+    const n = f.samples as { real: number; sim: number };
+    assert.ok(Number.isInteger(n.real) && Number.isInteger(n.sim), JSON.stringify(n));
   }
   assert.equal(typeof s.facts.depthInOrders.real, "number");
   assert.ok(Array.isArray(s.facts.signAutocorrelation.real));
