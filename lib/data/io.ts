@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { gunzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { MissingFileError } from "./errors.ts";
 
 /** Progress callback: bytes of the file read so far and its size. */
@@ -46,9 +46,39 @@ function headOf(path: string): Uint8Array {
   }
 }
 
+/** How a file's lines ended (see {@linkcode readLinesSyncWithEnd} and {@linkcode readLines}). */
+export interface LinesEnd {
+  /** The last line returned has no terminator (the file ends mid-line, or just without one). */
+  unterminated: boolean;
+  /**
+   * The gzip stream stops before its end (a truncated file, e.g. a recorder killed while
+   * writing): the lines decompressed before the cut are returned, the cut one last.
+   */
+  truncatedGzip: boolean;
+}
+
+/**
+ * Decompresses a whole gzip file; a stream cut short (zlib's "unexpected end of file") gives
+ * what precedes the cut and `truncated`, any other damage throws.
+ */
+function gunzipAll(path: string, bytes: Uint8Array): { bytes: Uint8Array; truncated: boolean } {
+  try {
+    return { bytes: gunzipSync(bytes), truncated: false };
+  } catch (err) {
+    if (/unexpected end of file/i.test((err as Error).message)) {
+      return {
+        bytes: gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }),
+        truncated: true,
+      };
+    }
+    throw new MissingFileError(path, `not a valid gzip file (${(err as Error).message})`);
+  }
+}
+
 /**
  * Every line of `path` (gzip or plain), without line terminators (`\n` or `\r\n`); a final
- * empty line after the last terminator is not returned.
+ * empty line after the last terminator is not returned. A gzip file cut short gives the lines
+ * before the cut ({@linkcode readLinesSyncWithEnd} says so).
  *
  * @example
  * ```ts
@@ -61,6 +91,27 @@ function headOf(path: string): Uint8Array {
  * ```
  */
 export function readLinesSync(path: string): string[] {
+  return readLinesSyncWithEnd(path).lines;
+}
+
+/**
+ * {@linkcode readLinesSync} with how the file ended.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gzipSync } from "node:zlib";
+ * import { readLinesSyncWithEnd } from "./io.ts";
+ * const path = await Deno.makeTempFile();
+ * const gz = gzipSync(new TextEncoder().encode("a,b\n".repeat(1000)));
+ * await Deno.writeFile(path, gz.subarray(0, gz.length - 6)); // the trailer cut off
+ * const { lines, end } = readLinesSyncWithEnd(path);
+ * assert.equal(end.truncatedGzip, true);
+ * assert.ok(lines.length >= 999 && lines.slice(0, 999).every((l) => l === "a,b"));
+ * await Deno.remove(path);
+ * ```
+ */
+export function readLinesSyncWithEnd(path: string): { lines: string[]; end: LinesEnd } {
   fileSize(path);
   let bytes: Uint8Array;
   try {
@@ -68,30 +119,31 @@ export function readLinesSync(path: string): string[] {
   } catch (err) {
     throw new MissingFileError(path, `cannot read it (${(err as Error).message})`);
   }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (err) {
-      throw new MissingFileError(path, `not a valid gzip file (${(err as Error).message})`);
-    }
-  }
+  let truncatedGzip = false;
+  if (isGzip(bytes)) ({ bytes, truncated: truncatedGzip } = gunzipAll(path, bytes));
   const text = new TextDecoder().decode(bytes);
   const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const unterminated = lines.length > 0 && lines[lines.length - 1] !== "";
+  if (!unterminated) lines.pop();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
   }
-  return lines;
+  return { lines, end: { unterminated, truncatedGzip } };
 }
 
 /**
  * Streams the lines of `path` (gzip or plain) without loading the file into memory;
- * `onProgress` receives the bytes of the file read so far (compressed bytes for gzip).
+ * `onProgress` receives the bytes of the file read so far (compressed bytes for gzip), and
+ * `onEnd` how the file ends, after every terminated line and before an unterminated last
+ * one. A gzip stream cut
+ * short gives the lines before the cut (told apart from a damaged one by decompressing the
+ * file once more when the stream fails at its end).
  */
 export async function* readLines(
   path: string,
   onProgress?: ByteProgress,
+  onEnd?: (end: LinesEnd) => void,
 ): AsyncGenerator<string> {
   const total = fileSize(path);
   const gz = isGzip(headOf(path));
@@ -117,17 +169,22 @@ export async function* readLines(
     );
   }
   const text = stream.pipeThrough(new TextDecoderStream());
-  let rest = "";
+  const strip = (p: string) =>
+    p.length > 0 && p.charCodeAt(p.length - 1) === 13 ? p.slice(0, -1) : p;
+  let rest = "", truncatedGzip = false;
   try {
     for await (const chunk of text) {
       const parts = (rest + chunk).split("\n");
       rest = parts.pop()!;
-      for (const p of parts) {
-        yield p.length > 0 && p.charCodeAt(p.length - 1) === 13 ? p.slice(0, -1) : p;
-      }
+      for (const p of parts) yield strip(p);
     }
   } catch (err) {
-    throw new MissingFileError(path, `cannot read it (${(err as Error).message})`);
+    // DecompressionStream reports a cut and a damaged stream alike; zlib tells them apart
+    if (!(gz && read === total && gunzipAll(path, Deno.readFileSync(path)).truncated)) {
+      throw new MissingFileError(path, `cannot read it (${(err as Error).message})`);
+    }
+    truncatedGzip = true;
   }
-  if (rest.length > 0) yield rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest;
+  onEnd?.({ unterminated: rest.length > 0, truncatedGzip });
+  if (rest.length > 0) yield strip(rest);
 }

@@ -12,8 +12,15 @@ import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { BinanceParser, looksLikeBinanceLine } from "./binance.ts";
 import { cacheKey, defaultCacheDir, readCachedTape, writeCachedTape } from "./cache.ts";
 import { CsvParser } from "./csv.ts";
-import { DataError, FileMismatchError } from "./errors.ts";
-import { type ByteProgress, fileSize, readLines, readLinesSync } from "./io.ts";
+import { DataError, FileMismatchError, MalformedRowError } from "./errors.ts";
+import {
+  type ByteProgress,
+  fileSize,
+  type LinesEnd,
+  readLines,
+  readLinesSync,
+  readLinesSyncWithEnd,
+} from "./io.ts";
 import { isLobsterPath, type LobsterFiles, lobsterFiles, LobsterParser } from "./lobster.ts";
 import type { Tape } from "./tape.ts";
 
@@ -183,12 +190,15 @@ export function loadTapeSyncWithInfo(path: string, options: LoadOptions = {}): L
     for (let i = 0; i < a.length; i++) p.push(a[i], b[i], i + 1);
     tape = p.finish();
   } else {
-    const lines = readLinesSync(path);
+    const { lines, end } = readLinesSyncWithEnd(path);
     const p = format === "binance"
       ? new BinanceParser(path, options)
       : new CsvParser(path, options);
-    for (let i = 0; i < lines.length; i++) p.push(lines[i], i + 1);
+    const n = lines.length;
+    for (let i = 0; i < n - 1; i++) p.push(lines[i], i + 1);
+    const cut = n > 0 ? pushLast(p, lines[n - 1], n, end) : null;
     tape = p.finish();
+    tape.report.notes.push(...endNotes(end, cut, n));
   }
   if (file) writeCachedTape(file, tape);
   memo.set(key, tape);
@@ -260,13 +270,64 @@ export async function loadTapeWithInfo(
     const p = format === "binance"
       ? new BinanceParser(path, options)
       : new CsvParser(path, options);
-    let line = 0;
-    for await (const text of readLines(path, options.onProgress)) p.push(text, ++line);
+    // one line held back: the last may be a write cut short
+    let line = 0, held: string | null = null;
+    let end: LinesEnd = { unterminated: false, truncatedGzip: false };
+    for await (const text of readLines(path, options.onProgress, (e) => end = e)) {
+      if (held !== null) p.push(held, line);
+      held = text;
+      line++;
+    }
+    const cut = held !== null ? pushLast(p, held, line, end) : null;
     tape = p.finish();
+    tape.report.notes.push(...endNotes(end, cut, line));
   }
   if (file) writeCachedTape(file, tape);
   memo.set(key, tape);
   return done(tape, "source");
+}
+
+/**
+ * Feeds a raw feed's last line. A recorder killed while writing leaves it unterminated and
+ * cut: a malformed unterminated last line is left out (its number returned, for the notes);
+ * any other error is thrown.
+ */
+function pushLast(
+  p: { push(line: string, lineNo: number): void },
+  line: string,
+  lineNo: number,
+  end: LinesEnd,
+): number | null {
+  if (!end.unterminated) {
+    p.push(line, lineNo);
+    return null;
+  }
+  try {
+    p.push(line, lineNo);
+    return null;
+  } catch (err) {
+    if (err instanceof MalformedRowError) return lineNo;
+    throw err;
+  }
+}
+
+/** The load report's notes on how the file ended. */
+function endNotes(end: LinesEnd, cut: number | null, lines: number): string[] {
+  const out: string[] = [];
+  if (end.truncatedGzip) {
+    out.push(
+      `the gzip stream is cut short (a truncated file): the ${
+        (cut === null ? lines : lines - 1).toLocaleString("en-US")
+      } lines before the cut are loaded`,
+    );
+  }
+  if (cut !== null) {
+    out.push(
+      `the file ends mid-line: its last line (${cut.toLocaleString("en-US")}) is an incomplete ` +
+        "write and is left out",
+    );
+  }
+  return out;
 }
 
 function checkRowCounts(f: LobsterFiles, messages: number, rows: number): void {

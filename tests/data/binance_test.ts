@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { gunzipSync, gzipSync } from "node:zlib";
 import {
   ASK,
   BID,
@@ -6,10 +7,13 @@ import {
   DataError,
   EVENT,
   FLAG,
+  loadTape,
   loadTapeSync,
   MalformedRowError,
+  MissingFileError,
   planWindows,
   SequenceGapError,
+  type Tape,
 } from "../../lib/data/mod.ts";
 
 const T0 = 1_723_161_253_000_000_000n; // a local time, ns
@@ -216,4 +220,67 @@ Deno.test("Binance: the shipped feed loads whole, in sequence, and replays over 
   assert.equal(tape.report.events.TRADE, 9757);
   assert.equal(tape.report.events.BEST_QUOTE, 2 * 28040);
   assert.ok(planWindows([tape], 60).length >= 5);
+});
+
+Deno.test("Binance: a recording cut mid-write loads up to the cut and says so; a damaged one is an error", async () => {
+  const shipped = gunzipSync(Deno.readFileSync("data/real/binance/spot_btcusdt_20240808.gz"));
+  const all = new TextDecoder().decode(shipped).split("\n").slice(0, 3000);
+  const dir = await Deno.makeTempDir();
+  const write = (name: string, data: string | Uint8Array) => {
+    const path = `${dir}/${name}`;
+    if (typeof data === "string") Deno.writeTextFileSync(path, data);
+    else Deno.writeFileSync(path, data);
+    return path;
+  };
+  const same = (a: Tape, b: Tape) => {
+    assert.equal(a.length, b.length);
+    for (const k of ["ts", "localTs", "kind", "price", "qty", "bestBid", "bestAsk"] as const) {
+      assert.deepEqual(a.columns[k], b.columns[k], k);
+    }
+  };
+  try {
+    const lines = (n: number) => all.slice(0, n).join("\n") + "\n";
+    // the last line cut inside its JSON, as a recorder killed while writing leaves it
+    const cut = write("cut.txt", lines(2999) + all[2999].slice(0, 80));
+    const ref = loadTapeSync(write("ref.txt", lines(2999)), { cacheDir: null });
+    for (
+      const t of [loadTapeSync(cut, { cacheDir: null }), await loadTape(cut, { cacheDir: null })]
+    ) {
+      same(t, ref);
+      assert.ok(t.report.notes.some((n) => /last line \(3,000\) is an incomplete write/.test(n)));
+    }
+    // the same line with its terminator is a malformed line, not a cut write
+    const ended = write("ended.txt", lines(2999) + all[2999].slice(0, 80) + "\n");
+    assert.throws(() => loadTapeSync(ended, { cacheDir: null }), MalformedRowError);
+    await assert.rejects(() => loadTape(ended, { cacheDir: null }), MalformedRowError);
+    // a gzip file cut short: the lines before the cut
+    const gz = gzipSync(new TextEncoder().encode(lines(3000)));
+    const short = write("short.gz", gz.subarray(0, Math.floor(gz.length * 0.6)));
+    let kept = -1;
+    for (
+      const t of [
+        loadTapeSync(short, { cacheDir: null }),
+        await loadTape(short, { cacheDir: null }),
+      ]
+    ) {
+      const note = t.report.notes.find((n) => /gzip stream is cut short/.test(n));
+      assert.ok(note, JSON.stringify(t.report.notes));
+      const k = Number(/the ([\d,]+) lines before the cut/.exec(note)![1].replaceAll(",", ""));
+      assert.ok(k > 1000 && k < 3000 && (kept < 0 || k === kept));
+      kept = k;
+      same(t, loadTapeSync(write(`k${k}.txt`, lines(k)), { cacheDir: null }));
+    }
+    // damaged in the middle: an error naming the file, from both readers (the streaming one
+    // may first meet the garbage as a malformed line)
+    const bad = gz.slice();
+    for (let i = 0; i < 8; i++) bad[(bad.length >> 1) + i] ^= 0xa5;
+    const damaged = write("damaged.gz", bad);
+    assert.throws(() => loadTapeSync(damaged, { cacheDir: null }), MissingFileError);
+    await assert.rejects(
+      () => loadTape(damaged, { cacheDir: null }),
+      (e) => e instanceof DataError && e.message.includes("damaged.gz"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
