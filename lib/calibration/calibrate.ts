@@ -460,7 +460,7 @@ export function calibrateTapes(
 
   log("fitting the arrival process (Hawkes, maximum likelihood)");
   const exactTimes = quoteInterval === 0 && ev.orderLevel;
-  const hk = fitArrivals(records, ev, exactTimes, options.hawkesMaxIterations, flowPath);
+  const hk = fitArrivals(records, events, exactTimes, options.hawkesMaxIterations, flowPath);
   const arrivals = arrivalsConfig(
     hk,
     placement.touchShare,
@@ -1422,15 +1422,20 @@ interface ArrivalFit {
 /** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
 function fitArrivals(
   records: MarketRecord[],
-  ev: TapeEvents,
+  events: readonly TapeEvents[],
   exact: boolean,
   maxIterations?: number,
   flowPath: Float64Array | null = null,
 ): ArrivalFit {
-  // concatenate the records' segments, removing the time between them
+  // concatenate the records' segments, removing the time between them; each record's events
+  // go into its own segments (records of different days share their clock times)
   const times: number[] = [], kinds: number[] = [], mult: number[] = [];
   let offset = 0, horizon = 0;
   const pieces: [number, number][] = records.flatMap((r) => r.segments);
+  const firstPiece: number[] = [];
+  records.reduce((n, r) => (firstPiece.push(n), n + r.segments.length), 0);
+  const before: number[] = [];
+  pieces.reduce((acc, [a, b]) => (before.push(acc), acc + b - a), 0);
   // the regimes' flow multiplier (regimeFlowPath: one per REGIME_BIN_SECONDS bin of each
   // segment, in regimeBins' order; a segment's incomplete last bin takes its last full bin's)
   const binsOf = pieces.map(([a, b]) => Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9));
@@ -1444,24 +1449,25 @@ function fitArrivals(
     if (flowPath === null || firstBin[p] < 0) return 1;
     return flowPath[firstBin[p] + Math.min(binsOf[p] - 1, Math.floor(dt / REGIME_BIN_SECONDS))];
   };
-  const push = (t: number, kind: number) => {
-    let acc = 0;
-    for (let p = 0; p < pieces.length; p++) {
+  const push = (t: number, kind: number, record: number) => {
+    const end = firstPiece[record] + records[record].segments.length;
+    for (let p = firstPiece[record]; p < end; p++) {
       const [a, b] = pieces[p];
       if (t >= a && t <= b) {
-        times.push(acc + (t - a));
+        times.push(before[p] + (t - a));
         kinds.push(kind);
         mult.push(multAt(p, t - a));
         return;
       }
-      acc += b - a;
     }
   };
-  for (const r of records) for (const t of r.moTime) push(t, 0);
-  if (exact) {
-    for (const t of ev.limits.time) push(t, 1);
-    for (const t of ev.cancels.time) push(t, 2);
-  }
+  records.forEach((r, i) => {
+    for (const t of r.moTime) push(t, 0, i);
+    if (exact) {
+      for (const t of events[i].limits.time) push(t, 1, i);
+      for (const t of events[i].cancels.time) push(t, 2, i);
+    }
+  });
   for (const [a, b] of pieces) horizon += b - a;
   offset = horizon;
   const order = Int32Array.from(times.keys()).sort((i, j) =>

@@ -117,6 +117,31 @@ Deno.test("calibrate: a zero-intelligence LOBSTER tape (order by order) gets Poi
   assert.ok(qp.value < 1e-6 || Math.abs(qp.value) <= 3 * qp.se, `${qp.value} ± ${qp.se}`);
 });
 
+Deno.test("calibrate: two days of a market (tapes that share clock times) fit their arrivals day by day", () => {
+  // each tape's events belong to its own segments: the same quarter hour given twice, as two days
+  // recorded at the same hours are, fits as one quarter hour does (the likelihood doubles); the
+  // events of the second day once landed on the first day's times, and the fit broke down
+  const zi = ziLobsterTape(5, 900);
+  const hawkes = (cal: ReturnType<typeof calibrateTapes>) =>
+    (cal.preset.provenance as unknown as {
+      fitQuality: { hawkes: { logLikelihood: number; converged: boolean } };
+    }).fitQuality.hawkes;
+  const one = calibrateTapes([zi], { refine: false, name: "one" });
+  const two = calibrateTapes([zi, zi], { refine: false, name: "two" });
+  assert.ok(hawkes(two).converged);
+  assert.ok(
+    !two.warnings.some((w) => /did not converge|not positive definite/.test(w)),
+    two.warnings.join("; "),
+  );
+  const l1 = hawkes(one).logLikelihood, l2 = hawkes(two).logLikelihood;
+  assert.ok(
+    l2 >= 2 * l1 - 1e-3 * Math.abs(l1) && l2 <= 2 * l1 + 1e-3 * Math.abs(l1),
+    `${l2} vs 2 × ${l1}`,
+  );
+  const rate = (c: typeof one) => c.estimates["flow.arrivals.marketRate"];
+  within(rate(two).value, 3 * rate(one).se, rate(one).value);
+});
+
 Deno.test("calibrate: moment matching adjusts its knobs and records every iteration", () => {
   const cal = calibrateTapes([tape], {
     lotSize: 1,
