@@ -37,6 +37,7 @@ import { placementConfigSchema } from "../market/placement.ts";
 import { informedConfigSchema } from "../market/informed.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
+import { MAX_REGIME_MULTIPLIER, MAX_REGIME_RATE } from "../market/regimes.ts";
 import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
@@ -790,6 +791,7 @@ export function calibrateTapes(
     rates: [[0]],
     initial: 0,
   };
+  const regimeCapped = new Set<string>();
   /** The fitted regimes at strength `strength` (fit_regimes.ts), rounded for the preset. */
   const regimesAt = (
     fit: RegimeFit,
@@ -798,11 +800,27 @@ export function calibrateTapes(
     impactScaled = false,
   ): Record<string, unknown> => {
     const c = regimeConfigFromFit(fit, share, strength, impactScaled);
+    // a regime beyond the model's range (e.g. an order rate 86 times the mean in a tape whose
+    // activity grows all day) goes to the bound, said once
+    const cap = (v: number, max: number, what: string) => {
+      if (!(v > max)) return sig(v);
+      if (!regimeCapped.has(what)) {
+        regimeCapped.add(what);
+        warnings.push(
+          `regimes: a fitted ${what} of ${sig(v)} is beyond the model's ${max}; set to ${max}`,
+        );
+      }
+      return max;
+    };
     return {
       ...c,
-      volMultipliers: c.volMultipliers.map((v) => sig(v)),
-      flowMultipliers: c.flowMultipliers.map((v) => sig(v)),
-      rates: c.rates.map((r) => r.map((v) => sig(v))),
+      volMultipliers: c.volMultipliers.map((v) =>
+        cap(v, MAX_REGIME_MULTIPLIER, "volatility multiplier")
+      ),
+      flowMultipliers: c.flowMultipliers.map((v) =>
+        cap(v, MAX_REGIME_MULTIPLIER, "flow multiplier")
+      ),
+      rates: c.rates.map((r) => r.map((v) => cap(v, MAX_REGIME_RATE, "transition rate (/s)"))),
     };
   };
   let regimes: Record<string, unknown> = regimeFit === null || regimeFit.states === 1

@@ -17,6 +17,11 @@ import { ValidationError } from "../errors.ts";
 import type { Rng } from "../rng/rng.ts";
 import type { RegimeModel } from "./types.ts";
 
+/** Largest volatility or flow multiplier a regime may have. */
+export const MAX_REGIME_MULTIPLIER = 20;
+/** Largest transition rate between regimes, per second. */
+export const MAX_REGIME_RATE = 100;
+
 /**
  * Schema of the volatility regimes: a continuous-time Markov chain over named regimes,
  * each scaling the volatility and the order-flow intensities.
@@ -27,14 +32,16 @@ export const regimeConfigSchema = z.strictObject({
   /** Regime names, e.g. calm, normal, stressed. */
   names: z.array(z.string().min(1)).min(1).max(8).default(["calm", "normal", "stressed"]),
   /** Multiplier of `volatility` in each regime. */
-  volMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.5, 1, 2.5]),
+  volMultipliers: z.array(z.number().min(0).max(MAX_REGIME_MULTIPLIER)).min(1).max(8)
+    .default([0.5, 1, 2.5]),
   /** Multiplier of the order-flow intensities in each regime. */
-  flowMultipliers: z.array(z.number().min(0).max(20)).min(1).max(8).default([0.8, 1, 1.6]),
+  flowMultipliers: z.array(z.number().min(0).max(MAX_REGIME_MULTIPLIER)).min(1).max(8)
+    .default([0.8, 1, 1.6]),
   /**
    * Transition rates per second: `rates[i][j]` is the rate of jumping from i to j
    * (the diagonal is ignored); the generator matrix of a continuous-time Markov chain.
    */
-  rates: z.array(z.array(z.number().min(0).max(100))).default([
+  rates: z.array(z.array(z.number().min(0).max(MAX_REGIME_RATE))).default([
     [0, 1 / 120, 1 / 600],
     [1 / 90, 0, 1 / 180],
     [1 / 60, 1 / 60, 0],

@@ -8,9 +8,23 @@ import { parseEnvConfig } from "../../lib/env/config.ts";
 import { MAX_DECAY } from "../../lib/market/arrivals.ts";
 import { generateLobster } from "../data/_fixtures.ts";
 
-/** A LOBSTER tape of `events` random L3 events (`generateLobster`), `levels` levels, on `date`. */
-function randomBook(seed: number, events: number, levels: number, date: string): Tape {
+/**
+ * A LOBSTER tape of `events` random L3 events (`generateLobster`), `levels` levels, on `date`;
+ * `time(n, N)`, when given, sets the n-th message's time (s after 9:30).
+ */
+function randomBook(
+  seed: number,
+  events: number,
+  levels: number,
+  date: string,
+  time?: (n: number, count: number) => number,
+): Tape {
   const g = generateLobster(seed, events, levels);
+  if (time) {
+    g.messages = g.messages.map((m, n) =>
+      `${(34_200 + time(n, g.messages.length)).toFixed(9)}${m.slice(m.indexOf(","))}`
+    );
+  }
   const p = new LobsterParser({
     message: `PRB_${date}_34200000_57600000_message_${levels}.csv`,
     orderbook: `PRB_${date}_34200000_57600000_orderbook_${levels}.csv`,
@@ -72,15 +86,32 @@ Deno.test("calibrate: a tape whose cancellation fit is beyond the model's range 
 });
 
 Deno.test("calibrate: where the Hawkes fit is not stationary the cancellation hazard is the fitted one, not a negative share of it", () => {
-  // two random books recorded on two days: the joint Hawkes fit has branching ratio ≥ 1, so the
-  // arrivals fall back to Poisson (no triggered cancellations) and the mean intensity the
-  // triggered share was read from does not exist (it came out negative: a rate of −6·10⁻⁵/s)
-  const tapes = [1, 2].map((seed) => randomBook(seed, 8_000, 5, `2012-06-2${seed}`));
-  const cal = calibrateTapes(tapes, { refine: false, name: "two" });
+  // a random book whose activity grows all day (the n-th of N events at 20,000·(n/N)^0.2 s,
+  // a rate rising like t⁴): the Hawkes fit has branching ratio ≥ 1, so the arrivals fall back
+  // to Poisson (no triggered cancellations) and the mean intensity the triggered share was
+  // read from does not exist (it came out negative: a rate of −6·10⁻⁵/s)
+  const tape = randomBook(1, 8_000, 5, "2012-06-21", (n, N) => 20_000 * ((n + 1) / N) ** 0.2);
+  const cal = calibrateTapes([tape], { refine: false, name: "growing" });
   assert.ok(cal.warnings.some((w) => w.includes("not stationary")));
   const rate = cal.estimates["flow.cancellation.rate"];
   assert.ok(rate.value > 0, `${rate.value}`);
   assert.equal(rate.note, undefined); // not moved to a bound
   assert.doesNotMatch(rate.method, /not triggered by the excitation/);
   assert.equal(parseEnvConfig(cal.preset.config).flow.arrivals.kind, "poisson");
+});
+
+Deno.test("calibrate: a regime beyond the model's range goes to its bound with a warning (the preset failed validation)", () => {
+  // a random book whose activity crowds into the morning (the n-th of N events at
+  // 20,000·(n/N)^6 s, a rate falling like t^(−5/6)): its busiest regime's order rate is 86
+  // times the mean, beyond the regimes' 20
+  const tape = randomBook(2, 8_000, 5, "2012-06-21", (n, N) => 20_000 * ((n + 1) / N) ** 6);
+  const cal = calibrateTapes([tape], { refine: false, name: "steep" });
+  assert.ok(
+    cal.warnings.some((w) =>
+      /^regimes: a fitted flow multiplier of \d+ is beyond the model's 20; set to 20$/.test(w)
+    ),
+    cal.warnings.join("; "),
+  );
+  const regimes = parseEnvConfig(cal.preset.config).regimes;
+  assert.ok(regimes.flowMultipliers.includes(20) && regimes.flowMultipliers.every((f) => f <= 20));
 });
