@@ -59,8 +59,8 @@ export type RegimeConfig = Infer<typeof regimeConfigSchema>;
  * Stationary distribution π of the CTMC with off-diagonal rates `rates` (πQ = 0,
  * Σπ = 1), by Gaussian elimination with partial pivoting. When the chain is reducible
  * (e.g. it has absorbing regimes) πQ = 0 has no unique solution; the long-run
- * distribution started from the uniform distribution is returned instead (by powers
- * of the uniformized transition matrix).
+ * distribution started from the uniform distribution is returned instead (the
+ * uniformized transition matrix raised to the power 2^64 by repeated squaring).
  */
 export function stationaryDistribution(rates: readonly (readonly number[])[]): Float64Array {
   const n = rates.length;
@@ -130,21 +130,33 @@ function longRunFromUniform(q: number[][]): Float64Array {
   const n = q.length;
   let lam = 0;
   for (let i = 0; i < n; i++) lam = Math.max(lam, -q[i][i]);
-  let pi = new Float64Array(n).fill(1 / n);
+  const pi = new Float64Array(n).fill(1 / n);
   if (lam === 0) return pi;
   lam *= 1.05; // keep a self-loop in every row (aperiodic)
-  let next = new Float64Array(n);
-  for (let it = 0; it < 1_000_000; it++) {
-    next.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) next[j] += pi[i] * ((i === j ? 1 : 0) + q[i][j] / lam);
-    }
-    let diff = 0;
-    for (let j = 0; j < n; j++) diff = Math.max(diff, Math.abs(next[j] - pi[j]));
-    [pi, next] = [next, pi];
-    if (diff < 1e-15) break;
+  // P = I + Q/λ, squared 64 times: P^(2^64), the long run at any horizon a simulation reaches,
+  // in 64 products of n×n matrices (stepping P one power at a time took up to a million
+  // products per call, and stopped early where the chain mixes slowly)
+  let p = q.map((row, i) => row.map((v, j) => (i === j ? 1 : 0) + v / lam));
+  for (let it = 0; it < 64; it++) {
+    const p2 = p.map((row) => {
+      const out = new Array<number>(n).fill(0);
+      for (let k = 0; k < n; k++) {
+        const a = row[k];
+        if (a === 0) continue;
+        for (let j = 0; j < n; j++) out[j] += a * p[k][j];
+      }
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += out[j] = Math.max(0, out[j]);
+      return out.map((v) => v / sum);
+    });
+    p = p2;
   }
-  return pi;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j] += p[i][j] / n;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += out[j];
+  for (let j = 0; j < n; j++) out[j] /= sum;
+  return out;
 }
 
 /**

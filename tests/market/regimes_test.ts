@@ -38,6 +38,16 @@ Deno.test("two-state chain: π = (b, a)/(a + b)", () => {
   assert.ok(Math.abs(pi[0] - 0.25) < 1e-14 && Math.abs(pi[1] - 0.75) < 1e-14);
 });
 
+Deno.test("reducible and stiff chains: the long run from the uniform start, exactly", () => {
+  // two closed classes, {0, 1} (π ∝ (1, 2) within it) and {2}: each keeps its uniform third
+  const two = stationaryDistribution([[0, 2, 0], [1, 0, 0], [0, 0, 0]]);
+  [2 / 9, 4 / 9, 1 / 3].forEach((v, i) => assert.ok(Math.abs(two[i] - v) < 1e-12, `${two}`));
+  // regime 2 leaves at 10⁻¹³/s, below the solver's pivot: the elimination gives up, and the
+  // long run is still (½, ½, 0) (stepping P one power at a time stopped at a third each)
+  const stiff = stationaryDistribution([[0, 1, 0], [1, 0, 0], [1e-13, 0, 0]]);
+  [0.5, 0.5, 0].forEach((v, i) => assert.ok(Math.abs(stiff[i] - v) < 1e-12, `${stiff}`));
+});
+
 Deno.test("absorbing regime: stationary mass on it, and the chain stays there", () => {
   const cfg = regimes([[0, 1], [0, 0]], 0);
   const m = createRegimeModel(cfg);
