@@ -215,6 +215,16 @@ export class BinanceParser {
       return;
     }
     const stream = typeof msg.stream === "string" ? msg.stream : "";
+    if (/@depth\d+(@|$)/.test(stream)) {
+      // <symbol>@depth5/10/20: each message is the top of the book, not a change to it (on
+      // futures even shaped as a depthUpdate): applied as diffs it would leave stale levels
+      throw new DataError(
+        this.#file,
+        `line ${lineNo}: ${stream} is a partial book depth stream (each message the top ` +
+          "levels, not a diff); record <symbol>@depth@100ms with a REST depth snapshot " +
+          "(docs/data.md)",
+      );
+    }
     const data = (msg.data ?? msg) as Record<string, unknown>;
     if (typeof data !== "object" || data === null) {
       throw new MalformedRowError(this.#file, lineNo, 2, "data", "a JSON object", String(data));

@@ -214,6 +214,39 @@ Deno.test("Binance: local times in ms are recognized; another symbol's messages 
   assert.equal(c.localTs[t] - c.ts[t], 2e6);
 });
 
+Deno.test("Binance: a partial book depth stream is refused by name (its messages are the top of the book, not diffs)", () => {
+  const lines = feed();
+  // futures' partial depth looks like a diff (depthUpdate with U, u, pu): applied as one it
+  // would keep every level that left the top 20
+  const data = {
+    e: "depthUpdate",
+    E: E0 + 500,
+    s: "BTCUSDT",
+    U: 111,
+    u: 112,
+    pu: 110,
+    b: [["99.99", "1"]],
+    a: [],
+  };
+  lines.push(`${local(503)} ${JSON.stringify({ stream: "btcusdt@depth20@100ms", data })}`);
+  assert.throws(
+    () => parse(lines),
+    (e) =>
+      e instanceof DataError &&
+      /line 12: btcusdt@depth20@100ms is a partial book depth stream/.test(e.message),
+  );
+  // spot's: {lastUpdateId, bids, asks} inside the stream wrapper
+  const spot = { lastUpdateId: 200, bids: [["99.99", "1"]], asks: [["100.01", "1"]] };
+  const l2 = [
+    ...feed(),
+    `${local(600)} ${JSON.stringify({ stream: "btcusdt@depth5", data: spot })}`,
+  ];
+  assert.throws(
+    () => parse(l2),
+    (e) => e instanceof DataError && /btcusdt@depth5 is a partial/.test(e.message),
+  );
+});
+
 Deno.test("Binance: the shipped feed loads whole, in sequence, and replays over whole windows", () => {
   const tape = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz", { cacheDir: null });
   assert.equal(tape.meta.gaps.length, 0);
