@@ -395,7 +395,11 @@ export function calibrateTapes(
     );
   }
   if (orders < 200) {
-    throw new InsufficientDataError("calibration", "at least 200 market orders", `${orders}`);
+    throw new InsufficientDataError(
+      "calibration",
+      "at least 200 market orders",
+      orders === 0 ? "no trades at all: was the trade stream recorded?" : `${orders}`,
+    );
   }
   const quoteInterval = maxOf(records.map((r) => r.quoteInterval));
   // the simulations are observed as the tapes were: at their book resolution, on their clock

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
+import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema } from "../../lib/env/markets.ts";
 import { simulatedTape } from "./_sim_tape.ts";
@@ -168,11 +169,39 @@ Deno.test("calibrate: moment matching adjusts its knobs and records every iterat
   assert.ok((fq as Record<string, unknown>).forecast !== undefined);
 });
 
-Deno.test("calibrate: a window too short to fit is a named error; a fit that does not converge is a warning", () => {
+Deno.test("calibrate: a window too short to fit and a tape without trades are named errors; a fit that does not converge is a warning", () => {
   const t0 = tape.columns.ts[tape.meta.bookStart] / 1e9;
   assert.throws(
     () => calibrateTapes([tape], { lotSize: 1, refine: false, from: t0, to: t0 + 40 }),
     (err: unknown) => err instanceof InsufficientDataError && /too short/.test(err.message),
+  );
+  // a feed recorded without its trade stream: the error says what is missing
+  const quotesOnly = new BinanceParser("depth-only.gz");
+  const T = 1_723_161_253_000;
+  quotesOnly.push(
+    `${T}000000 {"lastUpdateId":1,"bids":[["100.00","1"]],"asks":[["100.01","1"]]}`,
+    1,
+  );
+  for (let i = 1; i <= 1_200; i++) {
+    const data = {
+      e: "depthUpdate",
+      E: T + 100 * i,
+      s: "X",
+      U: i + 1,
+      u: i + 1,
+      b: [["100.00", `${1 + (i % 7)}`]],
+      a: [],
+    };
+    quotesOnly.push(
+      `${T + 100 * i}000000 ${JSON.stringify({ stream: "x@depth@100ms", data })}`,
+      i + 1,
+    );
+  }
+  assert.throws(
+    () => calibrateTapes([quotesOnly.finish()], { lotSize: 1, refine: false }),
+    (err: unknown) =>
+      err instanceof InsufficientDataError &&
+      /has no trades at all: was the trade stream recorded\?/.test(err.message),
   );
   const cal = calibrateTapes([tape], { lotSize: 1, refine: false, hawkesMaxIterations: 1 });
   assert.ok(
