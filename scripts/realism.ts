@@ -134,10 +134,12 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   // what the preset's calibration warned about travels with every report on it
   const warned = market.provenance?.warnings;
   const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
+  const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
   const summary = {
     preset: v.preset,
     presetSource: market.source,
     calibrationWarnings,
+    notes,
     data: paths,
     seed: v.seed,
     agent: v.agent,
@@ -150,7 +152,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     title: `Realism: ${v.preset} against ${tapes.map((t) => t.meta.name).join(", ")}`,
     preset: `${v.preset} (${market.source})`,
     data: paths,
-    notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`],
+    notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`, ...notes],
     calibrationWarnings,
   });
   await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
@@ -176,7 +178,34 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     );
   }
   for (const w of calibrationWarnings) console.log(`calibration warning: ${w}`);
+  for (const n of notes) console.log(`note: ${n}`);
   console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
+}
+
+/**
+ * Notes on units where the data are not the preset's instrument: prices are compared in each
+ * market's own ticks, sizes in the preset's lots (of the data's instrument).
+ */
+function unitNotes(
+  instrument: unknown,
+  config: { tickSize: number; lotSize: number },
+  tapes: readonly Tape[],
+): string[] {
+  const out: string[] = [];
+  for (const t of tapes) {
+    const other = typeof instrument === "string" && instrument !== t.meta.instrument;
+    const tick = t.meta.tickSize !== config.tickSize;
+    if (!other && !tick) continue;
+    out.push(
+      `${t.meta.name} is ${
+        other ? `${t.meta.instrument}, not the preset's ${instrument}` : "another tick"
+      }` +
+        `${tick ? ` (tick ${t.meta.tickSize} against the preset's ${config.tickSize})` : ""}: ` +
+        `prices are compared in each market's ticks, sizes in the preset's lots of ${config.lotSize} ` +
+        `units of ${t.meta.instrument}`,
+    );
+  }
+  return out;
 }
 
 if (import.meta.main) await runCli(realismCli, main);

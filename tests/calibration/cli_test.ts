@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runScript, type ScriptRun } from "../scripts/_run.ts";
 
 const BTC = "data/real/binance/spot_btcusdt_20240808.gz";
+const AMZN = "data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
 
 function oneLineError(r: ScriptRun, flag: RegExp): void {
   assert.equal(r.code, 2, r.stderr);
@@ -85,8 +86,19 @@ Deno.test("calibrate CLI: writes a valid preset, and never replaces one without 
     const files = [...Deno.readDirSync(`${dir}/realism`)].map((e) => e.name).sort();
     assert.deepEqual(files, [".alpe-output.json", "report.html", "summary.json"]);
     assert.deepEqual(summary.calibrationWarnings, warnings);
+    assert.deepEqual(summary.notes, []); // the preset's own instrument
     const html = await Deno.readTextFile(`${dir}/realism/report.html`);
     assert.ok(html.includes("Calibration warning (in the preset provenance): test: a warning"));
+    // another instrument: the report says in which units it compares them
+    const other = await runScript("realism", [
+      ...["--preset", warned, "--data", AMZN, "--seconds", "120", "--episode", "60"],
+      ...["--resamples", "20", "--json", "--out", `${dir}/realism-amzn`],
+    ]);
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(JSON.parse(other.stdout).notes, [
+      "AMZN_2012-06-21_34200000_57600000_1 is AMZN, not the preset's BTCUSDT: prices are " +
+      "compared in each market's ticks, sizes in the preset's lots of 0.001 units of AMZN",
+    ]);
     oneLineError(await runScript("calibrate", args), /^error: --out: .*--force/);
   } finally {
     await Deno.remove(dir, { recursive: true });
