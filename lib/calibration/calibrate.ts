@@ -387,10 +387,11 @@ export function calibrateTapes(
   const events = tapes.map((t) => tapeEvents(t, win));
   const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
   const orders = records.reduce((s, r) => s + r.moTime.length, 0);
-  if (seconds < 60) {
+  // the volatility needs ten 10-s returns: ask for them first, not after the other fits
+  if (seconds < 100) {
     throw new InsufficientDataError(
       "calibration",
-      "at least 60 s of book",
+      "at least 100 s of book",
       `${seconds.toFixed(1)} s`,
     );
   }

@@ -37,7 +37,7 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
         "--to",
         "86130",
       ]),
-      /too short to fit \(needs at least 60 s of book/,
+      /too short to fit \(needs at least 100 s of book/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
