@@ -231,7 +231,13 @@ export function metaorderLengthPmf(cfg: TradeSignConfig): Float64Array {
   const tail = Math.pow(lo / hi, a);
   const cdf = (x: number) => x < lo ? 0 : x >= hi ? 1 : (1 - Math.pow(lo / x, a)) / (1 - tail);
   const pmf = new Float64Array(hi + 1);
-  for (let n = 1; n <= hi; n++) pmf[n] = cdf(n) - cdf(n - 1);
+  // each cdf value once (the fits call this for every trial of the tail and the minimum)
+  let below = cdf(0);
+  for (let n = 1; n <= hi; n++) {
+    const at = cdf(n);
+    pmf[n] = at - below;
+    below = at;
+  }
   return pmf;
 }
 
