@@ -289,8 +289,8 @@ export async function loadTapeWithInfo(
 
 /**
  * Feeds a raw feed's last line. A recorder killed while writing leaves it unterminated and
- * cut: a malformed unterminated last line is left out (its number returned, for the notes);
- * any other error is thrown.
+ * cut: a malformed unterminated last line after others is left out (its number returned, for
+ * the notes); any other error is thrown.
  */
 function pushLast(
   p: { push(line: string, lineNo: number): void },
@@ -298,7 +298,8 @@ function pushLast(
   lineNo: number,
   end: LinesEnd,
 ): number | null {
-  if (!end.unterminated) {
+  // a file of one line is not a recording cut short: its line is reported as it is
+  if (!end.unterminated || lineNo === 1) {
     p.push(line, lineNo);
     return null;
   }

@@ -282,6 +282,10 @@ Deno.test("Binance: a recording cut mid-write loads up to the cut and says so; a
       same(t, ref);
       assert.ok(t.report.notes.some((n) => /last line \(3,000\) is an incomplete write/.test(n)));
     }
+    // a file of that one line is a malformed line too: nothing before it was recorded
+    const alone = write("alone.txt", all[2999].slice(0, 80));
+    assert.throws(() => loadTapeSync(alone, { cacheDir: null }), MalformedRowError);
+    await assert.rejects(() => loadTape(alone, { cacheDir: null }), MalformedRowError);
     // the same line with its terminator is a malformed line, not a cut write
     const ended = write("ended.txt", lines(2999) + all[2999].slice(0, 80) + "\n");
     assert.throws(() => loadTapeSync(ended, { cacheDir: null }), MalformedRowError);
