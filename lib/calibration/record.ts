@@ -25,7 +25,7 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
-import { EVENT, FLAG, isTradeKind, type Tape } from "../data/tape.ts";
+import { changesLevel, EVENT, FLAG, isTradeKind, type Tape } from "../data/tape.ts";
 import type { MarketTape } from "../market/tape.ts";
 
 /** Growable typed columns. */
@@ -143,9 +143,8 @@ export function detectQuoteInterval(tape: Tape): number {
   let last = NaN;
   for (let i = tape.meta.bookStart; i < tape.length && gaps.length < 200_000; i++) {
     const k = c.kind[i];
-    if (k === EVENT.BEST_QUOTE || k === EVENT.HALT || k === EVENT.CROSS || isTradeKind(k)) {
-      continue;
-    }
+    // book updates only: not trades, best quotes, halts or crosses
+    if (!changesLevel(k) || isTradeKind(k)) continue;
     if (c.flags[i] & FLAG.SNAPSHOT) continue;
     const t = c.ts[i];
     if (t !== last) {

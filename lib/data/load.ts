@@ -298,16 +298,12 @@ function pushLast(
   lineNo: number,
   end: LinesEnd,
 ): number | null {
-  // a file of one line is not a recording cut short: its line is reported as it is
-  if (!end.unterminated || lineNo === 1) {
-    p.push(line, lineNo);
-    return null;
-  }
   try {
     p.push(line, lineNo);
     return null;
   } catch (err) {
-    if (err instanceof MalformedRowError) return lineNo;
+    // a file of one line is not a recording cut short: its line is reported as it is
+    if (end.unterminated && lineNo > 1 && err instanceof MalformedRowError) return lineNo;
     throw err;
   }
 }

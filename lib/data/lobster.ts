@@ -355,7 +355,7 @@ export class LobsterParser {
    * A halt message: −1 opens a halt, 1 (trading resumes) closes it into a gap; 0 (quoting
    * resumes) keeps it open, since nothing trades until the reopening.
    */
-  #halt(ts: number, code: number, line: number): void {
+  #halt(ts: number, code: number, line = 0): void {
     if (code === -1 && !this.#haltOpen) this.#haltOpen = { fromTs: ts, line };
     else if (code === 1 && this.#haltOpen) {
       const h = this.#haltOpen;
@@ -516,16 +516,7 @@ export class LobsterParser {
     };
     const name = `${f.ticker}_${f.date}_${f.startMs}_${f.endMs}_${f.levels}`;
     // a halt still open at the end of the file lasts to its last message
-    const h = this.#haltOpen;
-    const gaps = h
-      ? [...this.#halts, {
-        fromTs: h.fromTs,
-        toTs: this.#lastTs,
-        line: h.line,
-        missing: 0,
-        reason: "halt" as const,
-      }]
-      : this.#halts;
+    this.#halt(this.#lastTs, 1);
     return finishTape(
       this.#b,
       {
@@ -542,7 +533,7 @@ export class LobsterParser {
         hasLocalTime: false,
         hasOrderIds: true,
         bookStart: 1,
-        gaps,
+        gaps: this.#halts,
         clockOffsetNs: 0,
       },
       { lines: 2 * this.#rows, reconstruction: check, notes: [] },
