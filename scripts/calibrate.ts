@@ -8,7 +8,8 @@
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
- *                         [--paired-moves]
+ *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
+ *                         [--informed-sizes stale|drawn]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -120,6 +121,16 @@ export const calibrateCli = defineCli({
       help:
         "fit the market-order intensity by spread (orders the spread does not call for are dropped) into the preset",
     }),
+    "size-law": flags.choice(["lomax", "lognormal", "lognormal-mix", "auto"], {
+      default: "lomax",
+      help:
+        "law of the market orders' desired sizes (auto: the one of smallest AIC; lib/market/size_law.ts)",
+    }),
+    "informed-sizes": flags.choice(["stale", "drawn"], {
+      default: "stale",
+      help:
+        "snipers' and informed traders' order sizes: every stale lot up to a largest order, or at most a size drawn from the market orders' law",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -164,6 +175,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     pace: v.pace,
     ...(v["mle-kernel"] ? { clockKernel: false } : {}),
     ...(v["paired-moves"] ? { pairedMoves: true } : {}),
+    sizeLaw: v["size-law"],
+    informedSizes: v["informed-sizes"],
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -35,6 +35,7 @@ import { arrivalConfigSchema, MAX_BRANCHING, MAX_DECAY } from "../market/arrival
 import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
 import { informedConfigSchema } from "../market/informed.ts";
+import type { SizeLawName } from "../market/size_law.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
 import { MAX_REGIME_MULTIPLIER, MAX_REGIME_RATE } from "../market/regimes.ts";
@@ -180,6 +181,18 @@ export interface CalibrateOptions {
    * information fit's moments (`CLUSTERING_MOMENTS`). Overrides `regimeReplicates`' strength.
    */
   regimeBaseline?: boolean;
+  /**
+   * Law of the market orders' desired sizes (`lib/market/size_law.ts`): `lomax` (default),
+   * `lognormal`, `lognormal-mix`, or `auto` (the one of smallest AIC; see
+   * docs/calibration.md for why it is not the default).
+   */
+  sizeLaw?: SizeLawName | "auto";
+  /**
+   * The snipers' and informed traders' order sizes: `stale` (default), every stale lot up to
+   * the 90th percentile of the tape's orders; `drawn`, at most a desired size drawn from the
+   * market orders' law for each arrival (`snipers.ts`, `informed.ts`).
+   */
+  informedSizes?: "stale" | "drawn";
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -436,9 +449,19 @@ export function calibrateTapes(
 
   // ---- market orders: sizes, arrivals
   log("fitting market-order sizes");
-  const sizes = fitMarketSizes(records);
+  const sizes = fitMarketSizes(records, options.sizeLaw ?? "lomax");
   est["flow.sizes.marketMean"] = sizes.marketMean;
   est["flow.sizes.marketTail"] = sizes.marketTail;
+  if (sizes.marketLogSd !== undefined) est["flow.sizes.marketLogSd"] = sizes.marketLogSd;
+  sizes.components?.forEach((c, i) => {
+    est[`flow.sizes.components.${i}.weight`] = c.weight;
+    est[`flow.sizes.components.${i}.median`] = c.median;
+    est[`flow.sizes.components.${i}.logSd`] = c.logSd;
+  });
+  if (options.sizeLaw === "auto") {
+    const ll = Object.entries(sizes.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
+    log(`  size law: ${sizes.law} by AIC (log-likelihood ${ll.join(", ")})`);
+  }
   est["flow.sizes.sweepProbability"] = sizes.sweepProbability;
   if (!sizes.converged) {
     warnings.push("market-order sizes: the likelihood maximization did not converge");
@@ -860,8 +883,17 @@ export function calibrateTapes(
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
       signs: signsConfig(sig),
       sizes: {
+        ...(sizes.law === "lomax" ? {} : { law: sizes.law }),
         marketMean: sig(est["flow.sizes.marketMean"].value),
         marketTail: sig(est["flow.sizes.marketTail"].value),
+        ...(sizes.marketLogSd === undefined ? {} : { marketLogSd: sig(sizes.marketLogSd.value) }),
+        ...(sizes.components === undefined ? {} : {
+          components: sizes.components.map((c) => ({
+            weight: sig(c.weight.value),
+            median: sig(c.median.value),
+            logSd: sig(c.logSd.value),
+          })),
+        }),
         sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
         marketMax: sizes.marketMax,
         limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
@@ -918,6 +950,7 @@ export function calibrateTapes(
       informed: {
         share: sig(est["flow.informed.share"].value),
         maxLots: sig(est["flow.informed.maxLots"].value),
+        ...(options.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
       },
       ...(est["flow.timing.exponent"] === undefined ? {} : {
         timing: options.spreadIntensity
@@ -952,6 +985,7 @@ export function calibrateTapes(
         rate: sig(est["flow.snipers.rate"].value),
         threshold: sig(est["flow.snipers.threshold"].value),
         maxLots: sig(est["flow.snipers.maxLots"].value),
+        ...(options.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
       },
       initialDepth: Math.max(
         1,

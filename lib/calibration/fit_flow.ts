@@ -18,13 +18,21 @@ import { minimizeGoldenSection } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
 import type { OrderEvents, TapeEvents } from "./tape_events.ts";
 import { maxOf } from "../analytics/extent.ts";
+import { erfc } from "../analytics/distributions.ts";
+import type { SizeLawName } from "../market/size_law.ts";
 
 /** Fitted market-order size model (`flow.sizes`). */
 export interface SizeFit {
+  /** The law of desired sizes fitted (`lib/market/size_law.ts`). */
+  law: SizeLawName;
   /** Mean desired size, lots. */
   marketMean: Estimate;
-  /** Tail exponent ζ. */
+  /** Tail exponent ζ (`lomax`; for `lognormal`, the library's default, unused). */
   marketTail: Estimate;
+  /** Standard deviation σ of the desired size's log (`lognormal` only). */
+  marketLogSd?: Estimate;
+  /** The mixture's components, by increasing median (`lognormal-mix` only). */
+  components?: { weight: Estimate; median: Estimate; logSd: Estimate }[];
   /** Probability that an order ignores the touch depth. */
   sweepProbability: Estimate;
   /** Largest market order, lots (the largest seen, at least the library's 1,000). */
@@ -33,25 +41,36 @@ export interface SizeFit {
   orders: number;
   /** Mean executed size, lots (what the data show, after the cap). */
   meanExecuted: number;
+  /** Maximized log-likelihood of the fitted law. */
+  logLikelihood: number;
+  /** Maximized log-likelihood of every law fitted (one with `law`; all with "auto"). */
+  logLikelihoods: Partial<Record<SizeLawName, number>>;
   /** Whether the optimizer converged. */
   converged: boolean;
 }
 
-/** Survival of the desired size: P(V > v) = (1 + v/λ)^(−ζ), v ≥ 0. */
+/** Survival of the Lomax desired size: P(V > v) = (1 + v/λ)^(−ζ), v ≥ 0. */
 function survival(v: number, lambda: number, zeta: number): number {
   return v < 0 ? 1 : Math.pow(1 + v / lambda, -zeta);
 }
 
 /**
- * Fits the touch-relative size model (`lib/market/order_sizes.ts`) to the market orders of
- * `records` by maximum likelihood: the desired size V = 1 + ⌊X⌋, X Lomax(λ, ζ); with
- * probability 1 − p the order takes at most the depth Q at the opposite best quote. An
- * order that walked the book (several prices) has V = s > Q and chose to sweep (P(V = s)·p);
- * one that took exactly the touch depth is censored (P(V = Q) + P(V > Q)(1 − p)); a smaller
- * one has V = s. Sizes in lots are rounded, at least 1. Standard errors from the observed
- * information (numerical Hessian); the mean follows by the delta method.
+ * Survival of the log-normal desired size V = max(1, round(X)), ln X ~ N(μ, σ²):
+ * P(V > v) = P(X ≥ v + ½) for v ≥ 1, 1 below.
  */
-export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
+function logNormalSurvival(v: number, mu: number, sigma: number): number {
+  return v < 1 ? 1 : 0.5 * erfc((Math.log(v + 0.5) - mu) / (sigma * Math.SQRT2));
+}
+
+/** The market orders of `records` as the size fit reads them (sizes and depths in whole lots). */
+interface SizeSample {
+  size: number[];
+  depth: number[];
+  walked: number[];
+  executed: number;
+}
+
+function sizeSample(records: readonly MarketRecord[]): SizeSample {
   const size: number[] = [], depth: number[] = [], walked: number[] = [];
   let executed = 0;
   for (const r of records) {
@@ -64,25 +83,79 @@ export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
       executed += r.moQty[i];
     }
   }
-  const n = size.length;
+  return { size, depth, walked, executed };
+}
+
+/**
+ * Negative log-likelihood of the touch-capped model whose desired size has survival `S`
+ * (P(V > v)) and sweep probability `p` (see {@linkcode fitMarketSizes}).
+ */
+function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
+  const { size, depth, walked } = x;
+  let ll = 0;
+  for (let i = 0; i < size.length; i++) {
+    const s = size[i], q = depth[i];
+    const pv = S(s - 1) - S(s);
+    let l: number;
+    if (walked[i] === 1 && s > q) l = pv * p;
+    else if (s === q) l = pv + S(s) * (1 - p);
+    else l = pv;
+    ll += Math.log(Math.max(l, 1e-300));
+  }
+  return -ll;
+}
+
+/**
+ * Fits the touch-relative size model (`lib/market/order_sizes.ts`) to the market orders of
+ * `records` by maximum likelihood: the desired size V follows the law `law`
+ * (`lib/market/size_law.ts`: V = 1 + ⌊X⌋, X Lomax(λ, ζ); or V = max(1, round(X)), X
+ * log-normal or a mixture of two log-normals); with probability 1 − p the order takes at most the depth Q at the opposite
+ * best quote. An order that walked the book (several prices) has V = s > Q and chose to sweep
+ * (P(V = s)·p); one that took exactly the touch depth is censored (P(V = Q) + P(V > Q)(1 −
+ * p)); a smaller one has V = s. Sizes in lots are rounded, at least 1. Standard errors from
+ * the observed information (numerical Hessian); the mean follows by the delta method. The
+ * `lognormal-mix` law (two components, six parameters) starts from the
+ * expectation-maximization fit of a two-component normal mixture to the log sizes. With
+ * `law: "auto"` the three laws are fitted and the one of smallest AIC (2k − 2 ln L) kept.
+ */
+export function fitMarketSizes(
+  records: readonly MarketRecord[],
+  law: SizeLawName | "auto" = "lomax",
+): SizeFit {
+  const x = sizeSample(records);
+  const n = x.size.length;
   if (n < 50) {
     throw new InsufficientDataError("market-order sizes", "at least 50 market orders", `${n}`);
   }
+  if (law === "lomax") return fitLomaxSizes(x);
+  if (law === "lognormal") return fitLogNormalSizes(x);
+  if (law === "lognormal-mix") return fitLogNormalMixtureSizes(x);
+  const fits = [fitLomaxSizes(x), fitLogNormalSizes(x), fitLogNormalMixtureSizes(x)];
+  const params = [3, 3, 6];
+  const aic = fits.map((f, i) => 2 * params[i] - 2 * f.logLikelihood);
+  let best = 0;
+  for (let i = 1; i < fits.length; i++) if (aic[i] < aic[best]) best = i;
+  const logLikelihoods: Partial<Record<SizeLawName, number>> = {};
+  for (const f of fits) logLikelihoods[f.law] = f.logLikelihood;
+  return { ...fits[best], logLikelihoods };
+}
+
+/** Common fields of a size fit. */
+function sizeFitBase(x: SizeSample) {
+  return {
+    marketMax: Math.max(1_000, maxOf(x.size)),
+    orders: x.size.length,
+    meanExecuted: x.executed / x.size.length,
+  };
+}
+
+function fitLomaxSizes(x: SizeSample): SizeFit {
+  const n = x.size.length;
   const nll = (lambda: number, zeta: number, p: number): number => {
     if (!(lambda > 0 && zeta > 1 && p >= 0 && p <= 1)) return Infinity;
-    let ll = 0;
-    for (let i = 0; i < n; i++) {
-      const s = size[i], q = depth[i];
-      const pv = survival(s - 1, lambda, zeta) - survival(s, lambda, zeta);
-      let l: number;
-      if (walked[i] === 1 && s > q) l = pv * p;
-      else if (s === q) l = pv + survival(s, lambda, zeta) * (1 - p);
-      else l = pv;
-      ll += Math.log(Math.max(l, 1e-300));
-    }
-    return -ll;
+    return cappedNll(x, (v) => survival(v, lambda, zeta), p);
   };
-  const mean0 = size.reduce((a, b) => a + b, 0) / n;
+  const mean0 = x.size.reduce((a, b) => a + b, 0) / n;
   // ζ is kept in the model's range (≥ 1.1: a finite mean)
   const f = (z: Float64Array) =>
     nll(Math.exp(z[0]), 1.1 + Math.exp(z[1]), 1 / (1 + Math.exp(-z[2])));
@@ -94,25 +167,8 @@ export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
   // standard errors in the natural parameters
   const nat = Float64Array.of(lambda, zeta, p);
   const H = hessianFromValues((x) => nll(x[0], x[1], x[2]), nat, 1e-4);
-  const pBoundary = p < 1e-4 || p > 1 - 1e-4;
   if (zetaBoundary) H[4] = Math.max(H[4], 1e12); // ζ fixed at its bound: no information about it
-  let se = [NaN, NaN, NaN];
-  let cov: Float64Array | null = null;
-  if (!pBoundary) {
-    const c = covarianceFromHessian(H, 3);
-    if (c.ok) {
-      se = Array.from(standardErrors(c.cov, 3));
-      cov = c.cov;
-    }
-  } else {
-    const sub = Float64Array.of(H[0], H[1], H[3], H[4]);
-    const c = covarianceFromHessian(sub, 2);
-    if (c.ok) {
-      const s2 = standardErrors(c.cov, 2);
-      se = [s2[0], s2[1], NaN];
-      cov = Float64Array.of(c.cov[0], c.cov[1], 0, c.cov[2], c.cov[3], 0, 0, 0, 0);
-    }
-  }
+  const { se, cov, pBoundary } = sizeErrors(H, p);
   const mean = 0.5 + lambda / (zeta - 1);
   let meanSe = NaN;
   if (cov) {
@@ -121,7 +177,9 @@ export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
   }
   const tail = Math.min(20, Math.max(1.1, zeta));
   const method = "censored maximum likelihood of the touch-capped Lomax size model";
+  const ll = -nll(lambda, zeta, p);
   return {
+    law: "lomax",
     marketMean: fitted(Math.max(1, mean), meanSe, "lots", method),
     marketTail: fitted(
       tail,
@@ -132,18 +190,219 @@ export function fitMarketSizes(records: readonly MarketRecord[]): SizeFit {
         ? "at the model's lower bound 1.1 (a finite mean): the data's tail is at least this heavy"
         : undefined,
     ),
-    sweepProbability: fitted(
-      p,
-      se[2],
-      "probability",
-      method,
-      pBoundary ? "at the boundary of [0, 1]: no standard error" : undefined,
-    ),
-    marketMax: Math.max(1_000, maxOf(size)),
-    orders: n,
-    meanExecuted: executed / n,
+    sweepProbability: sweepEstimate(p, se[2], pBoundary, method),
+    ...sizeFitBase(x),
+    logLikelihood: ll,
+    logLikelihoods: { lomax: ll },
     converged: r.converged,
   };
+}
+
+/** Largest σ of the log-normal law (`flow.sizes.marketLogSd`'s bound). */
+const MAX_LOG_SD = 5;
+/** Smallest σ of a mixture's component (`flow.sizes.components[].logSd`'s bound). */
+const MIN_COMPONENT_LOG_SD = 1e-4;
+
+function fitLogNormalSizes(x: SizeSample): SizeFit {
+  const n = x.size.length;
+  const nll = (mu: number, sigma: number, p: number): number => {
+    if (!(sigma > 0 && p >= 0 && p <= 1)) return Infinity;
+    return cappedNll(x, (v) => logNormalSurvival(v, mu, sigma), p);
+  };
+  let m = 0, m2 = 0;
+  for (const v of x.size) {
+    const l = Math.log(v);
+    m += l;
+    m2 += l * l;
+  }
+  m /= n;
+  const sd0 = Math.sqrt(Math.max(0.01, m2 / n - m * m));
+  // σ within the model's range (0.01, 5]: a logistic map
+  const toSigma = (z: number) => 0.01 + (MAX_LOG_SD - 0.01) / (1 + Math.exp(-z));
+  const f = (z: Float64Array) => nll(z[0], toSigma(z[1]), 1 / (1 + Math.exp(-z[2])));
+  const zs = Math.log((sd0 - 0.01) / (MAX_LOG_SD - sd0));
+  const start = Float64Array.of(m, Number.isFinite(zs) ? zs : 0, -2);
+  let r = minimizeNelderMead(f, start, { maxIterations: 2000 });
+  r = minimizeNelderMead(f, r.x, { maxIterations: 2000 }); // restart: NM can stall
+  const mu = r.x[0], sigma = toSigma(r.x[1]), p = 1 / (1 + Math.exp(-r.x[2]));
+  const nat = Float64Array.of(mu, sigma, p);
+  const H = hessianFromValues((z) => nll(z[0], z[1], z[2]), nat, 1e-4);
+  const { se, cov, pBoundary } = sizeErrors(H, p);
+  // the law's parameters: the mean of X = e^(μ + σ²/2), σ
+  const mean = Math.exp(mu + sigma * sigma / 2);
+  let meanSe = NaN;
+  if (cov) {
+    const g0 = mean, g1 = mean * sigma;
+    meanSe = Math.sqrt(Math.max(0, g0 * g0 * cov[0] + 2 * g0 * g1 * cov[1] + g1 * g1 * cov[4]));
+  }
+  const method = "censored maximum likelihood of the touch-capped log-normal size model";
+  const ll = -nll(mu, sigma, p);
+  return {
+    law: "lognormal",
+    marketMean: fitted(Math.min(1e6, Math.max(1, mean)), meanSe, "lots", method),
+    marketTail: unidentified(1.5, "tail exponent", "not used by the log-normal law"),
+    marketLogSd: fitted(
+      sigma,
+      se[1],
+      "log lots",
+      method,
+      sigma > MAX_LOG_SD - 1e-3 ? `at the model's bound ${MAX_LOG_SD}` : undefined,
+    ),
+    sweepProbability: sweepEstimate(p, se[2], pBoundary, method),
+    ...sizeFitBase(x),
+    logLikelihood: ll,
+    logLikelihoods: { lognormal: ll },
+    converged: r.converged,
+  };
+}
+
+/** Two-component normal mixture of `l` by expectation-maximization (a start for the fit). */
+function twoNormals(l: readonly number[]): [number, number, number, number, number] {
+  const sorted = [...l].sort((a, b) => a - b);
+  const n = sorted.length;
+  const half = (a: number, b: number) => {
+    let m = 0, v = 0;
+    for (let i = a; i < b; i++) m += sorted[i];
+    m /= b - a;
+    for (let i = a; i < b; i++) v += (sorted[i] - m) ** 2;
+    return [m, Math.sqrt(Math.max(1e-4, v / (b - a)))];
+  };
+  let [m1, s1] = half(0, n >> 1), [m2, s2] = half(n >> 1, n), w = 0.5;
+  for (let it = 0; it < 200; it++) {
+    let r1 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0;
+    const resp = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p1 = w * Math.exp(-0.5 * ((l[i] - m1) / s1) ** 2) / s1;
+      const p2 = (1 - w) * Math.exp(-0.5 * ((l[i] - m2) / s2) ** 2) / s2;
+      const r = p1 + p2 > 0 ? p1 / (p1 + p2) : 0.5;
+      resp[i] = r;
+      r1 += r;
+      a1 += r * l[i];
+      a2 += (1 - r) * l[i];
+    }
+    if (!(r1 > 1 && n - r1 > 1)) break;
+    m1 = a1 / r1;
+    m2 = a2 / (n - r1);
+    for (let i = 0; i < n; i++) {
+      b1 += resp[i] * (l[i] - m1) ** 2;
+      b2 += (1 - resp[i]) * (l[i] - m2) ** 2;
+    }
+    s1 = Math.sqrt(Math.max(1e-4, b1 / r1));
+    s2 = Math.sqrt(Math.max(1e-4, b2 / (n - r1)));
+    w = r1 / n;
+  }
+  return [m1, s1, m2, s2, w];
+}
+
+function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
+  const S = (v: number, m1: number, s1: number, m2: number, s2: number, w: number) =>
+    v < 1 ? 1 : w * logNormalSurvival(v, m1, s1) + (1 - w) * logNormalSurvival(v, m2, s2);
+  // natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w, p)
+  const nll = (t: ArrayLike<number>): number => {
+    const [m1, s1, m2, s2, w, p] = Array.from(t);
+    if (!(s1 > 0 && s2 > 0 && w > 0 && w < 1 && p >= 0 && p <= 1)) return Infinity;
+    return cappedNll(x, (v) => S(v, m1, s1, m2, s2, w), p);
+  };
+  // a component's σ down to 10⁻⁴: a point mass (a round lot: 100 shares) is a component
+  const lo = MIN_COMPONENT_LOG_SD;
+  const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
+  const fromSigma = (s: number) => {
+    const c = Math.min(MAX_LOG_SD - 0.02, Math.max(0.02, s));
+    return Math.log((c - lo) / (MAX_LOG_SD - c));
+  };
+  const logistic = (z: number) => 1 / (1 + Math.exp(-z));
+  const natural = (z: Float64Array) =>
+    Float64Array.of(z[0], toSigma(z[1]), z[2], toSigma(z[3]), logistic(z[4]), logistic(z[5]));
+  const f = (z: Float64Array) => nll(natural(z));
+  const [m1, s1, m2, s2, w0] = twoNormals(x.size.map(Math.log));
+  const wc = Math.min(0.98, Math.max(0.02, w0));
+  const start = Float64Array.of(m1, fromSigma(s1), m2, fromSigma(s2), Math.log(wc / (1 - wc)), -2);
+  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
+  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
+  let t = natural(r.x);
+  if (t[2] < t[0]) t = Float64Array.of(t[2], t[3], t[0], t[1], 1 - t[4], t[5]); // by median
+  const H = hessianFromValues(nll, t, 1e-4);
+  const { se, cov, pBoundary } = sizeErrors(H, t[5], 6);
+  const meanOf = (u: ArrayLike<number>) =>
+    u[4] * Math.exp(u[0] + u[1] * u[1] / 2) + (1 - u[4]) * Math.exp(u[2] + u[3] * u[3] / 2);
+  const mean = meanOf(t);
+  let meanSe = NaN;
+  if (cov) {
+    // delta method, the gradient by central differences
+    const g = new Float64Array(6);
+    for (let i = 0; i < 6; i++) {
+      const h = 1e-6 * Math.max(1, Math.abs(t[i]));
+      const a = Float64Array.from(t), b = Float64Array.from(t);
+      a[i] += h;
+      b[i] -= h;
+      g[i] = (meanOf(a) - meanOf(b)) / (2 * h);
+    }
+    let v = 0;
+    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) v += g[i] * g[j] * cov[i * 6 + j];
+    meanSe = Math.sqrt(Math.max(0, v));
+  }
+  const method = "censored maximum likelihood of the touch-capped log-normal mixture size model";
+  const ll = -nll(t);
+  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
+    weight: fitted(w, se[4], "share of market orders", method),
+    // the median e^μ, its error by the delta method
+    median: fitted(Math.exp(mu), Math.exp(mu) * sMu, "lots", method),
+    logSd: fitted(sigma, sSigma, "log lots", method),
+  });
+  return {
+    law: "lognormal-mix",
+    marketMean: fitted(Math.min(1e6, Math.max(1, mean)), meanSe, "lots", method),
+    marketTail: unidentified(1.5, "tail exponent", "not used by the log-normal mixture"),
+    components: [
+      component(t[0], se[0], t[1], se[1], t[4]),
+      component(t[2], se[2], t[3], se[3], 1 - t[4]),
+    ],
+    sweepProbability: sweepEstimate(t[5], se[5], pBoundary, method),
+    ...sizeFitBase(x),
+    logLikelihood: ll,
+    logLikelihoods: { "lognormal-mix": ll },
+    converged: r.converged,
+  };
+}
+
+/**
+ * Standard errors of a size fit's `k` natural parameters (the sweep probability `p` last)
+ * from the Hessian `H` of its negative log-likelihood, with their covariance (k × k); `p`
+ * at 0 or 1 has none (the others from their own block, `p`'s row and column zero).
+ */
+function sizeErrors(H: Float64Array, p: number, k = 3) {
+  const pBoundary = p < 1e-4 || p > 1 - 1e-4;
+  let se = new Array<number>(k).fill(NaN);
+  let cov: Float64Array | null = null;
+  if (!pBoundary) {
+    const c = covarianceFromHessian(H, k);
+    if (c.ok) {
+      se = Array.from(standardErrors(c.cov, k));
+      cov = c.cov;
+    }
+  } else {
+    const m = k - 1;
+    const sub = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) sub[i * m + j] = H[i * k + j];
+    const c = covarianceFromHessian(sub, m);
+    if (c.ok) {
+      const s2 = standardErrors(c.cov, m);
+      se = [...s2, NaN];
+      cov = new Float64Array(k * k);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) cov[i * k + j] = c.cov[i * m + j];
+    }
+  }
+  return { se, cov, pBoundary };
+}
+
+function sweepEstimate(p: number, se: number, boundary: boolean, method: string): Estimate {
+  return fitted(
+    p,
+    se,
+    "probability",
+    method,
+    boundary ? "at the boundary of [0, 1]: no standard error" : undefined,
+  );
 }
 
 /** Fitted limit-order placement and sizes (`flow.placement`, `flow.sizes.limitMean`). */

@@ -4,7 +4,8 @@
  * share `share` of the market-order arrivals is informed (Kyle 1985 and Glosten & Milgrom
  * 1985: a market maker loses to them and must earn it back from the uninformed flow). When
  * V > P, an informed arrival buys every ask priced at least `threshold` ticks below V (an
- * immediate-or-cancel buy limit at V − threshold), up to `maxLots`; when V < P it sells every
+ * immediate-or-cancel buy limit at V − threshold), up to `maxLots` (with `sizes: "drawn"`, up to
+ * a size drawn from the market orders' law of desired sizes); when V < P it sells every
  * bid at least `threshold` above V; otherwise, or when no quote is that far off, it does
  * nothing. Its order is a market event like any other: it moves the reference price through
  * the impact model, and the liquidity providers cannot tell it from an uninformed one.
@@ -38,6 +39,11 @@ export const informedConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1_000).default(0.5),
   /** Largest informed order, lots. */
   maxLots: z.number().min(1).max(1e7).default(20),
+  /**
+   * An informed order's size: `stale` (absent), every lot beyond the edge up to `maxLots`;
+   * `drawn`, at most a desired size drawn for each arrival from the market orders' size law.
+   */
+  sizes: z.enum(["stale", "drawn"]).optional(),
 });
 
 /** The informed traders (see the schema's field docs). */
@@ -48,9 +54,15 @@ export interface InformedModel {
   /** Share of market-order arrivals that are informed, in [0, 1]. */
   readonly share: number;
   /**
+   * Whether each arrival's size is capped by a desired size the flow draws from its size
+   * model (passed to {@linkcode InformedModel.arrive} as `cap`).
+   */
+  readonly drawsSize?: boolean;
+  /**
    * One informed arrival at `timeNs` with value `valueTicks` and public reference price
    * `referenceTicks`: sends its order to `book` (reporting `aggressorId` to the book's sink)
-   * and returns the signed lots traded (+ bought, − sold, 0 when it abstains).
+   * and returns the signed lots traded (+ bought, − sold, 0 when it abstains), at most `cap`
+   * lots.
    */
   arrive(
     book: OrderBook,
@@ -58,6 +70,7 @@ export interface InformedModel {
     referenceTicks: number,
     timeNs: number,
     aggressorId: number,
+    cap?: number,
   ): number;
 }
 
@@ -82,6 +95,7 @@ export interface InformedModel {
  */
 export class InformedTrader implements InformedModel {
   readonly share: number;
+  readonly drawsSize: boolean;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Arrivals that traded since the last reset. */
@@ -94,6 +108,7 @@ export class InformedTrader implements InformedModel {
   /** Creates the trader from its config. */
   constructor(cfg: InformedConfig) {
     this.share = cfg.share;
+    this.drawsSize = cfg.sizes === "drawn";
     this.#thr = cfg.threshold;
     this.#max = cfg.maxLots;
   }
@@ -111,8 +126,10 @@ export class InformedTrader implements InformedModel {
     referenceTicks: number,
     timeNs: number,
     aggressorId: number,
+    cap = Infinity,
   ): number {
     this.arrivals++;
+    const max = cap < this.#max ? cap : this.#max;
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const thr = this.#thr;
@@ -121,7 +138,7 @@ export class InformedTrader implements InformedModel {
       // every ask at or below V − threshold
       const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
       let qty = book.depthTo(ASK, limit);
-      if (qty > this.#max) qty = this.#max;
+      if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(BID, qty, timeNs, aggressorId);
       this.trades++;
@@ -131,7 +148,7 @@ export class InformedTrader implements InformedModel {
     if (!up && valueTicks < referenceTicks && bid === bid && bid - valueTicks >= thr) {
       const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
       let qty = book.depthTo(BID, limit);
-      if (qty > this.#max) qty = this.#max;
+      if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(ASK, qty, timeNs, aggressorId);
       this.trades++;

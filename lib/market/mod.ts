@@ -81,6 +81,7 @@ export * from "./hawkes.ts";
 export * from "./arrivals.ts";
 export * from "./trade_signs.ts";
 export * from "./order_sizes.ts";
+export * from "./size_law.ts";
 export * from "./placement.ts";
 export * from "./cancellation.ts";
 export * from "./reaction.ts";

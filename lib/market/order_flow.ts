@@ -681,7 +681,9 @@ export class BackgroundFlow {
     if (this.#inf.share > 0 && this.#rInf.next() < this.#inf.share) {
       this.counts[FLOW_COUNT.INFORMED_ARRIVAL]++;
       this.aggressor = AGGRESSOR.INFORMED;
-      const lots = this.#inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1);
+      const inf = this.#inf;
+      const cap = inf.drawsSize === true ? this.#sizes.desiredSize(this.#rInf) : Infinity;
+      const lots = inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1, cap);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
         this.#noteTrade(lots, t);
@@ -746,7 +748,9 @@ export class BackgroundFlow {
     const expected = this.forecast();
     this.counts[FLOW_COUNT.SNIPER]++;
     this.aggressor = AGGRESSOR.INFORMED;
-    const lots = this.#snipe!.arrive(this.#book, this.value(timeNs), timeNs, -1);
+    const sn = this.#snipe!;
+    const cap = sn.drawsSize === true ? this.#sizes.desiredSize(this.#rFlow!) : Infinity;
+    const lots = sn.arrive(this.#book, this.value(timeNs), timeNs, -1, cap);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;
     this.#noteTrade(lots, t);

@@ -2,10 +2,11 @@
  * Sizes of background orders, in lots.
  *
  * Market orders ("selective liquidity taking", Farmer, Gillemot, Lillo, Mike & Sen 2004,
- * "What really causes large price changes?"): a desired size V is drawn from a discretised
- * Pareto (Lomax) law with mean `marketMean` lots and tail P(V > x) ~ x^(−`marketTail`) (the
- * trade-size tail exponent of about 1.5 of Gopikrishnan et al. 2000); the trader then looks
- * at the depth Q at the opposite best quote and, with probability 1 − `sweepProbability`,
+ * "What really causes large price changes?"): a desired size V is drawn from the law `law`
+ * (`size_law.ts`): by default a discretised Pareto (Lomax) law with mean `marketMean` lots and
+ * tail P(V > x) ~ x^(−`marketTail`) (the trade-size tail exponent of about 1.5 of Gopikrishnan
+ * et al. 2000), or a log-normal law of mean `marketMean` whose log has standard deviation
+ * `marketLogSd`; the trader then looks at the depth Q at the opposite best quote and, with probability 1 − `sweepProbability`,
  * takes at most Q (so most market orders are smaller than the touch and many clear it
  * exactly, as measured on the LSE), else sends V whatever the depth (and walks the book).
  * Sizes thus scale with the depth: thin books get small orders.
@@ -20,6 +21,7 @@
 import { z } from "npm:zod@4.6.7";
 import type { Rng } from "../rng/rng.ts";
 import type { Infer } from "../validation.ts";
+import { createSizeLaw, SIZE_LAWS, type SizeLaw } from "./size_law.ts";
 
 /**
  * Schema of the order-size model.
@@ -27,16 +29,34 @@ import type { Infer } from "../validation.ts";
  * @ignore
  */
 export const orderSizeConfigSchema = z.strictObject({
+  /** Law of the desired market-order size (`size_law.ts`; absent: `lomax`). */
+  law: z.enum(SIZE_LAWS).optional(),
   /** Mean desired size of a market order, lots (before the cap at the touch depth). */
   marketMean: z.number().min(1).max(1e6).default(4),
-  /** Tail exponent ζ of the desired market-order size, P(V > x) ~ x^(−ζ); ζ > 1. */
+  /** Tail exponent ζ of the desired market-order size, P(V > x) ~ x^(−ζ); ζ > 1 (`lomax`). */
   marketTail: z.number().min(1.1).max(20).default(1.5),
+  /** Standard deviation σ of the log of the desired size (`lognormal`; absent: 1). */
+  marketLogSd: z.number().min(0.01).max(5).optional(),
+  /**
+   * The components of the `lognormal-mix` law: each a share of the orders, a median (lots)
+   * and the standard deviation of the log (a tiny one: a round lot); `marketMean` is then the mixture's mean (the
+   * calibration writes it), which the cancellation hazards and the fundamental read.
+   */
+  components: z.array(z.strictObject({
+    weight: z.number().gt(0).max(1),
+    median: z.number().min(0.01).max(1e7),
+    /** Standard deviation of the log (down to 10⁻⁴: a point mass such as a round lot). */
+    logSd: z.number().min(1e-4).max(5),
+  })).min(1).max(8).optional(),
   /** Probability that a market order ignores the touch depth and may walk the book. */
   sweepProbability: z.number().min(0).max(1).default(0.1),
   /** Largest market order, lots. */
   marketMax: z.number().int().min(1).max(1e7).default(1_000),
   /** Mean limit-order size, lots (1 + Poisson(mean − 1)). */
   limitMean: z.number().min(1).max(1e6).default(3),
+}).refine((c) => c.law !== "lognormal-mix" || c.components !== undefined, {
+  message: "a list of components (the lognormal-mix law has no default)",
+  path: ["components"],
 });
 
 /** The order-size model (see the schema's field docs). */
@@ -53,6 +73,8 @@ export interface OrderSizeModel {
   limitSize(rng: Rng): number;
   /** Mean desired (uncapped) market-order size, lots. */
   readonly marketMean: number;
+  /** The desired (uncapped) size of a market order, lots (≥ 1): what it would take of any depth. */
+  desiredSize(rng: Rng): number;
 }
 
 /**
@@ -70,29 +92,25 @@ export interface OrderSizeModel {
  */
 export class TouchRelativeSizes implements OrderSizeModel {
   readonly marketMean: number;
-  readonly #tail: number;
-  readonly #scale: number;
+  readonly #law: SizeLaw;
   readonly #sweep: number;
   readonly #max: number;
   readonly #lmean: number;
   readonly #lexp: number;
 
-  /** Creates the model from its config. */
-  constructor(cfg: OrderSizeConfig) {
+  /** Creates the model from its config; `law` replaces the config's law of desired sizes. */
+  constructor(cfg: OrderSizeConfig, law: SizeLaw = createSizeLaw(cfg)) {
     this.marketMean = cfg.marketMean;
-    this.#tail = cfg.marketTail;
-    // Lomax: X = λ(U^(−1/ζ) − 1), E[X] = λ/(ζ − 1); V = 1 + ⌊X⌋ has mean ≈ 1/2 + E[X]
-    this.#scale = Math.max(1e-9, (cfg.marketMean - 0.5) * (cfg.marketTail - 1));
+    this.#law = law;
     this.#sweep = cfg.sweepProbability;
     this.#max = cfg.marketMax;
     this.#lmean = cfg.limitMean - 1;
     this.#lexp = Math.exp(-(cfg.limitMean - 1));
   }
 
-  /** The desired (uncapped) size: 1 + ⌊Lomax⌋, at most `marketMax`. */
+  /** The desired (uncapped) size, drawn from the law, at most `marketMax`. */
   desiredSize(rng: Rng): number {
-    const x = this.#scale * (Math.pow(1 - rng.next(), -1 / this.#tail) - 1);
-    const v = 1 + Math.floor(x);
+    const v = this.#law.draw(rng);
     return v < this.#max ? v : this.#max;
   }
 

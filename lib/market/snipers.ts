@@ -6,7 +6,9 @@
  * side of V by at least `threshold` ticks: an ask at or below V − threshold, a bid at or
  * above V + threshold. While one is, a sniper arrives at the constant hazard `rate` (per
  * second; the inverse of the time the fastest of them needs to see the move and reach the
- * book) and sends an immediate-or-cancel order for every stale lot, up to `maxLots`; when no
+ * book) and sends an immediate-or-cancel order for every stale lot, up to `maxLots` (with
+ * `sizes: "drawn"`, up to a size drawn from the market orders' law of desired sizes, as a
+ * trader whose size does not depend on what the book leaves: `order_sizes.ts`); when no
  * quote is stale, none arrives. Unlike the informed arrivals of `informed.ts` (a share of
  * the market-order arrivals, whatever the book), the snipers' intensity depends on the gap
  * between the value and the quotes: they come in bursts after a move and pick the book off
@@ -40,6 +42,11 @@ export const sniperConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1e6).default(1),
   /** Largest sniper order, lots. */
   maxLots: z.number().min(1).max(1e9).default(100),
+  /**
+   * A sniper's size: `stale` (absent), every stale lot up to `maxLots`; `drawn`, at most a
+   * desired size drawn for each arrival from the market orders' size law.
+   */
+  sizes: z.enum(["stale", "drawn"]).optional(),
 });
 
 /** The snipers (see the schema's field docs). */
@@ -49,14 +56,25 @@ export type SniperConfig = Infer<typeof sniperConfigSchema>;
 export interface SniperModel {
   /** Arrivals per second while a quote is stale (0: none, and the flow never asks). */
   readonly rate: number;
+  /**
+   * Whether each arrival's size is capped by a desired size the flow draws from its size
+   * model (passed to {@linkcode SniperModel.arrive} as `cap`).
+   */
+  readonly drawsSize?: boolean;
   /** Arrivals per second when the book's best quotes are `bid`, `ask` and the value `value`. */
   intensity(bid: number, ask: number, value: number): number;
   /**
    * One sniper arrival at `timeNs` with value `valueTicks`: takes the stale quotes of
    * `book` (reporting `aggressorId` to the book's sink) and returns the signed lots traded
-   * (+ bought, − sold, 0 when nothing is stale any more).
+   * (+ bought, − sold, 0 when nothing is stale any more), at most `cap` lots.
    */
-  arrive(book: OrderBook, valueTicks: number, timeNs: number, aggressorId: number): number;
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    timeNs: number,
+    aggressorId: number,
+    cap?: number,
+  ): number;
 }
 
 /**
@@ -97,6 +115,7 @@ export function snipeProbability(rate: number, requoteRate: number): number {
  */
 export class Snipers implements SniperModel {
   readonly rate: number;
+  readonly drawsSize: boolean;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Signed lots traded since the last reset (+ bought). */
@@ -108,6 +127,7 @@ export class Snipers implements SniperModel {
   /** Creates the snipers from their config. */
   constructor(cfg: SniperConfig) {
     this.rate = cfg.rate;
+    this.drawsSize = cfg.sizes === "drawn";
     this.#rate = cfg.rate;
     this.#thr = cfg.threshold;
     this.#max = cfg.maxLots;
@@ -125,14 +145,21 @@ export class Snipers implements SniperModel {
     return value - ask >= this.#thr || bid - value >= this.#thr ? r : 0;
   }
 
-  arrive(book: OrderBook, valueTicks: number, timeNs: number, aggressorId: number): number {
+  arrive(
+    book: OrderBook,
+    valueTicks: number,
+    timeNs: number,
+    aggressorId: number,
+    cap = Infinity,
+  ): number {
     this.arrivals++;
     const thr = this.#thr;
+    const max = cap < this.#max ? cap : this.#max;
     const ask = book.bestAsk();
     if (ask === ask && valueTicks - ask >= thr) {
       const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
       let qty = book.depthTo(ASK, limit);
-      if (qty > this.#max) qty = this.#max;
+      if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(BID, qty, timeNs, aggressorId);
       this.signedVolume += filled;
@@ -142,7 +169,7 @@ export class Snipers implements SniperModel {
     if (bid === bid && bid - valueTicks >= thr) {
       const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
       let qty = book.depthTo(BID, limit);
-      if (qty > this.#max) qty = this.#max;
+      if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(ASK, qty, timeNs, aggressorId);
       this.signedVolume -= filled;

@@ -253,6 +253,27 @@ Deno.test("calibrate: the touch flow is written only with `touch`, and not on a 
   assert.deepEqual(on.preset.config, off.preset.config);
 });
 
+Deno.test("calibrate: the size law and the fast traders' sizes are written only when asked; `auto` keeps the Lomax that made the tape", () => {
+  const off = calibrateTapes([tape], { lotSize: 1, refine: false });
+  const sizesOff = (off.preset.config.flow as Record<string, Record<string, unknown>>).sizes;
+  assert.equal(sizesOff.law, undefined); // the shipped presets' bytes: no new field
+  const auto = calibrateTapes([tape], { lotSize: 1, refine: false, sizeLaw: "auto" });
+  assert.deepEqual(auto.preset.config, off.preset.config); // the truth's law is the Lomax
+  const mix = calibrateTapes([tape], {
+    lotSize: 1,
+    refine: false,
+    sizeLaw: "lognormal-mix",
+    informedSizes: "drawn",
+  });
+  const cfg = parseEnvConfig(mix.preset.config);
+  assert.equal(cfg.flow.sizes.law, "lognormal-mix");
+  assert.equal(cfg.flow.sizes.components?.length, 2);
+  assert.equal(mix.estimates["flow.sizes.components.1.median"].status, "fit");
+  assert.equal(cfg.flow.snipers.sizes, "drawn");
+  assert.equal(cfg.flow.informed.sizes, "drawn");
+  assert.equal(parseEnvConfig(off.preset.config).flow.snipers.sizes, undefined);
+});
+
 Deno.test("calibrate: every simulation-based stage simulates S times the data; the re-matching leaves the kurtosis to the information fit", () => {
   const cal = calibrateTapes([tape], {
     lotSize: 1,

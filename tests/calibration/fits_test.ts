@@ -35,6 +35,54 @@ Deno.test("size fit: the touch-capped Lomax model of the book tier is recovered 
   within(fit.marketMean.value, fit.marketMean.se, 6);
   within(fit.marketTail.value, fit.marketTail.se, 2);
   within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
+  assert.equal(fit.law, "lomax");
+  // the likelihood prefers the law that made the sizes
+  assert.equal(fitMarketSizes(recs, "auto").law, "lomax");
+});
+
+Deno.test("size fit: the touch-capped log-normal model is recovered from its own market orders, and chosen over the Lomax", () => {
+  const recs = simulateRecords({
+    duration: 600,
+    regimes: ONE_REGIME,
+    flow: {
+      informed: { share: 0 },
+      sizes: { law: "lognormal", marketMean: 12, marketLogSd: 1.3, sweepProbability: 0.2 },
+    },
+  }, { seconds: 1_200, seed: 3 });
+  const fit = fitMarketSizes(recs, "lognormal");
+  assert.ok(fit.converged);
+  assert.equal(fit.law, "lognormal");
+  within(fit.marketMean.value, fit.marketMean.se, 12);
+  within(fit.marketLogSd!.value, fit.marketLogSd!.se, 1.3);
+  within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
+  const auto = fitMarketSizes(recs, "auto");
+  assert.equal(auto.law, "lognormal");
+  assert.ok(auto.logLikelihoods.lognormal! > auto.logLikelihoods.lomax!);
+  assert.equal(auto.marketMean.value, fit.marketMean.value);
+});
+
+Deno.test("size fit: a two-population size law (a log-normal mixture) is recovered and chosen by AIC", () => {
+  const components = [
+    { weight: 0.3, median: 2, logSd: 0.5 },
+    { weight: 0.7, median: 40, logSd: 1.2 },
+  ];
+  const recs = simulateRecords({
+    duration: 600,
+    regimes: ONE_REGIME,
+    flow: {
+      informed: { share: 0 },
+      sizes: { law: "lognormal-mix", components, marketMean: 80, sweepProbability: 0.2 },
+    },
+  }, { seconds: 2_400, seed: 5 });
+  const fit = fitMarketSizes(recs, "auto");
+  assert.equal(fit.law, "lognormal-mix");
+  assert.ok(fit.logLikelihoods["lognormal-mix"]! > fit.logLikelihoods.lognormal! + 6);
+  const [a, b] = fit.components!;
+  within(a.weight.value, a.weight.se, 0.3);
+  within(a.median.value, a.median.se, 2);
+  within(b.median.value, b.median.se, 40);
+  within(b.logSd.value, b.logSd.se, 1.2);
+  within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
 });
 
 function recordOfSigns(signs: number[]): MarketRecord {

@@ -55,6 +55,9 @@ Deno.test("snipers: intensity only while a quote is stale by the threshold; they
   assert.equal(s.arrive(book, 104.5, 2, -1), 2);
   assert.equal(s.arrive(book, 104.5, 3, -1), 0); // nothing stale left
   assert.equal(book.bestBid(), 99); // never the other side
+  // a cap below maxLots (a drawn size) takes that many
+  book.addLimit(5, ASK, 100, 9, 0);
+  assert.equal(s.arrive(book, 104.5, 4, -1, 5), 5); // 9 stale lots at 100
 });
 
 Deno.test("snipers: a stale quote is taken before liquidity requotes with probability λ / (λ + κ), and its maker loses the gap", () => {
@@ -100,6 +103,47 @@ Deno.test("snipers: a stale quote is taken before liquidity requotes with probab
   // every sniped lot is an ask at 1001 bought with V = 1005: the maker lost 4 ticks each
   assert.equal(lots, 8 * sniped);
   assert.ok(Math.abs(makerGain / lots - -(1000.5 + gap - 1001)) < 1e-9);
+});
+
+Deno.test("snipers: with sizes drawn, each sniper takes at most a size drawn from the market orders' law", () => {
+  const run = (drawn: boolean) => {
+    const cfg = flowConfigSchema.parse({
+      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+      cancellation: { rate: 0 },
+      informed: { share: 0 },
+      // the law's sizes: 3 lots (σ tiny: round(X) = 3 every time)
+      sizes: { law: "lognormal", marketMean: 3, marketLogSd: 0.01 },
+      snipers: { rate: 3, threshold: 1, maxLots: 1_000, ...(drawn ? { sizes: "drawn" } : {}) },
+      initialLevels: 1,
+      initialDepth: 8,
+    });
+    const book = new OrderBook();
+    const flow = new BackgroundFlow(
+      book,
+      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
+      cfg,
+    );
+    let lots = 0, sniped = 0;
+    book.sink = {
+      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
+        if (owner === 0 && left === 0) flow.onFilled(id);
+        lots += qty;
+      },
+    };
+    for (let i = 0; i < 500; i++) {
+      const r = (k: string) => new Rng(`drawn:${i}:${k}`);
+      book.clear();
+      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+      flow.counts.fill(0);
+      flow.fireNext();
+      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sniped++;
+    }
+    return { lots, sniped };
+  };
+  const stale = run(false), drawn = run(true);
+  assert.ok(stale.sniped > 300 && drawn.sniped > 300);
+  assert.equal(stale.lots, 8 * stale.sniped); // every stale lot at 1001
+  assert.equal(drawn.lots, 3 * drawn.sniped); // the drawn size
 });
 
 Deno.test("snipers: the same seed gives the same path", async () => {
