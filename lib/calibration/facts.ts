@@ -30,6 +30,7 @@
 import { ValidationError } from "../errors.ts";
 import { upperBound } from "../data/tape.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
+import { sig } from "./estimate.ts";
 
 /** How a fact is compared (see `realism.ts`). */
 export type FactKind = "distribution" | "scalar" | "curve";
@@ -58,6 +59,11 @@ export interface FactDefinition {
   samples(sum: Float64Array): number;
   /** Fewest samples for the fact to be judged (default 30). */
   minSamples: number;
+  /**
+   * What the simulator cannot reproduce of the real value, said with a failing fact (e.g. the
+   * share of the tape's orders below one lot); undefined when nothing.
+   */
+  limit?(real: Float64Array): string | undefined;
 }
 
 /** Blocks of a record: consecutive intervals of `seconds` within each segment. */
@@ -342,6 +348,15 @@ function orderSizeFact(): FactDefinition {
     },
     value: normalize,
     samples: (s) => s.reduce((x, y) => x + y, 0),
+    limit(real) {
+      // the book trades whole lots: the bins left of the edge at one lot cannot be simulated
+      let below = 0;
+      for (let i = 0; i + 1 < SIZE_EDGES.length && SIZE_EDGES[i + 1] <= 1; i++) below += real[i];
+      return below > 0
+        ? `${sig(below, 2)} of the real orders are smaller than one lot, which the simulator ` +
+          `(whole lots) cannot make: the distance is at least that (a finer --lot can)`
+        : undefined;
+    },
   };
 }
 

@@ -109,12 +109,12 @@ function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
  * Fits the touch-relative size model (`lib/market/order_sizes.ts`) to the market orders of
  * `records` by maximum likelihood: the desired size V follows the law `law`
  * (`lib/market/size_law.ts`: V = 1 + ⌊X⌋, X Lomax(λ, ζ); or V = max(1, round(X)), X
- * log-normal or a mixture of two log-normals); with probability 1 − p the order takes at most the depth Q at the opposite
- * best quote. An order that walked the book (several prices) has V = s > Q and chose to sweep
- * (P(V = s)·p); one that took exactly the touch depth is censored (P(V = Q) + P(V > Q)(1 −
- * p)); a smaller one has V = s. Sizes in lots are rounded, at least 1. Standard errors from
- * the observed information (numerical Hessian); the mean follows by the delta method. The
- * `lognormal-mix` law (two components, six parameters) starts from the
+ * log-normal or a mixture of two log-normals); with probability 1 − p the order takes at most
+ * the depth Q at the opposite best quote. An order that walked the book (several prices) has
+ * V = s > Q and chose to sweep (P(V = s)·p); one that took exactly the touch depth is censored
+ * (P(V = Q) + P(V > Q)(1 − p)); a smaller one has V = s. Sizes in lots are rounded, at least
+ * 1. Standard errors from the observed information (numerical Hessian); the mean follows by
+ * the delta method. The `lognormal-mix` law (two components, six parameters) starts from the
  * expectation-maximization fit of a two-component normal mixture to the log sizes. With
  * `law: "auto"` the three laws are fitted and the one of smallest AIC (2k − 2 ln L) kept.
  */

@@ -311,7 +311,10 @@ function compareFact(
   } else if (!Number.isFinite(distance) || !Number.isFinite(tolerance)) {
     pass = null;
     note = "not judged: the statistic is undefined on one of the samples";
-  } else if (!pass && gap !== undefined) note = gap;
+  } else if (!pass) {
+    const limit = fact.limit?.(r);
+    note = [gap, limit].filter((x) => x !== undefined).join("; ") || undefined;
+  }
   return {
     name: fact.name,
     title: fact.title,

@@ -6,9 +6,10 @@
  * (`size_law.ts`): by default a discretised Pareto (Lomax) law with mean `marketMean` lots and
  * tail P(V > x) ~ x^(−`marketTail`) (the trade-size tail exponent of about 1.5 of Gopikrishnan
  * et al. 2000), or a log-normal law of mean `marketMean` whose log has standard deviation
- * `marketLogSd`; the trader then looks at the depth Q at the opposite best quote and, with probability 1 − `sweepProbability`,
- * takes at most Q (so most market orders are smaller than the touch and many clear it
- * exactly, as measured on the LSE), else sends V whatever the depth (and walks the book).
+ * `marketLogSd`, or a mixture of log-normal `components`; the trader then looks at the depth Q
+ * at the opposite best quote and, with probability 1 − `sweepProbability`, takes at most Q
+ * (so most market orders are smaller than the touch and many clear it exactly, as measured
+ * on the LSE), else sends V whatever the depth (and walks the book).
  * Sizes thus scale with the depth: thin books get small orders.
  *
  * Limit orders: 1 + Poisson(`limitMean` − 1) lots.
@@ -39,8 +40,9 @@ export const orderSizeConfigSchema = z.strictObject({
   marketLogSd: z.number().min(0.01).max(5).optional(),
   /**
    * The components of the `lognormal-mix` law: each a share of the orders, a median (lots)
-   * and the standard deviation of the log (a tiny one: a round lot); `marketMean` is then the mixture's mean (the
-   * calibration writes it), which the cancellation hazards and the fundamental read.
+   * and the standard deviation of the log (a tiny one: a round lot); `marketMean` is then the
+   * mixture's mean (the calibration writes it), which the cancellation hazards and the
+   * fundamental read.
    */
   components: z.array(z.strictObject({
     weight: z.number().gt(0).max(1),

@@ -76,6 +76,22 @@ Deno.test("realism: a market with another spread, volatility, sign memory or sou
   assert.ok(d.volumeVolatility.real[0] > d.volumeVolatility.sim[0] + 0.1);
 });
 
+Deno.test("realism: orders below one lot on the tape are said to be beyond a simulation in whole lots", () => {
+  // the same market measured in a lot ten times coarser: its sizes are tenths of a lot
+  const tenths = real.map((r) => ({ ...r, moQty: r.moQty.map((q) => q / 10) }));
+  const size = compareRecords(tenths, real, OPTS).facts.find((f) => f.name === "orderSize")!;
+  assert.equal(size.pass, false);
+  const below = tenths.flatMap((r) => Array.from(r.moQty)).filter((q) => q < 1).length /
+    tenths.reduce((n, r) => n + r.moQty.length, 0);
+  const said = /(\S+) of the real orders are smaller than one lot/.exec(size.note ?? "");
+  assert.ok(said, size.note);
+  assert.ok(Math.abs(Number(said[1]) - below) < 0.01, `${said[1]} vs ${below}`);
+  assert.ok(size.distance >= Number(said[1]) - 0.01);
+  // nothing below one lot: nothing said
+  const same = compareRecords(real, real, OPTS).facts.find((f) => f.name === "orderSize")!;
+  assert.equal(same.note, undefined);
+});
+
 Deno.test("realism: a short real sample is not judged on what it cannot measure; the summary has the documented shape", () => {
   const short = simulateRecords({ ...BASE, duration: 240 }, { seconds: 240, seed: 3 });
   const r = compareRecords(short, real, { blockSeconds: 20, resamples: 50 });
