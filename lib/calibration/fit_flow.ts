@@ -143,7 +143,7 @@ export function fitMarketSizes(
 /** Common fields of a size fit. */
 function sizeFitBase(x: SizeSample) {
   return {
-    marketMax: Math.max(1_000, maxOf(x.size)),
+    marketMax: Math.min(1e7, Math.max(1_000, maxOf(x.size))), // the model's range
     orders: x.size.length,
     meanExecuted: x.executed / x.size.length,
   };
@@ -180,7 +180,7 @@ function fitLomaxSizes(x: SizeSample): SizeFit {
   const ll = -nll(lambda, zeta, p);
   return {
     law: "lomax",
-    marketMean: fitted(Math.max(1, mean), meanSe, "lots", method),
+    marketMean: fitted(Math.min(1e6, Math.max(1, mean)), meanSe, "lots", method),
     marketTail: fitted(
       tail,
       zetaBoundary ? NaN : se[1],
@@ -343,10 +343,21 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
   }
   const method = "censored maximum likelihood of the touch-capped log-normal mixture size model";
   const ll = -nll(t);
+  // within the model's range: a weight in (0, 1) (a component the data do not need goes to
+  // its bound: the other law alone), a median in [0.01, 10⁷] lots
+  const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const bound = (v: number, lo: number, hi: number) =>
+    v <= lo || v >= hi ? "at the model's bound: the tape does not need this component" : undefined;
   const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
-    weight: fitted(w, se[4], "share of market orders", method),
+    weight: fitted(
+      inRange(w, 1e-6, 1 - 1e-6),
+      se[4],
+      "share of market orders",
+      method,
+      bound(w, 1e-6, 1 - 1e-6),
+    ),
     // the median e^μ, its error by the delta method
-    median: fitted(Math.exp(mu), Math.exp(mu) * sMu, "lots", method),
+    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
     logSd: fitted(sigma, sSigma, "log lots", method),
   });
   return {

@@ -9,6 +9,9 @@ import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { placementConfigSchema, PowerLawPlacement } from "../../lib/market/placement.ts";
 import { MetaorderSigns, tradeSignConfigSchema } from "../../lib/market/trade_signs.ts";
 import { Rng } from "../../lib/rng/rng.ts";
+import fc from "npm:fast-check@4.10.2";
+import { orderSizeConfigSchema } from "../../lib/market/order_sizes.ts";
+import { sig } from "../../lib/calibration/estimate.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
   assert.ok(Math.abs(est - truth) <= k * se, `${est} ± ${se} vs ${truth}`);
@@ -83,6 +86,66 @@ Deno.test("size fit: a two-population size law (a log-normal mixture) is recover
   within(b.median.value, b.median.se, 40);
   within(b.logSd.value, b.logSd.se, 1.2);
   within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
+});
+
+Deno.test("size fit (fuzz): any market orders give every law a configuration the model accepts", () => {
+  const laws = ["lomax", "lognormal", "lognormal-mix", "auto"] as const;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 50, max: 300 }),
+      fc.constantFrom("ones", "one size", "six decades", "below a lot", "huge", "round lots"),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.integer({ min: 1, max: 1e9 }),
+      (n, kind, capped, seed) => {
+        const rng = new Rng(seed);
+        const rec = recordOfSigns(new Array(n).fill(1));
+        for (let i = 0; i < n; i++) {
+          const u = rng.next();
+          const v = kind === "ones"
+            ? 1
+            : kind === "one size"
+            ? 7
+            : kind === "below a lot"
+            ? 0.001 + u / 2
+            : kind === "huge"
+            ? 1e7 * (1 + u)
+            : kind === "six decades"
+            ? Math.exp(u * 14 - 2)
+            : u < 0.3
+            ? 100
+            : Math.exp(u * 8);
+          rec.moQty[i] = v;
+          // the touch: exactly the order (censored), deeper, or unknown; some walked the book
+          rec.moDepth[i] = rng.next() < 0.1 ? NaN : rng.next() < capped ? v : v * (1 + 3 * u);
+          rec.moLevels[i] = rng.next() < 0.1 ? 2 : 1;
+        }
+        for (const law of laws) {
+          const f = fitMarketSizes([rec], law);
+          const cfg = {
+            ...(f.law === "lomax" ? {} : { law: f.law }),
+            marketMean: sig(f.marketMean.value),
+            marketTail: sig(f.marketTail.value),
+            ...(f.marketLogSd ? { marketLogSd: sig(f.marketLogSd.value) } : {}),
+            ...(f.components
+              ? {
+                components: f.components.map((c) => ({
+                  weight: sig(c.weight.value),
+                  median: sig(c.median.value),
+                  logSd: sig(c.logSd.value),
+                })),
+              }
+              : {}),
+            sweepProbability: sig(f.sweepProbability.value),
+            marketMax: f.marketMax,
+          };
+          const r = orderSizeConfigSchema.safeParse(cfg);
+          assert.ok(r.success, `${kind}, ${law}: ${JSON.stringify(cfg)} ${r.error?.message}`);
+          assert.ok(Number.isFinite(f.logLikelihood), `${kind}, ${law}`);
+        }
+      },
+    ),
+    { numRuns: 25, seed: 7 },
+  );
 });
 
 function recordOfSigns(signs: number[]): MarketRecord {
