@@ -19,6 +19,8 @@
  * @module
  */
 import { calibrateFiles, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
+import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
+import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
@@ -121,12 +123,12 @@ export const calibrateCli = defineCli({
       help:
         "fit the market-order intensity by spread (orders the spread does not call for are dropped) into the preset",
     }),
-    "size-law": flags.choice(["lomax", "lognormal", "lognormal-mix", "auto"], {
+    "size-law": flags.choice([...SIZE_LAWS, "auto"], {
       default: "lomax",
       help:
         "law of the market orders' desired sizes (auto: the one of smallest AIC; lib/market/size_law.ts)",
     }),
-    "informed-sizes": flags.choice(["stale", "drawn"], {
+    "informed-sizes": flags.choice(FAST_TRADER_SIZES, {
       default: "stale",
       help:
         "snipers' and informed traders' order sizes: every stale lot up to a largest order, or at most a size drawn from the market orders' law",

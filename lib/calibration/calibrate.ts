@@ -34,7 +34,7 @@ import { hawkesMeanIntensity, spectralRadius } from "../market/hawkes.ts";
 import { arrivalConfigSchema, MAX_BRANCHING, MAX_DECAY } from "../market/arrivals.ts";
 import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
-import { informedConfigSchema } from "../market/informed.ts";
+import { type FAST_TRADER_SIZES, informedConfigSchema } from "../market/informed.ts";
 import type { SizeLawName } from "../market/size_law.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
@@ -192,7 +192,7 @@ export interface CalibrateOptions {
    * the 90th percentile of the tape's orders; `drawn`, at most a desired size drawn from the
    * market orders' law for each arrival (`snipers.ts`, `informed.ts`).
    */
-  informedSizes?: "stale" | "drawn";
+  informedSizes?: typeof FAST_TRADER_SIZES[number];
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -886,12 +886,14 @@ export function calibrateTapes(
         ...(sizes.law === "lomax" ? {} : { law: sizes.law }),
         marketMean: sig(est["flow.sizes.marketMean"].value),
         marketTail: sig(est["flow.sizes.marketTail"].value),
-        ...(sizes.marketLogSd === undefined ? {} : { marketLogSd: sig(sizes.marketLogSd.value) }),
+        ...(sizes.marketLogSd === undefined
+          ? {}
+          : { marketLogSd: sig(est["flow.sizes.marketLogSd"].value) }),
         ...(sizes.components === undefined ? {} : {
-          components: sizes.components.map((c) => ({
-            weight: sig(c.weight.value),
-            median: sig(c.median.value),
-            logSd: sig(c.logSd.value),
+          components: sizes.components.map((_, i) => ({
+            weight: sig(est[`flow.sizes.components.${i}.weight`].value),
+            median: sig(est[`flow.sizes.components.${i}.median`].value),
+            logSd: sig(est[`flow.sizes.components.${i}.logSd`].value),
           })),
         }),
         sweepProbability: sig(est["flow.sizes.sweepProbability"].value),

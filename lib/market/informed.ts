@@ -24,6 +24,13 @@ import { z } from "npm:zod@4.6.7";
 import { ASK, BID, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
 
+/**
+ * How a fast trader (informed trader or sniper) sizes its order: `stale`, every lot its edge
+ * allows up to its `maxLots`; `drawn`, at most a desired size drawn for each arrival from the
+ * market orders' size law.
+ */
+export const FAST_TRADER_SIZES = ["stale", "drawn"] as const;
+
 /** Largest number of price levels one informed order may sweep. */
 export const MAX_SWEEP_TICKS = 1_000;
 
@@ -43,7 +50,7 @@ export const informedConfigSchema = z.strictObject({
    * An informed order's size: `stale` (absent), every lot beyond the edge up to `maxLots`;
    * `drawn`, at most a desired size drawn for each arrival from the market orders' size law.
    */
-  sizes: z.enum(["stale", "drawn"]).optional(),
+  sizes: z.enum(FAST_TRADER_SIZES).optional(),
 });
 
 /** The informed traders (see the schema's field docs). */

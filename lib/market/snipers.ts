@@ -28,7 +28,7 @@
 import { z } from "npm:zod@4.6.7";
 import { ASK, BID, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
-import { MAX_SWEEP_TICKS } from "./informed.ts";
+import { FAST_TRADER_SIZES, MAX_SWEEP_TICKS } from "./informed.ts";
 
 /**
  * Schema of the snipers.
@@ -46,7 +46,7 @@ export const sniperConfigSchema = z.strictObject({
    * A sniper's size: `stale` (absent), every stale lot up to `maxLots`; `drawn`, at most a
    * desired size drawn for each arrival from the market orders' size law.
    */
-  sizes: z.enum(["stale", "drawn"]).optional(),
+  sizes: z.enum(FAST_TRADER_SIZES).optional(),
 });
 
 /** The snipers (see the schema's field docs). */
