@@ -43,8 +43,21 @@ export interface TapeSummary {
   };
   /** Quantity at the best bid and ask, time-weighted median and mean, instrument units. */
   depthAtTouch: { bidMedian: number; askMedian: number; bidMean: number; askMean: number };
-  /** Trades: count, per second, volume (instrument units) and mean size. */
-  trades: { count: number; perSecond: number; volume: number; meanSize: number };
+  /**
+   * Trades (executions): count, per second, volume, mean size, the 10 %, 50 % and 90 %
+   * quantiles of their sizes (instrument units) and the share smaller than the tape's lot
+   * suggestion (what a simulation in that lot cannot trade: `calibrate --lot`).
+   */
+  trades: {
+    count: number;
+    perSecond: number;
+    volume: number;
+    meanSize: number;
+    sizeP10: number;
+    sizeMedian: number;
+    sizeP90: number;
+    belowLot: number;
+  };
   /** Feed latency (local − exchange time), ms: quantiles, when the tape has a local clock. */
   feedLatencyMs: { p1: number; median: number; p99: number; max: number } | null;
   /** The reconstruction check: checked and matched (and the loader's full report). */
@@ -84,11 +97,13 @@ export function summarizeTape(tape: Tape): TapeSummary {
   let wSum = 0, spreadSum = 0, bidSum = 0, askSum = 0;
   let pMin = Infinity, pMax = -Infinity;
   let trades = 0, volume = 0;
+  const sizes: number[] = [];
   for (let i = start; i < n; i++) {
     const k = c.kind[i];
     if (k === EVENT.TRADE || k === EVENT.EXECUTE || k === EVENT.HIDDEN_EXECUTE) {
       trades++;
       volume += c.qty[i];
+      sizes.push(c.qty[i]);
     }
     // the state after row i holds until the next row's time
     const w = (i + 1 < n ? c.ts[i + 1] : t1) - c.ts[i];
@@ -176,9 +191,26 @@ export function summarizeTape(tape: Tape): TapeSummary {
       perSecond: seconds > 0 ? trades / seconds : NaN,
       volume: volume * qty,
       meanSize: trades > 0 ? (volume / trades) * qty : NaN,
+      ...sizeStats(sizes, qty, m.lotSuggestion),
     },
     feedLatencyMs: lat,
     reconstruction: tape.report.reconstruction,
+  };
+}
+
+/** Quantiles of trade sizes (steps → instrument units) and the share below `lot`. */
+function sizeStats(sizes: number[], qty: number, lot: number) {
+  const sorted = Float64Array.from(sizes).sort();
+  const q = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * qty : NaN;
+  let below = 0;
+  // a size of exactly one lot is not below it (steps × step against the lot, to 10⁻⁹)
+  for (const v of sorted) if (v * qty < lot * (1 - 1e-9)) below++;
+  return {
+    sizeP10: q(0.1),
+    sizeMedian: q(0.5),
+    sizeP90: q(0.9),
+    belowLot: sorted.length ? below / sorted.length : NaN,
   };
 }
 
@@ -232,6 +264,12 @@ export function summaryText(s: TapeSummary): string {
     `  trades         ${f(s.trades.count, 0)} (${f(s.trades.perSecond, 3)}/s), volume ${
       f(s.trades.volume, 6)
     }, mean size ${g(s.trades.meanSize)}`,
+  );
+  lines.push(
+    `  trade sizes    p10/median/p90 ${g(s.trades.sizeP10)}/${g(s.trades.sizeMedian)}/${
+      g(s.trades.sizeP90)
+    }; ${f(100 * s.trades.belowLot, 1)}% below the lot suggestion ${m.lotSuggestion} ` +
+      `(a preset in that lot trades whole lots; calibrate --lot sets a finer one)`,
   );
   if (s.feedLatencyMs) {
     const l = s.feedLatencyMs;
