@@ -268,9 +268,9 @@ function twoNormals(l: readonly number[]): [number, number, number, number, numb
     return [m, Math.sqrt(Math.max(1e-4, v / (b - a)))];
   };
   let [m1, s1] = half(0, n >> 1), [m2, s2] = half(n >> 1, n), w = 0.5;
+  const resp = new Float64Array(n);
   for (let it = 0; it < 200; it++) {
     let r1 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0;
-    const resp = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const p1 = w * Math.exp(-0.5 * ((l[i] - m1) / s1) ** 2) / s1;
       const p2 = (1 - w) * Math.exp(-0.5 * ((l[i] - m2) / s2) ** 2) / s2;
@@ -299,7 +299,7 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
     v < 1 ? 1 : w * logNormalSurvival(v, m1, s1) + (1 - w) * logNormalSurvival(v, m2, s2);
   // natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w, p)
   const nll = (t: ArrayLike<number>): number => {
-    const [m1, s1, m2, s2, w, p] = Array.from(t);
+    const m1 = t[0], s1 = t[1], m2 = t[2], s2 = t[3], w = t[4], p = t[5];
     if (!(s1 > 0 && s2 > 0 && w > 0 && w < 1 && p >= 0 && p <= 1)) return Infinity;
     return cappedNll(x, (v) => S(v, m1, s1, m2, s2, w), p);
   };
@@ -346,15 +346,15 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
   // within the model's range: a weight in (0, 1) (a component the data do not need goes to
   // its bound: the other law alone), a median in [0.01, 10⁷] lots
   const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const bound = (v: number, lo: number, hi: number) =>
-    v <= lo || v >= hi ? "at the model's bound: the tape does not need this component" : undefined;
+  const unneeded = (w: number) =>
+    w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined;
   const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
     weight: fitted(
       inRange(w, 1e-6, 1 - 1e-6),
       se[4],
       "share of market orders",
       method,
-      bound(w, 1e-6, 1 - 1e-6),
+      unneeded(w),
     ),
     // the median e^μ, its error by the delta method
     median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
