@@ -9,7 +9,7 @@
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
- *                         [--informed-sizes stale|drawn]
+ *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -21,6 +21,7 @@
 import { calibrateFiles, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
+import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
@@ -133,6 +134,11 @@ export const calibrateCli = defineCli({
       help:
         "snipers' and informed traders' order sizes: every stale lot up to a largest order, or at most a size drawn from the market orders' law",
     }),
+    "limit-sizes": flags.choice(LIMIT_SIZE_LAWS, {
+      default: "poisson",
+      help:
+        "law of the limit orders' sizes: 1 + Poisson, or a two-component log-normal mixture fitted to an order-level tape (round lots)",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -179,6 +185,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     ...(v["paired-moves"] ? { pairedMoves: true } : {}),
     sizeLaw: v["size-law"],
     informedSizes: v["informed-sizes"],
+    limitSizes: v["limit-sizes"],
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

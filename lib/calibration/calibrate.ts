@@ -36,6 +36,7 @@ import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
 import { type FAST_TRADER_SIZES, informedConfigSchema } from "../market/informed.ts";
 import type { SizeLawName } from "../market/size_law.ts";
+import type { LIMIT_SIZE_LAWS } from "../market/order_sizes.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
 import { MAX_REGIME_MULTIPLIER, MAX_REGIME_RATE } from "../market/regimes.ts";
@@ -44,7 +45,13 @@ import { Rng } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
-import { fitCancellation, fitMarketSizes, fitPlacement } from "./fit_flow.ts";
+import {
+  fitCancellation,
+  fitLimitSizes,
+  fitMarketSizes,
+  fitPlacement,
+  type LimitSizeFit,
+} from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
@@ -193,6 +200,12 @@ export interface CalibrateOptions {
    * market orders' law for each arrival (`snipers.ts`, `informed.ts`).
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
+  /**
+   * The law of limit-order sizes: `poisson` (default; 1 + Poisson(mean − 1) lots) or
+   * `lognormal-mix` (a two-component mixture fitted to an order-level tape's limit orders,
+   * `fitLimitSizes`; a level-based tape cannot tell orders apart: a warning, and the Poisson).
+   */
+  limitSizes?: typeof LIMIT_SIZE_LAWS[number];
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -470,6 +483,31 @@ export function calibrateTapes(
   est["flow.placement.alpha"] = placement.alpha;
   est["flow.placement.maxDistance"] = placement.maxDistance;
   est["flow.sizes.limitMean"] = placement.limitMean;
+  let limitSizes: LimitSizeFit | undefined;
+  if (options.limitSizes === "lognormal-mix") {
+    try {
+      limitSizes = fitLimitSizes(ev, DEFAULTS.placement.maxDistance);
+    } catch (e) {
+      if (!(e instanceof InsufficientDataError)) throw e;
+      warnings.push(`limit-order sizes: ${e.message}; the Poisson law kept`);
+    }
+  }
+  if (limitSizes !== undefined) {
+    est["flow.sizes.limitMean"] = limitSizes.limitMean;
+    limitSizes.components.forEach((c, i) => {
+      est[`flow.sizes.limitComponents.${i}.weight`] = c.weight;
+      est[`flow.sizes.limitComponents.${i}.median`] = c.median;
+      est[`flow.sizes.limitComponents.${i}.logSd`] = c.logSd;
+    });
+    log(
+      `  limit sizes: log-likelihood ${
+        limitSizes.logLikelihood.toFixed(1)
+      } (Poisson of the same mean ${limitSizes.poissonLogLikelihood.toFixed(1)})`,
+    );
+    if (!limitSizes.converged) {
+      warnings.push("limit-order sizes: the likelihood maximization did not converge");
+    }
+  }
   const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
   est["flow.cancellation.queuePosition"] = cancel.queuePosition;
   est["flow.cancellation.depletion"] = cancel.depletion;
@@ -899,6 +937,13 @@ export function calibrateTapes(
         sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
         marketMax: sizes.marketMax,
         limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
+        ...(limitSizes === undefined ? {} : {
+          limitComponents: limitSizes.components.map((_, i) => ({
+            weight: sig(est[`flow.sizes.limitComponents.${i}.weight`].value),
+            median: sig(est[`flow.sizes.limitComponents.${i}.median`].value),
+            logSd: sig(est[`flow.sizes.limitComponents.${i}.logSd`].value),
+          })),
+        }),
       },
       placement: {
         anchor: "reference",

@@ -376,6 +376,140 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
   };
 }
 
+/** Fitted limit-order sizes (`flow.sizes.limitComponents`, `limitMean`). */
+export interface LimitSizeFit {
+  /** The mixture's two components, by increasing median. */
+  components: { weight: Estimate; median: Estimate; logSd: Estimate }[];
+  /** The mixture's mean, lots. */
+  limitMean: Estimate;
+  /** Limit orders used. */
+  orders: number;
+  /** Maximized log-likelihood. */
+  logLikelihood: number;
+  /** Log-likelihood of the Poisson law of the same mean (1 + Poisson(mean − 1)), to compare. */
+  poissonLogLikelihood: number;
+  /** Whether the optimizer converged. */
+  converged: boolean;
+}
+
+/**
+ * Fits limit-order sizes (lots; the orders of an order-level tape within `maxDistance` ticks
+ * of the touch, the ones {@linkcode fitPlacement} counts) by maximum likelihood of a mixture
+ * of two log-normals rounded to whole lots: P(V = v) = P(v − ½ ≤ X < v + ½) for v ≥ 2,
+ * P(X < 1.5) for v = 1, X's law Σ w_k LN(μ_k, σ_k²); σ_k down to 10⁻⁴, so a round lot (half
+ * of AMZN's limit orders are exactly 100 shares) is a component. Started from the EM fit of
+ * two normals to the log sizes; the likelihood by distinct size (a tape's sizes repeat);
+ * standard errors from the observed information; the mean by the delta method. A level-based
+ * tape (no order ids) adds several orders in one update: not identified (throws).
+ */
+export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit {
+  if (!ev.orderLevel) {
+    throw new InsufficientDataError(
+      "limit-order sizes",
+      "an order-level tape (order ids: one event, one order)",
+      "level updates, which add several orders at once",
+    );
+  }
+  const counts = new Map<number, number>();
+  const lim = ev.limits;
+  let n = 0, sum = 0;
+  for (let i = 0; i < lim.time.length; i++) {
+    const d = Math.max(0, lim.distance[i]);
+    if (!(d === d) || d >= maxDistance) continue;
+    const q = Math.max(1, Math.round(lim.qty[i]));
+    counts.set(q, (counts.get(q) ?? 0) + 1);
+    n++;
+    sum += q;
+  }
+  if (n < 50) {
+    throw new InsufficientDataError("limit-order sizes", "at least 50 limit orders", `${n}`);
+  }
+  const size = Float64Array.from(counts.keys()), count = Float64Array.from(counts.values());
+  const S = (v: number, t: ArrayLike<number>) =>
+    v < 1
+      ? 1
+      : t[4] * logNormalSurvival(v, t[0], t[1]) + (1 - t[4]) * logNormalSurvival(v, t[2], t[3]);
+  // natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w)
+  const nll = (t: ArrayLike<number>): number => {
+    if (!(t[1] > 0 && t[3] > 0 && t[4] > 0 && t[4] < 1)) return Infinity;
+    let ll = 0;
+    for (let i = 0; i < size.length; i++) {
+      ll += count[i] * Math.log(Math.max(S(size[i] - 1, t) - S(size[i], t), 1e-300));
+    }
+    return -ll;
+  };
+  const lo = MIN_COMPONENT_LOG_SD;
+  const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
+  const fromSigma = (s: number) => {
+    const c = Math.min(MAX_LOG_SD - 0.02, Math.max(0.02, s));
+    return Math.log((c - lo) / (MAX_LOG_SD - c));
+  };
+  const natural = (z: Float64Array) =>
+    Float64Array.of(z[0], toSigma(z[1]), z[2], toSigma(z[3]), 1 / (1 + Math.exp(-z[4])));
+  const logs: number[] = [];
+  for (const [v, c] of counts) for (let j = 0; j < c; j++) logs.push(Math.log(v));
+  const [m1, s1, m2, s2, w0] = twoNormals(logs);
+  const wc = Math.min(0.98, Math.max(0.02, w0));
+  const start = Float64Array.of(m1, fromSigma(s1), m2, fromSigma(s2), Math.log(wc / (1 - wc)));
+  const f = (z: Float64Array) => nll(natural(z));
+  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
+  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
+  let t = natural(r.x);
+  if (t[2] < t[0]) t = Float64Array.of(t[2], t[3], t[0], t[1], 1 - t[4]); // by median
+  const H = hessianFromValues(nll, t, 1e-4);
+  const c = covarianceFromHessian(H, 5);
+  const se = c.ok ? Array.from(standardErrors(c.cov, 5)) : new Array<number>(5).fill(NaN);
+  const meanOf = (u: ArrayLike<number>) =>
+    u[4] * Math.exp(u[0] + u[1] * u[1] / 2) + (1 - u[4]) * Math.exp(u[2] + u[3] * u[3] / 2);
+  let meanSe = NaN;
+  if (c.ok) {
+    const g = new Float64Array(5);
+    for (let i = 0; i < 5; i++) {
+      const h = 1e-6 * Math.max(1, Math.abs(t[i]));
+      const a = Float64Array.from(t), b = Float64Array.from(t);
+      a[i] += h;
+      b[i] -= h;
+      g[i] = (meanOf(a) - meanOf(b)) / (2 * h);
+    }
+    let v = 0;
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) v += g[i] * g[j] * c.cov[i * 5 + j];
+    meanSe = Math.sqrt(Math.max(0, v));
+  }
+  const method = "maximum likelihood of a rounded two-component log-normal mixture";
+  const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
+    weight: fitted(
+      inRange(w, 1e-6, 1 - 1e-6),
+      se[4],
+      "share of limit orders",
+      method,
+      w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined,
+    ),
+    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
+    logSd: fitted(sigma, sSigma, "log lots", method),
+  });
+  // the Poisson law of the same mean, for comparison: 1 + Poisson(m − 1)
+  const m = sum / n - 1;
+  let poissonLl = 0;
+  for (let i = 0; i < size.length; i++) {
+    const k = size[i] - 1;
+    let lf = 0;
+    for (let j = 2; j <= k; j++) lf += Math.log(j);
+    poissonLl += count[i] * (m > 0 ? k * Math.log(m) - m - lf : k === 0 ? 0 : -Infinity);
+  }
+  return {
+    components: [
+      component(t[0], se[0], t[1], se[1], t[4]),
+      component(t[2], se[2], t[3], se[3], 1 - t[4]),
+    ],
+    limitMean: fitted(inRange(meanOf(t), 1, 1e6), meanSe, "lots", method),
+    orders: n,
+    logLikelihood: -nll(t),
+    poissonLogLikelihood: poissonLl,
+    converged: r.converged,
+  };
+}
+
 /**
  * Standard errors of a size fit's `k` natural parameters (the sweep probability `p` last)
  * from the Hessian `H` of its negative log-likelihood, with their covariance (k × k); `p`

@@ -12,17 +12,35 @@
  * on the LSE), else sends V whatever the depth (and walks the book).
  * Sizes thus scale with the depth: thin books get small orders.
  *
- * Limit orders: 1 + Poisson(`limitMean` − 1) lots.
+ * Limit orders: 1 + Poisson(`limitMean` − 1) lots, or, with `limitComponents`, max(1,
+ * round(X)) lots with X from a mixture of log-normals (a component of tiny σ: a round lot).
  *
- * Assumes: sizes independent of sign, time and of each other. Ignores: round-lot clustering,
- * iceberg orders, the size–sign dependence of metaorders. Units: lots.
+ * Assumes: sizes independent of sign, time and of each other; limit sizes independent of the
+ * distance from the touch. Ignores: iceberg orders, the size–sign dependence of metaorders,
+ * round-lot clustering of market orders beyond what a mixture component makes. Units: lots.
  *
  * @module
  */
 import { z } from "npm:zod@4.6.7";
 import type { Rng } from "../rng/rng.ts";
 import type { Infer } from "../validation.ts";
-import { createSizeLaw, SIZE_LAWS, type SizeLaw } from "./size_law.ts";
+import { createSizeLaw, LogNormalMixtureSizeLaw, SIZE_LAWS, type SizeLaw } from "./size_law.ts";
+
+/**
+ * The laws of limit-order sizes, by name: `poisson` (1 + Poisson(`limitMean` − 1) lots, the
+ * default) or `lognormal-mix` (`limitComponents`).
+ */
+export const LIMIT_SIZE_LAWS = ["poisson", "lognormal-mix"] as const;
+
+/** One component of a log-normal mixture of sizes (`size_law.ts`). */
+const componentSchema = z.strictObject({
+  /** Share of the orders. */
+  weight: z.number().gt(0).max(1),
+  /** Median size, lots. */
+  median: z.number().min(0.01).max(1e7),
+  /** Standard deviation of the log (down to 10⁻⁴: a point mass such as a round lot). */
+  logSd: z.number().min(1e-4).max(5),
+});
 
 /**
  * Schema of the order-size model.
@@ -44,18 +62,19 @@ export const orderSizeConfigSchema = z.strictObject({
    * mixture's mean (the calibration writes it), which the cancellation hazards and the
    * fundamental read.
    */
-  components: z.array(z.strictObject({
-    weight: z.number().gt(0).max(1),
-    median: z.number().min(0.01).max(1e7),
-    /** Standard deviation of the log (down to 10⁻⁴: a point mass such as a round lot). */
-    logSd: z.number().min(1e-4).max(5),
-  })).min(1).max(8).optional(),
+  components: z.array(componentSchema).min(1).max(8).optional(),
   /** Probability that a market order ignores the touch depth and may walk the book. */
   sweepProbability: z.number().min(0).max(1).default(0.1),
   /** Largest market order, lots. */
   marketMax: z.number().int().min(1).max(1e7).default(1_000),
-  /** Mean limit-order size, lots (1 + Poisson(mean − 1)). */
+  /** Mean limit-order size, lots (1 + Poisson(mean − 1); with `limitComponents`, their mean). */
   limitMean: z.number().min(1).max(1e6).default(3),
+  /**
+   * Limit-order sizes from a mixture of log-normals instead of the Poisson law (absent: the
+   * Poisson): max(1, round(X)) lots, X drawn as a `lognormal-mix` market size is. A component
+   * of tiny σ is a round lot (half of AMZN's limit orders are exactly 100 shares).
+   */
+  limitComponents: z.array(componentSchema).min(1).max(8).optional(),
 }).refine((c) => c.law !== "lognormal-mix" || c.components !== undefined, {
   message: "a list of components (the lognormal-mix law has no default)",
   path: ["components"],
@@ -99,6 +118,7 @@ export class TouchRelativeSizes implements OrderSizeModel {
   readonly #max: number;
   readonly #lmean: number;
   readonly #lexp: number;
+  readonly #limitLaw: SizeLaw | undefined;
 
   /** Creates the model from its config; `law` replaces the config's law of desired sizes. */
   constructor(cfg: OrderSizeConfig, law: SizeLaw = createSizeLaw(cfg)) {
@@ -108,6 +128,9 @@ export class TouchRelativeSizes implements OrderSizeModel {
     this.#max = cfg.marketMax;
     this.#lmean = cfg.limitMean - 1;
     this.#lexp = Math.exp(-(cfg.limitMean - 1));
+    this.#limitLaw = cfg.limitComponents === undefined
+      ? undefined
+      : new LogNormalMixtureSizeLaw(cfg.limitComponents);
   }
 
   /** The desired (uncapped) size, drawn from the law, at most `marketMax`. */
@@ -123,6 +146,7 @@ export class TouchRelativeSizes implements OrderSizeModel {
   }
 
   limitSize(rng: Rng): number {
+    if (this.#limitLaw !== undefined) return this.#limitLaw.draw(rng);
     const m = this.#lmean;
     if (m <= 0) return 1;
     if (m >= 10) return 1 + rng.poisson(m);

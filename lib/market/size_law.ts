@@ -19,9 +19,10 @@
  *   orders around 0.00023 BTC with a log's σ of 0.56, the rest around 0.011 BTC with σ 2.08)
  *   are two populations, which one log-normal blurs into a single hump.
  *
- * Both draw one uniform per order. Assumes: sizes independent of sign, time and each other.
- * Ignores: round-lot clustering (a tape's spike at exactly 100 shares), the upper cap
- * `marketMax` (applied by the size model). Units: lots.
+ * Each draws one uniform per order. Assumes: sizes independent of sign, time and each other.
+ * Ignores: round-lot clustering beyond one mixture component of tiny σ per spike, the upper
+ * cap `marketMax` (applied by the size model). The mixture also draws limit-order sizes
+ * (`order_sizes.ts`, `limitComponents`). Units: lots.
  *
  * @module
  */

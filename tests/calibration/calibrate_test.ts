@@ -360,3 +360,24 @@ Deno.test("calibrate: the pace of trading is fitted only with `pace`", () => {
   assert.equal(flat.estimates["flow.fundamental.paceRatio"].status, "not identified");
   assert.equal(parseEnvConfig(flat.preset.config).flow.fundamental.paceWindow, 0);
 });
+
+Deno.test("calibrate: the limit-size mixture is fitted on an order-level tape only when asked; a level-based feed says it cannot and keeps the Poisson", () => {
+  const zi = ziLobsterTape(5, 900);
+  const off = calibrateTapes([zi], { refine: false, name: "zi" });
+  const sizesOff = (off.preset.config.flow as Record<string, Record<string, unknown>>).sizes;
+  assert.equal(sizesOff.limitComponents, undefined); // the shipped presets' bytes: no new field
+  const on = calibrateTapes([zi], { refine: false, name: "zi", limitSizes: "lognormal-mix" });
+  const cfg = parseEnvConfig(on.preset.config);
+  assert.equal(cfg.flow.sizes.limitComponents?.length, 2);
+  assert.equal(on.estimates["flow.sizes.limitComponents.0.median"].status, "fit");
+  assert.match(on.estimates["flow.sizes.limitMean"].method, /log-normal mixture/);
+  // a 100-ms depth feed adds several orders in one update: not identified, said so
+  const l2 = calibrateTapes([tape], { lotSize: 1, refine: false, limitSizes: "lognormal-mix" });
+  assert.ok(
+    l2.warnings.some((w) => /limit-order sizes/.test(w) && /Poisson law kept/.test(w)),
+    l2.warnings.join("; "),
+  );
+  const l2Sizes = (l2.preset.config.flow as Record<string, Record<string, unknown>>).sizes;
+  assert.equal(l2Sizes.limitComponents, undefined);
+  assert.doesNotMatch(l2.estimates["flow.sizes.limitMean"].method, /mixture/);
+});

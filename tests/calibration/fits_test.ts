@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { fitCancellation, fitMarketSizes, fitPlacement } from "../../lib/calibration/fit_flow.ts";
+import {
+  fitCancellation,
+  fitLimitSizes,
+  fitMarketSizes,
+  fitPlacement,
+} from "../../lib/calibration/fit_flow.ts";
 import { fitSigns, signAutocorrelation } from "../../lib/calibration/fit_signs.ts";
 import { fitPace, fitVolatility } from "../../lib/calibration/fit_price.ts";
 import type { MarketRecord } from "../../lib/calibration/record.ts";
@@ -10,7 +15,7 @@ import { placementConfigSchema, PowerLawPlacement } from "../../lib/market/place
 import { MetaorderSigns, tradeSignConfigSchema } from "../../lib/market/trade_signs.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 import fc from "npm:fast-check@4.10.2";
-import { orderSizeConfigSchema } from "../../lib/market/order_sizes.ts";
+import { orderSizeConfigSchema, TouchRelativeSizes } from "../../lib/market/order_sizes.ts";
 import { sig } from "../../lib/calibration/estimate.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
@@ -251,7 +256,7 @@ Deno.test("sign fit: a memory shorter than any metaorder tail reports the tail a
   assert.ok(Number.isFinite(fit.persistence.value));
 });
 
-function eventsOf(limits: number[]): TapeEvents {
+function eventsOf(limits: number[], qty?: number[]): TapeEvents {
   const n = limits.length;
   return {
     orderLevel: true,
@@ -260,7 +265,7 @@ function eventsOf(limits: number[]): TapeEvents {
       time: Float64Array.from({ length: n }, (_, i) => i),
       side: new Float64Array(n),
       distance: Float64Array.from(limits),
-      qty: new Float64Array(n).fill(2),
+      qty: qty === undefined ? new Float64Array(n).fill(2) : Float64Array.from(qty),
     },
     cancels: {
       time: new Float64Array(0),
@@ -397,4 +402,38 @@ Deno.test("pace fit: the impact ratio of orders soon after the previous one, its
   // on a 10-ms clock only windows above 15 ms are considered
   const coarse = fitPace([paceRecord("pace", 5)], new Float64Array(0), 0.01);
   assert.ok(coarse.window.value >= 0.02, `${coarse.window.value}`);
+});
+
+Deno.test("limit-size fit: a round lot beside a log-normal body is recovered from the size model's own limit orders; a level-based tape does not identify it", () => {
+  const truth = [
+    { weight: 0.45, median: 100, logSd: 1e-4 },
+    { weight: 0.55, median: 24, logSd: 1.5 },
+  ];
+  const sizes = new TouchRelativeSizes(orderSizeConfigSchema.parse({ limitComponents: truth }));
+  const rng = new Rng("limit sizes");
+  const n = 20_000;
+  const qty = Array.from({ length: n }, () => sizes.limitSize(rng));
+  const fit = fitLimitSizes(eventsOf(new Array(n).fill(0), qty), 40);
+  const [body, lot] = fit.components; // by increasing median
+  within(lot.weight.value, lot.weight.se, 0.45);
+  assert.ok(Math.abs(lot.median.value - 100) < 0.5, `${lot.median.value}`);
+  assert.ok(lot.logSd.value < 0.005, `${lot.logSd.value}`); // a point mass, as the truth's
+  within(body.median.value, body.median.se, 24);
+  within(body.logSd.value, body.logSd.se, 1.5);
+  const mean = qty.reduce((a, b) => a + b, 0) / n;
+  within(fit.limitMean.value, fit.limitMean.se, mean, 4);
+  assert.ok(fit.logLikelihood > fit.poissonLogLikelihood);
+  assert.equal(fit.orders, n);
+  // orders beyond the modelled distances are left out, as the placement fit leaves them
+  const far = fitLimitSizes(eventsOf([...new Array(n).fill(0), 50, 60], [...qty, 7, 7]), 40);
+  assert.equal(far.orders, n);
+  assert.throws(
+    () => fitLimitSizes({ ...eventsOf(new Array(n).fill(0), qty), orderLevel: false }, 40),
+    (e: unknown) => e instanceof InsufficientDataError && /order-level/.test(e.message),
+  );
+  assert.throws(
+    () => fitLimitSizes(eventsOf([0, 0, 0], [1, 2, 3]), 40),
+    (e: unknown) =>
+      e instanceof InsufficientDataError && /at least 50 limit orders/.test(e.message),
+  );
 });

@@ -46,3 +46,47 @@ Deno.test("order sizes: capped at the touch depth except for the sweeps", () => 
   assert.ok(sweep.marketSize(0, rng) >= 1); // an empty touch: no cap
   for (let i = 0; i < 1000; i++) assert.ok(sweep.limitSize(rng) >= 1);
 });
+
+Deno.test("order sizes: limit sizes from a mixture put a round lot's share exactly on it; without the field the Poisson law draws as before", () => {
+  const base = { limitMean: 40 };
+  const poisson = new TouchRelativeSizes(orderSizeConfigSchema.parse(base));
+  const mixed = new TouchRelativeSizes(orderSizeConfigSchema.parse({
+    ...base,
+    limitComponents: [
+      { weight: 0.5, median: 100, logSd: 1e-4 }, // a round lot
+      { weight: 0.5, median: 20, logSd: 1 },
+    ],
+  }));
+  const r1 = new Rng("limits"), r2 = new Rng("limits");
+  const n = 40_000;
+  let exactly100 = 0, poisson100 = 0, below50 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = mixed.limitSize(r1);
+    assert.ok(Number.isInteger(v) && v >= 1);
+    if (v === 100) exactly100++;
+    if (v < 50) below50++;
+    if (poisson.limitSize(r2) === 100) poisson100++;
+  }
+  // the point mass, plus LN(ln 20, 1)'s own P(99.5 ≤ X < 100.5) ≈ 0.0005
+  const sd = Math.sqrt(0.25 / n);
+  assert.ok(Math.abs(exactly100 / n - 0.5) < 4 * sd + 0.001, `${exactly100 / n}`);
+  // P(X < 49.5) for LN(ln 20, 1): Φ(ln(49.5/20)) = Φ(0.906) ≈ 0.8176, half of the orders
+  assert.ok(Math.abs(below50 / n - 0.5 * 0.8176) < 4 * sd, `${below50 / n}`);
+  assert.equal(poisson100, 0); // 1 + Poisson(39) never reaches 100 in 40,000 draws
+  // an old config parses to exactly what it did: no mixture, the same draws
+  const old = orderSizeConfigSchema.parse(base);
+  assert.equal(old.limitComponents, undefined);
+  const a = new TouchRelativeSizes(old),
+    b = new TouchRelativeSizes(orderSizeConfigSchema.parse(base));
+  const ra = new Rng(7), rb = new Rng(7);
+  for (let i = 0; i < 1_000; i++) assert.equal(a.limitSize(ra), b.limitSize(rb));
+});
+
+Deno.test("order sizes: a limit mixture's fields are checked by name", () => {
+  const r = orderSizeConfigSchema.safeParse({
+    limitComponents: [{ weight: 0, median: 1, logSd: 1 }],
+  });
+  assert.equal(r.success, false);
+  assert.match(JSON.stringify(r.error?.issues[0].path), /limitComponents.*0.*weight/);
+  assert.equal(orderSizeConfigSchema.safeParse({ limitComponents: [] }).success, false);
+});
