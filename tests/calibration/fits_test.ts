@@ -437,3 +437,48 @@ Deno.test("limit-size fit: a round lot beside a log-normal body is recovered fro
       e instanceof InsufficientDataError && /at least 50 limit orders/.test(e.message),
   );
 });
+
+Deno.test("limit-size fit (fuzz): any limit orders give a mixture the model accepts", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 50, max: 400 }),
+      fc.constantFrom("ones", "one size", "six decades", "below a lot", "huge", "round lots"),
+      fc.integer({ min: 1, max: 1e9 }),
+      (n, kind, seed) => {
+        const rng = new Rng(seed);
+        const qty = Array.from({ length: n }, () => {
+          const u = rng.next();
+          return kind === "ones"
+            ? 1
+            : kind === "one size"
+            ? 7
+            : kind === "below a lot"
+            ? 0.001 + u / 2
+            : kind === "huge"
+            ? 1e7 * (1 + u)
+            : kind === "six decades"
+            ? Math.exp(u * 14 - 2)
+            : u < 0.5
+            ? 100
+            : u < 0.6
+            ? 200
+            : Math.exp(u * 5);
+        });
+        const f = fitLimitSizes(eventsOf(new Array(n).fill(0), qty), 40);
+        const cfg = {
+          limitMean: sig(f.limitMean.value),
+          limitComponents: f.components.map((c) => ({
+            weight: sig(c.weight.value),
+            median: sig(c.median.value),
+            logSd: sig(c.logSd.value),
+          })),
+        };
+        const r = orderSizeConfigSchema.safeParse(cfg);
+        assert.ok(r.success, `${kind}: ${JSON.stringify(cfg)} ${r.error?.message}`);
+        assert.ok(Number.isFinite(f.logLikelihood), kind);
+        assert.equal(f.orders, n);
+      },
+    ),
+    { numRuns: 30, seed: 11 },
+  );
+});
