@@ -10,6 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
+ *                         [--size-lot X]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -46,6 +47,13 @@ export const calibrateCli = defineCli({
       min: 1e-12,
       max: 1e9,
       help: "lot size in instrument units (default: the tape's natural lot)",
+      meta: "X",
+    }),
+    "size-lot": flags.number({
+      min: 1e-12,
+      max: 1e9,
+      help:
+        "a finer lot for the order sizes: the market fitted in --lot, restated in this one with its size laws fitted here",
       meta: "X",
     }),
     from: flags.number({
@@ -146,6 +154,9 @@ export const calibrateCli = defineCli({
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
+    if (v["size-lot"] !== undefined && v.lot !== undefined && !(v["size-lot"] <= v.lot)) {
+      throw new FlagError("--size-lot", v["size-lot"], `a lot at most --lot (${v.lot})`);
+    }
   },
   // required flags: checked before work (not in `check`, which only relates given flags)
   preflight: (v) => {
@@ -186,6 +197,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     sizeLaw: v["size-law"],
     informedSizes: v["informed-sizes"],
     limitSizes: v["limit-sizes"],
+    sizeLot: v["size-lot"],
     log,
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";

@@ -85,6 +85,7 @@ import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange, moveToBound } from "./model_range.ts";
+import { atLot } from "./finer_lot.ts";
 import { orderRateStep } from "./rate_knob.ts";
 
 /** Version of the calibration method (written into every preset). */
@@ -200,6 +201,13 @@ export interface CalibrateOptions {
    * market orders' law for each arrival (`snipers.ts`, `informed.ts`).
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
+  /**
+   * A finer lot (instrument units, at most `lotSize`) for the order sizes: the market is
+   * fitted in `lotSize` as without it, then restated in `sizeLot` (`finer_lot.ts`) with its
+   * size laws fitted again there — orders below `lotSize` can then be made, and the rest of
+   * the fit is the one of the natural lot (docs/calibration.md, "Order sizes").
+   */
+  sizeLot?: number;
   /**
    * The law of limit-order sizes: `poisson` (default; 1 + Poisson(mean − 1) lots) or
    * `lognormal-mix` (a two-component mixture fitted to an order-level tape's limit orders,
@@ -408,6 +416,16 @@ export function calibrateTapes(
   if (!(lotSize > 0) || !Number.isFinite(lotSize)) {
     throw new ValidationError("lotSize", lotSize, "a positive lot size in instrument units");
   }
+  if (
+    options.sizeLot !== undefined &&
+    !(options.sizeLot > 0 && options.sizeLot <= lotSize && Number.isFinite(options.sizeLot))
+  ) {
+    throw new ValidationError(
+      "sizeLot",
+      options.sizeLot,
+      `a lot size in instrument units, positive and at most the lot ${lotSize}`,
+    );
+  }
   const win = { lotSize, from: options.from, to: options.to };
   const records = tapes.map((t) => recordFromTape(t, win));
   const events = tapes.map((t) => tapeEvents(t, win));
@@ -462,52 +480,64 @@ export function calibrateTapes(
 
   // ---- market orders: sizes, arrivals
   log("fitting market-order sizes");
-  const sizes = fitMarketSizes(records, options.sizeLaw ?? "lomax");
-  est["flow.sizes.marketMean"] = sizes.marketMean;
-  est["flow.sizes.marketTail"] = sizes.marketTail;
-  if (sizes.marketLogSd !== undefined) est["flow.sizes.marketLogSd"] = sizes.marketLogSd;
-  sizes.components?.forEach((c, i) => {
-    est[`flow.sizes.components.${i}.weight`] = c.weight;
-    est[`flow.sizes.components.${i}.median`] = c.median;
-    est[`flow.sizes.components.${i}.logSd`] = c.logSd;
-  });
-  if (options.sizeLaw === "auto") {
-    const ll = Object.entries(sizes.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
-    log(`  size law: ${sizes.law} by AIC (log-likelihood ${ll.join(", ")})`);
-  }
-  est["flow.sizes.sweepProbability"] = sizes.sweepProbability;
-  if (!sizes.converged) {
-    warnings.push("market-order sizes: the likelihood maximization did not converge");
-  }
-  const placement = fitPlacement(ev, DEFAULTS.placement);
-  est["flow.placement.alpha"] = placement.alpha;
-  est["flow.placement.maxDistance"] = placement.maxDistance;
-  est["flow.sizes.limitMean"] = placement.limitMean;
-  let limitSizes: LimitSizeFit | undefined;
-  if (options.limitSizes === "lognormal-mix") {
-    try {
-      limitSizes = fitLimitSizes(ev, DEFAULTS.placement.maxDistance);
-    } catch (e) {
-      if (!(e instanceof InsufficientDataError)) throw e;
-      warnings.push(`limit-order sizes: ${e.message}; the Poisson law kept`);
-    }
-  }
-  if (limitSizes !== undefined) {
-    est["flow.sizes.limitMean"] = limitSizes.limitMean;
-    limitSizes.components.forEach((c, i) => {
-      est[`flow.sizes.limitComponents.${i}.weight`] = c.weight;
-      est[`flow.sizes.limitComponents.${i}.median`] = c.median;
-      est[`flow.sizes.limitComponents.${i}.logSd`] = c.logSd;
+  // the size laws (market and limit orders) of `recs` and `events` in their lot, into `est`
+  // (with `sizeLot` the market is fitted in its lot with the default laws, and the options'
+  // laws are fitted in the finer lot)
+  const fitSizes = (recs: MarketRecord[], events: TapeEvents, laws: boolean) => {
+    const sizeLaw = laws ? options.sizeLaw ?? "lomax" : "lomax";
+    const fit = fitMarketSizes(recs, sizeLaw);
+    for (const k of Object.keys(est)) if (k.startsWith("flow.sizes.")) delete est[k];
+    est["flow.sizes.marketMean"] = fit.marketMean;
+    est["flow.sizes.marketTail"] = fit.marketTail;
+    if (fit.marketLogSd !== undefined) est["flow.sizes.marketLogSd"] = fit.marketLogSd;
+    fit.components?.forEach((c, i) => {
+      est[`flow.sizes.components.${i}.weight`] = c.weight;
+      est[`flow.sizes.components.${i}.median`] = c.median;
+      est[`flow.sizes.components.${i}.logSd`] = c.logSd;
     });
-    log(
-      `  limit sizes: log-likelihood ${
-        limitSizes.logLikelihood.toFixed(1)
-      } (Poisson of the same mean ${limitSizes.poissonLogLikelihood.toFixed(1)})`,
-    );
-    if (!limitSizes.converged) {
-      warnings.push("limit-order sizes: the likelihood maximization did not converge");
+    if (sizeLaw === "auto") {
+      const ll = Object.entries(fit.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
+      log(`  size law: ${fit.law} by AIC (log-likelihood ${ll.join(", ")})`);
     }
-  }
+    est["flow.sizes.sweepProbability"] = fit.sweepProbability;
+    if (!fit.converged) {
+      warnings.push("market-order sizes: the likelihood maximization did not converge");
+    }
+    // the placement's estimates here, where they have always been in a preset's estimates
+    const place = fitPlacement(events, DEFAULTS.placement);
+    est["flow.placement.alpha"] = place.alpha;
+    est["flow.placement.maxDistance"] = place.maxDistance;
+    est["flow.sizes.limitMean"] = place.limitMean;
+    let limit: LimitSizeFit | undefined;
+    if (laws && options.limitSizes === "lognormal-mix") {
+      try {
+        limit = fitLimitSizes(events, DEFAULTS.placement.maxDistance);
+      } catch (e) {
+        if (!(e instanceof InsufficientDataError)) throw e;
+        warnings.push(`limit-order sizes: ${e.message}; the Poisson law kept`);
+      }
+    }
+    if (limit !== undefined) {
+      est["flow.sizes.limitMean"] = limit.limitMean;
+      limit.components.forEach((c, i) => {
+        est[`flow.sizes.limitComponents.${i}.weight`] = c.weight;
+        est[`flow.sizes.limitComponents.${i}.median`] = c.median;
+        est[`flow.sizes.limitComponents.${i}.logSd`] = c.logSd;
+      });
+      log(
+        `  limit sizes: log-likelihood ${
+          limit.logLikelihood.toFixed(1)
+        } (Poisson of the same mean ${limit.poissonLogLikelihood.toFixed(1)})`,
+      );
+      if (!limit.converged) {
+        warnings.push("limit-order sizes: the likelihood maximization did not converge");
+      }
+    }
+    return { sizes: fit, limitSizes: limit, placement: place };
+  };
+  const coarse = fitSizes(records, ev, options.sizeLot === undefined);
+  let sizes = coarse.sizes, limitSizes = coarse.limitSizes;
+  const placement = coarse.placement;
   const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
   est["flow.cancellation.queuePosition"] = cancel.queuePosition;
   est["flow.cancellation.depletion"] = cancel.depletion;
@@ -903,6 +933,32 @@ export function calibrateTapes(
   const marketData = latency.medianMs.status === "fit"
     ? { kind: "lognormal", medianMs: sig(latency.medianMs.value), sigma: sig(latency.sigma.value) }
     : { kind: "constant", ms: 2 };
+  // the size models' config, from the size fits and their estimates
+  const sizesConfig = () => ({
+    ...(sizes.law === "lomax" ? {} : { law: sizes.law }),
+    marketMean: sig(est["flow.sizes.marketMean"].value),
+    marketTail: sig(est["flow.sizes.marketTail"].value),
+    ...(sizes.marketLogSd === undefined
+      ? {}
+      : { marketLogSd: sig(est["flow.sizes.marketLogSd"].value) }),
+    ...(sizes.components === undefined ? {} : {
+      components: sizes.components.map((_, i) => ({
+        weight: sig(est[`flow.sizes.components.${i}.weight`].value),
+        median: sig(est[`flow.sizes.components.${i}.median`].value),
+        logSd: sig(est[`flow.sizes.components.${i}.logSd`].value),
+      })),
+    }),
+    sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
+    marketMax: sizes.marketMax,
+    limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
+    ...(limitSizes === undefined ? {} : {
+      limitComponents: limitSizes.components.map((_, i) => ({
+        weight: sig(est[`flow.sizes.limitComponents.${i}.weight`].value),
+        median: sig(est[`flow.sizes.limitComponents.${i}.median`].value),
+        logSd: sig(est[`flow.sizes.limitComponents.${i}.logSd`].value),
+      })),
+    }),
+  });
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
   const config = (): Record<string, unknown> => ({
@@ -920,31 +976,7 @@ export function calibrateTapes(
     flow: {
       arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
       signs: signsConfig(sig),
-      sizes: {
-        ...(sizes.law === "lomax" ? {} : { law: sizes.law }),
-        marketMean: sig(est["flow.sizes.marketMean"].value),
-        marketTail: sig(est["flow.sizes.marketTail"].value),
-        ...(sizes.marketLogSd === undefined
-          ? {}
-          : { marketLogSd: sig(est["flow.sizes.marketLogSd"].value) }),
-        ...(sizes.components === undefined ? {} : {
-          components: sizes.components.map((_, i) => ({
-            weight: sig(est[`flow.sizes.components.${i}.weight`].value),
-            median: sig(est[`flow.sizes.components.${i}.median`].value),
-            logSd: sig(est[`flow.sizes.components.${i}.logSd`].value),
-          })),
-        }),
-        sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
-        marketMax: sizes.marketMax,
-        limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
-        ...(limitSizes === undefined ? {} : {
-          limitComponents: limitSizes.components.map((_, i) => ({
-            weight: sig(est[`flow.sizes.limitComponents.${i}.weight`].value),
-            median: sig(est[`flow.sizes.limitComponents.${i}.median`].value),
-            logSd: sig(est[`flow.sizes.limitComponents.${i}.logSd`].value),
-          })),
-        }),
-      },
+      sizes: sizesConfig(),
       placement: {
         anchor: "reference",
         alpha: sig(est["flow.placement.alpha"].value),
@@ -1306,8 +1338,35 @@ export function calibrateTapes(
       sig(refill0.se)
     } over the binding function's slope ${sig(slope)} (central difference ±25 %), × √(1 + 1/S)`;
   }
-  const finalConfig = config();
+  let finalConfig = config();
   validate(finalConfig);
+  if (options.sizeLot !== undefined) {
+    // the sizes in a finer lot: the market fitted above restated in it (every quantity in
+    // lots × lotSize / sizeLot, `finer_lot.ts`), its size laws fitted again in it
+    const fineLot = options.sizeLot;
+    log(`fitting the order sizes in lots of ${fineLot}`);
+    const fineWin = { ...win, lotSize: fineLot };
+    const fine = fitSizes(
+      tapes.map((t) => recordFromTape(t, fineWin)),
+      mergeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
+      true,
+    );
+    sizes = fine.sizes;
+    limitSizes = fine.limitSizes;
+    finalConfig = atLot(finalConfig, fineLot);
+    const flow = finalConfig.flow as Record<string, unknown>;
+    flow.sizes = sizesConfig();
+    flow.initialDepth = Math.max(
+      1,
+      Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)),
+    );
+    est["lotSize"] = unidentified(
+      fineLot,
+      "instrument units",
+      `given by the user (--size-lot): the order sizes fitted in it; the rest of the market in lots of ${lotSize}, restated`,
+    );
+    validate(finalConfig);
+  }
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   const iso = (t: Tape, s: number) =>
@@ -1316,7 +1375,11 @@ export function calibrateTapes(
     `${first.instrument} (${first.format}), calibrated to ${
         seconds.toFixed(0)
       } s of recorded book ` +
-      `from ${iso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${lotSize}.`;
+      `from ${iso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${
+        options.sizeLot === undefined
+          ? lotSize
+          : `${options.sizeLot} (its sizes fitted in it, the rest in lots of ${lotSize})`
+      }.`;
   const provenance = {
     method:
       `deno task calibrate (ALPE calibration v${CALIBRATION_VERSION}); see docs/calibration.md`,

@@ -24,6 +24,7 @@ export * from "./errors.ts";
 export * from "./optimize.ts";
 export * from "./estimate.ts";
 export * from "./model_range.ts";
+export * from "./finer_lot.ts";
 export * from "./rate_knob.ts";
 export * from "./hawkes_fit.ts";
 export * from "./record.ts";

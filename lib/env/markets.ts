@@ -225,7 +225,14 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
   if (typeof name !== "string" || name.trim() === "") {
     throw new ValidationError(field, name, "a market name");
   }
-  const [head, ...variants] = name.startsWith("replay:") ? [name] : name.split("+");
+  // a preset file's path may hold a "+" ("runs/a+b.json"): its variants come after ".json"
+  const j = name.lastIndexOf(".json");
+  const file = j >= 0 && (j + 5 === name.length || name[j + 5] === "+");
+  const [head, ...variants] = name.startsWith("replay:")
+    ? [name]
+    : file
+    ? [name.slice(0, j + 5), ...(j + 5 === name.length ? [] : name.slice(j + 6).split("+"))]
+    : name.split("+");
   let spec: MarketSpec;
   if (head === "default") {
     spec = {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
+import { ValidationError } from "../../lib/errors.ts";
 import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema } from "../../lib/env/markets.ts";
@@ -380,4 +381,46 @@ Deno.test("calibrate: the limit-size mixture is fitted on an order-level tape on
   const l2Sizes = (l2.preset.config.flow as Record<string, Record<string, unknown>>).sizes;
   assert.equal(l2Sizes.limitComponents, undefined);
   assert.doesNotMatch(l2.estimates["flow.sizes.limitMean"].method, /mixture/);
+});
+
+Deno.test("calibrate: with a finer size lot the market is the one fitted in its lot, restated, and only its sizes are fitted again", () => {
+  const zi = ziLobsterTape(5, 900);
+  const lot = zi.meta.lotSuggestion;
+  const coarse = calibrateTapes([zi], { refine: false, name: "zi" });
+  const fine = calibrateTapes([zi], {
+    refine: false,
+    name: "zi",
+    sizeLot: lot / 100,
+    sizeLaw: "lognormal-mix",
+    limitSizes: "lognormal-mix",
+  });
+  const c = parseEnvConfig(coarse.preset.config), f = parseEnvConfig(fine.preset.config);
+  assert.equal(f.lotSize, lot / 100);
+  assert.equal(f.flow.sizes.law, "lognormal-mix");
+  assert.equal(f.flow.sizes.limitComponents?.length, 2);
+  assert.equal(f.flow.snipers.maxLots, c.flow.snipers.maxLots * 100);
+  assert.equal(f.flow.informed.maxLots, c.flow.informed.maxLots * 100);
+  // the sizes in the finer lot: the coarse fit's mean executed size, a hundred times over
+  const executed = (cal: typeof coarse) =>
+    (cal.preset.provenance as { fitQuality: { sizes: { meanExecutedLots: number } } })
+      .fitQuality.sizes.meanExecutedLots;
+  assert.ok(Math.abs(executed(fine) / executed(coarse) / 100 - 1) < 0.01);
+  // everything else is the coarse calibration's
+  const rest = (x: typeof c) => ({
+    ...x,
+    lotSize: 0,
+    flow: {
+      ...x.flow,
+      sizes: null,
+      initialDepth: 0,
+      snipers: { ...x.flow.snipers, maxLots: 0 },
+      informed: { ...x.flow.informed, maxLots: 0 },
+    },
+  });
+  assert.deepEqual(rest(f), rest(c));
+  assert.match(fine.preset.description, /sizes fitted in it, the rest in lots of/);
+  assert.throws(
+    () => calibrateTapes([zi], { refine: false, sizeLot: lot * 2 }),
+    (e: unknown) => e instanceof ValidationError && e.field === "sizeLot",
+  );
 });

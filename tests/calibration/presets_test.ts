@@ -75,3 +75,17 @@ Deno.test("presets: a name finds the repository's presets from another working d
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test('presets: a preset file whose path holds a "+" loads, and takes a variant after it', async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/sizes+fast.json`;
+    await Deno.copyFile("data/presets/amzn.json", file);
+    const m = await resolveMarket(file, "--preset");
+    assert.equal(m.source, file);
+    const v = await resolveMarket(`${file}+high-latency`, "--preset");
+    assert.notDeepEqual(v.config, m.config);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
