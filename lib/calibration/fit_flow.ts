@@ -269,6 +269,49 @@ function roundedMixtureMean(u: ArrayLike<number>): number {
   return u[4] * part(u[0], u[1]) + (1 - u[4]) * part(u[2], u[3]);
 }
 
+/**
+ * The delta method's standard error of {@linkcode roundedMixtureMean} at `t` (its first `k`
+ * parameters, covariance `cov`, k × k), the gradient by central differences.
+ */
+function mixtureMeanSe(t: Float64Array, cov: Float64Array, k: number): number {
+  const g = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const h = 1e-6 * Math.max(1, Math.abs(t[i]));
+    const a = Float64Array.from(t), b = Float64Array.from(t);
+    a[i] += h;
+    b[i] -= h;
+    g[i] = (roundedMixtureMean(a) - roundedMixtureMean(b)) / (2 * h);
+  }
+  let v = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += g[i] * g[j] * cov[i * k + j];
+  return Math.sqrt(Math.max(0, v));
+}
+
+/**
+ * The two components of a fitted mixture θ = (μ₁, σ₁, μ₂, σ₂, w, …) with standard errors `se`,
+ * within the model's range: a weight in (0, 1) (a component the data do not need goes to its
+ * bound, with a note: the other law alone), a median e^μ in [0.01, 10⁷] lots (its error by
+ * the delta method).
+ */
+function mixtureComponents(t: ArrayLike<number>, se: number[], share: string, method: string) {
+  const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
+    weight: fitted(
+      inRange(w, 1e-6, 1 - 1e-6),
+      se[4],
+      share,
+      method,
+      w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined,
+    ),
+    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
+    logSd: fitted(sigma, sSigma, "log lots", method),
+  });
+  return [
+    component(t[0], se[0], t[1], se[1], t[4]),
+    component(t[2], se[2], t[3], se[3], 1 - t[4]),
+  ];
+}
+
 /** Two-component normal mixture of `l` by expectation-maximization (a start for the fit). */
 function twoNormals(l: readonly number[]): [number, number, number, number, number] {
   const sorted = [...l].sort((a, b) => a - b);
@@ -336,50 +379,15 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
   if (t[2] < t[0]) t = Float64Array.of(t[2], t[3], t[0], t[1], 1 - t[4], t[5]); // by median
   const H = hessianFromValues(nll, t, 1e-4);
   const { se, cov, pBoundary } = sizeErrors(H, t[5], 6);
-  const meanOf = roundedMixtureMean;
-  const mean = meanOf(t);
-  let meanSe = NaN;
-  if (cov) {
-    // delta method, the gradient by central differences
-    const g = new Float64Array(6);
-    for (let i = 0; i < 6; i++) {
-      const h = 1e-6 * Math.max(1, Math.abs(t[i]));
-      const a = Float64Array.from(t), b = Float64Array.from(t);
-      a[i] += h;
-      b[i] -= h;
-      g[i] = (meanOf(a) - meanOf(b)) / (2 * h);
-    }
-    let v = 0;
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) v += g[i] * g[j] * cov[i * 6 + j];
-    meanSe = Math.sqrt(Math.max(0, v));
-  }
+  const mean = roundedMixtureMean(t);
+  const meanSe = cov ? mixtureMeanSe(t, cov, 6) : NaN;
   const method = "censored maximum likelihood of the touch-capped log-normal mixture size model";
   const ll = -nll(t);
-  // within the model's range: a weight in (0, 1) (a component the data do not need goes to
-  // its bound: the other law alone), a median in [0.01, 10⁷] lots
-  const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const unneeded = (w: number) =>
-    w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined;
-  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
-    weight: fitted(
-      inRange(w, 1e-6, 1 - 1e-6),
-      se[4],
-      "share of market orders",
-      method,
-      unneeded(w),
-    ),
-    // the median e^μ, its error by the delta method
-    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
-    logSd: fitted(sigma, sSigma, "log lots", method),
-  });
   return {
     law: "lognormal-mix",
     marketMean: fitted(Math.min(1e6, Math.max(1, mean)), meanSe, "lots", method),
     marketTail: unidentified(1.5, "tail exponent", "not used by the log-normal mixture"),
-    components: [
-      component(t[0], se[0], t[1], se[1], t[4]),
-      component(t[2], se[2], t[3], se[3], 1 - t[4]),
-    ],
+    components: mixtureComponents(t, se, "share of market orders", method),
     sweepProbability: sweepEstimate(t[5], se[5], pBoundary, method),
     ...sizeFitBase(x),
     logLikelihood: ll,
@@ -471,34 +479,8 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
   const H = hessianFromValues(nll, t, 1e-4);
   const c = covarianceFromHessian(H, 5);
   const se = c.ok ? Array.from(standardErrors(c.cov, 5)) : new Array<number>(5).fill(NaN);
-  const meanOf = roundedMixtureMean;
-  let meanSe = NaN;
-  if (c.ok) {
-    const g = new Float64Array(5);
-    for (let i = 0; i < 5; i++) {
-      const h = 1e-6 * Math.max(1, Math.abs(t[i]));
-      const a = Float64Array.from(t), b = Float64Array.from(t);
-      a[i] += h;
-      b[i] -= h;
-      g[i] = (meanOf(a) - meanOf(b)) / (2 * h);
-    }
-    let v = 0;
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) v += g[i] * g[j] * c.cov[i * 5 + j];
-    meanSe = Math.sqrt(Math.max(0, v));
-  }
+  const meanSe = c.ok ? mixtureMeanSe(t, c.cov, 5) : NaN;
   const method = "maximum likelihood of a rounded two-component log-normal mixture";
-  const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
-    weight: fitted(
-      inRange(w, 1e-6, 1 - 1e-6),
-      se[4],
-      "share of limit orders",
-      method,
-      w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined,
-    ),
-    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
-    logSd: fitted(sigma, sSigma, "log lots", method),
-  });
   // the Poisson law of the same mean, for comparison: 1 + Poisson(m − 1)
   const m = sum / n - 1;
   let poissonLl = 0;
@@ -508,11 +490,8 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
       (m > 0 ? k * Math.log(m) - m - logGamma(k + 1) : k === 0 ? 0 : -Infinity);
   }
   return {
-    components: [
-      component(t[0], se[0], t[1], se[1], t[4]),
-      component(t[2], se[2], t[3], se[3], 1 - t[4]),
-    ],
-    limitMean: fitted(inRange(meanOf(t), 1, 1e6), meanSe, "lots", method),
+    components: mixtureComponents(t, se, "share of limit orders", method),
+    limitMean: fitted(Math.min(1e6, Math.max(1, roundedMixtureMean(t))), meanSe, "lots", method),
     orders: n,
     logLikelihood: -nll(t),
     poissonLogLikelihood: poissonLl,

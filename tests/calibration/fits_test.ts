@@ -93,12 +93,30 @@ Deno.test("size fit: a two-population size law (a log-normal mixture) is recover
   within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
 });
 
+/** The fuzz tests' kinds of order sizes (lots), from one uniform `u`. */
+const FUZZ_SIZES = [
+  "ones",
+  "one size",
+  "six decades",
+  "below a lot",
+  "huge",
+  "round lots",
+] as const;
+function fuzzSize(kind: typeof FUZZ_SIZES[number], u: number): number {
+  if (kind === "ones") return 1;
+  if (kind === "one size") return 7;
+  if (kind === "below a lot") return 0.001 + u / 2;
+  if (kind === "huge") return 1e7 * (1 + u);
+  if (kind === "six decades") return Math.exp(u * 14 - 2);
+  return u < 0.4 ? 100 : u < 0.5 ? 200 : Math.exp(u * 8); // round lots beside a body
+}
+
 Deno.test("size fit (fuzz): any market orders give every law a configuration the model accepts", () => {
   const laws = ["lomax", "lognormal", "lognormal-mix", "auto"] as const;
   fc.assert(
     fc.property(
       fc.integer({ min: 50, max: 300 }),
-      fc.constantFrom("ones", "one size", "six decades", "below a lot", "huge", "round lots"),
+      fc.constantFrom(...FUZZ_SIZES),
       fc.double({ min: 0, max: 1, noNaN: true }),
       fc.integer({ min: 1, max: 1e9 }),
       (n, kind, capped, seed) => {
@@ -106,19 +124,7 @@ Deno.test("size fit (fuzz): any market orders give every law a configuration the
         const rec = recordOfSigns(new Array(n).fill(1));
         for (let i = 0; i < n; i++) {
           const u = rng.next();
-          const v = kind === "ones"
-            ? 1
-            : kind === "one size"
-            ? 7
-            : kind === "below a lot"
-            ? 0.001 + u / 2
-            : kind === "huge"
-            ? 1e7 * (1 + u)
-            : kind === "six decades"
-            ? Math.exp(u * 14 - 2)
-            : u < 0.3
-            ? 100
-            : Math.exp(u * 8);
+          const v = fuzzSize(kind, u);
           rec.moQty[i] = v;
           // the touch: exactly the order (censored), deeper, or unknown; some walked the book
           rec.moDepth[i] = rng.next() < 0.1 ? NaN : rng.next() < capped ? v : v * (1 + 3 * u);
@@ -442,28 +448,11 @@ Deno.test("limit-size fit (fuzz): any limit orders give a mixture the model acce
   fc.assert(
     fc.property(
       fc.integer({ min: 50, max: 400 }),
-      fc.constantFrom("ones", "one size", "six decades", "below a lot", "huge", "round lots"),
+      fc.constantFrom(...FUZZ_SIZES),
       fc.integer({ min: 1, max: 1e9 }),
       (n, kind, seed) => {
         const rng = new Rng(seed);
-        const qty = Array.from({ length: n }, () => {
-          const u = rng.next();
-          return kind === "ones"
-            ? 1
-            : kind === "one size"
-            ? 7
-            : kind === "below a lot"
-            ? 0.001 + u / 2
-            : kind === "huge"
-            ? 1e7 * (1 + u)
-            : kind === "six decades"
-            ? Math.exp(u * 14 - 2)
-            : u < 0.5
-            ? 100
-            : u < 0.6
-            ? 200
-            : Math.exp(u * 5);
-        });
+        const qty = Array.from({ length: n }, () => fuzzSize(kind, rng.next()));
         const f = fitLimitSizes(eventsOf(new Array(n).fill(0), qty), 40);
         const cfg = {
           limitMean: sig(f.limitMean.value),
