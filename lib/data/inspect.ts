@@ -58,6 +58,20 @@ export interface TapeSummary {
     sizeP90: number;
     belowLot: number;
   };
+  /**
+   * Limit orders of an order-level tape (each `ADD` one order; null on a level feed, whose
+   * updates add several orders at once): count, size quantiles and the share below the lot
+   * suggestion as for the trades, and the share of exactly one lot suggestion (a round lot:
+   * `calibrate --limit-sizes lognormal-mix` fits it as a point mass).
+   */
+  limitOrders: {
+    count: number;
+    sizeP10: number;
+    sizeMedian: number;
+    sizeP90: number;
+    belowLot: number;
+    atLot: number;
+  } | null;
   /** Feed latency (local − exchange time), ms: quantiles, when the tape has a local clock. */
   feedLatencyMs: { p1: number; median: number; p99: number; max: number } | null;
   /** The reconstruction check: checked and matched (and the loader's full report). */
@@ -97,9 +111,10 @@ export function summarizeTape(tape: Tape): TapeSummary {
   let wSum = 0, spreadSum = 0, bidSum = 0, askSum = 0;
   let pMin = Infinity, pMax = -Infinity;
   let trades = 0, volume = 0;
-  const sizes: number[] = [];
+  const sizes: number[] = [], limitSizes: number[] = [];
   for (let i = start; i < n; i++) {
     const k = c.kind[i];
+    if (k === EVENT.ADD && m.hasOrderIds) limitSizes.push(c.qty[i]);
     if (k === EVENT.TRADE || k === EVENT.EXECUTE || k === EVENT.HIDDEN_EXECUTE) {
       trades++;
       volume += c.qty[i];
@@ -193,6 +208,16 @@ export function summarizeTape(tape: Tape): TapeSummary {
       meanSize: trades > 0 ? (volume / trades) * qty : NaN,
       ...sizeStats(sizes, qty, m.lotSuggestion),
     },
+    limitOrders: m.hasOrderIds
+      ? {
+        count: limitSizes.length,
+        ...sizeStats(limitSizes, qty, m.lotSuggestion),
+        atLot: limitSizes.length
+          ? limitSizes.filter((v) => Math.abs(v * qty - m.lotSuggestion) <= 1e-9 * m.lotSuggestion)
+            .length / limitSizes.length
+          : NaN,
+      }
+      : null,
     feedLatencyMs: lat,
     reconstruction: tape.report.reconstruction,
   };
@@ -269,8 +294,18 @@ export function summaryText(s: TapeSummary): string {
     `  trade sizes    p10/median/p90 ${g(s.trades.sizeP10)}/${g(s.trades.sizeMedian)}/${
       g(s.trades.sizeP90)
     }; ${f(100 * s.trades.belowLot, 1)}% below the lot suggestion ${m.lotSuggestion} ` +
-      `(a preset in that lot trades whole lots; calibrate --lot sets a finer one)`,
+      `(a preset in that lot trades whole lots; calibrate --size-lot fits the sizes in a finer one)`,
   );
+  if (s.limitOrders) {
+    const o = s.limitOrders;
+    lines.push(
+      `  limit sizes    ${f(o.count, 0)} orders, p10/median/p90 ${g(o.sizeP10)}/${
+        g(o.sizeMedian)
+      }/${g(o.sizeP90)}; ${f(100 * o.atLot, 1)}% exactly ${m.lotSuggestion}, ${
+        f(100 * o.belowLot, 1)
+      }% below (calibrate --limit-sizes lognormal-mix fits a round lot)`,
+    );
+  }
   if (s.feedLatencyMs) {
     const l = s.feedLatencyMs;
     lines.push(
