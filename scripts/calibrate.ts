@@ -26,6 +26,7 @@ import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
+import { ValidationError } from "../lib/errors.ts";
 
 /** The command line of `deno task calibrate` (exported for the CLI tests). */
 export const calibrateCli = defineCli({
@@ -175,6 +176,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
   const log = (line: string) => console.error(line);
   const t0 = performance.now();
   const paths = v.data.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  // a lot the tape decides (--size-lot above the tape's own lot) is named by its flag
   const cal = await calibrateFiles(paths, {
     name: v.name,
     lotSize: v.lot,
@@ -199,6 +201,11 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
     log,
+  }).catch((e: unknown) => {
+    if (e instanceof ValidationError && e.field === "sizeLot") {
+      throw new FlagError("--size-lot", e.value, e.expected);
+    }
+    throw e;
   });
   const text = JSON.stringify(cal.preset, null, 2) + "\n";
   await writeFileAtomic(v.out!, text, {

@@ -23,6 +23,23 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--from", "5", "--to", "3"]),
     /^error: --to/,
   );
+  oneLineError(
+    await runScript("calibrate", [
+      "--data",
+      BTC,
+      "--out",
+      "x.json",
+      "--lot",
+      "0.001",
+      "--size-lot",
+      "0.01",
+    ]),
+    /^error: --size-lot: expected a lot at most --lot \(0\.001\), got 0\.01/,
+  );
+  oneLineError(
+    await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--limit-sizes", "round"]),
+    /^error: --limit-sizes/,
+  );
   // 30 s of the BTC feed: too short to fit
   const dir = await Deno.makeTempDir();
   try {
@@ -38,6 +55,11 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
         "86130",
       ]),
       /too short to fit \(needs at least 100 s of book/,
+    );
+    // a finer lot above the tape's own lot (known once the tape is read), named by its flag
+    oneLineError(
+      await runScript("calibrate", ["--data", BTC, "--out", `${dir}/q.json`, "--size-lot", "0.01"]),
+      /^error: --size-lot: expected a lot size in instrument units, positive and at most the lot 0\.001, got 0\.01/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
