@@ -959,6 +959,9 @@ export function calibrateTapes(
       })),
     }),
   });
+  // the initial depth at each level: the tape's depth at the touch in its mean orders' lots
+  const initialDepth = () =>
+    Math.max(1, Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)));
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
   const config = (): Record<string, unknown> => ({
@@ -1066,10 +1069,7 @@ export function calibrateTapes(
         maxLots: sig(est["flow.snipers.maxLots"].value),
         ...(options.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
       },
-      initialDepth: Math.max(
-        1,
-        Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)),
-      ),
+      initialDepth: initialDepth(),
       initialLevels: est["flow.placement.maxDistance"].value,
     },
   });
@@ -1356,10 +1356,7 @@ export function calibrateTapes(
     finalConfig = atLot(finalConfig, fineLot);
     const flow = finalConfig.flow as Record<string, unknown>;
     flow.sizes = sizesConfig();
-    flow.initialDepth = Math.max(
-      1,
-      Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)),
-    );
+    flow.initialDepth = initialDepth();
     est["lotSize"] = unidentified(
       fineLot,
       "instrument units",

@@ -259,8 +259,9 @@ function fitLogNormalSizes(x: SizeSample): SizeFit {
 /**
  * The mean of V = max(1, round(X)), X the two-component log-normal mixture θ = (μ₁, σ₁, μ₂,
  * σ₂, w): P(X < 1.5) + E[X; X ≥ 1.5] (the rounding above 1.5 is unbiased to within its
- * curvature, a fraction of a lot). Below one lot the clamp matters: the AMZN limit orders in
- * lots of 100 shares (88 % of them one lot) have E[X] = 0.71 and E[V] = 1.27.
+ * curvature, a fraction of a lot). Below one lot the clamp matters: the mixture fitted to the
+ * AMZN limit orders in lots of 100 shares (89 % of them one lot) has E[X] = 0.71 and E[V] =
+ * 1.23 (the orders' own mean: 1.28).
  */
 function roundedMixtureMean(u: ArrayLike<number>): number {
   const c = Math.log(1.5);
@@ -312,6 +313,55 @@ function mixtureComponents(t: ArrayLike<number>, se: number[], share: string, me
   ];
 }
 
+/**
+ * Minimizes `nll`, the negative log-likelihood of a two-component log-normal mixture in its
+ * natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w, q…), q probabilities after the mixture's own:
+ * Nelder–Mead (restarted once: it can stall) on μ, the logistic of σ within [10⁻⁴, 5] (a
+ * component's σ down to 10⁻⁴: a point mass, such as a round lot of 100 shares, is a
+ * component) and the logits of w and q; started from the EM fit of two normals to `logs` and
+ * the logits `extra` of q. The components are returned by increasing median.
+ */
+function maximizeMixture(
+  nll: (t: ArrayLike<number>) => number,
+  logs: readonly number[],
+  extra: readonly number[],
+): { t: Float64Array; converged: boolean } {
+  const lo = MIN_COMPONENT_LOG_SD;
+  const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
+  const fromSigma = (s: number) => {
+    const c = Math.min(MAX_LOG_SD - 0.02, Math.max(0.02, s));
+    return Math.log((c - lo) / (MAX_LOG_SD - c));
+  };
+  const logistic = (z: number) => 1 / (1 + Math.exp(-z));
+  const natural = (z: Float64Array) => {
+    const t = Float64Array.from(z, logistic);
+    t[0] = z[0];
+    t[1] = toSigma(z[1]);
+    t[2] = z[2];
+    t[3] = toSigma(z[3]);
+    return t;
+  };
+  const [m1, s1, m2, s2, w0] = twoNormals(logs);
+  const wc = Math.min(0.98, Math.max(0.02, w0));
+  const start = Float64Array.of(
+    m1,
+    fromSigma(s1),
+    m2,
+    fromSigma(s2),
+    Math.log(wc / (1 - wc)),
+    ...extra,
+  );
+  const f = (z: Float64Array) => nll(natural(z));
+  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
+  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
+  const t = natural(r.x);
+  if (t[2] < t[0]) { // by median
+    [t[0], t[1], t[2], t[3]] = [t[2], t[3], t[0], t[1]];
+    t[4] = 1 - t[4];
+  }
+  return { t, converged: r.converged };
+}
+
 /** Two-component normal mixture of `l` by expectation-maximization (a start for the fit). */
 function twoNormals(l: readonly number[]): [number, number, number, number, number] {
   const sorted = [...l].sort((a, b) => a - b);
@@ -359,24 +409,8 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
     if (!(s1 > 0 && s2 > 0 && w > 0 && w < 1 && p >= 0 && p <= 1)) return Infinity;
     return cappedNll(x, (v) => S(v, m1, s1, m2, s2, w), p);
   };
-  // a component's σ down to 10⁻⁴: a point mass (a round lot: 100 shares) is a component
-  const lo = MIN_COMPONENT_LOG_SD;
-  const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
-  const fromSigma = (s: number) => {
-    const c = Math.min(MAX_LOG_SD - 0.02, Math.max(0.02, s));
-    return Math.log((c - lo) / (MAX_LOG_SD - c));
-  };
-  const logistic = (z: number) => 1 / (1 + Math.exp(-z));
-  const natural = (z: Float64Array) =>
-    Float64Array.of(z[0], toSigma(z[1]), z[2], toSigma(z[3]), logistic(z[4]), logistic(z[5]));
-  const f = (z: Float64Array) => nll(natural(z));
-  const [m1, s1, m2, s2, w0] = twoNormals(x.size.map(Math.log));
-  const wc = Math.min(0.98, Math.max(0.02, w0));
-  const start = Float64Array.of(m1, fromSigma(s1), m2, fromSigma(s2), Math.log(wc / (1 - wc)), -2);
-  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
-  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
-  let t = natural(r.x);
-  if (t[2] < t[0]) t = Float64Array.of(t[2], t[3], t[0], t[1], 1 - t[4], t[5]); // by median
+  // the sweep probability p starts at logistic(−2)
+  const { t, converged } = maximizeMixture(nll, x.size.map(Math.log), [-2]);
   const H = hessianFromValues(nll, t, 1e-4);
   const { se, cov, pBoundary } = sizeErrors(H, t[5], 6);
   const mean = roundedMixtureMean(t);
@@ -392,7 +426,7 @@ function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
     ...sizeFitBase(x),
     logLikelihood: ll,
     logLikelihoods: { "lognormal-mix": ll },
-    converged: r.converged,
+    converged,
   };
 }
 
@@ -458,24 +492,9 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
     }
     return -ll;
   };
-  const lo = MIN_COMPONENT_LOG_SD;
-  const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
-  const fromSigma = (s: number) => {
-    const c = Math.min(MAX_LOG_SD - 0.02, Math.max(0.02, s));
-    return Math.log((c - lo) / (MAX_LOG_SD - c));
-  };
-  const natural = (z: Float64Array) =>
-    Float64Array.of(z[0], toSigma(z[1]), z[2], toSigma(z[3]), 1 / (1 + Math.exp(-z[4])));
   const logs: number[] = [];
   for (const [v, c] of counts) for (let j = 0; j < c; j++) logs.push(Math.log(v));
-  const [m1, s1, m2, s2, w0] = twoNormals(logs);
-  const wc = Math.min(0.98, Math.max(0.02, w0));
-  const start = Float64Array.of(m1, fromSigma(s1), m2, fromSigma(s2), Math.log(wc / (1 - wc)));
-  const f = (z: Float64Array) => nll(natural(z));
-  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
-  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
-  let t = natural(r.x);
-  if (t[2] < t[0]) t = Float64Array.of(t[2], t[3], t[0], t[1], 1 - t[4]); // by median
+  const { t, converged } = maximizeMixture(nll, logs, []);
   const H = hessianFromValues(nll, t, 1e-4);
   const c = covarianceFromHessian(H, 5);
   const se = c.ok ? Array.from(standardErrors(c.cov, 5)) : new Array<number>(5).fill(NaN);
@@ -495,7 +514,7 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
     orders: n,
     logLikelihood: -nll(t),
     poissonLogLikelihood: poissonLl,
-    converged: r.converged,
+    converged,
   };
 }
 

@@ -73,13 +73,18 @@ Deno.test("order sizes: limit sizes from a mixture put a round lot's share exact
   // P(X < 49.5) for LN(ln 20, 1): Φ(ln(49.5/20)) = Φ(0.906) ≈ 0.8176, half of the orders
   assert.ok(Math.abs(below50 / n - 0.5 * 0.8176) < 4 * sd, `${below50 / n}`);
   assert.equal(poisson100, 0); // 1 + Poisson(39) never reaches 100 in 40,000 draws
-  // an old config parses to exactly what it did: no mixture, the same draws
-  const old = orderSizeConfigSchema.parse(base);
-  assert.equal(old.limitComponents, undefined);
-  const a = new TouchRelativeSizes(old),
-    b = new TouchRelativeSizes(orderSizeConfigSchema.parse(base));
-  const ra = new Rng(7), rb = new Rng(7);
-  for (let i = 0; i < 1_000; i++) assert.equal(a.limitSize(ra), b.limitSize(rb));
+  // an old config parses to exactly what it did: no mixture, the Poisson law's moments
+  assert.equal(orderSizeConfigSchema.parse(base).limitComponents, undefined);
+  const rp = new Rng(7);
+  let sum = 0, sq = 0;
+  for (let i = 0; i < n; i++) {
+    const v = poisson.limitSize(rp);
+    sum += v;
+    sq += v * v;
+  }
+  const mean = sum / n, variance = sq / n - mean * mean;
+  assert.ok(Math.abs(mean - 40) < 4 * Math.sqrt(39 / n), `mean ${mean}`); // 1 + Poisson(39)
+  assert.ok(Math.abs(variance / 39 - 1) < 0.05, `variance ${variance}`);
 });
 
 Deno.test("order sizes: a limit mixture's fields are checked by name", () => {
