@@ -409,7 +409,7 @@ export interface RealismRun {
  *   episodeSeconds: 60,
  *   resamples: 20,
  * });
- * assert.equal(run.result.facts.length, 14);
+ * assert.equal(run.result.facts.length, 15);
  * ```
  */
 export function runRealism(

@@ -18,9 +18,10 @@ const LOG_X = new Set([
   "priceResponse",
   "signaturePlot",
   "volumeVolatility",
+  "midChanges",
 ]);
 /** Histograms over log-spaced bins whose first bin starts at 0. */
-const LOG_BINS = new Set(["interArrival", "orderSize"]);
+const LOG_BINS = new Set(["interArrival", "orderSize", "midChanges"]);
 
 /** The figure of one fact: real and simulated, each with its 95 % band. */
 export function factFigure(f: FactResult, labels = { real: "real", sim: "simulated" }): Figure {

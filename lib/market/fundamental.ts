@@ -71,7 +71,9 @@
  *
  * Assumes: news and trade impact independent; private news revealed whole after an
  * exponential delay; permanent impact linear in the surprise; the pace's effect a step at
- * `paceWindow` (two impact levels, not a curve in the gap). Ignores: learning from
+ * `paceWindow` (two impact levels, not a curve in the gap); every trade moves P at once (in a
+ * one-tick market the book follows, so the mid moves a little at most trades, where a real
+ * one can be sticky and jump: the realism fact `midChanges`). Ignores: learning from
  * informed trades (the public learns private news at the same rate whatever is traded),
  * intraday seasonality, jumps in the trade impact, mean reversion of the value. Units:
  * ticks, seconds, lots.

@@ -209,3 +209,42 @@ Deno.test("facts: orderSize is a distribution — it sums to 1 from any blocks, 
     { numRuns: 50 },
   );
 });
+
+const CHANGES = defaultFacts().find((f) => f.name === "midChanges")!;
+
+Deno.test("facts: midChanges counts the grid intervals without a change in its first bin and each change's size in its quarter-decade bin", () => {
+  // 10 s on the 0.1-s grid: 100 intervals; the mid moves by ½ tick at 1.05 s, by −1 at 2.05 s,
+  // by 300 at 3.05 s and twice within 4.01–4.03 s (+2, −2: no net change over that interval)
+  const quotes = [
+    { t: 0, mid: 100 },
+    { t: 1.05, mid: 100.5 },
+    { t: 2.05, mid: 99.5 },
+    { t: 3.05, mid: 399.5 },
+    { t: 4.01, mid: 401.5 },
+    { t: 4.03, mid: 399.5 },
+  ];
+  const p = valueOf(CHANGES, record(10, quotes, []), 10);
+  const bin = (d: number) => CHANGES.x.findLastIndex((e) => e <= d);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  assert.equal(p[0], 97 / 100);
+  assert.equal(bin(0), 0);
+  assert.equal(p[bin(0.5)], 1 / 100);
+  assert.equal(CHANGES.x[bin(0.5)], 0.5);
+  assert.equal(p[bin(1)], 1 / 100);
+  assert.equal(p[bin(300)], 1 / 100);
+  assert.ok(CHANGES.x[bin(300)] <= 300 && CHANGES.x[bin(300) + 1] > 300);
+});
+
+Deno.test("facts: midChanges sees a batched feed's book only when the feed shows it", () => {
+  // the mid moves by a tick every 10 ms: an event-level record shows 10 ticks in every 0.1-s
+  // interval; a feed that shows the book once a second, no change in 9 intervals of 10 and
+  // 100 ticks in the tenth
+  const quotes = Array.from({ length: 1_000 }, (_, i) => ({ t: i * 0.01, mid: 100 + i }));
+  const bin = (d: number) => CHANGES.x.findLastIndex((e) => e <= d);
+  const events = valueOf(CHANGES, record(10, quotes, []), 10);
+  assert.equal(events[0], 0);
+  assert.ok(events[bin(10)] > 0.98, `${events[bin(10)]}`);
+  const batched = valueOf(CHANGES, record(10, quotes, [], 1), 10);
+  assert.ok(Math.abs(batched[0] - 0.9) < 0.011, `${batched[0]}`);
+  assert.ok(Math.abs(batched[bin(100)] - 0.1) < 0.011, `${batched[bin(100)]}`);
+});
