@@ -239,8 +239,8 @@ show(factFigure(fact("orderSize")));
 
 // %% [markdown]
 // The last fact asks **how the price a quote is set against moves**: the absolute change of the mid over
-// each 0.1-s interval of the book, in ticks on a log scale (the first point: the share of intervals in
-// which the mid did not change). The Binance price is sticky and jumps: its mid changes over 8 % of the
+// each 0.1-s interval of the book, in ticks, and the share of intervals in each bin, both on log scales
+// (the first point: the share of intervals in which the mid did not change). The Binance price is sticky and jumps: its mid changes over 8 % of the
 // intervals, by 265 ticks at the median. The simulated mid changes over 36 %, by 89 — every market order
 // moves the simulated price by its impact and the book follows it within microseconds, where the tape's
 // book waits and then jumps. Both presets fail this fact (`docs/realism.md`).

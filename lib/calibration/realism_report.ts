@@ -22,6 +22,11 @@ const LOG_X = new Set([
 ]);
 /** Histograms over log-spaced bins whose first bin starts at 0. */
 const LOG_BINS = new Set(["interArrival", "orderSize", "midChanges"]);
+/**
+ * Shares over decades: the mid's changes hold most intervals in the first bin (no change) and
+ * the rest in bins a hundred times smaller.
+ */
+const LOG_Y = new Set(["midChanges"]);
 
 /** The figure of one fact: real and simulated, each with its 95 % band. */
 export function factFigure(f: FactResult, labels = { real: "real", sim: "simulated" }): Figure {
@@ -43,12 +48,15 @@ export function factFigure(f: FactResult, labels = { real: "real", sim: "simulat
       return lo === 0 ? hi / 2 : Math.sqrt(lo * hi);
     });
   }
+  const logY = LOG_Y.has(f.name);
+  // on a log axis an empty bin is left out, and a band reaching zero stops a decade below
+  const positive = (v: number, floor: number) => v > 0 ? v : logY ? floor : v;
   const series = (name: string, y: number[], se: number[]) => ({
     name,
     x,
-    y,
-    lo: y.map((v, i) => v - 1.96 * (se[i] || 0)),
-    hi: y.map((v, i) => v + 1.96 * (se[i] || 0)),
+    y: y.map((v) => positive(v, NaN)),
+    lo: y.map((v, i) => positive(v - 1.96 * (se[i] || 0), v > 0 ? v / 10 : NaN)),
+    hi: y.map((v, i) => positive(v + 1.96 * (se[i] || 0), NaN)),
   });
   return intervalLinesFigure([
     series(labels.real, f.real, f.realSe),
@@ -58,6 +66,7 @@ export function factFigure(f: FactResult, labels = { real: "real", sim: "simulat
     xTitle: f.xLabel,
     yTitle: f.unit,
     logX: LOG_X.has(f.name),
+    logY,
     zeroLine: f.kind !== "distribution" && f.name !== "signaturePlot",
   });
 }

@@ -352,6 +352,8 @@ export interface IntervalLinesOptions {
   height?: number;
   /** Logarithmic x axis. */
   logX?: boolean;
+  /** Logarithmic y axis (values ≤ 0 are not drawn). */
+  logY?: boolean;
   /** Draw a dotted horizontal line at y = 0. */
   zeroLine?: boolean;
 }
@@ -419,7 +421,7 @@ export function intervalLinesFigure(
     layout: {
       ...baseLayout(opts.title ?? "", opts.height),
       xaxis: axis(opts.xTitle ?? "x", opts.logX ? { type: "log" } : {}),
-      yaxis: axis(opts.yTitle ?? "y"),
+      yaxis: axis(opts.yTitle ?? "y", opts.logY ? { type: "log" } : {}),
       ...(shapes ? { shapes } : {}),
       hovermode: "x unified",
     },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compareRecords, realismSummary } from "../../lib/calibration/realism.ts";
-import { realismHtml } from "../../lib/calibration/realism_report.ts";
+import { factFigure, realismHtml } from "../../lib/calibration/realism_report.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 
 const ONE_REGIME = {
@@ -125,6 +125,13 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
   }
   assert.equal(typeof s.facts.depthInOrders.real, "number");
   assert.ok(Array.isArray(s.facts.signAutocorrelation.real));
+  // the mid's changes on log axes: empty bins left out, bands stopped above zero
+  const changes = factFigure(r.facts.find((f) => f.name === "midChanges")!);
+  assert.equal(changes.layout.yaxis?.type, "log");
+  assert.equal(changes.layout.xaxis?.type, "log");
+  for (const t of changes.data) {
+    for (const y of t.y as (number | null)[]) assert.ok(y === null || y > 0, `${t.name}: ${y}`);
+  }
   const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
   assert.equal((html.match(/<figure>/g) ?? []).length, 15);
   assert.throws(() => compareRecords([], real), /at least one real record/);

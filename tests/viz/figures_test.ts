@@ -166,6 +166,9 @@ Deno.test("intervalLinesFigure: a band (upper, lower filled to it) before each l
   assert.deepEqual(fig.data[2].y, [1, null]);
   assert.equal(fig.data[3].fill, undefined);
   assert.equal(fig.layout.shapes, undefined);
+  assert.equal(fig.layout.yaxis?.type, undefined);
+  const log = intervalLinesFigure([{ name: "a", x: [1, 10], y: [0.9, 0.01] }], { logY: true });
+  assert.equal(log.layout.yaxis?.type, "log");
 });
 
 Deno.test("markoutCurveFigure: horizon axis, zero line, options override the defaults", () => {
