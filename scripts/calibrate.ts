@@ -10,7 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X]
+ *                         [--size-lot X] [--impact-lump]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -148,6 +148,10 @@ export const calibrateCli = defineCli({
       help:
         "law of the limit orders' sizes: 1 + Poisson, or a two-component log-normal mixture fitted to an order-level tape (round lots)",
     }),
+    "impact-lump": flags.boolean({
+      help:
+        "fit the lumpy impact (uninformed trades move the price only once their impacts add up to the tape's median move) into a one-tick market's preset",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
@@ -200,6 +204,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     informedSizes: v["informed-sizes"],
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
+    impactLump: v["impact-lump"],
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {

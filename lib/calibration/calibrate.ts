@@ -82,7 +82,7 @@ import {
 import { type MarketRecord, recordFromTape, recordSeconds, timeResolution } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
-import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
+import { blockStatistics, defaultFacts, makeBlocks, sampledMids, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange, moveToBound } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
@@ -214,6 +214,13 @@ export interface CalibrateOptions {
    * `fitLimitSizes`; a level-based tape cannot tell orders apart: a warning, and the Poisson).
    */
   limitSizes?: typeof LIMIT_SIZE_LAWS[number];
+  /**
+   * Fit the lumpy impact (`fundamental.impactLump`: the uninformed trades' impacts move the
+   * price only once they add up to a lump) into the preset of a one-tick market, the lump the
+   * tape's median change of the mid over the book's grid (default false: absent; see
+   * docs/calibration.md).
+   */
+  impactLump?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -816,6 +823,27 @@ export function calibrateTapes(
       "ticks beyond the placement's edge + 1",
       "how far a side's best quote may lag the price before it is requoted (start of the moment matching)",
     );
+  // the lumpy impact (asked for): in a one-tick market whose book follows the price, the lump
+  // is the tape's median change of the mid over the book's grid
+  if (options.impactLump ?? false) {
+    if (oneTick && follows) {
+      const lump = medianMidChange(records, Math.max(0.1, quoteInterval));
+      est["flow.fundamental.impactLump"] = derived(
+        lump.value,
+        lump.se,
+        "ticks",
+        `the tape's median change of the mid over the ${
+          Math.max(0.1, quoteInterval)
+        }-s intervals in which it changed (${lump.changes} changes; bootstrap standard error)`,
+      );
+    } else {
+      warnings.push(
+        `impact lump: not fitted on a market whose spread is not one tick or whose book does not follow the price (mean spread ${
+          real0.m.meanSpread.toFixed(2)
+        } ticks); off`,
+      );
+    }
+  }
   // the side a large move leaves behind comes back after a delay ∝ the move (refill.ts):
   // fitted on a one-tick market's gaps, then matched by indirect inference (knobsFor)
   const refill0 = oneTick && follows
@@ -1012,6 +1040,9 @@ export function calibrateTapes(
         ...(est[FORECAST_PARAMETER] === undefined
           ? {}
           : { forecastWeight: sig(est[FORECAST_PARAMETER].value) }),
+        ...(!(est["flow.fundamental.impactLump"]?.value > 0)
+          ? {}
+          : { impactLump: sig(est["flow.fundamental.impactLump"].value) }),
       },
       reaction: {
         latency: { kind: "exponential", meanMs: sig(est["flow.reaction.latency"].value) },
@@ -1996,6 +2027,43 @@ function fitClockStage(
     "the baseline that keeps the fitted rate of market orders with the clock stage's kernel",
   );
   return fit;
+}
+
+/**
+ * The median |change| of the mid (ticks) over the `grid`-s intervals in which it changed, its
+ * bootstrap standard error (200 resamples of the changes) and their number.
+ */
+function medianMidChange(
+  records: readonly MarketRecord[],
+  grid: number,
+): { value: number; se: number; changes: number } {
+  const d: number[] = [];
+  for (const r of records) {
+    for (const m of sampledMids(r, grid)) {
+      for (let i = 0; i + 1 < m.length; i++) {
+        const x = Math.abs(m[i + 1] - m[i]);
+        if (x > 0) d.push(x);
+      }
+    }
+  }
+  if (d.length < 30) {
+    throw new InsufficientDataError(
+      "impact lump",
+      "at least 30 changes of the mid on the book's grid",
+      `${d.length}`,
+    );
+  }
+  const value = quantile(d, 0.5);
+  const rng = new Rng("impact-lump");
+  const reps: number[] = [];
+  const pick = new Array<number>(d.length);
+  for (let b = 0; b < 200; b++) {
+    for (let i = 0; i < d.length; i++) pick[i] = d[rng.int(d.length)];
+    reps.push(quantile(pick, 0.5));
+  }
+  const mean = reps.reduce((a, v) => a + v, 0) / reps.length;
+  const se = Math.sqrt(reps.reduce((a, v) => a + (v - mean) ** 2, 0) / (reps.length - 1));
+  return { value, se, changes: d.length };
 }
 
 /** The market orders' fitted self-excitation Σ_c α^c_00 of `arrivals` (0 unless Hawkes). */

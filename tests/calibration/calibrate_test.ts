@@ -424,3 +424,44 @@ Deno.test("calibrate: with a finer size lot the market is the one fitted in its 
     (e: unknown) => e instanceof ValidationError && e.field === "sizeLot",
   );
 });
+
+Deno.test("calibrate: the lumpy impact is written only with `impactLump`, in a one-tick market, at the tape's median move of the mid; elsewhere a warning says it is off", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const { recordFromTape } = await import("../../lib/calibration/record.ts");
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const off = calibrateTapes([btc], { refine: false });
+  assert.equal(off.estimates["flow.fundamental.impactLump"], undefined);
+  const on = calibrateTapes([btc], { refine: false, impactLump: true });
+  // the median |change| of the mid over the 0.1-s snapshots where it changed, counted here
+  // from the record's quotes directly
+  const r = recordFromTape(btc, { lotSize: 0.001 });
+  const moves: number[] = [];
+  let k = -1, prev = NaN;
+  for (const [a, b] of r.segments) {
+    for (let i = 0; a + i * 0.1 <= b; i++) {
+      const t = Math.floor((a + i * 0.1) / 0.1 + 1e-9) * 0.1;
+      while (k + 1 < r.qTime.length && r.qTime[k + 1] <= t) k++;
+      const m = k < 0 ? NaN : (r.bid[k] + r.ask[k]) / 2;
+      if (m === m && prev === prev && m !== prev) moves.push(Math.abs(m - prev));
+      prev = m;
+    }
+  }
+  moves.sort((x, y) => x - y);
+  const lump = on.estimates["flow.fundamental.impactLump"];
+  assert.equal(lump.value, moves[Math.floor(moves.length / 2)]);
+  assert.ok(lump.se > 0 && lump.se < lump.value / 3, `${lump.value} ± ${lump.se}`);
+  assert.ok(lump.value > 100, `${lump.value}`); // BTCUSDT's mid jumps by hundreds of ticks
+  const f = parseEnvConfig(on.preset.config).flow.fundamental;
+  assert.equal(f.impactLump, lump.value);
+  // nothing else of the direct fits moves
+  const { impactLump: _, ...rest } = f;
+  assert.deepEqual(rest, parseEnvConfig(off.preset.config).flow.fundamental);
+  // a market whose book does not follow a price (zero intelligence: prices move as queues
+  // empty): not fitted, and said so
+  const wide = calibrateTapes([ziLobsterTape(5, 600)], { refine: false, impactLump: true });
+  assert.equal(wide.estimates["flow.fundamental.impactLump"], undefined);
+  assert.ok(
+    wide.warnings.some((w) => w.startsWith("impact lump: not fitted")),
+    wide.warnings.join("\n"),
+  );
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "npm:fast-check@4.10.2";
 import {
   forecastSurpriseVariance,
   fundamentalConfigSchema,
@@ -335,4 +336,57 @@ Deno.test("fundamental: with κ < 1 one trade's impact has the budgeted variance
   }
   assert.ok(Math.abs(ratio[0] - 1) < 0.1, `martingale: ${ratio[0]}`);
   assert.ok(ratio[1] > 1.5, `κ = 0.5: ${ratio[1]}`);
+});
+
+Deno.test("fundamental: with a lumpy impact P follows the plain model's price to within the lump, and moves only by whole lumps on uninformed trades", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          sign: fc.constantFrom(-1, 1),
+          lots: fc.integer({ min: 1, max: 40 }),
+          expected: fc.double({ min: -0.9, max: 0.9, noNaN: true }),
+          informed: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 300 },
+      ),
+      fc.double({ min: 0.1, max: 20, noNaN: true }),
+      (trades, lump) => {
+        const base = { impactShare: 0.4, sizeExponent: 0.5, forecastWeight: 0.8 };
+        const plain = new LatentFundamental(fundamentalConfigSchema.parse(base), FACTS);
+        const lumpy = new LatentFundamental(
+          fundamentalConfigSchema.parse({ ...base, impactLump: lump }),
+          FACTS,
+        );
+        plain.reset(1_000);
+        lumpy.reset(1_000);
+        let unpriced = 0; // the uninformed impacts the lumpy price has not taken yet
+        for (const [i, t] of trades.entries()) {
+          const before = lumpy.reference(i);
+          const s = plain.onTrade(t.sign, t.lots, t.expected, i, t.informed);
+          const l = lumpy.onTrade(t.sign, t.lots, t.expected, i, t.informed);
+          if (t.informed) assert.ok(Math.abs(l - s) < 1e-9); // informed: at once, as before
+          else {
+            unpriced += s;
+            if (l !== 0) {
+              assert.ok(Math.abs(l) >= lump - 1e-9); // a whole lump or nothing
+              assert.ok(Math.abs(l - unpriced) < 1e-9);
+              unpriced = 0;
+            }
+          }
+          assert.ok(Math.abs(lumpy.reference(i) - before - l) < 1e-9);
+          const gap = plain.reference(i) - lumpy.reference(i);
+          assert.ok(Math.abs(gap - unpriced) < 1e-6);
+          assert.ok(Math.abs(gap) < lump + 1e-9);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+  // absent (or 0): the plain model exactly
+  const z = new LatentFundamental(fundamentalConfigSchema.parse({ impactLump: 0 }), FACTS);
+  const p = new LatentFundamental(fundamentalConfigSchema.parse({}), FACTS);
+  z.reset(0);
+  p.reset(0);
+  assert.equal(z.onTrade(1, 3, 0.2, 0, false), p.onTrade(1, 3, 0.2, 0, false));
 });
