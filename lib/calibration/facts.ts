@@ -229,6 +229,29 @@ function midGrid(r: MarketRecord, a: number, b: number, step: number): Float64Ar
   return Float64Array.from(out);
 }
 
+/**
+ * Calls `fn(d, blk)` for each change d of the observed mid between consecutive grid times
+ * `step` apart within each segment of `r`, `blk` the block of its first time; changes where a
+ * mid is unknown, or outside every block, are skipped.
+ */
+function forGridChanges(
+  r: MarketRecord,
+  blocks: Blocks,
+  step: number,
+  fn: (d: number, blk: number) => void,
+): void {
+  for (const [a, b] of r.segments) {
+    const m = midGrid(r, a, b, step);
+    for (let i = 0; i + 1 < m.length; i++) {
+      const d = m[i + 1] - m[i];
+      if (d !== d) continue;
+      const blk = blocks.of(a + i * step);
+      if (blk < 0) continue;
+      fn(d, blk);
+    }
+  }
+}
+
 function spreadFact(grid: number): FactDefinition {
   return {
     name: "spread",
@@ -493,21 +516,14 @@ function kurtosisFact(h: number): FactDefinition {
     size: 5,
     minSamples: 30,
     accumulate(r, blocks, stats) {
-      for (const [a, b] of r.segments) {
-        const m = midGrid(r, a, b, h);
-        for (let i = 0; i + 1 < m.length; i++) {
-          const d = m[i + 1] - m[i];
-          if (d !== d) continue;
-          const blk = blocks.of(a + i * h);
-          if (blk < 0) continue;
-          const o = blk * 5;
-          stats[o] += d;
-          stats[o + 1] += d * d;
-          stats[o + 2] += d * d * d;
-          stats[o + 3] += d * d * d * d;
-          stats[o + 4]++;
-        }
-      }
+      forGridChanges(r, blocks, h, (d, blk) => {
+        const o = blk * 5;
+        stats[o] += d;
+        stats[o + 1] += d * d;
+        stats[o + 2] += d * d * d;
+        stats[o + 3] += d * d * d * d;
+        stats[o + 4]++;
+      });
     },
     value(s) {
       const n = s[4];
@@ -533,19 +549,12 @@ function signatureFact(minH: number): FactDefinition {
     size,
     minSamples: 30,
     accumulate(r, blocks, stats) {
-      for (const [a, b] of r.segments) {
-        hs.forEach((h, l) => {
-          const m = midGrid(r, a, b, h);
-          for (let i = 0; i + 1 < m.length; i++) {
-            const d = m[i + 1] - m[i];
-            if (d !== d) continue;
-            const blk = blocks.of(a + i * h);
-            if (blk < 0) continue;
-            stats[blk * size + 2 * l] += d * d;
-            stats[blk * size + 2 * l + 1] += h;
-          }
+      hs.forEach((h, l) => {
+        forGridChanges(r, blocks, h, (d, blk) => {
+          stats[blk * size + 2 * l] += d * d;
+          stats[blk * size + 2 * l + 1] += h;
         });
-      }
+      });
     },
     value: (s) => Float64Array.from(hs, (_, l) => s[2 * l] / s[2 * l + 1]),
     // whole intervals: the sum of h over returns, divided by h, in floating point
@@ -713,16 +722,9 @@ function midChangeFact(grid: number): FactDefinition {
     size: n,
     minSamples: 30,
     accumulate(r, blocks, stats) {
-      for (const [a, b] of r.segments) {
-        const m = midGrid(r, a, b, grid);
-        for (let i = 0; i + 1 < m.length; i++) {
-          const d = m[i + 1] - m[i];
-          if (d !== d) continue;
-          const blk = blocks.of(a + i * grid);
-          if (blk < 0) continue;
-          stats[blk * n + binOf(d < 0 ? -d : d, MID_CHANGE_EDGES)]++;
-        }
-      }
+      forGridChanges(r, blocks, grid, (d, blk) => {
+        stats[blk * n + binOf(d < 0 ? -d : d, MID_CHANGE_EDGES)]++;
+      });
     },
     value: normalize,
     samples: (s) => s.reduce((x, y) => x + y, 0),
