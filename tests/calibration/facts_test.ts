@@ -248,3 +248,44 @@ Deno.test("facts: midChanges sees a batched feed's book only when the feed shows
   assert.ok(Math.abs(batched[0] - 0.9) < 0.011, `${batched[0]}`);
   assert.ok(Math.abs(batched[bin(100)] - 0.1) < 0.011, `${batched[bin(100)]}`);
 });
+
+Deno.test("facts: midChanges is a distribution over the grid's intervals — it sums to 1 from any blocks, and its first bin is the share of intervals without a change", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          dt: fc.double({ min: 0.001, max: 2, noNaN: true }),
+          step: fc.integer({ min: -400, max: 400 }),
+        }),
+        { minLength: 5, maxLength: 200 },
+      ),
+      fc.integer({ min: 5, max: 100 }),
+      (moves, blockSeconds) => {
+        let t = 0, mid = 1_000;
+        const quotes = [{ t: 0, mid }];
+        for (const m of moves) {
+          t += m.dt;
+          mid += m.step / 2; // half ticks
+          quotes.push({ t, mid });
+        }
+        const seconds = Math.max(10, Math.ceil(t + 1));
+        const rec = record(seconds, quotes, []);
+        const p = valueOf(CHANGES, rec, blockSeconds);
+        assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+        // independently: the mid in force at each 0.1-s grid time, and its changes
+        let k = 0, same = 0, all = 0, prev = NaN;
+        for (let i = 0; i * 0.1 <= seconds + 1e-9; i++) {
+          const g = i * 0.1;
+          while (k + 1 < quotes.length && quotes[k + 1].t <= g) k++;
+          if (prev === prev) {
+            all++;
+            if (quotes[k].mid === prev) same++;
+          }
+          prev = quotes[k].mid;
+        }
+        assert.ok(Math.abs(p[0] - same / all) < 1e-9, `${p[0]} vs ${same / all}`);
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
