@@ -827,14 +827,13 @@ export function calibrateTapes(
   // is the tape's median change of the mid over the book's grid
   if (options.impactLump ?? false) {
     if (oneTick && follows) {
-      const lump = medianMidChange(records, Math.max(0.1, quoteInterval));
+      const grid = Math.max(0.1, quoteInterval);
+      const lump = medianMidChange(records, grid);
       est["flow.fundamental.impactLump"] = derived(
         lump.value,
         lump.se,
         "ticks",
-        `the tape's median change of the mid over the ${
-          Math.max(0.1, quoteInterval)
-        }-s intervals in which it changed (${lump.changes} changes; bootstrap standard error)`,
+        `the tape's median change of the mid over the ${grid}-s intervals in which it changed (${lump.changes} changes; bootstrap standard error)`,
       );
     } else {
       warnings.push(
