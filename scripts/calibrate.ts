@@ -10,7 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X] [--impact-lump]
+ *                         [--size-lot X] [--impact-lump] [--sizes-given-fast]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -152,10 +152,24 @@ export const calibrateCli = defineCli({
       help:
         "fit the lumpy impact (uninformed trades move the price only once their impacts add up to the tape's median move) into a one-tick market's preset",
     }),
+    "sizes-given-fast": flags.boolean({
+      help:
+        "fit the background's market-order sizes given the snipers' and informed traders' orders (a simulated mixture component), not with --size-lot",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
   check: (v) => {
+    if (v["sizes-given-fast"] && v["size-lot"] !== undefined) {
+      throw new FlagError(
+        "--sizes-given-fast",
+        true,
+        "no --size-lot",
+        `--sizes-given-fast: not with --size-lot ${
+          v["size-lot"]
+        } (the background's sizes are fitted in the market's own lot)`,
+      );
+    }
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
@@ -205,6 +219,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
+    sizesGivenFast: v["sizes-given-fast"],
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {

@@ -51,6 +51,7 @@ import {
   fitMarketSizes,
   fitPlacement,
   type LimitSizeFit,
+  type SizeFit,
 } from "./fit_flow.ts";
 import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
@@ -80,7 +81,7 @@ import {
   jitterTimes,
 } from "./hawkes_fit.ts";
 import { type MarketRecord, recordFromTape, recordSeconds, timeResolution } from "./record.ts";
-import { simulateRecords } from "./simulate.ts";
+import { type SimulatedFastOrders, simulateFastOrders, simulateRecords } from "./simulate.ts";
 import { type TapeEvents, tapeEvents } from "./tape_events.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sampledMids, sumBlocks } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
@@ -221,6 +222,15 @@ export interface CalibrateOptions {
    * docs/calibration.md).
    */
   impactLump?: boolean;
+  /**
+   * Fit the background's market-order sizes given the fast traders' orders (default false):
+   * after the first information round, the calibrated market is simulated and the size law
+   * fitted again as the mixture (1 − π)·law + π·g, π and g the snipers' and informed traders'
+   * share of the orders and their sizes in that simulation (`fast_sizes.ts`), so that their
+   * orders are not taken for background flow (docs/calibration.md, "Order sizes"). Not with
+   * `sizeLot`.
+   */
+  sizesGivenFast?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
   hawkesMaxIterations?: number;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
@@ -433,6 +443,14 @@ export function calibrateTapes(
       `a lot size in instrument units, positive and at most the lot ${lotSize}`,
     );
   }
+  if ((options.sizesGivenFast ?? false) && options.sizeLot !== undefined) {
+    throw new ValidationError(
+      "sizesGivenFast",
+      true,
+      "the background's sizes fitted in the market's own lot: not with sizeLot",
+    );
+  }
+
   const win = { lotSize, from: options.from, to: options.to };
   const records = tapes.map((t) => recordFromTape(t, win));
   const events = tapes.map((t) => tapeEvents(t, win));
@@ -487,6 +505,31 @@ export function calibrateTapes(
 
   // ---- market orders: sizes, arrivals
   log("fitting market-order sizes");
+  // a market-order size fit into `est` (its earlier market-size entries replaced); `auto`:
+  // log the law AIC chose; `given`: what the fit was conditioned on, added to each method
+  const putMarketSizes = (fit: SizeFit, auto: boolean, given?: string) => {
+    const market = /^flow\.sizes\.(market|components\.|sweepProbability)/;
+    for (const k of Object.keys(est)) if (market.test(k)) delete est[k];
+    const put = (k: string, e: Estimate) => {
+      est[`flow.sizes.${k}`] = given === undefined ? e : { ...e, method: `${e.method}, ${given}` };
+    };
+    put("marketMean", fit.marketMean);
+    put("marketTail", fit.marketTail);
+    if (fit.marketLogSd !== undefined) put("marketLogSd", fit.marketLogSd);
+    fit.components?.forEach((c, i) => {
+      put(`components.${i}.weight`, c.weight);
+      put(`components.${i}.median`, c.median);
+      put(`components.${i}.logSd`, c.logSd);
+    });
+    if (auto) {
+      const ll = Object.entries(fit.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
+      log(`  size law: ${fit.law} by AIC (log-likelihood ${ll.join(", ")})`);
+    }
+    put("sweepProbability", fit.sweepProbability);
+    if (!fit.converged) {
+      warnings.push("market-order sizes: the likelihood maximization did not converge");
+    }
+  };
   // the size laws (market and limit orders) of `recs` and `events` in their lot, into `est`
   // (with `sizeLot` the market is fitted in its lot with the default laws, and the options'
   // laws are fitted in the finer lot)
@@ -494,22 +537,7 @@ export function calibrateTapes(
     const sizeLaw = laws ? options.sizeLaw ?? "lomax" : "lomax";
     const fit = fitMarketSizes(recs, sizeLaw);
     for (const k of Object.keys(est)) if (k.startsWith("flow.sizes.")) delete est[k];
-    est["flow.sizes.marketMean"] = fit.marketMean;
-    est["flow.sizes.marketTail"] = fit.marketTail;
-    if (fit.marketLogSd !== undefined) est["flow.sizes.marketLogSd"] = fit.marketLogSd;
-    fit.components?.forEach((c, i) => {
-      est[`flow.sizes.components.${i}.weight`] = c.weight;
-      est[`flow.sizes.components.${i}.median`] = c.median;
-      est[`flow.sizes.components.${i}.logSd`] = c.logSd;
-    });
-    if (sizeLaw === "auto") {
-      const ll = Object.entries(fit.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
-      log(`  size law: ${fit.law} by AIC (log-likelihood ${ll.join(", ")})`);
-    }
-    est["flow.sizes.sweepProbability"] = fit.sweepProbability;
-    if (!fit.converged) {
-      warnings.push("market-order sizes: the likelihood maximization did not converge");
-    }
+    putMarketSizes(fit, sizeLaw === "auto");
     // the placement's estimates here, where they have always been in a preset's estimates
     const place = fitPlacement(events, DEFAULTS.placement);
     est["flow.placement.alpha"] = place.alpha;
@@ -1237,6 +1265,43 @@ export function calibrateTapes(
     return regimeTest.states === 1;
   };
 
+  // ---- the background's sizes given the fast traders' orders (option `sizesGivenFast`):
+  // the market as calibrated so far is simulated, and the size law fitted again with the
+  // snipers' and informed traders' orders as a fixed mixture component (fast_sizes.ts)
+  let fastOrders: SimulatedFastOrders | null = null;
+  const refitSizesGivenFast = () => {
+    log("fitting the background's order sizes given the fast traders' orders (simulated)");
+    const f = simulateFastOrders(config(), {
+      ...observe,
+      seconds: refineSeconds,
+      seed: childSeed(options.seed ?? 0, 8_000),
+    });
+    fastOrders = f;
+    if (f.sizes.length === 0 || f.share > 0.95) {
+      warnings.push(
+        `market-order sizes given the fast traders: ${
+          f.sizes.length === 0
+            ? "the simulation has no fast traders' orders"
+            : `their share of the orders, ${sig(f.share, 3)}, leaves the background none to fit`
+        }; the sizes fitted to every order kept`,
+      );
+      return;
+    }
+    sizes = fitMarketSizes(records, options.sizeLaw ?? "lomax", f);
+    putMarketSizes(
+      sizes,
+      false,
+      `given the snipers' and informed traders' orders: a mixture (1 - pi) law + pi g, their share pi = ${
+        sig(f.share, 3)
+      } and size distribution g from ${f.sizes.length} of ${f.orders} orders in a simulation of the market calibrated so far (fast_sizes.ts)`,
+    );
+    log(
+      `  fast traders: ${sig(100 * f.share, 3)} % of the simulated orders; background mean ${
+        sig(sizes.marketMean.value, 4)
+      } lots`,
+    );
+  };
+
   // ---- stages 2 and 3: moment matching, then the information (simulated moments)
   let information: Record<string, unknown> | null = null;
   let forecast: Record<string, unknown> | null = null;
@@ -1278,6 +1343,7 @@ export function calibrateTapes(
             log,
           });
         }
+        if (round === 1 && (options.sizesGivenFast ?? false)) refitSizesGivenFast();
         if (options.refine ?? true) {
           log("matching the emergent moments again (with the fitted information)");
           matchMoments(
@@ -1315,6 +1381,7 @@ export function calibrateTapes(
   } else matchAndInform(warnings);
   // ---- a diagnosis no fitted parameter acts on: prices that move with the tape's trading
   // (price_formation.ts)
+  const fast = fastOrders as SimulatedFastOrders | null;
   const informationFit = information as InformationFitSummary | null;
   const formation = informationFit === null ? null : flowDrivenWarning(informationFit);
   if (formation !== null) warnings.push(formation);
@@ -1489,7 +1556,18 @@ export function calibrateTapes(
         response: resp.response.map((v) => sig(v, 4)),
         drift: estimateJson(resp.drift),
       },
-      sizes: { orders: sizes.orders, meanExecutedLots: sig(sizes.meanExecuted) },
+      sizes: {
+        orders: sizes.orders,
+        meanExecutedLots: sig(sizes.meanExecuted),
+        ...(fast === null ? {} : {
+          givenFast: {
+            share: sig(fast.share, 4),
+            fastOrders: fast.sizes.length,
+            simulatedOrders: fast.orders,
+            logLikelihood: sig(sizes.logLikelihood, 8),
+          },
+        }),
+      },
       ...(regimeFit === null ? {} : {
         regimes: {
           binSeconds: REGIME_BIN_SECONDS,

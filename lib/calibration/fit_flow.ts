@@ -20,6 +20,7 @@ import type { OrderEvents, TapeEvents } from "./tape_events.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { erfc, logGamma, normalCdf } from "../analytics/distributions.ts";
 import type { SizeLawName } from "../market/size_law.ts";
+import { type FastOrderSizes, fastSizePmf, validateFastOrders } from "./fast_sizes.ts";
 
 /** Fitted market-order size model (`flow.sizes`). */
 export interface SizeFit {
@@ -68,9 +69,13 @@ interface SizeSample {
   depth: number[];
   walked: number[];
   executed: number;
+  /** Share π of the fast traders' orders (0: none in the fit). */
+  fastShare: number;
+  /** Their size pmf g at each order's size (empty when π = 0). */
+  fastMass: number[];
 }
 
-function sizeSample(records: readonly MarketRecord[]): SizeSample {
+function sizeSample(records: readonly MarketRecord[], fast?: FastOrderSizes): SizeSample {
   const size: number[] = [], depth: number[] = [], walked: number[] = [];
   let executed = 0;
   for (const r of records) {
@@ -83,15 +88,20 @@ function sizeSample(records: readonly MarketRecord[]): SizeSample {
       executed += r.moQty[i];
     }
   }
-  return { size, depth, walked, executed };
+  if (fast === undefined || fast.share === 0) {
+    return { size, depth, walked, executed, fastShare: 0, fastMass: [] };
+  }
+  const g = fastSizePmf(validateFastOrders(fast).sizes);
+  return { size, depth, walked, executed, fastShare: fast.share, fastMass: size.map(g) };
 }
 
 /**
  * Negative log-likelihood of the touch-capped model whose desired size has survival `S`
- * (P(V > v)) and sweep probability `p` (see {@linkcode fitMarketSizes}).
+ * (P(V > v)) and sweep probability `p` (see {@linkcode fitMarketSizes}); with the fast
+ * traders' orders in the sample, of the mixture (1 − π)·(that likelihood) + π·g(s).
  */
 function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
-  const { size, depth, walked } = x;
+  const { size, depth, walked, fastShare: pi, fastMass } = x;
   let ll = 0;
   for (let i = 0; i < size.length; i++) {
     const s = size[i], q = depth[i];
@@ -100,6 +110,7 @@ function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
     if (walked[i] === 1 && s > q) l = pv * p;
     else if (s === q) l = pv + S(s) * (1 - p);
     else l = pv;
+    if (pi > 0) l = (1 - pi) * l + pi * fastMass[i];
     ll += Math.log(Math.max(l, 1e-300));
   }
   return -ll;
@@ -117,12 +128,16 @@ function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
  * the delta method. The `lognormal-mix` law (two components, six parameters) starts from the
  * expectation-maximization fit of a two-component normal mixture to the log sizes. With
  * `law: "auto"` the three laws are fitted and the one of smallest AIC (2k − 2 ln L) kept.
+ * With `fast` (the snipers' and informed traders' orders of a simulation, `fast_sizes.ts`)
+ * the law is the background's alone: each order's likelihood is (1 − π)·(the law's) + π·g(s),
+ * π and g fixed — the fast traders' orders are not taken for background flow.
  */
 export function fitMarketSizes(
   records: readonly MarketRecord[],
   law: SizeLawName | "auto" = "lomax",
+  fast?: FastOrderSizes,
 ): SizeFit {
-  const x = sizeSample(records);
+  const x = sizeSample(records, fast);
   const n = x.size.length;
   if (n < 50) {
     throw new InsufficientDataError("market-order sizes", "at least 50 market orders", `${n}`);

@@ -29,6 +29,7 @@ export * from "./rate_knob.ts";
 export * from "./hawkes_fit.ts";
 export * from "./record.ts";
 export * from "./tape_events.ts";
+export * from "./fast_sizes.ts";
 export * from "./fit_flow.ts";
 export * from "./fit_regimes.ts";
 export * from "./fit_information.ts";

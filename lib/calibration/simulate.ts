@@ -11,6 +11,8 @@ import { requireInt, ValidationError } from "../errors.ts";
 import { BookMarket, NS_PER_S } from "../env/book_market.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { childSeed } from "../rng/streams.ts";
+import { FLOW_TYPE, type MarketTape } from "../market/tape.ts";
+import type { FastOrderSizes } from "./fast_sizes.ts";
 import { type MarketRecord, recordFromMarketTape } from "./record.ts";
 
 /** Options of {@linkcode simulateRecords}. */
@@ -53,6 +55,84 @@ export function simulateRecords(
   config: EnvConfigInput | EnvConfig,
   options: SimulateOptions = {},
 ): MarketRecord[] {
+  const out: MarketRecord[] = [];
+  runEpisodes(config, options, (tape, cfg, e) => {
+    out.push(
+      recordFromMarketTape(
+        tape,
+        0,
+        cfg.duration,
+        options.quoteInterval ?? 0,
+        `episode ${e}`,
+        options.timeResolution ?? 0,
+      ),
+    );
+  });
+  return out;
+}
+
+/** The fast traders' market orders of a simulation ({@linkcode simulateFastOrders}). */
+export interface SimulatedFastOrders extends FastOrderSizes {
+  /** Lots executed by each of the fast traders' orders. */
+  sizes: Float64Array;
+  /** Market orders in all (the background's and the fast traders'; the agent's excluded). */
+  orders: number;
+}
+
+/**
+ * Simulates `config` like {@linkcode simulateRecords} and returns the snipers' and informed
+ * traders' market orders: the lots each executed (its executions summed, by order number),
+ * and their share of every market order — the fixed component of the size fit that takes
+ * them out of the background's law (`fast_sizes.ts`). Deterministic for a seed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulateFastOrders } from "./simulate.ts";
+ * const f = simulateFastOrders(
+ *   { duration: 30, flow: { snipers: { rate: 20, threshold: 1 } } },
+ *   { seconds: 60, seed: 1 },
+ * );
+ * assert.ok(f.sizes.length > 0 && f.share > 0 && f.share < 1);
+ * assert.equal(f.share, f.sizes.length / f.orders);
+ * ```
+ */
+export function simulateFastOrders(
+  config: EnvConfigInput | EnvConfig,
+  options: SimulateOptions = {},
+): SimulatedFastOrders {
+  const sizes: number[] = [];
+  let orders = 0;
+  runEpisodes(config, options, (tape, cfg) => {
+    let last = NaN, lots = 0, fast = false;
+    const close = () => {
+      if (lots > 0) {
+        orders++;
+        if (fast) sizes.push(lots);
+      }
+    };
+    for (let k = 0; k < tape.trades; k++) {
+      const t = tape.tradeTime[k];
+      if (t < 0 || t > cfg.duration || tape.aggressor[k] === FLOW_TYPE.AGENT) continue;
+      if (tape.order[k] !== last) {
+        close();
+        last = tape.order[k];
+        lots = 0;
+        fast = tape.aggressor[k] === FLOW_TYPE.INFORMED;
+      }
+      lots += tape.qty[k];
+    }
+    close();
+  });
+  return { sizes: Float64Array.from(sizes), share: orders > 0 ? sizes.length / orders : 0, orders };
+}
+
+/** Runs the episodes of {@linkcode simulateRecords}, handing each one's tape to `episode`. */
+function runEpisodes(
+  config: EnvConfigInput | EnvConfig,
+  options: SimulateOptions,
+  episode: (tape: MarketTape, cfg: EnvConfig, e: number) => void,
+): void {
   const cfg = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" });
   const seconds = options.seconds ?? 3_600;
   if (!(seconds > 0) || !Number.isFinite(seconds) || seconds > 1e7) {
@@ -63,7 +143,6 @@ export function simulateRecords(
   const agent = options.agent ?? "none";
   const m = new BookMarket(cfg, { tape: true });
   const steps = Math.round(cfg.duration / cfg.dt);
-  const out: MarketRecord[] = [];
   for (let e = 0; e < episodes; e++) {
     m.reset(childSeed(seed, e));
     for (let k = 1; k <= steps; k++) {
@@ -78,17 +157,7 @@ export function simulateRecords(
       m.endStep(cfg.dt);
       m.clearStepFills();
     }
-    out.push(
-      recordFromMarketTape(
-        m.tape!,
-        0,
-        cfg.duration,
-        options.quoteInterval ?? 0,
-        `episode ${e}`,
-        options.timeResolution ?? 0,
-      ),
-    );
+    episode(m.tape!, cfg, e);
     options.onProgress?.(e + 1, episodes);
   }
-  return out;
 }

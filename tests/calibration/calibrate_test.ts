@@ -5,6 +5,7 @@ import { ValidationError } from "../../lib/errors.ts";
 import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema } from "../../lib/env/markets.ts";
+import { sig } from "../../lib/calibration/estimate.ts";
 import { simulatedTape } from "./_sim_tape.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 
@@ -463,5 +464,40 @@ Deno.test("calibrate: the lumpy impact is written only with `impactLump`, in a o
   assert.ok(
     wide.warnings.some((w) => w.startsWith("impact lump: not fitted")),
     wide.warnings.join("\n"),
+  );
+});
+
+Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted again given the simulated fast traders' orders, said in the provenance; not with a finer size lot", () => {
+  const cal = calibrateTapes([tape], {
+    lotSize: 1,
+    refineIterations: 1,
+    refineSeconds: 900,
+    informationSimulations: 2,
+    informationRounds: 1,
+    sizesGivenFast: true,
+    name: "sim",
+  });
+  const sizes = (cal.preset.provenance as {
+    fitQuality: { sizes: { orders: number; givenFast?: Record<string, number> } };
+  }).fitQuality.sizes;
+  const mean = cal.estimates["flow.sizes.marketMean"];
+  // the information fit gives this market snipers (the truth has none): their orders in the
+  // simulation are the fit's fixed component
+  const g = sizes.givenFast!;
+  assert.ok(g.share > 0 && g.share <= 0.95 && g.fastOrders > 0, JSON.stringify(g));
+  assert.equal(g.share, sig(g.fastOrders / g.simulatedOrders, 4));
+  assert.match(mean.method, /given the snipers' and informed traders' orders/);
+  assert.equal(parseEnvConfig(cal.preset.config).flow.sizes.marketMean, sig(mean.value));
+  // without the option: no such record, the method of every order
+  const plain = calibrateTapes([tape], { lotSize: 1, refine: false });
+  assert.equal(
+    (plain.preset.provenance as { fitQuality: { sizes: Record<string, unknown> } }).fitQuality
+      .sizes.givenFast,
+    undefined,
+  );
+  assert.doesNotMatch(plain.estimates["flow.sizes.marketMean"].method, /given the snipers/);
+  assert.throws(
+    () => calibrateTapes([tape], { refine: false, sizesGivenFast: true, sizeLot: 0.5 }),
+    (e) => e instanceof ValidationError && e.field === "sizesGivenFast",
   );
 });

@@ -8,7 +8,7 @@ import {
 import { fitSigns, signAutocorrelation } from "../../lib/calibration/fit_signs.ts";
 import { fitPace, fitVolatility } from "../../lib/calibration/fit_price.ts";
 import type { MarketRecord } from "../../lib/calibration/record.ts";
-import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import { simulateFastOrders, simulateRecords } from "../../lib/calibration/simulate.ts";
 import type { TapeEvents } from "../../lib/calibration/tape_events.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { placementConfigSchema, PowerLawPlacement } from "../../lib/market/placement.ts";
@@ -110,6 +110,41 @@ function fuzzSize(kind: typeof FUZZ_SIZES[number], u: number): number {
   if (kind === "six decades") return Math.exp(u * 14 - 2);
   return u < 0.4 ? 100 : u < 0.5 ? 200 : Math.exp(u * 8); // round lots beside a body
 }
+
+Deno.test("size fit given the fast traders: the background's law is recovered from a tape where snipers pile up at their cap; without it the law takes them for background flow", () => {
+  // the shipped BTCUSDT market with a light-tailed background (mean 8 lots, tail 3) and the
+  // snipers' and informed traders' orders capped at 20 lots
+  const c = JSON.parse(
+    Deno.readTextFileSync(new URL("../../data/presets/btcusdt.json", import.meta.url)),
+  ).config;
+  const market = {
+    ...c,
+    duration: 300,
+    regimes: ONE_REGIME,
+    flow: {
+      ...c.flow,
+      sizes: { ...c.flow.sizes, marketMean: 8, marketTail: 3, marketMax: 1_000 },
+      snipers: { ...c.flow.snipers, maxLots: 20 },
+      informed: { ...c.flow.informed, maxLots: 20 },
+    },
+  };
+  const tape = simulateRecords(market, { seconds: 600, seed: 3 });
+  // the fast component from another simulation of the same market
+  const fast = simulateFastOrders(market, { seconds: 600, seed: 4 });
+  assert.ok(fast.share > 0.1, `fast share ${fast.share}`);
+  const plain = fitMarketSizes(tape);
+  const given = fitMarketSizes(tape, "lomax", fast);
+  // every order fitted as background: the mean well above 8 (by many standard errors)
+  assert.ok(plain.marketMean.value > 8 + 10 * plain.marketMean.se, `${plain.marketMean.value}`);
+  // given the fast traders' orders: the background's mean and tail (the sweep probability
+  // is not identified on a book this deep, so no standard errors: relative bounds)
+  assert.ok(Math.abs(given.marketMean.value / 8 - 1) < 0.05, `${given.marketMean.value}`);
+  assert.ok(Math.abs(given.marketTail.value / 3 - 1) < 0.1, `${given.marketTail.value}`);
+  assert.equal(given.orders, plain.orders);
+  // no fast orders: the plain fit
+  const none = fitMarketSizes(tape, "lomax", { share: 0, sizes: [] });
+  assert.equal(none.marketMean.value, plain.marketMean.value);
+});
 
 Deno.test("size fit (fuzz): any market orders give every law a configuration the model accepts", () => {
   const laws = ["lomax", "lognormal", "lognormal-mix", "auto"] as const;
