@@ -1269,14 +1269,15 @@ export function calibrateTapes(
   // the market as calibrated so far is simulated, and the size law fitted again with the
   // snipers' and informed traders' orders as a fixed mixture component (fast_sizes.ts)
   let fastOrders: SimulatedFastOrders | null = null;
+  let fastTried = false;
   const refitSizesGivenFast = () => {
+    fastTried = true;
     log("fitting the background's order sizes given the fast traders' orders (simulated)");
     const f = simulateFastOrders(config(), {
       ...observe,
       seconds: refineSeconds,
       seed: childSeed(options.seed ?? 0, 8_000),
     });
-    fastOrders = f;
     if (f.sizes.length === 0 || f.share > 0.95) {
       warnings.push(
         `market-order sizes given the fast traders: ${
@@ -1288,6 +1289,7 @@ export function calibrateTapes(
       return;
     }
     sizes = fitMarketSizes(records, options.sizeLaw ?? "lomax", f);
+    fastOrders = f;
     putMarketSizes(
       sizes,
       false,
@@ -1382,6 +1384,11 @@ export function calibrateTapes(
   // ---- a diagnosis no fitted parameter acts on: prices that move with the tape's trading
   // (price_formation.ts)
   const fast = fastOrders as SimulatedFastOrders | null;
+  if ((options.sizesGivenFast ?? false) && !fastTried) {
+    warnings.push(
+      "market-order sizes given the fast traders: not fitted without the information stage (refine or information off); the sizes fitted to every order kept",
+    );
+  }
   const informationFit = information as InformationFitSummary | null;
   const formation = informationFit === null ? null : flowDrivenWarning(informationFit);
   if (formation !== null) warnings.push(formation);

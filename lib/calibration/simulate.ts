@@ -2,7 +2,8 @@
  * Simulated records of a book-tier market for the realism report and the calibration's
  * moment matching: episodes of the market (no agent, or a passive agent that keeps one lot
  * at the best bid and ask), each recorded on a `MarketTape` and turned into a
- * {@linkcode MarketRecord} observed at a given book resolution.
+ * {@linkcode MarketRecord} observed at a given book resolution; and the fast traders' orders
+ * of such a simulation ({@linkcode simulateFastOrders}), which a record does not tell apart.
  *
  * @module
  */
@@ -83,7 +84,9 @@ export interface SimulatedFastOrders extends FastOrderSizes {
  * Simulates `config` like {@linkcode simulateRecords} and returns the snipers' and informed
  * traders' market orders: the lots each executed (its executions summed, by order number),
  * and their share of every market order — the fixed component of the size fit that takes
- * them out of the background's law (`fast_sizes.ts`). Deterministic for a seed.
+ * them out of the background's law (`fast_sizes.ts`). Orders are told apart by their order
+ * number (the options' `quoteInterval` and `timeResolution` do not apply: no clock merges
+ * them). Deterministic for a seed.
  *
  * @example
  * ```ts

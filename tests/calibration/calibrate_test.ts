@@ -496,6 +496,15 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
     undefined,
   );
   assert.doesNotMatch(plain.estimates["flow.sizes.marketMean"].method, /given the snipers/);
+  // asked for without the information stage (which fits the fast traders): said, not silent
+  const direct = calibrateTapes([tape], { lotSize: 1, refine: false, sizesGivenFast: true });
+  assert.ok(
+    direct.warnings.some((w) =>
+      w.startsWith("market-order sizes given the fast traders: not fitted without")
+    ),
+    direct.warnings.join("\n"),
+  );
+  assert.deepEqual(direct.preset.config, plain.preset.config);
   assert.throws(
     () => calibrateTapes([tape], { refine: false, sizesGivenFast: true, sizeLot: 0.5 }),
     (e) => e instanceof ValidationError && e.field === "sizesGivenFast",
