@@ -40,16 +40,9 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--limit-sizes", "round"]),
     /^error: --limit-sizes/,
   );
+  const both = ["--sizes-given-fast", "--size-lot", "0.0001"];
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      BTC,
-      "--out",
-      "x.json",
-      "--sizes-given-fast",
-      "--size-lot",
-      "0.0001",
-    ]),
+    await runScript("calibrate", ["--data", BTC, "--out", "x.json", ...both]),
     /^error: --sizes-given-fast: not with --size-lot 0\.0001 \(the background's sizes are fitted in the market's own lot\)$/,
   );
   // 30 s of the BTC feed: too short to fit
