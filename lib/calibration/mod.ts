@@ -44,6 +44,7 @@ export * from "./fit_price.ts";
 export * from "./price_formation.ts";
 export * from "./facts.ts";
 export * from "./simulate.ts";
+export * from "./sim_tape.ts";
 export * from "./realism.ts";
 export * from "./realism_report.ts";
 export * from "./calibrate.ts";

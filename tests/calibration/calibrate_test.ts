@@ -6,7 +6,8 @@ import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema } from "../../lib/env/markets.ts";
 import { sig } from "../../lib/calibration/estimate.ts";
-import { simulatedTape } from "./_sim_tape.ts";
+import { simulatedTape as simTape } from "../../lib/calibration/sim_tape.ts";
+import type { EnvConfigInput } from "../../lib/env/config.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
@@ -27,7 +28,12 @@ const TRUTH = {
   },
 };
 
-// One simulated recording (an L2 feed written as a CSV tape, 100-ms book updates), shared.
+// A simulated recording (an L2 feed written as a CSV tape, 100-ms book updates) whose
+// quantities are the market's lots (calibrated with a lot of 1)
+const simulatedTape = (config: EnvConfigInput, seconds: number, seed: number) =>
+  simTape(config, { seconds, seed, quantities: "lots" });
+
+// One simulated recording, shared.
 const tape = simulatedTape(TRUTH, 900, 3);
 
 Deno.test("calibrate: a simulated L2 recording gives back the parameters it was simulated with", () => {

@@ -194,3 +194,47 @@ Deno.test("train --preset: trains in the calibrated market (its regimes, its pri
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sim-tape CLI: writes a preset's simulated tape that calibrate reads, never replaces one without --force; bad flags are one-line errors", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/sim.csv`;
+    const args = ["--preset", "btcusdt", "--out", out, "--seconds", "120", "--seed", "3"];
+    const r = await runScript("sim-tape", args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Wrote .*sim\.csv: 120 s of btcusdt \(seed 3\)/);
+    const text = await Deno.readTextFile(out);
+    assert.match(text, /^# instrument=SIM\n# tick_size=0\.01\n# qty_step=0\.001\n/);
+    oneLineError(await runScript("sim-tape", args), /^error: --out: .*--force/);
+    assert.equal(await Deno.readTextFile(out), text);
+    const again = await runScript("sim-tape", [...args, "--force"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(await Deno.readTextFile(out), text); // deterministic
+    // calibrate reads it like a recording
+    const preset = `${dir}/p.json`;
+    const cal = await runScript("calibrate", [
+      "--data",
+      out,
+      "--out",
+      preset,
+      "--lot",
+      "0.001",
+      "--refine-iterations",
+      "0",
+    ]);
+    assert.equal(cal.code, 0, cal.stderr);
+    assert.equal(JSON.parse(await Deno.readTextFile(preset)).config.lotSize, 0.001);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  oneLineError(await runScript("sim-tape", ["--out", "x.csv"]), /^error: --preset/);
+  oneLineError(await runScript("sim-tape", ["--preset", "btcusdt"]), /^error: --out/);
+  oneLineError(
+    await runScript("sim-tape", ["--preset", "nosuch", "--out", "x.csv"]),
+    /^error: --preset/,
+  );
+  oneLineError(
+    await runScript("sim-tape", ["--preset", "btcusdt", "--out", "x.csv", "--seconds", "0"]),
+    /^error: --seconds/,
+  );
+});

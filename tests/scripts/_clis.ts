@@ -23,6 +23,7 @@ import { notebooksLiveCli } from "../../scripts/notebooks_live.ts";
 import { notebooksBuildCli } from "../../scripts/notebooks_build.ts";
 import { realismCli } from "../../scripts/realism.ts";
 import { setupCli } from "../../scripts/setup.ts";
+import { simTapeCli } from "../../scripts/sim_tape.ts";
 import { stressCli } from "../../scripts/stress.ts";
 import { trainCli } from "../../scripts/train.ts";
 import { sweepCli } from "../../scripts/sweep.ts";
@@ -43,6 +44,7 @@ export const CLIS: Record<string, Cli<FlagSet>> = {
   "notebooks:build": notebooksBuildCli as unknown as Cli<FlagSet>,
   realism: realismCli as unknown as Cli<FlagSet>,
   setup: setupCli as unknown as Cli<FlagSet>,
+  "sim-tape": simTapeCli as unknown as Cli<FlagSet>,
   stress: stressCli as unknown as Cli<FlagSet>,
   train: trainCli as unknown as Cli<FlagSet>,
   sweep: sweepCli as unknown as Cli<FlagSet>,

@@ -13,10 +13,10 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs `scripts/<name>.ts` with `args` (a task name's `:` reads as `_`: `notebooks:build`). */
+/** Runs `scripts/<name>.ts` with `args` (a task name's `:` and `-` read as `_`: `notebooks:build`, `sim-tape`). */
 export async function runScript(name: string, args: string[]): Promise<ScriptRun> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}scripts/${name.replaceAll(":", "_")}.ts`, ...args],
+    args: ["run", "-A", `${ROOT}scripts/${name.replaceAll(/[:-]/g, "_")}.ts`, ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
