@@ -17,6 +17,7 @@ import { resolveMarket } from "../lib/env/markets.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
+import { realismCli } from "./realism.ts";
 
 /** The command line of `deno task sim-tape` (exported for the CLI tests). */
 export const simTapeCli = defineCli({
@@ -24,12 +25,8 @@ export const simTapeCli = defineCli({
   summary: "Simulates a preset's market and writes it as a recorded L2 tape (CSV) that " +
     "calibrate and realism read like a real one.",
   flags: {
-    preset: flags.string({
-      help: "the market: a preset name (data/presets/NAME.json), a preset file, default, or " +
-        "NAME+variant",
-      meta: "P",
-      expected: "a preset name or file",
-    }),
+    // the same market flag as the realism report's, which reads the tapes this writes
+    preset: realismCli.spec.flags.preset,
     out: flags.outFile({ help: "the CSV tape to write" }),
     seconds: flags.number({
       min: 1,
