@@ -9,7 +9,7 @@
  * 1. **Direct fits** from the data: tick and lot, arrivals (Hawkes by maximum likelihood),
  *    market-order sizes, placement, limit sizes, cancellation hazards, trade signs, the
  *    impact of sign surprises, volatility, feed latency.
- * 2. **Moment matching** (`refine`) for the four quantities that emerge from the models'
+ * 2. **Moment matching** (`moment_matching.ts`) for the four quantities that emerge from the models'
  *    interaction rather than from one parameter — the volatility of the simulated mid (the
  *    spread and the book's response add to the fundamental's), the depth at the touch in mean
  *    market orders (set by the cancellation hazard together with everything else), the mean
@@ -30,8 +30,8 @@ import type { Tape } from "../data/tape.ts";
 import { loadTape } from "../data/load.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { presetSchema } from "../env/markets.ts";
-import { hawkesMeanIntensity, spectralRadius } from "../market/hawkes.ts";
-import { arrivalConfigSchema, MAX_BRANCHING, MAX_DECAY } from "../market/arrivals.ts";
+import { hawkesMeanIntensity } from "../market/hawkes.ts";
+import { arrivalConfigSchema } from "../market/arrivals.ts";
 import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
 import { type FAST_TRADER_SIZES, informedConfigSchema } from "../market/informed.ts";
@@ -40,7 +40,7 @@ import type { LIMIT_SIZE_LAWS } from "../market/order_sizes.ts";
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
 import { MAX_REGIME_MULTIPLIER, MAX_REGIME_RATE } from "../market/regimes.ts";
-import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
+import { orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
@@ -56,15 +56,16 @@ import {
 import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fit_price.ts";
 import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
-import { fitTiming, type SpreadCounts, spreadCounts } from "./fit_timing.ts";
+import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
-import { CLOCK_GAP_EDGES, type ClockFit, fitClockKernel } from "./fit_clock.ts";
+import { CLOCK_GAP_EDGES } from "./fit_clock.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
 import { flowDrivenWarning, type InformationFitSummary } from "./price_formation.ts";
 import { fitSigns, METAORDER_PARAMETERS, signAutocorrelation, signPredictor } from "./fit_signs.ts";
 import {
   fitRegimes,
   fitRegimeStrength,
+  REGIME_BIN_SECONDS,
   regimeBins,
   regimeConfigFromFit,
   type RegimeFit,
@@ -73,21 +74,22 @@ import {
   type RegimeTest,
   testRegimes,
 } from "./fit_regimes.ts";
-import {
-  fitHawkes,
-  fitHawkesComponents,
-  type HawkesComponentsFit,
-  type HawkesFit,
-  jitterTimes,
-} from "./hawkes_fit.ts";
-import { type MarketRecord, recordFromTape, recordSeconds, timeResolution } from "./record.ts";
+import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { type SimulatedFastOrders, simulateFastOrders, simulateRecords } from "./simulate.ts";
-import { type TapeEvents, tapeEvents } from "./tape_events.ts";
-import { blockStatistics, defaultFacts, makeBlocks, sampledMids, sumBlocks } from "./facts.ts";
+import { mergeTapeEvents, type TapeEvents, tapeEvents } from "./tape_events.ts";
+import {
+  arrivalsConfig,
+  fitArrivals,
+  fitClockStage,
+  marketBetas,
+  marketBranching,
+  scaleMarketArrivals,
+} from "./fit_arrivals.ts";
+import { emergentMoments, momentKnobs, refineMoments, sendShareOf } from "./moment_matching.ts";
+import { sampledMids } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
-import { clampToModelRange, moveToBound } from "./model_range.ts";
+import { clampToModelRange } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
-import { orderRateStep } from "./rate_knob.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -267,19 +269,6 @@ const DEFAULTS = {
 /** Retry rate of waiting market-order traders (not identified), per second. */
 const TIMING_RETRY_RATE = orderTimingConfigSchema.parse({}).retryRate;
 
-/** Decay rates (1/s) of the market orders' self-excitation kernels with a positive weight. */
-function marketBetas(arrivals: Record<string, unknown>): number[] {
-  type Kernel = { alpha?: number[][]; beta?: number[][] };
-  const out: number[] = [];
-  const add = (k: Kernel) => {
-    const a = k.alpha?.[0]?.[0], b = k.beta?.[0]?.[0];
-    if (a !== undefined && a > 0 && b !== undefined) out.push(b);
-  };
-  add(arrivals as Kernel);
-  for (const k of (arrivals.extraKernels ?? []) as Kernel[]) add(k);
-  return out;
-}
-
 function quantile(values: number[], q: number): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   return v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
@@ -311,98 +300,6 @@ export async function calibrateFiles(
     }
   }
   return calibrateTapes(tapes, { ...options, sources });
-}
-
-/** Moments the refinement matches, with their standard errors (block bootstrap). */
-interface Moments {
-  /** Realized variance of the mid at 10 s, ticks²/s. */
-  variance: number;
-  /** Depth at the touch in mean market orders. */
-  depthInOrders: number;
-  /** Mean spread, ticks. */
-  meanSpread: number;
-  /** Standard deviation of the spread, ticks. */
-  spreadSd: number;
-  /** Share of the time the spread is two ticks or more. */
-  wideShare: number;
-  /** Kurtosis of 1-s mid returns. */
-  kurtosis1s: number;
-  /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
-  markoutDrop: number;
-  /** Market orders per second. */
-  orderRate: number;
-  /** Autocorrelation of 1-s mid returns at lag 1. */
-  returnAutocorrelation: number;
-  /** The refill fit's k on the record (ms per tick; 0: no gap), `fit_refill.ts`. */
-  refillMsPerTick: number;
-}
-
-function moments(
-  records: readonly MarketRecord[],
-  grid: number,
-  varianceHorizon = 10,
-): { m: Moments; se: Moments } {
-  const facts = defaultFacts({ grid });
-  const pick = (name: string) => facts.find((f) => f.name === name)!;
-  const out = { m: {} as Moments, se: {} as Moments };
-  const blockSeconds = Math.min(
-    600,
-    Math.max(10, records.reduce((s, r) => s + recordSeconds(r), 0) / 20),
-  );
-  const stat = (name: string, fn: (v: Float64Array, x: number[]) => number) => {
-    const f = pick(name);
-    const rows: Float64Array[] = [];
-    for (const r of records) {
-      const b = makeBlocks(r.segments, blockSeconds);
-      const st = blockStatistics(f, r, b);
-      for (let k = 0; k < b.start.length; k++) rows.push(st.subarray(k * f.size, (k + 1) * f.size));
-    }
-    const stats = new Float64Array(rows.length * f.size);
-    rows.forEach((row, k) => stats.set(row, k * f.size));
-    const all = Int32Array.from(rows, (_, i) => i);
-    const value = fn(f.value(sumBlocks(stats, f.size, all)), f.x);
-    const rng = new Rng(`moments:${name}`);
-    let s = 0, s2 = 0, n = 0;
-    const pick2 = new Int32Array(rows.length);
-    for (let b = 0; b < 100; b++) {
-      for (let i = 0; i < pick2.length; i++) pick2[i] = rng.int(rows.length);
-      const v = fn(f.value(sumBlocks(stats, f.size, pick2)), f.x);
-      if (Number.isFinite(v)) {
-        s += v;
-        s2 += v * v;
-        n++;
-      }
-    }
-    const sd = n > 1 ? Math.sqrt(Math.max(0, (s2 - s * s / n) / (n - 1))) : NaN;
-    return [value, sd];
-  };
-  const sig10 = (v: Float64Array, x: number[]) => v[x.indexOf(varianceHorizon)];
-  const meanSpread = (v: Float64Array, x: number[]) => v.reduce((a, p, i) => a + p * x[i], 0);
-  [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
-  [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
-  [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
-  [out.m.wideShare, out.se.wideShare] = stat("spread", (v) => 1 - v[0]);
-  [out.m.spreadSd, out.se.spreadSd] = stat("spread", (v, x) => {
-    const m = meanSpread(v, x);
-    return Math.sqrt(Math.max(0, v.reduce((a, p, i) => a + p * (x[i] - m) ** 2, 0)));
-  });
-  [out.m.kurtosis1s, out.se.kurtosis1s] = stat("kurtosis1s", (v) => v[0]);
-  const secs = records.reduce((a, r) => a + recordSeconds(r), 0);
-  const n = records.reduce((a, r) => a + r.moTime.length, 0);
-  out.m.orderRate = n / secs;
-  out.se.orderRate = Math.sqrt(n) / secs;
-  [out.m.returnAutocorrelation, out.se.returnAutocorrelation] = stat(
-    "returnAutocorrelation",
-    (v, x) => v[x.indexOf(1)],
-  );
-  [out.m.markoutDrop, out.se.markoutDrop] = stat(
-    "markout",
-    (v, x) => v[x.indexOf(0)] - v[x.indexOf(1)],
-  );
-  const rf = fitRefill(refillObservations([...records], grid));
-  out.m.refillMsPerTick = rf?.msPerTick ?? 0;
-  out.se.refillMsPerTick = rf?.se ?? NaN;
-  return out;
 }
 
 /**
@@ -475,7 +372,7 @@ export function calibrateTapes(
   // the simulations are observed as the tapes were: at their book resolution, on their clock
   const clock = maxOf(records.map((r) => r.timeResolution ?? 0));
   const observe = { quoteInterval, timeResolution: clock };
-  const ev = mergeEvents(events);
+  const ev = mergeTapeEvents(events);
   log(`${first.instrument}: ${seconds.toFixed(0)} s of book, ${orders} market orders`);
 
   // ---- tick, lot, price, volatility
@@ -807,7 +704,7 @@ export function calibrateTapes(
   );
   // the horizon at which the volatility is matched: the longest with 100 returns or more
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
-  const real0 = moments(records, Math.max(0.1, quoteInterval), varianceHorizon);
+  const real0 = emergentMoments(records, Math.max(0.1, quoteInterval), varianceHorizon);
   // liquidity follows the price on both sides (reaction.follow): in a one-tick market whose
   // price moves by more than a tick per trade, one tick; in a wider market, `slack` ticks
   // beyond the placement's edge, matched to the mid's return autocorrelation (a book that
@@ -872,7 +769,7 @@ export function calibrateTapes(
     }
   }
   // the side a large move leaves behind comes back after a delay ∝ the move (refill.ts):
-  // fitted on a one-tick market's gaps, then matched by indirect inference (knobsFor)
+  // fitted on a one-tick market's gaps, then matched by indirect inference (momentKnobs)
   const refill0 = oneTick && follows
     ? fitRefill(refillObservations(records, Math.max(0.1, quoteInterval)))
     : null;
@@ -1181,9 +1078,9 @@ export function calibrateTapes(
    * with different parameters chase each other instead of converging)
    */
   const matchMoments = (iterations: number | undefined, sink: string[], informed = false) =>
-    refine(
+    refineMoments(
       config,
-      knobsFor(
+      momentKnobs(
         est,
         real.m,
         follows,
@@ -1401,7 +1298,7 @@ export function calibrateTapes(
   if (refill0 !== null && (options.refine ?? true)) {
     log("fitting the refill after large moves (indirect inference)");
     refillOn = true;
-    refine(
+    refineMoments(
       config,
       [{
         estimate: refillEst,
@@ -1452,7 +1349,7 @@ export function calibrateTapes(
     const fineWin = { ...win, lotSize: fineLot };
     const fine = fitSizes(
       tapes.map((t) => recordFromTape(t, fineWin)),
-      mergeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
+      mergeTapeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
       true,
     );
     sizes = fine.sizes;
@@ -1625,494 +1522,6 @@ function bootstrapTestJson(t: RegimeTest | null): Record<string, unknown> {
   };
 }
 
-/** Bin length of the regime fit, s: regimes held for a minute or more. */
-const REGIME_BIN_SECONDS = 60;
-
-function mergeEvents(events: TapeEvents[]): TapeEvents {
-  if (events.length === 1) return events[0];
-  const cat = (f: (e: TapeEvents) => Float64Array) => {
-    const parts = events.map(f);
-    const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
-  const span: [number, number] = [0, events.reduce((s, e) => s + (e.span[1] - e.span[0]), 0)];
-  const q = events[0].queue;
-  const v = events[0].volume;
-  return {
-    orderLevel: events.every((e) => e.orderLevel),
-    span,
-    limits: {
-      time: cat((e) => e.limits.time),
-      side: cat((e) => e.limits.side),
-      distance: cat((e) => e.limits.distance),
-      qty: cat((e) => e.limits.qty),
-    },
-    cancels: {
-      time: cat((e) => e.cancels.time),
-      side: cat((e) => e.cancels.side),
-      distance: cat((e) => e.cancels.distance),
-      qty: cat((e) => e.cancels.qty),
-    },
-    queue: q && events.every((e) => e.queue)
-      ? {
-        ahead: cat((e) => e.queue!.ahead),
-        levelQty: cat((e) => e.queue!.levelQty),
-        exposure: events.reduce((s, e) => s + e.queue!.exposure, 0),
-        exposureX: events.reduce((s, e) => s + e.queue!.exposureX, 0),
-        byLevel: {
-          qty: cat((e) => e.queue!.byLevel.qty),
-          exposure: cat((e) => e.queue!.byLevel.exposure),
-          exposureX: cat((e) => e.queue!.byLevel.exposureX),
-        },
-      }
-      : null,
-    volume: v && events.every((e) => e.volume)
-      ? {
-        touchCancelled: events.reduce((s, e) => s + e.volume!.touchCancelled, 0),
-        touchExposure: events.reduce((s, e) => s + e.volume!.touchExposure, 0),
-        awayCancelled: events.reduce((s, e) => s + e.volume!.awayCancelled, 0),
-        awayExposure: events.reduce((s, e) => s + e.volume!.awayExposure, 0),
-        staleRemoved: events.reduce((s, e) => s + e.volume!.staleRemoved, 0),
-        depth: v.depth,
-        touchBySize: {
-          qty: cat((e) => e.volume!.touchBySize.qty),
-          seconds: cat((e) => e.volume!.touchBySize.seconds),
-        },
-      }
-      : null,
-    depthLevels: maxOf(events.map((e) => e.depthLevels)),
-  };
-}
-
-interface ArrivalFit {
-  fit: HawkesFit;
-  kinds: string[];
-  /** Market orders alone: kernels of 1–4 exponentials, the number chosen by AIC. */
-  market: HawkesComponentsFit;
-  /** Clock resolution of the market-order times (s; 0: exact), jittered away before fitting. */
-  resolution: number;
-}
-
-/** Hawkes fit: market orders, limit orders and cancellations when times are exact, else market orders. */
-function fitArrivals(
-  records: MarketRecord[],
-  events: readonly TapeEvents[],
-  exact: boolean,
-  maxIterations?: number,
-  flowPath: Float64Array | null = null,
-): ArrivalFit {
-  // concatenate the records' segments, removing the time between them; each record's events
-  // go into its own segments (records of different days share their clock times)
-  const times: number[] = [], kinds: number[] = [], mult: number[] = [];
-  let offset = 0, horizon = 0;
-  const pieces: [number, number][] = records.flatMap((r) => r.segments);
-  const firstPiece: number[] = [];
-  records.reduce((n, r) => (firstPiece.push(n), n + r.segments.length), 0);
-  const before: number[] = [];
-  pieces.reduce((acc, [a, b]) => (before.push(acc), acc + b - a), 0);
-  // the regimes' flow multiplier (regimeFlowPath: one per REGIME_BIN_SECONDS bin of each
-  // segment, in regimeBins' order; a segment's incomplete last bin takes its last full bin's)
-  const binsOf = pieces.map(([a, b]) => Math.floor((b - a) / REGIME_BIN_SECONDS + 1e-9));
-  const firstBin: number[] = [];
-  let nBins = 0;
-  for (const nb of binsOf) {
-    firstBin.push(nb >= 1 ? nBins : -1);
-    if (nb >= 1) nBins += nb;
-  }
-  const multAt = (p: number, dt: number): number => {
-    if (flowPath === null || firstBin[p] < 0) return 1;
-    return flowPath[firstBin[p] + Math.min(binsOf[p] - 1, Math.floor(dt / REGIME_BIN_SECONDS))];
-  };
-  const push = (t: number, kind: number, record: number) => {
-    const end = firstPiece[record] + records[record].segments.length;
-    for (let p = firstPiece[record]; p < end; p++) {
-      const [a, b] = pieces[p];
-      if (t >= a && t <= b) {
-        times.push(before[p] + (t - a));
-        kinds.push(kind);
-        mult.push(multAt(p, t - a));
-        return;
-      }
-    }
-  };
-  records.forEach((r, i) => {
-    for (const t of r.moTime) push(t, 0, i);
-    if (exact) {
-      for (const t of events[i].limits.time) push(t, 1, i);
-      for (const t of events[i].cancels.time) push(t, 2, i);
-    }
-  });
-  for (const [a, b] of pieces) horizon += b - a;
-  offset = horizon;
-  const order = Int32Array.from(times.keys()).sort((i, j) =>
-    times[i] - times[j] || kinds[i] - kinds[j]
-  );
-  const t = Float64Array.from(order, (i) => Math.min(offset, times[i]));
-  const k = Int32Array.from(order, (i) => kinds[i]);
-  const fit = fitHawkes(t, k, horizon, { kinds: exact ? 3 : 1, minEvents: 30, maxIterations });
-  // market orders alone, kernel of several exponentials: the model's market orders are
-  // excited by market orders only, so their kernel is fitted to their own times; a clock
-  // coarser than the fastest kernel (Binance: 1 ms) is jittered away first
-  const mt = Float64Array.from(
-    order.filter((i) => kinds[i] === 0),
-    (i) => Math.min(offset, times[i]),
-  );
-  const resolution = timeResolution(mt);
-  const jt = resolution > 0
-    ? jitterTimes(mt, resolution, new Rng("hawkes-jitter")).times.map((x) => Math.min(offset, x))
-    : mt;
-  let integral = 0;
-  pieces.forEach(([a, b], p) => {
-    for (let x = 0; x < b - a; x += REGIME_BIN_SECONDS) {
-      integral += multAt(p, x) * Math.min(REGIME_BIN_SECONDS, b - a - x);
-    }
-  });
-  const market = fitHawkesComponents(jt, new Int32Array(jt.length), horizon, {
-    maxComponents: 4,
-    minEvents: 30,
-    maxIterations,
-    ...(flowPath === null ? {} : {
-      baseline: {
-        atEvents: Float64Array.from(order.filter((i) => kinds[i] === 0), (i) => mult[i]),
-        integral,
-      },
-    }),
-  });
-  return { fit, kinds: exact ? ["market", "limit", "cancel"] : ["market"], market, resolution };
-}
-
-/** The arrivals section from the Hawkes fit (see the module doc of docs/calibration.md). */
-function arrivalsConfig(
-  hk: ArrivalFit,
-  touchShare: number,
-  limitRate: number,
-  exact: boolean,
-  est: Record<string, Estimate>,
-  warnings: string[],
-): Record<string, unknown> {
-  const f = hk.fit;
-  if (!f.converged) {
-    warnings.push(
-      `arrivals: the Hawkes fit did not converge (${f.reason}); Poisson arrivals used instead`,
-    );
-  }
-  if (!(f.branchingRatio < 1)) {
-    warnings.push(
-      `arrivals: the Hawkes fit is not stationary (branching ratio ${
-        f.branchingRatio.toFixed(3)
-      }); Poisson arrivals used instead`,
-    );
-  }
-  for (const n of f.notes) warnings.push(`arrivals: ${n}`);
-  const ok = f.converged && f.branchingRatio < 0.999;
-  const method = `Hawkes maximum likelihood (${
-    hk.kinds.join(", ")
-  }), L-BFGS; standard errors from the observed information`;
-  if (!ok) {
-    const rate = f.counts[0] / f.horizon;
-    est["flow.arrivals.marketRate"] = fitted(
-      rate,
-      Math.sqrt(f.counts[0]) / f.horizon,
-      "per second",
-      "market orders per second (Poisson)",
-    );
-    est["flow.arrivals.limitRate"] = fitted(
-      limitRate,
-      NaN,
-      "per second",
-      "limit orders per second (Poisson)",
-    );
-    return { kind: "poisson", marketRate: sig(rate), limitRate: sig(limitRate) };
-  }
-  const P0 = touchShare;
-  if (exact) {
-    // kinds observed at the touch only: scale the limit kind to every distance (a diagonal
-    // similarity of α, which keeps its spectral radius)
-    // Only the excitation by market orders transfers to the model: its limit and cancel
-    // kinds count the whole book's events, the data's only the touch's (a cancel-replace loop
-    // at the touch would become an explosive loop over the whole book).
-    const sc = [1, 1 / P0, 1];
-    const alpha = f.params.alpha.map((row, i) => row.map((a, j) => j === 0 ? sig(a * sc[i]) : 0));
-    // the decays of the kinds whose excitation is not transferred (α 0) mean nothing in the
-    // model: the fitted ones where the model accepts them, else the market orders'; a decay
-    // faster than the model's (a tenth of a microsecond) is set to it, said
-    const beta = f.params.beta.map((row) =>
-      row.map((b, j) => sig(Math.min(MAX_DECAY, j === 0 || (b > 0 && b <= MAX_DECAY) ? b : row[0])))
-    );
-    est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
-    est["flow.arrivals.limitRate"] = fitted(
-      f.params.mu[1] / P0,
-      f.muSe[1] / P0,
-      "per second",
-      method + "; divided by the share the placement puts at the touch",
-    );
-    for (let i = 0; i < 3; i++) {
-      est[`flow.arrivals.alpha.${i}.0`] = fitted(
-        alpha[i][0],
-        f.alphaSe[i][0] * sc[i],
-        "events per market order",
-        method + (i === 1 ? "; divided by the share the placement puts at the touch" : ""),
-      );
-      est[`flow.arrivals.beta.${i}`] = fitted(
-        f.decay[i],
-        f.decaySe[i],
-        "per second",
-        method + " (decay of kind " + hk.kinds[i] + ")",
-      );
-      // beyond the model's range (decays at the clock's resolution; a tape whose touch share is
-      // tiny): the bound, said (a warning for the decay the preset carries)
-      if (f.decay[i] > MAX_DECAY) {
-        moveToBound(
-          `flow.arrivals.beta.${i}`,
-          est[`flow.arrivals.beta.${i}`],
-          MAX_DECAY,
-          i === 0 ? warnings : undefined,
-        );
-      }
-    }
-    for (let i = 0; i < 3; i++) {
-      if (!(alpha[i][0] > MAX_BRANCHING)) continue;
-      moveToBound(
-        `flow.arrivals.alpha.${i}.0`,
-        est[`flow.arrivals.alpha.${i}.0`],
-        MAX_BRANCHING,
-        warnings,
-      );
-      alpha[i][0] = MAX_BRANCHING;
-    }
-    est["flow.arrivals.alpha.limitAndCancelColumns"] = unidentified(
-      0,
-      "events per event",
-      "fitted (see fitQuality.hawkes.alpha) but not transferred: the model's limit and cancel kinds count the whole book's events, the data's only the touch's; set to 0",
-    );
-    if (!(spectralRadius(alpha) < 1)) {
-      warnings.push("arrivals: scaled branching matrix not stationary");
-    }
-    const mk = marketKernel(hk, est, warnings);
-    if (mk !== undefined) {
-      alpha[0][0] = mk.alpha;
-      if (mk.beta !== undefined) beta[0][0] = mk.beta;
-    }
-    if (!(spectralRadius(alpha) + (mk?.extraAlpha ?? 0) < 1)) {
-      warnings.push("arrivals: branching matrix with the market-order kernel not stationary");
-    }
-    return {
-      kind: "hawkes",
-      marketRate: sig(mk?.mu ?? f.params.mu[0]),
-      limitRate: sig(f.params.mu[1] / P0),
-      alpha,
-      beta,
-      ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
-    };
-  }
-  // market orders only: the rest is Poisson (cross-excitation not resolved by a batched feed)
-  const bM = sig(f.decay[0]);
-  est["flow.arrivals.marketRate"] = fitted(f.params.mu[0], f.muSe[0], "per second", method);
-  est["flow.arrivals.alpha.0.0"] = fitted(
-    f.params.alpha[0][0],
-    f.alphaSe[0][0],
-    "events per event",
-    method,
-  );
-  est["flow.arrivals.beta.0"] = fitted(f.decay[0], f.decaySe[0], "per second", method);
-  est["flow.arrivals.limitRate"] = fitted(
-    limitRate,
-    NaN,
-    "per second",
-    "level updates adding volume within the modelled distances per second (a lower bound)",
-  );
-  est["flow.arrivals.crossExcitation"] = unidentified(
-    0,
-    "events per event",
-    "not identified: the book is observed in batches, too coarse for sub-batch excitation; set to 0 so that the fitted limit and cancellation rates are not counted twice",
-  );
-  const mk = marketKernel(hk, est, warnings);
-  const b0 = mk?.beta ?? bM;
-  return {
-    kind: "hawkes",
-    marketRate: sig(mk?.mu ?? f.params.mu[0]),
-    limitRate: sig(limitRate),
-    alpha: [[mk?.alpha ?? sig(f.params.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
-    beta: [[b0, b0, b0], [b0, b0, b0], [b0, b0, b0]],
-    ...(mk?.extraKernels.length ? { extraKernels: mk.extraKernels, stationaryStart: true } : {}),
-  };
-}
-
-/** The market orders' own kernel (a sum of exponentials), or undefined when its fit failed. */
-interface MarketKernel {
-  mu: number;
-  alpha: number;
-  /** Decay of the first component (undefined: Poisson, the joint fit's decay is kept). */
-  beta: number | undefined;
-  extraKernels: { alpha: number[][]; beta: number[][] }[];
-  extraAlpha: number;
-}
-
-/**
- * The market-order kernel from the market-only fit with the number of exponentials chosen by
- * AIC (see docs/calibration.md), with its estimates; undefined (and a warning) when that fit
- * did not converge or is not stationary.
- */
-function marketKernel(
-  hk: ArrivalFit,
-  est: Record<string, Estimate>,
-  warnings: string[],
-): MarketKernel | undefined {
-  const m = hk.market.chosen;
-  if (hk.market.poissonPreferred) {
-    // no self-excitation the criterion pays for: Poisson market orders (α = 0), the joint
-    // fit's decay kept (it means nothing without α)
-    const rate = hk.market.poisson.rates[0], n = hk.fit.counts[0];
-    const aics = [hk.market.poisson.aic, ...hk.market.fits.map((f) => f.aic)];
-    const method = `Poisson market orders: AIC of the Poisson process and of Hawkes kernels of ` +
-      `C = 1..${hk.market.fits.length} exponentials fitted to the market orders alone ` +
-      `(${aics.map((a) => sig(a, 8)).join(", ")}): the Poisson's is the smallest`;
-    est["flow.arrivals.marketRate"] = fitted(rate, rate / Math.sqrt(n), "per second", method);
-    est["flow.arrivals.alpha.0.0"] = fitted(
-      0,
-      NaN,
-      "events per event",
-      method,
-      `the Hawkes fit's ${sig(m.components[0].alpha[0][0])} (${m.components.length} exponential${
-        m.components.length > 1 ? "s" : ""
-      }) does not pay for its parameters`,
-    );
-    return { mu: rate, alpha: 0, beta: undefined, extraKernels: [], extraAlpha: 0 };
-  }
-  if (!m.converged || !(m.branchingRatio < 0.999)) {
-    warnings.push(
-      "arrivals: the market-order kernel fit failed; one exponential from the joint fit",
-    );
-    return undefined;
-  }
-  for (const n of m.notes) warnings.push(`arrivals (market orders): ${n}`);
-  const c = m.components.length;
-  const method = `Hawkes maximum likelihood of the market orders alone, kernel of ${c} exponential${
-    c > 1 ? "s" : ""
-  } (C = 1..${hk.market.fits.length} by AIC: ${
-    hk.market.fits.map((f) => sig(f.aic, 8)).join(", ")
-  })${
-    hk.resolution > 0 ? `, times jittered within their ${hk.resolution * 1e3} ms clock` : ""
-  }; standard errors from the observed information`;
-  est["flow.arrivals.marketRate"] = fitted(m.params.mu[0], m.muSe[0], "per second", method);
-  m.components.forEach((cp, i) => {
-    const key = i === 0 ? "flow.arrivals" : `flow.arrivals.extraKernels.${i - 1}`;
-    est[`${key}.alpha.0.0`] = fitted(cp.alpha[0][0], cp.alphaSe[0][0], "events per event", method);
-    // (with three kinds, flow.arrivals.beta.0 is the joint fit's decay of the market column
-    // for the limit and cancellation rows)
-    est[i === 0 && hk.kinds.length === 1 ? "flow.arrivals.beta.0" : `${key}.beta.0.0`] = fitted(
-      cp.decay[0],
-      cp.decaySe[0],
-      "per second",
-      method,
-    );
-  });
-  const extraKernels = m.components.slice(1).map((cp) => {
-    const b = sig(cp.decay[0]);
-    return {
-      alpha: [[sig(cp.alpha[0][0]), 0, 0], [0, 0, 0], [0, 0, 0]],
-      beta: [[b, b, b], [b, b, b], [b, b, b]],
-    };
-  });
-  return {
-    mu: m.params.mu[0],
-    alpha: sig(m.components[0].alpha[0][0]),
-    beta: sig(m.components[0].decay[0]),
-    extraKernels,
-    extraAlpha: extraKernels.reduce((a, k) => a + k.alpha[0][0], 0),
-  };
-}
-
-/**
- * The arrivals with the market orders' baseline set to `rate` and their self-excitation (row
- * and column 0 of every kernel component) scaled by the same factor `rate / direct`: if a
- * share q of the model's market-order arrivals never becomes an order (an informed arrival that
- * abstains) and only realised orders excite, the realised orders are a Hawkes process with
- * baseline (1 − q)·μ and branching (1 − q)·α; scaling both by 1/(1 − q) gives back the process
- * fitted to the tape, shape included, where raising the baseline alone would dilute the
- * clustering. The branching scale is capped so that the market orders' branching ratio stays
- * below 0.98 (stationary). One-kernel and Poisson arrivals are scaled the same way.
- */
-function scaleMarketArrivals(
-  arrivals: Record<string, unknown>,
-  rate: number,
-  direct: number,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...arrivals, marketRate: sig(rate) };
-  if (arrivals.kind !== "hawkes" || !(direct > 0) || !(rate > 0)) return out;
-  const alpha = arrivals.alpha as number[][];
-  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
-  const n = alpha[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
-  if (!(n > 0)) return out;
-  const k = Math.min(rate / direct, 0.98 / n);
-  const scale = (a: number[][]) =>
-    a.map((r, i) => r.map((v, j) => i === 0 && j === 0 ? sig(v * k) : v));
-  out.alpha = scale(alpha);
-  if (extra.length > 0) out.extraKernels = extra.map((c) => ({ ...c, alpha: scale(c.alpha) }));
-  return out;
-}
-
-/**
- * The clock stage (`fit_clock.ts`): on a tape whose clock is coarse against the market
- * orders' fastest kernel component (resolution·β₀ ≥ 0.02, at least 200 orders), re-fits that
- * component's α₀ and β₀ to the gaps between orders counted in clock ticks, writes them into
- * `arrivals` and `est` with the baseline that keeps the order rate, and returns the fit;
- * null where it does not apply.
- */
-function fitClockStage(
-  records: MarketRecord[],
-  arrivals: Record<string, unknown>,
-  est: Record<string, Estimate>,
-  signs: Record<string, unknown>,
-  clock: number,
-  kinds: number,
-  log: (line: string) => void,
-): ClockFit | null {
-  if (arrivals.kind !== "hawkes" || !(clock > 0)) return null;
-  const alpha = arrivals.alpha as number[][], beta = arrivals.beta as number[][];
-  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
-  const orders = records.reduce((s, r) => s + r.moTime.length, 0);
-  // Poisson market orders (α = 0): no excitation for the clock to hide
-  if (!(alpha[0][0] > 0) || !(clock * beta[0][0] >= 0.02) || orders < 200) return null;
-  log(`fitting the fastest market-order excitation to the gaps on the ${clock * 1e3} ms clock`);
-  const fit = fitClockKernel(records, {
-    mu: arrivals.marketRate as number,
-    alpha: [alpha[0][0], ...extra.map((k) => k.alpha[0][0])],
-    beta: [beta[0][0], ...extra.map((k) => k.beta[0][0])],
-    signs,
-  }, { resolution: clock });
-  const method = `indirect inference on the gaps between market orders in ticks of the ` +
-    `${clock * 1e3} ms clock (fit_clock.ts: ${fit.simulations} simulations of the orders ` +
-    `observed on the clock, Σz² ${sig(fit.startObjective, 4)} at the maximum-likelihood ` +
-    `kernel, ${sig(fit.objective, 4)} here${fit.atEdge ? ", at the grid's edge" : ""}); ` +
-    `standard error: half the span within 1 of the minimum`;
-  const a = sig(fit.alpha), b = sig(fit.beta);
-  alpha[0][0] = a;
-  if (kinds === 1) { for (const row of beta) row.fill(b); }
-  else beta[0][0] = b;
-  arrivals.marketRate = sig(fit.mu);
-  est["flow.arrivals.alpha.0.0"] = fitted(a, fit.alphaSe, "events per event", method);
-  est[kinds === 1 ? "flow.arrivals.beta.0" : "flow.arrivals.beta.0.0"] = fitted(
-    b,
-    fit.betaSe,
-    "per second",
-    method,
-  );
-  const prior = est["flow.arrivals.marketRate"];
-  est["flow.arrivals.marketRate"] = fitted(
-    fit.mu,
-    prior.se * fit.mu / prior.value,
-    "per second",
-    "the baseline that keeps the fitted rate of market orders with the clock stage's kernel",
-  );
-  return fit;
-}
-
 /**
  * The median |change| of the mid (ticks) over the `grid`-s intervals in which it changed, its
  * bootstrap standard error (200 resamples of the changes) and their number.
@@ -2148,226 +1557,4 @@ function medianMidChange(
   const mean = reps.reduce((a, v) => a + v, 0) / reps.length;
   const se = Math.sqrt(reps.reduce((a, v) => a + (v - mean) ** 2, 0) / (reps.length - 1));
   return { value, se, changes: d.length };
-}
-
-/** The market orders' fitted self-excitation Σ_c α^c_00 of `arrivals` (0 unless Hawkes). */
-function marketBranching(arrivals: Record<string, unknown>): number {
-  if (arrivals.kind !== "hawkes") return 0;
-  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][] }[];
-  return (arrivals.alpha as number[][])[0][0] + extra.reduce((a, c) => a + c.alpha[0][0], 0);
-}
-
-/** One knob of the moment matching: an estimate, the moment it moves, and its update. */
-interface Knob {
-  /** The estimate adjusted (its value is read by the config). */
-  estimate: Estimate;
-  /** The moment it is matched to. */
-  moment: keyof Moments;
-  /** What the moment is, in words. */
-  what: string;
-  /** The next value, from the current one and the simulated / real moments. */
-  update(value: number, sim: number, real: number): number;
-}
-
-/** The moment-matching stage (see the module doc). Mutates the knobs' estimates. */
-function refine(
-  config: () => Record<string, unknown>,
-  knobs: Knob[],
-  real: { m: Moments; se: Moments },
-  observe: { quoteInterval: number; timeResolution: number },
-  varianceHorizon: number,
-  options: CalibrateOptions,
-  history: Record<string, unknown>[],
-  warnings: string[],
-  log: (line: string) => void,
-): void {
-  const iterations = options.refineIterations ?? 16;
-  const seconds = options.refineSeconds ?? 1_800;
-  const direct = knobs.map((k) => k.estimate.value);
-  const tol = (k: keyof Moments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
-  let converged = false;
-  // every iterate's knobs: without convergence the estimate is their average over the last
-  // half (Polyak–Ruppert: the noisy fixed-point iteration's iterates scatter around its
-  // fixed point; the single best-looking iterate is chosen on the simulation's noise)
-  const iterates: number[][] = [];
-  let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
-  for (let it = 1; it <= iterations; it++) {
-    iterates.push(knobs.map((k) => k.estimate.value));
-    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, ...observe });
-    const sim = moments(recs, Math.max(0.1, observe.quoteInterval), varianceHorizon).m;
-    const row: Record<string, unknown> = { iteration: it };
-    for (const k of knobs) {
-      row[k.moment] = {
-        real: sig(real.m[k.moment]),
-        sim: sig(sim[k.moment]),
-        tolerance: sig(tol(k.moment)),
-        knob: sig(k.estimate.value),
-      };
-    }
-    history.push(row);
-    log(
-      `  iteration ${it}: ` +
-        knobs.map((k) =>
-          `${k.moment} ${sim[k.moment].toPrecision(3)} (real ${real.m[k.moment].toPrecision(3)})`
-        ).join(", "),
-    );
-    const within = (k: keyof Moments) => Math.abs(sim[k] - real.m[k]) <= tol(k);
-    const miss = Math.max(
-      ...knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment)),
-    );
-    if (miss < best.miss) {
-      best = {
-        miss,
-        values: knobs.map((k) => k.estimate.value),
-        iteration: it,
-      };
-    }
-    if (knobs.every((k) => within(k.moment))) {
-      converged = true;
-      break;
-    }
-    if (it === iterations) break;
-    for (const k of knobs) {
-      if (within(k.moment) || !Number.isFinite(sim[k.moment])) continue;
-      k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
-    }
-  }
-  if (converged) {
-    knobs.forEach((k, i) => k.estimate.value = best.values[i]);
-    history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
-  } else {
-    const from = Math.floor(iterates.length / 2);
-    const tail = iterates.slice(from);
-    knobs.forEach((k, i) => k.estimate.value = tail.reduce((a, v) => a + v[i], 0) / tail.length);
-    history.push({
-      averaged: [from + 1, iterates.length],
-      bestIteration: best.iteration,
-      largestMissInTolerances: sig(best.miss, 3),
-    });
-  }
-  knobs.forEach((k, i) => {
-    if (k.estimate.status === "moment-matched") return;
-    k.estimate.status = "moment-matched";
-    k.estimate.method =
-      `${k.estimate.method}; then moment-matched by simulation to the ${k.what} (direct value ${
-        sig(direct[i])
-      })`;
-  });
-  if (!converged) {
-    warnings.push(
-      `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
-    );
-  }
-}
-
-/** Σ_s T_s·a(s) / Σ_s T_s: the intensity timing's send probability a(s) over the time at s. */
-function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
-  const a = createOrderTimingModel(
-    orderTimingConfigSchema.parse({ kind: "intensity", scale, exponent }),
-  );
-  let t = 0, ta = 0;
-  for (let s = 1; s < c.seconds.length; s++) {
-    t += c.seconds[s];
-    ta += c.seconds[s] * a.sendProbability(s, Infinity);
-  }
-  return t > 0 ? ta / t : 1;
-}
-
-/**
- * The knobs of the moment matching for this market (see docs/calibration.md); `thinned`: the
- * market-order arrivals are thinned by the spread-dependent intensity (`--spread-intensity`).
- */
-function knobsFor(
-  est: Record<string, Estimate>,
-  real: Moments,
-  follows: boolean,
-  branching: number,
-  thinned = false,
-): Knob[] {
-  const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
-  const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
-    Math.min(hi, Math.max(lo, v * Math.pow(ratio, e)));
-  const knobs: Knob[] = [
-    {
-      estimate: est["volatility"],
-      moment: "variance",
-      what:
-        "realized variance of the mid (at the longest horizon with 100 returns: 10, 30 or 60 s)",
-      update: (v, sim, re) => pow(v, re / sim, 0.5, 1e-6, 10),
-    },
-    {
-      estimate: est["flow.cancellation.rate"],
-      moment: "depthInOrders",
-      what: "depth at the touch in mean market orders",
-      update: (v, sim, re) => pow(v, sim / re, 0.8, 1e-4, 1_000),
-    },
-    {
-      estimate: est["flow.fundamental.newsRate"],
-      moment: "kurtosis1s",
-      what: "kurtosis of 1-s mid returns",
-      update: (v, sim, re) => sim > 3 && re > 3 ? pow(v, (sim - 3) / (re - 3), 0.8, 0.01, 1e4) : v,
-    },
-  ];
-  knobs.push({
-    estimate: est["flow.arrivals.marketRate"],
-    moment: "orderRate",
-    what:
-      "rate of market orders (informed arrivals that abstain do not trade; the market orders' self-excitation is scaled with the baseline, see docs/calibration.md)",
-    // with self-excitation n scaled with the baseline (scaleMarketArrivals): at scale k = v/μ0
-    // the realised rate is r = (1 − q)kμ0 / (1 − (1 − q)kn), so the realised share is
-    // 1 − q = r / (k(μ0 + r·n)) and the scale that gives back the fitted process is 1/(1 − q);
-    // without excitation, the ratio of the rates
-    update: (v, sim, re) => orderRateStep(v, sim, re, mu0, branching, thinned),
-  });
-  if (real.meanSpread >= 1.5) {
-    knobs.push({
-      estimate: est["flow.reaction.follow"],
-      moment: "returnAutocorrelation",
-      what: "autocorrelation of 1-s mid returns at lag 1",
-      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
-    });
-    knobs.push({
-      estimate: est["flow.placement.edgeSpread"],
-      moment: "spreadSd",
-      what: "standard deviation of the spread",
-      update: (v, sim, re) => Math.min(1, Math.max(0, v + 0.5 * (re - sim) / re)),
-    });
-    knobs.push({
-      estimate: est["flow.placement.minEdge"],
-      moment: "meanSpread",
-      what: "mean spread",
-      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
-    });
-  } else if (follows) {
-    // how completely liquidity follows the price: the share of stale quotes re-posted rather
-    // than cancelled, then (once all are) how fast
-    // the share of time off one tick, not the mean spread: a one-tick market's mean is set by
-    // rare wide books (the price's jumps) the reaction does not control, its share of two-tick
-    // books by how soon stale quotes are re-posted
-    const latency = est["flow.reaction.latency"];
-    knobs.push({
-      estimate: est["flow.reaction.reprice"],
-      moment: "wideShare",
-      what:
-        "share of time the spread is two ticks or more (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
-      update: (v, sim, re) => {
-        const rel = (sim - re) / Math.max(re, 1e-4);
-        const next = Math.min(1, Math.max(0, v + 0.25 * rel));
-        if (v >= 0.999 && sim > re) {
-          latency.value = pow(
-            latency.value,
-            Math.max(1e-4, re) / Math.max(1e-4, sim),
-            0.8,
-            0.01,
-            10_000,
-          );
-          latency.status = "moment-matched";
-          latency.method =
-            "moment-matched by simulation to the share of time the spread is two ticks or more, once every stale quote is re-posted";
-        }
-        return next;
-      },
-    });
-  }
-  return knobs;
 }

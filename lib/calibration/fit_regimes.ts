@@ -56,6 +56,18 @@ export interface RegimeBins {
 }
 
 /**
+ * Bin length of the calibration's regime fit, s: regimes held for a minute or more.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REGIME_BIN_SECONDS } from "./fit_regimes.ts";
+ * assert.equal(REGIME_BIN_SECONDS, 60);
+ * ```
+ */
+export const REGIME_BIN_SECONDS = 60;
+
+/**
  * Cuts `records` into bins of `binSeconds` within their segments (an incomplete last bin is
  * dropped): market orders per bin and the realized variance of the mid sampled every
  * `returnSeconds`.

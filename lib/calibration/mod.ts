@@ -41,6 +41,8 @@ export * from "./fit_refill.ts";
 export * from "./fit_touch.ts";
 export * from "./fit_signs.ts";
 export * from "./fit_price.ts";
+export * from "./fit_arrivals.ts";
+export * from "./moment_matching.ts";
 export * from "./price_formation.ts";
 export * from "./facts.ts";
 export * from "./simulate.ts";

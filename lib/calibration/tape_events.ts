@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { maxOf } from "../analytics/extent.ts";
 import { ASK, BID, EVENT, FLAG, isTradeKind, type Tape } from "../data/tape.ts";
 
 /** Growable column. */
@@ -438,5 +439,86 @@ function l2Events(
       },
     },
     depthLevels: tape.meta.depthLevels,
+  };
+}
+
+/**
+ * The events of several tapes (or windows) as one: each array concatenated in order, the
+ * exposures and volumes summed, the spans laid end to end; queue and volume statistics only
+ * where every part has them. One part is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CsvParser } from "../data/csv.ts";
+ * import { mergeTapeEvents, tapeEvents } from "./tape_events.ts";
+ * const p = new CsvParser("t.csv");
+ * ["ts,type,side,price,qty", "0,snapshot,bid,9.99,5", "0,snapshot,ask,10.01,5",
+ *   "1000000000,update,bid,9.99,8", "2000000000,update,bid,9.99,6"]
+ *   .forEach((l, i) => p.push(l, i + 1));
+ * const ev = tapeEvents(p.finish(), { lotSize: 1 });
+ * const both = mergeTapeEvents([ev, ev]);
+ * assert.deepEqual([...both.limits.qty], [3, 3]);
+ * assert.equal(both.span[1], 2 * (ev.span[1] - ev.span[0]));
+ * ```
+ */
+export function mergeTapeEvents(events: readonly TapeEvents[]): TapeEvents {
+  if (events.length === 1) return events[0];
+  const cat = (f: (e: TapeEvents) => Float64Array) => {
+    const parts = events.map(f);
+    const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  const span: [number, number] = [0, events.reduce((s, e) => s + (e.span[1] - e.span[0]), 0)];
+  const q = events[0].queue;
+  const v = events[0].volume;
+  return {
+    orderLevel: events.every((e) => e.orderLevel),
+    span,
+    limits: {
+      time: cat((e) => e.limits.time),
+      side: cat((e) => e.limits.side),
+      distance: cat((e) => e.limits.distance),
+      qty: cat((e) => e.limits.qty),
+    },
+    cancels: {
+      time: cat((e) => e.cancels.time),
+      side: cat((e) => e.cancels.side),
+      distance: cat((e) => e.cancels.distance),
+      qty: cat((e) => e.cancels.qty),
+    },
+    queue: q && events.every((e) => e.queue)
+      ? {
+        ahead: cat((e) => e.queue!.ahead),
+        levelQty: cat((e) => e.queue!.levelQty),
+        exposure: events.reduce((s, e) => s + e.queue!.exposure, 0),
+        exposureX: events.reduce((s, e) => s + e.queue!.exposureX, 0),
+        byLevel: {
+          qty: cat((e) => e.queue!.byLevel.qty),
+          exposure: cat((e) => e.queue!.byLevel.exposure),
+          exposureX: cat((e) => e.queue!.byLevel.exposureX),
+        },
+      }
+      : null,
+    volume: v && events.every((e) => e.volume)
+      ? {
+        touchCancelled: events.reduce((s, e) => s + e.volume!.touchCancelled, 0),
+        touchExposure: events.reduce((s, e) => s + e.volume!.touchExposure, 0),
+        awayCancelled: events.reduce((s, e) => s + e.volume!.awayCancelled, 0),
+        awayExposure: events.reduce((s, e) => s + e.volume!.awayExposure, 0),
+        staleRemoved: events.reduce((s, e) => s + e.volume!.staleRemoved, 0),
+        depth: v.depth,
+        touchBySize: {
+          qty: cat((e) => e.volume!.touchBySize.qty),
+          seconds: cat((e) => e.volume!.touchBySize.seconds),
+        },
+      }
+      : null,
+    depthLevels: maxOf(events.map((e) => e.depthLevels)),
   };
 }

@@ -1,0 +1,424 @@
+/**
+ * The calibration's moment matching: the quantities that emerge from the models' interaction
+ * rather than from one parameter (the mid's realized variance, the depth at the touch in mean
+ * market orders, the spread, the 1-s kurtosis, the market orders' rate, the return
+ * autocorrelation), computed on the tape and on simulations of the calibrated market, and a
+ * noisy fixed-point iteration that moves one parameter (a knob) per moment until the
+ * simulation matches the tape. docs/calibration.md ("Moment matching") says which knob moves
+ * which moment and why.
+ *
+ * Assumes: each moment is monotone in its knob near the match, the others held. Ignores: the
+ * knobs' cross-effects beyond what the iteration absorbs. Units: ticks, seconds, lots.
+ *
+ * @module
+ */
+import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
+import { Rng } from "../rng/rng.ts";
+import { type Estimate, sig } from "./estimate.ts";
+import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
+import { fitRefill, refillObservations } from "./fit_refill.ts";
+import type { SpreadCounts } from "./fit_timing.ts";
+import { orderRateStep } from "./rate_knob.ts";
+import { type MarketRecord, recordSeconds } from "./record.ts";
+import { simulateRecords } from "./simulate.ts";
+
+/** The moments the moment matching matches (their standard errors have the same shape). */
+export interface EmergentMoments {
+  /** Realized variance of the mid at 10 s, ticks²/s. */
+  variance: number;
+  /** Depth at the touch in mean market orders. */
+  depthInOrders: number;
+  /** Mean spread, ticks. */
+  meanSpread: number;
+  /** Standard deviation of the spread, ticks. */
+  spreadSd: number;
+  /** Share of the time the spread is two ticks or more. */
+  wideShare: number;
+  /** Kurtosis of 1-s mid returns. */
+  kurtosis1s: number;
+  /** Markout of passive fills at the touch after 1 s minus right after the fill, ticks per lot. */
+  markoutDrop: number;
+  /** Market orders per second. */
+  orderRate: number;
+  /** Autocorrelation of 1-s mid returns at lag 1. */
+  returnAutocorrelation: number;
+  /** The refill fit's k on the record (ms per tick; 0: no gap), `fit_refill.ts`. */
+  refillMsPerTick: number;
+}
+
+/**
+ * The emergent moments of `records` observed on the book resolution `grid` (s), each with
+ * its block-bootstrap standard error (100 resamples of blocks of a twentieth of the data, 10 to
+ * 600 s; the order rate's Poisson): the realized variance at `varianceHorizon` s, the depth at
+ * the touch in mean market orders, the spread's mean, standard deviation and share of time
+ * above one tick, the 1-s kurtosis, the markout's drop over 1 s, the market orders' rate, the
+ * lag-1 autocorrelation of 1-s returns and the refill fit's k — computed the way the realism
+ * report computes its facts (`facts.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emergentMoments } from "./moment_matching.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const recs = simulateRecords({ duration: 300 }, { seconds: 300, seed: 1 });
+ * const { m, se } = emergentMoments(recs, 0.1);
+ * assert.equal(m.orderRate, recs[0].moTime.length / 300);
+ * assert.ok(m.meanSpread >= 1 && m.depthInOrders > 0 && se.variance >= 0);
+ * ```
+ */
+export function emergentMoments(
+  records: readonly MarketRecord[],
+  grid: number,
+  varianceHorizon = 10,
+): { m: EmergentMoments; se: EmergentMoments } {
+  const facts = defaultFacts({ grid });
+  const pick = (name: string) => facts.find((f) => f.name === name)!;
+  const out = { m: {} as EmergentMoments, se: {} as EmergentMoments };
+  const blockSeconds = Math.min(
+    600,
+    Math.max(10, records.reduce((s, r) => s + recordSeconds(r), 0) / 20),
+  );
+  const stat = (name: string, fn: (v: Float64Array, x: number[]) => number) => {
+    const f = pick(name);
+    const rows: Float64Array[] = [];
+    for (const r of records) {
+      const b = makeBlocks(r.segments, blockSeconds);
+      const st = blockStatistics(f, r, b);
+      for (let k = 0; k < b.start.length; k++) rows.push(st.subarray(k * f.size, (k + 1) * f.size));
+    }
+    const stats = new Float64Array(rows.length * f.size);
+    rows.forEach((row, k) => stats.set(row, k * f.size));
+    const all = Int32Array.from(rows, (_, i) => i);
+    const value = fn(f.value(sumBlocks(stats, f.size, all)), f.x);
+    const rng = new Rng(`moments:${name}`);
+    let s = 0, s2 = 0, n = 0;
+    const pick2 = new Int32Array(rows.length);
+    for (let b = 0; b < 100; b++) {
+      for (let i = 0; i < pick2.length; i++) pick2[i] = rng.int(rows.length);
+      const v = fn(f.value(sumBlocks(stats, f.size, pick2)), f.x);
+      if (Number.isFinite(v)) {
+        s += v;
+        s2 += v * v;
+        n++;
+      }
+    }
+    const sd = n > 1 ? Math.sqrt(Math.max(0, (s2 - s * s / n) / (n - 1))) : NaN;
+    return [value, sd];
+  };
+  const sig10 = (v: Float64Array, x: number[]) => v[x.indexOf(varianceHorizon)];
+  const meanSpread = (v: Float64Array, x: number[]) => v.reduce((a, p, i) => a + p * x[i], 0);
+  [out.m.variance, out.se.variance] = stat("signaturePlot", sig10);
+  [out.m.depthInOrders, out.se.depthInOrders] = stat("depthInOrders", (v) => v[0]);
+  [out.m.meanSpread, out.se.meanSpread] = stat("spread", meanSpread);
+  [out.m.wideShare, out.se.wideShare] = stat("spread", (v) => 1 - v[0]);
+  [out.m.spreadSd, out.se.spreadSd] = stat("spread", (v, x) => {
+    const m = meanSpread(v, x);
+    return Math.sqrt(Math.max(0, v.reduce((a, p, i) => a + p * (x[i] - m) ** 2, 0)));
+  });
+  [out.m.kurtosis1s, out.se.kurtosis1s] = stat("kurtosis1s", (v) => v[0]);
+  const secs = records.reduce((a, r) => a + recordSeconds(r), 0);
+  const n = records.reduce((a, r) => a + r.moTime.length, 0);
+  out.m.orderRate = n / secs;
+  out.se.orderRate = Math.sqrt(n) / secs;
+  [out.m.returnAutocorrelation, out.se.returnAutocorrelation] = stat(
+    "returnAutocorrelation",
+    (v, x) => v[x.indexOf(1)],
+  );
+  [out.m.markoutDrop, out.se.markoutDrop] = stat(
+    "markout",
+    (v, x) => v[x.indexOf(0)] - v[x.indexOf(1)],
+  );
+  const rf = fitRefill(refillObservations([...records], grid));
+  out.m.refillMsPerTick = rf?.msPerTick ?? 0;
+  out.se.refillMsPerTick = rf?.se ?? NaN;
+  return out;
+}
+
+/** One knob of the moment matching: an estimate, the moment it moves, and its update. */
+export interface MomentKnob {
+  /** The estimate adjusted (its value is read by the config). */
+  estimate: Estimate;
+  /** The moment it is matched to. */
+  moment: keyof EmergentMoments;
+  /** What the moment is, in words. */
+  what: string;
+  /** The next value, from the current one and the simulated / real moments. */
+  update(value: number, sim: number, real: number): number;
+}
+
+/** Options of {@linkcode refineMoments}. */
+export interface RefineOptions {
+  /** Iterations at most (default 16). */
+  refineIterations?: number;
+  /** Market seconds simulated per iteration (default 1,800). */
+  refineSeconds?: number;
+  /** Seed of every iteration's simulation: common random numbers (default 0). */
+  seed?: number;
+}
+
+/**
+ * The moment matching (docs/calibration.md, "Moment matching"): simulates `config()` (common
+ * random numbers), and moves each knob outside its tolerance (5 % of the real moment or its
+ * standard error, whichever is larger) by its update, until every moment is within its
+ * tolerance or the iterations run out; then keeps the best iterate, or without convergence the
+ * average of the last half of the iterates (Polyak–Ruppert). Mutates the knobs' estimates
+ * (status `moment-matched`, the direct value in the method), appends a row per iteration to
+ * `history`, and a warning to `warnings` when it did not converge.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted } from "./estimate.ts";
+ * import { emergentMoments, type MomentKnob, refineMoments } from "./moment_matching.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const observe = { quoteInterval: 0, timeResolution: 0 };
+ * // the real market's market orders arrive at 2/s; start the knob at 1/s
+ * const real = emergentMoments(
+ *   simulateRecords({ duration: 300, flow: { arrivals: { marketRate: 2 } } }, { seconds: 600 }),
+ *   0.1,
+ * );
+ * const rate = fitted(1, NaN, "per second", "a guess");
+ * const knob: MomentKnob = {
+ *   estimate: rate,
+ *   moment: "orderRate",
+ *   what: "rate of market orders",
+ *   update: (v, sim, re) => v * re / sim,
+ * };
+ * const config = () => ({ duration: 300, flow: { arrivals: { marketRate: rate.value } } });
+ * const history: Record<string, unknown>[] = [];
+ * refineMoments(config, [knob], real, observe, 10, { refineSeconds: 600 }, history, [], () => {});
+ * assert.ok(Math.abs(rate.value - 2) < 0.3);
+ * assert.equal(rate.status, "moment-matched");
+ * ```
+ */
+export function refineMoments(
+  config: () => Record<string, unknown>,
+  knobs: MomentKnob[],
+  real: { m: EmergentMoments; se: EmergentMoments },
+  observe: { quoteInterval: number; timeResolution: number },
+  varianceHorizon: number,
+  options: RefineOptions,
+  history: Record<string, unknown>[],
+  warnings: string[],
+  log: (line: string) => void,
+): void {
+  const iterations = options.refineIterations ?? 16;
+  const seconds = options.refineSeconds ?? 1_800;
+  const direct = knobs.map((k) => k.estimate.value);
+  const tol = (k: keyof EmergentMoments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
+  let converged = false;
+  // every iterate's knobs: without convergence the estimate is their average over the last
+  // half (Polyak–Ruppert: the noisy fixed-point iteration's iterates scatter around its
+  // fixed point; the single best-looking iterate is chosen on the simulation's noise)
+  const iterates: number[][] = [];
+  let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
+  for (let it = 1; it <= iterations; it++) {
+    iterates.push(knobs.map((k) => k.estimate.value));
+    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, ...observe });
+    const sim = emergentMoments(recs, Math.max(0.1, observe.quoteInterval), varianceHorizon).m;
+    const row: Record<string, unknown> = { iteration: it };
+    for (const k of knobs) {
+      row[k.moment] = {
+        real: sig(real.m[k.moment]),
+        sim: sig(sim[k.moment]),
+        tolerance: sig(tol(k.moment)),
+        knob: sig(k.estimate.value),
+      };
+    }
+    history.push(row);
+    log(
+      `  iteration ${it}: ` +
+        knobs.map((k) =>
+          `${k.moment} ${sim[k.moment].toPrecision(3)} (real ${real.m[k.moment].toPrecision(3)})`
+        ).join(", "),
+    );
+    const within = (k: keyof EmergentMoments) => Math.abs(sim[k] - real.m[k]) <= tol(k);
+    const miss = Math.max(
+      ...knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment)),
+    );
+    if (miss < best.miss) {
+      best = {
+        miss,
+        values: knobs.map((k) => k.estimate.value),
+        iteration: it,
+      };
+    }
+    if (knobs.every((k) => within(k.moment))) {
+      converged = true;
+      break;
+    }
+    if (it === iterations) break;
+    for (const k of knobs) {
+      if (within(k.moment) || !Number.isFinite(sim[k.moment])) continue;
+      k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
+    }
+  }
+  if (converged) {
+    knobs.forEach((k, i) => k.estimate.value = best.values[i]);
+    history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
+  } else {
+    const from = Math.floor(iterates.length / 2);
+    const tail = iterates.slice(from);
+    knobs.forEach((k, i) => k.estimate.value = tail.reduce((a, v) => a + v[i], 0) / tail.length);
+    history.push({
+      averaged: [from + 1, iterates.length],
+      bestIteration: best.iteration,
+      largestMissInTolerances: sig(best.miss, 3),
+    });
+  }
+  knobs.forEach((k, i) => {
+    if (k.estimate.status === "moment-matched") return;
+    k.estimate.status = "moment-matched";
+    k.estimate.method =
+      `${k.estimate.method}; then moment-matched by simulation to the ${k.what} (direct value ${
+        sig(direct[i])
+      })`;
+  });
+  if (!converged) {
+    warnings.push(
+      `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
+    );
+  }
+}
+
+/**
+ * Σ_s T_s·a(s) / Σ_s T_s: the intensity timing's send probability a(s) over the time at s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendShareOf } from "./moment_matching.ts";
+ * // as long at 1 tick (a = 1) as at 4 ticks (a = (2/4)^1 = 0.5)
+ * const counts = { seconds: new Float64Array([0, 10, 0, 0, 10]), orders: new Float64Array(5) };
+ * assert.equal(sendShareOf(counts, 2, 1), 0.75);
+ * ```
+ */
+export function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
+  const a = createOrderTimingModel(
+    orderTimingConfigSchema.parse({ kind: "intensity", scale, exponent }),
+  );
+  let t = 0, ta = 0;
+  for (let s = 1; s < c.seconds.length; s++) {
+    t += c.seconds[s];
+    ta += c.seconds[s] * a.sendProbability(s, Infinity);
+  }
+  return t > 0 ? ta / t : 1;
+}
+
+/**
+ * The knobs of the moment matching for this market (see docs/calibration.md); `thinned`: the
+ * market-order arrivals are thinned by the spread-dependent intensity (`--spread-intensity`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted } from "./estimate.ts";
+ * import { emergentMoments, momentKnobs } from "./moment_matching.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const real = emergentMoments(simulateRecords({ duration: 300 }, { seconds: 300 }), 0.1).m;
+ * const est = Object.fromEntries(
+ *   ["volatility", "flow.cancellation.rate", "flow.fundamental.newsRate",
+ *     "flow.arrivals.marketRate", "flow.reaction.reprice", "flow.reaction.latency"]
+ *     .map((k) => [k, fitted(1, NaN, "", "")]),
+ * );
+ * const knobs = momentKnobs(est, { ...real, meanSpread: 1 }, true, 0.5);
+ * assert.deepEqual(
+ *   knobs.map((k) => k.moment),
+ *   ["variance", "depthInOrders", "kurtosis1s", "orderRate", "wideShare"],
+ * );
+ * ```
+ */
+export function momentKnobs(
+  est: Record<string, Estimate>,
+  real: EmergentMoments,
+  follows: boolean,
+  branching: number,
+  thinned = false,
+): MomentKnob[] {
+  const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
+  const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
+    Math.min(hi, Math.max(lo, v * Math.pow(ratio, e)));
+  const knobs: MomentKnob[] = [
+    {
+      estimate: est["volatility"],
+      moment: "variance",
+      what:
+        "realized variance of the mid (at the longest horizon with 100 returns: 10, 30 or 60 s)",
+      update: (v, sim, re) => pow(v, re / sim, 0.5, 1e-6, 10),
+    },
+    {
+      estimate: est["flow.cancellation.rate"],
+      moment: "depthInOrders",
+      what: "depth at the touch in mean market orders",
+      update: (v, sim, re) => pow(v, sim / re, 0.8, 1e-4, 1_000),
+    },
+    {
+      estimate: est["flow.fundamental.newsRate"],
+      moment: "kurtosis1s",
+      what: "kurtosis of 1-s mid returns",
+      update: (v, sim, re) => sim > 3 && re > 3 ? pow(v, (sim - 3) / (re - 3), 0.8, 0.01, 1e4) : v,
+    },
+  ];
+  knobs.push({
+    estimate: est["flow.arrivals.marketRate"],
+    moment: "orderRate",
+    what:
+      "rate of market orders (informed arrivals that abstain do not trade; the market orders' self-excitation is scaled with the baseline, see docs/calibration.md)",
+    // with self-excitation n scaled with the baseline (scaleMarketArrivals): at scale k = v/μ0
+    // the realised rate is r = (1 − q)kμ0 / (1 − (1 − q)kn), so the realised share is
+    // 1 − q = r / (k(μ0 + r·n)) and the scale that gives back the fitted process is 1/(1 − q);
+    // without excitation, the ratio of the rates
+    update: (v, sim, re) => orderRateStep(v, sim, re, mu0, branching, thinned),
+  });
+  if (real.meanSpread >= 1.5) {
+    knobs.push({
+      estimate: est["flow.reaction.follow"],
+      moment: "returnAutocorrelation",
+      what: "autocorrelation of 1-s mid returns at lag 1",
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
+    });
+    knobs.push({
+      estimate: est["flow.placement.edgeSpread"],
+      moment: "spreadSd",
+      what: "standard deviation of the spread",
+      update: (v, sim, re) => Math.min(1, Math.max(0, v + 0.5 * (re - sim) / re)),
+    });
+    knobs.push({
+      estimate: est["flow.placement.minEdge"],
+      moment: "meanSpread",
+      what: "mean spread",
+      update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
+    });
+  } else if (follows) {
+    // how completely liquidity follows the price: the share of stale quotes re-posted rather
+    // than cancelled, then (once all are) how fast
+    // the share of time off one tick, not the mean spread: a one-tick market's mean is set by
+    // rare wide books (the price's jumps) the reaction does not control, its share of two-tick
+    // books by how soon stale quotes are re-posted
+    const latency = est["flow.reaction.latency"];
+    knobs.push({
+      estimate: est["flow.reaction.reprice"],
+      moment: "wideShare",
+      what:
+        "share of time the spread is two ticks or more (the share of stale quotes re-posted rather than cancelled, then the reaction latency)",
+      update: (v, sim, re) => {
+        const rel = (sim - re) / Math.max(re, 1e-4);
+        const next = Math.min(1, Math.max(0, v + 0.25 * rel));
+        if (v >= 0.999 && sim > re) {
+          latency.value = pow(
+            latency.value,
+            Math.max(1e-4, re) / Math.max(1e-4, sim),
+            0.8,
+            0.01,
+            10_000,
+          );
+          latency.status = "moment-matched";
+          latency.method =
+            "moment-matched by simulation to the share of time the spread is two ticks or more, once every stale quote is re-posted";
+        }
+        return next;
+      },
+    });
+  }
+  return knobs;
+}

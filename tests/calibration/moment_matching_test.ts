@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
+import {
+  emergentMoments,
+  type MomentKnob,
+  momentKnobs,
+  refineMoments,
+  sendShareOf,
+} from "../../lib/calibration/moment_matching.ts";
+import { simulateRecords } from "../../lib/calibration/simulate.ts";
+
+const observe = { quoteInterval: 0, timeResolution: 0 };
+const quiet = () => {};
+const rateConfig = (marketRate: number) => ({ duration: 300, flow: { arrivals: { marketRate } } });
+const rateKnob = (e: Estimate): MomentKnob => ({
+  estimate: e,
+  moment: "orderRate",
+  what: "rate of market orders",
+  update: (v, sim, re) => v * re / sim,
+});
+
+Deno.test("emergentMoments: deterministic, in range, the order rate and its Poisson error exact", () => {
+  const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 4 });
+  const a = emergentMoments(recs, 0.1), b = emergentMoments(recs, 0.1);
+  assert.deepEqual(a, b);
+  const n = recs.reduce((s, r) => s + r.moTime.length, 0);
+  assert.equal(a.m.orderRate, n / 600);
+  assert.equal(a.se.orderRate, Math.sqrt(n) / 600);
+  assert.ok(a.m.meanSpread >= 1 && a.m.wideShare >= 0 && a.m.wideShare <= 1);
+  assert.ok(a.m.spreadSd >= 0 && a.m.variance > 0 && a.m.depthInOrders > 0);
+  for (const k of Object.keys(a.se) as (keyof typeof a.se)[]) {
+    if (k === "refillMsPerTick") continue;
+    assert.ok(a.se[k] >= 0, `${k}: ${a.se[k]}`);
+  }
+  // the variance at another horizon is another number
+  assert.notEqual(emergentMoments(recs, 0.1, 60).m.variance, a.m.variance);
+});
+
+Deno.test("refineMoments: a knob converges to the market that made the moment; the best iterate is kept", () => {
+  // the tape: the market at 3 orders/s on seed 8; the matching simulates on the same seed
+  // (common random numbers), so the simulation noise does not blur where it lands
+  const real = emergentMoments(simulateRecords(rateConfig(3), { seconds: 900, seed: 8 }), 0.1);
+  const rate = fitted(1, 0.1, "per second", "a direct fit");
+  const history: Record<string, unknown>[] = [];
+  const warnings: string[] = [];
+  refineMoments(
+    () => rateConfig(rate.value),
+    [rateKnob(rate)],
+    real,
+    observe,
+    10,
+    { refineSeconds: 900, seed: 8 },
+    history,
+    warnings,
+    quiet,
+  );
+  assert.deepEqual(warnings, []);
+  assert.ok(Math.abs(rate.value - 3) < 0.2, `${rate.value}`);
+  assert.equal(rate.status, "moment-matched");
+  assert.match(
+    rate.method,
+    /^a direct fit; then moment-matched by simulation to the rate of market orders \(direct value 1\)$/,
+  );
+  assert.ok("chosen" in history[history.length - 1]);
+  // every iteration's row says the real and simulated moment and the knob
+  const first = history[0] as { iteration: number; orderRate: { knob: number } };
+  assert.equal(first.iteration, 1);
+  assert.equal(first.orderRate.knob, 1);
+});
+
+Deno.test("refineMoments: without convergence the knob is the average of the last half of its iterates, and a warning says so", () => {
+  const real = emergentMoments(simulateRecords(rateConfig(3), { seconds: 600, seed: 8 }), 0.1);
+  const rate = fitted(1, 0.1, "per second", "a direct fit");
+  const next: number[] = [];
+  // a damped update that cannot get there in four iterations
+  const knob: MomentKnob = {
+    ...rateKnob(rate),
+    update: (v, sim, re) => {
+      next.push(v * Math.pow(re / sim, 0.2));
+      return next[next.length - 1];
+    },
+  };
+  const history: Record<string, unknown>[] = [];
+  const warnings: string[] = [];
+  refineMoments(
+    () => rateConfig(rate.value),
+    [knob],
+    real,
+    observe,
+    10,
+    { refineSeconds: 600, refineIterations: 4 },
+    history,
+    warnings,
+    quiet,
+  );
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /not every moment within tolerance after 4 iterations/);
+  const last = history[history.length - 1] as { averaged: number[] };
+  assert.deepEqual(last.averaged, [3, 4]);
+  // iterates 1, next[0], next[1], next[2] (the last iteration does not update): the average
+  // of iterates 3 and 4
+  assert.equal(next.length, 3);
+  assert.ok(next[2] < 3);
+  assert.equal(rate.value, (next[1] + next[2]) / 2);
+});
+
+Deno.test("momentKnobs: the knobs depend on the market's spread and whether its book follows the price", () => {
+  const names = [
+    "volatility",
+    "flow.cancellation.rate",
+    "flow.fundamental.newsRate",
+    "flow.arrivals.marketRate",
+    "flow.reaction.follow",
+    "flow.placement.edgeSpread",
+    "flow.placement.minEdge",
+    "flow.reaction.reprice",
+    "flow.reaction.latency",
+  ];
+  const est = () => Object.fromEntries(names.map((k) => [k, fitted(1, NaN, "", "")]));
+  const real = emergentMoments(simulateRecords({ duration: 300 }, { seconds: 300 }), 0.1).m;
+  const moments = (ks: MomentKnob[]) => ks.map((k) => k.moment);
+  const common = ["variance", "depthInOrders", "kurtosis1s", "orderRate"];
+  // a wide-spread market: the reaction's slack, the edges' spread and the edge
+  assert.deepEqual(moments(momentKnobs(est(), { ...real, meanSpread: 5 }, true, 0.5)), [
+    ...common,
+    "returnAutocorrelation",
+    "spreadSd",
+    "meanSpread",
+  ]);
+  // a one-tick market whose book follows the price: the share of wide books
+  assert.deepEqual(moments(momentKnobs(est(), { ...real, meanSpread: 1 }, true, 0.5)), [
+    ...common,
+    "wideShare",
+  ]);
+  // one that does not: nothing for the reaction
+  assert.deepEqual(moments(momentKnobs(est(), { ...real, meanSpread: 1 }, false, 0.5)), common);
+  // once every stale quote is re-posted (reprice 1), too many wide books lower the latency
+  const e = est();
+  const wide = momentKnobs(e, { ...real, meanSpread: 1 }, true, 0.5).find((k) =>
+    k.moment === "wideShare"
+  )!;
+  assert.equal(wide.update(1, 0.02, 0.01), 1);
+  assert.ok(e["flow.reaction.latency"].value < 1);
+  assert.equal(e["flow.reaction.latency"].status, "moment-matched");
+  // the updates stay within their bounds
+  const vol = momentKnobs(est(), real, true, 0.5)[0];
+  assert.equal(vol.update(1, 1, 1e12), 10);
+  assert.equal(vol.update(1, 1e12, 1), 1e-6);
+});
+
+Deno.test("sendShareOf: 1 when every spread is sent at, the time-weighted send probability otherwise", () => {
+  const counts = { seconds: new Float64Array([0, 5, 5, 0, 10]), orders: new Float64Array(5) };
+  assert.equal(sendShareOf(counts, 10, 2), 1);
+  // a(s) = min(1, (2/s)^1): 1, 1, 0.5 at 1, 2, 4 ticks
+  assert.equal(sendShareOf(counts, 2, 1), (5 + 5 + 10 * 0.5) / 20);
+  assert.equal(sendShareOf({ seconds: new Float64Array(3), orders: new Float64Array(3) }, 2, 1), 1);
+});
