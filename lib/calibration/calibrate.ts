@@ -58,7 +58,6 @@ import { CLUSTERING_MOMENTS, fitInformation } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, spreadCounts } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
-import { CLOCK_GAP_EDGES } from "./fit_clock.ts";
 import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
 import { flowDrivenWarning, type InformationFitSummary } from "./price_formation.ts";
 import { fitSigns, METAORDER_PARAMETERS, signAutocorrelation, signPredictor } from "./fit_signs.ts";
@@ -78,6 +77,7 @@ import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { type SimulatedFastOrders, simulateFastOrders, simulateRecords } from "./simulate.ts";
 import { mergeTapeEvents, type TapeEvents, tapeEvents } from "./tape_events.ts";
 import {
+  arrivalFitQuality,
   arrivalsConfig,
   fitArrivals,
   fitClockStage,
@@ -1402,45 +1402,7 @@ export function calibrateTapes(
       k
     ),
     fitQuality: {
-      hawkes: {
-        kinds: hk.kinds,
-        logLikelihood: sig(hk.fit.logLikelihood, 10),
-        poissonLogLikelihood: sig(hk.fit.poissonLogLikelihood, 10),
-        likelihoodRatio: sig(2 * (hk.fit.logLikelihood - hk.fit.poissonLogLikelihood), 6),
-        branchingRatio: sig(hk.fit.branchingRatio),
-        mu: hk.fit.params.mu.map((v) => sig(v)),
-        alpha: hk.fit.params.alpha.map((r) => r.map((v) => sig(v))),
-        decays: hk.fit.decay.map((v) => sig(v)),
-        converged: hk.fit.converged,
-        reason: hk.fit.reason,
-        iterations: hk.fit.iterations,
-        notes: hk.fit.notes,
-        clockKernel: clockFit === null ? null : {
-          gapBinsTicks: CLOCK_GAP_EDGES,
-          real: clockFit.real.map((v) => sig(v, 3)),
-          simulated: clockFit.simulated.map((v) => sig(v, 3)),
-          startObjective: sig(clockFit.startObjective, 4),
-          objective: sig(clockFit.objective, 4),
-          atEdge: clockFit.atEdge,
-        },
-        marketKernel: {
-          clockResolutionSeconds: hk.resolution,
-          chosenComponents: hk.market.poissonPreferred ? 0 : hk.market.components,
-          poisson: {
-            logLikelihood: sig(hk.market.poisson.logLikelihood, 10),
-            aic: sig(hk.market.poisson.aic, 10),
-          },
-          byComponents: hk.market.fits.map((f) => ({
-            components: f.components.length,
-            logLikelihood: sig(f.logLikelihood, 10),
-            aic: sig(f.aic, 10),
-            converged: f.converged,
-            mu: sig(f.params.mu[0]),
-            alpha: f.components.map((c) => sig(c.alpha[0][0])),
-            decays: f.components.map((c) => sig(c.decay[0])),
-          })),
-        },
-      },
+      hawkes: arrivalFitQuality(hk, clockFit),
       signs: {
         chosen: signs.kind,
         choice: { iid: sig(signs.choice.iid), metaorders: sig(signs.choice.metaorders) },

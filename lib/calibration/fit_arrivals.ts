@@ -17,7 +17,7 @@ import { spectralRadius } from "../market/hawkes.ts";
 import { MAX_BRANCHING, MAX_DECAY } from "../market/arrivals.ts";
 import { Rng } from "../rng/rng.ts";
 import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
-import { type ClockFit, fitClockKernel } from "./fit_clock.ts";
+import { CLOCK_GAP_EDGES, type ClockFit, fitClockKernel } from "./fit_clock.ts";
 import { REGIME_BIN_SECONDS } from "./fit_regimes.ts";
 import {
   fitHawkes,
@@ -532,6 +532,121 @@ export function fitClockStage(
     "the baseline that keeps the fitted rate of market orders with the clock stage's kernel",
   );
   return fit;
+}
+
+/** The arrival fits' quality in a preset's provenance ({@linkcode arrivalFitQuality}). */
+export interface ArrivalFitQuality {
+  /** The joint fit's kinds. */
+  kinds: string[];
+  /** Its log-likelihood. */
+  logLikelihood: number;
+  /** The Poisson process's (the same kinds at constant rates). */
+  poissonLogLikelihood: number;
+  /** 2·(log L − log L of the Poisson process). */
+  likelihoodRatio: number;
+  /** Spectral radius of the fitted branching matrix. */
+  branchingRatio: number;
+  /** Baselines, per second. */
+  mu: number[];
+  /** Branching matrix (row = triggered kind). */
+  alpha: number[][];
+  /** Decay of each exciting kind, per second. */
+  decays: number[];
+  /** Whether the optimizer converged. */
+  converged: boolean;
+  /** The optimizer's stopping reason. */
+  reason: string;
+  /** Its iterations. */
+  iterations: number;
+  /** Boundary parameters and missing standard errors. */
+  notes: string[];
+  /** The clock stage's gap moments (null: not run). */
+  clockKernel: {
+    gapBinsTicks: readonly number[];
+    real: number[];
+    simulated: number[];
+    startObjective: number;
+    objective: number;
+    atEdge: boolean;
+  } | null;
+  /** The market orders' own kernels of 1–4 exponentials (`chosenComponents` 0: Poisson). */
+  marketKernel: {
+    clockResolutionSeconds: number;
+    chosenComponents: number;
+    poisson: { logLikelihood: number; aic: number };
+    byComponents: {
+      components: number;
+      logLikelihood: number;
+      aic: number;
+      converged: boolean;
+      mu: number;
+      alpha: number[];
+      decays: number[];
+    }[];
+  };
+}
+
+/**
+ * The arrival fits' quality for a preset's provenance (`fitQuality.hawkes`): the joint fit's
+ * likelihood against the Poisson process's, its estimates and convergence; the clock stage's
+ * gap moments (null where it did not run); and the market orders' kernels of 1–4
+ * exponentials with their AIC (0 components chosen: Poisson).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { arrivalFitQuality, fitArrivals } from "./fit_arrivals.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const hk = fitArrivals(simulateRecords({ duration: 300 }, { seconds: 300, seed: 1 }), [], false);
+ * const q = arrivalFitQuality(hk, null);
+ * assert.deepEqual(q.kinds, ["market"]);
+ * assert.equal(q.clockKernel, null);
+ * assert.equal(q.marketKernel.byComponents.length, 4);
+ * ```
+ */
+export function arrivalFitQuality(
+  hk: ArrivalFit,
+  clockFit: ClockFit | null,
+): ArrivalFitQuality {
+  return {
+    kinds: hk.kinds,
+    logLikelihood: sig(hk.fit.logLikelihood, 10),
+    poissonLogLikelihood: sig(hk.fit.poissonLogLikelihood, 10),
+    likelihoodRatio: sig(2 * (hk.fit.logLikelihood - hk.fit.poissonLogLikelihood), 6),
+    branchingRatio: sig(hk.fit.branchingRatio),
+    mu: hk.fit.params.mu.map((v) => sig(v)),
+    alpha: hk.fit.params.alpha.map((r) => r.map((v) => sig(v))),
+    decays: hk.fit.decay.map((v) => sig(v)),
+    converged: hk.fit.converged,
+    reason: hk.fit.reason,
+    iterations: hk.fit.iterations,
+    notes: hk.fit.notes,
+    clockKernel: clockFit === null ? null : {
+      gapBinsTicks: CLOCK_GAP_EDGES,
+      real: clockFit.real.map((v) => sig(v, 3)),
+      simulated: clockFit.simulated.map((v) => sig(v, 3)),
+      startObjective: sig(clockFit.startObjective, 4),
+      objective: sig(clockFit.objective, 4),
+      atEdge: clockFit.atEdge,
+    },
+    marketKernel: {
+      clockResolutionSeconds: hk.resolution,
+      chosenComponents: hk.market.poissonPreferred ? 0 : hk.market.components,
+      poisson: {
+        logLikelihood: sig(hk.market.poisson.logLikelihood, 10),
+        aic: sig(hk.market.poisson.aic, 10),
+      },
+      byComponents: hk.market.fits.map((f) => ({
+        components: f.components.length,
+        logLikelihood: sig(f.logLikelihood, 10),
+        aic: sig(f.aic, 10),
+        converged: f.converged,
+        mu: sig(f.params.mu[0]),
+        alpha: f.components.map((c) => sig(c.alpha[0][0])),
+        decays: f.components.map((c) => sig(c.decay[0])),
+      })),
+    },
+  };
 }
 
 /**
