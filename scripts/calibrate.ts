@@ -10,7 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X] [--impact-lump] [--sizes-given-fast]
+ *                         [--size-lot X] [--impact-lump] [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { calibrateFiles, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
+import { calibrateFiles, MAX_STARTS, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
@@ -156,10 +156,25 @@ export const calibrateCli = defineCli({
       help:
         "fit the background's market-order sizes given the snipers' and informed traders' orders (a simulated mixture component), not with --size-lot",
     }),
+    starts: flags.int({
+      min: 1,
+      max: MAX_STARTS,
+      default: 1,
+      help:
+        "calibrate K times (seeds S, S + 1, …) and keep the one whose information fit does best on fresh simulation seeds common to all",
+      meta: "K",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
   check: (v) => {
+    if (v.starts > 1 && v["refine-iterations"] === 0) {
+      throw new FlagError(
+        "--starts",
+        v.starts,
+        "1 with --refine-iterations 0 (the starts are compared by the information fit's objective)",
+      );
+    }
     if (v["sizes-given-fast"] && v["size-lot"] !== undefined) {
       throw new FlagError(
         "--sizes-given-fast",
@@ -220,6 +235,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
     sizesGivenFast: v["sizes-given-fast"],
+    starts: v.starts,
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {

@@ -235,6 +235,33 @@ export function informationMoments(
   return { names, value, cov, se, seconds };
 }
 
+/**
+ * The simulated-moments objective Q = Σᵢ ((simᵢ − realᵢ) / seᵢ)² of `simulated` against
+ * `real` (a moment with no standard error weighs nothing; a simulated moment that is not
+ * finite adds 10¹²).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { momentObjective } from "./fit_information.ts";
+ * const real = { value: new Float64Array([1, 2]), se: new Float64Array([0.5, 1]) };
+ * assert.equal(momentObjective(new Float64Array([2, 2]), real), 4);
+ * assert.equal(momentObjective(new Float64Array([1, NaN]), real), 1e12);
+ * ```
+ */
+export function momentObjective(
+  simulated: ArrayLike<number>,
+  real: { value: ArrayLike<number>; se: ArrayLike<number> },
+): number {
+  let s = 0;
+  for (let i = 0; i < real.value.length; i++) {
+    const e = simulated[i] - real.value[i];
+    const se = real.se[i];
+    s += Number.isFinite(e) ? e * e * (se > 0 ? 1 / (se * se) : 0) : 1e12;
+  }
+  return s;
+}
+
 /** One parameter of a simulated-moments fit. */
 export interface MsmParameter {
   /** Its name (a config path). */
@@ -391,14 +418,7 @@ export function fitSimulatedMoments(
   const log = options.log ?? (() => {});
   const w = Float64Array.from(real.se, (s) => (s > 0 ? 1 / (s * s) : 0));
   let sims = 0;
-  const q = (m: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < k; i++) {
-      const e = m[i] - real.value[i];
-      s += Number.isFinite(e) ? e * e * w[i] : 1e12;
-    }
-    return s;
-  };
+  const q = (m: Float64Array) => momentObjective(m, real);
   const clamp = (x: number, p: MsmParameter) => Math.min(p.hi, Math.max(p.lo, x));
   let x = params.map((p) => clamp(p.start, p));
   let mx = simulate(x);
@@ -669,4 +689,74 @@ export function fitInformation(
     objectiveNoise: sig(fit.objectiveNoise, 3),
     ...(options.paired ? { moves: `paired test on ${replicates + 1} seeds` } : {}),
   };
+}
+
+/** Options of {@linkcode freshInformationObjective}. */
+export interface FreshObjectiveOptions {
+  /** Book observation resolution of the tape, s (the simulations are observed at it). */
+  quoteInterval: number;
+  /** Clock resolution of the tape, s (default 0: exact). */
+  timeResolution?: number;
+  /** Simulated seconds per replicate (the information fit's). */
+  seconds: number;
+  /** Root of the replicates' seeds: replicate r simulates on `childSeed(seed, 20_000 + r)`. */
+  seed: number;
+  /** Replicates (default 4). */
+  replicates?: number;
+  /** The information fit's clustering lags, if it had them (default none). */
+  clusteringLags?: readonly number[];
+}
+
+/** The information fit's objective on fresh seeds ({@linkcode freshInformationObjective}). */
+export interface FreshObjective {
+  /** Mean of Q over the replicates. */
+  objective: number;
+  /** Q on each replicate. */
+  replicates: number[];
+}
+
+/**
+ * The information fit's objective Q ({@linkcode momentObjective} of the moments of
+ * {@linkcode informationMoments}) of `config` against `records`, on simulations whose seeds
+ * the fit never saw (`childSeed(seed, 20_000 + r)`; the fit's own are `seed` and
+ * `childSeed(seed, 9_000 + r)`). The compass search keeps moves that lower Q on its own
+ * simulation seed, so its final Q includes that seed's noise it fitted; here the same Q is
+ * measured on fresh seeds, and two calibrations evaluated on the same `seed` are compared on
+ * common random numbers (`calibrate --starts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { freshInformationObjective } from "./fit_information.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const tape = simulateRecords({ duration: 300 }, { seconds: 600, seed: 1 });
+ * const opts = { quoteInterval: 0, seconds: 600, seed: 7, replicates: 2 };
+ * const same = freshInformationObjective(tape, { duration: 300 }, opts);
+ * assert.equal(same.replicates.length, 2);
+ * // a market with latency-arbitrage snipers is far from this tape
+ * const other = { duration: 300, flow: { snipers: { rate: 50, threshold: 1 } } };
+ * assert.ok(freshInformationObjective(tape, other, opts).objective > 5 * same.objective);
+ * ```
+ */
+export function freshInformationObjective(
+  records: readonly MarketRecord[],
+  config: EnvConfigInput,
+  options: FreshObjectiveOptions,
+): FreshObjective {
+  const grid = Math.max(0.1, options.quoteInterval);
+  const lags = options.clusteringLags ?? [];
+  const clock = options.timeResolution ?? 0;
+  const real = informationMoments(records, grid, 200, lags, clock);
+  const replicates: number[] = [];
+  for (let r = 0; r < (options.replicates ?? 4); r++) {
+    const recs = simulateRecords(config, {
+      seconds: options.seconds,
+      seed: childSeed(options.seed, 20_000 + r),
+      quoteInterval: options.quoteInterval,
+      timeResolution: clock,
+    });
+    replicates.push(momentObjective(informationMoments(recs, grid, 0, lags, clock).value, real));
+  }
+  const objective = replicates.reduce((a, b) => a + b, 0) / Math.max(1, replicates.length);
+  return { objective, replicates };
 }

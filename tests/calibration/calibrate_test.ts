@@ -516,3 +516,44 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
     (e) => e instanceof ValidationError && e.field === "sizesGivenFast",
   );
 });
+
+Deno.test("calibrate: the information fit's objective on fresh seeds is in the provenance; `starts` keeps the start that does best on seeds common to all", () => {
+  const opts = {
+    lotSize: 1,
+    refineIterations: 1,
+    refineSeconds: 900,
+    informationSimulations: 2,
+    informationRounds: 1,
+    name: "sim",
+  } as const;
+  type Quality = {
+    information: { objective: number; freshObjective: { mean: number; replicates: number[] } };
+    starts?: { seeds: number[]; freshObjectives: number[]; chosenSeed: number };
+  };
+  const quality = (c: ReturnType<typeof calibrateTapes>) =>
+    (c.preset.provenance as { fitQuality: Quality }).fitQuality;
+  const one = calibrateTapes([tape], { ...opts, seed: 4 });
+  const fresh = quality(one).information.freshObjective;
+  assert.equal(fresh.replicates.length, 4);
+  assert.ok(fresh.replicates.every((q) => q > 0 && Number.isFinite(q)));
+  assert.equal(fresh.mean, sig(fresh.replicates.reduce((a, b) => a + b, 0) / 4, 4));
+  assert.equal(quality(one).starts, undefined);
+  // two starts from seed 3: seeds 3 and 4, compared on fresh seeds rooted at 3
+  const two = calibrateTapes([tape], { ...opts, seed: 3, starts: 2 });
+  const s = quality(two).starts!;
+  assert.deepEqual(s.seeds, [3, 4]);
+  assert.equal(s.chosenSeed, s.freshObjectives[0] <= s.freshObjectives[1] ? 3 : 4);
+  assert.equal(quality(two).information.freshObjective.mean, Math.min(...s.freshObjectives));
+  // the start on seed 4 is the calibration on seed 4 (only the fresh seeds differ)
+  const four = calibrateTapes([tape], { ...opts, seed: 4, freshSeed: 3 });
+  assert.equal(quality(four).information.freshObjective.mean, s.freshObjectives[1]);
+  assert.deepEqual(four.preset.config, one.preset.config);
+  if (s.chosenSeed === 4) assert.deepEqual(two.preset.config, one.preset.config);
+  // starts need the information fit, and a whole number of them
+  for (const bad of [{ starts: 2, refine: false }, { starts: 0 }, { starts: 1.5 }]) {
+    assert.throws(
+      () => calibrateTapes([tape], { ...opts, ...bad }),
+      (e) => e instanceof ValidationError && e.field === "starts",
+    );
+  }
+});
