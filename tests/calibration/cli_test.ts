@@ -49,17 +49,9 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--starts", "17"]),
     /^error: --starts: expected an integer in \[1, 16\], got "17"$/,
   );
+  const unrefined = ["--starts", "2", "--refine-iterations", "0"];
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      BTC,
-      "--out",
-      "x.json",
-      "--starts",
-      "2",
-      "--refine-iterations",
-      "0",
-    ]),
+    await runScript("calibrate", ["--data", BTC, "--out", "x.json", ...unrefined]),
     /^error: --starts: expected 1 with --refine-iterations 0 \(the starts are compared by the information fit's objective\), got 2$/,
   );
   // 30 s of the BTC feed: too short to fit
