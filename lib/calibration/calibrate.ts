@@ -337,7 +337,8 @@ export function calibrateTapes(
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
   if (starts === 1) return calibrateOnce(tapes, options);
-  if (options.refine === false || options.information === false) {
+  // the information fit runs as in calibrateOnce's stage 3
+  if (!(options.information ?? options.refine ?? true)) {
     throw new ValidationError(
       "starts",
       starts,

@@ -550,10 +550,25 @@ Deno.test("calibrate: the information fit's objective on fresh seeds is in the p
   assert.deepEqual(four.preset.config, one.preset.config);
   if (s.chosenSeed === 4) assert.deepEqual(two.preset.config, one.preset.config);
   // starts need the information fit, and a whole number of them
-  for (const bad of [{ starts: 2, refine: false }, { starts: 0 }, { starts: 1.5 }]) {
+  const bad = [
+    { starts: 2, refine: false },
+    { starts: 2, information: false },
+    { starts: 0 },
+    { starts: 1.5 },
+  ];
+  for (const b of bad) {
     assert.throws(
-      () => calibrateTapes([tape], { ...opts, ...bad }),
+      () => calibrateTapes([tape], { ...opts, ...b }),
       (e) => e instanceof ValidationError && e.field === "starts",
     );
   }
+  // the information fit without the moment matching is enough
+  const unmatched = calibrateTapes([tape], {
+    ...opts,
+    seed: 3,
+    starts: 2,
+    refine: false,
+    information: true,
+  });
+  assert.deepEqual(quality(unmatched).starts!.seeds, [3, 4]);
 });
