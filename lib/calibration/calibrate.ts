@@ -57,6 +57,8 @@ import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fi
 import {
   CLUSTERING_MOMENTS,
   fitInformation,
+  FRESH_REPLICATES,
+  FRESH_SEED_OFFSET,
   freshInformationObjective,
 } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
@@ -365,8 +367,9 @@ export function calibrateTapes(
     seeds: runs.map((_, k) => base + k),
     freshObjectives: objectives.map((q) => sig(q, 4)),
     chosenSeed: base + best,
-    method:
-      "the calibration run on each seed; kept: the smallest information-fit objective on the same fresh simulation seeds (childSeed(first seed, 20000 + r), r = 0..3)",
+    method: "the calibration run on each seed; kept: the smallest information-fit objective " +
+      `on the same fresh simulation seeds (childSeed(first seed, ${FRESH_SEED_OFFSET} + r), ` +
+      `r = 0..${FRESH_REPLICATES - 1})`,
   };
   return chosen;
 }

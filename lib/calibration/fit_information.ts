@@ -691,6 +691,14 @@ export function fitInformation(
   };
 }
 
+/**
+ * Where {@linkcode freshInformationObjective}'s seeds start: replicate r simulates on
+ * `childSeed(seed, FRESH_SEED_OFFSET + r)`, seeds the information fit never uses.
+ */
+export const FRESH_SEED_OFFSET = 20_000;
+/** Replicates of {@linkcode freshInformationObjective} by default. */
+export const FRESH_REPLICATES = 4;
+
 /** Options of {@linkcode freshInformationObjective}. */
 export interface FreshObjectiveOptions {
   /** Book observation resolution of the tape, s (the simulations are observed at it). */
@@ -699,9 +707,9 @@ export interface FreshObjectiveOptions {
   timeResolution?: number;
   /** Simulated seconds per replicate (the information fit's). */
   seconds: number;
-  /** Root of the replicates' seeds: replicate r simulates on `childSeed(seed, 20_000 + r)`. */
+  /** Root of the replicates' seeds (see {@linkcode FRESH_SEED_OFFSET}). */
   seed: number;
-  /** Replicates (default 4). */
+  /** Replicates (default {@linkcode FRESH_REPLICATES}). */
   replicates?: number;
   /** The information fit's clustering lags, if it had them (default none). */
   clusteringLags?: readonly number[];
@@ -718,7 +726,7 @@ export interface FreshObjective {
 /**
  * The information fit's objective Q ({@linkcode momentObjective} of the moments of
  * {@linkcode informationMoments}) of `config` against `records`, on simulations whose seeds
- * the fit never saw (`childSeed(seed, 20_000 + r)`; the fit's own are `seed` and
+ * the fit never saw (`childSeed(seed, FRESH_SEED_OFFSET + r)`; the fit's own are `seed` and
  * `childSeed(seed, 9_000 + r)`). The compass search keeps moves that lower Q on its own
  * simulation seed, so its final Q includes that seed's noise it fitted; here the same Q is
  * measured on fresh seeds, and two calibrations evaluated on the same `seed` are compared on
@@ -748,10 +756,10 @@ export function freshInformationObjective(
   const clock = options.timeResolution ?? 0;
   const real = informationMoments(records, grid, 200, lags, clock);
   const replicates: number[] = [];
-  for (let r = 0; r < (options.replicates ?? 4); r++) {
+  for (let r = 0; r < (options.replicates ?? FRESH_REPLICATES); r++) {
     const recs = simulateRecords(config, {
       seconds: options.seconds,
-      seed: childSeed(options.seed, 20_000 + r),
+      seed: childSeed(options.seed, FRESH_SEED_OFFSET + r),
       quoteInterval: options.quoteInterval,
       timeResolution: clock,
     });
