@@ -31,29 +31,27 @@ import { loadTape } from "../data/load.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { presetSchema } from "../env/markets.ts";
 import { hawkesMeanIntensity } from "../market/hawkes.ts";
-import { arrivalConfigSchema } from "../market/arrivals.ts";
 import { cancellationConfigSchema } from "../market/cancellation.ts";
 import { placementConfigSchema } from "../market/placement.ts";
-import { type FAST_TRADER_SIZES, informedConfigSchema } from "../market/informed.ts";
+import type { FAST_TRADER_SIZES } from "../market/informed.ts";
 import type { SizeLawName } from "../market/size_law.ts";
 import type { LIMIT_SIZE_LAWS } from "../market/order_sizes.ts";
-import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
-import { MAX_REGIME_MULTIPLIER, MAX_REGIME_RATE } from "../market/regimes.ts";
-import { orderTimingConfigSchema } from "../market/order_timing.ts";
 import { MAX_SEED, Rng } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
-import { derived, type Estimate, estimateJson, fitted, sig, unidentified } from "./estimate.ts";
+import { derived, type Estimate, fitted, sig, unidentified } from "./estimate.ts";
 import {
   fitCancellation,
   fitLimitSizes,
   fitMarketSizes,
   fitPlacement,
+  limitSizeEstimates,
   type LimitSizeFit,
+  marketSizeEstimates,
   type SizeFit,
 } from "./fit_flow.ts";
-import { fitImpact, fitLatency, fitPace, fitResponse, fitVolatility } from "./fit_price.ts";
+import { fitLatency, fitVolatility } from "./fit_price.ts";
 import {
   CLUSTERING_MOMENTS,
   fitInformation,
@@ -62,19 +60,26 @@ import {
   freshInformationObjective,
 } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
-import { fitTiming, spreadCounts } from "./fit_timing.ts";
+import { fitTiming, spreadCounts, timingEstimates } from "./fit_timing.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
-import { fitTouchFlow, touchCountsOf, type TouchFit } from "./fit_touch.ts";
+import {
+  fitTouchFlow,
+  touchCountsOf,
+  type TouchFit,
+  touchFlowConfig,
+  touchFlowEstimates,
+} from "./fit_touch.ts";
 import { flowDrivenWarning, type InformationFitSummary } from "./price_formation.ts";
-import { fitSigns, METAORDER_PARAMETERS, signAutocorrelation, signPredictor } from "./fit_signs.ts";
+import { fitSigns, signAutocorrelation, signEstimates, signModelConfig } from "./fit_signs.ts";
 import {
   fitRegimes,
   fitRegimeStrength,
   REGIME_BIN_SECONDS,
   regimeBins,
-  regimeConfigFromFit,
+  regimeEstimates,
   type RegimeFit,
   regimeFlowPath,
+  regimePresetConfig,
   type RegimeStrengthFit,
   type RegimeTest,
   testRegimes,
@@ -89,13 +94,15 @@ import {
   fitClockStage,
   marketBetas,
   marketBranching,
-  scaleMarketArrivals,
 } from "./fit_arrivals.ts";
 import { emergentMoments, momentKnobs, refineMoments, sendShareOf } from "./moment_matching.ts";
 import { sampledMids } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
+import { informationStart, lowerQuantile } from "./information_start.ts";
+import { calibrationProvenance, tapeTimeIso } from "./provenance.ts";
+import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -278,21 +285,10 @@ export interface Calibration {
 
 /** The library's defaults of the models a calibration may leave unidentified. */
 const DEFAULTS = {
-  arrivals: arrivalConfigSchema.parse({}),
   placement: placementConfigSchema.parse({}),
   cancellation: cancellationConfigSchema.parse({}),
-  informed: informedConfigSchema.parse({}),
-  fundamental: fundamentalConfigSchema.parse({}),
   reaction: reactionConfigSchema.parse({}),
 };
-
-/** Retry rate of waiting market-order traders (not identified), per second. */
-const TIMING_RETRY_RATE = orderTimingConfigSchema.parse({}).retryRate;
-
-function quantile(values: number[], q: number): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
-}
 
 /** SHA-256 of a file, lowercase hex. */
 export async function sha256File(path: string): Promise<string> {
@@ -473,24 +469,11 @@ function calibrateOnce(
   // a market-order size fit into `est` (its earlier market-size entries replaced); `auto`:
   // log the law AIC chose; `given`: what the fit was conditioned on, added to each method
   const putMarketSizes = (fit: SizeFit, auto: boolean, given?: string) => {
-    const market = /^flow\.sizes\.(market|components\.|sweepProbability)/;
-    for (const k of Object.keys(est)) if (market.test(k)) delete est[k];
-    const put = (k: string, e: Estimate) => {
-      est[`flow.sizes.${k}`] = given === undefined ? e : { ...e, method: `${e.method}, ${given}` };
-    };
-    put("marketMean", fit.marketMean);
-    put("marketTail", fit.marketTail);
-    if (fit.marketLogSd !== undefined) put("marketLogSd", fit.marketLogSd);
-    fit.components?.forEach((c, i) => {
-      put(`components.${i}.weight`, c.weight);
-      put(`components.${i}.median`, c.median);
-      put(`components.${i}.logSd`, c.logSd);
-    });
+    marketSizeEstimates(fit, est, given);
     if (auto) {
       const ll = Object.entries(fit.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
       log(`  size law: ${fit.law} by AIC (log-likelihood ${ll.join(", ")})`);
     }
-    put("sweepProbability", fit.sweepProbability);
     if (!fit.converged) {
       warnings.push("market-order sizes: the likelihood maximization did not converge");
     }
@@ -518,12 +501,7 @@ function calibrateOnce(
       }
     }
     if (limit !== undefined) {
-      est["flow.sizes.limitMean"] = limit.limitMean;
-      limit.components.forEach((c, i) => {
-        est[`flow.sizes.limitComponents.${i}.weight`] = c.weight;
-        est[`flow.sizes.limitComponents.${i}.median`] = c.median;
-        est[`flow.sizes.limitComponents.${i}.logSd`] = c.logSd;
-      });
+      limitSizeEstimates(limit, est);
       log(
         `  limit sizes: log-likelihood ${
           limit.logLikelihood.toFixed(1)
@@ -569,29 +547,7 @@ function calibrateOnce(
   let directRate = est["flow.arrivals.marketRate"].value;
   const counts = spreadCounts(records);
   const timing = fitTiming(counts);
-  if (timing !== null) {
-    const how = "multinomial maximum likelihood of the spreads at market orders given the " +
-      "time at each spread, a(s) = min(1, (s0/s)^gamma) (fit_timing.ts)";
-    est["flow.timing.scale"] = fitted(timing.scale, timing.scaleSe, "ticks", how);
-    est["flow.timing.exponent"] = fitted(timing.exponent, timing.exponentSe, "exponent", how);
-    est["flow.timing.retryRate"] = unidentified(
-      TIMING_RETRY_RATE,
-      "per second",
-      "not identified: the tape shows when orders are sent, not when their senders looked " +
-        "(library default kept)",
-    );
-    const beta = marketBetas(arrivals).filter((b) => b > 1);
-    if (beta.length > 0) {
-      const b = Math.min(...beta);
-      est["flow.timing.burstMs"] = derived(
-        1_000 / b,
-        NaN,
-        "ms",
-        "1/β of the slowest market-order Hawkes kernel faster than 1/s: an order that soon " +
-          "after the last one is likely its reaction (a burst) and is sent whatever the spread",
-      );
-    }
-  }
+  if (timing !== null) timingEstimates(timing, marketBetas(arrivals), est);
   // touch flow: orders inside the spread and deletions at the touch, by spread (fit_touch.ts)
   const touchFit: TouchFit | null = options.touch && exactTimes
     ? fitTouchFlow(touchCountsOf(tapes, win))
@@ -604,61 +560,7 @@ function calibrateOnce(
       "not identified without order-level messages with exact times (a batched feed cannot " +
         "tell an order placed inside the spread from a re-post): off",
     );
-  } else if (touchFit !== null) {
-    const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
-      "and time since the last trade (fit_touch.ts)";
-    const na = touchFit.ageEdges.length + 1;
-    touchFit.inSpreadRate.forEach((_, cell) => {
-      const e = touchFit.spreadEdges[Math.floor(cell / na)];
-      const a = cell % na;
-      const age = a < na - 1
-        ? `age<${touchFit.ageEdges[a]}s`
-        : `age>=${touchFit.ageEdges[na - 2]}s`;
-      const pairs = [
-        ["inSpreadRate", touchFit.inSpreadRate[cell]],
-        ["cancelRate", touchFit.cancelRate[cell]],
-      ] as const;
-      for (const [name, r] of pairs) {
-        est[`flow.touch.${name}.${e}.${age}`] = r.se === r.se
-          ? fitted(r.value, r.se, "per second", how)
-          : unidentified(0, "per second", "not identified: the book was never in this state");
-      }
-    });
-    const howShare = "share of the mid's change by the event still there " +
-      "60 s later, Σ sign(Δ)·(mid(t + 60 s) − mid(t−)) / Σ|Δ| over the events that moved the " +
-      "mid (Eisler, Bouchaud & Kockelkoren 2012; fit_touch.ts); standard error by the delta " +
-      "method with the events independent";
-    est["flow.touch.inSpreadImpact"] = fitted(
-      touchFit.inSpreadImpact.value,
-      touchFit.inSpreadImpact.se,
-      "share",
-      howShare,
-    );
-    est["flow.touch.cancelImpact"] = fitted(
-      touchFit.cancelImpact.value,
-      touchFit.cancelImpact.se,
-      "share",
-      howShare,
-    );
-    const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
-      "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
-      "by the trade's age (fit_touch.ts)";
-    const followFits = [["inSpreadFollow", touchFit.inSpreadFollow], [
-      "cancelFollow",
-      touchFit.cancelFollow,
-    ]] as const;
-    ["lt1s", "1to10s", "ge10s"].forEach((age, a) => {
-      for (const [name, rs] of followFits) {
-        est[`flow.touch.${name}.${age}`] = fitted(rs[a].value, rs[a].se, "probability", howFollow);
-      }
-    });
-    est["flow.touch.improveMean"] = fitted(
-      touchFit.improveMean.value,
-      touchFit.improveMean.se,
-      "ticks",
-      "mean improvement of the orders placed inside the spread (fit_touch.ts)",
-    );
-  }
+  } else if (touchFit !== null) touchFlowEstimates(touchFit, est);
   // cancellation hazards: the part of the cancellations the excitation does not trigger (only
   // where the arrivals keep the excitation: a non-stationary fit has no mean intensity, and its
   // Poisson fallback triggers nothing)
@@ -681,95 +583,22 @@ function calibrateOnce(
   log("fitting trade signs and impact");
   const sa = signAutocorrelation(records);
   const signs = fitSigns(sa, 0);
-  est["flow.signs.metaorders"] = signs.metaorders;
-  est["flow.signs.lengthTail"] = signs.lengthTail;
-  est["flow.signs.minLength"] = signs.minLength;
-  est["flow.signs.persistence"] = signs.persistence;
-  if (signs.kind === "iid") {
-    // the fair coin: the metaorder model's parameters are not written (fitQuality.signs has
-    // its fit); the choice is said on each
-    const why = `independent signs chosen: weighted SSE of C(ℓ) = 0 ${sig(signs.choice.iid)} ` +
-      `against ${sig(signs.choice.metaorders)} + 2·${METAORDER_PARAMETERS} for the metaorder model`;
-    for (const k of ["metaorders", "lengthTail", "minLength", "persistence"]) {
-      const e = est[`flow.signs.${k}`];
-      est[`flow.signs.${k}`] = unidentified(e.value, e.unit, `${why} (its fit: ${sig(e.value)})`);
-    }
-  }
+  signEstimates(signs, est);
   /** The sign model's config, its values passed through `round`. */
-  const signsConfig = (round: (x: number) => number): Record<string, unknown> =>
-    signs.kind === "iid" ? { kind: "iid" } : {
-      kind: "metaorders",
-      metaorders: est["flow.signs.metaorders"].value,
-      lengthTail: round(est["flow.signs.lengthTail"].value),
-      minLength: round(est["flow.signs.minLength"].value),
-      persistence: round(est["flow.signs.persistence"].value),
-    };
+  const signsConfig = (round: (x: number) => number) => signModelConfig(signs.kind, est, round);
   // ---- the fastest market-order excitation, where the tape's clock hides it
   const clockFit = options.clockKernel === false
     ? null
     : fitClockStage(records, arrivals, est, signsConfig((x) => x), clock, hk.kinds.length, log);
   if (clockFit !== null) directRate = clockFit.mu;
-  const phi = signPredictor(records);
-  const rate = orders / seconds;
-  // about 20 orders per interval (at least 10 s, at most 60 s), and at least 20 intervals
-  const interval = sig(Math.max(1, Math.min(60, Math.max(10, 20 / rate), seconds / 25)), 3);
-  const impact = fitImpact(records, phi, interval);
-  const resp = fitResponse(records, phi, vol.varianceTicks.value);
-  // the pace of trading: orders soon after the previous one carry more of the price's moves
-  if (options.pace ?? false) {
-    const pace = fitPace(records, phi, clock);
-    est["flow.fundamental.paceWindow"] = pace.window;
-    est["flow.fundamental.paceRatio"] = pace.ratio;
-    est["flow.fundamental.paceShare"] = pace.share;
-  }
-  const impactShare = Math.min(0.95, Math.max(0, resp.impactShare.value));
-  est["flow.fundamental.impactShare"] = { ...resp.impactShare, value: impactShare };
-  // information revealed after the trade: the part of the interval regression's R² that the
-  // immediate impact does not explain, plus the previous interval's (aggregate order flow:
-  // news that several trades share is counted once)
-  const delayed = Math.max(0, impact.impactShare.value - impactShare) +
-    Math.max(0, impact.laggedShare.value);
-  const privateShare = Math.min(1 - impactShare, delayed);
-  est["flow.fundamental.privateShare"] = derived(
-    privateShare,
-    Math.sqrt(impact.impactShare.se ** 2 + resp.impactShare.se ** 2 + impact.laggedShare.se ** 2),
-    "share of variance",
-    `variance explained by the order flow's surprises over ${interval} s beyond their immediate impact, plus the previous interval's (delayed price discovery, taken as private news)`,
+  const info0 = informationStart(
+    records,
+    vol.varianceTicks.value,
+    clock,
+    options.pace ?? false,
+    est,
   );
-  est["flow.fundamental.revealRate"] = {
-    ...resp.revealRate,
-    value: Math.min(1e4, Math.max(1e-3, resp.revealRate.value)),
-  };
-  est["flow.informed.share"] = unidentified(
-    DEFAULTS.informed.share,
-    "share of market-order arrivals",
-    "not identified separately from the private news by these fits (the drift of the response could come from a few well-informed orders or many slightly informed ones): library default kept",
-  );
-  est["flow.informed.maxLots"] = derived(
-    Math.max(1, Math.round(quantile(records.flatMap((r) => Array.from(r.moQty)), 0.9))),
-    NaN,
-    "lots",
-    "the 90th percentile of market-order sizes (the library's 20 lots would depend on the lot's size)",
-  );
-  est["flow.fundamental.privateRate"] = unidentified(
-    DEFAULTS.fundamental.privateRate,
-    "per second",
-    "not identified: library default kept",
-  );
-  // latency arbitrage: the snipers' rate is fitted with the news below (fit_information.ts)
-  est["flow.snipers.rate"] = unidentified(10, "per second", "start of the simulated-moments fit");
-  est["flow.snipers.threshold"] = derived(
-    Math.max(1, resp.theta.value),
-    resp.theta.se,
-    "ticks",
-    "the immediate impact θ of a trade (a sniper needs an edge of at least its own impact, or it overshoots the value and is sniped back); not identified otherwise",
-  );
-  est["flow.snipers.maxLots"] = derived(
-    est["flow.informed.maxLots"].value,
-    NaN,
-    "lots",
-    "the 90th percentile of market-order sizes (as the informed traders')",
-  );
+  const { impact, response: resp, impactShare, privateShare } = info0;
   // the horizon at which the volatility is matched: the longest with 100 returns or more
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
   const real0 = emergentMoments(records, Math.max(0.1, quoteInterval), varianceHorizon);
@@ -887,19 +716,7 @@ function calibrateOnce(
     "not identified: library default kept",
   );
   // ---- regimes: a hidden Markov model of 60-s bins (activity and realized variance)
-  if (regimeFit !== null) {
-    const rf = regimeFit;
-    est["regimes"] = fitted(rf.states, NaN, "regimes", `${rf.orderRate[0].method}`);
-    rf.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
-    rf.varianceRate.forEach((e, s) => est[`regimes.varianceRate.${s}`] = e);
-    if (rf.states > 1) rf.exitRate.forEach((e, s) => est[`regimes.exitRate.${s}`] = e);
-  } else {
-    est["regimes"] = unidentified(
-      1,
-      "regimes",
-      `a single regime: ${rBins.counts.length} bins of ${REGIME_BIN_SECONDS} s (the regime fit needs 100)`,
-    );
-  }
+  regimeEstimates(regimeFit, rBins.counts.length, est);
   const oneRegime = {
     names: ["calibrated"],
     volMultipliers: [1],
@@ -914,31 +731,14 @@ function calibrateOnce(
     strength: number,
     share = impactShare,
     impactScaled = false,
-  ): Record<string, unknown> => {
-    const c = regimeConfigFromFit(fit, share, strength, impactScaled);
-    // a regime beyond the model's range (e.g. an order rate 86 times the mean in a tape whose
-    // activity grows all day) goes to the bound, said once
-    const cap = (v: number, max: number, what: string) => {
-      if (!(v > max)) return sig(v);
-      if (!regimeCapped.has(what)) {
-        regimeCapped.add(what);
-        warnings.push(
-          `regimes: a fitted ${what} of ${sig(v)} is beyond the model's ${max}; set to ${max}`,
-        );
-      }
-      return max;
-    };
-    return {
-      ...c,
-      volMultipliers: c.volMultipliers.map((v) =>
-        cap(v, MAX_REGIME_MULTIPLIER, "volatility multiplier")
-      ),
-      flowMultipliers: c.flowMultipliers.map((v) =>
-        cap(v, MAX_REGIME_MULTIPLIER, "flow multiplier")
-      ),
-      rates: c.rates.map((r) => r.map((v) => cap(v, MAX_REGIME_RATE, "transition rate (/s)"))),
-    };
-  };
+  ): Record<string, unknown> =>
+    regimePresetConfig(fit, share, strength, impactScaled, (what, v, max) => {
+      if (regimeCapped.has(what)) return;
+      regimeCapped.add(what);
+      warnings.push(
+        `regimes: a fitted ${what} of ${sig(v)} is beyond the model's ${max}; set to ${max}`,
+      );
+    });
   let regimes: Record<string, unknown> = regimeFit === null || regimeFit.states === 1
     ? oneRegime
     : regimesAt(regimeFit, 1);
@@ -953,149 +753,34 @@ function calibrateOnce(
   const marketData = latency.medianMs.status === "fit"
     ? { kind: "lognormal", medianMs: sig(latency.medianMs.value), sigma: sig(latency.sigma.value) }
     : { kind: "constant", ms: 2 };
-  // the size models' config, from the size fits and their estimates
-  const sizesConfig = () => ({
-    ...(sizes.law === "lomax" ? {} : { law: sizes.law }),
-    marketMean: sig(est["flow.sizes.marketMean"].value),
-    marketTail: sig(est["flow.sizes.marketTail"].value),
-    ...(sizes.marketLogSd === undefined
-      ? {}
-      : { marketLogSd: sig(est["flow.sizes.marketLogSd"].value) }),
-    ...(sizes.components === undefined ? {} : {
-      components: sizes.components.map((_, i) => ({
-        weight: sig(est[`flow.sizes.components.${i}.weight`].value),
-        median: sig(est[`flow.sizes.components.${i}.median`].value),
-        logSd: sig(est[`flow.sizes.components.${i}.logSd`].value),
-      })),
-    }),
-    sweepProbability: sig(est["flow.sizes.sweepProbability"].value),
-    marketMax: sizes.marketMax,
-    limitMean: sig(Math.max(1, est["flow.sizes.limitMean"].value)),
-    ...(limitSizes === undefined ? {} : {
-      limitComponents: limitSizes.components.map((_, i) => ({
-        weight: sig(est[`flow.sizes.limitComponents.${i}.weight`].value),
-        median: sig(est[`flow.sizes.limitComponents.${i}.median`].value),
-        logSd: sig(est[`flow.sizes.limitComponents.${i}.logSd`].value),
-      })),
-    }),
-  });
-  // the initial depth at each level: the tape's depth at the touch in its mean orders' lots
-  const initialDepth = () =>
-    Math.max(1, Math.min(100_000, Math.round(real.m.depthInOrders * sizes.meanExecuted)));
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
-  const config = (): Record<string, unknown> => ({
-    tier: "book",
-    duration,
-    initialPrice: sig(initialPrice, 10),
-    volatility: sig(est["volatility"].value),
-    tickSize: tick,
-    lotSize,
-    // with regimeBaseline, inverted as the fundamental applies them at the current impact share
-    regimes: options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
-      ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
-      : regimes,
-    latency: { marketData },
-    flow: {
-      arrivals: scaleMarketArrivals(arrivals, est["flow.arrivals.marketRate"].value, directRate),
+  const touch = touchFit === null ? undefined : touchFlowConfig(touchFit);
+  const config = (): Record<string, unknown> =>
+    presetConfig({
+      est,
+      duration,
+      initialPrice,
+      tickSize: tick,
+      lotSize,
+      // with regimeBaseline, inverted as the fundamental applies them at the current impact share
+      regimes: options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
+        ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
+        : regimes,
+      marketData,
+      arrivals,
+      directRate,
       signs: signsConfig(sig),
-      sizes: sizesConfig(),
-      placement: {
-        anchor: "reference",
-        alpha: sig(est["flow.placement.alpha"].value),
-        maxDistance: est["flow.placement.maxDistance"].value,
-        minEdge: sig(est["flow.placement.minEdge"]?.value ?? 0),
-        ...(est["flow.placement.edgeSpread"] === undefined ? {} : {
-          edge: "uniform",
-          edgeSpread: sig(est["flow.placement.edgeSpread"].value),
-        }),
-      },
-      cancellation: {
-        rate: sig(est["flow.cancellation.rate"].value),
-        queuePosition: sig(est["flow.cancellation.queuePosition"].value),
-        depletion: sig(est["flow.cancellation.depletion"].value),
-      },
-      fundamental: {
-        // a wide-spread (thin) book: informed trades price in at most their news (see
-        // docs/calibration.md: without it, snipers' races run away from the book)
-        ...(oneTick ? {} : { informedImpact: "toValue" }),
-        impactShare: sig(est["flow.fundamental.impactShare"].value),
-        privateShare: sig(est["flow.fundamental.privateShare"].value),
-        newsRate: sig(est["flow.fundamental.newsRate"].value),
-        privateRate: sig(est["flow.fundamental.privateRate"].value),
-        revealRate: sig(est["flow.fundamental.revealRate"].value),
-        ...(!(est["flow.fundamental.paceWindow"]?.value > 0) ? {} : {
-          paceWindow: est["flow.fundamental.paceWindow"].value,
-          paceRatio: sig(est["flow.fundamental.paceRatio"].value),
-          paceShare: sig(est["flow.fundamental.paceShare"].value),
-        }),
-        ...(est[FORECAST_PARAMETER] === undefined
-          ? {}
-          : { forecastWeight: sig(est[FORECAST_PARAMETER].value) }),
-        ...(!(est["flow.fundamental.impactLump"]?.value > 0)
-          ? {}
-          : { impactLump: sig(est["flow.fundamental.impactLump"].value) }),
-      },
-      reaction: {
-        latency: { kind: "exponential", meanMs: sig(est["flow.reaction.latency"].value) },
-        reprice: sig(est["flow.reaction.reprice"].value),
-        ...(follows
-          ? {
-            follow: sig(
-              oneTick
-                ? est["flow.reaction.follow"].value
-                : est["flow.placement.minEdge"].value + 1 + est["flow.reaction.follow"].value,
-            ),
-          }
-          : {}),
-      },
-      ...(refillOn && est["flow.refill.msPerTick"].value > 0
-        ? { refill: { msPerTick: sig(est["flow.refill.msPerTick"].value) } }
-        : {}),
-      informed: {
-        share: sig(est["flow.informed.share"].value),
-        maxLots: sig(est["flow.informed.maxLots"].value),
-        ...(options.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
-      },
-      ...(est["flow.timing.exponent"] === undefined ? {} : {
-        timing: options.spreadIntensity
-          ? {
-            kind: "intensity",
-            scale: sig(est["flow.timing.scale"].value),
-            exponent: sig(est["flow.timing.exponent"].value),
-            sendShare: sig(est["flow.timing.sendShare"].value),
-          }
-          : {
-            kind: "spread",
-            scale: sig(est["flow.timing.scale"].value),
-            exponent: sig(est["flow.timing.exponent"].value),
-            retryRate: est["flow.timing.retryRate"].value,
-            burstMs: sig(est["flow.timing.burstMs"]?.value ?? 0),
-          },
-      }),
-      ...(touchFit === null ? {} : {
-        touch: {
-          spreadEdges: touchFit.spreadEdges,
-          ageEdges: touchFit.ageEdges,
-          inSpreadRate: touchFit.inSpreadRate.map((r) => sig(r.value)),
-          cancelRate: touchFit.cancelRate.map((r) => sig(r.value)),
-          improveMean: sig(touchFit.improveMean.value),
-          inSpreadImpact: sig(touchFit.inSpreadImpact.value),
-          cancelImpact: sig(touchFit.cancelImpact.value),
-          inSpreadFollow: touchFit.inSpreadFollow.map((r) => sig(r.value)),
-          cancelFollow: touchFit.cancelFollow.map((r) => sig(r.value)),
-        },
-      }),
-      snipers: {
-        rate: sig(est["flow.snipers.rate"].value),
-        threshold: sig(est["flow.snipers.threshold"].value),
-        maxLots: sig(est["flow.snipers.maxLots"].value),
-        ...(options.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
-      },
-      initialDepth: initialDepth(),
-      initialLevels: est["flow.placement.maxDistance"].value,
-    },
-  });
+      sizes,
+      limitSizes,
+      depthInOrders: real.m.depthInOrders,
+      oneTick,
+      follows,
+      refill: refillOn,
+      informedSizes: options.informedSizes,
+      spreadIntensity: options.spreadIntensity ?? false,
+      touch,
+    });
   // placement edge: half the spread beyond one tick (then matched); in a wide-spread market
   // each order asks for its own edge, uniform around it, the width matched to the spread's
   // dispersion
@@ -1441,8 +1126,8 @@ function calibrateOnce(
     limitSizes = fine.limitSizes;
     finalConfig = atLot(finalConfig, fineLot);
     const flow = finalConfig.flow as Record<string, unknown>;
-    flow.sizes = sizesConfig();
-    flow.initialDepth = initialDepth();
+    flow.sizes = sizesConfig(sizes, limitSizes, est);
+    flow.initialDepth = initialDepthLots(real.m.depthInOrders, sizes.meanExecuted);
     est["lotSize"] = unidentified(
       fineLot,
       "instrument units",
@@ -1452,121 +1137,42 @@ function calibrateOnce(
   }
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  const iso = (t: Tape, s: number) =>
-    new Date(Number(BigInt(t.meta.originNs) / 1_000_000n) + Math.round(s * 1000)).toISOString();
   const description = options.description ??
     `${first.instrument} (${first.format}), calibrated to ${
         seconds.toFixed(0)
       } s of recorded book ` +
-      `from ${iso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${
+      `from ${tapeTimeIso(tapes[0], records[0].segments[0][0])}; tick ${tick}, lot ${
         options.sizeLot === undefined
           ? lotSize
           : `${options.sizeLot} (its sizes fitted in it, the rest in lots of ${lotSize})`
       }.`;
-  const provenance = {
+  const provenance = calibrationProvenance({
     method:
       `deno task calibrate (ALPE calibration v${CALIBRATION_VERSION}); see docs/calibration.md`,
-    sources: options.sources ?? tapes.flatMap((t) => t.meta.sources.map((p) => ({ path: p }))),
-    instrument: first.instrument,
-    format: first.format,
-    data: tapes.map((t, i) => ({
-      name: t.meta.name,
-      origin: t.meta.originIso,
-      start: iso(t, records[i].segments[0][0]),
-      end: iso(t, records[i].segments[records[i].segments.length - 1][1]),
-      window: records[i].segments.map(([a, b]) => [sig(a, 10), sig(b, 10)]),
-      seconds: sig(recordSeconds(records[i]), 6),
-      marketOrders: records[i].moTime.length,
-      depthLevels: t.meta.depthLevels,
-      orderIds: t.meta.hasOrderIds,
-      bookResolutionSeconds: records[i].quoteInterval,
-      clockResolutionSeconds: records[i].timeResolution ?? 0,
-    })),
-    estimates: Object.fromEntries(Object.entries(est).map(([k, v]) => [k, estimateJson(v)])),
-    notIdentified: Object.entries(est).filter(([, v]) => v.status === "not identified").map(([k]) =>
-      k
-    ),
-    fitQuality: {
-      hawkes: arrivalFitQuality(hk, clockFit),
-      signs: {
-        chosen: signs.kind,
-        choice: { iid: sig(signs.choice.iid), metaorders: sig(signs.choice.metaorders) },
-        weightedSSE: sig(signs.chi2),
-        lags: sa.lags,
-        data: sa.c.map((v) => sig(v, 3)),
-        model: signs.modelC.map((v) => sig(v, 3)),
-      },
-      impact: {
-        intervalSeconds: impact.interval,
-        intervals: impact.intervals,
-        theta: estimateJson(impact.theta),
-        thetaLagged: estimateJson(impact.thetaLagged),
-        intervalR2: estimateJson(impact.impactShare),
-        immediate: estimateJson(resp.theta),
-        responseHorizons: resp.horizons,
-        response: resp.response.map((v) => sig(v, 4)),
-        drift: estimateJson(resp.drift),
-      },
-      sizes: {
-        orders: sizes.orders,
-        meanExecutedLots: sig(sizes.meanExecuted),
-        ...(fast === null ? {} : {
-          givenFast: {
-            share: sig(fast.share, 4),
-            fastOrders: fast.sizes.length,
-            simulatedOrders: fast.orders,
-            logLikelihood: sig(sizes.logLikelihood, 8),
-          },
-        }),
-      },
-      ...(regimeFit === null ? {} : {
-        regimes: {
-          binSeconds: REGIME_BIN_SECONDS,
-          bins: regimeFit.bins,
-          logLikelihood: regimeFit.logLikelihood.map((v) => sig(v, 8)),
-          bic: regimeFit.bic.map((v) => sig(v, 8)),
-          stationary: regimeFit.stationary.map((v) => sig(v, 3)),
-          negativeBinomialShape: sig(regimeFit.hmm.shape),
-          ...bootstrapTestJson(regimeTest as RegimeTest | null),
-          ...strengthJson(regimeStrength as RegimeStrengthFit | null),
-        },
-      }),
-      momentMatching: matching,
-      ...(information ? { information } : {}),
-      ...(forecast ? { forecast } : {}),
+    sources: options.sources,
+    tapes,
+    records,
+    est,
+    hawkes: arrivalFitQuality(hk, clockFit),
+    signs,
+    signData: sa,
+    impact,
+    response: resp,
+    sizes,
+    fast,
+    regimes: regimeFit === null ? null : {
+      fit: regimeFit,
+      test: regimeTest as RegimeTest | null,
+      strength: regimeStrength as RegimeStrengthFit | null,
     },
+    matching,
+    information,
+    forecast,
     warnings,
-  };
+  });
   const preset = { name, description, config: finalConfig as EnvConfigInput, provenance };
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
-}
-
-/** The regimes' strength fit for the provenance (empty when not run). */
-function strengthJson(f: RegimeStrengthFit | null): Record<string, unknown> {
-  if (f === null) return {};
-  return {
-    strength: {
-      value: sig(f.strength, 4),
-      se: sig(f.se, 3),
-      path: f.path.map((p) => ({ strength: sig(p.strength, 4), statistic: sig(p.statistic, 4) })),
-      curve: f.curve.map((v) => sig(v, 4)),
-    },
-  };
-}
-
-/** The regimes' bootstrap test for the provenance (empty when not run). */
-function bootstrapTestJson(t: RegimeTest | null): Record<string, unknown> {
-  if (t === null) return {};
-  return {
-    bootstrapTest: {
-      statistic: sig(t.statistic, 5),
-      replicates: t.replicates.map((v) => sig(v, 4)),
-      pValue: sig(t.pValue, 3),
-      level: t.level,
-      states: t.states,
-    },
-  };
 }
 
 /**
@@ -1593,13 +1199,13 @@ function medianMidChange(
       `${d.length}`,
     );
   }
-  const value = quantile(d, 0.5);
+  const value = lowerQuantile(d, 0.5);
   const rng = new Rng("impact-lump");
   const reps: number[] = [];
   const pick = new Array<number>(d.length);
   for (let b = 0; b < 200; b++) {
     for (let i = 0; i < d.length; i++) pick[i] = d[rng.int(d.length)];
-    reps.push(quantile(pick, 0.5));
+    reps.push(lowerQuantile(pick, 0.5));
   }
   const mean = reps.reduce((a, v) => a + v, 0) / reps.length;
   const se = Math.sqrt(reps.reduce((a, v) => a + (v - mean) ** 2, 0) / (reps.length - 1));

@@ -863,3 +863,72 @@ function countWithin(e: OrderEvents, lo: number, hi: number): number {
   for (const d of e.distance) if (d >= lo && d <= hi) n++;
   return n;
 }
+
+/**
+ * A market-order size fit's estimates, written into `est` under `flow.sizes.*` in place of
+ * any earlier market-size estimates (`marketMean`, `marketTail`, `marketLogSd`, each mixture
+ * component's weight, median and log-sd, `sweepProbability`); `given`, when set, says what
+ * the fit was conditioned on, appended to each method.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { fitMarketSizes, marketSizeEstimates } from "./fit_flow.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const records = simulateRecords({ duration: 600 }, { seconds: 600, seed: 3 });
+ * const est: Record<string, Estimate> = { "flow.sizes.components.0.weight": { value: 1, se: 0, unit: "", method: "", status: "fit" } };
+ * marketSizeEstimates(fitMarketSizes(records, "lomax"), est, "given x");
+ * assert.equal(est["flow.sizes.components.0.weight"], undefined); // replaced, not mixed
+ * assert.ok(est["flow.sizes.marketMean"].method.endsWith(", given x"));
+ * ```
+ */
+export function marketSizeEstimates(
+  fit: SizeFit,
+  est: Record<string, Estimate>,
+  given?: string,
+): void {
+  const market = /^flow\.sizes\.(market|components\.|sweepProbability)/;
+  for (const k of Object.keys(est)) if (market.test(k)) delete est[k];
+  const put = (k: string, e: Estimate) => {
+    est[`flow.sizes.${k}`] = given === undefined ? e : { ...e, method: `${e.method}, ${given}` };
+  };
+  put("marketMean", fit.marketMean);
+  put("marketTail", fit.marketTail);
+  if (fit.marketLogSd !== undefined) put("marketLogSd", fit.marketLogSd);
+  fit.components?.forEach((c, i) => {
+    put(`components.${i}.weight`, c.weight);
+    put(`components.${i}.median`, c.median);
+    put(`components.${i}.logSd`, c.logSd);
+  });
+  put("sweepProbability", fit.sweepProbability);
+}
+
+/**
+ * A limit-order size mixture's estimates, written into `est`: `flow.sizes.limitMean` and each
+ * component's weight, median and log-sd (`flow.sizes.limitComponents.*`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { type LimitSizeFit, limitSizeEstimates } from "./fit_flow.ts";
+ * const e = (value: number): Estimate => ({ value, se: 0, unit: "lots", method: "", status: "fit" });
+ * const fit = {
+ *   components: [{ weight: e(0.5), median: e(1), logSd: e(1e-4) }, { weight: e(0.5), median: e(4), logSd: e(0.8) }],
+ *   limitMean: e(3), orders: 100, logLikelihood: -150, poissonLogLikelihood: -170, converged: true,
+ * } as LimitSizeFit;
+ * const est: Record<string, Estimate> = {};
+ * limitSizeEstimates(fit, est);
+ * assert.equal(est["flow.sizes.limitMean"].value, 3);
+ * assert.equal(est["flow.sizes.limitComponents.1.median"].value, 4);
+ * ```
+ */
+export function limitSizeEstimates(fit: LimitSizeFit, est: Record<string, Estimate>): void {
+  est["flow.sizes.limitMean"] = fit.limitMean;
+  fit.components.forEach((c, i) => {
+    est[`flow.sizes.limitComponents.${i}.weight`] = c.weight;
+    est[`flow.sizes.limitComponents.${i}.median`] = c.median;
+    est[`flow.sizes.limitComponents.${i}.logSd`] = c.logSd;
+  });
+}

@@ -31,9 +31,13 @@
  */
 import { logGamma } from "../analytics/distributions.ts";
 import { ValidationError } from "../errors.ts";
-import { stationaryDistribution } from "../market/regimes.ts";
+import {
+  MAX_REGIME_MULTIPLIER,
+  MAX_REGIME_RATE,
+  stationaryDistribution,
+} from "../market/regimes.ts";
 import { Rng } from "../rng/rng.ts";
-import { type Estimate, fitted } from "./estimate.ts";
+import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
 import {
   covarianceFromHessian,
   hessianFromValues,
@@ -615,6 +619,94 @@ export function regimeConfigFromFit(
     rates: fit.hmm.rates.map((r) => r.map((v) => v)),
     initial: "stationary",
   };
+}
+
+/**
+ * The regimes' config for a preset: {@linkcode regimeConfigFromFit}'s, its multipliers and
+ * rates rounded to four significant digits, and any beyond the model's range (e.g. an order
+ * rate 86 times the mean in a tape whose activity grows all day) set to the model's bound
+ * (`MAX_REGIME_MULTIPLIER`, `MAX_REGIME_RATE`), each such passed to `onCap` with what it is
+ * (the caller says it once).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_REGIME_RATE } from "../market/regimes.ts";
+ * import { type RegimeFit, regimePresetConfig } from "./fit_regimes.ts";
+ * const e = (value: number) => ({ value, se: 0, unit: "", method: "", status: "fit" as const });
+ * const fit = {
+ *   states: 2, stationary: [0.5, 0.5], orderRate: [e(1), e(3)], varianceRate: [e(1), e(3)],
+ *   hmm: { rates: [[0, 1e9], [0.01, 0]] },
+ * } as unknown as RegimeFit;
+ * const capped: string[] = [];
+ * const cfg = regimePresetConfig(fit, 0, 1, false, (what) => capped.push(what));
+ * assert.deepEqual(cfg.rates, [[0, MAX_REGIME_RATE], [0.01, 0]]);
+ * assert.deepEqual(capped, ["transition rate (/s)"]);
+ * ```
+ */
+export function regimePresetConfig(
+  fit: RegimeFit,
+  impactShare: number,
+  strength: number,
+  impactScaled: boolean,
+  onCap: (what: string, value: number, max: number) => void,
+): {
+  names: string[];
+  volMultipliers: number[];
+  flowMultipliers: number[];
+  rates: number[][];
+  initial: "stationary";
+} {
+  const c = regimeConfigFromFit(fit, impactShare, strength, impactScaled);
+  const cap = (v: number, max: number, what: string) => {
+    if (!(v > max)) return sig(v);
+    onCap(what, v, max);
+    return max;
+  };
+  return {
+    ...c,
+    volMultipliers: c.volMultipliers.map((v) =>
+      cap(v, MAX_REGIME_MULTIPLIER, "volatility multiplier")
+    ),
+    flowMultipliers: c.flowMultipliers.map((v) => cap(v, MAX_REGIME_MULTIPLIER, "flow multiplier")),
+    rates: c.rates.map((r) => r.map((v) => cap(v, MAX_REGIME_RATE, "transition rate (/s)"))),
+  };
+}
+
+/**
+ * The regime fit's estimates, written into `est`: `regimes` (the number of states), each
+ * state's order rate and variance rate and, with more than one state, its exit rate; without
+ * a fit (`fit` null: fewer than 100 bins of the tape, `bins`), a single regime, not
+ * identified.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { regimeEstimates } from "./fit_regimes.ts";
+ * const est: Record<string, Estimate> = {};
+ * regimeEstimates(null, 40, est);
+ * assert.equal(est["regimes"].value, 1);
+ * assert.equal(est["regimes"].status, "not identified");
+ * ```
+ */
+export function regimeEstimates(
+  fit: RegimeFit | null,
+  bins: number,
+  est: Record<string, Estimate>,
+): void {
+  if (fit === null) {
+    est["regimes"] = unidentified(
+      1,
+      "regimes",
+      `a single regime: ${bins} bins of ${REGIME_BIN_SECONDS} s (the regime fit needs 100)`,
+    );
+    return;
+  }
+  est["regimes"] = fitted(fit.states, NaN, "regimes", `${fit.orderRate[0].method}`);
+  fit.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
+  fit.varianceRate.forEach((e, s) => est[`regimes.varianceRate.${s}`] = e);
+  if (fit.states > 1) fit.exitRate.forEach((e, s) => est[`regimes.exitRate.${s}`] = e);
 }
 
 /**

@@ -31,7 +31,7 @@
 import { metaorderSignAutocorrelation, tradeSignConfigSchema } from "../market/trade_signs.ts";
 import { Rng } from "../rng/rng.ts";
 import { InsufficientDataError } from "./errors.ts";
-import { type Estimate, fitted } from "./estimate.ts";
+import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
 import { covarianceFromHessian, minimizeNelderMead, standardErrors } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
 import { maxOf, minOf } from "../analytics/extent.ts";
@@ -263,4 +263,74 @@ export function signPredictor(records: readonly MarketRecord[], order = 20): Flo
     prev.set(phi.subarray(0, k + 1));
   }
   return phi;
+}
+
+/**
+ * The sign fit's estimates, written into `est` under `flow.signs.*` (N, the length tail, the
+ * smallest length, the persistence). Where the model choice took independent signs, each is
+ * marked not identified with the choice's scores and the metaorder model's own fit in its
+ * method.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { fitSigns, signEstimates } from "./fit_signs.ts";
+ * // a tape without sign memory: independent signs are chosen
+ * const lags = [1, 2, 5, 10];
+ * const fit = fitSigns({ lags, c: [0.001, -0.002, 0, 0.001], se: [0.01, 0.01, 0.01, 0.01], orders: 10_000 });
+ * const est: Record<string, Estimate> = {};
+ * signEstimates(fit, est);
+ * assert.equal(fit.kind, "iid");
+ * assert.equal(est["flow.signs.metaorders"].status, "not identified");
+ * ```
+ */
+export function signEstimates(signs: SignFit, est: Record<string, Estimate>): void {
+  est["flow.signs.metaorders"] = signs.metaorders;
+  est["flow.signs.lengthTail"] = signs.lengthTail;
+  est["flow.signs.minLength"] = signs.minLength;
+  est["flow.signs.persistence"] = signs.persistence;
+  if (signs.kind !== "iid") return;
+  // the fair coin: the metaorder model's parameters are not written (the provenance's
+  // fitQuality.signs has its fit); the choice is said on each
+  const why = `independent signs chosen: weighted SSE of C(ℓ) = 0 ${sig(signs.choice.iid)} ` +
+    `against ${sig(signs.choice.metaorders)} + 2·${METAORDER_PARAMETERS} for the metaorder model`;
+  for (const k of ["metaorders", "lengthTail", "minLength", "persistence"]) {
+    const e = est[`flow.signs.${k}`];
+    est[`flow.signs.${k}`] = unidentified(e.value, e.unit, `${why} (its fit: ${sig(e.value)})`);
+  }
+}
+
+/**
+ * The sign model's config (`flow.signs`) of a model choice and the estimates in `est` (those
+ * {@linkcode signEstimates} wrote), the length tail, smallest length and persistence passed
+ * through `round`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted } from "./estimate.ts";
+ * import { signModelConfig } from "./fit_signs.ts";
+ * assert.deepEqual(signModelConfig("iid", {}, (x) => x), { kind: "iid" });
+ * const e = (v: number) => fitted(v, 0, "", "");
+ * const est = {
+ *   "flow.signs.metaorders": e(4), "flow.signs.lengthTail": e(1.61803),
+ *   "flow.signs.minLength": e(2), "flow.signs.persistence": e(0.5),
+ * };
+ * assert.equal(signModelConfig("metaorders", est, Math.round).lengthTail, 2);
+ * ```
+ */
+export function signModelConfig(
+  kind: SignFit["kind"],
+  est: Readonly<Record<string, Estimate>>,
+  round: (x: number) => number,
+): Record<string, unknown> {
+  if (kind === "iid") return { kind: "iid" };
+  return {
+    kind: "metaorders",
+    metaorders: est["flow.signs.metaorders"].value,
+    lengthTail: round(est["flow.signs.lengthTail"].value),
+    minLength: round(est["flow.signs.minLength"].value),
+    persistence: round(est["flow.signs.persistence"].value),
+  };
 }

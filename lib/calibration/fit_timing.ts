@@ -15,6 +15,8 @@
  *
  * @module
  */
+import { orderTimingConfigSchema } from "../market/order_timing.ts";
+import { derived, type Estimate, fitted, unidentified } from "./estimate.ts";
 import { minimizeGoldenSection } from "./optimize.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
 
@@ -200,4 +202,49 @@ export function fitTiming(c: SpreadCounts): TimingFit | null {
     orders: n,
     ratio: spreadRatio(c),
   };
+}
+
+/**
+ * The timing fit's estimates, written into `est` under `flow.timing.*`: the scale s₀ and the
+ * exponent γ (fitted), the retry rate (not identified: the library's default) and, where the
+ * market orders' Hawkes kernel has a component faster than 1/s, the burst window 1/β of the
+ * slowest such (`betas`: the kernel's decays, per second).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { timingEstimates } from "./fit_timing.ts";
+ * const est: Record<string, Estimate> = {};
+ * const fit = { scale: 8, scaleSe: 1, exponent: 1.5, exponentSe: 0.2, orders: 500, ratio: 0.8 };
+ * timingEstimates(fit, [0.07, 14, 200], est);
+ * assert.equal(est["flow.timing.exponent"].value, 1.5);
+ * assert.equal(est["flow.timing.burstMs"].value, 1_000 / 14);
+ * assert.equal(est["flow.timing.retryRate"].status, "not identified");
+ * ```
+ */
+export function timingEstimates(
+  timing: TimingFit,
+  betas: readonly number[],
+  est: Record<string, Estimate>,
+): void {
+  const how = "multinomial maximum likelihood of the spreads at market orders given the " +
+    "time at each spread, a(s) = min(1, (s0/s)^gamma) (fit_timing.ts)";
+  est["flow.timing.scale"] = fitted(timing.scale, timing.scaleSe, "ticks", how);
+  est["flow.timing.exponent"] = fitted(timing.exponent, timing.exponentSe, "exponent", how);
+  est["flow.timing.retryRate"] = unidentified(
+    orderTimingConfigSchema.parse({}).retryRate,
+    "per second",
+    "not identified: the tape shows when orders are sent, not when their senders looked " +
+      "(library default kept)",
+  );
+  const fast = betas.filter((b) => b > 1);
+  if (fast.length === 0) return;
+  est["flow.timing.burstMs"] = derived(
+    1_000 / Math.min(...fast),
+    NaN,
+    "ms",
+    "1/β of the slowest market-order Hawkes kernel faster than 1/s: an order that soon " +
+      "after the last one is likely its reaction (a burst) and is sent whatever the spread",
+  );
 }

@@ -18,6 +18,7 @@
  * @module
  */
 import { EVENT, type Tape } from "../data/tape.ts";
+import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
 
 /** Lower edges of the spread buckets, ticks (the model's `spreadEdges`). */
 export const TOUCH_SPREAD_EDGES: readonly number[] = [1, 2, 3, 5, 9, 17, 33];
@@ -348,4 +349,137 @@ export function touchCountsOf(
     out.improve.sumSq += c.improve.sumSq;
   }
   return out;
+}
+
+/**
+ * The touch-flow fit's estimates, written into `est` (the preset's provenance) under
+ * `flow.touch.*`: each cell's rates (`flow.touch.inSpreadRate.SPREAD.age<AGEs`; a cell the book
+ * never visited: not identified, 0), the
+ * impact shares, the follow probabilities by the last trade's age and the mean improvement.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Estimate } from "./estimate.ts";
+ * import { fitTouchFlow, touchFlowEstimates } from "./fit_touch.ts";
+ * const fit = fitTouchFlow({
+ *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 0]),
+ *   inSpread: new Float64Array([25, 0]), cancels: new Float64Array([4, 0]),
+ *   improve: { n: 25, sum: 50, sumSq: 125 },
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   horizon: 60,
+ *   follow: [[{ n: 10, hits: 6 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
+ * });
+ * const est: Record<string, Estimate> = {};
+ * touchFlowEstimates(fit, est);
+ * assert.deepEqual(est["flow.touch.inSpreadRate.2"].value, 0.25);
+ * // the book was never at a spread of 10 ticks or more
+ * assert.equal(est["flow.touch.cancelRate.10"].status, "not identified");
+ * assert.equal(est["flow.touch.inSpreadFollow.lt1s"].value, 0.6);
+ * assert.equal(est["flow.touch.improveMean"].value, 2);
+ * ```
+ */
+export function touchFlowEstimates(fit: TouchFit, est: Record<string, Estimate>): void {
+  const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
+    "and time since the last trade (fit_touch.ts)";
+  const na = fit.ageEdges.length + 1;
+  fit.inSpreadRate.forEach((_, cell) => {
+    const e = fit.spreadEdges[Math.floor(cell / na)];
+    const a = cell % na;
+    const age = na === 1
+      ? ""
+      : a < na - 1
+      ? `.age<${fit.ageEdges[a]}s`
+      : `.age>=${fit.ageEdges[na - 2]}s`;
+    const pairs = [
+      ["inSpreadRate", fit.inSpreadRate[cell]],
+      ["cancelRate", fit.cancelRate[cell]],
+    ] as const;
+    for (const [name, r] of pairs) {
+      est[`flow.touch.${name}.${e}${age}`] = r.se === r.se
+        ? fitted(r.value, r.se, "per second", how)
+        : unidentified(0, "per second", "not identified: the book was never in this state");
+    }
+  });
+  const howShare = "share of the mid's change by the event still there " +
+    "60 s later, Σ sign(Δ)·(mid(t + 60 s) − mid(t−)) / Σ|Δ| over the events that moved the " +
+    "mid (Eisler, Bouchaud & Kockelkoren 2012; fit_touch.ts); standard error by the delta " +
+    "method with the events independent";
+  est["flow.touch.inSpreadImpact"] = fitted(
+    fit.inSpreadImpact.value,
+    fit.inSpreadImpact.se,
+    "share",
+    howShare,
+  );
+  est["flow.touch.cancelImpact"] = fitted(
+    fit.cancelImpact.value,
+    fit.cancelImpact.se,
+    "share",
+    howShare,
+  );
+  const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
+    "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
+    "by the trade's age (fit_touch.ts)";
+  const followFits = [
+    ["inSpreadFollow", fit.inSpreadFollow],
+    ["cancelFollow", fit.cancelFollow],
+  ] as const;
+  ["lt1s", "1to10s", "ge10s"].forEach((age, a) => {
+    for (const [name, rs] of followFits) {
+      if (rs[a] === undefined) continue;
+      est[`flow.touch.${name}.${age}`] = fitted(rs[a].value, rs[a].se, "probability", howFollow);
+    }
+  });
+  est["flow.touch.improveMean"] = fitted(
+    fit.improveMean.value,
+    fit.improveMean.se,
+    "ticks",
+    "mean improvement of the orders placed inside the spread (fit_touch.ts)",
+  );
+}
+
+/**
+ * The touch-flow model's config (`flow.touch`, `lib/market/touch_flow.ts`) of a fit, its
+ * values rounded to four significant digits as in a preset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { touchFlowConfigSchema } from "../market/touch_flow.ts";
+ * import { fitTouchFlow, touchFlowConfig } from "./fit_touch.ts";
+ * const fit = fitTouchFlow({
+ *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 30]),
+ *   inSpread: new Float64Array([25, 3]), cancels: new Float64Array([4, 0]),
+ *   improve: { n: 25, sum: 50, sumSq: 125 },
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   horizon: 60,
+ *   follow: [[{ n: 3, hits: 1 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
+ * });
+ * const c = touchFlowConfigSchema.parse(touchFlowConfig(fit));
+ * assert.deepEqual(c.inSpreadRate, [0.25, 0.1]);
+ * assert.deepEqual(c.inSpreadFollow, [0.3333, 0.5, 0.5]);
+ * ```
+ */
+export function touchFlowConfig(fit: TouchFit): {
+  spreadEdges: number[];
+  ageEdges: number[];
+  inSpreadRate: number[];
+  cancelRate: number[];
+  improveMean: number;
+  inSpreadImpact: number;
+  cancelImpact: number;
+  inSpreadFollow: number[];
+  cancelFollow: number[];
+} {
+  return {
+    spreadEdges: fit.spreadEdges,
+    ageEdges: fit.ageEdges,
+    inSpreadRate: fit.inSpreadRate.map((r) => sig(r.value)),
+    cancelRate: fit.cancelRate.map((r) => sig(r.value)),
+    improveMean: sig(fit.improveMean.value),
+    inSpreadImpact: sig(fit.inSpreadImpact.value),
+    cancelImpact: sig(fit.cancelImpact.value),
+    inSpreadFollow: fit.inSpreadFollow.map((r) => sig(r.value)),
+    cancelFollow: fit.cancelFollow.map((r) => sig(r.value)),
+  };
 }
