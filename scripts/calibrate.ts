@@ -10,7 +10,8 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X] [--impact-lump] [--sizes-given-fast] [--starts K]
+ *                         [--size-lot X] [--impact-lump] [--activity-placement]
+ *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -148,6 +149,10 @@ export const calibrateCli = defineCli({
       help:
         "law of the limit orders' sizes: 1 + Poisson, or a two-component log-normal mixture fitted to an order-level tape (round lots)",
     }),
+    "activity-placement": flags.boolean({
+      help:
+        "fit the activity-dependent placement (limit orders' edges shrink while market orders arrive faster) into a wide-spread market's preset",
+    }),
     "impact-lump": flags.boolean({
       help:
         "fit the lumpy impact (uninformed trades move the price only once their impacts add up to the tape's median move) into a one-tick market's preset",
@@ -234,6 +239,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
+    activityPlacement: v["activity-placement"],
     sizesGivenFast: v["sizes-given-fast"],
     starts: v.starts,
     log,

@@ -191,6 +191,13 @@ export interface CalibrateOptions {
    */
   spreadIntensity?: boolean;
   /**
+   * Fit the activity-dependent placement (`placement.activityExponent` η: each limit order's
+   * edge scaled by (λ/λ̄)^(−η), λ the market orders' intensity) where the spread is wide, η
+   * by moment matching to the tape's mean spread at market orders over its time-weighted
+   * mean (default false: absent; see docs/calibration.md).
+   */
+  activityPlacement?: boolean;
+  /**
    * Fit the touch-flow model (`touch_flow.ts`: orders inside the spread and deletions at the
    * touch by spread, with their impact) into the preset where the tape has order-level
    * messages (default false: nothing of it is written; see docs/calibration.md).
@@ -792,6 +799,22 @@ function calibrateOnce(
       "share of minEdge (half-width of the uniform edges)",
       "edges uniform on [0, 2·minEdge] (start of the moment matching)",
     );
+  }
+  if (options.activityPlacement ?? false) {
+    if (oneTick) {
+      warnings.push(
+        `activity placement: not fitted on a one-tick market (mean spread ${
+          real.m.meanSpread.toFixed(2)
+        } ticks: the spread at market orders cannot fall below it); off`,
+      );
+    } else {
+      est["flow.placement.activityExponent"] = derived(
+        0,
+        NaN,
+        "exponent",
+        "edges independent of the activity (start of the moment matching)",
+      );
+    }
   }
   est["flow.placement.minEdge"] = derived(
     edge0,

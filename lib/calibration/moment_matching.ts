@@ -17,7 +17,7 @@ import { Rng } from "../rng/rng.ts";
 import { type Estimate, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
-import type { SpreadCounts } from "./fit_timing.ts";
+import { type SpreadCounts, spreadCounts, spreadRatio } from "./fit_timing.ts";
 import { orderRateStep } from "./rate_knob.ts";
 import { type MarketRecord, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
@@ -44,6 +44,11 @@ export interface EmergentMoments {
   returnAutocorrelation: number;
   /** The refill fit's k on the record (ms per tick; 0: no gap), `fit_refill.ts`. */
   refillMsPerTick: number;
+  /**
+   * Mean spread just before the market orders over the time-weighted mean spread
+   * (`spreadRatio`, `fit_timing.ts`; its standard error 0: the 5 % tolerance applies).
+   */
+  spreadAtOrders: number;
 }
 
 /**
@@ -131,6 +136,8 @@ export function emergentMoments(
   const rf = fitRefill(refillObservations([...records], grid));
   out.m.refillMsPerTick = rf?.msPerTick ?? 0;
   out.se.refillMsPerTick = rf?.se ?? NaN;
+  out.m.spreadAtOrders = spreadRatio(spreadCounts([...records]));
+  out.se.spreadAtOrders = 0;
   return out;
 }
 
@@ -389,6 +396,20 @@ export function momentKnobs(
       what: "mean spread",
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
     });
+    // the activity-dependent placement (asked for): its exponent η moves the spread the market
+    // orders meet relative to the spread's time average (η = 0: the same spread whatever the
+    // flow; on the shipped AMZN market the ratio falls from 1.16 at η = 0 to 0.77 at 0.5 and
+    // stays there: docs/calibration.md, "Activity-dependent placement")
+    const eta = est["flow.placement.activityExponent"];
+    if (eta !== undefined) {
+      knobs.push({
+        estimate: eta,
+        moment: "spreadAtOrders",
+        what:
+          "mean spread just before the market orders over the time-weighted mean spread (placement.activityExponent)",
+        update: (v, sim, re) => Math.min(4, Math.max(0, v + 1.5 * (sim - re))),
+      });
+    }
   } else if (follows) {
     // how completely liquidity follows the price: the share of stale quotes re-posted rather
     // than cancelled, then (once all are) how fast

@@ -191,6 +191,9 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         ...(has("flow.placement.edgeSpread")
           ? { edge: "uniform", edgeSpread: sig(v("flow.placement.edgeSpread")) }
           : {}),
+        ...(has("flow.placement.activityExponent")
+          ? { activityExponent: sig(v("flow.placement.activityExponent")) }
+          : {}),
       },
       cancellation: {
         rate: sig(v("flow.cancellation.rate")),

@@ -132,6 +132,11 @@ export interface ArrivalProcess {
   /** Records a realised event of `kind` at `t` (seconds). */
   excite(kind: number, t: number): void;
   /**
+   * The market orders' intensity (events/s) at `t` (≥ the last event's time), baseline ×
+   * `mult` plus the excitation; optional (a placement that depends on the activity reads it).
+   */
+  marketIntensity?(t: number, mult: number): number;
+  /**
    * Stationary mean rates (events/s, multiplier 1) of market orders, limit orders and
    * triggered cancellations, assuming hazard cancellations at `cancelBaseline` per second.
    */
@@ -160,6 +165,10 @@ export class PoissonArrivals implements ArrivalProcess {
   }
 
   excite(): void {}
+
+  marketIntensity(_t: number, mult: number): number {
+    return this.#m * mult;
+  }
 
   meanRates(): Float64Array {
     return Float64Array.of(this.#m, this.#l, 0);
@@ -306,6 +315,11 @@ export class HawkesArrivals implements ArrivalProcess {
       u -= ex;
     }
     return -1;
+  }
+
+  marketIntensity(t: number, mult: number): number {
+    this.#decay(t);
+    return this.#mu[0] * mult + this.#e[0];
   }
 
   excite(kind: number, t: number): void {

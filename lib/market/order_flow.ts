@@ -313,6 +313,8 @@ export class BackgroundFlow {
   readonly #signs: TradeSignModel;
   readonly #sizes: OrderSizeModel;
   readonly #place: PlacementModel;
+  /** The market orders' stationary mean rate where the placement reads the activity; else 0. */
+  readonly #marketMean: number;
   readonly #cancel: CancellationModel;
   readonly #react: ReactionModel;
   readonly #fund: FundamentalModel;
@@ -391,6 +393,15 @@ export class BackgroundFlow {
     this.#signs = models.signs;
     this.#sizes = models.sizes;
     this.#place = models.placement;
+    const eta = models.placement.activityExponent ?? 0;
+    if (eta > 0 && models.arrivals.marketIntensity === undefined) {
+      throw new ValidationError(
+        "flow.placement.activityExponent",
+        eta,
+        "0 with an arrival process that does not report the market orders' intensity (marketIntensity)",
+      );
+    }
+    this.#marketMean = eta > 0 ? models.arrivals.meanRates(0)[ARRIVAL.MARKET] : 0;
     this.#cancel = models.cancellation;
     this.#react = models.reaction;
     this.#fund = models.fundamental;
@@ -828,6 +839,17 @@ export class BackgroundFlow {
     return true;
   }
 
+  /**
+   * The market orders' intensity at `t` over its stationary mean, where the placement reads
+   * it (else 1, and nothing computed).
+   */
+  #activity(t: number): number {
+    const mean = this.#marketMean;
+    const arr = this.#arr;
+    if (!(mean > 0) || arr.marketIntensity === undefined) return 1;
+    return arr.marketIntensity(t, this.#mult) / mean;
+  }
+
   #limit(timeNs: number, t: number, rng: Rng): void {
     const book = this.#book;
     const side = this.#place.side(rng);
@@ -837,6 +859,7 @@ export class BackgroundFlow {
       book.bestBid(),
       book.bestAsk(),
       rng,
+      this.#activity(t),
     );
     this.#arr.excite(ARRIVAL.LIMIT, t);
     if (!(price >= 1)) return;
@@ -977,7 +1000,7 @@ export class BackgroundFlow {
     const rng = this.#rFlow!;
     if (rng.next() < this.#react.repriceProbability) {
       const bb = book.bestBid(), ba = book.bestAsk();
-      const p = this.#place.price(side, ref, bb, ba, rng);
+      const p = this.#place.price(side, ref, bb, ba, rng, this.#activity(timeNs / NS));
       if (p >= 1) {
         // A re-posted order that still lags waits for the best quote to change before it
         // reacts again, instead of re-posting at every reaction latency (10,000 times a second

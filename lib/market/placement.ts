@@ -20,6 +20,15 @@
  * ALPE before: i + 1 ticks from the opposite best quote (bid = best ask − 1 − i), whatever
  * the price; the book then drifts only through its own order flow.
  *
+ * With `activityExponent` η > 0 (reference anchor), each order's edge is scaled by
+ * (λ/λ̄)^(−η), λ the market orders' intensity when the order is placed and λ̄ its stationary
+ * mean (the factor within [1/64, 64]): liquidity providers quote tighter while the market
+ * trades faster than usual and wider while it trades slower (competition for the flow, and
+ * the wait to be filled: in the model of Guéant, Lehalle & Fernandez-Tapia 2013 the
+ * inventory term of the optimal spread falls with the arrival rate), so a burst that has
+ * widened the spread is met by orders inside it. 0 (the default): edges independent of the
+ * activity.
+ *
  * Both sides are equally likely. Assumes: distances independent of sizes, of the queue
  * lengths and of recent flow. Ignores: orders placed in response to imbalance, hidden and
  * iceberg orders. Units: ticks.
@@ -50,6 +59,8 @@ export const placementConfigSchema = z.strictObject({
   edge: z.enum(["fixed", "uniform"]).default("fixed"),
   /** Half-width w of the uniform edges, a share of `minEdge`: [(1 − w), (1 + w)]·minEdge. */
   edgeSpread: z.number().min(0).max(1).default(0.5),
+  /** η: edges scaled by (λ/λ̄)^(−η), λ the market orders' intensity ("reference" only). */
+  activityExponent: z.number().min(0).max(4).default(0),
 });
 
 /** The limit-order placement model (see the schema's field docs). */
@@ -61,12 +72,25 @@ export interface PlacementModel {
   side(rng: Rng): Side;
   /**
    * Price (integer ticks, may be < 1: the caller drops such an order) of a limit order on
-   * `side`, given the reference price (ticks, fractional) and the best quotes (ticks, NaN
-   * when a side is empty).
+   * `side`, given the reference price (ticks, fractional), the best quotes (ticks, NaN
+   * when a side is empty) and, where the model reads it, the activity (the market orders'
+   * intensity over its stationary mean; 1 when not given).
    */
-  price(side: Side, reference: number, bestBid: number, bestAsk: number, rng: Rng): number;
+  price(
+    side: Side,
+    reference: number,
+    bestBid: number,
+    bestAsk: number,
+    rng: Rng,
+    activity?: number,
+  ): number;
   /** Distances beyond which the placement never puts an order (ticks from the anchor). */
   readonly maxDistance: number;
+  /**
+   * η > 0: `price` reads `activity`, the market orders' intensity over its stationary mean
+   * (absent or 0: it does not, and the caller need not compute it).
+   */
+  readonly activityExponent?: number;
 }
 
 /**
@@ -87,6 +111,7 @@ export interface PlacementModel {
  */
 export class PowerLawPlacement implements PlacementModel {
   readonly maxDistance: number;
+  readonly activityExponent: number;
   readonly #anchorRef: boolean;
   readonly #edge: number;
   readonly #edgeWidth: number; // 0: fixed edges
@@ -97,6 +122,7 @@ export class PowerLawPlacement implements PlacementModel {
   constructor(cfg: PlacementConfig) {
     this.maxDistance = cfg.maxDistance;
     this.#anchorRef = cfg.anchor === "reference";
+    this.activityExponent = this.#anchorRef ? cfg.activityExponent : 0;
     this.#edge = cfg.minEdge;
     this.#edgeWidth = cfg.edge === "uniform" && this.#anchorRef
       ? 2 * cfg.edgeSpread * cfg.minEdge
@@ -119,10 +145,19 @@ export class PowerLawPlacement implements PlacementModel {
     return x - k < this.#prob[k] ? k : this.#alias[k];
   }
 
-  price(side: Side, reference: number, bestBid: number, bestAsk: number, rng: Rng): number {
+  price(
+    side: Side,
+    reference: number,
+    bestBid: number,
+    bestAsk: number,
+    rng: Rng,
+    activity = 1,
+  ): number {
     const i = this.distance(rng);
     const w = this.#edgeWidth;
-    const edge = w > 0 ? this.#edge + w * (rng.next() - 0.5) : this.#edge;
+    let edge = w > 0 ? this.#edge + w * (rng.next() - 0.5) : this.#edge;
+    const eta = this.activityExponent;
+    if (eta > 0 && activity !== 1) edge *= activityFactor(activity, eta);
     if (side === BID) {
       let p: number;
       if (this.#anchorRef) p = Math.ceil(reference - edge) - 1 - i;
@@ -152,6 +187,24 @@ export class PowerLawPlacement implements PlacementModel {
     }
     return hits / d;
   }
+}
+
+/**
+ * The edge's factor (λ/λ̄)^(−η) of an activity λ/λ̄, within [1/64, 64] (no activity at
+ * all: 64).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { activityFactor } from "./placement.ts";
+ * assert.equal(activityFactor(4, 0.5), 0.5); // four times the mean flow: half the edge
+ * assert.equal(activityFactor(0.25, 1), 4); // slower than usual: a wider edge
+ * assert.equal(activityFactor(0, 1), 64);
+ * ```
+ */
+export function activityFactor(activity: number, eta: number): number {
+  const f = activity > 0 ? Math.pow(activity, -eta) : Infinity;
+  return f > 64 ? 64 : f < 1 / 64 ? 1 / 64 : f;
 }
 
 /** Creates the placement model of `cfg`. */

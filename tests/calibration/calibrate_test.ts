@@ -572,3 +572,30 @@ Deno.test("calibrate: the information fit's objective on fresh seeds is in the p
   });
   assert.deepEqual(quality(unmatched).starts!.seeds, [3, 4]);
 });
+
+Deno.test("calibrate: the activity placement is written only with `activityPlacement` and in a wide-spread market, its exponent matched to the spread at market orders; a one-tick market says it is off", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const amzn = JSON.parse(await Deno.readTextFile("data/presets/amzn.json"));
+  const wideTape = simulatedTape(amzn.config, 1_800, 5); // a 13-tick spread
+  const opts = {
+    lotSize: 1,
+    refineIterations: 3,
+    refineSeconds: 900,
+    information: false,
+  } as const;
+  const off = calibrateTapes([wideTape], opts);
+  assert.equal(off.estimates["flow.placement.activityExponent"], undefined);
+  assert.equal(parseEnvConfig(off.preset.config).flow.placement.activityExponent, 0);
+  const on = calibrateTapes([wideTape], { ...opts, activityPlacement: true });
+  const eta = on.estimates["flow.placement.activityExponent"];
+  assert.equal(eta.status, "moment-matched");
+  assert.ok(eta.value >= 0 && eta.value <= 4);
+  assert.equal(parseEnvConfig(on.preset.config).flow.placement.activityExponent, sig(eta.value));
+  const rows = on.preset.provenance.fitQuality as { momentMatching: Record<string, unknown>[] };
+  assert.ok(rows.momentMatching.some((r) => r.spreadAtOrders !== undefined));
+  // a one-tick market: not fitted, and said so
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const one = calibrateTapes([btc], { refine: false, activityPlacement: true });
+  assert.equal(one.estimates["flow.placement.activityExponent"], undefined);
+  assert.ok(one.warnings.some((w) => w.startsWith("activity placement: not fitted")));
+});

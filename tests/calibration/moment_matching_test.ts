@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
 import {
+  type EmergentMoments,
   emergentMoments,
   type MomentKnob,
   momentKnobs,
@@ -154,4 +155,40 @@ Deno.test("sendShareOf: 1 when every spread is sent at, the time-weighted send p
   // a(s) = min(1, (2/s)^1): 1, 1, 0.5 at 1, 2, 4 ticks
   assert.equal(sendShareOf(counts, 2, 1), (5 + 5 + 10 * 0.5) / 20);
   assert.equal(sendShareOf({ seconds: new Float64Array(3), orders: new Float64Array(3) }, 2, 1), 1);
+});
+
+Deno.test("moment matching: the spread at market orders, and the activity placement's knob that lowers it", async () => {
+  const preset = JSON.parse(await Deno.readTextFile("data/presets/amzn.json"));
+  const ratio = (eta: number) => {
+    const cfg = structuredClone(preset.config);
+    cfg.flow.placement.activityExponent = eta;
+    const recs = simulateRecords(cfg, { seconds: 1_800, seed: 4, quoteInterval: 0 });
+    return emergentMoments(recs, 0.1).m.spreadAtOrders;
+  };
+  // the shipped wide-spread market: orders in bursts meet the spread the burst widened
+  const flat = ratio(0);
+  assert.ok(flat > 1, `${flat}`);
+  // edges that shrink while the market trades: the bursts meet narrower spreads
+  const active = ratio(1);
+  assert.ok(active < flat - 0.15, `${active} against ${flat}`);
+  // the knob exists only where asked for (its estimate present) and moves η up when the
+  // simulated ratio is above the tape's
+  const est: Record<string, Estimate> = Object.fromEntries(
+    [
+      "volatility",
+      "flow.cancellation.rate",
+      "flow.fundamental.newsRate",
+      "flow.arrivals.marketRate",
+      "flow.reaction.follow",
+      "flow.placement.edgeSpread",
+      "flow.placement.minEdge",
+    ].map((k) => [k, fitted(1, NaN, "", "")]),
+  );
+  const real = { meanSpread: 12 } as EmergentMoments;
+  assert.ok(!momentKnobs(est, real, true, 0.5).some((k) => k.moment === "spreadAtOrders"));
+  est["flow.placement.activityExponent"] = fitted(0, NaN, "", "");
+  const knob = momentKnobs(est, real, true, 0.5).find((k) => k.moment === "spreadAtOrders")!;
+  assert.ok(knob.update(0, 1.16, 0.78) > 0.5);
+  assert.equal(knob.update(0.2, 0.5, 0.78), 0); // never below 0
+  assert.equal(knob.update(3.9, 2, 0.78), 4); // nor above 4
 });

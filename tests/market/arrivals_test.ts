@@ -189,3 +189,24 @@ Deno.test("arrivals: a stationary start puts the excitation at its mean, an empt
   assert.ok(Math.abs(nWarm / expected - 1) < 0.1, `stationary start: ${nWarm} vs ${expected}`);
   assert.ok(nEmpty / expected < 0.85, `empty start: ${nEmpty} vs ${expected}`);
 });
+
+Deno.test("arrivals: the market orders' intensity — the baseline × mult, plus each market order's excitation decaying", () => {
+  const cfg = arrivalConfigSchema.parse({
+    marketRate: 0.5,
+    limitRate: 10,
+    alpha: [[0.4, 0, 0], [0, 0, 0], [0, 0, 0]],
+    beta: [[2, 1, 1], [1, 1, 1], [1, 1, 1]],
+  });
+  const h = new HawkesArrivals(cfg);
+  h.reset(0);
+  assert.equal(h.marketIntensity(0, 1), 0.5);
+  assert.equal(h.marketIntensity(0.1, 3), 1.5); // the regime's multiplier scales the baseline
+  h.excite(ARRIVAL.MARKET, 1);
+  // a jump of α·β = 0.8 at t = 1, decaying at β = 2
+  assert.ok(Math.abs(h.marketIntensity(1, 1) - 1.3) < 1e-12);
+  assert.ok(Math.abs(h.marketIntensity(1.5, 1) - (0.5 + 0.8 * Math.exp(-1))) < 1e-12);
+  // its stationary mean: μ/(1 − n)
+  assert.ok(Math.abs(h.meanRates(0)[ARRIVAL.MARKET] - 0.5 / 0.6) < 1e-12);
+  const p = createArrivalProcess({ ...cfg, kind: "poisson" });
+  assert.equal(p.marketIntensity?.(3, 2), 1);
+});

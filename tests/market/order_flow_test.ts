@@ -246,3 +246,40 @@ Deno.test("background flow: with reaction.follow, a side whose re-posted orders 
   // wait by design (the preset of the fix's first measurement: 0.33 % → 0.04 %)
   assert.ok(behind / n < 0.0022, `behind ${behind / n}`);
 });
+
+Deno.test("background flow: the activity placement — the same path with η = 0 as without; with η > 0 a book invariant holds, and an arrival process that cannot report its intensity is refused", () => {
+  const path = (placement: Record<string, unknown>) => {
+    const { book, flow } = make({ placement: { minEdge: 4, ...placement } });
+    flow.reset(10_000.5, 0, streams("activity"));
+    const mids: number[] = [];
+    for (let s = 1; s <= 30; s++) {
+      while (flow.nextNs < s * 1e9) {
+        flow.fireNext();
+        assert.equal(flow.liveCount, book.orderCount);
+        const bb = book.bestBid(), ba = book.bestAsk();
+        if (bb === bb && ba === ba) assert.ok(bb < ba, `crossed book ${bb} ≥ ${ba}`);
+      }
+      mids.push(book.mid());
+    }
+    return mids;
+  };
+  const off = path({});
+  // η = 0: not read at all, the same path bit for bit
+  assert.deepEqual(path({ activityExponent: 0 }), off);
+  // η > 0: another path, and the book never crosses
+  assert.notDeepEqual(path({ activityExponent: 1 }), off);
+  // a user's arrival process without marketIntensity cannot drive it: a named error
+  const cfg: FlowConfig = flowConfigSchema.parse({ placement: { activityExponent: 1 } });
+  const models = createFlowModels(cfg, { sigmaTicks: 1.3 });
+  const arrivals = {
+    reset: (t: number) => models.arrivals.reset(t),
+    bound: (t: number, m: number) => models.arrivals.bound(t, m),
+    select: (t: number, u: number, m: number) => models.arrivals.select(t, u, m),
+    excite: (k: number, t: number) => models.arrivals.excite(k, t),
+    meanRates: (c: number) => models.arrivals.meanRates(c),
+  };
+  assert.throws(
+    () => new BackgroundFlow(new OrderBook(), { ...models, arrivals }, cfg),
+    (e: unknown) => e instanceof Error && /flow\.placement\.activityExponent/.test(e.message),
+  );
+});

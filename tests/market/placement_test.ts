@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ASK, BID } from "../../lib/book/order_book.ts";
 import {
+  activityFactor,
   buildAlias,
   placementConfigSchema,
   PowerLawPlacement,
@@ -75,5 +76,39 @@ Deno.test("placement: uniform edges spread the price over [(1 − w), (1 + w)]·
   for (let i = 0; i < 100; i++) {
     const d = fixed.distance(r2);
     assert.equal(fixed.price(BID, 100.4, NaN, NaN, r1), Math.ceil(100.4 - 6) - 1 - d);
+  }
+});
+
+Deno.test("placement: with activityExponent η, edges scale by (λ/λ̄)^(−η); η = 0 ignores the activity", () => {
+  const cfg = { maxDistance: 1, minEdge: 8, activityExponent: 1 };
+  const place = new PowerLawPlacement(placementConfigSchema.parse(cfg));
+  const rng = new Rng("activity");
+  // reference 100: bid = ⌈100 − e⌉ − 1 with e = 8·(λ/λ̄)^(−1)
+  assert.equal(place.price(BID, 100, NaN, NaN, rng, 1), 91);
+  assert.equal(place.price(BID, 100, NaN, NaN, rng, 4), 97); // e = 2
+  assert.equal(place.price(ASK, 100, NaN, NaN, rng, 4), 103);
+  assert.equal(place.price(BID, 100, NaN, NaN, rng, 0.5), 83); // slower than usual: e = 16
+  // never through the other side, however busy the market
+  assert.equal(place.price(BID, 100, 95, 99, rng, 1e6), 98);
+  // bounded factor: within [1/64, 64] of the edge
+  assert.equal(activityFactor(0, 2), 64);
+  assert.equal(activityFactor(1e9, 0.5), 1 / 64);
+  // property: the edge falls with the activity, for every η > 0
+  for (let i = 0; i < 200; i++) {
+    const eta = 0.05 + 3 * rng.next();
+    const a = 0.1 + 10 * rng.next();
+    assert.ok(activityFactor(a * 1.5, eta) <= activityFactor(a, eta));
+  }
+  // η = 0 and the opposite-best anchor: the activity changes nothing
+  const off = new PowerLawPlacement(placementConfigSchema.parse({ minEdge: 8 }));
+  const cst = new PowerLawPlacement(
+    placementConfigSchema.parse({ anchor: "opposite-best", activityExponent: 2 }),
+  );
+  assert.equal(cst.activityExponent, 0);
+  for (const p of [off, cst]) {
+    const r1 = new Rng(9), r2 = new Rng(9);
+    for (let i = 0; i < 100; i++) {
+      assert.equal(p.price(BID, 100.4, 90, 101, r1, 7), p.price(BID, 100.4, 90, 101, r2));
+    }
   }
 });
