@@ -37,7 +37,7 @@ import type { FAST_TRADER_SIZES } from "../market/informed.ts";
 import type { SizeLawName } from "../market/size_law.ts";
 import type { LIMIT_SIZE_LAWS } from "../market/order_sizes.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
-import { MAX_SEED, Rng } from "../rng/rng.ts";
+import { MAX_SEED } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate, fitted, sig, unidentified } from "./estimate.ts";
@@ -96,11 +96,11 @@ import {
   marketBranching,
 } from "./fit_arrivals.ts";
 import { emergentMoments, momentKnobs, refineMoments, sendShareOf } from "./moment_matching.ts";
-import { sampledMids } from "./facts.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
-import { informationStart, lowerQuantile } from "./information_start.ts";
+import { fitImpactLump } from "./fit_lump.ts";
+import { informationStart } from "./information_start.ts";
 import { calibrationProvenance, tapeTimeIso } from "./provenance.ts";
 import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
 
@@ -656,14 +656,7 @@ function calibrateOnce(
   // is the tape's median change of the mid over the book's grid
   if (options.impactLump ?? false) {
     if (oneTick && follows) {
-      const grid = Math.max(0.1, quoteInterval);
-      const lump = medianMidChange(records, grid);
-      est["flow.fundamental.impactLump"] = derived(
-        lump.value,
-        lump.se,
-        "ticks",
-        `the tape's median change of the mid over the ${grid}-s intervals in which it changed (${lump.changes} changes; bootstrap standard error)`,
-      );
+      est["flow.fundamental.impactLump"] = fitImpactLump(records, Math.max(0.1, quoteInterval));
     } else {
       warnings.push(
         `impact lump: not fitted on a market whose spread is not one tick or whose book does not follow the price (mean spread ${
@@ -1196,41 +1189,4 @@ function calibrateOnce(
   const preset = { name, description, config: finalConfig as EnvConfigInput, provenance };
   presetSchema.parse(preset);
   return { preset, estimates: est, warnings };
-}
-
-/**
- * The median |change| of the mid (ticks) over the `grid`-s intervals in which it changed, its
- * bootstrap standard error (200 resamples of the changes) and their number.
- */
-function medianMidChange(
-  records: readonly MarketRecord[],
-  grid: number,
-): { value: number; se: number; changes: number } {
-  const d: number[] = [];
-  for (const r of records) {
-    for (const m of sampledMids(r, grid)) {
-      for (let i = 0; i + 1 < m.length; i++) {
-        const x = Math.abs(m[i + 1] - m[i]);
-        if (x > 0) d.push(x);
-      }
-    }
-  }
-  if (d.length < 30) {
-    throw new InsufficientDataError(
-      "impact lump",
-      "at least 30 changes of the mid on the book's grid",
-      `${d.length}`,
-    );
-  }
-  const value = lowerQuantile(d, 0.5);
-  const rng = new Rng("impact-lump");
-  const reps: number[] = [];
-  const pick = new Array<number>(d.length);
-  for (let b = 0; b < 200; b++) {
-    for (let i = 0; i < d.length; i++) pick[i] = d[rng.int(d.length)];
-    reps.push(lowerQuantile(pick, 0.5));
-  }
-  const mean = reps.reduce((a, v) => a + v, 0) / reps.length;
-  const se = Math.sqrt(reps.reduce((a, v) => a + (v - mean) ** 2, 0) / (reps.length - 1));
-  return { value, se, changes: d.length };
 }

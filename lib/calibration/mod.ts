@@ -49,6 +49,7 @@ export * from "./simulate.ts";
 export * from "./sim_tape.ts";
 export * from "./realism.ts";
 export * from "./realism_report.ts";
+export * from "./fit_lump.ts";
 export * from "./information_start.ts";
 export * from "./preset_config.ts";
 export * from "./provenance.ts";
