@@ -105,19 +105,25 @@ Deno.test("refineMoments: without convergence the knob is the average of the las
   assert.equal(rate.value, (next[1] + next[2]) / 2);
 });
 
+/** The estimates every market's knobs read (and the one-tick market's reaction). */
+const KNOB_ESTIMATES = [
+  "volatility",
+  "flow.cancellation.rate",
+  "flow.fundamental.newsRate",
+  "flow.arrivals.marketRate",
+  "flow.reaction.follow",
+  "flow.placement.edgeSpread",
+  "flow.placement.minEdge",
+  "flow.reaction.reprice",
+  "flow.reaction.latency",
+];
+
+/** Every knob's estimate at 1. */
+const knobEstimates = (): Record<string, Estimate> =>
+  Object.fromEntries(KNOB_ESTIMATES.map((k) => [k, fitted(1, NaN, "", "")]));
+
 Deno.test("momentKnobs: the knobs depend on the market's spread and whether its book follows the price", () => {
-  const names = [
-    "volatility",
-    "flow.cancellation.rate",
-    "flow.fundamental.newsRate",
-    "flow.arrivals.marketRate",
-    "flow.reaction.follow",
-    "flow.placement.edgeSpread",
-    "flow.placement.minEdge",
-    "flow.reaction.reprice",
-    "flow.reaction.latency",
-  ];
-  const est = () => Object.fromEntries(names.map((k) => [k, fitted(1, NaN, "", "")]));
+  const est = knobEstimates;
   const real = emergentMoments(simulateRecords({ duration: 300 }, { seconds: 300 }), 0.1).m;
   const moments = (ks: MomentKnob[]) => ks.map((k) => k.moment);
   const common = ["variance", "depthInOrders", "kurtosis1s", "orderRate"];
@@ -173,17 +179,7 @@ Deno.test("moment matching: the spread at market orders, and the activity placem
   assert.ok(active < flat - 0.15, `${active} against ${flat}`);
   // the knob exists only where asked for (its estimate present) and moves η up when the
   // simulated ratio is above the tape's
-  const est: Record<string, Estimate> = Object.fromEntries(
-    [
-      "volatility",
-      "flow.cancellation.rate",
-      "flow.fundamental.newsRate",
-      "flow.arrivals.marketRate",
-      "flow.reaction.follow",
-      "flow.placement.edgeSpread",
-      "flow.placement.minEdge",
-    ].map((k) => [k, fitted(1, NaN, "", "")]),
-  );
+  const est = knobEstimates();
   const real = { meanSpread: 12 } as EmergentMoments;
   assert.ok(!momentKnobs(est, real, true, 0.5).some((k) => k.moment === "spreadAtOrders"));
   est["flow.placement.activityExponent"] = fitted(0, NaN, "", "");
