@@ -10,7 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X] [--impact-lump] [--activity-placement]
+ *                         [--size-lot X] [--impact-lump] [--activity-placement] [--regime-time-scale]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
  *
@@ -149,6 +149,10 @@ export const calibrateCli = defineCli({
       help:
         "law of the limit orders' sizes: 1 + Poisson, or a two-component log-normal mixture fitted to an order-level tape (round lots)",
     }),
+    "regime-time-scale": flags.boolean({
+      help:
+        "fit the regimes' time scale (every transition rate times s) to the decay of the volatility clustering",
+    }),
     "activity-placement": flags.boolean({
       help:
         "fit the activity-dependent placement (limit orders' edges shrink while market orders arrive faster) into a wide-spread market's preset",
@@ -240,6 +244,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
     activityPlacement: v["activity-placement"],
+    regimeTimeScale: v["regime-time-scale"],
     sizesGivenFast: v["sizes-given-fast"],
     starts: v.starts,
     log,

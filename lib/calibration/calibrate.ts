@@ -82,6 +82,7 @@ import {
   regimePresetConfig,
   type RegimeStrengthFit,
   type RegimeTest,
+  scaleRegimeRates,
   testRegimes,
 } from "./fit_regimes.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
@@ -197,6 +198,13 @@ export interface CalibrateOptions {
    * mean (default false: absent; see docs/calibration.md).
    */
   activityPlacement?: boolean;
+  /**
+   * Fit the regimes' time scale (`regimes.timeScale`: every transition rate of the fitted
+   * regimes times s) by moment matching to the decay of the volatility clustering (the
+   * autocorrelation of |1-s returns| at 10 s over 1 s), where regimes are fitted (default
+   * false: the hidden Markov model's rates as fitted on 60-s bins; see docs/calibration.md).
+   */
+  regimeTimeScale?: boolean;
   /**
    * Fit the touch-flow model (`touch_flow.ts`: orders inside the spread and deletions at the
    * touch by spread, with their impact) into the preset where the tape has order-level
@@ -764,9 +772,12 @@ function calibrateOnce(
       tickSize: tick,
       lotSize,
       // with regimeBaseline, inverted as the fundamental applies them at the current impact share
-      regimes: options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
-        ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
-        : regimes,
+      regimes: scaleRegimeRates(
+        options.regimeBaseline && regimeFit !== null && regimeFit.states > 1
+          ? regimesAt(regimeFit, 1, est["flow.fundamental.impactShare"].value, true)
+          : regimes,
+        est["regimes.timeScale"]?.value ?? 1,
+      ),
       marketData,
       arrivals,
       directRate,
@@ -792,6 +803,23 @@ function calibrateOnce(
       "share of minEdge (half-width of the uniform edges)",
       "edges uniform on [0, 2·minEdge] (start of the moment matching)",
     );
+  }
+  // the regimes' time scale at which the fastest fitted regime lasts one second (the
+  // clustering's returns are 1-s returns: a shorter regime is no regime they can tell)
+  const maxTimeScale = regimeFit === null || regimeFit.states === 1
+    ? 1
+    : 1 / Math.max(...regimeFit.hmm.rates.map((row) => row.reduce((a, v) => a + v, 0)));
+  if (options.regimeTimeScale ?? false) {
+    if (regimeFit === null || regimeFit.states === 1) {
+      warnings.push("regime time scale: not fitted without regimes (a single regime fitted); off");
+    } else {
+      est["regimes.timeScale"] = derived(
+        1,
+        NaN,
+        "factor",
+        "the transition rates as the hidden Markov model fitted them on 60-s bins (start of the moment matching)",
+      );
+    }
   }
   if (options.activityPlacement ?? false) {
     if (oneTick) {
@@ -855,6 +883,7 @@ function calibrateOnce(
         follows,
         marketBranching(arrivals),
         est["flow.timing.sendShare"] !== undefined,
+        maxTimeScale,
       )
         .filter((k) => !informed || k.moment !== "kurtosis1s"),
       real,

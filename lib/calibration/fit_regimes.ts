@@ -674,6 +674,33 @@ export function regimePresetConfig(
 }
 
 /**
+ * The regimes' config with every transition rate multiplied by `scale` (their durations
+ * divided by it; the multipliers and the stationary distribution unchanged), rounded to four
+ * significant digits and at most `MAX_REGIME_RATE`; `scale` 1: the config itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scaleRegimeRates } from "./fit_regimes.ts";
+ * const r = { names: ["calm", "active"], volMultipliers: [0.5, 1.5], flowMultipliers: [0.5, 1.5], rates: [[0, 0.01], [0.02, 0]], initial: "stationary" };
+ * assert.equal(scaleRegimeRates(r, 1), r);
+ * assert.deepEqual(scaleRegimeRates(r, 10).rates, [[0, 0.1], [0.2, 0]]);
+ * assert.deepEqual(scaleRegimeRates(r, 1e5).rates, [[0, 100], [100, 0]]); // the model's bound
+ * ```
+ */
+export function scaleRegimeRates(
+  regimes: Record<string, unknown>,
+  scale: number,
+): Record<string, unknown> {
+  if (scale === 1) return regimes;
+  const rates = regimes.rates as number[][];
+  return {
+    ...regimes,
+    rates: rates.map((row) => row.map((v) => Math.min(MAX_REGIME_RATE, sig(v * scale)))),
+  };
+}
+
+/**
  * The regime fit's estimates, written into `est`: `regimes` (the number of states), each
  * state's order rate and variance rate and, with more than one state, its exit rate; without
  * a fit (`fit` null: fewer than 100 bins of the tape, `bins`), a single regime, not

@@ -49,6 +49,11 @@ export interface EmergentMoments {
    * (`spreadRatio`, `fit_timing.ts`; its standard error 0: the 5 % tolerance applies).
    */
   spreadAtOrders: number;
+  /**
+   * The volatility clustering's decay: the autocorrelation of |1-s returns| at a lag of 10 s
+   * over that at 1 s (as the realism report's `absReturnAutocorrelation` computes them).
+   */
+  clusteringDecay: number;
 }
 
 /**
@@ -138,6 +143,10 @@ export function emergentMoments(
   out.se.refillMsPerTick = rf?.se ?? NaN;
   out.m.spreadAtOrders = spreadRatio(spreadCounts([...records]));
   out.se.spreadAtOrders = 0;
+  [out.m.clusteringDecay, out.se.clusteringDecay] = stat(
+    "absReturnAutocorrelation",
+    (v, x) => v[x.indexOf(10)] / v[x.indexOf(1)],
+  );
   return out;
 }
 
@@ -314,7 +323,9 @@ export function sendShareOf(c: SpreadCounts, scale: number, exponent: number): n
 
 /**
  * The knobs of the moment matching for this market (see docs/calibration.md); `thinned`: the
- * market-order arrivals are thinned by the spread-dependent intensity (`--spread-intensity`).
+ * market-order arrivals are thinned by the spread-dependent intensity (`--spread-intensity`);
+ * `maxTimeScale`: the regimes' time scale's largest value (where it is a knob: the scale at
+ * which the fastest regime lasts one second, the returns' grid).
  *
  * @example
  * ```ts
@@ -341,6 +352,7 @@ export function momentKnobs(
   follows: boolean,
   branching: number,
   thinned = false,
+  maxTimeScale = 1_000,
 ): MomentKnob[] {
   const mu0 = est["flow.arrivals.marketRate"].value; // the fitted baseline
   const pow = (v: number, ratio: number, e: number, lo: number, hi: number) =>
@@ -400,6 +412,22 @@ export function momentKnobs(
     // orders meet relative to the spread's time average (η = 0: the same spread whatever the
     // flow; on the shipped AMZN market the ratio falls from 1.16 at η = 0 to 0.77 at 0.5 and
     // stays there: docs/calibration.md, "Activity-dependent placement")
+    // the regimes' time scale (asked for): every transition rate × s, matched to how fast the
+    // volatility clustering decays (the 60-s bins of the regime fit cannot see regimes that
+    // last seconds)
+    const scale = est["regimes.timeScale"];
+    if (scale !== undefined) {
+      knobs.push({
+        estimate: scale,
+        moment: "clusteringDecay",
+        what:
+          "autocorrelation of |1-s returns| at 10 s over 1 s (regimes.timeScale: every regime transition rate times it)",
+        update: (v, sim, re) =>
+          sim > 0 && re > 0
+            ? Math.min(maxTimeScale, Math.max(0.1, v * Math.pow(sim / re, 1.5)))
+            : v,
+      });
+    }
     const eta = est["flow.placement.activityExponent"];
     if (eta !== undefined) {
       knobs.push({

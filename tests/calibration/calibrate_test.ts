@@ -599,3 +599,33 @@ Deno.test("calibrate: the activity placement is written only with `activityPlace
   assert.equal(one.estimates["flow.placement.activityExponent"], undefined);
   assert.ok(one.warnings.some((w) => w.startsWith("activity placement: not fitted")));
 });
+
+Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeScale` and where regimes are fitted, every transition rate scaled by it, at most the scale at which the fastest regime lasts a second", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
+  const opts = { refineIterations: 2, refineSeconds: 3_600, information: false } as const;
+  const on = calibrateTapes([amzn], { ...opts, regimeTimeScale: true });
+  const s = on.estimates["regimes.timeScale"];
+  assert.equal(s.status, "moment-matched");
+  const fitted = on.estimates["regimes"].value;
+  assert.ok(fitted > 1, "AMZN's day has regimes");
+  // the rates the hidden Markov model fitted, each times the scale
+  const exits = Array.from(
+    { length: fitted },
+    (_, k) => on.estimates[`regimes.exitRate.${k}`].value,
+  );
+  assert.ok(s.value >= 0.1 && s.value <= 1 / Math.max(...exits) * 1.01, `${s.value}`);
+  const rates = parseEnvConfig(on.preset.config).regimes.rates;
+  const exitOf = (row: number[]) => row.reduce((a, v) => a + v, 0);
+  rates.forEach((row, k) => {
+    const want = exits[k] * s.value;
+    assert.ok(Math.abs(exitOf(row) - want) <= 1e-3 * want + 1e-9, `${exitOf(row)} vs ${want}`);
+  });
+  const rows = on.preset.provenance.fitQuality as { momentMatching: Record<string, unknown>[] };
+  assert.ok(rows.momentMatching.some((r) => r.clusteringDecay !== undefined));
+  // a tape too short for regimes: not fitted, and said so
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const one = calibrateTapes([btc], { refine: false, regimeTimeScale: true });
+  assert.equal(one.estimates["regimes.timeScale"], undefined);
+  assert.ok(one.warnings.some((w) => w.startsWith("regime time scale: not fitted")));
+});
