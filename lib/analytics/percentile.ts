@@ -54,3 +54,22 @@ export function percentile(values: ArrayLike<number>, q: number): number {
   if (!(q >= 0 && q <= 100)) throw new ValidationError("q", q, "a number in [0, 100]");
   return quantile(values, q / 100);
 }
+
+/**
+ * The empirical distribution's q-quantile without interpolation: the finite `values` sorted,
+ * the one at index ⌊q·n⌋ (at most n − 1); NaN when there are none. (Not numpy's "lower",
+ * whose index is ⌊q·(n − 1)⌋: the calibration's sizes and lumps have always used this one.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { empiricalQuantile } from "./percentile.ts";
+ * assert.equal(empiricalQuantile([5, 1, NaN, 3, 2, 4], 0.9), 5);
+ * assert.equal(empiricalQuantile([5, 1, 3, 2, 4], 0.5), 3);
+ * assert.ok(Number.isNaN(empiricalQuantile([], 0.5)));
+ * ```
+ */
+export function empiricalQuantile(values: readonly number[], q: number): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
+}

@@ -96,7 +96,13 @@ import {
   marketBetas,
   marketBranching,
 } from "./fit_arrivals.ts";
-import { emergentMoments, momentKnobs, refineMoments, sendShareOf } from "./moment_matching.ts";
+import {
+  emergentMoments,
+  momentKnobs,
+  type OptionalMoment,
+  refineMoments,
+  sendShareOf,
+} from "./moment_matching.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
@@ -616,7 +622,17 @@ function calibrateOnce(
   const { impact, response: resp, impactShare, privateShare } = info0;
   // the horizon at which the volatility is matched: the longest with 100 returns or more
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
-  const real0 = emergentMoments(records, Math.max(0.1, quoteInterval), varianceHorizon);
+  // the opt-in knobs' moments, only when asked for
+  const optional: OptionalMoment[] = [
+    ...(options.activityPlacement ? ["spreadAtOrders" as const] : []),
+    ...(options.regimeTimeScale ? ["clusteringDecay" as const] : []),
+  ];
+  const real0 = emergentMoments(
+    records,
+    Math.max(0.1, quoteInterval),
+    varianceHorizon,
+    optional,
+  );
   // liquidity follows the price on both sides (reaction.follow): in a one-tick market whose
   // price moves by more than a tick per trade, one tick; in a wider market, `slack` ticks
   // beyond the placement's edge, matched to the mid's return autocorrelation (a book that

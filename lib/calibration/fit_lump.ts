@@ -12,11 +12,11 @@
  *
  * @module
  */
+import { empiricalQuantile } from "../analytics/percentile.ts";
 import { Rng } from "../rng/rng.ts";
 import { InsufficientDataError } from "./errors.ts";
 import { derived, type Estimate } from "./estimate.ts";
 import { sampledMids } from "./facts.ts";
-import { lowerQuantile } from "./information_start.ts";
 import type { MarketRecord } from "./record.ts";
 
 /**
@@ -55,13 +55,13 @@ export function medianMidChange(
       `${d.length}`,
     );
   }
-  const value = lowerQuantile(d, 0.5);
+  const value = empiricalQuantile(d, 0.5);
   const rng = new Rng("impact-lump");
   const reps: number[] = [];
   const pick = new Array<number>(d.length);
   for (let b = 0; b < 200; b++) {
     for (let i = 0; i < d.length; i++) pick[i] = d[rng.int(d.length)];
-    reps.push(lowerQuantile(pick, 0.5));
+    reps.push(empiricalQuantile(pick, 0.5));
   }
   const mean = reps.reduce((a, v) => a + v, 0) / reps.length;
   const se = Math.sqrt(reps.reduce((a, v) => a + (v - mean) ** 2, 0) / (reps.length - 1));

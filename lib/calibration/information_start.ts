@@ -21,6 +21,7 @@
  */
 import { fundamentalConfigSchema } from "../market/fundamental.ts";
 import { informedConfigSchema } from "../market/informed.ts";
+import { empiricalQuantile } from "../analytics/percentile.ts";
 import { derived, type Estimate, sig, unidentified } from "./estimate.ts";
 import { fitImpact, fitPace, fitResponse, type ImpactFit, type ResponseFit } from "./fit_price.ts";
 import { signPredictor } from "./fit_signs.ts";
@@ -36,24 +37,6 @@ export interface InformationStart {
   impactShare: number;
   /** The private news' share of the variance. */
   privateShare: number;
-}
-
-/**
- * The `q` quantile of the finite `values` (the lower empirical quantile: the value at index
- * ⌊q·n⌋ of the sorted values); NaN when there are none.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { lowerQuantile } from "./information_start.ts";
- * assert.equal(lowerQuantile([5, 1, NaN, 3, 2, 4], 0.9), 5);
- * assert.equal(lowerQuantile([5, 1, 3, 2, 4], 0.5), 3);
- * assert.ok(Number.isNaN(lowerQuantile([], 0.5)));
- * ```
- */
-export function lowerQuantile(values: readonly number[], q: number): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
 }
 
 /**
@@ -124,7 +107,7 @@ export function informationStart(
     "not identified separately from the private news by these fits (the drift of the response could come from a few well-informed orders or many slightly informed ones): library default kept",
   );
   est["flow.informed.maxLots"] = derived(
-    Math.max(1, Math.round(lowerQuantile(records.flatMap((r) => Array.from(r.moQty)), 0.9))),
+    Math.max(1, Math.round(empiricalQuantile(records.flatMap((r) => Array.from(r.moQty)), 0.9))),
     NaN,
     "lots",
     "the 90th percentile of market-order sizes (the library's 20 lots would depend on the lot's size)",

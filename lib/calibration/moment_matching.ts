@@ -46,14 +46,30 @@ export interface EmergentMoments {
   refillMsPerTick: number;
   /**
    * Mean spread just before the market orders over the time-weighted mean spread
-   * (`spreadRatio`, `fit_timing.ts`; its standard error 0: the 5 % tolerance applies).
+   * (`spreadRatio`, `fit_timing.ts`; its standard error 0: the 5 % tolerance applies). An
+   * {@linkcode OptionalMoment}: NaN unless asked for.
    */
   spreadAtOrders: number;
   /**
    * The volatility clustering's decay: the autocorrelation of |1-s returns| at a lag of 10 s
-   * over that at 1 s (as the realism report's `absReturnAutocorrelation` computes them).
+   * over that at 1 s (as the realism report's `absReturnAutocorrelation` computes them). An
+   * {@linkcode OptionalMoment}: NaN unless asked for.
    */
   clusteringDecay: number;
+}
+
+/**
+ * The moments only opt-in knobs match (`--activity-placement`, `--regime-time-scale`):
+ * computed only when asked for, so that no other calibration pays for them.
+ */
+export const OPTIONAL_MOMENTS = ["spreadAtOrders", "clusteringDecay"] as const;
+
+/** One of {@linkcode OPTIONAL_MOMENTS}. */
+export type OptionalMoment = typeof OPTIONAL_MOMENTS[number];
+
+/** Whether `moment` is one of {@linkcode OPTIONAL_MOMENTS}. */
+function isOptional(moment: keyof EmergentMoments): moment is OptionalMoment {
+  return (OPTIONAL_MOMENTS as readonly string[]).includes(moment);
 }
 
 /**
@@ -63,7 +79,8 @@ export interface EmergentMoments {
  * the touch in mean market orders, the spread's mean, standard deviation and share of time
  * above one tick, the 1-s kurtosis, the markout's drop over 1 s, the market orders' rate, the
  * lag-1 autocorrelation of 1-s returns and the refill fit's k — computed the way the realism
- * report computes its facts (`facts.ts`).
+ * report computes its facts (`facts.ts`) — and the `optional` moments asked for (the others
+ * NaN).
  *
  * @example
  * ```ts
@@ -80,6 +97,7 @@ export function emergentMoments(
   records: readonly MarketRecord[],
   grid: number,
   varianceHorizon = 10,
+  optional: readonly OptionalMoment[] = [],
 ): { m: EmergentMoments; se: EmergentMoments } {
   const facts = defaultFacts({ grid });
   const pick = (name: string) => facts.find((f) => f.name === name)!;
@@ -141,12 +159,12 @@ export function emergentMoments(
   const rf = fitRefill(refillObservations([...records], grid));
   out.m.refillMsPerTick = rf?.msPerTick ?? 0;
   out.se.refillMsPerTick = rf?.se ?? NaN;
-  out.m.spreadAtOrders = spreadRatio(spreadCounts([...records]));
-  out.se.spreadAtOrders = 0;
-  [out.m.clusteringDecay, out.se.clusteringDecay] = stat(
-    "absReturnAutocorrelation",
-    (v, x) => v[x.indexOf(10)] / v[x.indexOf(1)],
-  );
+  [out.m.spreadAtOrders, out.se.spreadAtOrders] = optional.includes("spreadAtOrders")
+    ? [spreadRatio(spreadCounts([...records])), 0]
+    : [NaN, NaN];
+  [out.m.clusteringDecay, out.se.clusteringDecay] = optional.includes("clusteringDecay")
+    ? stat("absReturnAutocorrelation", (v, x) => v[x.indexOf(10)] / v[x.indexOf(1)])
+    : [NaN, NaN];
   return out;
 }
 
@@ -220,6 +238,8 @@ export function refineMoments(
 ): void {
   const iterations = options.refineIterations ?? 16;
   const seconds = options.refineSeconds ?? 1_800;
+  // the simulations compute the optional moments only a knob here matches
+  const optional = knobs.map((k) => k.moment).filter(isOptional);
   const direct = knobs.map((k) => k.estimate.value);
   const tol = (k: keyof EmergentMoments) => Math.max(0.05 * Math.abs(real.m[k]), real.se[k]);
   let converged = false;
@@ -231,7 +251,12 @@ export function refineMoments(
   for (let it = 1; it <= iterations; it++) {
     iterates.push(knobs.map((k) => k.estimate.value));
     const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, ...observe });
-    const sim = emergentMoments(recs, Math.max(0.1, observe.quoteInterval), varianceHorizon).m;
+    const sim = emergentMoments(
+      recs,
+      Math.max(0.1, observe.quoteInterval),
+      varianceHorizon,
+      optional,
+    ).m;
     const row: Record<string, unknown> = { iteration: it };
     for (const k of knobs) {
       row[k.moment] = {

@@ -188,10 +188,38 @@ export function tapeProvenance(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadPreset } from "../env/markets.ts";
- * // every shipped preset's provenance is this function's output
- * const p = (await loadPreset("data/presets/btcusdt.json")).provenance as Record<string, unknown>;
- * assert.deepEqual(Object.keys(p).slice(0, 4), ["method", "sources", "instrument", "format"]);
+ * import { CsvParser } from "../data/csv.ts";
+ * import { fitted, unidentified } from "./estimate.ts";
+ * import type { ArrivalFitQuality } from "./fit_arrivals.ts";
+ * import type { SizeFit } from "./fit_flow.ts";
+ * import type { ImpactFit, ResponseFit } from "./fit_price.ts";
+ * import type { SignFit } from "./fit_signs.ts";
+ * import { calibrationProvenance } from "./provenance.ts";
+ * import { recordFromTape } from "./record.ts";
+ * const parser = new CsvParser("t.csv");
+ * ["ts,type,side,price,qty", "0,snapshot,bid,9.99,5", "0,snapshot,ask,10.01,5",
+ *   "1000000000,trade,buy,10.01,2", "3000000000,trade,sell,9.99,1"]
+ *   .forEach((l, i) => parser.push(l, i + 1));
+ * const tape = parser.finish();
+ * const e = fitted(1, 0.1, "ticks", "a fit");
+ * const p = calibrationProvenance({
+ *   method: "a test", tapes: [tape], records: [recordFromTape(tape, { lotSize: 1 })],
+ *   est: { a: e, b: unidentified(0, "ticks", "not in the data") },
+ *   hawkes: { kinds: ["market"] } as unknown as ArrivalFitQuality,
+ *   signs: { kind: "iid", choice: { iid: 1, metaorders: 2 }, chi2: 3, modelC: [0] } as unknown as SignFit,
+ *   signData: { lags: [1], c: [0.1], se: [0.01], orders: 2 },
+ *   impact: { interval: 10, intervals: 2, theta: e, thetaLagged: e, impactShare: e } as unknown as ImpactFit,
+ *   response: { theta: e, horizons: [1], response: [0.5], drift: e } as unknown as ResponseFit,
+ *   sizes: { orders: 2, meanExecuted: 1.5 } as SizeFit,
+ *   fast: null, regimes: null, matching: [], information: null, forecast: null, warnings: ["w"],
+ * });
+ * assert.deepEqual(Object.keys(p), [
+ *   "method", "sources", "instrument", "format", "data", "estimates", "notIdentified",
+ *   "fitQuality", "warnings",
+ * ]);
+ * assert.deepEqual(p.notIdentified, ["b"]);
+ * const q = p.fitQuality as Record<string, unknown>;
+ * assert.equal(q.regimes, undefined); // no regime fit, no record
  * ```
  */
 export function calibrationProvenance(p: ProvenanceParts): Record<string, unknown> {

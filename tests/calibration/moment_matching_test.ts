@@ -5,6 +5,7 @@ import {
   emergentMoments,
   type MomentKnob,
   momentKnobs,
+  OPTIONAL_MOMENTS,
   refineMoments,
   sendShareOf,
 } from "../../lib/calibration/moment_matching.ts";
@@ -22,7 +23,8 @@ const rateKnob = (e: Estimate): MomentKnob => ({
 
 Deno.test("emergentMoments: deterministic, in range, the order rate and its Poisson error exact", () => {
   const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 4 });
-  const a = emergentMoments(recs, 0.1), b = emergentMoments(recs, 0.1);
+  const a = emergentMoments(recs, 0.1, 10, OPTIONAL_MOMENTS);
+  const b = emergentMoments(recs, 0.1, 10, OPTIONAL_MOMENTS);
   assert.deepEqual(a, b);
   const n = recs.reduce((s, r) => s + r.moTime.length, 0);
   assert.equal(a.m.orderRate, n / 600);
@@ -169,7 +171,7 @@ Deno.test("moment matching: the spread at market orders, and the activity placem
     const cfg = structuredClone(preset.config);
     cfg.flow.placement.activityExponent = eta;
     const recs = simulateRecords(cfg, { seconds: 1_800, seed: 4, quoteInterval: 0 });
-    return emergentMoments(recs, 0.1).m.spreadAtOrders;
+    return emergentMoments(recs, 0.1, 10, ["spreadAtOrders"]).m.spreadAtOrders;
   };
   // the shipped wide-spread market: orders in bursts meet the spread the burst widened
   const flat = ratio(0);
