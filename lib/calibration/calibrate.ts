@@ -1103,6 +1103,17 @@ function calibrateOnce(
   const informationFit = information as InformationFitSummary | null;
   const formation = informationFit === null ? null : flowDrivenWarning(informationFit);
   if (formation !== null) warnings.push(formation);
+  // the regimes' time scale matched up to its bound: the data ask for faster switching than
+  // the 1-s returns it is matched on can tell apart from the flow's own clustering
+  const timeScale = est["regimes.timeScale"];
+  if (timeScale?.status === "moment-matched" && timeScale.value >= maxTimeScale * (1 - 1e-6)) {
+    timeScale.method += `; at its bound ${sig(maxTimeScale)} (the fastest regime lasts one second)`;
+    warnings.push(
+      `regime time scale: matched to its bound ${
+        sig(maxTimeScale)
+      } (the fastest regime then lasts one second): the clustering's decay asks for regimes faster than the 1-s returns it is measured on can tell; an upper end, not an estimate`,
+    );
+  }
   // ---- stage 4: the refill (refill.ts) by indirect inference, the rest of the market fixed:
   // k such that the same fit on the simulated snapshots gives the tape's k̂ (its binding
   // function is close to proportional). After the information fit, not before: with the

@@ -623,6 +623,11 @@ Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeSc
   });
   const rows = on.preset.provenance.fitQuality as { momentMatching: Record<string, unknown>[] };
   assert.ok(rows.momentMatching.some((r) => r.clusteringDecay !== undefined));
+  // matched up to its bound: an upper end, said in a warning and in the estimate's method
+  const atBound = s.value >= (1 / Math.max(...exits)) * (1 - 1e-6);
+  const warned = on.warnings.some((w) => w.startsWith("regime time scale: matched to its bound"));
+  assert.equal(warned, atBound, `${s.value}`);
+  assert.equal(/at its bound/.test(s.method), atBound);
   // a tape too short for regimes: not fitted, and said so
   const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
   const one = calibrateTapes([btc], { refine: false, regimeTimeScale: true });

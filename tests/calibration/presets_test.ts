@@ -29,7 +29,23 @@ Deno.test("presets: every shipped preset validates, resolves by name and says wh
     for (const k of prov.notIdentified) assert.equal(prov.estimates[k].status, "not identified");
     assert.ok(prov.notIdentified.includes("flow.informed.share"));
     assert.ok(Array.isArray(prov.warnings));
+    // a time scale matched up to its bound is an upper end, and the preset says so
+    const scale = (prov.estimates as Record<string, { method?: string }>)["regimes.timeScale"];
+    assert.equal(
+      prov.warnings.some((w) => w.startsWith("regime time scale: matched to its bound")),
+      /at its bound/.test(scale?.method ?? ""),
+      name,
+    );
   }
+  // `amzn-shares` fits the regimes' time scale (`--regime-time-scale`), `amzn` does not
+  const shares = await loadPreset("data/presets/amzn-shares.json");
+  const sharesEst = (shares.provenance as { estimates: Record<string, { value: number }> })
+    .estimates;
+  assert.ok(sharesEst["regimes.timeScale"].value > 1);
+  const amznEst = (await loadPreset("data/presets/amzn.json")).provenance as {
+    estimates: Record<string, unknown>;
+  };
+  assert.equal(amznEst.estimates["regimes.timeScale"], undefined);
   const btc = await resolveMarket("btcusdt");
   assert.equal(btc.config.tickSize, 0.01);
   assert.ok(btc.config.lotSize < 1 && btc.config.initialPrice > 50_000);
