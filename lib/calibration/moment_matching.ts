@@ -433,10 +433,6 @@ export function momentKnobs(
       what: "mean spread",
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + (re - sim))),
     });
-    // the activity-dependent placement (asked for): its exponent η moves the spread the market
-    // orders meet relative to the spread's time average (η = 0: the same spread whatever the
-    // flow; on the shipped AMZN market the ratio falls from 1.16 at η = 0 to 0.77 at 0.5 and
-    // stays there: docs/calibration.md, "Activity-dependent placement")
     // the regimes' time scale (asked for): every transition rate × s, matched to how fast the
     // volatility clustering decays (the 60-s bins of the regime fit cannot see regimes that
     // last seconds)
@@ -453,6 +449,10 @@ export function momentKnobs(
             : v,
       });
     }
+    // the activity-dependent placement (asked for): its exponent η moves the spread the market
+    // orders meet relative to the spread's time average (η = 0: the same spread whatever the
+    // flow; on the shipped AMZN market the ratio falls from 1.16 at η = 0 to 0.77 at 0.5 and
+    // stays there: docs/calibration.md, "Activity-dependent placement")
     const eta = est["flow.placement.activityExponent"];
     if (eta !== undefined) {
       knobs.push({
