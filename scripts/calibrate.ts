@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--touch]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
@@ -134,6 +134,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the market-order intensity by spread (orders the spread does not call for are dropped) into the preset",
     }),
+    "spread-baseline": flags.boolean({
+      help:
+        "fit the market orders' baseline by spread (traders who come on their own wait for a narrow spread; the orders a trade excites do not) into the preset",
+    }),
     "size-law": flags.choice([...SIZE_LAWS, "auto"], {
       default: "lomax",
       help:
@@ -184,6 +188,16 @@ export const calibrateCli = defineCli({
         "1 with --refine-iterations 0 (the starts are compared by the information fit's objective)",
       );
     }
+    if (v["spread-baseline"] && (v["spread-intensity"] || v.timing)) {
+      throw new FlagError(
+        "--spread-baseline",
+        true,
+        "no --spread-intensity or --timing",
+        `--spread-baseline: not with ${
+          v["spread-intensity"] ? "--spread-intensity" : "--timing"
+        } (one market-order timing)`,
+      );
+    }
     if (v["sizes-given-fast"] && v["size-lot"] !== undefined) {
       throw new FlagError(
         "--sizes-given-fast",
@@ -232,6 +246,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     seed: v.seed,
     timing: v.timing,
     spreadIntensity: v["spread-intensity"],
+    spreadBaseline: v["spread-baseline"],
     touch: v.touch,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),

@@ -61,6 +61,7 @@ import {
 } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, spreadCounts, timingEstimates } from "./fit_timing.ts";
+import { spreadBaselineStage } from "./fit_spread_hawkes.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import {
   fitTouchFlow,
@@ -197,6 +198,14 @@ export interface CalibrateOptions {
    * (default false; see docs/calibration.md).
    */
   spreadIntensity?: boolean;
+  /**
+   * Fit the market orders' baseline by spread (`order_timing.ts`, `kind: "baseline"`: the
+   * arrivals nobody's order excited are timed to the spread, the excited ones are not) where
+   * the spread is wide: μ, the market orders' self-excitation, s₀ and γ by the joint maximum
+   * likelihood of `fit_spread_hawkes.ts`, the decays held (default false; not with
+   * `spreadIntensity` or `timing`; see docs/calibration.md).
+   */
+  spreadBaseline?: boolean;
   /**
    * Fit the activity-dependent placement (`placement.activityExponent` η: each limit order's
    * edge scaled by (λ/λ̄)^(−η), λ the market orders' intensity) where the spread is wide, η
@@ -425,6 +434,13 @@ function calibrateOnce(
       `a lot size in instrument units, positive and at most the lot ${lotSize}`,
     );
   }
+  if ((options.spreadBaseline ?? false) && (options.spreadIntensity || options.timing)) {
+    throw new ValidationError(
+      "spreadBaseline",
+      true,
+      "one market-order timing: not with spreadIntensity or timing",
+    );
+  }
   if ((options.sizesGivenFast ?? false) && options.sizeLot !== undefined) {
     throw new ValidationError(
       "sizesGivenFast",
@@ -639,11 +655,40 @@ function calibrateOnce(
   // lags the price makes the mid trend)
   const oneTick = real0.m.meanSpread < 1.5;
   // one-tick market: nothing to time (the spread is always one tick); or not asked for
-  if (oneTick || !(options.timing || options.spreadIntensity)) {
+  let spreadBaselineOn = false;
+  if (oneTick || !(options.timing || options.spreadIntensity || options.spreadBaseline)) {
     delete est["flow.timing.scale"];
     delete est["flow.timing.exponent"];
     delete est["flow.timing.retryRate"];
     delete est["flow.timing.burstMs"];
+    if (options.spreadBaseline && oneTick) {
+      warnings.push(
+        `spread baseline: not fitted on a one-tick market (mean spread ${
+          real0.m.meanSpread.toFixed(2)
+        } ticks: nothing to time); off`,
+      );
+    }
+  } else if (options.spreadBaseline) {
+    delete est["flow.timing.retryRate"];
+    delete est["flow.timing.burstMs"];
+    const sb = spreadBaselineStage(records, arrivals, est, log);
+    if (sb === null) {
+      delete est["flow.timing.scale"];
+      delete est["flow.timing.exponent"];
+      warnings.push(
+        "spread baseline: not fitted (no market-order self-excitation to keep apart from the " +
+          "baseline, fewer than 100 market orders, or a joint fit that is not stationary); off",
+      );
+    } else {
+      // the rate knob scales the baseline alone: the bursts' excitation does not depend on
+      // the spread, and scaling it with the baseline sends the branching toward 1 (the rate
+      // ran off: 0.70, 0.13, 81 orders/s on AMZN)
+      directRate = 0;
+      spreadBaselineOn = true;
+      if (!sb.converged) {
+        warnings.push("spread baseline: the joint maximum likelihood did not converge");
+      }
+    }
   } else if (options.spreadIntensity) {
     // nobody waits: no retry rate, no bursts exempted (the bursts are the intensity's too)
     delete est["flow.timing.retryRate"];
@@ -806,6 +851,7 @@ function calibrateOnce(
       refill: refillOn,
       informedSizes: options.informedSizes,
       spreadIntensity: options.spreadIntensity ?? false,
+      spreadBaseline: spreadBaselineOn,
       touch,
     });
   // placement edge: half the spread beyond one tick (then matched); in a wide-spread market
@@ -897,7 +943,8 @@ function calibrateOnce(
         est,
         real.m,
         follows,
-        marketBranching(arrivals),
+        // the baseline alone scaled: the plain ratio of the rates
+        spreadBaselineOn ? 0 : marketBranching(arrivals),
         est["flow.timing.sendShare"] !== undefined,
         maxTimeScale,
       )

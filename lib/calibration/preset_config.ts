@@ -59,6 +59,8 @@ export interface PresetParts {
   informedSizes?: "stale" | "drawn";
   /** The market-order timing is the intensity by spread (else waiting traders). */
   spreadIntensity: boolean;
+  /** The market-order timing is the baseline by spread (`kind: "baseline"`). */
+  spreadBaseline?: boolean;
   /** The touch flow's config (`flow.touch`), where fitted. */
   touch?: Record<string, unknown>;
 }
@@ -239,9 +241,9 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         ...(p.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
       },
       ...(!has("flow.timing.exponent") ? {} : {
-        timing: p.spreadIntensity
+        timing: p.spreadIntensity || p.spreadBaseline
           ? {
-            kind: "intensity",
+            kind: p.spreadBaseline ? "baseline" : "intensity",
             scale: sig(v("flow.timing.scale")),
             exponent: sig(v("flow.timing.exponent")),
             sendShare: sig(v("flow.timing.sendShare")),

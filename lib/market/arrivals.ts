@@ -137,6 +137,12 @@ export interface ArrivalProcess {
    */
   marketIntensity?(t: number, mult: number): number;
   /**
+   * The market orders' baseline intensity (events/s) under `mult`: the part of
+   * `marketIntensity` that no event excited; optional (a timing that modulates only the
+   * baseline reads it).
+   */
+  marketBaseline?(mult: number): number;
+  /**
    * Stationary mean rates (events/s, multiplier 1) of market orders, limit orders and
    * triggered cancellations, assuming hazard cancellations at `cancelBaseline` per second.
    */
@@ -167,6 +173,10 @@ export class PoissonArrivals implements ArrivalProcess {
   excite(): void {}
 
   marketIntensity(_t: number, mult: number): number {
+    return this.#m * mult;
+  }
+
+  marketBaseline(mult: number): number {
     return this.#m * mult;
   }
 
@@ -320,6 +330,10 @@ export class HawkesArrivals implements ArrivalProcess {
   marketIntensity(t: number, mult: number): number {
     this.#decay(t);
     return this.#mu[0] * mult + this.#e[0];
+  }
+
+  marketBaseline(mult: number): number {
+    return this.#mu[0] * mult;
   }
 
   excite(kind: number, t: number): void {

@@ -191,7 +191,9 @@ export function createFlowModels(
       // uninformed market orders (informed ones trade only with an edge: a few per cent)
       // (with a spread-dependent intensity, the share of arrivals sent: timing.sendShare)
       marketOrderRate: rates[ARRIVAL.MARKET] * (1 - informed.share) *
-        (cfg.timing.kind === "intensity" ? cfg.timing.sendShare : 1),
+        (cfg.timing.kind === "intensity" || cfg.timing.kind === "baseline"
+          ? cfg.timing.sendShare
+          : 1),
       surpriseVariance: signs.surpriseVariance,
       meanOrderSize: sizes.marketMean,
       sizeMoment: 1,
@@ -321,6 +323,7 @@ export class BackgroundFlow {
   readonly #inf: InformedModel;
   readonly #snipe: SniperModel | null;
   readonly #timing: OrderTimingModel | null;
+  readonly #timeBase: boolean; // only the baseline's arrivals are timed (timing.baseline)
   readonly #touch: TouchFlow | null;
   #lastTradeSign = 0;
   #lastTradeT = -Infinity;
@@ -414,6 +417,18 @@ export class BackgroundFlow {
     const timing = models.timing;
     this.#retry = timing !== undefined && timing.retryRate > 0 ? timing.retryRate : 0;
     this.#timing = this.#retry > 0 || timing?.drops === true ? timing! : null;
+    this.#timeBase = this.#timing !== null && this.#timing.baseline === true;
+    if (
+      this.#timeBase &&
+      (models.arrivals.marketIntensity === undefined ||
+        models.arrivals.marketBaseline === undefined)
+    ) {
+      throw new ValidationError(
+        "flow.timing.kind",
+        "baseline",
+        "an arrival process that reports the market orders' intensity and baseline (marketIntensity, marketBaseline)",
+      );
+    }
     this.#touch = models.touch ?? null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
@@ -681,10 +696,7 @@ export class BackgroundFlow {
     const book = this.#book;
     const expected = this.forecast();
     const timing = this.#timing;
-    if (
-      timing !== null && this.#retry === 0 &&
-      this.#rFlow!.next() >= timing.sendProbability(book.spread(), Infinity)
-    ) {
+    if (timing !== null && this.#retry === 0 && this.#dropped(timing, book.spread(), t)) {
       // state-dependent intensity: an arrival the spread does not call for is dropped
       this.counts[FLOW_COUNT.THINNED]++;
       return;
@@ -716,6 +728,21 @@ export class BackgroundFlow {
       return;
     }
     this.#send(expected, timeNs, t);
+  }
+
+  /**
+   * Whether a market-order arrival at `t` is dropped by the state-dependent intensity: with
+   * probability 1 − a(s), or (only the baseline timed) (1 − a(s))·μ/λ(t), the probability that
+   * the arrival came from the baseline times that of its not being sent.
+   */
+  #dropped(timing: OrderTimingModel, spread: number, t: number): boolean {
+    const u = this.#rFlow!.next();
+    const a = timing.sendProbability(spread, Infinity);
+    if (!this.#timeBase) return u >= a;
+    const notSent = 1 - a;
+    const lambda = this.#arr.marketIntensity!(t, this.#mult);
+    const mu = this.#arr.marketBaseline!(this.#mult);
+    return lambda > 0 && u < notSent * Math.min(1, mu / lambda);
   }
 
   /** A waiting trader looks at the spread again; true when it traded. */

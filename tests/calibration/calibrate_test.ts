@@ -600,6 +600,43 @@ Deno.test("calibrate: the activity placement is written only with `activityPlace
   assert.ok(one.warnings.some((w) => w.startsWith("activity placement: not fitted")));
 });
 
+Deno.test("calibrate: the baseline by spread is written only with `spreadBaseline`, in a wide-spread market with a Hawkes kernel; a one-tick market says it is off", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const amzn = JSON.parse(await Deno.readTextFile("data/presets/amzn.json"));
+  const flow = {
+    ...amzn.config.flow,
+    timing: { kind: "baseline", scale: 2, exponent: 2, sendShare: 0.1 },
+  };
+  flow.arrivals = { ...flow.arrivals, marketRate: 2 };
+  const wideTape = simulatedTape({ ...amzn.config, flow }, 1_800, 5);
+  const off = calibrateTapes([wideTape], { lotSize: 1, refine: false });
+  assert.equal((off.preset.config.flow as Record<string, unknown>).timing, undefined);
+  const on = calibrateTapes([wideTape], { lotSize: 1, refine: false, spreadBaseline: true });
+  const cfg = parseEnvConfig(on.preset.config);
+  assert.equal(cfg.flow.timing.kind, "baseline");
+  for (const k of ["flow.timing.scale", "flow.timing.exponent", "flow.arrivals.marketRate"]) {
+    assert.equal(on.estimates[k].status, "fit", k);
+    assert.match(on.estimates[k].method, /^joint maximum likelihood/, k);
+    assert.ok(on.estimates[k].se > 0, k);
+  }
+  assert.equal(cfg.flow.timing.scale, sig(on.estimates["flow.timing.scale"].value));
+  assert.equal(cfg.flow.timing.exponent, sig(on.estimates["flow.timing.exponent"].value));
+  // the orders concentrate at narrow spreads: a(s) falls with the spread
+  assert.ok(cfg.flow.timing.exponent > 0.5, `${cfg.flow.timing.exponent}`);
+  assert.equal(on.estimates["flow.timing.retryRate"], undefined);
+  assert.ok(cfg.flow.arrivals.kind === "hawkes");
+  assert.equal(cfg.flow.arrivals.marketRate, sig(on.estimates["flow.arrivals.marketRate"].value));
+  // a one-tick market: not fitted, and said so
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const one = calibrateTapes([btc], { refine: false, spreadBaseline: true });
+  assert.equal((one.preset.config.flow as Record<string, unknown>).timing, undefined);
+  assert.ok(one.warnings.some((w) => w.startsWith("spread baseline: not fitted on a one-tick")));
+  assert.throws(
+    () => calibrateTapes([wideTape], { refine: false, spreadBaseline: true, timing: true }),
+    (e: unknown) => e instanceof ValidationError && /spreadBaseline/.test(e.message),
+  );
+});
+
 Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeScale` and where regimes are fitted, every transition rate scaled by it, at most the scale at which the fastest regime lasts a second", async () => {
   const { loadTapeSync } = await import("../../lib/data/load.ts");
   const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");

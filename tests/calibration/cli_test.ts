@@ -46,6 +46,17 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     /^error: --sizes-given-fast: not with --size-lot 0\.0001 \(the background's sizes are fitted in the market's own lot\)$/,
   );
   oneLineError(
+    await runScript("calibrate", [
+      "--data",
+      AMZN,
+      "--out",
+      "x.json",
+      "--spread-baseline",
+      "--spread-intensity",
+    ]),
+    /^error: --spread-baseline: not with --spread-intensity \(one market-order timing\)$/,
+  );
+  oneLineError(
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--starts", "17"]),
     /^error: --starts: expected an integer in \[1, 16\], got "17"$/,
   );

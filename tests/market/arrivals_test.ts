@@ -207,6 +207,9 @@ Deno.test("arrivals: the market orders' intensity — the baseline × mult, plus
   assert.ok(Math.abs(h.marketIntensity(1.5, 1) - (0.5 + 0.8 * Math.exp(-1))) < 1e-12);
   // its stationary mean: μ/(1 − n)
   assert.ok(Math.abs(h.meanRates(0)[ARRIVAL.MARKET] - 0.5 / 0.6) < 1e-12);
+  // the baseline alone: the part no event excited
+  assert.equal(h.marketBaseline(2), 1);
   const p = createArrivalProcess({ ...cfg, kind: "poisson" });
   assert.equal(p.marketIntensity?.(3, 2), 1);
+  assert.equal(p.marketBaseline?.(2), 1);
 });

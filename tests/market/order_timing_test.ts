@@ -86,3 +86,57 @@ Deno.test("order timing (intensity): orders dropped at wide spreads, the rest at
   // dropped, not delayed: far fewer orders at the same arrival rate
   assert.ok(e.ordersOn < 0.7 * e.ordersOff, `${e.ordersOn} vs ${e.ordersOff}`);
 });
+
+Deno.test("order timing (baseline): only the baseline's arrivals are timed; γ = 0 changes nothing", () => {
+  const t = new SpreadTiming(
+    orderTimingConfigSchema.parse({ kind: "baseline", scale: 2, exponent: 2, burstMs: 100 }),
+  );
+  assert.ok(t.drops && t.baseline);
+  assert.equal(t.retryRate, 0);
+  assert.equal(t.burst, 0);
+  assert.ok(Math.abs(t.sendProbability(4, 0) - 0.25) < 1e-15);
+  const off = new SpreadTiming(orderTimingConfigSchema.parse({ kind: "baseline" }));
+  assert.ok(!off.drops && !off.baseline);
+  const a = simulateRecords(wide(), { seconds: 300, seed: 3 })[0];
+  const b = simulateRecords(wide({ kind: "baseline", exponent: 0 }), { seconds: 300, seed: 3 })[0];
+  assert.deepEqual(b.moTime, a.moTime);
+});
+
+Deno.test("order timing (baseline): the bursts a trade excites are kept where the intensity's thinning cuts them", () => {
+  // market orders that excite each other (a burst lasts ~1/β = 50 ms); the same a(s) applied
+  // to the whole intensity or only to its baseline
+  const hawkes = (timing: Record<string, unknown>) => ({
+    duration: 1_800,
+    flow: {
+      arrivals: {
+        kind: "hawkes" as const,
+        marketRate: 0.6,
+        alpha: [[0.6, 0, 0], [0, 0, 0], [0, 0, 0]],
+      },
+      placement: { minEdge: 4, edge: "uniform" as const, edgeSpread: 1 },
+      timing,
+    },
+  });
+  const run = (timing: Record<string, unknown>) =>
+    simulateRecords(hawkes(timing), { seconds: 1_800, seed: 6 });
+  const a = { scale: 1, exponent: 2, sendShare: 0.3 };
+  const off = run({ kind: "immediate" });
+  const thinned = run({ kind: "intensity", ...a });
+  const base = run({ kind: "baseline", ...a });
+  // the share of orders that follow another within 50 ms: a burst's
+  const burst = (rs: typeof off) => {
+    let n = 0, close = 0;
+    for (const r of rs) {
+      for (let i = 1; i < r.moTime.length; i++, n++) {
+        if (r.moTime[i] - r.moTime[i - 1] < 0.05) close++;
+      }
+    }
+    return close / n;
+  };
+  assert.ok(burst(base) > burst(thinned) + 0.03, `${burst(base)} vs ${burst(thinned)}`);
+  // both move the orders to narrow spreads
+  const ratio = (rs: typeof off) => fitTiming(spreadCounts(rs))!.ratio;
+  assert.ok(ratio(base) < ratio(off) - 0.05, `${ratio(base)} vs ${ratio(off)}`);
+  // deterministic per seed
+  assert.deepEqual(run({ kind: "baseline", ...a })[0].moTime, base[0].moTime);
+});
