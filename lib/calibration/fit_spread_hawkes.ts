@@ -143,7 +143,7 @@ export interface SpreadHawkesParams {
  * ```
  */
 export function spreadHawkesLogLikelihood(tl: SpreadTimeline, p: SpreadHawkesParams): number {
-  if (p.modulation === "baseline") return baselineLogLikelihood(tl, p);
+  const base = p.modulation === "baseline";
   const C = p.beta.length;
   const S = new Float64Array(C); // Σ_j β e^(−β(t − t_j)), per exponential
   const lnScale = Math.log(p.scale);
@@ -155,10 +155,13 @@ export function spreadHawkesLogLikelihood(tl: SpreadTimeline, p: SpreadHawkesPar
     if (s !== lastSpread) {
       lastSpread = s;
       la = s > p.scale ? p.exponent * (lnScale - Math.log(s)) : 0;
-      a = Math.exp(la);
+      // a piece without a spread (Infinity): no baseline; with the baseline alone modulated,
+      // the excitation runs on
+      a = base && s === Infinity ? 0 : Math.exp(la);
     }
     const d = tl.dt[k];
-    let integral = p.mu * d;
+    // λ = a·(μ + e), or (baseline only) a·μ + e
+    let integral = base ? a * p.mu * d : p.mu * d;
     let ex = 0;
     for (let c = 0; c < C; c++) {
       const b = p.beta[c];
@@ -167,43 +170,9 @@ export function spreadHawkesLogLikelihood(tl: SpreadTimeline, p: SpreadHawkesPar
       S[c] *= decay;
       ex += p.alpha[c] * S[c];
     }
-    ll -= a * integral;
+    ll -= base ? integral : a * integral;
     if (tl.event[k] === 1) {
-      ll += la + Math.log(p.mu + ex);
-      for (let c = 0; c < C; c++) S[c] += p.beta[c];
-    }
-  }
-  return ll;
-}
-
-/** log L with only the baseline modulated: λ = a(s)·μ + excitation (see the module doc). */
-function baselineLogLikelihood(tl: SpreadTimeline, p: SpreadHawkesParams): number {
-  const C = p.beta.length;
-  const S = new Float64Array(C);
-  const lnScale = Math.log(p.scale);
-  let ll = 0;
-  let lastSpread = NaN, a = 1;
-  for (let k = 0; k < tl.dt.length; k++) {
-    if (tl.reset[k] === 1) S.fill(0);
-    const s = tl.spread[k];
-    if (s !== lastSpread) {
-      lastSpread = s;
-      // a piece without a spread (Infinity) has a = 0: only the excitation runs
-      a = s === Infinity ? 0 : s > p.scale ? Math.exp(p.exponent * (lnScale - Math.log(s))) : 1;
-    }
-    const d = tl.dt[k];
-    let integral = a * p.mu * d;
-    let ex = 0;
-    for (let c = 0; c < C; c++) {
-      const b = p.beta[c];
-      const decay = Math.exp(-b * d);
-      integral += p.alpha[c] * S[c] * (1 - decay) / b;
-      S[c] *= decay;
-      ex += p.alpha[c] * S[c];
-    }
-    ll -= integral;
-    if (tl.event[k] === 1) {
-      ll += Math.log(a * p.mu + ex);
+      ll += base ? Math.log(a * p.mu + ex) : la + Math.log(p.mu + ex);
       for (let c = 0; c < C; c++) S[c] += p.beta[c];
     }
   }

@@ -65,7 +65,7 @@ function simulate(
   };
 }
 
-Deno.test("spread Hawkes: the likelihood's compensator integrates λ exactly", () => {
+Deno.test("spread Hawkes: the likelihood's compensator integrates λ exactly, the whole intensity or the baseline alone modulated", () => {
   // one order at t = 1 (spread 2: a = 1), then 3 s at spread 8 (a = 1/4): −∫λ after the
   // order = −(1/4)(μ·3 + α(1 − e^(−3β)))
   const tl: SpreadTimeline = {
@@ -78,6 +78,14 @@ Deno.test("spread Hawkes: the likelihood's compensator integrates λ exactly", (
   const p = { mu: 0.5, alpha: [0.4], beta: [2], scale: 2, exponent: 1 };
   const want = Math.log(0.5) - 0.5 - 0.25 * (0.5 * 3 + 0.4 * (1 - Math.exp(-6)));
   assert.ok(Math.abs(spreadHawkesLogLikelihood(tl, p) - want) < 1e-12);
+  // the baseline alone modulated: −∫λ after the order = −((1/4)·μ·3 + α(1 − e^(−3β)))
+  const b = { ...p, modulation: "baseline" as const };
+  const wantB = Math.log(0.5) - 0.5 - (0.25 * 0.5 * 3 + 0.4 * (1 - Math.exp(-6)));
+  assert.ok(Math.abs(spreadHawkesLogLikelihood(tl, b) - wantB) < 1e-12);
+  // a piece without a spread: no baseline at all, the excitation runs on
+  const gap: SpreadTimeline = { ...tl, spread: Float64Array.of(2, Infinity) };
+  const wantGap = Math.log(0.5) - 0.5 - 0.4 * (1 - Math.exp(-6));
+  assert.ok(Math.abs(spreadHawkesLogLikelihood(gap, { ...b, exponent: 0 }) - wantGap) < 1e-12);
 });
 
 Deno.test("spread Hawkes: the fit recovers known parameters within its standard errors", () => {
@@ -106,32 +114,6 @@ Deno.test("spread Hawkes: the timeline covers a simulated record, orders at thei
     }
   }
   assert.equal(n, tl.orders);
-});
-
-Deno.test("spread Hawkes (baseline only): the compensator integrates a(s)·μ + the excitation", () => {
-  // one order at t = 1 (spread 2: a = 1), then 3 s at spread 8 (a = 1/4): only μ is scaled,
-  // −∫λ after the order = −((1/4)·μ·3 + α(1 − e^(−3β)))
-  const tl: SpreadTimeline = {
-    dt: Float64Array.of(1, 3),
-    spread: Float64Array.of(2, 8),
-    event: Uint8Array.of(1, 0),
-    reset: Uint8Array.of(1, 0),
-    orders: 1,
-  };
-  const p = {
-    mu: 0.5,
-    alpha: [0.4],
-    beta: [2],
-    scale: 2,
-    exponent: 1,
-    modulation: "baseline" as const,
-  };
-  const want = Math.log(0.5) - 0.5 - (0.25 * 0.5 * 3 + 0.4 * (1 - Math.exp(-6)));
-  assert.ok(Math.abs(spreadHawkesLogLikelihood(tl, p) - want) < 1e-12);
-  // a piece without a spread: no baseline at all, the excitation runs on
-  const gap: SpreadTimeline = { ...tl, spread: Float64Array.of(2, Infinity) };
-  const wantGap = Math.log(0.5) - 0.5 - 0.4 * (1 - Math.exp(-6));
-  assert.ok(Math.abs(spreadHawkesLogLikelihood(gap, { ...p, exponent: 0 }) - wantGap) < 1e-12);
 });
 
 Deno.test("spread Hawkes (baseline only): the fit recovers μ, α, γ and s₀ within their standard errors and tells the two models apart", () => {
