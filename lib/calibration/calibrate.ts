@@ -60,7 +60,7 @@ import {
   freshInformationObjective,
 } from "./fit_information.ts";
 import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
-import { fitTiming, spreadCounts, timingEstimates } from "./fit_timing.ts";
+import { fitTiming, sendShareOf, spreadCounts, timingEstimates } from "./fit_timing.ts";
 import { spreadBaselineStage } from "./fit_spread_hawkes.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
 import {
@@ -102,7 +102,6 @@ import {
   momentKnobs,
   type OptionalMoment,
   refineMoments,
-  sendShareOf,
 } from "./moment_matching.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";

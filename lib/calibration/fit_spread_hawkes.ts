@@ -35,6 +35,7 @@ import { ValidationError } from "../errors.ts";
 import { covarianceFromHessian, hessianFromValues, minimizeNelderMead } from "./optimize.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
 import { derived, type Estimate, fitted, sig } from "./estimate.ts";
+import { sendShareOf, spreadCounts } from "./fit_timing.ts";
 
 /** The timeline of a record for the likelihood: pieces of constant spread and the orders. */
 export interface SpreadTimeline {
@@ -322,20 +323,15 @@ export function spreadBaselineStage(
   const mu0 = arrivals.marketRate as number;
   if (!(mu0 > 0) || !a0.some((a) => a > 0)) return null;
   const tl = spreadTimeline(records);
-  let seconds = 0, aBar = 0;
-  const scale0 = Math.max(1, est["flow.timing.scale"]?.value ?? 1);
-  const gamma0 = est["flow.timing.exponent"]?.value ?? 1;
-  for (let k = 0; k < tl.dt.length; k++) {
-    const s = tl.spread[k];
-    if (s === Infinity) continue;
-    seconds += tl.dt[k];
-    aBar += tl.dt[k] * (s > scale0 ? Math.pow(scale0 / s, gamma0) : 1);
-  }
+  const counts = spreadCounts(records);
+  const seconds = counts.seconds.reduce((a, b) => a + b, 0);
   if (!(seconds > 0) || tl.orders < 100) return null;
   log("fitting the market orders' baseline by spread (joint maximum likelihood)");
-  // the baseline that keeps the rate at the start's a(s)
+  const scale0 = Math.max(1, est["flow.timing.scale"]?.value ?? 1);
+  const gamma0 = est["flow.timing.exponent"]?.value ?? 1;
+  // the baseline that keeps the rate at the start's a(s), averaged over the time at each spread
   const start: SpreadHawkesParams = {
-    mu: mu0 * seconds / aBar,
+    mu: mu0 / sendShareOf(counts, scale0, gamma0),
     alpha: a0,
     beta: b0,
     scale: scale0,

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { orderTimingConfigSchema } from "../market/order_timing.ts";
+import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
 import { derived, type Estimate, fitted, unidentified } from "./estimate.ts";
 import { minimizeGoldenSection } from "./optimize.ts";
 import { type MarketRecord, quoteIndexAt } from "./record.ts";
@@ -59,7 +59,7 @@ export interface TimingFit {
  * assert.ok(c.orders.reduce((a, b) => a + b, 0) > 0);
  * ```
  */
-export function spreadCounts(records: MarketRecord[], maxSpread = 40): SpreadCounts {
+export function spreadCounts(records: readonly MarketRecord[], maxSpread = 40): SpreadCounts {
   const orders = new Float64Array(maxSpread + 1);
   const seconds = new Float64Array(maxSpread + 1);
   const bin = (s: number) => (s >= maxSpread ? maxSpread : s);
@@ -247,4 +247,28 @@ export function timingEstimates(
     "1/β of the slowest market-order Hawkes kernel faster than 1/s: an order that soon " +
       "after the last one is likely its reaction (a burst) and is sent whatever the spread",
   );
+}
+
+/**
+ * Σ_s T_s·a(s) / Σ_s T_s: the intensity timing's send probability a(s) over the time at s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendShareOf } from "./fit_timing.ts";
+ * // as long at 1 tick (a = 1) as at 4 ticks (a = (2/4)^1 = 0.5)
+ * const counts = { seconds: new Float64Array([0, 10, 0, 0, 10]), orders: new Float64Array(5) };
+ * assert.equal(sendShareOf(counts, 2, 1), 0.75);
+ * ```
+ */
+export function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
+  const a = createOrderTimingModel(
+    orderTimingConfigSchema.parse({ kind: "intensity", scale, exponent }),
+  );
+  let t = 0, ta = 0;
+  for (let s = 1; s < c.seconds.length; s++) {
+    t += c.seconds[s];
+    ta += c.seconds[s] * a.sendProbability(s, Infinity);
+  }
+  return t > 0 ? ta / t : 1;
 }

@@ -12,12 +12,11 @@
  *
  * @module
  */
-import { createOrderTimingModel, orderTimingConfigSchema } from "../market/order_timing.ts";
 import { Rng } from "../rng/rng.ts";
 import { type Estimate, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
-import { type SpreadCounts, spreadCounts, spreadRatio } from "./fit_timing.ts";
+import { spreadCounts, spreadRatio } from "./fit_timing.ts";
 import { orderRateStep } from "./rate_knob.ts";
 import { type MarketRecord, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
@@ -320,30 +319,6 @@ export function refineMoments(
       `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
     );
   }
-}
-
-/**
- * Σ_s T_s·a(s) / Σ_s T_s: the intensity timing's send probability a(s) over the time at s.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sendShareOf } from "./moment_matching.ts";
- * // as long at 1 tick (a = 1) as at 4 ticks (a = (2/4)^1 = 0.5)
- * const counts = { seconds: new Float64Array([0, 10, 0, 0, 10]), orders: new Float64Array(5) };
- * assert.equal(sendShareOf(counts, 2, 1), 0.75);
- * ```
- */
-export function sendShareOf(c: SpreadCounts, scale: number, exponent: number): number {
-  const a = createOrderTimingModel(
-    orderTimingConfigSchema.parse({ kind: "intensity", scale, exponent }),
-  );
-  let t = 0, ta = 0;
-  for (let s = 1; s < c.seconds.length; s++) {
-    t += c.seconds[s];
-    ta += c.seconds[s] * a.sendProbability(s, Infinity);
-  }
-  return t > 0 ? ta / t : 1;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fitTiming, timingLogLikelihood } from "../../lib/calibration/fit_timing.ts";
+import { fitTiming, sendShareOf, timingLogLikelihood } from "../../lib/calibration/fit_timing.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
 /** Multinomial sample of `n` orders over spreads 1..S with P(s) ∝ T_s·min(1, (s0/s)^γ). */
@@ -37,4 +37,12 @@ Deno.test("fit_timing: the likelihood peaks at the estimate; too few orders give
     assert.ok(timingLogLikelihood(c, Math.max(1, f.scale + ds), f.exponent + dg) <= best + 1e-9);
   }
   assert.equal(fitTiming(sample(50, 2, 1, new Rng("few"))), null);
+});
+
+Deno.test("sendShareOf: 1 when every spread is sent at, the time-weighted send probability otherwise", () => {
+  const counts = { seconds: new Float64Array([0, 5, 5, 0, 10]), orders: new Float64Array(5) };
+  assert.equal(sendShareOf(counts, 10, 2), 1);
+  // a(s) = min(1, (2/s)^1): 1, 1, 0.5 at 1, 2, 4 ticks
+  assert.equal(sendShareOf(counts, 2, 1), (5 + 5 + 10 * 0.5) / 20);
+  assert.equal(sendShareOf({ seconds: new Float64Array(3), orders: new Float64Array(3) }, 2, 1), 1);
 });

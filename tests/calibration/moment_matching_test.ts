@@ -7,7 +7,6 @@ import {
   momentKnobs,
   OPTIONAL_MOMENTS,
   refineMoments,
-  sendShareOf,
 } from "../../lib/calibration/moment_matching.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 
@@ -155,14 +154,6 @@ Deno.test("momentKnobs: the knobs depend on the market's spread and whether its 
   const vol = momentKnobs(est(), real, true, 0.5)[0];
   assert.equal(vol.update(1, 1, 1e12), 10);
   assert.equal(vol.update(1, 1e12, 1), 1e-6);
-});
-
-Deno.test("sendShareOf: 1 when every spread is sent at, the time-weighted send probability otherwise", () => {
-  const counts = { seconds: new Float64Array([0, 5, 5, 0, 10]), orders: new Float64Array(5) };
-  assert.equal(sendShareOf(counts, 10, 2), 1);
-  // a(s) = min(1, (2/s)^1): 1, 1, 0.5 at 1, 2, 4 ticks
-  assert.equal(sendShareOf(counts, 2, 1), (5 + 5 + 10 * 0.5) / 20);
-  assert.equal(sendShareOf({ seconds: new Float64Array(3), orders: new Float64Array(3) }, 2, 1), 1);
 });
 
 Deno.test("moment matching: the spread at market orders, and the activity placement's knob that lowers it", async () => {

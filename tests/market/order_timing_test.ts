@@ -103,8 +103,8 @@ Deno.test("order timing (baseline): only the baseline's arrivals are timed; γ =
 });
 
 Deno.test("order timing (baseline): the bursts a trade excites are kept where the intensity's thinning cuts them", () => {
-  // market orders that excite each other (a burst lasts ~1/β = 50 ms); the same a(s) applied
-  // to the whole intensity or only to its baseline
+  // market orders that excite each other (the library's kernel, β = 4/s); the same a(s)
+  // applied to the whole intensity or only to its baseline
   const hawkes = (timing: Record<string, unknown>) => ({
     duration: 1_800,
     flow: {
