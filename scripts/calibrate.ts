@@ -141,7 +141,7 @@ export const calibrateCli = defineCli({
     "size-law": flags.choice([...SIZE_LAWS, "auto"], {
       default: "lomax",
       help:
-        "law of the market orders' desired sizes (auto: the one of smallest AIC; lib/market/size_law.ts)",
+        "law of the market orders' desired sizes (lognormal-mix: 2-4 components by AIC; auto: the law of smallest AIC; lib/market/size_law.ts)",
     }),
     "informed-sizes": flags.choice(FAST_TRADER_SIZES, {
       default: "stale",
@@ -151,7 +151,7 @@ export const calibrateCli = defineCli({
     "limit-sizes": flags.choice(LIMIT_SIZE_LAWS, {
       default: "poisson",
       help:
-        "law of the limit orders' sizes: 1 + Poisson, or a two-component log-normal mixture fitted to an order-level tape (round lots)",
+        "law of the limit orders' sizes: 1 + Poisson, or a log-normal mixture of 2-4 components (by AIC) fitted to an order-level tape (round lots)",
     }),
     "regime-time-scale": flags.boolean({
       help:

@@ -247,15 +247,16 @@ export interface CalibrateOptions {
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
   /**
-   * A finer lot (instrument units, at most `lotSize`) for the order sizes: the market is
-   * fitted in `lotSize` as without it, then restated in `sizeLot` (`finer_lot.ts`) with its
-   * size laws fitted again there — orders below `lotSize` can then be made, and the rest of
-   * the fit is the one of the natural lot (docs/calibration.md, "Order sizes").
+   * A finer lot (instrument units, at most `lotSize`) for the order sizes: the market's
+   * models are fitted in `lotSize` as without it, its size laws in `sizeLot`, and every stage
+   * that simulates the market (the moment matching, the information fit) simulates it
+   * restated in `sizeLot` (`finer_lot.ts`) with those sizes, as the preset will be — orders
+   * below `lotSize` can then be made (docs/calibration.md, "Order sizes").
    */
   sizeLot?: number;
   /**
    * The law of limit-order sizes: `poisson` (default; 1 + Poisson(mean − 1) lots) or
-   * `lognormal-mix` (a two-component mixture fitted to an order-level tape's limit orders,
+   * `lognormal-mix` (a mixture of 2–4 components fitted to an order-level tape's limit orders,
    * `fitLimitSizes`; a level-based tape cannot tell orders apart: a warning, and the Poisson).
    */
   limitSizes?: typeof LIMIT_SIZE_LAWS[number];
@@ -504,8 +505,13 @@ function calibrateOnce(
   log("fitting market-order sizes");
   // a market-order size fit into `est` (its earlier market-size entries replaced); `auto`:
   // log the law AIC chose; `given`: what the fit was conditioned on, added to each method
-  const putMarketSizes = (fit: SizeFit, auto: boolean, given?: string) => {
-    marketSizeEstimates(fit, est, given);
+  const putMarketSizes = (
+    fit: SizeFit,
+    auto: boolean,
+    given?: string,
+    into: Record<string, Estimate> = est,
+  ) => {
+    marketSizeEstimates(fit, into, given);
     if (auto) {
       const ll = Object.entries(fit.logLikelihoods).map(([k, v]) => `${k} ${v?.toFixed(1)}`);
       log(`  size law: ${fit.law} by AIC (log-likelihood ${ll.join(", ")})`);
@@ -514,19 +520,24 @@ function calibrateOnce(
       warnings.push("market-order sizes: the likelihood maximization did not converge");
     }
   };
-  // the size laws (market and limit orders) of `recs` and `events` in their lot, into `est`
-  // (with `sizeLot` the market is fitted in its lot with the default laws, and the options'
-  // laws are fitted in the finer lot)
-  const fitSizes = (recs: MarketRecord[], events: TapeEvents, laws: boolean) => {
+  // the size laws (market and limit orders) of `recs` and `events` in their lot, `into` an
+  // estimates record (with `sizeLot` the market is fitted in its lot with the default laws,
+  // and the options' laws are fitted in the finer lot)
+  const fitSizes = (
+    recs: MarketRecord[],
+    events: TapeEvents,
+    laws: boolean,
+    into: Record<string, Estimate> = est,
+  ) => {
     const sizeLaw = laws ? options.sizeLaw ?? "lomax" : "lomax";
     const fit = fitMarketSizes(recs, sizeLaw);
-    for (const k of Object.keys(est)) if (k.startsWith("flow.sizes.")) delete est[k];
-    putMarketSizes(fit, sizeLaw === "auto");
+    for (const k of Object.keys(into)) if (k.startsWith("flow.sizes.")) delete into[k];
+    putMarketSizes(fit, sizeLaw === "auto", undefined, into);
     // the placement's estimates here, where they have always been in a preset's estimates
     const place = fitPlacement(events, DEFAULTS.placement);
-    est["flow.placement.alpha"] = place.alpha;
-    est["flow.placement.maxDistance"] = place.maxDistance;
-    est["flow.sizes.limitMean"] = place.limitMean;
+    into["flow.placement.alpha"] = place.alpha;
+    into["flow.placement.maxDistance"] = place.maxDistance;
+    into["flow.sizes.limitMean"] = place.limitMean;
     let limit: LimitSizeFit | undefined;
     if (laws && options.limitSizes === "lognormal-mix") {
       try {
@@ -537,7 +548,7 @@ function calibrateOnce(
       }
     }
     if (limit !== undefined) {
-      limitSizeEstimates(limit, est);
+      limitSizeEstimates(limit, into);
       log(
         `  limit sizes: log-likelihood ${
           limit.logLikelihood.toFixed(1)
@@ -551,6 +562,28 @@ function calibrateOnce(
   };
   const coarse = fitSizes(records, ev, options.sizeLot === undefined);
   let sizes = coarse.sizes, limitSizes = coarse.limitSizes;
+  // with `sizeLot`, the sizes in the finer lot (their estimates apart until the end): the
+  // market fitted in its own lot is simulated restated in the finer one with these sizes by
+  // every stage that simulates it, so that what the moment matching matched is the preset's
+  let fine: {
+    lot: number;
+    sizes: SizeFit;
+    limitSizes?: LimitSizeFit;
+    est: Record<string, Estimate>;
+  } | null = null;
+  if (options.sizeLot !== undefined) {
+    const fineLot = options.sizeLot;
+    log(`fitting the order sizes in lots of ${fineLot}`);
+    const fineWin = { ...win, lotSize: fineLot };
+    const fineEst: Record<string, Estimate> = {};
+    const f = fitSizes(
+      tapes.map((t) => recordFromTape(t, fineWin)),
+      mergeTapeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
+      true,
+      fineEst,
+    );
+    fine = { lot: fineLot, sizes: f.sizes, limitSizes: f.limitSizes, est: fineEst };
+  }
   const placement = coarse.placement;
   const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
   est["flow.cancellation.queuePosition"] = cancel.queuePosition;
@@ -824,7 +857,7 @@ function calibrateOnce(
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
   const touch = touchFit === null ? undefined : touchFlowConfig(touchFit);
-  const config = (): Record<string, unknown> =>
+  const coarseConfig = (): Record<string, unknown> =>
     presetConfig({
       est,
       duration,
@@ -853,6 +886,18 @@ function calibrateOnce(
       spreadBaseline: spreadBaselineOn,
       touch,
     });
+  // the market as simulated and shipped: with `sizeLot`, restated in the finer lot (every
+  // quantity in lots × lotSize / sizeLot, `finer_lot.ts`; the cancellation hazards' size kept)
+  // with the sizes fitted there
+  const config = (): Record<string, unknown> => {
+    const c = coarseConfig();
+    if (fine === null) return c;
+    const out = atLot(c, fine.lot);
+    const flow = out.flow as Record<string, unknown>;
+    flow.sizes = sizesConfig(fine.sizes, fine.limitSizes, fine.est);
+    flow.initialDepth = initialDepthLots(real.m.depthInOrders, fine.sizes.meanExecuted);
+    return out;
+  };
   // placement edge: half the spread beyond one tick (then matched); in a wide-spread market
   // each order asks for its own edge, uniform around it, the width matched to the spread's
   // dispersion
@@ -1210,7 +1255,7 @@ function calibrateOnce(
       sig(refill0.se)
     } over the binding function's slope ${sig(slope)} (central difference ±25 %), × √(1 + 1/S)`;
   }
-  let finalConfig = config();
+  const finalConfig = config();
   validate(finalConfig);
   // ---- the information fit's objective on simulation seeds it never saw (its own seed's
   // noise, which the compass search fitted too, shows as the difference)
@@ -1229,29 +1274,17 @@ function calibrateOnce(
     };
     log(`  ${sig(fresh.objective, 4)} (on the fit's own seed: ${info.objective})`);
   }
-  if (options.sizeLot !== undefined) {
-    // the sizes in a finer lot: the market fitted above restated in it (every quantity in
-    // lots × lotSize / sizeLot, `finer_lot.ts`), its size laws fitted again in it
-    const fineLot = options.sizeLot;
-    log(`fitting the order sizes in lots of ${fineLot}`);
-    const fineWin = { ...win, lotSize: fineLot };
-    const fine = fitSizes(
-      tapes.map((t) => recordFromTape(t, fineWin)),
-      mergeTapeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
-      true,
-    );
+  if (fine !== null) {
+    // the estimates of the sizes in the finer lot replace the natural lot's
+    for (const k of Object.keys(est)) if (k.startsWith("flow.sizes.")) delete est[k];
+    for (const [k, e] of Object.entries(fine.est)) if (k.startsWith("flow.sizes.")) est[k] = e;
     sizes = fine.sizes;
     limitSizes = fine.limitSizes;
-    finalConfig = atLot(finalConfig, fineLot);
-    const flow = finalConfig.flow as Record<string, unknown>;
-    flow.sizes = sizesConfig(sizes, limitSizes, est);
-    flow.initialDepth = initialDepthLots(real.m.depthInOrders, sizes.meanExecuted);
     est["lotSize"] = unidentified(
-      fineLot,
+      fine.lot,
       "instrument units",
-      `given by the user (--size-lot): the order sizes fitted in it; the rest of the market in lots of ${lotSize}, restated`,
+      `given by the user (--size-lot): the order sizes fitted in it; the rest of the market in lots of ${lotSize}, restated, and simulated in it by every stage that simulates the market`,
     );
-    validate(finalConfig);
   }
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");

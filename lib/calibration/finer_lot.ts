@@ -7,8 +7,12 @@
  * a finer one (`calibrate --size-lot`).
  *
  * The quantities in lots: `flow.initialDepth`, `flow.informed.maxLots`,
- * `flow.snipers.maxLots` and, in `flow.sizes`, `marketMean`, `marketMax`, `limitMean` and
- * the medians of `components` and `limitComponents`. Assumes nothing else of the config is
+ * `flow.snipers.maxLots`, `flow.cancellation.depletionSize` and, in `flow.sizes`,
+ * `marketMean`, `marketMax`, `limitMean` and the medians of `components` and
+ * `limitComponents`. The cancellation hazard's depletion term is measured in the market
+ * orders' mean size; its size is pinned (`depletionSize`, the old mean restated) so that the
+ * hazards stay those of the coarse market when the sizes are given another law in the finer
+ * lot. Assumes nothing else of the config is
  * in lots (ticks, seconds and rates are not). Ignores the whole-lot grid: a law of whole
  * coarse lots (the Lomax, the Poisson) restated keeps its mean, not its spikes at multiples
  * of the ratio — fit the sizes again in the finer lot (the calibration does).
@@ -40,6 +44,7 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
  *   initialDepth: 200,
  *   sizes: { marketMean: 250, limitMean: 130 },
  *   snipers: { maxLots: 200 },
+ *   cancellation: { depletionSize: 250 }, // the hazards' size, pinned
  * });
  * assert.equal(coarse.flow.initialDepth, 2); // the input is left as it was
  * ```
@@ -62,10 +67,17 @@ export function atLot<T extends Record<string, unknown>>(config: T, lotSize: num
     const v = (o[key] as number) * k;
     o[key] = Math.min(max, integer ? Math.max(1, Math.round(v)) : v);
   };
+  const sizes = flow.sizes;
+  // the depletion term's v̄ (the mean market-order size unless set) pinned before the sizes
+  // are restated: a law fitted again in the finer lot must not move the hazards
+  if (isObj(sizes) && typeof sizes.marketMean === "number") {
+    const cancel = isObj(flow.cancellation) ? flow.cancellation : (flow.cancellation = {});
+    if (typeof cancel.depletionSize !== "number") cancel.depletionSize = sizes.marketMean;
+  }
+  scale(flow.cancellation, "depletionSize", 1e7);
   scale(flow, "initialDepth", 100_000, true);
   scale(flow.informed, "maxLots", 1e7);
   scale(flow.snipers, "maxLots", 1e9);
-  const sizes = flow.sizes;
   if (isObj(sizes)) {
     scale(sizes, "marketMean", 1e6);
     scale(sizes, "marketMax", 1e7, true);

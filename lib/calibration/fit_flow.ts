@@ -17,7 +17,6 @@ import {
 import { minimizeGoldenSection } from "./optimize.ts";
 import type { MarketRecord } from "./record.ts";
 import type { OrderEvents, TapeEvents } from "./tape_events.ts";
-import { maxOf } from "../analytics/extent.ts";
 import { erfc, logGamma, normalCdf } from "../analytics/distributions.ts";
 import type { SizeLawName } from "../market/size_law.ts";
 import { type FastOrderSizes, fastSizePmf, validateFastOrders } from "./fast_sizes.ts";
@@ -63,36 +62,63 @@ function logNormalSurvival(v: number, mu: number, sigma: number): number {
   return v < 1 ? 1 : 0.5 * erfc((Math.log(v + 0.5) - mu) / (sigma * Math.SQRT2));
 }
 
-/** The market orders of `records` as the size fit reads them (sizes and depths in whole lots). */
+/**
+ * The market orders of `records` as the size fit reads them: sizes in whole lots, grouped by
+ * size and by what the likelihood makes of them — the likelihood depends on an order only
+ * through its size and its kind (`SIZE_KIND`), so each distinct (size, kind) is one term
+ * weighted by its count.
+ */
 interface SizeSample {
+  /** Distinct sizes, lots. */
   size: number[];
-  depth: number[];
-  walked: number[];
+  /** Each one's kind (`SIZE_KIND`). */
+  kind: number[];
+  /** How many orders each stands for. */
+  count: number[];
+  /** Orders in all. */
+  orders: number;
+  /** The largest size, lots. */
+  largest: number;
   executed: number;
   /** Share π of the fast traders' orders (0: none in the fit). */
   fastShare: number;
-  /** Their size pmf g at each order's size (empty when π = 0). */
+  /** Their size pmf g at each distinct size (empty when π = 0). */
   fastMass: number[];
 }
 
+/**
+ * How an order enters the touch-capped likelihood: its desired size is its size (`free`),
+ * it took exactly the touch depth (`capped`: censored), or it walked the book (`walked`).
+ */
+const SIZE_KIND = { free: 0, capped: 1, walked: 2 } as const;
+
 function sizeSample(records: readonly MarketRecord[], fast?: FastOrderSizes): SizeSample {
-  const size: number[] = [], depth: number[] = [], walked: number[] = [];
-  let executed = 0;
+  const terms = new Map<number, number>(); // size · 3 + kind → count
+  let executed = 0, orders = 0, largest = 0;
   for (const r of records) {
     for (let i = 0; i < r.moQty.length; i++) {
-      const q = Math.max(1, Math.round(r.moQty[i]));
+      const s = Math.max(1, Math.round(r.moQty[i]));
       const d = r.moDepth[i];
-      size.push(q);
-      depth.push(d === d && d > 0 ? Math.max(1, Math.round(d)) : Infinity);
-      walked.push(r.moLevels[i] > 1 ? 1 : 0);
+      const q = d === d && d > 0 ? Math.max(1, Math.round(d)) : Infinity;
+      const kind = r.moLevels[i] > 1 && s > q
+        ? SIZE_KIND.walked
+        : s === q
+        ? SIZE_KIND.capped
+        : SIZE_KIND.free;
+      const key = s * 3 + kind;
+      terms.set(key, (terms.get(key) ?? 0) + 1);
       executed += r.moQty[i];
+      orders++;
+      if (s > largest) largest = s;
     }
   }
-  if (fast === undefined || fast.share === 0) {
-    return { size, depth, walked, executed, fastShare: 0, fastMass: [] };
-  }
+  const keys = [...terms.keys()].sort((a, b) => a - b);
+  const size = keys.map((k) => Math.floor(k / 3)), kind = keys.map((k) => k % 3);
+  const count = keys.map((k) => terms.get(k)!);
+  const base = { size, kind, count, orders, largest, executed };
+  if (fast === undefined || fast.share === 0) return { ...base, fastShare: 0, fastMass: [] };
   const g = fastSizePmf(validateFastOrders(fast).sizes);
-  return { size, depth, walked, executed, fastShare: fast.share, fastMass: size.map(g) };
+  return { ...base, fastShare: fast.share, fastMass: size.map(g) };
 }
 
 /**
@@ -101,33 +127,47 @@ function sizeSample(records: readonly MarketRecord[], fast?: FastOrderSizes): Si
  * traders' orders in the sample, of the mixture (1 − π)·(that likelihood) + π·g(s).
  */
 function cappedNll(x: SizeSample, S: (v: number) => number, p: number): number {
-  const { size, depth, walked, fastShare: pi, fastMass } = x;
+  const { size, kind, count, fastShare: pi, fastMass } = x;
   let ll = 0;
   for (let i = 0; i < size.length; i++) {
-    const s = size[i], q = depth[i];
+    const s = size[i];
     const pv = S(s - 1) - S(s);
     let l: number;
-    if (walked[i] === 1 && s > q) l = pv * p;
-    else if (s === q) l = pv + S(s) * (1 - p);
+    if (kind[i] === SIZE_KIND.walked) l = pv * p;
+    else if (kind[i] === SIZE_KIND.capped) l = pv + S(s) * (1 - p);
     else l = pv;
     if (pi > 0) l = (1 - pi) * l + pi * fastMass[i];
-    ll += Math.log(Math.max(l, 1e-300));
+    ll += count[i] * Math.log(Math.max(l, 1e-300));
   }
   return -ll;
+}
+
+/** The log of each order's size, every order once (the mixtures' starting EM reads them). */
+function logSizes(x: SizeSample): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < x.size.length; i++) {
+    const l = Math.log(x.size[i]);
+    for (let j = 0; j < x.count[i]; j++) out.push(l);
+  }
+  return out;
 }
 
 /**
  * Fits the touch-relative size model (`lib/market/order_sizes.ts`) to the market orders of
  * `records` by maximum likelihood: the desired size V follows the law `law`
  * (`lib/market/size_law.ts`: V = 1 + ⌊X⌋, X Lomax(λ, ζ); or V = max(1, round(X)), X
- * log-normal or a mixture of two log-normals); with probability 1 − p the order takes at most
+ * log-normal or a mixture of log-normals); with probability 1 − p the order takes at most
  * the depth Q at the opposite best quote. An order that walked the book (several prices) has
  * V = s > Q and chose to sweep (P(V = s)·p); one that took exactly the touch depth is censored
  * (P(V = Q) + P(V > Q)(1 − p)); a smaller one has V = s. Sizes in lots are rounded, at least
- * 1. Standard errors from the observed information (numerical Hessian); the mean follows by
- * the delta method. The `lognormal-mix` law (two components, six parameters) starts from the
- * expectation-maximization fit of a two-component normal mixture to the log sizes. With
- * `law: "auto"` the three laws are fitted and the one of smallest AIC (2k − 2 ln L) kept.
+ * 1; the likelihood is summed by distinct size and kind (sizes repeat: a tape's 8,000 orders
+ * are a few hundred terms). Standard errors from the observed information (numerical
+ * Hessian); the mean follows by the delta method. The `lognormal-mix` law is fitted with K =
+ * 2, 3 and 4 components (3K parameters: a median and σ each, K − 1 weights, the sweep
+ * probability), each started from the expectation-maximization fit of K normals to the log
+ * sizes, and the K of smallest AIC (2k − 2 ln L) kept: an equity tape's round lots (100, 200
+ * shares) are components of their own. With `law: "auto"` the three laws are fitted and the
+ * one of smallest AIC kept.
  * With `fast` (the snipers' and informed traders' orders of a simulation, `fast_sizes.ts`)
  * the law is the background's alone: each order's likelihood is (1 − π)·(the law's) + π·g(s),
  * π and g fixed — the fast traders' orders are not taken for background flow.
@@ -138,7 +178,7 @@ export function fitMarketSizes(
   fast?: FastOrderSizes,
 ): SizeFit {
   const x = sizeSample(records, fast);
-  const n = x.size.length;
+  const n = x.orders;
   if (n < 50) {
     throw new InsufficientDataError("market-order sizes", "at least 50 market orders", `${n}`);
   }
@@ -146,7 +186,7 @@ export function fitMarketSizes(
   if (law === "lognormal") return fitLogNormalSizes(x);
   if (law === "lognormal-mix") return fitLogNormalMixtureSizes(x);
   const fits = [fitLomaxSizes(x), fitLogNormalSizes(x), fitLogNormalMixtureSizes(x)];
-  const params = [3, 3, 6];
+  const params = fits.map((f) => f.components === undefined ? 3 : 3 * f.components.length);
   const aic = fits.map((f, i) => 2 * params[i] - 2 * f.logLikelihood);
   let best = 0;
   for (let i = 1; i < fits.length; i++) if (aic[i] < aic[best]) best = i;
@@ -158,19 +198,25 @@ export function fitMarketSizes(
 /** Common fields of a size fit. */
 function sizeFitBase(x: SizeSample) {
   return {
-    marketMax: Math.min(1e7, Math.max(1_000, maxOf(x.size))), // the model's range
-    orders: x.size.length,
-    meanExecuted: x.executed / x.size.length,
+    marketMax: Math.min(1e7, Math.max(1_000, x.largest)), // the model's range
+    orders: x.orders,
+    meanExecuted: x.executed / x.orders,
   };
 }
 
+/** The mean of the sizes, lots. */
+function meanSize(x: SizeSample): number {
+  let sum = 0;
+  for (let i = 0; i < x.size.length; i++) sum += x.count[i] * x.size[i];
+  return sum / x.orders;
+}
+
 function fitLomaxSizes(x: SizeSample): SizeFit {
-  const n = x.size.length;
   const nll = (lambda: number, zeta: number, p: number): number => {
     if (!(lambda > 0 && zeta > 1 && p >= 0 && p <= 1)) return Infinity;
     return cappedNll(x, (v) => survival(v, lambda, zeta), p);
   };
-  const mean0 = x.size.reduce((a, b) => a + b, 0) / n;
+  const mean0 = meanSize(x);
   // ζ is kept in the model's range (≥ 1.1: a finite mean)
   const f = (z: Float64Array) =>
     nll(Math.exp(z[0]), 1.1 + Math.exp(z[1]), 1 / (1 + Math.exp(-z[2])));
@@ -219,16 +265,16 @@ const MAX_LOG_SD = 5;
 const MIN_COMPONENT_LOG_SD = 1e-4;
 
 function fitLogNormalSizes(x: SizeSample): SizeFit {
-  const n = x.size.length;
+  const n = x.orders;
   const nll = (mu: number, sigma: number, p: number): number => {
     if (!(sigma > 0 && p >= 0 && p <= 1)) return Infinity;
     return cappedNll(x, (v) => logNormalSurvival(v, mu, sigma), p);
   };
   let m = 0, m2 = 0;
-  for (const v of x.size) {
-    const l = Math.log(v);
-    m += l;
-    m2 += l * l;
+  for (let i = 0; i < x.size.length; i++) {
+    const l = Math.log(x.size[i]);
+    m += x.count[i] * l;
+    m2 += x.count[i] * l * l;
   }
   m /= n;
   const sd0 = Math.sqrt(Math.max(0.01, m2 / n - m * m));
@@ -271,75 +317,141 @@ function fitLogNormalSizes(x: SizeSample): SizeFit {
   };
 }
 
+/** The numbers of components a log-normal mixture is fitted with (the AIC picks one). */
+export const MIXTURE_COMPONENTS: readonly number[] = [2, 3, 4];
+
 /**
- * The mean of V = max(1, round(X)), X the two-component log-normal mixture θ = (μ₁, σ₁, μ₂,
- * σ₂, w): P(X < 1.5) + E[X; X ≥ 1.5] (the rounding above 1.5 is unbiased to within its
- * curvature, a fraction of a lot). Below one lot the clamp matters: the mixture fitted to the
- * AMZN limit orders in lots of 100 shares (89 % of them one lot) has E[X] = 0.71 and E[V] =
- * 1.23 (the orders' own mean: 1.28).
+ * The mixture of K log-normals in its natural parameters θ = (μ₁, σ₁, …, μ_K, σ_K, w₁, …,
+ * w_{K−1}, …): component k's median e^μ_k, σ_k and weight w_k (w_K = 1 − the others).
  */
-function roundedMixtureMean(u: ArrayLike<number>): number {
-  const c = Math.log(1.5);
-  const part = (mu: number, s: number) =>
-    normalCdf((c - mu) / s) + Math.exp(mu + s * s / 2) * normalCdf((mu + s * s - c) / s);
-  return u[4] * part(u[0], u[1]) + (1 - u[4]) * part(u[2], u[3]);
+function mixtureWeight(t: ArrayLike<number>, K: number, k: number): number {
+  if (k < K - 1) return t[2 * K + k];
+  let w = 1;
+  for (let j = 0; j < K - 1; j++) w -= t[2 * K + j];
+  return w;
+}
+
+/** Whether θ is a mixture of K components (σ > 0, weights in (0, 1)). */
+function validMixture(t: ArrayLike<number>, K: number): boolean {
+  for (let k = 0; k < K; k++) {
+    const w = mixtureWeight(t, K, k);
+    if (!(t[2 * k + 1] > 0 && w > 0 && w < 1)) return false;
+  }
+  return true;
+}
+
+/** P(V > v) of the rounded mixture θ of K components (`logNormalSurvival` of each). */
+function mixtureSurvival(v: number, t: ArrayLike<number>, K: number): number {
+  if (v < 1) return 1;
+  let s = 0;
+  for (let k = 0; k < K; k++) {
+    s += mixtureWeight(t, K, k) * logNormalSurvival(v, t[2 * k], t[2 * k + 1]);
+  }
+  return s;
 }
 
 /**
- * The delta method's standard error of {@linkcode roundedMixtureMean} at `t` (its first `k`
- * parameters, covariance `cov`, k × k), the gradient by central differences.
+ * The mean of V = max(1, round(X)), X the log-normal mixture θ of K components (its layout:
+ * {@linkcode mixtureWeight}): P(X < 1.5) + E[X; X ≥ 1.5] (the rounding above 1.5 is unbiased
+ * to within its curvature, a fraction of a lot). Below one lot the clamp matters: the mixture
+ * fitted to the AMZN limit orders in lots of 100 shares (89 % of them one lot) has E[X] =
+ * 0.71 and E[V] = 1.23 (the orders' own mean: 1.28).
  */
-function mixtureMeanSe(t: Float64Array, cov: Float64Array, k: number): number {
-  const g = new Float64Array(k);
+function roundedMixtureMean(u: ArrayLike<number>, K: number): number {
+  const c = Math.log(1.5);
+  const part = (mu: number, s: number) =>
+    normalCdf((c - mu) / s) + Math.exp(mu + s * s / 2) * normalCdf((mu + s * s - c) / s);
+  let m = 0;
+  for (let k = 0; k < K; k++) m += mixtureWeight(u, K, k) * part(u[2 * k], u[2 * k + 1]);
+  return m;
+}
+
+/**
+ * The delta method's standard error of a function `g` of the first `k` parameters of `t`
+ * (covariance `cov`, k × k), the gradient by central differences.
+ */
+function deltaSe(
+  g: (t: ArrayLike<number>) => number,
+  t: Float64Array,
+  cov: Float64Array,
+  k: number,
+): number {
+  const grad = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     const h = 1e-6 * Math.max(1, Math.abs(t[i]));
     const a = Float64Array.from(t), b = Float64Array.from(t);
     a[i] += h;
     b[i] -= h;
-    g[i] = (roundedMixtureMean(a) - roundedMixtureMean(b)) / (2 * h);
+    grad[i] = (g(a) - g(b)) / (2 * h);
   }
   let v = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += g[i] * g[j] * cov[i * k + j];
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += grad[i] * grad[j] * cov[i * k + j];
   return Math.sqrt(Math.max(0, v));
 }
 
 /**
- * The two components of a fitted mixture θ = (μ₁, σ₁, μ₂, σ₂, w, …) with standard errors `se`,
- * within the model's range: a weight in (0, 1) (a component the data do not need goes to its
- * bound, with a note: the other law alone), a median e^μ in [0.01, 10⁷] lots (its error by
- * the delta method).
+ * The K components of a fitted mixture θ ({@linkcode mixtureWeight}'s layout, its first `k`
+ * parameters with covariance `cov` or none), within the model's range: a weight in (0, 1) (a
+ * component the data do not need goes to its bound, with a note), a median e^μ in [0.01,
+ * 10⁷] lots (its error by the delta method); the last weight's error by the delta method.
  */
-function mixtureComponents(t: ArrayLike<number>, se: number[], share: string, method: string) {
+function mixtureComponents(
+  t: Float64Array,
+  K: number,
+  se: number[],
+  cov: Float64Array | null,
+  k: number,
+  share: string,
+  method: string,
+) {
   const inRange = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-  const component = (mu: number, sMu: number, sigma: number, sSigma: number, w: number) => ({
-    weight: fitted(
-      inRange(w, 1e-6, 1 - 1e-6),
-      se[4],
-      share,
-      method,
-      w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined,
-    ),
-    median: fitted(inRange(Math.exp(mu), 0.01, 1e7), Math.exp(mu) * sMu, "lots", method),
-    logSd: fitted(sigma, sSigma, "log lots", method),
+  return Array.from({ length: K }, (_, c) => {
+    const w = mixtureWeight(t, K, c);
+    const wSe = c < K - 1
+      ? se[2 * K + c]
+      : cov === null
+      ? NaN
+      : deltaSe((u) => mixtureWeight(u, K, c), t, cov, k);
+    const mu = t[2 * c];
+    const point = isPointMass(mu, t[2 * c + 1])
+      ? `a point mass at ${
+        Math.max(1, Math.round(Math.exp(mu)))
+      } lots: its median and σ are not identified within that lot`
+      : undefined;
+    return {
+      weight: fitted(
+        inRange(w, 1e-6, 1 - 1e-6),
+        wSe,
+        share,
+        method,
+        w <= 1e-6 ? "at the model's bound: the tape does not need this component" : undefined,
+      ),
+      median: fitted(
+        inRange(Math.exp(mu), 0.01, 1e7),
+        Math.exp(mu) * se[2 * c],
+        "lots",
+        method,
+        point,
+      ),
+      logSd: fitted(t[2 * c + 1], se[2 * c + 1], "log lots", method, point),
+    };
   });
-  return [
-    component(t[0], se[0], t[1], se[1], t[4]),
-    component(t[2], se[2], t[3], se[3], 1 - t[4]),
-  ];
 }
 
 /**
- * Minimizes `nll`, the negative log-likelihood of a two-component log-normal mixture in its
- * natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w, q…), q probabilities after the mixture's own:
- * Nelder–Mead (restarted once: it can stall) on μ, the logistic of σ within [10⁻⁴, 5] (a
- * component's σ down to 10⁻⁴: a point mass, such as a round lot of 100 shares, is a
- * component) and the logits of w and q; started from the EM fit of two normals to `logs` and
- * the logits `extra` of q. The components are returned by increasing median.
+ * Minimizes `nll`, the negative log-likelihood of a mixture of K log-normals in its natural
+ * parameters θ ({@linkcode mixtureWeight}'s layout, then q…, probabilities after the
+ * mixture's own): Nelder–Mead (restarted: it can stall) on μ, the logistic of σ within
+ * [10⁻⁴, 5] (a component's σ down to 10⁻⁴: a point mass, such as a round lot of 100 shares,
+ * is a component), the weights broken off a stick by logistics (w₁ = ℓ(z₁), w₂ = (1 − w₁)·ℓ(z₂),
+ * …) and the logits of q; started from the EM fit of K normals to `logs` and the logits
+ * `extra` of q. The components are returned by increasing median.
  */
 function maximizeMixture(
   nll: (t: ArrayLike<number>) => number,
   logs: readonly number[],
   extra: readonly number[],
+  K: number,
 ): { t: Float64Array; converged: boolean } {
   const lo = MIN_COMPONENT_LOG_SD;
   const toSigma = (z: number) => lo + (MAX_LOG_SD - lo) / (1 + Math.exp(-z));
@@ -350,99 +462,141 @@ function maximizeMixture(
   const logistic = (z: number) => 1 / (1 + Math.exp(-z));
   const natural = (z: Float64Array) => {
     const t = Float64Array.from(z, logistic);
-    t[0] = z[0];
-    t[1] = toSigma(z[1]);
-    t[2] = z[2];
-    t[3] = toSigma(z[3]);
+    for (let k = 0; k < K; k++) {
+      t[2 * k] = z[2 * k];
+      t[2 * k + 1] = toSigma(z[2 * k + 1]);
+    }
+    let left = 1;
+    for (let k = 0; k < K - 1; k++) {
+      t[2 * K + k] = left * logistic(z[2 * K + k]);
+      left -= t[2 * K + k];
+    }
     return t;
   };
-  const [m1, s1, m2, s2, w0] = twoNormals(logs);
-  const wc = Math.min(0.98, Math.max(0.02, w0));
-  const start = Float64Array.of(
-    m1,
-    fromSigma(s1),
-    m2,
-    fromSigma(s2),
-    Math.log(wc / (1 - wc)),
-    ...extra,
-  );
-  const f = (z: Float64Array) => nll(natural(z));
-  let r = minimizeNelderMead(f, start, { maxIterations: 4000 });
-  r = minimizeNelderMead(f, r.x, { maxIterations: 4000 }); // restart: NM can stall
-  const t = natural(r.x);
-  if (t[2] < t[0]) { // by median
-    [t[0], t[1], t[2], t[3]] = [t[2], t[3], t[0], t[1]];
-    t[4] = 1 - t[4];
+  const em = kNormals(logs, K);
+  const start = new Float64Array(3 * K - 1 + extra.length);
+  let left = 1;
+  for (let k = 0; k < K; k++) {
+    start[2 * k] = em.mu[k];
+    start[2 * k + 1] = fromSigma(em.sd[k]);
+    if (k < K - 1) {
+      const share = Math.min(0.98, Math.max(0.02, em.w[k] / Math.max(left, 1e-9)));
+      start[2 * K + k] = Math.log(share / (1 - share));
+      left -= em.w[k];
+    }
   }
-  return { t, converged: r.converged };
+  start.set(extra, 3 * K - 1);
+  const f = (z: Float64Array) => nll(natural(z));
+  const iterations = 2000 * K;
+  let r = minimizeNelderMead(f, start, { maxIterations: iterations });
+  for (let i = 0; i < K - 1; i++) r = minimizeNelderMead(f, r.x, { maxIterations: iterations });
+  const t = natural(r.x);
+  // by median
+  const order = Array.from({ length: K }, (_, k) => k).sort((a, b) => t[2 * a] - t[2 * b]);
+  const sorted = Float64Array.from(t);
+  const w = order.map((k) => mixtureWeight(t, K, k));
+  order.forEach((k, j) => {
+    sorted[2 * j] = t[2 * k];
+    sorted[2 * j + 1] = t[2 * k + 1];
+    if (j < K - 1) sorted[2 * K + j] = w[j];
+  });
+  return { t: sorted, converged: r.converged };
 }
 
-/** Two-component normal mixture of `l` by expectation-maximization (a start for the fit). */
-function twoNormals(l: readonly number[]): [number, number, number, number, number] {
+/**
+ * A K-component normal mixture of `l` by expectation-maximization (a start for the fit),
+ * started from K groups of equal size of the sorted values.
+ */
+function kNormals(l: readonly number[], K: number): { mu: number[]; sd: number[]; w: number[] } {
   const sorted = [...l].sort((a, b) => a - b);
   const n = sorted.length;
-  const half = (a: number, b: number) => {
+  const mu: number[] = [], sd: number[] = [], w: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const a = Math.floor(k * n / K), b = Math.max(a + 1, Math.floor((k + 1) * n / K));
     let m = 0, v = 0;
     for (let i = a; i < b; i++) m += sorted[i];
     m /= b - a;
     for (let i = a; i < b; i++) v += (sorted[i] - m) ** 2;
-    return [m, Math.sqrt(Math.max(1e-4, v / (b - a)))];
-  };
-  let [m1, s1] = half(0, n >> 1), [m2, s2] = half(n >> 1, n), w = 0.5;
-  const resp = new Float64Array(n);
-  for (let it = 0; it < 200; it++) {
-    let r1 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0;
-    for (let i = 0; i < n; i++) {
-      const p1 = w * Math.exp(-0.5 * ((l[i] - m1) / s1) ** 2) / s1;
-      const p2 = (1 - w) * Math.exp(-0.5 * ((l[i] - m2) / s2) ** 2) / s2;
-      const r = p1 + p2 > 0 ? p1 / (p1 + p2) : 0.5;
-      resp[i] = r;
-      r1 += r;
-      a1 += r * l[i];
-      a2 += (1 - r) * l[i];
-    }
-    if (!(r1 > 1 && n - r1 > 1)) break;
-    m1 = a1 / r1;
-    m2 = a2 / (n - r1);
-    for (let i = 0; i < n; i++) {
-      b1 += resp[i] * (l[i] - m1) ** 2;
-      b2 += (1 - resp[i]) * (l[i] - m2) ** 2;
-    }
-    s1 = Math.sqrt(Math.max(1e-4, b1 / r1));
-    s2 = Math.sqrt(Math.max(1e-4, b2 / (n - r1)));
-    w = r1 / n;
+    mu.push(m);
+    sd.push(Math.sqrt(Math.max(1e-4, v / (b - a))));
+    w.push(1 / K);
   }
-  return [m1, s1, m2, s2, w];
+  const resp = new Float64Array(n * K);
+  const dens = new Float64Array(K);
+  for (let it = 0; it < 200; it++) {
+    for (let i = 0; i < n; i++) {
+      let tot = 0;
+      for (let k = 0; k < K; k++) {
+        dens[k] = w[k] * Math.exp(-0.5 * ((l[i] - mu[k]) / sd[k]) ** 2) / sd[k];
+        tot += dens[k];
+      }
+      for (let k = 0; k < K; k++) resp[i * K + k] = tot > 0 ? dens[k] / tot : 1 / K;
+    }
+    let degenerate = false;
+    for (let k = 0; k < K; k++) {
+      let r = 0, a = 0;
+      for (let i = 0; i < n; i++) {
+        r += resp[i * K + k];
+        a += resp[i * K + k] * l[i];
+      }
+      if (!(r > 1)) {
+        degenerate = true;
+        break;
+      }
+      mu[k] = a / r;
+      let b = 0;
+      for (let i = 0; i < n; i++) b += resp[i * K + k] * (l[i] - mu[k]) ** 2;
+      sd[k] = Math.sqrt(Math.max(1e-4, b / r));
+      w[k] = r / n;
+    }
+    if (degenerate) break;
+  }
+  return { mu, sd, w };
 }
 
-function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
-  const S = (v: number, m1: number, s1: number, m2: number, s2: number, w: number) =>
-    v < 1 ? 1 : w * logNormalSurvival(v, m1, s1) + (1 - w) * logNormalSurvival(v, m2, s2);
-  // natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w, p)
+/** The mixture law's fit with K components (see {@linkcode fitMarketSizes}). */
+function fitMixtureSizesK(x: SizeSample, K: number): SizeFit {
+  const np = 3 * K; // θ and the sweep probability p, last
   const nll = (t: ArrayLike<number>): number => {
-    const m1 = t[0], s1 = t[1], m2 = t[2], s2 = t[3], w = t[4], p = t[5];
-    if (!(s1 > 0 && s2 > 0 && w > 0 && w < 1 && p >= 0 && p <= 1)) return Infinity;
-    return cappedNll(x, (v) => S(v, m1, s1, m2, s2, w), p);
+    const p = t[np - 1];
+    if (!(validMixture(t, K) && p >= 0 && p <= 1)) return Infinity;
+    return cappedNll(x, (v) => mixtureSurvival(v, t, K), p);
   };
   // the sweep probability p starts at logistic(−2)
-  const { t, converged } = maximizeMixture(nll, x.size.map(Math.log), [-2]);
+  const { t, converged } = maximizeMixture(nll, logSizes(x), [-2], K);
   const H = hessianFromValues(nll, t, 1e-4);
-  const { se, cov, pBoundary } = sizeErrors(H, t[5], 6);
-  const mean = roundedMixtureMean(t);
-  const meanSe = cov ? mixtureMeanSe(t, cov, 6) : NaN;
-  const method = "censored maximum likelihood of the touch-capped log-normal mixture size model";
+  const { se, cov, pBoundary } = sizeErrors(H, t[np - 1], np, pointMassDrops(t, K, np));
+  const mean = roundedMixtureMean(t, K);
+  const meanSe = cov ? deltaSe((u) => roundedMixtureMean(u, K), t, cov, np) : NaN;
+  const method =
+    `censored maximum likelihood of the touch-capped log-normal mixture size model (${K} components by AIC)`;
   const ll = -nll(t);
   return {
     law: "lognormal-mix",
     marketMean: fitted(Math.min(1e6, Math.max(1, mean)), meanSe, "lots", method),
     marketTail: unidentified(1.5, "tail exponent", "not used by the log-normal mixture"),
-    components: mixtureComponents(t, se, "share of market orders", method),
-    sweepProbability: sweepEstimate(t[5], se[5], pBoundary, method),
+    components: mixtureComponents(t, K, se, cov, np, "share of market orders", method),
+    sweepProbability: sweepEstimate(t[np - 1], se[np - 1], pBoundary, method),
     ...sizeFitBase(x),
     logLikelihood: ll,
     logLikelihoods: { "lognormal-mix": ll },
     converged,
   };
+}
+
+/** The fit of smallest AIC (2·parameters(fit) − 2 ln L) among `fits`. */
+function byAic<T extends { logLikelihood: number }>(fits: T[], parameters: (f: T) => number): T {
+  let best = fits[0];
+  const aic = (f: T) => 2 * parameters(f) - 2 * f.logLikelihood;
+  for (const f of fits) if (aic(f) < aic(best)) best = f;
+  return best;
+}
+
+function fitLogNormalMixtureSizes(x: SizeSample): SizeFit {
+  return byAic(
+    MIXTURE_COMPONENTS.map((K) => fitMixtureSizesK(x, K)),
+    (f) => 3 * f.components!.length,
+  );
 }
 
 /** Fitted limit-order sizes (`flow.sizes.limitComponents`, `limitMean`). */
@@ -464,10 +618,11 @@ export interface LimitSizeFit {
 /**
  * Fits limit-order sizes (lots; the orders of an order-level tape within `maxDistance` ticks
  * of the touch, the ones {@linkcode fitPlacement} counts) by maximum likelihood of a mixture
- * of two log-normals rounded to whole lots: P(V = v) = P(v − ½ ≤ X < v + ½) for v ≥ 2,
+ * of log-normals rounded to whole lots: P(V = v) = P(v − ½ ≤ X < v + ½) for v ≥ 2,
  * P(X < 1.5) for v = 1, X's law Σ w_k LN(μ_k, σ_k²); σ_k down to 10⁻⁴, so a round lot (half
- * of AMZN's limit orders are exactly 100 shares) is a component. Started from the EM fit of
- * two normals to the log sizes; the likelihood by distinct size (a tape's sizes repeat);
+ * of AMZN's limit orders are exactly 100 shares) is a component. K = 2, 3, 4 components
+ * ({@linkcode MIXTURE_COMPONENTS}), each started from the EM fit of K normals to the log
+ * sizes, the K of smallest AIC kept; the likelihood by distinct size (a tape's sizes repeat);
  * standard errors from the observed information; the mean by the delta method. A level-based
  * tape (no order ids) adds several orders in one update: not identified (throws).
  */
@@ -494,27 +649,29 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
     throw new InsufficientDataError("limit-order sizes", "at least 50 limit orders", `${n}`);
   }
   const size = Float64Array.from(counts.keys()), count = Float64Array.from(counts.values());
-  const S = (v: number, t: ArrayLike<number>) =>
-    v < 1
-      ? 1
-      : t[4] * logNormalSurvival(v, t[0], t[1]) + (1 - t[4]) * logNormalSurvival(v, t[2], t[3]);
-  // natural parameters θ = (μ₁, σ₁, μ₂, σ₂, w)
-  const nll = (t: ArrayLike<number>): number => {
-    if (!(t[1] > 0 && t[3] > 0 && t[4] > 0 && t[4] < 1)) return Infinity;
-    let ll = 0;
-    for (let i = 0; i < size.length; i++) {
-      ll += count[i] * Math.log(Math.max(S(size[i] - 1, t) - S(size[i], t), 1e-300));
-    }
-    return -ll;
-  };
   const logs: number[] = [];
   for (const [v, c] of counts) for (let j = 0; j < c; j++) logs.push(Math.log(v));
-  const { t, converged } = maximizeMixture(nll, logs, []);
+  // θ of K components ({@linkcode mixtureWeight}'s layout), the K of smallest AIC
+  const fitK = (K: number) => {
+    const np = 3 * K - 1;
+    const nll = (t: ArrayLike<number>): number => {
+      if (!validMixture(t, K)) return Infinity;
+      let ll = 0;
+      for (let i = 0; i < size.length; i++) {
+        const pv = mixtureSurvival(size[i] - 1, t, K) - mixtureSurvival(size[i], t, K);
+        ll += count[i] * Math.log(Math.max(pv, 1e-300));
+      }
+      return -ll;
+    };
+    const { t, converged } = maximizeMixture(nll, logs, [], K);
+    return { K, np, t, converged, nll, logLikelihood: -nll(t) };
+  };
+  const best = byAic(MIXTURE_COMPONENTS.map(fitK), (f) => f.np);
+  const { K, np, t, converged, nll } = best;
   const H = hessianFromValues(nll, t, 1e-4);
-  const c = covarianceFromHessian(H, 5);
-  const se = c.ok ? Array.from(standardErrors(c.cov, 5)) : new Array<number>(5).fill(NaN);
-  const meanSe = c.ok ? mixtureMeanSe(t, c.cov, 5) : NaN;
-  const method = "maximum likelihood of a rounded two-component log-normal mixture";
+  const { se, cov } = blockErrors(H, np, pointMassDrops(t, K, np));
+  const meanSe = cov ? deltaSe((u) => roundedMixtureMean(u, K), t, cov, np) : NaN;
+  const method = `maximum likelihood of a rounded log-normal mixture (${K} components by AIC)`;
   // the Poisson law of the same mean, for comparison: 1 + Poisson(m − 1)
   const m = sum / n - 1;
   let poissonLl = 0;
@@ -524,8 +681,13 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
       (m > 0 ? k * Math.log(m) - m - logGamma(k + 1) : k === 0 ? 0 : -Infinity);
   }
   return {
-    components: mixtureComponents(t, se, "share of limit orders", method),
-    limitMean: fitted(Math.min(1e6, Math.max(1, roundedMixtureMean(t))), meanSe, "lots", method),
+    components: mixtureComponents(t, K, se, cov, np, "share of limit orders", method),
+    limitMean: fitted(
+      Math.min(1e6, Math.max(1, roundedMixtureMean(t, K))),
+      meanSe,
+      "lots",
+      method,
+    ),
     orders: n,
     logLikelihood: -nll(t),
     poissonLogLikelihood: poissonLl,
@@ -536,31 +698,65 @@ export function fitLimitSizes(ev: TapeEvents, maxDistance: number): LimitSizeFit
 /**
  * Standard errors of a size fit's `k` natural parameters (the sweep probability `p` last)
  * from the Hessian `H` of its negative log-likelihood, with their covariance (k × k); `p`
- * at 0 or 1 has none (the others from their own block, `p`'s row and column zero).
+ * at 0 or 1 has none, nor have the parameters `drop`ped (a point mass's median and σ,
+ * {@linkcode pointMassDrops}), the others from their own block (the rows and columns of those
+ * without, zero).
  */
-function sizeErrors(H: Float64Array, p: number, k = 3) {
+function sizeErrors(H: Float64Array, p: number, k = 3, drop: readonly boolean[] = []) {
   const pBoundary = p < 1e-4 || p > 1 - 1e-4;
-  let se = new Array<number>(k).fill(NaN);
-  let cov: Float64Array | null = null;
-  if (!pBoundary) {
-    const c = covarianceFromHessian(H, k);
-    if (c.ok) {
-      se = Array.from(standardErrors(c.cov, k));
-      cov = c.cov;
-    }
-  } else {
-    const m = k - 1;
-    const sub = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) sub[i * m + j] = H[i * k + j];
-    const c = covarianceFromHessian(sub, m);
-    if (c.ok) {
-      const s2 = standardErrors(c.cov, m);
-      se = [...s2, NaN];
-      cov = new Float64Array(k * k);
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) cov[i * k + j] = c.cov[i * m + j];
-    }
-  }
+  const out = Array.from({ length: k }, (_, i) => (i === k - 1 && pBoundary) || drop[i] === true);
+  const { se, cov } = blockErrors(H, k, out);
   return { se, cov, pBoundary };
+}
+
+/**
+ * Whether the log-normal LN(μ, σ²) rounded to whole lots is a point mass: 99 % of it or more
+ * in the one lot v = round(e^μ) (a round lot of 100 shares fits σ of 10⁻³ or less, the lot's
+ * own width in logs 0.01). Within that lot the likelihood barely sees μ or σ (only through
+ * what leaks into the neighbouring lots): a point mass has a location (a whole lot) and a
+ * weight, no standard error of its median or σ.
+ */
+function isPointMass(mu: number, sigma: number): boolean {
+  const v = Math.max(1, Math.round(Math.exp(mu)));
+  const inside = normalCdf((Math.log(v + 0.5) - mu) / sigma) -
+    (v > 1 ? normalCdf((Math.log(v - 0.5) - mu) / sigma) : 0);
+  return inside >= 0.99;
+}
+
+/**
+ * The parameters of θ (`k` of them, {@linkcode mixtureWeight}'s layout of K components) that
+ * have no standard error: each point mass's median and σ ({@linkcode isPointMass}).
+ */
+function pointMassDrops(t: ArrayLike<number>, K: number, k: number): boolean[] {
+  const drop = new Array<boolean>(k).fill(false);
+  for (let c = 0; c < K; c++) {
+    if (isPointMass(t[2 * c], t[2 * c + 1])) drop[2 * c] = drop[2 * c + 1] = true;
+  }
+  return drop;
+}
+
+/**
+ * Standard errors and covariance (k × k) of the parameters of Hessian `H` (k × k) but those
+ * `drop`ped, from the inverse of the rest's block; NaN errors and zero covariance for those
+ * left out; no covariance (NaN errors) when the block is singular.
+ */
+function blockErrors(H: Float64Array, k: number, drop: readonly boolean[]) {
+  const keep: number[] = [];
+  for (let i = 0; i < k; i++) if (!drop[i]) keep.push(i);
+  const m = keep.length;
+  const se = new Array<number>(k).fill(NaN);
+  if (m === 0) return { se, cov: null };
+  const sub = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) sub[i * m + j] = H[keep[i] * k + keep[j]];
+  const c = covarianceFromHessian(sub, m);
+  if (!c.ok) return { se, cov: null };
+  const s2 = standardErrors(c.cov, m);
+  const cov = new Float64Array(k * k);
+  for (let i = 0; i < m; i++) {
+    se[keep[i]] = s2[i];
+    for (let j = 0; j < m; j++) cov[keep[i] * k + keep[j]] = c.cov[i * m + j];
+  }
+  return { se, cov };
 }
 
 function sweepEstimate(p: number, se: number, boundary: boolean, method: string): Estimate {

@@ -8,9 +8,9 @@
  *
  * with x ∈ [0, 1) the share of the level's lots ahead of the order (orders at the back of a
  * queue, which will wait longest and fill last, leave more often), Q the lots at the
- * order's level and v̄ the mean market-order size: e^(−Q/v̄) is the chance that one market
- * order of exponential size clears the level, so orders at a nearly empty touch flee an
- * imminent depletion. Every hazard is multiplied by the regime's flow multiplier.
+ * order's level and v̄ the mean market-order size (`depletionSize`, by default the size law's
+ * mean): e^(−Q/v̄) is the chance that one market order of exponential size clears the level,
+ * so orders at a nearly empty touch flee an imminent depletion. Every hazard is multiplied by the regime's flow multiplier.
  *
  * The market draws cancellations exactly by thinning, in two streams: candidates at rate
  * {@linkcode CancellationModel.maxHazard} per resting order, and, for the orders at the best
@@ -41,6 +41,12 @@ export const cancellationConfigSchema = z.strictObject({
   queuePosition: z.number().min(0).max(100).default(1),
   /** Extra hazard at a nearly empty touch: h ∝ 1 + depletion · e^(−Q / mean order size). */
   depletion: z.number().min(0).max(100).default(2),
+  /**
+   * The depletion term's size v̄, lots (absent: the market orders' mean desired size,
+   * `flow.sizes.marketMean`). A market restated in a finer lot keeps its hazards by keeping
+   * this (`finer_lot.ts`), whatever law its sizes are then given.
+   */
+  depletionSize: z.number().gt(0).max(1e7).optional(),
 });
 
 /** The cancellation model (see the schema's field docs). */
@@ -91,12 +97,15 @@ export class QueueCancellation implements CancellationModel {
   readonly #dep: number;
   readonly #invSize: number;
 
-  /** Creates the model; `meanOrderSize` is v̄, the mean market-order size in lots. */
+  /**
+   * Creates the model; v̄ is `cfg.depletionSize` or else `meanOrderSize`, the mean market-order
+   * size in lots.
+   */
   constructor(cfg: CancellationConfig, meanOrderSize: number) {
     this.#rate = cfg.rate;
     this.#pos = cfg.queuePosition;
     this.#dep = cfg.depletion;
-    this.#invSize = 1 / meanOrderSize;
+    this.#invSize = 1 / (cfg.depletionSize ?? meanOrderSize);
     this.maxHazard = cfg.rate * (1 + cfg.queuePosition);
     this.minHazard = cfg.rate;
   }
@@ -112,7 +121,10 @@ export class QueueCancellation implements CancellationModel {
   }
 }
 
-/** Creates the cancellation model of `cfg` (`meanOrderSize`: mean market-order size, lots). */
+/**
+ * Creates the cancellation model of `cfg` (`meanOrderSize`: mean market-order size, lots, the
+ * depletion term's v̄ unless `cfg.depletionSize` sets it).
+ */
 export function createCancellationModel(
   cfg: CancellationConfig,
   meanOrderSize: number,

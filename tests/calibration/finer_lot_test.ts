@@ -3,6 +3,7 @@ import fc from "npm:fast-check@4.10.2";
 import { atLot } from "../../lib/calibration/finer_lot.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { resolveMarket } from "../../lib/env/markets.ts";
+import { createCancellationModel } from "../../lib/market/cancellation.ts";
 import { ValidationError } from "../../lib/errors.ts";
 
 Deno.test("atLot: a shipped preset restated in a finer lot is a valid config with every quantity in lots scaled, nothing else", async () => {
@@ -17,6 +18,11 @@ Deno.test("atLot: a shipped preset restated in a finer lot is a valid config wit
   assert.ok(Math.abs(cfg.flow.sizes.marketMean - amzn.flow.sizes.marketMean * 100) < 1e-9);
   assert.equal(cfg.flow.sizes.marketMax, amzn.flow.sizes.marketMax * 100);
   assert.ok(Math.abs(cfg.flow.sizes.limitMean - amzn.flow.sizes.limitMean * 100) < 1e-9);
+  // the cancellation hazards' size is pinned at the old mean market order, restated
+  assert.equal(amzn.flow.cancellation.depletionSize, undefined);
+  assert.ok(
+    Math.abs(cfg.flow.cancellation.depletionSize! - amzn.flow.sizes.marketMean * 100) < 1e-9,
+  );
   // nothing else moves: ticks, rates, seconds
   const strip = (c: typeof cfg) => ({
     ...c,
@@ -27,10 +33,34 @@ Deno.test("atLot: a shipped preset restated in a finer lot is a valid config wit
       sizes: { ...c.flow.sizes, marketMean: 0, marketMax: 0, limitMean: 0 },
       snipers: { ...c.flow.snipers, maxLots: 0 },
       informed: { ...c.flow.informed, maxLots: 0 },
+      cancellation: { ...c.flow.cancellation, depletionSize: undefined },
     },
   });
   assert.deepEqual(strip(cfg), strip(amzn));
   assert.deepEqual(input, structuredClone(amzn)); // the input is left as it was
+});
+
+Deno.test("atLot: the restated market's cancellation hazards are the coarse market's at the same depth, whatever law its sizes are then given", async () => {
+  const amzn = (await resolveMarket("amzn")).config;
+  const coarse = createCancellationModel(amzn.flow.cancellation, amzn.flow.sizes.marketMean);
+  const fineCfg = parseEnvConfig(
+    atLot(structuredClone(amzn) as unknown as Record<string, unknown>, 1),
+  );
+  for (const mean of [fineCfg.flow.sizes.marketMean, 7, 5_000]) {
+    // the sizes refitted in shares (another mean) must not move the hazards
+    const fine = createCancellationModel(fineCfg.flow.cancellation, mean);
+    for (const lots of [0.5, 1, 2, 5, 20]) {
+      for (const ahead of [0, 0.5]) {
+        const h0 = coarse.hazard(ahead, lots, true, 0),
+          h1 = fine.hazard(ahead, lots * 100, true, 0);
+        assert.ok(Math.abs(h1 / h0 - 1) < 1e-12, `${lots} lots: ${h1} against ${h0}`);
+      }
+      assert.ok(Math.abs(fine.touchBound(lots * 100) / coarse.touchBound(lots) - 1) < 1e-12);
+    }
+  }
+  // without the pin the hazard follows the size law's mean: a thin touch's depletion term
+  const loose = createCancellationModel(amzn.flow.cancellation, 5_000);
+  assert.ok(loose.hazard(0, 100, true, 0) > coarse.hazard(0, 1, true, 0) * 1.1);
 });
 
 Deno.test("atLot (property): a mixture's medians scale with the lot, back and forth; bounds hold", () => {

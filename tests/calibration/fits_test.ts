@@ -479,6 +479,65 @@ Deno.test("limit-size fit: a round lot beside a log-normal body is recovered fro
   );
 });
 
+Deno.test("limit-size fit: round lots of 100 and 200 beside a body are three components by AIC, each spike a point mass with a weight's error and no median's", () => {
+  const truth = [
+    { weight: 0.4, median: 30, logSd: 1.2 },
+    { weight: 0.45, median: 100, logSd: 1e-4 },
+    { weight: 0.15, median: 200, logSd: 1e-4 },
+  ];
+  const sizes = new TouchRelativeSizes(orderSizeConfigSchema.parse({ limitComponents: truth }));
+  const rng = new Rng("round lots");
+  const n = 20_000;
+  const qty = Array.from({ length: n }, () => sizes.limitSize(rng));
+  const fit = fitLimitSizes(eventsOf(new Array(n).fill(0), qty), 40);
+  assert.equal(fit.components.length, 3, JSON.stringify(fit.components.map((c) => c.median.value)));
+  assert.match(fit.limitMean.method, /3 components by AIC/);
+  const [body, hundred, twoHundred] = fit.components; // by increasing median
+  within(body.median.value, body.median.se, 30);
+  within(body.logSd.value, body.logSd.se, 1.2);
+  for (const [c, w, at] of [[hundred, 0.45, 100], [twoHundred, 0.15, 200]] as const) {
+    within(c.weight.value, c.weight.se, w);
+    assert.ok(c.weight.se > 0 && c.weight.se < 0.01, `${c.weight.se}`);
+    assert.ok(Math.abs(c.median.value - at) < 0.5, `${c.median.value}`);
+    assert.ok(Number.isNaN(c.median.se) && Number.isNaN(c.logSd.se));
+    assert.match(c.median.note ?? "", new RegExp(`a point mass at ${at} lots`));
+  }
+  const mean = qty.reduce((a, b) => a + b, 0) / n;
+  within(fit.limitMean.value, fit.limitMean.se, mean, 4);
+});
+
+Deno.test("size fit: market orders of round lots (100 and 200 lots) and a body are three components by AIC; a two-component truth stays two", () => {
+  const components = [
+    { weight: 0.5, median: 30, logSd: 1 },
+    { weight: 0.35, median: 100, logSd: 1e-4 },
+    { weight: 0.15, median: 200, logSd: 1e-4 },
+  ];
+  const recs = simulateRecords({
+    duration: 600,
+    regimes: ONE_REGIME,
+    flow: {
+      informed: { share: 0 },
+      snipers: { rate: 0 },
+      sizes: { law: "lognormal-mix", components, marketMean: 70, sweepProbability: 0.2 },
+    },
+  }, { seconds: 2_400, seed: 5 });
+  const fit = fitMarketSizes(recs, "lognormal-mix");
+  assert.equal(
+    fit.components!.length,
+    3,
+    JSON.stringify(fit.components!.map((c) => c.median.value)),
+  );
+  const [body, hundred, twoHundred] = fit.components!;
+  within(body.median.value, body.median.se, 30);
+  assert.ok(
+    Math.abs(hundred.median.value - 100) < 0.5 && Math.abs(twoHundred.median.value - 200) < 0.5,
+  );
+  within(hundred.weight.value, hundred.weight.se, 0.35);
+  within(twoHundred.weight.value, twoHundred.weight.se, 0.15);
+  within(fit.sweepProbability.value, fit.sweepProbability.se, 0.2);
+  assert.ok(Number.isFinite(fit.marketMean.se) && fit.marketMean.se > 0);
+});
+
 Deno.test("limit-size fit (fuzz): any limit orders give a mixture the model accepts", () => {
   fc.assert(
     fc.property(
