@@ -55,7 +55,7 @@ export const calibrateCli = defineCli({
       min: 1e-12,
       max: 1e9,
       help:
-        "a finer lot for the order sizes: the market fitted in --lot, restated in this one with its size laws fitted here",
+        "a finer lot for the order sizes: the market's models fitted in --lot, its size laws in this one, and the market simulated restated in this one by every stage that simulates it",
       meta: "X",
     }),
     from: flags.number({
