@@ -79,6 +79,7 @@ interface SizeSample {
   orders: number;
   /** The largest size, lots. */
   largest: number;
+  /** Lots executed in all. */
   executed: number;
   /** Share π of the fast traders' orders (0: none in the fit). */
   fastShare: number;
@@ -186,13 +187,10 @@ export function fitMarketSizes(
   if (law === "lognormal") return fitLogNormalSizes(x);
   if (law === "lognormal-mix") return fitLogNormalMixtureSizes(x);
   const fits = [fitLomaxSizes(x), fitLogNormalSizes(x), fitLogNormalMixtureSizes(x)];
-  const params = fits.map((f) => f.components === undefined ? 3 : 3 * f.components.length);
-  const aic = fits.map((f, i) => 2 * params[i] - 2 * f.logLikelihood);
-  let best = 0;
-  for (let i = 1; i < fits.length; i++) if (aic[i] < aic[best]) best = i;
+  const best = byAic(fits, (f) => 3 * (f.components?.length ?? 1));
   const logLikelihoods: Partial<Record<SizeLawName, number>> = {};
   for (const f of fits) logLikelihoods[f.law] = f.logLikelihood;
-  return { ...fits[best], logLikelihoods };
+  return { ...best, logLikelihoods };
 }
 
 /** Common fields of a size fit. */

@@ -506,7 +506,7 @@ Deno.test("limit-size fit: round lots of 100 and 200 beside a body are three com
   within(fit.limitMean.value, fit.limitMean.se, mean, 4);
 });
 
-Deno.test("size fit: market orders of round lots (100 and 200 lots) and a body are three components by AIC; a two-component truth stays two", () => {
+Deno.test("size fit: market orders of round lots (100 and 200 lots) and a body are three components by AIC, each recovered", () => {
   const components = [
     { weight: 0.5, median: 30, logSd: 1 },
     { weight: 0.35, median: 100, logSd: 1e-4 },
