@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
@@ -108,6 +108,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the touch-flow model (orders inside the spread, deletions at the touch) into the preset",
     }),
+    fleeting: flags.boolean({
+      help:
+        "with --touch: fit the fleeting orders too (a share of the orders inside the spread deleted within milliseconds, from their lifetimes)",
+    }),
     timing: flags.boolean({
       help: "fit the market-order timing model (orders wait for narrow spreads) into the preset",
     }),
@@ -198,6 +202,14 @@ export const calibrateCli = defineCli({
         } (one market-order timing)`,
       );
     }
+    if (v.fleeting && !v.touch) {
+      throw new FlagError(
+        "--fleeting",
+        true,
+        "--touch as well",
+        "--fleeting: only with --touch (the fleeting orders are the touch flow's)",
+      );
+    }
     if (v["sizes-given-fast"] && v["size-lot"] !== undefined) {
       throw new FlagError(
         "--sizes-given-fast",
@@ -248,6 +260,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     spreadIntensity: v["spread-intensity"],
     spreadBaseline: v["spread-baseline"],
     touch: v.touch,
+    fleeting: v.fleeting,
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
     pace: v.pace,

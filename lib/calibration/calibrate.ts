@@ -226,6 +226,13 @@ export interface CalibrateOptions {
    */
   touch?: boolean;
   /**
+   * With `touch`: fit the fleeting orders as well (`touch.fleetingShare`, `fleetingRate`;
+   * `fit_fleeting.ts`), and measure the touch's deletion rates and impacts without them
+   * (default false: the touch flow as without it; see docs/calibration.md). Without `touch`
+   * a ValidationError naming `fleeting`.
+   */
+  fleeting?: boolean;
+  /**
    * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
    * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
    * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
@@ -336,6 +343,7 @@ export async function calibrateFiles(
   options: CalibrateOptions = {},
 ): Promise<Calibration> {
   if (paths.length === 0) throw new ValidationError("data", paths, "at least one tape file");
+  requireFleetingWithTouch(options);
   const tapes: Tape[] = [];
   for (const p of paths) tapes.push(await loadTape(p));
   const sources: { path: string; sha256: string; bytes: number }[] = [];
@@ -346,6 +354,13 @@ export async function calibrateFiles(
     }
   }
   return calibrateTapes(tapes, { ...options, sources });
+}
+
+/** Throws a ValidationError naming `fleeting` when it is asked for without the touch flow. */
+function requireFleetingWithTouch(options: CalibrateOptions): void {
+  if (options.fleeting === true && options.touch !== true) {
+    throw new ValidationError("fleeting", true, "the touch flow as well (touch: true, --touch)");
+  }
 }
 
 /** Most starts of {@linkcode CalibrateOptions.starts}. */
@@ -364,6 +379,7 @@ export function calibrateTapes(
   options: CalibrateOptions = {},
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
+  requireFleetingWithTouch(options);
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3
   if (!(options.information ?? options.refine ?? true)) {
@@ -619,7 +635,7 @@ function calibrateOnce(
   if (timing !== null) timingEstimates(timing, marketBetas(arrivals), est);
   // touch flow: orders inside the spread and deletions at the touch, by spread (fit_touch.ts)
   const touchFit: TouchFit | null = options.touch && exactTimes
-    ? fitTouchFlow(touchCountsOf(tapes, win))
+    ? fitTouchFlow(touchCountsOf(tapes, win), { fleeting: options.fleeting === true })
     : null;
   // not asked for: nothing written (the presets stay as they were)
   if (options.touch && touchFit === null) {

@@ -19,6 +19,12 @@
  */
 import { EVENT, type Tape } from "../data/tape.ts";
 import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
+import {
+  fitFleeting,
+  FLEETING_WINDOW,
+  type FleetingFit,
+  fleetingResponsibility,
+} from "./fit_fleeting.ts";
 
 /** Lower edges of the spread buckets, ticks (the model's `spreadEdges`). */
 export const TOUCH_SPREAD_EDGES: readonly number[] = [1, 2, 3, 5, 9, 17, 33];
@@ -56,6 +62,16 @@ export interface TouchCounts {
    * how many followed it (an order on its aggressor's side; a deletion on the side it hit).
    */
   follow: { n: number; hits: number }[][];
+  /**
+   * The lifetimes of the orders placed inside the spread, followed by id (order-level tapes
+   * whose events name the order they change; absent or empty elsewhere): seconds from
+   * placement to the end of the life, 1 where a deletion ended it (else an execution or the
+   * tape's end), and the cell of the deletion at the touch it was counted as in `cancels`
+   * (−1 when it was not one); `moves`: for each of those orders' placements and deletions at
+   * the touch counted in `response`, four numbers: the class (0 placement, 1 deletion), the
+   * life's index, x and |Δ|.
+   */
+  fleeting?: { life: number[]; deleted: number[]; cell: number[]; moves?: number[] };
 }
 
 /** Bucket of spread `s` over `edges`, −1 below the first edge. */
@@ -106,7 +122,8 @@ export function touchCounts(
     return a;
   };
   const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
-  const moves: number[] = []; // row, class (0 in-spread, 1 cancel) of events that moved the mid
+  // row, class (0 in-spread, 1 cancel) and life index (−1: none) of the events that moved the mid
+  const moves: number[] = [];
   const follow = [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 })));
   let lastSign = 0;
   let lastT = -Infinity;
@@ -131,6 +148,9 @@ export function touchCounts(
   const toNs = (options.to ?? Infinity) * 1e9;
   let lastNs = NaN;
   let k = -1;
+  // lifetimes of the orders placed inside the spread: index by the ADD's row
+  const life: number[] = [], deleted: number[] = [], lifeCell: number[] = [];
+  const born = new Map<number, number>(); // ADD row → index into life (still open)
   for (let i = tape.meta.bookStart; i < tape.length; i++) {
     const ts = c.ts[i];
     if (ts >= toNs) break;
@@ -146,6 +166,10 @@ export function touchCounts(
       if (bid === bid && ask === ask) {
         if (kind === EVENT.ADD && price > bid && price < ask && k >= 0) {
           inSpread[cell]++;
+          born.set(i, life.length);
+          life.push(ts / 1e9);
+          deleted.push(0);
+          lifeCell.push(-1);
           const d = side === 0 ? price - bid : ask - price;
           improve.n++;
           improve.sum += d;
@@ -155,9 +179,11 @@ export function touchCounts(
             f.n++;
             if ((side === 0) === (lastSign > 0)) f.hits++;
           }
-          if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0);
+          if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0, life.length - 1);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[cell]++;
+          const j = born.get(c.addIndex[i]);
+          if (j !== undefined) lifeCell[j] = cell;
           if (lastSign !== 0) {
             const f = follow[1][ageOf(ts / 1e9)];
             f.n++;
@@ -165,7 +191,17 @@ export function touchCounts(
           }
           const b = c.bestBid[i];
           const a = c.bestAsk[i];
-          if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1);
+          if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1, j ?? -1);
+        }
+      }
+      const kd = c.kind[i];
+      if (kd === EVENT.DELETE || kd === EVENT.EXECUTE) {
+        const a = c.addIndex[i];
+        const j = a >= 0 ? born.get(a) : undefined;
+        if (j !== undefined) {
+          life[j] = ts / 1e9 - life[j];
+          deleted[j] = kd === EVENT.DELETE ? 1 : 0;
+          born.delete(a);
         }
       }
       lastNs = ts;
@@ -182,10 +218,12 @@ export function touchCounts(
     const end = Math.min(toNs, c.ts[tape.length - 1]);
     if (end > lastNs) accrue(k, lastNs / 1e9, end / 1e9);
   }
-  const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
   const endNs = Math.min(toNs, c.ts[tape.length - 1]);
+  for (const j of born.values()) life[j] = Math.max(0, endNs / 1e9 - life[j]); // censored
+  const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
   let j = 0;
-  for (let m = 0; m < moves.length; m += 2) {
+  const lifeMoves: number[] = [];
+  for (let m = 0; m < moves.length; m += 3) {
     const i = moves[m];
     const at = c.ts[i] + horizon * 1e9;
     if (at > endNs) break;
@@ -201,8 +239,20 @@ export function touchCounts(
     r.absMove += Math.abs(d);
     r.sum += x;
     r.sumSq += x * x;
+    if (moves[m + 2] >= 0) lifeMoves.push(moves[m + 1], moves[m + 2], x, Math.abs(d));
   }
-  return { edges, ageEdges, seconds, inSpread, cancels, improve, response, horizon, follow };
+  return {
+    edges,
+    ageEdges,
+    seconds,
+    inSpread,
+    cancels,
+    improve,
+    response,
+    horizon,
+    follow,
+    fleeting: { life, deleted, cell: lifeCell, moves: lifeMoves },
+  };
 }
 
 /** A fitted rate with its standard error. */
@@ -233,6 +283,11 @@ export interface TouchFit {
   inSpreadFollow: RateEstimate[];
   /** Probability that a deletion at the touch follows the last trade, by its age. */
   cancelFollow: RateEstimate[];
+  /**
+   * The lifetimes of the orders placed inside the spread (`fit_fleeting.ts`); null where the
+   * tape does not follow orders by id.
+   */
+  fleeting: FleetingFit | null;
 }
 
 function binomial(f: { n: number; hits: number }): RateEstimate {
@@ -264,14 +319,42 @@ function binomial(f: { n: number; hits: number }): RateEstimate {
  * assert.equal(f.improveMean.value, 2);
  * ```
  */
-export function fitTouchFlow(c: TouchCounts): TouchFit {
+export function fitTouchFlow(
+  c: TouchCounts,
+  options: { fleeting?: boolean } = {},
+): TouchFit {
   const rate = (n: number, t: number): RateEstimate =>
     t > 0 ? { value: n / t, se: Math.sqrt(n) / t } : { value: 0, se: NaN };
+  // the fleeting orders' deletions are the model's own: each deletion at the touch of an
+  // order placed inside the spread leaves the touch's counts by its posterior probability of
+  // having been a fleeting one
+  const lf = c.fleeting;
+  const fleeting = options.fleeting === true && lf !== undefined
+    ? fitFleeting(lf.life, lf.deleted)
+    : null;
+  const cancels = Float64Array.from(c.cancels);
+  // … and the responses of their placements and deletions leave the impacts' sums: a fleeting
+  // order's placement and deletion undo each other in the simulation (touch_flow.ts)
+  const response = c.response.map((r) => ({ ...r }));
+  if (fleeting !== null && lf !== undefined && fleeting.share > 0) {
+    for (let j = 0; j < lf.life.length; j++) {
+      if (lf.cell[j] >= 0) cancels[lf.cell[j]] -= fleetingResponsibility(fleeting, lf.life[j]);
+    }
+    const mv = lf.moves ?? [];
+    for (let m = 0; m < mv.length; m += 4) {
+      const w = fleetingResponsibility(fleeting, lf.life[mv[m + 1]]);
+      const r = response[mv[m]];
+      r.n -= w;
+      r.absMove -= w * mv[m + 3];
+      r.sum -= w * mv[m + 2];
+      r.sumSq -= w * mv[m + 2] * mv[m + 2];
+    }
+  }
   const inSpreadRate: RateEstimate[] = [];
   const cancelRate: RateEstimate[] = [];
   for (let k = 0; k < c.seconds.length; k++) {
     inSpreadRate.push(rate(c.inSpread[k], c.seconds[k]));
-    cancelRate.push(rate(c.cancels[k], c.seconds[k]));
+    cancelRate.push(rate(Math.max(0, cancels[k]), c.seconds[k]));
   }
   const { n, sum, sumSq } = c.improve;
   const mean = n > 0 ? sum / n : 1;
@@ -291,11 +374,12 @@ export function fitTouchFlow(c: TouchCounts): TouchFit {
     inSpreadRate,
     cancelRate,
     improveMean: { value: Math.max(1, mean), se: n > 1 ? Math.sqrt(variance / n) : NaN },
-    inSpreadImpact: share(c.response[0]),
-    cancelImpact: share(c.response[1]),
+    inSpreadImpact: share(response[0]),
+    cancelImpact: share(response[1]),
     // binomial maximum likelihood hits/n, standard error √(p(1 − p)/n)
     inSpreadFollow: c.follow[0].map(binomial),
     cancelFollow: c.follow[1].map(binomial),
+    fleeting,
   };
 }
 
@@ -326,9 +410,21 @@ export function touchCountsOf(
     response: [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 })),
     horizon: TOUCH_RESPONSE_HORIZON,
     follow: [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 }))),
+    fleeting: { life: [], deleted: [], cell: [], moves: [] },
   };
   for (const t of tapes) {
     const c = touchCounts(t, { from: options.from, to: options.to, edges, ageEdges });
+    const f = c.fleeting!;
+    const o = out.fleeting!;
+    const mv = f.moves ?? [];
+    for (let m = 0; m < mv.length; m += 4) {
+      o.moves!.push(mv[m], mv[m + 1] + o.life.length, mv[m + 2], mv[m + 3]);
+    }
+    for (let j = 0; j < f.life.length; j++) {
+      out.fleeting!.life.push(f.life[j]);
+      out.fleeting!.deleted.push(f.deleted[j]);
+      out.fleeting!.cell.push(f.cell[j]);
+    }
     for (let r = 0; r < 2; r++) {
       for (let a = 0; a < 3; a++) {
         out.follow[r][a].n += c.follow[r][a].n;
@@ -430,6 +526,22 @@ export function touchFlowEstimates(fit: TouchFit, est: Record<string, Estimate>)
       est[`flow.touch.${name}.${age}`] = fitted(rs[a].value, rs[a].se, "probability", howFollow);
     }
   });
+  const fl = fit.fleeting;
+  if (fl !== null) {
+    const howFleeting = "maximum likelihood (EM) of a two-exponential mixture of the lifetimes " +
+      `of the ${fl.n} orders placed inside the spread, censored at their execution and at ` +
+      `${FLEETING_WINDOW} s (fit_fleeting.ts); observed information`;
+    if (fl.share > 0) {
+      est["flow.touch.fleetingShare"] = fitted(fl.share, fl.se.share, "probability", howFleeting);
+      est["flow.touch.fleetingRate"] = fitted(fl.rate, fl.se.rate, "per second", howFleeting);
+    } else {
+      est["flow.touch.fleetingShare"] = unidentified(
+        0,
+        "probability",
+        `not identified: ${fl.reason}`,
+      );
+    }
+  }
   est["flow.touch.improveMean"] = fitted(
     fit.improveMean.value,
     fit.improveMean.se,
@@ -470,6 +582,8 @@ export function touchFlowConfig(fit: TouchFit): {
   cancelImpact: number;
   inSpreadFollow: number[];
   cancelFollow: number[];
+  fleetingShare?: number;
+  fleetingRate?: number;
 } {
   return {
     spreadEdges: fit.spreadEdges,
@@ -481,5 +595,9 @@ export function touchFlowConfig(fit: TouchFit): {
     cancelImpact: sig(fit.cancelImpact.value),
     inSpreadFollow: fit.inSpreadFollow.map((r) => sig(r.value)),
     cancelFollow: fit.cancelFollow.map((r) => sig(r.value)),
+    // only where asked for: a preset without them reads as before
+    ...(fit.fleeting === null
+      ? {}
+      : { fleetingShare: sig(fit.fleeting.share), fleetingRate: sig(fit.fleeting.rate) }),
   };
 }

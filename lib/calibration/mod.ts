@@ -37,6 +37,7 @@ export * from "./fit_forecast.ts";
 export * from "./fit_timing.ts";
 export * from "./fit_spread_hawkes.ts";
 export * from "./fit_clock.ts";
+export * from "./fit_fleeting.ts";
 export * from "./fit_refill.ts";
 export * from "./fit_touch.ts";
 export * from "./fit_signs.ts";

@@ -274,6 +274,8 @@ export interface FlowStreams {
 export const BACKGROUND_OWNER = 0;
 
 const EV_STALE = 1;
+/** Event type: a fleeting order's deletion (`touch.fleetingShare`); payload a = its id. */
+const EV_FLEETING = 2;
 /** Re-scans in a row a side may get from re-posts that lagged by their own distance. */
 const MAX_BEHIND_RETRIES = 16;
 const WAIT_CAPACITY = 1024; // waiting market-order traders at most (beyond: sent at once)
@@ -558,8 +560,12 @@ export class BackgroundFlow {
     const q = this.#queue;
     if (q.peekTime() < this.#candNs) {
       q.pop();
-      this.#stale(q.time, q.a);
-      this.#checkStale(q.time);
+      if (q.type === EV_FLEETING) {
+        if (this.#fleetingDelete(q.a, q.x)) this.#checkStale(q.time); // as a touch deletion
+      } else {
+        this.#stale(q.time, q.a);
+        this.#checkStale(q.time);
+      }
       this.#draw(q.time); // the book changed: the cancellation bounds with it
       return;
     }
@@ -831,10 +837,16 @@ export class BackgroundFlow {
       const d = tf.improvement(s, rng);
       const price = side === BID ? bid + d : ask - d;
       if (!(price > bid && price < ask)) return false;
+      const id = this.#nextId;
       this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
       this.counts[FLOW_COUNT.LIMIT]++;
       this.events++;
-      return this.#quoteImpact(tf.inSpreadImpact * (side === BID ? d : -d) / 2);
+      const impact = tf.inSpreadImpact * (side === BID ? d : -d) / 2;
+      const life = tf.fleetingLifetime(rng);
+      if (life === life && this.isLive(id)) {
+        this.#queue.push(timeNs + Math.max(1, Math.round(life * NS)), EV_FLEETING, id, 0, impact);
+      }
+      return this.#quoteImpact(impact);
     }
     // on the side the last trade hit (a buy: the ask) with the follow probability
     const follow = rng.next() < tf.followProbability(true, age);
@@ -854,6 +866,23 @@ export class BackgroundFlow {
     const after = side === BID ? book.bestBid() : book.bestAsk();
     const move = after === after ? (after - (side === BID ? bid : ask)) / 2 : 0;
     this.#quoteImpact(tf.cancelImpact * move);
+    return true;
+  }
+
+  /**
+   * The deletion of fleeting order `id`, if it still rests (it may have been executed,
+   * cancelled or repriced as a new order meanwhile): takes back the `impact` (ticks) its
+   * placement gave the price, so that a fleeting order moves nothing for good (its fit
+   * leaves the fleeting orders out of the impacts' estimates, `fit_touch.ts`). True when it
+   * was deleted.
+   */
+  #fleetingDelete(id: number, impact: number): boolean {
+    if (!this.isLive(id)) return false;
+    this.#book.cancel(id);
+    this.#removeAt(this.#pos[id], id);
+    this.counts[FLOW_COUNT.CANCEL]++;
+    this.events++;
+    this.#quoteImpact(-impact);
     return true;
   }
 

@@ -685,3 +685,10 @@ Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeSc
   assert.equal(one.estimates["regimes.timeScale"], undefined);
   assert.ok(one.warnings.some((w) => w.startsWith("regime time scale: not fitted")));
 });
+
+Deno.test("calibrateTapes: fleeting orders without the touch flow are refused, naming the field", () => {
+  assert.throws(
+    () => calibrateTapes([], { fleeting: true }),
+    (e: unknown) => e instanceof ValidationError && e.field === "fleeting",
+  );
+});

@@ -57,6 +57,10 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     /^error: --spread-baseline: not with --spread-intensity \(one market-order timing\)$/,
   );
   oneLineError(
+    await runScript("calibrate", ["--data", AMZN, "--out", "x.json", "--fleeting"]),
+    /^error: --fleeting: only with --touch \(the fleeting orders are the touch flow's\)$/,
+  );
+  oneLineError(
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--starts", "17"]),
     /^error: --starts: expected an integer in \[1, 16\], got "17"$/,
   );

@@ -5,7 +5,9 @@ import {
   type RateEstimate,
   TOUCH_SPREAD_EDGES,
   touchCounts,
+  touchFlowConfig,
 } from "../../lib/calibration/fit_touch.ts";
+import { touchFlowConfigSchema } from "../../lib/market/touch_flow.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
 /**
@@ -13,7 +15,13 @@ import { Rng } from "../../lib/rng/rng.ts";
  * best bid by one tick at λ_in(bucket) and the best bid order is deleted at λ_c(bucket), the
  * bucket that of the current spread (a Markov chain on the spread, as the model assumes).
  */
-function simulatedTape(inRate: number[], cancelRate: number[], seconds: number, seed: number) {
+function simulatedTape(
+  inRate: number[],
+  cancelRate: number[],
+  seconds: number,
+  seed: number,
+  fleeting = { share: 0, rate: 0 },
+) {
   const p = new LobsterParser({
     message: "X_2012-06-21_0_1_message_1.csv",
     orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
@@ -57,8 +65,19 @@ function simulatedTape(inRate: number[], cancelRate: number[], seconds: number, 
     truth.seconds[k] += dt;
     const baseQty = 100 * baseIds.length;
     if (rng.next() * (li + lc) < li) {
-      stack.push(id);
       truth.inSpread[k]++;
+      if (fleeting.share > 0 && rng.next() < fleeting.share) {
+        // a fleeting order: deleted after Exp(rate), before anything else happens
+        const oid = id++;
+        push(t, 1, oid, bid + 100, 1, [ask, 100, bid + 100, 100]);
+        const life = -Math.log(1 - rng.next()) / fleeting.rate;
+        if (t + life >= end) break;
+        t += life;
+        truth.seconds[TOUCH_SPREAD_EDGES.findLastIndex((e) => s - 1 >= e)] += life;
+        push(t, 3, oid, bid + 100, 1, [ask, 100, bid, stack.length > 0 ? 100 : baseQty]);
+        continue;
+      }
+      stack.push(id);
       push(t, 1, id++, bid + 100, 1, [ask, 100, bid + 100, 100]);
     } else if (stack.length > 0) {
       const oid = stack.pop()!;
@@ -86,7 +105,8 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
     assert.equal(c.cancels[k], truth.cancels[k], `cancels, bucket ${k}`);
     assert.ok(Math.abs(c.seconds[k] - truth.seconds[k]) < 1e-3, `seconds, bucket ${k}`);
   }
-  const fit = fitTouchFlow(c);
+  const fit = fitTouchFlow(c, { fleeting: true });
+  assert.deepEqual(fitTouchFlow(c), { ...fit, fleeting: null }); // nothing fleeting: the same fit
   let checked = 0;
   for (let k = 0; k < 5; k++) {
     const pairs: [RateEstimate, number][] = [
@@ -108,6 +128,47 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
   // a deletion that moves the mid down, nothing else moves it: after 60 s the mid moved on
   // with the later events, so the shares are finite and the standard errors too
   assert.ok(Number.isFinite(fit.cancelImpact.value) && fit.cancelImpact.se > 0);
+  // the in-spread orders' lifetimes have no fast component: nothing is fleeting, nothing
+  // leaves the touch's deletions
+  assert.equal(fit.fleeting?.share, 0);
+  assert.match(fit.fleeting!.reason, /mean lifetime/);
+});
+
+Deno.test("fitTouchFlow: fleeting orders recovered from their lifetimes, and their deletions left out of the touch's", () => {
+  const inRate = [0, 0.1, 0.3, 0.6, 1.2, 0, 0];
+  const cancelRate = [2, 1.5, 1.0, 0.6, 0.3, 0, 0];
+  const share = 0.4, rate = 250; // 40 % fleeting, 4 ms on average
+  const { tape, truth } = simulatedTape(inRate, cancelRate, 4_000, 11, { share, rate });
+  const c = touchCounts(tape, { ageEdges: [] });
+  const fit = fitTouchFlow(c, { fleeting: true });
+  const f = fit.fleeting!;
+  assert.ok(Math.abs(f.share - share) < 4 * f.se.share, `share ${f.share} ± ${f.se.share}`);
+  assert.ok(Math.abs(f.rate - rate) < 4 * f.se.rate, `rate ${f.rate} ± ${f.se.rate}`);
+  let checked = 0;
+  for (let k = 1; k < 5; k++) {
+    if (!(truth.seconds[k] > 50)) continue;
+    // the tape's deletions at the touch include the fleeting ones; the fit's rate does not
+    assert.ok(c.cancels[k] > truth.cancels[k], `bucket ${k}: the raw count holds the fleeting`);
+    const est = fit.cancelRate[k];
+    assert.ok(
+      Math.abs(est.value - cancelRate[k]) < 4 * est.se,
+      `bucket ${k}: ${est.value} ± ${est.se} vs ${cancelRate[k]}`,
+    );
+    const inS = fit.inSpreadRate[k];
+    if (inRate[k] > 0) {
+      assert.ok(Math.abs(inS.value - inRate[k]) < 4 * inS.se, `in-spread ${k}: ${inS.value}`);
+    }
+    checked++;
+  }
+  assert.ok(checked >= 3, `${checked} buckets checked`);
+  // not asked for: the fleeting deletions stay among the touch's, which then overstate it
+  const plain = fitTouchFlow(c);
+  assert.equal(plain.fleeting, null);
+  assert.ok(plain.cancelRate[3].value > fit.cancelRate[3].value);
+  // the preset's config carries them only where they were fitted (a --touch preset reads as before)
+  assert.equal("fleetingShare" in touchFlowConfig(plain), false);
+  const cfg = touchFlowConfigSchema.parse(touchFlowConfig(fit));
+  assert.ok(Math.abs(cfg.fleetingShare - f.share) < 1e-3 && cfg.fleetingRate > 0);
 });
 
 Deno.test("fitTouchFlow: Poisson standard errors √n/T, rate 0 where the book never was", () => {

@@ -167,3 +167,44 @@ Deno.test("touch flow in the background flow: after a buy, orders inside the spr
   const p = bids / trials;
   assert.ok(Math.abs(p - 0.8) < 4 * Math.sqrt(0.16 / trials), `${p}`);
 });
+
+Deno.test("touch flow in the background flow: a fleeting order is deleted after Exp(fleetingRate), the book back as before", () => {
+  const rate = 50;
+  const trials = 2_000;
+  let sum = 0;
+  for (let k = 0; k < trials; k++) {
+    const { book, flow } = wide({
+      spreadEdges: [2],
+      inSpreadRate: [0.01], // the next order inside the spread comes ~100 s later
+      cancelRate: [0],
+      fleetingShare: 1,
+      fleetingRate: rate,
+    }, `l${k}`);
+    const before = [book.bestBid(), book.bestAsk()];
+    let added = NaN;
+    while (flow.counts[FLOW_COUNT.CANCEL] === 0) {
+      const t = flow.nextNs;
+      flow.fireNext();
+      if (added !== added && flow.counts[FLOW_COUNT.LIMIT] === 1) added = t;
+      if (flow.counts[FLOW_COUNT.CANCEL] === 1) sum += (t - added) / 1e9;
+    }
+    assert.equal(flow.counts[FLOW_COUNT.LIMIT], 1);
+    assert.deepEqual([book.bestBid(), book.bestAsk()], before);
+  }
+  const mean = sum / trials;
+  assert.ok(Math.abs(mean - 1 / rate) < 4 / rate / Math.sqrt(trials), `${mean}`);
+});
+
+Deno.test("touch flow in the background flow: without fleeting orders nothing placed inside the spread is deleted", () => {
+  const { flow } = wide({ spreadEdges: [2], inSpreadRate: [5], cancelRate: [0] }, "nf");
+  while (flow.counts[FLOW_COUNT.LIMIT] < 8) flow.fireNext();
+  for (let i = 0; i < 50 && flow.nextNs < 1e12; i++) flow.fireNext();
+  assert.equal(flow.counts[FLOW_COUNT.CANCEL], 0);
+});
+
+Deno.test("touch flow: fleeting orders without a deletion rate are refused, naming the field", () => {
+  assert.throws(
+    () => model({ spreadEdges: [1], inSpreadRate: [1], cancelRate: [0], fleetingShare: 0.3 }),
+    /touch\.fleetingRate/,
+  );
+});

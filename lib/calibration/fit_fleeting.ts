@@ -1,0 +1,204 @@
+/**
+ * Fit of the fleeting orders (`touch.fleetingShare`, `touch.fleetingRate` of
+ * `lib/market/touch_flow.ts`; Hasbrouck & Saar 2009): the lifetimes of the limit orders placed
+ * inside the spread, a mixture of two exponentials, with censoring.
+ *
+ * Each order placed inside the spread is followed by its id until it is deleted (an event),
+ * executed (censored: an execution ends its life as the order it was), or the tape or the
+ * window ends (censored). Lifetimes beyond `window` seconds are censored at the window, so the
+ * slow part of the lifetimes, which the cancellation hazards and the touch's deletions model,
+ * only has to be roughly exponential over the window. The order is fleeting with probability
+ * φ and then deleted at rate μ; otherwise at rate ν:
+ *
+ *     deleted at t ≤ window:   φ·μ·e^(−μt) + (1 − φ)·ν·e^(−νt)
+ *     censored at c:           φ·e^(−μc) + (1 − φ)·e^(−νc)
+ *
+ * maximised by expectation–maximisation (closed-form steps: φ the mean responsibility, each
+ * rate its responsibility-weighted deletions over its responsibility-weighted time at risk),
+ * the fast component named the fleeting one if its mean lifetime is at most
+ * {@linkcode FLEETING_MAX_LIFE} (else nothing is fleeting). Standard errors: the observed information
+ * (Hessian of the negative log-likelihood by central differences).
+ *
+ * Assumes: lifetimes independent of the book while the order rests; partial cancellations
+ * do not end a life. Ignores: orders placed at or behind the best quote (their fast deletions
+ * do not change the mid), lifetimes shorter than the tape's clock resolution (taken as that).
+ * Units: seconds, per second.
+ *
+ * @module
+ */
+import { covarianceFromHessian, hessianFromValues, standardErrors } from "./optimize.ts";
+
+/** Lifetimes beyond this many seconds are censored at it (the fit's window). */
+export const FLEETING_WINDOW = 1;
+
+/**
+ * Longest mean lifetime of a fleeting order, s: an order that lives longer on average is
+ * within reach of the touch's deletions (a few per second on AMZN) and of the realism's
+ * 0.1-s looks at the mid; a slower fast component is not called fleeting.
+ */
+export const FLEETING_MAX_LIFE = 0.1;
+
+/** Shortest lifetime, s: the tape's clock resolution (LOBSTER: 1 ns). */
+const RESOLUTION = 1e-9;
+
+/** The fitted lifetime mixture of the orders placed inside the spread. */
+export interface FleetingFit {
+  /** Probability φ that an order is fleeting (0 when not identified). */
+  share: number;
+  /** Deletion rate μ of a fleeting order, per second (0 when not identified). */
+  rate: number;
+  /** Deletion rate ν of the other orders over the window, per second. */
+  regularRate: number;
+  /** Standard errors of φ, μ and ν (NaN where the information is singular). */
+  se: { share: number; rate: number; regularRate: number };
+  /** Orders followed, and those deleted within the window. */
+  n: number;
+  /** Orders deleted within the window. */
+  deleted: number;
+  /** Log-likelihood at the estimate. */
+  logLik: number;
+  /** Why the fit is not identified (empty when it is). */
+  reason: string;
+}
+
+/**
+ * The posterior probability that an order deleted `t` seconds after it was placed was a
+ * fleeting one, under `fit` (0 beyond the fit's window or when nothing is fleeting).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fleetingResponsibility, type FleetingFit } from "./fit_fleeting.ts";
+ * const fit = { share: 0.3, rate: 200, regularRate: 1 } as FleetingFit;
+ * assert.ok(fleetingResponsibility(fit, 0.001) > 0.95); // a millisecond: fleeting
+ * assert.ok(fleetingResponsibility(fit, 0.5) < 1e-6);
+ * ```
+ */
+export function fleetingResponsibility(
+  fit: Pick<FleetingFit, "share" | "rate" | "regularRate">,
+  t: number,
+  window = FLEETING_WINDOW,
+): number {
+  if (!(fit.share > 0) || !(t <= window)) return 0;
+  const x = t > RESOLUTION ? t : RESOLUTION;
+  const a = fit.share * fit.rate * Math.exp(-fit.rate * x);
+  const b = (1 - fit.share) * fit.regularRate * Math.exp(-fit.regularRate * x);
+  return a + b > 0 ? a / (a + b) : 1;
+}
+
+/**
+ * Fits the two-exponential lifetime mixture (see the module doc) to `life` (seconds from
+ * placement to deletion, execution or the end of the tape) and `deleted` (1 where the life
+ * ended by a deletion, else 0). Fewer than 20 orders or 10 deletions within the window: not
+ * identified (share 0, with the reason).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitFleeting } from "./fit_fleeting.ts";
+ * import { Rng } from "../rng/rng.ts";
+ * const rng = new Rng(7);
+ * const life: number[] = [], deleted: number[] = [];
+ * for (let i = 0; i < 4_000; i++) {
+ *   const fleeting = rng.next() < 0.3;
+ *   const t = -Math.log(1 - rng.next()) / (fleeting ? 200 : 0.5);
+ *   const c = -Math.log(1 - rng.next()) / 0.2; // executed first
+ *   life.push(Math.min(t, c));
+ *   deleted.push(t < c ? 1 : 0);
+ * }
+ * const f = fitFleeting(life, deleted);
+ * assert.ok(Math.abs(f.share - 0.3) < 3 * f.se.share + 0.01);
+ * assert.ok(Math.abs(f.rate - 200) < 3 * f.se.rate + 5);
+ * ```
+ */
+export function fitFleeting(
+  life: ArrayLike<number>,
+  deleted: ArrayLike<number>,
+  window = FLEETING_WINDOW,
+): FleetingFit {
+  const n = life.length;
+  const t = new Float64Array(n);
+  const d = new Uint8Array(n);
+  let nd = 0;
+  for (let i = 0; i < n; i++) {
+    const x = life[i];
+    const within = x <= window;
+    t[i] = within ? (x > RESOLUTION ? x : RESOLUTION) : window;
+    d[i] = within && deleted[i] === 1 ? 1 : 0;
+    nd += d[i];
+  }
+  const none = (reason: string): FleetingFit => ({
+    share: 0,
+    rate: 0,
+    regularRate: 0,
+    se: { share: NaN, rate: NaN, regularRate: NaN },
+    n,
+    deleted: nd,
+    logLik: NaN,
+    reason,
+  });
+  if (n < 20 || nd < 10) {
+    return none(
+      `${n} orders placed inside the spread, ${nd} deleted within ${window} s (at least 20 and 10)`,
+    );
+  }
+  const logLik = (phi: number, mu: number, nu: number): number => {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      const x = t[i];
+      const a = phi * (d[i] ? mu : 1) * Math.exp(-mu * x);
+      const b = (1 - phi) * (d[i] ? nu : 1) * Math.exp(-nu * x);
+      ll += Math.log(a + b);
+    }
+    return ll;
+  };
+  let phi = 0.3, mu = 100 / window, nu = 1 / window;
+  let prev = -Infinity;
+  for (let it = 0; it < 5_000; it++) {
+    let sr = 0, srd = 0, srt = 0, sqd = 0, sqt = 0, ll = 0;
+    for (let i = 0; i < n; i++) {
+      const x = t[i];
+      const a = phi * (d[i] ? mu : 1) * Math.exp(-mu * x);
+      const b = (1 - phi) * (d[i] ? nu : 1) * Math.exp(-nu * x);
+      const s = a + b;
+      const r = s > 0 ? a / s : 0;
+      ll += Math.log(s);
+      sr += r;
+      srd += r * d[i];
+      srt += r * x;
+      sqd += (1 - r) * d[i];
+      sqt += (1 - r) * x;
+    }
+    phi = sr / n;
+    mu = srt > 0 ? Math.min(1e9, srd / srt) : 1e9;
+    nu = sqt > 0 ? sqd / sqt : 0;
+    if (Math.abs(ll - prev) < 1e-9 * Math.abs(ll)) break;
+    prev = ll;
+  }
+  if (nu > mu) [phi, mu, nu] = [1 - phi, nu, mu];
+  if (!(phi > 0) || !(mu > nu)) return none("the lifetimes show no fast component");
+  if (!(mu * FLEETING_MAX_LIFE >= 1)) {
+    return none(
+      `the fast component's mean lifetime ${
+        (1 / mu).toPrecision(3)
+      } s is above ${FLEETING_MAX_LIFE} s: the deletions at the touch explain it`,
+    );
+  }
+  const negLL = (p: Float64Array) => {
+    if (!(p[0] > 0 && p[0] < 1 && p[1] > 0 && p[2] >= 0)) return Infinity;
+    return -logLik(p[0], p[1], p[2]);
+  };
+  const x0 = Float64Array.of(phi, mu, nu);
+  const cov = covarianceFromHessian(hessianFromValues(negLL, x0), 3);
+  const se = cov.ok ? standardErrors(cov.cov, 3) : Float64Array.of(NaN, NaN, NaN);
+  return {
+    share: phi,
+    rate: mu,
+    regularRate: nu,
+    se: { share: se[0], rate: se[1], regularRate: se[2] },
+    n,
+    deleted: nd,
+    logLik: logLik(phi, mu, nu),
+    reason: "",
+  };
+}
