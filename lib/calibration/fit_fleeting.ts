@@ -14,8 +14,10 @@
  *     censored at c:           φ·e^(−μc) + (1 − φ)·e^(−νc)
  *
  * maximised by expectation–maximisation (closed-form steps: φ the mean responsibility, each
- * rate its responsibility-weighted deletions over its responsibility-weighted time at risk),
- * the fast component named the fleeting one if its mean lifetime is at most
+ * rate its responsibility-weighted deletions over its responsibility-weighted time at risk;
+ * {@linkcode FLEETING_EM_ITERATIONS} of them) and then L-BFGS with the exact gradient,
+ * the fast component named the fleeting one if the mixture beats one exponential by a
+ * likelihood ratio of at least {@linkcode FLEETING_LR_MIN} and its mean lifetime is at most
  * {@linkcode FLEETING_MAX_LIFE} (else nothing is fleeting). Standard errors: the observed information
  * (Hessian of the negative log-likelihood by central differences).
  *
@@ -26,7 +28,12 @@
  *
  * @module
  */
-import { covarianceFromHessian, hessianFromValues, standardErrors } from "./optimize.ts";
+import {
+  covarianceFromHessian,
+  hessianFromValues,
+  minimizeLbfgs,
+  standardErrors,
+} from "./optimize.ts";
 
 /** Lifetimes beyond this many seconds are censored at it (the fit's window). */
 export const FLEETING_WINDOW = 1;
@@ -37,6 +44,15 @@ export const FLEETING_WINDOW = 1;
  * 0.1-s looks at the mid; a slower fast component is not called fleeting.
  */
 export const FLEETING_MAX_LIFE = 0.1;
+
+/**
+ * Least likelihood ratio 2·(log L₂ − log L₁) of the mixture against one exponential for a
+ * fleeting component: χ² with two degrees of freedom at 0.001.
+ */
+export const FLEETING_LR_MIN = 13.82;
+
+/** EM iterations of {@linkcode fitFleeting} before the likelihood is maximised by L-BFGS. */
+export const FLEETING_EM_ITERATIONS = 200;
 
 /** Shortest lifetime, s: the tape's clock resolution (LOBSTER: 1 ns). */
 const RESOLUTION = 1e-9;
@@ -89,8 +105,8 @@ export function fleetingResponsibility(
 /**
  * Fits the two-exponential lifetime mixture (see the module doc) to `life` (seconds from
  * placement to deletion, execution or the end of the tape) and `deleted` (1 where the life
- * ended by a deletion, else 0). Fewer than 20 orders or 10 deletions within the window: not
- * identified (share 0, with the reason).
+ * ended by a deletion, else 0). Fewer than 20 orders or 10 deletions within the window, or a
+ * maximisation that does not converge: not identified (share 0, with the reason).
  *
  * @example
  * ```ts
@@ -153,16 +169,16 @@ export function fitFleeting(
     return ll;
   };
   let phi = 0.3, mu = 100 / window, nu = 1 / window;
-  let prev = -Infinity;
-  for (let it = 0; it < 5_000; it++) {
-    let sr = 0, srd = 0, srt = 0, sqd = 0, sqt = 0, ll = 0;
+  // EM from one fast and one slow component (closed-form steps), then L-BFGS to the maximum: EM alone
+  // crawls where the two components overlap
+  for (let it = 0; it < FLEETING_EM_ITERATIONS; it++) {
+    let sr = 0, srd = 0, srt = 0, sqd = 0, sqt = 0;
     for (let i = 0; i < n; i++) {
       const x = t[i];
       const a = phi * (d[i] ? mu : 1) * Math.exp(-mu * x);
       const b = (1 - phi) * (d[i] ? nu : 1) * Math.exp(-nu * x);
       const s = a + b;
       const r = s > 0 ? a / s : 0;
-      ll += Math.log(s);
       sr += r;
       srd += r * d[i];
       srt += r * x;
@@ -172,10 +188,54 @@ export function fitFleeting(
     phi = sr / n;
     mu = srt > 0 ? Math.min(1e9, srd / srt) : 1e9;
     nu = sqt > 0 ? sqd / sqt : 0;
-    if (Math.abs(ll - prev) < 1e-9 * Math.abs(ll)) break;
-    prev = ll;
   }
+  if (!(phi > 1e-9 && phi < 1 - 1e-9)) return none("the lifetimes show no second component");
+  // negative log-likelihood and its gradient in (logit φ, log μ, log ν)
+  const objective = (p: Float64Array, g: Float64Array): number => {
+    const ph = 1 / (1 + Math.exp(-p[0]));
+    const m = Math.exp(p[1]);
+    const v = Math.exp(p[2]);
+    let ll = 0, gu = 0, gm = 0, gv = 0;
+    for (let i = 0; i < n; i++) {
+      const x = t[i];
+      const a = ph * (d[i] ? m : 1) * Math.exp(-m * x);
+      const b = (1 - ph) * (d[i] ? v : 1) * Math.exp(-v * x);
+      const s = a + b;
+      const r = a / s;
+      ll += Math.log(s);
+      gu += r - ph;
+      gm += r * (d[i] - m * x);
+      gv += (1 - r) * (d[i] - v * x);
+    }
+    g[0] = -gu;
+    g[1] = -gm;
+    g[2] = -gv;
+    return -ll;
+  };
+  const fit = minimizeLbfgs(
+    objective,
+    [Math.log(phi / (1 - phi)), Math.log(mu), Math.log(Math.max(nu, 1e-12))],
+    { maxIterations: 1_000 },
+  );
+  if (!fit.converged) {
+    return none(`the likelihood's maximisation did not converge (${fit.reason})`);
+  }
+  phi = 1 / (1 + Math.exp(-fit.x[0]));
+  mu = Math.exp(fit.x[1]);
+  nu = Math.exp(fit.x[2]);
   if (nu > mu) [phi, mu, nu] = [1 - phi, nu, mu];
+  // against one exponential (its censored maximum likelihood ν₁ = deletions / time at risk)
+  let tSum = 0;
+  for (let i = 0; i < n; i++) tSum += t[i];
+  const nu1 = nd / tSum;
+  const lr = 2 * (logLik(phi, mu, nu) - (nd * Math.log(nu1) - nu1 * tSum));
+  if (!(lr >= FLEETING_LR_MIN)) {
+    return none(
+      `the likelihood ratio against one exponential is ${
+        lr.toPrecision(3)
+      } (below ${FLEETING_LR_MIN}): no second component`,
+    );
+  }
   if (!(phi > 0) || !(mu > nu)) return none("the lifetimes show no fast component");
   if (!(mu * FLEETING_MAX_LIFE >= 1)) {
     return none(

@@ -57,8 +57,13 @@ Deno.test("fitFleeting: lifetimes beyond the window only count as censored there
 
 Deno.test("fitFleeting: nothing fleeting without a fast component, or with too few orders, and says why", () => {
   // one exponential of mean 2 s, or a fast component slower than the fleeting bound
-  const slow = lifetimes(4_000, 0, 1, 0.5, 0.2, 3);
-  assert.equal(fitFleeting(slow.life, slow.deleted).share, 0);
+  for (let seed = 1; seed <= 10; seed++) {
+    // one exponential: no second component, by the likelihood ratio (10 seeds)
+    const slow = lifetimes(4_000, 0, 1, 0.5 + 0.5 * seed, 0.2, seed);
+    const f = fitFleeting(slow.life, slow.deleted);
+    assert.equal(f.share, 0, `seed ${seed}: ${f.share}`);
+    assert.match(f.reason, /likelihood ratio|mean lifetime|second component/);
+  }
   const mu = 0.5 / FLEETING_MAX_LIFE; // a mean lifetime twice the bound
   const notFast = lifetimes(4_000, 0.4, mu, 0.2, 0.2, 4);
   const f = fitFleeting(notFast.life, notFast.deleted);

@@ -131,7 +131,7 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
   // the in-spread orders' lifetimes have no fast component: nothing is fleeting, nothing
   // leaves the touch's deletions
   assert.equal(fit.fleeting?.share, 0);
-  assert.match(fit.fleeting!.reason, /mean lifetime/);
+  assert.match(fit.fleeting!.reason, /mean lifetime|likelihood ratio/);
 });
 
 Deno.test("fitTouchFlow: fleeting orders recovered from their lifetimes, and their deletions left out of the touch's", () => {
