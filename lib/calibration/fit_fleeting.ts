@@ -18,8 +18,8 @@
  * {@linkcode FLEETING_EM_ITERATIONS} of them) and then L-BFGS with the exact gradient,
  * the fast component named the fleeting one if the mixture beats one exponential by a
  * likelihood ratio of at least {@linkcode FLEETING_LR_MIN} and its mean lifetime is at most
- * {@linkcode FLEETING_MAX_LIFE} (else nothing is fleeting). Standard errors: the observed information
- * (Hessian of the negative log-likelihood by central differences).
+ * {@linkcode FLEETING_MAX_LIFE} (else nothing is fleeting). Standard errors: the observed
+ * information (Hessian of the negative log-likelihood by central differences).
  *
  * Assumes: lifetimes independent of the book while the order rests; partial cancellations
  * do not end a life. Ignores: orders placed at or behind the best quote (their fast deletions
@@ -169,8 +169,8 @@ export function fitFleeting(
     return ll;
   };
   let phi = 0.3, mu = 100 / window, nu = 1 / window;
-  // EM from one fast and one slow component (closed-form steps), then L-BFGS to the maximum: EM alone
-  // crawls where the two components overlap
+  // EM from one fast and one slow component (closed-form steps), then L-BFGS to the maximum:
+  // EM alone crawls where the two components overlap
   for (let it = 0; it < FLEETING_EM_ITERATIONS; it++) {
     let sr = 0, srd = 0, srt = 0, sqd = 0, sqt = 0;
     for (let i = 0; i < n; i++) {

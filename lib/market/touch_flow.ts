@@ -146,7 +146,8 @@ export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
  * assert.equal(m.followProbability(false, 0.2), 0.6); // a bid after a fresh buy
  * assert.equal(m.followProbability(true, 0.2), 0.5);
  * assert.ok(Number.isNaN(m.fleetingLifetime(new Rng(1)))); // no fleeting orders
- * const f = new TouchFlow({ ...touchFlowConfigSchema.parse({}), fleetingShare: 1, fleetingRate: 200 });
+ * const all = { fleetingShare: 1, fleetingRate: 200 }; // every order fleeting, 5 ms
+ * const f = new TouchFlow({ ...touchFlowConfigSchema.parse({}), ...all });
  * const r = new Rng(3);
  * let sum = 0;
  * for (let i = 0; i < 10_000; i++) sum += f.fleetingLifetime(r);
