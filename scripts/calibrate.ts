@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting]]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
@@ -108,6 +108,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the touch-flow model (orders inside the spread, deletions at the touch) into the preset",
     }),
+    "touch-excitation": flags.boolean({
+      help:
+        "with --touch: fit the touch's self-excitation too (its events trigger each other within milliseconds; the table's rates become the baseline)",
+    }),
     fleeting: flags.boolean({
       help:
         "with --touch: fit the fleeting orders too (a share of the orders inside the spread deleted within milliseconds, from their lifetimes)",
@@ -202,6 +206,16 @@ export const calibrateCli = defineCli({
         } (one market-order timing)`,
       );
     }
+    if (v["touch-excitation"] && (!v.touch || v.fleeting)) {
+      throw new FlagError(
+        "--touch-excitation",
+        true,
+        "--touch as well, no --fleeting",
+        `--touch-excitation: ${
+          v.touch ? "not with --fleeting (its deletions would count twice)" : "only with --touch"
+        }`,
+      );
+    }
     if (v.fleeting && !v.touch) {
       throw new FlagError(
         "--fleeting",
@@ -261,6 +275,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     spreadBaseline: v["spread-baseline"],
     touch: v.touch,
     fleeting: v.fleeting,
+    touchExcitation: v["touch-excitation"],
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
     pace: v.pace,

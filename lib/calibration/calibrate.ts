@@ -233,6 +233,13 @@ export interface CalibrateOptions {
    */
   fleeting?: boolean;
   /**
+   * With `touch`: fit the touch's self-excitation as well (`touch.excitation`,
+   * `excitationDecay`; `fit_touch_excitation.ts`), the table's rates then its baseline
+   * (default false; see docs/calibration.md). Not with `fleeting`; without `touch` a
+   * ValidationError naming `touchExcitation`.
+   */
+  touchExcitation?: boolean;
+  /**
    * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
    * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
    * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
@@ -356,10 +363,20 @@ export async function calibrateFiles(
   return calibrateTapes(tapes, { ...options, sources });
 }
 
-/** Throws a ValidationError naming `fleeting` when it is asked for without the touch flow. */
+/**
+ * Throws a ValidationError naming `fleeting` or `touchExcitation` when one is asked for
+ * without the touch flow (or both together).
+ */
 function requireFleetingWithTouch(options: CalibrateOptions): void {
   if (options.fleeting === true && options.touch !== true) {
     throw new ValidationError("fleeting", true, "the touch flow as well (touch: true, --touch)");
+  }
+  if (options.touchExcitation === true && (options.touch !== true || options.fleeting === true)) {
+    throw new ValidationError(
+      "touchExcitation",
+      true,
+      "the touch flow as well and no fleeting orders (touch: true, fleeting: false)",
+    );
   }
 }
 
@@ -635,7 +652,10 @@ function calibrateOnce(
   if (timing !== null) timingEstimates(timing, marketBetas(arrivals), est);
   // touch flow: orders inside the spread and deletions at the touch, by spread (fit_touch.ts)
   const touchFit: TouchFit | null = options.touch && exactTimes
-    ? fitTouchFlow(touchCountsOf(tapes, win), { fleeting: options.fleeting === true })
+    ? fitTouchFlow(touchCountsOf(tapes, win), {
+      fleeting: options.fleeting === true,
+      excitation: options.touchExcitation === true,
+    })
     : null;
   // not asked for: nothing written (the presets stay as they were)
   if (options.touch && touchFit === null) {

@@ -18,7 +18,13 @@
  * @module
  */
 import { EVENT, type Tape } from "../data/tape.ts";
+import { ValidationError } from "../errors.ts";
 import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
+import {
+  fitTouchExcitation,
+  type TouchExcitationData,
+  type TouchExcitationFit,
+} from "./fit_touch_excitation.ts";
 import {
   fitFleeting,
   FLEETING_WINDOW,
@@ -72,7 +78,16 @@ export interface TouchCounts {
    * life's index, x and |Δ|.
    */
   fleeting?: { life: number[]; deleted: number[]; cell: number[]; moves?: number[] };
+  /**
+   * Every counted event (placements inside the spread and deletions at the touch): its time
+   * (s; several tapes a gap of {@linkcode TOUCH_TAPE_GAP} apart) and cell, and the end of the
+   * observed time, for the self-excitation's fit (absent: not recorded).
+   */
+  events?: { t: number[]; cell: number[]; horizon: number };
 }
+
+/** Seconds between two tapes' events in {@linkcode touchCountsOf} (no excitation carries over). */
+export const TOUCH_TAPE_GAP = 1_000;
 
 /** Bucket of spread `s` over `edges`, −1 below the first edge. */
 function bucketOf(edges: readonly number[], s: number): number {
@@ -151,6 +166,7 @@ export function touchCounts(
   // lifetimes of the orders placed inside the spread: index by the ADD's row
   const life: number[] = [], deleted: number[] = [], lifeCell: number[] = [];
   const born = new Map<number, number>(); // ADD row → index into life (still open)
+  const evT: number[] = [], evCell: number[] = [];
   for (let i = tape.meta.bookStart; i < tape.length; i++) {
     const ts = c.ts[i];
     if (ts >= toNs) break;
@@ -166,6 +182,8 @@ export function touchCounts(
       if (bid === bid && ask === ask) {
         if (kind === EVENT.ADD && price > bid && price < ask && k >= 0) {
           inSpread[cell]++;
+          evT.push(ts / 1e9);
+          evCell.push(cell);
           born.set(i, life.length);
           life.push(ts / 1e9);
           deleted.push(0);
@@ -182,6 +200,8 @@ export function touchCounts(
           if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0, life.length - 1);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[cell]++;
+          evT.push(ts / 1e9);
+          evCell.push(cell);
           const j = born.get(c.addIndex[i]);
           if (j !== undefined) lifeCell[j] = cell;
           if (lastSign !== 0) {
@@ -252,6 +272,7 @@ export function touchCounts(
     horizon,
     follow,
     fleeting: { life, deleted, cell: lifeCell, moves: lifeMoves },
+    events: { t: evT, cell: evCell, horizon: endNs / 1e9 },
   };
 }
 
@@ -288,6 +309,8 @@ export interface TouchFit {
    * tape does not follow orders by id.
    */
   fleeting: FleetingFit | null;
+  /** The self-excitation (`fit_touch_excitation.ts`); null where not asked for. */
+  excitation: TouchExcitationFit | null;
 }
 
 function binomial(f: { n: number; hits: number }): RateEstimate {
@@ -321,8 +344,16 @@ function binomial(f: { n: number; hits: number }): RateEstimate {
  */
 export function fitTouchFlow(
   c: TouchCounts,
-  options: { fleeting?: boolean } = {},
+  options: { fleeting?: boolean; excitation?: boolean } = {},
 ): TouchFit {
+  if (options.excitation === true && options.fleeting === true) {
+    throw new ValidationError(
+      "touch.excitation",
+      true,
+      "not with the fleeting orders (their deletions would be counted twice)",
+    );
+  }
+  const excitation = options.excitation === true ? fitTouchExcitation(excitationData(c)) : null;
   const rate = (n: number, t: number): RateEstimate =>
     t > 0 ? { value: n / t, se: Math.sqrt(n) / t } : { value: 0, se: NaN };
   // the fleeting orders' deletions are the model's own: each deletion at the touch of an
@@ -380,6 +411,27 @@ export function fitTouchFlow(
     inSpreadFollow: c.follow[0].map(binomial),
     cancelFollow: c.follow[1].map(binomial),
     fleeting,
+    excitation,
+  };
+}
+
+/** The self-excitation fit's data from the counts' events: each one's cell's table rate. */
+function excitationData(c: TouchCounts): TouchExcitationData {
+  const ev = c.events;
+  if (ev === undefined) {
+    throw new ValidationError("touch.excitation", "no events", "counts that record the events");
+  }
+  const rateOf = (k: number) =>
+    c.seconds[k] > 0 ? (c.inSpread[k] + c.cancels[k]) / c.seconds[k] : 0;
+  let compensator = 0;
+  for (let k = 0; k < c.seconds.length; k++) {
+    if (c.seconds[k] > 0) compensator += c.inSpread[k] + c.cancels[k];
+  }
+  return {
+    t: ev.t,
+    rate: Float64Array.from(ev.cell, rateOf),
+    compensator,
+    horizon: ev.horizon,
   };
 }
 
@@ -411,9 +463,22 @@ export function touchCountsOf(
     horizon: TOUCH_RESPONSE_HORIZON,
     follow: [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 }))),
     fleeting: { life: [], deleted: [], cell: [], moves: [] },
+    events: { t: [], cell: [], horizon: 0 },
   };
+  let offset = 0;
   for (const t of tapes) {
     const c = touchCounts(t, { from: options.from, to: options.to, edges, ageEdges });
+    const ev = c.events!;
+    const oe = out.events!;
+    const first = ev.t.length > 0 ? ev.t[0] : 0;
+    for (let j = 0; j < ev.t.length; j++) {
+      oe.t.push(offset + ev.t[j] - first);
+      oe.cell.push(ev.cell[j]);
+    }
+    if (ev.t.length > 0) {
+      oe.horizon = offset + ev.horizon - first;
+      offset = oe.horizon + TOUCH_TAPE_GAP;
+    }
     const f = c.fleeting!;
     const o = out.fleeting!;
     const mv = f.moves ?? [];
@@ -542,6 +607,26 @@ export function touchFlowEstimates(fit: TouchFit, est: Record<string, Estimate>)
       );
     }
   }
+  const ex = fit.excitation;
+  if (ex !== null) {
+    const howEx = "maximum likelihood of a Hawkes process of the touch's events whose baseline " +
+      "is the table scaled by c, K = 1 or 2 exponentials by AIC (fit_touch_excitation.ts); " +
+      "observed information";
+    if (ex.alpha.length === 0) {
+      est["flow.touch.excitation"] = unidentified(0, "branching ratio", `none: ${ex.reason}`);
+    } else {
+      est["flow.touch.baselineScale"] = fitted(ex.scale, ex.se.scale, "share", howEx);
+      ex.alpha.forEach((a, k) => {
+        est[`flow.touch.excitation.${k}`] = fitted(a, ex.se.alpha[k], "branching ratio", howEx);
+        est[`flow.touch.excitationDecay.${k}`] = fitted(
+          ex.decay[k],
+          ex.se.decay[k],
+          "per second",
+          howEx,
+        );
+      });
+    }
+  }
   est["flow.touch.improveMean"] = fitted(
     fit.improveMean.value,
     fit.improveMean.se,
@@ -584,12 +669,17 @@ export function touchFlowConfig(fit: TouchFit): {
   cancelFollow: number[];
   fleetingShare?: number;
   fleetingRate?: number;
+  excitation?: number[];
+  excitationDecay?: number[];
 } {
+  // with self-excitation the table's rates are the baseline: the tape's totals scaled by c
+  const ex = fit.excitation !== null && fit.excitation.alpha.length > 0 ? fit.excitation : null;
+  const scale = ex === null ? 1 : ex.scale;
   return {
     spreadEdges: fit.spreadEdges,
     ageEdges: fit.ageEdges,
-    inSpreadRate: fit.inSpreadRate.map((r) => sig(r.value)),
-    cancelRate: fit.cancelRate.map((r) => sig(r.value)),
+    inSpreadRate: fit.inSpreadRate.map((r) => sig(r.value * scale)),
+    cancelRate: fit.cancelRate.map((r) => sig(r.value * scale)),
     improveMean: sig(fit.improveMean.value),
     inSpreadImpact: sig(fit.inSpreadImpact.value),
     cancelImpact: sig(fit.cancelImpact.value),
@@ -599,5 +689,8 @@ export function touchFlowConfig(fit: TouchFit): {
     ...(fit.fleeting === null
       ? {}
       : { fleetingShare: sig(fit.fleeting.share), fleetingRate: sig(fit.fleeting.rate) }),
+    ...(ex === null
+      ? {}
+      : { excitation: ex.alpha.map((a) => sig(a)), excitationDecay: ex.decay.map((b) => sig(b)) }),
   };
 }

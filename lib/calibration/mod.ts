@@ -40,6 +40,7 @@ export * from "./fit_clock.ts";
 export * from "./fit_fleeting.ts";
 export * from "./fit_refill.ts";
 export * from "./fit_touch.ts";
+export * from "./fit_touch_excitation.ts";
 export * from "./fit_signs.ts";
 export * from "./fit_price.ts";
 export * from "./fit_arrivals.ts";

@@ -327,6 +327,10 @@ export class BackgroundFlow {
   readonly #timing: OrderTimingModel | null;
   readonly #timeBase: boolean; // only the baseline's arrivals are timed (timing.baseline)
   readonly #touch: TouchFlow | null;
+  // the touch flow's self-excitation: each component's intensity at #excT (s), per second
+  readonly #exc: Float64Array;
+  #excT = 0;
+  #segQb = 0; // the touch flow's baseline part of #segQ (the rest: its excitation's bound)
   #lastTradeSign = 0;
   #lastTradeT = -Infinity;
   #segQ = 0;
@@ -432,6 +436,7 @@ export class BackgroundFlow {
       );
     }
     this.#touch = models.touch ?? null;
+    this.#exc = new Float64Array(this.#touch === null ? 0 : this.#touch.excitation.length);
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -517,6 +522,8 @@ export class BackgroundFlow {
     this.#lastSent = -Infinity;
     this.#lastTradeSign = 0;
     this.#lastTradeT = -Infinity;
+    this.#exc.fill(0);
+    this.#excT = timeNs / NS;
     const t = timeNs / NS;
     this.#arr.reset(t);
     this.#fund.reset(midTicks);
@@ -561,7 +568,7 @@ export class BackgroundFlow {
     if (q.peekTime() < this.#candNs) {
       q.pop();
       if (q.type === EV_FLEETING) {
-        if (this.#fleetingDelete(q.a, q.x)) this.#checkStale(q.time); // as a touch deletion
+        if (this.#fleetingDelete(q.time, q.a, q.x)) this.#checkStale(q.time); // as a touch deletion
       } else {
         this.#stale(q.time, q.a);
         this.#checkStale(q.time);
@@ -631,7 +638,8 @@ export class BackgroundFlow {
     const w = this.#waitN * this.#retry;
     const tf = this.#touch;
     const sp = tf === null ? 0 : book.spread();
-    const tq = tf === null || !(sp > 0) ? 0 : mult * tf.bound(sp, t - this.#lastTradeT);
+    const tqb = tf === null || !(sp > 0) ? 0 : mult * tf.bound(sp, t - this.#lastTradeT);
+    const tq = tqb + (this.#exc.length > 0 && sp > 0 ? this.#excitation(t) : 0);
     const total = a + c + touch + s + w + tq + f;
     this.#segA = a;
     this.#segC = c;
@@ -639,6 +647,7 @@ export class BackgroundFlow {
     this.#segS = s;
     this.#segW = w;
     this.#segQ = tq;
+    this.#segQb = tqb;
     this.#total = total;
     this.#candNs = total > 0 ? timeNs - Math.log(1 - rng.next()) / total * NS : Infinity;
   }
@@ -673,7 +682,9 @@ export class BackgroundFlow {
     } else if ((u -= this.#segS) < this.#segW) {
       moved = this.#retryWaiting(timeNs, t);
     } else if ((u -= this.#segW) < this.#segQ) {
-      moved = this.#touchFlow(timeNs, u / this.#mult, rng);
+      moved = u < this.#segQb
+        ? this.#touchFlow(timeNs, u / this.#mult, rng)
+        : this.#excitedTouch(timeNs, t, u - this.#segQb, rng);
     } else {
       u -= this.#segQ;
       this.#fund.fire(u, this.#rPrice, t);
@@ -841,6 +852,7 @@ export class BackgroundFlow {
       this.#add(side, price, this.#sizes.limitSize(rng), timeNs);
       this.counts[FLOW_COUNT.LIMIT]++;
       this.events++;
+      this.#excite(timeNs / NS);
       const impact = tf.inSpreadImpact * (side === BID ? d : -d) / 2;
       const life = tf.fleetingLifetime(rng);
       if (life === life && this.isLive(id)) {
@@ -863,6 +875,7 @@ export class BackgroundFlow {
     this.#removeAt(this.#pos[id], id);
     this.counts[FLOW_COUNT.CANCEL]++;
     this.events++;
+    this.#excite(timeNs / NS);
     const after = side === BID ? book.bestBid() : book.bestAsk();
     const move = after === after ? (after - (side === BID ? bid : ask)) / 2 : 0;
     this.#quoteImpact(tf.cancelImpact * move);
@@ -870,20 +883,66 @@ export class BackgroundFlow {
   }
 
   /**
-   * The deletion of fleeting order `id`, if it still rests (it may have been executed,
+   * The deletion at `timeNs` of fleeting order `id`, if it still rests (it may have been executed,
    * cancelled or repriced as a new order meanwhile): takes back the `impact` (ticks) its
    * placement gave the price, so that a fleeting order moves nothing for good (its fit
    * leaves the fleeting orders out of the impacts' estimates, `fit_touch.ts`). True when it
    * was deleted.
    */
-  #fleetingDelete(id: number, impact: number): boolean {
+  #fleetingDelete(timeNs: number, id: number, impact: number): boolean {
     if (!this.isLive(id)) return false;
     this.#book.cancel(id);
     this.#removeAt(this.#pos[id], id);
     this.counts[FLOW_COUNT.CANCEL]++;
     this.events++;
+    this.#excite(timeNs / NS);
     this.#quoteImpact(-impact);
     return true;
+  }
+
+  /** The touch flow's self-excitation intensity at `t` (s), per second. */
+  #excitation(t: number): number {
+    const beta = this.#touch!.excitationDecay;
+    const dt = t - this.#excT;
+    let sum = 0;
+    for (let c = 0; c < this.#exc.length; c++) sum += this.#exc[c] * Math.exp(-beta[c] * dt);
+    return sum;
+  }
+
+  /** A touch event at `t` (s): every excitation component jumps by α_c·β_c. */
+  #excite(t: number): void {
+    const n = this.#exc.length;
+    if (n === 0) return;
+    const tf = this.#touch!;
+    const dt = t - this.#excT;
+    for (let c = 0; c < n; c++) {
+      const b = tf.excitationDecay[c];
+      this.#exc[c] = this.#exc[c] * Math.exp(-b * dt) + tf.excitation[c] * b;
+    }
+    this.#excT = t;
+  }
+
+  /**
+   * A candidate of the touch flow's excitation, `v` uniform on [0, its bound at the last
+   * draw): kept with probability (intensity now)/(bound), then a placement inside the spread
+   * or a deletion at the touch in the proportion of the current cell's rates.
+   */
+  #excitedTouch(timeNs: number, t: number, v: number, rng: Rng): boolean {
+    const e = this.#excitation(t);
+    if (!(v < e)) {
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    const tf = this.#touch!;
+    const book = this.#book;
+    const s = book.bestAsk() - book.bestBid();
+    const age = t - this.#lastTradeT;
+    const total = tf.inSpreadRate(s, age) + tf.cancelRate(s, age);
+    if (!(total > 0)) {
+      this.counts[FLOW_COUNT.THINNED]++;
+      return false;
+    }
+    return this.#touchFlow(timeNs, (v / e) * total, rng);
   }
 
   /** Moves the public price by `ticks` (a quote event's impact); true when it moved. */

@@ -686,9 +686,21 @@ Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeSc
   assert.ok(one.warnings.some((w) => w.startsWith("regime time scale: not fitted")));
 });
 
-Deno.test("calibrateTapes: fleeting orders without the touch flow are refused, naming the field", () => {
+Deno.test("calibrateTapes: fleeting orders or the touch's excitation without the touch flow (or both) are refused, naming the field", () => {
   assert.throws(
     () => calibrateTapes([], { fleeting: true }),
     (e: unknown) => e instanceof ValidationError && e.field === "fleeting",
   );
+  for (
+    const options of [{ touchExcitation: true }, {
+      touch: true,
+      fleeting: true,
+      touchExcitation: true,
+    }]
+  ) {
+    assert.throws(
+      () => calibrateTapes([], options),
+      (e: unknown) => e instanceof ValidationError && e.field === "touchExcitation",
+    );
+  }
 });

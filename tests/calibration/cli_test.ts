@@ -61,6 +61,22 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     /^error: --fleeting: only with --touch \(the fleeting orders are the touch flow's\)$/,
   );
   oneLineError(
+    await runScript("calibrate", ["--data", AMZN, "--out", "x.json", "--touch-excitation"]),
+    /^error: --touch-excitation: only with --touch$/,
+  );
+  oneLineError(
+    await runScript("calibrate", [
+      "--data",
+      AMZN,
+      "--out",
+      "x.json",
+      "--touch",
+      "--fleeting",
+      "--touch-excitation",
+    ]),
+    /^error: --touch-excitation: not with --fleeting \(its deletions would count twice\)$/,
+  );
+  oneLineError(
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--starts", "17"]),
     /^error: --starts: expected an integer in \[1, 16\], got "17"$/,
   );

@@ -8,6 +8,7 @@ import {
   touchFlowConfig,
 } from "../../lib/calibration/fit_touch.ts";
 import { touchFlowConfigSchema } from "../../lib/market/touch_flow.ts";
+import { ValidationError } from "../../lib/errors.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
 /**
@@ -132,6 +133,14 @@ Deno.test("fitTouchFlow recovers known spread-dependent intensities from a simul
   // leaves the touch's deletions
   assert.equal(fit.fleeting?.share, 0);
   assert.match(fit.fleeting!.reason, /mean lifetime|likelihood ratio/);
+  // nor do the touch's events excite each other: the table stays as fitted
+  const ex = fitTouchFlow(c, { excitation: true });
+  assert.equal(ex.excitation?.alpha.length, 0, ex.excitation?.reason);
+  assert.deepEqual(touchFlowConfig(ex), touchFlowConfig(fitTouchFlow(c)));
+  assert.throws(
+    () => fitTouchFlow(c, { excitation: true, fleeting: true }),
+    (e: unknown) => e instanceof ValidationError && e.field === "touch.excitation",
+  );
 });
 
 Deno.test("fitTouchFlow: fleeting orders recovered from their lifetimes, and their deletions left out of the touch's", () => {

@@ -208,3 +208,58 @@ Deno.test("touch flow: fleeting orders without a deletion rate are refused, nami
     /touch\.fleetingRate/,
   );
 });
+
+Deno.test("touch flow in the background flow: self-excitation makes μT/(1 − α) events, in bursts", () => {
+  const mu = 2, alpha = 0.5, beta = 50, T = 10;
+  const trials = 300;
+  const counts: number[] = [];
+  let gaps = 0, short = 0;
+  for (let k = 0; k < trials; k++) {
+    const { flow } = wide({
+      spreadEdges: [1],
+      inSpreadRate: [0],
+      cancelRate: [mu],
+      excitation: [alpha],
+      excitationDecay: [beta],
+    }, `x${k}`);
+    let last = NaN;
+    while (flow.nextNs < T * 1e9) {
+      const t = flow.nextNs / 1e9;
+      const before = flow.counts[FLOW_COUNT.CANCEL];
+      flow.fireNext();
+      if (flow.counts[FLOW_COUNT.CANCEL] === before) continue;
+      if (last === last) {
+        gaps++;
+        if (t - last < 1 / beta) short++;
+      }
+      last = t;
+    }
+    counts.push(flow.counts[FLOW_COUNT.CANCEL]);
+  }
+  const mean = counts.reduce((a, b) => a + b, 0) / trials;
+  const sd = Math.sqrt(counts.reduce((a, b) => a + (b - mean) ** 2, 0) / (trials - 1));
+  // E N(T) from an unexcited start: μT/(1 − α) − μα(1 − e^(−β(1−α)T))/(β(1 − α)²)
+  const expected = mu * T / (1 - alpha) -
+    mu * alpha * (1 - Math.exp(-beta * (1 - alpha) * T)) / (beta * (1 - alpha) ** 2);
+  assert.ok(Math.abs(mean - expected) < 4 * sd / Math.sqrt(trials), `${mean} vs ${expected}`);
+  // a Poisson stream of the same rate has 1 − e^(−4/50) = 7.7 % of its gaps below 1/β
+  assert.ok(short / gaps > 0.2, `${short / gaps}`);
+});
+
+Deno.test("touch flow: self-excitation needs one decay per component and a branching ratio below 1", () => {
+  assert.throws(
+    () => model({ spreadEdges: [1], inSpreadRate: [1], cancelRate: [1], excitation: [0.3] }),
+    /touch\.excitationDecay/,
+  );
+  assert.throws(
+    () =>
+      model({
+        spreadEdges: [1],
+        inSpreadRate: [1],
+        cancelRate: [1],
+        excitation: [0.6, 0.5],
+        excitationDecay: [100, 10],
+      }),
+    /touch\.excitation/,
+  );
+});
