@@ -45,35 +45,23 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", ...both]),
     /^error: --sizes-given-fast: not with --size-lot 0\.0001 \(the background's sizes are fitted in the market's own lot\)$/,
   );
+  // a calibration of the AMZN tape with these flags
+  const amzn = (...f: string[]) =>
+    runScript("calibrate", ["--data", AMZN, "--out", "x.json", ...f]);
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      AMZN,
-      "--out",
-      "x.json",
-      "--spread-baseline",
-      "--spread-intensity",
-    ]),
+    await amzn("--spread-baseline", "--spread-intensity"),
     /^error: --spread-baseline: not with --spread-intensity \(one market-order timing\)$/,
   );
   oneLineError(
-    await runScript("calibrate", ["--data", AMZN, "--out", "x.json", "--fleeting"]),
+    await amzn("--fleeting"),
     /^error: --fleeting: only with --touch \(the fleeting orders are the touch flow's\)$/,
   );
   oneLineError(
-    await runScript("calibrate", ["--data", AMZN, "--out", "x.json", "--touch-excitation"]),
+    await amzn("--touch-excitation"),
     /^error: --touch-excitation: only with --touch$/,
   );
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      AMZN,
-      "--out",
-      "x.json",
-      "--touch",
-      "--fleeting",
-      "--touch-excitation",
-    ]),
+    await amzn("--touch", "--fleeting", "--touch-excitation"),
     /^error: --touch-excitation: not with --fleeting \(its deletions would count twice\)$/,
   );
   oneLineError(
