@@ -67,7 +67,7 @@ export interface FleetingFit {
   regularRate: number;
   /** Standard errors of φ, μ and ν (NaN where the information is singular). */
   se: { share: number; rate: number; regularRate: number };
-  /** Orders followed, and those deleted within the window. */
+  /** Orders followed. */
   n: number;
   /** Orders deleted within the window. */
   deleted: number;
@@ -224,11 +224,12 @@ export function fitFleeting(
   mu = Math.exp(fit.x[1]);
   nu = Math.exp(fit.x[2]);
   if (nu > mu) [phi, mu, nu] = [1 - phi, nu, mu];
+  const ll = -fit.value;
   // against one exponential (its censored maximum likelihood ν₁ = deletions / time at risk)
   let tSum = 0;
   for (let i = 0; i < n; i++) tSum += t[i];
   const nu1 = nd / tSum;
-  const lr = 2 * (logLik(phi, mu, nu) - (nd * Math.log(nu1) - nu1 * tSum));
+  const lr = 2 * (ll - (nd * Math.log(nu1) - nu1 * tSum));
   if (!(lr >= FLEETING_LR_MIN)) {
     return none(
       `the likelihood ratio against one exponential is ${
@@ -236,7 +237,7 @@ export function fitFleeting(
       } (below ${FLEETING_LR_MIN}): no second component`,
     );
   }
-  if (!(phi > 0) || !(mu > nu)) return none("the lifetimes show no fast component");
+  if (!(mu > nu)) return none("the lifetimes show no fast component");
   if (!(mu * FLEETING_MAX_LIFE >= 1)) {
     return none(
       `the fast component's mean lifetime ${
@@ -258,7 +259,7 @@ export function fitFleeting(
     se: { share: se[0], rate: se[1], regularRate: se[2] },
     n,
     deleted: nd,
-    logLik: logLik(phi, mu, nu),
+    logLik: ll,
     reason: "",
   };
 }

@@ -8,12 +8,12 @@
  *     λ(t) = c·R(t) + Σ_k α_k·β_k·Σ_{t_i < t} e^(−β_k·(t − t_i))
  *
  * with R(t) the table's total rate (placements and deletions) in the cell (spread bucket, time
- * since the last trade) the book is in, the tape's n/T (`fit_touch.ts`), and c ≤ 1 the share of
- * it the baseline keeps. Maximum likelihood (Nelder–Mead over the logarithms, K = 1 or 2
- * exponentials chosen by Akaike's criterion, kept when it beats the table alone by a
- * likelihood ratio of {@linkcode TOUCH_EXCITATION_LR_MIN}, decays at most {@linkcode TOUCH_EXCITATION_MAX_DECAY});
- * the log-likelihood Σ log λ(t_i) − c·∫R − Σ_k α_k·Σ_i (1 − e^(−β_k·(T − t_i))) by the usual
- * recursion. Standard errors: the observed information (central differences).
+ * since the last trade) the book is in, the tape's n/T (`fit_touch.ts`), and c the share of it
+ * the baseline keeps. Maximum likelihood by `fitHawkesComponents` (`hawkes_fit.ts`: L-BFGS with
+ * the exact gradient, R as the baseline's known modulation, K = 1 or 2 exponentials chosen by
+ * Akaike's criterion, standard errors from the observed information), kept when it beats the
+ * table alone (c = 1, no excitation) by a likelihood ratio of
+ * {@linkcode TOUCH_EXCITATION_LR_MIN}.
  *
  * Assumes: one baseline shape (the table's) scaled by one factor; every touch event excites
  * alike whichever its kind. Ignores: the trades' excitation beyond the table's trade-age
@@ -23,15 +23,7 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
-import {
-  covarianceFromHessian,
-  hessianFromValues,
-  minimizeNelderMead,
-  standardErrors,
-} from "./optimize.ts";
-
-/** Fastest decay the fit allows, per second (0.1 ms): ties on the tape's clock would ask for more. */
-export const TOUCH_EXCITATION_MAX_DECAY = 1e4;
+import { fitHawkesComponents } from "./hawkes_fit.ts";
 
 /**
  * Least likelihood ratio 2·(log L − log L_table) for a self-excitation: χ² with three degrees
@@ -39,11 +31,14 @@ export const TOUCH_EXCITATION_MAX_DECAY = 1e4;
  */
 export const TOUCH_EXCITATION_LR_MIN = 16.27;
 
+/** Fewest touch events {@linkcode fitTouchExcitation} fits. */
+export const TOUCH_EXCITATION_MIN_EVENTS = 50;
+
 /** The touch's events as the fit reads them. */
 export interface TouchExcitationData {
   /** Event times, s, non-decreasing. */
   t: ArrayLike<number>;
-  /** The table's total rate R in the cell each event found, per second. */
+  /** The table's total rate R in the cell each event found, per second (> 0). */
   rate: ArrayLike<number>;
   /** ∫R dt over the observed time (the table's expected number of events). */
   compensator: number;
@@ -61,7 +56,7 @@ export interface TouchExcitationFit {
   decay: number[];
   /** Standard errors (NaN where the information is singular). */
   se: { scale: number; alpha: number[]; decay: number[] };
-  /** Log-likelihood, and the table's own (c = 1, no excitation). */
+  /** Log-likelihood at the estimate. */
   logLik: number;
   /** Log-likelihood of the table alone (a Poisson process of rate R). */
   tableLogLik: number;
@@ -70,61 +65,11 @@ export interface TouchExcitationFit {
 }
 
 /**
- * The log-likelihood of `data` under scale `c`, branching ratios `alpha` and decays `decay`
- * (−Infinity outside the parameter space).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { touchExcitationLogLikelihood } from "./fit_touch_excitation.ts";
- * const data = { t: [1, 2, 3], rate: [0.5, 0.5, 0.5], compensator: 2, horizon: 4 };
- * // no excitation: a Poisson process of rate 0.5 on [0, 4]
- * const ll = touchExcitationLogLikelihood(data, 1, [], []);
- * assert.ok(Math.abs(ll - (3 * Math.log(0.5) - 2)) < 1e-12);
- * ```
- */
-export function touchExcitationLogLikelihood(
-  data: TouchExcitationData,
-  c: number,
-  alpha: readonly number[],
-  decay: readonly number[],
-): number {
-  const k = alpha.length;
-  let sumA = 0;
-  for (let j = 0; j < k; j++) {
-    if (!(alpha[j] >= 0 && decay[j] > 0 && decay[j] <= TOUCH_EXCITATION_MAX_DECAY)) {
-      return -Infinity;
-    }
-    sumA += alpha[j];
-  }
-  if (!(c > 0 && c <= 1 && sumA < 1)) return -Infinity;
-  const a = new Float64Array(k);
-  const { t, rate } = data;
-  let ll = 0;
-  let comp = c * data.compensator;
-  for (let i = 0; i < t.length; i++) {
-    let lambda = c * rate[i];
-    if (i > 0) {
-      const dt = t[i] - t[i - 1];
-      for (let j = 0; j < k; j++) {
-        a[j] = Math.exp(-decay[j] * dt) * (a[j] + 1);
-        lambda += alpha[j] * decay[j] * a[j];
-      }
-    }
-    ll += Math.log(lambda);
-    for (let j = 0; j < k; j++) {
-      comp += alpha[j] * (1 - Math.exp(-decay[j] * (data.horizon - t[i])));
-    }
-  }
-  return ll - comp;
-}
-
-/**
  * Fits the self-excitation (see the module doc) with 1 and 2 exponentials and keeps the one
  * of smaller AIC; its likelihood ratio against the table alone below
  * {@linkcode TOUCH_EXCITATION_LR_MIN}, or no converged fit: nothing (scale 1, no components,
- * with the reason). Fewer than 50 events: a ValidationError naming
- * `touch.excitation`.
+ * with the reason). Fewer than {@linkcode TOUCH_EXCITATION_MIN_EVENTS} events: a
+ * ValidationError naming `touch.excitation`.
  *
  * @example
  * ```ts
@@ -143,42 +88,16 @@ export function touchExcitationLogLikelihood(
  */
 export function fitTouchExcitation(data: TouchExcitationData): TouchExcitationFit {
   const n = data.t.length;
-  if (n < 50) {
-    throw new ValidationError("touch.excitation", n, "at least 50 touch events to fit");
+  if (n < TOUCH_EXCITATION_MIN_EVENTS) {
+    throw new ValidationError(
+      "touch.excitation",
+      n,
+      `at least ${TOUCH_EXCITATION_MIN_EVENTS} touch events to fit`,
+    );
   }
-  const tableLogLik = touchExcitationLogLikelihood(data, 1, [], []);
-  const unpack = (x: ArrayLike<number>) => {
-    const k = (x.length - 1) / 2;
-    return {
-      c: Math.exp(x[0]),
-      alpha: Array.from({ length: k }, (_, j) => Math.exp(x[1 + 2 * j])),
-      decay: Array.from({ length: k }, (_, j) => Math.exp(x[2 + 2 * j])),
-    };
-  };
-  const negLL = (x: Float64Array) => {
-    const p = unpack(x);
-    return -touchExcitationLogLikelihood(data, p.c, p.alpha, p.decay);
-  };
-  const one = minimizeNelderMead(negLL, [Math.log(0.5), Math.log(0.3), Math.log(300)], {
-    maxIterations: 3_000,
-  });
-  // two components: the first one's optimum split into a fast and a slow part
-  const p1 = unpack(one.x);
-  const two = minimizeNelderMead(
-    negLL,
-    [
-      one.x[0],
-      Math.log(p1.alpha[0] * 0.6),
-      Math.log(Math.min(TOUCH_EXCITATION_MAX_DECAY * 0.9, p1.decay[0] * 5)),
-      Math.log(p1.alpha[0] * 0.3),
-      Math.log(p1.decay[0] / 5),
-    ],
-    { maxIterations: 6_000 },
-  );
-  const candidates = [
-    { fit: one, aic: 2 * 3 + 2 * one.value },
-    { fit: two, aic: 2 * 5 + 2 * two.value },
-  ].filter((c) => c.fit.converged && Number.isFinite(c.fit.value));
+  // the table alone: a Poisson process of rate R
+  let tableLogLik = -data.compensator;
+  for (let i = 0; i < n; i++) tableLogLik += Math.log(data.rate[i]);
   const none = (reason: string): TouchExcitationFit => ({
     scale: 1,
     alpha: [],
@@ -188,10 +107,14 @@ export function fitTouchExcitation(data: TouchExcitationData): TouchExcitationFi
     tableLogLik,
     reason,
   });
-  if (candidates.length === 0) return none("no fit converged");
-  candidates.sort((a, b) => a.aic - b.aic);
-  const best = candidates[0];
-  const lr = 2 * (-best.fit.value - tableLogLik);
+  const r = fitHawkesComponents(data.t, new Int32Array(n), data.horizon, {
+    maxComponents: 2,
+    minEvents: TOUCH_EXCITATION_MIN_EVENTS,
+    baseline: { atEvents: data.rate, integral: data.compensator },
+  });
+  const best = r.chosen;
+  if (!best.converged) return none(`no fit converged (${best.reason})`);
+  const lr = 2 * (best.logLikelihood - tableLogLik);
   if (!(lr >= TOUCH_EXCITATION_LR_MIN)) {
     return none(
       `the likelihood ratio against the table alone is ${
@@ -199,37 +122,18 @@ export function fitTouchExcitation(data: TouchExcitationData): TouchExcitationFi
       } (below ${TOUCH_EXCITATION_LR_MIN}): no self-excitation`,
     );
   }
-  const p = unpack(best.fit.x);
-  // fastest decay first
-  const order = p.decay.map((_, j) => j).sort((a, b) => p.decay[b] - p.decay[a]);
-  const alpha = order.map((j) => p.alpha[j]);
-  const decay = order.map((j) => p.decay[j]);
-  const k = alpha.length;
-  const natural = [p.c, ...alpha.flatMap((a, j) => [a, decay[j]])];
-  const H = hessianFromValues(
-    (x) =>
-      -touchExcitationLogLikelihood(
-        data,
-        x[0],
-        alpha.map((_, j) => x[1 + 2 * j]),
-        decay.map((_, j) => x[2 + 2 * j]),
-      ),
-    natural,
-  );
-  const cov = covarianceFromHessian(H, natural.length);
-  const se = cov.ok
-    ? standardErrors(cov.cov, natural.length)
-    : new Float64Array(natural.length).fill(NaN);
+  // the components come fastest decay first
+  const comps = best.components;
   return {
-    scale: p.c,
-    alpha,
-    decay,
+    scale: best.params.mu[0],
+    alpha: comps.map((c) => c.alpha[0][0]),
+    decay: comps.map((c) => c.decay[0]),
     se: {
-      scale: se[0],
-      alpha: Array.from({ length: k }, (_, j) => se[1 + 2 * j]),
-      decay: Array.from({ length: k }, (_, j) => se[2 + 2 * j]),
+      scale: best.muSe[0],
+      alpha: comps.map((c) => c.alphaSe[0][0]),
+      decay: comps.map((c) => c.decaySe[0]),
     },
-    logLik: -best.fit.value,
+    logLik: best.logLikelihood,
     tableLogLik,
     reason: "",
   };

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  fitTouchExcitation,
-  touchExcitationLogLikelihood,
-} from "../../lib/calibration/fit_touch_excitation.ts";
+import { fitTouchExcitation } from "../../lib/calibration/fit_touch_excitation.ts";
 import { ValidationError } from "../../lib/errors.ts";
-import { hawkesLogLikelihood, simulateHawkes } from "../../lib/market/hawkes.ts";
+import { simulateHawkes } from "../../lib/market/hawkes.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
 /** A Hawkes path of baseline `mu` read against a table rate `table` (so c = mu / table). */
@@ -25,20 +22,6 @@ function data(
   const n = p.times.length;
   return { t: p.times, rate: new Float64Array(n).fill(table), compensator: table * T, horizon: T };
 }
-
-Deno.test("touchExcitationLogLikelihood agrees with the Hawkes process's own log-likelihood", () => {
-  const d = data(1.5, 3, [0.4], [80], 500, 1);
-  const ours = touchExcitationLogLikelihood(d, 0.5, [0.4], [80]);
-  const theirs = hawkesLogLikelihood(
-    { mu: [1.5], alpha: [[0.4]], beta: [[80]] },
-    Float64Array.from(d.t),
-    new Int32Array(d.t.length),
-    500,
-  );
-  assert.ok(Math.abs(ours - theirs) < 1e-6 * Math.abs(theirs), `${ours} vs ${theirs}`);
-  assert.equal(touchExcitationLogLikelihood(d, 0.5, [0.6, 0.5], [80, 8]), -Infinity); // α sum ≥ 1
-  assert.equal(touchExcitationLogLikelihood(d, 1.2, [], []), -Infinity); // c above 1
-});
 
 Deno.test("fitTouchExcitation recovers the baseline's scale and a two-exponential kernel within 4 standard errors", () => {
   for (const seed of [2, 3, 4]) {
