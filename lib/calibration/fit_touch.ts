@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { settledRow } from "../data/settled.ts";
 import { EVENT, type Tape } from "../data/tape.ts";
 import { ValidationError } from "../errors.ts";
 import { type Estimate, fitted, sig, unidentified } from "./estimate.ts";
@@ -197,7 +198,8 @@ export function touchCounts(
             f.n++;
             if ((side === 0) === (lastSign > 0)) f.hits++;
           }
-          if (c.bestBid[i] + c.bestAsk[i] !== bid + ask) moves.push(i, 0, life.length - 1);
+          const e = settledRow(tape, i);
+          if (c.bestBid[e] + c.bestAsk[e] !== bid + ask) moves.push(i, 0, life.length - 1);
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[cell]++;
           evT.push(ts / 1e9);
@@ -209,8 +211,9 @@ export function touchCounts(
             f.n++;
             if ((side === 1) === (lastSign > 0)) f.hits++;
           }
-          const b = c.bestBid[i];
-          const a = c.bestAsk[i];
+          const e = settledRow(tape, i); // after the levels a depth-limited file reveals
+          const b = c.bestBid[e];
+          const a = c.bestAsk[e];
           if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1, j ?? -1);
         }
       }
@@ -250,7 +253,8 @@ export function touchCounts(
     if (j < i) j = i;
     while (j + 1 < tape.length && c.ts[j + 1] <= at) j++;
     const before = (c.bestBid[i - 1] + c.bestAsk[i - 1]) / 2;
-    const d = (c.bestBid[i] + c.bestAsk[i]) / 2 - before;
+    const e = settledRow(tape, i);
+    const d = (c.bestBid[e] + c.bestAsk[e]) / 2 - before;
     const later = (c.bestBid[j] + c.bestAsk[j]) / 2;
     if (!(later === later)) continue;
     const x = Math.sign(d) * (later - before);

@@ -34,3 +34,4 @@ export * from "./level_index.ts";
 export * from "./windows.ts";
 export * from "./series.ts";
 export * from "./views.ts";
+export * from "./settled.ts";

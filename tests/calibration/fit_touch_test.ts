@@ -207,3 +207,25 @@ Deno.test("fitTouchFlow: Poisson standard errors √n/T, rate 0 where the book n
   assert.ok(Math.abs(f.inSpreadFollow[0].se - Math.sqrt(0.25 * 0.75 / 4)) < 1e-12);
   assert.equal(f.inSpreadFollow[1].value, 0.5); // no events: ½
 });
+
+Deno.test("touchCounts: a deletion's move of the mid is read after the levels a level-1 file reveals", () => {
+  const p = new LobsterParser({
+    message: "X_2012-06-21_0_1_message_1.csv",
+    orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
+    ticker: "X",
+    date: "2012-06-21",
+    levels: 1,
+    startMs: 0,
+    endMs: 1,
+  });
+  p.push("34200.0,1,1,10,999000,1", "1002000,50,999000,10", 1); // a bid at $99.90
+  p.push("34201.0,1,2,100,1000000,1", "1002000,50,1000000,100", 2); // $100.00 inside the spread
+  // deleted at the touch: the file's best bid is now $99.95, which the tape had never seen
+  // (before the revealed level the tape's best bid is the $99.90 it last knew: 5 ticks of mid)
+  p.push("34202.0,3,2,100,1000000,1", "1002000,50,999500,30", 3);
+  p.push("34203.0,1,3,5,999600,1", "1002000,50,999600,5", 4); // a later bid: the response's end
+  const c = touchCounts(p.finish(), { ageEdges: [], horizon: 0.5 });
+  assert.equal(c.response[1].n, 1);
+  assert.equal(c.response[1].absMove, 2.5); // (10000 − 9995) / 2 ticks, not (10000 − 9990) / 2
+  assert.equal(c.response[1].sum, 2.5); // the mid 0.5 s later is the settled one: all of it stays
+});
