@@ -194,7 +194,8 @@ export interface RefineOptions {
  * random numbers), and moves each knob outside its tolerance (5 % of the real moment or its
  * standard error, whichever is larger) by its update, until every moment is within its
  * tolerance or the iterations run out; then keeps the best iterate, or without convergence the
- * average of the last half of the iterates (Polyak–Ruppert). Mutates the knobs' estimates
+ * average of the last half of the iterates (Polyak–Ruppert) — unless the iteration drifted
+ * ({@linkcode matchingDrift}): then the best iterate again, and a warning. Mutates the knobs' estimates
  * (status `moment-matched`, the direct value in the method), appends a row per iteration to
  * `history`, and a warning to `warnings` when it did not converge.
  *
@@ -246,6 +247,9 @@ export function refineMoments(
   // half (Polyak–Ruppert: the noisy fixed-point iteration's iterates scatter around its
   // fixed point; the single best-looking iterate is chosen on the simulation's noise)
   const iterates: number[][] = [];
+  // each iteration's largest miss, and each moment's, in tolerances (for the drift check)
+  const misses: number[] = [];
+  const momentMisses: number[][] = [];
   let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
   for (let it = 1; it <= iterations; it++) {
     iterates.push(knobs.map((k) => k.estimate.value));
@@ -273,9 +277,10 @@ export function refineMoments(
         ).join(", "),
     );
     const within = (k: keyof EmergentMoments) => Math.abs(sim[k] - real.m[k]) <= tol(k);
-    const miss = Math.max(
-      ...knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment)),
-    );
+    const each = knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment));
+    const miss = Math.max(...each);
+    misses.push(miss);
+    momentMisses.push(each);
     if (miss < best.miss) {
       best = {
         miss,
@@ -293,9 +298,27 @@ export function refineMoments(
       k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
     }
   }
+  const drift = converged ? null : matchingDrift(misses, momentMisses);
   if (converged) {
     knobs.forEach((k, i) => k.estimate.value = best.values[i]);
     history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
+  } else if (drift !== null) {
+    // no fixed point within reach: the last iterates are the drift's, not a scatter around one
+    knobs.forEach((k, i) => k.estimate.value = best.values[i]);
+    const k = knobs[drift.moment];
+    history.push({
+      drifted: [sig(drift.first, 3), sig(drift.second, 3)],
+      chosen: best.iteration,
+      largestMissInTolerances: sig(best.miss, 3),
+    });
+    warnings.push(
+      `moment matching drifted: the largest miss grew from ${sig(drift.first, 3)} to ${
+        sig(drift.second, 3)
+      } tolerances on average from the first half of its ${misses.length} iterations to the ` +
+        `second, the ${k.moment}'s most (a moment out of its knob's reach drags the others); ` +
+        `kept iteration ${best.iteration}, the closest, instead of the last half's average ` +
+        `(docs/calibration.md, "Moment matching")`,
+    );
   } else {
     const from = Math.floor(iterates.length / 2);
     const tail = iterates.slice(from);
@@ -319,6 +342,56 @@ export function refineMoments(
       `moment matching: not every moment within tolerance after ${iterations} iterations (see fitQuality.momentMatching)`,
     );
   }
+}
+
+/** Fewest iterations of a moment matching whose drift {@linkcode matchingDrift} judges. */
+export const DRIFT_MIN_ITERATIONS = 8;
+
+/**
+ * Whether a moment matching that did not converge drifted: its largest miss (in tolerances,
+ * one per iteration in `misses`) larger on average over the second half of its iterations than
+ * over the first, in a run of at least {@linkcode DRIFT_MIN_ITERATIONS}. A noisy fixed-point
+ * iteration that converges slowly scatters around its fixed point with a miss that shrinks or
+ * stays; one that drifts has no fixed point within reach — a moment its knob cannot reach
+ * keeps pushing the knob, and through it the other moments, away (docs/calibration.md, "Moment
+ * matching"). Returns null when it did not drift, else the two halves' mean largest miss and
+ * the index of the moment (in `momentMisses`' rows, each iteration's misses by knob) whose own
+ * mean miss grew most.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matchingDrift } from "./moment_matching.ts";
+ * // slow convergence: no drift
+ * const down = [9, 6, 8, 6, 7, 5, 4, 3, 3, 2].map((m) => [m, 1]);
+ * assert.equal(matchingDrift(down.map((r) => r[0]), down), null);
+ * // the first moment fine, the second pulled away
+ * const away = [10, 9, 9, 8, 11, 12, 13, 15].map((m) => [1, m]);
+ * assert.deepEqual(matchingDrift(away.map((r) => r[1]), away), { first: 9, second: 12.75, moment: 1 });
+ * assert.equal(matchingDrift([1, 2, 3, 4], [[1], [2], [3], [4]]), null); // too short to judge
+ * ```
+ */
+export function matchingDrift(
+  misses: readonly number[],
+  momentMisses: readonly (readonly number[])[],
+): { first: number; second: number; moment: number } | null {
+  const n = misses.length;
+  if (n < DRIFT_MIN_ITERATIONS) return null;
+  const h = Math.floor(n / 2);
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(misses.slice(0, h));
+  const second = mean(misses.slice(h));
+  if (!(second > first)) return null;
+  let moment = 0, growth = -Infinity;
+  for (let k = 0; k < (momentMisses[0]?.length ?? 0); k++) {
+    const g = mean(momentMisses.slice(h).map((r) => r[k])) -
+      mean(momentMisses.slice(0, h).map((r) => r[k]));
+    if (g > growth) {
+      growth = g;
+      moment = k;
+    }
+  }
+  return { first, second, moment };
 }
 
 /**

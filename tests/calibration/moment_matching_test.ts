@@ -106,6 +106,54 @@ Deno.test("refineMoments: without convergence the knob is the average of the las
   assert.equal(rate.value, (next[1] + next[2]) / 2);
 });
 
+Deno.test("refineMoments: a matching that drifts keeps its closest iterate, not the last half's average, and says so", () => {
+  const real = emergentMoments(simulateRecords(rateConfig(3), { seconds: 600, seed: 8 }), 0.1);
+  const rate = fitted(2, 0.1, "per second", "a direct fit");
+  // an update of the wrong sign (as a knob whose moment is out of its reach acts on another):
+  // every step takes the rate further from 3 a second
+  const knob: MomentKnob = {
+    ...rateKnob(rate),
+    update: (v, sim, re) => v * Math.pow(sim / re, 0.3),
+  };
+  const history: Record<string, unknown>[] = [];
+  const warnings: string[] = [];
+  refineMoments(
+    () => rateConfig(rate.value),
+    [knob],
+    real,
+    observe,
+    10,
+    { refineSeconds: 600, refineIterations: 8 },
+    history,
+    warnings,
+    quiet,
+  );
+  const last = history[history.length - 1] as { drifted: number[]; chosen: number };
+  assert.ok(last.drifted[1] > last.drifted[0], JSON.stringify(last));
+  assert.equal(last.chosen, 1);
+  assert.equal(rate.value, 2); // the first iterate: the closest
+  assert.match(
+    warnings.join("\n"),
+    /moment matching drifted: .*the orderRate's most.*kept iteration 1/,
+  );
+  // the same iteration stopped at seven is too short to judge: the last half's average
+  const r7 = fitted(2, 0.1, "per second", "a direct fit");
+  const h7: Record<string, unknown>[] = [];
+  refineMoments(
+    () => rateConfig(r7.value),
+    [{ ...knob, estimate: r7 }],
+    real,
+    observe,
+    10,
+    { refineSeconds: 600, refineIterations: 7 },
+    h7,
+    [],
+    quiet,
+  );
+  assert.ok("averaged" in h7[h7.length - 1]);
+  assert.ok(r7.value < 2);
+});
+
 /** The estimates every market's knobs read (and the one-tick market's reaction). */
 const KNOB_ESTIMATES = [
   "volatility",
