@@ -11,6 +11,18 @@ import { touchFlowConfigSchema } from "../../lib/market/touch_flow.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
+/** A parser of a level-1 LOBSTER file pair of a made-up instrument. */
+const level1Parser = () =>
+  new LobsterParser({
+    message: "X_2012-06-21_0_1_message_1.csv",
+    orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
+    ticker: "X",
+    date: "2012-06-21",
+    levels: 1,
+    startMs: 0,
+    endMs: 1,
+  });
+
 /**
  * A LOBSTER tape from a known spread-dependent process: the ask is fixed, bids improve the
  * best bid by one tick at λ_in(bucket) and the best bid order is deleted at λ_c(bucket), the
@@ -23,15 +35,7 @@ function simulatedTape(
   seed: number,
   fleeting = { share: 0, rate: 0 },
 ) {
-  const p = new LobsterParser({
-    message: "X_2012-06-21_0_1_message_1.csv",
-    orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
-    ticker: "X",
-    date: "2012-06-21",
-    levels: 1,
-    startMs: 0,
-    endMs: 1,
-  });
+  const p = level1Parser();
   const rng = new Rng(seed);
   const ask = 1_001_200; // $100.12, ticks of 100
   const base = ask - 1_200; // 12 ticks below
@@ -209,15 +213,7 @@ Deno.test("fitTouchFlow: Poisson standard errors √n/T, rate 0 where the book n
 });
 
 Deno.test("touchCounts: a deletion's move of the mid is read after the levels a level-1 file reveals", () => {
-  const p = new LobsterParser({
-    message: "X_2012-06-21_0_1_message_1.csv",
-    orderbook: "X_2012-06-21_0_1_orderbook_1.csv",
-    ticker: "X",
-    date: "2012-06-21",
-    levels: 1,
-    startMs: 0,
-    endMs: 1,
-  });
+  const p = level1Parser();
   p.push("34200.0,1,1,10,999000,1", "1002000,50,999000,10", 1); // a bid at $99.90
   p.push("34201.0,1,2,100,1000000,1", "1002000,50,1000000,100", 2); // $100.00 inside the spread
   // deleted at the touch: the file's best bid is now $99.95, which the tape had never seen

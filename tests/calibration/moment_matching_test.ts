@@ -20,6 +20,27 @@ const rateKnob = (e: Estimate): MomentKnob => ({
   update: (v, sim, re) => v * re / sim,
 });
 
+/** Runs the moment matching of one knob on the rate market for `iterations` (600-s simulations). */
+function refineRate(
+  knob: MomentKnob,
+  real: ReturnType<typeof emergentMoments>,
+  iterations: number,
+  history: Record<string, unknown>[],
+  warnings: string[],
+): void {
+  refineMoments(
+    () => rateConfig(knob.estimate.value),
+    [knob],
+    real,
+    observe,
+    10,
+    { refineSeconds: 600, refineIterations: iterations },
+    history,
+    warnings,
+    quiet,
+  );
+}
+
 Deno.test("emergentMoments: deterministic, in range, the order rate and its Poisson error exact", () => {
   const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 4 });
   const a = emergentMoments(recs, 0.1, 10, OPTIONAL_MOMENTS);
@@ -84,17 +105,7 @@ Deno.test("refineMoments: without convergence the knob is the average of the las
   };
   const history: Record<string, unknown>[] = [];
   const warnings: string[] = [];
-  refineMoments(
-    () => rateConfig(rate.value),
-    [knob],
-    real,
-    observe,
-    10,
-    { refineSeconds: 600, refineIterations: 4 },
-    history,
-    warnings,
-    quiet,
-  );
+  refineRate(knob, real, 4, history, warnings);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /not every moment within tolerance after 4 iterations/);
   const last = history[history.length - 1] as { averaged: number[] };
@@ -117,17 +128,7 @@ Deno.test("refineMoments: a matching that drifts keeps its closest iterate, not 
   };
   const history: Record<string, unknown>[] = [];
   const warnings: string[] = [];
-  refineMoments(
-    () => rateConfig(rate.value),
-    [knob],
-    real,
-    observe,
-    10,
-    { refineSeconds: 600, refineIterations: 8 },
-    history,
-    warnings,
-    quiet,
-  );
+  refineRate(knob, real, 8, history, warnings);
   const last = history[history.length - 1] as { drifted: number[]; chosen: number };
   assert.ok(last.drifted[1] > last.drifted[0], JSON.stringify(last));
   assert.equal(last.chosen, 1);
@@ -139,17 +140,7 @@ Deno.test("refineMoments: a matching that drifts keeps its closest iterate, not 
   // the same iteration stopped at seven is too short to judge: the last half's average
   const r7 = fitted(2, 0.1, "per second", "a direct fit");
   const h7: Record<string, unknown>[] = [];
-  refineMoments(
-    () => rateConfig(r7.value),
-    [{ ...knob, estimate: r7 }],
-    real,
-    observe,
-    10,
-    { refineSeconds: 600, refineIterations: 7 },
-    h7,
-    [],
-    quiet,
-  );
+  refineRate({ ...knob, estimate: r7 }, real, 7, h7, []);
   assert.ok("averaged" in h7[h7.length - 1]);
   assert.ok(r7.value < 2);
 });
