@@ -158,14 +158,12 @@ export function fitFleeting(
       `${n} orders placed inside the spread, ${nd} deleted within ${window} s (at least 20 and 10)`,
     );
   }
+  // order i's likelihood under one component of weight w and rate r: its density where it
+  // was deleted, its survival where it was censored
+  const part = (i: number, w: number, r: number) => w * (d[i] ? r : 1) * Math.exp(-r * t[i]);
   const logLik = (phi: number, mu: number, nu: number): number => {
     let ll = 0;
-    for (let i = 0; i < n; i++) {
-      const x = t[i];
-      const a = phi * (d[i] ? mu : 1) * Math.exp(-mu * x);
-      const b = (1 - phi) * (d[i] ? nu : 1) * Math.exp(-nu * x);
-      ll += Math.log(a + b);
-    }
+    for (let i = 0; i < n; i++) ll += Math.log(part(i, phi, mu) + part(i, 1 - phi, nu));
     return ll;
   };
   let phi = 0.3, mu = 100 / window, nu = 1 / window;
@@ -175,9 +173,8 @@ export function fitFleeting(
     let sr = 0, srd = 0, srt = 0, sqd = 0, sqt = 0;
     for (let i = 0; i < n; i++) {
       const x = t[i];
-      const a = phi * (d[i] ? mu : 1) * Math.exp(-mu * x);
-      const b = (1 - phi) * (d[i] ? nu : 1) * Math.exp(-nu * x);
-      const s = a + b;
+      const a = part(i, phi, mu);
+      const s = a + part(i, 1 - phi, nu);
       const r = s > 0 ? a / s : 0;
       sr += r;
       srd += r * d[i];
@@ -198,9 +195,8 @@ export function fitFleeting(
     let ll = 0, gu = 0, gm = 0, gv = 0;
     for (let i = 0; i < n; i++) {
       const x = t[i];
-      const a = ph * (d[i] ? m : 1) * Math.exp(-m * x);
-      const b = (1 - ph) * (d[i] ? v : 1) * Math.exp(-v * x);
-      const s = a + b;
+      const a = part(i, ph, m);
+      const s = a + part(i, 1 - ph, v);
       const r = a / s;
       ll += Math.log(s);
       gu += r - ph;

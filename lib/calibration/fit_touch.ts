@@ -138,7 +138,8 @@ export function touchCounts(
     return a;
   };
   const horizon = options.horizon ?? TOUCH_RESPONSE_HORIZON;
-  // row, class (0 in-spread, 1 cancel) and life index (−1: none) of the events that moved the mid
+  // row, class (0 in-spread, 1 cancel), life index (−1: none) and the mid's change (ticks, read
+  // after the levels a depth-limited file reveals: settledRow) of the events that moved the mid
   const moves: number[] = [];
   const follow = [0, 1].map(() => [0, 1, 2].map(() => ({ n: 0, hits: 0 })));
   let lastSign = 0;
@@ -199,7 +200,9 @@ export function touchCounts(
             if ((side === 0) === (lastSign > 0)) f.hits++;
           }
           const e = settledRow(tape, i);
-          if (c.bestBid[e] + c.bestAsk[e] !== bid + ask) moves.push(i, 0, life.length - 1);
+          if (c.bestBid[e] + c.bestAsk[e] !== bid + ask) {
+            moves.push(i, 0, life.length - 1, (c.bestBid[e] + c.bestAsk[e]) / 2 - (bid + ask) / 2);
+          }
         } else if (kind === EVENT.DELETE && k >= 0 && price === (side === 0 ? bid : ask)) {
           cancels[cell]++;
           evT.push(ts / 1e9);
@@ -211,10 +214,12 @@ export function touchCounts(
             f.n++;
             if ((side === 1) === (lastSign > 0)) f.hits++;
           }
-          const e = settledRow(tape, i); // after the levels a depth-limited file reveals
+          const e = settledRow(tape, i);
           const b = c.bestBid[e];
           const a = c.bestAsk[e];
-          if (b === b && a === a && b + a !== bid + ask) moves.push(i, 1, j ?? -1);
+          if (b === b && a === a && b + a !== bid + ask) {
+            moves.push(i, 1, j ?? -1, (b + a) / 2 - (bid + ask) / 2);
+          }
         }
       }
       const kd = c.kind[i];
@@ -246,15 +251,14 @@ export function touchCounts(
   const response = [0, 1].map(() => ({ n: 0, absMove: 0, sum: 0, sumSq: 0 }));
   let j = 0;
   const lifeMoves: number[] = [];
-  for (let m = 0; m < moves.length; m += 3) {
+  for (let m = 0; m < moves.length; m += 4) {
     const i = moves[m];
     const at = c.ts[i] + horizon * 1e9;
     if (at > endNs) break;
     if (j < i) j = i;
     while (j + 1 < tape.length && c.ts[j + 1] <= at) j++;
     const before = (c.bestBid[i - 1] + c.bestAsk[i - 1]) / 2;
-    const e = settledRow(tape, i);
-    const d = (c.bestBid[e] + c.bestAsk[e]) / 2 - before;
+    const d = moves[m + 3];
     const later = (c.bestBid[j] + c.bestAsk[j]) / 2;
     if (!(later === later)) continue;
     const x = Math.sign(d) * (later - before);

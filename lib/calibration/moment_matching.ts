@@ -195,9 +195,9 @@ export interface RefineOptions {
  * standard error, whichever is larger) by its update, until every moment is within its
  * tolerance or the iterations run out; then keeps the best iterate, or without convergence the
  * average of the last half of the iterates (Polyak–Ruppert) — unless the iteration drifted
- * ({@linkcode matchingDrift}): then the best iterate again, and a warning. Mutates the knobs' estimates
- * (status `moment-matched`, the direct value in the method), appends a row per iteration to
- * `history`, and a warning to `warnings` when it did not converge.
+ * ({@linkcode matchingDrift}): then the best iterate again, and a warning. Mutates the knobs'
+ * estimates (status `moment-matched`, the direct value in the method), appends a row per
+ * iteration to `history`, and a warning to `warnings` when it did not converge.
  *
  * @example
  * ```ts

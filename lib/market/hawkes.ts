@@ -407,6 +407,41 @@ export class HawkesExcitation {
     return s;
   }
 
+  /**
+   * Excitation of kind i (events per second, all components) at time `t` (≥ the state's
+   * time), without moving the state: Σ e_cij·e^(−β^c_ij (t − time)). For an intensity read
+   * between events, where {@linkcode HawkesExcitation.decayTo} would round the state at every
+   * look.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HawkesExcitation } from "./hawkes.ts";
+   * const h = new HawkesExcitation([[0.5]], [[10]], [{ alpha: [[0.2]], beta: [[1]] }]);
+   * h.excite(0); // 0.5·10 + 0.2·1 at time 0
+   * assert.equal(h.excitationAt(0, 0), 5.2);
+   * assert.ok(Math.abs(h.excitationAt(0, 0.1) - (5 * Math.exp(-1) + 0.2 * Math.exp(-0.1))) < 1e-12);
+   * assert.equal(h.time, 0); // the state did not move
+   * ```
+   */
+  excitationAt(i: number, t: number): number {
+    const dt = t - this.time;
+    if (!(dt > 0)) return this.excitation(i);
+    const rates = this.#rates;
+    const d = this.#decay;
+    for (let g = 0; g < rates.length; g++) d[g] = Math.exp(-rates[g] * dt);
+    const k = this.kinds;
+    const kk = k * k;
+    const e = this.e;
+    const grp = this.#group;
+    let s = 0;
+    for (let c = 0; c < this.components; c++) {
+      const o = c * kk + i * k;
+      for (let j = o; j < o + k; j++) s += e[j] * d[grp[j]];
+    }
+    return s;
+  }
+
   /** Adds the jumps of one kind-`j` event at the state's time. */
   excite(j: number): void {
     const k = this.kinds;

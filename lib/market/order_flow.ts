@@ -49,6 +49,7 @@ import {
   createCancellationModel,
 } from "./cancellation.ts";
 import { EventQueue } from "./event_queue.ts";
+import type { HawkesExcitation } from "./hawkes.ts";
 import {
   fundamentalConfigSchema,
   type FundamentalModel,
@@ -327,9 +328,8 @@ export class BackgroundFlow {
   readonly #timing: OrderTimingModel | null;
   readonly #timeBase: boolean; // only the baseline's arrivals are timed (timing.baseline)
   readonly #touch: TouchFlow | null;
-  // the touch flow's self-excitation: each component's intensity at #excT (s), per second
-  readonly #exc: Float64Array;
-  #excT = 0;
+  // the touch flow's self-excitation (null: none)
+  readonly #exc: HawkesExcitation | null;
   #segQb = 0; // the touch flow's baseline part of #segQ (the rest: its excitation's bound)
   #lastTradeSign = 0;
   #lastTradeT = -Infinity;
@@ -436,7 +436,7 @@ export class BackgroundFlow {
       );
     }
     this.#touch = models.touch ?? null;
-    this.#exc = new Float64Array(this.#touch === null ? 0 : this.#touch.excitation.length);
+    this.#exc = this.#touch === null ? null : this.#touch.excitationState();
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -522,8 +522,7 @@ export class BackgroundFlow {
     this.#lastSent = -Infinity;
     this.#lastTradeSign = 0;
     this.#lastTradeT = -Infinity;
-    this.#exc.fill(0);
-    this.#excT = timeNs / NS;
+    this.#exc?.reset(timeNs / NS);
     const t = timeNs / NS;
     this.#arr.reset(t);
     this.#fund.reset(midTicks);
@@ -639,7 +638,7 @@ export class BackgroundFlow {
     const tf = this.#touch;
     const sp = tf === null ? 0 : book.spread();
     const tqb = tf === null || !(sp > 0) ? 0 : mult * tf.bound(sp, t - this.#lastTradeT);
-    const tq = tqb + (this.#exc.length > 0 && sp > 0 ? this.#excitation(t) : 0);
+    const tq = tqb + (this.#exc !== null && sp > 0 ? this.#exc.excitationAt(0, t) : 0);
     const total = a + c + touch + s + w + tq + f;
     this.#segA = a;
     this.#segC = c;
@@ -900,26 +899,12 @@ export class BackgroundFlow {
     return true;
   }
 
-  /** The touch flow's self-excitation intensity at `t` (s), per second. */
-  #excitation(t: number): number {
-    const beta = this.#touch!.excitationDecay;
-    const dt = t - this.#excT;
-    let sum = 0;
-    for (let c = 0; c < this.#exc.length; c++) sum += this.#exc[c] * Math.exp(-beta[c] * dt);
-    return sum;
-  }
-
   /** A touch event at `t` (s): every excitation component jumps by α_c·β_c. */
   #excite(t: number): void {
-    const n = this.#exc.length;
-    if (n === 0) return;
-    const tf = this.#touch!;
-    const dt = t - this.#excT;
-    for (let c = 0; c < n; c++) {
-      const b = tf.excitationDecay[c];
-      this.#exc[c] = this.#exc[c] * Math.exp(-b * dt) + tf.excitation[c] * b;
-    }
-    this.#excT = t;
+    const ex = this.#exc;
+    if (ex === null) return;
+    ex.decayTo(t);
+    ex.excite(0);
   }
 
   /**
@@ -928,7 +913,7 @@ export class BackgroundFlow {
    * or a deletion at the touch in the proportion of the current cell's rates.
    */
   #excitedTouch(timeNs: number, t: number, v: number, rng: Rng): boolean {
-    const e = this.#excitation(t);
+    const e = this.#exc!.excitationAt(0, t);
     if (!(v < e)) {
       this.counts[FLOW_COUNT.THINNED]++;
       return false;

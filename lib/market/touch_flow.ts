@@ -57,8 +57,9 @@
  * every queue size while both rates change up to sixfold with the spread), both sides alike,
  * improvements independent of the spread beyond the cap; with self-excitation, a baseline
  * proportional to the tape's rates in every cell. Ignores: the excitation of these events by
- * other kinds of events (beyond the last trade's age), partial cancellations, which order of the level is deleted
- * (uniform), the size of a placed order relative to the queue; a fleeting order's lifetime
+ * other kinds of events (beyond the last trade's age), partial cancellations, which order of
+ * the level is deleted (uniform), the size of a placed order relative to the queue; a
+ * fleeting order's lifetime
  * does not depend on what happens in the book while it rests (a repriced order is a new,
  * regular one). Units: seconds, ticks.
  *
@@ -67,6 +68,7 @@
 import { z } from "npm:zod@4.6.7";
 import { ValidationError } from "../errors.ts";
 import type { Rng } from "../rng/rng.ts";
+import { HawkesExcitation } from "./hawkes.ts";
 import type { Infer } from "../validation.ts";
 
 /**
@@ -247,6 +249,18 @@ export class TouchFlow {
   readonly excitation: Float64Array;
   /** Decay β_c of each self-excitation component, per second. */
   readonly excitationDecay: Float64Array;
+
+  /**
+   * A fresh state of the self-excitation (a one-kind Hawkes excitation whose components are
+   * (α_c, β_c); every touch event is its kind 0), or null without one.
+   */
+  excitationState(): HawkesExcitation | null {
+    const a = this.excitation, b = this.excitationDecay;
+    if (a.length === 0) return null;
+    const extra = [];
+    for (let c = 1; c < a.length; c++) extra.push({ alpha: [[a[c]]], beta: [[b[c]]] });
+    return new HawkesExcitation([[a[0]]], [[b[0]]], extra);
+  }
 
   /**
    * The lifetime (s) of an order just placed inside the spread if it is fleeting, else NaN;
