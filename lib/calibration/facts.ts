@@ -1,7 +1,8 @@
 /**
  * The stylized facts of the realism report, computed the same way on a real and on a
  * simulated {@linkcode MarketRecord} (Cont 2001; the "Get Real" metrics of Vyetrenko et al.
- * 2020; the response function of Bouchaud et al. 2004). Units: ticks, lots, seconds.
+ * 2020; the response function of Bouchaud et al. 2004; the effective spread of Huang & Stoll
+ * 1996). Units: ticks, lots, seconds.
  *
  * | fact                  | kind         | what                                                               |
  * | --------------------- | ------------ | ------------------------------------------------------------------ |
@@ -16,6 +17,7 @@
  * | `signaturePlot`       | curve        | realized variance of the mid sampled every h, over h (ticks²/s)    |
  * | `priceResponse`       | curve        | R(ℓ) = E[ε_t (m_{t+ℓ} − m_t)], mids just before orders, ticks      |
  * | `markout`             | curve        | lot-weighted markout of passive fills at the touch, ticks per lot |
+ * | `effectiveSpread`     | scalar       | E/Q: mean effective spread of market orders / time-weighted quoted spread |
  * | `volumeVolatility`    | curve        | correlation of traded lots and \|mid return\| over windows of h s |
  * | `midChanges`          | distribution | \|change of the mid\| over each `grid` interval, 0 and log-spaced bins |
  *
@@ -65,6 +67,11 @@ export interface FactDefinition {
    * share of the tape's orders below one lot); undefined when nothing.
    */
   limit?(real: Float64Array): string | undefined;
+  /**
+   * Why the fact cannot be judged on these real records whatever their length (a feed that
+   * does not show what it measures); undefined when it can.
+   */
+  notJudged?(real: readonly MarketRecord[]): string | undefined;
 }
 
 /** Blocks of a record: consecutive intervals of `seconds` within each segment. */
@@ -640,6 +647,57 @@ function markoutFact(): FactDefinition {
 }
 
 /**
+ * The effective spread over the quoted spread, the E/Q ratio of market-quality statistics
+ * (Huang & Stoll 1996; the SEC's Rule 605 reports): each market order's effective spread
+ * 2·D·(P̄ − M), D its sign, P̄ the average price of its executions and M the mid just before
+ * it, averaged over the orders, over the time-weighted quoted spread (ask − bid on the grid).
+ * Below 1 when takers trade while the spread is narrow (or inside it, against hidden
+ * liquidity), above 1 when they trade while it is wide or walk the book. A passive fill's
+ * markout at 0 s is about half the spread its order met, so a market whose ratio is too high
+ * flatters the maker's markout. Not judged on a batched feed: the mid just before an order is
+ * not seen there (a 100-ms book is up to 100 ms older than the trade).
+ */
+function effectiveSpreadFact(grid: number): FactDefinition {
+  return {
+    name: "effectiveSpread",
+    title: "Effective spread of a market order over the quoted spread (E/Q)",
+    kind: "scalar",
+    x: [0],
+    xLabel: "",
+    unit: "ratio (mean effective spread / time-weighted quoted spread)",
+    size: 4, // Σ effective spread, orders, Σ quoted spread, grid times
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      let hint = 0;
+      for (let i = 0; i < r.moTime.length; i++) {
+        const t = r.moTime[i];
+        const m = midBefore(r, t, hint);
+        hint = Math.max(0, quoteIndexAt(r, t, hint));
+        const blk = blocks.of(t);
+        const e = 2 * r.moSign[i] * (r.moPrice[i] - m);
+        if (blk < 0 || e !== e) continue;
+        stats[4 * blk] += e;
+        stats[4 * blk + 1]++;
+      }
+      for (const [a, b] of r.segments) {
+        forGrid(r, a, b, grid, (t, k) => {
+          const blk = blocks.of(t);
+          if (blk < 0 || k < 0 || !(r.ask[k] > r.bid[k])) return;
+          stats[4 * blk + 2] += r.ask[k] - r.bid[k];
+          stats[4 * blk + 3]++;
+        });
+      }
+    },
+    value: (s) => Float64Array.of((s[0] / s[1]) / (s[2] / s[3])),
+    samples: (s) => s[1],
+    notJudged: (real) =>
+      real.some((r) => r.quoteInterval > 0)
+        ? "the mid just before a market order is not seen on a batched feed"
+        : undefined,
+  };
+}
+
+/**
  * The volume/volatility correlation of Vyetrenko et al. (2020), there over minutes: over
  * non-overlapping windows of h = 1, 10 and 60 s, the Pearson correlation of the lots the
  * market orders traded in the window and the absolute change of the observed mid over it.
@@ -741,7 +799,7 @@ function midChangeFact(grid: number): FactDefinition {
  * import { defaultFacts } from "./facts.ts";
  * const names = defaultFacts().map((f) => f.name);
  * assert.ok(names.includes("spread") && names.includes("orderSize"));
- * assert.equal(names.length, 15);
+ * assert.equal(names.length, 16);
  * ```
  */
 export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
@@ -769,6 +827,7 @@ export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
     signatureFact(grid),
     responseFact(),
     markoutFact(),
+    effectiveSpreadFact(grid),
     volumeVolatilityFact(),
     orderSizeFact(),
     midChangeFact(grid),

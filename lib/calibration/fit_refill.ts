@@ -93,7 +93,7 @@ export function refillGapProbability(
  * const e = new Float64Array(0);
  * const r: MarketRecord = {
  *   source: "t", segments: [[0, 0.4]], quoteInterval: 0.1,
- *   moTime: e, moSign: e, moQty: e, moDepth: e, moLevels: e,
+ *   moTime: e, moSign: e, moQty: e, moDepth: e, moLevels: e, moPrice: e,
  *   fillTime: e, fillPrice: e, fillQty: e, fillSide: e, fillAtTouch: e,
  *   qTime: Float64Array.of(0, 0.15, 0.25), bid: Float64Array.of(100, 70, 79),
  *   ask: Float64Array.of(101, 90, 80), bidQty: Float64Array.of(1, 1, 1), askQty: Float64Array.of(1, 1, 1),

@@ -28,6 +28,13 @@ import { ValidationError } from "../errors.ts";
 import { changesLevel, EVENT, FLAG, isTradeKind, type Tape } from "../data/tape.ts";
 import type { MarketTape } from "../market/tape.ts";
 
+/** The average prices of `sums` (Σ price × lots) over `lots`, order by order. */
+function averagePrices(sums: Col, lots: Col): Float64Array {
+  const out = sums.done();
+  for (let i = 0; i < out.length; i++) out[i] /= lots.a[i];
+  return out;
+}
+
 /** Growable typed columns. */
 class Col {
   a: Float64Array;
@@ -68,6 +75,11 @@ export interface MarketRecord {
   moDepth: Float64Array;
   /** Market orders: number of distinct prices executed (> 1: it walked the book). */
   moLevels: Float64Array;
+  /**
+   * Market orders: volume-weighted average price of their executions, ticks (a LOBSTER
+   * order's hidden executions included).
+   */
+  moPrice: Float64Array;
   /** Passive fills: time (s). */
   fillTime: Float64Array;
   /** Passive fills: price (ticks). */
@@ -192,6 +204,7 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
   const toNs = (options.to ?? Infinity) * 1e9;
   const start = tape.meta.bookStart;
   const moT = new Col(), moS = new Col(), moQ = new Col(), moD = new Col(), moL = new Col();
+  const moP = new Col(); // Σ price × lots until the end, then the average
   const fT = new Col(), fP = new Col(), fQ = new Col(), fS = new Col(), fA = new Col();
   const qT = new Col(), qB = new Col(), qA = new Col(), qBq = new Col(), qAq = new Col();
   let pb = NaN, pa = NaN, pbq = NaN, paq = NaN;
@@ -220,8 +233,10 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
         const depth = r >= 0 ? (aggr > 0 ? c.askQty[r] : c.bidQty[r]) * perLot : NaN;
         moD.push(depth === depth ? depth : NaN);
         moL.push(1);
+        moP.push(px * q);
       } else {
         moQ.a[moQ.n - 1] += q;
+        moP.a[moP.n - 1] += px * q;
         if (px !== lastPrice) {
           moL.a[moL.n - 1] += 1;
           lastPrice = px;
@@ -286,6 +301,7 @@ export function recordFromTape(tape: Tape, options: TapeRecordOptions = {}): Mar
     moQty: moQ.done(),
     moDepth: moD.done(),
     moLevels: moL.done(),
+    moPrice: averagePrices(moP, moQ),
     fillTime: fT.done(),
     fillPrice: fP.done(),
     fillQty: fQ.done(),
@@ -356,6 +372,7 @@ export function recordFromMarketTape(
   const res = timeResolution;
   const clock = (t: number) => res > 0 ? clockTick(t, res) * res : t;
   const moT = new Col(), moS = new Col(), moQ = new Col(), moD = new Col(), moL = new Col();
+  const moP = new Col(); // Σ price × lots until the end, then the average
   const fT = new Col(), fP = new Col(), fQ = new Col(), fS = new Col(), fA = new Col();
   let lastOrder = NaN, firstPrice = NaN, lastPrice = NaN, lastTick = NaN, lastSign = 0;
   for (let k = 0; k < tape.trades; k++) {
@@ -377,8 +394,10 @@ export function recordFromMarketTape(
       while (j > 0 && tape.quoteTime[j] >= t) j--;
       moD.push(j >= 0 ? (sign > 0 ? tape.askQty[j] : tape.bidQty[j]) : NaN);
       moL.push(1);
+      moP.push(px * q);
     } else {
       moQ.a[moQ.n - 1] += q;
+      moP.a[moP.n - 1] += px * q;
       if (px !== lastPrice) {
         moL.a[moL.n - 1] += 1;
         lastPrice = px;
@@ -409,6 +428,7 @@ export function recordFromMarketTape(
     moQty: moQ.done(),
     moDepth: moD.done(),
     moLevels: moL.done(),
+    moPrice: averagePrices(moP, moQ),
     fillTime: fT.done(),
     fillPrice: fP.done(),
     fillQty: fQ.done(),

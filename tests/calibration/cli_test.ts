@@ -134,7 +134,7 @@ Deno.test("calibrate CLI: writes a valid preset, and never replaces one without 
     ]);
     assert.equal(realism.code, 0, realism.stderr);
     const summary = JSON.parse(realism.stdout);
-    assert.equal(Object.keys(summary.facts).length, 15);
+    assert.equal(Object.keys(summary.facts).length, 16);
     for (const f of Object.values(summary.facts) as Record<string, unknown>[]) {
       assert.ok("real" in f && "sim" in f && "distance" in f && "tolerance" in f && "pass" in f);
     }

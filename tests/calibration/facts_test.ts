@@ -14,7 +14,7 @@ import { Rng } from "../../lib/rng/rng.ts";
 function record(
   seconds: number,
   quotes: { t: number; mid: number }[],
-  orders: { t: number; qty: number }[],
+  orders: { t: number; qty: number; price?: number }[],
   quoteInterval = 0,
 ): MarketRecord {
   const none = new Float64Array(0);
@@ -28,6 +28,7 @@ function record(
     moQty: Float64Array.from(orders, (o) => o.qty),
     moDepth: nan(orders.length),
     moLevels: new Float64Array(orders.length).fill(1),
+    moPrice: Float64Array.from(orders, (o) => o.price ?? NaN),
     fillTime: none,
     fillPrice: none,
     fillQty: none,
@@ -288,4 +289,30 @@ Deno.test("facts: midChanges is a distribution over the grid's intervals — it 
     ),
     { numRuns: 100 },
   );
+});
+
+const EQ = defaultFacts().find((f) => f.name === "effectiveSpread")!;
+
+Deno.test("facts: effectiveSpread is the orders' mean 2·D·(price − mid before) over the time-weighted quoted spread", () => {
+  // a one-tick book (mid ± ½) whose mid steps from 100 to 103 at 50 s; buys only
+  const quotes = [{ t: 0, mid: 100 }, { t: 50, mid: 103 }];
+  const at = (t: number, price: number) => ({ t, qty: 1, price });
+  // at the ask (1 tick), walked to 101 (2 ticks), inside the spread (0), and one at the
+  // mid's own step: the mid just before it is the old one (103.5 − 100 → 7 ticks)
+  const rec = record(100, quotes, [at(10, 100.5), at(20, 101), at(30, 100), at(50, 103.5)]);
+  const v = valueOf(EQ, rec, 10);
+  assert.ok(Math.abs(v[0] - (1 + 2 + 0 + 7) / 4) < 1e-12, `${v[0]}`);
+  // a wider quoted spread halves it: the same orders against a book twice as wide
+  const wide = { ...rec, bid: rec.bid.map((b) => b - 0.5), ask: rec.ask.map((a) => a + 0.5) };
+  assert.ok(Math.abs(valueOf(EQ, wide, 10)[0] - 2.5 / 2) < 1e-12);
+  // an order whose price is unknown (NaN) counts for nothing
+  const some = record(100, quotes, [at(10, 100.5), { t: 20, qty: 1 }]);
+  assert.equal(valueOf(EQ, some, 10)[0], 1);
+});
+
+Deno.test("facts: effectiveSpread is not judged on a batched feed, whose mid before an order is up to one snapshot old", () => {
+  const rec = record(100, [{ t: 0, mid: 100 }], [{ t: 10, qty: 1, price: 100.5 }]);
+  assert.equal(EQ.notJudged?.([rec]), undefined);
+  const batched = record(100, [{ t: 0, mid: 100 }], [{ t: 10, qty: 1, price: 100.5 }], 0.1);
+  assert.match(EQ.notJudged?.([rec, batched]) ?? "", /batched feed/);
 });

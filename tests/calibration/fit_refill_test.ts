@@ -41,6 +41,7 @@ function record(bid: number[], ask: number[], dt: number): MarketRecord {
     moQty: e,
     moDepth: e,
     moLevels: e,
+    moPrice: e,
     fillTime: e,
     fillPrice: e,
     fillQty: e,

@@ -18,7 +18,7 @@ const real = simulateRecords(BASE, { seconds: 2_400, seed: 1 });
 
 Deno.test("realism: identical samples have distance 0 and pass every judged fact", () => {
   const r = compareRecords(real, real, OPTS);
-  assert.equal(r.facts.length, 15);
+  assert.equal(r.facts.length, 16);
   for (const f of r.facts) {
     assert.equal(f.distance, 0, f.name);
     assert.ok(f.pass !== false, f.name);
@@ -38,7 +38,7 @@ Deno.test("realism: independent samples of the same market fail about 5 % of the
     const a = k === 0 ? real : simulateRecords(BASE, { seconds: 2_400, seed: 2 * k + 1 });
     const b = simulateRecords(BASE, { seconds: 2_400, seed: 2 * k + 2 });
     const r = compareRecords(a, b, OPTS);
-    assert.equal(r.facts.length, 15);
+    assert.equal(r.facts.length, 16);
     for (const f of r.facts) {
       if (f.pass === null) continue;
       judged++;
@@ -94,6 +94,27 @@ Deno.test("realism: a market with another spread, volatility, sign memory or sou
   assert.ok(d.midChanges.sim[0] > d.midChanges.real[0] + 0.02);
 });
 
+Deno.test("realism: takers who pay a tick more a side fail the effective spread; a batched feed leaves it unjudged", () => {
+  // the same market, every order filled one tick further from the mid on average
+  const dearer = real.map((r) => ({
+    ...r,
+    moPrice: r.moPrice.map((p, i) => p + r.moSign[i]),
+  }));
+  const byName = (rs: ReturnType<typeof compareRecords>) =>
+    Object.fromEntries(rs.facts.map((f) => [f.name, f]));
+  const a = byName(compareRecords(real, dearer, OPTS)).effectiveSpread;
+  assert.equal(a.pass, false);
+  // 2 ticks more per order over the same quoted spread
+  const quoted = 2 / (a.sim[0] - a.real[0]);
+  assert.ok(quoted > 1 && quoted < 20, `${quoted}`);
+  assert.equal(byName(compareRecords(real, real, OPTS)).effectiveSpread.pass, true);
+  // observed every 100 ms, the mid before an order is not seen: not judged, with the reason
+  const batched = real.map((r) => ({ ...r, quoteInterval: 0.1 }));
+  const b = byName(compareRecords(batched, batched, OPTS)).effectiveSpread;
+  assert.equal(b.pass, null);
+  assert.match(b.note ?? "", /^not judged: .*batched feed/);
+});
+
 Deno.test("realism: orders below one lot on the tape are said to be beyond a simulation in whole lots", () => {
   // the same market measured in a lot ten times coarser: its sizes are tenths of a lot
   const tenths = real.map((r) => ({ ...r, moQty: r.moQty.map((q) => q / 10) }));
@@ -133,6 +154,6 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
     for (const y of t.y as (number | null)[]) assert.ok(y === null || y > 0, `${t.name}: ${y}`);
   }
   const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
-  assert.equal((html.match(/<figure>/g) ?? []).length, 15);
+  assert.equal((html.match(/<figure>/g) ?? []).length, 16);
   assert.throws(() => compareRecords([], real), /at least one real record/);
 });

@@ -34,6 +34,9 @@ Deno.test("record: a simulation observed on a millisecond clock merges same-side
   assert.deepEqual([...ms.moSign], [1, -1, 1]);
   assert.deepEqual([...ms.moQty], [3, 1, 1]); // orders 1 and 2 are one order on this clock
   assert.deepEqual([...ms.moLevels], [2, 1, 1]);
+  // each order's average price over its executions, the merged one's over both orders
+  assert.deepEqual([...exact.moPrice], [100.5, 101, 99, 101]);
+  assert.deepEqual([...ms.moPrice], [302 / 3, 99, 101]);
   assert.deepEqual([...ms.moTime].map((t) => Math.round(t * 1e6)), [
     1_000_000,
     1_000_000,
