@@ -259,6 +259,22 @@ function forGridChanges(
   }
 }
 
+/**
+ * Calls `fn(k, blk)` at each grid time `step` apart within each segment of `r` where the
+ * observed book (quote record k) has both sides and is not crossed, `blk` the block of that
+ * time; times outside every block are skipped.
+ */
+function forBookGrid(r: MarketRecord, blocks: Blocks, step: number, fn: BookVisit): void {
+  const visit = (t: number, k: number) => {
+    const blk = k >= 0 && r.ask[k] > r.bid[k] ? blocks.of(t) : -1;
+    if (blk >= 0) fn(k, blk);
+  };
+  for (const [a, b] of r.segments) forGrid(r, a, b, step, visit);
+}
+
+/** A visit of {@linkcode forBookGrid}: quote record `k`, in block `blk`. */
+type BookVisit = (k: number, blk: number) => void;
+
 function spreadFact(grid: number): FactDefinition {
   return {
     name: "spread",
@@ -270,17 +286,10 @@ function spreadFact(grid: number): FactDefinition {
     size: SPREAD_BINS,
     minSamples: 30,
     accumulate(r, blocks, stats) {
-      for (const [a, b] of r.segments) {
-        forGrid(r, a, b, grid, (t, k) => {
-          if (k < 0) return;
-          const s = r.ask[k] - r.bid[k];
-          if (!(s > 0)) return;
-          const blk = blocks.of(t);
-          if (blk < 0) return;
-          const bin = Math.min(SPREAD_BINS - 1, Math.max(0, Math.round(s) - 1));
-          stats[blk * SPREAD_BINS + bin]++;
-        });
-      }
+      forBookGrid(r, blocks, grid, (k, blk) => {
+        const bin = Math.min(SPREAD_BINS - 1, Math.max(0, Math.round(r.ask[k] - r.bid[k]) - 1));
+        stats[blk * SPREAD_BINS + bin]++;
+      });
     },
     value: normalize,
     samples: (s) => s.reduce((x, y) => x + y, 0),
@@ -293,36 +302,65 @@ function normalize(sum: Float64Array): Float64Array {
   return sum.map((v) => tot > 0 ? v / tot : NaN);
 }
 
-function depthFact(grid: number): FactDefinition {
+/** What a ratio fact ({@linkcode ratioFact}) says of itself; the rest is the ratio's. */
+interface RatioFactParts extends Pick<FactDefinition, "name" | "title" | "unit" | "notJudged"> {
+  /** Fewest market orders for the fact to be judged. */
+  minSamples: number;
+  /** Seconds between the book's samples. */
+  grid: number;
+  /** Market order i's value (NaN: left out). */
+  order(r: MarketRecord, i: number): number;
+  /** The observed book's value at quote record k (both sides, not crossed). */
+  book(r: MarketRecord, k: number): number;
+  /** The numerator: the mean over the market orders, or over the book's samples. */
+  over: "orders" | "book";
+}
+
+/**
+ * A scalar fact that is a ratio of a mean over the market orders and a mean over the book
+ * sampled every `grid` seconds (time-weighted), either way up. Block statistics: [Σ book
+ * values, book samples, Σ order values, orders]; its samples are the orders.
+ */
+function ratioFact(parts: RatioFactParts): FactDefinition {
+  const { order, book, grid, over, ...said } = parts;
   return {
-    name: "depthInOrders",
-    title: "Depth at the touch in mean market orders",
+    ...said,
     kind: "scalar",
     x: [0],
     xLabel: "",
-    unit: "mean market orders",
     size: 4,
-    minSamples: 30,
     accumulate(r, blocks, stats) {
-      for (const [a, b] of r.segments) {
-        forGrid(r, a, b, grid, (t, k) => {
-          if (k < 0 || !(r.ask[k] > r.bid[k])) return;
-          const blk = blocks.of(t);
-          if (blk < 0) return;
-          stats[blk * 4] += 0.5 * (r.bidQty[k] + r.askQty[k]);
-          stats[blk * 4 + 1]++;
-        });
-      }
+      forBookGrid(r, blocks, grid, (k, blk) => {
+        stats[blk * 4] += book(r, k);
+        stats[blk * 4 + 1]++;
+      });
       for (let i = 0; i < r.moTime.length; i++) {
         const blk = blocks.of(r.moTime[i]);
-        if (blk < 0) continue;
-        stats[blk * 4 + 2] += r.moQty[i];
+        const v = blk < 0 ? NaN : order(r, i);
+        if (v !== v) continue;
+        stats[blk * 4 + 2] += v;
         stats[blk * 4 + 3]++;
       }
     },
-    value: (s) => Float64Array.of((s[0] / s[1]) / (s[2] / s[3])),
+    value: (s) => {
+      const perBook = s[0] / s[1], perOrder = s[2] / s[3];
+      return Float64Array.of(over === "orders" ? perOrder / perBook : perBook / perOrder);
+    },
     samples: (s) => s[3],
   };
+}
+
+function depthFact(grid: number): FactDefinition {
+  return ratioFact({
+    name: "depthInOrders",
+    title: "Depth at the touch in mean market orders",
+    unit: "mean market orders",
+    minSamples: 30,
+    grid,
+    book: (r, k) => 0.5 * (r.bidQty[k] + r.askQty[k]),
+    order: (r, i) => r.moQty[i],
+    over: "book",
+  });
 }
 
 /** The bin of `v` among left edges `edges` (the last edge ≤ v; the last bin is open). */
@@ -658,43 +696,20 @@ function markoutFact(): FactDefinition {
  * not seen there (a 100-ms book is up to 100 ms older than the trade).
  */
 function effectiveSpreadFact(grid: number): FactDefinition {
-  return {
+  return ratioFact({
     name: "effectiveSpread",
     title: "Effective spread of a market order over the quoted spread (E/Q)",
-    kind: "scalar",
-    x: [0],
-    xLabel: "",
     unit: "ratio (mean effective spread / time-weighted quoted spread)",
-    size: 4, // Σ effective spread, orders, Σ quoted spread, grid times
     minSamples: 100,
-    accumulate(r, blocks, stats) {
-      let hint = 0;
-      for (let i = 0; i < r.moTime.length; i++) {
-        const t = r.moTime[i];
-        const m = midBefore(r, t, hint);
-        hint = Math.max(0, quoteIndexAt(r, t, hint));
-        const blk = blocks.of(t);
-        const e = 2 * r.moSign[i] * (r.moPrice[i] - m);
-        if (blk < 0 || e !== e) continue;
-        stats[4 * blk] += e;
-        stats[4 * blk + 1]++;
-      }
-      for (const [a, b] of r.segments) {
-        forGrid(r, a, b, grid, (t, k) => {
-          const blk = blocks.of(t);
-          if (blk < 0 || k < 0 || !(r.ask[k] > r.bid[k])) return;
-          stats[4 * blk + 2] += r.ask[k] - r.bid[k];
-          stats[4 * blk + 3]++;
-        });
-      }
-    },
-    value: (s) => Float64Array.of((s[0] / s[1]) / (s[2] / s[3])),
-    samples: (s) => s[1],
+    grid,
+    book: (r, k) => r.ask[k] - r.bid[k],
+    order: (r, i) => 2 * r.moSign[i] * (r.moPrice[i] - midBefore(r, r.moTime[i], 0)),
+    over: "orders",
     notJudged: (real) =>
       real.some((r) => r.quoteInterval > 0)
         ? "the mid just before a market order is not seen on a batched feed"
         : undefined,
-  };
+  });
 }
 
 /**
