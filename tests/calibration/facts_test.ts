@@ -316,3 +316,38 @@ Deno.test("facts: effectiveSpread is not judged on a batched feed, whose mid bef
   const batched = record(100, [{ t: 0, mid: 100 }], [{ t: 10, qty: 1, price: 100.5 }], 0.1);
   assert.match(EQ.notJudged?.([rec, batched]) ?? "", /batched feed/);
 });
+
+Deno.test("facts: effectiveSpread of buys at the ask just before them, walking w ticks further, is 1 + 2·mean(w) on a one-tick book — whatever the mid's path, and for orders at the instant the mid moves", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          dt: fc.double({ min: 0.001, max: 2, noNaN: true }),
+          step: fc.integer({ min: -40, max: 40 }),
+          walk: fc.integer({ min: 0, max: 3 }),
+          atMove: fc.boolean(),
+        }),
+        { minLength: 3, maxLength: 150 },
+      ),
+      fc.integer({ min: 5, max: 100 }),
+      (moves, blockSeconds) => {
+        let t = 0, mid = 1_000, walked = 0;
+        const quotes = [{ t: 0, mid }];
+        const orders: { t: number; qty: number; price: number }[] = [];
+        for (const m of moves) {
+          // an order at the quote's change (it meets the book before it) or halfway before it
+          const at = m.atMove ? t + m.dt : t + m.dt / 2;
+          orders.push({ t: at, qty: 1, price: mid + 0.5 + m.walk });
+          walked += m.walk;
+          t += m.dt;
+          mid += m.step;
+          quotes.push({ t, mid });
+        }
+        const rec = record(Math.max(10, Math.ceil(t + 1)), quotes, orders);
+        const v = valueOf(EQ, rec, blockSeconds)[0];
+        const expected = 1 + (2 * walked) / orders.length;
+        assert.ok(Math.abs(v - expected) < 1e-9, `${v} vs ${expected}`);
+      },
+    ),
+  );
+});
