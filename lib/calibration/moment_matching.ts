@@ -247,8 +247,7 @@ export function refineMoments(
   // half (Polyak–Ruppert: the noisy fixed-point iteration's iterates scatter around its
   // fixed point; the single best-looking iterate is chosen on the simulation's noise)
   const iterates: number[][] = [];
-  // each iteration's largest miss, and each moment's, in tolerances (for the drift check)
-  const misses: number[] = [];
+  // each iteration's miss of each moment, in tolerances (for the drift check)
   const momentMisses: number[][] = [];
   let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
   for (let it = 1; it <= iterations; it++) {
@@ -279,7 +278,6 @@ export function refineMoments(
     const within = (k: keyof EmergentMoments) => Math.abs(sim[k] - real.m[k]) <= tol(k);
     const each = knobs.map((k) => Math.abs(sim[k.moment] - real.m[k.moment]) / tol(k.moment));
     const miss = Math.max(...each);
-    misses.push(miss);
     momentMisses.push(each);
     if (miss < best.miss) {
       best = {
@@ -298,7 +296,7 @@ export function refineMoments(
       k.estimate.value = k.update(k.estimate.value, sim[k.moment], real.m[k.moment]);
     }
   }
-  const drift = converged ? null : matchingDrift(misses, momentMisses);
+  const drift = converged ? null : matchingDrift(momentMisses);
   if (converged) {
     knobs.forEach((k, i) => k.estimate.value = best.values[i]);
     history.push({ chosen: best.iteration, largestMissInTolerances: sig(best.miss, 3) });
@@ -314,7 +312,7 @@ export function refineMoments(
     warnings.push(
       `moment matching drifted: the largest miss grew from ${sig(drift.first, 3)} to ${
         sig(drift.second, 3)
-      } tolerances on average from the first half of its ${misses.length} iterations to the ` +
+      } tolerances on average from the first half of its ${momentMisses.length} iterations to the ` +
         `second, the ${k.moment}'s most (a moment out of its knob's reach drags the others); ` +
         `kept iteration ${best.iteration}, the closest, instead of the last half's average ` +
         `(docs/calibration.md, "Moment matching")`,
@@ -348,15 +346,14 @@ export function refineMoments(
 export const DRIFT_MIN_ITERATIONS = 8;
 
 /**
- * Whether a moment matching that did not converge drifted: its largest miss (in tolerances,
- * one per iteration in `misses`) larger on average over the second half of its iterations than
- * over the first, in a run of at least {@linkcode DRIFT_MIN_ITERATIONS}. A noisy fixed-point
+ * Whether a moment matching that did not converge drifted: its largest miss (in tolerances;
+ * `momentMisses` holds each iteration's misses by knob) larger on average over the second half
+ * of its iterations than over the first, in a run of at least {@linkcode DRIFT_MIN_ITERATIONS}. A noisy fixed-point
  * iteration that converges slowly scatters around its fixed point with a miss that shrinks or
  * stays; one that drifts has no fixed point within reach — a moment its knob cannot reach
  * keeps pushing the knob, and through it the other moments, away (docs/calibration.md, "Moment
  * matching"). Returns null when it did not drift, else the two halves' mean largest miss and
- * the index of the moment (in `momentMisses`' rows, each iteration's misses by knob) whose own
- * mean miss grew most.
+ * the index of the moment (in `momentMisses`' rows) whose own mean miss grew most.
  *
  * @example
  * ```ts
@@ -364,17 +361,17 @@ export const DRIFT_MIN_ITERATIONS = 8;
  * import { matchingDrift } from "./moment_matching.ts";
  * // slow convergence: no drift
  * const down = [9, 6, 8, 6, 7, 5, 4, 3, 3, 2].map((m) => [m, 1]);
- * assert.equal(matchingDrift(down.map((r) => r[0]), down), null);
+ * assert.equal(matchingDrift(down), null);
  * // the first moment fine, the second pulled away
  * const away = [10, 9, 9, 8, 11, 12, 13, 15].map((m) => [1, m]);
- * assert.deepEqual(matchingDrift(away.map((r) => r[1]), away), { first: 9, second: 12.75, moment: 1 });
- * assert.equal(matchingDrift([1, 2, 3, 4], [[1], [2], [3], [4]]), null); // too short to judge
+ * assert.deepEqual(matchingDrift(away), { first: 9, second: 12.75, moment: 1 });
+ * assert.equal(matchingDrift([[1], [2], [3], [4]]), null); // too short to judge
  * ```
  */
 export function matchingDrift(
-  misses: readonly number[],
   momentMisses: readonly (readonly number[])[],
 ): { first: number; second: number; moment: number } | null {
+  const misses = momentMisses.map((r) => Math.max(...r));
   const n = misses.length;
   if (n < DRIFT_MIN_ITERATIONS) return null;
   const h = Math.floor(n / 2);

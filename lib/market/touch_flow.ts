@@ -59,9 +59,8 @@
  * proportional to the tape's rates in every cell. Ignores: the excitation of these events by
  * other kinds of events (beyond the last trade's age), partial cancellations, which order of
  * the level is deleted (uniform), the size of a placed order relative to the queue; a
- * fleeting order's lifetime
- * does not depend on what happens in the book while it rests (a repriced order is a new,
- * regular one). Units: seconds, ticks.
+ * fleeting order's lifetime does not depend on what happens in the book while it rests (a
+ * repriced order is a new, regular one). Units: seconds, ticks.
  *
  * @module
  */
