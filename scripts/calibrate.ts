@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation]]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
@@ -107,6 +107,10 @@ export const calibrateCli = defineCli({
     touch: flags.boolean({
       help:
         "fit the touch-flow model (orders inside the spread, deletions at the touch) into the preset",
+    }),
+    "touch-deletions": flags.boolean({
+      help:
+        "fit only the touch's deletions (the tape's rates by spread; nothing placed inside the spread by it, no impact) into the preset",
     }),
     "touch-excitation": flags.boolean({
       help:
@@ -216,6 +220,14 @@ export const calibrateCli = defineCli({
         }`,
       );
     }
+    if (v["touch-deletions"] && v.touch) {
+      throw new FlagError(
+        "--touch-deletions",
+        true,
+        "no --touch",
+        "--touch-deletions: not with --touch (the touch flow has deletions of its own)",
+      );
+    }
     if (v.fleeting && !v.touch) {
       throw new FlagError(
         "--fleeting",
@@ -276,6 +288,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touch: v.touch,
     fleeting: v.fleeting,
     touchExcitation: v["touch-excitation"],
+    touchDeletions: v["touch-deletions"],
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
     pace: v.pace,

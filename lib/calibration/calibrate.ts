@@ -66,6 +66,7 @@ import { fitRefill, refillObservations } from "./fit_refill.ts";
 import {
   fitTouchFlow,
   touchCountsOf,
+  touchDeletionsConfig,
   type TouchFit,
   touchFlowConfig,
   touchFlowEstimates,
@@ -240,6 +241,14 @@ export interface CalibrateOptions {
    */
   touchExcitation?: boolean;
   /**
+   * Fit the touch's deletions only (`touch.cancelRate` by spread, nothing placed inside the
+   * spread by the touch flow, no impact; `touchDeletionsConfig` in `fit_touch.ts`): the
+   * tape's deletions at the touch, whether or not an order comes, where the tape has
+   * order-level messages (default false; see docs/calibration.md). Not with `touch`: a
+   * ValidationError naming `touchDeletions`.
+   */
+  touchDeletions?: boolean;
+  /**
    * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
    * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
    * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
@@ -350,7 +359,7 @@ export async function calibrateFiles(
   options: CalibrateOptions = {},
 ): Promise<Calibration> {
   if (paths.length === 0) throw new ValidationError("data", paths, "at least one tape file");
-  requireFleetingWithTouch(options);
+  requireTouchOptions(options);
   const tapes: Tape[] = [];
   for (const p of paths) tapes.push(await loadTape(p));
   const sources: { path: string; sha256: string; bytes: number }[] = [];
@@ -365,9 +374,16 @@ export async function calibrateFiles(
 
 /**
  * Throws a ValidationError naming `fleeting` or `touchExcitation` when one is asked for
- * without the touch flow (or both together).
+ * without the touch flow (or both together), or `touchDeletions` with the touch flow.
  */
-function requireFleetingWithTouch(options: CalibrateOptions): void {
+function requireTouchOptions(options: CalibrateOptions): void {
+  if (options.touchDeletions === true && options.touch === true) {
+    throw new ValidationError(
+      "touchDeletions",
+      true,
+      "no touch flow besides (touch: false): the touch flow has deletions of its own",
+    );
+  }
   if (options.fleeting === true && options.touch !== true) {
     throw new ValidationError("fleeting", true, "the touch flow as well (touch: true, --touch)");
   }
@@ -396,7 +412,7 @@ export function calibrateTapes(
   options: CalibrateOptions = {},
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
-  requireFleetingWithTouch(options);
+  requireTouchOptions(options);
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3
   if (!(options.information ?? options.refine ?? true)) {
@@ -651,21 +667,25 @@ function calibrateOnce(
   const timing = fitTiming(counts);
   if (timing !== null) timingEstimates(timing, marketBetas(arrivals), est);
   // touch flow: orders inside the spread and deletions at the touch, by spread (fit_touch.ts)
-  const touchFit: TouchFit | null = options.touch && exactTimes
-    ? fitTouchFlow(touchCountsOf(tapes, win), {
+  // (deletions only: by spread, without the trade-age buckets)
+  const deletionsOnly = options.touchDeletions === true;
+  const touchFit: TouchFit | null = (options.touch || deletionsOnly) && exactTimes
+    ? fitTouchFlow(touchCountsOf(tapes, { ...win, ...(deletionsOnly ? { ageEdges: [] } : {}) }), {
       fleeting: options.fleeting === true,
       excitation: options.touchExcitation === true,
     })
     : null;
   // not asked for: nothing written (the presets stay as they were)
-  if (options.touch && touchFit === null) {
+  if ((options.touch || deletionsOnly) && touchFit === null) {
     est["flow.touch"] = unidentified(
       0,
       "per second",
       "not identified without order-level messages with exact times (a batched feed cannot " +
         "tell an order placed inside the spread from a re-post): off",
     );
-  } else if (touchFit !== null) touchFlowEstimates(touchFit, est);
+  } else if (touchFit !== null) {
+    touchFlowEstimates(touchFit, est, deletionsOnly ? "deletions" : undefined);
+  }
   // cancellation hazards: the part of the cancellations the excitation does not trigger (only
   // where the arrivals keep the excitation: a non-stationary fit has no mean intensity, and its
   // Poisson fallback triggers nothing)
@@ -892,7 +912,11 @@ function calibrateOnce(
     : { kind: "constant", ms: 2 };
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
-  const touch = touchFit === null ? undefined : touchFlowConfig(touchFit);
+  const touch = touchFit === null
+    ? undefined
+    : deletionsOnly
+    ? touchDeletionsConfig(touchFit)
+    : touchFlowConfig(touchFit);
   const coarseConfig = (): Record<string, unknown> =>
     presetConfig({
       est,

@@ -2,7 +2,7 @@
  * The stylized facts of the realism report, computed the same way on a real and on a
  * simulated {@linkcode MarketRecord} (Cont 2001; the "Get Real" metrics of Vyetrenko et al.
  * 2020; the response function of Bouchaud et al. 2004; the effective spread of Huang & Stoll
- * 1996). Units: ticks, lots, seconds.
+ * 1996; the resiliency of Degryse et al. 2005). Units: ticks, lots, seconds.
  *
  * | fact                  | kind         | what                                                               |
  * | --------------------- | ------------ | ------------------------------------------------------------------ |
@@ -18,6 +18,7 @@
  * | `priceResponse`       | curve        | R(ℓ) = E[ε_t (m_{t+ℓ} − m_t)], mids just before orders, ticks      |
  * | `markout`             | curve        | lot-weighted markout of passive fills at the touch, ticks per lot |
  * | `effectiveSpread`     | scalar       | E/Q: mean effective spread of market orders / time-weighted quoted spread |
+ * | `spreadByTradeAge`    | curve        | mean spread by the time since the last market order / mean spread  |
  * | `volumeVolatility`    | curve        | correlation of traded lots and \|mid return\| over windows of h s |
  * | `midChanges`          | distribution | \|change of the mid\| over each `grid` interval, 0 and log-spaced bins |
  *
@@ -155,6 +156,8 @@ const SIGNATURE_H = [0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60];
 const RESPONSE_LAGS = [1, 2, 5, 10, 20, 50, 100];
 const MARKOUT_H = [0, 0.1, 1, 5, 10, 30, 60];
 const VOLUME_VOLATILITY_H = [1, 10, 60];
+/** Left edges of the buckets of the time since the last market order, s (the last is open). */
+const TRADE_AGE_EDGES = [0, 0.1, 1, 10, 60];
 /** Fewest windows behind one point of the volume/volatility correlation (else NaN). */
 const VOLUME_VOLATILITY_MIN_WINDOWS = 30;
 const SPREAD_BINS = 40;
@@ -713,6 +716,71 @@ function effectiveSpreadFact(grid: number): FactDefinition {
 }
 
 /**
+ * The book's resiliency, seen from the spread: the mean spread over the grid times whose
+ * last market order lies 0–0.1, 0.1–1, 1–10, 10–60 and 60+ seconds back, each over the mean
+ * spread of all of them (grid times before a segment's first order are left out). In a
+ * market whose spread the takers set — each order widens it, and it narrows only while no
+ * order comes — the curve starts above 1 and falls below it; where liquidity providers keep
+ * the spread wherever the orders were, it is flat. Degryse et al. (2005) follow the spread
+ * order by order after aggressive orders, Ponzi, Lillo & Mantegna (2009) its relaxation
+ * after a change; this conditions on the clock instead, so that one number per bucket
+ * compares a simulation with a tape of any order rate. The effective spread says at which
+ * spreads the orders come; this, how the spread depends on them. On a batched feed the age
+ * is read at the snapshot in force (the orders up to it). Samples: the market orders.
+ */
+function spreadByTradeAgeFact(grid: number): FactDefinition {
+  const edges = TRADE_AGE_EDGES;
+  const B = edges.length;
+  const size = 2 * B + 1;
+  return {
+    name: "spreadByTradeAge",
+    title: "Spread by the time since the last market order (resiliency)",
+    kind: "curve",
+    x: edges,
+    xLabel: "time since the last market order (s, the bucket's left edge; the last is open)",
+    unit: "mean spread in the bucket / mean spread",
+    size,
+    minSamples: 100,
+    accumulate(r, blocks, stats) {
+      const q = r.quoteInterval;
+      const times = r.moTime;
+      for (const [a, b] of r.segments) {
+        let j = upperBound(times, a);
+        while (j > 0 && times[j - 1] === a) j--; // the segment's first order may be at a
+        const first = j;
+        forGrid(r, a, b, grid, (t, k) => {
+          if (k < 0 || !(r.ask[k] > r.bid[k])) return;
+          const seen = q > 0 ? Math.floor(t / q + 1e-9) * q : t;
+          while (j < times.length && times[j] <= seen) j++;
+          if (j === first) return;
+          const blk = blocks.of(t);
+          if (blk < 0) return;
+          const o = blk * size + 2 * binOf(seen - times[j - 1], edges);
+          stats[o] += r.ask[k] - r.bid[k];
+          stats[o + 1]++;
+        });
+      }
+      for (let i = 0; i < times.length; i++) {
+        const blk = blocks.of(times[i]);
+        if (blk >= 0) stats[blk * size + 2 * B]++;
+      }
+    },
+    value: (s) => {
+      let sum = 0, n = 0;
+      for (let i = 0; i < B; i++) {
+        sum += s[2 * i];
+        n += s[2 * i + 1];
+      }
+      return Float64Array.from(
+        edges,
+        (_, i) => s[2 * i + 1] > 0 ? s[2 * i] / s[2 * i + 1] / (sum / n) : NaN,
+      );
+    },
+    samples: (s) => s[2 * B],
+  };
+}
+
+/**
  * The volume/volatility correlation of Vyetrenko et al. (2020), there over minutes: over
  * non-overlapping windows of h = 1, 10 and 60 s, the Pearson correlation of the lots the
  * market orders traded in the window and the absolute change of the observed mid over it.
@@ -814,7 +882,7 @@ function midChangeFact(grid: number): FactDefinition {
  * import { defaultFacts } from "./facts.ts";
  * const names = defaultFacts().map((f) => f.name);
  * assert.ok(names.includes("spread") && names.includes("orderSize"));
- * assert.equal(names.length, 16);
+ * assert.equal(names.length, 17);
  * ```
  */
 export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
@@ -843,6 +911,7 @@ export function defaultFacts(options: FactOptions = {}): FactDefinition[] {
     responseFact(),
     markoutFact(),
     effectiveSpreadFact(grid),
+    spreadByTradeAgeFact(grid),
     volumeVolatilityFact(),
     orderSizeFact(),
     midChangeFact(grid),

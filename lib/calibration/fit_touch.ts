@@ -453,14 +453,15 @@ function excitationData(c: TouchCounts): TouchExcitationData {
  * import assert from "node:assert/strict";
  * import { touchCountsOf } from "./fit_touch.ts";
  * assert.equal(touchCountsOf([]).seconds.length, 28); // 7 spreads × 4 trade ages
+ * assert.equal(touchCountsOf([], { ageEdges: [] }).seconds.length, 7); // by spread only
  * ```
  */
 export function touchCountsOf(
   tapes: readonly Tape[],
-  options: { from?: number; to?: number } = {},
+  options: { from?: number; to?: number; ageEdges?: readonly number[] } = {},
 ): TouchCounts {
   const edges = [...TOUCH_SPREAD_EDGES];
-  const ageEdges = [...TOUCH_AGE_EDGES];
+  const ageEdges = [...(options.ageEdges ?? TOUCH_AGE_EDGES)];
   const n = edges.length * (ageEdges.length + 1);
   const out: TouchCounts = {
     edges,
@@ -527,6 +528,8 @@ export function touchCountsOf(
  * `flow.touch.*`: each cell's rates (`flow.touch.inSpreadRate.SPREAD.age<AGEs`; a cell the book
  * never visited: not identified, 0), the
  * impact shares, the follow probabilities by the last trade's age and the mean improvement.
+ * With `only = "deletions"` (the deletions-only touch of {@linkcode touchDeletionsConfig}),
+ * the deletion rates alone.
  *
  * @example
  * ```ts
@@ -548,9 +551,16 @@ export function touchCountsOf(
  * assert.equal(est["flow.touch.cancelRate.10"].status, "not identified");
  * assert.equal(est["flow.touch.inSpreadFollow.lt1s"].value, 0.6);
  * assert.equal(est["flow.touch.improveMean"].value, 2);
+ * const del: Record<string, Estimate> = {};
+ * touchFlowEstimates(fit, del, "deletions");
+ * assert.deepEqual(Object.keys(del), ["flow.touch.cancelRate.2", "flow.touch.cancelRate.10"]);
  * ```
  */
-export function touchFlowEstimates(fit: TouchFit, est: Record<string, Estimate>): void {
+export function touchFlowEstimates(
+  fit: TouchFit,
+  est: Record<string, Estimate>,
+  only?: "deletions",
+): void {
   const how = "Poisson maximum likelihood n/T of the events per second spent at each spread " +
     "and time since the last trade (fit_touch.ts)";
   const na = fit.ageEdges.length + 1;
@@ -562,16 +572,17 @@ export function touchFlowEstimates(fit: TouchFit, est: Record<string, Estimate>)
       : a < na - 1
       ? `.age<${fit.ageEdges[a]}s`
       : `.age>=${fit.ageEdges[na - 2]}s`;
-    const pairs = [
-      ["inSpreadRate", fit.inSpreadRate[cell]],
-      ["cancelRate", fit.cancelRate[cell]],
-    ] as const;
+    const pairs = only === "deletions" ? [["cancelRate", fit.cancelRate[cell]] as const] : [
+      ["inSpreadRate", fit.inSpreadRate[cell]] as const,
+      ["cancelRate", fit.cancelRate[cell]] as const,
+    ];
     for (const [name, r] of pairs) {
       est[`flow.touch.${name}.${e}${age}`] = r.se === r.se
         ? fitted(r.value, r.se, "per second", how)
         : unidentified(0, "per second", "not identified: the book was never in this state");
     }
   });
+  if (only === "deletions") return;
   const howShare = "share of the mid's change by the event still there " +
     "60 s later, Σ sign(Δ)·(mid(t + 60 s) − mid(t−)) / Σ|Δ| over the events that moved the " +
     "mid (Eisler, Bouchaud & Kockelkoren 2012; fit_touch.ts); standard error by the delta " +
@@ -703,5 +714,49 @@ export function touchFlowConfig(fit: TouchFit): {
     ...(ex === null
       ? {}
       : { excitation: ex.alpha.map((a) => sig(a)), excitationDecay: ex.decay.map((b) => sig(b)) }),
+  };
+}
+
+/**
+ * The touch flow with the fit's **deletions at the touch only** (`calibrate
+ * --touch-deletions`): the tape's deletion rates by spread (fit on counts without trade-age
+ * buckets, `touchCountsOf(tapes, { ageEdges: [] })`), no order placed inside the spread by
+ * it (the placement model's orders may then go inside, as without the touch flow), no impact,
+ * either side alike. The keenest quotes then leave on the clock, whether or not an order
+ * takes them: on the AMZN tape the spread does not depend on the time since the last market
+ * order, and in a market whose touch leaves only when it is taken it does (docs/realism.md,
+ * `spreadByTradeAge`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTouchFlow, touchFlowConfigSchema } from "../market/touch_flow.ts";
+ * import { fitTouchFlow, touchDeletionsConfig } from "./fit_touch.ts";
+ * const fit = fitTouchFlow({
+ *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 30]),
+ *   inSpread: new Float64Array([25, 3]), cancels: new Float64Array([4, 6]),
+ *   improve: { n: 25, sum: 50, sumSq: 125 },
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   horizon: 60,
+ *   follow: [[{ n: 3, hits: 1 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
+ * });
+ * const c = touchFlowConfigSchema.parse(touchDeletionsConfig(fit));
+ * assert.deepEqual(c.cancelRate, [0.04, 0.2]);
+ * assert.deepEqual(c.inSpreadRate, [0, 0]);
+ * assert.equal(c.cancelImpact, 0);
+ * assert.equal(createTouchFlow(c)?.placesInside, false);
+ * ```
+ */
+export function touchDeletionsConfig(fit: TouchFit): {
+  spreadEdges: number[];
+  ageEdges: number[];
+  inSpreadRate: number[];
+  cancelRate: number[];
+} {
+  return {
+    spreadEdges: fit.spreadEdges,
+    ageEdges: fit.ageEdges,
+    inSpreadRate: fit.cancelRate.map(() => 0),
+    cancelRate: fit.cancelRate.map((r) => sig(r.value)),
   };
 }

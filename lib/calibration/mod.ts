@@ -15,7 +15,7 @@
  * const a = simulateRecords({ duration: 60 }, { seconds: 300, seed: 1 });
  * const b = simulateRecords({ duration: 60 }, { seconds: 300, seed: 2 });
  * const r = compareRecords(a, b, { blockSeconds: 30, resamples: 50 });
- * assert.equal(r.facts.length, 16);
+ * assert.equal(r.facts.length, 17);
  * ```
  *
  * @module

@@ -414,7 +414,7 @@ export interface RealismRun {
  *   episodeSeconds: 60,
  *   resamples: 20,
  * });
- * assert.equal(run.result.facts.length, 16);
+ * assert.equal(run.result.facts.length, 17);
  * ```
  */
 export function runRealism(

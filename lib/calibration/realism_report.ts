@@ -19,14 +19,17 @@ const LOG_X = new Set([
   "signaturePlot",
   "volumeVolatility",
   "midChanges",
+  "spreadByTradeAge",
 ]);
-/** Histograms over log-spaced bins whose first bin starts at 0. */
-const LOG_BINS = new Set(["interArrival", "orderSize", "midChanges"]);
+/** Histograms over log-spaced bins, and buckets of a time, whose first bin starts at 0. */
+const LOG_BINS = new Set(["interArrival", "orderSize", "midChanges", "spreadByTradeAge"]);
 /**
  * Shares over decades: the mid's changes hold most intervals in the first bin (no change) and
  * the rest in bins a hundred times smaller.
  */
 const LOG_Y = new Set(["midChanges"]);
+/** Curves whose zero means nothing: a variance per second, a ratio to a mean. */
+const NO_ZERO_LINE = new Set(["signaturePlot", "spreadByTradeAge"]);
 
 /** The figure of one fact: real and simulated, each with its 95 % band. */
 export function factFigure(f: FactResult, labels = { real: "real", sim: "simulated" }): Figure {
@@ -67,7 +70,7 @@ export function factFigure(f: FactResult, labels = { real: "real", sim: "simulat
     yTitle: f.unit,
     logX: LOG_X.has(f.name),
     logY,
-    zeroLine: f.kind !== "distribution" && f.name !== "signaturePlot",
+    zeroLine: f.kind !== "distribution" && !NO_ZERO_LINE.has(f.name),
   });
 }
 

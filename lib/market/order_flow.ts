@@ -965,7 +965,7 @@ export class BackgroundFlow {
     if (!(price >= 1)) return;
     // with the touch flow, every order inside the spread is its (the fitted rates are the
     // tape's totals): the placement's orders join the best quote at most
-    if (this.#touch !== null) {
+    if (this.#touch !== null && this.#touch.placesInside) {
       const best = side === BID ? book.bestBid() : book.bestAsk();
       if (side === BID ? price > best : price < best) price = best;
     }

@@ -176,6 +176,11 @@ export type TouchFlowConfig = Infer<typeof touchFlowConfigSchema>;
 export class TouchFlow {
   /** Largest total rate over the buckets, per second. */
   readonly maxRate: number;
+  /**
+   * Whether it places orders inside the spread (some bucket's rate above 0). Only then is every
+   * order inside the spread its: the placement model's join the best quote at most.
+   */
+  readonly placesInside: boolean;
   readonly #edges: Float64Array;
   readonly #in: Float64Array;
   readonly #ages: Float64Array;
@@ -214,6 +219,7 @@ export class TouchFlow {
     let max = 0;
     for (let k = 0; k < n; k++) max = Math.max(max, this.#in[k] + this.#cancel[k]);
     this.maxRate = max;
+    this.placesInside = this.#in.some((r) => r > 0);
     this.inSpreadImpact = cfg.inSpreadImpact;
     this.cancelImpact = cfg.cancelImpact;
     this.#inFollow = Float64Array.from(cfg.inSpreadFollow);

@@ -9,6 +9,7 @@ import { sig } from "../../lib/calibration/estimate.ts";
 import { simulatedTape as simTape } from "../../lib/calibration/sim_tape.ts";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
+import { fitTouchFlow, touchCountsOf } from "../../lib/calibration/fit_touch.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
   assert.ok(Math.abs(est - truth) <= k * se, `${est} ± ${se} vs ${truth}`);
@@ -684,6 +685,26 @@ Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeSc
   const one = calibrateTapes([btc], { refine: false, regimeTimeScale: true });
   assert.equal(one.estimates["regimes.timeScale"], undefined);
   assert.ok(one.warnings.some((w) => w.startsWith("regime time scale: not fitted")));
+});
+
+Deno.test("calibrate: `touchDeletions` writes the tape's deletions at the touch by spread and nothing else of the touch flow; not with `touch`", () => {
+  const zi = ziLobsterTape(5, 600);
+  const on = calibrateTapes([zi], { refine: false, touchDeletions: true });
+  const t = parseEnvConfig(on.preset.config).flow.touch;
+  assert.deepEqual(t.ageEdges, []); // by spread only
+  assert.ok(t.inSpreadRate.every((r) => r === 0));
+  assert.equal(t.cancelImpact, 0);
+  // the tape's own rates: deletions at the touch per second spent at each spread
+  const fit = fitTouchFlow(touchCountsOf([zi], { ageEdges: [] }));
+  assert.deepEqual(t.cancelRate, fit.cancelRate.map((r) => sig(r.value)));
+  assert.ok(t.cancelRate.some((r) => r > 0));
+  const keys = Object.keys(on.estimates).filter((k) => k.startsWith("flow.touch."));
+  assert.equal(keys.length, t.spreadEdges.length);
+  assert.ok(keys.every((k) => k.startsWith("flow.touch.cancelRate.")), keys.join());
+  assert.throws(
+    () => calibrateTapes([], { touch: true, touchDeletions: true }),
+    (e: unknown) => e instanceof ValidationError && e.field === "touchDeletions",
+  );
 });
 
 Deno.test("calibrateTapes: fleeting orders or the touch's excitation without the touch flow (or both) are refused, naming the field", () => {

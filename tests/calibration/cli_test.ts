@@ -61,6 +61,10 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     /^error: --touch-excitation: only with --touch$/,
   );
   oneLineError(
+    await amzn("--touch", "--touch-deletions"),
+    /^error: --touch-deletions: not with --touch \(the touch flow has deletions of its own\)$/,
+  );
+  oneLineError(
     await amzn("--touch", "--fleeting", "--touch-excitation"),
     /^error: --touch-excitation: not with --fleeting \(its deletions would count twice\)$/,
   );
@@ -134,7 +138,7 @@ Deno.test("calibrate CLI: writes a valid preset, and never replaces one without 
     ]);
     assert.equal(realism.code, 0, realism.stderr);
     const summary = JSON.parse(realism.stdout);
-    assert.equal(Object.keys(summary.facts).length, 16);
+    assert.equal(Object.keys(summary.facts).length, 17);
     for (const f of Object.values(summary.facts) as Record<string, unknown>[]) {
       assert.ok("real" in f && "sim" in f && "distance" in f && "tolerance" in f && "pass" in f);
     }

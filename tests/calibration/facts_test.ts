@@ -351,3 +351,59 @@ Deno.test("facts: effectiveSpread of buys at the ask just before them, walking w
     ),
   );
 });
+
+const AGE = defaultFacts().find((f) => f.name === "spreadByTradeAge")!;
+
+/** `rec` with its book's spread set to `spread[i]` ticks (around the same mids) at quote i. */
+function withSpreads(rec: MarketRecord, spread: number[]): MarketRecord {
+  const mid = (i: number) => (rec.bid[i] + rec.ask[i]) / 2;
+  return {
+    ...rec,
+    bid: rec.bid.map((_, i) => mid(i) - spread[i] / 2),
+    ask: rec.ask.map((_, i) => mid(i) + spread[i] / 2),
+  };
+}
+
+Deno.test("facts: spreadByTradeAge is the mean spread over the grid times in each bucket of the time since the last order, over the mean spread", () => {
+  // orders at 10.05 and 50.05 s; the spread 3 ticks for one second after each, else 1.
+  // Grid times (0.1 s) before the first order count for nothing. Ages: 0.05 s (2 samples),
+  // 0.15–0.95 s (18, all at 3 ticks), 1.05–9.95 s (180), 10.05–49.95 s (700), none past 60 s
+  const quotes = [0, 10.05, 11.05, 50.05, 51.05].map((t) => ({ t, mid: 100 }));
+  const orders = [10.05, 50.05].map((t) => ({ t, qty: 1 }));
+  const rec = withSpreads(record(100, quotes, orders), [1, 3, 1, 3, 1]);
+  const mean = (20 * 3 + 880 * 1) / 900;
+  const v = valueOf(AGE, rec, 20);
+  const expected = [3 / mean, 3 / mean, 1 / mean, 1 / mean];
+  expected.forEach((e, i) => assert.ok(Math.abs(v[i] - e) < 1e-12, `${i}: ${v[i]} vs ${e}`));
+  assert.ok(Number.isNaN(v[4])); // no grid time 60 s or more after an order
+  assert.deepEqual(AGE.x, [0, 0.1, 1, 10, 60]);
+  // the same book with its orders gone: nothing to measure
+  assert.ok(valueOf(AGE, record(100, quotes, []), 20).every(Number.isNaN));
+});
+
+Deno.test("facts: spreadByTradeAge is 1 wherever it is defined on a book of constant spread, and does not change when every spread is scaled — whatever the orders", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: 0, max: 300, noNaN: true }), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 8, maxLength: 8 }),
+      fc.integer({ min: 2, max: 9 }),
+      (times, spreads, scale) => {
+        const orders = [...times].sort((a, b) => a - b).map((t) => ({ t, qty: 1 }));
+        const quotes = spreads.map((_, i) => ({ t: i * 40, mid: 500 + i }));
+        const flat = valueOf(
+          AGE,
+          withSpreads(record(320, quotes, orders), spreads.map(() => 4)),
+          30,
+        );
+        for (const x of flat) assert.ok(Number.isNaN(x) || Math.abs(x - 1) < 1e-12, `${x}`);
+        const a = valueOf(AGE, withSpreads(record(320, quotes, orders), spreads), 30);
+        const b = valueOf(
+          AGE,
+          withSpreads(record(320, quotes, orders), spreads.map((s) => s * scale)),
+          30,
+        );
+        a.forEach((x, i) => assert.ok(Object.is(x, b[i]) || Math.abs(x - b[i]) < 1e-12));
+      },
+    ),
+  );
+});

@@ -18,7 +18,7 @@ const real = simulateRecords(BASE, { seconds: 2_400, seed: 1 });
 
 Deno.test("realism: identical samples have distance 0 and pass every judged fact", () => {
   const r = compareRecords(real, real, OPTS);
-  assert.equal(r.facts.length, 16);
+  assert.equal(r.facts.length, 17);
   for (const f of r.facts) {
     assert.equal(f.distance, 0, f.name);
     assert.ok(f.pass !== false, f.name);
@@ -38,7 +38,7 @@ Deno.test("realism: independent samples of the same market fail about 5 % of the
     const a = k === 0 ? real : simulateRecords(BASE, { seconds: 2_400, seed: 2 * k + 1 });
     const b = simulateRecords(BASE, { seconds: 2_400, seed: 2 * k + 2 });
     const r = compareRecords(a, b, OPTS);
-    assert.equal(r.facts.length, 16);
+    assert.equal(r.facts.length, 17);
     for (const f of r.facts) {
       if (f.pass === null) continue;
       judged++;
@@ -115,6 +115,39 @@ Deno.test("realism: takers who pay a tick more a side fail the effective spread;
   assert.match(b.note ?? "", /^not judged: .*batched feed/);
 });
 
+Deno.test("realism: a book whose spread stays wider for a second after each market order fails spreadByTradeAge", () => {
+  // the same market, its book 4 ticks wider (2 a side) from each order until 1 s after it
+  const widened = real.map((r) => {
+    const times = [...new Set([...r.qTime, ...r.moTime, ...r.moTime.map((t) => t + 1)])]
+      .filter((t) => t >= r.qTime[0])
+      .sort((a, b) => a - b);
+    const qTime = Float64Array.from(times);
+    const bid = new Float64Array(times.length), ask = new Float64Array(times.length);
+    const bidQty = new Float64Array(times.length), askQty = new Float64Array(times.length);
+    let k = 0, m = 0;
+    times.forEach((t, i) => {
+      while (k + 1 < r.qTime.length && r.qTime[k + 1] <= t) k++;
+      while (m < r.moTime.length && r.moTime[m] <= t) m++;
+      const w = m > 0 && t < r.moTime[m - 1] + 1 ? 2 : 0;
+      [bid[i], ask[i], bidQty[i], askQty[i]] = [
+        r.bid[k] - w,
+        r.ask[k] + w,
+        r.bidQty[k],
+        r.askQty[k],
+      ];
+    });
+    return { ...r, qTime, bid, ask, bidQty, askQty };
+  });
+  const byName = (rs: ReturnType<typeof compareRecords>) =>
+    Object.fromEntries(rs.facts.map((f) => [f.name, f]));
+  const a = byName(compareRecords(real, widened, OPTS)).spreadByTradeAge;
+  assert.equal(a.pass, false);
+  // within a second of an order the book is wider than its mean; later, narrower
+  assert.ok(a.sim[0] > a.real[0] + 0.1 && a.sim[1] > a.real[1] + 0.1, `${a.sim} vs ${a.real}`);
+  assert.ok(a.sim[2] < a.real[2] - 0.1, `${a.sim} vs ${a.real}`);
+  assert.equal(byName(compareRecords(real, real, OPTS)).spreadByTradeAge.pass, true);
+});
+
 Deno.test("realism: orders below one lot on the tape are said to be beyond a simulation in whole lots", () => {
   // the same market measured in a lot ten times coarser: its sizes are tenths of a lot
   const tenths = real.map((r) => ({ ...r, moQty: r.moQty.map((q) => q / 10) }));
@@ -154,6 +187,6 @@ Deno.test("realism: a short real sample is not judged on what it cannot measure;
     for (const y of t.y as (number | null)[]) assert.ok(y === null || y > 0, `${t.name}: ${y}`);
   }
   const html = realismHtml(r, { title: "t", preset: "p", data: ["d"] });
-  assert.equal((html.match(/<figure>/g) ?? []).length, 16);
+  assert.equal((html.match(/<figure>/g) ?? []).length, 17);
   assert.throws(() => compareRecords([], real), /at least one real record/);
 });

@@ -74,10 +74,13 @@ Deno.test("touch flow: a config with mismatched arrays or unsorted edges is refu
   );
 });
 
-/** A flow whose only events are the touch flow's, over a book with a 10-tick spread. */
-function wide(touch: Record<string, unknown>, seed: string) {
+/**
+ * A flow whose only events are the touch flow's (and `limitRate` limit orders a second), over
+ * a book with a 10-tick spread.
+ */
+function wide(touch: Record<string, unknown>, seed: string, limitRate = 0) {
   const cfg = flowConfigSchema.parse({
-    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    arrivals: { kind: "poisson", marketRate: 0, limitRate },
     fundamental: { impactShare: 0, privateShare: 0 }, // no volatility: news moves nothing
     cancellation: { rate: 0, queuePosition: 0, depletion: 0 },
     touch,
@@ -123,6 +126,28 @@ Deno.test("touch flow in the background flow: the first deletion at the touch wa
   }
   const mean = sum / trials;
   assert.ok(Math.abs(mean - 1 / rate) < 4 / rate / Math.sqrt(trials), `${mean}`);
+});
+
+Deno.test("touch flow in the background flow: with deletions only, the placement's orders may go inside the spread; with orders inside the spread of its own, they join the best at most", () => {
+  // the placement's limit orders go i ticks behind the price (half a tick off the mid), P(i)
+  // ∝ 1/(i + 1): about half of them inside the 10-tick spread, unless the touch flow places
+  // every order inside it
+  const inside = (touch: Record<string, unknown>) => {
+    let n = 0;
+    for (let k = 0; k < 100; k++) {
+      const { book, flow } = wide(touch, `p${k}`, 5);
+      const spread = book.spread();
+      while (flow.counts[FLOW_COUNT.LIMIT] === 0) flow.fireNext();
+      if (book.spread() < spread) n++;
+    }
+    return n;
+  };
+  const deletions = { spreadEdges: [1], inSpreadRate: [0], cancelRate: [1e-6] };
+  assert.equal(model(deletions).placesInside, false);
+  assert.ok(inside(deletions) > 30);
+  const both = { spreadEdges: [1], inSpreadRate: [1e-6], cancelRate: [1e-6] };
+  assert.equal(model(both).placesInside, true);
+  assert.equal(inside(both), 0);
 });
 
 Deno.test("touch flow in the background flow: an order inside the spread improves the best by d and moves the price by its share of the mid's change", () => {
