@@ -721,7 +721,7 @@ function effectiveSpreadFact(grid: number): FactDefinition {
  * spread of all of them (grid times before a segment's first order are left out). In a
  * market whose spread the takers set — each order widens it, and it narrows only while no
  * order comes — the curve starts above 1 and falls below it; where liquidity providers keep
- * the spread wherever the orders were, it is flat. Degryse et al. (2005) follow the spread
+ * the spread whatever the orders did, it is flat. Degryse et al. (2005) follow the spread
  * order by order after aggressive orders, Ponzi, Lillo & Mantegna (2009) its relaxation
  * after a change; this conditions on the clock instead, so that one number per bucket
  * compares a simulation with a tape of any order rate. The effective spread says at which
