@@ -263,20 +263,20 @@ function forGridChanges(
 }
 
 /**
- * Calls `fn(k, blk)` at each grid time `step` apart within each segment of `r` where the
+ * Calls `fn(k, blk, t)` at each grid time t `step` apart within each segment of `r` where the
  * observed book (quote record k) has both sides and is not crossed, `blk` the block of that
  * time; times outside every block are skipped.
  */
 function forBookGrid(r: MarketRecord, blocks: Blocks, step: number, fn: BookVisit): void {
   const visit = (t: number, k: number) => {
     const blk = k >= 0 && r.ask[k] > r.bid[k] ? blocks.of(t) : -1;
-    if (blk >= 0) fn(k, blk);
+    if (blk >= 0) fn(k, blk, t);
   };
   for (const [a, b] of r.segments) forGrid(r, a, b, step, visit);
 }
 
-/** A visit of {@linkcode forBookGrid}: quote record `k`, in block `blk`. */
-type BookVisit = (k: number, blk: number) => void;
+/** A visit of {@linkcode forBookGrid}: quote record `k`, in block `blk`, at grid time `t`. */
+type BookVisit = (k: number, blk: number, t: number) => void;
 
 function spreadFact(grid: number): FactDefinition {
   return {
@@ -744,22 +744,16 @@ function spreadByTradeAgeFact(grid: number): FactDefinition {
     accumulate(r, blocks, stats) {
       const q = r.quoteInterval;
       const times = r.moTime;
-      for (const [a, b] of r.segments) {
-        let j = upperBound(times, a);
-        while (j > 0 && times[j - 1] === a) j--; // the segment's first order may be at a
-        const first = j;
-        forGrid(r, a, b, grid, (t, k) => {
-          if (k < 0 || !(r.ask[k] > r.bid[k])) return;
-          const seen = q > 0 ? Math.floor(t / q + 1e-9) * q : t;
-          while (j < times.length && times[j] <= seen) j++;
-          if (j === first) return;
-          const blk = blocks.of(t);
-          if (blk < 0) return;
-          const o = blk * size + 2 * binOf(seen - times[j - 1], edges);
-          stats[o] += r.ask[k] - r.bid[k];
-          stats[o + 1]++;
-        });
-      }
+      let j = 0; // orders at or before the grid time seen
+      forBookGrid(r, blocks, grid, (k, blk, t) => {
+        const seen = q > 0 ? Math.floor(t / q + 1e-9) * q : t;
+        while (j < times.length && times[j] <= seen) j++;
+        // no order yet in this segment
+        if (j === 0 || times[j - 1] < r.segments[blocks.segment[blk]][0]) return;
+        const o = blk * size + 2 * binOf(seen - times[j - 1], edges);
+        stats[o] += r.ask[k] - r.bid[k];
+        stats[o + 1]++;
+      });
       for (let i = 0; i < times.length; i++) {
         const blk = blocks.of(times[i]);
         if (blk >= 0) stats[blk * size + 2 * B]++;
