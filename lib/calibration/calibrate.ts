@@ -241,8 +241,9 @@ export interface CalibrateOptions {
    */
   touchExcitation?: boolean;
   /**
-   * Fit the touch's deletions only (`touch.cancelRate` by spread, nothing placed inside the
-   * spread by the touch flow, no impact; `touchDeletionsConfig` in `fit_touch.ts`): the
+   * Fit the touch's deletions only (`touch.cancelRate` by spread and their impact
+   * `touch.cancelImpact`, nothing placed inside the spread by the touch flow;
+   * `touchDeletionsConfig` in `fit_touch.ts`): the
    * tape's deletions at the touch, whether or not an order comes, where the tape has
    * order-level messages (default false; see docs/calibration.md). Not with `touch`: a
    * ValidationError naming `touchDeletions`.

@@ -529,7 +529,7 @@ export function touchCountsOf(
  * never visited: not identified, 0), the
  * impact shares, the follow probabilities by the last trade's age and the mean improvement.
  * With `only = "deletions"` (the deletions-only touch of {@linkcode touchDeletionsConfig}),
- * the deletion rates alone.
+ * the deletion rates and their impact alone.
  *
  * @example
  * ```ts
@@ -553,7 +553,11 @@ export function touchCountsOf(
  * assert.equal(est["flow.touch.improveMean"].value, 2);
  * const del: Record<string, Estimate> = {};
  * touchFlowEstimates(fit, del, "deletions");
- * assert.deepEqual(Object.keys(del), ["flow.touch.cancelRate.2", "flow.touch.cancelRate.10"]);
+ * assert.deepEqual(Object.keys(del), [
+ *   "flow.touch.cancelRate.2",
+ *   "flow.touch.cancelRate.10",
+ *   "flow.touch.cancelImpact",
+ * ]);
  * ```
  */
 export function touchFlowEstimates(
@@ -582,23 +586,25 @@ export function touchFlowEstimates(
         : unidentified(0, "per second", "not identified: the book was never in this state");
     }
   });
-  if (only === "deletions") return;
   const howShare = "share of the mid's change by the event still there " +
     "60 s later, Σ sign(Δ)·(mid(t + 60 s) − mid(t−)) / Σ|Δ| over the events that moved the " +
     "mid (Eisler, Bouchaud & Kockelkoren 2012; fit_touch.ts); standard error by the delta " +
     "method with the events independent";
-  est["flow.touch.inSpreadImpact"] = fitted(
-    fit.inSpreadImpact.value,
-    fit.inSpreadImpact.se,
-    "share",
-    howShare,
-  );
+  if (only !== "deletions") {
+    est["flow.touch.inSpreadImpact"] = fitted(
+      fit.inSpreadImpact.value,
+      fit.inSpreadImpact.se,
+      "share",
+      howShare,
+    );
+  }
   est["flow.touch.cancelImpact"] = fitted(
     fit.cancelImpact.value,
     fit.cancelImpact.se,
     "share",
     howShare,
   );
+  if (only === "deletions") return;
   const howFollow = "binomial maximum likelihood of the share of the events after a trade " +
     "on its side (an order inside the spread: the aggressor's; a deletion: the side hit), " +
     "by the trade's age (fit_touch.ts)";
@@ -720,12 +726,13 @@ export function touchFlowConfig(fit: TouchFit): {
 /**
  * The touch flow with the fit's **deletions at the touch only** (`calibrate
  * --touch-deletions`): the tape's deletion rates by spread (fit on counts without trade-age
- * buckets, `touchCountsOf(tapes, { ageEdges: [] })`), no order placed inside the spread by
- * it (the placement model's orders may then go inside, as without the touch flow), no impact,
- * either side alike. The keenest quotes then leave on the clock, whether or not an order
- * takes them: on the AMZN tape the spread does not depend on the time since the last market
- * order, and in a market whose touch leaves only when it is taken it does (docs/realism.md,
- * `spreadByTradeAge`).
+ * buckets, `touchCountsOf(tapes, { ageEdges: [] })`) and their impact (the share of a
+ * deletion's move of the mid still there 60 s later, `cancelImpact`), no order placed inside
+ * the spread by it (the placement model's orders may then go inside, as without the touch
+ * flow, and move nothing for good), either side alike. The keenest quotes then leave on the
+ * clock, whether or not an order takes them: on the AMZN tape the spread does not depend on
+ * the time since the last market order, and in a market whose touch leaves only when it is
+ * taken it does (docs/realism.md, `spreadByTradeAge`).
  *
  * @example
  * ```ts
@@ -736,14 +743,16 @@ export function touchFlowConfig(fit: TouchFit): {
  *   edges: [2, 10], ageEdges: [], seconds: new Float64Array([100, 30]),
  *   inSpread: new Float64Array([25, 3]), cancels: new Float64Array([4, 6]),
  *   improve: { n: 25, sum: 50, sumSq: 125 },
- *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 0, absMove: 0, sum: 0, sumSq: 0 }],
+ *   // the deletions moved the mid by 8 ticks in all, 6 of them still there 60 s later
+ *   response: [{ n: 4, absMove: 4, sum: 2, sumSq: 2 }, { n: 4, absMove: 8, sum: 6, sumSq: 10 }],
  *   horizon: 60,
  *   follow: [[{ n: 3, hits: 1 }, { n: 0, hits: 0 }, { n: 0, hits: 0 }], []],
  * });
  * const c = touchFlowConfigSchema.parse(touchDeletionsConfig(fit));
  * assert.deepEqual(c.cancelRate, [0.04, 0.2]);
  * assert.deepEqual(c.inSpreadRate, [0, 0]);
- * assert.equal(c.cancelImpact, 0);
+ * assert.equal(c.cancelImpact, 0.75);
+ * assert.equal(c.inSpreadImpact, 0);
  * assert.equal(createTouchFlow(c)?.placesInside, false);
  * ```
  */
@@ -752,11 +761,13 @@ export function touchDeletionsConfig(fit: TouchFit): {
   ageEdges: number[];
   inSpreadRate: number[];
   cancelRate: number[];
+  cancelImpact: number;
 } {
   return {
     spreadEdges: fit.spreadEdges,
     ageEdges: fit.ageEdges,
     inSpreadRate: fit.cancelRate.map(() => 0),
     cancelRate: fit.cancelRate.map((r) => sig(r.value)),
+    cancelImpact: sig(fit.cancelImpact.value),
   };
 }

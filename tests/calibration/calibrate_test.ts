@@ -687,20 +687,28 @@ Deno.test("calibrate: the regimes' time scale is written only with `regimeTimeSc
   assert.ok(one.warnings.some((w) => w.startsWith("regime time scale: not fitted")));
 });
 
-Deno.test("calibrate: `touchDeletions` writes the tape's deletions at the touch by spread and nothing else of the touch flow; not with `touch`", () => {
+Deno.test("calibrate: `touchDeletions` writes the tape's deletions at the touch by spread and their impact, nothing else of the touch flow; not with `touch`", () => {
   const zi = ziLobsterTape(5, 600);
   const on = calibrateTapes([zi], { refine: false, touchDeletions: true });
   const t = parseEnvConfig(on.preset.config).flow.touch;
   assert.deepEqual(t.ageEdges, []); // by spread only
   assert.ok(t.inSpreadRate.every((r) => r === 0));
-  assert.equal(t.cancelImpact, 0);
+  assert.equal(t.inSpreadImpact, 0);
   // the tape's own rates: deletions at the touch per second spent at each spread
   const fit = fitTouchFlow(touchCountsOf([zi], { ageEdges: [] }));
   assert.deepEqual(t.cancelRate, fit.cancelRate.map((r) => sig(r.value)));
   assert.ok(t.cancelRate.some((r) => r > 0));
+  // … and the share of their moves of the mid still there 60 s later (none on this
+  // zero-intelligence tape, whose mid goes back: a share above 0 in touchDeletionsConfig's
+  // example)
+  assert.equal(t.cancelImpact, sig(fit.cancelImpact.value));
+  assert.equal(on.estimates["flow.touch.cancelImpact"].value, fit.cancelImpact.value);
   const keys = Object.keys(on.estimates).filter((k) => k.startsWith("flow.touch."));
-  assert.equal(keys.length, t.spreadEdges.length);
-  assert.ok(keys.every((k) => k.startsWith("flow.touch.cancelRate.")), keys.join());
+  assert.equal(keys.length, t.spreadEdges.length + 1);
+  assert.ok(
+    keys.every((k) => k.startsWith("flow.touch.cancelRate.") || k === "flow.touch.cancelImpact"),
+    keys.join(),
+  );
   assert.throws(
     () => calibrateTapes([], { touch: true, touchDeletions: true }),
     (e: unknown) => e instanceof ValidationError && e.field === "touchDeletions",
