@@ -110,7 +110,7 @@ export const calibrateCli = defineCli({
     }),
     "touch-deletions": flags.boolean({
       help:
-        "fit only the touch's deletions (the tape's rates by spread; nothing placed inside the spread by it, no impact) into the preset",
+        "fit only the touch's deletions (the tape's rates by spread and their impact; nothing placed inside the spread by it) into the preset",
     }),
     "touch-excitation": flags.boolean({
       help:
