@@ -100,6 +100,7 @@ import {
 } from "./fit_arrivals.ts";
 import {
   emergentMoments,
+  matchedStandardErrors,
   momentKnobs,
   type OptionalMoment,
   refineMoments,
@@ -1315,6 +1316,38 @@ function calibrateOnce(
     refillEst.method += `; standard error by indirect inference: the tape fit's ${
       sig(refill0.se)
     } over the binding function's slope ${sig(slope)} (central difference ±25 %), × √(1 + 1/S)`;
+  }
+  // ---- the matched knobs' standard errors: the method of simulated moments at the matched
+  // values, every knob of the matching at once, the other parameters held (moment_matching.ts)
+  if (options.refine ?? true) {
+    log("standard errors of the moment matching's knobs (method of simulated moments)");
+    // a one-tick market whose stale quotes are all re-posted (reprice at its bound 1) matched
+    // its spread with the reaction's latency: that is the knob whose error counts
+    const latency = est["flow.reaction.latency"];
+    const knobs = momentKnobs(
+      est,
+      real.m,
+      follows,
+      spreadBaselineOn ? 0 : marketBranching(arrivals),
+      est["flow.timing.sendShare"] !== undefined,
+      maxTimeScale,
+    ).filter((k) => k.estimate.status === "moment-matched").map((k) => {
+      if (
+        k.moment !== "wideShare" || k.estimate.value < 0.999 ||
+        latency?.status !== "moment-matched"
+      ) return k;
+      k.estimate.method +=
+        "; at its bound 1 (every stale quote re-posted): the latency carries the standard error";
+      return { ...k, estimate: latency };
+    });
+    matchedStandardErrors(
+      config,
+      knobs,
+      real,
+      observe,
+      varianceHorizon,
+      { seconds: refineSeconds, realSeconds: seconds, seed: options.seed ?? 0 },
+    );
   }
   const finalConfig = config();
   validate(finalConfig);

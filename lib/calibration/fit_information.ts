@@ -38,6 +38,7 @@ import { Rng } from "../rng/rng.ts";
 import { type Estimate, fitted, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
 import { type MarketRecord, recordSeconds } from "./record.ts";
+import { invertMatrix } from "./optimize.ts";
 import { simulateRecords } from "./simulate.ts";
 import { childSeed } from "../rng/streams.ts";
 import { pairedTTest } from "../analytics/paired.ts";
@@ -346,39 +347,6 @@ export function pairedDecrease(d: readonly number[]): boolean {
   return d.length === 1 ? d[0] > 0 : pairedTTest(d).t >= PAIRED_T;
 }
 
-/** Inverse of a small symmetric matrix (Gauss–Jordan); null when singular. */
-function invert(a: Float64Array, n: number): Float64Array | null {
-  const m = Float64Array.from(a);
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]) > Math.abs(m[p * n + c])) p = r;
-    const piv = m[p * n + c];
-    if (!(Math.abs(piv) > 1e-12)) return null;
-    if (p !== c) {
-      for (let j = 0; j < n; j++) {
-        [m[c * n + j], m[p * n + j]] = [m[p * n + j], m[c * n + j]];
-        [inv[c * n + j], inv[p * n + j]] = [inv[p * n + j], inv[c * n + j]];
-      }
-    }
-    for (let j = 0; j < n; j++) {
-      m[c * n + j] /= piv;
-      inv[c * n + j] /= piv;
-    }
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r * n + c];
-      if (f === 0) continue;
-      for (let j = 0; j < n; j++) {
-        m[r * n + j] -= f * m[c * n + j];
-        inv[r * n + j] -= f * inv[c * n + j];
-      }
-    }
-  }
-  return inv;
-}
-
 /**
  * The simulated-moments fit of `params` (see the module doc): `simulate(values)` returns the
  * simulated moments of a market with those values (in the order of `real.names`; it should
@@ -522,7 +490,7 @@ export function fitSimulatedMoments(
       gwOwg[a * e + b] = t;
     }
   }
-  const inv = e > 0 ? invert(gwg, e) : null;
+  const inv = e > 0 ? invertMatrix(gwg, e) : null;
   const ratio = options.simulationRatio ?? 1;
   const se = params.map((_, j) => {
     const a0 = keep.indexOf(j);

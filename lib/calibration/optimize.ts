@@ -574,3 +574,48 @@ export function standardErrors(cov: ArrayLike<number>, n: number): Float64Array 
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(Math.max(0, cov[i * n + i]));
   return out;
 }
+
+/**
+ * Inverse of a small square matrix (row-major n×n) by Gauss–Jordan elimination with partial
+ * pivoting; null when it is singular (a pivot below 1e-12 in absolute value: scale the rows
+ * and columns to order one first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { invertMatrix } from "./optimize.ts";
+ * assert.deepEqual([...invertMatrix(Float64Array.of(0, 2, 4, 0), 2)!], [0, 0.25, 0.5, 0]);
+ * assert.equal(invertMatrix(Float64Array.of(1, 2, 2, 4), 2), null);
+ * ```
+ */
+export function invertMatrix(a: ArrayLike<number>, n: number): Float64Array | null {
+  const m = Float64Array.from(a);
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]) > Math.abs(m[p * n + c])) p = r;
+    const piv = m[p * n + c];
+    if (!(Math.abs(piv) > 1e-12)) return null;
+    if (p !== c) {
+      for (let j = 0; j < n; j++) {
+        [m[c * n + j], m[p * n + j]] = [m[p * n + j], m[c * n + j]];
+        [inv[c * n + j], inv[p * n + j]] = [inv[p * n + j], inv[c * n + j]];
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      m[c * n + j] /= piv;
+      inv[c * n + j] /= piv;
+    }
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r * n + c];
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) {
+        m[r * n + j] -= f * m[c * n + j];
+        inv[r * n + j] -= f * inv[c * n + j];
+      }
+    }
+  }
+  return inv;
+}

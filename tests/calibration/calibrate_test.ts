@@ -170,6 +170,17 @@ Deno.test("calibrate: moment matching adjusts its knobs and records every iterat
   assert.ok(Number.isFinite(cal.estimates["flow.snipers.rate"].value));
   assert.equal(cal.estimates["volatility"].status, "moment-matched");
   assert.match(cal.estimates["volatility"].method, /direct value/);
+  // every matched knob with the method of simulated moments' standard error, or the reason
+  // it has none
+  const matched = Object.values(cal.estimates).filter((e) => e.status === "moment-matched");
+  assert.ok(matched.length >= 4);
+  for (const e of matched) {
+    assert.ok(
+      (e.se > 0 && /method of simulated moments/.test(e.method)) ||
+        (Number.isNaN(e.se) && /no standard error: /.test(e.method)),
+      e.method,
+    );
+  }
   // the forecast weight κ after each information round: in the preset, with its fit's record
   const k = cal.estimates["flow.fundamental.forecastWeight"];
   assert.ok(k.value >= 0 && k.value <= 1 && /indirect inference/.test(k.method));

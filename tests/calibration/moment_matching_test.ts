@@ -5,6 +5,7 @@ import {
   emergentMoments,
   type MomentKnob,
   momentKnobs,
+  matchedStandardErrors,
   OPTIONAL_MOMENTS,
   refineMoments,
 } from "../../lib/calibration/moment_matching.ts";
@@ -219,4 +220,60 @@ Deno.test("moment matching: the spread at market orders, and the activity placem
   assert.ok(knob.update(0, 1.16, 0.78) > 0.5);
   assert.equal(knob.update(0.2, 0.5, 0.78), 0); // never below 0
   assert.equal(knob.update(3.9, 2, 0.78), 4); // nor above 4
+});
+
+Deno.test("matchedStandardErrors: a knob its moment moves one for one gets the moment's error; a bound makes it one-sided", () => {
+  // Poisson market orders: the realized rate is the knob's, one for one
+  const poisson = (marketRate: number) => ({
+    duration: 300,
+    flow: { arrivals: { kind: "poisson" as const, marketRate } },
+  });
+  const real = emergentMoments(simulateRecords(poisson(2), { seconds: 600 }), 0.1);
+  const two = fitted(2, NaN, "per second", "matched");
+  matchedStandardErrors(() => poisson(two.value), [rateKnob(two)], real, observe, 10, {
+    seconds: 1_200,
+    realSeconds: 600,
+  });
+  // the Poisson error of the rate over 600 s, × √(1 + 600/1,200) for the simulation's noise
+  const expected = real.se.orderRate * Math.sqrt(1.5);
+  assert.ok(Math.abs(two.se / expected - 1) < 0.2, `${two.se} against ${expected}`);
+  assert.equal(two.value, 2);
+  assert.match(two.method, /method of simulated moments.*S = 2 /);
+  // the same market where rates above 2 do not validate (a reaction share = rate / 2 ≤ 1): the
+  // difference is taken on the side that does, and gives about the same error
+  const bounded = fitted(2, NaN, "per second", "matched");
+  const cfg = () => ({
+    duration: 300,
+    flow: {
+      arrivals: { kind: "poisson" as const, marketRate: bounded.value },
+      reaction: { reprice: bounded.value / 2 },
+    },
+  });
+  matchedStandardErrors(cfg, [rateKnob(bounded)], real, observe, 10, {
+    seconds: 1_200,
+    realSeconds: 600,
+  });
+  assert.ok(Math.abs(bounded.se / two.se - 1) < 0.5, `${bounded.se} against ${two.se}`);
+  assert.equal(bounded.value, 2);
+});
+
+Deno.test("matchedStandardErrors: a knob the market ignores makes the Jacobian singular: no error, and the reason", () => {
+  const real = emergentMoments(simulateRecords(rateConfig(2), { seconds: 600 }), 0.1);
+  const rate = fitted(2, NaN, "per second", "matched");
+  const idle = fitted(5, 1, "ticks", "matched");
+  const knobs: MomentKnob[] = [rateKnob(rate), {
+    estimate: idle,
+    moment: "meanSpread",
+    what: "mean spread",
+    update: (v) => v,
+  }];
+  matchedStandardErrors(() => rateConfig(rate.value), knobs, real, observe, 10, {
+    seconds: 600,
+    realSeconds: 600,
+  });
+  for (const e of [rate, idle]) {
+    assert.ok(Number.isNaN(e.se));
+    assert.match(e.method, /no standard error: the moments' Jacobian is singular/);
+  }
+  assert.deepEqual([rate.value, idle.value], [2, 5]);
 });
