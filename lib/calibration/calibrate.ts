@@ -550,6 +550,7 @@ function calibrateOnce(
     NaN,
     "price units",
     "mean mid over the window",
+    "the simulation's starting level, not a parameter of any model: no standard error",
   );
 
   // ---- market orders: sizes, arrivals
@@ -663,6 +664,7 @@ function calibrateOnce(
     exactTimes,
     est,
     warnings,
+    placement.rate.se,
   );
   let directRate = est["flow.arrivals.marketRate"].value;
   const counts = spreadCounts(records);
@@ -1337,7 +1339,7 @@ function calibrateOnce(
         latency?.status !== "moment-matched"
       ) return k;
       k.estimate.method +=
-        "; at its bound 1 (every stale quote re-posted): the latency carries the standard error";
+        "; at its bound 1 (every stale quote re-posted): no standard error of its own, the latency carries it";
       return { ...k, estimate: latency };
     });
     matchedStandardErrors(

@@ -205,6 +205,7 @@ export function arrivalsConfig(
   exact: boolean,
   est: Record<string, Estimate>,
   warnings: string[],
+  limitRateSe = NaN,
 ): Record<string, unknown> {
   const f = hk.fit;
   if (!f.converged) {
@@ -234,7 +235,7 @@ export function arrivalsConfig(
     );
     est["flow.arrivals.limitRate"] = fitted(
       limitRate,
-      NaN,
+      limitRateSe,
       "per second",
       "limit orders per second (Poisson)",
     );
@@ -333,9 +334,9 @@ export function arrivalsConfig(
   est["flow.arrivals.beta.0"] = fitted(f.decay[0], f.decaySe[0], "per second", method);
   est["flow.arrivals.limitRate"] = fitted(
     limitRate,
-    NaN,
+    limitRateSe,
     "per second",
-    "level updates adding volume within the modelled distances per second (a lower bound)",
+    "level updates adding volume within the modelled distances per second (a lower bound); standard error √n/T",
   );
   est["flow.arrivals.crossExcitation"] = unidentified(
     0,

@@ -469,22 +469,32 @@ export function fitRegimes(bins: RegimeBins, maxStates = 3): RegimeFit {
   );
   // exit rates: sum of the row's rates, delta method on the log-rates
   const offBase = 3 * k + 2;
+  // (a rate at its bound is held there: it adds nothing to the variance, and the note says so;
+  // a row whose every rate is at a bound has no standard error)
   const exitRate = hmm.rates.map((row, i) => {
-    let v = 0, var2 = 0;
+    let v = 0, var2 = 0, held = 0;
     let p = offBase + i * (k - 1);
     for (let j = 0; j < k; j++) {
       if (j === i) continue;
       v += row[j];
+      if (!free.includes(p)) held++;
       for (let jj = 0, pp = offBase + i * (k - 1); jj < k; jj++) {
         if (jj === i) continue;
         // d rate / d z = rate·(1 − rate·Δ) (logistic scale)
         const dj = row[j] * (1 - row[j] * dt), djj = row[jj] * (1 - row[jj] * dt);
-        var2 += dj * djj * covAt(p, pp);
+        if (free.includes(p) && free.includes(pp)) var2 += dj * djj * covAt(p, pp);
         pp++;
       }
       p++;
     }
-    return fitted(v, k > 1 && var2 >= 0 ? Math.sqrt(var2) : NaN, "per second", method);
+    const all = held === k - 1;
+    const se = k > 1 && !all && var2 >= 0 ? Math.sqrt(var2) : NaN;
+    const note = held === 0
+      ? undefined
+      : all
+      ? "every transition rate out of this regime at a bound (at most one bin, or none): no standard error"
+      : `${held} of its transition rates at a bound (at most one bin, or none), held there`;
+    return fitted(v, se, "per second", method, note);
   });
   const post = new Float64Array(n * k);
   logLikelihood(bins, hmm, post);
@@ -730,7 +740,13 @@ export function regimeEstimates(
     );
     return;
   }
-  est["regimes"] = fitted(fit.states, NaN, "regimes", `${fit.orderRate[0].method}`);
+  est["regimes"] = fitted(
+    fit.states,
+    NaN,
+    "regimes",
+    `${fit.orderRate[0].method}`,
+    "a number of regimes chosen by BIC (a model choice): no standard error; fitQuality.regimes has each number's BIC",
+  );
   fit.orderRate.forEach((e, s) => est[`regimes.orderRate.${s}`] = e);
   fit.varianceRate.forEach((e, s) => est[`regimes.varianceRate.${s}`] = e);
   if (fit.states > 1) fit.exitRate.forEach((e, s) => est[`regimes.exitRate.${s}`] = e);

@@ -477,11 +477,12 @@ export function matchedStandardErrors(
     for (let a = 0; a < n; a++) v += inv[j * n + a] ** 2;
     const scale = x[j] !== 0 ? Math.abs(x[j]) : 1;
     k.estimate.se = sig(scale * Math.sqrt(v * inflate), 3);
-    k.estimate.method += `; standard error by the method of simulated moments: G⁻¹ΩG⁻ᵀ, G the ${n} matched moments' Jacobian in the knobs (central differences ±${
-      sig(100 * h)
-    } %, common random numbers), Ω their block-bootstrap variances × (1 + 1/S), S = ${
-      sig(options.seconds / options.realSeconds, 3)
-    } (the other parameters held)`;
+    k.estimate.method +=
+      `; standard error by the method of simulated moments: G⁻¹ΩG⁻ᵀ, G the ${n} matched moments' Jacobian in the knobs (central differences ±${
+        sig(100 * h)
+      } %, common random numbers), Ω their block-bootstrap variances × (1 + 1/S), S = ${
+        sig(options.seconds / options.realSeconds, 3)
+      } (the other parameters held)`;
   });
 }
 

@@ -3,9 +3,9 @@ import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
 import {
   type EmergentMoments,
   emergentMoments,
+  matchedStandardErrors,
   type MomentKnob,
   momentKnobs,
-  matchedStandardErrors,
   OPTIONAL_MOMENTS,
   refineMoments,
 } from "../../lib/calibration/moment_matching.ts";

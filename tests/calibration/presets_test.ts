@@ -105,3 +105,28 @@ Deno.test('presets: a preset file whose path holds a "+" loads, and takes a vari
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("presets: every fitted or matched value of a shipped preset has a standard error, an interval, or a note that says why not", async () => {
+  for (const name of await presetNames()) {
+    const p = await loadPreset(`data/presets/${name}.json`);
+    const estimates = (p.provenance as {
+      estimates: Record<
+        string,
+        {
+          status: string;
+          se: number | null;
+          ci?: unknown;
+          ci95?: unknown;
+          note?: string;
+          method: string;
+        }
+      >;
+    }).estimates;
+    const missing = Object.entries(estimates).filter(([, e]) =>
+      (e.status === "fit" || e.status === "moment-matched") &&
+      !(typeof e.se === "number" && e.se >= 0) && e.ci === undefined && e.ci95 === undefined &&
+      !(e.note !== undefined && e.note.length > 0) && !/no standard error/.test(e.method)
+    ).map(([k]) => k);
+    assert.deepEqual(missing, [], `${name}: ${missing.join(", ")}`);
+  }
+});
