@@ -1044,19 +1044,20 @@ function calibrateOnce(
    * news rate's knob is left out (one moment, one stage: two stages matching the same moment
    * with different parameters chase each other instead of converging)
    */
+  const knobsNow = () =>
+    momentKnobs(
+      est,
+      real.m,
+      follows,
+      // the baseline alone scaled: the plain ratio of the rates
+      spreadBaselineOn ? 0 : marketBranching(arrivals),
+      est["flow.timing.sendShare"] !== undefined,
+      maxTimeScale,
+    );
   const matchMoments = (iterations: number | undefined, sink: string[], informed = false) =>
     refineMoments(
       config,
-      momentKnobs(
-        est,
-        real.m,
-        follows,
-        // the baseline alone scaled: the plain ratio of the rates
-        spreadBaselineOn ? 0 : marketBranching(arrivals),
-        est["flow.timing.sendShare"] !== undefined,
-        maxTimeScale,
-      )
-        .filter((k) => !informed || k.moment !== "kurtosis1s"),
+      knobsNow().filter((k) => !informed || k.moment !== "kurtosis1s"),
       real,
       observe,
       varianceHorizon,
@@ -1326,14 +1327,7 @@ function calibrateOnce(
     // a one-tick market whose stale quotes are all re-posted (reprice at its bound 1) matched
     // its spread with the reaction's latency: that is the knob whose error counts
     const latency = est["flow.reaction.latency"];
-    const knobs = momentKnobs(
-      est,
-      real.m,
-      follows,
-      spreadBaselineOn ? 0 : marketBranching(arrivals),
-      est["flow.timing.sendShare"] !== undefined,
-      maxTimeScale,
-    ).filter((k) => k.estimate.status === "moment-matched").map((k) => {
+    const knobs = knobsNow().filter((k) => k.estimate.status === "moment-matched").map((k) => {
       if (
         k.moment !== "wideShare" || k.estimate.value < 0.999 ||
         latency?.status !== "moment-matched"

@@ -169,6 +169,19 @@ export function emergentMoments(
   return out;
 }
 
+/** The emergent moments of `seconds` of `config` simulated on `seed` and observed as `observe`. */
+function simulatedMoments(
+  config: Record<string, unknown>,
+  seconds: number,
+  seed: number,
+  observe: { quoteInterval: number; timeResolution: number },
+  varianceHorizon: number,
+  optional: readonly OptionalMoment[],
+): EmergentMoments {
+  const recs = simulateRecords(config, { seconds, seed, ...observe });
+  return emergentMoments(recs, Math.max(0.1, observe.quoteInterval), varianceHorizon, optional).m;
+}
+
 /** One knob of the moment matching: an estimate, the moment it moves, and its update. */
 export interface MomentKnob {
   /** The estimate adjusted (its value is read by the config). */
@@ -254,13 +267,14 @@ export function refineMoments(
   let best = { miss: Infinity, values: knobs.map((k) => k.estimate.value), iteration: 0 };
   for (let it = 1; it <= iterations; it++) {
     iterates.push(knobs.map((k) => k.estimate.value));
-    const recs = simulateRecords(config(), { seconds, seed: options.seed ?? 0, ...observe });
-    const sim = emergentMoments(
-      recs,
-      Math.max(0.1, observe.quoteInterval),
+    const sim = simulatedMoments(
+      config(),
+      seconds,
+      options.seed ?? 0,
+      observe,
       varianceHorizon,
       optional,
-    ).m;
+    );
     const row: Record<string, unknown> = { iteration: it };
     for (const k of knobs) {
       row[k.moment] = {
@@ -421,17 +435,14 @@ export function matchedStandardErrors(
   const at = (j: number, v: number): number[] | null => {
     knobs[j].estimate.value = v;
     try {
-      const recs = simulateRecords(config(), {
-        seconds: options.seconds,
-        seed: options.seed ?? 0,
-        ...observe,
-      });
-      const m = emergentMoments(
-        recs,
-        Math.max(0.1, observe.quoteInterval),
+      const m = simulatedMoments(
+        config(),
+        options.seconds,
+        options.seed ?? 0,
+        observe,
         varianceHorizon,
         optional,
-      ).m;
+      );
       return knobs.map((k) => m[k.moment]);
     } catch (e) {
       if (e instanceof ValidationError) return null;
