@@ -183,7 +183,8 @@ export function fitArrivals(
  * Poisson arrivals where the joint fit did not converge or is not stationary; with exact
  * times the market orders' excitation of the three kinds (the limit kind scaled from the
  * touch, `touchShare`, to the whole book), else market orders alone and `limitRate` for the
- * limit orders; the market orders' kernel from their own fit (or Poisson where AIC prefers it).
+ * limit orders (with `limitRateSe`, its standard error, in the estimate); the market orders'
+ * kernel from their own fit (or Poisson where AIC prefers it).
  *
  * @example
  * ```ts
