@@ -451,27 +451,25 @@ export function matchedStandardErrors(
       knobs[j].estimate.value = x[j];
     }
   };
+  // a moment without a standard error gives its knob none: said before any simulation
+  const bad = sd.findIndex((v) => !(v > 0) || !Number.isFinite(v));
+  let reason = bad >= 0 ? `the ${knobs[bad].moment} has no standard error` : "";
   // G in elasticities: ∂(m_i / sd_i) / ∂ln θ_j (∂θ_j itself where θ_j is 0)
+  const scale = x.map((v) => v !== 0 ? Math.abs(v) : 1);
   const g = new Float64Array(n * n);
-  let reason = "";
   for (let j = 0; j < n && reason === ""; j++) {
-    const d = x[j] !== 0 ? h * Math.abs(x[j]) : h;
-    const scale = x[j] !== 0 ? Math.abs(x[j]) : 1;
-    let up: number[] | null = at(j, x[j] + d), dn: number[] | null = at(j, x[j] - d);
-    let width = 2 * d;
-    if (up === null || dn === null) {
-      const mid = at(j, x[j]);
-      if (up === null) [up, width] = [mid, d];
-      if (dn === null) [dn, width] = [mid, width === d ? 0 : d];
-    }
-    if (up === null || dn === null || !(width > 0)) {
+    const d = h * scale[j];
+    const up = at(j, x[j] + d), dn = at(j, x[j] - d);
+    // one-sided where a side does not validate
+    const mid = up === null || dn === null ? at(j, x[j]) : null;
+    const hi = up ?? mid, lo = dn ?? mid;
+    const width = (up === null ? 0 : d) + (dn === null ? 0 : d);
+    if (hi === null || lo === null || width === 0) {
       reason = `no valid market on either side of ${knobs[j].moment}'s knob`;
       break;
     }
-    for (let i = 0; i < n; i++) g[i * n + j] = (up[i] - dn[i]) / width * scale / sd[i];
+    for (let i = 0; i < n; i++) g[i * n + j] = (hi[i] - lo[i]) / width * scale[j] / sd[i];
   }
-  const bad = sd.findIndex((v) => !(v > 0) || !Number.isFinite(v));
-  if (reason === "" && bad >= 0) reason = `the ${knobs[bad].moment} has no standard error`;
   const inv = reason === "" && g.every(Number.isFinite) ? invertMatrix(g, n) : null;
   if (reason === "" && inv === null) {
     reason = "the moments' Jacobian is singular: the moments do not tell the knobs apart";
@@ -486,8 +484,7 @@ export function matchedStandardErrors(
     // Σ̃ = G⁻¹ (1 + 1/S) G⁻ᵀ in elasticities; back to the knob's units
     let v = 0;
     for (let a = 0; a < n; a++) v += inv[j * n + a] ** 2;
-    const scale = x[j] !== 0 ? Math.abs(x[j]) : 1;
-    k.estimate.se = sig(scale * Math.sqrt(v * inflate), 3);
+    k.estimate.se = sig(scale[j] * Math.sqrt(v * inflate), 3);
     k.estimate.method +=
       `; standard error by the method of simulated moments: G⁻¹ΩG⁻ᵀ, G the ${n} matched moments' Jacobian in the knobs (central differences ±${
         sig(100 * h)
