@@ -40,7 +40,14 @@ import { reactionConfigSchema } from "../market/reaction.ts";
 import { MAX_SEED } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
-import { derived, type Estimate, fitted, sig, unidentified } from "./estimate.ts";
+import {
+  derived,
+  type Estimate,
+  fitted,
+  indistinctFromZero,
+  sig,
+  unidentified,
+} from "./estimate.ts";
 import {
   fitCancellation,
   fitLimitSizes,
@@ -1376,6 +1383,8 @@ function calibrateOnce(
       `given by the user (--size-lot): the order sizes fitted in it; the rest of the market in lots of ${lotSize}, restated, and simulated in it by every stage that simulates the market`,
     );
   }
+  // every value the tape does not tell from zero, said (estimate.ts)
+  warnings.push(...indistinctFromZero(est));
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   const description = options.description ??

@@ -68,3 +68,44 @@ export function estimateJson(e: Estimate): Record<string, unknown> {
     ...(e.note ? { note: e.note } : {}),
   };
 }
+
+/**
+ * The estimates the data do not tell from zero: a fitted or moment-matched value whose 95 %
+ * interval — its own (`ci`) where it has one, else value ± 1.96 standard errors — contains 0.
+ * The preset keeps such a value (it is what the fit or the matching ended at), and says, one
+ * line per name, that the tape does not pin it down: a reader who varies it within its interval
+ * gets a market the same tape fits as well. Chosen and derived values are not judged (they
+ * have no interval of their own), nor is a value of exactly 0.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitted, indistinctFromZero } from "./estimate.ts";
+ * const warnings = indistinctFromZero({
+ *   "flow.cancellation.rate": fitted(0.0048, 0.0043, "per second", "matched"),
+ *   "flow.market.rate": fitted(0.064, 0.0007, "per second", "fit"),
+ * });
+ * assert.equal(warnings.length, 1);
+ * assert.equal(
+ *   warnings[0],
+ *   "flow.cancellation.rate = 0.0048 ± 0.0043 per second; fit; its 95 % interval contains 0 — the tape does not pin it down",
+ * );
+ * ```
+ */
+export function indistinctFromZero(estimates: Record<string, Estimate>): string[] {
+  const out: string[] = [];
+  for (const [name, e] of Object.entries(estimates)) {
+    if (e.status !== "fit" && e.status !== "moment-matched") continue;
+    if (e.value === 0 || !Number.isFinite(e.value)) continue;
+    const [lo, hi] = e.ci ??
+      (Number.isFinite(e.se) ? [e.value - 1.96 * e.se, e.value + 1.96 * e.se] : [NaN, NaN]);
+    if (!(lo <= 0 && hi >= 0)) continue;
+    const value = e.ci
+      ? `${sig(e.value, 3)} ${e.unit} (95 % interval [${sig(lo, 3)}, ${sig(hi, 3)}])`
+      : `${sig(e.value, 3)} ± ${sig(e.se, 3)} ${e.unit}`;
+    out.push(
+      `${name} = ${value}; ${e.status}; its 95 % interval contains 0 — the tape does not pin it down`,
+    );
+  }
+  return out;
+}

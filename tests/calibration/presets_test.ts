@@ -29,6 +29,18 @@ Deno.test("presets: every shipped preset validates, resolves by name and says wh
     for (const k of prov.notIdentified) assert.equal(prov.estimates[k].status, "not identified");
     assert.ok(prov.notIdentified.includes("flow.informed.share"));
     assert.ok(Array.isArray(prov.warnings));
+    // a fitted or matched value whose 95 % interval contains 0 is said to be one, by name
+    const values = prov.estimates as Record<
+      string,
+      { value: number; se: number | null; ci95?: [number, number]; status: string }
+    >;
+    for (const [k, e] of Object.entries(values)) {
+      if ((e.status !== "fit" && e.status !== "moment-matched") || e.value === 0) continue;
+      const [lo, hi] = e.ci95 ??
+        (e.se === null ? [NaN, NaN] : [e.value - 1.96 * e.se, e.value + 1.96 * e.se]);
+      const said = prov.warnings.some((w) => w.startsWith(`${k} = `));
+      assert.equal(said, lo <= 0 && hi >= 0, `${name}: ${k} ${JSON.stringify(e)}`);
+    }
     // a time scale matched up to its bound is an upper end, and the preset says so
     const scale = (prov.estimates as Record<string, { method?: string }>)["regimes.timeScale"];
     assert.equal(
