@@ -190,6 +190,9 @@ showTable({
 // share, queue-position effects without order ids, deep placement on a level-1 file — is marked "not
 // identified" and keeps the library's default; nothing is tuned to make an agent look good. The two runs
 // agree on the direct fits; the moment-matched values differ a little (three iterations here, eight there).
+// A moment-matched value without a standard error has none that can be trusted: computed on two halves of
+// its simulations, its error differs by more than a factor of 2 — the matched moments barely tell it from
+// the other knobs on a tape this short — and the preset's warnings say so.
 
 // %% [markdown]
 // ## 3. The realism report

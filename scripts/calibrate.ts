@@ -139,6 +139,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the pace of trading's effect on impact (orders soon after the previous one move the price more) into the preset",
     }),
+    "rematch-news": flags.boolean({
+      help:
+        "match the public news rate to the 1-s kurtosis again after the last information fit (which moves the price's other heavy tails)",
+    }),
     "fixed-forecast": flags.boolean({
       help: "keep the liquidity providers' forecast weight at 1 (skip its fit: a martingale price)",
     }),
@@ -294,6 +298,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     pace: v.pace,
     ...(v["mle-kernel"] ? { clockKernel: false } : {}),
     ...(v["paired-moves"] ? { pairedMoves: true } : {}),
+    ...(v["rematch-news"] ? { rematchNews: true } : {}),
     sizeLaw: v["size-law"],
     informedSizes: v["informed-sizes"],
     limitSizes: v["limit-sizes"],

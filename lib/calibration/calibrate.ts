@@ -195,6 +195,17 @@ export interface CalibrateOptions {
    */
   pairedMoves?: boolean;
   /**
+   * Match the public news rate to the 1-s kurtosis again in the matching after the last
+   * information fit (default false: the matchings after the information fit leave the
+   * kurtosis to it).
+   */
+  rematchNews?: boolean;
+  /**
+   * Seeds each point of the matched knobs' Jacobian is simulated on (`matchedStandardErrors`'
+   * `replicates`; default 4).
+   */
+  errorReplicates?: number;
+  /**
    * Fit the market-order timing model (`order_timing.ts`) into the preset where the spread is
    * wide (default false: its estimates go to the provenance only; see docs/calibration.md).
    */
@@ -1225,7 +1236,7 @@ function calibrateOnce(
           matchMoments(
             Math.min(4, options.refineIterations ?? 4),
             round === rounds ? sink : [],
-            true,
+            !(round === rounds && (options.rematchNews ?? false)),
           );
         }
       }
@@ -1349,7 +1360,12 @@ function calibrateOnce(
       real,
       observe,
       varianceHorizon,
-      { seconds: refineSeconds, realSeconds: seconds, seed: options.seed ?? 0 },
+      {
+        seconds: refineSeconds,
+        realSeconds: seconds,
+        seed: options.seed ?? 0,
+        replicates: options.errorReplicates ?? 4,
+      },
     );
   }
   const finalConfig = config();
@@ -1383,8 +1399,17 @@ function calibrateOnce(
       `given by the user (--size-lot): the order sizes fitted in it; the rest of the market in lots of ${lotSize}, restated, and simulated in it by every stage that simulates the market`,
     );
   }
-  // every value the tape does not tell from zero, said (estimate.ts)
+  // every value the tape does not tell from zero, said (estimate.ts), and every matched value
+  // whose error the simulation's noise would decide (moment_matching.ts)
   warnings.push(...indistinctFromZero(est));
+  for (const [name, e] of Object.entries(est)) {
+    if (e.status !== "moment-matched" || !/no standard error: not stable/.test(e.method)) continue;
+    warnings.push(
+      `${name}: no stable standard error (${
+        sig(e.value, 3)
+      } ${e.unit}, moment-matched) — the matched moments barely move with it apart from the other knobs; its method has the two halves' errors`,
+    );
+  }
   const name = options.name ??
     first.instrument.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   const description = options.description ??

@@ -13,6 +13,7 @@
  * @module
  */
 import { Rng } from "../rng/rng.ts";
+import { childSeed } from "../rng/streams.ts";
 import { ValidationError } from "../errors.ts";
 import { type Estimate, sig } from "./estimate.ts";
 import { blockStatistics, defaultFacts, makeBlocks, sumBlocks } from "./facts.ts";
@@ -368,6 +369,12 @@ export interface MatchedErrorOptions {
   seed?: number;
   /** Relative step of the central differences (default 0.1: ±10 % of each knob's value). */
   step?: number;
+  /**
+   * Seeds each point of the differences is simulated on, its moments averaged (default 1: the
+   * seed alone; more: `childSeed(seed, 8_000 + r)` too) — the Jacobian's own simulation noise
+   * falls as 1/√replicates, which a heavy-tailed moment (the kurtosis) needs.
+   */
+  replicates?: number;
 }
 
 /**
@@ -379,11 +386,14 @@ export interface MatchedErrorOptions {
  * (uncorrelated) times 1 + 1/S, S the simulated over the real seconds (the simulation's own
  * noise). G is taken in elasticities (each moment over its standard error, each knob over its
  * value), so that no unit makes it ill-conditioned. Every other parameter is held at its value:
- * the errors are conditional on them.
+ * the errors are conditional on them. With `replicates` R ≥ 2 each point is simulated on R seeds
+ * and G is their average; G is also taken on each half of the seeds, and a knob whose three
+ * errors (all seeds, each half) differ by more than {@linkcode STABLE_RATIO} gets none: its
+ * error would be the simulation's noise (a knob its moments barely move apart from the others).
  *
  * Writes each knob's `se` and appends how to its `method`; NaN, with the reason, where a
- * knob's moment has no standard error or G is singular (the moments do not tell the knobs
- * apart). Runs 2·K simulations and restores every knob's value.
+ * knob's moment has no standard error, G is singular (the moments do not tell the knobs
+ * apart) or the error is not stable. Runs 2·K·R simulations and restores every knob's value.
  *
  * @example
  * ```ts
@@ -430,20 +440,26 @@ export function matchedStandardErrors(
   const optional = knobs.map((k) => k.moment).filter(isOptional);
   const x = knobs.map((k) => k.estimate.value);
   const sd = knobs.map((k) => real.se[k.moment]);
-  // the simulated moments with knob j at v (the others at their values); null where that
-  // market does not validate
-  const at = (j: number, v: number): number[] | null => {
+  // the simulated moments with knob j at v (the others at their values), one row per seed;
+  // null where that market does not validate
+  const replicates = Math.max(1, Math.floor(options.replicates ?? 1));
+  const at = (j: number, v: number): number[][] | null => {
     knobs[j].estimate.value = v;
     try {
-      const m = simulatedMoments(
-        config(),
-        options.seconds,
-        options.seed ?? 0,
-        observe,
-        varianceHorizon,
-        optional,
-      );
-      return knobs.map((k) => m[k.moment]);
+      const rows: number[][] = [];
+      for (let r = 0; r < replicates; r++) {
+        const seed = r === 0 ? options.seed ?? 0 : childSeed(options.seed ?? 0, 8_000 + r);
+        const m = simulatedMoments(
+          config(),
+          options.seconds,
+          seed,
+          observe,
+          varianceHorizon,
+          optional,
+        );
+        rows.push(knobs.map((k) => m[k.moment]));
+      }
+      return rows;
     } catch (e) {
       if (e instanceof ValidationError) return null;
       throw e;
@@ -454,9 +470,20 @@ export function matchedStandardErrors(
   // a moment without a standard error gives its knob none: said before any simulation
   const bad = sd.findIndex((v) => !(v > 0) || !Number.isFinite(v));
   let reason = bad >= 0 ? `the ${knobs[bad].moment} has no standard error` : "";
-  // G in elasticities: ∂(m_i / sd_i) / ∂ln θ_j (∂θ_j itself where θ_j is 0)
+  // G in elasticities: ∂(m_i / sd_i) / ∂ln θ_j (∂θ_j itself where θ_j is 0), from the seeds
+  // in [r0, r1): all of them, and each half of them to judge the errors' stability
   const scale = x.map((v) => v !== 0 ? Math.abs(v) : 1);
-  const g = new Float64Array(n * n);
+  const halves = replicates >= 2;
+  const cut = replicates >> 1;
+  const spans: [number, number][] = halves
+    ? [[0, replicates], [0, cut], [cut, replicates]]
+    : [[0, replicates]];
+  const gs = spans.map(() => new Float64Array(n * n));
+  const mean = (rows: number[][], i: number, r0: number, r1: number) => {
+    let t = 0;
+    for (let r = r0; r < r1; r++) t += rows[r][i];
+    return t / (r1 - r0);
+  };
   for (let j = 0; j < n && reason === ""; j++) {
     const d = h * scale[j];
     const up = at(j, x[j] + d), dn = at(j, x[j] - d);
@@ -468,31 +495,72 @@ export function matchedStandardErrors(
       reason = `no valid market on either side of ${knobs[j].moment}'s knob`;
       break;
     }
-    for (let i = 0; i < n; i++) g[i * n + j] = (hi[i] - lo[i]) / width * scale[j] / sd[i];
-  }
-  const inv = reason === "" && g.every(Number.isFinite) ? invertMatrix(g, n) : null;
-  if (reason === "" && inv === null) {
-    reason = "the moments' Jacobian is singular: the moments do not tell the knobs apart";
+    spans.forEach(([r0, r1], q) => {
+      for (let i = 0; i < n; i++) {
+        gs[q][i * n + j] = (mean(hi, i, r0, r1) - mean(lo, i, r0, r1)) / width * scale[j] / sd[i];
+      }
+    });
   }
   const inflate = 1 + options.realSeconds / options.seconds;
+  // Σ̃ = G⁻¹ (1 + 1/S) G⁻ᵀ in elasticities, back to the knobs' units (NaN: G not invertible)
+  const errorsOf = (g: Float64Array): number[] => {
+    const inv = g.every(Number.isFinite) ? invertMatrix(g, n) : null;
+    return knobs.map((_, j) => {
+      if (inv === null) return NaN;
+      let v = 0;
+      for (let a = 0; a < n; a++) v += inv[j * n + a] ** 2;
+      return scale[j] * Math.sqrt(v * inflate);
+    });
+  };
+  const se = reason === "" ? errorsOf(gs[0]) : knobs.map(() => NaN);
+  if (reason === "" && se.some((v) => !Number.isFinite(v))) {
+    reason = "the moments' Jacobian is singular: the moments do not tell the knobs apart";
+  }
+  const [seA, seB] = halves && reason === "" ? [errorsOf(gs[1]), errorsOf(gs[2])] : [[], []];
+  const how =
+    `standard error by the method of simulated moments: G⁻¹ΩG⁻ᵀ, G the ${n} matched moments' Jacobian in the knobs (central differences ±${
+      sig(100 * h)
+    } %, common random numbers${
+      replicates > 1 ? `, each point averaged over ${replicates} seeds` : ""
+    }), Ω their block-bootstrap variances × (1 + 1/S), S = ${
+      sig(options.seconds / options.realSeconds, 3)
+    } (the other parameters held)`;
   knobs.forEach((k, j) => {
-    if (inv === null) {
+    if (reason !== "") {
       k.estimate.se = NaN;
       k.estimate.method += `; no standard error: ${reason}`;
       return;
     }
-    // Σ̃ = G⁻¹ (1 + 1/S) G⁻ᵀ in elasticities; back to the knob's units
-    let v = 0;
-    for (let a = 0; a < n; a++) v += inv[j * n + a] ** 2;
-    k.estimate.se = sig(scale[j] * Math.sqrt(v * inflate), 3);
-    k.estimate.method +=
-      `; standard error by the method of simulated moments: G⁻¹ΩG⁻ᵀ, G the ${n} matched moments' Jacobian in the knobs (central differences ±${
-        sig(100 * h)
-      } %, common random numbers), Ω their block-bootstrap variances × (1 + 1/S), S = ${
-        sig(options.seconds / options.realSeconds, 3)
-      } (the other parameters held)`;
+    // the Jacobians of all the seeds and of each half of them give errors within a factor
+    // STABLE_RATIO of one another, or the simulation's noise decides it and none is given
+    // (averaging two noisy Jacobians of an ill-conditioned G can move the error outside both)
+    if (halves) {
+      const a = seA[j], b = seB[j], c = se[j];
+      const stable = Number.isFinite(a) && Number.isFinite(b) &&
+        Math.max(a, b, c) <= STABLE_RATIO * Math.min(a, b, c);
+      if (!stable) {
+        k.estimate.se = NaN;
+        k.estimate.method += `; no standard error: not stable — ${how}, gives ${
+          sig(se[j], 3)
+        }, but the Jacobians of the two halves of its seeds give ${sig(a, 3)} and ${
+          sig(b, 3)
+        }: the matched moments barely move with this knob apart from the other knobs, and the simulation's noise decides its error`;
+        return;
+      }
+    }
+    k.estimate.se = sig(se[j], 3);
+    k.estimate.method += `; ${how}${
+      halves ? ` (the two halves of its seeds: ${sig(seA[j], 3)} and ${sig(seB[j], 3)})` : ""
+    }`;
   });
 }
+
+/**
+ * Largest ratio between the standard errors that the Jacobians of all the seeds and of each
+ * half of them give for a knob whose error {@linkcode matchedStandardErrors} reports (beyond
+ * it: none, "not stable").
+ */
+export const STABLE_RATIO = 2;
 
 /** Fewest iterations of a moment matching whose drift {@linkcode matchingDrift} judges. */
 export const DRIFT_MIN_ITERATIONS = 8;

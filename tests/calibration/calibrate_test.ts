@@ -298,28 +298,34 @@ Deno.test("calibrate: the size law and the fast traders' sizes are written only 
   assert.equal(parseEnvConfig(off.preset.config).flow.snipers.sizes, undefined);
 });
 
-Deno.test("calibrate: every simulation-based stage simulates S times the data; the re-matching leaves the kurtosis to the information fit", () => {
-  const cal = calibrateTapes([tape], {
+Deno.test("calibrate: every simulation-based stage simulates S times the data; the re-matching leaves the kurtosis to the information fit unless `rematchNews`", () => {
+  const options = {
     lotSize: 1,
     refineIterations: 2,
     informationSimulations: 2,
     informationRounds: 1,
     simulationRatio: 8,
     name: "sim",
-  });
-  const fq = (cal.preset.provenance as {
-    fitQuality: {
-      momentMatching: Record<string, unknown>[];
-      information: { simulatedSeconds: number };
-    };
-  }).fitQuality;
-  // the tape is 900 s: S = 8 is 7,200 simulated seconds per evaluation
-  assert.equal(fq.information.simulatedSeconds, 7_200);
-  const rows = fq.momentMatching.filter((r) => "iteration" in r);
-  const firstRestart = rows.findIndex((r, i) => i > 0 && r.iteration === 1);
-  assert.ok(firstRestart > 0, "a second matching after the information fit");
-  assert.ok(rows.slice(0, firstRestart).every((r) => "kurtosis1s" in r));
-  assert.ok(rows.slice(firstRestart).every((r) => !("kurtosis1s" in r)));
+  };
+  const matchingOf = (rematchNews: boolean) => {
+    const cal = calibrateTapes([tape], { ...options, rematchNews });
+    const fq = (cal.preset.provenance as {
+      fitQuality: {
+        momentMatching: Record<string, unknown>[];
+        information: { simulatedSeconds: number };
+      };
+    }).fitQuality;
+    // the tape is 900 s: S = 8 is 7,200 simulated seconds per evaluation
+    assert.equal(fq.information.simulatedSeconds, 7_200);
+    const rows = fq.momentMatching.filter((r) => "iteration" in r);
+    const firstRestart = rows.findIndex((r, i) => i > 0 && r.iteration === 1);
+    assert.ok(firstRestart > 0, "a second matching after the information fit");
+    assert.ok(rows.slice(0, firstRestart).every((r) => "kurtosis1s" in r));
+    return rows.slice(firstRestart);
+  };
+  assert.ok(matchingOf(false).every((r) => !("kurtosis1s" in r)));
+  // asked to, the matching after the last information fit matches the news rate again
+  assert.ok(matchingOf(true).every((r) => "kurtosis1s" in r));
 });
 
 Deno.test("calibrate: on a millisecond clock the fastest market-order kernel is re-fitted to the gaps (the clock stage), unless asked not to", async () => {

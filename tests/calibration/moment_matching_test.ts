@@ -8,6 +8,7 @@ import {
   momentKnobs,
   OPTIONAL_MOMENTS,
   refineMoments,
+  STABLE_RATIO,
 } from "../../lib/calibration/moment_matching.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
 
@@ -255,6 +256,66 @@ Deno.test("matchedStandardErrors: a knob its moment moves one for one gets the m
   });
   assert.ok(Math.abs(bounded.se / two.se - 1) < 0.5, `${bounded.se} against ${two.se}`);
   assert.equal(bounded.value, 2);
+});
+
+Deno.test("matchedStandardErrors: `replicates` averages each point of the differences over that many seeds; one is the seed alone", () => {
+  const poisson = (marketRate: number) => ({
+    duration: 300,
+    flow: { arrivals: { kind: "poisson" as const, marketRate } },
+  });
+  const real = emergentMoments(simulateRecords(poisson(2), { seconds: 600 }), 0.1);
+  const run = (replicates?: number) => {
+    const e = fitted(2, NaN, "per second", "matched");
+    matchedStandardErrors(() => poisson(e.value), [rateKnob(e)], real, observe, 10, {
+      seconds: 1_200,
+      realSeconds: 600,
+      seed: 5,
+      ...(replicates === undefined ? {} : { replicates }),
+    });
+    return e;
+  };
+  const plain = run(), one = run(1), three = run(3);
+  // one replicate is the default, bit for bit, and says nothing of seeds
+  assert.equal(one.se, plain.se);
+  assert.equal(one.method, plain.method);
+  assert.doesNotMatch(one.method, /averaged over/);
+  // three: other simulations, the same error within its noise, and the method says so
+  assert.notEqual(three.se, one.se);
+  const expected = real.se.orderRate * Math.sqrt(1.5);
+  assert.ok(Math.abs(three.se / expected - 1) < 0.2, `${three.se} against ${expected}`);
+  assert.match(three.method, /each point averaged over 3 seeds/);
+});
+
+Deno.test("matchedStandardErrors: with several seeds, a knob whose moment moves with it only by the simulation's noise gets no error (its halves disagree); an identified one keeps its error", () => {
+  const market = (marketRate: number, limitRate: number) => ({
+    duration: 300,
+    flow: { arrivals: { kind: "poisson" as const, marketRate, limitRate } },
+  });
+  const real = emergentMoments(simulateRecords(market(2, 10), { seconds: 600 }), 0.1);
+  const options = { seconds: 1_200, realSeconds: 600, seed: 1, replicates: 4 };
+  // the limit orders' rate: the market orders' rate does not depend on it (their Poisson times
+  // only shift with the shared stream), so each half of the seeds' Jacobian is its own noise
+  const limit = fitted(10, NaN, "per second", "matched");
+  matchedStandardErrors(
+    () => market(2, limit.value),
+    [{ ...rateKnob(limit), estimate: limit }],
+    real,
+    observe,
+    10,
+    options,
+  );
+  assert.ok(Number.isNaN(limit.se));
+  assert.match(limit.method, /no standard error: not stable .* two halves of its seeds give/);
+  // the market orders' rate: both halves agree, within the factor allowed
+  const rate = fitted(2, NaN, "per second", "matched");
+  matchedStandardErrors(() => market(rate.value, 10), [rateKnob(rate)], real, observe, 10, options);
+  const [a, b] = rate.method.match(/two halves of its seeds: ([\d.e-]+) and ([\d.e-]+)/)!.slice(1)
+    .map(Number);
+  const all = [a, b, rate.se];
+  assert.ok(Math.max(...all) <= STABLE_RATIO * Math.min(...all), `${all}`);
+  // the order rate's own error, × √(1 + 1/S): its block-bootstrap error is itself estimated
+  const expected = real.se.orderRate * Math.sqrt(1.5);
+  assert.ok(Math.abs(rate.se / expected - 1) < 0.3, `${rate.se} against ${expected}`);
 });
 
 Deno.test("matchedStandardErrors: a knob the market ignores makes the Jacobian singular: no error, and the reason", () => {

@@ -40,6 +40,10 @@ Deno.test("presets: every shipped preset validates, resolves by name and says wh
         (e.se === null ? [NaN, NaN] : [e.value - 1.96 * e.se, e.value + 1.96 * e.se]);
       const said = prov.warnings.some((w) => w.startsWith(`${k} = `));
       assert.equal(said, lo <= 0 && hi >= 0, `${name}: ${k} ${JSON.stringify(e)}`);
+      // a matched value whose error is not stable is said to be one
+      const unstable = prov.warnings.some((w) => w.startsWith(`${k}: no stable standard error`));
+      const method = (e as { method?: string }).method ?? "";
+      assert.equal(unstable, /no standard error: not stable/.test(method), `${name}: ${k}`);
     }
     // a time scale matched up to its bound is an upper end, and the preset says so
     const scale = (prov.estimates as Record<string, { method?: string }>)["regimes.timeScale"];
