@@ -419,6 +419,9 @@ function requireTouchOptions(options: CalibrateOptions): void {
 /** Most starts of {@linkcode CalibrateOptions.starts}. */
 export const MAX_STARTS = 16;
 
+/** Most seeds per point of {@linkcode CalibrateOptions.errorReplicates}. */
+export const MAX_ERROR_REPLICATES = 64;
+
 /**
  * Calibrates the book tier to `tapes` (see the module doc); with `starts` > 1, that many
  * times on consecutive seeds, returning the calibration whose information fit's objective on
@@ -432,6 +435,7 @@ export function calibrateTapes(
   options: CalibrateOptions = {},
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
+  requireInt("errorReplicates", options.errorReplicates ?? 4, 1, MAX_ERROR_REPLICATES);
   requireTouchOptions(options);
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3

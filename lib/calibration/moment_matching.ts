@@ -442,7 +442,10 @@ export function matchedStandardErrors(
   const sd = knobs.map((k) => real.se[k.moment]);
   // the simulated moments with knob j at v (the others at their values), one row per seed;
   // null where that market does not validate
-  const replicates = Math.max(1, Math.floor(options.replicates ?? 1));
+  const replicates = options.replicates ?? 1;
+  if (!(Number.isInteger(replicates) && replicates >= 1)) {
+    throw new ValidationError("replicates", replicates, "an integer >= 1");
+  }
   const at = (j: number, v: number): number[][] | null => {
     knobs[j].estimate.value = v;
     try {

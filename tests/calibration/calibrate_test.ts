@@ -750,3 +750,13 @@ Deno.test("calibrateTapes: fleeting orders or the touch's excitation without the
     );
   }
 });
+
+Deno.test("calibrateTapes: a number of seeds per point of the matched knobs' errors outside 1 … 64 is refused, naming the field", () => {
+  for (const errorReplicates of [0, 1.5, 65, NaN]) {
+    assert.throws(
+      () => calibrateTapes([], { errorReplicates }),
+      (e: unknown) => e instanceof ValidationError && e.field === "errorReplicates",
+      String(errorReplicates),
+    );
+  }
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ValidationError } from "../../lib/errors.ts";
 import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
 import {
   type EmergentMoments,
@@ -284,6 +285,13 @@ Deno.test("matchedStandardErrors: `replicates` averages each point of the differ
   const expected = real.se.orderRate * Math.sqrt(1.5);
   assert.ok(Math.abs(three.se / expected - 1) < 0.2, `${three.se} against ${expected}`);
   assert.match(three.method, /each point averaged over 3 seeds/);
+  // a count that is not a positive integer is a named error
+  for (const replicates of [0, 2.5, NaN]) {
+    assert.throws(
+      () => run(replicates),
+      (e: unknown) => e instanceof ValidationError && e.field === "replicates",
+    );
+  }
 });
 
 Deno.test("matchedStandardErrors: with several seeds, a knob whose moment moves with it only by the simulation's noise gets no error (its halves disagree); an identified one keeps its error", () => {
