@@ -107,6 +107,7 @@ import {
 } from "./fit_arrivals.ts";
 import {
   emergentMoments,
+  errorNotStable,
   matchedStandardErrors,
   momentKnobs,
   type OptionalMoment,
@@ -1407,7 +1408,7 @@ function calibrateOnce(
   // whose error the simulation's noise would decide (moment_matching.ts)
   warnings.push(...indistinctFromZero(est));
   for (const [name, e] of Object.entries(est)) {
-    if (e.status !== "moment-matched" || !/no standard error: not stable/.test(e.method)) continue;
+    if (!errorNotStable(e)) continue;
     warnings.push(
       `${name}: no stable standard error (${
         sig(e.value, 3)

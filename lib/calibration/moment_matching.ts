@@ -543,7 +543,7 @@ export function matchedStandardErrors(
         Math.max(a, b, c) <= STABLE_RATIO * Math.min(a, b, c);
       if (!stable) {
         k.estimate.se = NaN;
-        k.estimate.method += `; no standard error: not stable — ${how}, gives ${
+        k.estimate.method += `; ${NOT_STABLE} — ${how}, gives ${
           sig(se[j], 3)
         }, but the Jacobians of the two halves of its seeds give ${sig(a, 3)} and ${
           sig(b, 3)
@@ -564,6 +564,29 @@ export function matchedStandardErrors(
  * it: none, "not stable").
  */
 export const STABLE_RATIO = 2;
+
+/**
+ * What the method of a knob whose standard error is not stable says
+ * ({@linkcode matchedStandardErrors}); {@linkcode errorNotStable} finds it.
+ */
+export const NOT_STABLE = "no standard error: not stable";
+
+/**
+ * Whether {@linkcode matchedStandardErrors} gave `e` no standard error because its error was
+ * not stable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorNotStable, NOT_STABLE } from "./moment_matching.ts";
+ * const e = { value: 1, se: NaN, unit: "", method: `matched; ${NOT_STABLE} — …`, status: "moment-matched" as const };
+ * assert.ok(errorNotStable(e));
+ * assert.ok(!errorNotStable({ ...e, method: "matched; standard error by …", se: 0.1 }));
+ * ```
+ */
+export function errorNotStable(e: Estimate): boolean {
+  return Number.isNaN(e.se) && e.method.includes(NOT_STABLE);
+}
 
 /** Fewest iterations of a moment matching whose drift {@linkcode matchingDrift} judges. */
 export const DRIFT_MIN_ITERATIONS = 8;

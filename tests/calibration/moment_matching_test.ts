@@ -4,6 +4,7 @@ import { type Estimate, fitted } from "../../lib/calibration/estimate.ts";
 import {
   type EmergentMoments,
   emergentMoments,
+  errorNotStable,
   matchedStandardErrors,
   type MomentKnob,
   momentKnobs,
@@ -313,6 +314,7 @@ Deno.test("matchedStandardErrors: with several seeds, a knob whose moment moves 
     options,
   );
   assert.ok(Number.isNaN(limit.se));
+  assert.ok(errorNotStable(limit));
   assert.match(limit.method, /no standard error: not stable .* two halves of its seeds give/);
   // the market orders' rate: both halves agree, within the factor allowed
   const rate = fitted(2, NaN, "per second", "matched");
