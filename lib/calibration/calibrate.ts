@@ -203,7 +203,7 @@ export interface CalibrateOptions {
   rematchNews?: boolean;
   /**
    * Seeds each point of the matched knobs' Jacobian is simulated on (`matchedStandardErrors`'
-   * `replicates`; default 4).
+   * `replicates`; default {@linkcode ERROR_REPLICATES}).
    */
   errorReplicates?: number;
   /**
@@ -420,6 +420,9 @@ function requireTouchOptions(options: CalibrateOptions): void {
 /** Most starts of {@linkcode CalibrateOptions.starts}. */
 export const MAX_STARTS = 16;
 
+/** Seeds per point of {@linkcode CalibrateOptions.errorReplicates} when not given. */
+export const ERROR_REPLICATES = 4;
+
 /** Most seeds per point of {@linkcode CalibrateOptions.errorReplicates}. */
 export const MAX_ERROR_REPLICATES = 64;
 
@@ -436,7 +439,12 @@ export function calibrateTapes(
   options: CalibrateOptions = {},
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
-  requireInt("errorReplicates", options.errorReplicates ?? 4, 1, MAX_ERROR_REPLICATES);
+  requireInt(
+    "errorReplicates",
+    options.errorReplicates ?? ERROR_REPLICATES,
+    1,
+    MAX_ERROR_REPLICATES,
+  );
   requireTouchOptions(options);
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3
@@ -1061,12 +1069,7 @@ function calibrateOnce(
   const ratio = options.simulationRatio ?? SIMULATION_RATIO;
   const refineSeconds = options.refineSeconds ??
     Math.max(3_600, Math.min(ratio * 23_400, ratio * seconds));
-  /**
-   * One moment matching of the current config, `iterations` at most, warnings into `sink`;
-   * `informed`: after the information fit, whose moments include the 1-s kurtosis, so the
-   * news rate's knob is left out (one moment, one stage: two stages matching the same moment
-   * with different parameters chase each other instead of converging)
-   */
+  /** The moment matching's knobs at the current estimates (also those of their errors). */
   const knobsNow = () =>
     momentKnobs(
       est,
@@ -1077,6 +1080,13 @@ function calibrateOnce(
       est["flow.timing.sendShare"] !== undefined,
       maxTimeScale,
     );
+  /**
+   * One moment matching of the current config, `iterations` at most, warnings into `sink`;
+   * `informed`: after an information fit, whose moments include the 1-s kurtosis, so the
+   * news rate's knob is left out (one moment, one stage: two stages matching the same moment
+   * with different parameters chase each other instead of converging) — except, with
+   * `rematchNews`, after the last one, which no information fit follows
+   */
   const matchMoments = (iterations: number | undefined, sink: string[], informed = false) =>
     refineMoments(
       config,
@@ -1369,7 +1379,7 @@ function calibrateOnce(
         seconds: refineSeconds,
         realSeconds: seconds,
         seed: options.seed ?? 0,
-        replicates: options.errorReplicates ?? 4,
+        replicates: options.errorReplicates ?? ERROR_REPLICATES,
       },
     );
   }
