@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
@@ -111,6 +111,10 @@ export const calibrateCli = defineCli({
     "touch-deletions": flags.boolean({
       help:
         "fit only the touch's deletions (the tape's rates by spread and their impact; nothing placed inside the spread by it) into the preset",
+    }),
+    "match-deletions": flags.boolean({
+      help:
+        "with --touch-deletions: match one factor on their rates to the mid's noise (its realized variance every 0.1 s over every 10 s)",
     }),
     "touch-excitation": flags.boolean({
       help:
@@ -232,6 +236,14 @@ export const calibrateCli = defineCli({
         "--touch-deletions: not with --touch (the touch flow has deletions of its own)",
       );
     }
+    if (v["match-deletions"] && !v["touch-deletions"]) {
+      throw new FlagError(
+        "--match-deletions",
+        true,
+        "--touch-deletions as well",
+        "--match-deletions: only with --touch-deletions (its factor is on their rates)",
+      );
+    }
     if (v.fleeting && !v.touch) {
       throw new FlagError(
         "--fleeting",
@@ -293,6 +305,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     fleeting: v.fleeting,
     touchExcitation: v["touch-excitation"],
     touchDeletions: v["touch-deletions"],
+    ...(v["match-deletions"] ? { matchDeletions: true } : {}),
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),
     pace: v.pace,

@@ -270,6 +270,14 @@ export interface CalibrateOptions {
    */
   touchDeletions?: boolean;
   /**
+   * With `touchDeletions`: one factor on the table of the touch's deletions
+   * (`flow.touch.deletionScale`, from 1, the tape's count), matched to the mid's noise: its
+   * realized variance sampled every 0.1 s over that sampled every 10 s (default false; see
+   * docs/calibration.md, "Stop 48"). Without `touchDeletions`: a
+   * ValidationError naming `matchDeletions`.
+   */
+  matchDeletions?: boolean;
+  /**
    * Fit the regimes with the flow's clustering (default false; see docs/calibration.md): the
    * market orders' Hawkes kernel given the regimes (baseline × each 60-s bin's posterior flow
    * multiplier, `regimeFlowPath`, so its slow component does not count the regimes' clustering
@@ -403,6 +411,13 @@ function requireTouchOptions(options: CalibrateOptions): void {
       "touchDeletions",
       true,
       "no touch flow besides (touch: false): the touch flow has deletions of its own",
+    );
+  }
+  if (options.matchDeletions === true && options.touchDeletions !== true) {
+    throw new ValidationError(
+      "matchDeletions",
+      true,
+      "the touch's deletions as well (touchDeletions: true, --touch-deletions)",
     );
   }
   if (options.fleeting === true && options.touch !== true) {
@@ -720,6 +735,14 @@ function calibrateOnce(
     );
   } else if (touchFit !== null) {
     touchFlowEstimates(touchFit, est, deletionsOnly ? "deletions" : undefined);
+    if (deletionsOnly && options.matchDeletions === true) {
+      est["flow.touch.deletionScale"] = derived(
+        1,
+        NaN,
+        "factor",
+        "the tape's deletions at the touch as counted (start of the moment matching)",
+      );
+    }
   }
   // cancellation hazards: the part of the cancellations the excitation does not trigger (only
   // where the arrivals keep the excitation: a non-stationary fit has no mean intensity, and its
@@ -765,6 +788,7 @@ function calibrateOnce(
   const optional: OptionalMoment[] = [
     ...(options.activityPlacement ? ["spreadAtOrders" as const] : []),
     ...(options.regimeTimeScale ? ["clusteringDecay" as const] : []),
+    ...(options.matchDeletions ? ["noiseRatio" as const] : []),
   ];
   const real0 = emergentMoments(
     records,
@@ -947,11 +971,12 @@ function calibrateOnce(
     : { kind: "constant", ms: 2 };
   // the refill model enters the market after the information fit (stage 4, below)
   let refillOn = false;
-  const touch = touchFit === null
-    ? undefined
-    : deletionsOnly
-    ? touchDeletionsConfig(touchFit)
-    : touchFlowConfig(touchFit);
+  const touch = () =>
+    touchFit === null
+      ? undefined
+      : deletionsOnly
+      ? touchDeletionsConfig(touchFit, est["flow.touch.deletionScale"]?.value ?? 1)
+      : touchFlowConfig(touchFit);
   const coarseConfig = (): Record<string, unknown> =>
     presetConfig({
       est,
@@ -979,7 +1004,7 @@ function calibrateOnce(
       informedSizes: options.informedSizes,
       spreadIntensity: options.spreadIntensity ?? false,
       spreadBaseline: spreadBaselineOn,
-      touch,
+      touch: touch(),
     });
   // the market as simulated and shipped: with `sizeLot`, restated in the finer lot (every
   // quantity in lots × lotSize / sizeLot, `finer_lot.ts`; the cancellation hazards' size kept)

@@ -732,7 +732,8 @@ export function touchFlowConfig(fit: TouchFit): {
  * flow, and move nothing for good), either side alike. The keenest quotes then leave on the
  * clock, whether or not an order takes them: on the AMZN tape the spread does not depend on
  * the time since the last market order, and in a market whose touch leaves only when it is
- * taken it does (docs/realism.md, `spreadByTradeAge`).
+ * taken it does (docs/realism.md, `spreadByTradeAge`). `scale` multiplies every deletion rate
+ * (`calibrate --match-deletions` matches it; default 1, the tape's count).
  *
  * @example
  * ```ts
@@ -750,13 +751,15 @@ export function touchFlowConfig(fit: TouchFit): {
  * });
  * const c = touchFlowConfigSchema.parse(touchDeletionsConfig(fit));
  * assert.deepEqual(c.cancelRate, [0.04, 0.2]);
+ * // every deletion rate times a factor
+ * assert.deepEqual(touchDeletionsConfig(fit, 0.5).cancelRate, [0.02, 0.1]);
  * assert.deepEqual(c.inSpreadRate, [0, 0]);
  * assert.equal(c.cancelImpact, 0.75);
  * assert.equal(c.inSpreadImpact, 0);
  * assert.equal(createTouchFlow(c)?.placesInside, false);
  * ```
  */
-export function touchDeletionsConfig(fit: TouchFit): {
+export function touchDeletionsConfig(fit: TouchFit, scale = 1): {
   spreadEdges: number[];
   ageEdges: number[];
   inSpreadRate: number[];
@@ -767,7 +770,7 @@ export function touchDeletionsConfig(fit: TouchFit): {
     spreadEdges: fit.spreadEdges,
     ageEdges: fit.ageEdges,
     inSpreadRate: fit.cancelRate.map(() => 0),
-    cancelRate: fit.cancelRate.map((r) => sig(r.value)),
+    cancelRate: fit.cancelRate.map((r) => sig(r.value * scale)),
     cancelImpact: sig(fit.cancelImpact.value),
   };
 }

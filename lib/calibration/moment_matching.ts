@@ -58,13 +58,20 @@ export interface EmergentMoments {
    * {@linkcode OptionalMoment}: NaN unless asked for.
    */
   clusteringDecay: number;
+  /**
+   * The mid's noise at the finest sampling: its realized variance per second sampled every
+   * grid step (0.1 s or the feed's) over that sampled every 10 s (the signature plot's two
+   * ends; above 1, a mid that moves and goes back). An {@linkcode OptionalMoment}: NaN unless
+   * asked for.
+   */
+  noiseRatio: number;
 }
 
 /**
  * The moments only opt-in knobs match (`--activity-placement`, `--regime-time-scale`):
  * computed only when asked for, so that no other calibration pays for them.
  */
-export const OPTIONAL_MOMENTS = ["spreadAtOrders", "clusteringDecay"] as const;
+export const OPTIONAL_MOMENTS = ["spreadAtOrders", "clusteringDecay", "noiseRatio"] as const;
 
 /** One of {@linkcode OPTIONAL_MOMENTS}. */
 export type OptionalMoment = typeof OPTIONAL_MOMENTS[number];
@@ -166,6 +173,9 @@ export function emergentMoments(
     : [NaN, NaN];
   [out.m.clusteringDecay, out.se.clusteringDecay] = optional.includes("clusteringDecay")
     ? stat("absReturnAutocorrelation", (v, x) => v[x.indexOf(10)] / v[x.indexOf(1)])
+    : [NaN, NaN];
+  [out.m.noiseRatio, out.se.noiseRatio] = optional.includes("noiseRatio")
+    ? stat("signaturePlot", (v, x) => v[0] / v[x.indexOf(10)])
     : [NaN, NaN];
   return out;
 }
@@ -712,6 +722,21 @@ export function momentKnobs(
       what: "autocorrelation of 1-s mid returns at lag 1",
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
     });
+    // the touch's deletions, where they are a knob (asked for): each one that empties the best
+    // level moves the mid until the book refills it, which the mid sampled every 0.1 s sees and
+    // the mid sampled every 10 s does not (on the AMZN market the ratio of the two realized
+    // variances falls from 1.44 at the tape's count to 0.8 at half of it, the tape's 0.86:
+    // docs/calibration.md, "Stop 48")
+    const deletions = est["flow.touch.deletionScale"];
+    if (deletions !== undefined) {
+      knobs.push({
+        estimate: deletions,
+        moment: "noiseRatio",
+        what:
+          "realized variance of the mid sampled every 0.1 s over that sampled every 10 s (flow.touch.deletionScale: every deletion rate at the touch times it)",
+        update: (v, sim, re) => sim > 0 && re > 0 ? Math.min(4, Math.max(0.01, v * (re / sim))) : v,
+      });
+    }
     knobs.push({
       estimate: est["flow.placement.edgeSpread"],
       moment: "spreadSd",

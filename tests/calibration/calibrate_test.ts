@@ -730,6 +730,20 @@ Deno.test("calibrate: `touchDeletions` writes the tape's deletions at the touch 
     () => calibrateTapes([], { touch: true, touchDeletions: true }),
     (e: unknown) => e instanceof ValidationError && e.field === "touchDeletions",
   );
+  assert.throws(
+    () => calibrateTapes([], { matchDeletions: true }),
+    (e: unknown) => e instanceof ValidationError && e.field === "matchDeletions",
+  );
+  // with matchDeletions: one factor on every rate, from the tape's count (refine: false keeps
+  // it at its start)
+  const scaled = calibrateTapes([zi], {
+    refine: false,
+    touchDeletions: true,
+    matchDeletions: true,
+  });
+  assert.equal(scaled.estimates["flow.touch.deletionScale"].value, 1);
+  assert.deepEqual(parseEnvConfig(scaled.preset.config).flow.touch.cancelRate, t.cancelRate);
+  assert.equal(on.estimates["flow.touch.deletionScale"], undefined);
 });
 
 Deno.test("calibrateTapes: fleeting orders or the touch's excitation without the touch flow (or both) are refused, naming the field", () => {

@@ -65,6 +65,10 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     /^error: --touch-deletions: not with --touch \(the touch flow has deletions of its own\)$/,
   );
   oneLineError(
+    await amzn("--match-deletions"),
+    /^error: --match-deletions: only with --touch-deletions \(its factor is on their rates\)$/,
+  );
+  oneLineError(
     await amzn("--touch", "--fleeting", "--touch-excitation"),
     /^error: --touch-excitation: not with --fleeting \(its deletions would count twice\)$/,
   );

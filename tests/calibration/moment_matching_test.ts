@@ -225,6 +225,56 @@ Deno.test("moment matching: the spread at market orders, and the activity placem
   assert.equal(knob.update(3.9, 2, 0.78), 4); // nor above 4
 });
 
+Deno.test("moment matching: fewer deletions at the touch, less noise in the mid; with their scale a knob, it matches the noise ratio", async () => {
+  const preset = JSON.parse(await Deno.readTextFile("data/presets/amzn-shares.json"));
+  // the AMZN tape's deletions at the touch by spread (per second, both sides; calibrate
+  // --touch-deletions), at `scale` times their rates
+  const rates = [2.288, 1.852, 0.9688, 0.6254, 0.7637, 0.9066, 0.7325];
+  const moments = (scale: number) => {
+    const cfg = structuredClone(preset.config);
+    cfg.flow.touch = {
+      spreadEdges: [1, 2, 3, 5, 9, 17, 33],
+      inSpreadRate: rates.map(() => 0),
+      cancelRate: rates.map((r) => r * scale),
+      cancelImpact: 0.6,
+    };
+    const recs = simulateRecords(cfg, { seconds: 1_800, seed: 2, quoteInterval: 0 });
+    return emergentMoments(recs, 0.1, 10, ["noiseRatio"]).m;
+  };
+  // each deletion that empties the best level moves the mid until the book refills it: seen
+  // every 0.1 s, not every 10 s
+  const all = moments(1);
+  const fewer = moments(0.3);
+  assert.ok(
+    all.noiseRatio > fewer.noiseRatio * 1.3,
+    `${all.noiseRatio} against ${fewer.noiseRatio}`,
+  );
+  assert.ok(all.returnAutocorrelation < fewer.returnAutocorrelation - 0.05);
+  // not computed unless asked for
+  assert.ok(
+    Number.isNaN(
+      emergentMoments(simulateRecords({ duration: 300 }, { seconds: 300 }), 0.1).m.noiseRatio,
+    ),
+  );
+  // the knob exists where its estimate does, besides the following's
+  const est = knobEstimates();
+  const real = { meanSpread: 12 } as EmergentMoments;
+  const knobOf = () => momentKnobs(est, real, true, 0.5).find((k) => k.moment === "noiseRatio");
+  assert.equal(knobOf(), undefined);
+  est["flow.touch.deletionScale"] = fitted(1, NaN, "", "");
+  const knob = knobOf()!;
+  assert.equal(knob.estimate, est["flow.touch.deletionScale"]);
+  assert.equal(
+    momentKnobs(est, real, true, 0.5).find((k) => k.moment === "returnAutocorrelation")!.estimate,
+    est["flow.reaction.follow"],
+  );
+  // a simulated mid noisier than the tape's: fewer deletions, within [0.01, 4]
+  assert.ok(knob.update(1, 1.44, 0.86) < 0.7);
+  assert.ok(knob.update(0.5, 0.7, 0.86) > 0.5);
+  assert.equal(knob.update(0.011, 10, 0.86), 0.01);
+  assert.equal(knob.update(3.9, 0.5, 0.86), 4);
+});
+
 Deno.test("matchedStandardErrors: a knob its moment moves one for one gets the moment's error; a bound makes it one-sided", () => {
   // Poisson market orders: the realized rate is the knob's, one for one
   const poisson = (marketRate: number) => ({
