@@ -59,16 +59,17 @@ export interface EmergentMoments {
    */
   clusteringDecay: number;
   /**
-   * The mid's noise at the finest sampling: its realized variance per second sampled every
-   * grid step (0.1 s or the feed's) over that sampled every 10 s (the signature plot's two
-   * ends; above 1, a mid that moves and goes back). An {@linkcode OptionalMoment}: NaN unless
-   * asked for.
+   * The mid's noise at the finest sampling: its realized variance per second sampled at the
+   * signature plot's shortest interval (0.1 s, or the first at or above the feed's resolution)
+   * over that sampled every 10 s (above 1: a mid that moves and comes back). An
+   * {@linkcode OptionalMoment}: NaN unless asked for.
    */
   noiseRatio: number;
 }
 
 /**
- * The moments only opt-in knobs match (`--activity-placement`, `--regime-time-scale`):
+ * The moments only opt-in knobs match (`--activity-placement`, `--regime-time-scale`,
+ * `--match-deletions`):
  * computed only when asked for, so that no other calibration pays for them.
  */
 export const OPTIONAL_MOMENTS = ["spreadAtOrders", "clusteringDecay", "noiseRatio"] as const;
@@ -724,9 +725,9 @@ export function momentKnobs(
     });
     // the touch's deletions, where they are a knob (asked for): each one that empties the best
     // level moves the mid until the book refills it, which the mid sampled every 0.1 s sees and
-    // the mid sampled every 10 s does not (on the AMZN market the ratio of the two realized
-    // variances falls from 1.44 at the tape's count to 0.8 at half of it, the tape's 0.86:
-    // docs/calibration.md, "Stop 48")
+    // the mid sampled every 10 s does not (on an AMZN market the ratio of the two realized
+    // variances falls from 1.44–1.50 at the tape's count to 0.73–0.89 at half of it, the
+    // tape's 0.86: docs/calibration.md, "Stop 48")
     const deletions = est["flow.touch.deletionScale"];
     if (deletions !== undefined) {
       knobs.push({
