@@ -723,21 +723,6 @@ export function momentKnobs(
       what: "autocorrelation of 1-s mid returns at lag 1",
       update: (v, sim, re) => Math.min(1_000, Math.max(0, v + 20 * (re - sim))),
     });
-    // the touch's deletions, where they are a knob (asked for): each one that empties the best
-    // level moves the mid until the book refills it, which the mid sampled every 0.1 s sees and
-    // the mid sampled every 10 s does not (on an AMZN market the ratio of the two realized
-    // variances falls from 1.44–1.50 at the tape's count to 0.73–0.89 at half of it, the
-    // tape's 0.86: docs/calibration.md, "Stop 48")
-    const deletions = est["flow.touch.deletionScale"];
-    if (deletions !== undefined) {
-      knobs.push({
-        estimate: deletions,
-        moment: "noiseRatio",
-        what:
-          "realized variance of the mid sampled every 0.1 s over that sampled every 10 s (flow.touch.deletionScale: every deletion rate at the touch times it)",
-        update: (v, sim, re) => sim > 0 && re > 0 ? Math.min(4, Math.max(0.01, v * (re / sim))) : v,
-      });
-    }
     knobs.push({
       estimate: est["flow.placement.edgeSpread"],
       moment: "spreadSd",
@@ -809,6 +794,21 @@ export function momentKnobs(
         }
         return next;
       },
+    });
+  }
+  // the touch's deletions, where they are a knob (asked for): each one that empties the best
+  // level moves the mid until the book refills it, which the mid sampled every 0.1 s sees and
+  // the mid sampled every 10 s does not (on an AMZN market the ratio of the two realized
+  // variances falls from 1.44–1.50 at the tape's count to 0.73–0.89 at half of it, the
+  // tape's 0.86: docs/calibration.md, "Stop 48")
+  const deletions = est["flow.touch.deletionScale"];
+  if (deletions !== undefined) {
+    knobs.push({
+      estimate: deletions,
+      moment: "noiseRatio",
+      what:
+        "realized variance of the mid sampled every 0.1 s over that sampled every 10 s (flow.touch.deletionScale: every deletion rate at the touch times it)",
+      update: (v, sim, re) => sim > 0 && re > 0 ? Math.min(4, Math.max(0.01, v * (re / sim))) : v,
     });
   }
   return knobs;

@@ -268,6 +268,11 @@ Deno.test("moment matching: fewer deletions at the touch, less noise in the mid;
     momentKnobs(est, real, true, 0.5).find((k) => k.moment === "returnAutocorrelation")!.estimate,
     est["flow.reaction.follow"],
   );
+  // a one-tick market's too (its other knobs differ)
+  assert.equal(
+    momentKnobs(est, { meanSpread: 1 } as EmergentMoments, true, 0.5).at(-1)!.estimate,
+    est["flow.touch.deletionScale"],
+  );
   // a simulated mid noisier than the tape's: fewer deletions, within [0.01, 4]
   assert.ok(knob.update(1, 1.44, 0.86) < 0.7);
   assert.ok(knob.update(0.5, 0.7, 0.86) > 0.5);
