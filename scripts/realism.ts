@@ -9,8 +9,11 @@
  * See docs/realism.md.
  *
  *     deno task realism --preset P --data FILE… [--json] [--out DIR] [--force] [--seed S]
- *                       [--seconds SEC] [--episode SEC] [--from SEC] [--to SEC]
+ *                       [--seeds N] [--seconds SEC] [--episode SEC] [--from SEC] [--to SEC]
  *                       [--block SEC] [--resamples N] [--agent none|touch]
+ *
+ * With `--seeds N` it runs the comparison on the N simulation seeds S … S + N − 1 and reports
+ * how often each fact passed, its median distance and tolerance, and each seed's verdict.
  *
  * @module
  */
@@ -18,7 +21,13 @@ import { loadTape } from "../lib/data/load.ts";
 import type { Tape } from "../lib/data/tape.ts";
 import { resolveMarket } from "../lib/env/markets.ts";
 import { realismSummary, runRealism } from "../lib/calibration/realism.ts";
-import { realismHtml } from "../lib/calibration/realism_report.ts";
+import { realismHtml, realismSeedsHtml } from "../lib/calibration/realism_report.ts";
+import {
+  describeSeeds,
+  realismSeedsSummary,
+  runRealismSeeds,
+  seedRange,
+} from "../lib/calibration/realism_seeds.ts";
 import { writeOutputSet } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
@@ -56,8 +65,15 @@ export const realismCli = defineCli({
       min: 0,
       max: MAX_SEED,
       default: 0,
-      help: "seed of the simulation",
+      help: "seed of the simulation (the first, with --seeds)",
       meta: "S",
+    }),
+    seeds: flags.int({
+      min: 1,
+      max: 1_000,
+      default: 1,
+      help: "number of simulation seeds, from --seed: how often each fact passes over them",
+      meta: "N",
     }),
     seconds: flags.number({
       min: 60,
@@ -97,6 +113,13 @@ export const realismCli = defineCli({
     }),
   },
   check: (v) => {
+    if (v.seed + v.seeds - 1 > MAX_SEED) {
+      throw new FlagError(
+        "--seeds",
+        v.seeds,
+        `a count whose last seed (--seed + N − 1) is at most ${MAX_SEED}`,
+      );
+    }
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
@@ -121,6 +144,14 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const tapes: Tape[] = [];
   for (const p of paths) tapes.push(await loadTape(p));
   console.error(`simulating ${v.preset} and measuring ${paths.join(", ")}…`);
+  // what the preset's calibration warned about travels with every report on it
+  const warned = market.provenance?.warnings;
+  const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
+  const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
+  if (v.seeds > 1) {
+    await mainSeeds(v, given, { market, paths, tapes, calibrationWarnings, notes, t0 });
+    return;
+  }
   const run = runRealism(market.config, tapes, {
     seed: v.seed,
     seconds: v.seconds,
@@ -131,10 +162,6 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     resamples: v.resamples,
     agent: v.agent as "none" | "touch",
   });
-  // what the preset's calibration warned about travels with every report on it
-  const warned = market.provenance?.warnings;
-  const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
-  const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
   const summary = {
     preset: v.preset,
     presetSource: market.source,
@@ -145,9 +172,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     agent: v.agent,
     ...realismSummary(run.result),
   };
-  const json =
-    JSON.stringify(summary, (_k, x) => typeof x === "number" && !Number.isFinite(x) ? null : x, 2) +
-    "\n";
+  const json = toJson(summary);
   const html = realismHtml(run.result, {
     title: `Realism: ${v.preset} against ${tapes.map((t) => t.meta.name).join(", ")}`,
     preset: `${v.preset} (${market.source})`,
@@ -179,6 +204,95 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   }
   for (const w of calibrationWarnings) console.log(`calibration warning: ${w}`);
   for (const n of notes) console.log(`note: ${n}`);
+  console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
+}
+
+/** JSON with non-finite numbers written as null, and a final newline. */
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_k, x) => typeof x === "number" && !Number.isFinite(x) ? null : x,
+    2,
+  ) +
+    "\n";
+}
+
+/** What {@linkcode main} has read before the runs. */
+interface Loaded {
+  market: Awaited<ReturnType<typeof resolveMarket>>;
+  paths: string[];
+  tapes: Tape[];
+  calibrationWarnings: string[];
+  notes: string[];
+  t0: number;
+}
+
+/** `--seeds N`: the comparison on N seeds, how often each fact passed. */
+async function mainSeeds(v: RealismFlags, given: ReadonlySet<string>, l: Loaded): Promise<void> {
+  const seeds = seedRange(v.seed, v.seeds, "--seeds");
+  const r = runRealismSeeds(l.market.config, l.tapes, seeds, {
+    seconds: v.seconds,
+    episodeSeconds: v.episode,
+    from: v.from,
+    to: v.to,
+    blockSeconds: v.block,
+    resamples: v.resamples,
+    agent: v.agent as "none" | "touch",
+  }, (seed, result) => {
+    const judged = result.facts.filter((f) => f.pass !== null);
+    console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
+  });
+  const json = toJson({
+    preset: v.preset,
+    presetSource: l.market.source,
+    calibrationWarnings: l.calibrationWarnings,
+    notes: l.notes,
+    data: l.paths,
+    agent: v.agent,
+    ...realismSeedsSummary(r),
+  });
+  const html = realismSeedsHtml(r, {
+    title: `Realism over ${seeds.length} seeds: ${v.preset} against ${
+      l.tapes.map((t) => t.meta.name).join(", ")
+    }`,
+    preset: `${v.preset} (${l.market.source})`,
+    data: l.paths,
+    notes: [
+      `Simulation seeds ${describeSeeds(seeds)}, agent: ${v.agent}.`,
+      ...l.notes,
+    ],
+    calibrationWarnings: l.calibrationWarnings,
+  });
+  await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
+    kind: REALISM_OUTPUT_KIND,
+    replace: v.force || !given.has("out"),
+    field: "--out",
+    replaceHint: "pass --force",
+  });
+  const secs = ((performance.now() - l.t0) / 1000).toFixed(1);
+  if (v.json) {
+    await Deno.stdout.write(new TextEncoder().encode(json));
+    console.error(`wrote ${v.out}/report.html, summary.json (${secs} s)`);
+    return;
+  }
+  const f = (x: number) => Number.isFinite(x) ? x.toPrecision(3) : "n/a";
+  console.log(
+    "fact                        distance          passed  median value  median tolerance",
+  );
+  for (const x of r.facts) {
+    console.log(
+      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${
+        `${x.passed} of ${x.judged}`.padStart(8)
+      } ${f(x.medianDistance).padStart(13)} ${f(x.medianTolerance).padStart(17)}`,
+    );
+  }
+  console.log(
+    `\n${r.meanPassed.toFixed(2)} judged facts pass on average over seeds ${
+      describeSeeds(seeds)
+    } (per seed: ${r.passed.join(", ")}).`,
+  );
+  for (const w of l.calibrationWarnings) console.log(`calibration warning: ${w}`);
+  for (const n of l.notes) console.log(`note: ${n}`);
   console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
 }
 

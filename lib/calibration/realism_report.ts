@@ -10,6 +10,7 @@ import { htmlPage, type PageBlock } from "../viz/page.ts";
 import { intervalLinesFigure, metricBarsFigure } from "../viz/stats_figures.ts";
 import type { Figure } from "../viz/types.ts";
 import type { FactResult, RealismResult } from "./realism.ts";
+import { describeSeeds, type RealismSeedsResult } from "./realism_seeds.ts";
 
 const LOG_X = new Set([
   "interArrival",
@@ -143,18 +144,11 @@ export function realismHtml(result: RealismResult, info: RealismReportInfo): str
     {
       text:
         `Preset ${info.preset} against ${info.data.join(", ")}: ${passed} of ${judged.length} ` +
-        `facts judged pass (${result.facts.length - judged.length} not judged). Real data: ${
-          result.seconds.real.toFixed(0)
-        } s in ${result.blocks.real} blocks; simulation: ${
-          result.seconds.sim.toFixed(0)
-        } s in ${result.blocks.sim} blocks of ${
-          result.blockSeconds.toFixed(1)
-        } s; ${result.resamples} bootstrap replicates.`,
+        `facts judged pass (${result.facts.length - judged.length} not judged). ${
+          samplesText(result)
+        }`,
     },
-    ...(info.notes ?? []).map((text) => ({ text })),
-    ...(info.calibrationWarnings ?? []).map((w) => ({
-      text: `Calibration warning (in the preset provenance): ${w}`,
-    })),
+    ...contextBlocks(info),
     {
       table: {
         columns: ["fact", "distance", "value", "tolerance (95 %)", "verdict", "note"],
@@ -162,19 +156,108 @@ export function realismHtml(result: RealismResult, info: RealismReportInfo): str
         caption: "Distances and tolerances (see docs/realism.md)",
       },
     },
-    {
-      text: "Distances: KS = Kolmogorov–Smirnov between the two distributions; relative = |sim − " +
-        "real| / |real|; studentized-sup = the largest |sim − real| over the lags in units of " +
-        "the combined bootstrap standard error. The tolerance is the 95 % quantile of the same " +
-        "distance between bootstrap replicates of the two samples, each centred on its own " +
-        "estimate: what sampling error alone produces. Bands are ±1.96 standard errors.",
-    },
+    { text: DISTANCES_TEXT },
+    ...figureBlocks(result),
   ];
+  return htmlPage(blocks, info.title, { footer: FOOTER });
+}
+
+/** The table rows of a comparison over seeds: fact, distance, passed, medians, verdicts. */
+export function realismSeedsTableRows(r: RealismSeedsResult): (string | number)[][] {
+  const num = (x: number) => Number.isFinite(x) ? Number(x.toPrecision(3)) : "n/a";
+  return r.facts.map((f) => [
+    f.name,
+    f.distanceKind,
+    `${f.passed} of ${f.judged}`,
+    num(f.medianDistance),
+    num(f.medianTolerance),
+    f.pass.map((p) => p === null ? "–" : p ? "pass" : "FAIL").join(" "),
+  ]);
+}
+
+/**
+ * The HTML page of a comparison over several seeds: how often each fact passed, its median
+ * distance and tolerance, each seed's verdict, and the figures of the first seed (offline;
+ * the same result gives the same bytes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareRecords } from "./realism.ts";
+ * import { combineSeeds } from "./realism_seeds.ts";
+ * import { realismSeedsHtml } from "./realism_report.ts";
+ * import { simulateRecords } from "./simulate.ts";
+ * const a = simulateRecords({ duration: 60 }, { seconds: 240, seed: 1 });
+ * const b = simulateRecords({ duration: 60 }, { seconds: 240, seed: 2 });
+ * const runs = [compareRecords(a, b, { blockSeconds: 30, resamples: 20 })];
+ * runs.push(compareRecords(a, a, { blockSeconds: 30, resamples: 20 }));
+ * const html = realismSeedsHtml(combineSeeds([2, 1], runs), {
+ *   title: "Realism", preset: "default", data: ["sim"],
+ * });
+ * assert.ok(html.includes("over 2 simulation seeds") && html.includes("alpe-figure-12"));
+ * ```
+ */
+export function realismSeedsHtml(r: RealismSeedsResult, info: RealismReportInfo): string {
+  const mean = r.meanPassed.toFixed(2);
+  const judged = r.judged.every((j) => j === r.judged[0])
+    ? String(r.judged[0])
+    : r.judged.join(", ");
+  const blocks: PageBlock[] = [
+    {
+      text: `Preset ${info.preset} against ${info.data.join(", ")} over ${r.seeds.length} ` +
+        `simulation seeds (${describeSeeds(r.seeds)}): ${mean} facts pass ` +
+        `on average (per seed: ${r.passed.join(", ")}, of ${judged} judged). Each seed is a ` +
+        `whole comparison, its own simulation and bootstrap; under the null a fact fails on ` +
+        `about 5 % of the seeds. ${samplesText(r.runs[0])}`,
+    },
+    ...contextBlocks(info),
+    {
+      table: {
+        columns: ["fact", "distance", "passed", "median value", "median tolerance", "per seed"],
+        rows: realismSeedsTableRows(r),
+        caption: "Verdicts over the seeds (see docs/realism.md)",
+      },
+    },
+    { text: DISTANCES_TEXT },
+    { heading: `Figures of the first seed (${r.seeds[0]})` },
+    ...figureBlocks(r.runs[0]),
+  ];
+  return htmlPage(blocks, info.title, { footer: FOOTER });
+}
+
+const FOOTER = "ALPE realism report — the same statistics on recorded and simulated order books.";
+
+const DISTANCES_TEXT =
+  "Distances: KS = Kolmogorov–Smirnov between the two distributions; relative = |sim − " +
+  "real| / |real|; studentized-sup = the largest |sim − real| over the lags in units of " +
+  "the combined bootstrap standard error. The tolerance is the 95 % quantile of the same " +
+  "distance between bootstrap replicates of the two samples, each centred on its own " +
+  "estimate: what sampling error alone produces. Bands are ±1.96 standard errors.";
+
+/** What both samples held, in words. */
+function samplesText(result: RealismResult): string {
+  return `Real data: ${result.seconds.real.toFixed(0)} s in ${result.blocks.real} blocks; ` +
+    `simulation: ${result.seconds.sim.toFixed(0)} s in ${result.blocks.sim} blocks of ${
+      result.blockSeconds.toFixed(1)
+    } s; ${result.resamples} bootstrap replicates.`;
+}
+
+/** The report's notes and the preset's calibration warnings. */
+function contextBlocks(info: RealismReportInfo): PageBlock[] {
+  return [
+    ...(info.notes ?? []).map((text) => ({ text })),
+    ...(info.calibrationWarnings ?? []).map((w) => ({
+      text: `Calibration warning (in the preset provenance): ${w}`,
+    })),
+  ];
+}
+
+/** A heading and a figure for each fact. */
+function figureBlocks(result: RealismResult): PageBlock[] {
+  const blocks: PageBlock[] = [];
   for (const f of result.facts) {
     blocks.push({ heading: f.title });
     blocks.push({ figure: factFigure(f), caption: f.note ?? "" });
   }
-  return htmlPage(blocks, info.title, {
-    footer: "ALPE realism report — the same statistics on recorded and simulated order books.",
-  });
+  return blocks;
 }

@@ -210,6 +210,58 @@ Deno.test("realism CLI: unknown presets and missing data are one-line errors; co
   }
 });
 
+Deno.test("realism CLI --seeds: each seed's verdict is that seed's own run, how often each fact passed; a bad count is a one-line error", async () => {
+  const small = ["--data", BTC, "--seconds", "120", "--episode", "60", "--resamples", "20"];
+  oneLineError(
+    await runScript("realism", ["--preset", "btcusdt", ...small, "--seeds", "0"]),
+    /^error: --seeds/,
+  );
+  oneLineError(
+    await runScript("realism", [
+      "--preset",
+      "btcusdt",
+      ...small,
+      "--seed",
+      "4294967295",
+      "--seeds",
+      "2",
+    ]),
+    /^error: --seeds/,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const many = await runScript("realism", [
+      ...["--preset", "btcusdt", ...small, "--seed", "4", "--seeds", "2", "--json"],
+      ...["--out", `${dir}/seeds`],
+    ]);
+    assert.equal(many.code, 0, many.stderr);
+    const summary = JSON.parse(many.stdout);
+    assert.deepEqual(summary.seeds, [4, 5]);
+    assert.equal(Object.keys(summary.facts).length, 17);
+    const one = await runScript("realism", [
+      ...["--preset", "btcusdt", ...small, "--seed", "5", "--json", "--out", `${dir}/one`],
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    const single = JSON.parse(one.stdout);
+    let passed = 0;
+    for (
+      const [name, f] of Object.entries(single.facts) as [
+        string,
+        { pass: boolean | null; distance: number | null },
+      ][]
+    ) {
+      assert.equal(summary.facts[name].pass[1], f.pass, name);
+      assert.equal(summary.facts[name].distance[1], f.distance, name);
+      if (f.pass === true) passed++;
+    }
+    assert.equal(summary.passed[1], passed);
+    const html = await Deno.readTextFile(`${dir}/seeds/report.html`);
+    assert.ok(html.includes("over 2 simulation seeds (4–5)"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("train --preset: trains in the calibrated market (its regimes, its price and lot)", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -1,0 +1,256 @@
+/**
+ * The realism comparison over several simulation seeds: one simulated sample is one draw, and
+ * under the null each fact fails 5 % of the time (docs/realism.md), so a verdict worth
+ * reporting is how often a fact passes over seeds, not whether it passed once. Each seed is a
+ * whole {@linkcode runRealism} (its own simulation and bootstrap); this module runs them and
+ * puts their verdicts side by side: per fact the seeds it was judged and passed on, its
+ * distances and tolerances; per seed the number of judged facts passed, and their mean.
+ *
+ * Same seeds, same result, bit for bit: each seed's run is deterministic and the summary is
+ * computed from the runs in seed order.
+ *
+ * @module
+ */
+import { quantileSorted } from "../analytics/percentile.ts";
+import { ValidationError } from "../errors.ts";
+import type { Tape } from "../data/tape.ts";
+import type { EnvConfig, EnvConfigInput } from "../env/config.ts";
+import { MAX_SEED } from "../rng/rng.ts";
+import {
+  type FactResult,
+  type RealismResult,
+  runRealism,
+  type RunRealismOptions,
+} from "./realism.ts";
+
+/** One fact over the seeds. */
+export interface SeedsFact {
+  /** The fact's name (`spread`, `markout`, …). */
+  name: string;
+  /** Its title in the report. */
+  title: string;
+  /** The distance it is judged by. */
+  distanceKind: FactResult["distanceKind"];
+  /** The verdict on each seed, in seed order (null: not judged on that seed). */
+  pass: (boolean | null)[];
+  /** The distance on each seed. */
+  distance: number[];
+  /** The tolerance on each seed. */
+  tolerance: number[];
+  /** Seeds on which it was judged. */
+  judged: number;
+  /** Seeds on which it passed. */
+  passed: number;
+  /** Median of the finite distances (NaN when none is). */
+  medianDistance: number;
+  /** Median of the finite tolerances (NaN when none is). */
+  medianTolerance: number;
+}
+
+/** The comparison over several seeds (see the module doc). */
+export interface RealismSeedsResult {
+  /** The simulation seeds, in order. */
+  seeds: number[];
+  /** Each fact over the seeds, in the facts' order. */
+  facts: SeedsFact[];
+  /** Judged facts passed on each seed. */
+  passed: number[];
+  /** Facts judged on each seed. */
+  judged: number[];
+  /** Mean of `passed` over the seeds. */
+  meanPassed: number;
+  /** Each seed's whole comparison, in seed order. */
+  runs: RealismResult[];
+}
+
+/**
+ * Puts the comparisons of several seeds side by side. The runs must compare the same facts
+ * in the same order (one market against the same tapes with different simulation seeds).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { combineSeeds } from "./realism_seeds.ts";
+ * import type { FactResult, RealismResult } from "./realism.ts";
+ * const fact = (name: string, distance: number, pass: boolean | null): FactResult => ({
+ *   name, title: name, kind: "scalar", distanceKind: "relative", x: [], xLabel: "", unit: "",
+ *   real: [1], sim: [1 + distance], realSe: [0], simSe: [0], distance, tolerance: 0.1, pass,
+ *   samples: { real: 100, sim: 100 },
+ * });
+ * const run = (facts: FactResult[]): RealismResult => ({
+ *   facts, blockSeconds: 60, resamples: 100, seconds: { real: 600, sim: 600 },
+ *   blocks: { real: 10, sim: 10 },
+ * });
+ * const r = combineSeeds([0, 1], [
+ *   run([fact("a", 0.05, true), fact("b", 0.5, false)]),
+ *   run([fact("a", 0.2, false), fact("b", 0.05, null)]),
+ * ]);
+ * assert.deepEqual(r.passed, [1, 0]);
+ * assert.deepEqual(r.judged, [2, 1]);
+ * assert.equal(r.meanPassed, 0.5);
+ * assert.deepEqual([r.facts[1].judged, r.facts[1].passed], [1, 0]);
+ * ```
+ */
+export function combineSeeds(
+  seeds: readonly number[],
+  runs: readonly RealismResult[],
+): RealismSeedsResult {
+  if (seeds.length === 0 || seeds.length !== runs.length) {
+    throw new ValidationError(
+      "seeds",
+      seeds.length,
+      `one seed for each of the ${runs.length} runs, at least one`,
+    );
+  }
+  const names = runs[0].facts.map((f) => f.name);
+  for (let s = 1; s < runs.length; s++) {
+    const other = runs[s].facts.map((f) => f.name);
+    if (other.join(",") !== names.join(",")) {
+      throw new ValidationError(
+        "runs",
+        `seed ${seeds[s]}: ${other.join(",")}`,
+        `the facts of the first run (${names.join(",")})`,
+      );
+    }
+  }
+  const facts: SeedsFact[] = names.map((name, i) => {
+    const per = runs.map((r) => r.facts[i]);
+    const pass = per.map((f) => f.pass);
+    return {
+      name,
+      title: per[0].title,
+      distanceKind: per[0].distanceKind,
+      pass,
+      distance: per.map((f) => f.distance),
+      tolerance: per.map((f) => f.tolerance),
+      judged: pass.filter((p) => p !== null).length,
+      passed: pass.filter((p) => p === true).length,
+      medianDistance: median(per.map((f) => f.distance)),
+      medianTolerance: median(per.map((f) => f.tolerance)),
+    };
+  });
+  const passed = runs.map((r) => r.facts.filter((f) => f.pass === true).length);
+  const judged = runs.map((r) => r.facts.filter((f) => f.pass !== null).length);
+  const meanPassed = passed.reduce((a, b) => a + b, 0) / passed.length;
+  return { seeds: [...seeds], facts, passed, judged, meanPassed, runs: [...runs] };
+}
+
+/**
+ * `count` consecutive simulation seeds from `first` (each within [0, MAX_SEED]); a
+ * ValidationError naming `field` otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seedRange } from "./realism_seeds.ts";
+ * assert.deepEqual(seedRange(3, 4), [3, 4, 5, 6]);
+ * assert.throws(() => seedRange(4_294_967_295, 2), /seeds/);
+ * ```
+ */
+export function seedRange(first: number, count: number, field = "seeds"): number[] {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_SEED) {
+    throw new ValidationError("seed", first, `an integer in [0, ${MAX_SEED}]`);
+  }
+  if (!Number.isInteger(count) || count < 1 || first + count - 1 > MAX_SEED) {
+    throw new ValidationError(
+      field,
+      count,
+      `an integer >= 1 whose last seed (${first} + count − 1) is at most ${MAX_SEED}`,
+    );
+  }
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/**
+ * The seeds in words: `a–b` when they run consecutively upwards, else the list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeSeeds } from "./realism_seeds.ts";
+ * assert.equal(describeSeeds([0, 1, 2, 3]), "0–3");
+ * assert.equal(describeSeeds([5, 3]), "5, 3");
+ * assert.equal(describeSeeds([7]), "7");
+ * ```
+ */
+export function describeSeeds(seeds: readonly number[]): string {
+  const run = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
+  if (run && seeds.length > 1) return `${seeds[0]}–${seeds[seeds.length - 1]}`;
+  return seeds.join(", ");
+}
+
+/**
+ * Runs {@linkcode runRealism} on each of `seeds` (`options.seed` is ignored) and combines the
+ * verdicts ({@linkcode combineSeeds}). `onSeed` hears of each seed as it finishes.
+ */
+export function runRealismSeeds(
+  config: EnvConfigInput | EnvConfig,
+  tapes: readonly Tape[],
+  seeds: readonly number[],
+  options: RunRealismOptions = {},
+  onSeed?: (seed: number, result: RealismResult) => void,
+): RealismSeedsResult {
+  const runs: RealismResult[] = [];
+  for (const seed of seeds) {
+    const { result } = runRealism(config, tapes, { ...options, seed });
+    runs.push(result);
+    onSeed?.(seed, result);
+  }
+  return combineSeeds(seeds, runs);
+}
+
+/** The median of the finite values of `xs` (NaN when there are none). */
+function median(xs: readonly number[]): number {
+  return quantileSorted(Float64Array.from(xs.filter(Number.isFinite)).sort(), 0.5);
+}
+
+/**
+ * The JSON summary of a comparison over seeds: `{seeds, passed, judged, meanPassed, facts:
+ * {NAME: {judged, passed, pass, distance, tolerance, medianDistance, medianTolerance,
+ * distanceKind}}}`, each array in seed order, plus how the first seed's run was measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { combineSeeds, realismSeedsSummary } from "./realism_seeds.ts";
+ * import type { RealismResult } from "./realism.ts";
+ * const run = (distance: number): RealismResult => ({
+ *   facts: [{
+ *     name: "a", title: "a", kind: "scalar", distanceKind: "relative", x: [], xLabel: "",
+ *     unit: "", real: [1], sim: [1], realSe: [0], simSe: [0], distance, tolerance: 0.1,
+ *     pass: distance <= 0.1, samples: { real: 9, sim: 9 },
+ *   }],
+ *   blockSeconds: 60, resamples: 100, seconds: { real: 600, sim: 600 }, blocks: { real: 10, sim: 10 },
+ * });
+ * const s = realismSeedsSummary(combineSeeds([0, 1, 2], [run(0.05), run(0.3), run(0.08)]));
+ * const a = (s.facts as Record<string, { passed: number; medianDistance: number }>).a;
+ * assert.deepEqual([a.passed, a.medianDistance], [2, 0.08]);
+ * ```
+ */
+export function realismSeedsSummary(r: RealismSeedsResult): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const f of r.facts) {
+    facts[f.name] = {
+      judged: f.judged,
+      passed: f.passed,
+      pass: f.pass,
+      distance: f.distance,
+      tolerance: f.tolerance,
+      medianDistance: f.medianDistance,
+      medianTolerance: f.medianTolerance,
+      distanceKind: f.distanceKind,
+    };
+  }
+  const first = r.runs[0];
+  return {
+    seeds: r.seeds,
+    passed: r.passed,
+    judged: r.judged,
+    meanPassed: r.meanPassed,
+    facts,
+    blockSeconds: first.blockSeconds,
+    resamples: first.resamples,
+    seconds: first.seconds,
+    blocks: first.blocks,
+  };
+}
