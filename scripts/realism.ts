@@ -20,7 +20,7 @@
 import { loadTape } from "../lib/data/load.ts";
 import type { Tape } from "../lib/data/tape.ts";
 import { resolveMarket } from "../lib/env/markets.ts";
-import { realismSummary, runRealism } from "../lib/calibration/realism.ts";
+import { realismSummary, runRealism, type RunRealismOptions } from "../lib/calibration/realism.ts";
 import { realismHtml, realismSeedsHtml } from "../lib/calibration/realism_report.ts";
 import {
   describeSeeds,
@@ -152,16 +152,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     await mainSeeds(v, given, { market, paths, tapes, calibrationWarnings, notes, t0 });
     return;
   }
-  const run = runRealism(market.config, tapes, {
-    seed: v.seed,
-    seconds: v.seconds,
-    episodeSeconds: v.episode,
-    from: v.from,
-    to: v.to,
-    blockSeconds: v.block,
-    resamples: v.resamples,
-    agent: v.agent as "none" | "touch",
-  });
+  const run = runRealism(market.config, tapes, { ...runOptions(v), seed: v.seed });
   const summary = {
     preset: v.preset,
     presetSource: market.source,
@@ -207,6 +198,19 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
 }
 
+/** The comparison's options from the flags (the seed aside). */
+function runOptions(v: RealismFlags): RunRealismOptions {
+  return {
+    seconds: v.seconds,
+    episodeSeconds: v.episode,
+    from: v.from,
+    to: v.to,
+    blockSeconds: v.block,
+    resamples: v.resamples,
+    agent: v.agent as "none" | "touch",
+  };
+}
+
 /** JSON with non-finite numbers written as null, and a final newline. */
 function toJson(value: unknown): string {
   return JSON.stringify(
@@ -230,15 +234,7 @@ interface Loaded {
 /** `--seeds N`: the comparison on N seeds, how often each fact passed. */
 async function mainSeeds(v: RealismFlags, given: ReadonlySet<string>, l: Loaded): Promise<void> {
   const seeds = seedRange(v.seed, v.seeds, "--seeds");
-  const r = runRealismSeeds(l.market.config, l.tapes, seeds, {
-    seconds: v.seconds,
-    episodeSeconds: v.episode,
-    from: v.from,
-    to: v.to,
-    blockSeconds: v.block,
-    resamples: v.resamples,
-    agent: v.agent as "none" | "touch",
-  }, (seed, result) => {
+  const r = runRealismSeeds(l.market.config, l.tapes, seeds, runOptions(v), (seed, result) => {
     const judged = result.facts.filter((f) => f.pass !== null);
     console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
   });
