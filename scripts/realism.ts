@@ -72,7 +72,8 @@ export const realismCli = defineCli({
       min: 1,
       max: 1_000,
       default: 1,
-      help: "number of simulation seeds, from --seed: how often each fact passes over them",
+      help:
+        "number of simulation seeds from --seed; more than 1: how often each fact passes over them",
       meta: "N",
     }),
     seconds: flags.number({
