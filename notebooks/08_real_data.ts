@@ -229,8 +229,10 @@ showTable({
 });
 
 // %% [markdown]
-// A fact that passes on every seed is reproduced; one that fails on every seed is a gap of the model, not
-// bad luck; one in between is close to its tolerance. The figures below are of the first run above.
+// A fact that passes on every seed is reproduced; one in between is close to its tolerance; one that fails
+// on every seed is not the simulation's bad luck — it is a gap of the model, or a tape whose own sample is
+// unusual for that statistic (the seeds share the tape, so their verdicts are not independent draws; another
+// tape or window tells the two apart). The figures below are of the first run above.
 
 // %%
 const fact = (name: string) => realism.result.facts.find((f) => f.name === name)!;

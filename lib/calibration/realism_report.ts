@@ -208,7 +208,10 @@ export function realismSeedsHtml(r: RealismSeedsResult, info: RealismReportInfo)
         `simulation seeds (${describeSeeds(r.seeds)}): ${mean} facts pass ` +
         `on average (per seed: ${r.passed.join(", ")}, of ${judged} judged). Each seed is a ` +
         `whole comparison, its own simulation and bootstrap; under the null a fact fails on ` +
-        `about 5 % of the seeds. ${samplesText(r.runs[0])}`,
+        `about 5 % of the seeds on average, but the seeds share the real data, so their ` +
+        `verdicts are not independent: an unusual tape fails a fact on most seeds. ${
+          samplesText(r.runs[0])
+        }`,
     },
     ...contextBlocks(info),
     {

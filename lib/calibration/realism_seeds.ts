@@ -6,6 +6,11 @@
  * puts their verdicts side by side: per fact the seeds it was judged and passed on, its
  * distances and tolerances; per seed the number of judged facts passed, and their mean.
  *
+ * The seeds share the tape, so their verdicts are not independent draws: the tolerance counts
+ * the tape's own sampling error, and a tape whose sample is unusual for a statistic fails that
+ * fact on most seeds. A fact that fails on every seed is a gap of the model or an unusual tape,
+ * not a simulation's bad luck; another tape (or window) tells the two apart.
+ *
  * Same seeds, same result, bit for bit: each seed's run is deterministic and the summary is
  * computed from the runs in seed order.
  *
