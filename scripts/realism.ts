@@ -114,13 +114,7 @@ export const realismCli = defineCli({
     }),
   },
   check: (v) => {
-    if (v.seed + v.seeds - 1 > MAX_SEED) {
-      throw new FlagError(
-        "--seeds",
-        v.seeds,
-        `a count whose last seed (--seed + N − 1) is at most ${MAX_SEED}`,
-      );
-    }
+    seedRange(v.seed, v.seeds, "--seeds"); // the last seed within the generator's range
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
@@ -149,54 +143,8 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const warned = market.provenance?.warnings;
   const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
   const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
-  if (v.seeds > 1) {
-    await mainSeeds(v, given, { market, paths, tapes, calibrationWarnings, notes, t0 });
-    return;
-  }
-  const run = runRealism(market.config, tapes, { ...runOptions(v), seed: v.seed });
-  const summary = {
-    preset: v.preset,
-    presetSource: market.source,
-    calibrationWarnings,
-    notes,
-    data: paths,
-    seed: v.seed,
-    agent: v.agent,
-    ...realismSummary(run.result),
-  };
-  const json = toJson(summary);
-  const html = realismHtml(run.result, {
-    title: `Realism: ${v.preset} against ${tapes.map((t) => t.meta.name).join(", ")}`,
-    preset: `${v.preset} (${market.source})`,
-    data: paths,
-    notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`, ...notes],
-    calibrationWarnings,
-  });
-  await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
-    kind: REALISM_OUTPUT_KIND,
-    replace: v.force || !given.has("out"),
-    field: "--out",
-    replaceHint: "pass --force",
-  });
-  const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  if (v.json) {
-    await Deno.stdout.write(new TextEncoder().encode(json));
-    console.error(`wrote ${v.out}/report.html, summary.json (${secs} s)`);
-    return;
-  }
-  const f = (x: number) => Number.isFinite(x) ? x.toPrecision(3) : "n/a";
-  console.log("fact                        distance        value  tolerance  verdict");
-  for (const x of run.result.facts) {
-    const verdict = x.pass === null ? "not judged" : x.pass ? "pass" : "FAIL";
-    console.log(
-      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${f(x.distance).padStart(6)} ${
-        f(x.tolerance).padStart(10)
-      }  ${verdict}${x.note ? `  (${x.note})` : ""}`,
-    );
-  }
-  for (const w of calibrationWarnings) console.log(`calibration warning: ${w}`);
-  for (const n of notes) console.log(`note: ${n}`);
-  console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);
+  const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
+  await publish(v, given, l, t0, v.seeds > 1 ? seedsReport(v, l) : oneSeedReport(v, l));
 }
 
 /** The comparison's options from the flags (the seed aside). */
@@ -229,65 +177,118 @@ interface Loaded {
   tapes: Tape[];
   calibrationWarnings: string[];
   notes: string[];
-  t0: number;
 }
 
-/** `--seeds N`: the comparison on N seeds, how often each fact passed. */
-async function mainSeeds(v: RealismFlags, given: ReadonlySet<string>, l: Loaded): Promise<void> {
-  const seeds = seedRange(v.seed, v.seeds, "--seeds");
-  const r = runRealismSeeds(l.market.config, l.tapes, seeds, runOptions(v), (seed, result) => {
-    const judged = result.facts.filter((f) => f.pass !== null);
-    console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
-  });
-  const json = toJson({
+/** A report to write: its summary, its page, and the table printed without --json. */
+interface Report {
+  json: string;
+  html: string;
+  table: string[];
+}
+
+/** The fields every summary starts with. */
+function summaryHead(v: RealismFlags, l: Loaded): Record<string, unknown> {
+  return {
     preset: v.preset,
     presetSource: l.market.source,
     calibrationWarnings: l.calibrationWarnings,
     notes: l.notes,
     data: l.paths,
+  };
+}
+
+/** Formats a distance or tolerance for the printed table. */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(3) : "n/a";
+}
+
+/** One seed: the comparison fact by fact. */
+function oneSeedReport(v: RealismFlags, l: Loaded): Report {
+  const run = runRealism(l.market.config, l.tapes, { ...runOptions(v), seed: v.seed });
+  const json = toJson({
+    ...summaryHead(v, l),
+    seed: v.seed,
     agent: v.agent,
-    ...realismSeedsSummary(r),
+    ...realismSummary(run.result),
   });
+  const html = realismHtml(run.result, {
+    title: `Realism: ${v.preset} against ${l.tapes.map((t) => t.meta.name).join(", ")}`,
+    preset: `${v.preset} (${l.market.source})`,
+    data: l.paths,
+    notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`, ...l.notes],
+    calibrationWarnings: l.calibrationWarnings,
+  });
+  const table = ["fact                        distance        value  tolerance  verdict"];
+  for (const x of run.result.facts) {
+    const verdict = x.pass === null ? "not judged" : x.pass ? "pass" : "FAIL";
+    table.push(
+      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${fmt(x.distance).padStart(6)} ${
+        fmt(x.tolerance).padStart(10)
+      }  ${verdict}${x.note ? `  (${x.note})` : ""}`,
+    );
+  }
+  return { json, html, table };
+}
+
+/** `--seeds N`: the comparison on N seeds, how often each fact passed. */
+function seedsReport(v: RealismFlags, l: Loaded): Report {
+  const seeds = seedRange(v.seed, v.seeds, "--seeds");
+  const r = runRealismSeeds(l.market.config, l.tapes, seeds, runOptions(v), (seed, result) => {
+    const judged = result.facts.filter((f) => f.pass !== null);
+    console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
+  });
+  const json = toJson({ ...summaryHead(v, l), agent: v.agent, ...realismSeedsSummary(r) });
   const html = realismSeedsHtml(r, {
     title: `Realism over ${seeds.length} seeds: ${v.preset} against ${
       l.tapes.map((t) => t.meta.name).join(", ")
     }`,
     preset: `${v.preset} (${l.market.source})`,
     data: l.paths,
-    notes: [
-      `Simulation seeds ${describeSeeds(seeds)}, agent: ${v.agent}.`,
-      ...l.notes,
-    ],
+    notes: [`Simulation seeds ${describeSeeds(seeds)}, agent: ${v.agent}.`, ...l.notes],
     calibrationWarnings: l.calibrationWarnings,
   });
-  await writeOutputSet(v.out, { "report.html": html, "summary.json": json }, {
+  const table = [
+    "fact                        distance          passed  median value  median tolerance",
+  ];
+  for (const x of r.facts) {
+    table.push(
+      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${
+        `${x.passed} of ${x.judged}`.padStart(8)
+      } ${fmt(x.medianDistance).padStart(13)} ${fmt(x.medianTolerance).padStart(17)}`,
+    );
+  }
+  table.push(
+    `\n${r.meanPassed.toFixed(2)} judged facts pass on average over seeds ${
+      describeSeeds(seeds)
+    } (per seed: ${r.passed.join(", ")}).`,
+  );
+  return { json, html, table };
+}
+
+/**
+ * Writes the report's set to --out, then prints its summary (--json) or its table with the
+ * calibration's warnings and the notes.
+ */
+async function publish(
+  v: RealismFlags,
+  given: ReadonlySet<string>,
+  l: Loaded,
+  t0: number,
+  report: Report,
+): Promise<void> {
+  await writeOutputSet(v.out, { "report.html": report.html, "summary.json": report.json }, {
     kind: REALISM_OUTPUT_KIND,
     replace: v.force || !given.has("out"),
     field: "--out",
     replaceHint: "pass --force",
   });
-  const secs = ((performance.now() - l.t0) / 1000).toFixed(1);
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (v.json) {
-    await Deno.stdout.write(new TextEncoder().encode(json));
+    await Deno.stdout.write(new TextEncoder().encode(report.json));
     console.error(`wrote ${v.out}/report.html, summary.json (${secs} s)`);
     return;
   }
-  const f = (x: number) => Number.isFinite(x) ? x.toPrecision(3) : "n/a";
-  console.log(
-    "fact                        distance          passed  median value  median tolerance",
-  );
-  for (const x of r.facts) {
-    console.log(
-      `${x.name.padEnd(27)} ${x.distanceKind.padEnd(16)} ${
-        `${x.passed} of ${x.judged}`.padStart(8)
-      } ${f(x.medianDistance).padStart(13)} ${f(x.medianTolerance).padStart(17)}`,
-    );
-  }
-  console.log(
-    `\n${r.meanPassed.toFixed(2)} judged facts pass on average over seeds ${
-      describeSeeds(seeds)
-    } (per seed: ${r.passed.join(", ")}).`,
-  );
+  for (const line of report.table) console.log(line);
   for (const w of l.calibrationWarnings) console.log(`calibration warning: ${w}`);
   for (const n of l.notes) console.log(`note: ${n}`);
   console.log(`\nWrote ${v.out}/report.html and summary.json in ${secs} s.`);

@@ -808,7 +808,7 @@ export function momentKnobs(
       moment: "noiseRatio",
       what:
         "realized variance of the mid sampled every 0.1 s over that sampled every 10 s (flow.touch.deletionScale: every deletion rate at the touch times it)",
-      update: (v, sim, re) => sim > 0 && re > 0 ? Math.min(4, Math.max(0.01, v * (re / sim))) : v,
+      update: (v, sim, re) => sim > 0 && re > 0 ? pow(v, re / sim, 1, 0.01, 4) : v,
     });
   }
   return knobs;

@@ -387,6 +387,11 @@ export interface RunRealismOptions extends RealismOptions {
   agent?: "none" | "touch";
   /** Progress of the simulation. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The records of `tapes` from an earlier run with the same config's lot and the same window
+   * (its `real`), reused instead of being read from the tapes again.
+   */
+  real?: MarketRecord[];
 }
 
 /** A realism run: the comparison and the records it compared. */
@@ -423,9 +428,10 @@ export function runRealism(
   options: RunRealismOptions = {},
 ): RealismRun {
   const cfg = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" });
-  const real = tapes.map((t) =>
-    recordFromTape(t, { lotSize: cfg.lotSize, from: options.from, to: options.to })
-  );
+  const real = options.real ??
+    tapes.map((t) =>
+      recordFromTape(t, { lotSize: cfg.lotSize, from: options.from, to: options.to })
+    );
   const realSeconds = real.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = options.blockSeconds ?? Math.min(600, Math.max(10, realSeconds / 20));
   const seconds = options.seconds ?? Math.max(3_600, realSeconds);

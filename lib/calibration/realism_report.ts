@@ -85,13 +85,18 @@ function fmt(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 }
 
+/** A table cell of a distance or tolerance: three significant digits, "n/a" when not finite. */
+function cell(x: number): number | string {
+  return Number.isFinite(x) ? Number(x.toPrecision(3)) : "n/a";
+}
+
 /** The table rows of a comparison: fact, distance kind, distance, tolerance, verdict, note. */
 export function realismTableRows(result: RealismResult): (string | number)[][] {
   return result.facts.map((f) => [
     f.name,
     f.distanceKind,
-    Number.isFinite(f.distance) ? Number(f.distance.toPrecision(3)) : "n/a",
-    Number.isFinite(f.tolerance) ? Number(f.tolerance.toPrecision(3)) : "n/a",
+    cell(f.distance),
+    cell(f.tolerance),
     f.pass === null ? "not judged" : f.pass ? "pass" : "FAIL",
     f.note ?? "",
   ]);
@@ -164,13 +169,12 @@ export function realismHtml(result: RealismResult, info: RealismReportInfo): str
 
 /** The table rows of a comparison over seeds: fact, distance, passed, medians, verdicts. */
 export function realismSeedsTableRows(r: RealismSeedsResult): (string | number)[][] {
-  const num = (x: number) => Number.isFinite(x) ? Number(x.toPrecision(3)) : "n/a";
   return r.facts.map((f) => [
     f.name,
     f.distanceKind,
     `${f.passed} of ${f.judged}`,
-    num(f.medianDistance),
-    num(f.medianTolerance),
+    cell(f.medianDistance),
+    cell(f.medianTolerance),
     f.pass.map((p) => p === null ? "–" : p ? "pass" : "FAIL").join(" "),
   ]);
 }

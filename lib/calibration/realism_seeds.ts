@@ -196,10 +196,12 @@ export function runRealismSeeds(
   onSeed?: (seed: number, result: RealismResult) => void,
 ): RealismSeedsResult {
   const runs: RealismResult[] = [];
+  let real = options.real; // the tapes' records, built by the first run and reused
   for (const seed of seeds) {
-    const { result } = runRealism(config, tapes, { ...options, seed });
-    runs.push(result);
-    onSeed?.(seed, result);
+    const run = runRealism(config, tapes, { ...options, seed, real });
+    real = run.real;
+    runs.push(run.result);
+    onSeed?.(seed, run.result);
   }
   return combineSeeds(seeds, runs);
 }
