@@ -75,6 +75,39 @@ Deno.test("presets: every shipped preset validates, resolves by name and says wh
   assert.ok(amzn.config.initialPrice > 200 && amzn.config.initialPrice < 230);
 });
 
+Deno.test("presets: btcusdt-lump prices the uninformed impact in lumps and is the best of its starts by the fit's objective", async () => {
+  const lump = await loadPreset("data/presets/btcusdt-lump.json");
+  const plain = await loadPreset("data/presets/btcusdt.json");
+  const prov = lump.provenance as {
+    sources: { sha256: string }[];
+    estimates: Record<string, { value: number; se: number | null }>;
+    fitQuality: {
+      starts: { seeds: number[]; freshObjectives: number[]; chosenSeed: number };
+    };
+  };
+  // the same tape as `btcusdt`
+  assert.equal(
+    prov.sources[0].sha256,
+    (plain.provenance as { sources: { sha256: string }[] }).sources[0].sha256,
+  );
+  // the lump is in the market and in its estimates, with its bootstrap error
+  const flow = lump.env.flow as unknown as { fundamental: { impactLump: number } };
+  const lumpEst = prov.estimates["flow.fundamental.impactLump"];
+  assert.equal(flow.fundamental.impactLump, lumpEst.value);
+  assert.ok(lumpEst.value > 1 && lumpEst.se !== null && lumpEst.se > 0);
+  assert.equal(
+    (plain.provenance as { estimates: Record<string, unknown> }).estimates[
+      "flow.fundamental.impactLump"
+    ],
+    undefined,
+  );
+  // 16 starts on seeds 0–15, the kept one the smallest objective on the common fresh seeds
+  const { seeds, freshObjectives, chosenSeed } = prov.fitQuality.starts;
+  assert.deepEqual(seeds, Array.from({ length: 16 }, (_, k) => k));
+  const best = freshObjectives.indexOf(Math.min(...freshObjectives));
+  assert.equal(chosenSeed, seeds[best]);
+});
+
 Deno.test("presets: a preset that fails validation is a named error", async () => {
   const dir = await Deno.makeTempDir();
   try {
