@@ -316,11 +316,12 @@ show(factFigure(fact("midChanges")));
 // as it happened and our orders queue behind the displayed liquidity (risk-averse queue model: only trades
 // move us forward); on the simulator they sit in its L3 queues. Episodes of 30 s; AS and GLFT are calibrated
 // and tuned on calibration windows/seeds disjoint from the evaluation ones; PPO is the shipped model, trained
-// on the simulated `btcusdt` market and two stress variants of it (other seeds); the recording is held out.
+// on the simulated `btcusdt-lump` market (the tools' default) and two stress variants of it (other seeds); the
+// recording is held out.
 
 // %%
 const cmp = await runCompareMarkets({
-  markets: [`replay:${BTC}`, "btcusdt"],
+  markets: [`replay:${BTC}`, "btcusdt-lump"],
   overrides: { duration: 30 },
   agents: ["avellaneda-stoikov", "glft", "ppo"],
   episodes: 12,
@@ -339,7 +340,9 @@ cmp.runs.forEach((run, i) => {
     const a = run.report.agents[agent] as Record<string, Metric> | undefined;
     if (!a || "available" in a) {
       rows.push([
-        cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)",
+        cmp.markets[i].name.startsWith("replay:")
+          ? "replay (recorded)"
+          : "btcusdt-lump (simulated)",
         agent,
         "unavailable",
         "",
@@ -348,7 +351,7 @@ cmp.runs.forEach((run, i) => {
       continue;
     }
     rows.push([
-      cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt (simulated)",
+      cmp.markets[i].name.startsWith("replay:") ? "replay (recorded)" : "btcusdt-lump (simulated)",
       agent,
       cell(a.totalPnl),
       cell(a.fillRatio),
@@ -365,12 +368,13 @@ showTable({
 // **Where they agree and where they do not** (measured when this notebook was written; rerun it to see yours):
 //
 // - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes, and PPO
-//   loses least by trading least (27–74 % of AS's fill ratio, 22–43 % of its mean inventory), not by quoting
+//   loses least by trading least (a third of AS's fill ratio, half its mean inventory), not by quoting
 //   better: neither market rewards AS, GLFT or PPO for their quotes here.
-// - **They disagree on the size.** On the recorded book AS and GLFT lose about 3.4× as much and fill
-//   2.3–2.7× as often; PPO loses about 5× as much (from a small base). The simulator reproduces the markout
-//   of a fill in sample, so the gap is less about adverse selection than about how often and where our
-//   quotes fill: the replay tier's queue model and the recorded queues against the simulator's L3 queues.
+// - **They disagree on the size.** On the recorded book AS and GLFT lose about 1.4× as much and fill
+//   1.2–1.3× as often; PPO loses about 2.3× as much (from a small base). The simulator reproduces the markout
+//   of a fill and the price response in sample, so the gap is less about adverse selection than about how
+//   often and where our quotes fill: the replay tier's queue model and the recorded queues against the
+//   simulator's L3 queues.
 // - On the **replay tier** our orders never move the recorded price and wait behind every displayed lot (the
 //   risk-averse queue model); fills come precisely when the price runs through the queue. In the simulator they
 //   sit in its L3 queues and the book reacts to them — another reason the two differ.

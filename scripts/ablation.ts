@@ -12,7 +12,7 @@
  * and prints each one's mean and 95% CI of Sharpe, total P&L, max drawdown, average
  * |inventory| and fill ratio, and a paired test of PPO against its base.
  *
- * on the market `--market` (default: compare's default market, the btcusdt preset).
+ * on the market `--market` (default: compare's default market, the btcusdt-lump preset).
  *
  * Usage: `deno task ablation [--episodes N] [--seed S] [--market NAME] [--model DIR]
  * [--scratch DIR] [-h]`

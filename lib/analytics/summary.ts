@@ -117,7 +117,8 @@ export interface EpisodeMetrics {
 /**
  * The unit of every metric key of {@linkcode EpisodeMetrics} (markouts: `markouts.<h>s`) and
  * of the pooled / cross-episode figures of `pooledSummary`, as written into CSV headers.
- * "fraction" is a fraction of the capital base (multiply by 10,000 for basis points).
+ * "fraction" is a fraction of the capital base (multiply by 10,000 for basis points); "unit" is
+ * one unit of the asset (a share, a BTC): a lot is `lotSize` units.
  */
 export const METRIC_UNITS: Readonly<Record<string, string>> = Object.freeze({
   totalPnl: "USD",
@@ -134,12 +135,12 @@ export const METRIC_UNITS: Readonly<Record<string, string>> = Object.freeze({
   profitFactor: "ratio",
   fillRatio: "fraction",
   avgAbsInventory: "lots",
-  avgAbsInventoryShares: "shares",
+  avgAbsInventoryShares: "units",
   pnlToMap: "USD/lot",
   turnover: "fraction",
-  spreadCaptured: "USD/share",
+  spreadCaptured: "USD/unit",
   spreadCapturedTicks: "ticks",
-  markouts: "USD/share",
+  markouts: "USD/unit",
   numFills: "count",
   filledLots: "lots",
   finalInventory: "lots",

@@ -87,9 +87,9 @@ export const TABLE_METRICS: readonly TableMetric[] = Object.freeze([
   },
   {
     key: "avgAbsInventoryShares",
-    label: "Avg |Inv| (sh.)",
+    label: "Avg |Inv| (units)",
     scale: 1,
-    unit: "shares (units of the asset): mean absolute inventory × lotSize",
+    unit: "units of the asset (shares, BTC): mean absolute inventory × lotSize",
   },
   {
     key: "pnlToMap",

@@ -121,8 +121,8 @@ export function legendText(run: CompareRun): string {
     "one series (the Sharpe has the sign of the mean P&L), CIs from a cluster bootstrap over " +
     "episodes; Ep. Sharpe: mean/std of episode P&L (per-episode view, not annualized); " +
     "Sharpe (ep. mean) and the other ratios: means of per-episode values.",
-    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots and shares; P&L/MAP in USD per " +
-    "lot of mean absolute position; VaR95/CVaR95 in basis points of the capital base per period " +
+    "Total P&L and Max DD in USD per episode; Avg |Inv| in lots and in units of the asset " +
+    "(shares, BTC); P&L/MAP in USD per lot of mean absolute position; VaR95/CVaR95 in basis points of the capital base per period " +
     "(negative = loss); win rate, fill ratio and Ann. vol in %.",
     `Seeds: root ${seeds.root}; evaluation childSeed(root, e), e < ${cfg.episodes}, the same ` +
     `for every agent; ${
@@ -635,7 +635,7 @@ export function compareReportIntro(run: CompareRun): string[] {
   const env = run.backtest?.config;
   const market = env
     ? `${c.tier} tier, ${env.duration} s episodes, initial price $${env.initialPrice}, daily ` +
-      `volatility ${env.volatility}, tick $${env.tickSize}, lot ${env.lotSize} shares`
+      `volatility ${env.volatility}, tick $${env.tickSize}, lot ${env.lotSize} units of the asset`
     : `${c.tier} tier`;
   const lines = [
     `${c.episodes} evaluation episodes per agent (${market}); root seed ` +

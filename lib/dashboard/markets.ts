@@ -8,7 +8,13 @@
  * @module
  */
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
-import { loadPreset, PRESET_DIR, presetNames, STRESS_VARIANTS } from "../env/markets.ts";
+import {
+  DEFAULT_MARKET,
+  loadPreset,
+  PRESET_DIR,
+  presetNames,
+  STRESS_VARIANTS,
+} from "../env/markets.ts";
 import type { NumericFieldId } from "./fields.ts";
 import { realDataApi } from "./real_data.ts";
 
@@ -43,14 +49,17 @@ const ALL_FIELDS: readonly NumericFieldId[] = [
   "latency",
 ];
 
-/** The simulator's tiers: the L3 order-book market (default) and the fast model tier. */
+/**
+ * The simulator's tiers: the L3 order-book market at the library's stylized defaults (not
+ * calibrated to any tape) and the fast model tier.
+ */
 export const BUILTIN_MARKETS: readonly MarketEntry[] = Object.freeze([
   {
     id: "book",
-    label: "Order-book simulator (default)",
+    label: "Order-book simulator (stylized)",
     kind: "simulator",
-    description: "the book tier: an L3 order book with zero-intelligence and informed flow, " +
-      "latency and queue position",
+    description: "the book tier at the library's defaults, calibrated to no tape: an L3 order " +
+      "book with zero-intelligence and informed flow, latency and queue position",
     config: { tier: "book" },
     fields: ALL_FIELDS,
     available: true,
@@ -98,7 +107,7 @@ export const presetMarkets: MarketSource = async (root) => {
       const p = await loadPreset(`${dir}/${name}.json`);
       out.push({
         id: name,
-        label: `Preset: ${name}`,
+        label: `Preset: ${name}` + (name === DEFAULT_MARKET ? " (default)" : ""),
         kind: "preset",
         description: p.description || `calibrated preset ${name}`,
         config: p.config as EnvConfigInput,
@@ -148,6 +157,26 @@ export const replayMarkets: MarketSource = async (root) => {
     available: true,
   }));
 };
+
+/**
+ * The market the sidebar starts on: the tools' default market ({@linkcode DEFAULT_MARKET},
+ * the market of `deno task compare`) when it is listed and can run, else the order-book
+ * simulator at its stylized defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_MARKETS, defaultMarketId } from "./markets.ts";
+ * assert.equal(defaultMarketId([...BUILTIN_MARKETS]), "book");
+ * const preset = { id: "btcusdt-lump", label: "", kind: "preset" as const, description: "",
+ *   fields: [], available: true };
+ * assert.equal(defaultMarketId([...BUILTIN_MARKETS, preset]), "btcusdt-lump");
+ * assert.equal(defaultMarketId([...BUILTIN_MARKETS, { ...preset, available: false }]), "book");
+ * ```
+ */
+export function defaultMarketId(markets: readonly MarketEntry[]): string {
+  return markets.some((m) => m.id === DEFAULT_MARKET && m.available) ? DEFAULT_MARKET : "book";
+}
 
 /** The default sources, in display order. */
 export const MARKET_SOURCES: readonly MarketSource[] = [

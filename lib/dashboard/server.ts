@@ -17,7 +17,7 @@ import { AGENT_COLORS } from "../viz/colors.ts";
 import { type AgentEntry, listAgents } from "./agents.ts";
 import { SIDEBAR_FIELDS } from "./fields.ts";
 import { JobScheduler } from "./jobs.ts";
-import { listMarkets, type MarketEntry } from "./markets.ts";
+import { defaultMarketId, listMarkets, type MarketEntry } from "./markets.ts";
 import { SPEEDS } from "./protocol.ts";
 import { realDataApi } from "./real_data.ts";
 import { Session, type SessionContext } from "./session.ts";
@@ -178,15 +178,16 @@ export async function startDashboard(opts: DashboardOptions = {}): Promise<Dashb
   async function meta(): Promise<unknown> {
     const agents: AgentEntry[] = await ctx.agents();
     const api = realDataApi(root);
+    const markets = await ctx.markets();
     return {
       agents,
       agentIds: agents.filter((a) => a.kind === "rule").map((a) => a.id).concat(["ppo"]),
-      markets: await ctx.markets(),
+      markets,
       fields: SIDEBAR_FIELDS,
       speeds: SPEEDS,
       colors: AGENT_COLORS,
       realData: { available: api.available, reason: api.reason, tapes: await api.listTapes() },
-      defaults: { trainTimesteps: DEFAULT_TRAIN_TIMESTEPS },
+      defaults: { trainTimesteps: DEFAULT_TRAIN_TIMESTEPS, market: defaultMarketId(markets) },
     };
   }
 

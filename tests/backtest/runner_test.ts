@@ -124,7 +124,7 @@ Deno.test("episodesCsv and summaryCsv parse back to the metrics", async () => {
   const lines = episodesCsv(res.agents, res.seeds).trim().split("\n").map((l) => l.split(","));
   const header = lines[0];
   assert.deepEqual(header.slice(0, 3), ["agent", "episode", "seed"]);
-  assert.ok(header.includes("markouts.1s [USD/share]"));
+  assert.ok(header.includes("markouts.1s [USD/unit]"));
   assert.equal(lines.length, 1 + 2 * 5);
   const col = header.indexOf("totalPnl [USD]");
   const row = lines[1 + 5 + 3]; // glft, episode 3

@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { type Dashboard, startDashboard } from "../../lib/dashboard/server.ts";
+import { DEFAULT_MARKET } from "../../lib/env/markets.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const SHOTS = `${ROOT}/out/dashboard`;
@@ -43,6 +44,7 @@ async function tempRoot(): Promise<string> {
   await Deno.mkdir(`${dir}/data`);
   await Deno.symlink(`${ROOT}/data/models`, `${dir}/data/models`);
   await Deno.symlink(`${ROOT}/data/real`, `${dir}/data/real`);
+  await Deno.symlink(`${ROOT}/data/presets`, `${dir}/data/presets`);
   return dir;
 }
 
@@ -126,6 +128,18 @@ Deno.test({
 
       await t.step("offline: the app loads only from its own server", () => {
         assert.deepEqual(outside, []);
+      });
+
+      await t.step("the sidebar starts on the tools' default market", async () => {
+        assert.equal(await page.inputValue("#f-market"), DEFAULT_MARKET);
+        // a preset sets its own price and volatility: those fields are disabled
+        assert.equal(await page.isDisabled("#f-price"), true);
+        // …and say the market's own value, so the greyed-out one is not read as the market's
+        assert.match(
+          await page.textContent("#own-price") ?? "",
+          /^set by this market: \d+(\.\d+)?$/,
+        );
+        assert.equal(await page.textContent("#own-seed"), "");
       });
 
       await t.step("an invalid field shows the library's error next to it", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { CSP, type Dashboard, startDashboard } from "../../lib/dashboard/server.ts";
 import type { ServerMessage } from "../../lib/dashboard/protocol.ts";
+import { DEFAULT_MARKET } from "../../lib/env/markets.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const fields = {
@@ -89,6 +90,9 @@ Deno.test({
       const markets = meta.markets.map((m: { id: string; available: boolean }) => m.id);
       assert.deepEqual(markets.slice(0, 2), ["book", "model"]);
       assert.ok(markets.includes("book+high-latency"));
+      // the sidebar starts on the tools' default market (compare's), a shipped preset
+      assert.equal(meta.defaults.market, DEFAULT_MARKET);
+      assert.ok(markets.includes(DEFAULT_MARKET));
       assert.ok(markets.includes("replay:data/real/binance/spot_btcusdt_20240808.gz"));
       assert.equal(meta.realData.available, true);
       assert.equal(meta.realData.tapes.length, 2);

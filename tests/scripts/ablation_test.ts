@@ -14,7 +14,7 @@ Deno.test("ablation: the shipped PPO against its own GLFT base on held-out seeds
   assert.match(r.stdout, /ppo − ppo-base sharpe: /);
   assert.match(r.stdout, /0 of them among the model's \d+ training seeds/);
   // compare's default market, which the shipped model trained in
-  assert.match(r.stdout, /market btcusdt .*market seen in training/);
+  assert.match(r.stdout, /market btcusdt-lump .*market seen in training/);
 });
 
 Deno.test("ablation: a held-out market is named as such; replay and unknown markets fail", async () => {

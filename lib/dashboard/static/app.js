@@ -117,7 +117,7 @@
       }
       market.append(g);
     }
-    market.value = "book";
+    market.value = meta.defaults.market || "book";
     const box = $("#numeric-fields");
     for (const f of meta.fields) {
       const d = el("div", { class: "field" });
@@ -131,7 +131,12 @@
         value: String(f.value),
         title: `${f.help}; ${f.min} to ${f.max}`,
       });
-      d.append(lab, inp, el("div", { class: "field-error", id: `err-${f.id}`, role: "alert" }));
+      d.append(
+        lab,
+        inp,
+        el("div", { class: "field-own", id: `own-${f.id}` }),
+        el("div", { class: "field-error", id: `err-${f.id}`, role: "alert" }),
+      );
       box.append(d);
     }
     let timer = 0;
@@ -149,8 +154,19 @@
     $("#market-note").textContent = m ? m.description : "";
     for (const f of meta.fields) {
       const inp = $(`#f-${f.id}`);
-      if (inp) inp.disabled = !!m && !m.fields.includes(f.id);
+      if (!inp) continue;
+      inp.disabled = !!m && !m.fields.includes(f.id);
+      // A field the market sets itself is greyed out: say so, with the market's value where it
+      // is one number (a preset's price and volatility), so the greyed value is not read as its.
+      const own = $(`#own-${f.id}`);
+      if (own) own.textContent = inp.disabled ? ownValueText(m, f.id) : "";
     }
+  }
+
+  function ownValueText(m, id) {
+    const key = { duration: "duration", price: "initialPrice", volatility: "volatility" }[id];
+    const v = key && m.config ? m.config[key] : undefined;
+    return typeof v === "number" ? `set by this market: ${v}` : "set by this market";
   }
 
   function showValidation(errors) {
