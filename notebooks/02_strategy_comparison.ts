@@ -14,6 +14,7 @@ import {
   aggregate,
   BASELINE_AGENT_IDS,
   cumulative,
+  DEFAULT_MARKET,
   defaultCapitalBase,
   distributionFigure,
   equityCurvesFigure,
@@ -21,6 +22,7 @@ import {
   pairedComparison,
   parseEnvConfig,
   registerPpoAgent,
+  resolveMarket,
   show,
   showTable,
   summarizeEpisode,
@@ -34,11 +36,14 @@ await loadPlotly();
 // %% [markdown]
 // ## The experiment
 //
-// Book tier, 60-second episodes, 24 episodes per strategy. The agents: a **random** quoter (a sanity floor), a
+// The market is the tools' default, the one `deno task compare` runs: the preset `btcusdt-lump`, the book tier
+// calibrated to the shipped Binance BTCUSDT tape (a one-tick spread, informed flow: a fill at the touch is
+// followed by an adverse move; docs/realism.md says which of the tape's facts it reproduces). 60-second
+// episodes, 24 episodes per strategy. The agents: a **random** quoter (a sanity floor), a
 // **static** spread, an **adaptive** spread that widens with volatility, **Avellaneda–Stoikov** and **GLFT**
 // (Guéant–Lehalle–Fernandez-Tapia, the infinite-horizon refinement of AS with inventory limits), and **PPO**, the
 // reinforcement-learning policy of notebook 04, loaded from `data/models/ppo` if a model is there (it acts
-// deterministically with its policy mean).
+// deterministically with its policy mean; the shipped model trained in this market, on other seeds).
 
 // %%
 let ppoNote = "PPO: shipped model loaded";
@@ -52,7 +57,8 @@ try {
 ppoNote;
 
 // %%
-const cfg = parseEnvConfig({ tier: "book", duration: 60 });
+const market = await resolveMarket(DEFAULT_MARKET);
+const cfg = parseEnvConfig({ ...market.config, duration: 60 });
 const seeds = Array.from({ length: 24 }, (_, i) => 5000 + i);
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = new Map<string, EpisodeMetrics[]>();
@@ -73,7 +79,7 @@ for (const id of ids) {
 // per episode; **Sharpe** is annualized from 1-second returns (large in absolute value because a second is a tiny
 // period and annualization multiplies by √(252 × 23 400)); **fills** counts executions; **|inv|** is the average
 // absolute inventory in lots (risk carried); **max DD** is the deepest fall of the P&L from its running peak within
-// an episode; **spread** is the edge captured per share at our fills, in ticks.
+// an episode; **spread** is the edge captured per unit of the asset at our fills, in ticks.
 
 // %%
 const fmt = (s: { mean: number; ci95: [number, number] }, d = 2) =>
@@ -91,6 +97,13 @@ showTable({
     fmt(a.spreadCapturedTicks),
   ]),
 });
+
+// %% [markdown]
+// **What it says here** (when this notebook was written; rerun it to see yours): in this market every strategy
+// loses money, the spread it captures at its fills (positive) outweighed by the moves against it that follow
+// them, and doing nothing (P&L 0) beats them all. PPO loses least because it trades least (fewer fills and
+// less inventory than any rule), not because it quotes better: its Sharpe is no better than theirs. Before
+// believing a ranking, ask which simple rule explains it — here "quote less" does.
 
 // %%
 show(metricBarsFigure(
