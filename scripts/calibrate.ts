@@ -10,7 +10,7 @@
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
- *                         [--size-lot X] [--impact-lump] [--activity-placement] [--regime-time-scale]
+ *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
  *
@@ -185,6 +185,10 @@ export const calibrateCli = defineCli({
       help:
         "fit the lumpy impact (uninformed trades move the price only once their impacts add up to the tape's median move) into a one-tick market's preset",
     }),
+    "lump-match": flags.boolean({
+      help:
+        "with --impact-lump: search the lump in simulation, after the other stages, so that the market's share of grid intervals without a move is the tape's (the median alone makes the price move too often)",
+    }),
     "sizes-given-fast": flags.boolean({
       help:
         "fit the background's market-order sizes given the snipers' and informed traders' orders (a simulated mixture component), not with --size-lot",
@@ -234,6 +238,22 @@ export const calibrateCli = defineCli({
         true,
         "no --touch",
         "--touch-deletions: not with --touch (the touch flow has deletions of its own)",
+      );
+    }
+    if (v["lump-match"] && !v["impact-lump"]) {
+      throw new FlagError(
+        "--lump-match",
+        true,
+        "--impact-lump as well",
+        "--lump-match: only with --impact-lump (it matches the lump that flag fits)",
+      );
+    }
+    if (v["lump-match"] && v["refine-iterations"] === 0) {
+      throw new FlagError(
+        "--lump-match",
+        true,
+        "no --refine-iterations 0",
+        "--lump-match: not with --refine-iterations 0 (the lump is matched in simulation)",
       );
     }
     if (v["match-deletions"] && !v["touch-deletions"]) {
@@ -317,6 +337,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
+    ...(v["lump-match"] ? { lumpMatch: true } : {}),
     activityPlacement: v["activity-placement"],
     regimeTimeScale: v["regime-time-scale"],
     sizesGivenFast: v["sizes-given-fast"],

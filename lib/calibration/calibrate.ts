@@ -116,7 +116,7 @@ import {
 import { maxOf } from "../analytics/extent.ts";
 import { clampToModelRange } from "./model_range.ts";
 import { atLot } from "./finer_lot.ts";
-import { fitImpactLump } from "./fit_lump.ts";
+import { fitImpactLump, matchImpactLump, stillShare } from "./fit_lump.ts";
 import { informationStart } from "./information_start.ts";
 import { calibrationProvenance, tapeTimeIso } from "./provenance.ts";
 import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
@@ -319,6 +319,12 @@ export interface CalibrateOptions {
    * docs/calibration.md).
    */
   impactLump?: boolean;
+  /**
+   * With `impactLump`: search the lump in simulation after the other stages
+   * (`matchImpactLump`, `fit_lump.ts`), so that the market's share of grid intervals without a
+   * move is the tape's (default false: the tape's median move; see docs/calibration.md).
+   */
+  lumpMatch?: boolean;
   /**
    * Fit the background's market-order sizes given the fast traders' orders (default false):
    * after the first information round, the calibrated market is simulated and the size law
@@ -1357,6 +1363,47 @@ function calibrateOnce(
     );
   }
   refillOn = true; // (without the matching: the direct fit)
+  // ---- stage 5 (asked for): the lump searched in simulation, everything else held, so that
+  // the market's price stays put over the tape's share of grid intervals (fit_lump.ts)
+  const lumpEst = est["flow.fundamental.impactLump"];
+  if ((options.lumpMatch ?? false) && lumpEst !== undefined && (options.refine ?? true)) {
+    log("searching the lump: the share of grid intervals without a move (simulation)");
+    const grid = Math.max(0.1, quoteInterval);
+    const realStill = stillShare(records, grid);
+    const points = matchImpactLump(lumpEst, realStill, (h) => {
+      lumpEst.value = h;
+      const recs = simulateRecords(config(), {
+        seconds: refineSeconds,
+        seed: options.seed ?? 0,
+        ...observe,
+      });
+      return stillShare(recs, grid).value;
+    });
+    matching.push({
+      lump: points.map((p) => ({ lump: sig(p.lump), still: sig(p.still) })),
+      chosen: sig(lumpEst.value),
+    });
+    const kept = points.find((p) => p.lump === lumpEst.value)!;
+    if (Math.abs(kept.still - realStill.value) > 1.96 * realStill.se) {
+      warnings.push(
+        `impact lump: no lump tried brings the share of grid intervals without a move within the tape's 95 % interval (${
+          (realStill.value * 100).toFixed(1)
+        } ± ${(1.96 * realStill.se * 100).toFixed(1)} %; the nearest ${
+          (kept.still * 100).toFixed(1)
+        } % at ${
+          sig(lumpEst.value)
+        } ticks): the price moves more often than the tape's for other reasons`,
+      );
+    }
+  } else if ((options.lumpMatch ?? false) && lumpEst === undefined) {
+    warnings.push(
+      "lump match: no lump was fitted (see the impact lump's warning); nothing matched",
+    );
+  } else if (options.lumpMatch ?? false) {
+    warnings.push(
+      "lump match: not done without the simulation stages (refine off); the tape's median move kept",
+    );
+  }
   if (refill0 !== null && refillEst.status === "moment-matched") {
     // indirect inference's standard error: the tape fit's, through the binding function's
     // slope b = dk̂_sim/dk (central difference ±25 %, common random numbers), inflated by

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
+import { LUMP_SEARCH_FACTORS } from "../../lib/calibration/fit_lump.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { BinanceParser } from "../../lib/data/binance.ts";
@@ -503,6 +504,47 @@ Deno.test("calibrate: the lumpy impact is written only with `impactLump`, in a o
     wide.warnings.some((w) => w.startsWith("impact lump: not fitted")),
     wide.warnings.join("\n"),
   );
+});
+
+Deno.test("calibrate: with `lumpMatch` the lump is searched in simulation (multiples of the median move), the nearest share of still intervals kept and recorded; without a lump or a simulation stage it says so", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const fast = { refineIterations: 1, refineSeconds: 600, informationSimulations: 2 };
+  const cal = calibrateTapes([btc], {
+    ...fast,
+    informationRounds: 1,
+    impactLump: true,
+    lumpMatch: true,
+  });
+  const lump = cal.estimates["flow.fundamental.impactLump"];
+  assert.equal(lump.status, "moment-matched");
+  const direct = calibrateTapes([btc], { refine: false, impactLump: true })
+    .estimates["flow.fundamental.impactLump"].value;
+  const factor = lump.value / direct;
+  assert.ok(
+    LUMP_SEARCH_FACTORS.some((f) => Math.abs(f - factor) < 1e-9),
+    `${lump.value} / ${direct}`,
+  );
+  assert.match(lump.method, /^matched in simulation to the tape's share of \d+\.\d % of grid/);
+  const search =
+    (cal.preset.provenance as { fitQuality: { momentMatching: Record<string, unknown>[] } })
+      .fitQuality.momentMatching.find((r) => "lump" in r) as {
+        lump: { lump: number; still: number }[];
+        chosen: number;
+      };
+  assert.equal(search.lump.length, LUMP_SEARCH_FACTORS.length);
+  assert.equal(search.chosen, sig(lump.value));
+  assert.equal(parseEnvConfig(cal.preset.config).flow.fundamental.impactLump, sig(lump.value));
+  // no lump to match (a market whose book does not follow a price), or no simulation: said
+  const zi = calibrateTapes([ziLobsterTape(5, 600)], {
+    ...fast,
+    impactLump: true,
+    lumpMatch: true,
+  });
+  assert.ok(zi.warnings.some((w) => w.startsWith("lump match: no lump was fitted")));
+  const off = calibrateTapes([btc], { refine: false, impactLump: true, lumpMatch: true });
+  assert.ok(off.warnings.some((w) => w.startsWith("lump match: not done without")));
+  assert.equal(off.estimates["flow.fundamental.impactLump"].value, direct);
 });
 
 Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted again given the simulated fast traders' orders, said in the provenance; not with a finer size lot", () => {

@@ -40,6 +40,23 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--limit-sizes", "round"]),
     /^error: --limit-sizes/,
   );
+  oneLineError(
+    await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--lump-match"]),
+    /^error: --lump-match: only with --impact-lump \(it matches the lump that flag fits\)$/,
+  );
+  oneLineError(
+    await runScript("calibrate", [
+      "--data",
+      BTC,
+      "--out",
+      "x.json",
+      "--impact-lump",
+      "--lump-match",
+      "--refine-iterations",
+      "0",
+    ]),
+    /^error: --lump-match: not with --refine-iterations 0/,
+  );
   const both = ["--sizes-given-fast", "--size-lot", "0.0001"];
   oneLineError(
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", ...both]),
