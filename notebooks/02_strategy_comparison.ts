@@ -101,9 +101,10 @@ showTable({
 // %% [markdown]
 // **What it says here** (when this notebook was written; rerun it to see yours): in this market every strategy
 // loses money, the spread it captures at its fills (positive) outweighed by the moves against it that follow
-// them, and doing nothing (P&L 0) beats them all. PPO loses least because it trades least (fewer fills and
-// less inventory than any rule), not because it quotes better: its Sharpe is no better than theirs. Before
-// believing a ranking, ask which simple rule explains it — here "quote less" does.
+// them, and doing nothing (P&L 0) beats them all. PPO, the touch rule and GLFT lose about as little as each
+// other (their intervals overlap), PPO with the fewest fills and a Sharpe below the spread rules'.
+// Before believing a ranking, ask which simple rule explains it — here "quote less" or "join the touch" does
+// as well as anything.
 
 // %%
 show(metricBarsFigure(

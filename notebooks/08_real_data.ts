@@ -368,13 +368,13 @@ showTable({
 // **Where they agree and where they do not** (measured when this notebook was written; rerun it to see yours):
 //
 // - **They agree on the verdict:** on both markets all three agents lose money over 30-s episodes, and PPO
-//   loses least by trading least (a third of AS's fill ratio, half its mean inventory), not by quoting
-//   better: neither market rewards AS, GLFT or PPO for their quotes here.
-// - **They disagree on the size.** On the recorded book AS and GLFT lose about 1.4× as much and fill
-//   1.2–1.3× as often; PPO loses about 2.3× as much (from a small base). The simulator reproduces the markout
-//   of a fill and the price response in sample, so the gap is less about adverse selection than about how
-//   often and where our quotes fill: the replay tier's queue model and the recorded queues against the
-//   simulator's L3 queues.
+//   trades least (about 40 % of AS's fill ratio on both): neither market rewards AS, GLFT or PPO for their
+//   quotes here.
+// - **They disagree on what trading less buys.** In the simulator PPO loses half as much as AS; on the
+//   recorded book as much. There AS and GLFT lose about 1.6× as much as in the simulator and fill 1.6–1.7× as
+//   often; PPO loses about 3× as much (from a small base). The simulator reproduces the markout of a fill and
+//   the price response in sample, so the gap is less about adverse selection than about how often and where
+//   our quotes fill: the replay tier's queue model and the recorded queues against the simulator's L3 queues.
 // - On the **replay tier** our orders never move the recorded price and wait behind every displayed lot (the
 //   risk-averse queue model); fills come precisely when the price runs through the queue. In the simulator they
 //   sit in its L3 queues and the book reacts to them — another reason the two differ.

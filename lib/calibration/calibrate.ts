@@ -1366,7 +1366,12 @@ function calibrateOnce(
   // ---- stage 5 (asked for): the lump searched in simulation, everything else held, so that
   // the market's price stays put over the tape's share of grid intervals (fit_lump.ts)
   const lumpEst = est["flow.fundamental.impactLump"];
+  // with the lump searched, the information fit's objective on fresh seeds (which `starts`
+  // compares) is measured on the market as the stages before left it: the search changes a
+  // value the information fit held
+  let informationConfig: Record<string, unknown> | null = null;
   if ((options.lumpMatch ?? false) && lumpEst !== undefined && (options.refine ?? true)) {
+    informationConfig = config();
     log("searching the lump: the share of grid intervals without a move (simulation)");
     const grid = Math.max(0.1, quoteInterval);
     const realStill = stillShare(records, grid);
@@ -1461,12 +1466,16 @@ function calibrateOnce(
   // noise, which the compass search fitted too, shows as the difference)
   if (information !== null) {
     log("measuring the information fit's objective on fresh simulation seeds");
-    const fresh = freshInformationObjective(records, finalConfig as EnvConfigInput, {
-      ...observe,
-      seconds: refineSeconds,
-      seed: options.freshSeed ?? options.seed ?? 0,
-      clusteringLags: options.regimeBaseline ? CLUSTERING_MOMENTS : [],
-    });
+    const fresh = freshInformationObjective(
+      records,
+      (informationConfig ?? finalConfig) as EnvConfigInput,
+      {
+        ...observe,
+        seconds: refineSeconds,
+        seed: options.freshSeed ?? options.seed ?? 0,
+        clusteringLags: options.regimeBaseline ? CLUSTERING_MOMENTS : [],
+      },
+    );
     const info = information as Record<string, unknown>;
     info.freshObjective = {
       mean: sig(fresh.objective, 4),

@@ -535,6 +535,15 @@ Deno.test("calibrate: with `lumpMatch` the lump is searched in simulation (multi
   assert.equal(search.lump.length, LUMP_SEARCH_FACTORS.length);
   assert.equal(search.chosen, sig(lump.value));
   assert.equal(parseEnvConfig(cal.preset.config).flow.fundamental.impactLump, sig(lump.value));
+  // the information fit's objective on fresh seeds (what `starts` compares) is measured on the
+  // market before the search: the same as without it
+  const median = calibrateTapes([btc], { ...fast, informationRounds: 1, impactLump: true });
+  const freshOf = (c: typeof cal) =>
+    (c.preset.provenance as {
+      fitQuality: { information: { freshObjective: { mean: number } } };
+    }).fitQuality.information.freshObjective.mean;
+  assert.equal(freshOf(cal), freshOf(median));
+  assert.equal(median.estimates["flow.fundamental.impactLump"].value, direct);
   // no lump to match (a market whose book does not follow a price), or no simulation: said
   const zi = calibrateTapes([ziLobsterTape(5, 600)], {
     ...fast,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { LUMP_SEARCH_FACTORS } from "../../lib/calibration/fit_lump.ts";
 import { sha256File } from "../../lib/calibration/calibrate.ts";
 import { NOT_STABLE } from "../../lib/calibration/moment_matching.ts";
 import { ValidationError } from "../../lib/errors.ts";
@@ -75,14 +76,15 @@ Deno.test("presets: every shipped preset validates, resolves by name and says wh
   assert.ok(amzn.config.initialPrice > 200 && amzn.config.initialPrice < 230);
 });
 
-Deno.test("presets: btcusdt-lump prices the uninformed impact in lumps and is the best of its starts by the fit's objective", async () => {
+Deno.test("presets: btcusdt-lump prices the uninformed impact in lumps, its lump searched in simulation, and is the best of its starts by the fit's objective", async () => {
   const lump = await loadPreset("data/presets/btcusdt-lump.json");
   const plain = await loadPreset("data/presets/btcusdt.json");
   const prov = lump.provenance as {
     sources: { sha256: string }[];
-    estimates: Record<string, { value: number; se: number | null }>;
+    estimates: Record<string, { value: number; se: number | null; status: string }>;
     fitQuality: {
       starts: { seeds: number[]; freshObjectives: number[]; chosenSeed: number };
+      momentMatching: Record<string, unknown>[];
     };
   };
   // the same tape as `btcusdt`
@@ -95,6 +97,25 @@ Deno.test("presets: btcusdt-lump prices the uninformed impact in lumps and is th
   const lumpEst = prov.estimates["flow.fundamental.impactLump"];
   assert.equal(flow.fundamental.impactLump, lumpEst.value);
   assert.ok(lumpEst.value > 1 && lumpEst.se !== null && lumpEst.se > 0);
+  // searched (`--lump-match`): the kept one of the tried multiples of the median move, the
+  // one whose share of still intervals is nearest the tape's
+  assert.equal(lumpEst.status, "moment-matched");
+  const search = prov.fitQuality.momentMatching.find((r) => "lump" in r) as {
+    lump: { lump: number; still: number }[];
+    chosen: number;
+  };
+  assert.equal(search.lump.length, LUMP_SEARCH_FACTORS.length);
+  assert.equal(search.chosen, lumpEst.value);
+  const [direct] = search.lump;
+  search.lump.forEach((p, k) =>
+    assert.ok(Math.abs(p.lump - direct.lump * LUMP_SEARCH_FACTORS[k]) < 1e-6 * p.lump)
+  );
+  const still = /the tape's share of ([\d.]+) %/.exec(
+    (prov.estimates["flow.fundamental.impactLump"] as unknown as { method: string }).method,
+  );
+  const real = Number(still![1]) / 100;
+  const miss = search.lump.map((p) => Math.abs(p.still - real));
+  assert.equal(search.lump[miss.indexOf(Math.min(...miss))].lump, lumpEst.value);
   assert.equal(
     (plain.provenance as { estimates: Record<string, unknown> }).estimates[
       "flow.fundamental.impactLump"
