@@ -122,8 +122,9 @@ export function legendText(run: CompareRun): string {
     "episodes; Ep. Sharpe: mean/std of episode P&L (per-episode view, not annualized); " +
     "Sharpe (ep. mean) and the other ratios: means of per-episode values.",
     "Total P&L and Max DD in USD per episode; Avg |Inv| in lots and in units of the asset " +
-    "(shares, BTC); P&L/MAP in USD per lot of mean absolute position; VaR95/CVaR95 in basis points of the capital base per period " +
-    "(negative = loss); win rate, fill ratio and Ann. vol in %.",
+    "(shares, BTC); P&L/MAP in USD per lot of mean absolute position; VaR95/CVaR95 in basis " +
+    "points of the capital base per period (negative = loss); win rate, fill ratio and Ann. " +
+    "vol in %.",
     `Seeds: root ${seeds.root}; evaluation childSeed(root, e), e < ${cfg.episodes}, the same ` +
     `for every agent; ${
       (seeds.calibration as number[]).length

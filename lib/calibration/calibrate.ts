@@ -322,7 +322,9 @@ export interface CalibrateOptions {
   /**
    * With `impactLump`: search the lump in simulation after the other stages
    * (`matchImpactLump`, `fit_lump.ts`), so that the market's share of grid intervals without a
-   * move is the tape's (default false: the tape's median move; see docs/calibration.md).
+   * move is the tape's (default false: the tape's median move; see docs/calibration.md). The
+   * information fit's objective on fresh seeds (what `starts` compares) is then measured on the
+   * market before the search.
    */
   lumpMatch?: boolean;
   /**

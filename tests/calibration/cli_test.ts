@@ -23,43 +23,23 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--from", "5", "--to", "3"]),
     /^error: --to/,
   );
+  // a calibration of the BTCUSDT tape with these flags
+  const btc = (...f: string[]) => runScript("calibrate", ["--data", BTC, "--out", "x.json", ...f]);
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      BTC,
-      "--out",
-      "x.json",
-      "--lot",
-      "0.001",
-      "--size-lot",
-      "0.01",
-    ]),
+    await btc("--lot", "0.001", "--size-lot", "0.01"),
     /^error: --size-lot: expected a lot at most --lot \(0\.001\), got 0\.01/,
   );
+  oneLineError(await btc("--limit-sizes", "round"), /^error: --limit-sizes/);
   oneLineError(
-    await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--limit-sizes", "round"]),
-    /^error: --limit-sizes/,
-  );
-  oneLineError(
-    await runScript("calibrate", ["--data", BTC, "--out", "x.json", "--lump-match"]),
+    await btc("--lump-match"),
     /^error: --lump-match: only with --impact-lump \(it matches the lump that flag fits\)$/,
   );
   oneLineError(
-    await runScript("calibrate", [
-      "--data",
-      BTC,
-      "--out",
-      "x.json",
-      "--impact-lump",
-      "--lump-match",
-      "--refine-iterations",
-      "0",
-    ]),
+    await btc("--impact-lump", "--lump-match", "--refine-iterations", "0"),
     /^error: --lump-match: not with --refine-iterations 0/,
   );
-  const both = ["--sizes-given-fast", "--size-lot", "0.0001"];
   oneLineError(
-    await runScript("calibrate", ["--data", BTC, "--out", "x.json", ...both]),
+    await btc("--sizes-given-fast", "--size-lot", "0.0001"),
     /^error: --sizes-given-fast: not with --size-lot 0\.0001 \(the background's sizes are fitted in the market's own lot\)$/,
   );
   // a calibration of the AMZN tape with these flags
