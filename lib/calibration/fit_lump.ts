@@ -223,8 +223,10 @@ export function matchImpactLump(
   for (const p of points) {
     if (Math.abs(p.still - real.value) < Math.abs(best.still - real.value)) best = p;
   }
-  const within = points.filter((p) => Math.abs(p.still - real.value) <= 1.96 * real.se);
-  const lo = Math.min(...within.map((p) => p.lump)), hi = Math.max(...within.map((p) => p.lump));
+  // the tried lumps within the tape's 95 % interval, in increasing order (factors ascend)
+  const within = points.filter((p) => Math.abs(p.still - real.value) <= 1.96 * real.se)
+    .map((p) => p.lump).sort((a, b) => a - b);
+  const lo = within[0], hi = within[within.length - 1];
   estimate.value = best.lump;
   estimate.se = within.length > 1 ? (hi - lo) / 2 / 1.96 : NaN;
   estimate.status = "moment-matched";

@@ -27,9 +27,9 @@ export const PRESET_DIR = "data/presets";
  * large-tick market, where queue position at the touch decides a market maker's P&L, whose
  * simulation passes 13.8 of the 15 judged facts of its tape on average over ten seeds (all but
  * the order sizes on most), the markout of a passive fill and the price response among them
- * (docs/realism.md). The shipped PPO and the evaluation matrix
- * were made on it (README, "Markets"). The library's own default (`parseEnvConfig({})`) stays
- * the stylized built-in market.
+ * (docs/realism.md). The shipped PPO and the evaluation matrix were made on it (README,
+ * "Markets"). The library's own default (`parseEnvConfig({})`) stays the stylized built-in
+ * market.
  */
 export const DEFAULT_MARKET = "btcusdt-lump";
 
