@@ -650,7 +650,10 @@ function calibrateOnce(
         limit = fitLimitSizes(events, DEFAULTS.placement.maxDistance);
       } catch (e) {
         if (!(e instanceof InsufficientDataError)) throw e;
-        warnings.push(`limit-order sizes: ${e.message}; the Poisson law kept`);
+        // e.g. a level-based tape: not identified, whatever its length
+        warnings.push(
+          `${e.fit}: not fitted (needs ${e.needs}, has ${e.has}); the Poisson law kept`,
+        );
       }
     }
     if (limit !== undefined) {
