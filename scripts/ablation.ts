@@ -63,6 +63,7 @@ const METRICS = [
   ["totalPnl", "Total P&L ($)"],
   ["maxDrawdown", "Max DD ($)"],
   ["avgAbsInventory", "Avg |Inv| (lots)"],
+  ["filledLots", "Filled (lots)"],
   ["fillRatio", "Fill ratio"],
 ] as const;
 

@@ -14,7 +14,13 @@ import { AvellanedaStoikovAgent, type AvellanedaStoikovParams } from "./avellane
 import { GlftAgent, type GlftParams } from "./glft.ts";
 import { RandomAgent, type RandomAgentParams } from "./random.ts";
 import { StaticSpreadAgent, type StaticSpreadParams } from "./static_spread.ts";
-import { TouchAgent, type TouchParams, TouchSkewAgent, type TouchSkewParams } from "./touch.ts";
+import {
+  NO_INVENTORY_LIMIT,
+  TouchAgent,
+  type TouchParams,
+  TouchSkewAgent,
+  type TouchSkewParams,
+} from "./touch.ts";
 import { DEFAULT_GAMMA_GRID, GLFT_GAMMA_GRID } from "./tuning.ts";
 import type { Agent } from "./types.ts";
 
@@ -145,10 +151,17 @@ const BUILT_IN: readonly AgentDefinition[] = ([
   {
     id: "touch",
     name: "Touch",
-    description: "Joins the best bid and ask; the side that would grow inventory backs off.",
+    description: "Joins the best bid and ask; the side that would grow inventory backs off, " +
+      "and stops at an inventory limit.",
     kind: "baseline",
     create: (p) => new TouchAgent(p as Partial<TouchParams>),
-    tuning: { calibrated: false, grid: { backoffTicks: [0, 1, 2, 3, 5] } },
+    tuning: {
+      calibrated: false,
+      grid: {
+        backoffTicks: [0, 1, 2, 3, 5],
+        inventoryLimit: [1, 2, 4, 8, 16, NO_INVENTORY_LIMIT],
+      },
+    },
   },
   {
     id: "touch-skew",

@@ -4,7 +4,9 @@
  *
  * - `touch` ({@linkcode TouchAgent}): quote `size` lots at the observed best bid and best
  *   ask (join the touch); when long, back the bid off by `backoffTicks` ticks, when short
- *   the ask — so that inventory is unwound by the side left at the touch.
+ *   the ask — so that inventory is unwound by the side left at the touch; and never hold
+ *   more than `inventoryLimit` lots either way (the side whose fill would pass it is not
+ *   quoted).
  * - `touch-skew` ({@linkcode TouchSkewAgent}): join the touch, then shift both quotes by
  *   `skewTicksPerLot` ticks per lot of inventory against it (long: both lower, so the ask
  *   improves into the spread and the bid backs off), never crossing the observed mid.
@@ -30,6 +32,19 @@ import type { Agent, AgentContext } from "./types.ts";
 const EPS_TICKS = 1e-6;
 
 /**
+ * The `touch` agent's `inventoryLimit` when it has none of its own: the largest value the
+ * env's `maxInventory` may take, so that only the env's limit applies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NO_INVENTORY_LIMIT, TouchAgent } from "./touch.ts";
+ * assert.equal(new TouchAgent().params.inventoryLimit, NO_INVENTORY_LIMIT);
+ * ```
+ */
+export const NO_INVENTORY_LIMIT = 1_000_000;
+
+/**
  * Schema of {@linkcode TouchAgent}'s parameters.
  *
  * @ignore
@@ -39,6 +54,12 @@ export const touchParamsSchema = z.strictObject({
   size: sizeSchema.default(1),
   /** Ticks the bid (when long) or the ask (when short) backs off from the touch. */
   backoffTicks: z.number().min(0).max(10_000).default(1),
+  /**
+   * Largest |inventory| the agent takes on, lots: a side whose full fill would take the
+   * inventory beyond ±`inventoryLimit` is not quoted (the env's own `maxInventory` still
+   * applies; the default, {@linkcode NO_INVENTORY_LIMIT}, leaves only that one).
+   */
+  inventoryLimit: z.number().int().min(1).max(NO_INVENTORY_LIMIT).default(NO_INVENTORY_LIMIT),
   /** Offset from the mid of a side whose observed best quote is missing, ticks. */
   emptyOffsetTicks: z.number().min(0).max(10_000).default(2),
 });
@@ -74,7 +95,8 @@ function touchAskTicks(view: AgentView, i: number, tick: number): number {
 }
 
 /**
- * Joins the touch with `size` lots and backs off the side that would grow inventory.
+ * Joins the touch with `size` lots, backs off the side that would grow inventory and, at
+ * `inventoryLimit`, stops quoting it.
  *
  * @example
  * ```ts
@@ -92,6 +114,12 @@ function touchAskTicks(view: AgentView, i: number, tick: number): number {
  * agent.act(new Float64Array(9), view, out);
  * assert.ok(Math.abs(out[0] - 2.5) < 1e-3); // long: the bid backs off two ticks
  * assert.ok(Math.abs(out[1] - 0.5) < 1e-3); // the ask stays at the touch
+ * assert.deepEqual([out[2], out[3]], [1, 1]); // one lot each side
+ *
+ * const limited = new TouchAgent({ inventoryLimit: 3 });
+ * limited.reset({ config: parseEnvConfig(), numEnvs: 1, seed: 0 });
+ * limited.act(new Float64Array(9), view, out);
+ * assert.deepEqual([out[2], out[3]], [0, 1]); // long 3 at a limit of 3: no bid
  * ```
  */
 export class TouchAgent implements Agent {
@@ -117,11 +145,15 @@ export class TouchAgent implements Agent {
     this.#size = Math.min(this.params.size, ctx.config.maxQuoteSize);
   }
 
-  /** Writes each env's quotes at the touch, the inventory-growing side backed off. */
+  /**
+   * Writes each env's quotes at the touch, the inventory-growing side backed off (and not
+   * quoted where its fill would pass `inventoryLimit`).
+   */
   act(_observations: Float64Array, view: AgentView, out: Float64Array): void {
     const n = out.length / ACT_DIM;
     const tick = this.#tick, maxOff = this.#maxOff, empty = this.params.emptyOffsetTicks;
-    const back = this.params.backoffTicks;
+    const back = this.params.backoffTicks, limit = this.params.inventoryLimit;
+    const size = this.#size;
     for (let i = 0; i < n; i++) {
       const q = view.inventory[i];
       let b = touchBidTicks(view, i, tick);
@@ -132,7 +164,7 @@ export class TouchAgent implements Agent {
       else if (q < 0) a += back;
       const bo = clipOffset(b - EPS_TICKS, maxOff);
       const ao = clipOffset(a - EPS_TICKS, maxOff);
-      writeAction(out, i, bo, ao, this.#size, this.#size);
+      writeAction(out, i, bo, ao, q + size > limit ? 0 : size, size - q > limit ? 0 : size);
     }
   }
 }

@@ -127,9 +127,11 @@ export async function gridSearch(
 
 /**
  * Chooses Avellaneda–Stoikov's γ by grid search: `evaluate(γ)` should run the AS agent
- * with that γ on the **training** seeds and return the objective to maximize; ALPE's
- * convention is the mean over episodes of the per-episode Sharpe ratio of step P&L
- * ({@linkcode meanEpisodeSharpe}). Grid values must be positive (γ is 1/$ per lot).
+ * with that γ on the **training** seeds and return the objective to maximize, e.g. the
+ * mean total P&L per episode (what `tuneAgents` of lib/backtest maximizes) or the mean
+ * per-episode Sharpe ratio of step P&L ({@linkcode meanEpisodeSharpe}; where every γ loses
+ * money, the Sharpe ratio prefers the γ whose P&L varies most). Grid values must be positive
+ * (γ is 1/$ per lot).
  *
  * @example
  * ```ts

@@ -6,9 +6,13 @@
  *    mid volatility σ by experiment (`calibrateFromEnv`), and pass A, k, σ to those agents;
  * 2. for each agent with a `tuning` declaration, evaluate every point of its declared grid
  *    (the cartesian product of its parameters' candidate values) on all calibration seeds and
- *    keep the point with the highest objective: the mean over seeds of the per-episode
- *    Sharpe ratio of step P&L (lib/agents' `meanEpisodeSharpe` convention; the first point
- *    wins ties).
+ *    keep the point with the highest objective: the mean total P&L per episode (dollars; the
+ *    first point wins ties) — the measure by which a comparison names each market's best
+ *    rival. Until stop 52 it was the mean per-episode Sharpe ratio of step P&L
+ *    (lib/agents' `meanEpisodeSharpe`), which, where every point loses money, prefers the
+ *    point whose P&L varies most (a loss divided by a larger standard deviation is closer to
+ *    0): in the calibrated BTCUSDT markets it gave `touch` no inventory limit, its riskiest
+ *    point, where the limit of one lot lost least (docs/results/README.md).
  *
  * The grids are the agents' own declarations in the registry (`AgentDefinition.tuning`);
  * nothing here depends on which agent is which. Units: A in fills/s, k in 1/$, σ in $/√s.
@@ -44,7 +48,7 @@ export interface MarketCalibration {
 export interface TuningScore {
   /** The agent's tuned parameters at this point. */
   point: Record<string, number>;
-  /** Mean per-episode Sharpe of step P&L on the calibration seeds (NaN if not finite). */
+  /** Mean total P&L per episode on the calibration seeds, dollars (NaN if not finite). */
   score: number;
 }
 
@@ -52,7 +56,7 @@ export interface TuningScore {
 export interface TunedAgentParams {
   /** Parameters to pass to `createAgent` (the best grid point, plus A, k, σ when calibrated). */
   params: Record<string, number>;
-  /** The objective at the chosen point (not annualized). */
+  /** The objective at the chosen point: mean total P&L per episode, dollars. */
   score: number;
   /** The objective at every grid point, in grid order. */
   scores: TuningScore[];
@@ -183,8 +187,8 @@ export async function tuneAgents(
     results.forEach((r, j) => {
       if (plan[j].agent !== a) return;
       let sum = 0;
-      for (const v of r.stepSharpe) sum += v;
-      const raw = sum / r.stepSharpe.length;
+      for (const m of r.metrics) sum += m.totalPnl;
+      const raw = sum / r.metrics.length;
       const score = Number.isFinite(raw) ? raw : NaN;
       if (score > bestScore) {
         bestScore = score;

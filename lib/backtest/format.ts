@@ -157,10 +157,17 @@ export const TABLE_METRICS: readonly TableMetric[] = Object.freeze([
     unit: "gross period gains / gross period losses",
   },
   {
+    key: "filledLots",
+    label: "Filled (lots)",
+    scale: 1,
+    unit: "lots filled in the episode, both sides: how much the agent traded",
+  },
+  {
     key: "fillRatio",
     label: "Fill ratio (%)",
     scale: 100,
-    unit: "filled lots / posted lots",
+    unit: "filled lots / posted lots (posted: the lots of every new or re-sized quote, so an " +
+      "agent that re-sizes often has a low ratio whatever it trades)",
   },
 ]);
 

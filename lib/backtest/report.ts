@@ -61,8 +61,11 @@ export function metricTablesText(run: CompareRun): string {
     to: number,
   ) => ["agent", ...TABLE_METRICS.slice(from, to).map((m) => m.label)];
   const tables = [textTable(header(0, HEADLINE), tableRows(run, 0, HEADLINE))];
-  for (let from = HEADLINE; from < TABLE_METRICS.length; from += COLUMNS_PER_TABLE) {
-    const to = Math.min(from + COLUMNS_PER_TABLE, TABLE_METRICS.length);
+  const rest = TABLE_METRICS.length - HEADLINE;
+  // as few tables as fit COLUMNS_PER_TABLE, their columns shared out evenly
+  const per = Math.ceil(rest / Math.ceil(rest / COLUMNS_PER_TABLE));
+  for (let from = HEADLINE; from < TABLE_METRICS.length; from += per) {
+    const to = Math.min(from + per, TABLE_METRICS.length);
     tables.push("", textTable(header(from, to), tableRows(run, from, to)));
   }
   return [
@@ -281,7 +284,7 @@ function calibrationBlocks(run: CompareRun): ReportBlock[] {
       "seeds, by one procedure for every non-learned agent: the fill intensity A·e^(−kδ) of " +
       "a quote δ dollars from the mid and the mid's volatility σ are fitted by experiment (for " +
       "the agents that take them), then each agent's declared grid is searched for the point " +
-      "with the highest mean per-episode Sharpe of step P&L (not annualized).",
+      "with the highest mean total P&L per episode ($).",
   }];
   const cal = fair.calibration;
   if (cal) {
@@ -347,7 +350,7 @@ function calibrationBlocks(run: CompareRun): ReportBlock[] {
         title: `Tuning on the calibration seeds: objective against ${param}`,
         xTitle: param,
         logX: positive && wide,
-        yTitle: "mean per-episode Sharpe of step P&L",
+        yTitle: "mean total P&L per episode ($)",
       }),
     });
   }

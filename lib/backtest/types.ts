@@ -78,7 +78,7 @@ export interface JobResult {
   inventoryCounts: Float64Array;
   /**
    * Per-episode Sharpe of the per-step P&L changes, mean/std (ddof 1), not annualized (0 when
-   * the P&L never changes): the tuning objective of lib/agents' `meanEpisodeSharpe`.
+   * the P&L never changes), as lib/agents' `meanEpisodeSharpe`.
    */
   stepSharpe: Float64Array;
   /**

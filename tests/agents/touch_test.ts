@@ -79,3 +79,57 @@ Deno.test("touch rules quote in the model tier too (nominal spread around the mi
   });
   assert.ok(fills > 0);
 });
+
+Deno.test("touch with an inventory limit never holds more than it, and quotes the side that unwinds", () => {
+  for (const limit of [1, 2, 3]) {
+    const env = makeVecEnv({ tier: "book", duration: 60 }, 2);
+    const agent = new TouchAgent({ backoffTicks: 0, inventoryLimit: limit });
+    let atLimit = 0, maxAbs = 0, unlimitedMax = 0;
+    rollout(env, agent, [3, 4], {
+      onStep: (e) => {
+        for (let i = 0; i < 2; i++) {
+          const q = e.view.inventory[i];
+          maxAbs = Math.max(maxAbs, Math.abs(q));
+          if (Math.abs(q) === limit) atLimit++;
+        }
+      },
+    });
+    assert.ok(maxAbs <= limit, `limit ${limit}: held ${maxAbs}`);
+    assert.ok(atLimit > 0, `limit ${limit}: the episodes reached the limit`);
+    // the same episodes without the limit hold more: the limit is what bounds them
+    const free = makeVecEnv({ tier: "book", duration: 60 }, 2);
+    rollout(free, new TouchAgent({ backoffTicks: 0 }), [3, 4], {
+      onStep: (e) => {
+        for (let i = 0; i < 2; i++) {
+          unlimitedMax = Math.max(unlimitedMax, Math.abs(e.view.inventory[i]));
+        }
+      },
+    });
+    assert.ok(unlimitedMax > limit, `without the limit: ${unlimitedMax}`);
+  }
+});
+
+Deno.test("touch's inventory limit: the side whose fill passes it gets size 0, the other keeps its size", () => {
+  const agent = new TouchAgent({ size: 2, inventoryLimit: 5 });
+  agent.reset({
+    config: makeVecEnv({ tier: "model", duration: 10 }, 1).config,
+    numEnvs: 5,
+    seed: 0,
+  });
+  const inv = [-5, -4, 0, 3, 4];
+  const view = {
+    mid: new Float64Array(5).fill(100.005),
+    bestBid: new Float64Array(5).fill(100),
+    bestAsk: new Float64Array(5).fill(100.01),
+    inventory: Float64Array.from(inv),
+    timeLeft: new Float64Array(5).fill(1),
+    sigma: new Float64Array(5).fill(0.01),
+  };
+  const out = new Float64Array(20);
+  agent.act(new Float64Array(45), view, out);
+  const sizes = inv.map((_, i) => [out[4 * i + 2], out[4 * i + 3]]);
+  // bid fills add 2: allowed while q + 2 ≤ 5; ask fills take 2: allowed while q − 2 ≥ −5
+  assert.deepEqual(sizes, [[2, 0], [2, 0], [2, 2], [2, 2], [0, 2]]);
+  assert.throws(() => new TouchAgent({ inventoryLimit: 0 }), /touch\.inventoryLimit/);
+  assert.throws(() => new TouchAgent({ inventoryLimit: 1.5 }), /touch\.inventoryLimit/);
+});

@@ -5,6 +5,7 @@ import {
   DEFAULT_GAMMA_GRID,
   GLFT_GAMMA_GRID,
   meanEpisodeSharpe,
+  rollout,
 } from "../../lib/agents/mod.ts";
 import { runBacktest } from "../../lib/backtest/runner.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
@@ -31,16 +32,34 @@ Deno.test("tuneAgents: calibrated A, k, σ and a point from each declared grid, 
   }
   // The touch rule is tuned by the same procedure on its own declared grid, without A, k, σ.
   const touch = a.agents.touch;
-  assert.deepEqual(Object.keys(touch.params), ["backoffTicks"]);
-  assert.equal(touch.scores.length, touch.grid.backoffTicks.length);
-  // The objective is lib/agents' meanEpisodeSharpe on the calibration seeds.
+  assert.deepEqual(Object.keys(touch.params), ["backoffTicks", "inventoryLimit"]);
+  assert.equal(
+    touch.scores.length,
+    touch.grid.backoffTicks.length * touch.grid.inventoryLimit.length,
+  );
+  // The objective is the mean final P&L per episode on the calibration seeds.
   const p = a.agents["avellaneda-stoikov"].params;
-  const direct = meanEpisodeSharpe(
-    makeVecEnv(cfg, seeds.length),
+  const env = makeVecEnv(cfg, seeds.length);
+  const final = new Float64Array(seeds.length);
+  rollout(
+    env,
     new AvellanedaStoikovAgent({ gamma: grid[1], A: p.A, k: p.k, sigma: p.sigma }),
     seeds,
+    {
+      onStep: () => final.set(env.columns.pnl),
+    },
   );
-  assert.ok(Math.abs(a.agents["avellaneda-stoikov"].scores[1].score - direct) < 1e-12);
+  const direct = final.reduce((s, x) => s + x, 0) / seeds.length;
+  assert.ok(Math.abs(a.agents["avellaneda-stoikov"].scores[1].score - direct) < 1e-9);
+  // not the Sharpe ratio the tuning used until stop 52
+  assert.notEqual(
+    a.agents["avellaneda-stoikov"].scores[1].score,
+    meanEpisodeSharpe(
+      makeVecEnv(cfg, seeds.length),
+      new AvellanedaStoikovAgent({ gamma: grid[1], A: p.A, k: p.k, sigma: p.sigma }),
+      seeds,
+    ),
+  );
   const b = await tuneAgents(cfg, seeds, ids, { grids, workers: 2 });
   assert.deepEqual(b, a);
 });
