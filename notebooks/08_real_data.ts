@@ -370,9 +370,9 @@ showTable({
 // - **They agree on the verdict:** on both markets all four agents lose money over 30-s episodes.
 // - **They disagree on the ranking, and the inventory explains both.** On the recorded book the touch rule,
 //   tuned on the earlier windows, holds 0.8 lot on average and loses a third of what AS, GLFT and PPO lose
-//   (−0.11 $ against −0.35), which fill three times as many lots and hold 4.2–4.4. In the simulator, tuned on
+//   (−0.11 against −0.35 USD per episode), which fill three times as many lots and hold 4.2–4.4. In the simulator, tuned on
 //   four 30-s calibration episodes, the touch rule kept no tight inventory limit (6.1 lots on average) and
-//   loses most (−0.33 $), while PPO, holding 1.1 lots, loses least (−0.11, half of AS and GLFT). In both the
+//   loses most (−0.33), while PPO, holding 1.1 lots, loses least (−0.11, half of AS and GLFT). In both the
 //   loss follows the inventory carried after a fill: the price keeps moving against a fill for seconds (the
 //   markout). The README's nine-market evaluation, tuned on 16 five-minute episodes, gives `touch` a one-lot
 //   limit in this market, where it loses least of all. Tuning on a few short episodes chooses noisily: read a

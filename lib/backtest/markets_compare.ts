@@ -90,7 +90,8 @@ export interface CompareMarketsRun {
  *   workers: 0,
  * });
  * assert.equal(r.matrix.totalPnl["touch"].length, 2); // one cell per market
- * const cell = r.matrix.totalPnl["glft"].find((c) => c !== null); // null: it is the best rival
+ * // null where the agent is that market's best rival
+ * const cell = [...r.matrix.totalPnl["touch"], ...r.matrix.totalPnl["glft"]].find((c) => c !== null);
  * assert.ok(cell && ["win", "loss", "tie"].includes(cell.verdict));
  * ```
  */
