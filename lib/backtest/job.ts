@@ -84,7 +84,6 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     curveTime[j] = (t + 1) * cfg.dt;
     for (let i = 0; i < n; i++) curves[i * points + j] = records[i].pnl[t];
   }
-  const stepSharpe = Float64Array.from(records, (rec) => stepPnlSharpe(rec.pnl, steps));
   const moments = new Float64Array(n * MOMENTS_STRIDE);
   records.forEach((rec, i) => {
     const series = episodeReturns(rec, {
@@ -99,27 +98,9 @@ export async function runJob(job: BacktestJob): Promise<JobResult> {
     curves,
     curveTime,
     inventoryCounts,
-    stepSharpe,
     moments,
   };
   if (job.recordSteps) result.records = records;
   if (job.chunk === 0 && records.length > 0) result.sample = records[0];
   return result;
-}
-
-/**
- * mean(ΔP&L) / std(ΔP&L, ddof 1) of the per-step P&L changes (the first change from 0),
- * Welford's update as in lib/agents' `meanEpisodeSharpe`; 0 when the variance vanishes.
- */
-export function stepPnlSharpe(pnl: ArrayLike<number>, steps: number = pnl.length): number {
-  let prev = 0, mean = 0, m2 = 0;
-  for (let t = 0; t < steps; t++) {
-    const d = pnl[t] - prev;
-    prev = pnl[t];
-    const delta = d - mean;
-    mean += delta / (t + 1);
-    m2 += delta * (d - mean);
-  }
-  const variance = steps > 1 ? m2 / (steps - 1) : 0;
-  return variance > 1e-300 ? mean / Math.sqrt(variance) : 0;
 }

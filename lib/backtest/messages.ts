@@ -77,7 +77,6 @@ export function transferables(result: JobResult): ArrayBuffer[] {
     result.curves.buffer as ArrayBuffer,
     result.curveTime.buffer as ArrayBuffer,
     result.inventoryCounts.buffer as ArrayBuffer,
-    result.stepSharpe.buffer as ArrayBuffer,
     result.moments.buffer as ArrayBuffer,
   ];
   for (const rec of result.records ?? []) {

@@ -77,11 +77,6 @@ export interface JobResult {
    */
   inventoryCounts: Float64Array;
   /**
-   * Per-episode Sharpe of the per-step P&L changes, mean/std (ddof 1), not annualized (0 when
-   * the P&L never changes), as lib/agents' `meanEpisodeSharpe`.
-   */
-  stepSharpe: Float64Array;
-  /**
    * Sufficient statistics of each episode's per-period returns, `MOMENTS_STRIDE` values per
    * episode (see lib/analytics' `packMoments`), for the pooled risk figures.
    */
