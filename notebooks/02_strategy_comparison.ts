@@ -65,20 +65,12 @@ const cfg = parseEnvConfig({ ...market.config, duration: 60 });
 const seeds = Array.from({ length: 24 }, (_, i) => 5000 + i);
 const capitalBase = defaultCapitalBase(cfg);
 const metrics = new Map<string, EpisodeMetrics[]>();
-for (const id of ids) {
-  metrics.set(
-    id,
-    recordEpisodes(id, cfg, seeds, { agentSeed: 1 }).map((r) =>
-      summarizeEpisode(r, { capitalBase })
-    ),
-  );
-}
-metrics.set(
-  "touch, limit 1",
-  recordEpisodes("touch", cfg, seeds, { agentSeed: 1, params: { inventoryLimit: 1 } }).map((r) =>
+const run = (id: string, params?: Record<string, number>) =>
+  recordEpisodes(id, cfg, seeds, { agentSeed: 1, params }).map((r) =>
     summarizeEpisode(r, { capitalBase })
-  ),
-);
+  );
+for (const id of ids) metrics.set(id, run(id));
+metrics.set("touch, limit 1", run("touch", { inventoryLimit: 1 }));
 [...metrics.keys()];
 
 // %% [markdown]

@@ -80,32 +80,33 @@ Deno.test("touch rules quote in the model tier too (nominal spread around the mi
   assert.ok(fills > 0);
 });
 
-Deno.test("touch with an inventory limit never holds more than it, and quotes the side that unwinds", () => {
+/** The largest |inventory| and the steps spent at ±`at` lots over two 60-s book-tier episodes. */
+function heldInventory(agent: TouchAgent, at: number): { maxAbs: number; atSteps: number } {
+  const env = makeVecEnv({ tier: "book", duration: 60 }, 2);
+  let maxAbs = 0, atSteps = 0;
+  rollout(env, agent, [3, 4], {
+    onStep: (e) => {
+      for (let i = 0; i < 2; i++) {
+        const q = Math.abs(e.view.inventory[i]);
+        maxAbs = Math.max(maxAbs, q);
+        if (q === at) atSteps++;
+      }
+    },
+  });
+  return { maxAbs, atSteps };
+}
+
+Deno.test("touch with an inventory limit never holds more than it; without it the same episodes hold more", () => {
+  const unlimited = heldInventory(new TouchAgent({ backoffTicks: 0 }), 0).maxAbs;
   for (const limit of [1, 2, 3]) {
-    const env = makeVecEnv({ tier: "book", duration: 60 }, 2);
-    const agent = new TouchAgent({ backoffTicks: 0, inventoryLimit: limit });
-    let atLimit = 0, maxAbs = 0, unlimitedMax = 0;
-    rollout(env, agent, [3, 4], {
-      onStep: (e) => {
-        for (let i = 0; i < 2; i++) {
-          const q = e.view.inventory[i];
-          maxAbs = Math.max(maxAbs, Math.abs(q));
-          if (Math.abs(q) === limit) atLimit++;
-        }
-      },
-    });
+    const { maxAbs, atSteps } = heldInventory(
+      new TouchAgent({ backoffTicks: 0, inventoryLimit: limit }),
+      limit,
+    );
     assert.ok(maxAbs <= limit, `limit ${limit}: held ${maxAbs}`);
-    assert.ok(atLimit > 0, `limit ${limit}: the episodes reached the limit`);
-    // the same episodes without the limit hold more: the limit is what bounds them
-    const free = makeVecEnv({ tier: "book", duration: 60 }, 2);
-    rollout(free, new TouchAgent({ backoffTicks: 0 }), [3, 4], {
-      onStep: (e) => {
-        for (let i = 0; i < 2; i++) {
-          unlimitedMax = Math.max(unlimitedMax, Math.abs(e.view.inventory[i]));
-        }
-      },
-    });
-    assert.ok(unlimitedMax > limit, `without the limit: ${unlimitedMax}`);
+    assert.ok(atSteps > 0, `limit ${limit}: the episodes reached the limit`);
+    // the limit is what bounds them
+    assert.ok(unlimited > limit, `without the limit: ${unlimited}`);
   }
 });
 
