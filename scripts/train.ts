@@ -11,7 +11,7 @@
  * end) into `<out>`, durably. A fresh run into a directory that holds a run is refused unless
  * `--force`; `--resume DIR` continues the run checkpointed in DIR exactly (optionally to a
  * larger `--timesteps`). The shipped model is reproduced by
- * `deno task train --markets btcusdt-lump,btcusdt-lump+high-latency,btcusdt-lump+adverse-selection --seed 1 --out data/models/ppo --force`.
+ * `deno task train --markets btcusdt-lump,btcusdt-lump+high-latency,btcusdt-lump+adverse-selection --seed 4 --config data/configs/ppo_shipped.json --out data/models/ppo --force`.
  *
  * With `--tier replay --data FILE…` the envs replay recorded tapes, on the earlier windows of
  * each tape only (the later ones are held out for `deno task compare --tier replay`); the
@@ -106,7 +106,7 @@ export const trainCli = defineCli({
     }),
   },
   notes:
-    "The shipped model: deno task train --markets btcusdt-lump,btcusdt-lump+high-latency,btcusdt-lump+adverse-selection --seed 1 --out data/models/ppo --force",
+    "The shipped model: deno task train --markets btcusdt-lump,btcusdt-lump+high-latency,btcusdt-lump+adverse-selection --seed 4 --config data/configs/ppo_shipped.json --out data/models/ppo --force",
   check(values, given) {
     if (given.has("resume")) {
       for (const f of RUN_ONLY) {

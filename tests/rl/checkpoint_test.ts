@@ -310,13 +310,20 @@ Deno.test("PpoAgent: missing model → NotAvailableError; loaded agent acts with
   t.dispose();
 });
 
-for (const dir of ["data/models/ppo", "data/models/ppo_low_inventory"]) {
-  Deno.test(`the shipped model ${dir}: 1M timesteps, residual over GLFT, held out from compare's seeds, quotes within bounds`, async () => {
+// The documented recipes (docs/training.md): the training seed and the reward's inventory
+// penalty (data/configs/ppo_shipped.json, data/configs/ppo_low_inventory.json).
+const SHIPPED = [
+  { dir: "data/models/ppo", seed: 4, inventoryPenalty: 0.002 },
+  { dir: "data/models/ppo_low_inventory", seed: 1, inventoryPenalty: 0.05 },
+];
+for (const { dir, seed, inventoryPenalty } of SHIPPED) {
+  Deno.test(`the shipped model ${dir}: its documented recipe, 1M timesteps, residual over GLFT, held out from compare's seeds, quotes within bounds`, async () => {
     const state = await loadCheckpoint(dir);
     assert.ok(state.timesteps >= 1_000_000, `${state.timesteps} timesteps`);
     assert.equal(state.config.residual.enabled, true);
     assert.equal(state.config.residual.base, "glft");
-    assert.equal(state.config.seed, 1);
+    assert.equal(state.config.seed, seed);
+    assert.equal(parseEnvConfig(state.config.env).reward.inventory, inventoryPenalty);
     const held = await ppoHeldOut(dir, evaluationSeeds(0, 50));
     assert.equal(held.evaluationSeedsSeenInTraining, 0);
     const agent = await loadPpoAgent(dir);
