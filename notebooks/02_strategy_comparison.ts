@@ -102,14 +102,14 @@ showTable({
 // %% [markdown]
 // **What it says here** (when this notebook was written; rerun it to see yours): in this market every strategy
 // loses money, the spread it captures at its fills (positive) outweighed by the moves against it that follow
-// them, and doing nothing (P&L 0) beats them all. The touch rule with a one-lot inventory limit loses least
-// (−0.12 $ an episode against PPO's −0.24 and GLFT's −0.26), though it fills about as many lots as they do (62
-// against 58 and 63): it does not trade less, it holds less (0.6 lot on average against 2.7 and 2.4). Most of
-// what a maker loses here comes with the inventory it carries after a fill, while the price keeps moving
-// against it (the markout). Its Sharpe ratio is the worst of all
-// (−917): a small, steady loss divided by a tiny standard deviation. Where every strategy loses, a lower Sharpe
-// can mean a smaller loss, so rank losing strategies by P&L. Before believing a ranking, ask which simple rule
-// explains it — here "hold no inventory" does better than anything else in the table.
+// them, and doing nothing (P&L 0) beats them all. The two that hold least lose least: PPO (−0.08 $ an episode)
+// and the touch rule with a one-lot inventory limit (−0.12), against −0.26 for GLFT; both hold 0.6 lot on
+// average where GLFT holds 2.4. Most of what a maker loses here comes with the inventory it carries after a fill,
+// while the price keeps moving against it (the markout). PPO's edge over the limited rule (0.04 an episode) is
+// small; it trades a third as often (20 fills against 62). Both have the worst Sharpe ratios (−581 and −917): a
+// small, steady loss divided by a tiny standard deviation. Where every strategy loses, a lower Sharpe can mean a
+// smaller loss, so rank losing strategies by P&L. Before believing a ranking, ask which simple rule explains it —
+// here "hold no inventory" explains most of the gap between PPO and the analytic market makers.
 
 // %%
 show(metricBarsFigure(

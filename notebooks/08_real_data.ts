@@ -369,14 +369,14 @@ showTable({
 //
 // - **They agree on the verdict:** on both markets all four agents lose money over 30-s episodes.
 // - **They disagree on the ranking, and the inventory explains both.** On the recorded book the touch rule,
-//   tuned on the earlier windows, holds 0.8 lot on average and loses a third of what AS, GLFT and PPO lose
-//   (−0.11 against −0.35 USD per episode), which fill three times as many lots and hold 4.2–4.4. In the simulator, tuned on
-//   four 30-s calibration episodes, the touch rule kept no tight inventory limit (6.1 lots on average) and
-//   loses most (−0.33), while PPO, holding 1.1 lots, loses least (−0.11, half of AS and GLFT). In both the
-//   loss follows the inventory carried after a fill: the price keeps moving against a fill for seconds (the
-//   markout). The README's nine-market evaluation, tuned on 16 five-minute episodes, gives `touch` a one-lot
-//   limit in this market, where it loses least of all. Tuning on a few short episodes chooses noisily: read a
-//   tuned rule's parameters (the report lists them) before its rank.
+//   tuned on the earlier windows, and PPO hold 0.8–0.9 lot on average and lose a third of what AS and GLFT
+//   lose (−0.11 and −0.12 against −0.35 USD per episode), which fill three times as many lots and hold 4.4. In
+//   the simulator, tuned on four 30-s calibration episodes, the touch rule kept no tight inventory limit (6.1
+//   lots on average) and loses most (−0.33), while PPO, holding 0.4 lot, loses least (−0.06, a quarter of AS and
+//   GLFT). In both the loss follows the inventory carried after a fill: the price keeps moving against a fill
+//   for seconds (the markout). The README's nine-market evaluation, tuned on 16 five-minute episodes, gives
+//   `touch` a one-lot limit in this market, where only PPO loses less. Tuning on a few short episodes chooses
+//   noisily: read a tuned rule's parameters (the report lists them) before its rank.
 // - On the **replay tier** our orders never move the recorded price and wait behind every displayed lot (the
 //   risk-averse queue model); fills come precisely when the price runs through the queue. In the simulator they
 //   sit in its L3 queues and the book reacts to them — another reason the two differ.
