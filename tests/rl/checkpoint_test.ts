@@ -310,20 +310,21 @@ Deno.test("PpoAgent: missing model → NotAvailableError; loaded agent acts with
   t.dispose();
 });
 
-// The documented recipes (docs/training.md): the training seed and the reward's inventory
-// penalty (data/configs/ppo_shipped.json, data/configs/ppo_low_inventory.json).
+// The documented recipes (docs/training.md): the training seed and the config file whose reward
+// the model trained with.
 const SHIPPED = [
-  { dir: "data/models/ppo", seed: 4, inventoryPenalty: 0.002 },
-  { dir: "data/models/ppo_low_inventory", seed: 1, inventoryPenalty: 0.05 },
+  { dir: "data/models/ppo", seed: 4, config: "data/configs/ppo_shipped.json" },
+  { dir: "data/models/ppo_low_inventory", seed: 1, config: "data/configs/ppo_low_inventory.json" },
 ];
-for (const { dir, seed, inventoryPenalty } of SHIPPED) {
+for (const { dir, seed, config } of SHIPPED) {
   Deno.test(`the shipped model ${dir}: its documented recipe, 1M timesteps, residual over GLFT, held out from compare's seeds, quotes within bounds`, async () => {
     const state = await loadCheckpoint(dir);
     assert.ok(state.timesteps >= 1_000_000, `${state.timesteps} timesteps`);
     assert.equal(state.config.residual.enabled, true);
     assert.equal(state.config.residual.base, "glft");
     assert.equal(state.config.seed, seed);
-    assert.equal(parseEnvConfig(state.config.env).reward.inventory, inventoryPenalty);
+    const recipe = JSON.parse(await Deno.readTextFile(config));
+    assert.equal(parseEnvConfig(state.config.env).reward.inventory, recipe.env.reward.inventory);
     const held = await ppoHeldOut(dir, evaluationSeeds(0, 50));
     assert.equal(held.evaluationSeedsSeenInTraining, 0);
     const agent = await loadPpoAgent(dir);
