@@ -9,7 +9,7 @@
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
- *                         [--informed-sizes stale|drawn] [--limit-sizes poisson|lognormal-mix]
+ *                         [--informed-sizes stale|drawn|dispersed] [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
  *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
@@ -166,7 +166,20 @@ export const calibrateCli = defineCli({
     "informed-sizes": flags.choice(FAST_TRADER_SIZES, {
       default: "stale",
       help:
-        "snipers' and informed traders' order sizes: every stale lot up to a largest order, or at most a size drawn from the market orders' law",
+        "snipers' and informed traders' order sizes: every stale lot up to a largest order, at most a size drawn from the market orders' law, or at most a log-normal budget of mean that largest order (dispersed)",
+    }),
+    "size-exponent": flags.number({
+      min: 0,
+      max: 1,
+      help:
+        "the exponent of the trades' impact in their size, (v / mean size)^D (default 0: sign only); given, every stage fitted given it",
+      meta: "D",
+    }),
+    "fast-size-sigma": flags.number({
+      min: 0,
+      max: 5,
+      help: "with --informed-sizes dispersed, the log-sd of the fast traders' budgets (default 1)",
+      meta: "S",
     }),
     "limit-sizes": flags.choice(LIMIT_SIZE_LAWS, {
       default: "poisson",
@@ -191,7 +204,7 @@ export const calibrateCli = defineCli({
     }),
     "sizes-given-fast": flags.boolean({
       help:
-        "fit the background's market-order sizes given the snipers' and informed traders' orders (a simulated mixture component), not with --size-lot",
+        "fit the background's market-order sizes given the snipers' and informed traders' orders (a simulated mixture component; with --size-lot, in that lot)",
     }),
     starts: flags.int({
       min: 1,
@@ -272,16 +285,6 @@ export const calibrateCli = defineCli({
         "--fleeting: only with --touch (the fleeting orders are the touch flow's)",
       );
     }
-    if (v["sizes-given-fast"] && v["size-lot"] !== undefined) {
-      throw new FlagError(
-        "--sizes-given-fast",
-        true,
-        "no --size-lot",
-        `--sizes-given-fast: not with --size-lot ${
-          v["size-lot"]
-        } (the background's sizes are fitted in the market's own lot)`,
-      );
-    }
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
@@ -334,6 +337,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     ...(v["rematch-news"] ? { rematchNews: true } : {}),
     sizeLaw: v["size-law"],
     informedSizes: v["informed-sizes"],
+    fastSizeSigma: v["fast-size-sigma"],
+    sizeExponent: v["size-exponent"],
     limitSizes: v["limit-sizes"],
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],

@@ -295,9 +295,20 @@ export interface CalibrateOptions {
   /**
    * The snipers' and informed traders' order sizes: `stale` (default), every stale lot up to
    * the 90th percentile of the tape's orders; `drawn`, at most a desired size drawn from the
-   * market orders' law for each arrival (`snipers.ts`, `informed.ts`).
+   * market orders' law for each arrival; `dispersed`, at most a log-normal budget of mean that
+   * percentile and log-sd `fastSizeSigma` (`snipers.ts`, `informed.ts`).
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
+  /**
+   * With `informedSizes: "dispersed"`, the log-sd of the fast traders' budgets (default 1):
+   * each arrival takes at most a log-normal budget of mean the tape's 90th-percentile order.
+   */
+  fastSizeSigma?: number;
+  /**
+   * The exponent δ of the trades' impact in their size, g(v) = (v / mean size)^δ (default 0:
+   * sign only), given, not fitted: every stage is fitted given it.
+   */
+  sizeExponent?: number;
   /**
    * A finer lot (instrument units, at most `lotSize`) for the order sizes: the market's
    * models are fitted in `lotSize` as without it, its size laws in `sizeLot`, and every stage
@@ -332,8 +343,8 @@ export interface CalibrateOptions {
    * after the first information round, the calibrated market is simulated and the size law
    * fitted again as the mixture (1 − π)·law + π·g, π and g the snipers' and informed traders'
    * share of the orders and their sizes in that simulation (`fast_sizes.ts`), so that their
-   * orders are not taken for background flow (docs/calibration.md, "Order sizes"). Not with
-   * `sizeLot`.
+   * orders are not taken for background flow (docs/calibration.md, "Order sizes"). With
+   * `sizeLot`, the simulation and the refit are in that lot.
    */
   sizesGivenFast?: boolean;
   /** Iteration limit of the Hawkes fit (default 1,000; a smaller one is for diagnostics). */
@@ -546,12 +557,17 @@ function calibrateOnce(
       "one market-order timing: not with spreadIntensity or timing",
     );
   }
-  if ((options.sizesGivenFast ?? false) && options.sizeLot !== undefined) {
-    throw new ValidationError(
-      "sizesGivenFast",
-      true,
-      "the background's sizes fitted in the market's own lot: not with sizeLot",
-    );
+  if (
+    options.sizeExponent !== undefined &&
+    !(options.sizeExponent >= 0 && options.sizeExponent <= 1)
+  ) {
+    throw new ValidationError("sizeExponent", options.sizeExponent, "an exponent in [0, 1]");
+  }
+  if (
+    options.fastSizeSigma !== undefined &&
+    !(options.fastSizeSigma >= 0 && options.fastSizeSigma <= 5)
+  ) {
+    throw new ValidationError("fastSizeSigma", options.fastSizeSigma, "a log-sd in [0, 5]");
   }
 
   const win = { lotSize, from: options.from, to: options.to };
@@ -679,19 +695,27 @@ function calibrateOnce(
     sizes: SizeFit;
     limitSizes?: LimitSizeFit;
     est: Record<string, Estimate>;
+    records: MarketRecord[];
   } | null = null;
   if (options.sizeLot !== undefined) {
     const fineLot = options.sizeLot;
     log(`fitting the order sizes in lots of ${fineLot}`);
     const fineWin = { ...win, lotSize: fineLot };
     const fineEst: Record<string, Estimate> = {};
+    const fineRecords = tapes.map((t) => recordFromTape(t, fineWin));
     const f = fitSizes(
-      tapes.map((t) => recordFromTape(t, fineWin)),
+      fineRecords,
       mergeTapeEvents(tapes.map((t) => tapeEvents(t, fineWin))),
       true,
       fineEst,
     );
-    fine = { lot: fineLot, sizes: f.sizes, limitSizes: f.limitSizes, est: fineEst };
+    fine = {
+      lot: fineLot,
+      sizes: f.sizes,
+      limitSizes: f.limitSizes,
+      est: fineEst,
+      records: fineRecords,
+    };
   }
   const placement = coarse.placement;
   const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
@@ -892,6 +916,14 @@ function calibrateOnce(
       );
     }
   }
+  // the size dependence of the trades' impact, g(v) = (v / mean)^δ (given, not fitted)
+  if (options.sizeExponent !== undefined && options.sizeExponent > 0) {
+    est["flow.fundamental.sizeExponent"] = unidentified(
+      options.sizeExponent,
+      "exponent",
+      "given by the user (--size-exponent): the impact of a market order of v lots ∝ (v / mean size)^δ; every stage fitted given it",
+    );
+  }
   // the side a large move leaves behind comes back after a delay ∝ the move (refill.ts):
   // fitted on a one-tick market's gaps, then matched by indirect inference (momentKnobs)
   const refill0 = oneTick && follows
@@ -1013,6 +1045,7 @@ function calibrateOnce(
       follows,
       refill: refillOn,
       informedSizes: options.informedSizes,
+      fastSizeSigma: options.fastSizeSigma,
       spreadIntensity: options.spreadIntensity ?? false,
       spreadBaseline: spreadBaselineOn,
       touch: touch(),
@@ -1224,18 +1257,23 @@ function calibrateOnce(
       );
       return;
     }
-    sizes = fitMarketSizes(records, options.sizeLaw ?? "lomax", f);
+    // with `sizeLot` the simulation is in the finer lot, and so are the sizes refitted
+    const refit = fitMarketSizes(fine?.records ?? records, options.sizeLaw ?? "lomax", f);
     fastOrders = f;
-    putMarketSizes(
-      sizes,
-      false,
+    const given =
       `given the snipers' and informed traders' orders: a mixture (1 - pi) law + pi g, their share pi = ${
         sig(f.share, 3)
-      } and size distribution g from ${f.sizes.length} of ${f.orders} orders in a simulation of the market calibrated so far (fast_sizes.ts)`,
-    );
+      } and size distribution g from ${f.sizes.length} of ${f.orders} orders in a simulation of the market calibrated so far (fast_sizes.ts)`;
+    if (fine === null) {
+      sizes = refit;
+      putMarketSizes(sizes, false, given);
+    } else {
+      fine.sizes = refit;
+      putMarketSizes(refit, false, given, fine.est);
+    }
     log(
       `  fast traders: ${sig(100 * f.share, 3)} % of the simulated orders; background mean ${
-        sig(sizes.marketMean.value, 4)
+        sig(refit.marketMean.value, 4)
       } lots`,
     );
   };

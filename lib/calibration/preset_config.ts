@@ -56,13 +56,24 @@ export interface PresetParts {
   /** The refill model is in (after the information fit). */
   refill: boolean;
   /** Snipers' and informed traders' order sizes. */
-  informedSizes?: "stale" | "drawn";
+  informedSizes?: "stale" | "drawn" | "dispersed";
+  /** With `informedSizes: "dispersed"`, the log-sd of their budgets (default 1). */
+  fastSizeSigma?: number;
   /** The market-order timing is the intensity by spread (else waiting traders). */
   spreadIntensity: boolean;
   /** The market-order timing is the baseline by spread (`kind: "baseline"`). */
   spreadBaseline?: boolean;
   /** The touch flow's config (`flow.touch`), where fitted. */
   touch?: Record<string, unknown>;
+}
+
+/** The snipers' and informed traders' size fields of `p` (absent: `stale`). */
+function fastSizes(p: PresetParts): Record<string, unknown> {
+  if (p.informedSizes === "drawn") return { sizes: "drawn" };
+  if (p.informedSizes === "dispersed") {
+    return { sizes: "dispersed", sizeSigma: sig(p.fastSizeSigma ?? 1) };
+  }
+  return {};
 }
 
 /**
@@ -217,6 +228,9 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
           paceShare: sig(v("flow.fundamental.paceShare")),
         }),
         ...(has(FORECAST_PARAMETER) ? { forecastWeight: sig(v(FORECAST_PARAMETER)) } : {}),
+        ...(!(est["flow.fundamental.sizeExponent"]?.value > 0)
+          ? {}
+          : { sizeExponent: sig(v("flow.fundamental.sizeExponent")) }),
         ...(!(est["flow.fundamental.impactLump"]?.value > 0)
           ? {}
           : { impactLump: sig(v("flow.fundamental.impactLump")) }),
@@ -238,7 +252,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
       informed: {
         share: sig(v("flow.informed.share")),
         maxLots: sig(v("flow.informed.maxLots")),
-        ...(p.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
+        ...fastSizes(p),
       },
       ...(!has("flow.timing.exponent") ? {} : {
         timing: p.spreadIntensity || p.spreadBaseline
@@ -261,7 +275,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         rate: sig(v("flow.snipers.rate")),
         threshold: sig(v("flow.snipers.threshold")),
         maxLots: sig(v("flow.snipers.maxLots")),
-        ...(p.informedSizes === "drawn" ? { sizes: "drawn" as const } : {}),
+        ...fastSizes(p),
       },
       initialDepth: initialDepthLots(p.depthInOrders, p.sizes.meanExecuted),
       initialLevels: v("flow.placement.maxDistance"),

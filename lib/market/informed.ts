@@ -27,9 +27,29 @@ import type { Infer } from "../validation.ts";
 /**
  * How a fast trader (informed trader or sniper) sizes its order: `stale`, every lot its edge
  * allows up to its `maxLots`; `drawn`, at most a desired size drawn for each arrival from the
- * market orders' size law.
+ * market orders' size law; `dispersed`, at most a budget drawn for each arrival, log-normal
+ * with mean `maxLots` and log-sd `sizeSigma` ({@linkcode dispersedCap}).
  */
-export const FAST_TRADER_SIZES = ["stale", "drawn"] as const;
+export const FAST_TRADER_SIZES = ["stale", "drawn", "dispersed"] as const;
+
+/**
+ * A fast trader's budget for one arrival with `sizes: "dispersed"`: log-normal with mean
+ * `meanLots` and log-sd `sigma`, `z` a standard normal draw, rounded to whole lots (at least
+ * one): meanLots · exp(σz − σ²/2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dispersedCap } from "./informed.ts";
+ * assert.equal(dispersedCap(100, 0, 1.3), 100); // σ = 0: the mean itself
+ * assert.equal(dispersedCap(100, 1, 0), Math.round(100 * Math.exp(-0.5))); // the median
+ * assert.equal(dispersedCap(100, 2, -9), 1); // at least one lot
+ * ```
+ */
+export function dispersedCap(meanLots: number, sigma: number, z: number): number {
+  const v = Math.round(meanLots * Math.exp(sigma * z - 0.5 * sigma * sigma));
+  return v > 1 ? v : 1;
+}
 
 /** Largest number of price levels one informed order may sweep. */
 export const MAX_SWEEP_TICKS = 1_000;
@@ -48,9 +68,13 @@ export const informedConfigSchema = z.strictObject({
   maxLots: z.number().min(1).max(1e7).default(20),
   /**
    * An informed order's size: `stale` (absent), every lot beyond the edge up to `maxLots`;
-   * `drawn`, at most a desired size drawn for each arrival from the market orders' size law.
+   * `drawn`, at most a desired size drawn for each arrival from the market orders' size law;
+   * `dispersed`, at most a budget drawn for each arrival, log-normal with mean `maxLots` and
+   * log-sd `sizeSigma`.
    */
   sizes: z.enum(FAST_TRADER_SIZES).optional(),
+  /** With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`). */
+  sizeSigma: z.number().min(0).max(5).optional(),
 });
 
 /** The informed traders (see the schema's field docs). */
@@ -65,6 +89,11 @@ export interface InformedModel {
    * model (passed to {@linkcode InformedModel.arrive} as `cap`).
    */
   readonly drawsSize?: boolean;
+  /**
+   * With dispersed sizes, each arrival's budget in lots for a standard normal draw `z` that
+   * the flow makes (passed to `arrive` as `cap`); absent: no budget.
+   */
+  budget?(z: number): number;
   /**
    * One informed arrival at `timeNs` with value `valueTicks` and public reference price
    * `referenceTicks`: sends its order to `book` (reporting `aggressorId` to the book's sink)
@@ -103,6 +132,8 @@ export interface InformedModel {
 export class InformedTrader implements InformedModel {
   readonly share: number;
   readonly drawsSize: boolean;
+  /** The budget of a dispersed trader (see the interface); undefined otherwise. */
+  readonly budget?: (z: number) => number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Arrivals that traded since the last reset. */
@@ -116,8 +147,13 @@ export class InformedTrader implements InformedModel {
   constructor(cfg: InformedConfig) {
     this.share = cfg.share;
     this.drawsSize = cfg.sizes === "drawn";
+    if (cfg.sizes === "dispersed") {
+      const mean = cfg.maxLots;
+      const sigma = cfg.sizeSigma ?? 1;
+      this.budget = (z: number) => dispersedCap(mean, sigma, z);
+    }
     this.#thr = cfg.threshold;
-    this.#max = cfg.maxLots;
+    this.#max = cfg.sizes === "dispersed" ? Infinity : cfg.maxLots; // dispersed: its budget caps
   }
 
   /** Zeroes the counters. */

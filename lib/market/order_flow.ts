@@ -64,6 +64,7 @@ import {
 } from "./order_timing.ts";
 import { createOrderSizeModel, orderSizeConfigSchema, type OrderSizeModel } from "./order_sizes.ts";
 import { createPlacementModel, placementConfigSchema, type PlacementModel } from "./placement.ts";
+import { normalFromUniform } from "./price_process.ts";
 import { createReactionModel, reactionConfigSchema, type ReactionModel } from "./reaction.ts";
 import { createRefillModel, refillConfigSchema, type RefillModel } from "./refill.ts";
 import { createTradeSignModel, tradeSignConfigSchema, type TradeSignModel } from "./trade_signs.ts";
@@ -721,7 +722,11 @@ export class BackgroundFlow {
       this.counts[FLOW_COUNT.INFORMED_ARRIVAL]++;
       this.aggressor = AGGRESSOR.INFORMED;
       const inf = this.#inf;
-      const cap = inf.drawsSize === true ? this.#sizes.desiredSize(this.#rInf) : Infinity;
+      const cap = inf.drawsSize === true
+        ? this.#sizes.desiredSize(this.#rInf)
+        : inf.budget !== undefined
+        ? inf.budget(normalFromUniform(this.#rInf.next()))
+        : Infinity;
       const lots = inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1, cap);
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
@@ -803,7 +808,11 @@ export class BackgroundFlow {
     this.counts[FLOW_COUNT.SNIPER]++;
     this.aggressor = AGGRESSOR.INFORMED;
     const sn = this.#snipe!;
-    const cap = sn.drawsSize === true ? this.#sizes.desiredSize(this.#rFlow!) : Infinity;
+    const cap = sn.drawsSize === true
+      ? this.#sizes.desiredSize(this.#rFlow!)
+      : sn.budget !== undefined
+      ? sn.budget(normalFromUniform(this.#rFlow!.next()))
+      : Infinity;
     const lots = sn.arrive(this.#book, this.value(timeNs), timeNs, -1, cap);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;

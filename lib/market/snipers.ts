@@ -28,7 +28,7 @@
 import { z } from "npm:zod@4.6.7";
 import { ASK, BID, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
-import { FAST_TRADER_SIZES, MAX_SWEEP_TICKS } from "./informed.ts";
+import { dispersedCap, FAST_TRADER_SIZES, MAX_SWEEP_TICKS } from "./informed.ts";
 
 /**
  * Schema of the snipers.
@@ -44,9 +44,13 @@ export const sniperConfigSchema = z.strictObject({
   maxLots: z.number().min(1).max(1e9).default(100),
   /**
    * A sniper's size: `stale` (absent), every stale lot up to `maxLots`; `drawn`, at most a
-   * desired size drawn for each arrival from the market orders' size law.
+   * desired size drawn for each arrival from the market orders' size law; `dispersed`, at
+   * most a budget drawn for each arrival, log-normal with mean `maxLots` and log-sd
+   * `sizeSigma`.
    */
   sizes: z.enum(FAST_TRADER_SIZES).optional(),
+  /** With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`). */
+  sizeSigma: z.number().min(0).max(5).optional(),
 });
 
 /** The snipers (see the schema's field docs). */
@@ -61,6 +65,11 @@ export interface SniperModel {
    * model (passed to {@linkcode SniperModel.arrive} as `cap`).
    */
   readonly drawsSize?: boolean;
+  /**
+   * With dispersed sizes, each arrival's budget in lots for a standard normal draw `z` that
+   * the flow makes (passed to `arrive` as `cap`); absent: no budget.
+   */
+  budget?(z: number): number;
   /** Arrivals per second when the book's best quotes are `bid`, `ask` and the value `value`. */
   intensity(bid: number, ask: number, value: number): number;
   /**
@@ -116,6 +125,8 @@ export function snipeProbability(rate: number, requoteRate: number): number {
 export class Snipers implements SniperModel {
   readonly rate: number;
   readonly drawsSize: boolean;
+  /** The budget of a dispersed trader (see the interface); undefined otherwise. */
+  readonly budget?: (z: number) => number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Signed lots traded since the last reset (+ bought). */
@@ -128,9 +139,14 @@ export class Snipers implements SniperModel {
   constructor(cfg: SniperConfig) {
     this.rate = cfg.rate;
     this.drawsSize = cfg.sizes === "drawn";
+    if (cfg.sizes === "dispersed") {
+      const mean = cfg.maxLots;
+      const sigma = cfg.sizeSigma ?? 1;
+      this.budget = (z: number) => dispersedCap(mean, sigma, z);
+    }
     this.#rate = cfg.rate;
     this.#thr = cfg.threshold;
-    this.#max = cfg.maxLots;
+    this.#max = cfg.sizes === "dispersed" ? Infinity : cfg.maxLots; // dispersed: its budget caps
   }
 
   /** Zeroes the counters. */

@@ -557,7 +557,7 @@ Deno.test("calibrate: with `lumpMatch` the lump is searched in simulation (multi
   assert.equal(off.estimates["flow.fundamental.impactLump"].value, direct);
 });
 
-Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted again given the simulated fast traders' orders, said in the provenance; not with a finer size lot", () => {
+Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted again given the simulated fast traders' orders, said in the provenance; with a finer size lot, in that lot", () => {
   const cal = calibrateTapes([tape], {
     lotSize: 1,
     refineIterations: 1,
@@ -595,9 +595,52 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
     direct.warnings.join("\n"),
   );
   assert.deepEqual(direct.preset.config, plain.preset.config);
+  // with a finer lot the simulation is in that lot, and the sizes refitted there are the
+  // preset's (restated: ten times the lots)
+  const fine = calibrateTapes([tape], {
+    lotSize: 1,
+    sizeLot: 0.1,
+    refineIterations: 1,
+    refineSeconds: 900,
+    informationSimulations: 2,
+    informationRounds: 1,
+    sizesGivenFast: true,
+    name: "sim",
+  });
+  const fineMean = fine.estimates["flow.sizes.marketMean"];
+  assert.match(fineMean.method, /given the snipers' and informed traders' orders/);
+  assert.equal(parseEnvConfig(fine.preset.config).flow.sizes.marketMean, sig(fineMean.value));
+  assert.ok(fineMean.value > 3 * mean.value, `${fineMean.value} lots of 0.1, ${mean.value} of 1`);
   assert.throws(
-    () => calibrateTapes([tape], { refine: false, sizesGivenFast: true, sizeLot: 0.5 }),
-    (e) => e instanceof ValidationError && e.field === "sizesGivenFast",
+    () => calibrateTapes([tape], { refine: false, fastSizeSigma: 6 }),
+    (e) => e instanceof ValidationError && e.field === "fastSizeSigma",
+  );
+});
+
+Deno.test("calibrate: the fast traders' dispersed sizes and the impact's size exponent, when given, are written into the preset and said to be given", () => {
+  const plain = calibrateTapes([tape], { lotSize: 1, refine: false });
+  const given = calibrateTapes([tape], {
+    lotSize: 1,
+    refine: false,
+    informedSizes: "dispersed",
+    fastSizeSigma: 1.5,
+    sizeExponent: 0.4,
+  });
+  const flow = (c: Record<string, unknown>) => parseEnvConfig(c).flow;
+  assert.equal(flow(given.preset.config).fundamental.sizeExponent, 0.4);
+  assert.equal(flow(plain.preset.config).fundamental.sizeExponent, 0); // the default: sign only
+  for (const k of ["snipers", "informed"] as const) {
+    assert.equal(flow(given.preset.config)[k].sizes, "dispersed");
+    assert.equal(flow(given.preset.config)[k].sizeSigma, 1.5);
+    assert.equal(flow(plain.preset.config)[k].sizes, undefined);
+  }
+  const e = given.estimates["flow.fundamental.sizeExponent"];
+  assert.equal(e.status, "not identified");
+  assert.match(e.method, /^given by the user \(--size-exponent\)/);
+  assert.equal(plain.estimates["flow.fundamental.sizeExponent"], undefined);
+  assert.throws(
+    () => calibrateTapes([tape], { refine: false, sizeExponent: 1.5 }),
+    (err) => err instanceof ValidationError && err.field === "sizeExponent",
   );
 });
 

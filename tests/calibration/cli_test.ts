@@ -38,10 +38,8 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
     await btc("--impact-lump", "--lump-match", "--refine-iterations", "0"),
     /^error: --lump-match: not with --refine-iterations 0/,
   );
-  oneLineError(
-    await btc("--sizes-given-fast", "--size-lot", "0.0001"),
-    /^error: --sizes-given-fast: not with --size-lot 0\.0001 \(the background's sizes are fitted in the market's own lot\)$/,
-  );
+  oneLineError(await btc("--fast-size-sigma", "6"), /^error: --fast-size-sigma: expected/);
+  oneLineError(await btc("--size-exponent", "1.5"), /^error: --size-exponent: expected/);
   // a calibration of the AMZN tape with these flags
   const amzn = (...f: string[]) =>
     runScript("calibrate", ["--data", AMZN, "--out", "x.json", ...f]);

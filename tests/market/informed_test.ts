@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ASK, BID, OrderBook } from "../../lib/book/order_book.ts";
-import { informedConfigSchema, InformedTrader } from "../../lib/market/informed.ts";
+import { dispersedCap, informedConfigSchema, InformedTrader } from "../../lib/market/informed.ts";
+import { normalFromUniform } from "../../lib/market/price_process.ts";
 
 Deno.test("informed trader: an IOC at its value minus the threshold, capped, both sides", () => {
   const book = new OrderBook();
@@ -24,4 +25,21 @@ Deno.test("informed trader: an IOC at its value minus the threshold, capped, bot
   assert.equal(trader.trades, 2);
   assert.equal(trader.arrivals, 5);
   assert.equal(trader.signedVolume, 6);
+});
+
+Deno.test("informed: with dispersed sizes the budget, not maxLots, caps an order; its mean is maxLots", () => {
+  const book = new OrderBook();
+  book.addLimit(1, ASK, 101, 500, 0);
+  const cfg = informedConfigSchema.parse({ maxLots: 20, sizes: "dispersed", sizeSigma: 1.5 });
+  const t = new InformedTrader(cfg);
+  assert.ok(t.budget !== undefined);
+  assert.equal(t.budget(0), dispersedCap(20, 1.5, 0));
+  assert.equal(t.arrive(book, 103, 100, 1, -1, t.budget(2)), dispersedCap(20, 1.5, 2)); // 118 > 20
+  // stale: no budget, maxLots caps
+  assert.equal(new InformedTrader(informedConfigSchema.parse({ maxLots: 20 })).budget, undefined);
+  // the budget's mean over a fine grid of normal quantiles is maxLots (to the rounding)
+  let sum = 0;
+  const n = 20_000;
+  for (let i = 0; i < n; i++) sum += dispersedCap(20, 1.5, normalFromUniform((i + 0.5) / n));
+  assert.ok(Math.abs(sum / n - 20) < 0.5, `${sum / n}`);
 });

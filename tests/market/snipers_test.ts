@@ -146,6 +146,52 @@ Deno.test("snipers: with sizes drawn, each sniper takes at most a size drawn fro
   assert.equal(drawn.lots, 3 * drawn.sniped); // the drawn size
 });
 
+Deno.test("snipers: with dispersed sizes, each sniper takes at most a log-normal budget whose mean is maxLots", () => {
+  const run = (sigma: number) => {
+    const cfg = flowConfigSchema.parse({
+      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+      cancellation: { rate: 0 },
+      informed: { share: 0 },
+      snipers: { rate: 3, threshold: 1, maxLots: 20, sizes: "dispersed", sizeSigma: sigma },
+      initialLevels: 1,
+      initialDepth: 5_000, // deep enough that the budget, not the book, decides
+    });
+    const book = new OrderBook();
+    const flow = new BackgroundFlow(
+      book,
+      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
+      cfg,
+    );
+    const sizes: number[] = [];
+    let lots = 0;
+    book.sink = {
+      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
+        if (owner === 0 && left === 0) flow.onFilled(id);
+        lots += qty;
+      },
+    };
+    for (let i = 0; i < 600; i++) {
+      const r = (k: string) => new Rng(`dispersed:${i}:${k}`);
+      book.clear();
+      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+      flow.counts.fill(0);
+      lots = 0;
+      flow.fireNext();
+      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sizes.push(lots);
+    }
+    return sizes;
+  };
+  assert.ok(run(0).every((s) => s === 20)); // σ = 0: the mean, every time
+  const s = run(1);
+  assert.ok(s.length > 400, `${s.length}`);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / (s.length - 1));
+  // log-normal of mean 20 and log-sd 1 (sd 20·√(e − 1) ≈ 26): the mean within 4 standard errors
+  assert.ok(Math.abs(mean - 20) < 4 * sd / Math.sqrt(s.length), `mean ${mean}, sd ${sd}`);
+  assert.ok(sd > 15 && sd < 40, `sd ${sd}`);
+  assert.ok(s.some((v) => v > 60) && s.some((v) => v < 8)); // beyond maxLots, and well below
+});
+
 Deno.test("snipers: the same seed gives the same path", async () => {
   const { simulateRecords } = await import("../../lib/calibration/simulate.ts");
   const cfg = { duration: 20, flow: { snipers: { rate: 50, threshold: 0.5 } } };
