@@ -95,6 +95,7 @@ import {
   testRegimes,
 } from "./fit_regimes.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
+import { fastShares, fitFastShare } from "./fit_fast_share.ts";
 import { type SimulatedFastOrders, simulateFastOrders, simulateRecords } from "./simulate.ts";
 import { mergeTapeEvents, type TapeEvents, tapeEvents } from "./tape_events.ts";
 import {
@@ -296,7 +297,9 @@ export interface CalibrateOptions {
    * The snipers' and informed traders' order sizes: `stale` (default), every stale lot up to
    * the 90th percentile of the tape's orders; `drawn`, at most a desired size drawn from the
    * market orders' law for each arrival; `dispersed`, at most a log-normal budget of mean that
-   * percentile and log-sd `fastSizeSigma` (`snipers.ts`, `informed.ts`).
+   * percentile and log-sd `fastSizeSigma`; `share`, a log-normal share of the stale lots fitted
+   * on the tape's orders that came with a move (`fit_fast_share.ts`; `snipers.ts`,
+   * `informed.ts`).
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
   /**
@@ -915,6 +918,18 @@ function calibrateOnce(
         } ticks); off`,
       );
     }
+  }
+  // the fast traders' share of the touch (`share` sizes): fitted on the tape's orders that
+  // came with a move (fit_fast_share.ts)
+  if (options.informedSizes === "share") {
+    const f = fitFastShare(fastShares(records, Math.max(0.1, quoteInterval)));
+    est["flow.snipers.shareMedian"] = f.median;
+    est["flow.snipers.sizeSigma"] = f.sigma;
+    log(
+      `  fast orders' share of the touch: median ${sig(f.median.value, 3)}, log-sd ${
+        sig(f.sigma.value, 3)
+      } (${f.orders} orders, ${f.censored} took the whole touch)`,
+    );
   }
   // the size dependence of the trades' impact, g(v) = (v / mean)^δ (given, not fitted)
   if (options.sizeExponent !== undefined && options.sizeExponent > 0) {

@@ -56,7 +56,7 @@ export interface PresetParts {
   /** The refill model is in (after the information fit). */
   refill: boolean;
   /** Snipers' and informed traders' order sizes. */
-  informedSizes?: "stale" | "drawn" | "dispersed";
+  informedSizes?: "stale" | "drawn" | "dispersed" | "share";
   /** With `informedSizes: "dispersed"`, the log-sd of their budgets (default 1). */
   fastSizeSigma?: number;
   /** The market-order timing is the intensity by spread (else waiting traders). */
@@ -67,11 +67,21 @@ export interface PresetParts {
   touch?: Record<string, unknown>;
 }
 
-/** The snipers' and informed traders' size fields of `p` (absent: `stale`). */
-function fastSizes(p: PresetParts): Record<string, unknown> {
+/**
+ * The snipers' and informed traders' size fields of `p` (absent: `stale`); `share` from the
+ * estimates `flow.snipers.shareMedian` and `flow.snipers.sizeSigma` (`fit_fast_share.ts`).
+ */
+function fastSizes(p: PresetParts, est: Record<string, Estimate>): Record<string, unknown> {
   if (p.informedSizes === "drawn") return { sizes: "drawn" };
   if (p.informedSizes === "dispersed") {
     return { sizes: "dispersed", sizeSigma: sig(p.fastSizeSigma ?? 1) };
+  }
+  if (p.informedSizes === "share") {
+    return {
+      sizes: "share",
+      shareMedian: sig(est["flow.snipers.shareMedian"].value),
+      sizeSigma: sig(Math.min(5, est["flow.snipers.sizeSigma"].value)),
+    };
   }
   return {};
 }
@@ -252,7 +262,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
       informed: {
         share: sig(v("flow.informed.share")),
         maxLots: sig(v("flow.informed.maxLots")),
-        ...fastSizes(p),
+        ...fastSizes(p, est),
       },
       ...(!has("flow.timing.exponent") ? {} : {
         timing: p.spreadIntensity || p.spreadBaseline
@@ -275,7 +285,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         rate: sig(v("flow.snipers.rate")),
         threshold: sig(v("flow.snipers.threshold")),
         maxLots: sig(v("flow.snipers.maxLots")),
-        ...fastSizes(p),
+        ...fastSizes(p, est),
       },
       initialDepth: initialDepthLots(p.depthInOrders, p.sizes.meanExecuted),
       initialLevels: v("flow.placement.maxDistance"),

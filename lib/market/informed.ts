@@ -21,16 +21,36 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { ASK, BID, type OrderBook } from "../book/order_book.ts";
+import { ASK, BID, MAX_ORDER_QTY, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
 
 /**
  * How a fast trader (informed trader or sniper) sizes its order: `stale`, every lot its edge
  * allows up to its `maxLots`; `drawn`, at most a desired size drawn for each arrival from the
  * market orders' size law; `dispersed`, at most a budget drawn for each arrival, log-normal
- * with mean `maxLots` and log-sd `sizeSigma` ({@linkcode dispersedCap}).
+ * with mean `maxLots` and log-sd `sizeSigma` ({@linkcode dispersedCap}); `share`, a share of
+ * the lots its edge allows drawn for each arrival, log-normal with median `shareMedian` and
+ * log-sd `sizeSigma`, at most all of them ({@linkcode stakeShare}), with no cap at `maxLots`.
  */
-export const FAST_TRADER_SIZES = ["stale", "drawn", "dispersed"] as const;
+export const FAST_TRADER_SIZES = ["stale", "drawn", "dispersed", "share"] as const;
+
+/**
+ * The share of the stale lots a fast trader with `sizes: "share"` takes on one arrival:
+ * min(1, median · exp(σz)), `z` a standard normal draw.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stakeShare } from "./informed.ts";
+ * assert.equal(stakeShare(0.05, 3, 0), 0.05); // the median
+ * assert.equal(stakeShare(0.05, 3, 2), 1); // at most everything stale
+ * assert.ok(stakeShare(0.05, 3, -2) < 0.0002);
+ * ```
+ */
+export function stakeShare(median: number, sigma: number, z: number): number {
+  const v = median * Math.exp(sigma * z);
+  return v < 1 ? v : 1;
+}
 
 /**
  * A fast trader's budget for one arrival with `sizes: "dispersed"`: log-normal with mean
@@ -70,11 +90,17 @@ export const informedConfigSchema = z.strictObject({
    * An informed order's size: `stale` (absent), every lot beyond the edge up to `maxLots`;
    * `drawn`, at most a desired size drawn for each arrival from the market orders' size law;
    * `dispersed`, at most a budget drawn for each arrival, log-normal with mean `maxLots` and
-   * log-sd `sizeSigma`.
+   * log-sd `sizeSigma`; `share`, a share of the lots beyond the edge (median `shareMedian`,
+   * log-sd `sizeSigma`).
    */
   sizes: z.enum(FAST_TRADER_SIZES).optional(),
-  /** With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`). */
+  /**
+   * With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`); with
+   * `sizes: "share"`, of its share of the stale lots.
+   */
   sizeSigma: z.number().min(0).max(5).optional(),
+  /** With `sizes: "share"`, the median share of the stale lots an arrival takes. */
+  shareMedian: z.number().positive().max(1).optional(),
 });
 
 /** The informed traders (see the schema's field docs). */
@@ -95,10 +121,15 @@ export interface InformedModel {
    */
   budget?(z: number): number;
   /**
+   * With shared sizes, the share of the stale lots an arrival takes for a standard normal
+   * draw `z` that the flow makes (passed to `arrive` as `share`); absent: all of them.
+   */
+  stake?(z: number): number;
+  /**
    * One informed arrival at `timeNs` with value `valueTicks` and public reference price
    * `referenceTicks`: sends its order to `book` (reporting `aggressorId` to the book's sink)
    * and returns the signed lots traded (+ bought, − sold, 0 when it abstains), at most `cap`
-   * lots.
+   * lots and `share` of the lots beyond its edge (rounded, at least one).
    */
   arrive(
     book: OrderBook,
@@ -107,6 +138,7 @@ export interface InformedModel {
     timeNs: number,
     aggressorId: number,
     cap?: number,
+    share?: number,
   ): number;
 }
 
@@ -134,6 +166,8 @@ export class InformedTrader implements InformedModel {
   readonly drawsSize: boolean;
   /** The budget of a dispersed trader (see the interface); undefined otherwise. */
   readonly budget?: (z: number) => number;
+  /** The share of a trader with shared sizes (see the interface); undefined otherwise. */
+  readonly stake?: (z: number) => number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Arrivals that traded since the last reset. */
@@ -151,9 +185,14 @@ export class InformedTrader implements InformedModel {
       const mean = cfg.maxLots;
       const sigma = cfg.sizeSigma ?? 1;
       this.budget = (z: number) => dispersedCap(mean, sigma, z);
+    } else if (cfg.sizes === "share") {
+      const median = cfg.shareMedian ?? 1;
+      const sigma = cfg.sizeSigma ?? 1;
+      this.stake = (z: number) => stakeShare(median, sigma, z);
     }
     this.#thr = cfg.threshold;
-    this.#max = cfg.sizes === "dispersed" ? Infinity : cfg.maxLots; // dispersed: its budget caps
+    // dispersed: its budget caps; share: its share of what is stale
+    this.#max = cfg.sizes === "dispersed" || cfg.sizes === "share" ? MAX_ORDER_QTY : cfg.maxLots;
   }
 
   /** Zeroes the counters. */
@@ -170,6 +209,7 @@ export class InformedTrader implements InformedModel {
     timeNs: number,
     aggressorId: number,
     cap = Infinity,
+    share = 1,
   ): number {
     this.arrivals++;
     const max = cap < this.#max ? cap : this.#max;
@@ -181,6 +221,7 @@ export class InformedTrader implements InformedModel {
       // every ask at or below V − threshold
       const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
       let qty = book.depthTo(ASK, limit);
+      if (share < 1) qty = Math.max(1, Math.round(qty * share));
       if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(BID, qty, timeNs, aggressorId);
@@ -191,6 +232,7 @@ export class InformedTrader implements InformedModel {
     if (!up && valueTicks < referenceTicks && bid === bid && bid - valueTicks >= thr) {
       const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
       let qty = book.depthTo(BID, limit);
+      if (share < 1) qty = Math.max(1, Math.round(qty * share));
       if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(ASK, qty, timeNs, aggressorId);

@@ -727,7 +727,16 @@ export class BackgroundFlow {
         : inf.budget !== undefined
         ? inf.budget(normalFromUniform(this.#rInf.next()))
         : Infinity;
-      const lots = inf.arrive(book, this.value(timeNs), this.reference(timeNs), timeNs, -1, cap);
+      const share = inf.stake !== undefined ? inf.stake(normalFromUniform(this.#rInf.next())) : 1;
+      const lots = inf.arrive(
+        book,
+        this.value(timeNs),
+        this.reference(timeNs),
+        timeNs,
+        -1,
+        cap,
+        share,
+      );
       this.aggressor = AGGRESSOR.NONE;
       if (lots !== 0) {
         this.#noteTrade(lots, t);
@@ -813,7 +822,8 @@ export class BackgroundFlow {
       : sn.budget !== undefined
       ? sn.budget(normalFromUniform(this.#rFlow!.next()))
       : Infinity;
-    const lots = sn.arrive(this.#book, this.value(timeNs), timeNs, -1, cap);
+    const share = sn.stake !== undefined ? sn.stake(normalFromUniform(this.#rFlow!.next())) : 1;
+    const lots = sn.arrive(this.#book, this.value(timeNs), timeNs, -1, cap, share);
     this.aggressor = AGGRESSOR.NONE;
     if (lots === 0) return false;
     this.#noteTrade(lots, t);

@@ -26,9 +26,9 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { ASK, BID, type OrderBook } from "../book/order_book.ts";
+import { ASK, BID, MAX_ORDER_QTY, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
-import { dispersedCap, FAST_TRADER_SIZES, MAX_SWEEP_TICKS } from "./informed.ts";
+import { dispersedCap, FAST_TRADER_SIZES, MAX_SWEEP_TICKS, stakeShare } from "./informed.ts";
 
 /**
  * Schema of the snipers.
@@ -46,11 +46,17 @@ export const sniperConfigSchema = z.strictObject({
    * A sniper's size: `stale` (absent), every stale lot up to `maxLots`; `drawn`, at most a
    * desired size drawn for each arrival from the market orders' size law; `dispersed`, at
    * most a budget drawn for each arrival, log-normal with mean `maxLots` and log-sd
-   * `sizeSigma`.
+   * `sizeSigma`; `share`, a share of the stale lots (median `shareMedian`, log-sd
+   * `sizeSigma`).
    */
   sizes: z.enum(FAST_TRADER_SIZES).optional(),
-  /** With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`). */
+  /**
+   * With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`); with
+   * `sizes: "share"`, of its share of the stale lots.
+   */
   sizeSigma: z.number().min(0).max(5).optional(),
+  /** With `sizes: "share"`, the median share of the stale lots an arrival takes. */
+  shareMedian: z.number().positive().max(1).optional(),
 });
 
 /** The snipers (see the schema's field docs). */
@@ -70,12 +76,18 @@ export interface SniperModel {
    * the flow makes (passed to `arrive` as `cap`); absent: no budget.
    */
   budget?(z: number): number;
+  /**
+   * With shared sizes, the share of the stale lots an arrival takes for a standard normal
+   * draw `z` that the flow makes (passed to `arrive` as `share`); absent: all of them.
+   */
+  stake?(z: number): number;
   /** Arrivals per second when the book's best quotes are `bid`, `ask` and the value `value`. */
   intensity(bid: number, ask: number, value: number): number;
   /**
    * One sniper arrival at `timeNs` with value `valueTicks`: takes the stale quotes of
    * `book` (reporting `aggressorId` to the book's sink) and returns the signed lots traded
-   * (+ bought, − sold, 0 when nothing is stale any more), at most `cap` lots.
+   * (+ bought, − sold, 0 when nothing is stale any more), at most `cap` lots and `share`
+   * of the stale lots (rounded, at least one).
    */
   arrive(
     book: OrderBook,
@@ -83,6 +95,7 @@ export interface SniperModel {
     timeNs: number,
     aggressorId: number,
     cap?: number,
+    share?: number,
   ): number;
 }
 
@@ -127,6 +140,8 @@ export class Snipers implements SniperModel {
   readonly drawsSize: boolean;
   /** The budget of a dispersed trader (see the interface); undefined otherwise. */
   readonly budget?: (z: number) => number;
+  /** The share of a trader with shared sizes (see the interface); undefined otherwise. */
+  readonly stake?: (z: number) => number;
   /** Arrivals since the last reset. */
   arrivals = 0;
   /** Signed lots traded since the last reset (+ bought). */
@@ -143,10 +158,15 @@ export class Snipers implements SniperModel {
       const mean = cfg.maxLots;
       const sigma = cfg.sizeSigma ?? 1;
       this.budget = (z: number) => dispersedCap(mean, sigma, z);
+    } else if (cfg.sizes === "share") {
+      const median = cfg.shareMedian ?? 1;
+      const sigma = cfg.sizeSigma ?? 1;
+      this.stake = (z: number) => stakeShare(median, sigma, z);
     }
     this.#rate = cfg.rate;
     this.#thr = cfg.threshold;
-    this.#max = cfg.sizes === "dispersed" ? Infinity : cfg.maxLots; // dispersed: its budget caps
+    // dispersed: its budget caps; share: its share of what is stale
+    this.#max = cfg.sizes === "dispersed" || cfg.sizes === "share" ? MAX_ORDER_QTY : cfg.maxLots;
   }
 
   /** Zeroes the counters. */
@@ -167,6 +187,7 @@ export class Snipers implements SniperModel {
     timeNs: number,
     aggressorId: number,
     cap = Infinity,
+    share = 1,
   ): number {
     this.arrivals++;
     const thr = this.#thr;
@@ -175,6 +196,7 @@ export class Snipers implements SniperModel {
     if (ask === ask && valueTicks - ask >= thr) {
       const limit = Math.min(Math.floor(valueTicks - thr), ask + MAX_SWEEP_TICKS - 1);
       let qty = book.depthTo(ASK, limit);
+      if (share < 1) qty = Math.max(1, Math.round(qty * share));
       if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(BID, qty, timeNs, aggressorId);
@@ -185,6 +207,7 @@ export class Snipers implements SniperModel {
     if (bid === bid && bid - valueTicks >= thr) {
       const limit = Math.max(Math.ceil(valueTicks + thr), bid - MAX_SWEEP_TICKS + 1);
       let qty = book.depthTo(BID, limit);
+      if (share < 1) qty = Math.max(1, Math.round(qty * share));
       if (qty > max) qty = max;
       if (qty <= 0) return 0;
       const filled = book.market(ASK, qty, timeNs, aggressorId);

@@ -617,7 +617,7 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
   );
 });
 
-Deno.test("calibrate: the fast traders' dispersed sizes and the impact's size exponent, when given, are written into the preset and said to be given", () => {
+Deno.test("calibrate: the fast traders' dispersed or shared sizes and the impact's size exponent are written into the preset, said given or fitted", () => {
   const plain = calibrateTapes([tape], { lotSize: 1, refine: false });
   const given = calibrateTapes([tape], {
     lotSize: 1,
@@ -633,6 +633,17 @@ Deno.test("calibrate: the fast traders' dispersed sizes and the impact's size ex
     assert.equal(flow(given.preset.config)[k].sizes, "dispersed");
     assert.equal(flow(given.preset.config)[k].sizeSigma, 1.5);
     assert.equal(flow(plain.preset.config)[k].sizes, undefined);
+  }
+  // shares of the stale lots, fitted on the tape's orders that came with a move
+  const share = calibrateTapes([tape], { lotSize: 1, refine: false, informedSizes: "share" });
+  const m = share.estimates["flow.snipers.shareMedian"],
+    sd = share.estimates["flow.snipers.sizeSigma"];
+  assert.equal(m.status, "fit");
+  assert.ok(m.value > 0 && m.value <= 1 && m.se > 0 && sd.value > 0, `${m.value} ${sd.value}`);
+  assert.match(m.method, /censored maximum likelihood/);
+  for (const k of ["snipers", "informed"] as const) {
+    const f = flow(share.preset.config)[k];
+    assert.deepEqual([f.sizes, f.shareMedian, f.sizeSigma], ["share", sig(m.value), sig(sd.value)]);
   }
   const e = given.estimates["flow.fundamental.sizeExponent"];
   assert.equal(e.status, "not identified");

@@ -192,6 +192,59 @@ Deno.test("snipers: with dispersed sizes, each sniper takes at most a log-normal
   assert.ok(s.some((v) => v > 60) && s.some((v) => v < 8)); // beyond maxLots, and well below
 });
 
+Deno.test("snipers: with shared sizes, each sniper takes a log-normal share of the stale lots, at most all of them", () => {
+  const run = (median: number, sigma: number) => {
+    const cfg = flowConfigSchema.parse({
+      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+      cancellation: { rate: 0 },
+      informed: { share: 0 },
+      snipers: {
+        rate: 3,
+        threshold: 1,
+        maxLots: 20,
+        sizes: "share",
+        shareMedian: median,
+        sizeSigma: sigma,
+      },
+      initialLevels: 1,
+      initialDepth: 1_000,
+    });
+    const book = new OrderBook();
+    const flow = new BackgroundFlow(
+      book,
+      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
+      cfg,
+    );
+    const sizes: number[] = [];
+    let lots = 0;
+    book.sink = {
+      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
+        if (owner === 0 && left === 0) flow.onFilled(id);
+        lots += qty;
+      },
+    };
+    for (let i = 0; i < 600; i++) {
+      const r = (k: string) => new Rng(`share:${i}:${k}`);
+      book.clear();
+      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+      flow.counts.fill(0);
+      lots = 0;
+      flow.fireNext();
+      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sizes.push(lots);
+    }
+    return sizes;
+  };
+  // σ = 0: a tenth of the 1,000 stale lots, every time (not capped at maxLots = 20)
+  assert.ok(run(0.1, 0).every((s) => s === 100));
+  const s = run(0.1, 1.5).sort((a, b) => a - b);
+  assert.ok(s.length > 400, `${s.length}`);
+  const median = s[Math.floor(s.length / 2)];
+  assert.ok(median > 70 && median < 140, `median ${median}`); // 0.1 × 1,000
+  const whole = s.filter((v) => v === 1_000).length / s.length; // P(0.1·e^{1.5Z} ≥ 1) = 6.2 %
+  assert.ok(whole > 0.03 && whole < 0.1, `${whole}`);
+  assert.ok(s[s.length - 1] === 1_000 && s[0] >= 1);
+});
+
 Deno.test("snipers: the same seed gives the same path", async () => {
   const { simulateRecords } = await import("../../lib/calibration/simulate.ts");
   const cfg = { duration: 20, flow: { snipers: { rate: 50, threshold: 0.5 } } };
