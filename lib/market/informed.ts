@@ -71,6 +71,73 @@ export function dispersedCap(meanLots: number, sigma: number, z: number): number
   return v > 1 ? v : 1;
 }
 
+/**
+ * The size fields of a fast trader's schema (the informed traders' and the snipers'): how it
+ * sizes its order (see {@linkcode FAST_TRADER_SIZES}) and the laws' parameters.
+ *
+ * @ignore
+ */
+export const fastTraderSizeFields = {
+  /**
+   * An order's size: `stale` (absent), every lot its edge allows up to `maxLots`; `drawn`, at
+   * most a desired size drawn for each arrival from the market orders' size law; `dispersed`,
+   * at most a budget drawn for each arrival, log-normal with mean `maxLots` and log-sd
+   * `sizeSigma`; `share`, a share of the lots its edge allows (median `shareMedian`, log-sd
+   * `sizeSigma`).
+   */
+  sizes: z.enum(FAST_TRADER_SIZES).optional(),
+  /**
+   * With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`); with
+   * `sizes: "share"`, of its share of the stale lots.
+   */
+  sizeSigma: z.number().min(0).max(5).optional(),
+  /** With `sizes: "share"`, the median share of the stale lots an arrival takes. */
+  shareMedian: z.number().positive().max(1).optional(),
+};
+
+/** How a fast trader sizes its orders ({@linkcode fastTraderSizing}). */
+export interface FastTraderSizing {
+  /** With `dispersed` sizes, the budget in lots for a standard normal draw z. */
+  budget?: (z: number) => number;
+  /** With `share` sizes, the share of the stale lots for a standard normal draw z. */
+  stake?: (z: number) => number;
+  /** The most lots one order may take: `maxLots`, or the book's limit when a law caps it. */
+  maxLots: number;
+}
+
+/**
+ * The sizing of a fast trader of config `cfg` (see {@linkcode FAST_TRADER_SIZES}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fastTraderSizing } from "./informed.ts";
+ * assert.equal(fastTraderSizing({ maxLots: 20 }).budget, undefined); // stale: maxLots caps
+ * const d = fastTraderSizing({ maxLots: 20, sizes: "dispersed", sizeSigma: 0 });
+ * assert.equal(d.budget!(1.3), 20);
+ * const s = fastTraderSizing({ maxLots: 20, sizes: "share", shareMedian: 0.1, sizeSigma: 1 });
+ * assert.equal(s.stake!(0), 0.1);
+ * assert.ok(s.maxLots > 20); // the share, not maxLots, decides
+ * ```
+ */
+export function fastTraderSizing(cfg: {
+  maxLots: number;
+  sizes?: typeof FAST_TRADER_SIZES[number];
+  sizeSigma?: number;
+  shareMedian?: number;
+}): FastTraderSizing {
+  const sigma = cfg.sizeSigma ?? 1;
+  if (cfg.sizes === "dispersed") {
+    const mean = cfg.maxLots;
+    return { budget: (z) => dispersedCap(mean, sigma, z), maxLots: MAX_ORDER_QTY };
+  }
+  if (cfg.sizes === "share") {
+    const median = cfg.shareMedian ?? 1;
+    return { stake: (z) => stakeShare(median, sigma, z), maxLots: MAX_ORDER_QTY };
+  }
+  return { maxLots: cfg.maxLots };
+}
+
 /** Largest number of price levels one informed order may sweep. */
 export const MAX_SWEEP_TICKS = 1_000;
 
@@ -86,21 +153,7 @@ export const informedConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1_000).default(0.5),
   /** Largest informed order, lots. */
   maxLots: z.number().min(1).max(1e7).default(20),
-  /**
-   * An informed order's size: `stale` (absent), every lot beyond the edge up to `maxLots`;
-   * `drawn`, at most a desired size drawn for each arrival from the market orders' size law;
-   * `dispersed`, at most a budget drawn for each arrival, log-normal with mean `maxLots` and
-   * log-sd `sizeSigma`; `share`, a share of the lots beyond the edge (median `shareMedian`,
-   * log-sd `sizeSigma`).
-   */
-  sizes: z.enum(FAST_TRADER_SIZES).optional(),
-  /**
-   * With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`); with
-   * `sizes: "share"`, of its share of the stale lots.
-   */
-  sizeSigma: z.number().min(0).max(5).optional(),
-  /** With `sizes: "share"`, the median share of the stale lots an arrival takes. */
-  shareMedian: z.number().positive().max(1).optional(),
+  ...fastTraderSizeFields,
 });
 
 /** The informed traders (see the schema's field docs). */
@@ -181,18 +234,11 @@ export class InformedTrader implements InformedModel {
   constructor(cfg: InformedConfig) {
     this.share = cfg.share;
     this.drawsSize = cfg.sizes === "drawn";
-    if (cfg.sizes === "dispersed") {
-      const mean = cfg.maxLots;
-      const sigma = cfg.sizeSigma ?? 1;
-      this.budget = (z: number) => dispersedCap(mean, sigma, z);
-    } else if (cfg.sizes === "share") {
-      const median = cfg.shareMedian ?? 1;
-      const sigma = cfg.sizeSigma ?? 1;
-      this.stake = (z: number) => stakeShare(median, sigma, z);
-    }
+    const sizing = fastTraderSizing(cfg);
+    this.budget = sizing.budget;
+    this.stake = sizing.stake;
     this.#thr = cfg.threshold;
-    // dispersed: its budget caps; share: its share of what is stale
-    this.#max = cfg.sizes === "dispersed" || cfg.sizes === "share" ? MAX_ORDER_QTY : cfg.maxLots;
+    this.#max = sizing.maxLots;
   }
 
   /** Zeroes the counters. */

@@ -26,9 +26,9 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { ASK, BID, MAX_ORDER_QTY, type OrderBook } from "../book/order_book.ts";
+import { ASK, BID, type OrderBook } from "../book/order_book.ts";
 import type { Infer } from "../validation.ts";
-import { dispersedCap, FAST_TRADER_SIZES, MAX_SWEEP_TICKS, stakeShare } from "./informed.ts";
+import { fastTraderSizeFields, fastTraderSizing, MAX_SWEEP_TICKS } from "./informed.ts";
 
 /**
  * Schema of the snipers.
@@ -42,21 +42,7 @@ export const sniperConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1e6).default(1),
   /** Largest sniper order, lots. */
   maxLots: z.number().min(1).max(1e9).default(100),
-  /**
-   * A sniper's size: `stale` (absent), every stale lot up to `maxLots`; `drawn`, at most a
-   * desired size drawn for each arrival from the market orders' size law; `dispersed`, at
-   * most a budget drawn for each arrival, log-normal with mean `maxLots` and log-sd
-   * `sizeSigma`; `share`, a share of the stale lots (median `shareMedian`, log-sd
-   * `sizeSigma`).
-   */
-  sizes: z.enum(FAST_TRADER_SIZES).optional(),
-  /**
-   * With `sizes: "dispersed"`, the log-sd of each arrival's budget (mean `maxLots`); with
-   * `sizes: "share"`, of its share of the stale lots.
-   */
-  sizeSigma: z.number().min(0).max(5).optional(),
-  /** With `sizes: "share"`, the median share of the stale lots an arrival takes. */
-  shareMedian: z.number().positive().max(1).optional(),
+  ...fastTraderSizeFields,
 });
 
 /** The snipers (see the schema's field docs). */
@@ -154,19 +140,12 @@ export class Snipers implements SniperModel {
   constructor(cfg: SniperConfig) {
     this.rate = cfg.rate;
     this.drawsSize = cfg.sizes === "drawn";
-    if (cfg.sizes === "dispersed") {
-      const mean = cfg.maxLots;
-      const sigma = cfg.sizeSigma ?? 1;
-      this.budget = (z: number) => dispersedCap(mean, sigma, z);
-    } else if (cfg.sizes === "share") {
-      const median = cfg.shareMedian ?? 1;
-      const sigma = cfg.sizeSigma ?? 1;
-      this.stake = (z: number) => stakeShare(median, sigma, z);
-    }
+    const sizing = fastTraderSizing(cfg);
+    this.budget = sizing.budget;
+    this.stake = sizing.stake;
     this.#rate = cfg.rate;
     this.#thr = cfg.threshold;
-    // dispersed: its budget caps; share: its share of what is stale
-    this.#max = cfg.sizes === "dispersed" || cfg.sizes === "share" ? MAX_ORDER_QTY : cfg.maxLots;
+    this.#max = sizing.maxLots;
   }
 
   /** Zeroes the counters. */

@@ -558,7 +558,7 @@ Deno.test("calibrate: with `lumpMatch` the lump is searched in simulation (multi
 });
 
 Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted again given the simulated fast traders' orders, said in the provenance; with a finer size lot, in that lot", () => {
-  const cal = calibrateTapes([tape], {
+  const opts = {
     lotSize: 1,
     refineIterations: 1,
     refineSeconds: 900,
@@ -566,7 +566,8 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
     informationRounds: 1,
     sizesGivenFast: true,
     name: "sim",
-  });
+  };
+  const cal = calibrateTapes([tape], opts);
   const sizes = (cal.preset.provenance as {
     fitQuality: { sizes: { orders: number; givenFast?: Record<string, number> } };
   }).fitQuality.sizes;
@@ -597,16 +598,7 @@ Deno.test("calibrate: with `sizesGivenFast` the background's sizes are fitted ag
   assert.deepEqual(direct.preset.config, plain.preset.config);
   // with a finer lot the simulation is in that lot, and the sizes refitted there are the
   // preset's (restated: ten times the lots)
-  const fine = calibrateTapes([tape], {
-    lotSize: 1,
-    sizeLot: 0.1,
-    refineIterations: 1,
-    refineSeconds: 900,
-    informationSimulations: 2,
-    informationRounds: 1,
-    sizesGivenFast: true,
-    name: "sim",
-  });
+  const fine = calibrateTapes([tape], { ...opts, sizeLot: 0.1 });
   const fineMean = fine.estimates["flow.sizes.marketMean"];
   assert.match(fineMean.method, /given the snipers' and informed traders' orders/);
   assert.equal(parseEnvConfig(fine.preset.config).flow.sizes.marketMean, sig(fineMean.value));

@@ -105,82 +105,64 @@ Deno.test("snipers: a stale quote is taken before liquidity requotes with probab
   assert.ok(Math.abs(makerGain / lots - -(1000.5 + gap - 1001)) < 1e-9);
 });
 
-Deno.test("snipers: with sizes drawn, each sniper takes at most a size drawn from the market orders' law", () => {
-  const run = (drawn: boolean) => {
-    const cfg = flowConfigSchema.parse({
-      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
-      cancellation: { rate: 0 },
-      informed: { share: 0 },
-      // the law's sizes: 3 lots (σ tiny: round(X) = 3 every time)
-      sizes: { law: "lognormal", marketMean: 3, marketLogSd: 0.01 },
-      snipers: { rate: 3, threshold: 1, maxLots: 1_000, ...(drawn ? { sizes: "drawn" } : {}) },
-      initialLevels: 1,
-      initialDepth: 8,
-    });
-    const book = new OrderBook();
-    const flow = new BackgroundFlow(
-      book,
-      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
-      cfg,
-    );
-    let lots = 0, sniped = 0;
-    book.sink = {
-      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
-        if (owner === 0 && left === 0) flow.onFilled(id);
-        lots += qty;
-      },
-    };
-    for (let i = 0; i < 500; i++) {
-      const r = (k: string) => new Rng(`drawn:${i}:${k}`);
-      book.clear();
-      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
-      flow.counts.fill(0);
-      flow.fireNext();
-      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sniped++;
-    }
-    return { lots, sniped };
+/**
+ * The lots each sniper took, over 600 episodes of a book with `depth` lots at the one stale
+ * ask (news of 4.5 ticks, known to the snipers at once), for snipers of config `snipers`.
+ */
+function sniperOrders(
+  snipers: Record<string, unknown>,
+  depth: number,
+  sizes?: Record<string, unknown>,
+): number[] {
+  const cfg = flowConfigSchema.parse({
+    arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
+    cancellation: { rate: 0 },
+    informed: { share: 0 },
+    ...(sizes ? { sizes } : {}),
+    snipers: { rate: 3, threshold: 1, ...snipers },
+    initialLevels: 1,
+    initialDepth: depth,
+  });
+  const book = new OrderBook();
+  const flow = new BackgroundFlow(
+    book,
+    createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
+    cfg,
+  );
+  const out: number[] = [];
+  let lots = 0;
+  book.sink = {
+    onExecution(id, owner, _a, _s, _p, qty, _t, left) {
+      if (owner === 0 && left === 0) flow.onFilled(id);
+      lots += qty;
+    },
   };
-  const stale = run(false), drawn = run(true);
-  assert.ok(stale.sniped > 300 && drawn.sniped > 300);
-  assert.equal(stale.lots, 8 * stale.sniped); // every stale lot at 1001
-  assert.equal(drawn.lots, 3 * drawn.sniped); // the drawn size
+  for (let i = 0; i < 600; i++) {
+    const r = (k: string) => new Rng(`sizes:${i}:${k}`);
+    book.clear();
+    flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
+    flow.counts.fill(0);
+    lots = 0;
+    flow.fireNext();
+    if (flow.counts[FLOW_COUNT.SNIPER] === 1) out.push(lots);
+  }
+  return out;
+}
+
+Deno.test("snipers: with sizes drawn, each sniper takes at most a size drawn from the market orders' law", () => {
+  // the law's sizes: 3 lots (σ tiny: round(X) = 3 every time)
+  const law = { law: "lognormal", marketMean: 3, marketLogSd: 0.01 };
+  const stale = sniperOrders({ maxLots: 1_000 }, 8, law);
+  const drawn = sniperOrders({ maxLots: 1_000, sizes: "drawn" }, 8, law);
+  assert.ok(stale.length > 400 && drawn.length > 400);
+  assert.ok(stale.every((v) => v === 8)); // every stale lot at 1001
+  assert.ok(drawn.every((v) => v === 3)); // the drawn size
 });
 
 Deno.test("snipers: with dispersed sizes, each sniper takes at most a log-normal budget whose mean is maxLots", () => {
-  const run = (sigma: number) => {
-    const cfg = flowConfigSchema.parse({
-      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
-      cancellation: { rate: 0 },
-      informed: { share: 0 },
-      snipers: { rate: 3, threshold: 1, maxLots: 20, sizes: "dispersed", sizeSigma: sigma },
-      initialLevels: 1,
-      initialDepth: 5_000, // deep enough that the budget, not the book, decides
-    });
-    const book = new OrderBook();
-    const flow = new BackgroundFlow(
-      book,
-      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
-      cfg,
-    );
-    const sizes: number[] = [];
-    let lots = 0;
-    book.sink = {
-      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
-        if (owner === 0 && left === 0) flow.onFilled(id);
-        lots += qty;
-      },
-    };
-    for (let i = 0; i < 600; i++) {
-      const r = (k: string) => new Rng(`dispersed:${i}:${k}`);
-      book.clear();
-      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
-      flow.counts.fill(0);
-      lots = 0;
-      flow.fireNext();
-      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sizes.push(lots);
-    }
-    return sizes;
-  };
+  // a book deep enough that the budget, not the book, decides
+  const run = (sigma: number) =>
+    sniperOrders({ maxLots: 20, sizes: "dispersed", sizeSigma: sigma }, 5_000);
   assert.ok(run(0).every((s) => s === 20)); // σ = 0: the mean, every time
   const s = run(1);
   assert.ok(s.length > 400, `${s.length}`);
@@ -193,47 +175,8 @@ Deno.test("snipers: with dispersed sizes, each sniper takes at most a log-normal
 });
 
 Deno.test("snipers: with shared sizes, each sniper takes a log-normal share of the stale lots, at most all of them", () => {
-  const run = (median: number, sigma: number) => {
-    const cfg = flowConfigSchema.parse({
-      arrivals: { kind: "poisson", marketRate: 0, limitRate: 0 },
-      cancellation: { rate: 0 },
-      informed: { share: 0 },
-      snipers: {
-        rate: 3,
-        threshold: 1,
-        maxLots: 20,
-        sizes: "share",
-        shareMedian: median,
-        sizeSigma: sigma,
-      },
-      initialLevels: 1,
-      initialDepth: 1_000,
-    });
-    const book = new OrderBook();
-    const flow = new BackgroundFlow(
-      book,
-      createFlowModels(cfg, { sigmaTicks: 1 }, { fundamental: new Gap(4.5, 1) }),
-      cfg,
-    );
-    const sizes: number[] = [];
-    let lots = 0;
-    book.sink = {
-      onExecution(id, owner, _a, _s, _p, qty, _t, left) {
-        if (owner === 0 && left === 0) flow.onFilled(id);
-        lots += qty;
-      },
-    };
-    for (let i = 0; i < 600; i++) {
-      const r = (k: string) => new Rng(`share:${i}:${k}`);
-      book.clear();
-      flow.reset(1000.5, 0, { flow: r("f"), price: r("p"), signs: r("s"), informed: r("i") });
-      flow.counts.fill(0);
-      lots = 0;
-      flow.fireNext();
-      if (flow.counts[FLOW_COUNT.SNIPER] === 1) sizes.push(lots);
-    }
-    return sizes;
-  };
+  const run = (median: number, sigma: number) =>
+    sniperOrders({ maxLots: 20, sizes: "share", shareMedian: median, sizeSigma: sigma }, 1_000);
   // σ = 0: a tenth of the 1,000 stale lots, every time (not capped at maxLots = 20)
   assert.ok(run(0.1, 0).every((s) => s === 100));
   const s = run(0.1, 1.5).sort((a, b) => a - b);
