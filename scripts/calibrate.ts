@@ -9,7 +9,7 @@
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
- *                         [--informed-sizes stale|drawn|dispersed] [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
+ *                         [--informed-sizes stale|drawn|dispersed|share] [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
  *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
@@ -166,7 +166,7 @@ export const calibrateCli = defineCli({
     "informed-sizes": flags.choice(FAST_TRADER_SIZES, {
       default: "stale",
       help:
-        "snipers' and informed traders' order sizes: every stale lot up to a largest order, at most a size drawn from the market orders' law, or at most a log-normal budget of mean that largest order (dispersed)",
+        "snipers' and informed traders' order sizes: every stale lot up to a largest order, at most a size drawn from the market orders' law, at most a log-normal budget of mean that largest order (dispersed), or a log-normal share of the stale lots fitted on the tape's orders that came with a move (share)",
     }),
     "size-exponent": flags.number({
       min: 0,
