@@ -27,29 +27,20 @@ import {
   minimizeNelderMead,
   standardErrors,
 } from "./optimize.ts";
-import type { MarketRecord } from "./record.ts";
+import { type MarketRecord, quoteIndexAt } from "./record.ts";
 
 /** The shares of the touch that a record's fast orders took (≥ 1: censored). */
 export function fastShares(records: readonly MarketRecord[], horizon = 0.1): Float64Array {
   const out: number[] = [];
   for (const r of records) {
-    const q = r.qTime;
-    // the index of the last quote before (strictly, or at) a time
-    const last = (t: number, strict: boolean): number => {
-      let lo = 0, hi = q.length - 1, k = -1;
-      while (lo <= hi) {
-        const m = (lo + hi) >> 1;
-        if (strict ? q[m] < t : q[m] <= t) {
-          k = m;
-          lo = m + 1;
-        } else hi = m - 1;
-      }
-      return k;
-    };
     for (let i = 0; i < r.moTime.length; i++) {
       const d = r.moDepth[i];
       if (!(d > 0)) continue;
-      const a = last(r.moTime[i], true), b = last(r.moTime[i] + horizon, false);
+      const t = r.moTime[i];
+      // the last quote strictly before the order, and the last at or before t + horizon
+      let a = quoteIndexAt(r, t);
+      while (a >= 0 && r.qTime[a] >= t) a--;
+      const b = quoteIndexAt(r, t + horizon);
       if (a < 0 || b < 0) continue;
       const move = (r.bid[b] + r.ask[b] - r.bid[a] - r.ask[a]) * r.moSign[i];
       if (move > 0) out.push(r.moQty[i] / d);
@@ -140,7 +131,7 @@ export function fitFastShare(shares: ArrayLike<number>): FastShareFit {
   const se = cov.ok ? standardErrors(cov.cov, 2) : [NaN, NaN];
   const sigma = Math.exp(logSigma);
   const method =
-    `censored maximum likelihood of a log-normal share of the touch over the tape's orders after which the mid moved their way within 0.1 s (${n} orders, ${censored} took the whole touch: censored at 1)`;
+    `censored maximum likelihood of a log-normal share of the touch over the tape's orders after which the mid moved their way (fastShares; ${n} orders, ${censored} took the whole touch: censored at 1)`;
   return {
     median: fitted(Math.exp(mu), Math.exp(mu) * se[0], "share of the touch", method),
     sigma: fitted(sigma, sigma * se[1], "log-sd", method),

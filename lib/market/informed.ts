@@ -4,8 +4,9 @@
  * share `share` of the market-order arrivals is informed (Kyle 1985 and Glosten & Milgrom
  * 1985: a market maker loses to them and must earn it back from the uninformed flow). When
  * V > P, an informed arrival buys every ask priced at least `threshold` ticks below V (an
- * immediate-or-cancel buy limit at V − threshold), up to `maxLots` (with `sizes: "drawn"`, up to
- * a size drawn from the market orders' law of desired sizes); when V < P it sells every
+ * immediate-or-cancel buy limit at V − threshold), up to `maxLots` (other sizings, a size
+ * drawn from the market orders' law, a log-normal budget or share: {@linkcode FAST_TRADER_SIZES});
+ * when V < P it sells every
  * bid at least `threshold` above V; otherwise, or when no quote is that far off, it does
  * nothing. Its order is a market event like any other: it moves the reference price through
  * the impact model, and the liquidity providers cannot tell it from an uninformed one.

@@ -8,7 +8,9 @@
  * second; the inverse of the time the fastest of them needs to see the move and reach the
  * book) and sends an immediate-or-cancel order for every stale lot, up to `maxLots` (with
  * `sizes: "drawn"`, up to a size drawn from the market orders' law of desired sizes, as a
- * trader whose size does not depend on what the book leaves: `order_sizes.ts`); when no
+ * trader whose size does not depend on what the book leaves: `order_sizes.ts`; the other
+ * sizings, a log-normal budget or share of what is stale: `FAST_TRADER_SIZES` in
+ * `informed.ts`); when no
  * quote is stale, none arrives. Unlike the informed arrivals of `informed.ts` (a share of
  * the market-order arrivals, whatever the book), the snipers' intensity depends on the gap
  * between the value and the quotes: they come in bursts after a move and pick the book off
