@@ -9,7 +9,8 @@
  *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
- *                         [--informed-sizes stale|drawn|dispersed|share] [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
+ *                         [--informed-sizes stale|drawn|dispersed|share] [--sniper-sizes stale|drawn|dispersed|share] [--share-moments]
+ *                         [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
  *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
@@ -168,6 +169,14 @@ export const calibrateCli = defineCli({
       help:
         "snipers' and informed traders' order sizes: every stale lot up to a largest order, at most a size drawn from the market orders' law, at most a log-normal budget of mean that largest order (dispersed), or a log-normal share of the stale lots fitted on the tape's orders that came with a move (share)",
     }),
+    "sniper-sizes": flags.choice(FAST_TRADER_SIZES, {
+      help:
+        "the snipers' order sizes where they differ from the informed traders' (default: --informed-sizes)",
+    }),
+    "share-moments": flags.boolean({
+      help:
+        "after the other stages, make the snipers' sizes shares of the stale lots, their median and log-sd fitted on a grid by simulated moments (the share of the tape's orders below its size quantiles and the information fit's moments)",
+    }),
     "size-exponent": flags.number({
       min: 0,
       max: 1,
@@ -269,6 +278,14 @@ export const calibrateCli = defineCli({
         "--lump-match: not with --refine-iterations 0 (the lump is matched in simulation)",
       );
     }
+    if (v["share-moments"] && v["refine-iterations"] === 0) {
+      throw new FlagError(
+        "--share-moments",
+        true,
+        "no --refine-iterations 0",
+        "--share-moments: not with --refine-iterations 0 (the shares are fitted in simulation)",
+      );
+    }
     if (v["match-deletions"] && !v["touch-deletions"]) {
       throw new FlagError(
         "--match-deletions",
@@ -337,6 +354,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     ...(v["rematch-news"] ? { rematchNews: true } : {}),
     sizeLaw: v["size-law"],
     informedSizes: v["informed-sizes"],
+    sniperSizes: v["sniper-sizes"],
+    ...(v["share-moments"] ? { shareMoments: true } : {}),
     fastSizeSigma: v["fast-size-sigma"],
     sizeExponent: v["size-exponent"],
     limitSizes: v["limit-sizes"],

@@ -96,6 +96,7 @@ import {
 } from "./fit_regimes.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { fastShares, fitFastShare } from "./fit_fast_share.ts";
+import { fitShareSizes } from "./fit_share_sizes.ts";
 import { type SimulatedFastOrders, simulateFastOrders, simulateRecords } from "./simulate.ts";
 import { mergeTapeEvents, type TapeEvents, tapeEvents } from "./tape_events.ts";
 import {
@@ -302,6 +303,18 @@ export interface CalibrateOptions {
    * `informed.ts`).
    */
   informedSizes?: typeof FAST_TRADER_SIZES[number];
+  /**
+   * The snipers' order sizes, where they differ from the informed traders' (default
+   * `informedSizes`): one of the same modes.
+   */
+  sniperSizes?: typeof FAST_TRADER_SIZES[number];
+  /**
+   * After the other stages, make the snipers' sizes shares of the stale lots and fit their
+   * median and log-sd on a grid by simulated moments, the share of the tape's orders below its
+   * size quantiles with the information fit's moments, the rest of the market as calibrated
+   * (`fit_share_sizes.ts`; default false; docs/calibration.md, "Stop 55").
+   */
+  shareMoments?: boolean;
   /**
    * With `informedSizes: "dispersed"`, the log-sd of the fast traders' budgets (default 1):
    * each arrival takes at most a log-normal budget of mean the tape's 90th-percentile order.
@@ -572,6 +585,8 @@ function calibrateOnce(
   ) {
     throw new ValidationError("fastSizeSigma", options.fastSizeSigma, "a log-sd in [0, 5]");
   }
+  // the snipers' sizes as the stages simulate them (`shareMoments` makes them shares at the end)
+  let sniperSizes = options.sniperSizes ?? options.informedSizes;
 
   const win = { lotSize, from: options.from, to: options.to };
   const records = tapes.map((t) => recordFromTape(t, win));
@@ -921,7 +936,7 @@ function calibrateOnce(
   }
   // the fast traders' share of the touch (`share` sizes): fitted on the tape's orders that
   // came with a move (fit_fast_share.ts)
-  if (options.informedSizes === "share") {
+  if (options.informedSizes === "share" || sniperSizes === "share") {
     const f = fitFastShare(fastShares(records, Math.max(0.1, quoteInterval)));
     est["flow.snipers.shareMedian"] = f.median;
     est["flow.snipers.sizeSigma"] = f.sigma;
@@ -1060,6 +1075,7 @@ function calibrateOnce(
       follows,
       refill: refillOn,
       informedSizes: options.informedSizes,
+      sniperSizes,
       fastSizeSigma: options.fastSizeSigma,
       spreadIntensity: options.spreadIntensity ?? false,
       spreadBaseline: spreadBaselineOn,
@@ -1465,6 +1481,53 @@ function calibrateOnce(
   } else if (options.lumpMatch ?? false) {
     warnings.push(
       "lump match: not done without the simulation stages (refine off); the tape's median move kept",
+    );
+  }
+  // ---- stage 6 (asked for): the snipers' sizes as shares of the stale lots, fitted on a grid
+  // by simulated moments with the order sizes among them, the rest as calibrated
+  // (fit_share_sizes.ts)
+  if ((options.shareMoments ?? false) && (options.refine ?? true)) {
+    log("fitting the snipers' shares of the stale lots (simulated moments on a grid)");
+    const before = config();
+    const shareSizes = fitShareSizes(fine?.records ?? records, (m, sd) => {
+      sniperSizes = "share";
+      est["flow.snipers.shareMedian"] = fitted(m, NaN, "share of the stale lots", "grid point");
+      est["flow.snipers.sizeSigma"] = fitted(sd, NaN, "log-sd", "grid point");
+      return config() as EnvConfigInput;
+    }, {
+      ...observe,
+      seconds: refineSeconds,
+      seed: options.seed ?? 0,
+      clusteringLags: options.regimeBaseline ? CLUSTERING_MOMENTS : [],
+      before: before as EnvConfigInput,
+      log,
+    });
+    sniperSizes = "share";
+    est["flow.snipers.shareMedian"] = shareSizes.median;
+    est["flow.snipers.sizeSigma"] = shareSizes.sigma;
+    const f = shareSizes;
+    matching.push({
+      snipersShare: {
+        median: f.median.value,
+        sigma: f.sigma.value,
+        objective: sig(f.objective, 4),
+        objectiveBefore: sig(f.objectiveBefore, 4),
+        atEdge: f.atEdge,
+        moments: f.moments,
+        real: f.real.map((v) => sig(v)),
+        realSe: f.realSe.map((v) => sig(v, 3)),
+        simulated: f.simulated.map((v) => sig(v)),
+        points: f.points.map(([m, sd, q]) => [m, sd, sig(q, 4)]),
+      },
+    });
+    if (f.atEdge) {
+      warnings.push(
+        `snipers' shares: the fit is on its grid's edge (median ${f.median.value}, log-sd ${f.sigma.value}): a bound, not an interior optimum`,
+      );
+    }
+  } else if (options.shareMoments ?? false) {
+    warnings.push(
+      "snipers' shares: not fitted without the simulation stages (refine off); their sizes as calibrated",
     );
   }
   if (refill0 !== null && refillEst.status === "moment-matched") {

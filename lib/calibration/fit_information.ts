@@ -82,6 +82,56 @@ export function gapMomentsAbove(clock: number): number[] {
  */
 export const CLUSTERING_MOMENTS: readonly number[] = [1, 2, 5, 10];
 
+/**
+ * Quantiles of the tape's order sizes near which the share of smaller orders is a moment when
+ * asked (`sizeCuts`, {@linkcode sizeCutsOf}): the fast traders' sizes (`share` mode) are fitted
+ * with the information, and they shape the order-size distribution as well as the markout.
+ */
+export const SIZE_QUANTILES: readonly number[] = [0.1, 0.25, 0.5, 0.75, 0.9];
+
+/**
+ * The order-size cuts (lots, left edges of the realism report's `orderSize` bins) at which the
+ * cumulative share of `records`' market orders is nearest each of {@linkcode SIZE_QUANTILES}
+ * among those with orders on both sides (distinct, ascending; none for a tape without orders):
+ * the size moments of {@linkcode informationMoments}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulateRecords } from "./simulate.ts";
+ * import { sizeCutsOf } from "./fit_information.ts";
+ * const recs = simulateRecords({ duration: 300 }, { seconds: 600, seed: 1 });
+ * const cuts = sizeCutsOf(recs);
+ * assert.ok(cuts.length >= 1 && cuts.length <= 5);
+ * assert.ok(cuts.every((c, i) => i === 0 || c > cuts[i - 1]));
+ * ```
+ */
+export function sizeCutsOf(records: readonly MarketRecord[]): number[] {
+  const os = defaultFacts({ grid: 0.1 }).find((f) => f.name === "orderSize")!;
+  const acc = new Float64Array(os.size);
+  for (const r of records) {
+    const b = makeBlocks(r.segments, Math.max(1, recordSeconds(r)));
+    const all = Int32Array.from({ length: b.start.length }, (_, i) => i);
+    const v = sumBlocks(blockStatistics(os, r, b), os.size, all);
+    for (let i = 0; i < os.size; i++) acc[i] += v[i];
+  }
+  const h = os.value(acc);
+  const cum = new Float64Array(h.length);
+  let c = 0;
+  for (let i = 0; i < h.length; i++) cum[i] = c += h[i];
+  const cuts = new Set<number>();
+  for (const q of SIZE_QUANTILES) {
+    // the edges with orders on both sides (a share of 0 or 1 says nothing)
+    let best = -1;
+    for (let i = 0; i + 1 < cum.length; i++) {
+      if (!(cum[i] > 0 && cum[i] < 1 - 1e-12)) continue;
+      if (best < 0 || Math.abs(cum[i] - q) < Math.abs(cum[best] - q)) best = i;
+    }
+    if (best >= 0) cuts.add(os.x[best + 1]);
+  }
+  return [...cuts].sort((a, b) => a - b);
+}
+
 /** The information moments of a market and their sampling covariance. */
 export interface InformationMoments {
   /** Moment names (`markout@1s`, `response@100`, …, `kurtosis1s`). */
@@ -127,6 +177,7 @@ export function informationMoments(
   resamples = 200,
   clusteringLags: readonly number[] = [],
   clock = 0,
+  sizeCuts: readonly number[] = [],
 ): InformationMoments {
   const gapMoments = gapMomentsAbove(clock);
   const facts = defaultFacts({ grid });
@@ -136,6 +187,7 @@ export function informationMoments(
   const ku = facts.find((f) => f.name === "kurtosis1s")!;
   const ia = facts.find((f) => f.name === "interArrival")!;
   const vv = facts.find((f) => f.name === "volumeVolatility")!;
+  const os = facts.find((f) => f.name === "orderSize")!;
   const seconds = records.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = Math.min(600, Math.max(10, seconds / 20));
   const rowsM: Float64Array[] = [];
@@ -144,6 +196,7 @@ export function informationMoments(
   const rowsG: Float64Array[] = [];
   const rowsA: Float64Array[] = [];
   const rowsV: Float64Array[] = [];
+  const rowsS: Float64Array[] = [];
   for (const r of records) {
     const b = makeBlocks(r.segments, blockSeconds);
     const sm = blockStatistics(mk, r, b);
@@ -152,8 +205,10 @@ export function informationMoments(
     const sg = blockStatistics(ia, r, b);
     const sv = blockStatistics(vv, r, b);
     const sa = clusteringLags.length > 0 ? blockStatistics(ab, r, b) : null;
+    const ss = sizeCuts.length > 0 ? blockStatistics(os, r, b) : null;
     for (let k = 0; k < b.start.length; k++) {
       if (sa !== null) rowsA.push(sa.subarray(k * ab.size, (k + 1) * ab.size));
+      if (ss !== null) rowsS.push(ss.subarray(k * os.size, (k + 1) * os.size));
       rowsM.push(sm.subarray(k * mk.size, (k + 1) * mk.size));
       rowsR.push(sr.subarray(k * rp.size, (k + 1) * rp.size));
       rowsK.push(sk.subarray(k * ku.size, (k + 1) * ku.size));
@@ -172,6 +227,13 @@ export function informationMoments(
   const statsG = flat(rowsG, ia.size);
   const statsA = flat(rowsA, ab.size);
   const statsV = flat(rowsV, vv.size);
+  const statsS = flat(rowsS, os.size);
+  // the share of orders below sizeCuts[i]: the bins left of that edge
+  const iS = sizeCuts.map((c) => {
+    const i = os.x.findIndex((e) => Math.abs(e - c) <= 1e-9 * c);
+    if (i < 1) throw new ValidationError("sizeCuts", c, "a left edge of the orderSize bins > 0");
+    return i;
+  });
   const iA = clusteringLags.map((l) => {
     const i = ab.x.indexOf(l);
     if (i < 0) throw new ValidationError("clusteringLags", l, `one of ${ab.x.join(", ")} s`);
@@ -187,6 +249,7 @@ export function informationMoments(
     "kurtosis1s",
     ...gapMoments.map((h) => `gaps<${sig(h * 1000, 2)}ms`),
     ...clusteringLags.map((l) => `absReturn@${l}s`),
+    ...sizeCuts.map((c) => `sizes<${sig(c, 3)}`),
     "volumeVolatility@1s",
   ];
   const k = names.length;
@@ -196,17 +259,19 @@ export function informationMoments(
     const vk = ku.value(sumBlocks(statsK, ku.size, pick));
     const vg = ia.value(sumBlocks(statsG, ia.size, pick));
     const va = iA.length > 0 ? ab.value(sumBlocks(statsA, ab.size, pick)) : null;
-    const below = (j: number) => {
+    const vs = iS.length > 0 ? os.value(sumBlocks(statsS, os.size, pick)) : null;
+    const below = (j: number, v: Float64Array) => {
       let c = 0;
-      for (let b = 0; b < j; b++) c += vg[b];
+      for (let b = 0; b < j; b++) c += v[b];
       return c;
     };
     return Float64Array.from([
       ...iM.slice(1).map((i) => vm[i] - vm[iM[0]]),
       ...iR.map((i) => vr[i]),
       vk[0],
-      ...iG.map(below),
+      ...iG.map((j) => below(j, vg)),
       ...iA.map((i) => va![i]),
+      ...iS.map((i) => below(i, vs!)),
       vv.value(sumBlocks(statsV, vv.size, pick))[0],
     ]);
   };

@@ -57,6 +57,8 @@ export interface PresetParts {
   refill: boolean;
   /** Snipers' and informed traders' order sizes. */
   informedSizes?: "stale" | "drawn" | "dispersed" | "share";
+  /** The snipers' sizes where they differ from the informed traders' (default `informedSizes`). */
+  sniperSizes?: "stale" | "drawn" | "dispersed" | "share";
   /** With `informedSizes: "dispersed"`, the log-sd of their budgets (default 1). */
   fastSizeSigma?: number;
   /** The market-order timing is the intensity by spread (else waiting traders). */
@@ -68,15 +70,20 @@ export interface PresetParts {
 }
 
 /**
- * The snipers' and informed traders' size fields of `p` (absent: `stale`); `share` from the
- * estimates `flow.snipers.shareMedian` and `flow.snipers.sizeSigma` (`fit_fast_share.ts`).
+ * The size fields of fast traders whose sizes are `mode` (absent: `stale`); `dispersed` with
+ * `p.fastSizeSigma`, `share` from the estimates `flow.snipers.shareMedian` and
+ * `flow.snipers.sizeSigma` (`fit_fast_share.ts`).
  */
-function fastSizes(p: PresetParts, est: Record<string, Estimate>): Record<string, unknown> {
-  if (p.informedSizes === "drawn") return { sizes: "drawn" };
-  if (p.informedSizes === "dispersed") {
+function fastSizes(
+  mode: PresetParts["informedSizes"],
+  p: PresetParts,
+  est: Record<string, Estimate>,
+): Record<string, unknown> {
+  if (mode === "drawn") return { sizes: "drawn" };
+  if (mode === "dispersed") {
     return { sizes: "dispersed", sizeSigma: sig(p.fastSizeSigma ?? 1) };
   }
-  if (p.informedSizes === "share") {
+  if (mode === "share") {
     return {
       sizes: "share",
       shareMedian: sig(est["flow.snipers.shareMedian"].value),
@@ -262,7 +269,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
       informed: {
         share: sig(v("flow.informed.share")),
         maxLots: sig(v("flow.informed.maxLots")),
-        ...fastSizes(p, est),
+        ...fastSizes(p.informedSizes, p, est),
       },
       ...(!has("flow.timing.exponent") ? {} : {
         timing: p.spreadIntensity || p.spreadBaseline
@@ -285,7 +292,7 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         rate: sig(v("flow.snipers.rate")),
         threshold: sig(v("flow.snipers.threshold")),
         maxLots: sig(v("flow.snipers.maxLots")),
-        ...fastSizes(p, est),
+        ...fastSizes(p.sniperSizes ?? p.informedSizes, p, est),
       },
       initialDepth: initialDepthLots(p.depthInOrders, p.sizes.meanExecuted),
       initialLevels: v("flow.placement.maxDistance"),

@@ -872,3 +872,46 @@ Deno.test("calibrateTapes: a number of seeds per point of the matched knobs' err
     );
   }
 });
+
+Deno.test("calibrate: sniperSizes sets the snipers' sizes apart from the informed traders'; shareMoments makes them shares fitted on a grid after the other stages, or warns without them", () => {
+  const flow = (c: Record<string, unknown>) => parseEnvConfig(c).flow;
+  const apart = calibrateTapes([tape], {
+    lotSize: 1,
+    refine: false,
+    informedSizes: "dispersed",
+    sniperSizes: "share",
+  });
+  assert.equal(flow(apart.preset.config).informed.sizes, "dispersed");
+  assert.equal(flow(apart.preset.config).snipers.sizes, "share");
+  assert.match(apart.estimates["flow.snipers.shareMedian"].method, /censored maximum likelihood/);
+  const off = calibrateTapes([tape], { lotSize: 1, refine: false, shareMoments: true });
+  assert.ok(off.warnings.some((w) => /snipers' shares: not fitted/.test(w)), `${off.warnings}`);
+  assert.equal(flow(off.preset.config).snipers.sizes, undefined);
+  const fit = calibrateTapes([tape], {
+    lotSize: 1,
+    refineIterations: 1,
+    refineSeconds: 300,
+    informationSimulations: 2,
+    informationRounds: 1,
+    informedSizes: "dispersed",
+    shareMoments: true,
+    name: "sim",
+  });
+  const m = fit.estimates["flow.snipers.shareMedian"], s = fit.estimates["flow.snipers.sizeSigma"];
+  assert.equal(m.status, "fit");
+  assert.match(m.method, /simulated moments on a grid/);
+  const f = flow(fit.preset.config);
+  assert.deepEqual([f.snipers.sizes, f.snipers.shareMedian, f.snipers.sizeSigma], [
+    "share",
+    sig(m.value),
+    sig(s.value),
+  ]);
+  assert.equal(f.informed.sizes, "dispersed");
+  const matched = (fit.preset.provenance as { fitQuality: { momentMatching: unknown[] } })
+    .fitQuality.momentMatching;
+  const grid = matched.find((x) => typeof x === "object" && x !== null && "snipersShare" in x) as {
+    snipersShare: { points: [number, number, number][]; objective: number };
+  };
+  assert.equal(grid.snipersShare.points.length, 49);
+  assert.equal(grid.snipersShare.objective, Math.min(...grid.snipersShare.points.map((p) => p[2])));
+});

@@ -40,6 +40,11 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
   );
   oneLineError(await btc("--fast-size-sigma", "6"), /^error: --fast-size-sigma: expected/);
   oneLineError(await btc("--size-exponent", "1.5"), /^error: --size-exponent: expected/);
+  oneLineError(await btc("--sniper-sizes", "half"), /^error: --sniper-sizes: expected one of/);
+  oneLineError(
+    await btc("--share-moments", "--refine-iterations", "0"),
+    /^error: --share-moments: not with --refine-iterations 0/,
+  );
   // a calibration of the AMZN tape with these flags
   const amzn = (...f: string[]) =>
     runScript("calibrate", ["--data", AMZN, "--out", "x.json", ...f]);

@@ -251,3 +251,44 @@ Deno.test("information fit: with the pace of trading fitted, its ratio is one of
     assert.match(e["flow.fundamental.impactShare"].method, /simulated moments/);
   }
 });
+
+Deno.test("information moments: size cuts add the share of market orders below each cut, the realism report's order-size distribution summed left of it, before the last moment; sizeCutsOf picks the bin edges nearest the tape's quantiles", async () => {
+  const { defaultFacts, blockStatistics, makeBlocks, sumBlocks } = await import(
+    "../../lib/calibration/facts.ts"
+  );
+  const { sizeCutsOf, SIZE_QUANTILES } = await import("../../lib/calibration/fit_information.ts");
+  const market = { duration: 300, flow: { sizes: { marketMean: 5 } } };
+  const recs = simulateRecords(market, { seconds: 1_200, seed: 4 });
+  const fact = defaultFacts({ grid: 0.1 }).find((f) => f.name === "orderSize")!;
+  const sum = new Float64Array(fact.size);
+  for (const r of recs) {
+    const b = makeBlocks(r.segments, 60);
+    const all = Int32Array.from(b.start, (_, i) => i);
+    sumBlocks(blockStatistics(fact, r, b), fact.size, all).forEach((x, i) => sum[i] += x);
+  }
+  const h = fact.value(sum);
+  const cum: number[] = [];
+  h.reduce((c, v, i) => cum[i] = c + v, 0);
+  const cuts = sizeCutsOf(recs);
+  assert.ok(cuts.length >= 2, `${cuts}`);
+  // each quantile's cut is the edge whose share below is nearest to it
+  for (const q of SIZE_QUANTILES) {
+    const d = (i: number) => Math.abs(cum[i] - q);
+    const chosen = Math.min(...cuts.map((c) => d(fact.x.indexOf(c) - 1)));
+    for (let i = 0; i + 1 < cum.length; i++) {
+      if (cum[i] > 0 && cum[i] < 1 - 1e-12) assert.ok(chosen <= d(i) + 1e-12, `q ${q} bin ${i}`);
+    }
+  }
+  const plain = informationMoments(recs, 0.1, 0);
+  const m = informationMoments(recs, 0.1, 50, [], 0, cuts);
+  const k = plain.names.length;
+  assert.equal(m.names.length, k + cuts.length);
+  assert.equal(m.names.at(-1), "volumeVolatility@1s");
+  assert.deepEqual(m.value.slice(0, k - 1), plain.value.slice(0, k - 1));
+  cuts.forEach((c, i) => {
+    assert.match(m.names[k - 1 + i], /^sizes</);
+    assert.ok(Math.abs(m.value[k - 1 + i] - cum[fact.x.indexOf(c) - 1]) < 1e-12);
+    assert.ok(m.se[k - 1 + i] > 0);
+  });
+  assert.throws(() => informationMoments(recs, 0.1, 0, [], 0, [3]), /sizeCuts/);
+});
