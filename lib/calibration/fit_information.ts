@@ -84,8 +84,9 @@ export const CLUSTERING_MOMENTS: readonly number[] = [1, 2, 5, 10];
 
 /**
  * Quantiles of the tape's order sizes near which the share of smaller orders is a moment when
- * asked (`sizeCuts`, {@linkcode sizeCutsOf}): the fast traders' sizes (`share` mode) are fitted
- * with the information, and they shape the order-size distribution as well as the markout.
+ * asked (`sizeCuts`, {@linkcode sizeCutsOf}): the snipers' `share` sizes are fitted on them with
+ * the information moments (`fit_share_sizes.ts`), as they shape the order-size distribution as
+ * well as the markout.
  */
 export const SIZE_QUANTILES: readonly number[] = [0.1, 0.25, 0.5, 0.75, 0.9];
 
@@ -156,7 +157,10 @@ export interface InformationMoments {
  * tapes' `timeResolution`), the gap moments at or below one tick are left out: there a gap
  * below the tick is two opposite orders within one tick (one side's are one order), which
  * says how the tape's fastest bursts are signed, not how fast the snipers race — and the
- * model, whose signs ignore the timing, cannot be fitted to it (`fit_clock.ts`).
+ * model, whose signs ignore the timing, cannot be fitted to it (`fit_clock.ts`). With
+ * `clusteringLags` (s), the |1-s return| autocorrelation at those lags follows the gap moments;
+ * with `sizeCuts` (lots, left edges of the `orderSize` bins, {@linkcode sizeCutsOf}), the share
+ * of market orders below each cut (`sizes<…`) follows them, before the last moment.
  *
  * @example
  * ```ts
