@@ -31,7 +31,12 @@
 import type { EnvConfigInput } from "../env/config.ts";
 import { childSeed } from "../rng/streams.ts";
 import { type Estimate, fitted, sig } from "./estimate.ts";
-import { informationMoments, momentObjective, sizeCutsOf } from "./fit_information.ts";
+import {
+  type FreshObjectiveOptions,
+  informationMoments,
+  momentObjective,
+  sizeCutsOf,
+} from "./fit_information.ts";
 import { profileGrid } from "./profile_grid.ts";
 import type { MarketRecord } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
@@ -41,20 +46,15 @@ export const SHARE_MEDIANS: readonly number[] = [0.005, 0.01, 0.02, 0.04, 0.08, 
 /** The grid of the log-sds of the snipers' shares. */
 export const SHARE_SIGMAS: readonly number[] = [0.5, 1, 1.5, 2, 2.5, 3, 3.5];
 
-/** Options of {@linkcode fitShareSizes}. */
-export interface ShareSizesOptions {
-  /** Book observation resolution of the tape, s (the simulations are observed at it). */
-  quoteInterval: number;
-  /** Clock resolution of the tape, s (default 0: exact). */
-  timeResolution?: number;
-  /** Simulated seconds per evaluation. */
-  seconds: number;
+/**
+ * Options of {@linkcode fitShareSizes}: the observation, the simulated length and the clustering
+ * lags as {@linkcode FreshObjectiveOptions}'; the seeds the information fit's.
+ */
+export interface ShareSizesOptions extends Omit<FreshObjectiveOptions, "seed" | "replicates"> {
   /** Seed of the first simulation; the others `childSeed(seed, 9_000 + r)` (the information fit's). */
   seed: number;
   /** Replicate seeds R beside the first (default 4). */
   replicates?: number;
-  /** The information fit's clustering lags, if it had them (default none). */
-  clusteringLags?: readonly number[];
   /** The grid of medians (default {@linkcode SHARE_MEDIANS}). */
   medians?: readonly number[];
   /** The grid of log-sds (default {@linkcode SHARE_SIGMAS}). */
