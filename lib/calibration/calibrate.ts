@@ -1489,7 +1489,7 @@ function calibrateOnce(
   if ((options.shareMoments ?? false) && (options.refine ?? true)) {
     log("fitting the snipers' shares of the stale lots (simulated moments on a grid)");
     const before = config();
-    const shareSizes = fitShareSizes(fine?.records ?? records, (m, sd) => {
+    const f = fitShareSizes(fine?.records ?? records, (m, sd) => {
       sniperSizes = "share";
       est["flow.snipers.shareMedian"] = fitted(m, NaN, "share of the stale lots", "grid point");
       est["flow.snipers.sizeSigma"] = fitted(sd, NaN, "log-sd", "grid point");
@@ -1503,9 +1503,8 @@ function calibrateOnce(
       log,
     });
     sniperSizes = "share";
-    est["flow.snipers.shareMedian"] = shareSizes.median;
-    est["flow.snipers.sizeSigma"] = shareSizes.sigma;
-    const f = shareSizes;
+    est["flow.snipers.shareMedian"] = f.median;
+    est["flow.snipers.sizeSigma"] = f.sigma;
     matching.push({
       snipersShare: {
         median: f.median.value,

@@ -34,6 +34,7 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
+import { halfSpan } from "./profile_grid.ts";
 import { simulateHawkes } from "../market/hawkes.ts";
 import { createTradeSignModel, tradeSignConfigSchema } from "../market/trade_signs.ts";
 import { Rng } from "../rng/rng.ts";
@@ -270,14 +271,8 @@ export function fitClockKernel(
   const near = grid.filter((g) => g.q <= best.q + 1);
   // half the span within 1 of the minimum; when no other grid point is, half the distance to
   // the nearest other value on the grid (the interval is narrower than the grid can show)
-  const span = (f: (g: { a: number; b: number }) => number) => {
-    const v = near.map(f);
-    const w = (Math.max(...v) - Math.min(...v)) / 2;
-    if (w > 0) return w;
-    const x = f(best);
-    const d = grid.map(f).map((y) => Math.abs(y - x)).filter((y) => y > 0);
-    return d.length > 0 ? Math.min(...d) / 2 : NaN;
-  };
+  const span = (f: (g: { a: number; b: number }) => number) =>
+    halfSpan(near.map(f), grid.map(f), f(best));
   const as = grid.map((g) => g.a), bs = grid.map((g) => g.b);
   const atEdge = best.a === Math.min(...as) || best.a === Math.max(...as) ||
     best.b === Math.min(...bs) || best.b === Math.max(...bs);

@@ -1,7 +1,7 @@
 /**
  * The minimum of a two-parameter objective on a grid, with profile intervals: the
  * simulated-moments estimator of a pair whose objective is too noisy or too flat for a local
- * search (the snipers' `share` sizes, `fit_information.ts`).
+ * search (the snipers' `share` sizes, `fit_share_sizes.ts`).
  *
  * Every grid point is evaluated (the caller averages its simulation seeds, common to all
  * points); the estimate is the point of least objective. Interval: the grid points whose
@@ -20,6 +20,27 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
+
+/**
+ * Half the span of `near` (a parameter's values at the grid points within the tolerance of the
+ * minimum); when they are one value, half the distance from `at` (the minimum's) to the
+ * nearest other of `all` (the grid's values; NaN without one): the interval is narrower than
+ * the grid can show.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { halfSpan } from "./profile_grid.ts";
+ * assert.equal(halfSpan([1, 2, 3], [0, 1, 2, 3, 4], 2), 1);
+ * assert.equal(halfSpan([2], [0, 1, 2, 4], 2), 0.5);
+ * ```
+ */
+export function halfSpan(near: readonly number[], all: readonly number[], at: number): number {
+  const half = (Math.max(...near) - Math.min(...near)) / 2;
+  if (half > 0) return half;
+  const d = all.map((u) => Math.abs(u - at)).filter((u) => u > 0);
+  return d.length > 0 ? Math.min(...d) / 2 : NaN;
+}
 
 /** One evaluated point of {@linkcode profileGrid}. */
 export interface GridPoint {
@@ -89,13 +110,8 @@ export function profileGrid(
   }
   const b = best;
   const near = points.filter((p) => p.q <= b.q + tolerance);
-  const span = (values: readonly number[], v: (p: GridPoint) => number) => {
-    const w = near.map(v);
-    const half = (Math.max(...w) - Math.min(...w)) / 2;
-    if (half > 0) return half;
-    const d = values.map((u) => Math.abs(u - v(b))).filter((u) => u > 0);
-    return d.length > 0 ? Math.min(...d) / 2 : NaN;
-  };
+  const span = (values: readonly number[], v: (p: GridPoint) => number) =>
+    halfSpan(near.map(v), values, v(b));
   const edge = (values: readonly number[], v: number) =>
     v === Math.min(...values) || v === Math.max(...values);
   return {
