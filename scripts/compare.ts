@@ -43,7 +43,7 @@ import { MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
-import { DEFAULT_MARKET, resolveMarket } from "../lib/env/markets.ts";
+import { DEFAULT_MARKET, marketRealismCaveats, resolveMarket } from "../lib/env/markets.ts";
 import { replayPlan } from "../lib/backtest/replay_plan.ts";
 
 /** The command line of `deno task compare` (exported for the CLI tests). */
@@ -240,10 +240,12 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
+  const simulated = replayConfig ? undefined : await market(values, given);
   let run;
   try {
     run = await runCompare({
-      config: replayConfig ?? await marketConfig(values, given),
+      config: replayConfig ?? simulated!.config,
+      realism: simulated?.realism,
       episodes: values.episodes,
       seed: values.seed,
       agents: values.agents ?? [...AGENT_IDS],
@@ -273,6 +275,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   const paired = pairedTableText(run);
   if (paired) console.log(`\nPaired tests vs avellaneda-stoikov (Δ = agent − AS):\n${paired}`);
   console.log(`\n${legendText(run)}`);
+  if (run.report.realism) console.log(`\n${run.report.realism.join("\n")}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
 }
 
@@ -338,6 +341,17 @@ async function marketConfig(
   values: CompareFlags,
   given: ReadonlySet<string>,
 ): Promise<EnvConfigInput> {
+  return (await market(values, given)).config;
+}
+
+/**
+ * The market of a single comparison: its configuration ({@linkcode marketConfig}) and what
+ * its preset's realism verdict says of it (empty without a preset or a verdict).
+ */
+async function market(
+  values: CompareFlags,
+  given: ReadonlySet<string>,
+): Promise<{ config: EnvConfigInput; realism: string[] }> {
   const fromFlags: Record<string, unknown> = {
     tier: values.tier,
     duration: values.duration,
@@ -346,8 +360,9 @@ async function marketConfig(
   };
   // No market named: the default market (a preset), under the flags given.
   const preset = values.config === undefined ? values.preset ?? DEFAULT_MARKET : undefined;
-  const file: Record<string, unknown> = preset !== undefined
-    ? (await resolveMarket(preset, "--preset")).config as unknown as Record<string, unknown>
+  const spec = preset !== undefined ? await resolveMarket(preset, "--preset") : undefined;
+  const file: Record<string, unknown> = spec !== undefined
+    ? spec.config as unknown as Record<string, unknown>
     : await readJsonObject("--config", values.config!);
   const input: Record<string, unknown> = { ...file };
   const flagNames = {
@@ -361,8 +376,9 @@ async function marketConfig(
   }
   const flag = preset !== undefined ? "--preset" : "--config";
   const source = preset ?? values.config;
+  let parsed;
   try {
-    parseEnvConfig(input as EnvConfigInput);
+    parsed = parseEnvConfig(input as EnvConfigInput);
   } catch (err) {
     if (err instanceof ValidationError) {
       throw new FlagError(
@@ -374,7 +390,8 @@ async function marketConfig(
     }
     throw err;
   }
-  return input as EnvConfigInput;
+  const realism = spec !== undefined ? marketRealismCaveats(spec, parsed) : [];
+  return { config: input as EnvConfigInput, realism };
 }
 
 async function isFile(path: string): Promise<boolean> {

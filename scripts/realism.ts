@@ -24,11 +24,15 @@ import { realismSummary, runRealism, type RunRealismOptions } from "../lib/calib
 import { realismHtml, realismSeedsHtml } from "../lib/calibration/realism_report.ts";
 import {
   describeSeeds,
+  type RealismSeedsResult,
   realismSeedsSummary,
+  realismVerdict,
   runRealismSeeds,
   seedRange,
 } from "../lib/calibration/realism_seeds.ts";
-import { writeOutputSet } from "../lib/output_dir.ts";
+import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
+import { sha256File } from "../lib/calibration/calibrate.ts";
+import { realismVerdictPath } from "../lib/env/preset_realism.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
 
@@ -107,6 +111,11 @@ export const realismCli = defineCli({
       meta: "SEC",
     }),
     resamples: flags.int({ min: 10, max: 100_000, default: 400, help: "bootstrap replicates" }),
+    verdict: flags.boolean({
+      help: "with --seeds N: also write the preset's realism verdict, realism/NAME.json beside " +
+        "its file, which compare and the dashboard show next to results in that market (an " +
+        "existing one only with --force; docs/realism.md)",
+    }),
     agent: flags.choice(["none", "touch"], {
       default: "none",
       help:
@@ -118,14 +127,59 @@ export const realismCli = defineCli({
     if (v.from !== undefined && v.to !== undefined && !(v.to > v.from)) {
       throw new FlagError("--to", v.to, `a time after --from (${v.from})`);
     }
+    if (v.verdict && v.seeds < 2) {
+      throw new FlagError(
+        "--seeds",
+        v.seeds,
+        "at least 2 with --verdict (how often each fact passes)",
+      );
+    }
+    if (v.verdict && v.agent !== "none") {
+      throw new FlagError("--agent", v.agent, "none with --verdict (the market's own flow)");
+    }
   },
   // required flags and the preset: checked before any work
   preflight: async (v) => {
     if (v.preset === undefined) throw new FlagError("--preset", "", "a preset name or file");
     if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
-    await resolveMarket(v.preset, "--preset");
+    const market = await resolveMarket(v.preset, "--preset");
+    if (v.verdict) {
+      const { path } = verdictTarget(v.preset, market.source);
+      await checkOutputFile(path, {
+        replace: v.force,
+        field: "--verdict",
+        replaceHint: "pass --force",
+      });
+    }
   },
 });
+
+/**
+ * The preset name and verdict file of `--verdict`: the market must be a preset file as it is
+ * (no stress variant), whose verdict is `realism/NAME.json` beside it.
+ */
+function verdictTarget(preset: string, source: string): { name: string; path: string } {
+  const variant = preset.endsWith(".json") ? false : preset.includes("+");
+  if (!source.endsWith(".json") || variant) {
+    throw new FlagError(
+      "--preset",
+      preset,
+      "a preset name or file, without a variant, with --verdict",
+    );
+  }
+  const base = source.slice(Math.max(source.lastIndexOf("/"), source.lastIndexOf("\\")) + 1);
+  return { name: base.slice(0, -".json".length), path: realismVerdictPath(source) };
+}
+
+/** The command line that measures the verdict again (the flags given, in a fixed order). */
+function verdictCommand(v: RealismFlags, given: ReadonlySet<string>, paths: string[]): string {
+  const parts = ["deno task realism", `--preset ${v.preset}`, ...paths.map((p) => `--data ${p}`)];
+  parts.push(`--seed ${v.seed}`, `--seeds ${v.seeds}`);
+  for (const f of ["seconds", "episode", "from", "to", "block", "resamples"] as const) {
+    if (given.has(f)) parts.push(`--${f} ${v[f]}`);
+  }
+  return [...parts, "--verdict"].join(" ");
+}
 
 type RealismFlags = Values<typeof realismCli.spec.flags>;
 
@@ -144,7 +198,25 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
   const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
   const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
-  await publish(v, given, l, t0, v.seeds > 1 ? seedsReport(v, l) : oneSeedReport(v, l));
+  const report = v.seeds > 1 ? seedsReport(v, l) : oneSeedReport(v, l);
+  if (v.verdict && report.seeds) {
+    const target = verdictTarget(v.preset!, market.source);
+    const sha256: string[] = [];
+    for (const p of paths) sha256.push(await sha256File(p));
+    const verdict = realismVerdict(report.seeds, {
+      preset: target.name,
+      data: paths,
+      sha256,
+      command: verdictCommand(v, given, paths),
+    });
+    await writeFileAtomic(target.path, toJson(verdict), {
+      replace: v.force,
+      field: "--verdict",
+      replaceHint: "pass --force",
+    });
+    console.error(`wrote the verdict ${target.path}`);
+  }
+  await publish(v, given, l, t0, report);
 }
 
 /** The comparison's options from the flags (the seed aside). */
@@ -184,6 +256,8 @@ interface Report {
   json: string;
   html: string;
   table: string[];
+  /** The comparison over seeds (with --seeds N). */
+  seeds?: RealismSeedsResult;
 }
 
 /** The fields every summary starts with. */
@@ -262,7 +336,7 @@ function seedsReport(v: RealismFlags, l: Loaded): Report {
       describeSeeds(seeds)
     } (per seed: ${r.passed.join(", ")}).`,
   );
-  return { json, html, table };
+  return { json, html, table, seeds: r };
 }
 
 /**

@@ -117,6 +117,11 @@ export interface CompareOptions {
   recordSteps?: boolean;
   /** Directory of the trained model of the learned agents (default: each one's `modelDir`). */
   ppoDir?: string;
+  /**
+   * What the market's realism verdict says (`realismCaveats`, `lib/env/preset_realism.ts`):
+   * carried into the report (`realism`) and its introduction; absent: nothing is said.
+   */
+  realism?: readonly string[];
   /** Progress of the evaluation, in episodes. */
   onProgress?: (done: number, total: number) => void;
   /** Log lines (stderr in the CLI). */
@@ -177,6 +182,11 @@ export interface CompareReport {
   seeds: Record<string, unknown>;
   /** Units and definitions. */
   units: Record<string, unknown>;
+  /**
+   * How far the market's simulation matches its tape, from the preset's realism verdict
+   * (absent when the market has none: the built-in market, a replay, a preset never measured).
+   */
+  realism?: string[];
 }
 
 /** Result of {@linkcode runCompare}. */
@@ -351,6 +361,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     chunkSize: backtest?.chunkSize ?? options.chunkSize ?? null,
     replay,
     replayHeld,
+    realism: options.realism,
   });
   return { report, backtest, fair, unavailable, ran, paired };
 }
@@ -392,6 +403,7 @@ interface ReportInputs {
   chunkSize: number | null;
   replay: ReplayPlan | null;
   replayHeld: ReplayHeldOut | null;
+  realism?: readonly string[];
 }
 
 function buildReport(r: ReportInputs): CompareReport {
@@ -495,6 +507,7 @@ function buildReport(r: ReportInputs): CompareReport {
     config,
     seeds,
     units,
+    ...(r.realism?.length ? { realism: [...r.realism] } : {}),
   }) as CompareReport;
 }
 

@@ -12,7 +12,7 @@
  */
 import { type PairedComparison, pairedComparison } from "../analytics/mod.ts";
 import { type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
-import { type MarketSpec, resolveMarket } from "../env/markets.ts";
+import { marketRealismCaveats, type MarketSpec, resolveMarket } from "../env/markets.ts";
 import { ValidationError } from "../errors.ts";
 import {
   type CompareOptions,
@@ -132,6 +132,10 @@ export async function runCompareMarkets(
       await runCompare({
         ...options,
         config: { ...markets[m].config, ...(options.overrides ?? {}) } as EnvConfigInput,
+        realism: marketRealismCaveats(
+          markets[m],
+          parseEnvConfig({ ...markets[m].config, ...(options.overrides ?? {}) } as EnvConfigInput),
+        ),
         onProgress: (done, total) => options.onProgress?.(m, done, total),
       }),
     );
@@ -201,5 +205,9 @@ export function marketsMatrixText(run: CompareMarketsRun): string {
     "W: the 95% CI of the paired difference is above 0; L: below 0; =: it contains 0. The best " +
       "rival of a market is the rival with the highest mean P&L on its evaluation seeds.",
   );
+  // how far each market's simulation matches its tape (its preset's realism verdict)
+  run.runs.forEach((r, i) => {
+    if (r.report.realism?.length) out.push("", `${run.markets[i].name}:`, ...r.report.realism);
+  });
   return out.join("\n");
 }

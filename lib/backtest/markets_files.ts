@@ -128,7 +128,9 @@ export function marketsIndexHtml(run: CompareMarketsRun): string {
     const href = `${MARKETS_FILES.markets}/${marketFolder(i, m.name)}/${COMPARE_FILES.html}`;
     return `<li><a href="${escapeHtml(href)}">${escapeHtml(m.name)}</a>: ${
       escapeHtml(m.description)
-    } (best rival: ${escapeHtml(run.bestRival[i] ?? "none")})</li>`;
+    } (best rival: ${escapeHtml(run.bestRival[i] ?? "none")})${
+      (run.runs[i].report.realism ?? []).map((l) => `<br>${escapeHtml(l)}`).join("")
+    }</li>`;
   }).join("\n");
   return reportPage("ALPE comparison across markets", [
     ...MATRIX_METRICS.map((metric) => ({

@@ -666,6 +666,8 @@ export function compareReportIntro(run: CompareRun): string[] {
       );
     }
   }
+  // the market's realism verdict: how far its results can be trusted
+  for (const line of run.report.realism ?? []) lines.push(line);
   return lines;
 }
 

@@ -20,6 +20,7 @@ import { quantileSorted } from "../analytics/percentile.ts";
 import { ValidationError } from "../errors.ts";
 import type { Tape } from "../data/tape.ts";
 import type { EnvConfig, EnvConfigInput } from "../env/config.ts";
+import { parsePresetRealism, type PresetRealism } from "../env/preset_realism.ts";
 import { MAX_SEED } from "../rng/rng.ts";
 import {
   type FactResult,
@@ -260,4 +261,64 @@ export function realismSeedsSummary(r: RealismSeedsResult): Record<string, unkno
     seconds: first.seconds,
     blocks: first.blocks,
   };
+}
+
+/** What a verdict records beside the comparison ({@linkcode realismVerdict}). */
+export interface VerdictSource {
+  /** The preset's name. */
+  preset: string;
+  /** The tapes' paths, as given. */
+  data: readonly string[];
+  /** Their SHA-256 digests, in the same order. */
+  sha256: readonly string[];
+  /** The command that measured it. */
+  command: string;
+}
+
+/**
+ * The preset's realism verdict from a comparison over seeds: per fact the seeds it was
+ * judged and passed on and its median distance and tolerance (non-finite as null), validated
+ * (`lib/env/preset_realism.ts`, where the tools read it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { combineSeeds, realismVerdict } from "./realism_seeds.ts";
+ * import type { RealismResult } from "./realism.ts";
+ * const run = (distance: number): RealismResult => ({
+ *   facts: [{
+ *     name: "markout", title: "m", kind: "curve", distanceKind: "studentized-sup", x: [],
+ *     xLabel: "", unit: "", real: [1], sim: [1], realSe: [0], simSe: [0], distance,
+ *     tolerance: 2, pass: distance <= 2, samples: { real: 9, sim: 9 },
+ *   }],
+ *   blockSeconds: 60, resamples: 100, seconds: { real: 600, sim: 600 }, blocks: { real: 10, sim: 10 },
+ * });
+ * const v = realismVerdict(combineSeeds([0, 1, 2], [run(1), run(3), run(4)]), {
+ *   preset: "p", data: ["t.csv"], sha256: ["a".repeat(64)], command: "deno task realism …",
+ * });
+ * assert.deepEqual(v.facts.markout, { judged: 3, passed: 1, medianDistance: 3, medianTolerance: 2 });
+ * assert.equal(v.meanPassed, 1 / 3);
+ * ```
+ */
+export function realismVerdict(r: RealismSeedsResult, source: VerdictSource): PresetRealism {
+  const finite = (x: number) => Number.isFinite(x) ? x : null;
+  const facts: PresetRealism["facts"] = {};
+  for (const f of r.facts) {
+    facts[f.name] = {
+      judged: f.judged,
+      passed: f.passed,
+      medianDistance: finite(f.medianDistance),
+      medianTolerance: finite(f.medianTolerance),
+    };
+  }
+  return parsePresetRealism({
+    preset: source.preset,
+    data: [...source.data],
+    sha256: [...source.sha256],
+    seeds: r.seeds,
+    meanPassed: r.meanPassed,
+    judged: r.judged,
+    facts,
+    command: source.command,
+  }, "realism verdict");
 }

@@ -68,6 +68,7 @@ async function compare(j: JobWorkerIn): Promise<void> {
     agents: j.job.agents,
     workers: 0,
     ppoDir: j.job.ppo,
+    realism: j.realism,
     onProgress: progress("episodes"),
     log: (line) => post({ type: "progress", done: 0, total: 0, label: line }),
   });

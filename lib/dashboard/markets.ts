@@ -15,6 +15,7 @@ import {
   presetNames,
   STRESS_VARIANTS,
 } from "../env/markets.ts";
+import { loadPresetRealism, realismCaveats } from "../env/preset_realism.ts";
 import type { NumericFieldId } from "./fields.ts";
 import { realDataApi } from "./real_data.ts";
 
@@ -36,6 +37,11 @@ export interface MarketEntry {
   available: boolean;
   /** Why not, when not available. */
   reason?: string;
+  /**
+   * What the preset's realism verdict says (`realismCaveats`, lib/env/preset_realism.ts),
+   * shown with every comparison in it; absent: it has none.
+   */
+  realism?: string[];
 }
 
 /** Lists markets of one kind, for the repository at `root`. */
@@ -105,6 +111,7 @@ export const presetMarkets: MarketSource = async (root) => {
   for (const name of await presetNames(dir)) {
     try {
       const p = await loadPreset(`${dir}/${name}.json`);
+      const verdict = await loadPresetRealism(`${dir}/${name}.json`);
       out.push({
         id: name,
         label: `Preset: ${name}` + (name === DEFAULT_MARKET ? " (default)" : ""),
@@ -113,6 +120,7 @@ export const presetMarkets: MarketSource = async (root) => {
         config: p.config as EnvConfigInput,
         fields: ["duration", "seed"],
         available: true,
+        ...(verdict ? { realism: realismCaveats(verdict) } : {}),
       });
     } catch (err) {
       out.push({

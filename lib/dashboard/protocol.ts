@@ -172,6 +172,8 @@ export interface JobWorkerIn {
   root: string;
   /** Folder of a training run (train jobs). */
   outDir?: string;
+  /** The market's realism caveats (its `MarketEntry.realism`), shown with comparisons. */
+  realism?: string[];
 }
 
 /** Job worker → server. */

@@ -374,6 +374,7 @@ export class Session {
       job,
       root: this.#ctx.root,
       outDir,
+      ...(v.market.realism ? { realism: v.market.realism } : {}),
     };
     const t0 = performance.now();
     const handle = this.#ctx.jobs.submit(this.id, input, {

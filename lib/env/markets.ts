@@ -17,6 +17,7 @@ import { ValidationError } from "../errors.ts";
 import type { LatencySpec } from "../market/latency.ts";
 import { type Infer, parseWith } from "../validation.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
+import { loadPresetRealism, type PresetRealism, realismCaveats } from "./preset_realism.ts";
 
 /** Where preset names are looked up, relative to the working directory. */
 export const PRESET_DIR = "data/presets";
@@ -67,6 +68,13 @@ export interface MarketSpec {
   description: string;
   /** The preset's provenance, when it came from one. */
   provenance?: Record<string, unknown>;
+  /**
+   * The preset's realism verdict (`realism/<name>.json` beside its file), when it has one:
+   * measured on the preset itself, so with stress variants `variants` is not empty.
+   */
+  realism?: PresetRealism;
+  /** The stress variants applied after the market, in order (empty: none). */
+  variants?: string[];
 }
 
 /** A stress variant: a documented change of one aspect of a market. */
@@ -196,8 +204,35 @@ function repositoryPreset(name: string): string | null {
   }
 }
 
+/**
+ * What the tools print next to results in `spec`'s market run as `config` (default its own):
+ * its preset's realism caveats (`realismCaveats`), said to be of the preset when a stress
+ * variant or a flag changed its price, volatility, tick or lot; none when it has no verdict
+ * or runs on another tier than the book tier its verdict measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { marketRealismCaveats, resolveMarket } from "./markets.ts";
+ * const lump = await resolveMarket("btcusdt-lump");
+ * assert.match(marketRealismCaveats(lump)[0], /^realism: btcusdt-lump passes/);
+ * assert.match(marketRealismCaveats(await resolveMarket("btcusdt-lump+high-latency"))[0], /stress variant/);
+ * assert.deepEqual(marketRealismCaveats(lump, { ...lump.config, tier: "model" }), []);
+ * assert.deepEqual(marketRealismCaveats(await resolveMarket("default")), []);
+ * ```
+ */
+export function marketRealismCaveats(spec: MarketSpec, config: EnvConfig = spec.config): string[] {
+  if (!spec.realism || config.tier !== "book") return [];
+  const base = spec.config;
+  const changed = (spec.variants?.length ?? 0) > 0 || config.initialPrice !== base.initialPrice ||
+    config.volatility !== base.volatility || config.tickSize !== base.tickSize ||
+    config.lotSize !== base.lotSize;
+  return realismCaveats(spec.realism, changed);
+}
+
 /** The preset names found in `dir` (default {@linkcode PRESET_DIR}), sorted. */
 export async function presetNames(dir: string = PRESET_DIR): Promise<string[]> {
+  // files only: the realism verdicts live in the `realism/` folder beside the presets
   const out: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
@@ -283,12 +318,14 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
       );
     }
     const p = await loadPreset(path);
+    const realism = await loadPresetRealism(path);
     spec = {
       name,
       config: p.env,
       source: path,
       description: p.description,
       provenance: p.provenance,
+      ...(realism ? { realism } : {}),
     };
   }
   for (const v of variants) {
@@ -304,6 +341,7 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
       ...spec,
       config: parseEnvConfig(variant.apply(spec.config)),
       description: `${spec.description}; ${variant.description}`,
+      variants: [...(spec.variants ?? []), v],
     };
   }
   return spec;

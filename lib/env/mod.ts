@@ -37,3 +37,4 @@ export * from "./replay_config.ts";
 export * from "./replay_setup.ts";
 export * from "./replay_env.ts";
 export * from "./markets.ts";
+export * from "./preset_realism.ts";

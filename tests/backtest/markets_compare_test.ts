@@ -61,3 +61,20 @@ Deno.test("runCompareMarkets checks every market's plan before any market runs",
   );
   assert.equal(progressed, false, "no market ran");
 });
+
+Deno.test("compare across markets: each preset market's realism verdict goes with its results, the built-in market has none", async () => {
+  const r = await runCompareMarkets({
+    markets: ["default", "btcusdt-lump"],
+    overrides: { duration: 5 },
+    episodes: 2,
+    calibrationEpisodes: 2,
+    agents: ["touch", "avellaneda-stoikov"],
+    rivals: ["avellaneda-stoikov"],
+    workers: 0,
+  });
+  assert.equal(r.runs[0].report.realism, undefined);
+  const lines = r.runs[1].report.realism!;
+  assert.match(lines[0], /^realism: btcusdt-lump passes [\d.]+ of 15 judged facts/);
+  assert.ok(lines.some((l) => /^orderSize fails on \d+ of 10 seeds$/.test(l)), lines.join("\n"));
+  assert.match(marketsMatrixText(r), /\nbtcusdt-lump:\nrealism: btcusdt-lump passes/);
+});

@@ -205,6 +205,8 @@ Deno.test("realism CLI: unknown presets and missing data are one-line errors; co
     assert.ok(rep.config.env.initialPrice > 200 && rep.config.env.initialPrice < 230);
     assert.equal(rep.config.env.tier, "model");
     assert.equal(rep.config.env.duration, 10);
+    // the preset's realism verdict measured its book tier, not this model-tier market
+    assert.equal(rep.realism, undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -325,4 +327,58 @@ Deno.test("sim-tape CLI: writes a preset's simulated tape that calibrate reads, 
     await runScript("sim-tape", ["--preset", "btcusdt", "--out", "x.csv", "--seconds", "0"]),
     /^error: --seconds/,
   );
+});
+
+Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which compare then shows; never replaces one without --force; misuse is a one-line error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const preset = `${dir}/p.json`;
+    await Deno.copyFile("data/presets/btcusdt-lump.json", preset);
+    const small = ["--data", BTC, "--seconds", "120", "--episode", "60", "--resamples", "20"];
+    const args = ["--preset", preset, ...small, "--seeds", "2", "--verdict", "--out", `${dir}/r`];
+    const r = await runScript("realism", [...args, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    const v = JSON.parse(await Deno.readTextFile(`${dir}/realism/p.json`));
+    assert.equal(v.preset, "p");
+    assert.deepEqual(v.seeds, [0, 1]);
+    assert.deepEqual(v.data, [BTC]);
+    assert.equal(v.meanPassed, summary.meanPassed);
+    for (const [name, f] of Object.entries(summary.facts) as [string, { passed: number }][]) {
+      assert.equal(v.facts[name].passed, f.passed, name);
+    }
+    assert.equal(
+      v.command,
+      `deno task realism --preset ${preset} --data ${BTC} --seed 0 --seeds 2 --seconds 120 ` +
+        "--episode 60 --resamples 20 --verdict",
+    );
+    // compare says it next to its results in that market
+    const c = await runScript("compare", [
+      ...["--preset", preset, "--episodes", "2", "--duration", "10"],
+      ...["--calibration-episodes", "2", "--agents", "touch", "--json", "--out", `${dir}/c`],
+    ]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(JSON.parse(c.stdout).realism[0], /^realism: p passes /);
+    // an existing verdict is replaced only with --force; misuse before any work
+    oneLineError(
+      await runScript("realism", [...args.slice(0, -1), `${dir}/r2`]),
+      /^error: --verdict: .*--force/,
+    );
+    oneLineError(
+      await runScript("realism", ["--preset", preset, ...small, "--verdict"]),
+      /^error: --seeds/,
+    );
+    oneLineError(
+      await runScript("realism", [
+        ...["--preset", "btcusdt-lump+high-latency", ...small, "--seeds", "2", "--verdict"],
+      ]),
+      /^error: --preset/,
+    );
+    oneLineError(
+      await runScript("realism", [...args.slice(0, -2), "--agent", "touch"]),
+      /^error: --agent/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -4,6 +4,9 @@ import { sha256File } from "../../lib/calibration/calibrate.ts";
 import { NOT_STABLE } from "../../lib/calibration/moment_matching.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { loadPreset, presetNames, resolveMarket } from "../../lib/env/markets.ts";
+import { loadPresetRealism, realismVerdictPath } from "../../lib/env/preset_realism.ts";
+import { realismVerdict, runRealismSeeds } from "../../lib/calibration/realism_seeds.ts";
+import { loadTape } from "../../lib/data/load.ts";
 
 Deno.test("presets: every shipped preset validates, resolves by name and says where it comes from", async () => {
   const names = await presetNames();
@@ -203,5 +206,32 @@ Deno.test("presets: every fitted or matched value of a shipped preset has a stan
       !(e.note !== undefined && e.note.length > 0) && !/no standard error/.test(e.method)
     ).map(([k]) => k);
     assert.deepEqual(missing, [], `${name}: ${missing.join(", ")}`);
+  }
+});
+
+Deno.test("presets: every shipped preset has a realism verdict, and a fresh run of its command reproduces it bit for bit", async () => {
+  const names = await presetNames();
+  for (const name of names) {
+    const path = `data/presets/${name}.json`;
+    const verdict = await loadPresetRealism(path);
+    assert.ok(verdict, `${name}: no verdict at ${realismVerdictPath(path)}`);
+    assert.equal(verdict.preset, name);
+    assert.match(verdict.command, new RegExp(`^deno task realism --preset ${name} .*--verdict$`));
+    // the tapes it was measured on, byte for byte
+    for (let i = 0; i < verdict.data.length; i++) {
+      assert.equal(await sha256File(verdict.data[i]), verdict.sha256[i], verdict.data[i]);
+    }
+    // measured by the current code on the current preset: the same seeds give the same verdict
+    const tapes = [];
+    for (const p of verdict.data) tapes.push(await loadTape(p));
+    const market = await resolveMarket(name);
+    const fresh = realismVerdict(runRealismSeeds(market.config, tapes, verdict.seeds), {
+      preset: name,
+      data: verdict.data,
+      sha256: verdict.sha256,
+      command: verdict.command,
+    });
+    // through JSON, as the file was written
+    assert.deepEqual(JSON.parse(JSON.stringify(fresh)), verdict, `${name}: regenerate it`);
   }
 });

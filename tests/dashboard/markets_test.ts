@@ -15,6 +15,10 @@ Deno.test("dashboard markets: the sidebar starts on the tools' default market, l
   const presets = await presetMarkets(ROOT);
   const labelled = presets.filter((m) => m.label.endsWith("(default)")).map((m) => m.id);
   assert.deepEqual(labelled, [DEFAULT_MARKET]);
+  // each shipped preset carries its realism verdict, shown with the comparisons run in it
+  for (const p of presets) {
+    assert.match(p.realism?.[0] ?? "", new RegExp(`^realism: ${p.id} passes`));
+  }
   // the built-in order-book market is no longer called the default
   assert.ok(!BUILTIN_MARKETS.some((m) => m.label.includes("default")));
 });
