@@ -67,6 +67,55 @@ export const CACHE_LINE = 64;
 export const CACHE_SET_SPAN = 4096;
 const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
 
+/** Bytes of a WebAssembly page: the memory {@linkcode pageAlignedBuffer} hands out grows by these. */
+const WASM_PAGE = 65_536;
+/** Most pages {@linkcode pageAlignedBuffer} asks a WebAssembly memory for (2 GiB). */
+const MAX_WASM_PAGES = 32_768;
+
+/**
+ * A zeroed buffer of at least `bytes` bytes whose first byte sits at the start of a memory
+ * page (so at the start of a cache line), shared between threads when `shared`: the memory of
+ * a `WebAssembly.Memory` of as many 64-KiB pages as it takes, which the engine maps
+ * page-aligned. Its length is a whole number of pages; a request of 0 bytes or of more than
+ * 2 GiB, or one the engine refuses, gets an ordinary buffer of exactly `bytes`.
+ *
+ * Why: the layout of an arena ({@linkcode arenaLayout}) puts each array on a cache line
+ * counted from the buffer's start, which is a cache line in memory only if the buffer's is.
+ * An ordinary buffer is not: with deno 2.9.6 on Linux, a large `ArrayBuffer` or
+ * `SharedArrayBuffer` starts 16 bytes past a page (the allocator's header before an
+ * `mmap`ed block) and a small one anywhere on 16 bytes. Every array then started 16 bytes into
+ * a line, so in a `ParallelVecEnv` the line at the seam between two threads' envs held both
+ * threads' elements in every array, some 40 lines that the two cores took from each other at
+ * every step (measured: docs/performance.md, "Both cores", item 7).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pageAlignedBuffer } from "./memory.ts";
+ * const b = pageAlignedBuffer(100_000);
+ * assert.ok(b.byteLength >= 100_000 && b.byteLength % 65_536 === 0);
+ * assert.ok(pageAlignedBuffer(64, true) instanceof SharedArrayBuffer);
+ * assert.equal(pageAlignedBuffer(0).byteLength, 0);
+ * ```
+ */
+export function pageAlignedBuffer(bytes: number, shared: true): SharedArrayBuffer;
+/** An unshared page-aligned buffer of at least `bytes` bytes (see the shared overload). */
+export function pageAlignedBuffer(bytes: number, shared?: false): ArrayBuffer;
+export function pageAlignedBuffer(
+  bytes: number,
+  shared = false,
+): ArrayBuffer | SharedArrayBuffer {
+  const pages = Math.ceil(bytes / WASM_PAGE);
+  if (pages > 0 && pages <= MAX_WASM_PAGES) {
+    try {
+      return new WebAssembly.Memory({ initial: pages, maximum: pages, shared }).buffer;
+    } catch {
+      // the engine refused the mapping (address space, limits): an ordinary buffer below
+    }
+  }
+  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
 /** Where each array of an arena starts, in bytes from the start of its buffer. */
 export interface ArenaLayout {
   /** Total bytes of the buffer. */
@@ -77,8 +126,8 @@ export interface ArenaLayout {
 
 /**
  * Lays out the arrays `specs` of `numEnvs` envs in one buffer, in order, each starting at a
- * multiple of {@linkcode CACHE_LINE} bytes from the buffer's start (large buffers start on a
- * page), at least {@linkcode CACHE_SET_SPAN} bytes (a page) after the end of the previous one,
+ * multiple of {@linkcode CACHE_LINE} bytes from the buffer's start (a cache line in memory
+ * when the buffer starts on one: {@linkcode pageAlignedBuffer}), at least {@linkcode CACHE_SET_SPAN} bytes (a page) after the end of the previous one,
  * and at an offset modulo {@linkcode CACHE_SET_SPAN} (its L1 cache set) that no earlier array
  * of the buffer starts at — moved up a line or more when it would — so that env i's element
  * of every array falls in a different L1 set (for up to 64 arrays; then the sets are
@@ -221,8 +270,8 @@ function heapArrays(numEnvs: number): EnvMemory {
 
 /**
  * Ordinary (unshared) memory for `numEnvs` envs: the arrays of {@linkcode VEC_ENV_ARRAYS} and
- * `extra` (a tier's internal arrays) in one arena laid out by {@linkcode arenaLayout}; other
- * names get arrays of their own.
+ * `extra` (a tier's internal arrays) in one page-aligned arena ({@linkcode pageAlignedBuffer})
+ * laid out by {@linkcode arenaLayout}; other names get arrays of their own.
  *
  * @example
  * ```ts
@@ -237,6 +286,6 @@ function heapArrays(numEnvs: number): EnvMemory {
 export function heapMemory(numEnvs: number, extra: readonly EnvArraySpec[] = []): EnvMemory {
   const specs = [...VEC_ENV_ARRAYS, ...extra];
   const layout = arenaLayout(specs, numEnvs);
-  const arena = { buffer: new ArrayBuffer(layout.bytes), base: 0, numEnvs, specs, layout };
+  const arena = { buffer: pageAlignedBuffer(layout.bytes), base: 0, numEnvs, specs, layout };
   return arenaMemory(arena, 0, numEnvs);
 }

@@ -42,6 +42,7 @@ import {
   type EnvArray,
   type EnvArraySpec,
   type EnvMemory,
+  pageAlignedBuffer,
   VEC_ENV_ARRAYS,
 } from "./memory.ts";
 import { ACT_DIM, type AgentView, type StepColumns, type StepInfo, type VecEnv } from "./types.ts";
@@ -73,9 +74,13 @@ const ERROR_BYTES = 4096;
  */
 export const SHARED_PAD = 256;
 
-/** A SharedArrayBuffer of `bytes` data bytes between two {@linkcode SHARED_PAD}s. */
+/**
+ * A page-aligned SharedArrayBuffer (`pageAlignedBuffer`) of `bytes` data bytes between two
+ * {@linkcode SHARED_PAD}s: its data start on a cache line of the machine's, so the layout's
+ * lines are the machine's.
+ */
 function paddedShared(bytes: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(SHARED_PAD + bytes + SHARED_PAD);
+  return pageAlignedBuffer(SHARED_PAD + bytes + SHARED_PAD, true);
 }
 
 /** The control words of a ParallelVecEnv, from its `control` buffer. */
@@ -134,8 +139,8 @@ export function stepOrderOfShard(index: number): boolean {
 /**
  * Every shared array of one ParallelVecEnv (`VEC_ENV_ARRAYS`, `actions`, `seeds`) and the
  * tier's `internal` arrays (e.g. the model tier's `MODEL_STATE_ARRAYS`) in one
- * SharedArrayBuffer, laid out by `arenaLayout` (so that they do not compete for cache sets)
- * between two {@linkcode SHARED_PAD}s.
+ * page-aligned SharedArrayBuffer (`pageAlignedBuffer`), laid out by `arenaLayout` (so that they
+ * do not compete for cache sets) between two {@linkcode SHARED_PAD}s.
  *
  * Why the internal arrays: a shard's tier allocates them through its {@linkcode EnvMemory}
  * too; outside the arena each would be a separate heap array whose cache sets the layout
@@ -158,6 +163,8 @@ export function sharedArena(
 ): EnvArena {
   const specs = [...VEC_ENV_ARRAYS, ...internal, ACTIONS, SEEDS];
   const layout = arenaLayout(specs, numEnvs);
+  // page-aligned, so that the layout's cache lines are the machine's: the seam between two
+  // shards then falls on a line boundary in every array whose shard is a whole number of lines
   return { buffer: paddedShared(layout.bytes), base: SHARED_PAD, numEnvs, specs, layout };
 }
 

@@ -8,8 +8,10 @@ import {
   type EnvArena,
   type EnvArraySpec,
   heapMemory,
+  pageAlignedBuffer,
   VEC_ENV_ARRAYS,
 } from "../../lib/env/memory.ts";
+import { sharedArena } from "../../lib/env/parallel.ts";
 import { Xoshiro128 } from "../../lib/rng/xoshiro.ts";
 
 const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
@@ -140,4 +142,48 @@ Deno.test("heapMemory: the contract's and a tier's extra arrays in one buffer; e
     a.fill(k + 1);
   });
   arrays.forEach((a, k) => assert.ok(a.every((v) => v === k + 1), `array ${k} was overwritten`));
+});
+
+/** The address of a typed array's first element (Deno's FFI pointer; the tests run with -A). */
+function address(a: ArrayBufferView): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(a)));
+}
+
+Deno.test("pageAlignedBuffer: page-aligned in memory, zeroed, shared when asked; an ordinary buffer for 0 bytes", () => {
+  for (const bytes of [1, 100, 65_536, 65_537, 3_000_000]) {
+    for (const shared of [false, true]) {
+      const b = shared ? pageAlignedBuffer(bytes, true) : pageAlignedBuffer(bytes);
+      assert.equal(b instanceof SharedArrayBuffer, shared);
+      assert.ok(b.byteLength >= bytes && b.byteLength % 65_536 === 0, `${b.byteLength}`);
+      const u8 = new Uint8Array(b);
+      assert.equal(address(u8) % 4096n, 0n, `${bytes} bytes, shared ${shared}`);
+      assert.ok(u8.every((x) => x === 0));
+    }
+  }
+  assert.equal(pageAlignedBuffer(0).byteLength, 0);
+});
+
+Deno.test("arenas: every array of heapMemory and of a ParallelVecEnv's shared arena starts on a cache line in memory, so a shard's seam falls between lines", () => {
+  for (const n of [1, 8, 1024]) {
+    const mem = heapMemory(n, [{ name: "tier.state", type: "f64", perEnv: 12 }]);
+    for (const spec of VEC_ENV_ARRAYS) {
+      const a = spec.type === "f64"
+        ? mem.f64(spec.name, spec.perEnv)
+        : spec.type === "i32"
+        ? mem.i32(spec.name, spec.perEnv)
+        : mem.u8(spec.name, spec.perEnv);
+      assert.equal(address(a) % BigInt(CACHE_LINE), 0n, `${spec.name}, ${n} envs`);
+    }
+    assert.equal(address(mem.f64("tier.state", 12)) % BigInt(CACHE_LINE), 0n);
+    const arena = sharedArena(n);
+    for (const spec of arena.specs) {
+      const whole = arenaView(arena, spec.name, 0, n)!;
+      assert.equal(address(whole) % BigInt(CACHE_LINE), 0n, `shared ${spec.name}, ${n} envs`);
+      // two shards of 512 envs: the second starts on a line of its own in every array
+      if (n === 1024) {
+        const second = arenaView(arena, spec.name, 512, 512)!;
+        assert.equal(address(second) % BigInt(CACHE_LINE), 0n, `seam of ${spec.name}`);
+      }
+    }
+  }
 });
