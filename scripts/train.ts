@@ -29,8 +29,8 @@ import { ValidationError } from "../lib/errors.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { DEFAULT_STAGES, type TrainConfigInput } from "../lib/rl/config.ts";
 import { marketCurriculum } from "../lib/rl/curriculum.ts";
-import type { EnvConfigInput } from "../lib/env/config.ts";
-import { resolveMarket } from "../lib/env/markets.ts";
+import { type EnvConfigInput, parseEnvConfig } from "../lib/env/config.ts";
+import { marketRealismCaveats, type MarketSpec, resolveMarket } from "../lib/env/markets.ts";
 import { checkOutDir, PpoTrainer, RESUME_OR_FORCE, type TrainProgress } from "../lib/rl/trainer.ts";
 import { defineCli, FlagError, flags, readJsonObject, runCli, type Values } from "./_cli.ts";
 import { REPLAY_CLI_FLAGS, replayConfigFromFlags } from "./_replay_flags.ts";
@@ -213,9 +213,10 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
       input.marketNames = [...base, ...stressed].map((m) => m.name);
       input.curriculum = { stages: marketCurriculum(base.map(withFile), stressed.map(withFile)) };
     }
+    let presetMarket: MarketSpec | undefined;
     if (values.preset !== undefined) {
       // a calibrated market: the preset's config, under the file's own env keys
-      const market = await resolveMarket(values.preset, "--preset");
+      const market = presetMarket = await resolveMarket(values.preset, "--preset");
       input.env = { ...market.config, ...(input.env ?? {}) } as TrainConfigInput["env"];
       // the default curriculum picks regimes of the library's three; a calibrated market has
       // its own (one): keep the curriculum's latency and impact stages only
@@ -234,6 +235,11 @@ async function main(values: Values<typeof trainCli.spec.flags>): Promise<void> {
     const replay = await replayConfigFromFlags(values.tier ?? "book", values);
     if (replay) input.env = replayTrainingConfig({ ...input.env, ...replay });
     else if (values.tier !== undefined) input.env = { ...input.env, tier: values.tier };
+    // how far the market it trains in matches its tape: said before the training, not after
+    if (presetMarket !== undefined && !replay) {
+      const env = parseEnvConfig(input.env as EnvConfigInput);
+      for (const line of marketRealismCaveats(presetMarket, env)) console.error(line);
+    }
     outDir = values.out ?? "out/ppo";
     trainer = await asFlag(
       PpoTrainer.create(input, {

@@ -264,11 +264,14 @@ Deno.test("realism CLI --seeds: each seed's verdict is that seed's own run, how 
   }
 });
 
-Deno.test("train --preset: trains in the calibrated market (its regimes, its price and lot)", async () => {
+Deno.test("train --preset: trains in the calibrated market (its regimes, its price and lot), and says what its realism verdict says", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const r = await runScript("train", ["--preset", "amzn", "--timesteps", "2048", "--out", dir]);
     assert.equal(r.code, 0, r.stderr);
+    // what the preset's realism verdict says of the market, before the training
+    assert.match(r.stderr, /^realism: amzn passes [\d.]+ of 17 judged facts/m);
+    assert.match(r.stderr, /^markout fails on \d+ of 10 seeds: a market maker's P&L rests on it/m);
     const cp = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
     assert.equal(cp.config.env.lotSize, 100);
     assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
