@@ -368,7 +368,8 @@ export interface CalibrateOptions {
   /**
    * Calibrations to run, on seeds `seed`, `seed + 1`, …, keeping the one whose information-fit
    * objective on fresh simulation seeds (common to all of them) is the smallest (default 1;
-   * at most 16; needs the information fit). The information fit's compass search ends where
+   * at most 16; needs the information fit; with `shareMoments`, the objective with the order
+   * sizes' moments too, on the market as written). The information fit's compass search ends where
    * its own simulation seed's noise left it; several starts and a comparison on seeds none of
    * them saw take the luck of one seed out (docs/calibration.md, "Several starts").
    */
@@ -526,6 +527,7 @@ export function calibrateTapes(
     freshObjectives: objectives.map((q) => sig(q, 4)),
     chosenSeed: base + best,
     method: "the calibration run on each seed; kept: the smallest information-fit objective " +
+      (options.shareMoments ? "with the order sizes' moments (on the market as written) " : "") +
       `on the same fresh simulation seeds (childSeed(first seed, ${FRESH_SEED_OFFSET} + r), ` +
       `r = 0..${FRESH_REPLICATES - 1})`,
   };
@@ -1585,21 +1587,36 @@ function calibrateOnce(
   // ---- the information fit's objective on simulation seeds it never saw (its own seed's
   // noise, which the compass search fitted too, shows as the difference)
   if (information !== null) {
-    log("measuring the information fit's objective on fresh simulation seeds");
+    // with the snipers' shares fitted last, by the information moments and the order sizes
+    // (stage 6), the market as written is measured by that stage's moments: what `starts`
+    // then compares is the criterion of the last stage, on the market it leaves
+    const withSizes = (options.shareMoments ?? false) && (options.refine ?? true);
+    log(
+      `measuring the information fit's objective${
+        withSizes ? " with the order sizes" : ""
+      } on fresh simulation seeds`,
+    );
     const fresh = freshInformationObjective(
-      records,
-      (informationConfig ?? finalConfig) as EnvConfigInput,
+      withSizes ? fine?.records ?? records : records,
+      (withSizes ? finalConfig : informationConfig ?? finalConfig) as EnvConfigInput,
       {
         ...observe,
         seconds: refineSeconds,
         seed: options.freshSeed ?? options.seed ?? 0,
         clusteringLags: options.regimeBaseline ? CLUSTERING_MOMENTS : [],
+        sizeMoments: withSizes,
       },
     );
     const info = information as Record<string, unknown>;
     info.freshObjective = {
       mean: sig(fresh.objective, 4),
       replicates: fresh.replicates.map((q) => sig(q, 4)),
+      ...(withSizes
+        ? {
+          basis: "the information moments and the order sizes' (the snipers' share fit's, " +
+            "fit_share_sizes.ts) on the market as written, after the share fit",
+        }
+        : {}),
     };
     log(`  ${sig(fresh.objective, 4)} (on the fit's own seed: ${info.objective})`);
   }

@@ -750,6 +750,12 @@ export interface FreshObjectiveOptions {
   replicates?: number;
   /** The information fit's clustering lags, if it had them (default none). */
   clusteringLags?: readonly number[];
+  /**
+   * Count the order sizes too: the share of market orders below the tape's size quantiles
+   * ({@linkcode sizeCutsOf}), as the snipers' share fit does (`fit_share_sizes.ts`; default
+   * false: the information fit's moments alone).
+   */
+  sizeMoments?: boolean;
 }
 
 /** The information fit's objective on fresh seeds ({@linkcode freshInformationObjective}). */
@@ -791,7 +797,8 @@ export function freshInformationObjective(
   const grid = Math.max(0.1, options.quoteInterval);
   const lags = options.clusteringLags ?? [];
   const clock = options.timeResolution ?? 0;
-  const real = informationMoments(records, grid, 200, lags, clock);
+  const cuts = options.sizeMoments ? sizeCutsOf(records) : [];
+  const real = informationMoments(records, grid, 200, lags, clock, cuts);
   const replicates: number[] = [];
   for (let r = 0; r < (options.replicates ?? FRESH_REPLICATES); r++) {
     const recs = simulateRecords(config, {
@@ -800,7 +807,9 @@ export function freshInformationObjective(
       quoteInterval: options.quoteInterval,
       timeResolution: clock,
     });
-    replicates.push(momentObjective(informationMoments(recs, grid, 0, lags, clock).value, real));
+    replicates.push(
+      momentObjective(informationMoments(recs, grid, 0, lags, clock, cuts).value, real),
+    );
   }
   const objective = replicates.reduce((a, b) => a + b, 0) / Math.max(1, replicates.length);
   return { objective, replicates };

@@ -914,4 +914,10 @@ Deno.test("calibrate: sniperSizes sets the snipers' sizes apart from the informe
   };
   assert.equal(grid.snipersShare.points.length, 49);
   assert.equal(grid.snipersShare.objective, Math.min(...grid.snipersShare.points.map((p) => p[2])));
+  // what `starts` compares is then the last stage's criterion, on the market as written
+  const fresh = (fit.preset.provenance as {
+    fitQuality: { information: { freshObjective: { mean: number; basis?: string } } };
+  }).fitQuality.information.freshObjective;
+  assert.match(fresh.basis ?? "", /order sizes/);
+  assert.ok(fresh.mean > 0);
 });

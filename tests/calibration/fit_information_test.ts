@@ -292,3 +292,23 @@ Deno.test("information moments: size cuts add the share of market orders below e
   });
   assert.throws(() => informationMoments(recs, 0.1, 0, [], 0, [3]), /sizeCuts/);
 });
+
+Deno.test("fresh objective with the order sizes: the same simulations, the size moments' terms added to the information fit's", async () => {
+  const { freshInformationObjective } = await import("../../lib/calibration/fit_information.ts");
+  const market = { duration: 300, flow: { sizes: { marketMean: 5 } } };
+  const tape = simulateRecords({ ...market, flow: { sizes: { marketMean: 8 } } }, {
+    seconds: 1_200,
+    seed: 9,
+  });
+  const opts = { quoteInterval: 0, seconds: 600, seed: 3, replicates: 3 };
+  const plain = freshInformationObjective(tape, market, opts);
+  const sized = freshInformationObjective(tape, market, { ...opts, sizeMoments: true });
+  assert.equal(sized.replicates.length, 3);
+  // each replicate's Q only gains the (non-negative) size terms: the information moments and
+  // their weights are the same
+  sized.replicates.forEach((q, r) =>
+    assert.ok(q >= plain.replicates[r], `${q} < ${plain.replicates[r]}`)
+  );
+  // orders of mean 5 lots against a tape of 8: the sizes' terms are not nothing
+  assert.ok(sized.objective > plain.objective + 1, `${sized.objective} vs ${plain.objective}`);
+});
