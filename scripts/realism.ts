@@ -142,7 +142,7 @@ export const realismCli = defineCli({
   preflight: async (v) => {
     if (v.preset === undefined) throw new FlagError("--preset", "", "a preset name or file");
     if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
-    const market = await resolveMarket(v.preset, "--preset");
+    const market = await resolveMarket(v.preset, "--preset", { realism: false });
     if (v.verdict) {
       const { path } = verdictTarget(v.preset, market.source);
       await checkOutputFile(path, {
@@ -185,7 +185,7 @@ type RealismFlags = Values<typeof realismCli.spec.flags>;
 
 async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> {
   const t0 = performance.now();
-  const market = await resolveMarket(v.preset!, "--preset");
+  const market = await resolveMarket(v.preset!, "--preset", { realism: false });
   if (market.config.tier === "replay") {
     throw new FlagError("--preset", v.preset, "a simulated market (not replay:…)");
   }
@@ -205,6 +205,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     for (const p of paths) sha256.push(await sha256File(p));
     const verdict = realismVerdict(report.seeds, {
       preset: target.name,
+      presetSha256: await sha256File(market.source),
       data: paths,
       sha256,
       command: verdictCommand(v, given, paths),

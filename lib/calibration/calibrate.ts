@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { sha256File } from "../data/io.ts";
 import { requireInt, ValidationError } from "../errors.ts";
 import type { Tape } from "../data/tape.ts";
 import { loadTape } from "../data/load.ts";
@@ -408,12 +409,8 @@ const DEFAULTS = {
   reaction: reactionConfigSchema.parse({}),
 };
 
-/** SHA-256 of a file, lowercase hex. */
-export async function sha256File(path: string): Promise<string> {
-  const data = await Deno.readFile(path);
-  const d = await crypto.subtle.digest("SHA-256", data);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** SHA-256 of a file, lowercase hex (defined in `lib/data/io.ts`; re-exported here). */
+export { sha256File };
 
 /**
  * Loads `paths` (one instrument), checksums their source files and calibrates (see

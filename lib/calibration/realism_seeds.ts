@@ -267,6 +267,8 @@ export function realismSeedsSummary(r: RealismSeedsResult): Record<string, unkno
 export interface VerdictSource {
   /** The preset's name. */
   preset: string;
+  /** SHA-256 of the preset file. */
+  presetSha256: string;
   /** The tapes' paths, as given. */
   data: readonly string[];
   /** Their SHA-256 digests, in the same order. */
@@ -294,7 +296,8 @@ export interface VerdictSource {
  *   blockSeconds: 60, resamples: 100, seconds: { real: 600, sim: 600 }, blocks: { real: 10, sim: 10 },
  * });
  * const v = realismVerdict(combineSeeds([0, 1, 2], [run(1), run(3), run(4)]), {
- *   preset: "p", data: ["t.csv"], sha256: ["a".repeat(64)], command: "deno task realism …",
+ *   preset: "p", presetSha256: "b".repeat(64), data: ["t.csv"], sha256: ["a".repeat(64)],
+ *   command: "deno task realism …",
  * });
  * assert.deepEqual(v.facts.markout, { judged: 3, passed: 1, medianDistance: 3, medianTolerance: 2 });
  * assert.equal(v.meanPassed, 1 / 3);
@@ -313,6 +316,7 @@ export function realismVerdict(r: RealismSeedsResult, source: VerdictSource): Pr
   }
   return parsePresetRealism({
     preset: source.preset,
+    presetSha256: source.presetSha256,
     data: [...source.data],
     sha256: [...source.sha256],
     seeds: r.seeds,

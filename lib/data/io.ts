@@ -188,3 +188,23 @@ export async function* readLines(
   onEnd?.({ unterminated: rest.length > 0, truncatedGzip });
   if (rest.length > 0) yield strip(rest);
 }
+
+/**
+ * SHA-256 of a file's bytes, lowercase hex: how a preset names the tapes it was calibrated on
+ * and a realism verdict the preset and tapes it measured.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sha256File } from "./io.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "abc");
+ * assert.equal(await sha256File(path), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+ * await Deno.remove(path);
+ * ```
+ */
+export async function sha256File(path: string): Promise<string> {
+  const data = await Deno.readFile(path);
+  const d = await crypto.subtle.digest("SHA-256", data);
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+}

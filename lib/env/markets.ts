@@ -17,7 +17,7 @@ import { ValidationError } from "../errors.ts";
 import type { LatencySpec } from "../market/latency.ts";
 import { type Infer, parseWith } from "../validation.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "./config.ts";
-import { loadPresetRealism, type PresetRealism, realismCaveats } from "./preset_realism.ts";
+import { type LoadedRealism, loadPresetRealism, realismCaveats } from "./preset_realism.ts";
 
 /** Where preset names are looked up, relative to the working directory. */
 export const PRESET_DIR = "data/presets";
@@ -70,11 +70,21 @@ export interface MarketSpec {
   provenance?: Record<string, unknown>;
   /**
    * The preset's realism verdict (`realism/<name>.json` beside its file), when it has one:
-   * measured on the preset itself, so with stress variants `variants` is not empty.
+   * measured on the preset itself, so with stress variants `variants` is not empty; `stale`
+   * when the preset file changed since.
    */
-  realism?: PresetRealism;
+  realism?: LoadedRealism;
   /** The stress variants applied after the market, in order (empty: none). */
   variants?: string[];
+}
+
+/** Options of {@linkcode resolveMarket}. */
+export interface ResolveOptions {
+  /**
+   * Read the preset's realism verdict (default true; false for a tool that measures it anew,
+   * so that a verdict it replaces cannot stop it).
+   */
+  realism?: boolean;
 }
 
 /** A stress variant: a documented change of one aspect of a market. */
@@ -259,7 +269,11 @@ export async function presetNames(dir: string = PRESET_DIR): Promise<string[]> {
  * await assert.rejects(() => resolveMarket("default+no-such-variant"), /variant/);
  * ```
  */
-export async function resolveMarket(name: string, field = "market"): Promise<MarketSpec> {
+export async function resolveMarket(
+  name: string,
+  field = "market",
+  options: ResolveOptions = {},
+): Promise<MarketSpec> {
   if (typeof name !== "string" || name.trim() === "") {
     throw new ValidationError(field, name, "a market name");
   }
@@ -318,7 +332,7 @@ export async function resolveMarket(name: string, field = "market"): Promise<Mar
       );
     }
     const p = await loadPreset(path);
-    const realism = await loadPresetRealism(path);
+    const realism = options.realism === false ? null : await loadPresetRealism(path);
     spec = {
       name,
       config: p.env,

@@ -16,6 +16,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
+import { sha256File } from "../data/io.ts";
 import { ValidationError } from "../errors.ts";
 import { type Infer, parseWith } from "../validation.ts";
 
@@ -51,6 +52,8 @@ export const factVerdictSchema = z.strictObject({
 export const presetRealismSchema = z.strictObject({
   /** The preset's name. */
   preset: z.string().min(1),
+  /** SHA-256 of the preset file it measured: another file's verdict is stale. */
+  presetSha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The tapes it was compared with (paths as given to the realism command). */
   data: z.array(z.string()).min(1),
   /** Their SHA-256 digests, in the same order. */
@@ -72,6 +75,12 @@ export type PresetRealism = Infer<typeof presetRealismSchema>;
 
 /** One fact's verdict over the seeds (see the schema's field docs). */
 export type FactVerdict = Infer<typeof factVerdictSchema>;
+
+/**
+ * A verdict as read beside a preset file: `stale` when that file is not the one it measured
+ * (its SHA-256 differs: recalibrated or edited since), whose figures then say nothing of it.
+ */
+export type LoadedRealism = PresetRealism & { stale: boolean };
 
 /**
  * Where the verdict of the preset file `presetPath` lives: `realism/<file name>` in the
@@ -123,10 +132,10 @@ export function parsePresetRealism(input: unknown, where = "realism verdict"): P
 
 /**
  * The verdict of the preset file `presetPath` ({@linkcode realismVerdictPath}), or null when
- * it has none. A verdict that exists but cannot be read or validated is an error naming it:
- * never silently dropped.
+ * it has none; `stale` when it measured another version of the file. A verdict that exists
+ * but cannot be read or validated is an error naming it: never silently dropped.
  */
-export async function loadPresetRealism(presetPath: string): Promise<PresetRealism | null> {
+export async function loadPresetRealism(presetPath: string): Promise<LoadedRealism | null> {
   const path = realismVerdictPath(presetPath);
   let text: string;
   try {
@@ -141,7 +150,8 @@ export async function loadPresetRealism(presetPath: string): Promise<PresetReali
   } catch (err) {
     throw new ValidationError("realism verdict", path, `valid JSON (${(err as Error).message})`);
   }
-  return parsePresetRealism(raw, path);
+  const v = parsePresetRealism(raw, path);
+  return { ...v, stale: v.presetSha256 !== await sha256File(presetPath) };
 }
 
 /** The facts a verdict says fail on at least half of the seeds they were judged on. */
@@ -156,7 +166,8 @@ export function failingFacts(v: PresetRealism): string[] {
  * passed, then one per fact that fails on at least half of its judged seeds — those a market
  * maker's P&L rests on ({@linkcode PNL_FACTS}) first, said to be so — and, when none of those
  * fails, a line that says they pass. `variant`: the market is a stress variant of the preset
- * (the verdict is of the preset itself).
+ * (the verdict is of the preset itself). A stale verdict (`LoadedRealism`) gives one line that
+ * says so and how to measure it again, none of its figures.
  *
  * @example
  * ```ts
@@ -164,7 +175,8 @@ export function failingFacts(v: PresetRealism): string[] {
  * import { realismCaveats } from "./preset_realism.ts";
  * const f = (passed: number) => ({ judged: 10, passed, medianDistance: 1, medianTolerance: 2 });
  * const lines = realismCaveats({
- *   preset: "m", data: ["t.csv"], sha256: ["0".repeat(64)], seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+ *   preset: "m", presetSha256: "1".repeat(64), data: ["t.csv"], sha256: ["0".repeat(64)],
+ *   seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
  *   meanPassed: 1.3, judged: Array(10).fill(3), command: "deno task realism …",
  *   facts: { spread: f(10), orderSize: f(0), markout: f(3) },
  * });
@@ -173,7 +185,13 @@ export function failingFacts(v: PresetRealism): string[] {
  * assert.match(lines[2], /^orderSize fails on 10 of 10/);
  * ```
  */
-export function realismCaveats(v: PresetRealism, variant = false): string[] {
+export function realismCaveats(v: PresetRealism & { stale?: boolean }, variant = false): string[] {
+  if (v.stale) {
+    return [
+      `realism: ${v.preset}'s verdict is stale — the preset file changed since it was measured; ` +
+      `measure it again: ${v.command} --force`,
+    ];
+  }
   const facts = Math.max(...v.judged);
   const lines = [
     `realism: ${v.preset} passes ${v.meanPassed.toFixed(1)} of ${facts} judged facts of ` +

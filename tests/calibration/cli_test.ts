@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runScript, type ScriptRun } from "../scripts/_run.ts";
+import { sha256File } from "../../lib/data/io.ts";
 
 const BTC = "data/real/binance/spot_btcusdt_20240808.gz";
 const AMZN = "data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
@@ -344,6 +345,7 @@ Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which c
     const summary = JSON.parse(r.stdout);
     const v = JSON.parse(await Deno.readTextFile(`${dir}/realism/p.json`));
     assert.equal(v.preset, "p");
+    assert.equal(v.presetSha256, await sha256File(preset));
     assert.deepEqual(v.seeds, [0, 1]);
     assert.deepEqual(v.data, [BTC]);
     assert.equal(v.meanPassed, summary.meanPassed);
@@ -367,6 +369,11 @@ Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which c
       await runScript("realism", [...args.slice(0, -1), `${dir}/r2`]),
       /^error: --verdict: .*--force/,
     );
+    // a broken verdict does not stop its own measurement, with --force
+    await Deno.writeTextFile(`${dir}/realism/p.json`, "{ broken");
+    const again = await runScript("realism", [...args.slice(0, -1), `${dir}/r3`, "--force"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/realism/p.json`)), v);
     oneLineError(
       await runScript("realism", ["--preset", preset, ...small, "--verdict"]),
       /^error: --seeds/,

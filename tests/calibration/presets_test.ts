@@ -225,13 +225,16 @@ Deno.test("presets: every shipped preset has a realism verdict, and a fresh run 
     const tapes = [];
     for (const p of verdict.data) tapes.push(await loadTape(p));
     const market = await resolveMarket(name);
+    assert.equal(verdict.stale, false, `${name}: the verdict is of another version of the file`);
     const fresh = realismVerdict(runRealismSeeds(market.config, tapes, verdict.seeds), {
       preset: name,
+      presetSha256: await sha256File(path),
       data: verdict.data,
       sha256: verdict.sha256,
       command: verdict.command,
     });
     // through JSON, as the file was written
-    assert.deepEqual(JSON.parse(JSON.stringify(fresh)), verdict, `${name}: regenerate it`);
+    const { stale: _, ...stored } = verdict;
+    assert.deepEqual(JSON.parse(JSON.stringify(fresh)), stored, `${name}: regenerate it`);
   }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.10.2";
+import { sha256File } from "../../lib/data/io.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { marketRealismCaveats, resolveMarket } from "../../lib/env/markets.ts";
 import {
@@ -21,6 +22,7 @@ function verdict(passed: Record<string, number>, judged = 10): PresetRealism {
   }
   return {
     preset: "p",
+    presetSha256: "c".repeat(64),
     data: ["data/t.csv"],
     sha256: ["a".repeat(64)],
     seeds: Array.from({ length: judged }, (_, i) => i),
@@ -98,10 +100,10 @@ Deno.test("preset realism: read from realism/NAME.json beside the preset; absent
         e instanceof ValidationError && e.value === path && /valid JSON/.test(e.expected),
     );
     await assert.rejects(() => resolveMarket(preset), ValidationError);
-    const v = verdict({ markout: 0, spread: 10 });
+    const v = { ...verdict({ markout: 0, spread: 10 }), presetSha256: await sha256File(preset) };
     await Deno.writeTextFile(path, JSON.stringify(v));
     const m = await resolveMarket(preset);
-    assert.deepEqual(m.realism, v);
+    assert.deepEqual(m.realism, { ...v, stale: false });
     assert.match(marketRealismCaveats(m)[1], /^markout fails on 10 of 10 seeds/);
     // a stress variant, or another tier, is not the market the verdict measured
     assert.match(
@@ -113,6 +115,14 @@ Deno.test("preset realism: read from realism/NAME.json beside the preset; absent
       /not on this stress variant or override/,
     );
     assert.deepEqual(marketRealismCaveats(m, { ...m.config, tier: "model" }), []);
+    // the preset file changed since it was measured: the verdict says it is stale, no figure
+    const edited = JSON.parse(await Deno.readTextFile(preset));
+    await Deno.writeTextFile(preset, JSON.stringify({ ...edited, description: "edited" }));
+    const now = await resolveMarket(preset);
+    assert.equal(now.realism?.stale, true);
+    assert.deepEqual(marketRealismCaveats(now), [
+      `realism: p's verdict is stale — the preset file changed since it was measured; measure it again: ${v.command} --force`,
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
