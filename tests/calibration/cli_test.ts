@@ -272,7 +272,7 @@ Deno.test("train --preset: trains in the calibrated market (its regimes, its pri
     assert.equal(r.code, 0, r.stderr);
     // what the preset's realism verdict says of the market, before the training
     assert.match(r.stderr, /^realism: amzn passes [\d.]+ of 17 judged facts/m);
-    assert.match(r.stderr, /^markout fails on \d+ of 10 seeds: a market maker's P&L rests on it/m);
+    assert.match(r.stderr, /^markout fails on \d+ of \d+ seeds: a market maker's P&L rests on it/m);
     const cp = JSON.parse(await Deno.readTextFile(`${dir}/checkpoint.json`));
     assert.equal(cp.config.env.lotSize, 100);
     assert.ok(cp.config.env.initialPrice > 200 && cp.config.env.initialPrice < 230);
