@@ -19,7 +19,7 @@
  */
 import { loadTape } from "../lib/data/load.ts";
 import type { Tape } from "../lib/data/tape.ts";
-import { resolveMarket } from "../lib/env/markets.ts";
+import { type MarketSpec, resolveMarket } from "../lib/env/markets.ts";
 import { realismSummary, runRealism, type RunRealismOptions } from "../lib/calibration/realism.ts";
 import { realismHtml, realismSeedsHtml } from "../lib/calibration/realism_report.ts";
 import {
@@ -31,8 +31,8 @@ import {
   seedRange,
 } from "../lib/calibration/realism_seeds.ts";
 import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
-import { sha256File } from "../lib/calibration/calibrate.ts";
-import { realismVerdictPath } from "../lib/env/preset_realism.ts";
+import { sha256File } from "../lib/data/io.ts";
+import { baseName, realismVerdictPath } from "../lib/env/preset_realism.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
 
@@ -144,7 +144,7 @@ export const realismCli = defineCli({
     if (v.data.length === 0) throw new FlagError("--data", "", "at least one recorded tape");
     const market = await resolveMarket(v.preset, "--preset", { realism: false });
     if (v.verdict) {
-      const { path } = verdictTarget(v.preset, market.source);
+      const { path } = verdictTarget(v.preset, market);
       await checkOutputFile(path, {
         replace: v.force,
         field: "--verdict",
@@ -158,17 +158,16 @@ export const realismCli = defineCli({
  * The preset name and verdict file of `--verdict`: the market must be a preset file as it is
  * (no stress variant), whose verdict is `realism/NAME.json` beside it.
  */
-function verdictTarget(preset: string, source: string): { name: string; path: string } {
-  const variant = preset.endsWith(".json") ? false : preset.includes("+");
-  if (!source.endsWith(".json") || variant) {
+function verdictTarget(preset: string, market: MarketSpec): { name: string; path: string } {
+  if (!market.source.endsWith(".json") || (market.variants?.length ?? 0) > 0) {
     throw new FlagError(
       "--preset",
       preset,
       "a preset name or file, without a variant, with --verdict",
     );
   }
-  const base = source.slice(Math.max(source.lastIndexOf("/"), source.lastIndexOf("\\")) + 1);
-  return { name: base.slice(0, -".json".length), path: realismVerdictPath(source) };
+  const name = baseName(market.source).slice(0, -".json".length);
+  return { name, path: realismVerdictPath(market.source) };
 }
 
 /** The command line that measures the verdict again (the flags given, in a fixed order). */
@@ -200,7 +199,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
   const report = v.seeds > 1 ? seedsReport(v, l) : oneSeedReport(v, l);
   if (v.verdict && report.seeds) {
-    const target = verdictTarget(v.preset!, market.source);
+    const target = verdictTarget(v.preset!, market);
     const sha256: string[] = [];
     for (const p of paths) sha256.push(await sha256File(p));
     const verdict = realismVerdict(report.seeds, {

@@ -128,14 +128,14 @@ export async function runCompareMarkets(
   const runs: CompareRun[] = [];
   for (let m = 0; m < markets.length; m++) {
     options.log?.(`market ${markets[m].name}: ${markets[m].description}`);
+    const config = parseEnvConfig(
+      { ...markets[m].config, ...(options.overrides ?? {}) } as EnvConfigInput,
+    );
     runs.push(
       await runCompare({
         ...options,
-        config: { ...markets[m].config, ...(options.overrides ?? {}) } as EnvConfigInput,
-        realism: marketRealismCaveats(
-          markets[m],
-          parseEnvConfig({ ...markets[m].config, ...(options.overrides ?? {}) } as EnvConfigInput),
-        ),
+        config,
+        realism: marketRealismCaveats(markets[m], config),
         onProgress: (done, total) => options.onProgress?.(m, done, total),
       }),
     );

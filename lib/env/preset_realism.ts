@@ -95,9 +95,8 @@ export type LoadedRealism = PresetRealism & { stale: boolean };
  * ```
  */
 export function realismVerdictPath(presetPath: string): string {
-  const cut = Math.max(presetPath.lastIndexOf("/"), presetPath.lastIndexOf("\\"));
-  const dir = cut >= 0 ? presetPath.slice(0, cut + 1) : "";
-  return `${dir}realism/${presetPath.slice(cut + 1)}`;
+  const name = baseName(presetPath);
+  return `${presetPath.slice(0, presetPath.length - name.length)}realism/${name}`;
 }
 
 /**
@@ -219,7 +218,8 @@ export function realismCaveats(v: PresetRealism & { stale?: boolean }, variant =
   return lines;
 }
 
-function baseName(path: string): string {
+/** The last component of `path` (after its last `/` or `\\`). */
+export function baseName(path: string): string {
   const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   return path.slice(cut + 1);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { LUMP_SEARCH_FACTORS } from "../../lib/calibration/fit_lump.ts";
-import { sha256File } from "../../lib/calibration/calibrate.ts";
+import { sha256File } from "../../lib/data/io.ts";
 import { NOT_STABLE } from "../../lib/calibration/moment_matching.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { loadPreset, presetNames, resolveMarket } from "../../lib/env/markets.ts";
