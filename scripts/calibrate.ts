@@ -12,6 +12,7 @@
  *                         [--informed-sizes stale|drawn|dispersed|share] [--sniper-sizes stale|drawn|dispersed|share] [--share-moments]
  *                         [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
  *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
+ *                         [--placement-range D] [--touch-atom]
  *                         [--sizes-given-fast] [--starts K]
  *                         [--force] [--json]
  *
@@ -199,6 +200,17 @@ export const calibrateCli = defineCli({
       help:
         "fit the regimes' time scale (every transition rate times s) to the decay of the volatility clustering",
     }),
+    "placement-range": flags.int({
+      min: 2,
+      max: 1_000,
+      help:
+        "the distances (ticks behind the touch) at which limit orders are placed, their power law fitted over them (default 40)",
+      meta: "D",
+    }),
+    "touch-atom": flags.boolean({
+      help:
+        "fit the touch's share of the limit orders apart from the power law of the other distances (a book whose updates come at the touch and far behind it)",
+    }),
     "activity-placement": flags.boolean({
       help:
         "fit the activity-dependent placement (limit orders' edges shrink while market orders arrive faster) into a wide-spread market's preset",
@@ -362,6 +374,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     sizeLot: v["size-lot"],
     impactLump: v["impact-lump"],
     ...(v["lump-match"] ? { lumpMatch: true } : {}),
+    ...(v["placement-range"] === undefined ? {} : { placementRange: v["placement-range"] }),
+    ...(v["touch-atom"] ? { touchAtom: true } : {}),
     activityPlacement: v["activity-placement"],
     regimeTimeScale: v["regime-time-scale"],
     sizesGivenFast: v["sizes-given-fast"],

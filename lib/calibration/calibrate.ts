@@ -230,6 +230,21 @@ export interface CalibrateOptions {
    */
   spreadBaseline?: boolean;
   /**
+   * The distances at which the placement puts limit orders, 0 … D − 1 ticks behind the touch
+   * (`flow.placement.maxDistance`, at most 1,000; default the library's 40): its power law is
+   * fitted over them, and the limit-order rate counts the orders within them. A book whose
+   * level updates mostly lie beyond 40 ticks (the Binance BTCUSDT tape: 90 %) then has depth
+   * behind the touch for large market orders to walk through (docs/calibration.md,
+   * "Stop 57").
+   */
+  placementRange?: number;
+  /**
+   * Fit the touch's share of the limit orders apart (`flow.placement.touchShare`: an atom at
+   * distance 0 beside the power law over the other distances; default false: one power law
+   * from the touch). Not identified on a tape that shows the best level only.
+   */
+  touchAtom?: boolean;
+  /**
    * Fit the activity-dependent placement (`placement.activityExponent` η: each limit order's
    * edge scaled by (λ/λ̄)^(−η), λ the market orders' intensity) where the spread is wide, η
    * by moment matching to the tape's mean spread at market orders over its time-weighted
@@ -673,14 +688,18 @@ function calibrateOnce(
     for (const k of Object.keys(into)) if (k.startsWith("flow.sizes.")) delete into[k];
     putMarketSizes(fit, sizeLaw === "auto", undefined, into);
     // the placement's estimates here, where they have always been in a preset's estimates
-    const place = fitPlacement(events, DEFAULTS.placement);
+    const place = fitPlacement(events, DEFAULTS.placement, {
+      maxDistance: options.placementRange,
+      touchAtom: options.touchAtom,
+    });
     into["flow.placement.alpha"] = place.alpha;
     into["flow.placement.maxDistance"] = place.maxDistance;
+    if (place.touchAtom !== undefined) into["flow.placement.touchShare"] = place.touchAtom;
     into["flow.sizes.limitMean"] = place.limitMean;
     let limit: LimitSizeFit | undefined;
     if (laws && options.limitSizes === "lognormal-mix") {
       try {
-        limit = fitLimitSizes(events, DEFAULTS.placement.maxDistance);
+        limit = fitLimitSizes(events, place.maxDistance.value);
       } catch (e) {
         if (!(e instanceof InsufficientDataError)) throw e;
         // e.g. a level-based tape: not identified, whatever its length
@@ -735,6 +754,11 @@ function calibrateOnce(
     };
   }
   const placement = coarse.placement;
+  if (options.touchAtom && placement.touchAtom === undefined) {
+    warnings.push(
+      "flow.placement.touchShare: not identified (the tape shows the best level only): one power law from the touch kept",
+    );
+  }
   const cancel = fitCancellation(ev, sizes.marketMean.value, DEFAULTS.cancellation);
   est["flow.cancellation.queuePosition"] = cancel.queuePosition;
   est["flow.cancellation.depletion"] = cancel.depletion;

@@ -775,6 +775,11 @@ export interface PlacementFit {
   maxDistance: Estimate;
   /** Share of limit orders the model places at distance 0 (the touch). */
   touchShare: number;
+  /**
+   * The touch's share as a parameter of its own (`flow.placement.touchShare`), where the fit
+   * was asked for one ({@linkcode PlacementOptions}`.touchAtom`); absent otherwise.
+   */
+  touchAtom?: Estimate;
   /** Limit orders per second within the modelled distances (both sides). */
   rate: Estimate;
   /** Mean limit-order size, lots. */
@@ -783,16 +788,31 @@ export interface PlacementFit {
   events: number;
 }
 
-/** P(i) ∝ (i + 1)^(−α), i = 0 … D − 1: log-likelihood of distance counts. */
-function powerLawLl(counts: Float64Array, alpha: number): number {
+/** Options of {@linkcode fitPlacement}. */
+export interface PlacementOptions {
+  /**
+   * Fit the touch's share p₀ apart (`flow.placement.touchShare`): p₀ the share of the orders
+   * at distance 0, α by maximum likelihood over the distances 1 … D − 1 alone (default
+   * false: one power law over 0 … D − 1).
+   */
+  touchAtom?: boolean;
+  /**
+   * The distances modelled, 0 … D − 1 ticks (default `defaults.maxDistance`, the library's
+   * 40): a wider range for a book whose updates lie far behind the touch.
+   */
+  maxDistance?: number;
+}
+
+/** P(i) ∝ (i + 1)^(−α), i = `from` … D − 1: log-likelihood of distance counts. */
+function powerLawLl(counts: Float64Array, alpha: number, from = 0): number {
   let z = 0, ll = 0;
-  for (let i = 0; i < counts.length; i++) {
+  for (let i = from; i < counts.length; i++) {
     const w = Math.pow(i + 1, -alpha);
     z += w;
     ll += counts[i] * -alpha * Math.log(i + 1);
   }
   let n = 0;
-  for (const c of counts) n += c;
+  for (let i = from; i < counts.length; i++) n += counts[i];
   return ll - n * Math.log(z);
 }
 
@@ -803,15 +823,19 @@ function powerLawLl(counts: Float64Array, alpha: number): number {
  * information (n·Var_α[log(i + 1)]). A tape that shows only the best level (LOBSTER level 1)
  * says nothing about deeper placement: α and the distances are then not identified (the
  * library's defaults are kept) and the rate of limit orders is the touch rate divided by
- * the share the model puts at the touch.
+ * the share the model puts at the touch. With `options.touchAtom` the touch's share is a
+ * parameter of its own, p₀ = n₀/n (binomial standard error), and α the maximum likelihood
+ * of the same law over the distances 1 … D − 1 (its Fisher information over them); on a
+ * level-1 tape neither is identified.
  */
 export function fitPlacement(
   ev: TapeEvents,
   defaults: { alpha: number; maxDistance: number },
+  options: PlacementOptions = {},
 ): PlacementFit {
   const seconds = ev.span[1] - ev.span[0];
   const lim = ev.limits;
-  const D = defaults.maxDistance;
+  const D = options.maxDistance ?? defaults.maxDistance;
   const counts = new Float64Array(D);
   let n = 0;
   let qtySum = 0, qtySq = 0, qn = 0;
@@ -867,11 +891,15 @@ export function fitPlacement(
       events: n,
     };
   }
+  // with a touch atom: the power law over the distances from 1 on
+  const from = options.touchAtom && D > 1 ? 1 : 0;
+  let nLaw = 0;
+  for (let i = from; i < D; i++) nLaw += counts[i];
   // golden-section search of the log-likelihood on [0, 10]
-  const alpha = minimizeGoldenSection((c) => -powerLawLl(counts, c), 0, 10);
+  const alpha = minimizeGoldenSection((c) => -powerLawLl(counts, c, from), 0, 10);
   // Fisher information: n·Var(log(i+1)) under the fitted law
   let z = 0, m1 = 0, m2 = 0;
-  for (let i = 0; i < D; i++) {
+  for (let i = from; i < D; i++) {
     const w = Math.pow(i + 1, -alpha);
     const l = Math.log(i + 1);
     z += w;
@@ -880,22 +908,37 @@ export function fitPlacement(
   }
   m1 /= z;
   m2 /= z;
-  const info = n * (m2 - m1 * m1);
+  const info = nLaw * (m2 - m1 * m1);
   const boundary = alpha < 1e-3 || alpha > 10 - 1e-3;
+  const p0 = counts[0] / n;
   return {
     alpha: fitted(
       alpha,
       boundary ? NaN : 1 / Math.sqrt(info),
       "exponent",
-      `maximum likelihood of P(i) ∝ (i + 1)^(−α) over distances 0–${D - 1} ticks behind the touch`,
+      `maximum likelihood of P(i) ∝ (i + 1)^(−α) over distances ${from}–${
+        D - 1
+      } ticks behind the touch`,
       boundary ? "at the boundary of [0, 10]" : undefined,
     ),
     maxDistance: unidentified(
       D,
       "ticks",
-      "a modelling choice, not a fit: orders placed deeper are left out (the library default)",
+      options.maxDistance === undefined
+        ? "a modelling choice, not a fit: orders placed deeper are left out (the library default)"
+        : "a modelling choice, not a fit: orders placed deeper are left out",
     ),
-    touchShare: 1 / z,
+    touchShare: from === 1 ? p0 : 1 / z,
+    ...(from === 1
+      ? {
+        touchAtom: fitted(
+          p0,
+          Math.sqrt(p0 * (1 - p0) / n),
+          "share",
+          `share of the limit orders within ${D} ticks that are placed at the touch (binomial)`,
+        ),
+      }
+      : {}),
     rate: fitted(
       n / seconds,
       Math.sqrt(n) / seconds,

@@ -217,6 +217,9 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
         anchor: "reference",
         alpha: sig(v("flow.placement.alpha")),
         maxDistance: v("flow.placement.maxDistance"),
+        ...(has("flow.placement.touchShare")
+          ? { touchShare: sig(v("flow.placement.touchShare")) }
+          : {}),
         minEdge: sig(minEdge),
         ...(has("flow.placement.edgeSpread")
           ? { edge: "uniform", edgeSpread: sig(v("flow.placement.edgeSpread")) }

@@ -29,6 +29,14 @@
  * widened the spread is met by orders inside it. 0 (the default): edges independent of the
  * activity.
  *
+ * With `touchShare` p₀ the distance 0 (the best price the anchor allows: the touch, or the
+ * first price inside the spread) gets probability p₀ and the distances 1 … `maxDistance` − 1
+ * share 1 − p₀ by the same power law, P(i) ∝ (i + 1)^(−α): a book whose updates come in two
+ * populations, those at the touch and those spread far behind it (the Binance BTCUSDT tape:
+ * 31 % of the level updates within 1,000 ticks of the touch are at it, and the rest thin out
+ * over hundreds of ticks), which one power law from the touch does not fit. Absent (the
+ * default): the power law alone.
+ *
  * Both sides are equally likely. Assumes: distances independent of sizes, of the queue
  * lengths and of recent flow. Ignores: orders placed in response to imbalance, hidden and
  * iceberg orders. Units: ticks.
@@ -53,6 +61,11 @@ export const placementConfigSchema = z.strictObject({
   alpha: z.number().min(0).max(10).default(1),
   /** Number of distances (ticks) at which limit orders arrive. */
   maxDistance: z.number().int().min(1).max(1_000).default(40),
+  /**
+   * p₀: probability of distance 0 (the touch); the other distances share 1 − p₀ by the
+   * power law. Absent: the power law over every distance (needs `maxDistance` ≥ 2).
+   */
+  touchShare: z.number().min(0).max(1).optional(),
   /** Smallest edge over the reference price a new order asks for, ticks ("reference" only). */
   minEdge: z.number().min(0).max(1_000).default(0),
   /** "fixed": every order asks for `minEdge`; "uniform": each its own edge ("reference" only). */
@@ -127,9 +140,7 @@ export class PowerLawPlacement implements PlacementModel {
     this.#edgeWidth = cfg.edge === "uniform" && this.#anchorRef
       ? 2 * cfg.edgeSpread * cfg.minEdge
       : 0;
-    const w = new Float64Array(cfg.maxDistance);
-    for (let i = 0; i < w.length; i++) w[i] = Math.pow(i + 1, -cfg.alpha);
-    const t = buildAlias(w);
+    const t = buildAlias(placementWeights(cfg));
     this.#prob = t.prob;
     this.#alias = t.alias;
   }
@@ -205,6 +216,35 @@ export class PowerLawPlacement implements PlacementModel {
 export function activityFactor(activity: number, eta: number): number {
   const f = activity > 0 ? Math.pow(activity, -eta) : Infinity;
   return f > 64 ? 64 : f < 1 / 64 ? 1 / 64 : f;
+}
+
+/**
+ * The placement's unnormalized weights of the distances 0 … `maxDistance` − 1: (i + 1)^(−α),
+ * with the distance 0's weight set to give it `touchShare` of the total where that is set.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { placementConfigSchema, placementWeights } from "./placement.ts";
+ * const w = placementWeights(placementConfigSchema.parse({ alpha: 1, maxDistance: 3, touchShare: 0.5 }));
+ * assert.deepEqual([...w], [1 / 2 + 1 / 3, 1 / 2, 1 / 3]); // the touch: half of the total
+ * ```
+ */
+export function placementWeights(cfg: PlacementConfig): Float64Array {
+  const d = cfg.maxDistance;
+  const w = new Float64Array(d);
+  for (let i = 0; i < d; i++) w[i] = Math.pow(i + 1, -cfg.alpha);
+  const p0 = cfg.touchShare;
+  if (p0 !== undefined) {
+    let rest = 0;
+    for (let i = 1; i < d; i++) rest += w[i];
+    if (p0 >= 1 || d === 1) {
+      // the touch alone (rest > 0 otherwise: α ≤ 10 keeps 2^(−α) a positive double)
+      w.fill(0);
+      w[0] = 1;
+    } else w[0] = (p0 * rest) / (1 - p0);
+  }
+  return w;
 }
 
 /** Creates the placement model of `cfg`. */

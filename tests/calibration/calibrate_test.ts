@@ -730,6 +730,31 @@ Deno.test("calibrate: the activity placement is written only with `activityPlace
   assert.ok(one.warnings.some((w) => w.startsWith("activity placement: not fitted")));
 });
 
+Deno.test("calibrate: `placementRange` and `touchAtom` fit the placement over the range with the touch's share apart; a level-1 tape says the share is not identified", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const btc = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+  const plain = calibrateTapes([btc], { refine: false });
+  assert.equal(plain.estimates["flow.placement.touchShare"], undefined);
+  assert.equal(parseEnvConfig(plain.preset.config).flow.placement.touchShare, undefined);
+  const wide = calibrateTapes([btc], { refine: false, placementRange: 300, touchAtom: true });
+  const p0 = wide.estimates["flow.placement.touchShare"];
+  assert.equal(p0.status, "fit");
+  assert.ok(p0.value > 0 && p0.value < 1 && p0.se > 0);
+  assert.equal(wide.estimates["flow.placement.maxDistance"].value, 300);
+  const cfg = parseEnvConfig(wide.preset.config).flow;
+  assert.equal(cfg.placement.touchShare, sig(p0.value));
+  assert.equal(cfg.placement.maxDistance, 300);
+  assert.equal(cfg.initialLevels, 300);
+  // the wider range holds more of the tape's limit orders, each counted once
+  assert.ok(
+    wide.estimates["flow.placement.alpha"].value < plain.estimates["flow.placement.alpha"].value,
+  );
+  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
+  const level1 = calibrateTapes([amzn], { refine: false, information: false, touchAtom: true });
+  assert.equal(level1.estimates["flow.placement.touchShare"], undefined);
+  assert.ok(level1.warnings.some((w) => w.startsWith("flow.placement.touchShare: not identified")));
+});
+
 Deno.test("calibrate: the baseline by spread is written only with `spreadBaseline`, in a wide-spread market with a Hawkes kernel; a one-tick market says it is off", async () => {
   const { loadTapeSync } = await import("../../lib/data/load.ts");
   const amzn = JSON.parse(await Deno.readTextFile("data/presets/amzn.json"));

@@ -43,6 +43,11 @@ Deno.test("calibrate CLI: required flags, missing files and too-short windows ar
   oneLineError(await btc("--size-exponent", "1.5"), /^error: --size-exponent: expected/);
   oneLineError(await btc("--sniper-sizes", "half"), /^error: --sniper-sizes: expected one of/);
   oneLineError(
+    await btc("--placement-range", "1001"),
+    /^error: --placement-range: expected an integer in \[2, 1000\], got "1001"$/,
+  );
+  oneLineError(await btc("--placement-range", "40.5"), /^error: --placement-range: expected/);
+  oneLineError(
     await btc("--share-moments", "--refine-iterations", "0"),
     /^error: --share-moments: not with --refine-iterations 0/,
   );

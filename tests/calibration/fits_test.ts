@@ -334,6 +334,34 @@ Deno.test("placement fit: the power-law exponent is recovered; a level-1 tape do
   assert.equal(level1.alpha.value, 1); // the library default, said so
 });
 
+Deno.test("placement fit: a touch atom and a wider range are recovered; neither on a level-1 tape", () => {
+  const place = new PowerLawPlacement(
+    placementConfigSchema.parse({ alpha: 0.9, maxDistance: 500, touchShare: 0.3 }),
+  );
+  const rng = new Rng("atom fit");
+  // beyond the range too: those are left out of the fit
+  const d = Array.from({ length: 8_000 }, () => place.distance(rng)).concat([600, 900, 5_000]);
+  const fit = fitPlacement(eventsOf(d), { alpha: 1, maxDistance: 40 }, {
+    maxDistance: 500,
+    touchAtom: true,
+  });
+  within(fit.alpha.value, fit.alpha.se, 0.9);
+  within(fit.touchAtom!.value, fit.touchAtom!.se, 0.3);
+  assert.equal(fit.touchShare, fit.touchAtom!.value);
+  assert.equal(fit.maxDistance.value, 500);
+  assert.equal(fit.events, 8_000);
+  assert.equal(fit.rate.value, 8_000 / 1_000);
+  // one power law from the touch fits the same orders worse: its exponent is biased
+  const plain = fitPlacement(eventsOf(d), { alpha: 1, maxDistance: 40 }, { maxDistance: 500 });
+  assert.equal(plain.touchAtom, undefined);
+  assert.ok(Math.abs(plain.alpha.value - 0.9) > 5 * plain.alpha.se);
+  const level1 = fitPlacement({ ...eventsOf(d), depthLevels: 1 }, { alpha: 1, maxDistance: 40 }, {
+    touchAtom: true,
+  });
+  assert.equal(level1.touchAtom, undefined);
+  assert.equal(level1.alpha.status, "not identified");
+});
+
 Deno.test("cancellation fit: queue-position and depletion hazards are recovered by maximum likelihood", () => {
   // orders that sit at a fixed share ahead x and level size Q, cancelled at h = r(1 + a x)(1 + d e^(−Q/v)), censored at 20 s
   const r = 0.2, a = 1.5, dep = 2, v = 2;

@@ -4,8 +4,10 @@ import {
   activityFactor,
   buildAlias,
   placementConfigSchema,
+  placementWeights,
   PowerLawPlacement,
 } from "../../lib/market/placement.ts";
+import fc from "npm:fast-check@4.10.2";
 import { ValidationError } from "../../lib/errors.ts";
 import { Rng } from "../../lib/rng/rng.ts";
 
@@ -24,6 +26,42 @@ Deno.test("placement: distances follow the power law (alias table exact, sample 
   }
   assert.equal(place.distanceProbability(10), 0);
   assert.throws(() => buildAlias([0, 0]), ValidationError);
+});
+
+Deno.test("placement: a touch atom gets its share, the other distances the power law's proportions (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 0, max: 10, noNaN: true }),
+      fc.integer({ min: 1, max: 1_000 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (alpha, maxDistance, touchShare) => {
+        const cfg = placementConfigSchema.parse({ alpha, maxDistance, touchShare });
+        const place = new PowerLawPlacement(cfg);
+        const p0 = maxDistance === 1 ? 1 : touchShare;
+        assert.ok(Math.abs(place.distanceProbability(0) - p0) < 1e-9);
+        let rest = 0;
+        for (let i = 1; i < maxDistance; i++) rest += Math.pow(i + 1, -alpha);
+        for (const i of [1, 2, maxDistance - 1].filter((i) => i >= 1 && i < maxDistance)) {
+          const want = (1 - p0) * Math.pow(i + 1, -alpha) / rest;
+          assert.ok(Math.abs(place.distanceProbability(i) - want) < 1e-9 * Math.max(1, want));
+        }
+        // without the atom: the plain law, as before
+        const plain = placementWeights(placementConfigSchema.parse({ alpha, maxDistance }));
+        assert.equal(plain[0], 1);
+      },
+    ),
+    { numRuns: 200 },
+  );
+  // sampled: the touch's share within 4 sd
+  const place = new PowerLawPlacement(
+    placementConfigSchema.parse({ alpha: 0.8, maxDistance: 1_000, touchShare: 0.3 }),
+  );
+  const rng = new Rng("atom");
+  const n = 100_000;
+  let at0 = 0;
+  for (let i = 0; i < n; i++) if (place.distance(rng) === 0) at0++;
+  assert.ok(Math.abs(at0 / n - 0.3) < 4 * Math.sqrt(0.3 * 0.7 / n));
+  assert.throws(() => placementConfigSchema.parse({ touchShare: 1.5 }));
 });
 
 Deno.test("placement: anchored at the reference price, never through the other side", () => {
