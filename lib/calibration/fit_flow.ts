@@ -805,14 +805,12 @@ export interface PlacementOptions {
 
 /** P(i) ∝ (i + 1)^(−α), i = `from` … D − 1: log-likelihood of distance counts. */
 function powerLawLl(counts: Float64Array, alpha: number, from = 0): number {
-  let z = 0, ll = 0;
+  let z = 0, ll = 0, n = 0;
   for (let i = from; i < counts.length; i++) {
-    const w = Math.pow(i + 1, -alpha);
-    z += w;
+    z += Math.pow(i + 1, -alpha);
     ll += counts[i] * -alpha * Math.log(i + 1);
+    n += counts[i];
   }
-  let n = 0;
-  for (let i = from; i < counts.length; i++) n += counts[i];
   return ll - n * Math.log(z);
 }
 
@@ -924,9 +922,8 @@ export function fitPlacement(
     maxDistance: unidentified(
       D,
       "ticks",
-      options.maxDistance === undefined
-        ? "a modelling choice, not a fit: orders placed deeper are left out (the library default)"
-        : "a modelling choice, not a fit: orders placed deeper are left out",
+      "a modelling choice, not a fit: orders placed deeper are left out" +
+        (options.maxDistance === undefined ? " (the library default)" : ""),
     ),
     touchShare: from === 1 ? p0 : 1 / z,
     ...(from === 1

@@ -63,7 +63,7 @@ export const placementConfigSchema = z.strictObject({
   maxDistance: z.number().int().min(1).max(1_000).default(40),
   /**
    * p₀: probability of distance 0 (the touch); the other distances share 1 − p₀ by the
-   * power law. Absent: the power law over every distance (needs `maxDistance` ≥ 2).
+   * power law. Absent: the power law over every distance.
    */
   touchShare: z.number().min(0).max(1).optional(),
   /** Smallest edge over the reference price a new order asks for, ticks ("reference" only). */
@@ -235,15 +235,17 @@ export function placementWeights(cfg: PlacementConfig): Float64Array {
   const w = new Float64Array(d);
   for (let i = 0; i < d; i++) w[i] = Math.pow(i + 1, -cfg.alpha);
   const p0 = cfg.touchShare;
-  if (p0 !== undefined) {
-    let rest = 0;
-    for (let i = 1; i < d; i++) rest += w[i];
-    if (p0 >= 1 || d === 1) {
-      // the touch alone (rest > 0 otherwise: α ≤ 10 keeps 2^(−α) a positive double)
-      w.fill(0);
-      w[0] = 1;
-    } else w[0] = (p0 * rest) / (1 - p0);
+  if (p0 === undefined) return w;
+  if (p0 >= 1 || d === 1) {
+    // the touch alone
+    w.fill(0);
+    w[0] = 1;
+    return w;
   }
+  // rest > 0: α ≤ 10 keeps 2^(−α) a positive double
+  let rest = 0;
+  for (let i = 1; i < d; i++) rest += w[i];
+  w[0] = (p0 * rest) / (1 - p0);
   return w;
 }
 

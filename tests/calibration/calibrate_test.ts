@@ -745,7 +745,7 @@ Deno.test("calibrate: `placementRange` and `touchAtom` fit the placement over th
   assert.equal(cfg.placement.touchShare, sig(p0.value));
   assert.equal(cfg.placement.maxDistance, 300);
   assert.equal(cfg.initialLevels, 300);
-  // the wider range holds more of the tape's limit orders, each counted once
+  // over the wider range, beyond the touch, the power law is flatter
   assert.ok(
     wide.estimates["flow.placement.alpha"].value < plain.estimates["flow.placement.alpha"].value,
   );
