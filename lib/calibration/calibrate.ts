@@ -71,6 +71,7 @@ import { fitForecast, FORECAST_PARAMETER } from "./fit_forecast.ts";
 import { fitTiming, sendShareOf, spreadCounts, timingEstimates } from "./fit_timing.ts";
 import { spreadBaselineStage } from "./fit_spread_hawkes.ts";
 import { fitRefill, refillObservations } from "./fit_refill.ts";
+import { fitImprovementTakers } from "./fit_improvement_takers.ts";
 import {
   fitTouchFlow,
   touchCountsOf,
@@ -287,6 +288,13 @@ export interface CalibrateOptions {
    * ValidationError naming `touchDeletions`.
    */
   touchDeletions?: boolean;
+  /**
+   * Fit the takers who answer an improvement of the quotes (`flow.takers`,
+   * `improvement_takers.ts`, fitted by `fit_improvement_takers.ts`) into the preset where the
+   * tape has an order-level clock (default false: nothing of it is written; see
+   * docs/calibration.md, "Stop 58").
+   */
+  improvementTakers?: boolean;
   /**
    * With `touchDeletions`: one factor on the table of the touch's deletions
    * (`flow.touch.deletionScale`, from 1, the tape's count), matched to the mid's noise: its
@@ -817,6 +825,48 @@ function calibrateOnce(
         NaN,
         "factor",
         "the tape's deletions at the touch as counted (start of the moment matching)",
+      );
+    }
+  }
+  // takers who answer an improvement (fit_improvement_takers.ts): their extra market orders are
+  // taken out of the arrivals by the moment matching's rate knob (orderRate)
+  const tk = options.improvementTakers === true ? fitImprovementTakers(records) : null;
+  if (options.improvementTakers === true) {
+    if (tk === null) {
+      est["flow.takers.probability"] = unidentified(
+        0,
+        "probability",
+        "not identified without an order-level clock (a batched or millisecond feed cannot " +
+          "time an answer to an improvement): off",
+      );
+      warnings.push(
+        "flow.takers: not identified on this tape (no order-level clock, or fewer than 30 " +
+          "improvements or answers); the preset has no takers",
+      );
+    } else {
+      const ms = tk.window * 1e3;
+      const chance = sig(tk.chance);
+      const how = `of ${tk.improvements} improvements, ${tk.answered} answered within ${ms} ms ` +
+        `(${chance} expected by chance at the local order rate; fit_improvement_takers.ts)`;
+      est["flow.takers.probability"] = fitted(
+        tk.probability,
+        tk.probabilitySe,
+        "probability",
+        `share of the improvements answered less the chance: ${how}; the answers follow the ` +
+          `flow (followSigns): ${sig(tk.sameSign)} of them have the sign of the order before ` +
+          `them, the other orders ${sig(tk.sameSignOthers)}`,
+      );
+      est["flow.takers.medianMs"] = fitted(
+        tk.medianMs,
+        tk.medianMs * tk.sigma / Math.sqrt(tk.answered),
+        "ms",
+        `median of the answered delays (exp of their mean log): ${how}`,
+      );
+      est["flow.takers.sigma"] = fitted(
+        tk.sigma,
+        tk.sigma / Math.sqrt(2 * tk.answered),
+        "log ms",
+        `sd of the answered delays' logarithms: ${how}`,
       );
     }
   }

@@ -291,6 +291,19 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
           },
       }),
       ...(p.touch === undefined ? {} : { touch: p.touch }),
+      ...(has("flow.takers.probability") && v("flow.takers.probability") > 0
+        ? {
+          takers: {
+            probability: sig(v("flow.takers.probability")),
+            followSigns: true, // the tape's answers follow the flow (fit_improvement_takers.ts)
+            latency: {
+              kind: "lognormal",
+              medianMs: sig(v("flow.takers.medianMs")),
+              sigma: sig(v("flow.takers.sigma")),
+            },
+          },
+        }
+        : {}),
       snipers: {
         rate: sig(v("flow.snipers.rate")),
         threshold: sig(v("flow.snipers.threshold")),

@@ -684,10 +684,14 @@ export class BookMarket implements ExecutionSink {
       return;
     }
     this.#orderAgg = 0;
+    const bid = this.book.bestBid();
+    const ask = this.book.bestAsk();
     const rest = this.book.addLimit(id, side, price, qty, t, AGENT_OWNER);
     if (rest > 0) {
       this.#status[n] = ST_RESTING;
       this.restingQty[side] += rest;
+      // inside the spread: the takers who answer improvements may come (flow.takers)
+      if (this.#orderAgg === 0) this.flow.externalImprovement(side, price, bid, ask, t);
     } else {
       this.#status[n] = ST_DONE;
     }

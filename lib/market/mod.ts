@@ -86,6 +86,7 @@ export * from "./placement.ts";
 export * from "./cancellation.ts";
 export * from "./reaction.ts";
 export * from "./refill.ts";
+export * from "./improvement_takers.ts";
 export * from "./fundamental.ts";
 export * from "./tape.ts";
 export * from "./markouts.ts";

@@ -16,6 +16,7 @@
  * | `snipers`      | latency arbitrage on quotes the value left stale       | race at a rate (`snipers.ts`)    |
  * | `timing`       | when an uninformed market order is sent                | at once, or by spread (`order_timing.ts`) |
  * | `touch`        | orders inside the spread, deletions at the touch       | off, or by spread (`touch_flow.ts`) |
+ * | `takers`       | market orders that answer an improvement of the quotes | off (`improvement_takers.ts`)    |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
@@ -55,6 +56,11 @@ import {
   type FundamentalModel,
   LatentFundamental,
 } from "./fundamental.ts";
+import {
+  createImprovementTakers,
+  improvementTakerConfigSchema,
+  type ImprovementTakerModel,
+} from "./improvement_takers.ts";
 import { createInformedModel, informedConfigSchema, type InformedModel } from "./informed.ts";
 import { createSniperModel, sniperConfigSchema, type SniperModel } from "./snipers.ts";
 import {
@@ -101,6 +107,8 @@ export const flowConfigSchema = z.strictObject({
   timing: orderTimingConfigSchema.prefault({}),
   /** Spread-dependent orders inside the spread and deletions at the touch (off by default). */
   touch: touchFlowConfigSchema.prefault({}),
+  /** Market orders that answer an improvement of the quotes (off by default). */
+  takers: improvementTakerConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -141,6 +149,8 @@ export interface FlowModels {
   timing?: OrderTimingModel;
   /** Orders inside the spread and deletions at the touch by spread (none when absent). */
   touch?: TouchFlow | null;
+  /** Takers who answer an improvement of the quotes (none when absent). */
+  takers?: ImprovementTakerModel;
 }
 
 /** Market facts the default models are built from. */
@@ -205,6 +215,7 @@ export function createFlowModels(
   const timing = overrides.timing ?? createOrderTimingModel(cfg.timing);
   const refill = overrides.refill ?? createRefillModel(cfg.refill);
   const touch = overrides.touch !== undefined ? overrides.touch : createTouchFlow(cfg.touch);
+  const takers = overrides.takers ?? createImprovementTakers(cfg.takers);
   return {
     arrivals,
     signs,
@@ -218,6 +229,7 @@ export function createFlowModels(
     timing,
     ...(refill === undefined ? {} : { refill }),
     touch,
+    ...(takers === undefined ? {} : { takers }),
   };
 }
 
@@ -255,10 +267,12 @@ export const FLOW_COUNT = {
   THINNED: 9,
   /** Sniper arrivals (latency arbitrage on stale quotes). */
   SNIPER: 10,
+  /** Market orders that answered an improvement (`takers`; also counted in `MARKET`). */
+  TAKER: 11,
 } as const;
 
 /** Number of {@linkcode FLOW_COUNT} entries. */
-export const FLOW_COUNTS = 11;
+export const FLOW_COUNTS = 12;
 
 /** The random streams the flow draws from (one per concern, so models stay independent). */
 export interface FlowStreams {
@@ -278,6 +292,8 @@ export const BACKGROUND_OWNER = 0;
 const EV_STALE = 1;
 /** Event type: a fleeting order's deletion (`touch.fleetingShare`); payload a = its id. */
 const EV_FLEETING = 2;
+/** Event type: a taker answering an improvement (`takers`); payload a = side, x = price. */
+const EV_TAKE = 3;
 /** Re-scans in a row a side may get from re-posts that lagged by their own distance. */
 const MAX_BEHIND_RETRIES = 16;
 const WAIT_CAPACITY = 1024; // waiting market-order traders at most (beyond: sent at once)
@@ -390,6 +406,7 @@ export class BackgroundFlow {
   #retryA = 0;
   readonly #follows: boolean;
   readonly #refill: RefillModel | null;
+  readonly #takers: ImprovementTakerModel | null;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -437,6 +454,9 @@ export class BackgroundFlow {
       );
     }
     this.#touch = models.touch ?? null;
+    this.#takers = models.takers !== undefined && models.takers.probability > 0
+      ? models.takers
+      : null;
     this.#exc = this.#touch === null ? null : this.#touch.excitationState();
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
@@ -569,6 +589,8 @@ export class BackgroundFlow {
       q.pop();
       if (q.type === EV_FLEETING) {
         if (this.#fleetingDelete(q.time, q.a, q.x)) this.#checkStale(q.time); // as a touch deletion
+      } else if (q.type === EV_TAKE) {
+        if (this.#take(q.time, q.a as Side, q.x)) this.#checkStale(q.time);
       } else {
         this.#stale(q.time, q.a);
         this.#checkStale(q.time);
@@ -610,6 +632,15 @@ export class BackgroundFlow {
   /** True when background order `id` rests in the book. */
   isLive(id: number): boolean {
     return id >= 0 && id < this.#pos.length && this.#pos[id] >= 0;
+  }
+
+  /**
+   * Tells the flow that an order from outside (the agent's) improved `side`'s best quote to
+   * `price` (ticks) at `timeNs`, with `bid` and `ask` the best quotes before it: the takers
+   * may answer it (`takers`; nothing happens without them).
+   */
+  externalImprovement(side: Side, price: number, bid: number, ask: number, timeNs: number): void {
+    if (this.#takers !== null) this.#improved(side, price, bid, ask, timeNs);
   }
 
   // ------------------------------------------------------------------ internals
@@ -790,8 +821,12 @@ export class BackgroundFlow {
    * touch.
    */
   #send(expected: number, timeNs: number, t: number): void {
+    this.#sendSigned(this.#signs.next(this.#rSigns), expected, timeNs, t);
+  }
+
+  /** Sends an uninformed market order of sign `sign` (see {@linkcode BackgroundFlow.#send}). */
+  #sendSigned(sign: number, expected: number, timeNs: number, t: number): void {
     const book = this.#book;
-    const sign = this.#signs.next(this.#rSigns);
     const side: Side = sign > 0 ? BID : ASK;
     const depth = book.bestQty(side === BID ? ASK : BID);
     const size = this.#sizes.marketSize(depth, this.#rFlow!);
@@ -809,6 +844,41 @@ export class BackgroundFlow {
       this.#fund.onTrade(sign, filled, expected, t, false);
       this.#refNs = NaN;
     }
+  }
+
+  /**
+   * `side`'s best quote was improved to `price` at `timeNs` (`bid`, `ask`: the best quotes
+   * before): with the takers' probability, an answer is scheduled after their delay.
+   */
+  #improved(side: Side, price: number, bid: number, ask: number, timeNs: number): void {
+    if (!(side === BID ? price > bid && price < ask : price < ask && price > bid)) return;
+    const tk = this.#takers!;
+    const rng = this.#rInf;
+    if (rng.next() >= (tk.scheduleProbability ?? tk.probability)) return;
+    this.#queue.push(timeNs + tk.delayNs(rng), EV_TAKE, side, 0, price);
+  }
+
+  /**
+   * A taker answers the improvement of `side`'s quote to `price`: a market order against
+   * that side if the quote is still there or better (a sell into a bid at or above `price`);
+   * true when one was sent.
+   */
+  #take(timeNs: number, side: Side, price: number): boolean {
+    const book = this.#book;
+    const best = side === BID ? book.bestBid() : book.bestAsk();
+    if (!(side === BID ? best >= price : best <= price)) {
+      this.counts[FLOW_COUNT.THINNED]++; // the improvement is gone: no answer
+      return false;
+    }
+    const sign = side === BID ? -1 : 1;
+    const send = this.#takers!.sendProbability;
+    if (send !== undefined && this.#rInf.next() >= send(sign, this.#signs.expected())) {
+      this.counts[FLOW_COUNT.THINNED]++; // against the flow's forecast: not sent
+      return false;
+    }
+    this.counts[FLOW_COUNT.TAKER]++;
+    this.#sendSigned(sign, this.forecast(), timeNs, timeNs / NS);
+    return true;
   }
 
   /** A sniper's arrival (only while a quote is stale); true when it traded. */
@@ -1233,7 +1303,11 @@ export class BackgroundFlow {
 
   #add(side: Side, price: number, qty: number, timeNs: number, rescan = true): void {
     const id = this.#nextId++;
-    if (this.#book.addLimit(id, side, price, qty, timeNs, BACKGROUND_OWNER) === 0) return;
+    const book = this.#book;
+    const bid = this.#takers === null ? NaN : book.bestBid();
+    const ask = this.#takers === null ? NaN : book.bestAsk();
+    if (book.addLimit(id, side, price, qty, timeNs, BACKGROUND_OWNER) === 0) return;
+    if (this.#takers !== null) this.#improved(side, price, bid, ask, timeNs);
     if (this.#n === this.#live.length) {
       const a = new Int32Array(this.#live.length * 2);
       a.set(this.#live);

@@ -946,3 +946,36 @@ Deno.test("calibrate: sniperSizes sets the snipers' sizes apart from the informe
   assert.match(fresh.basis ?? "", /order sizes/);
   assert.ok(fresh.mean > 0);
 });
+
+Deno.test("calibrate: `improvementTakers` writes the takers fitted on an order-level clock; a batched feed says they are not identified", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
+  const plain = calibrateTapes([amzn], { refine: false, information: false });
+  assert.equal(plain.estimates["flow.takers.probability"], undefined);
+  assert.equal(parseEnvConfig(plain.preset.config).flow.takers.probability, 0);
+  const on = calibrateTapes([amzn], { refine: false, information: false, improvementTakers: true });
+  const q = on.estimates["flow.takers.probability"];
+  assert.equal(q.status, "fit");
+  // the tape's takers answer improvements far beyond chance
+  assert.ok(q.value > 10 * q.se && q.value < 0.5, `${q.value} ± ${q.se}`);
+  const tk = parseEnvConfig(on.preset.config).flow.takers;
+  assert.equal(tk.probability, sig(q.value));
+  assert.equal(tk.followSigns, true); // the tape's answers follow the flow
+  assert.deepEqual(tk.latency, {
+    kind: "lognormal",
+    medianMs: sig(on.estimates["flow.takers.medianMs"].value),
+    sigma: sig(on.estimates["flow.takers.sigma"].value),
+  });
+  // nothing else changes before the moment matching
+  const rest = (c: Record<string, unknown>) => {
+    const flow = { ...(c.flow as Record<string, unknown>) };
+    delete flow.takers;
+    return { ...c, flow };
+  };
+  assert.deepEqual(rest(on.preset.config), rest(plain.preset.config));
+  // a 100-ms depth feed cannot time an answer
+  const batched = calibrateTapes([tape], { lotSize: 1, refine: false, improvementTakers: true });
+  assert.equal(batched.estimates["flow.takers.probability"].status, "not identified");
+  assert.ok(batched.warnings.some((w) => w.startsWith("flow.takers: not identified")));
+  assert.equal(parseEnvConfig(batched.preset.config).flow.takers.probability, 0);
+});
