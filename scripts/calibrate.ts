@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]] [--improvement-takers]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]] [--improvement-takers] [--limit-response]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn|dispersed|share] [--sniper-sizes stale|drawn|dispersed|share] [--share-moments]
@@ -109,6 +109,10 @@ export const calibrateCli = defineCli({
     touch: flags.boolean({
       help:
         "fit the touch-flow model (orders inside the spread, deletions at the touch) into the preset",
+    }),
+    "limit-response": flags.boolean({
+      help:
+        "scale the limit orders' response to market orders, matched to the spread the market orders meet (a wide-spread market)",
     }),
     "improvement-takers": flags.boolean({
       help:
@@ -362,6 +366,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touchExcitation: v["touch-excitation"],
     touchDeletions: v["touch-deletions"],
     improvementTakers: v["improvement-takers"],
+    limitResponse: v["limit-response"],
     ...(v["match-deletions"] ? { matchDeletions: true } : {}),
     regimeBaseline: v["regime-baseline"],
     ...(v["fixed-forecast"] ? { forecast: false } : {}),

@@ -106,6 +106,7 @@ import {
   arrivalsConfig,
   fitArrivals,
   fitClockStage,
+  limitResponseOf,
   marketBetas,
   marketBranching,
 } from "./fit_arrivals.ts";
@@ -295,6 +296,13 @@ export interface CalibrateOptions {
    * docs/calibration.md, "Stop 58").
    */
   improvementTakers?: boolean;
+  /**
+   * Scale the limit orders' response to market orders (their Hawkes excitation by market
+   * orders, the mean limit rate kept; `flow.arrivals.limitResponse`) by a factor matched to the
+   * spread the market orders meet over the time-weighted spread, in a wide-spread market with
+   * that excitation (default false; see docs/calibration.md, "Stop 58").
+   */
+  limitResponse?: boolean;
   /**
    * With `touchDeletions`: one factor on the table of the touch's deletions
    * (`flow.touch.deletionScale`, from 1, the tape's count), matched to the mid's noise: its
@@ -912,7 +920,7 @@ function calibrateOnce(
   const varianceHorizon = seconds >= 6_000 ? 60 : seconds >= 3_000 ? 30 : 10;
   // the opt-in knobs' moments, only when asked for
   const optional: OptionalMoment[] = [
-    ...(options.activityPlacement ? ["spreadAtOrders" as const] : []),
+    ...(options.activityPlacement || options.limitResponse ? ["spreadAtOrders" as const] : []),
     ...(options.regimeTimeScale ? ["clusteringDecay" as const] : []),
     ...(options.matchDeletions ? ["noiseRatio" as const] : []),
   ];
@@ -1140,6 +1148,7 @@ function calibrateOnce(
       marketData,
       arrivals,
       directRate,
+      marketOrderRate: orders / seconds,
       signs: signsConfig(sig),
       sizes,
       limitSizes,
@@ -1208,6 +1217,24 @@ function calibrateOnce(
         NaN,
         "exponent",
         "edges independent of the activity (start of the moment matching)",
+      );
+    }
+  }
+  if (options.limitResponse ?? false) {
+    if (oneTick || !(limitResponseOf(arrivals) > 0)) {
+      warnings.push(
+        `limit response: not fitted (${
+          oneTick
+            ? `a one-tick market, mean spread ${real.m.meanSpread.toFixed(2)} ticks`
+            : "no excitation of limit orders by market orders in the fitted arrivals"
+        }); off`,
+      );
+    } else {
+      est["flow.arrivals.limitResponse"] = derived(
+        1,
+        NaN,
+        "factor",
+        "the Hawkes fit's excitation of limit orders by market orders (start of the moment matching)",
       );
     }
   }

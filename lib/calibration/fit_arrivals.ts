@@ -481,6 +481,71 @@ export function scaleMarketArrivals(
 }
 
 /**
+ * The limit orders' response to market orders in `arrivals`: the sum over the kernel's
+ * components of their excitation of limit orders by market orders (row 1, column 0), limit
+ * orders per market order; 0 for arrivals that are not Hawkes or have no such excitation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { limitResponseOf } from "./fit_arrivals.ts";
+ * const arrivals = {
+ *   kind: "hawkes",
+ *   alpha: [[0.2, 0], [1.5, 0]],
+ *   extraKernels: [{ alpha: [[0, 0], [0.5, 0]] }],
+ * };
+ * assert.equal(limitResponseOf(arrivals), 2);
+ * assert.equal(limitResponseOf({ kind: "poisson" }), 0);
+ * ```
+ */
+export function limitResponseOf(arrivals: Record<string, unknown>): number {
+  if (arrivals.kind !== "hawkes") return 0;
+  const alpha = arrivals.alpha as number[][];
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][] }[];
+  if (alpha.length < 2) return 0;
+  return alpha[1][0] + extra.reduce((a, c) => a + c.alpha[1][0], 0);
+}
+
+/**
+ * The arrivals with the limit orders' response to market orders scaled by `k`: every kernel
+ * component's excitation of limit orders by market orders (row 1, column 0) times k, and the
+ * limit orders' baseline lowered by (k − 1)·Σα_LM·`marketOrderRate` so that their mean rate is
+ * kept (floored at a hundredth of the baseline: beyond, the mean rate rises). Non-Hawkes
+ * arrivals, or no such excitation, are returned as they are.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scaleLimitResponse } from "./fit_arrivals.ts";
+ * const arrivals = { kind: "hawkes", limitRate: 2, alpha: [[0.2, 0], [1.5, 0]] };
+ * const out = scaleLimitResponse(arrivals, 2, 0.4);
+ * assert.deepEqual(out.alpha, [[0.2, 0], [3, 0]]);
+ * assert.equal(out.limitRate, 1.4); // 2 − (2 − 1)·1.5·0.4: the mean limit rate kept
+ * assert.equal(scaleLimitResponse(arrivals, 1, 0.4).limitRate, 2);
+ * ```
+ */
+export function scaleLimitResponse(
+  arrivals: Record<string, unknown>,
+  k: number,
+  marketOrderRate: number,
+): Record<string, unknown> {
+  const response = limitResponseOf(arrivals);
+  if (k === 1 || !(response > 0)) return arrivals;
+  const alpha = arrivals.alpha as number[][];
+  const extra = (arrivals.extraKernels ?? []) as { alpha: number[][]; beta: number[][] }[];
+  const scale = (a: number[][]) =>
+    a.map((r, i) => r.map((v, j) => i === 1 && j === 0 ? sig(v * k) : v));
+  const base = arrivals.limitRate as number;
+  const out: Record<string, unknown> = {
+    ...arrivals,
+    alpha: scale(alpha),
+    limitRate: sig(Math.max(base / 100, base - (k - 1) * response * marketOrderRate)),
+  };
+  if (extra.length > 0) out.extraKernels = extra.map((c) => ({ ...c, alpha: scale(c.alpha) }));
+  return out;
+}
+
+/**
  * The clock stage (`fit_clock.ts`): on a tape whose clock is coarse against the market
  * orders' fastest kernel component (resolution·β₀ ≥ 0.02, at least 200 orders), re-fits that
  * component's α₀ and β₀ to the gaps between orders counted in clock ticks, writes them into

@@ -765,6 +765,21 @@ export function momentKnobs(
         update: (v, sim, re) => Math.min(4, Math.max(0, v + 1.5 * (sim - re))),
       });
     }
+    // the limit orders' response to market orders (asked for): a factor on their excitation
+    // by market orders, the mean limit rate kept (scaleLimitResponse); a stronger response
+    // refills the book within a burst, so the orders meet a narrower spread (on the shipped
+    // AMZN market the ratio falls from 1.20 at 1 to 1.11 at 2 and 0.95 at 4: docs/calibration.md,
+    // "Stop 58"), a step in log k per unit of the ratio
+    const response = est["flow.arrivals.limitResponse"];
+    if (response !== undefined) {
+      knobs.push({
+        estimate: response,
+        moment: "spreadAtOrders",
+        what:
+          "mean spread just before the market orders over the time-weighted mean spread (the limit orders' response to market orders, arrivals.alpha[1][0])",
+        update: (v, sim, re) => Math.min(20, Math.max(0.1, v * Math.exp(2.5 * (sim - re)))),
+      });
+    }
   } else if (follows) {
     // how completely liquidity follows the price: the share of stale quotes re-posted rather
     // than cancelled, then (once all are) how fast

@@ -19,7 +19,7 @@
 import { type Estimate, sig } from "./estimate.ts";
 import { FORECAST_PARAMETER } from "./fit_forecast.ts";
 import type { LimitSizeFit, SizeFit } from "./fit_flow.ts";
-import { scaleMarketArrivals } from "./fit_arrivals.ts";
+import { scaleLimitResponse, scaleMarketArrivals } from "./fit_arrivals.ts";
 
 /** What a preset's config is built from besides the estimates. */
 export interface PresetParts {
@@ -41,6 +41,12 @@ export interface PresetParts {
   arrivals: Record<string, unknown>;
   /** The market orders' directly fitted rate, per second (see `scaleMarketArrivals`). */
   directRate: number;
+  /**
+   * The tape's mean rate of market orders, per second: with the estimate
+   * `flow.arrivals.limitResponse`, the rate at which the limit orders' baseline is lowered
+   * (`scaleLimitResponse`).
+   */
+  marketOrderRate?: number;
   /** The sign model's config (`flow.signs`). */
   signs: Record<string, unknown>;
   /** The market-order size fit (its law and largest order). */
@@ -210,7 +216,11 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
     regimes: p.regimes,
     latency: { marketData: p.marketData },
     flow: {
-      arrivals: scaleMarketArrivals(p.arrivals, v("flow.arrivals.marketRate"), p.directRate),
+      arrivals: scaleLimitResponse(
+        scaleMarketArrivals(p.arrivals, v("flow.arrivals.marketRate"), p.directRate),
+        has("flow.arrivals.limitResponse") ? v("flow.arrivals.limitResponse") : 1,
+        p.marketOrderRate ?? 0,
+      ),
       signs: p.signs,
       sizes: sizesConfig(p.sizes, p.limitSizes, est),
       placement: {

@@ -979,3 +979,16 @@ Deno.test("calibrate: `improvementTakers` writes the takers fitted on an order-l
   assert.ok(batched.warnings.some((w) => w.startsWith("flow.takers: not identified")));
   assert.equal(parseEnvConfig(batched.preset.config).flow.takers.probability, 0);
 });
+
+Deno.test("calibrate: `limitResponse` starts the limit orders' response to market orders at the fitted one, a knob of the moment matching", async () => {
+  const { loadTapeSync } = await import("../../lib/data/load.ts");
+  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
+  const plain = calibrateTapes([amzn], { refine: false, information: false });
+  assert.equal(plain.estimates["flow.arrivals.limitResponse"], undefined);
+  const on = calibrateTapes([amzn], { refine: false, information: false, limitResponse: true });
+  const k = on.estimates["flow.arrivals.limitResponse"];
+  assert.equal(k.value, 1);
+  assert.equal(k.status, "derived");
+  // at its start (k = 1) the market is the plain calibration's
+  assert.deepEqual(on.preset.config, plain.preset.config);
+});

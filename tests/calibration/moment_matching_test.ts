@@ -13,6 +13,7 @@ import {
   STABLE_RATIO,
 } from "../../lib/calibration/moment_matching.ts";
 import { simulateRecords } from "../../lib/calibration/simulate.ts";
+import { scaleLimitResponse } from "../../lib/calibration/fit_arrivals.ts";
 
 const observe = { quoteInterval: 0, timeResolution: 0 };
 const quiet = () => {};
@@ -223,6 +224,30 @@ Deno.test("moment matching: the spread at market orders, and the activity placem
   assert.ok(knob.update(0, 1.16, 0.78) > 0.5);
   assert.equal(knob.update(0.2, 0.5, 0.78), 0); // never below 0
   assert.equal(knob.update(3.9, 2, 0.78), 4); // nor above 4
+});
+
+Deno.test("moment matching: a stronger limit-order response to market orders lowers the spread at market orders; its knob moves it", async () => {
+  const preset = JSON.parse(await Deno.readTextFile("data/presets/amzn-shares.json"));
+  const ratio = (k: number) => {
+    const cfg = structuredClone(preset.config);
+    cfg.flow.arrivals = scaleLimitResponse(cfg.flow.arrivals, k, 0.35);
+    const recs = simulateRecords(cfg, { seconds: 3_600, seed: 4, quoteInterval: 0 });
+    return emergentMoments(recs, 0.1, 10, ["spreadAtOrders"]).m.spreadAtOrders;
+  };
+  // the fitted response: the bursts meet the spread they widened; four times it refills the
+  // book within a burst
+  const fitted1 = ratio(1), strong = ratio(4);
+  assert.ok(fitted1 > 1, `${fitted1}`);
+  assert.ok(strong < fitted1 - 0.1, `${strong} against ${fitted1}`);
+  const est = knobEstimates();
+  const real = { meanSpread: 12 } as EmergentMoments;
+  assert.ok(!momentKnobs(est, real, true, 0.5).some((k) => k.moment === "spreadAtOrders"));
+  est["flow.arrivals.limitResponse"] = fitted(1, NaN, "", "");
+  const knob = momentKnobs(est, real, true, 0.5).find((k) => k.moment === "spreadAtOrders")!;
+  assert.ok(Math.abs(knob.update(1, 1.2, 0.8) - Math.exp(1)) < 1e-12); // too wide: k up
+  assert.ok(knob.update(2, 0.7, 0.8) < 2); // too narrow: k down
+  assert.equal(knob.update(15, 3, 0.8), 20); // within [0.1, 20]
+  assert.equal(knob.update(0.2, 0, 0.8), 0.1);
 });
 
 Deno.test("moment matching: fewer deletions at the touch, less noise in the mid; with their scale a knob, it matches the noise ratio", async () => {
