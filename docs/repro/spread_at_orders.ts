@@ -34,6 +34,7 @@ function decompose(recs: readonly MarketRecord[], bin: number): number[] {
     orders: number[] = [],
     atOrders: number[] = [];
   for (const r of recs) {
+    let i = 0; // the next market order (bins and segments come in time order)
     for (const [a, b] of r.segments) {
       for (let t0 = a; t0 + bin <= b; t0 += bin) {
         let k = quoteIndexAt(r, t0);
@@ -51,9 +52,9 @@ function decompose(recs: readonly MarketRecord[], bin: number): number[] {
           t = next;
         }
         let n = 0, sum = 0;
-        for (let i = 0; i < r.moTime.length; i++) {
+        while (i < r.moTime.length && r.moTime[i] < t0) i++;
+        for (; i < r.moTime.length && r.moTime[i] < t0 + bin; i++) {
           const tm = r.moTime[i];
-          if (tm < t0 || tm >= t0 + bin) continue;
           const kb = quoteIndexAt(r, tm - 1e-7);
           const s = kb < 0 ? NaN : r.ask[kb] - r.bid[kb];
           if (s === s) {

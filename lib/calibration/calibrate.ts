@@ -838,8 +838,8 @@ function calibrateOnce(
   }
   // takers who answer an improvement (fit_improvement_takers.ts): their extra market orders are
   // taken out of the arrivals by the moment matching's rate knob (orderRate)
-  const tk = options.improvementTakers === true ? fitImprovementTakers(records) : null;
   if (options.improvementTakers === true) {
+    const tk = fitImprovementTakers(records);
     if (tk === null) {
       est["flow.takers.probability"] = unidentified(
         0,

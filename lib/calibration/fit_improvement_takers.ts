@@ -29,6 +29,8 @@
  *
  * @module
  */
+import { empiricalQuantile } from "../analytics/percentile.ts";
+import { upperBound } from "../data/tape.ts";
 import type { MarketRecord } from "./record.ts";
 
 /** The window W after an improvement within which a market order counts as its answer, s. */
@@ -69,18 +71,6 @@ export interface ImprovementTakerFit {
   sameSign: number;
   /** Share of the other market orders with the sign of the one before them. */
   sameSignOthers: number;
-  /**
-   * For each record, 1 at each market order counted as an answer (chance answers among them:
-   * which are which cannot be told), else 0.
-   */
-  answers: Uint8Array[];
-}
-
-/** First index i in sorted `xs` (from `lo`) with xs[i] > t. */
-function firstAfter(xs: Float64Array, t: number, lo: number): number {
-  let i = lo;
-  while (i < xs.length && xs[i] <= t) i++;
-  return i;
 }
 
 /**
@@ -120,6 +110,7 @@ export function fitImprovementTakers(
 ): ImprovementTakerFit | null {
   let n = 0, answered = 0, chance = 0, orders = 0;
   const logs: number[] = [];
+  // per record, 1 at each market order counted as an answer (chance answers among them)
   const answers: Uint8Array[] = [];
   for (const r of records) {
     const res = r.timeResolution ?? 0;
@@ -146,11 +137,11 @@ export function fitImprovementTakers(
       const price = side === 0 ? b1 : a1;
       n++;
       const h = hits[side];
-      const j = ptr[side] = firstAfter(h, t, ptr[side]);
+      const j = ptr[side] = upperBound(h, t, ptr[side]);
       // the local rate of orders against the side, the answer window left out
-      lo[side] = firstAfter(h, t - LOCAL_RATE_HALF, lo[side]);
-      hi[side] = firstAfter(h, t + LOCAL_RATE_HALF, Math.max(hi[side], j));
-      const jw = firstAfter(h, t + window, j);
+      lo[side] = upperBound(h, t - LOCAL_RATE_HALF, lo[side]);
+      hi[side] = upperBound(h, t + LOCAL_RATE_HALF, Math.max(hi[side], j));
+      const jw = upperBound(h, t + window, j);
       const lambda = (hi[side] - lo[side] - (jw - j)) / (2 * LOCAL_RATE_HALF - window);
       // exposed until the improved quote is gone (cancelled, taken), at most the window
       let gone = k + 1;
@@ -185,8 +176,7 @@ export function fitImprovementTakers(
     }
   });
   const q = Math.max(0, (answered - chance) / n);
-  logs.sort((x, y) => x - y);
-  const at = (p: number) => logs[Math.min(answered - 1, Math.floor(p * answered))];
+  const at = (p: number) => empiricalQuantile(logs, p);
   return {
     probability: q,
     probabilitySe: Math.sqrt(answered * (1 - answered / n)) / n,
@@ -200,6 +190,5 @@ export function fitImprovementTakers(
     window,
     sameSign: sameN > 0 ? same / sameN : NaN,
     sameSignOthers: otherN > 0 ? other / otherN : NaN,
-    answers,
   };
 }
