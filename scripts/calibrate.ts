@@ -6,7 +6,7 @@
  *
  *     deno task calibrate --data FILE [--data FILE…] --out PRESET.json [--name NAME]
  *                         [--lot X] [--from SEC] [--to SEC] [--duration SEC]
- *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]] [--improvement-takers] [--limit-response]
+ *                         [--refine-iterations N] [--refine-seconds SEC] [--simulation-ratio S] [--seed S] [--timing] [--spread-intensity] [--spread-baseline] [--touch [--fleeting | --touch-excitation] | --touch-deletions [--match-deletions]] [--improvement-takers] [--limit-response] [--liquidity-state]
  *                         [--regime-baseline] [--fixed-forecast] [--mle-kernel]
  *                         [--paired-moves] [--size-law lomax|lognormal|lognormal-mix|auto]
  *                         [--informed-sizes stale|drawn|dispersed|share] [--sniper-sizes stale|drawn|dispersed|share] [--share-moments]
@@ -113,6 +113,10 @@ export const calibrateCli = defineCli({
     "limit-response": flags.boolean({
       help:
         "scale the limit orders' response to market orders, matched to the spread the market orders meet (a wide-spread market)",
+    }),
+    "liquidity-state": flags.boolean({
+      help:
+        "fit the slow liquidity state (flow.liquidity: the providers' edge scaled by a slow log-OU factor) from the spread's persistence over minutes",
     }),
     "improvement-takers": flags.boolean({
       help:
@@ -366,6 +370,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     touchExcitation: v["touch-excitation"],
     touchDeletions: v["touch-deletions"],
     improvementTakers: v["improvement-takers"],
+    liquidityState: v["liquidity-state"],
     limitResponse: v["limit-response"],
     ...(v["match-deletions"] ? { matchDeletions: true } : {}),
     regimeBaseline: v["regime-baseline"],

@@ -43,6 +43,7 @@ export * from "./fit_clock.ts";
 export * from "./fit_fleeting.ts";
 export * from "./fit_refill.ts";
 export * from "./fit_improvement_takers.ts";
+export * from "./fit_liquidity_state.ts";
 export * from "./fit_touch.ts";
 export * from "./fit_touch_excitation.ts";
 export * from "./fit_signs.ts";

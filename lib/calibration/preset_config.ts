@@ -314,6 +314,14 @@ export function presetConfig(p: PresetParts): Record<string, unknown> {
           },
         }
         : {}),
+      ...(has("flow.liquidity.sigma") && v("flow.liquidity.sigma") > 0
+        ? {
+          liquidity: {
+            sigma: sig(v("flow.liquidity.sigma")),
+            timeScale: sig(v("flow.liquidity.timeScale")),
+          },
+        }
+        : {}),
       snipers: {
         rate: sig(v("flow.snipers.rate")),
         threshold: sig(v("flow.snipers.threshold")),

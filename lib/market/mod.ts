@@ -87,6 +87,7 @@ export * from "./cancellation.ts";
 export * from "./reaction.ts";
 export * from "./refill.ts";
 export * from "./improvement_takers.ts";
+export * from "./liquidity_state.ts";
 export * from "./fundamental.ts";
 export * from "./tape.ts";
 export * from "./markouts.ts";

@@ -17,6 +17,7 @@
  * | `timing`       | when an uninformed market order is sent                | at once, or by spread (`order_timing.ts`) |
  * | `touch`        | orders inside the spread, deletions at the touch       | off, or by spread (`touch_flow.ts`) |
  * | `takers`       | market orders that answer an improvement of the quotes | off (`improvement_takers.ts`)    |
+ * | `liquidity`    | a slow factor on the providers' edge                   | off (`liquidity_state.ts`)       |
  *
  * {@linkcode BackgroundFlow} runs them on a live {@linkcode OrderBook} by exact thinning:
  * candidates arrive at the sum of the arrival process's bound, the cancellation bound
@@ -61,6 +62,11 @@ import {
   improvementTakerConfigSchema,
   type ImprovementTakerModel,
 } from "./improvement_takers.ts";
+import {
+  createLiquidityState,
+  liquidityStateConfigSchema,
+  type LiquidityStateModel,
+} from "./liquidity_state.ts";
 import { createInformedModel, informedConfigSchema, type InformedModel } from "./informed.ts";
 import { createSniperModel, sniperConfigSchema, type SniperModel } from "./snipers.ts";
 import {
@@ -109,6 +115,8 @@ export const flowConfigSchema = z.strictObject({
   touch: touchFlowConfigSchema.prefault({}),
   /** Market orders that answer an improvement of the quotes (off by default). */
   takers: improvementTakerConfigSchema.prefault({}),
+  /** A slow factor on the liquidity providers' edge (off by default). */
+  liquidity: liquidityStateConfigSchema.prefault({}),
   /** Lots per level of the initial book (before the burn-in). */
   initialDepth: z.number().int().min(0).max(100_000).default(10),
   /** Levels per side of the initial book. */
@@ -151,6 +159,8 @@ export interface FlowModels {
   touch?: TouchFlow | null;
   /** Takers who answer an improvement of the quotes (none when absent). */
   takers?: ImprovementTakerModel;
+  /** A slow factor on the liquidity providers' edge (none when absent). */
+  liquidity?: LiquidityStateModel;
 }
 
 /** Market facts the default models are built from. */
@@ -216,6 +226,7 @@ export function createFlowModels(
   const refill = overrides.refill ?? createRefillModel(cfg.refill);
   const touch = overrides.touch !== undefined ? overrides.touch : createTouchFlow(cfg.touch);
   const takers = overrides.takers ?? createImprovementTakers(cfg.takers);
+  const liquidity = overrides.liquidity ?? createLiquidityState(cfg.liquidity);
   return {
     arrivals,
     signs,
@@ -230,6 +241,7 @@ export function createFlowModels(
     ...(refill === undefined ? {} : { refill }),
     touch,
     ...(takers === undefined ? {} : { takers }),
+    ...(liquidity === undefined ? {} : { liquidity }),
   };
 }
 
@@ -407,6 +419,7 @@ export class BackgroundFlow {
   readonly #follows: boolean;
   readonly #refill: RefillModel | null;
   readonly #takers: ImprovementTakerModel | null;
+  readonly #liq: LiquidityStateModel | null;
 
   /** Creates the flow over `book` from `models`; `cfg` gives the initial book's shape. */
   constructor(
@@ -458,6 +471,7 @@ export class BackgroundFlow {
       ? models.takers
       : null;
     this.#exc = this.#touch === null ? null : this.#touch.excitationState();
+    this.#liq = models.liquidity ?? null;
     if (!(models.cancellation.maxHazard >= 0) || !Number.isFinite(models.cancellation.maxHazard)) {
       throw new ValidationError(
         "cancellation.maxHazard",
@@ -546,6 +560,7 @@ export class BackgroundFlow {
     this.#exc?.reset(timeNs / NS);
     const t = timeNs / NS;
     this.#arr.reset(t);
+    this.#liq?.reset(t, streams.flow);
     this.#fund.reset(midTicks);
     this.#refNs = NaN;
     this.#signs.reset(streams.signs);
@@ -1049,6 +1064,7 @@ export class BackgroundFlow {
       book.bestAsk(),
       rng,
       this.#activity(t),
+      this.#liq === null ? 1 : this.#liq.factor(t, rng),
     );
     this.#arr.excite(ARRIVAL.LIMIT, t);
     if (!(price >= 1)) return;
@@ -1189,7 +1205,9 @@ export class BackgroundFlow {
     const rng = this.#rFlow!;
     if (rng.next() < this.#react.repriceProbability) {
       const bb = book.bestBid(), ba = book.bestAsk();
-      const p = this.#place.price(side, ref, bb, ba, rng, this.#activity(timeNs / NS));
+      const t = timeNs / NS;
+      const scale = this.#liq === null ? 1 : this.#liq.factor(t, rng);
+      const p = this.#place.price(side, ref, bb, ba, rng, this.#activity(t), scale);
       if (p >= 1) {
         // A re-posted order that still lags waits for the best quote to change before it
         // reacts again, instead of re-posting at every reaction latency (10,000 times a second

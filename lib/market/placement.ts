@@ -87,7 +87,8 @@ export interface PlacementModel {
    * Price (integer ticks, may be < 1: the caller drops such an order) of a limit order on
    * `side`, given the reference price (ticks, fractional), the best quotes (ticks, NaN
    * when a side is empty) and, where the model reads it, the activity (the market orders'
-   * intensity over its stationary mean; 1 when not given).
+   * intensity over its stationary mean; 1 when not given) and a factor on the edge over the
+   * reference price (the liquidity state, `liquidity_state.ts`; 1 when not given).
    */
   price(
     side: Side,
@@ -96,6 +97,7 @@ export interface PlacementModel {
     bestAsk: number,
     rng: Rng,
     activity?: number,
+    edgeScale?: number,
   ): number;
   /** Distances beyond which the placement never puts an order (ticks from the anchor). */
   readonly maxDistance: number;
@@ -163,12 +165,14 @@ export class PowerLawPlacement implements PlacementModel {
     bestAsk: number,
     rng: Rng,
     activity = 1,
+    edgeScale = 1,
   ): number {
     const i = this.distance(rng);
     const w = this.#edgeWidth;
     let edge = w > 0 ? this.#edge + w * (rng.next() - 0.5) : this.#edge;
     const eta = this.activityExponent;
     if (eta > 0 && activity !== 1) edge *= activityFactor(activity, eta);
+    if (edgeScale !== 1) edge *= edgeScale;
     if (side === BID) {
       let p: number;
       if (this.#anchorRef) p = Math.ceil(reference - edge) - 1 - i;

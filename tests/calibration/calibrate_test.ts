@@ -9,6 +9,7 @@ import { presetSchema } from "../../lib/env/markets.ts";
 import { sig } from "../../lib/calibration/estimate.ts";
 import { simulatedTape as simTape } from "../../lib/calibration/sim_tape.ts";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
+import type { Tape } from "../../lib/data/tape.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 import { fitTouchFlow, touchCountsOf } from "../../lib/calibration/fit_touch.ts";
 
@@ -37,6 +38,17 @@ const simulatedTape = (config: EnvConfigInput, seconds: number, seed: number) =>
 
 // One simulated recording, shared.
 const tape = simulatedTape(TRUTH, 900, 3);
+
+/** The AMZN day and its calibration without options, stage 1 only (shared by the options' tests). */
+let plainAmznMemo: { amzn: Tape; plain: ReturnType<typeof calibrateTapes> } | undefined;
+async function plainAmzn(): Promise<{ amzn: Tape; plain: ReturnType<typeof calibrateTapes> }> {
+  if (plainAmznMemo === undefined) {
+    const { loadTapeSync } = await import("../../lib/data/load.ts");
+    const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
+    plainAmznMemo = { amzn, plain: calibrateTapes([amzn], { refine: false, information: false }) };
+  }
+  return plainAmznMemo;
+}
 
 Deno.test("calibrate: a simulated L2 recording gives back the parameters it was simulated with", () => {
   const cal = calibrateTapes([tape], { lotSize: 1, refine: false, name: "sim" });
@@ -948,9 +960,7 @@ Deno.test("calibrate: sniperSizes sets the snipers' sizes apart from the informe
 });
 
 Deno.test("calibrate: `improvementTakers` writes the takers fitted on an order-level clock; a batched feed says they are not identified", async () => {
-  const { loadTapeSync } = await import("../../lib/data/load.ts");
-  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
-  const plain = calibrateTapes([amzn], { refine: false, information: false });
+  const { amzn, plain } = await plainAmzn();
   assert.equal(plain.estimates["flow.takers.probability"], undefined);
   assert.equal(parseEnvConfig(plain.preset.config).flow.takers.probability, 0);
   const on = calibrateTapes([amzn], { refine: false, information: false, improvementTakers: true });
@@ -981,9 +991,7 @@ Deno.test("calibrate: `improvementTakers` writes the takers fitted on an order-l
 });
 
 Deno.test("calibrate: `limitResponse` starts the limit orders' response to market orders at the fitted one, a knob of the moment matching", async () => {
-  const { loadTapeSync } = await import("../../lib/data/load.ts");
-  const amzn = loadTapeSync("data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv");
-  const plain = calibrateTapes([amzn], { refine: false, information: false });
+  const { amzn, plain } = await plainAmzn();
   assert.equal(plain.estimates["flow.arrivals.limitResponse"], undefined);
   const on = calibrateTapes([amzn], { refine: false, information: false, limitResponse: true });
   const k = on.estimates["flow.arrivals.limitResponse"];
@@ -991,4 +999,33 @@ Deno.test("calibrate: `limitResponse` starts the limit orders' response to marke
   assert.equal(k.status, "derived");
   // at its start (k = 1) the market is the plain calibration's
   assert.deepEqual(on.preset.config, plain.preset.config);
+});
+
+Deno.test("calibrate: `liquidityState` writes the slow liquidity state fitted on the spread's persistence; a short tape says it is not identified", async () => {
+  const { amzn, plain } = await plainAmzn();
+  assert.equal(plain.estimates["flow.liquidity.sigma"], undefined);
+  assert.equal(parseEnvConfig(plain.preset.config).flow.liquidity.sigma, 0);
+  const on = calibrateTapes([amzn], { refine: false, information: false, liquidityState: true });
+  const s = on.estimates["flow.liquidity.sigma"];
+  const tau = on.estimates["flow.liquidity.timeScale"];
+  assert.equal(s.status, "fit");
+  // the AMZN day's spread wanders over minutes: σ two standard errors from 0, τ many minutes
+  assert.ok(s.value > 2 * s.se && s.value < 1, `${s.value} ± ${s.se}`);
+  assert.ok(tau.value > 300 && tau.value < 23_400, `τ ${tau.value} s`);
+  assert.deepEqual(parseEnvConfig(on.preset.config).flow.liquidity, {
+    sigma: sig(s.value),
+    timeScale: sig(tau.value),
+  });
+  // nothing else changes before the moment matching
+  const rest = (c: Record<string, unknown>) => {
+    const flow = { ...(c.flow as Record<string, unknown>) };
+    delete flow.liquidity;
+    return { ...c, flow };
+  };
+  assert.deepEqual(rest(on.preset.config), rest(plain.preset.config));
+  // a tape of fifteen minutes: too short for a state of minutes
+  const short = calibrateTapes([tape], { lotSize: 1, refine: false, liquidityState: true });
+  assert.equal(short.estimates["flow.liquidity.sigma"].status, "not identified");
+  assert.ok(short.warnings.some((w) => w.startsWith("flow.liquidity: not identified")));
+  assert.equal(parseEnvConfig(short.preset.config).flow.liquidity.sigma, 0);
 });
