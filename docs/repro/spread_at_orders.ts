@@ -25,6 +25,7 @@ import {
   quoteIndexAt,
   resolveMarket,
   runRealism,
+  timeWeightedSpread,
 } from "../../mod.ts";
 
 /** Spread at orders over the mean, its between-bin and within-bin factors, corr(orders, spread). */
@@ -37,20 +38,8 @@ function decompose(recs: readonly MarketRecord[], bin: number): number[] {
     let i = 0; // the next market order (bins and segments come in time order)
     for (const [a, b] of r.segments) {
       for (let t0 = a; t0 + bin <= b; t0 += bin) {
-        let k = quoteIndexAt(r, t0);
-        if (k < 0) continue;
-        let sw = 0, tw = 0, t = t0;
-        for (;;) {
-          const next = k + 1 < r.qTime.length ? Math.min(r.qTime[k + 1], t0 + bin) : t0 + bin;
-          const s = r.ask[k] - r.bid[k];
-          if (s === s) {
-            sw += s * (next - t);
-            tw += next - t;
-          }
-          if (next >= t0 + bin) break;
-          k++;
-          t = next;
-        }
+        if (quoteIndexAt(r, t0) < 0) continue;
+        const [mean, tw] = timeWeightedSpread(r, t0, t0 + bin);
         let n = 0, sum = 0;
         while (i < r.moTime.length && r.moTime[i] < t0) i++;
         for (; i < r.moTime.length && r.moTime[i] < t0 + bin; i++) {
@@ -63,7 +52,7 @@ function decompose(recs: readonly MarketRecord[], bin: number): number[] {
           }
         }
         if (tw > 0) {
-          spread.push(sw / tw);
+          spread.push(mean);
           seconds.push(tw);
           orders.push(n);
           atOrders.push(sum);

@@ -16,9 +16,9 @@ import {
   fitLiquidityState,
   loadTapeSync,
   type MarketRecord,
-  quoteIndexAt,
   resolveMarket,
   runRealism,
+  timeWeightedSpread,
 } from "../../mod.ts";
 
 const BIN = 60;
@@ -31,25 +31,12 @@ function bins(recs: readonly MarketRecord[]): { y: number[]; n: number[]; seg: n
     let i = 0;
     for (const [a, b] of r.segments) {
       for (let t0 = a; t0 + BIN <= b; t0 += BIN) {
-        let k = quoteIndexAt(r, t0);
-        if (k < 0) continue;
-        let sw = 0, tw = 0, t = t0;
-        for (;;) {
-          const next = k + 1 < r.qTime.length ? Math.min(r.qTime[k + 1], t0 + BIN) : t0 + BIN;
-          const sp = r.ask[k] - r.bid[k];
-          if (sp > 0) {
-            sw += sp * (next - t);
-            tw += next - t;
-          }
-          if (next >= t0 + BIN) break;
-          k++;
-          t = next;
-        }
+        const [mean, tw] = timeWeightedSpread(r, t0, t0 + BIN);
         let c = 0;
         while (i < r.moTime.length && r.moTime[i] < t0) i++;
         for (; i < r.moTime.length && r.moTime[i] < t0 + BIN; i++) c++;
         if (tw > 0) {
-          y.push(Math.log(sw / tw));
+          y.push(Math.log(mean));
           n.push(c);
           seg.push(s);
         }

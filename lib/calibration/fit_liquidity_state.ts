@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { type MarketRecord, quoteIndexAt } from "./record.ts";
+import { type MarketRecord, timeWeightedSpread } from "./record.ts";
 
 /** The liquidity state's fit ({@linkcode fitLiquidityState}). */
 export interface LiquidityStateFit {
@@ -51,27 +51,9 @@ function binnedLogSpread(
   for (const r of records) {
     for (const [a, b] of r.segments) {
       for (let t0 = a; t0 + bin <= b; t0 += bin) {
-        let k = quoteIndexAt(r, t0);
-        const t1 = t0 + bin;
-        let sw = 0, tw = 0, t = t0;
-        if (k < 0) {
-          k = 0;
-          if (r.qTime.length === 0 || r.qTime[0] >= t1) continue;
-          t = r.qTime[0];
-        }
-        for (;;) {
-          const next = k + 1 < r.qTime.length ? Math.min(r.qTime[k + 1], t1) : t1;
-          const sp = r.ask[k] - r.bid[k];
-          if (sp > 0) {
-            sw += sp * (next - t);
-            tw += next - t;
-          }
-          if (next >= t1) break;
-          k++;
-          t = next;
-        }
+        const [mean, tw] = timeWeightedSpread(r, t0, t0 + bin);
         if (tw > 0.5 * bin) {
-          y.push(Math.log(sw / tw));
+          y.push(Math.log(mean));
           seg.push(s);
         }
       }

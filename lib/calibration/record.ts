@@ -460,6 +460,45 @@ export function quoteIndexAt(r: MarketRecord, t: number, lo = 0): number {
 }
 
 /**
+ * The time-weighted mean spread (ticks) of `r` over [`t0`, `t1`) and the seconds it covers
+ * (the time with both sides quoted, from the first quote on): `[mean, seconds]`, the mean NaN
+ * when no time is covered. Quotes as recorded, at every change (not on a batched feed's grid).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type MarketRecord, timeWeightedSpread } from "./record.ts";
+ * const r = {
+ *   qTime: Float64Array.of(0, 10), bid: Float64Array.of(100, 100), ask: Float64Array.of(102, 106),
+ * } as unknown as MarketRecord;
+ * assert.deepEqual(timeWeightedSpread(r, 5, 15), [4, 10]); // 2 ticks for 5 s, then 6 for 5 s
+ * assert.deepEqual(timeWeightedSpread(r, -10, 10), [2, 10]); // nothing known before 0
+ * ```
+ */
+export function timeWeightedSpread(r: MarketRecord, t0: number, t1: number): [number, number] {
+  let k = quoteIndexAt(r, t0);
+  let t = t0;
+  if (k < 0) {
+    if (r.qTime.length === 0 || r.qTime[0] >= t1) return [NaN, 0];
+    k = 0;
+    t = r.qTime[0];
+  }
+  let sw = 0, tw = 0;
+  for (;;) {
+    const next = k + 1 < r.qTime.length ? Math.min(r.qTime[k + 1], t1) : t1;
+    const s = r.ask[k] - r.bid[k];
+    if (s > 0) {
+      sw += s * (next - t);
+      tw += next - t;
+    }
+    if (next >= t1) break;
+    k++;
+    t = next;
+  }
+  return [tw > 0 ? sw / tw : NaN, tw];
+}
+
+/**
  * The mid (ticks) in force at `t` as the record's observer sees it: on a batched feed
  * (`quoteInterval` q > 0) the book as of the last grid time ⌊t/q⌋·q; NaN when a side is
  * empty or nothing is known yet.
