@@ -4,10 +4,11 @@
  * deviation σ (`sigma`) and time scale τ (`timeScale`), so that E[L] = 1 and
  * log L has the autocovariance σ²·e^(−|h|/τ). Spreads then drift between wide and narrow
  * periods of minutes, whatever the order flow does: on the AMZN LOBSTER day the logarithm of
- * the 60-s mean spread has a variance of 0.084 and an autocorrelation of 0.72 one minute later,
- * 0.35 five minutes later and 0.15 half an hour later, with no correlation with the number of
- * market orders in the minute (−0.10); a market whose spread comes from its orders alone has
- * neither (the slow part of the variance missing, its busy minutes wide).
+ * the 60-s mean spread has a variance of 0.084 and an autocorrelation of 0.67 one minute later,
+ * 0.39 five minutes later and 0.21 half an hour later, and is not higher in the minutes with more
+ * market orders (correlation −0.18); a market whose spread comes from its orders alone has
+ * neither (0.26, 0.13 and −0.15; +0.57: its busy minutes are its wide ones;
+ * `docs/repro/spread_persistence.ts`).
  *
  * Simulation is exact: x is advanced from the last query to `t` with its transition law,
  * x ← x·e^(−Δ/τ) + σ·√(1 − e^(−2Δ/τ))·Z, one normal draw per query, and started from its
@@ -16,7 +17,8 @@
  * Assumes: one state for both sides and every provider, independent of the order flow, the
  * volatility regimes and the price; stationary (an intraday pattern of the spread is read as a
  * slow state). Ignores: depth (only the prices of new orders move; resting orders stay where
- * they are until they are cancelled or repriced), and any asymmetry between the sides. Units:
+ * they are until they are cancelled or repriced), the reaction model's `follow` distance (not
+ * scaled with the edge), and any asymmetry between the sides. Units:
  * σ in natural-log units of the edge; τ in seconds. Off (`sigma` 0) by default; fitted by
  * `lib/calibration/fit_liquidity_state.ts`.
  *
