@@ -1568,6 +1568,15 @@ function calibrateOnce(
     const next = g > 0.05
       ? Math.min(3, Math.sqrt(Math.max(0, target * target - b * b)) / g)
       : target;
+    if (!(g > 0.05)) {
+      warnings.push(
+        `flow.liquidity.sigma: the simulation at the direct fit (σ̂ ${
+          sig(s1)
+        }) shows no more slow ` +
+          `variation of the spread than without the state (${sig(b)}): the gain is not ` +
+          `identified on this seed, σ kept at the direct fit ${sig(target)}`,
+      );
+    }
     const check = simSigma(next);
     liqEst.value = next;
     liqEst.status = "moment-matched";

@@ -14,8 +14,9 @@
  * x ← x·e^(−Δ/τ) + σ·√(1 − e^(−2Δ/τ))·Z, one normal draw per query, and started from its
  * stationary law at each episode.
  *
- * Assumes: one state for both sides and every provider, independent of the order flow, the
- * volatility regimes and the price; stationary (an intraday pattern of the spread is read as a
+ * Assumes: a placement anchored at the reference price (the `opposite-best` anchor asks for no
+ * edge, so the state does nothing there); one state for both sides and every provider,
+ * independent of the order flow, the volatility regimes and the price; stationary (an intraday pattern of the spread is read as a
  * slow state). Ignores: depth (only the prices of new orders move; resting orders stay where
  * they are until they are cancelled or repriced), the reaction model's `follow` distance (not
  * scaled with the edge), and any asymmetry between the sides. Units:

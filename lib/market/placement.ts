@@ -88,7 +88,8 @@ export interface PlacementModel {
    * `side`, given the reference price (ticks, fractional), the best quotes (ticks, NaN
    * when a side is empty) and, where the model reads it, the activity (the market orders'
    * intensity over its stationary mean; 1 when not given) and a factor on the edge over the
-   * reference price (the liquidity state, `liquidity_state.ts`; 1 when not given).
+   * reference price (the liquidity state, `liquidity_state.ts`; the "reference" anchor only; 1
+   * when not given).
    */
   price(
     side: Side,

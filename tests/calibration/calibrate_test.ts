@@ -5,7 +5,7 @@ import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
-import { presetSchema } from "../../lib/env/markets.ts";
+import { presetSchema, resolveMarket } from "../../lib/env/markets.ts";
 import { sig } from "../../lib/calibration/estimate.ts";
 import { simulatedTape as simTape } from "../../lib/calibration/sim_tape.ts";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
@@ -1028,4 +1028,38 @@ Deno.test("calibrate: `liquidityState` writes the slow liquidity state fitted on
   assert.equal(short.estimates["flow.liquidity.sigma"].status, "not identified");
   assert.ok(short.warnings.some((w) => w.startsWith("flow.liquidity: not identified")));
   assert.equal(parseEnvConfig(short.preset.config).flow.liquidity.sigma, 0);
+});
+
+Deno.test("calibrate: `liquidityState` sets σ by indirect inference once the moments are matched", async () => {
+  // a wide-spread market whose spread wanders with a liquidity state, recorded for 50 minutes
+  const amzn = (await resolveMarket("amzn")).config as unknown as Record<string, unknown>;
+  const flow = {
+    ...(amzn.flow as Record<string, unknown>),
+    liquidity: { sigma: 0.6, timeScale: 600 },
+  };
+  const rec = simulatedTape({ ...amzn, duration: 3_000, flow } as EnvConfigInput, 3_000, 5);
+  const cal = calibrateTapes([rec], {
+    lotSize: 1,
+    liquidityState: true,
+    refineIterations: 1,
+    information: false,
+  });
+  const s = cal.estimates["flow.liquidity.sigma"];
+  assert.equal(s.status, "moment-matched");
+  assert.match(s.method, /indirect inference/);
+  const history = (cal.preset.provenance as unknown as {
+    fitQuality: { momentMatching: Record<string, unknown>[] };
+  }).fitQuality.momentMatching;
+  const row = history
+    .map((r) => r.liquiditySigma as Record<string, number> | undefined)
+    .find((r) => r !== undefined)!;
+  // σ = √(σ̂² − b²)/g, g from the simulation at the direct fit; the simulated spread passes on
+  // at most about all of the factor, so σ is not below the tape's σ̂ unless b is
+  const g = Math.sqrt(Math.max(0, row.atDirect ** 2 - row.withoutState ** 2)) / row.real;
+  if (g > 0.05) {
+    const want = Math.sqrt(Math.max(0, row.real ** 2 - row.withoutState ** 2)) / g;
+    assert.ok(Math.abs(row.chosen - want) < 2e-3 * want + 1e-4, `${row.chosen} against ${want}`);
+  } else assert.ok(cal.warnings.some((w) => w.startsWith("flow.liquidity.sigma: the simulation")));
+  assert.ok(Number.isFinite(row.atChosen) && row.atChosen >= 0);
+  assert.equal(parseEnvConfig(cal.preset.config).flow.liquidity.sigma, sig(s.value));
 });
