@@ -1565,19 +1565,17 @@ function calibrateOnce(
     const b = simSigma(0);
     const s1 = simSigma(target);
     const g = Math.sqrt(Math.max(0, s1 * s1 - b * b)) / target;
-    const next = g > 0.05
-      ? Math.min(3, Math.sqrt(Math.max(0, target * target - b * b)) / g)
-      : target;
-    if (!(g > 0.05)) {
+    let next = target;
+    if (g > 0.05) next = Math.min(3, Math.sqrt(Math.max(0, target * target - b * b)) / g);
+    else {
       warnings.push(
-        `flow.liquidity.sigma: the simulation at the direct fit (σ̂ ${
-          sig(s1)
-        }) shows no more slow ` +
-          `variation of the spread than without the state (${sig(b)}): the gain is not ` +
+        `flow.liquidity.sigma: the simulation at the direct fit (σ̂ ${sig(s1)}) shows no more ` +
+          `slow variation of the spread than without the state (${sig(b)}): the gain is not ` +
           `identified on this seed, σ kept at the direct fit ${sig(target)}`,
       );
     }
-    const check = simSigma(next);
+    // at the direct fit the simulation is the one already run (same config, same seed)
+    const check = next === target ? s1 : simSigma(next);
     liqEst.value = next;
     liqEst.status = "moment-matched";
     liqEst.method += `; then by indirect inference: the same fit on simulations twice the ` +

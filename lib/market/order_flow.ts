@@ -866,7 +866,7 @@ export class BackgroundFlow {
    * before): with the takers' probability, an answer is scheduled after their delay.
    */
   #improved(side: Side, price: number, bid: number, ask: number, timeNs: number): void {
-    if (!(side === BID ? price > bid && price < ask : price < ask && price > bid)) return;
+    if (!(price > bid && price < ask)) return; // strictly inside the spread
     const tk = this.#takers!;
     const rng = this.#rInf;
     if (rng.next() >= (tk.scheduleProbability ?? tk.probability)) return;

@@ -56,9 +56,7 @@ Deno.test("fit liquidity state: no slow state gives σ near 0; short records giv
 });
 
 Deno.test("fit liquidity state: no pair spans two segments", () => {
-  // segments whose levels differ but are flat within: no covariance inside any segment beyond
-  // the level's, which the global mean leaves in — so split one tape into many short segments
-  // of a slow state and compare with the same bins in one segment
+  // the same bins, as one segment and as 120 segments of ten minutes (ten bins each)
   const one = fitLiquidityState([
     spreadRecord(7, { sigma: 0.3, tau: 3_000, noise: 0.2, minutes: 1_200 }),
   ])!;
