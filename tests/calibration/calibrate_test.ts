@@ -50,6 +50,13 @@ async function plainAmzn(): Promise<{ amzn: Tape; plain: ReturnType<typeof calib
   return plainAmznMemo;
 }
 
+/** A preset's config without one of its flow models (to compare the rest of two calibrations). */
+function withoutFlow(c: Record<string, unknown>, model: string): Record<string, unknown> {
+  const flow = { ...(c.flow as Record<string, unknown>) };
+  delete flow[model];
+  return { ...c, flow };
+}
+
 Deno.test("calibrate: a simulated L2 recording gives back the parameters it was simulated with", () => {
   const cal = calibrateTapes([tape], { lotSize: 1, refine: false, name: "sim" });
   const e = cal.estimates;
@@ -977,12 +984,10 @@ Deno.test("calibrate: `improvementTakers` writes the takers fitted on an order-l
     sigma: sig(on.estimates["flow.takers.sigma"].value),
   });
   // nothing else changes before the moment matching
-  const rest = (c: Record<string, unknown>) => {
-    const flow = { ...(c.flow as Record<string, unknown>) };
-    delete flow.takers;
-    return { ...c, flow };
-  };
-  assert.deepEqual(rest(on.preset.config), rest(plain.preset.config));
+  assert.deepEqual(
+    withoutFlow(on.preset.config, "takers"),
+    withoutFlow(plain.preset.config, "takers"),
+  );
   // a 100-ms depth feed cannot time an answer
   const batched = calibrateTapes([tape], { lotSize: 1, refine: false, improvementTakers: true });
   assert.equal(batched.estimates["flow.takers.probability"].status, "not identified");
@@ -1017,12 +1022,10 @@ Deno.test("calibrate: `liquidityState` writes the slow liquidity state fitted on
     timeScale: sig(tau.value),
   });
   // nothing else changes before the moment matching
-  const rest = (c: Record<string, unknown>) => {
-    const flow = { ...(c.flow as Record<string, unknown>) };
-    delete flow.liquidity;
-    return { ...c, flow };
-  };
-  assert.deepEqual(rest(on.preset.config), rest(plain.preset.config));
+  assert.deepEqual(
+    withoutFlow(on.preset.config, "liquidity"),
+    withoutFlow(plain.preset.config, "liquidity"),
+  );
   // a tape of fifteen minutes: too short for a state of minutes
   const short = calibrateTapes([tape], { lotSize: 1, refine: false, liquidityState: true });
   assert.equal(short.estimates["flow.liquidity.sigma"].status, "not identified");
