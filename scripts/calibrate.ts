@@ -13,7 +13,7 @@
  *                         [--fast-size-sigma S] [--size-exponent D] [--limit-sizes poisson|lognormal-mix]
  *                         [--size-lot X] [--impact-lump [--lump-match]] [--activity-placement] [--regime-time-scale]
  *                         [--placement-range D] [--touch-atom]
- *                         [--sizes-given-fast] [--starts K]
+ *                         [--sizes-given-fast] [--starts K [--select information|realism] [--select-seeds N]]
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
@@ -28,6 +28,12 @@ import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
 import { writeFileAtomic } from "../lib/output_dir.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
+import {
+  MAX_REALISM_SELECT_SEEDS,
+  REALISM_SELECT_SEED,
+  REALISM_SELECT_SEEDS,
+  SELECT_MODES,
+} from "../lib/calibration/select_starts.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
 import { ValidationError } from "../lib/errors.ts";
 
@@ -247,11 +253,23 @@ export const calibrateCli = defineCli({
         "calibrate K times (seeds S, S + 1, …) and keep the one whose information fit does best on fresh simulation seeds common to all",
       meta: "K",
     }),
+    select: flags.choice(SELECT_MODES, {
+      default: "information",
+      help:
+        `with --starts: information keeps the start whose information fit does best on fresh seeds; realism the one the realism report finds closest to the tapes (simulation seeds ${REALISM_SELECT_SEED} on, which no verdict uses)`,
+    }),
+    "select-seeds": flags.int({
+      min: 1,
+      max: MAX_REALISM_SELECT_SEEDS,
+      default: REALISM_SELECT_SEEDS,
+      help: "with --select realism: simulation seeds per start",
+      meta: "N",
+    }),
     force: flags.boolean({ help: "replace an existing preset file" }),
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
   check: (v) => {
-    if (v.starts > 1 && v["refine-iterations"] === 0) {
+    if (v.starts > 1 && v["refine-iterations"] === 0 && v.select === "information") {
       throw new FlagError(
         "--starts",
         v.starts,
@@ -395,6 +413,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     regimeTimeScale: v["regime-time-scale"],
     sizesGivenFast: v["sizes-given-fast"],
     starts: v.starts,
+    select: v.select,
+    selectSeeds: v["select-seeds"],
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {

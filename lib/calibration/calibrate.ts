@@ -125,6 +125,19 @@ import { atLot } from "./finer_lot.ts";
 import { fitImpactLump, matchImpactLump, stillShare } from "./fit_lump.ts";
 import { informationStart } from "./information_start.ts";
 import { calibrationProvenance, tapeTimeIso } from "./provenance.ts";
+import { type RealismResult, runRealism } from "./realism.ts";
+import { describeSeeds, seedRange } from "./realism_seeds.ts";
+import {
+  bestStart,
+  MAX_REALISM_SELECT_SEEDS,
+  REALISM_SELECT_CAP,
+  REALISM_SELECT_SEED,
+  REALISM_SELECT_SEEDS,
+  realismCriterion,
+  type RealismScore,
+  SELECT_MODES,
+  type SelectMode,
+} from "./select_starts.ts";
 import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
 
 /** Version of the calibration method (written into every preset). */
@@ -408,11 +421,21 @@ export interface CalibrateOptions {
    * Calibrations to run, on seeds `seed`, `seed + 1`, …, keeping the one whose information-fit
    * objective on fresh simulation seeds (common to all of them) is the smallest (default 1;
    * at most 16; needs the information fit; with `shareMoments`, the objective with the order
-   * sizes' moments too, on the market as written). The information fit's compass search ends where
+   * sizes' moments too, on the market as written), or, with `select: "realism"`, the one the
+   * realism report finds closest to the tapes. The information fit's compass search ends where
    * its own simulation seed's noise left it; several starts and a comparison on seeds none of
    * them saw take the luck of one seed out (docs/calibration.md, "Several starts").
    */
   starts?: number;
+  /**
+   * How `starts` keeps one calibration (`select_starts.ts`): `"information"` (default) by the
+   * information fit's objective on fresh seeds; `"realism"` by the realism report's
+   * comparison with `tapes` on simulation seeds none of the verdicts use
+   * ({@linkcode realismCriterion}; the information fit is then not needed).
+   */
+  select?: SelectMode;
+  /** Simulation seeds of `select: "realism"` per start (default 8, at most 64). */
+  selectSeeds?: number;
   /**
    * Root seed of the fresh simulations that measure the information fit's objective
    * (`fitQuality.information.freshObjective`; default `seed`). `starts` sets it to the first
@@ -515,16 +538,27 @@ export const MAX_ERROR_REPLICATES = 64;
 /**
  * Calibrates the book tier to `tapes` (see the module doc); with `starts` > 1, that many
  * times on consecutive seeds, returning the calibration whose information fit's objective on
- * common fresh seeds is the smallest (its provenance's `fitQuality.starts` lists them all).
- * Throws {@linkcode InsufficientDataError} when the window is too short for a fit, and a
- * `ValidationError` for tapes of different instruments, a preset that would not validate or
- * starts without the information fit.
+ * common fresh seeds is the smallest, or with `select: "realism"` whose realism criterion is
+ * (`select_starts.ts`; its provenance's `fitQuality.starts` lists them all). Throws
+ * {@linkcode InsufficientDataError} when the window is too short for a fit, and a
+ * `ValidationError` for tapes of different instruments, a preset that would not validate,
+ * an unknown `select`, or starts compared by the information fit without it.
  */
 export function calibrateTapes(
   tapes: readonly Tape[],
   options: CalibrateOptions = {},
 ): Calibration {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
+  const select = options.select ?? "information";
+  if (!(SELECT_MODES as readonly string[]).includes(select)) {
+    throw new ValidationError("select", select, `one of ${SELECT_MODES.join(", ")}`);
+  }
+  const selectSeeds = requireInt(
+    "selectSeeds",
+    options.selectSeeds ?? REALISM_SELECT_SEEDS,
+    1,
+    MAX_REALISM_SELECT_SEEDS,
+  );
   requireInt(
     "errorReplicates",
     options.errorReplicates ?? ERROR_REPLICATES,
@@ -534,7 +568,8 @@ export function calibrateTapes(
   requireTouchOptions(options);
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3
-  if (!(options.information ?? options.refine ?? true)) {
+  const informationFit = options.information ?? options.refine ?? true;
+  if (select === "information" && !informationFit) {
     throw new ValidationError(
       "starts",
       starts,
@@ -546,6 +581,8 @@ export function calibrateTapes(
   const log = options.log ?? (() => {});
   const runs: Calibration[] = [];
   const objectives: number[] = [];
+  const scores: RealismScore[] = [];
+  const realismSeeds = seedRange(REALISM_SELECT_SEED, selectSeeds, "selectSeeds");
   for (let k = 0; k < starts; k++) {
     log(`start ${k + 1} of ${starts}: seed ${base + k}`);
     const run = calibrateOnce(tapes, { ...options, seed: base + k, freshSeed: base });
@@ -553,20 +590,60 @@ export function calibrateTapes(
     const info = quality.information as { freshObjective?: { mean: number } } | undefined;
     runs.push(run);
     objectives.push(info?.freshObjective?.mean ?? Infinity);
-    log(`  objective on fresh seeds: ${sig(objectives[k], 4)}`);
+    if (informationFit) log(`  objective on fresh seeds: ${sig(objectives[k], 4)}`);
+    if (select === "realism") {
+      scores.push(realismScore(run.preset.config, tapes, realismSeeds, options));
+      log(
+        `  realism criterion on seeds ${describeSeeds(realismSeeds)}: ` +
+          `${sig(scores[k].criterion, 4)} (facts passed ${sig(scores[k].meanPassed, 3)} ` +
+          `of ${sig(scores[k].meanJudged, 3)})`,
+      );
+    }
   }
-  const best = objectives.indexOf(Math.min(...objectives));
+  const best = bestStart(select === "realism" ? scores.map((s) => s.criterion) : objectives);
   const chosen = runs[best];
+  const byInformation = "the smallest information-fit objective " +
+    (options.shareMoments ? "with the order sizes' moments (on the market as written) " : "") +
+    `on the same fresh simulation seeds (childSeed(first seed, ${FRESH_SEED_OFFSET} + r), ` +
+    `r = 0..${FRESH_REPLICATES - 1})`;
+  const byRealism = "the smallest realism criterion: the realism report's comparison of the " +
+    `market with the calibration's tapes on simulation seeds ${describeSeeds(realismSeeds)}, ` +
+    `the mean over the seeds of the sum over the judged facts of min(distance / tolerance, ` +
+    `${REALISM_SELECT_CAP})² (docs/calibration.md, "Choosing a start by the realism report")`;
   (chosen.preset.provenance.fitQuality as Record<string, unknown>).starts = {
     seeds: runs.map((_, k) => base + k),
-    freshObjectives: objectives.map((q) => sig(q, 4)),
+    ...(informationFit ? { freshObjectives: objectives.map((q) => sig(q, 4)) } : {}),
+    ...(select === "realism"
+      ? {
+        realismCriteria: scores.map((s) => sig(s.criterion, 4)),
+        realismPassed: scores.map((s) => sig(s.meanPassed, 4)),
+        realismSeeds,
+      }
+      : {}),
     chosenSeed: base + best,
-    method: "the calibration run on each seed; kept: the smallest information-fit objective " +
-      (options.shareMoments ? "with the order sizes' moments (on the market as written) " : "") +
-      `on the same fresh simulation seeds (childSeed(first seed, ${FRESH_SEED_OFFSET} + r), ` +
-      `r = 0..${FRESH_REPLICATES - 1})`,
+    select,
+    method: `the calibration run on each seed; kept: ${
+      select === "realism" ? byRealism : byInformation
+    }`,
   };
   return chosen;
+}
+
+/** The realism criterion of `config` against `tapes` (the calibration's window) on `seeds`. */
+function realismScore(
+  config: EnvConfigInput,
+  tapes: readonly Tape[],
+  seeds: readonly number[],
+  options: CalibrateOptions,
+): RealismScore {
+  const results: RealismResult[] = [];
+  let real: MarketRecord[] | undefined;
+  for (const seed of seeds) {
+    const run = runRealism(config, tapes, { seed, from: options.from, to: options.to, real });
+    real = run.real;
+    results.push(run.result);
+  }
+  return realismCriterion(results);
 }
 
 /** One calibration of {@linkcode calibrateTapes} (`starts` ignored). */

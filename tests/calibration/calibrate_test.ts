@@ -7,6 +7,8 @@ import { BinanceParser } from "../../lib/data/binance.ts";
 import { parseEnvConfig } from "../../lib/env/config.ts";
 import { presetSchema, resolveMarket } from "../../lib/env/markets.ts";
 import { sig } from "../../lib/calibration/estimate.ts";
+import { runRealism } from "../../lib/calibration/realism.ts";
+import { REALISM_SELECT_SEED, realismCriterion } from "../../lib/calibration/select_starts.ts";
 import { simulatedTape as simTape } from "../../lib/calibration/sim_tape.ts";
 import type { EnvConfigInput } from "../../lib/env/config.ts";
 import type { Tape } from "../../lib/data/tape.ts";
@@ -720,6 +722,57 @@ Deno.test("calibrate: the information fit's objective on fresh seeds is in the p
     information: true,
   });
   assert.deepEqual(quality(unmatched).starts!.seeds, [3, 4]);
+});
+
+Deno.test('calibrate: `select: "realism"` keeps the start the realism report finds closest to the tapes, on seeds the verdicts never use', () => {
+  const opts = {
+    lotSize: 1,
+    refineIterations: 1,
+    refineSeconds: 900,
+    information: false,
+    name: "sim",
+  } as const;
+  type Starts = {
+    seeds: number[];
+    realismCriteria: number[];
+    realismPassed: number[];
+    realismSeeds: number[];
+    freshObjectives?: number[];
+    chosenSeed: number;
+    select: string;
+  };
+  const starts = (c: ReturnType<typeof calibrateTapes>) =>
+    (c.preset.provenance as { fitQuality: { starts?: Starts } }).fitQuality.starts;
+  // without the information fit: only the realism criterion can compare the starts
+  const two = calibrateTapes([tape], {
+    ...opts,
+    seed: 5,
+    starts: 2,
+    select: "realism",
+    selectSeeds: 1,
+  });
+  const s = starts(two)!;
+  assert.deepEqual(s.seeds, [5, 6]);
+  assert.deepEqual(s.realismSeeds, [REALISM_SELECT_SEED]);
+  assert.equal(s.freshObjectives, undefined);
+  assert.equal(s.select, "realism");
+  assert.equal(s.chosenSeed, s.realismCriteria[0] <= s.realismCriteria[1] ? 5 : 6);
+  // the criterion is the report's comparison of the chosen market with the tape, recomputed
+  const run = runRealism(two.preset.config, [tape], { seed: REALISM_SELECT_SEED });
+  const score = realismCriterion([run.result]);
+  assert.equal(sig(score.criterion, 4), Math.min(...s.realismCriteria));
+  // a named error for an unknown mode or a bad number of seeds
+  for (
+    const [bad, field] of [
+      [{ select: "best" }, "select"],
+      [{ select: "realism", selectSeeds: 0 }, "selectSeeds"],
+    ] as const
+  ) {
+    assert.throws(
+      () => calibrateTapes([tape], { ...opts, starts: 2, ...bad } as never),
+      (e) => e instanceof ValidationError && e.field === field,
+    );
+  }
 });
 
 Deno.test("calibrate: the activity placement is written only with `activityPlacement` and in a wide-spread market, its exponent matched to the spread at market orders; a one-tick market says it is off", async () => {
