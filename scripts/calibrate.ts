@@ -269,6 +269,13 @@ export const calibrateCli = defineCli({
     json: flags.boolean({ help: "print the preset as JSON on stdout" }),
   },
   check: (v) => {
+    if (v.starts === 1 && v.select === "realism") {
+      throw new FlagError(
+        "--select",
+        v.select,
+        "information without --starts K > 1 (one calibration: nothing to choose among)",
+      );
+    }
     if (v.starts > 1 && v["refine-iterations"] === 0 && v.select === "information") {
       throw new FlagError(
         "--starts",

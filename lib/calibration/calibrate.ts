@@ -542,7 +542,8 @@ export const MAX_ERROR_REPLICATES = 64;
  * (`select_starts.ts`; its provenance's `fitQuality.starts` lists them all). Throws
  * {@linkcode InsufficientDataError} when the window is too short for a fit, and a
  * `ValidationError` for tapes of different instruments, a preset that would not validate,
- * an unknown `select`, or starts compared by the information fit without it.
+ * an unknown `select`, `select: "realism"` with one start, or starts compared by the
+ * information fit without it.
  */
 export function calibrateTapes(
   tapes: readonly Tape[],
@@ -566,6 +567,13 @@ export function calibrateTapes(
     MAX_ERROR_REPLICATES,
   );
   requireTouchOptions(options);
+  if (starts === 1 && select === "realism") {
+    throw new ValidationError(
+      "select",
+      select,
+      "information when starts is 1 (one calibration: nothing to choose among)",
+    );
+  }
   if (starts === 1) return calibrateOnce(tapes, options);
   // the information fit runs as in calibrateOnce's stage 3
   const informationFit = options.information ?? options.refine ?? true;

@@ -766,6 +766,7 @@ Deno.test('calibrate: `select: "realism"` keeps the start the realism report fin
     const [bad, field] of [
       [{ select: "best" }, "select"],
       [{ select: "realism", selectSeeds: 0 }, "selectSeeds"],
+      [{ select: "realism", starts: 1 }, "select"],
     ] as const
   ) {
     assert.throws(
