@@ -617,7 +617,7 @@ export function calibrateTapes(
   const byRealism = "the smallest realism criterion: the realism report's comparison of the " +
     `market with the calibration's tapes on simulation seeds ${describeSeeds(realismSeeds)}, ` +
     `the mean over the seeds of the sum over the judged facts of min(distance / tolerance, ` +
-    `${REALISM_SELECT_CAP})² (docs/calibration.md, "Choosing a start by the realism report")`;
+    `${REALISM_SELECT_CAP})² (docs/calibration.md, "Stop 61")`;
   (chosen.preset.provenance.fitQuality as Record<string, unknown>).starts = {
     seeds: runs.map((_, k) => base + k),
     ...(informationFit ? { freshObjectives: objectives.map((q) => sig(q, 4)) } : {}),
