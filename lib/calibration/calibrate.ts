@@ -125,8 +125,8 @@ import { atLot } from "./finer_lot.ts";
 import { fitImpactLump, matchImpactLump, stillShare } from "./fit_lump.ts";
 import { informationStart } from "./information_start.ts";
 import { calibrationProvenance, tapeTimeIso } from "./provenance.ts";
-import { type RealismResult, runRealism } from "./realism.ts";
-import { describeSeeds, seedRange } from "./realism_seeds.ts";
+import type { RealismResult } from "./realism.ts";
+import { describeSeeds, runRealismSeeds, seedRange } from "./realism_seeds.ts";
 import {
   bestStart,
   MAX_REALISM_SELECT_SEEDS,
@@ -645,12 +645,9 @@ function realismScore(
   options: CalibrateOptions,
 ): RealismScore {
   const results: RealismResult[] = [];
-  let real: MarketRecord[] | undefined;
-  for (const seed of seeds) {
-    const run = runRealism(config, tapes, { seed, from: options.from, to: options.to, real });
-    real = run.real;
-    results.push(run.result);
-  }
+  runRealismSeeds(config, tapes, seeds, { from: options.from, to: options.to }, (_, r) => {
+    results.push(r);
+  });
   return realismCriterion(results);
 }
 
