@@ -17,12 +17,21 @@
  *                         [--force] [--json]
  *
  * The preset is written atomically (temporary file, fsync, rename); an existing file is
- * replaced only with `--force`. A tape too short to fit a model is one line naming the fit
- * and what it needs, exit code 2.
+ * replaced only with `--force`. With `--starts K`, each finished start is saved in
+ * `OUT.starts/` beside the preset as soon as it is done: the same command run again after an
+ * interruption resumes there and writes the uninterrupted run's preset, byte for byte; the
+ * directory is removed once the preset is written. Starts saved there by another command are
+ * refused (one line, exit code 2) unless `--force`, which discards them. A tape too short to
+ * fit a model is one line naming the fit and what it needs, exit code 2.
  *
  * @module
  */
-import { calibrateFiles, MAX_STARTS, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
+import {
+  calibrateFiles,
+  MAX_STARTS,
+  removeSavedStarts,
+  SIMULATION_RATIO,
+} from "../lib/calibration/calibrate.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
@@ -375,6 +384,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
   const log = (line: string) => console.error(line);
   const t0 = performance.now();
   const paths = v.data.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  // each finished start of --starts K is kept here until the preset is written
+  const startsDir = `${v.out!}.starts`;
   // a lot the tape decides (--size-lot above the tape's own lot) is named by its flag
   const cal = await calibrateFiles(paths, {
     name: v.name,
@@ -422,10 +433,16 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     starts: v.starts,
     select: v.select,
     selectSeeds: v["select-seeds"],
+    startsDir,
+    discardStarts: v.force,
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {
       throw new FlagError("--size-lot", e.value, e.expected);
+    }
+    if (e instanceof ValidationError && e.field === "startsDir") {
+      const expected = e.expected.replace("or discard them", "or pass --force to discard them");
+      throw new FlagError("--out", v.out!, expected, `--out: ${startsDir}: expected ${expected}`);
     }
     throw e;
   });
@@ -435,6 +452,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     field: "--out",
     replaceHint: "pass --force",
   });
+  // the saved starts were this command's (or discarded by --force): the preset now holds them
+  if (v.starts > 1) removeSavedStarts(startsDir);
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (v.json) {
     await Deno.stdout.write(new TextEncoder().encode(text));

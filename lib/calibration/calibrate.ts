@@ -139,6 +139,7 @@ import {
   type SelectMode,
 } from "./select_starts.ts";
 import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
+import { openStartStore, type StartStore } from "./start_store.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -442,10 +443,79 @@ export interface CalibrateOptions {
    * start's seed, so that the starts are compared on common random numbers.
    */
   freshSeed?: number;
+  /**
+   * With `starts` > 1: where the finished starts are loaded from and saved to, so that a run
+   * stopped part way resumes exactly (`start_store.ts`; {@linkcode CalibrateFilesOptions}'s
+   * `startsDir` keeps them in a directory). A start found in it is not computed again; every
+   * start computed is saved before the next begins. Default: none, nothing saved.
+   */
+  startStore?: StartStore<Calibration>;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
   sources?: { path: string; sha256: string; bytes: number }[];
   /** Progress messages. */
   log?: (line: string) => void;
+}
+
+/** Options of {@linkcode calibrateFiles}: the calibration's, and where to save its starts. */
+export interface CalibrateFilesOptions extends CalibrateOptions {
+  /**
+   * With `starts` > 1: a directory that keeps the finished starts (created if absent), so that
+   * the same call after an interruption resumes where it stopped, with the uninterrupted
+   * call's result (`start_store.ts`; `deno task calibrate` uses `OUT.starts` beside its
+   * preset). Starts saved there for other files or options are refused with a
+   * `ValidationError` naming `startsDir`, unless `discardStarts`. The caller removes the
+   * directory once its result is safely written ({@linkcode removeSavedStarts}).
+   */
+  startsDir?: string;
+  /** Remove starts that `startsDir` holds for other files or options (default false). */
+  discardStarts?: boolean;
+}
+
+/**
+ * What a saved start was computed for: the tapes' source files with their checksums and
+ * every option that shapes a start — all but how many starts run and how one is kept
+ * (`starts`, `select`, `selectSeeds`: a run with more starts resumes one with fewer), the
+ * store and the log. The key of `startsDir`'s fingerprint.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startsKey } from "./calibrate.ts";
+ * const sources = [{ path: "t.csv", sha256: "ab", bytes: 3 }];
+ * assert.deepEqual(startsKey(sources, { seed: 2, starts: 8, select: "realism" }), {
+ *   sources,
+ *   options: { seed: 2 },
+ * });
+ * ```
+ */
+export function startsKey(
+  sources: readonly { path: string; sha256: string; bytes: number }[],
+  options: CalibrateFilesOptions,
+): { sources: { path: string; sha256: string; bytes: number }[]; options: CalibrateOptions } {
+  const {
+    starts: _starts,
+    select: _select,
+    selectSeeds: _selectSeeds,
+    startStore: _store,
+    startsDir: _dir,
+    discardStarts: _discard,
+    sources: _sources,
+    log: _log,
+    ...shaping
+  } = options;
+  return { sources: sources.map((s) => ({ ...s })), options: shaping };
+}
+
+/**
+ * Removes the directory of saved starts `dir` ({@linkcode CalibrateFilesOptions.startsDir})
+ * once the calibration's result is safely written; nothing when it does not exist.
+ */
+export function removeSavedStarts(dir: string): void {
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
 }
 
 /** What a calibration returns. */
@@ -479,7 +549,7 @@ export { sha256File };
  */
 export async function calibrateFiles(
   paths: readonly string[],
-  options: CalibrateOptions = {},
+  options: CalibrateFilesOptions = {},
 ): Promise<Calibration> {
   if (paths.length === 0) throw new ValidationError("data", paths, "at least one tape file");
   requireTouchOptions(options);
@@ -492,7 +562,23 @@ export async function calibrateFiles(
       sources.push({ path: s, sha256: await sha256File(s), bytes: (await Deno.stat(s)).size });
     }
   }
-  return calibrateTapes(tapes, { ...options, sources });
+  const { startsDir, discardStarts, ...calibrateOptions } = options;
+  if (startsDir !== undefined && (options.starts ?? 1) > 1) {
+    const store = openStartStore<Calibration>(startsDir, startsKey(sources, options), {
+      discard: discardStarts,
+      field: "startsDir",
+    });
+    const saved = store.seeds();
+    if (saved.length > 0) {
+      options.log?.(
+        `resuming: start${saved.length === 1 ? "" : "s"} on seed${saved.length === 1 ? "" : "s"} ${
+          saved.join(", ")
+        } saved by an earlier run in ${startsDir}`,
+      );
+    }
+    return calibrateTapes(tapes, { ...calibrateOptions, sources, startStore: store });
+  }
+  return calibrateTapes(tapes, { ...calibrateOptions, sources });
 }
 
 /**
@@ -591,9 +677,14 @@ export function calibrateTapes(
   const objectives: number[] = [];
   const scores: RealismScore[] = [];
   const realismSeeds = seedRange(REALISM_SELECT_SEED, selectSeeds, "selectSeeds");
+  const store = options.startStore;
   for (let k = 0; k < starts; k++) {
-    log(`start ${k + 1} of ${starts}: seed ${base + k}`);
-    const run = calibrateOnce(tapes, { ...options, seed: base + k, freshSeed: base });
+    const saved = store?.load(base + k);
+    log(
+      `start ${k + 1} of ${starts}: seed ${base + k}${saved ? " (saved by an earlier run)" : ""}`,
+    );
+    const run = saved ?? calibrateOnce(tapes, { ...options, seed: base + k, freshSeed: base });
+    if (store && !saved) store.save(base + k, run);
     const quality = run.preset.provenance.fitQuality as Record<string, unknown>;
     const info = quality.information as { freshObjective?: { mean: number } } | undefined;
     runs.push(run);

@@ -17,7 +17,7 @@ import {
 import { runJob } from "../backtest/job.ts";
 import type { AgentSpec, BacktestJob, JobResult } from "../backtest/types.ts";
 import type { EnvConfig } from "../env/config.ts";
-import { base64ToBytes, bytesToBase64, decodeValue, type Encoded, encodeValue } from "./codec.ts";
+import { base64ToBytes, bytesToBase64, decodeValue, type Encoded, encodeValue } from "../codec.ts";
 import { importAgentModule, moduleUrl, type SweepTask, type TrainTask } from "./plan.ts";
 import { checkDataDigests, codeVersion } from "./version.ts";
 

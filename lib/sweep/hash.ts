@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
  * The canonical JSON text of `value`: object keys sorted by code unit, no whitespace,
  * `undefined` fields left out (as `JSON.stringify` does). Only plain JSON values are
  * accepted: a non-finite number, a typed array, a function or a class instance throws a
- * `TypeError` (encode results with `lib/sweep/codec.ts` first).
+ * `TypeError` (encode results with `lib/codec.ts` first).
  *
  * @example
  * ```ts

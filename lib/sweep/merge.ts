@@ -17,7 +17,7 @@ import { mergeAgent } from "../backtest/runner.ts";
 import { BASELINE_AGENT, PAIRED_METRICS } from "../backtest/compare.ts";
 import { roundDeep } from "../backtest/format.ts";
 import type { EquityCurves, InventoryHistogram, JobResult } from "../backtest/types.ts";
-import { base64ToBytes, decodeValue } from "./codec.ts";
+import { base64ToBytes, decodeValue } from "../codec.ts";
 import type { JobErrorInfo } from "./errors.ts";
 import type { EvalResult, TrainResult, TuneResult } from "./execute.ts";
 import { type Cell, heldOut, type SweepPlan, type Variant } from "./plan.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Encoded } from "./codec.ts";
+import type { Encoded } from "../codec.ts";
 import { JobError, type JobErrorInfo, jobErrorInfo } from "./errors.ts";
 import type { JobPayload } from "./execute.ts";
 import type { PlannedJob, SweepPlan } from "./plan.ts";

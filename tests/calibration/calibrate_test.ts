@@ -14,6 +14,8 @@ import type { EnvConfigInput } from "../../lib/env/config.ts";
 import type { Tape } from "../../lib/data/tape.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 import { fitTouchFlow, touchCountsOf } from "../../lib/calibration/fit_touch.ts";
+import { openStartStore } from "../../lib/calibration/start_store.ts";
+import { encodeValue } from "../../lib/codec.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
   assert.ok(Math.abs(est - truth) <= k * se, `${est} ± ${se} vs ${truth}`);
@@ -743,15 +745,36 @@ Deno.test('calibrate: `select: "realism"` keeps the start the realism report fin
   };
   const starts = (c: ReturnType<typeof calibrateTapes>) =>
     (c.preset.provenance as { fitQuality: { starts?: Starts } }).fitQuality.starts;
-  // without the information fit: only the realism criterion can compare the starts
-  const two = calibrateTapes([tape], {
-    ...opts,
-    seed: 5,
-    starts: 2,
-    select: "realism",
-    selectSeeds: 1,
-  });
+  // without the information fit: only the realism criterion can compare the starts; each
+  // finished start saved as it is done
+  const root = Deno.makeTempDirSync();
+  const key = { tape: "shared", ...opts, seed: 5 };
+  const store = () => openStartStore<ReturnType<typeof calibrateTapes>>(`${root}/s`, key);
+  const realism = { ...opts, seed: 5, starts: 2, select: "realism", selectSeeds: 1 } as const;
+  const two = calibrateTapes([tape], { ...realism, startStore: store() });
   const s = starts(two)!;
+  // stopped after its first start, the same call resumes and gives the same bits: the start
+  // on seed 5 is loaded, the one on seed 6 computed again (and saved as it was)
+  const saved6 = Deno.readTextFileSync(`${root}/s/start-6.json`);
+  Deno.removeSync(`${root}/s/start-6.json`);
+  const logged: string[] = [];
+  const resumed = calibrateTapes([tape], {
+    ...realism,
+    startStore: store(),
+    log: (l) => logged.push(l),
+  });
+  assert.ok(logged.includes("start 1 of 2: seed 5 (saved by an earlier run)"));
+  assert.ok(logged.includes("start 2 of 2: seed 6"));
+  assert.equal(JSON.stringify(resumed.preset), JSON.stringify(two.preset));
+  assert.deepEqual(resumed.estimates, two.estimates);
+  assert.deepEqual(resumed.warnings, two.warnings);
+  assert.equal(Deno.readTextFileSync(`${root}/s/start-6.json`), saved6);
+  // a loaded start is the computed one: encoded again, the same text
+  assert.equal(
+    JSON.stringify(encodeValue(store().load(5), { sortKeys: false })),
+    Deno.readTextFileSync(`${root}/s/start-5.json`),
+  );
+  Deno.removeSync(root, { recursive: true });
   assert.deepEqual(s.seeds, [5, 6]);
   assert.deepEqual(s.realismSeeds, [REALISM_SELECT_SEED]);
   assert.equal(s.freshObjectives, undefined);

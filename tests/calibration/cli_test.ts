@@ -397,3 +397,76 @@ Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which c
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("calibrate CLI --starts: killed after a start, run again it resumes and writes the uninterrupted run's bytes; another command's starts are refused, or discarded with --force", async () => {
+  const dir = Deno.makeTempDirSync();
+  const ROOT = new URL("../../", import.meta.url).pathname;
+  const args = (out: string, ...more: string[]) => [
+    ...["--data", BTC, "--to", "86228", "--out", out, "--refine-iterations", "0"],
+    ...["--starts", "2", "--select", "realism", "--select-seeds", "1", ...more],
+  ];
+  try {
+    const whole = await runScript("calibrate", args(`${dir}/whole.json`));
+    assert.equal(whole.code, 0, whole.stderr);
+    // killed (SIGKILL) once its first start is saved, before the preset is written
+    const out = `${dir}/resumed.json`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}scripts/calibrate.ts`, ...args(out)],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    let done = false;
+    const status = child.status.then((s) => (done = true, s));
+    const exists = (p: string) => {
+      try {
+        return Deno.statSync(p).isFile;
+      } catch {
+        return false;
+      }
+    };
+    while (!done && !exists(`${out}.starts/start-0.json`)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (!done) child.kill("SIGKILL");
+    await status;
+    assert.ok(!exists(out), "killed before the end (the preset not yet written)");
+    const again = await runScript("calibrate", args(out));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming: start on seed 0 saved by an earlier run/);
+    assert.match(again.stderr, /start 1 of 2: seed 0 \(saved by an earlier run\)/);
+    assert.equal(await Deno.readTextFile(out), await Deno.readTextFile(`${dir}/whole.json`));
+    assert.ok(
+      !exists(`${out}.starts/run.json`),
+      "the saved starts removed with the preset written",
+    );
+    // starts saved by another command are neither used nor deleted unasked
+    await Deno.mkdir(`${dir}/other.json.starts`);
+    await Deno.writeTextFile(
+      `${dir}/other.json.starts/run.json`,
+      JSON.stringify({ fingerprint: "0".repeat(64), key: "another command's" }),
+    );
+    oneLineError(
+      await runScript("calibrate", args(`${dir}/other.json`)),
+      /^error: --out: .*other\.json\.starts: expected starts saved for these arguments .*pass --force to discard them/,
+    );
+    assert.ok(exists(`${dir}/other.json.starts/run.json`));
+    // one start saves nothing and leaves another command's starts alone
+    const single = await runScript("calibrate", [
+      ...["--data", BTC, "--to", "86228", "--out", `${dir}/other.json`, "--refine-iterations", "0"],
+    ]);
+    assert.equal(single.code, 0, single.stderr);
+    assert.ok(exists(`${dir}/other.json.starts/run.json`));
+    // --force: they are discarded, and the run is the uninterrupted one
+    const forced = await runScript("calibrate", args(`${dir}/other.json`, "--force"));
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.doesNotMatch(forced.stderr, /saved by an earlier run/);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/other.json`),
+      await Deno.readTextFile(`${dir}/whole.json`),
+    );
+    assert.ok(!exists(`${dir}/other.json.starts/run.json`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

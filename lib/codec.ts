@@ -1,11 +1,12 @@
 /**
- * Exact, canonical encoding of job results for storage and transport (files, Redis):
- * plain JSON in which every number round-trips bit for bit. Finite numbers are JSON
- * numbers (shortest round-trip form); `NaN`, `±Infinity` and `-0` become `{"$n": "NaN"}`
- * and the like; a `Float64Array` becomes `{"$f64": base64}` of its little-endian bytes
- * (NaN payloads and signed zeros included), an `Int32Array` `{"$i32": base64}`. Object keys
- * are sorted, so equal values give
- * equal text.
+ * Exact encoding of values for storage and transport (sweep results in files and Redis, a
+ * calibration's finished starts): plain JSON in which every number round-trips bit for bit.
+ * Finite numbers are JSON numbers (shortest round-trip form); `NaN`, `±Infinity` and `-0`
+ * become `{"$n": "NaN"}` and the like; a `Float64Array` becomes `{"$f64": base64}` of its
+ * little-endian bytes (NaN payloads and signed zeros included), an `Int32Array`
+ * `{"$i32": base64}`. Object keys are sorted by default, so equal values give equal text
+ * (canonical); with `sortKeys: false` they keep their order, so that a decoded object
+ * serializes as the original did.
  *
  * @module
  */
@@ -16,10 +17,20 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 /** A JSON value as produced by {@linkcode encodeValue}. */
 export type Encoded = null | boolean | number | string | Encoded[] | { [k: string]: Encoded };
 
+/** Options of {@linkcode encodeValue}. */
+export interface EncodeOptions {
+  /**
+   * Sort object keys (default true: canonical text, equal values give equal text); false
+   * keeps each object's own key order, which {@linkcode decodeValue} then restores.
+   */
+  sortKeys?: boolean;
+}
+
 /**
  * Encodes `value` (JSON values, non-finite numbers, `Float64Array`s, `Int32Array`s) into
- * plain JSON.
- * Throws a `TypeError` for anything else (other typed arrays, class instances, functions).
+ * plain JSON; `undefined` object fields are left out and `undefined` array items become
+ * `null`, as `JSON.stringify` does. Throws a `TypeError` for anything else (other typed
+ * arrays, class instances, functions), naming its path (`$.a.b[2]`).
  *
  * @example
  * ```ts
@@ -30,9 +41,12 @@ export type Encoded = null | boolean | number | string | Encoded[] | { [k: strin
  * assert.ok(Number.isNaN(back.x) && Object.is(back.y, -0));
  * assert.deepEqual([...back.a], [1.5, -Infinity]);
  * assert.deepEqual([...back.r], [-2, 7]);
+ * // key order: sorted by default, kept with sortKeys: false
+ * assert.equal(JSON.stringify(encodeValue({ b: 1, a: 2 })), '{"a":2,"b":1}');
+ * assert.equal(JSON.stringify(encodeValue({ b: 1, a: 2 }, { sortKeys: false })), '{"b":1,"a":2}');
  * ```
  */
-export function encodeValue(value: unknown, path = "$"): Encoded {
+export function encodeValue(value: unknown, options: EncodeOptions = {}, path = "$"): Encoded {
   if (value === null) return null;
   switch (typeof value) {
     case "boolean":
@@ -52,15 +66,19 @@ export function encodeValue(value: unknown, path = "$"): Encoded {
         for (let i = 0; i < value.length; i++) view.setInt32(i * 4, value[i], true);
         return { $i32: bytesToBase64(bytes) };
       }
-      if (Array.isArray(value)) return value.map((x, i) => encodeValue(x ?? null, `${path}[${i}]`));
+      if (Array.isArray(value)) {
+        return value.map((x, i) => encodeValue(x ?? null, options, `${path}[${i}]`));
+      }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError(`${path}: cannot encode a ${proto?.constructor?.name ?? "value"}`);
       }
       const rec = value as Record<string, unknown>;
       const out: { [k: string]: Encoded } = {};
-      for (const k of Object.keys(rec).sort()) {
-        if (rec[k] !== undefined) out[k] = encodeValue(rec[k], `${path}.${k}`);
+      const keys = Object.keys(rec);
+      if (options.sortKeys ?? true) keys.sort();
+      for (const k of keys) {
+        if (rec[k] !== undefined) out[k] = encodeValue(rec[k], options, `${path}.${k}`);
       }
       return out;
     }
