@@ -17,6 +17,7 @@
  * @module
  */
 export * from "./lib/errors.ts";
+export * from "./lib/progress_store.ts";
 export type { Infer, InferInput } from "./lib/validation.ts";
 export * from "./lib/rng/mod.ts";
 export * from "./lib/book/mod.ts";

@@ -26,12 +26,8 @@
  *
  * @module
  */
-import {
-  calibrateFiles,
-  MAX_STARTS,
-  removeSavedStarts,
-  SIMULATION_RATIO,
-} from "../lib/calibration/calibrate.ts";
+import { calibrateFiles, MAX_STARTS, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
+import { removeProgress } from "../lib/progress_store.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
@@ -441,7 +437,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
       throw new FlagError("--size-lot", e.value, e.expected);
     }
     if (e instanceof ValidationError && e.field === "startsDir") {
-      const expected = e.expected.replace("or discard them", "or pass --force to discard them");
+      const expected = e.expected.replace("or discard it", "or pass --force to discard it");
       throw new FlagError("--out", v.out!, expected, `--out: ${startsDir}: expected ${expected}`);
     }
     throw e;
@@ -453,7 +449,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     replaceHint: "pass --force",
   });
   // the saved starts were this command's (or discarded by --force): the preset now holds them
-  if (v.starts > 1) removeSavedStarts(startsDir);
+  if (v.starts > 1) removeProgress(startsDir);
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (v.json) {
     await Deno.stdout.write(new TextEncoder().encode(text));

@@ -12,12 +12,20 @@
  * stderr. A bad flag prints one line naming it and its allowed values, and exits with 2,
  * before any work starts (`--out` included: a file, an unwritable place, or a directory
  * holding a previous comparison without `--force`). The files are written as one set
- * (lib/output_dir.ts): a kill leaves the previous set or the new one, never a mix.
+ * (lib/output_dir.ts): a kill leaves the previous set or the new one, never a mix. Every
+ * backtest job (the tuning's and the evaluation's) is saved in `OUT.partial/` as it finishes:
+ * the same command run again after an interruption runs only the jobs left and writes the
+ * uninterrupted run's files; the directory is removed once they are written. Jobs saved there
+ * by another command are refused (one line, exit 2) unless `--force` (or the default `--out`,
+ * a scratch location), which discards them.
  *
  * @module
  */
-import { AGENT_IDS } from "../lib/agents/registry.ts";
+import { AGENT_IDS, agentDefinition } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
+import { sha256File } from "../lib/data/io.ts";
+import { openProgressStore, type ProgressStore, removeProgress } from "../lib/progress_store.ts";
+import type { JobResult } from "../lib/backtest/types.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import {
   COMPARE_FILES,
@@ -241,6 +249,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
   const simulated = replayConfig ? undefined : await market(values, given);
+  const progress = await openJobProgress(values, given);
   let run;
   try {
     run = await runCompare({
@@ -254,6 +263,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
       ppoDir: values.model,
       recordSteps: values.arrow,
       onProgress: (done, total) => bar.update(done, total),
+      progress: progress.store,
       log,
     });
   } finally {
@@ -265,6 +275,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
     field: "--out",
     replaceHint: "pass --force",
   });
+  removeProgress(progress.dir); // the files now hold every job's result
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   if (values.json) {
     await Deno.stdout.write(new TextEncoder().encode(reportJson(run)));
@@ -277,6 +288,66 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   console.log(`\n${legendText(run)}`);
   if (run.report.realism) console.log(`\n${run.report.realism.join("\n")}`);
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
+}
+
+/** Every file under `path` (a file, or a directory walked recursively), sorted. */
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await Deno.stat(path).catch(() => null);
+  if (info === null) return [];
+  if (!info.isDirectory) return [path];
+  const out: string[] = [];
+  for await (const e of Deno.readDir(path)) out.push(...await filesUnder(`${path}/${e.name}`));
+  return out.sort();
+}
+
+/**
+ * Opens `OUT.partial`, where this comparison's finished backtest jobs are kept (each named by
+ * the hash of its content, `runJobs`). Its key is every flag that shapes a result (all but
+ * `--out`, `--force`, `--json` and `--workers`, which changes no result) and the checksum of
+ * every file a job names by path: the learned agents' model directories, the tapes of the
+ * replay tier and of `replay:` markets, the `--config` file.
+ */
+async function openJobProgress(
+  values: CompareFlags,
+  given: ReadonlySet<string>,
+): Promise<{ dir: string; store: ProgressStore<JobResult> }> {
+  const dir = `${values.out}.partial`;
+  const { out: _out, force: _force, json: _json, workers: _workers, ...shaping } = values;
+  const paths = new Set<string>();
+  for (const id of values.agents ?? AGENT_IDS) {
+    if (agentDefinition(id).kind !== "learned") continue;
+    for (
+      const f of await filesUnder(values.model ?? agentDefinition(id).modelDir ?? DEFAULT_PPO_DIR)
+    ) {
+      paths.add(f);
+    }
+  }
+  for (const d of values.data ?? []) {
+    for (const f of d.split(",")) if (f.trim()) paths.add(f.trim());
+  }
+  for (const m of values.markets ?? []) if (m.startsWith("replay:")) paths.add(m.slice(7));
+  if (values.config !== undefined) paths.add(values.config);
+  const files: { path: string; sha256: string }[] = [];
+  for (const p of [...paths].sort()) {
+    const sha256 = await sha256File(p).catch(() => "missing");
+    files.push({ path: p, sha256 });
+  }
+  try {
+    const store = openProgressStore<JobResult>(dir, { command: "compare", flags: shaping, files }, {
+      // the default --out is a scratch location, replaced by every run: so is its progress
+      discard: values.force || !given.has("out"),
+      field: "progressDir",
+    });
+    const saved = store.names().length;
+    if (saved > 0) {
+      console.error(`resuming: ${saved} backtest jobs saved by an earlier run in ${dir}`);
+    }
+    return { dir, store };
+  } catch (e) {
+    if (!(e instanceof ValidationError) || e.field !== "progressDir") throw e;
+    const expected = e.expected.replace("or discard it", "or pass --force to discard it");
+    throw new FlagError("--out", values.out, expected, `--out: ${dir}: expected ${expected}`);
+  }
 }
 
 /** The flags that apply to every market of `--markets`, only where given. */
@@ -293,6 +364,7 @@ async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Pr
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const markets = values.markets!;
+  const progress = await openJobProgress(values, given);
   const bar = createProgress("compare", { unit: "episodes" });
   let run;
   try {
@@ -307,6 +379,7 @@ async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Pr
       calibrationEpisodes: values["calibration-episodes"],
       ppoDir: values.model,
       onProgress: (m, done, total) => bar.update(m * total + done, markets.length * total),
+      progress: progress.store,
       log,
     });
   } finally {
@@ -317,6 +390,7 @@ async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Pr
     field: "--out",
     replaceHint: "pass --force",
   });
+  removeProgress(progress.dir); // the files now hold every job's result
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   if (values.json) {
     await Deno.stdout.write(new TextEncoder().encode(marketsMatrixJson(run)));

@@ -25,7 +25,8 @@ import { type FairParams, tuneAgents } from "./fair_params.ts";
 import { roundDeep, TABLE_METRICS } from "./format.ts";
 import { type BacktestResult, runBacktest } from "./runner.ts";
 import { CALIBRATION_SEED_OFFSET, calibrationSeeds, evaluationSeeds } from "./seeds.ts";
-import type { AgentSpec } from "./types.ts";
+import type { AgentSpec, JobResult } from "./types.ts";
+import type { ProgressStore } from "../progress_store.ts";
 import { parseTrainConfig } from "../rl/config.ts";
 import { trainingSeeds } from "../rl/seeds.ts";
 import { trainingEnvConfigs } from "../rl/curriculum.ts";
@@ -124,6 +125,12 @@ export interface CompareOptions {
   realism?: readonly string[];
   /** Progress of the evaluation, in episodes. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where the finished backtest jobs (tuning and evaluation) are saved and found again, so
+   * that a comparison stopped part way resumes with the same results (`runJobs`; the CLI
+   * keeps them in `OUT.partial` beside its output; default none).
+   */
+  progress?: ProgressStore<JobResult>;
   /** Log lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -323,7 +330,10 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
   if (tunable.length > 0) {
     calSeeds = replay ? replay.calibration.seeds : calibrationSeeds(seed, calEpisodes, evalSeeds);
     log(`tuning ${tunable.join(", ")} on ${calSeeds.length} calibration episodes…`);
-    fair = await tuneAgents(config, calSeeds, tunable, { workers: options.workers });
+    fair = await tuneAgents(config, calSeeds, tunable, {
+      workers: options.workers,
+      progress: options.progress,
+    });
   }
   const specs: AgentSpec[] = ran.map((id) => {
     if (agentDefinition(id).kind === "learned") return agentSpec(id, { dir: modelDir(id) });
@@ -342,6 +352,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
       chunkSize: options.chunkSize,
       recordSteps: options.recordSteps,
       onProgress: options.onProgress,
+      progress: options.progress,
     });
   }
   const paired = pairedTests(backtest, seed);

@@ -20,13 +20,14 @@
  * @module
  */
 import { ValidationError } from "../errors.ts";
+import type { ProgressStore } from "../progress_store.ts";
 import type { EnvConfig } from "../env/config.ts";
 import { makeVecEnv } from "../env/make.ts";
 import { agentDefinition, calibrateFromEnv } from "../agents/mod.ts";
 import { defaultCapitalBase } from "../analytics/mod.ts";
 import { agentSpec } from "./agent_spec.ts";
 import { defaultWorkers, runJobs } from "./pool.ts";
-import type { BacktestJob } from "./types.ts";
+import type { BacktestJob, JobResult } from "./types.ts";
 
 /** The calibrated market parameters. */
 export interface MarketCalibration {
@@ -83,6 +84,8 @@ export interface TuneAgentsOptions {
    * Never changes the result.
    */
   workers?: number;
+  /** Where finished grid jobs are saved and found again (`runJobs`; default none). */
+  progress?: ProgressStore<JobResult>;
 }
 
 /** The cartesian product of `grid`, in declaration order (the last parameter varies fastest). */
@@ -179,7 +182,12 @@ export async function tuneAgents(
       });
     }
   });
-  const results = await runJobs(jobs, options.workers ?? defaultWorkers(jobs.length));
+  const results = await runJobs(
+    jobs,
+    options.workers ?? defaultWorkers(jobs.length),
+    undefined,
+    options.progress,
+  );
   const agents: Record<string, TunedAgentParams> = {};
   tuned.forEach((t, a) => {
     const scores: TuningScore[] = [];

@@ -4,7 +4,10 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
+import { encodeValue } from "../codec.ts";
 import { requireInt } from "../errors.ts";
+import type { ProgressStore } from "../progress_store.ts";
 import { specsRunInWorkers } from "./agent_spec.ts";
 import { runJob } from "./job.ts";
 import { deserializeError, type JobReply, type JobRequest } from "./messages.ts";
@@ -28,6 +31,12 @@ export function defaultWorkers(jobs: number): number {
  * order). The first failing job rejects the whole run (workers are terminated) with its
  * error, rethrown with its type (`ValidationError`, `NotAvailableError`…).
  *
+ * With `progress`, a job whose result an earlier run saved there (under {@linkcode jobName},
+ * the hash of the job's whole content) is not run again, and every job run is saved as it
+ * finishes: a run stopped part way and run again resumes with the same results, bit for bit
+ * (a job's result depends only on its content — what a job names by path, a model directory
+ * or a tape, is the caller's to fingerprint: `lib/progress_store.ts`).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -49,16 +58,29 @@ export async function runJobs(
   jobs: readonly BacktestJob[],
   workers: number,
   onResult?: (result: JobResult) => void,
+  progress?: ProgressStore<JobResult>,
 ): Promise<JobResult[]> {
   requireInt("workers", workers, 0, MAX_WORKERS);
   const results: JobResult[] = new Array(jobs.length);
+  const names = progress ? jobs.map(jobName) : [];
+  const todo: number[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    const saved = names[i] === undefined ? undefined : progress!.load(names[i]!);
+    if (saved === undefined) todo.push(i);
+    else {
+      results[i] = saved;
+      onResult?.(saved);
+    }
+  }
+  const finish = (i: number, result: JobResult) => {
+    results[i] = result;
+    if (names[i] !== undefined) progress!.save(names[i]!, result);
+    onResult?.(result);
+  };
   // An agent registered without a module (e.g. in a notebook cell) exists in this thread
   // only: run everything here (the results do not depend on where jobs run).
   if (workers === 0 || !specsRunInWorkers(jobs.map((j) => j.agent))) {
-    for (let i = 0; i < jobs.length; i++) {
-      results[i] = await runJob(jobs[i]);
-      onResult?.(results[i]);
-    }
+    for (const i of todo) finish(i, await runJob(jobs[i]));
     return results;
   }
   const order = new Map(jobs.map((j, i) => [j.index, i]));
@@ -66,8 +88,8 @@ export async function runJobs(
   const { promise, resolve, reject } = Promise.withResolvers<void>();
   let next = 0, finished = 0, failed = false;
   const dispatch = (w: Worker) => {
-    if (next >= jobs.length) return;
-    const req: JobRequest = { job: jobs[next++] };
+    if (next >= todo.length) return;
+    const req: JobRequest = { job: jobs[todo[next++]] };
     w.postMessage(req);
   };
   const fail = (err: Error) => {
@@ -75,7 +97,7 @@ export async function runJobs(
     failed = true;
     reject(err);
   };
-  const count = Math.min(workers, jobs.length);
+  const count = Math.min(workers, todo.length);
   for (let k = 0; k < count; k++) {
     const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
     w.onmessage = (e: MessageEvent<JobReply>) => {
@@ -84,9 +106,8 @@ export async function runJobs(
       if (!reply.ok) return fail(deserializeError(reply.error));
       const pos = order.get(reply.result.index);
       if (pos === undefined) return fail(new Error(`unknown job index ${reply.result.index}`));
-      results[pos] = reply.result;
-      onResult?.(reply.result);
-      if (++finished === jobs.length) resolve();
+      finish(pos, reply.result);
+      if (++finished === todo.length) resolve();
       else dispatch(w);
     };
     w.onerror = (e: ErrorEvent) => {
@@ -95,7 +116,7 @@ export async function runJobs(
     };
     pool.push(w);
   }
-  if (jobs.length === 0) resolve();
+  if (todo.length === 0) resolve();
   for (const w of pool) dispatch(w);
   try {
     await promise;
@@ -103,4 +124,37 @@ export async function runJobs(
     for (const w of pool) w.terminate();
   }
   return results;
+}
+
+/**
+ * The name under which {@linkcode runJobs} saves `job`'s result: `job-` and the SHA-256 of the
+ * job's exact encoding (`lib/codec.ts`, keys sorted), so that two jobs share a name only when
+ * every field is the same; `undefined` for a job that cannot be encoded (a config holding a
+ * model object of the caller's), which is then always run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jobName } from "./pool.ts";
+ * import { parseEnvConfig } from "../env/config.ts";
+ * const job = {
+ *   index: 0, agentIndex: 0, chunk: 0, firstEpisode: 0,
+ *   config: parseEnvConfig({ tier: "model", duration: 10 }),
+ *   agent: { id: "static-spread" }, seeds: [1, 2], agentSeed: 7,
+ *   summary: { capitalBase: 500_000, period: 1, impactWeight: 1 },
+ *   curvePoints: 10, recordSteps: false,
+ * };
+ * assert.match(jobName(job)!, /^job-[0-9a-f]{64}$/);
+ * assert.notEqual(jobName({ ...job, seeds: [1, 3] }), jobName(job));
+ * ```
+ */
+export function jobName(job: BacktestJob): string | undefined {
+  let text: string;
+  try {
+    text = JSON.stringify(encodeValue(job));
+  } catch (err) {
+    if (err instanceof TypeError) return undefined;
+    throw err;
+  }
+  return `job-${createHash("sha256").update(text).digest("hex")}`;
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { requireInt, ValidationError } from "../errors.ts";
+import type { ProgressStore } from "../progress_store.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import type { EpisodeRecord } from "../env/types.ts";
 import {
@@ -75,6 +76,11 @@ export interface BacktestOptions {
   resamples?: number;
   /** Called after each job with the episodes done so far and the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where finished jobs are saved and found again, so that a run stopped part way resumes
+   * with the same results ({@linkcode runJobs}; default none).
+   */
+  progress?: ProgressStore<JobResult>;
 }
 
 /** Results of one agent. */
@@ -216,7 +222,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const results = await runJobs(jobs, workers, (r) => {
     done += r.metrics.length;
     options.onProgress?.(done, total);
-  });
+  }, options.progress);
 
   const agentSeeds: Record<string, number[]> = {};
   const out = agents.map((spec, a) => {

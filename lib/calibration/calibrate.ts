@@ -139,7 +139,7 @@ import {
   type SelectMode,
 } from "./select_starts.ts";
 import { initialDepthLots, presetConfig, sizesConfig } from "./preset_config.ts";
-import { openStartStore, type StartStore } from "./start_store.ts";
+import { openProgressStore, type ProgressStore } from "../progress_store.ts";
 
 /** Version of the calibration method (written into every preset). */
 export const CALIBRATION_VERSION = 1;
@@ -444,12 +444,13 @@ export interface CalibrateOptions {
    */
   freshSeed?: number;
   /**
-   * With `starts` > 1: where the finished starts are loaded from and saved to, so that a run
-   * stopped part way resumes exactly (`start_store.ts`; {@linkcode CalibrateFilesOptions}'s
-   * `startsDir` keeps them in a directory). A start found in it is not computed again; every
-   * start computed is saved before the next begins. Default: none, nothing saved.
+   * With `starts` > 1: where the finished starts are loaded from and saved to, as
+   * `start-SEED`, so that a run stopped part way resumes exactly (`lib/progress_store.ts`;
+   * {@linkcode CalibrateFilesOptions}'s `startsDir` keeps them in a directory). A start found in
+   * it is not computed again; every start computed is saved before the next begins. Default:
+   * none, nothing saved.
    */
-  startStore?: StartStore<Calibration>;
+  startStore?: ProgressStore<Calibration>;
   /** Source files and checksums (filled by {@linkcode calibrateFiles}). */
   sources?: { path: string; sha256: string; bytes: number }[];
   /** Progress messages. */
@@ -461,10 +462,10 @@ export interface CalibrateFilesOptions extends CalibrateOptions {
   /**
    * With `starts` > 1: a directory that keeps the finished starts (created if absent), so that
    * the same call after an interruption resumes where it stopped, with the uninterrupted
-   * call's result (`start_store.ts`; `deno task calibrate` uses `OUT.starts` beside its
+   * call's result (`lib/progress_store.ts`; `deno task calibrate` uses `OUT.starts` beside its
    * preset). Starts saved there for other files or options are refused with a
    * `ValidationError` naming `startsDir`, unless `discardStarts`. The caller removes the
-   * directory once its result is safely written ({@linkcode removeSavedStarts}).
+   * directory once its result is safely written (`removeProgress`).
    */
   startsDir?: string;
   /** Remove starts that `startsDir` holds for other files or options (default false). */
@@ -504,18 +505,6 @@ export function startsKey(
     ...shaping
   } = options;
   return { sources: sources.map((s) => ({ ...s })), options: shaping };
-}
-
-/**
- * Removes the directory of saved starts `dir` ({@linkcode CalibrateFilesOptions.startsDir})
- * once the calibration's result is safely written; nothing when it does not exist.
- */
-export function removeSavedStarts(dir: string): void {
-  try {
-    Deno.removeSync(dir, { recursive: true });
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
 }
 
 /** What a calibration returns. */
@@ -564,11 +553,12 @@ export async function calibrateFiles(
   }
   const { startsDir, discardStarts, ...calibrateOptions } = options;
   if (startsDir !== undefined && (options.starts ?? 1) > 1) {
-    const store = openStartStore<Calibration>(startsDir, startsKey(sources, options), {
+    const store = openProgressStore<Calibration>(startsDir, startsKey(sources, options), {
       discard: discardStarts,
       field: "startsDir",
     });
-    const saved = store.seeds();
+    const saved = store.names().filter((n) => /^start-\d+$/.test(n))
+      .map((n) => Number(n.slice("start-".length))).sort((a, b) => a - b);
     if (saved.length > 0) {
       options.log?.(
         `resuming: start${saved.length === 1 ? "" : "s"} on seed${saved.length === 1 ? "" : "s"} ${
@@ -679,12 +669,12 @@ export function calibrateTapes(
   const realismSeeds = seedRange(REALISM_SELECT_SEED, selectSeeds, "selectSeeds");
   const store = options.startStore;
   for (let k = 0; k < starts; k++) {
-    const saved = store?.load(base + k);
+    const saved = store?.load(`start-${base + k}`);
     log(
       `start ${k + 1} of ${starts}: seed ${base + k}${saved ? " (saved by an earlier run)" : ""}`,
     );
     const run = saved ?? calibrateOnce(tapes, { ...options, seed: base + k, freshSeed: base });
-    if (store && !saved) store.save(base + k, run);
+    if (store && !saved) store.save(`start-${base + k}`, run);
     const quality = run.preset.provenance.fitQuality as Record<string, unknown>;
     const info = quality.information as { freshObjective?: { mean: number } } | undefined;
     runs.push(run);

@@ -58,7 +58,6 @@ export * from "./realism.ts";
 export * from "./realism_report.ts";
 export * from "./realism_seeds.ts";
 export * from "./select_starts.ts";
-export * from "./start_store.ts";
 export * from "./fit_lump.ts";
 export * from "./information_start.ts";
 export * from "./preset_config.ts";

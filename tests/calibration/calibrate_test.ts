@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { calibrateTapes } from "../../lib/calibration/calibrate.ts";
+import { calibrateTapes, startsKey } from "../../lib/calibration/calibrate.ts";
 import { LUMP_SEARCH_FACTORS } from "../../lib/calibration/fit_lump.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { ValidationError } from "../../lib/errors.ts";
@@ -14,7 +14,7 @@ import type { EnvConfigInput } from "../../lib/env/config.ts";
 import type { Tape } from "../../lib/data/tape.ts";
 import { ZI_TRUTH, ziLobsterTape } from "./_zi_lobster.ts";
 import { fitTouchFlow, touchCountsOf } from "../../lib/calibration/fit_touch.ts";
-import { openStartStore } from "../../lib/calibration/start_store.ts";
+import { openProgressStore, progressFingerprint } from "../../lib/progress_store.ts";
 import { encodeValue } from "../../lib/codec.ts";
 
 const within = (est: number, se: number, truth: number, k = 3) =>
@@ -749,7 +749,7 @@ Deno.test('calibrate: `select: "realism"` keeps the start the realism report fin
   // finished start saved as it is done
   const root = Deno.makeTempDirSync();
   const key = { tape: "shared", ...opts, seed: 5 };
-  const store = () => openStartStore<ReturnType<typeof calibrateTapes>>(`${root}/s`, key);
+  const store = () => openProgressStore<ReturnType<typeof calibrateTapes>>(`${root}/s`, key);
   const realism = { ...opts, seed: 5, starts: 2, select: "realism", selectSeeds: 1 } as const;
   const two = calibrateTapes([tape], { ...realism, startStore: store() });
   const s = starts(two)!;
@@ -771,7 +771,7 @@ Deno.test('calibrate: `select: "realism"` keeps the start the realism report fin
   assert.equal(Deno.readTextFileSync(`${root}/s/start-6.json`), saved6);
   // a loaded start is the computed one: encoded again, the same text
   assert.equal(
-    JSON.stringify(encodeValue(store().load(5), { sortKeys: false })),
+    JSON.stringify(encodeValue(store().load("start-5"), { sortKeys: false })),
     Deno.readTextFileSync(`${root}/s/start-5.json`),
   );
   Deno.removeSync(root, { recursive: true });
@@ -1142,4 +1142,18 @@ Deno.test("calibrate: `liquidityState` sets σ by indirect inference once the mo
   } else assert.ok(cal.warnings.some((w) => w.startsWith("flow.liquidity.sigma: the simulation")));
   assert.ok(Number.isFinite(row.atChosen) && row.atChosen >= 0);
   assert.equal(parseEnvConfig(cal.preset.config).flow.liquidity.sigma, sig(s.value));
+});
+
+Deno.test("startsKey: how many starts run and how one is kept are not part of a start", () => {
+  const sources = [{ path: "a.csv", sha256: "00", bytes: 1 }];
+  const fp = (o: Parameters<typeof startsKey>[1]) => progressFingerprint(startsKey(sources, o));
+  const base = { seed: 3, sizeLaw: "auto" as const, impactLump: true };
+  assert.equal(fp({ ...base, starts: 8 }), fp({ ...base, starts: 2, select: "realism" }));
+  assert.equal(fp({ ...base, log: () => {}, selectSeeds: 4 }), fp(base));
+  assert.notEqual(fp({ ...base, seed: 4 }), fp(base));
+  assert.notEqual(fp({ ...base, impactLump: false }), fp(base));
+  assert.notEqual(
+    progressFingerprint(startsKey([{ ...sources[0], sha256: "01" }], base)),
+    fp(base),
+  );
 });

@@ -448,7 +448,7 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
     );
     oneLineError(
       await runScript("calibrate", args(`${dir}/other.json`)),
-      /^error: --out: .*other\.json\.starts: expected starts saved for these arguments .*pass --force to discard them/,
+      /^error: --out: .*other\.json\.starts: expected progress saved for these arguments .*pass --force to discard it/,
     );
     assert.ok(exists(`${dir}/other.json.starts/run.json`));
     // one start saves nothing and leaves another command's starts alone
