@@ -182,6 +182,57 @@ export function openProgressStore<T>(
 }
 
 /**
+ * The directory that keeps the progress of a run with `key` whose result goes to `out`:
+ * `OUT.partial-` and the first 16 hex digits of the key's fingerprint, beside it. Runs with
+ * other arguments get other directories, so that two runs writing to one scratch location (a
+ * task's default `--out`) never share parts, even at the same time.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { progressDirFor } from "./progress_store.ts";
+ * assert.match(progressDirFor("out/compare", { seed: 1 }), /^out\/compare\.partial-[0-9a-f]{16}$/);
+ * assert.notEqual(progressDirFor("out/x", { seed: 1 }), progressDirFor("out/x", { seed: 2 }));
+ * ```
+ */
+export function progressDirFor(out: string, key: unknown): string {
+  return `${out.replace(/\/+$/, "")}.partial-${progressFingerprint(key).slice(0, 16)}`;
+}
+
+/**
+ * The other runs' progress directories beside `out` (`OUT.partial-…` but `except`): unfinished
+ * runs of other arguments, which a task names so that they are not forgotten.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openProgressStore, otherProgressDirs, progressDirFor } from "./progress_store.ts";
+ * const out = `${Deno.makeTempDirSync()}/report`;
+ * const a = progressDirFor(out, { seed: 1 }), b = progressDirFor(out, { seed: 2 });
+ * openProgressStore(a, { seed: 1 });
+ * openProgressStore(b, { seed: 2 });
+ * assert.deepEqual(otherProgressDirs(out, a), [b]);
+ * ```
+ */
+export function otherProgressDirs(out: string, except: string): string[] {
+  const path = out.replace(/\/+$/, "");
+  const slash = path.lastIndexOf("/");
+  const parent = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+  const prefix = `${path.slice(slash + 1)}.partial-`;
+  const found: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(parent)) {
+      if (!e.isDirectory || !e.name.startsWith(prefix)) continue;
+      const dir = slash < 0 ? e.name : `${parent === "/" ? "" : parent}/${e.name}`;
+      if (dir !== except) found.push(dir);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return found.sort();
+}
+
+/**
  * Removes the directory of saved progress `dir` once the run's result is safely written;
  * nothing when it does not exist.
  *

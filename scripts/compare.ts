@@ -13,18 +13,23 @@
  * before any work starts (`--out` included: a file, an unwritable place, or a directory
  * holding a previous comparison without `--force`). The files are written as one set
  * (lib/output_dir.ts): a kill leaves the previous set or the new one, never a mix. Every
- * backtest job (the tuning's and the evaluation's) is saved in `OUT.partial/` as it finishes:
- * the same command run again after an interruption runs only the jobs left and writes the
- * uninterrupted run's files; the directory is removed once they are written. Jobs saved there
- * by another command are refused (one line, exit 2) unless `--force` (or the default `--out`,
- * a scratch location), which discards them.
+ * backtest job (the tuning's and the evaluation's) is saved beside `--out` in
+ * `OUT.partial-FINGERPRINT/` (one directory per set of arguments) as it finishes: the same
+ * command run again after an interruption runs only the jobs left and writes the
+ * uninterrupted run's files; the directory is removed once they are written.
  *
  * @module
  */
 import { AGENT_IDS, agentDefinition } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { sha256File } from "../lib/data/io.ts";
-import { openProgressStore, type ProgressStore, removeProgress } from "../lib/progress_store.ts";
+import {
+  openProgressStore,
+  otherProgressDirs,
+  type ProgressDir,
+  progressDirFor,
+  removeProgress,
+} from "../lib/progress_store.ts";
 import type { JobResult } from "../lib/backtest/types.ts";
 import { MAX_SEED } from "../lib/rng/mod.ts";
 import {
@@ -249,7 +254,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   const log = (line: string) => console.error(line);
   const bar = createProgress("compare", { unit: "episodes" });
   const simulated = replayConfig ? undefined : await market(values, given);
-  const progress = await openJobProgress(values, given);
+  const progress = await openJobProgress(values);
   let run;
   try {
     run = await runCompare({
@@ -263,7 +268,7 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
       ppoDir: values.model,
       recordSteps: values.arrow,
       onProgress: (done, total) => bar.update(done, total),
-      progress: progress.store,
+      progress,
       log,
     });
   } finally {
@@ -301,26 +306,21 @@ async function filesUnder(path: string): Promise<string[]> {
 }
 
 /**
- * Opens `OUT.partial`, where this comparison's finished backtest jobs are kept (each named by
- * the hash of its content, `runJobs`). Its key is every flag that shapes a result (all but
- * `--out`, `--force`, `--json` and `--workers`, which changes no result) and the checksum of
- * every file a job names by path: the learned agents' model directories, the tapes of the
- * replay tier and of `replay:` markets, the `--config` file.
+ * Opens this comparison's progress directory beside `--out` (`OUT.partial-FINGERPRINT`,
+ * `progressDirFor`), where its finished backtest jobs are kept, each named by the hash of its
+ * content (`runJobs`). Its key is every flag that shapes a result (all but `--out`, `--force`,
+ * `--json` and `--workers`, which changes no result) and the checksum of every file a job names
+ * by path: the learned agents' model directories, the tapes of the replay tier and of
+ * `replay:` markets, the `--config` file. Runs with other arguments have other directories:
+ * they are named, never used or deleted.
  */
-async function openJobProgress(
-  values: CompareFlags,
-  given: ReadonlySet<string>,
-): Promise<{ dir: string; store: ProgressStore<JobResult> }> {
-  const dir = `${values.out}.partial`;
+async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobResult>> {
   const { out: _out, force: _force, json: _json, workers: _workers, ...shaping } = values;
   const paths = new Set<string>();
   for (const id of values.agents ?? AGENT_IDS) {
     if (agentDefinition(id).kind !== "learned") continue;
-    for (
-      const f of await filesUnder(values.model ?? agentDefinition(id).modelDir ?? DEFAULT_PPO_DIR)
-    ) {
-      paths.add(f);
-    }
+    const dir = values.model ?? agentDefinition(id).modelDir ?? DEFAULT_PPO_DIR;
+    for (const f of await filesUnder(dir)) paths.add(f);
   }
   for (const d of values.data ?? []) {
     for (const f of d.split(",")) if (f.trim()) paths.add(f.trim());
@@ -329,25 +329,19 @@ async function openJobProgress(
   if (values.config !== undefined) paths.add(values.config);
   const files: { path: string; sha256: string }[] = [];
   for (const p of [...paths].sort()) {
-    const sha256 = await sha256File(p).catch(() => "missing");
-    files.push({ path: p, sha256 });
+    files.push({ path: p, sha256: await sha256File(p).catch(() => "missing") });
   }
-  try {
-    const store = openProgressStore<JobResult>(dir, { command: "compare", flags: shaping, files }, {
-      // the default --out is a scratch location, replaced by every run: so is its progress
-      discard: values.force || !given.has("out"),
-      field: "progressDir",
-    });
-    const saved = store.names().length;
-    if (saved > 0) {
-      console.error(`resuming: ${saved} backtest jobs saved by an earlier run in ${dir}`);
-    }
-    return { dir, store };
-  } catch (e) {
-    if (!(e instanceof ValidationError) || e.field !== "progressDir") throw e;
-    const expected = e.expected.replace("or discard it", "or pass --force to discard it");
-    throw new FlagError("--out", values.out, expected, `--out: ${dir}: expected ${expected}`);
+  const key = { command: "compare", flags: shaping, files };
+  const dir = progressDirFor(values.out, key);
+  const store = openProgressStore<JobResult>(dir, key);
+  const saved = store.names().length;
+  if (saved > 0) {
+    console.error(`resuming: ${saved} backtest jobs saved by an earlier run in ${dir}`);
   }
+  for (const other of otherProgressDirs(values.out, dir)) {
+    console.error(`note: ${other} holds an unfinished comparison with other arguments (kept)`);
+  }
+  return store;
 }
 
 /** The flags that apply to every market of `--markets`, only where given. */
@@ -364,7 +358,7 @@ async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Pr
   const t0 = performance.now();
   const log = (line: string) => console.error(line);
   const markets = values.markets!;
-  const progress = await openJobProgress(values, given);
+  const progress = await openJobProgress(values);
   const bar = createProgress("compare", { unit: "episodes" });
   let run;
   try {
@@ -379,7 +373,7 @@ async function mainMarkets(values: CompareFlags, given: ReadonlySet<string>): Pr
       calibrationEpisodes: values["calibration-episodes"],
       ppoDir: values.model,
       onProgress: (m, done, total) => bar.update(m * total + done, markets.length * total),
-      progress: progress.store,
+      progress,
       log,
     });
   } finally {

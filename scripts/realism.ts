@@ -14,6 +14,10 @@
  *
  * With `--seeds N` it runs the comparison on the N simulation seeds S … S + N − 1 and reports
  * how often each fact passed, its median distance and tolerance, and each seed's verdict.
+ * Each seed's verdicts are saved beside `--out` in `OUT.partial-FINGERPRINT/` (one directory
+ * per set of arguments) as they are done: the same command run again after an interruption
+ * runs only the seeds left and writes the uninterrupted run's report; the directory is
+ * removed once it is written.
  *
  * @module
  */
@@ -32,6 +36,14 @@ import {
 } from "../lib/calibration/realism_seeds.ts";
 import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
 import { sha256File } from "../lib/data/io.ts";
+import {
+  openProgressStore,
+  otherProgressDirs,
+  type ProgressDir,
+  progressDirFor,
+  removeProgress,
+} from "../lib/progress_store.ts";
+import type { RealismResult } from "../lib/calibration/realism.ts";
 import { baseName, realismVerdictPath } from "../lib/env/preset_realism.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
@@ -197,7 +209,8 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
   const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
   const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
-  const report = v.seeds > 1 ? seedsReport(v, l) : oneSeedReport(v, l);
+  const progress = v.seeds > 1 ? await openSeedProgress(v, l) : undefined;
+  const report = v.seeds > 1 ? seedsReport(v, l, progress) : oneSeedReport(v, l);
   if (v.verdict && report.seeds) {
     const target = verdictTarget(v.preset!, market);
     const sha256: string[] = [];
@@ -217,6 +230,29 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
     console.error(`wrote the verdict ${target.path}`);
   }
   await publish(v, given, l, t0, report);
+  if (progress) removeProgress(progress.dir); // the report now holds every seed's verdicts
+}
+
+/**
+ * Opens this run's progress directory beside `--out` (`OUT.partial-FINGERPRINT`,
+ * `progressDirFor`), where the verdicts of `--seeds N` are kept seed by seed (`seed-S`), so
+ * that the same command run again after an interruption runs only the seeds left. Its key is
+ * what shapes a seed's verdicts: the market's whole configuration, the tapes' checksums and
+ * the comparison's options (not `--seed`/`--seeds`: a run over more seeds keeps those done).
+ * Runs with other arguments have other directories: they are named, never used or deleted.
+ */
+async function openSeedProgress(v: RealismFlags, l: Loaded): Promise<ProgressDir<RealismResult>> {
+  const files: { path: string; sha256: string }[] = [];
+  for (const p of l.paths) files.push({ path: p, sha256: await sha256File(p) });
+  const key = { command: "realism", market: l.market.config, files, options: runOptions(v) };
+  const dir = progressDirFor(v.out, key);
+  const store = openProgressStore<RealismResult>(dir, key);
+  const saved = store.names().length;
+  if (saved > 0) console.error(`resuming: ${saved} seeds saved by an earlier run in ${dir}`);
+  for (const other of otherProgressDirs(v.out, dir)) {
+    console.error(`note: ${other} holds an unfinished realism run with other arguments (kept)`);
+  }
+  return store;
 }
 
 /** The comparison's options from the flags (the seed aside). */
@@ -305,12 +341,16 @@ function oneSeedReport(v: RealismFlags, l: Loaded): Report {
 }
 
 /** `--seeds N`: the comparison on N seeds, how often each fact passed. */
-function seedsReport(v: RealismFlags, l: Loaded): Report {
+function seedsReport(
+  v: RealismFlags,
+  l: Loaded,
+  progress?: ProgressDir<RealismResult>,
+): Report {
   const seeds = seedRange(v.seed, v.seeds, "--seeds");
   const r = runRealismSeeds(l.market.config, l.tapes, seeds, runOptions(v), (seed, result) => {
     const judged = result.facts.filter((f) => f.pass !== null);
     console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
-  });
+  }, progress);
   const json = toJson({ ...summaryHead(v, l), agent: v.agent, ...realismSeedsSummary(r) });
   const html = realismSeedsHtml(r, {
     title: `Realism over ${seeds.length} seeds: ${v.preset} against ${

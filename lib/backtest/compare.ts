@@ -128,7 +128,7 @@ export interface CompareOptions {
   /**
    * Where the finished backtest jobs (tuning and evaluation) are saved and found again, so
    * that a comparison stopped part way resumes with the same results (`runJobs`; the CLI
-   * keeps them in `OUT.partial` beside its output; default none).
+   * keeps them in `OUT.partial-FINGERPRINT` beside its output; default none).
    */
   progress?: ProgressStore<JobResult>;
   /** Log lines (stderr in the CLI). */

@@ -18,6 +18,7 @@
  */
 import { quantileSorted } from "../analytics/percentile.ts";
 import { ValidationError } from "../errors.ts";
+import type { ProgressStore } from "../progress_store.ts";
 import type { Tape } from "../data/tape.ts";
 import type { EnvConfig, EnvConfigInput } from "../env/config.ts";
 import { parsePresetRealism, type PresetRealism } from "../env/preset_realism.ts";
@@ -187,7 +188,11 @@ export function describeSeeds(seeds: readonly number[]): string {
 
 /**
  * Runs {@linkcode runRealism} on each of `seeds` (`options.seed` is ignored) and combines the
- * verdicts ({@linkcode combineSeeds}). `onSeed` hears of each seed as it finishes.
+ * verdicts ({@linkcode combineSeeds}). `onSeed` hears of each seed as it finishes. With
+ * `progress`, a seed whose result an earlier run saved there (as `seed-S`) is not run again
+ * and every seed run is saved as it finishes, so that a run stopped part way resumes with the
+ * same verdicts (`lib/progress_store.ts`; the store is the caller's to key by the market, the
+ * tapes and the options).
  */
 export function runRealismSeeds(
   config: EnvConfigInput | EnvConfig,
@@ -195,14 +200,20 @@ export function runRealismSeeds(
   seeds: readonly number[],
   options: RunRealismOptions = {},
   onSeed?: (seed: number, result: RealismResult) => void,
+  progress?: ProgressStore<RealismResult>,
 ): RealismSeedsResult {
   const runs: RealismResult[] = [];
   let real = options.real; // the tapes' records, built by the first run and reused
   for (const seed of seeds) {
-    const run = runRealism(config, tapes, { ...options, seed, real });
-    real = run.real;
-    runs.push(run.result);
-    onSeed?.(seed, run.result);
+    let result = progress?.load(`seed-${seed}`);
+    if (result === undefined) {
+      const run = runRealism(config, tapes, { ...options, seed, real });
+      real = run.real;
+      result = run.result;
+      progress?.save(`seed-${seed}`, result);
+    }
+    runs.push(result);
+    onSeed?.(seed, result);
   }
   return combineSeeds(seeds, runs);
 }

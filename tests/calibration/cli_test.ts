@@ -470,3 +470,63 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("realism CLI --seeds: killed part way and run again, only the seeds left run and the report is the uninterrupted run's", async () => {
+  const dir = Deno.makeTempDirSync();
+  const ROOT = new URL("../../", import.meta.url).pathname;
+  const args = (out: string, ...more: string[]) => [
+    ...["--preset", "btcusdt", "--data", BTC, "--seconds", "600", "--episode", "300"],
+    ...["--resamples", "100", "--seed", "3", "--seeds", "12", "--out", out, "--json", ...more],
+  ];
+  const exists = (p: string) => {
+    try {
+      Deno.statSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // this run's progress directory beside `out` (OUT.partial-FINGERPRINT)
+  const partials = () =>
+    [...Deno.readDirSync(dir)].filter((e) => e.name.startsWith("resumed.partial-"))
+      .map((e) => `${dir}/${e.name}`);
+  try {
+    const whole = await runScript("realism", args(`${dir}/whole`));
+    assert.equal(whole.code, 0, whole.stderr);
+    const out = `${dir}/resumed`;
+    let killed = false;
+    for (let attempt = 0; attempt < 4 && !killed; attempt++) {
+      for (const p of partials()) await Deno.remove(p, { recursive: true });
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${ROOT}scripts/realism.ts`, ...args(out)],
+        cwd: ROOT,
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      let done = false;
+      const status = child.status.then((s) => (done = true, s));
+      while (!done && !partials().some((p) => exists(`${p}/seed-5.json`))) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (!done) child.kill("SIGKILL");
+      await status;
+      killed = !exists(out);
+      if (!killed) await Deno.remove(out, { recursive: true });
+    }
+    assert.ok(killed, "a kill landed before the report was written");
+    const again = await runScript("realism", args(out));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /resuming: \d+ seeds saved by an earlier run/);
+    assert.equal(again.stdout, whole.stdout);
+    for (const n of ["summary.json", "report.html"]) {
+      assert.equal(
+        await Deno.readTextFile(`${out}/${n}`),
+        await Deno.readTextFile(`${dir}/whole/${n}`),
+        n,
+      );
+    }
+    assert.deepEqual(partials(), [], "the saved seeds removed with the report written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

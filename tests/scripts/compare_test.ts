@@ -241,22 +241,27 @@ Deno.test("compare --markets: a comparison per market, the matrix, one output se
   }
 });
 
-Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left are run, and every file is the uninterrupted run's; another command's jobs are refused unless --force", async () => {
+Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left are run, and every file is the uninterrupted run's; runs with other arguments keep their own jobs", async () => {
   const dir = await Deno.makeTempDir();
   const ROOT = new URL("../../", import.meta.url).pathname;
-  const args = (out: string, ...more: string[]) => [
+  const args = (out: string, agents = "static-spread,avellaneda-stoikov,glft,touch") => [
     ...["--episodes", "24", "--duration", "30", "--tier", "model", "--calibration-episodes"],
-    ...["8", "--seed", "5", "--agents", "static-spread,avellaneda-stoikov,glft,touch"],
-    ...["--out", out, ...more],
+    ...["8", "--seed", "5", "--agents", agents, "--out", out],
   ];
   const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+  // the progress directories beside `out` (OUT.partial-FINGERPRINT)
+  const partials = (out: string) =>
+    [...Deno.readDirSync(dir)].map((e) => e.name)
+      .filter((n) => n.startsWith(`${out.slice(dir.length + 1)}.partial-`)).map((n) =>
+        `${dir}/${n}`
+      );
   try {
     const whole = await compare(args(`${dir}/whole`));
     assert.equal(whole.code, 0, whole.stderr);
     const out = `${dir}/resumed`;
     let killed = false;
     for (let attempt = 0; attempt < 4 && !killed; attempt++) {
-      await Deno.remove(`${out}.partial`, { recursive: true }).catch(() => {});
+      for (const p of partials(out)) await Deno.remove(p, { recursive: true });
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", `${ROOT}scripts/compare.ts`, ...args(out)],
         cwd: ROOT,
@@ -267,10 +272,8 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
       const status = child.status.then((s) => (done = true, s));
       // once a few jobs are saved (run.json and two of them), before the last one
       while (!done) {
-        const n = [...Deno.readDirSync(dir)].some((e) => e.name === "resumed.partial")
-          ? [...Deno.readDirSync(`${out}.partial`)].length
-          : 0;
-        if (n >= 3) break;
+        const p = partials(out);
+        if (p.length === 1 && [...Deno.readDirSync(p[0])].length >= 3) break;
         await new Promise((r) => setTimeout(r, 5));
       }
       if (!done) child.kill("SIGKILL");
@@ -279,9 +282,16 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
       if (!killed) await Deno.remove(out, { recursive: true });
     }
     assert.ok(killed, "a kill landed before the files were written");
+    const [partial] = partials(out);
     // the jobs saved whole (a kill during a write leaves a hidden temporary file, not a job)
-    const saved = [...Deno.readDirSync(`${out}.partial`)]
+    const saved = [...Deno.readDirSync(partial)]
       .filter((e) => /^job-[0-9a-f]{64}\.json$/.test(e.name)).length;
+    // a run with other arguments beside it: its directory is another, named and kept
+    const otherRun = await compare(args(out, "glft"));
+    assert.equal(otherRun.code, 0, otherRun.stderr);
+    assert.match(otherRun.stderr, new RegExp(`note: ${partial}.* holds an unfinished comparison`));
+    assert.ok(await exists(`${partial}/run.json`), "another run's jobs are kept");
+    await Deno.remove(out, { recursive: true });
     const again = await compare(args(out));
     assert.equal(again.code, 0, again.stderr);
     assert.match(
@@ -295,25 +305,7 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
         n,
       );
     }
-    assert.ok(!(await exists(`${out}.partial`)), "the saved jobs removed with the files written");
-    // jobs saved by another command are neither used nor deleted unasked
-    await Deno.mkdir(`${dir}/other.partial`);
-    const run = JSON.stringify({ fingerprint: "0".repeat(64), key: "another command's" });
-    await Deno.writeTextFile(`${dir}/other.partial/run.json`, run);
-    const refused = await compare(args(`${dir}/other`));
-    assert.equal(refused.code, 2, refused.stderr);
-    assert.match(
-      refused.stderr,
-      /^error: --out: .*other\.partial: expected progress saved for these arguments .*pass --force to discard it/,
-    );
-    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
-    assert.equal(await Deno.readTextFile(`${dir}/other.partial/run.json`), run);
-    const forced = await compare(args(`${dir}/other`, "--force"));
-    assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(
-      await Deno.readTextFile(`${dir}/other/results.json`),
-      await Deno.readTextFile(`${dir}/whole/results.json`),
-    );
+    assert.deepEqual(partials(out), [], "the saved jobs removed with the files written");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
