@@ -106,7 +106,11 @@ export async function runJobs(
       if (!reply.ok) return fail(deserializeError(reply.error));
       const pos = order.get(reply.result.index);
       if (pos === undefined) return fail(new Error(`unknown job index ${reply.result.index}`));
-      finish(pos, reply.result);
+      try {
+        finish(pos, reply.result);
+      } catch (err) {
+        return fail(err as Error); // the result could not be saved (a full disk)
+      }
       if (++finished === todo.length) resolve();
       else dispatch(w);
     };
