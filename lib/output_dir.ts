@@ -397,6 +397,16 @@ export async function writeOutputSet(
   return names.map((n) => `${root}/${n}`);
 }
 
+/** The error for a result file that exists and may not be replaced. */
+function existsError(
+  field: string,
+  path: string,
+  options: Omit<OutputOptions, "kind">,
+): ValidationError {
+  const hint = options.replaceHint ?? "pass replace: true";
+  return new ValidationError(field, path, `a path that does not exist yet (${hint} to replace it)`);
+}
+
 /**
  * Checks, before any work starts, that a single result file can be written at `path`: not a
  * directory, an existing file only with `replace`, and a writable directory above it.
@@ -414,15 +424,7 @@ export async function checkOutputFile(
     throw new ValidationError(field, path, `an accessible path (${reason(err)})`);
   });
   if (info?.isDirectory) throw new ValidationError(field, path, "a file path (it is a directory)");
-  if (info && !options.replace) {
-    throw new ValidationError(
-      field,
-      path,
-      `a path that does not exist yet (${
-        options.replaceHint ?? "pass replace: true"
-      } to replace it)`,
-    );
-  }
+  if (info && !options.replace) throw existsError(field, path, options);
   await checkWritableAncestor(path, field, path);
 }
 
@@ -490,15 +492,7 @@ export function writeFileAtomicSync(
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  if (exists && !options.replace) {
-    throw new ValidationError(
-      field,
-      path,
-      `a path that does not exist yet (${
-        options.replaceHint ?? "pass replace: true"
-      } to replace it)`,
-    );
-  }
+  if (exists && !options.replace) throw existsError(field, path, options);
   const parent = parentOf(path);
   const tmp = `${parent}/.${baseOf(path)}.tmp-${Deno.pid}-${++sequence}`;
   try {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runScript, type ScriptRun } from "../scripts/_run.ts";
+import { exists, killWhen, runScript, type ScriptRun } from "../scripts/_run.ts";
 import { sha256File } from "../../lib/data/io.ts";
 
 const BTC = "data/real/binance/spot_btcusdt_20240808.gz";
@@ -400,7 +400,6 @@ Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which c
 
 Deno.test("calibrate CLI --starts: killed after a start, run again it resumes and writes the uninterrupted run's bytes; another command's starts are refused, or discarded with --force", async () => {
   const dir = Deno.makeTempDirSync();
-  const ROOT = new URL("../../", import.meta.url).pathname;
   const args = (out: string, ...more: string[]) => [
     ...["--data", BTC, "--to", "86228", "--out", out, "--refine-iterations", "0"],
     ...["--starts", "2", "--select", "realism", "--select-seeds", "1", ...more],
@@ -410,27 +409,14 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
     assert.equal(whole.code, 0, whole.stderr);
     // killed (SIGKILL) once its first start is saved, before the preset is written
     const out = `${dir}/resumed.json`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${ROOT}scripts/calibrate.ts`, ...args(out)],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    let done = false;
-    const status = child.status.then((s) => (done = true, s));
-    const exists = (p: string) => {
-      try {
-        return Deno.statSync(p).isFile;
-      } catch {
-        return false;
-      }
-    };
-    while (!done && !exists(`${out}.starts/start-0.json`)) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    if (!done) child.kill("SIGKILL");
-    await status;
-    assert.ok(!exists(out), "killed before the end (the preset not yet written)");
+    const killed = await killWhen(
+      "calibrate",
+      args(out),
+      out,
+      () => exists(`${out}.starts/start-0.json`),
+      () => exists(`${out}.starts`) && Deno.removeSync(`${out}.starts`, { recursive: true }),
+    );
+    assert.ok(killed, "killed before the end (the preset not yet written)");
     const again = await runScript("calibrate", args(out));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming: start on seed 0 saved by an earlier run/);
@@ -473,19 +459,10 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
 
 Deno.test("realism CLI --seeds: killed part way and run again, only the seeds left run and the report is the uninterrupted run's", async () => {
   const dir = Deno.makeTempDirSync();
-  const ROOT = new URL("../../", import.meta.url).pathname;
   const args = (out: string, ...more: string[]) => [
     ...["--preset", "btcusdt", "--data", BTC, "--seconds", "600", "--episode", "300"],
     ...["--resamples", "100", "--seed", "3", "--seeds", "12", "--out", out, "--json", ...more],
   ];
-  const exists = (p: string) => {
-    try {
-      Deno.statSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   // this run's progress directory beside `out` (OUT.partial-FINGERPRINT)
   const partials = () =>
     [...Deno.readDirSync(dir)].filter((e) => e.name.startsWith("resumed.partial-"))
@@ -494,25 +471,13 @@ Deno.test("realism CLI --seeds: killed part way and run again, only the seeds le
     const whole = await runScript("realism", args(`${dir}/whole`));
     assert.equal(whole.code, 0, whole.stderr);
     const out = `${dir}/resumed`;
-    let killed = false;
-    for (let attempt = 0; attempt < 4 && !killed; attempt++) {
-      for (const p of partials()) await Deno.remove(p, { recursive: true });
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${ROOT}scripts/realism.ts`, ...args(out)],
-        cwd: ROOT,
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      let done = false;
-      const status = child.status.then((s) => (done = true, s));
-      while (!done && !partials().some((p) => exists(`${p}/seed-5.json`))) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      if (!done) child.kill("SIGKILL");
-      await status;
-      killed = !exists(out);
-      if (!killed) await Deno.remove(out, { recursive: true });
-    }
+    const killed = await killWhen(
+      "realism",
+      args(out),
+      out,
+      () => partials().some((p) => exists(`${p}/seed-5.json`)),
+      () => partials().forEach((p) => Deno.removeSync(p, { recursive: true })),
+    );
     assert.ok(killed, "a kill landed before the report was written");
     const again = await runScript("realism", args(out));
     assert.equal(again.code, 0, again.stderr);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runScript, type ScriptRun } from "./_run.ts";
+import { exists, killWhen, runScript, type ScriptRun } from "./_run.ts";
 
 function compare(args: string[]): Promise<ScriptRun> {
   return runScript("compare", args);
@@ -243,12 +243,10 @@ Deno.test("compare --markets: a comparison per market, the matrix, one output se
 
 Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left are run, and every file is the uninterrupted run's; runs with other arguments keep their own jobs", async () => {
   const dir = await Deno.makeTempDir();
-  const ROOT = new URL("../../", import.meta.url).pathname;
   const args = (out: string, agents = "static-spread,avellaneda-stoikov,glft,touch") => [
     ...["--episodes", "24", "--duration", "30", "--tier", "model", "--calibration-episodes"],
     ...["8", "--seed", "5", "--agents", agents, "--out", out],
   ];
-  const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
   // the progress directories beside `out` (OUT.partial-FINGERPRINT)
   const partials = (out: string) =>
     [...Deno.readDirSync(dir)].map((e) => e.name)
@@ -259,28 +257,11 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
     const whole = await compare(args(`${dir}/whole`));
     assert.equal(whole.code, 0, whole.stderr);
     const out = `${dir}/resumed`;
-    let killed = false;
-    for (let attempt = 0; attempt < 4 && !killed; attempt++) {
-      for (const p of partials(out)) await Deno.remove(p, { recursive: true });
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${ROOT}scripts/compare.ts`, ...args(out)],
-        cwd: ROOT,
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
-      let done = false;
-      const status = child.status.then((s) => (done = true, s));
-      // once a few jobs are saved (run.json and two of them), before the last one
-      while (!done) {
-        const p = partials(out);
-        if (p.length === 1 && [...Deno.readDirSync(p[0])].length >= 3) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      if (!done) child.kill("SIGKILL");
-      await status;
-      killed = !(await exists(out));
-      if (!killed) await Deno.remove(out, { recursive: true });
-    }
+    // killed once a few jobs are saved (run.json and two of them), before the last one
+    const killed = await killWhen("compare", args(out), out, () => {
+      const p = partials(out);
+      return p.length === 1 && [...Deno.readDirSync(p[0])].length >= 3;
+    }, () => partials(out).forEach((p) => Deno.removeSync(p, { recursive: true })));
     assert.ok(killed, "a kill landed before the files were written");
     const [partial] = partials(out);
     // the jobs saved whole (a kill during a write leaves a hidden temporary file, not a job)
@@ -290,7 +271,7 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
     const otherRun = await compare(args(out, "glft"));
     assert.equal(otherRun.code, 0, otherRun.stderr);
     assert.match(otherRun.stderr, new RegExp(`note: ${partial}.* holds an unfinished comparison`));
-    assert.ok(await exists(`${partial}/run.json`), "another run's jobs are kept");
+    assert.ok(exists(`${partial}/run.json`), "another run's jobs are kept");
     await Deno.remove(out, { recursive: true });
     const again = await compare(args(out));
     assert.equal(again.code, 0, again.stderr);
