@@ -78,7 +78,7 @@ export function encodeValue(value: unknown, options: EncodeOptions = {}, path = 
       const keys = Object.keys(rec);
       if (options.sortKeys ?? true) keys.sort();
       for (const k of keys) {
-        if (rec[k] !== undefined) out[k] = encodeValue(rec[k], options, `${path}.${k}`);
+        if (rec[k] !== undefined) setOwn(out, k, encodeValue(rec[k], options, `${path}.${k}`));
       }
       return out;
     }
@@ -108,7 +108,7 @@ export function decodeValue(value: unknown): unknown {
     return Int32Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(i * 4, true));
   }
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = decodeValue(rec[k]);
+  for (const k of keys) setOwn(out, k, decodeValue(rec[k]));
   return out;
 }
 
@@ -144,4 +144,14 @@ export function bytesToBase64(bytes: Uint8Array): string {
 /** Inverse of {@linkcode bytesToBase64}. */
 export function base64ToBytes(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "base64"));
+}
+
+/**
+ * `o[k] = v` as an own data property, also for the key `__proto__` (which an assignment would
+ * take for the object's prototype, and JSON would then lose).
+ */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") {
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  } else o[k] = v;
 }

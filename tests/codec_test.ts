@@ -52,3 +52,21 @@ Deno.test("codec: with sortKeys false a decoded object keeps every key where it 
     { numRuns: 200, seed: 5 },
   );
 });
+
+Deno.test("codec: a key named __proto__ is data, kept as such both ways", () => {
+  const value = JSON.parse(
+    '{"a": 1, "__proto__": {"x": NaN}, "b": [{"__proto__": 2}]}'.replace("NaN", "0"),
+  );
+  (value.__proto__ as { x: number }).x = NaN; // JSON.parse made it an own property
+  for (const sortKeys of [true, false]) {
+    const text = JSON.stringify(encodeValue(value, { sortKeys }));
+    assert.ok(text.includes('"__proto__":{"x":{"$n":"NaN"}}'), text);
+    const back = decodeValue(JSON.parse(text)) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(back, "__proto__"));
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    assert.ok(
+      Number.isNaN((Object.getOwnPropertyDescriptor(back, "__proto__")!.value as { x: number }).x),
+    );
+    assert.equal(JSON.stringify(encodeValue(back, { sortKeys })), text);
+  }
+});
