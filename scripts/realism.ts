@@ -10,7 +10,7 @@
  *
  *     deno task realism --preset P --data FILE… [--json] [--out DIR] [--force] [--seed S]
  *                       [--seeds N] [--seconds SEC] [--episode SEC] [--from SEC] [--to SEC]
- *                       [--block SEC] [--resamples N] [--agent none|touch]
+ *                       [--block SEC] [--resamples N] [--agent none|touch] [--null]
  *
  * With `--seeds N` it runs the comparison on the N simulation seeds S … S + N − 1 and reports
  * how often each fact passed, its median distance and tolerance, and each seed's verdict.
@@ -133,6 +133,11 @@ export const realismCli = defineCli({
       help:
         "none: the background flow alone; touch: a passive agent with one lot at the best bid and ask",
     }),
+    null: flags.boolean({
+      help: "the null: compare the preset with its own simulation, as long as the tapes and " +
+        "observed as they were, in their place — how many facts a market that is the model " +
+        "passes on such a tape (docs/realism.md)",
+    }),
   },
   check: (v) => {
     seedRange(v.seed, v.seeds, "--seeds"); // the last seed within the generator's range
@@ -145,6 +150,9 @@ export const realismCli = defineCli({
         v.seeds,
         "at least 2 with --verdict (how often each fact passes)",
       );
+    }
+    if (v.verdict && v.null) {
+      throw new FlagError("--null", true, "no --verdict (a verdict is of the tapes)");
     }
     if (v.verdict && v.agent !== "none") {
       throw new FlagError("--agent", v.agent, "none with --verdict (the market's own flow)");
@@ -208,6 +216,14 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   const warned = market.provenance?.warnings;
   const calibrationWarnings = Array.isArray(warned) ? warned.map(String) : [];
   const notes = unitNotes(market.provenance?.instrument, market.config, tapes);
+  if (v.null) {
+    notes.unshift(
+      `The null: ${v.preset} compared with its own simulation, as long as ${
+        paths.join(", ")
+      } and observed as it was, in its place — what a market that is the model passes ` +
+        "(docs/realism.md).",
+    );
+  }
   const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
   const progress = v.seeds > 1 ? await openSeedProgress(v, l) : undefined;
   const report = v.seeds > 1 ? seedsReport(v, l, progress) : oneSeedReport(v, l);
@@ -265,6 +281,7 @@ function runOptions(v: RealismFlags): RunRealismOptions {
     blockSeconds: v.block,
     resamples: v.resamples,
     agent: v.agent as "none" | "touch",
+    ...(v.null ? { null: true } : {}),
   };
 }
 
@@ -301,6 +318,7 @@ function summaryHead(v: RealismFlags, l: Loaded): Record<string, unknown> {
   return {
     preset: v.preset,
     presetSource: l.market.source,
+    ...(v.null ? { null: true } : {}),
     calibrationWarnings: l.calibrationWarnings,
     notes: l.notes,
     data: l.paths,
@@ -322,7 +340,9 @@ function oneSeedReport(v: RealismFlags, l: Loaded): Report {
     ...realismSummary(run.result),
   });
   const html = realismHtml(run.result, {
-    title: `Realism: ${v.preset} against ${l.tapes.map((t) => t.meta.name).join(", ")}`,
+    title: `${v.null ? "Null: " : ""}Realism: ${v.preset} against ${
+      l.tapes.map((t) => t.meta.name).join(", ")
+    }`,
     preset: `${v.preset} (${l.market.source})`,
     data: l.paths,
     notes: [`Simulation seed ${v.seed}, agent: ${v.agent}.`, ...l.notes],
@@ -353,7 +373,7 @@ function seedsReport(
   }, progress);
   const json = toJson({ ...summaryHead(v, l), agent: v.agent, ...realismSeedsSummary(r) });
   const html = realismSeedsHtml(r, {
-    title: `Realism over ${seeds.length} seeds: ${v.preset} against ${
+    title: `${v.null ? "Null: " : ""}Realism over ${seeds.length} seeds: ${v.preset} against ${
       l.tapes.map((t) => t.meta.name).join(", ")
     }`,
     preset: `${v.preset} (${l.market.source})`,

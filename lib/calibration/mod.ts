@@ -57,6 +57,7 @@ export * from "./sim_tape.ts";
 export * from "./realism.ts";
 export * from "./realism_report.ts";
 export * from "./realism_seeds.ts";
+export * from "./realism_null.ts";
 export * from "./select_starts.ts";
 export * from "./fit_lump.ts";
 export * from "./information_start.ts";

@@ -39,6 +39,7 @@ import type { Tape } from "../data/tape.ts";
 import { type EnvConfig, type EnvConfigInput, parseEnvConfig } from "../env/config.ts";
 import { type MarketRecord, recordFromTape, recordSeconds } from "./record.ts";
 import { simulateRecords } from "./simulate.ts";
+import { nullTapeRecords } from "./realism_null.ts";
 import { maxOf } from "../analytics/extent.ts";
 import { sig } from "./estimate.ts";
 
@@ -392,6 +393,11 @@ export interface RunRealismOptions extends RealismOptions {
    * (its `real`), reused instead of being read from the tapes again.
    */
   real?: MarketRecord[];
+  /**
+   * Compare the market with its own simulation observed as the tapes were, in their place
+   * (the null: what a market that is the model passes, `realism_null.ts`; default false).
+   */
+  null?: boolean;
 }
 
 /** A realism run: the comparison and the records it compared. */
@@ -428,10 +434,11 @@ export function runRealism(
   options: RunRealismOptions = {},
 ): RealismRun {
   const cfg = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" });
-  const real = options.real ??
+  const tapeRecords = options.real ??
     tapes.map((t) =>
       recordFromTape(t, { lotSize: cfg.lotSize, from: options.from, to: options.to })
     );
+  const real = options.null ? nullTapeRecords(cfg, tapeRecords, options.seed ?? 0) : tapeRecords;
   const realSeconds = real.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = options.blockSeconds ?? Math.min(600, Math.max(10, realSeconds / 20));
   const seconds = options.seconds ?? Math.max(3_600, realSeconds);
@@ -450,5 +457,5 @@ export function runRealism(
     onProgress: options.onProgress,
   });
   const result = compareRecords(real, sim, { ...options, blockSeconds });
-  return { result, real, sim };
+  return { result, real: tapeRecords, sim };
 }

@@ -37,6 +37,12 @@ export interface SimulateOptions {
   agent?: "none" | "touch";
   /** Called after each episode with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Seconds of each episode left out of its record, from its start (default 0): a record of
+   * the market once its slow state (the price's pools, the sign memory, the book built from
+   * its initial depth) has left the episode's start behind. At most the episode's duration.
+   */
+  recordFrom?: number;
 }
 
 /**
@@ -57,11 +63,16 @@ export function simulateRecords(
   options: SimulateOptions = {},
 ): MarketRecord[] {
   const out: MarketRecord[] = [];
+  const from = options.recordFrom ?? 0;
+  const duration = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" }).duration;
+  if (!(from >= 0 && from < duration)) {
+    throw new ValidationError("recordFrom", from, `seconds in [0, ${duration}) (the episode)`);
+  }
   runEpisodes(config, options, (tape, cfg, e) => {
     out.push(
       recordFromMarketTape(
         tape,
-        0,
+        from,
         cfg.duration,
         options.quoteInterval ?? 0,
         `episode ${e}`,

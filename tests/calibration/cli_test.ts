@@ -495,3 +495,33 @@ Deno.test("realism CLI --seeds: killed part way and run again, only the seeds le
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("realism CLI --null: the preset against its own simulation in the tape's place, said in the summary; not with --verdict", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const small = ["--data", BTC, "--seconds", "120", "--episode", "60", "--resamples", "20"];
+    const r = await runScript("realism", [
+      ...["--preset", "btcusdt", ...small, "--null", "--seeds", "2", "--json", "--out", dir],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.null, true);
+    assert.match(summary.notes[0], /^The null: btcusdt compared with its own simulation/);
+    assert.equal(Object.keys(summary.facts).length, 17);
+    assert.match(Deno.readTextFileSync(`${dir}/report.html`), /Null: Realism over 2 seeds/);
+    oneLineError(
+      await runScript("realism", [
+        "--preset",
+        "btcusdt",
+        ...small,
+        "--null",
+        "--seeds",
+        "2",
+        "--verdict",
+      ]),
+      /^error: --null: expected no --verdict/,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
