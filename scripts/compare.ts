@@ -22,7 +22,7 @@
  */
 import { AGENT_IDS, agentDefinition } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
-import { sha256File } from "../lib/data/io.ts";
+import { dataDigests, modelFiles } from "../lib/sweep/version.ts";
 import {
   openProgressStore,
   otherProgressDirs,
@@ -295,42 +295,30 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
   console.log(`\nWrote ${written.join(", ")} in ${seconds} s.`);
 }
 
-/** Every file under `path` (a file, or a directory walked recursively), sorted. */
-async function filesUnder(path: string): Promise<string[]> {
-  const info = await Deno.stat(path).catch(() => null);
-  if (info === null) return [];
-  if (!info.isDirectory) return [path];
-  const out: string[] = [];
-  for await (const e of Deno.readDir(path)) out.push(...await filesUnder(`${path}/${e.name}`));
-  return out.sort();
-}
-
 /**
  * Opens this comparison's progress directory beside `--out` (`OUT.partial-FINGERPRINT`,
  * `progressDirFor`), where its finished backtest jobs are kept, each named by the hash of its
  * content (`runJobs`). Its key is every flag that shapes a result (all but `--out`, `--force`,
  * `--json` and `--workers`, which changes no result) and the checksum of every file a job names
- * by path: the learned agents' model directories, the tapes of the replay tier and of
+ * by path: the files of the learned agents' models (`modelFiles`), the tapes of the replay tier and of
  * `replay:` markets, the `--config` file. Runs with other arguments have other directories:
  * they are named, never used or deleted.
  */
 async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobResult>> {
   const { out: _out, force: _force, json: _json, workers: _workers, ...shaping } = values;
-  const paths = new Set<string>();
+  const paths: string[] = [];
   for (const id of values.agents ?? AGENT_IDS) {
     if (agentDefinition(id).kind !== "learned") continue;
     const dir = values.model ?? agentDefinition(id).modelDir ?? DEFAULT_PPO_DIR;
-    for (const f of await filesUnder(dir)) paths.add(f);
+    // a missing model is reported by the comparison as unavailable; it has no files
+    paths.push(...await modelFiles(dir, "--model").catch(() => []));
   }
   for (const d of values.data ?? []) {
-    for (const f of d.split(",")) if (f.trim()) paths.add(f.trim());
+    for (const f of d.split(",")) if (f.trim()) paths.push(f.trim());
   }
-  for (const m of values.markets ?? []) if (m.startsWith("replay:")) paths.add(m.slice(7));
-  if (values.config !== undefined) paths.add(values.config);
-  const files: { path: string; sha256: string }[] = [];
-  for (const p of [...paths].sort()) {
-    files.push({ path: p, sha256: await sha256File(p).catch(() => "missing") });
-  }
+  for (const m of values.markets ?? []) if (m.startsWith("replay:")) paths.push(m.slice(7));
+  if (values.config !== undefined) paths.push(values.config);
+  const files = await dataDigests(paths);
   const key = { command: "compare", flags: shaping, files };
   const dir = progressDirFor(values.out, key);
   const store = openProgressStore<JobResult>(dir, key);

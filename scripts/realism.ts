@@ -36,6 +36,7 @@ import {
 } from "../lib/calibration/realism_seeds.ts";
 import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
 import { sha256File } from "../lib/data/io.ts";
+import { dataDigests } from "../lib/sweep/version.ts";
 import {
   openProgressStore,
   otherProgressDirs,
@@ -258,8 +259,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
  * Runs with other arguments have other directories: they are named, never used or deleted.
  */
 async function openSeedProgress(v: RealismFlags, l: Loaded): Promise<ProgressDir<RealismResult>> {
-  const files: { path: string; sha256: string }[] = [];
-  for (const p of l.paths) files.push({ path: p, sha256: await sha256File(p) });
+  const files = await dataDigests(l.paths);
   const key = { command: "realism", market: l.market.config, files, options: runOptions(v) };
   const dir = progressDirFor(v.out, key);
   const store = openProgressStore<RealismResult>(dir, key);
