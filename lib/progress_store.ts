@@ -17,9 +17,10 @@
  *   computed one did.
  *
  * A directory saved for another key is refused with a named error unless `discard` is set: parts
- * of other arguments are never mixed into a result, and never deleted unasked. What it does not
- * know: the code that computed them. Parts saved by another version of the library are loaded as
- * they are; delete the directory after changing the code.
+ * of other arguments are never mixed into a result, and never deleted unasked. A key should hold
+ * everything a part depends on, the code that computes it included: ALPE's commands put the
+ * project's code version in theirs (`codeVersion`, `lib/sweep/version.ts`), so parts saved before
+ * the library changed are never loaded by the changed one.
  *
  * @module
  */
@@ -120,8 +121,9 @@ export function openProgressStore<T>(
         throw new ValidationError(
           field,
           dir,
-          "progress saved for these arguments (the one in it was saved for other arguments: " +
-            "run that command again to resume it, or discard it)",
+          "progress saved for these arguments (the one in it was saved for other arguments or " +
+            "by another version of the code: run that command with that code again to resume " +
+            "it, or discard it)",
         );
       }
       Deno.removeSync(dir, { recursive: true });

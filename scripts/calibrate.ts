@@ -28,6 +28,7 @@
  */
 import { calibrateFiles, MAX_STARTS, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
 import { removeProgress } from "../lib/progress_store.ts";
+import { codeVersion } from "../lib/sweep/version.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
@@ -431,6 +432,8 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     selectSeeds: v["select-seeds"],
     startsDir,
     discardStarts: v.force,
+    // starts saved before the library changed are not this code's: refused like other options'
+    ...(v.starts > 1 ? { code: await codeVersion() } : {}),
     log,
   }).catch((e: unknown) => {
     if (e instanceof ValidationError && e.field === "sizeLot") {

@@ -22,7 +22,7 @@
  */
 import { AGENT_IDS, agentDefinition } from "../lib/agents/registry.ts";
 import { ValidationError } from "../lib/errors.ts";
-import { dataDigests, modelFiles } from "../lib/sweep/version.ts";
+import { codeVersion, dataDigests, modelFiles } from "../lib/sweep/version.ts";
 import {
   openProgressStore,
   otherProgressDirs,
@@ -301,8 +301,9 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
  * content (`runJobs`). Its key is every flag that shapes a result (all but `--out`, `--force`,
  * `--json` and `--workers`, which changes no result) and the checksum of every file a job names
  * by path: the files of the learned agents' models (`modelFiles`), the tapes of the replay tier and of
- * `replay:` markets, the `--config` file. Runs with other arguments have other directories:
- * they are named, never used or deleted.
+ * `replay:` markets, the `--config` file; and the code's version (`codeVersion`: jobs saved before
+ * the library changed are not loaded by the changed one). Runs with other arguments or code have
+ * other directories: they are named, never used or deleted.
  */
 async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobResult>> {
   const { out: _out, force: _force, json: _json, workers: _workers, ...shaping } = values;
@@ -319,7 +320,7 @@ async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobRes
   for (const m of values.markets ?? []) if (m.startsWith("replay:")) paths.push(m.slice(7));
   if (values.config !== undefined) paths.push(values.config);
   const files = await dataDigests(paths);
-  const key = { command: "compare", flags: shaping, files };
+  const key = { command: "compare", flags: shaping, files, code: await codeVersion() };
   const dir = progressDirFor(values.out, key);
   const store = openProgressStore<JobResult>(dir, key);
   const saved = store.names().length;
@@ -327,7 +328,9 @@ async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobRes
     console.error(`resuming: ${saved} backtest jobs saved by an earlier run in ${dir}`);
   }
   for (const other of otherProgressDirs(values.out, dir)) {
-    console.error(`note: ${other} holds an unfinished comparison with other arguments (kept)`);
+    console.error(
+      `note: ${other} holds an unfinished comparison with other arguments or code (kept)`,
+    );
   }
   return store;
 }

@@ -36,7 +36,7 @@ import {
 } from "../lib/calibration/realism_seeds.ts";
 import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
 import { sha256File } from "../lib/data/io.ts";
-import { dataDigests } from "../lib/sweep/version.ts";
+import { codeVersion, dataDigests } from "../lib/sweep/version.ts";
 import {
   openProgressStore,
   otherProgressDirs,
@@ -255,18 +255,28 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
  * `progressDirFor`), where the verdicts of `--seeds N` are kept seed by seed (`seed-S`), so
  * that the same command run again after an interruption runs only the seeds left. Its key is
  * what shapes a seed's verdicts: the market's whole configuration, the tapes' checksums and
- * the comparison's options (not `--seed`/`--seeds`: a run over more seeds keeps those done).
- * Runs with other arguments have other directories: they are named, never used or deleted.
+ * the comparison's options (not `--seed`/`--seeds`: a run over more seeds keeps those done), and
+ * the code's version (`codeVersion`: seeds saved before the library changed are not loaded by the
+ * changed one). Runs with other arguments or code have other directories: they are named, never
+ * used or deleted.
  */
 async function openSeedProgress(v: RealismFlags, l: Loaded): Promise<ProgressDir<RealismResult>> {
   const files = await dataDigests(l.paths);
-  const key = { command: "realism", market: l.market.config, files, options: runOptions(v) };
+  const key = {
+    command: "realism",
+    market: l.market.config,
+    files,
+    options: runOptions(v),
+    code: await codeVersion(),
+  };
   const dir = progressDirFor(v.out, key);
   const store = openProgressStore<RealismResult>(dir, key);
   const saved = store.names().length;
   if (saved > 0) console.error(`resuming: ${saved} seeds saved by an earlier run in ${dir}`);
   for (const other of otherProgressDirs(v.out, dir)) {
-    console.error(`note: ${other} holds an unfinished realism run with other arguments (kept)`);
+    console.error(
+      `note: ${other} holds an unfinished realism run with other arguments or code (kept)`,
+    );
   }
   return store;
 }

@@ -470,13 +470,19 @@ export interface CalibrateFilesOptions extends CalibrateOptions {
   startsDir?: string;
   /** Remove starts that `startsDir` holds for other files or options (default false). */
   discardStarts?: boolean;
+  /**
+   * The version of the code that computes the starts, part of `startsDir`'s key: starts saved
+   * by another version are refused like those of other options (`deno task calibrate` passes
+   * the project's `codeVersion()`, `lib/sweep/version.ts`). Default: none, not checked.
+   */
+  code?: string;
 }
 
 /**
- * What a saved start was computed for: the tapes' source files with their checksums and
- * every option that shapes a start — all but how many starts run and how one is kept
- * (`starts`, `select`, `selectSeeds`: a run with more starts resumes one with fewer), the
- * store and the log. The key of `startsDir`'s fingerprint.
+ * What a saved start was computed for: the tapes' source files with their checksums, every
+ * option that shapes a start — all but how many starts run and how one is kept (`starts`,
+ * `select`, `selectSeeds`: a run with more starts resumes one with fewer), the store and the
+ * log — and the code's version where given. The key of `startsDir`'s fingerprint.
  *
  * @example
  * ```ts
@@ -487,12 +493,21 @@ export interface CalibrateFilesOptions extends CalibrateOptions {
  *   sources,
  *   options: { seed: 2 },
  * });
+ * assert.deepEqual(startsKey(sources, { seed: 2, code: "c0de" }), {
+ *   sources,
+ *   options: { seed: 2 },
+ *   code: "c0de",
+ * });
  * ```
  */
 export function startsKey(
   sources: readonly { path: string; sha256: string; bytes: number }[],
   options: CalibrateFilesOptions,
-): { sources: { path: string; sha256: string; bytes: number }[]; options: CalibrateOptions } {
+): {
+  sources: { path: string; sha256: string; bytes: number }[];
+  options: CalibrateOptions;
+  code?: string;
+} {
   const {
     starts: _starts,
     select: _select,
@@ -502,9 +517,14 @@ export function startsKey(
     discardStarts: _discard,
     sources: _sources,
     log: _log,
+    code,
     ...shaping
   } = options;
-  return { sources: sources.map((s) => ({ ...s })), options: shaping };
+  return {
+    sources: sources.map((s) => ({ ...s })),
+    options: shaping,
+    ...(code === undefined ? {} : { code }),
+  };
 }
 
 /** What a calibration returns. */
@@ -551,7 +571,7 @@ export async function calibrateFiles(
       sources.push({ path: s, sha256: await sha256File(s), bytes: (await Deno.stat(s)).size });
     }
   }
-  const { startsDir, discardStarts, ...calibrateOptions } = options;
+  const { startsDir, discardStarts, code: _code, ...calibrateOptions } = options;
   if (startsDir !== undefined && (options.starts ?? 1) > 1) {
     const store = openProgressStore<Calibration>(startsDir, startsKey(sources, options), {
       discard: discardStarts,

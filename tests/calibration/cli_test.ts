@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { exists, killWhen, runScript, type ScriptRun } from "../scripts/_run.ts";
 import { sha256File } from "../../lib/data/io.ts";
+import { codeVersion } from "../../lib/sweep/version.ts";
 
 const BTC = "data/real/binance/spot_btcusdt_20240808.gz";
 const AMZN = "data/real/lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv";
@@ -417,6 +418,9 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
       () => exists(`${out}.starts`) && Deno.removeSync(`${out}.starts`, { recursive: true }),
     );
     assert.ok(killed, "killed before the end (the preset not yet written)");
+    // the starts are keyed by the code that computed them too
+    const run = JSON.parse(await Deno.readTextFile(`${out}.starts/run.json`));
+    assert.equal(run.key.code, await codeVersion());
     const again = await runScript("calibrate", args(out));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming: start on seed 0 saved by an earlier run/);
@@ -479,6 +483,13 @@ Deno.test("realism CLI --seeds: killed part way and run again, only the seeds le
       () => partials().forEach((p) => Deno.removeSync(p, { recursive: true })),
     );
     assert.ok(killed, "a kill landed before the report was written");
+    // the seeds are keyed by the code that computed them too
+    for (const p of partials()) {
+      assert.equal(
+        JSON.parse(await Deno.readTextFile(`${p}/run.json`)).key.code,
+        await codeVersion(),
+      );
+    }
     const again = await runScript("realism", args(out));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming: \d+ seeds saved by an earlier run/);

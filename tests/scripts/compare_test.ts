@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { exists, killWhen, runScript, type ScriptRun } from "./_run.ts";
+import { codeVersion } from "../../lib/sweep/version.ts";
 
 function compare(args: string[]): Promise<ScriptRun> {
   return runScript("compare", args);
@@ -264,6 +265,11 @@ Deno.test("compare killed mid-run (SIGKILL) and run again: only the jobs left ar
     }, () => partials(out).forEach((p) => Deno.removeSync(p, { recursive: true })));
     assert.ok(killed, "a kill landed before the files were written");
     const [partial] = partials(out);
+    // the jobs are keyed by the code that computed them too
+    assert.equal(
+      JSON.parse(await Deno.readTextFile(`${partial}/run.json`)).key.code,
+      await codeVersion(),
+    );
     // the jobs saved whole (a kill during a write leaves a hidden temporary file, not a job)
     const saved = [...Deno.readDirSync(partial)]
       .filter((e) => /^job-[0-9a-f]{64}\.json$/.test(e.name)).length;
