@@ -17,7 +17,8 @@
  *   computed one did.
  *
  * A directory saved for another key is refused with a named error unless `discard` is set: parts
- * of other arguments are never mixed into a result, and never deleted unasked. A key should hold
+ * of other arguments are never mixed into a result, and never deleted unasked (one that holds no
+ * part yet, left by a run that failed before finishing one, is replaced: it has nothing to lose). A key should hold
  * everything a part depends on, the code that computes it included: ALPE's commands put the
  * project's code version in theirs (`codeVersion`, `lib/sweep/version.ts`), so parts saved before
  * the library changed are never loaded by the changed one.
@@ -101,6 +102,8 @@ export function progressFingerprint(key: unknown): string {
  * assert.deepEqual(again.names(), ["start-3"]);
  * assert.throws(() => openProgressStore(dir, { seed: 1 }), /saved for other arguments/);
  * again.remove();
+ * openProgressStore(dir, { seed: 2 }); // a run that failed before saving a part
+ * assert.deepEqual(openProgressStore(dir, { seed: 3 }).names(), []); // nothing lost: replaced
  * ```
  */
 export function openProgressStore<T>(
@@ -117,7 +120,9 @@ export function openProgressStore<T>(
       throw new ValidationError(field, dir, "a directory of saved progress (it is a file)");
     }
     if (readRun(runPath, field, dir) !== fingerprint) {
-      if (!options.discard) {
+      // a directory that holds no part yet (a run that failed before finishing one) has
+      // nothing to lose: it is replaced
+      if (!options.discard && !holdsOnlyRun(dir)) {
         throw new ValidationError(
           field,
           dir,
@@ -181,6 +186,12 @@ export function openProgressStore<T>(
       Deno.removeSync(dir, { recursive: true });
     },
   };
+}
+
+/** True when `dir` holds nothing but its `run.json`: no part, no temporary file. */
+function holdsOnlyRun(dir: string): boolean {
+  for (const e of Deno.readDirSync(dir)) if (e.name !== PROGRESS_RUN_FILE) return false;
+  return true;
 }
 
 /**

@@ -29,6 +29,7 @@
 import { calibrateFiles, MAX_STARTS, SIMULATION_RATIO } from "../lib/calibration/calibrate.ts";
 import { removeProgress } from "../lib/progress_store.ts";
 import { codeVersion } from "../lib/sweep/version.ts";
+import { defaultWorkers, MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { FAST_TRADER_SIZES } from "../lib/market/informed.ts";
 import { SIZE_LAWS } from "../lib/market/size_law.ts";
 import { LIMIT_SIZE_LAWS } from "../lib/market/order_sizes.ts";
@@ -259,6 +260,13 @@ export const calibrateCli = defineCli({
         "calibrate K times (seeds S, S + 1, …) and keep the one whose information fit does best on fresh simulation seeds common to all",
       meta: "K",
     }),
+    workers: flags.int({
+      min: 1,
+      max: MAX_WORKERS,
+      help: "threads that run the starts of --starts; never changes the preset",
+      defaultText: "min(cores, starts)",
+      meta: "N",
+    }),
     select: flags.choice(SELECT_MODES, {
       default: "information",
       help:
@@ -432,6 +440,7 @@ async function main(v: CalibrateFlags, given: ReadonlySet<string>): Promise<void
     selectSeeds: v["select-seeds"],
     startsDir,
     discardStarts: v.force,
+    workers: v.workers ?? defaultWorkers(v.starts),
     // starts saved before the library changed are not this code's: refused like other options'
     ...(v.starts > 1 ? { code: await codeVersion() } : {}),
     log,

@@ -31,7 +31,7 @@ import {
   type RealismSeedsResult,
   realismSeedsSummary,
   realismVerdict,
-  runRealismSeeds,
+  runRealismSeedsOn,
   seedRange,
 } from "../lib/calibration/realism_seeds.ts";
 import { checkOutputFile, writeFileAtomic, writeOutputSet } from "../lib/output_dir.ts";
@@ -47,6 +47,7 @@ import {
 import type { RealismResult } from "../lib/calibration/realism.ts";
 import { baseName, realismVerdictPath } from "../lib/env/preset_realism.ts";
 import { MAX_SEED } from "../lib/rng/rng.ts";
+import { defaultWorkers, MAX_WORKERS } from "../lib/backtest/pool.ts";
 import { defineCli, FlagError, flags, runCli, type Values } from "./_cli.ts";
 
 /** Kind of the output set (lib/output_dir.ts). */
@@ -91,6 +92,13 @@ export const realismCli = defineCli({
       default: 1,
       help:
         "number of simulation seeds from --seed; more than 1: how often each fact passes over them",
+      meta: "N",
+    }),
+    workers: flags.int({
+      min: 1,
+      max: MAX_WORKERS,
+      help: "threads that run the seeds of --seeds; never changes the results",
+      defaultText: "min(cores, seeds)",
       meta: "N",
     }),
     seconds: flags.number({
@@ -227,7 +235,7 @@ async function main(v: RealismFlags, given: ReadonlySet<string>): Promise<void> 
   }
   const l: Loaded = { market, paths, tapes, calibrationWarnings, notes };
   const progress = v.seeds > 1 ? await openSeedProgress(v, l) : undefined;
-  const report = v.seeds > 1 ? seedsReport(v, l, progress) : oneSeedReport(v, l);
+  const report = v.seeds > 1 ? await seedsReport(v, l, progress) : oneSeedReport(v, l);
   if (v.verdict && report.seeds) {
     const target = verdictTarget(v.preset!, market);
     const sha256: string[] = [];
@@ -371,16 +379,20 @@ function oneSeedReport(v: RealismFlags, l: Loaded): Report {
 }
 
 /** `--seeds N`: the comparison on N seeds, how often each fact passed. */
-function seedsReport(
+async function seedsReport(
   v: RealismFlags,
   l: Loaded,
   progress?: ProgressDir<RealismResult>,
-): Report {
+): Promise<Report> {
   const seeds = seedRange(v.seed, v.seeds, "--seeds");
-  const r = runRealismSeeds(l.market.config, l.tapes, seeds, runOptions(v), (seed, result) => {
-    const judged = result.facts.filter((f) => f.pass !== null);
-    console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
-  }, progress);
+  const r = await runRealismSeedsOn(l.market.config, l.tapes, seeds, runOptions(v), {
+    workers: v.workers ?? defaultWorkers(seeds.length),
+    onSeed: (seed, result) => {
+      const judged = result.facts.filter((f) => f.pass !== null);
+      console.error(`  seed ${seed}: ${judged.filter((f) => f.pass).length} of ${judged.length}`);
+    },
+    progress,
+  });
   const json = toJson({ ...summaryHead(v, l), agent: v.agent, ...realismSeedsSummary(r) });
   const html = realismSeedsHtml(r, {
     title: `${v.null ? "Null: " : ""}Realism over ${seeds.length} seeds: ${v.preset} against ${

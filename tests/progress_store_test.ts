@@ -69,6 +69,15 @@ Deno.test("progress store: parts of other arguments are refused, or discarded wh
     const fresh = openProgressStore(dir, { seed: 1 }, { discard: true });
     assert.deepEqual(fresh.names(), []);
     assert.equal(fresh.load("start-0"), undefined);
+    // a directory with no part yet (its run failed before finishing one) is replaced unasked
+    const other = openProgressStore(dir, { seed: 2 });
+    assert.equal(
+      JSON.parse(Deno.readTextFileSync(`${dir}/${PROGRESS_RUN_FILE}`)).fingerprint,
+      progressFingerprint({ seed: 2 }),
+    );
+    other.save("start-1", { x: 2 });
+    assert.throws(() => openProgressStore(dir, { seed: 1 }), isField("progressDir"));
+    const back = openProgressStore(dir, { seed: 2 });
     // a directory of something else, a file, a part written by hand
     Deno.mkdirSync(`${root}/mine`);
     Deno.writeTextFileSync(`${root}/mine/notes.txt`, "keep");
@@ -81,7 +90,7 @@ Deno.test("progress store: parts of other arguments are refused, or discarded wh
     assert.throws(() => openProgressStore(`${root}/file`, {}), isField("progressDir"));
     Deno.writeTextFileSync(`${dir}/start-7.json`, '{"x": ');
     assert.throws(
-      () => fresh.load("start-7"),
+      () => back.load("start-7"),
       (e) => isField("progressDir")(e) && /start-7/.test(String(e)),
     );
   } finally {

@@ -38,9 +38,11 @@ import type { FAST_TRADER_SIZES } from "../market/informed.ts";
 import type { SizeLawName } from "../market/size_law.ts";
 import type { LIMIT_SIZE_LAWS } from "../market/order_sizes.ts";
 import { reactionConfigSchema } from "../market/reaction.ts";
+import { MAX_WORKERS } from "../backtest/pool.ts";
 import { MAX_SEED } from "../rng/rng.ts";
 import { childSeed } from "../rng/streams.ts";
 import { InsufficientDataError } from "./errors.ts";
+import { isPlainData, runTasks } from "./threads.ts";
 import {
   derived,
   type Estimate,
@@ -476,6 +478,11 @@ export interface CalibrateFilesOptions extends CalibrateOptions {
    * the project's `codeVersion()`, `lib/sweep/version.ts`). Default: none, not checked.
    */
   code?: string;
+  /**
+   * Threads that run the starts (default 1: this one; {@linkcode calibrateTapesOn}). Never
+   * changes the result.
+   */
+  workers?: number;
 }
 
 /**
@@ -518,6 +525,7 @@ export function startsKey(
     sources: _sources,
     log: _log,
     code,
+    workers: _workers,
     ...shaping
   } = options;
   return {
@@ -571,7 +579,7 @@ export async function calibrateFiles(
       sources.push({ path: s, sha256: await sha256File(s), bytes: (await Deno.stat(s)).size });
     }
   }
-  const { startsDir, discardStarts, code: _code, ...calibrateOptions } = options;
+  const { startsDir, discardStarts, code: _code, workers = 1, ...calibrateOptions } = options;
   if (startsDir !== undefined && (options.starts ?? 1) > 1) {
     const store = openProgressStore<Calibration>(startsDir, startsKey(sources, options), {
       discard: discardStarts,
@@ -586,9 +594,9 @@ export async function calibrateFiles(
         } saved by an earlier run in ${startsDir}`,
       );
     }
-    return calibrateTapes(tapes, { ...calibrateOptions, sources, startStore: store });
+    return calibrateTapesOn(tapes, { ...calibrateOptions, sources, startStore: store }, workers);
   }
-  return calibrateTapes(tapes, { ...calibrateOptions, sources });
+  return calibrateTapesOn(tapes, { ...calibrateOptions, sources }, workers);
 }
 
 /**
@@ -639,12 +647,155 @@ export const MAX_ERROR_REPLICATES = 64;
  * {@linkcode InsufficientDataError} when the window is too short for a fit, and a
  * `ValidationError` for tapes of different instruments, a preset that would not validate,
  * an unknown `select`, `select: "realism"` with one start, or starts compared by the
- * information fit without it.
+ * information fit without it. {@linkcode calibrateTapesOn} runs the starts on several
+ * threads, with the same result.
  */
 export function calibrateTapes(
   tapes: readonly Tape[],
   options: CalibrateOptions = {},
 ): Calibration {
+  const plan = startsPlan(options);
+  if (plan === null) return calibrateOnce(tapes, options);
+  const log = options.log ?? (() => {});
+  const store = options.startStore;
+  const outcomes: StartOutcome[] = [];
+  for (let k = 0; k < plan.starts; k++) {
+    const seed = plan.base + k;
+    const saved = store?.load(`start-${seed}`);
+    log(startLine(plan, k, saved !== undefined));
+    const run = saved ?? calibrateOnce(tapes, { ...options, seed, freshSeed: plan.base });
+    if (store && !saved) store.save(`start-${seed}`, run);
+    const outcome = scoreStart(run, tapes, plan, options);
+    for (const line of outcome.lines) log(line);
+    outcomes.push(outcome);
+  }
+  return chooseStart(outcomes, plan, options);
+}
+
+/**
+ * {@linkcode calibrateTapes} with its starts on `workers` threads (Deno Workers running
+ * `calibrate_worker.ts`): each start not saved in `startStore` is calibrated (and, with
+ * `select: "realism"`, scored) on a worker, then the starts are compared here as in one
+ * thread. The result is {@linkcode calibrateTapes}', bit for bit, whatever the number of
+ * workers: a start is a deterministic function of its seed. Each finished start is saved at
+ * once, in the order they finish; the log gives each start's lines whole, in start order, as
+ * they become known. One start, one worker, or options that are not plain data beside `log`
+ * and `startStore`: everything runs in this thread.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTapeSync } from "../data/load.ts";
+ * import { calibrateTapesOn } from "./calibrate.ts";
+ * const tape = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+ * const cal = await calibrateTapesOn([tape], { starts: 4, refineIterations: 4 }, 2); // ~minutes
+ * console.log(cal.preset.provenance.fitQuality);
+ * ```
+ */
+export async function calibrateTapesOn(
+  tapes: readonly Tape[],
+  options: CalibrateOptions = {},
+  workers = 1,
+): Promise<Calibration> {
+  requireInt("workers", workers, 1, MAX_WORKERS);
+  const plan = startsPlan(options);
+  const { log: _log, startStore: store, ...plain } = options;
+  if (plan === null || workers === 1 || !isPlainData(plain) || !isPlainData(tapes)) {
+    return calibrateTapes(tapes, options);
+  }
+  const log = options.log ?? (() => {});
+  const outcomes: (StartOutcome | undefined)[] = new Array(plan.starts);
+  const saved: (Calibration | undefined)[] = [];
+  const requests: StartRequest[] = [];
+  for (let k = 0; k < plan.starts; k++) {
+    saved.push(store?.load(`start-${plan.base + k}`));
+    // a saved start of an information choice needs no work; any other does
+    if (saved[k] !== undefined && plan.select === "information") {
+      outcomes[k] = scoreStart(saved[k]!, tapes, plan, options);
+    } else requests.push({ tapes, options: plain, plan, k, run: saved[k] });
+  }
+  let told = 0;
+  const tell = () => {
+    for (; told < plan.starts && outcomes[told] !== undefined; told++) {
+      log(startLine(plan, told, saved[told] !== undefined));
+      for (const line of outcomes[told]!.lines) log(line);
+    }
+  };
+  tell();
+  await runTasks<StartRequest, StartOutcome>(
+    new URL("./calibrate_worker.ts", import.meta.url),
+    requests,
+    Math.max(1, Math.min(workers, requests.length)),
+    (i, outcome) => {
+      const k = requests[i].k;
+      if (store && saved[k] === undefined) store.save(`start-${plan.base + k}`, outcome.run);
+      outcomes[k] = outcome;
+      tell();
+    },
+  );
+  return chooseStart(outcomes as StartOutcome[], plan, options);
+}
+
+/** How the starts of {@linkcode calibrateTapes} run and are compared (validated options). */
+export interface StartsPlan {
+  /** Number of starts. */
+  starts: number;
+  /** The first start's seed; start k runs on `base + k`. */
+  base: number;
+  /** How one start is kept. */
+  select: SelectMode;
+  /** Whether the information fit runs (its objective is logged). */
+  informationFit: boolean;
+  /** The realism criterion's simulation seeds (`select: "realism"`). */
+  realismSeeds: number[];
+}
+
+/** One start of {@linkcode calibrateTapes}: its calibration and how it compares. */
+export interface StartOutcome {
+  /** The calibration. */
+  run: Calibration;
+  /** Its information fit's objective on the common fresh seeds (Infinity: none). */
+  objective: number;
+  /** Its realism criterion (`select: "realism"`). */
+  score?: RealismScore;
+  /** What the log says of it after the line that opens the start. */
+  lines: string[];
+}
+
+/** A start for a worker of {@linkcode calibrateTapesOn} (`calibrate_worker.ts`). */
+export interface StartRequest {
+  /** The tapes. */
+  tapes: readonly Tape[];
+  /** The calibration's options, without `log` and `startStore`. */
+  options: CalibrateOptions;
+  /** The starts' plan. */
+  plan: StartsPlan;
+  /** Which start (its seed is `plan.base + k`). */
+  k: number;
+  /** The start's calibration when an earlier run saved it (then only scored). */
+  run?: Calibration;
+}
+
+/**
+ * Start `request.k` of {@linkcode calibrateTapesOn}: its calibration (unless saved) and its
+ * comparison figures — what a worker runs. The calibration's own log lines come first in
+ * `lines` (told whole, after the start's first line, so that workers' lines never interleave).
+ */
+export function runStart(request: StartRequest): StartOutcome {
+  const { tapes, options, plan, k } = request;
+  const stage: string[] = [];
+  const run = request.run ??
+    calibrateOnce(tapes, {
+      ...options,
+      seed: plan.base + k,
+      freshSeed: plan.base,
+      log: (line) => stage.push(line),
+    });
+  const outcome = scoreStart(run, tapes, plan, options);
+  return { ...outcome, lines: [...stage, ...outcome.lines] };
+}
+
+/** The validated plan of `options`' starts; `null` for a single calibration. */
+function startsPlan(options: CalibrateOptions): StartsPlan | null {
   const starts = requireInt("starts", options.starts ?? 1, 1, MAX_STARTS);
   const select = options.select ?? "information";
   if (!(SELECT_MODES as readonly string[]).includes(select)) {
@@ -670,7 +821,7 @@ export function calibrateTapes(
       "information when starts is 1 (one calibration: nothing to choose among)",
     );
   }
-  if (starts === 1) return calibrateOnce(tapes, options);
+  if (starts === 1) return null;
   // the information fit runs as in calibrateOnce's stage 3
   const informationFit = options.information ?? options.refine ?? true;
   if (select === "information" && !informationFit) {
@@ -682,35 +833,55 @@ export function calibrateTapes(
   }
   const base = options.seed ?? 0;
   requireInt("seed", base + starts - 1, 0, MAX_SEED);
-  const log = options.log ?? (() => {});
-  const runs: Calibration[] = [];
-  const objectives: number[] = [];
-  const scores: RealismScore[] = [];
-  const realismSeeds = seedRange(REALISM_SELECT_SEED, selectSeeds, "selectSeeds");
-  const store = options.startStore;
-  for (let k = 0; k < starts; k++) {
-    const saved = store?.load(`start-${base + k}`);
-    log(
-      `start ${k + 1} of ${starts}: seed ${base + k}${saved ? " (saved by an earlier run)" : ""}`,
-    );
-    const run = saved ?? calibrateOnce(tapes, { ...options, seed: base + k, freshSeed: base });
-    if (store && !saved) store.save(`start-${base + k}`, run);
-    const quality = run.preset.provenance.fitQuality as Record<string, unknown>;
-    const info = quality.information as { freshObjective?: { mean: number } } | undefined;
-    runs.push(run);
-    objectives.push(info?.freshObjective?.mean ?? Infinity);
-    if (informationFit) log(`  objective on fresh seeds: ${sig(objectives[k], 4)}`);
-    if (select === "realism") {
-      scores.push(realismScore(run.preset.config, tapes, realismSeeds, options));
-      log(
-        `  realism criterion on seeds ${describeSeeds(realismSeeds)}: ` +
-          `${sig(scores[k].criterion, 4)} (facts passed ${sig(scores[k].meanPassed, 3)} ` +
-          `of ${sig(scores[k].meanJudged, 3)})`,
-      );
-    }
-  }
+  return {
+    starts,
+    base,
+    select: select as SelectMode,
+    informationFit,
+    realismSeeds: seedRange(REALISM_SELECT_SEED, selectSeeds, "selectSeeds"),
+  };
+}
+
+/** The log's line that opens start `k`. */
+function startLine(plan: StartsPlan, k: number, saved: boolean): string {
+  return `start ${k + 1} of ${plan.starts}: seed ${plan.base + k}${
+    saved ? " (saved by an earlier run)" : ""
+  }`;
+}
+
+/** Start `run`'s comparison figures and the lines the log gives them. */
+function scoreStart(
+  run: Calibration,
+  tapes: readonly Tape[],
+  plan: StartsPlan,
+  options: CalibrateOptions,
+): StartOutcome {
+  const quality = run.preset.provenance.fitQuality as Record<string, unknown>;
+  const info = quality.information as { freshObjective?: { mean: number } } | undefined;
+  const objective = info?.freshObjective?.mean ?? Infinity;
+  const lines: string[] = [];
+  if (plan.informationFit) lines.push(`  objective on fresh seeds: ${sig(objective, 4)}`);
+  if (plan.select !== "realism") return { run, objective, lines };
+  const score = realismScore(run.preset.config, tapes, plan.realismSeeds, options);
+  lines.push(
+    `  realism criterion on seeds ${describeSeeds(plan.realismSeeds)}: ` +
+      `${sig(score.criterion, 4)} (facts passed ${sig(score.meanPassed, 3)} ` +
+      `of ${sig(score.meanJudged, 3)})`,
+  );
+  return { run, objective, score, lines };
+}
+
+/** The start `plan` keeps among `outcomes` (in start order), its provenance completed. */
+function chooseStart(
+  outcomes: readonly StartOutcome[],
+  plan: StartsPlan,
+  options: CalibrateOptions,
+): Calibration {
+  const { select, informationFit, realismSeeds, base } = plan;
+  const objectives = outcomes.map((o) => o.objective);
+  const scores = outcomes.map((o) => o.score!);
   const best = bestStart(select === "realism" ? scores.map((s) => s.criterion) : objectives);
-  const chosen = runs[best];
+  const chosen = outcomes[best].run;
   const byInformation = "the smallest information-fit objective " +
     (options.shareMoments ? "with the order sizes' moments (on the market as written) " : "") +
     `on the same fresh simulation seeds (childSeed(first seed, ${FRESH_SEED_OFFSET} + r), ` +
@@ -720,7 +891,7 @@ export function calibrateTapes(
     `the mean over the seeds of the sum over the judged facts of min(distance / tolerance, ` +
     `${REALISM_SELECT_CAP})² (docs/calibration.md, "Stop 61")`;
   (chosen.preset.provenance.fitQuality as Record<string, unknown>).starts = {
-    seeds: runs.map((_, k) => base + k),
+    seeds: outcomes.map((_, k) => base + k),
     ...(informationFit ? { freshObjectives: objectives.map((q) => sig(q, 4)) } : {}),
     ...(select === "realism"
       ? {

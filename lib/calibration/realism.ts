@@ -411,6 +411,31 @@ export interface RealismRun {
 }
 
 /**
+ * The records of `tapes` that {@linkcode runRealism} compares with the market `config`: in its
+ * lots, over the options' window (what a run returns as `real`, and takes back as `real`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadTapeSync } from "../data/load.ts";
+ * import { realismRecords } from "./realism.ts";
+ * const tape = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+ * const [rec] = realismRecords({ tickSize: 0.01, lotSize: 0.001 }, [tape], { to: 86_228 });
+ * assert.ok(rec.moTime.length > 100 && rec.moTime[rec.moTime.length - 1] < 86_228);
+ * ```
+ */
+export function realismRecords(
+  config: EnvConfigInput | EnvConfig,
+  tapes: readonly Tape[],
+  options: Pick<RunRealismOptions, "from" | "to"> = {},
+): MarketRecord[] {
+  const cfg = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" });
+  return tapes.map((t) =>
+    recordFromTape(t, { lotSize: cfg.lotSize, from: options.from, to: options.to })
+  );
+}
+
+/**
  * Simulates the market `config` (book tier) and compares it with `tapes` (observed at the
  * tapes' own book resolution, in the config's lots): the realism report's computation.
  *
@@ -434,10 +459,7 @@ export function runRealism(
   options: RunRealismOptions = {},
 ): RealismRun {
   const cfg = parseEnvConfig({ ...(config as EnvConfigInput), tier: "book" });
-  const tapeRecords = options.real ??
-    tapes.map((t) =>
-      recordFromTape(t, { lotSize: cfg.lotSize, from: options.from, to: options.to })
-    );
+  const tapeRecords = options.real ?? realismRecords(cfg, tapes, options);
   const real = options.null ? nullTapeRecords(cfg, tapeRecords, options.seed ?? 0) : tapeRecords;
   const realSeconds = real.reduce((s, r) => s + recordSeconds(r), 0);
   const blockSeconds = options.blockSeconds ?? Math.min(600, Math.max(10, realSeconds / 20));

@@ -25,10 +25,13 @@ import { parsePresetRealism, type PresetRealism } from "../env/preset_realism.ts
 import { MAX_SEED } from "../rng/rng.ts";
 import {
   type FactResult,
+  realismRecords,
   type RealismResult,
   runRealism,
   type RunRealismOptions,
 } from "./realism.ts";
+import type { MarketRecord } from "./record.ts";
+import { isPlainData, runTasks } from "./threads.ts";
 
 /** One fact over the seeds. */
 export interface SeedsFact {
@@ -216,6 +219,110 @@ export function runRealismSeeds(
     onSeed?.(seed, result);
   }
   return combineSeeds(seeds, runs);
+}
+
+/** Options of {@linkcode runRealismSeedsOn}. */
+export interface RealismSeedsThreads {
+  /** Threads that run the seeds (default 1: this one; at most one per seed left to run). */
+  workers?: number;
+  /** Called with each seed's verdicts, in the order of `seeds`, as they become known. */
+  onSeed?: (seed: number, result: RealismResult) => void;
+  /** Where finished seeds are loaded from and saved to (as in {@linkcode runRealismSeeds}). */
+  progress?: ProgressStore<RealismResult>;
+}
+
+/** One seed of {@linkcode runRealismSeedsOn}, as a worker receives it. */
+export interface RealismSeedRequest {
+  /** The market. */
+  config: EnvConfigInput | EnvConfig;
+  /** The tapes' records (`realismRecords`). */
+  real: MarketRecord[];
+  /** The comparison's options (no callback). */
+  options: RunRealismOptions;
+  /** The simulation seed. */
+  seed: number;
+}
+
+/**
+ * {@linkcode runRealismSeeds} on several threads: the seeds left to run (not in `progress`)
+ * are run on `workers` Deno Workers (`realism_worker.ts`), each a whole {@linkcode runRealism}
+ * on the tapes' records read once here. The result is the one thread's, bit for bit, whatever
+ * the number of workers: each seed's run is deterministic, and the seeds are combined in
+ * their order. Each finished seed is saved to `progress` at once, in the order they finish;
+ * `onSeed` hears them in seed order. With one worker, one seed to run, or a market or option
+ * that is not plain data (a model object of the caller's, a progress callback), everything
+ * runs in this thread.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadTapeSync } from "../data/load.ts";
+ * import { runRealismSeeds, runRealismSeedsOn } from "./realism_seeds.ts";
+ * const tape = loadTapeSync("data/real/binance/spot_btcusdt_20240808.gz");
+ * const config = { tickSize: 0.01, lotSize: 0.001, initialPrice: 61_700, duration: 60 };
+ * const options = { seconds: 120, episodeSeconds: 60, resamples: 20, to: 86_100 };
+ * const order: number[] = [];
+ * const two = await runRealismSeedsOn(config, [tape], [4, 5, 6], options, {
+ *   workers: 2,
+ *   onSeed: (seed) => order.push(seed),
+ * });
+ * assert.deepEqual(order, [4, 5, 6]);
+ * assert.deepEqual(two, runRealismSeeds(config, [tape], [4, 5, 6], options));
+ * ```
+ */
+export async function runRealismSeedsOn(
+  config: EnvConfigInput | EnvConfig,
+  tapes: readonly Tape[],
+  seeds: readonly number[],
+  options: RunRealismOptions = {},
+  threads: RealismSeedsThreads = {},
+): Promise<RealismSeedsResult> {
+  const { onSeed, progress } = threads;
+  const workers = threads.workers ?? 1;
+  requireWorkers(workers);
+  const done = new Map<number, RealismResult>();
+  for (const seed of seeds) {
+    const saved = progress?.load(`seed-${seed}`);
+    if (saved !== undefined) done.set(seed, saved);
+  }
+  const todo = [...new Set(seeds)].filter((s) => !done.has(s));
+  const { real: given, ...rest } = options;
+  if (workers <= 1 || todo.length <= 1 || !isPlainData(config) || !isPlainData(rest)) {
+    return runRealismSeeds(config, tapes, seeds, options, onSeed, progress);
+  }
+  const real = given ?? realismRecords(config, tapes, options);
+  let heard = 0;
+  const tell = () => {
+    while (heard < seeds.length && done.has(seeds[heard])) {
+      onSeed?.(seeds[heard], done.get(seeds[heard])!);
+      heard++;
+    }
+  };
+  tell();
+  const requests: RealismSeedRequest[] = todo.map((seed) => ({
+    config,
+    real,
+    options: rest,
+    seed,
+  }));
+  await runTasks<RealismSeedRequest, RealismResult>(
+    new URL("./realism_worker.ts", import.meta.url),
+    requests,
+    Math.min(workers, todo.length),
+    (i, result) => {
+      progress?.save(`seed-${todo[i]}`, result);
+      done.set(todo[i], result);
+      tell();
+    },
+  );
+  return combineSeeds(seeds, seeds.map((s) => done.get(s)!));
+}
+
+/** Throws a `ValidationError` naming `workers` unless it is an integer in [1, 256]. */
+function requireWorkers(workers: number): void {
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new ValidationError("workers", workers, "an integer in [1, 256]");
+  }
 }
 
 /** The median of the finite values of `xs` (NaN when there are none). */

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { calibrateTapes, startsKey } from "../../lib/calibration/calibrate.ts";
+import {
+  calibrateTapes,
+  calibrateTapesOn,
+  type Calibration,
+  startsKey,
+} from "../../lib/calibration/calibrate.ts";
 import { LUMP_SEARCH_FACTORS } from "../../lib/calibration/fit_lump.ts";
 import { InsufficientDataError } from "../../lib/calibration/errors.ts";
 import { ValidationError } from "../../lib/errors.ts";
@@ -1156,4 +1161,41 @@ Deno.test("startsKey: how many starts run and how one is kept are not part of a 
     progressFingerprint(startsKey([{ ...sources[0], sha256: "01" }], base)),
     fp(base),
   );
+});
+
+Deno.test("calibrateTapesOn: starts all saved by an earlier run are compared without any thread, as calibrateTapes compares them; the choice and its provenance are the same", async () => {
+  // saved starts whose information objectives on the fresh seeds are 3, 1, 2
+  const saved = (q: number): Calibration => ({
+    preset: {
+      name: "p",
+      description: "",
+      config: {},
+      provenance: { fitQuality: { information: { freshObjective: { mean: q } } } },
+    },
+    estimates: {},
+    warnings: [],
+  });
+  const store = () => {
+    const runs = new Map([[5, saved(3)], [6, saved(1)], [7, saved(2)]]);
+    return {
+      load: (name: string) => structuredClone(runs.get(Number(name.slice("start-".length)))),
+      save: () => assert.fail("nothing to save"),
+    };
+  };
+  const lines: string[] = [];
+  const two = await calibrateTapesOn(
+    [],
+    { seed: 5, starts: 3, startStore: store(), log: (l) => lines.push(l) },
+    2,
+  );
+  const one = calibrateTapes([], { seed: 5, starts: 3, startStore: store() });
+  assert.deepEqual(two, one);
+  const starts = (two.preset.provenance.fitQuality as { starts: { chosenSeed: number } }).starts;
+  assert.equal(starts.chosenSeed, 6);
+  assert.deepEqual(lines.filter((l) => l.startsWith("start")), [
+    "start 1 of 3: seed 5 (saved by an earlier run)",
+    "start 2 of 3: seed 6 (saved by an earlier run)",
+    "start 3 of 3: seed 7 (saved by an earlier run)",
+  ]);
+  await assert.rejects(calibrateTapesOn([], { starts: 2 }, 0), ValidationError);
 });

@@ -399,20 +399,20 @@ Deno.test("realism CLI --verdict: writes the preset's verdict beside it, which c
   }
 });
 
-Deno.test("calibrate CLI --starts: killed after a start, run again it resumes and writes the uninterrupted run's bytes; another command's starts are refused, or discarded with --force", async () => {
+Deno.test("calibrate CLI --starts: killed after a start, run again (on two threads) it resumes and writes the uninterrupted run's bytes on one; another command's starts are refused, or discarded with --force", async () => {
   const dir = Deno.makeTempDirSync();
   const args = (out: string, ...more: string[]) => [
     ...["--data", BTC, "--to", "86228", "--out", out, "--refine-iterations", "0"],
     ...["--starts", "2", "--select", "realism", "--select-seeds", "1", ...more],
   ];
   try {
-    const whole = await runScript("calibrate", args(`${dir}/whole.json`));
+    const whole = await runScript("calibrate", args(`${dir}/whole.json`, "--workers", "1"));
     assert.equal(whole.code, 0, whole.stderr);
     // killed (SIGKILL) once its first start is saved, before the preset is written
     const out = `${dir}/resumed.json`;
     const killed = await killWhen(
       "calibrate",
-      args(out),
+      args(out, "--workers", "1"),
       out,
       () => exists(`${out}.starts/start-0.json`),
       () => exists(`${out}.starts`) && Deno.removeSync(`${out}.starts`, { recursive: true }),
@@ -421,10 +421,14 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
     // the starts are keyed by the code that computed them too
     const run = JSON.parse(await Deno.readTextFile(`${out}.starts/run.json`));
     assert.equal(run.key.code, await codeVersion());
-    const again = await runScript("calibrate", args(out));
+    // the rest on two threads: the saved start scored and the other calibrated on workers
+    const again = await runScript("calibrate", args(out, "--workers", "2"));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming: start on seed 0 saved by an earlier run/);
     assert.match(again.stderr, /start 1 of 2: seed 0 \(saved by an earlier run\)/);
+    // the second start's log whole after its first line, as on one thread
+    const startLog = (text: string) => text.slice(text.indexOf("start 2 of 2"));
+    assert.equal(startLog(again.stderr), startLog(whole.stderr));
     assert.equal(await Deno.readTextFile(out), await Deno.readTextFile(`${dir}/whole.json`));
     assert.ok(
       !exists(`${out}.starts/run.json`),
@@ -436,6 +440,7 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
       `${dir}/other.json.starts/run.json`,
       JSON.stringify({ fingerprint: "0".repeat(64), key: "another command's" }),
     );
+    await Deno.writeTextFile(`${dir}/other.json.starts/start-9.json`, "{}");
     oneLineError(
       await runScript("calibrate", args(`${dir}/other.json`)),
       /^error: --out: .*other\.json\.starts: expected progress saved for these arguments .*pass --force to discard it/,
@@ -461,7 +466,7 @@ Deno.test("calibrate CLI --starts: killed after a start, run again it resumes an
   }
 });
 
-Deno.test("realism CLI --seeds: killed part way and run again, only the seeds left run and the report is the uninterrupted run's", async () => {
+Deno.test("realism CLI --seeds: killed part way and run again, only the seeds left run and the report is the uninterrupted run's; two threads give one thread's bytes", async () => {
   const dir = Deno.makeTempDirSync();
   const args = (out: string, ...more: string[]) => [
     ...["--preset", "btcusdt", "--data", BTC, "--seconds", "600", "--episode", "300"],
@@ -472,12 +477,12 @@ Deno.test("realism CLI --seeds: killed part way and run again, only the seeds le
     [...Deno.readDirSync(dir)].filter((e) => e.name.startsWith("resumed.partial-"))
       .map((e) => `${dir}/${e.name}`);
   try {
-    const whole = await runScript("realism", args(`${dir}/whole`));
+    const whole = await runScript("realism", args(`${dir}/whole`, "--workers", "1"));
     assert.equal(whole.code, 0, whole.stderr);
     const out = `${dir}/resumed`;
     const killed = await killWhen(
       "realism",
-      args(out),
+      args(out, "--workers", "2"),
       out,
       () => partials().some((p) => exists(`${p}/seed-5.json`)),
       () => partials().forEach((p) => Deno.removeSync(p, { recursive: true })),
@@ -490,7 +495,7 @@ Deno.test("realism CLI --seeds: killed part way and run again, only the seeds le
         await codeVersion(),
       );
     }
-    const again = await runScript("realism", args(out));
+    const again = await runScript("realism", args(out, "--workers", "2"));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resuming: \d+ seeds saved by an earlier run/);
     assert.equal(again.stdout, whole.stdout);
