@@ -673,8 +673,8 @@ export function calibrateTapes(
 }
 
 /**
- * {@linkcode calibrateTapes} with its starts on `workers` threads (Deno Workers running
- * `calibrate_worker.ts`): each start not saved in `startStore` is calibrated (and, with
+ * {@linkcode calibrateTapes} with its starts on `workers` threads (this one and `workers − 1`
+ * Deno Workers running `calibrate_worker.ts`): each start not saved in `startStore` is calibrated (and, with
  * `select: "realism"`, scored) on a worker, then the starts are compared here as in one
  * thread. The result is {@linkcode calibrateTapes}', bit for bit, whatever the number of
  * workers: a start is a deterministic function of its seed. Each finished start is saved at
@@ -731,6 +731,7 @@ export async function calibrateTapesOn(
       outcomes[k] = outcome;
       tell();
     },
+    runStart,
   );
   return chooseStart(outcomes as StartOutcome[], plan, options);
 }
@@ -777,7 +778,8 @@ export interface StartRequest {
 
 /**
  * Start `request.k` of {@linkcode calibrateTapesOn}: its calibration (unless saved) and its
- * comparison figures — what a worker runs. The calibration's own log lines come first in
+ * comparison figures — what each thread, the calling one and the workers, runs. The
+ * calibration's own log lines come first in
  * `lines` (told whole, after the start's first line, so that workers' lines never interleave).
  */
 export function runStart(request: StartRequest): StartOutcome {

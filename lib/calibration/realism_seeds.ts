@@ -245,8 +245,9 @@ export interface RealismSeedRequest {
 
 /**
  * {@linkcode runRealismSeeds} on several threads: the seeds left to run (not in `progress`)
- * are run on `workers` Deno Workers (`realism_worker.ts`), each a whole {@linkcode runRealism}
- * on the tapes' records read once here. The result is the one thread's, bit for bit, whatever
+ * are run on `workers` threads — this one and `workers − 1` Deno Workers
+ * (`realism_worker.ts`) — each a whole {@linkcode runRealism} on the tapes' records read once
+ * here. The result is the one thread's, bit for bit, whatever
  * the number of workers: each seed's run is deterministic, and the seeds are combined in
  * their order. Each finished seed is saved to `progress` at once, in the order they finish;
  * `onSeed` hears them in seed order. With one worker, one seed to run, or a market or option
@@ -314,8 +315,17 @@ export async function runRealismSeedsOn(
       done.set(todo[i], result);
       tell();
     },
+    runSeedRequest,
   );
   return combineSeeds(seeds, seeds.map((s) => done.get(s)!));
+}
+
+/**
+ * One seed of {@linkcode runRealismSeedsOn}: {@linkcode runRealism} on the records it carries
+ * — what each thread, the calling one and the workers (`realism_worker.ts`), runs.
+ */
+export function runSeedRequest(r: RealismSeedRequest): RealismResult {
+  return runRealism(r.config, [], { ...r.options, seed: r.seed, real: r.real }).result;
 }
 
 /** Throws a `ValidationError` naming `workers` unless it is an integer in [1, 256]. */

@@ -1,8 +1,9 @@
 /**
  * The calibration layer's independent tasks on both cores: a realism seed, a calibration
  * start. Each is a deterministic function of its request, so it gives the same bits on any
- * thread; {@linkcode runTasks} runs the requests on a pool of Deno Workers started from one
- * worker module, and the module answers them with {@linkcode serveTasks}. A request and its
+ * thread; {@linkcode runTasks} runs the requests on the calling thread and a pool of Deno
+ * Workers started from one worker module, and the module answers them with
+ * {@linkcode serveTasks}. A request and its
  * reply cross the boundary by structured clone, which keeps every number's bits (NaN, −0) and
  * typed arrays as they are; an error thrown by a task is rethrown here with its type
  * (`ValidationError`, `NotAvailableError`, or an `AlpeError` with its message).
@@ -31,22 +32,32 @@ export type TaskReply<Res> =
   | { index: number; ok: false; error: SerializedError };
 
 /**
- * Runs `requests` on `workers` Deno Workers started from the module `url` (which answers
- * with {@linkcode serveTasks}) and calls `onDone(index, value)` as each finishes, in the
- * order they finish. The first failure rejects the run with its error (typed as thrown) and
- * terminates the workers; so does an error thrown by `onDone` (a result that could not be
+ * Runs `requests` on `threads` threads and calls `onDone(index, value)` as each finishes, in
+ * the order they finish. With `local` (the same function the worker module serves), the
+ * calling thread is one of the threads: it starts `threads − 1` Deno Workers from the module
+ * `url` (which answers with {@linkcode serveTasks}) and runs requests itself between their
+ * replies, so that one thread's work never waits for a worker to start; without it, `threads`
+ * Workers run them all. The first failure rejects the run with its error (typed as thrown)
+ * and terminates the workers; so does an error thrown by `onDone` (a result that could not be
  * saved). Resolves once every request is done.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { runTasks } from "./threads.ts";
+ * const square = (x: number) => {
+ *   if (x < 0) throw new Error("negative");
+ *   return x * x;
+ * };
  * const src = `import { serveTasks } from ${JSON.stringify(import.meta.resolve("./threads.ts"))};
- * serveTasks((x) => { if (x < 0) throw new Error("negative"); return x * x; });`;
+ * serveTasks(${square.toString()});`;
  * const url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
  * const out: number[] = [];
  * await runTasks<number, number>(url, [1, 2, 3], 2, (i, v) => (out[i] = v));
  * assert.deepEqual(out, [1, 4, 9]);
+ * const mixed: number[] = [];
+ * await runTasks<number, number>(url, [4, 5, 6, 7], 2, (i, v) => (mixed[i] = v), square);
+ * assert.deepEqual(mixed, [16, 25, 36, 49]);
  * await assert.rejects(runTasks(url, [1, -1], 2, () => {}), /negative/);
  * URL.revokeObjectURL(url);
  * ```
@@ -54,18 +65,29 @@ export type TaskReply<Res> =
 export async function runTasks<Req, Res>(
   url: string | URL,
   requests: readonly Req[],
-  workers: number,
+  threads: number,
   onDone: (index: number, value: Res) => void,
+  local?: (request: Req) => Res,
 ): Promise<void> {
-  requireInt("workers", workers, 1, MAX_WORKERS);
+  requireInt("threads", threads, 1, MAX_WORKERS);
   if (requests.length === 0) return;
   const pool: Worker[] = [];
   const { promise, resolve, reject } = Promise.withResolvers<void>();
   let next = 0, finished = 0, failed = false;
-  const fail = (err: Error) => {
+  const fail = (err: unknown) => {
     if (failed) return;
     failed = true;
     reject(err);
+  };
+  const done = (index: number, value: Res): boolean => {
+    try {
+      onDone(index, value);
+    } catch (err) {
+      fail(err);
+      return false;
+    }
+    if (++finished === requests.length) resolve();
+    return true;
   };
   const dispatch = (w: Worker) => {
     if (next >= requests.length) return;
@@ -73,19 +95,14 @@ export async function runTasks<Req, Res>(
     const message: TaskRequest<Req> = { index, request: requests[index] };
     w.postMessage(message);
   };
-  for (let k = 0; k < Math.min(workers, requests.length); k++) {
+  const workers = Math.min(local ? threads - 1 : threads, requests.length);
+  for (let k = 0; k < workers; k++) {
     const w = new Worker(typeof url === "string" ? url : url.href, { type: "module" });
     w.onmessage = (e: MessageEvent<TaskReply<Res>>) => {
       if (failed) return;
       const reply = e.data;
       if (!reply.ok) return fail(deserializeError(reply.error));
-      try {
-        onDone(reply.index, reply.value);
-      } catch (err) {
-        return fail(err as Error);
-      }
-      if (++finished === requests.length) resolve();
-      else dispatch(w);
+      if (done(reply.index, reply.value)) dispatch(w);
     };
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -95,6 +112,20 @@ export async function runTasks<Req, Res>(
   }
   for (const w of pool) dispatch(w);
   try {
+    // the calling thread takes a request whenever it is free, and between two lets the
+    // workers' replies in (each reply hands that worker the next request)
+    while (local && !failed && next < requests.length) {
+      const index = next++;
+      let value: Res;
+      try {
+        value = local(requests[index]);
+      } catch (err) {
+        fail(err);
+        break;
+      }
+      if (!done(index, value)) break;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     await promise;
   } finally {
     for (const w of pool) w.terminate();

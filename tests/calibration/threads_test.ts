@@ -57,7 +57,7 @@ Deno.test("runTasks: a task's ValidationError is rethrown typed, with its field;
       /disk full/,
     );
     await runTasks(url, [], 2, () => assert.fail("no request, no answer"));
-    await assert.rejects(runTasks(url, [1], 0, () => {}), /workers/);
+    await assert.rejects(runTasks(url, [1], 0, () => {}), /threads/);
   } finally {
     URL.revokeObjectURL(url);
   }
