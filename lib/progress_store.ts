@@ -18,10 +18,11 @@
  *
  * A directory saved for another key is refused with a named error unless `discard` is set: parts
  * of other arguments are never mixed into a result, and never deleted unasked (one that holds no
- * part yet, left by a run that failed before finishing one, is replaced: it has nothing to lose). A key should hold
- * everything a part depends on, the code that computes it included: ALPE's commands put the
- * project's code version in theirs (`codeVersion`, `lib/sweep/version.ts`), so parts saved before
- * the library changed are never loaded by the changed one.
+ * part yet, left by a run that failed before finishing one, is replaced: it has nothing to
+ * lose). A key should hold everything a part depends on, the code that computes it included:
+ * ALPE's commands put the project's code version in theirs (`codeVersion`,
+ * `lib/sweep/version.ts`), so parts saved before the library changed are never loaded by the
+ * changed one.
  *
  * @module
  */

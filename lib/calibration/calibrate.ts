@@ -674,13 +674,13 @@ export function calibrateTapes(
 
 /**
  * {@linkcode calibrateTapes} with its starts on `workers` threads (this one and `workers − 1`
- * Deno Workers running `calibrate_worker.ts`): each start not saved in `startStore` is calibrated (and, with
- * `select: "realism"`, scored) on a worker, then the starts are compared here as in one
- * thread. The result is {@linkcode calibrateTapes}', bit for bit, whatever the number of
- * workers: a start is a deterministic function of its seed. Each finished start is saved at
- * once, in the order they finish; the log gives each start's lines whole, in start order, as
- * they become known. One start, one worker, or options that are not plain data beside `log`
- * and `startStore`: everything runs in this thread.
+ * Deno Workers running `calibrate_worker.ts`): each start not saved in `startStore` is
+ * calibrated (and, with `select: "realism"`, scored) on one of them, then the starts are
+ * compared here as in one thread. The result is {@linkcode calibrateTapes}', bit for bit,
+ * whatever the number of workers: a start is a deterministic function of its seed. Each
+ * finished start is saved at once, in the order they finish; the log gives each start's lines
+ * whole, in start order, as they become known. One start, one worker, or options that are not
+ * plain data beside `log` and `startStore`: everything runs in this thread.
  *
  * @example
  * ```ts ignore
