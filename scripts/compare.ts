@@ -300,10 +300,10 @@ async function main(values: CompareFlags, given: ReadonlySet<string>): Promise<v
  * `progressDirFor`), where its finished backtest jobs are kept, each named by the hash of its
  * content (`runJobs`). Its key is every flag that shapes a result (all but `--out`, `--force`,
  * `--json` and `--workers`, which changes no result) and the checksum of every file a job names
- * by path: the files of the learned agents' models (`modelFiles`), the tapes of the replay tier and of
- * `replay:` markets, the `--config` file; and the code's version (`codeVersion`: jobs saved before
- * the library changed are not loaded by the changed one). Runs with other arguments or code have
- * other directories: they are named, never used or deleted.
+ * by path: the files of the learned agents' models (`modelFiles`), the tapes of the replay
+ * tier and of `replay:` markets, the `--config` file; and the code's version (`codeVersion`:
+ * jobs saved before the library changed are not loaded by the changed one). Runs with other
+ * arguments or code have other directories: they are named, never used or deleted.
  */
 async function openJobProgress(values: CompareFlags): Promise<ProgressDir<JobResult>> {
   const { out: _out, force: _force, json: _json, workers: _workers, ...shaping } = values;

@@ -724,7 +724,7 @@ export async function calibrateTapesOn(
   await runTasks<StartRequest, StartOutcome>(
     new URL("./calibrate_worker.ts", import.meta.url),
     requests,
-    Math.max(1, Math.min(workers, requests.length)),
+    workers,
     (i, outcome) => {
       const k = requests[i].k;
       if (store && saved[k] === undefined) store.save(`start-${plan.base + k}`, outcome.run);
@@ -779,8 +779,8 @@ export interface StartRequest {
 /**
  * Start `request.k` of {@linkcode calibrateTapesOn}: its calibration (unless saved) and its
  * comparison figures — what each thread, the calling one and the workers, runs. The
- * calibration's own log lines come first in
- * `lines` (told whole, after the start's first line, so that workers' lines never interleave).
+ * calibration's own log lines come first in `lines` (told whole, after the start's first
+ * line, so that workers' lines never interleave).
  */
 export function runStart(request: StartRequest): StartOutcome {
   const { tapes, options, plan, k } = request;

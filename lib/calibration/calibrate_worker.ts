@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { runStart, type StartRequest } from "./calibrate.ts";
+import { runStart } from "./calibrate.ts";
 import { serveTasks } from "./threads.ts";
 
-serveTasks((r: StartRequest) => runStart(r));
+serveTasks(runStart);

@@ -17,12 +17,13 @@
  * @module
  */
 import { quantileSorted } from "../analytics/percentile.ts";
-import { ValidationError } from "../errors.ts";
+import { requireInt, ValidationError } from "../errors.ts";
 import type { ProgressStore } from "../progress_store.ts";
 import type { Tape } from "../data/tape.ts";
 import type { EnvConfig, EnvConfigInput } from "../env/config.ts";
 import { parsePresetRealism, type PresetRealism } from "../env/preset_realism.ts";
 import { MAX_SEED } from "../rng/rng.ts";
+import { MAX_WORKERS } from "../backtest/pool.ts";
 import {
   type FactResult,
   realismRecords,
@@ -247,9 +248,8 @@ export interface RealismSeedRequest {
  * {@linkcode runRealismSeeds} on several threads: the seeds left to run (not in `progress`)
  * are run on `workers` threads — this one and `workers − 1` Deno Workers
  * (`realism_worker.ts`) — each a whole {@linkcode runRealism} on the tapes' records read once
- * here. The result is the one thread's, bit for bit, whatever
- * the number of workers: each seed's run is deterministic, and the seeds are combined in
- * their order. Each finished seed is saved to `progress` at once, in the order they finish;
+ * here. The result is the one thread's, bit for bit, whatever the number of workers: each
+ * seed's run is deterministic, and the seeds are combined in their order. Each finished seed is saved to `progress` at once, in the order they finish;
  * `onSeed` hears them in seed order. With one worker, one seed to run, or a market or option
  * that is not plain data (a model object of the caller's, a progress callback), everything
  * runs in this thread.
@@ -279,8 +279,7 @@ export async function runRealismSeedsOn(
   threads: RealismSeedsThreads = {},
 ): Promise<RealismSeedsResult> {
   const { onSeed, progress } = threads;
-  const workers = threads.workers ?? 1;
-  requireWorkers(workers);
+  const workers = requireInt("workers", threads.workers ?? 1, 1, MAX_WORKERS);
   const done = new Map<number, RealismResult>();
   for (const seed of seeds) {
     const saved = progress?.load(`seed-${seed}`);
@@ -309,7 +308,7 @@ export async function runRealismSeedsOn(
   await runTasks<RealismSeedRequest, RealismResult>(
     new URL("./realism_worker.ts", import.meta.url),
     requests,
-    Math.min(workers, todo.length),
+    workers,
     (i, result) => {
       progress?.save(`seed-${todo[i]}`, result);
       done.set(todo[i], result);
@@ -326,13 +325,6 @@ export async function runRealismSeedsOn(
  */
 export function runSeedRequest(r: RealismSeedRequest): RealismResult {
   return runRealism(r.config, [], { ...r.options, seed: r.seed, real: r.real }).result;
-}
-
-/** Throws a `ValidationError` naming `workers` unless it is an integer in [1, 256]. */
-function requireWorkers(workers: number): void {
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-    throw new ValidationError("workers", workers, "an integer in [1, 256]");
-  }
 }
 
 /** The median of the finite values of `xs` (NaN when there are none). */

@@ -3,9 +3,8 @@
  * start. Each is a deterministic function of its request, so it gives the same bits on any
  * thread; {@linkcode runTasks} runs the requests on the calling thread and a pool of Deno
  * Workers started from one worker module, and the module answers them with
- * {@linkcode serveTasks}. A request and its
- * reply cross the boundary by structured clone, which keeps every number's bits (NaN, −0) and
- * typed arrays as they are; an error thrown by a task is rethrown here with its type
+ * {@linkcode serveTasks}. A request and its reply cross the boundary by structured clone,
+ * which keeps every number's bits (NaN, −0) and typed arrays as they are; an error thrown by a task is rethrown here with its type
  * (`ValidationError`, `NotAvailableError`, or an `AlpeError` with its message).
  *
  * - **Assumes:** requests hold data only (no functions, no class instances a clone would
@@ -95,7 +94,10 @@ export async function runTasks<Req, Res>(
     const message: TaskRequest<Req> = { index, request: requests[index] };
     w.postMessage(message);
   };
-  const workers = Math.min(local ? threads - 1 : threads, requests.length);
+  // at most one thread per request: with `local`, the calling thread takes one of them
+  const workers = local
+    ? Math.min(threads, requests.length) - 1
+    : Math.min(threads, requests.length);
   for (let k = 0; k < workers; k++) {
     const w = new Worker(typeof url === "string" ? url : url.href, { type: "module" });
     w.onmessage = (e: MessageEvent<TaskReply<Res>>) => {
